@@ -1,0 +1,282 @@
+import type { EventBus, PartitionLag, SubscribeOptions, Subscription } from '../bus.ts';
+import { resolveRetryPolicy } from '../bus.ts';
+import { createEnvelope, type PublishInput, type TopicEnvelope } from '../envelope.ts';
+import { createKeyPartitioner } from '../partitioner.ts';
+import { allTopicNames, deadLetterTopic, isDeadLetterTopic, isTopicName, type TopicName } from '../topics.ts';
+import { ConsumerGroup, createMember, type GroupHost } from './consumer-group.ts';
+import type { LogStore, StoredCommit, StoredEvent } from './log-store.ts';
+import { PartitionLog, type LogRecord } from './partition-log.ts';
+
+export interface EmbeddedBusOptions {
+  readonly partitions: number;
+  /** CloudEvents `source` for events published without one. */
+  readonly source: string;
+  /** When given, publishes are acknowledged only once written here, and groups resume from stored commits. */
+  readonly store?: LogStore;
+  /**
+   * Events kept per partition once every group has read them; a partition past `hardLimit` is trimmed
+   * even for lagging groups (as Kafka retention does) so a stuck consumer cannot exhaust memory.
+   */
+  readonly retention?: { readonly events: number; readonly hardLimit: number };
+  readonly now?: () => number;
+}
+
+interface Pending {
+  readonly topic: TopicName;
+  readonly log: PartitionLog;
+  readonly record: LogRecord;
+  readonly envelope: TopicEnvelope<TopicName>;
+  resolve(envelope: TopicEnvelope<TopicName>): void;
+  reject(error: unknown): void;
+}
+
+export class BusClosedError extends Error {
+  constructor() {
+    super('the event bus is closed');
+    this.name = 'BusClosedError';
+  }
+}
+
+/**
+ * The in-process backbone: partitioned logs, consumer groups with at-least-once delivery, retries and
+ * dead letters, replay; durable when given a LogStore (group commit: one write per batch of publishes).
+ */
+export class EmbeddedBus implements EventBus {
+  readonly kind: string;
+  readonly #partitions: number;
+  readonly #source: string;
+  readonly #store: LogStore | undefined;
+  readonly #retention: { readonly events: number; readonly hardLimit: number };
+  readonly #now: () => number;
+  readonly #partitionOf: (key: string) => number;
+  readonly #logs = new Map<TopicName, PartitionLog[]>();
+  readonly #groups = new Map<string, ConsumerGroup>();
+  readonly #groupsByTopic = new Map<TopicName, ConsumerGroup[]>();
+  readonly #storedCommits = new Map<string, number>();
+  readonly #subscriptions = new Set<Subscription>();
+  #pending: Pending[] = [];
+  #pendingCommits = new Map<string, StoredCommit>();
+  #flushScheduled = false;
+  #flushing: Promise<void> = Promise.resolve();
+  #appendsSinceTrim = 0;
+  #closed = false;
+
+  constructor(options: EmbeddedBusOptions) {
+    this.#partitions = options.partitions;
+    this.#source = options.source;
+    this.#store = options.store;
+    this.#retention = options.retention ?? { events: 100_000, hardLimit: 1_000_000 };
+    this.#now = options.now ?? Date.now;
+    this.#partitionOf = createKeyPartitioner(options.partitions);
+    this.kind = options.store === undefined ? 'embedded' : 'embedded-durable';
+    for (const topic of allTopicNames) {
+      this.#logs.set(topic, Array.from({ length: this.#partitions }, (_, partition) => new PartitionLog(partition)));
+    }
+    if (this.#store !== undefined) this.#restore(this.#store);
+  }
+
+  publish<T extends TopicName>(topic: T, input: PublishInput<T>): Promise<TopicEnvelope<T>> {
+    if (this.#closed) return Promise.reject(new BusClosedError());
+    let envelope: TopicEnvelope<T>;
+    try {
+      envelope = createEnvelope(topic, input, this.#source);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    const log = this.#partitionLog(topic, this.#partitionOf(envelope.subject));
+    const record = log.append(envelope, this.#now());
+    if (this.#store === undefined) {
+      log.makeVisible(record.offset + 1);
+      this.#wake(topic, log);
+      this.#maybeTrim();
+      return Promise.resolve(envelope);
+    }
+    return new Promise<TopicEnvelope<T>>((resolve, reject) => {
+      this.#pending.push({
+        topic,
+        log,
+        record,
+        envelope,
+        resolve: resolve as (e: TopicEnvelope<TopicName>) => void,
+        reject,
+      });
+      this.#scheduleFlush();
+    });
+  }
+
+  subscribe<T extends TopicName>(options: SubscribeOptions<T>): Promise<Subscription> {
+    if (this.#closed) return Promise.reject(new BusClosedError());
+    if (!isTopicName(options.topic)) return Promise.reject(new Error(`unknown topic ${String(options.topic)}`));
+    if (options.group.length === 0) return Promise.reject(new Error('group must be a non-empty string'));
+    const retry = resolveRetryPolicy(options.retry);
+    const group = this.#group(options.group, options.topic, options.from ?? 'earliest');
+    // The handler is typed per topic at the API; inside, the group deals in any topic's deliveries.
+    const member = createMember(options.handler as Parameters<typeof createMember>[0], options.commit ?? 'auto', retry);
+    group.join(member);
+    let open = true;
+    const subscription: Subscription = {
+      group: options.group,
+      topic: options.topic,
+      close: async (mode = 'drain') => {
+        if (!open) return;
+        open = false;
+        this.#subscriptions.delete(subscription);
+        await group.leave(member, mode);
+        if (mode === 'drain') await this.#flush();
+      },
+      replay: (position) => {
+        group.replay(position);
+        return Promise.resolve();
+      },
+    };
+    this.#subscriptions.add(subscription);
+    return Promise.resolve(subscription);
+  }
+
+  lag(): Promise<PartitionLag[]> {
+    return Promise.resolve([...this.#groups.values()].flatMap((g) => g.lag()));
+  }
+
+  ready(): Promise<boolean> {
+    return Promise.resolve(!this.#closed);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#subscriptions].map((s) => s.close('drain')));
+    await this.#flush();
+    this.#store?.close();
+  }
+
+  #partitionLog(topic: TopicName, partition: number): PartitionLog {
+    const log = this.#logs.get(topic)?.[partition];
+    if (log === undefined) throw new Error(`no partition ${partition} for topic ${topic}`);
+    return log;
+  }
+
+  #group(name: string, topic: TopicName, from: 'earliest' | 'latest'): ConsumerGroup {
+    const id = `${name}\u0000${topic}`;
+    let group = this.#groups.get(id);
+    if (group === undefined) {
+      const logs = this.#logs.get(topic) ?? [];
+      group = new ConsumerGroup(
+        name,
+        topic,
+        logs,
+        this.#host,
+        (partition) => this.#storedCommits.get(commitKey(name, topic, partition)) ?? (from === 'latest' ? (logs[partition]?.visibleEnd ?? 0) : 0),
+        isDeadLetterTopic(topic),
+      );
+      this.#groups.set(id, group);
+      const forTopic = this.#groupsByTopic.get(topic) ?? [];
+      forTopic.push(group);
+      this.#groupsByTopic.set(topic, forTopic);
+    }
+    return group;
+  }
+
+  readonly #host: GroupHost = {
+    deadLetter: async (group, topic, partition, record, attempts, error) => {
+      if (isDeadLetterTopic(topic)) return;
+      const original = record.envelope;
+      const subject = typeof original === 'object' && original !== null && 'subject' in original && typeof original.subject === 'string' && original.subject.length > 0 ? original.subject : `offset-${record.offset}`;
+      await this.publish(deadLetterTopic(topic), {
+        key: subject,
+        data: { topic, partition, offset: record.offset, group, attempts, error, original },
+      });
+    },
+    committed: (group, topic, partition, offset) => {
+      if (this.#store === undefined) return;
+      this.#pendingCommits.set(commitKey(group, topic, partition), { group, topic, partition, offset });
+      this.#scheduleFlush();
+    },
+  };
+
+  #wake(topic: TopicName, log: PartitionLog): void {
+    const groups = this.#groupsByTopic.get(topic);
+    if (groups === undefined) return;
+    for (const group of groups) group.wake(log.partition);
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // setImmediate lets every publish of the current turn join one transaction (group commit).
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.#flushing = this.#flushing.then(() => {
+        this.#writeBatch();
+      });
+    });
+  }
+
+  async #flush(): Promise<void> {
+    await this.#flushing;
+    this.#writeBatch();
+  }
+
+  #writeBatch(): void {
+    const store = this.#store;
+    if (store === undefined) return;
+    const batch = this.#pending;
+    const commits = this.#pendingCommits;
+    if (batch.length === 0 && commits.size === 0) return;
+    this.#pending = [];
+    this.#pendingCommits = new Map();
+    const events: StoredEvent[] = batch.map((p) => ({
+      topic: p.topic,
+      partition: p.log.partition,
+      offset: p.record.offset,
+      timestamp: p.record.timestamp,
+      envelope: p.envelope,
+    }));
+    try {
+      store.write(events, [...commits.values()]);
+    } catch (error) {
+      for (const p of batch) p.log.discardInvisible();
+      // Commits are retried with the next batch; a lost commit only means a redelivery.
+      for (const [key, commit] of commits) if (!this.#pendingCommits.has(key)) this.#pendingCommits.set(key, commit);
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    for (const p of batch) {
+      p.log.makeVisible(p.record.offset + 1);
+      p.resolve(p.envelope);
+    }
+    for (const p of batch) this.#wake(p.topic, p.log);
+    this.#maybeTrim();
+  }
+
+  #restore(store: LogStore): void {
+    const { events, commits } = store.load();
+    for (const commit of commits) this.#storedCommits.set(commitKey(commit.group, commit.topic, commit.partition), commit.offset);
+    for (const event of events) {
+      if (!isTopicName(event.topic)) continue;
+      const log = this.#logs.get(event.topic)?.[event.partition];
+      if (log === undefined) continue;
+      log.restore(event.poison === undefined
+        ? { offset: event.offset, timestamp: event.timestamp, envelope: event.envelope }
+        : { offset: event.offset, timestamp: event.timestamp, envelope: event.envelope, poison: event.poison });
+    }
+  }
+
+  #maybeTrim(): void {
+    this.#appendsSinceTrim += 1;
+    if (this.#appendsSinceTrim < 10_000) return;
+    this.#appendsSinceTrim = 0;
+    for (const [topic, logs] of this.#logs) {
+      const groups = this.#groupsByTopic.get(topic) ?? [];
+      logs.forEach((log, partition) => {
+        if (log.size <= this.#retention.events) return;
+        const readByAll = groups.reduce((min, g) => Math.min(min, g.committedOffset(partition)), log.visibleEnd);
+        const keepFrom = Math.max(Math.min(readByAll, log.visibleEnd - this.#retention.events), log.visibleEnd - this.#retention.hardLimit);
+        if (log.trimBefore(keepFrom) > 0) this.#store?.trim(topic, partition, log.start);
+      });
+    }
+  }
+}
+
+function commitKey(group: string, topic: string, partition: number): string {
+  return `${group}\u0000${topic}\u0000${String(partition)}`;
+}

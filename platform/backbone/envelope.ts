@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { schemaFor, type TopicData, type TopicInput, type TopicName } from './topics.ts';
+
+/**
+ * A CloudEvents 1.0 envelope (structured mode). `subject` carries the partition key; W3C trace context
+ * travels in the `traceparent` / `tracestate` extension attributes (CloudEvents distributed tracing).
+ */
+export interface Envelope<D = unknown> {
+  readonly specversion: '1.0';
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly time: string;
+  readonly subject: string;
+  readonly datacontenttype: 'application/json';
+  readonly data: D;
+  readonly traceparent?: string;
+  readonly tracestate?: string;
+}
+
+export type TopicEnvelope<T extends TopicName> = Envelope<TopicData<T>>;
+
+export interface PublishInput<T extends TopicName> {
+  /** Partition key: events with one key keep their order. */
+  readonly key: string;
+  readonly data: TopicInput<T>;
+  readonly source?: string;
+  readonly id?: string;
+  readonly time?: Date;
+  readonly traceparent?: string;
+  readonly tracestate?: string;
+}
+
+export const EVENT_TYPE_PREFIX = 'com.insitechart.';
+
+/** Thrown when an event's data does not match its topic's schema; carries the schema's messages. */
+export class InvalidEventError extends Error {
+  readonly topic: string;
+  constructor(topic: string, detail: string) {
+    super(`invalid event for topic ${topic}: ${detail}`);
+    this.name = 'InvalidEventError';
+    this.topic = topic;
+  }
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}
+
+export function validateData<T extends TopicName>(topic: T, data: unknown): TopicData<T> {
+  const parsed = schemaFor(topic).safeParse(data);
+  if (!parsed.success) throw new InvalidEventError(topic, describe(parsed.error));
+  return parsed.data as TopicData<T>;
+}
+
+/** Builds a validated envelope for publishing; rejects bad data before it reaches any transport. */
+export function createEnvelope<T extends TopicName>(topic: T, input: PublishInput<T>, defaultSource: string): TopicEnvelope<T> {
+  if (typeof input.key !== 'string' || input.key.length === 0) throw new InvalidEventError(topic, 'key: must be a non-empty string');
+  const data = validateData(topic, input.data);
+  return {
+    specversion: '1.0',
+    id: input.id ?? randomUUID(),
+    source: input.source ?? defaultSource,
+    type: EVENT_TYPE_PREFIX + topic,
+    time: (input.time ?? new Date()).toISOString(),
+    subject: input.key,
+    datacontenttype: 'application/json',
+    data,
+    ...(input.traceparent === undefined ? {} : { traceparent: input.traceparent }),
+    ...(input.tracestate === undefined ? {} : { tracestate: input.tracestate }),
+  };
+}
+
+const envelopeShape = z.object({
+  specversion: z.literal('1.0'),
+  id: z.string().min(1),
+  source: z.string().min(1),
+  type: z.string().min(1),
+  time: z.iso.datetime({ offset: true }),
+  subject: z.string().min(1),
+  datacontenttype: z.literal('application/json'),
+  data: z.unknown(),
+  traceparent: z.string().optional(),
+  tracestate: z.string().optional(),
+});
+
+/** Parses an envelope that arrived from outside the process (durable log, Kafka) and validates its data. */
+export function parseEnvelope<T extends TopicName>(topic: T, raw: unknown): TopicEnvelope<T> {
+  const parsed = envelopeShape.safeParse(raw);
+  if (!parsed.success) throw new InvalidEventError(topic, `envelope ${describe(parsed.error)}`);
+  if (parsed.data.type !== EVENT_TYPE_PREFIX + topic) {
+    throw new InvalidEventError(topic, `envelope type ${parsed.data.type} does not belong to this topic`);
+  }
+  const data = validateData(topic, parsed.data.data);
+  const { traceparent, tracestate, ...rest } = parsed.data;
+  return {
+    ...rest,
+    data,
+    ...(traceparent === undefined ? {} : { traceparent }),
+    ...(tracestate === undefined ? {} : { tracestate }),
+  };
+}

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+/**
+ * The topic catalog: every topic on the backbone with the schema its events' `data` must satisfy.
+ * Adapters create topics from this list (Kafka) or validate against it (all adapters).
+ */
+const labels = z.record(z.string(), z.string());
+const symbol = z.string().regex(/^[A-Z0-9.^=-]{1,15}$/, 'must be an upper-case ticker symbol');
+const epochMs = z.number().int().nonnegative();
+
+export const marketTick = z.object({
+  symbol,
+  price: z.number().positive().finite(),
+  size: z.number().int().nonnegative(),
+  bid: z.number().positive().finite().optional(),
+  ask: z.number().positive().finite().optional(),
+  ts: epochMs,
+});
+
+export const marketBar = z.object({
+  symbol,
+  interval: z.enum(['1s', '1m', '5m', '1h', '1d']),
+  start: epochMs,
+  open: z.number().positive().finite(),
+  high: z.number().positive().finite(),
+  low: z.number().positive().finite(),
+  close: z.number().positive().finite(),
+  volume: z.number().nonnegative().finite(),
+});
+
+export const userAlert = z.object({
+  alertId: z.string().min(1),
+  userId: z.string().min(1),
+  symbol,
+  kind: z.enum(['price_above', 'price_below', 'percent_move', 'volume_spike', 'correlation_break']),
+  threshold: z.number().finite(),
+  observed: z.number().finite(),
+  message: z.string(),
+});
+
+export const opsAlert = z.object({
+  fingerprint: z.string().min(1),
+  status: z.enum(['firing', 'resolved']),
+  labels,
+  annotations: labels,
+  startsAt: z.iso.datetime({ offset: true }),
+  endsAt: z.iso.datetime({ offset: true }).optional(),
+  source: z.string().min(1),
+  generatorURL: z.string().optional(),
+});
+
+export const detection = z.object({
+  detector: z.string().min(1),
+  series: labels,
+  score: z.number().min(0).max(1),
+  observed: z.number().finite(),
+  expected: z.object({ low: z.number().finite(), high: z.number().finite() }),
+  ts: epochMs,
+  explanation: z.string(),
+  related: z.array(labels).default([]),
+});
+
+export const remediation = z.object({
+  action: z.string().min(1),
+  target: labels,
+  reason: z.string(),
+  status: z.enum(['planned', 'applied', 'failed', 'rolled_back']),
+  detectionId: z.string().optional(),
+});
+
+export const notification = z.object({
+  channel: z.string().min(1),
+  recipient: z.string().min(1),
+  subject: z.string(),
+  body: z.string(),
+  priority: z.enum(['critical', 'high', 'medium', 'low', 'info']),
+  incidentId: z.string().optional(),
+});
+
+export const auditRecord = z.object({
+  actor: z.string().min(1),
+  action: z.string().min(1),
+  resource: z.string().min(1),
+  details: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** What a dead-letter topic carries: the original event as it was, and why it could not be handled. */
+export const deadLetter = z.object({
+  topic: z.string(),
+  partition: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  group: z.string(),
+  attempts: z.number().int().nonnegative(),
+  error: z.string(),
+  original: z.unknown(),
+});
+
+export const topicCatalog = {
+  'market.ticks': { schema: marketTick, description: 'trades and quotes from market feeds, keyed by symbol' },
+  'market.bars': { schema: marketBar, description: 'OHLCV bars per symbol and interval, keyed by symbol' },
+  'alerts.user': { schema: userAlert, description: "end users' price alerts that fired, keyed by user" },
+  'alerts.ops': { schema: opsAlert, description: 'operational alerts from Alertmanager and other sources, keyed by fingerprint' },
+  detections: { schema: detection, description: 'anomalies and predictions from the detector tier, keyed by series' },
+  remediations: { schema: remediation, description: 'remediation actions planned and applied, keyed by target' },
+  notifications: { schema: notification, description: 'messages to deliver to people, keyed by recipient' },
+  audit: { schema: auditRecord, description: 'every user and operator action, keyed by actor' },
+} as const;
+
+export type BaseTopicName = keyof typeof topicCatalog;
+/** Each topic has one dead-letter topic, `<topic>.dlq`, as Kafka Connect names them. */
+export type DeadLetterTopicName = `${BaseTopicName}.dlq`;
+export type TopicName = BaseTopicName | DeadLetterTopicName;
+export type DeadLetter = z.output<typeof deadLetter>;
+export type TopicData<T extends TopicName> = T extends BaseTopicName ? z.output<(typeof topicCatalog)[T]['schema']> : DeadLetter;
+export type TopicInput<T extends TopicName> = T extends BaseTopicName ? z.input<(typeof topicCatalog)[T]['schema']> : z.input<typeof deadLetter>;
+
+export const topicNames = Object.keys(topicCatalog) as BaseTopicName[];
+
+export function deadLetterTopic(topic: BaseTopicName): DeadLetterTopicName {
+  return `${topic}.dlq`;
+}
+
+/** Every topic the backbone carries: the catalog's and their dead-letter topics. */
+export const allTopicNames: readonly TopicName[] = [...topicNames, ...topicNames.map(deadLetterTopic)];
+
+export function isDeadLetterTopic(topic: TopicName): topic is DeadLetterTopicName {
+  return topic.endsWith('.dlq');
+}
+
+export function isTopicName(name: string): name is TopicName {
+  return (allTopicNames as readonly string[]).includes(name);
+}
+
+export function schemaFor(topic: TopicName): z.ZodType {
+  return isDeadLetterTopic(topic) ? deadLetter : topicCatalog[topic].schema;
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/** Raised when the environment does not describe a valid configuration; names every bad variable. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const brokerList = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .transform((s) => s.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
+    .pipe(
+      z
+        .array(z.string().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'each broker must be host:port'))
+        .min(1, 'must list at least one host:port'),
+    )
+    .optional(),
+);
+
+const httpUrl = z.preprocess(
+  emptyToUndefined,
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .optional(),
+);
+
+const bool = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  );
+
+const positiveInt = (fallback: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(1).max(max).default(fallback));
+
+const envSchema = z.object({
+  PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0).max(65535).default(8080),
+  ),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  BUS_DURABLE: bool(true),
+  BUS_PARTITIONS: positiveInt(8, 1024),
+  KAFKA_BROKERS: brokerList,
+  KAFKA_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().default('insitechart')),
+  ELASTICSEARCH_URL: httpUrl,
+  ELASTICSEARCH_LOG_INDEX: z.preprocess(emptyToUndefined, z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a lower-case index name').default('insitechart-logs')),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl,
+  OTEL_SERVICE_NAME: z.preprocess(emptyToUndefined, z.string().default('insitechart')),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  ),
+  SERVICES: z.preprocess(emptyToUndefined, z.string().default('all')),
+  MARKET_SYMBOLS: positiveInt(20, 10_000),
+  MARKET_TICK_INTERVAL_MS: positiveInt(250, 60_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
+});
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly bus: {
+    readonly durable: boolean;
+    readonly partitions: number;
+    readonly kafka?: { readonly brokers: readonly string[]; readonly clientId: string };
+  };
+  readonly elasticsearch?: { readonly url: string; readonly logIndex: string };
+  readonly otlpEndpoint?: string;
+  readonly serviceName: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Which services this process runs: 'all' or a comma-separated list of service names. */
+  readonly services: 'all' | readonly string[];
+  readonly market: { readonly symbols: number; readonly tickIntervalMs: number };
+  readonly shutdownTimeoutMs: number;
+}
+
+/** Reads and validates configuration from environment variables; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const services = e.SERVICES.trim() === 'all' ? 'all' : e.SERVICES.split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    bus: {
+      durable: e.BUS_DURABLE,
+      partitions: e.BUS_PARTITIONS,
+      ...(e.KAFKA_BROKERS ? { kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID } } : {}),
+    },
+    ...(e.ELASTICSEARCH_URL ? { elasticsearch: { url: e.ELASTICSEARCH_URL, logIndex: e.ELASTICSEARCH_LOG_INDEX } } : {}),
+    ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+    serviceName: e.OTEL_SERVICE_NAME,
+    logLevel: e.LOG_LEVEL,
+    services,
+    market: { symbols: e.MARKET_SYMBOLS, tickIntervalMs: e.MARKET_TICK_INTERVAL_MS },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
