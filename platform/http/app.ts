@@ -1,0 +1,46 @@
+import express, { type Express, type Router } from 'express';
+import type { PlatformMetrics } from '../telemetry/metrics.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { errorHandler, notFound } from './errors.ts';
+import type { Health } from './health.ts';
+
+export interface HttpApp {
+  readonly app: Express;
+  /** Services mount their routes here; it is served under /api. */
+  readonly api: Router;
+}
+
+/** The platform's HTTP surface: probes, /metrics, the services' API, RED metrics on every route. */
+export function createHttpApp(options: { metrics: PlatformMetrics; health: Health; logger: Logger }): HttpApp {
+  const { metrics, health, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use((req, res, next) => {
+    const end = metrics.httpRequestDuration.startTimer();
+    res.on('finish', () => {
+      // The matched route pattern, never the raw path, keeps label cardinality bounded.
+      const route = (req.route as { path?: unknown } | undefined)?.path;
+      end({ method: req.method, route: typeof route === 'string' ? req.baseUrl + route : 'unmatched', status_code: String(res.statusCode) });
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const readiness = await health.readiness();
+    res.status(readiness.ready ? 200 : 503).json(readiness);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const api = express.Router();
+  app.use('/api', express.json({ limit: '1mb' }), api);
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return { app, api };
+}

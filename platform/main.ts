@@ -1,0 +1,6 @@
+/** Embedded mode: every service in one process on the in-process backbone (or Kafka when configured). */
+import { marketFeedService } from '../collectors/market/feed-service.ts';
+import { marketDataService } from './market-data/service.ts';
+import { runMain } from './runtime/run-main.ts';
+
+await runMain({ services: () => [marketFeedService(), marketDataService()] });

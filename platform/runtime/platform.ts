@@ -1,0 +1,97 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EventBus } from '../backbone/bus.ts';
+import { instrumentBus } from '../backbone/instrumented-bus.ts';
+import type { Config } from '../config/config.ts';
+import { createHttpApp } from '../http/app.ts';
+import { Health } from '../http/health.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { createMetrics, type PlatformMetrics } from '../telemetry/metrics.ts';
+import { createBus } from './create-bus.ts';
+import type { Service } from './service.ts';
+
+export interface PlatformOptions {
+  readonly config: Config;
+  readonly services: readonly Service[];
+  readonly logger: Logger;
+  /** A ready bus (tests); otherwise one is made from the configuration. */
+  readonly bus?: EventBus;
+}
+
+export interface RunningPlatform {
+  readonly url: string;
+  readonly server: Server;
+  readonly bus: EventBus;
+  readonly metrics: PlatformMetrics;
+  readonly health: Health;
+  /** Drains: stops taking requests and events, lets in-flight work finish, commits, closes the bus. */
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
+  const { config, logger } = options;
+  const metrics = createMetrics();
+  const health = new Health();
+  const rawBus = options.bus ?? (await createBus(config, logger));
+  const bus = instrumentBus(rawBus, metrics.bus);
+  metrics.watchLag(rawBus);
+  health.add('backbone', () => rawBus.ready());
+  const { app, api } = createHttpApp({ metrics, health, logger });
+
+  const started: Service[] = [];
+  try {
+    for (const service of options.services) {
+      await service.start({ config, bus, logger: logger.child({ component: service.name }), api, health });
+      started.push(service);
+    }
+  } catch (error) {
+    await stopAll(started, bus, logger);
+    throw error;
+  }
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, (error?: Error) => {
+      if (error) reject(error);
+      else resolve(s);
+    });
+  }).catch(async (error: unknown) => {
+    await stopAll(started, bus, logger);
+    throw error;
+  });
+  const address = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host}:${String(address.port)}`;
+  logger.info(
+    { services: started.map((s) => s.name), bus: rawBus.kind, urls: { app: `${url}/`, api: `${url}/api`, healthz: `${url}/healthz`, readyz: `${url}/readyz`, metrics: `${url}/metrics` } },
+    `InsiteChart is up at ${url}/ (health ${url}/healthz, readiness ${url}/readyz, metrics ${url}/metrics)`,
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    server,
+    bus,
+    metrics,
+    health,
+    stop: () => {
+      stopping ??= (async () => {
+        health.drain();
+        const closed = new Promise<void>((resolve) => server.close(() => { resolve(); }));
+        server.closeIdleConnections();
+        await stopAll(started, bus, logger);
+        server.closeAllConnections();
+        await closed;
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function stopAll(services: readonly Service[], bus: EventBus, logger: Logger): Promise<void> {
+  for (const service of [...services].reverse()) {
+    await service.stop().catch((error: unknown) => {
+      logger.error({ err: error, component: service.name }, 'service did not stop cleanly');
+    });
+  }
+  await bus.close();
+}

@@ -1,0 +1,22 @@
+import type { Router } from 'express';
+import type { EventBus } from '../backbone/bus.ts';
+import type { Config } from '../config/config.ts';
+import type { Health } from '../http/health.ts';
+import type { Logger } from '../telemetry/logger.ts';
+
+export interface ServiceContext {
+  readonly config: Config;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  /** Mounted at /api. */
+  readonly api: Router;
+  readonly health: Health;
+}
+
+/** A product service: runs alone (distributed mode) or beside the others in one process (embedded). */
+export interface Service {
+  readonly name: string;
+  start(context: ServiceContext): Promise<void>;
+  /** Stops taking new work and lets in-flight work finish; the bus is drained after every service stopped. */
+  stop(): Promise<void>;
+}
