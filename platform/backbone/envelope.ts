@@ -54,22 +54,37 @@ export function validateData<T extends TopicName>(topic: T, data: unknown): Topi
   return parsed.data as TopicData<T>;
 }
 
+let lastMs = -1;
+let lastIso = '';
+
+/** ISO time of `ms`, cached for the current millisecond: at high publish rates most events share one. */
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Builds a validated envelope for publishing; rejects bad data before it reaches any transport. */
 export function createEnvelope<T extends TopicName>(topic: T, input: PublishInput<T>, defaultSource: string): TopicEnvelope<T> {
   if (typeof input.key !== 'string' || input.key.length === 0) throw new InvalidEventError(topic, 'key: must be a non-empty string');
-  const data = validateData(topic, input.data);
-  return {
+  const envelope: Mutable<TopicEnvelope<T>> = {
     specversion: '1.0',
     id: input.id ?? randomUUID(),
     source: input.source ?? defaultSource,
     type: EVENT_TYPE_PREFIX + topic,
-    time: (input.time ?? new Date()).toISOString(),
+    time: input.time === undefined ? isoTime(Date.now()) : input.time.toISOString(),
     subject: input.key,
     datacontenttype: 'application/json',
-    data,
-    ...(input.traceparent === undefined ? {} : { traceparent: input.traceparent }),
-    ...(input.tracestate === undefined ? {} : { tracestate: input.tracestate }),
+    data: validateData(topic, input.data),
   };
+  // Absent rather than undefined: the envelope must survive a JSON round trip unchanged.
+  if (input.traceparent !== undefined) envelope.traceparent = input.traceparent;
+  if (input.tracestate !== undefined) envelope.tracestate = input.tracestate;
+  return envelope;
 }
 
 const envelopeShape = z.object({

@@ -10,10 +10,10 @@ const epochMs = z.number().int().nonnegative();
 
 export const marketTick = z.object({
   symbol,
-  price: z.number().positive().finite(),
+  price: z.number().positive(),
   size: z.number().int().nonnegative(),
-  bid: z.number().positive().finite().optional(),
-  ask: z.number().positive().finite().optional(),
+  bid: z.number().positive().optional(),
+  ask: z.number().positive().optional(),
   ts: epochMs,
 });
 
@@ -21,11 +21,11 @@ export const marketBar = z.object({
   symbol,
   interval: z.enum(['1s', '1m', '5m', '1h', '1d']),
   start: epochMs,
-  open: z.number().positive().finite(),
-  high: z.number().positive().finite(),
-  low: z.number().positive().finite(),
-  close: z.number().positive().finite(),
-  volume: z.number().nonnegative().finite(),
+  open: z.number().positive(),
+  high: z.number().positive(),
+  low: z.number().positive(),
+  close: z.number().positive(),
+  volume: z.number().nonnegative(),
 });
 
 export const userAlert = z.object({
@@ -33,8 +33,8 @@ export const userAlert = z.object({
   userId: z.string().min(1),
   symbol,
   kind: z.enum(['price_above', 'price_below', 'percent_move', 'volume_spike', 'correlation_break']),
-  threshold: z.number().finite(),
-  observed: z.number().finite(),
+  threshold: z.number(),
+  observed: z.number(),
   message: z.string(),
 });
 
@@ -53,8 +53,8 @@ export const detection = z.object({
   detector: z.string().min(1),
   series: labels,
   score: z.number().min(0).max(1),
-  observed: z.number().finite(),
-  expected: z.object({ low: z.number().finite(), high: z.number().finite() }),
+  observed: z.number(),
+  expected: z.object({ low: z.number(), high: z.number() }),
   ts: epochMs,
   explanation: z.string(),
   related: z.array(labels).default([]),

@@ -89,7 +89,7 @@ export class ConsumerGroup {
     this.#members.splice(index, 1);
     this.#rebalance();
     if (mode === 'drain') {
-      await Promise.all(owned.map((c) => c.running));
+      await Promise.all(owned.flatMap((c) => c.running ?? []));
       // The handler may still be running its current event in other pumps it owned: nothing left to wait for.
       member.controller.abort();
     }
@@ -134,7 +134,7 @@ export class ConsumerGroup {
 
   /** Resolves when no partition has an event in flight. */
   async idle(): Promise<void> {
-    await Promise.all(this.#cursors.map((c) => c.running));
+    await Promise.all(this.#cursors.flatMap((c) => c.running ?? []));
   }
 
   #rebalance(): void {
@@ -167,13 +167,22 @@ export class ConsumerGroup {
       cursor.position = cursor.committed;
       cursor.positionGeneration = generation;
     }
-    while (cursor.generation === generation && !member.controller.signal.aborted) {
+    let synchronous = 0;
+    while (cursor.generation === generation && !isAborted(member)) {
       // Retention may have removed events this group had not read yet.
       if (cursor.position < cursor.log.start) cursor.position = cursor.log.start;
       const record = cursor.log.get(cursor.position);
       if (record === undefined) return;
-      const handled = await this.#deliver(cursor, member, generation, record);
-      if (!handled) return;
+      // Synchronous handlers that succeed first time take no await: the common case stays allocation-light.
+      const first = record.poison === undefined ? this.#attempt(cursor, member, generation, record, 1) : undefined;
+      if (first !== true) {
+        synchronous = 0;
+        if (!(await this.#complete(cursor, member, generation, record, first))) return;
+      } else if (++synchronous >= SYNC_BATCH) {
+        synchronous = 0;
+        // A long backlog of synchronous deliveries would otherwise starve I/O.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       if (cursor.positionGeneration === generation) cursor.position = record.offset + 1;
       if (member.commitMode === 'auto') this.#commit(cursor, generation, record.offset + 1);
     }
@@ -185,44 +194,105 @@ export class ConsumerGroup {
     this.#host.committed(this.name, this.topic, cursor.partition, next);
   }
 
-  /** Runs the handler with retries; false when the member was aborted and the event must be redelivered. */
-  async #deliver(cursor: Cursor, member: Member, generation: number, record: LogRecord): Promise<boolean> {
-    let lastError = record.poison;
-    let attempt = 0;
-    if (lastError === undefined) {
-      for (attempt = 1; ; attempt++) {
-        try {
-          const result = member.handler(this.#delivery(cursor, member, generation, record, attempt));
-          if (result instanceof Promise) await Promise.race([result, member.aborted]);
-          if (member.controller.signal.aborted) return false;
-          return true;
-        } catch (error) {
-          if (member.controller.signal.aborted) return false;
-          lastError = error instanceof Error ? error.message : String(error);
-        }
-        if (!this.#retryForever && attempt > member.retry.retries) break;
-        const delay = backoffMs(member.retry, Math.min(attempt, 64));
-        await Promise.race([sleep(delay), member.aborted]);
-        if (member.controller.signal.aborted) return false;
-      }
+  /** Calls the handler once: true when it succeeded synchronously, its promise when async, the error when it threw. */
+  #attempt(cursor: Cursor, member: Member, generation: number, record: LogRecord, attempt: number): true | Promise<void> | Failure {
+    try {
+      const result = member.handler(new GroupDelivery(this, cursor, member, generation, record, attempt));
+      return result instanceof Promise ? result : true;
+    } catch (error) {
+      return { error };
     }
-    await this.#host.deadLetter(this.name, this.topic, cursor.partition, record, attempt, lastError);
+  }
+
+  /**
+   * Finishes a delivery that did not succeed synchronously: awaits it, retries with backoff, dead-letters.
+   * False when the member was aborted and the event must be redelivered.
+   */
+  async #complete(cursor: Cursor, member: Member, generation: number, record: LogRecord, first: Promise<void> | Failure | undefined): Promise<boolean> {
+    let outcome = first;
+    let lastError = record.poison;
+    let attempt = 1;
+    while (outcome !== undefined) {
+      if (outcome instanceof Promise) {
+        try {
+          await Promise.race([outcome, member.aborted]);
+          return !isAborted(member);
+        } catch (error) {
+          outcome = { error };
+        }
+      }
+      if (isAborted(member)) return false;
+      lastError = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+      if (!this.#retryForever && attempt > member.retry.retries) break;
+      await Promise.race([sleep(backoffMs(member.retry, Math.min(attempt, 64))), member.aborted]);
+      if (isAborted(member)) return false;
+      attempt += 1;
+      const next = this.#attempt(cursor, member, generation, record, attempt);
+      if (next === true) return true;
+      outcome = next;
+    }
+    await this.#host.deadLetter(this.name, this.topic, cursor.partition, record, record.poison === undefined ? attempt : 0, lastError ?? 'unknown error');
     return true;
   }
 
-  #delivery(cursor: Cursor, member: Member, generation: number, record: LogRecord, attempt: number): Delivery<TopicName> {
-    return {
-      topic: this.topic,
-      envelope: record.envelope as TopicEnvelope<TopicName>,
-      partition: cursor.partition,
-      offset: record.offset,
-      attempt,
-      signal: member.controller.signal,
-      commit: () => {
-        if (!member.controller.signal.aborted) this.#commit(cursor, generation, record.offset + 1);
-      },
-    };
+  /** Used by deliveries with manual commit. */
+  commitFrom(cursor: Cursor, member: Member, generation: number, next: number): void {
+    if (!isAborted(member)) this.#commit(cursor, generation, next);
   }
+}
+
+interface Failure {
+  readonly error: unknown;
+}
+
+const SYNC_BATCH = 512;
+
+/** A class rather than a literal with a closure: one allocation per delivery on the hot path. */
+class GroupDelivery implements Delivery<TopicName> {
+  readonly #group: ConsumerGroup;
+  readonly #cursor: Cursor;
+  readonly #member: Member;
+  readonly #generation: number;
+  readonly #record: LogRecord;
+  readonly attempt: number;
+
+  constructor(group: ConsumerGroup, cursor: Cursor, member: Member, generation: number, record: LogRecord, attempt: number) {
+    this.#group = group;
+    this.#cursor = cursor;
+    this.#member = member;
+    this.#generation = generation;
+    this.#record = record;
+    this.attempt = attempt;
+  }
+
+  get topic(): TopicName {
+    return this.#group.topic;
+  }
+
+  get envelope(): TopicEnvelope<TopicName> {
+    return this.#record.envelope as TopicEnvelope<TopicName>;
+  }
+
+  get partition(): number {
+    return this.#cursor.partition;
+  }
+
+  get offset(): number {
+    return this.#record.offset;
+  }
+
+  get signal(): AbortSignal {
+    return this.#member.controller.signal;
+  }
+
+  commit(): void {
+    this.#group.commitFrom(this.#cursor, this.#member, this.#generation, this.#record.offset + 1);
+  }
+}
+
+/** A function, not a property read: the flag changes across awaits, which type narrowing cannot see. */
+function isAborted(member: Member): boolean {
+  return member.controller.signal.aborted;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,0 +1,131 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventBus } from '../platform/backbone/bus.ts';
+import { EmbeddedBus } from '../platform/backbone/embedded/embedded-bus.ts';
+import { SqliteLogStore } from '../platform/backbone/embedded/sqlite-log-store.ts';
+import { percentile, round } from './stats.ts';
+
+/**
+ * Publish -> consume on the embedded bus, in memory and durable, against a plain EventEmitter carrying
+ * the same payloads in the same run. Throughput: the publisher runs flat out in chunks (yielding between
+ * them so the consumer keeps pace) until every event was consumed. Latency: a paced publisher at a
+ * steady rate; each event carries its send time.
+ */
+
+interface Figures { events_per_s: number; p50_ms: number; p99_ms: number }
+
+interface Transport {
+  publish(key: string, sentAt: number, seq: number): Promise<unknown> | undefined;
+  onEvent(handler: (sentAt: number) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+const KEYS = Array.from({ length: 100 }, (_, i) => `SYM${String(i)}`);
+
+function busTransport(bus: EventBus): Transport {
+  return {
+    publish: (key, sentAt, seq) => bus.publish('audit', { key, data: { actor: 'bench', action: 'tick', resource: key, details: { sentAt, seq } } }),
+    onEvent: async (handler) => {
+      await bus.subscribe({ group: 'bench', topic: 'audit', from: 'latest', handler: (d) => { handler(Number(d.envelope.data.details.sentAt)); } });
+    },
+    close: () => bus.close(),
+  };
+}
+
+function emitterTransport(): Transport {
+  const emitter = new EventEmitter();
+  return {
+    publish: (key, sentAt, seq) => {
+      emitter.emit('event', { actor: 'bench', action: 'tick', resource: key, details: { sentAt, seq } });
+      return undefined;
+    },
+    onEvent: (handler) => {
+      emitter.on('event', (e: { details: { sentAt: number } }) => { handler(e.details.sentAt); });
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function throughput(transport: Transport, total: number, chunk: number): Promise<number> {
+  let received = 0;
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => { done = resolve; });
+  await transport.onEvent(() => {
+    received += 1;
+    if (received === total) done();
+  });
+  const started = performance.now();
+  for (let sent = 0; sent < total; ) {
+    const acks: Promise<unknown>[] = [];
+    for (let i = 0; i < chunk && sent < total; i++, sent++) {
+      const ack = transport.publish(KEYS[sent % KEYS.length]!, 0, sent);
+      if (ack !== undefined) acks.push(ack);
+    }
+    await Promise.all(acks);
+    // Let the consumer run before the next chunk, so the rate measured is one both sides sustain.
+    while (sent - received > chunk * 4) await tick();
+  }
+  await finished;
+  return total / ((performance.now() - started) / 1000);
+}
+
+async function latency(transport: Transport, ratePerS: number, seconds: number): Promise<{ p50: number; p99: number; achieved: number }> {
+  const latencies: number[] = [];
+  await transport.onEvent((sentAt) => { latencies.push(performance.now() - sentAt); });
+  const total = Math.round(ratePerS * seconds);
+  const started = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * ratePerS));
+    for (; sent < due; sent++) void transport.publish(KEYS[sent % KEYS.length]!, performance.now(), sent);
+    await tick();
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  const deadline = performance.now() + 10_000;
+  while (latencies.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), achieved: total / elapsed };
+}
+
+async function measure(make: () => Transport, total: number, rate: number, seconds: number): Promise<Figures & { latency_rate_per_s: number }> {
+  const a = make();
+  const eps = await throughput(a, total, 1_000);
+  await a.close();
+  const b = make();
+  const lat = await latency(b, rate, seconds);
+  await b.close();
+  return { events_per_s: Math.round(eps), p50_ms: round(lat.p50), p99_ms: round(lat.p99), latency_rate_per_s: Math.round(lat.achieved) };
+}
+
+export async function runBackboneBench(args: readonly string[]): Promise<Record<string, unknown>> {
+  const quick = args.includes('--quick');
+  const total = quick ? 50_000 : 300_000;
+  const seconds = quick ? 1 : 3;
+  const rate = 50_000;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-backbone-'));
+  let n = 0;
+  try {
+    const baseline = await measure(emitterTransport, total, rate, seconds);
+    const memory = await measure(() => busTransport(new EmbeddedBus({ partitions: 8, source: 'bench' })), total, rate, seconds);
+    const durable = await measure(
+      () => busTransport(new EmbeddedBus({ partitions: 8, source: 'bench', store: new SqliteLogStore(join(dir, `bench-${String(n++)}.db`)) })),
+      total,
+      rate,
+      seconds,
+    );
+    return {
+      bench: 'backbone',
+      workload: { events: total, keys: KEYS.length, partitions: 8, latency_rate_per_s: rate, latency_seconds: seconds, payload: 'audit event (zod-validated on publish)' },
+      memory: { ...memory, throughput_ratio_to_baseline: round(memory.events_per_s / baseline.events_per_s), p99_ratio_to_baseline: round(memory.p99_ms / baseline.p99_ms) },
+      durable: { ...durable, throughput_ratio_to_baseline: round(durable.events_per_s / baseline.events_per_s), p99_ratio_to_baseline: round(durable.p99_ms / baseline.p99_ms) },
+      baseline: { ...baseline, kind: 'node:events EventEmitter, synchronous emit' },
+      targets: { memory_events_per_s: 300_000, memory_p99_ms: 2, durable_events_per_s: 30_000 },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

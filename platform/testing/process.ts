@@ -1,0 +1,35 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface Started {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Runs one of the project's entrypoints on this Node (24) with the telemetry hook, as `npm start` does. */
+export function startEntrypoint(entry: string, env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ['--import', './platform/telemetry/register.ts', entry], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
+  return { child, output: () => output, exited };
+}
+
+/** Waits until the process output matches, failing with the output so far. */
+export async function waitForOutput(started: Started, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = started.output().match(pattern);
+    if (match) return match;
+    if (Date.now() > deadline || started.child.exitCode !== null) throw new Error(`no ${String(pattern)} in output:\n${started.output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
