@@ -6,6 +6,7 @@ import type { Config } from '../config/config.ts';
 import { createHttpApp } from '../http/app.ts';
 import { Health } from '../http/health.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { LogSink } from '../telemetry/logs/log-sink.ts';
 import { createMetrics, type PlatformMetrics } from '../telemetry/metrics.ts';
 import { createBus } from './create-bus.ts';
 import type { Service } from './service.ts';
@@ -16,6 +17,7 @@ export interface PlatformOptions {
   readonly logger: Logger;
   /** A ready bus (tests); otherwise one is made from the configuration. */
   readonly bus?: EventBus;
+  readonly logSink?: LogSink;
 }
 
 export interface RunningPlatform {
@@ -35,6 +37,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const rawBus = options.bus ?? (await createBus(config, logger));
   const bus = instrumentBus(rawBus, metrics.bus);
   metrics.watchLag(rawBus);
+  if (options.logSink !== undefined) metrics.watchLogSink(options.logSink);
   health.add('backbone', () => rawBus.ready());
   const { app, api } = createHttpApp({ metrics, health, logger });
 

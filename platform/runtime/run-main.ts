@@ -36,7 +36,7 @@ export async function runMain(options: MainOptions): Promise<void> {
     }
     throw error;
   }
-  const { logger, flush } = createPlatformLogger(config);
+  const { logger, sink, flush } = createPlatformLogger(config);
   const all = options.services(config);
   const selected = config.services === 'all' ? all : all.filter((s) => config.services.includes(s.name));
   if (config.services !== 'all') {
@@ -49,7 +49,7 @@ export async function runMain(options: MainOptions): Promise<void> {
   }
   let platform: Awaited<ReturnType<typeof startPlatform>>;
   try {
-    platform = await startPlatform({ config, services: selected, logger });
+    platform = await startPlatform({ config, services: selected, logger, ...(sink === undefined ? {} : { logSink: sink }) });
   } catch (error) {
     logger.fatal({ err: error }, 'start-up failed');
     await flush();

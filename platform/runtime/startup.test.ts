@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { startFakeElasticsearch } from '../telemetry/logs/fake-elasticsearch.ts';
 import { startEntrypoint, waitForOutput } from '../testing/process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'startup-'));
@@ -62,6 +63,26 @@ describe('platform start-up and shutdown', () => {
       else checkWithPromtool(metrics);
     } finally {
       started.child.kill('SIGKILL');
+    }
+  });
+
+  it('ships its logs to Elasticsearch in ECS form when ELASTICSEARCH_URL is set, flushing them on shutdown', async () => {
+    const es = await startFakeElasticsearch();
+    const started = startEntrypoint('platform/main.ts', { PORT: '0', HOST: '127.0.0.1', BUS_DURABLE: 'false', ELASTICSEARCH_URL: es.url, ELASTICSEARCH_LOG_INDEX: 'startup-test' });
+    try {
+      await waitForOutput(started, /InsiteChart is up at/, 20_000);
+      started.child.kill('SIGTERM');
+      assert.equal(await started.exited, 0);
+      const docs = es.calls.flatMap((c) => c.docs);
+      const up = docs.find((d) => typeof d.message === 'string' && d.message.startsWith('InsiteChart is up at'));
+      assert.ok(up, `the start-up line reached Elasticsearch (got ${String(docs.length)} documents)`);
+      assert.equal((up.log as { level?: string } | undefined)?.level, 'info');
+      assert.equal((up.service as { name?: string } | undefined)?.name, 'insitechart');
+      assert.ok(docs.some((d) => d.message === 'drained; bye'), 'the last line before exit was flushed');
+      assert.deepEqual(es.calls[0]?.actions[0], { create: { _index: 'startup-test' } });
+    } finally {
+      started.child.kill('SIGKILL');
+      await es.close();
     }
   });
 });

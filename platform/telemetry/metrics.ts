@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventBus } from '../backbone/bus.ts';
 import type { BusMetrics } from '../backbone/instrumented-bus.ts';
+import type { LogSink } from './logs/log-sink.ts';
 
 export interface PlatformMetrics {
   readonly registry: Registry;
@@ -9,6 +10,8 @@ export interface PlatformMetrics {
   readonly bus: BusMetrics;
   /** Reports consumer lag per group, topic and partition of this bus at every scrape. */
   watchLag(bus: EventBus): void;
+  /** Reports the log sink's buffer and delivery counts at every scrape. */
+  watchLogSink(sink: LogSink): void;
 }
 
 /** One prom-client registry per platform process, served at /metrics. */
@@ -58,6 +61,22 @@ export function createMetrics(prefix = 'insitechart_'): PlatformMetrics {
       }
     },
   });
+  const sinks: LogSink[] = [];
+  new Gauge({
+    name: `${prefix}log_sink_records`,
+    help: 'Log records of the Elasticsearch sink by state: buffered now; sent, dropped since start',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const sink of sinks) {
+        const stats = sink.stats();
+        this.inc({ state: 'buffered' }, stats.buffered);
+        this.inc({ state: 'sent' }, stats.sent);
+        this.inc({ state: 'dropped' }, stats.dropped);
+      }
+    },
+  });
   return {
     registry,
     httpRequestDuration,
@@ -72,6 +91,9 @@ export function createMetrics(prefix = 'insitechart_'): PlatformMetrics {
     },
     watchLag: (bus) => {
       watched.push(bus);
+    },
+    watchLogSink: (sink) => {
+      sinks.push(sink);
     },
   };
 }

@@ -65,7 +65,7 @@ export class EmbeddedBus implements EventBus {
     this.#partitions = options.partitions;
     this.#source = options.source;
     this.#store = options.store;
-    this.#retention = options.retention ?? { events: 100_000, hardLimit: 1_000_000 };
+    this.#retention = options.retention ?? { events: 10_000, hardLimit: 200_000 };
     this.#now = options.now ?? Date.now;
     this.#partitionOf = createKeyPartitioner(options.partitions);
     this.kind = options.store === undefined ? 'embedded' : 'embedded-durable';
