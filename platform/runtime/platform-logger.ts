@@ -10,7 +10,7 @@ export interface PlatformLogger {
   /** The Elasticsearch sink when ELASTICSEARCH_URL is set; its stats are exported as metrics. */
   readonly sink?: LogSink;
   /** Flushes stdout and ships what the sink still holds; call before exit. */
-  flush(): Promise<void>;
+  readonly flush: () => Promise<void>;
 }
 
 /** The process logger: JSON lines on stdout, and to Elasticsearch (ECS, bulk, bounded) when configured. */

@@ -2,12 +2,12 @@ import type { Delivery, Handler, PartitionLag, ReplayPosition, RetryPolicy } fro
 import { backoffMs } from '../bus.ts';
 import type { TopicEnvelope } from '../envelope.ts';
 import type { TopicName } from '../topics.ts';
-import type { LogRecord, PartitionLog } from './partition-log.ts';
+import type { PartitionLog } from './partition-log.ts';
 
 /** What a group needs from the bus that owns it. */
 export interface GroupHost {
   /** Publishes a dead letter for an event that could not be handled; resolves once acknowledged. */
-  deadLetter(group: string, topic: TopicName, partition: number, record: LogRecord, attempts: number, error: string): Promise<void>;
+  deadLetter(group: string, topic: TopicName, partition: number, offset: number, original: unknown, attempts: number, error: string): Promise<void>;
   /** Records a committed offset (the durable bus persists it). */
   committed(group: string, topic: TopicName, partition: number, nextOffset: number): void;
 }
@@ -153,7 +153,9 @@ export class ConsumerGroup {
 
   #schedule(cursor: Cursor): void {
     if (cursor.running !== undefined || !this.#hasWork(cursor)) return;
-    cursor.running = this.#pump(cursor).finally(() => {
+    // Start on a microtask, never inside the publisher's call: a burst of publishes is then delivered by
+    // one pump run, and handlers never run re-entrantly within publish().
+    cursor.running = Promise.resolve().then(() => this.#pump(cursor)).finally(() => {
       cursor.running = undefined;
       this.#schedule(cursor);
     });
@@ -171,20 +173,22 @@ export class ConsumerGroup {
     while (cursor.generation === generation && !isAborted(member)) {
       // Retention may have removed events this group had not read yet.
       if (cursor.position < cursor.log.start) cursor.position = cursor.log.start;
-      const record = cursor.log.get(cursor.position);
-      if (record === undefined) return;
+      const offset = cursor.position;
+      const envelope = cursor.log.envelopeAt(offset);
+      if (envelope === undefined) return;
+      const poison = cursor.log.poisonAt(offset);
       // Synchronous handlers that succeed first time take no await: the common case stays allocation-light.
-      const first = record.poison === undefined ? this.#attempt(cursor, member, generation, record, 1) : undefined;
+      const first = poison === undefined ? this.#attempt(cursor, member, generation, offset, envelope, 1) : undefined;
       if (first !== true) {
         synchronous = 0;
-        if (!(await this.#complete(cursor, member, generation, record, first))) return;
+        if (!(await this.#complete(cursor, member, generation, offset, envelope, poison, first))) return;
       } else if (++synchronous >= SYNC_BATCH) {
         synchronous = 0;
         // A long backlog of synchronous deliveries would otherwise starve I/O.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      if (cursor.positionGeneration === generation) cursor.position = record.offset + 1;
-      if (member.commitMode === 'auto') this.#commit(cursor, generation, record.offset + 1);
+      if (cursor.positionGeneration === generation) cursor.position = offset + 1;
+      if (member.commitMode === 'auto') this.#commit(cursor, generation, offset + 1);
     }
   }
 
@@ -195,9 +199,9 @@ export class ConsumerGroup {
   }
 
   /** Calls the handler once: true when it succeeded synchronously, its promise when async, the error when it threw. */
-  #attempt(cursor: Cursor, member: Member, generation: number, record: LogRecord, attempt: number): true | Promise<void> | Failure {
+  #attempt(cursor: Cursor, member: Member, generation: number, offset: number, envelope: unknown, attempt: number): true | Promise<void> | Failure {
     try {
-      const result = member.handler(new GroupDelivery(this, cursor, member, generation, record, attempt));
+      const result = member.handler(new GroupDelivery(this, cursor, member, generation, offset, envelope as TopicEnvelope<TopicName>, attempt));
       return result instanceof Promise ? result : true;
     } catch (error) {
       return { error };
@@ -208,9 +212,17 @@ export class ConsumerGroup {
    * Finishes a delivery that did not succeed synchronously: awaits it, retries with backoff, dead-letters.
    * False when the member was aborted and the event must be redelivered.
    */
-  async #complete(cursor: Cursor, member: Member, generation: number, record: LogRecord, first: Promise<void> | Failure | undefined): Promise<boolean> {
+  async #complete(
+    cursor: Cursor,
+    member: Member,
+    generation: number,
+    offset: number,
+    envelope: unknown,
+    poison: string | undefined,
+    first: Promise<void> | Failure | undefined,
+  ): Promise<boolean> {
     let outcome = first;
-    let lastError = record.poison;
+    let lastError = poison;
     let attempt = 1;
     while (outcome !== undefined) {
       if (outcome instanceof Promise) {
@@ -227,11 +239,11 @@ export class ConsumerGroup {
       await Promise.race([sleep(backoffMs(member.retry, Math.min(attempt, 64))), member.aborted]);
       if (isAborted(member)) return false;
       attempt += 1;
-      const next = this.#attempt(cursor, member, generation, record, attempt);
+      const next = this.#attempt(cursor, member, generation, offset, envelope, attempt);
       if (next === true) return true;
       outcome = next;
     }
-    await this.#host.deadLetter(this.name, this.topic, cursor.partition, record, record.poison === undefined ? attempt : 0, lastError ?? 'unknown error');
+    await this.#host.deadLetter(this.name, this.topic, cursor.partition, offset, envelope, poison === undefined ? attempt : 0, lastError ?? 'unknown error');
     return true;
   }
 
@@ -253,15 +265,17 @@ class GroupDelivery implements Delivery<TopicName> {
   readonly #cursor: Cursor;
   readonly #member: Member;
   readonly #generation: number;
-  readonly #record: LogRecord;
+  readonly offset: number;
+  readonly envelope: TopicEnvelope<TopicName>;
   readonly attempt: number;
 
-  constructor(group: ConsumerGroup, cursor: Cursor, member: Member, generation: number, record: LogRecord, attempt: number) {
+  constructor(group: ConsumerGroup, cursor: Cursor, member: Member, generation: number, offset: number, envelope: TopicEnvelope<TopicName>, attempt: number) {
     this.#group = group;
     this.#cursor = cursor;
     this.#member = member;
     this.#generation = generation;
-    this.#record = record;
+    this.offset = offset;
+    this.envelope = envelope;
     this.attempt = attempt;
   }
 
@@ -269,16 +283,8 @@ class GroupDelivery implements Delivery<TopicName> {
     return this.#group.topic;
   }
 
-  get envelope(): TopicEnvelope<TopicName> {
-    return this.#record.envelope as TopicEnvelope<TopicName>;
-  }
-
   get partition(): number {
     return this.#cursor.partition;
-  }
-
-  get offset(): number {
-    return this.#record.offset;
   }
 
   get signal(): AbortSignal {
@@ -286,7 +292,7 @@ class GroupDelivery implements Delivery<TopicName> {
   }
 
   commit(): void {
-    this.#group.commitFrom(this.#cursor, this.#member, this.#generation, this.#record.offset + 1);
+    this.#group.commitFrom(this.#cursor, this.#member, this.#generation, this.offset + 1);
   }
 }
 

@@ -5,7 +5,7 @@ import { createKeyPartitioner } from '../partitioner.ts';
 import { allTopicNames, deadLetterTopic, isDeadLetterTopic, isTopicName, type TopicName } from '../topics.ts';
 import { ConsumerGroup, createMember, type GroupHost } from './consumer-group.ts';
 import type { LogStore, StoredCommit, StoredEvent } from './log-store.ts';
-import { PartitionLog, type LogRecord } from './partition-log.ts';
+import { PartitionLog } from './partition-log.ts';
 
 export interface EmbeddedBusOptions {
   readonly partitions: number;
@@ -24,7 +24,8 @@ export interface EmbeddedBusOptions {
 interface Pending {
   readonly topic: TopicName;
   readonly log: PartitionLog;
-  readonly record: LogRecord;
+  readonly offset: number;
+  readonly timestamp: number;
   readonly envelope: TopicEnvelope<TopicName>;
   resolve(envelope: TopicEnvelope<TopicName>): void;
   reject(error: unknown): void;
@@ -84,9 +85,10 @@ export class EmbeddedBus implements EventBus {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     const log = this.#partitionLog(topic, this.#partitionOf(envelope.subject));
-    const record = log.append(envelope, this.#now());
+    const timestamp = this.#now();
+    const offset = log.append(envelope, timestamp);
     if (this.#store === undefined) {
-      log.makeVisible(record.offset + 1);
+      log.makeVisible(offset + 1);
       this.#wake(topic, log);
       this.#maybeTrim();
       return Promise.resolve(envelope);
@@ -95,7 +97,8 @@ export class EmbeddedBus implements EventBus {
       this.#pending.push({
         topic,
         log,
-        record,
+        offset,
+        timestamp,
         envelope,
         resolve: resolve as (e: TopicEnvelope<TopicName>) => void,
         reject,
@@ -177,13 +180,12 @@ export class EmbeddedBus implements EventBus {
   }
 
   readonly #host: GroupHost = {
-    deadLetter: async (group, topic, partition, record, attempts, error) => {
+    deadLetter: async (group, topic, partition, offset, original, attempts, error) => {
       if (isDeadLetterTopic(topic)) return;
-      const original = record.envelope;
-      const subject = typeof original === 'object' && original !== null && 'subject' in original && typeof original.subject === 'string' && original.subject.length > 0 ? original.subject : `offset-${record.offset}`;
+      const subject = typeof original === 'object' && original !== null && 'subject' in original && typeof original.subject === 'string' && original.subject.length > 0 ? original.subject : `offset-${String(offset)}`;
       await this.publish(deadLetterTopic(topic), {
         key: subject,
-        data: { topic, partition, offset: record.offset, group, attempts, error, original },
+        data: { topic, partition, offset, group, attempts, error, original },
       });
     },
     committed: (group, topic, partition, offset) => {
@@ -227,8 +229,8 @@ export class EmbeddedBus implements EventBus {
     const events: StoredEvent[] = batch.map((p) => ({
       topic: p.topic,
       partition: p.log.partition,
-      offset: p.record.offset,
-      timestamp: p.record.timestamp,
+      offset: p.offset,
+      timestamp: p.timestamp,
       envelope: p.envelope,
     }));
     try {
@@ -241,7 +243,7 @@ export class EmbeddedBus implements EventBus {
       return;
     }
     for (const p of batch) {
-      p.log.makeVisible(p.record.offset + 1);
+      p.log.makeVisible(p.offset + 1);
       p.resolve(p.envelope);
     }
     for (const p of batch) this.#wake(p.topic, p.log);
@@ -255,9 +257,7 @@ export class EmbeddedBus implements EventBus {
       if (!isTopicName(event.topic)) continue;
       const log = this.#logs.get(event.topic)?.[event.partition];
       if (log === undefined) continue;
-      log.restore(event.poison === undefined
-        ? { offset: event.offset, timestamp: event.timestamp, envelope: event.envelope }
-        : { offset: event.offset, timestamp: event.timestamp, envelope: event.envelope, poison: event.poison });
+      log.restore(event.offset, event.timestamp, event.envelope, event.poison);
     }
   }
 

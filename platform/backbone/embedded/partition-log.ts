@@ -1,19 +1,19 @@
 import type { Envelope } from '../envelope.ts';
 
-/** One event in a partition. `poison` marks a stored event that no longer parses: it goes to the DLQ. */
-export type LogRecord = {
-  readonly offset: number;
-  /** Append time (epoch ms): what replay-by-time searches, as Kafka's log-append time. */
-  readonly timestamp: number;
-} & ({ readonly envelope: Envelope; readonly poison?: undefined } | { readonly envelope: unknown; readonly poison: string });
-
 /**
  * An append-only partition held in memory. Offsets are absolute and never reused; `visibleEnd` trails
  * `end` while appended events wait to be made durable, so consumers never see an unacknowledged event.
+ * Events live in parallel arrays rather than one record object each: the log is the bus's largest
+ * long-lived allocation, and every object per event costs the garbage collector at high rates.
  */
 export class PartitionLog {
   readonly partition: number;
-  #records: LogRecord[] = [];
+  /** Parsed envelopes, or for poison events the raw value read back from storage. */
+  #envelopes: unknown[] = [];
+  /** Append times (epoch ms): what replay-by-time searches, as Kafka's log-append time. */
+  #times: number[] = [];
+  /** Stored events that no longer parse, by offset, with the reason; they go to the dead-letter topic. */
+  readonly #poison = new Map<number, string>();
   #head = 0;
   #start: number;
   #end: number;
@@ -42,23 +42,25 @@ export class PartitionLog {
     return this.#end - this.#start;
   }
 
-  append(envelope: Envelope, timestamp: number): LogRecord {
-    const record: LogRecord = { offset: this.#end, timestamp, envelope };
-    this.#records.push(record);
-    this.#end += 1;
-    return record;
+  /** Appends an event (not yet visible) and returns its offset. */
+  append(envelope: Envelope, timestamp: number): number {
+    this.#envelopes.push(envelope);
+    this.#times.push(timestamp);
+    return this.#end++;
   }
 
-  /** Restores a record read back from storage; offsets must follow on from the current end. */
-  restore(record: LogRecord): void {
-    if (this.#records.length - this.#head === 0) {
-      this.#start = record.offset;
-      this.#end = record.offset;
-    } else if (record.offset !== this.#end) {
-      throw new Error(`restored offset ${record.offset} does not follow ${this.#end}`);
+  /** Restores an event read back from storage; offsets must follow on from the current end. */
+  restore(offset: number, timestamp: number, envelope: unknown, poison?: string): void {
+    if (this.#envelopes.length - this.#head === 0) {
+      this.#start = offset;
+      this.#end = offset;
+    } else if (offset !== this.#end) {
+      throw new Error(`restored offset ${String(offset)} does not follow ${String(this.#end)}`);
     }
-    this.#records.push(record);
-    this.#end = record.offset + 1;
+    this.#envelopes.push(envelope);
+    this.#times.push(timestamp);
+    if (poison !== undefined) this.#poison.set(offset, poison);
+    this.#end = offset + 1;
     this.#visibleEnd = this.#end;
   }
 
@@ -70,15 +72,26 @@ export class PartitionLog {
   discardInvisible(): void {
     const drop = this.#end - this.#visibleEnd;
     if (drop > 0) {
-      this.#records.length -= drop;
+      this.#envelopes.length -= drop;
+      this.#times.length -= drop;
       this.#end = this.#visibleEnd;
     }
   }
 
-  /** The visible record at `offset`, or undefined when it is past the visible end or trimmed. */
-  get(offset: number): LogRecord | undefined {
+  /** The visible event at `offset`, or undefined when it is past the visible end or trimmed. */
+  envelopeAt(offset: number): unknown {
     if (offset < this.#start || offset >= this.#visibleEnd) return undefined;
-    return this.#records[this.#head + offset - this.#start];
+    return this.#envelopes[this.#head + offset - this.#start];
+  }
+
+  /** Why the stored event at `offset` could not be parsed, if it could not. */
+  poisonAt(offset: number): string | undefined {
+    return this.#poison.size === 0 ? undefined : this.#poison.get(offset);
+  }
+
+  timestampAt(offset: number): number | undefined {
+    if (offset < this.#start || offset >= this.#end) return undefined;
+    return this.#times[this.#head + offset - this.#start];
   }
 
   /** First offset whose append time is at or after `time`; the visible end when there is none. */
@@ -87,22 +100,25 @@ export class PartitionLog {
     let hi = this.#head + (this.#visibleEnd - this.#start);
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const record = this.#records[mid];
-      if (record !== undefined && record.timestamp < time) lo = mid + 1;
+      if ((this.#times[mid] ?? Infinity) < time) lo = mid + 1;
       else hi = mid;
     }
     return this.#start + (lo - this.#head);
   }
 
-  /** Removes records before `offset`; compacts the backing array only now and then, so trimming stays O(1) amortised. */
+  /** Removes events before `offset`; compacts the arrays only now and then, so trimming stays O(1) amortised. */
   trimBefore(offset: number): number {
     const target = Math.min(offset, this.#visibleEnd);
     if (target <= this.#start) return 0;
     const removed = target - this.#start;
+    // Drop references now so trimmed envelopes can be collected before the next compaction.
+    this.#envelopes.fill(undefined, this.#head, this.#head + removed);
+    for (const offset of this.#poison.keys()) if (offset < target) this.#poison.delete(offset);
     this.#head += removed;
     this.#start = target;
-    if (this.#head > 4096 && this.#head * 2 > this.#records.length) {
-      this.#records = this.#records.slice(this.#head);
+    if (this.#head > 4096 && this.#head * 2 > this.#envelopes.length) {
+      this.#envelopes = this.#envelopes.slice(this.#head);
+      this.#times = this.#times.slice(this.#head);
       this.#head = 0;
     }
     return removed;
