@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 /**
+ * Objects are strict: an unknown field is an error, not silently dropped, so producers learn of typos.
+ *
  * The topic catalog: every topic on the backbone with the schema its events' `data` must satisfy.
  * Adapters create topics from this list (Kafka) or validate against it (all adapters).
  */
@@ -8,7 +10,7 @@ const labels = z.record(z.string(), z.string());
 const symbol = z.string().regex(/^[A-Z0-9.^=-]{1,15}$/, 'must be an upper-case ticker symbol');
 const epochMs = z.number().int().nonnegative();
 
-export const marketTick = z.object({
+export const marketTick = z.strictObject({
   symbol,
   price: z.number().positive(),
   size: z.number().int().nonnegative(),
@@ -17,7 +19,7 @@ export const marketTick = z.object({
   ts: epochMs,
 });
 
-export const marketBar = z.object({
+export const marketBar = z.strictObject({
   symbol,
   interval: z.enum(['1s', '1m', '5m', '1h', '1d']),
   start: epochMs,
@@ -28,7 +30,7 @@ export const marketBar = z.object({
   volume: z.number().nonnegative(),
 });
 
-export const userAlert = z.object({
+export const userAlert = z.strictObject({
   alertId: z.string().min(1),
   userId: z.string().min(1),
   symbol,
@@ -38,7 +40,7 @@ export const userAlert = z.object({
   message: z.string(),
 });
 
-export const opsAlert = z.object({
+export const opsAlert = z.strictObject({
   fingerprint: z.string().min(1),
   status: z.enum(['firing', 'resolved']),
   labels,
@@ -49,18 +51,18 @@ export const opsAlert = z.object({
   generatorURL: z.string().optional(),
 });
 
-export const detection = z.object({
+export const detection = z.strictObject({
   detector: z.string().min(1),
   series: labels,
   score: z.number().min(0).max(1),
   observed: z.number(),
-  expected: z.object({ low: z.number(), high: z.number() }),
+  expected: z.strictObject({ low: z.number(), high: z.number() }),
   ts: epochMs,
   explanation: z.string(),
   related: z.array(labels).default([]),
 });
 
-export const remediation = z.object({
+export const remediation = z.strictObject({
   action: z.string().min(1),
   target: labels,
   reason: z.string(),
@@ -68,7 +70,7 @@ export const remediation = z.object({
   detectionId: z.string().optional(),
 });
 
-export const notification = z.object({
+export const notification = z.strictObject({
   channel: z.string().min(1),
   recipient: z.string().min(1),
   subject: z.string(),
@@ -77,7 +79,7 @@ export const notification = z.object({
   incidentId: z.string().optional(),
 });
 
-export const auditRecord = z.object({
+export const auditRecord = z.strictObject({
   actor: z.string().min(1),
   action: z.string().min(1),
   resource: z.string().min(1),
@@ -85,7 +87,7 @@ export const auditRecord = z.object({
 });
 
 /** What a dead-letter topic carries: the original event as it was, and why it could not be handled. */
-export const deadLetter = z.object({
+export const deadLetter = z.strictObject({
   topic: z.string(),
   partition: z.number().int().nonnegative(),
   offset: z.number().int().nonnegative(),

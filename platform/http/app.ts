@@ -27,6 +27,10 @@ export function createHttpApp(options: { metrics: PlatformMetrics; health: Healt
     next();
   });
 
+  // Until the web app is served here, the root lists what the platform offers.
+  app.get('/', (_req, res) => {
+    res.json({ name: 'InsiteChart', links: { quotes: '/api/quotes', health: '/healthz', readiness: '/readyz', metrics: '/metrics' } });
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

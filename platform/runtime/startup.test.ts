@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +85,34 @@ describe('platform start-up and shutdown', () => {
     } finally {
       started.child.kill('SIGKILL');
       await es.close();
+    }
+  });
+
+  it('exports traces and metrics over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set', async () => {
+    const received: { path: string; type: string; body: string }[] = [];
+    const collector = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', type: req.headers['content-type'] ?? '', body });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${String((collector.address() as AddressInfo).port)}`;
+    const started = startEntrypoint('platform/main.ts', { PORT: '0', HOST: '127.0.0.1', BUS_DURABLE: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'otlp-test' });
+    try {
+      const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 20_000);
+      assert.equal((await fetch(`${String(url)}/api/quotes`)).status, 200);
+      started.child.kill('SIGTERM');
+      assert.equal(await started.exited, 0);
+      const traces = received.filter((r) => r.path === '/v1/traces');
+      const metrics = received.filter((r) => r.path === '/v1/metrics');
+      assert.ok(traces.some((r) => r.body.includes('otlp-test') && r.body.includes('/api/quotes')), 'the request span reached the collector');
+      assert.ok(metrics.some((r) => r.body.includes('otlp-test')), 'metrics reached the collector');
+    } finally {
+      started.child.kill('SIGKILL');
+      collector.close();
     }
   });
 });
