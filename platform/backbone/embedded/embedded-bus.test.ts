@@ -68,6 +68,25 @@ describe('embedded bus specifics', () => {
     await bus.close();
   });
 
+  it('applies retention to the durable log as events are consumed', async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const path = join(dir, 'retention.db');
+    const bus = new EmbeddedBus({ partitions: 2, source: 'test', store: new SqliteLogStore(path), retention: { events: 1_000, hardLimit: 100_000 } });
+    let count = 0;
+    await bus.subscribe({ group: 'g', topic: 'audit', handler: () => { count++; } });
+    const total = 40_000;
+    for (let i = 0; i < total; i += 500) {
+      await Promise.all(Array.from({ length: 500 }, (_, j) => bus.publish('audit', { key: `k${String((i + j) % 7)}`, data: { actor: 'a', action: 'x', resource: String(i + j) } })));
+    }
+    await waitFor(() => count === total, 10_000, 'every event consumed');
+    await bus.close();
+    const db = new DatabaseSync(path);
+    const { n } = db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
+    db.close();
+    // Retention runs every 10,000 appends and keeps 1,000 per partition: far fewer than were published.
+    assert.ok(n <= 2 * 1_000 + 10_000, `the durable log was trimmed (${String(n)} rows of ${String(total)})`);
+  });
+
   it('rejects publishes after close', async () => {
     const bus = new EmbeddedBus({ partitions: 1, source: 'test' });
     await bus.close();

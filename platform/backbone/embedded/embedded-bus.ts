@@ -90,7 +90,7 @@ export class EmbeddedBus implements EventBus {
     if (this.#store === undefined) {
       log.makeVisible(offset + 1);
       this.#wake(topic, log);
-      this.#maybeTrim();
+      this.#maybeTrim(1);
       return Promise.resolve(envelope);
     }
     return new Promise<TopicEnvelope<T>>((resolve, reject) => {
@@ -247,7 +247,7 @@ export class EmbeddedBus implements EventBus {
       p.resolve(p.envelope);
     }
     for (const p of batch) this.#wake(p.topic, p.log);
-    this.#maybeTrim();
+    this.#maybeTrim(batch.length);
   }
 
   #restore(store: LogStore): void {
@@ -261,8 +261,9 @@ export class EmbeddedBus implements EventBus {
     }
   }
 
-  #maybeTrim(): void {
-    this.#appendsSinceTrim += 1;
+  /** Applies retention every 10,000 appended events. */
+  #maybeTrim(appended: number): void {
+    this.#appendsSinceTrim += appended;
     if (this.#appendsSinceTrim < 10_000) return;
     this.#appendsSinceTrim = 0;
     for (const [topic, logs] of this.#logs) {
