@@ -1,4 +1,5 @@
 import type { Delivery, Handler, PartitionLag, ReplayPosition, RetryPolicy } from '../bus.ts';
+import { raceAbort, sleepUnlessAborted } from '../abort.ts';
 import { backoffMs } from '../bus.ts';
 import type { TopicEnvelope } from '../envelope.ts';
 import type { TopicName } from '../topics.ts';
@@ -16,9 +17,8 @@ export interface Member {
   readonly handler: Handler<TopicName>;
   readonly commitMode: 'auto' | 'manual';
   readonly retry: RetryPolicy;
+  /** Aborted when the member is: in-flight handlers are abandoned, retries stop waiting. */
   readonly controller: AbortController;
-  /** Resolves when the member is aborted: in-flight handlers are raced against it and abandoned. */
-  readonly aborted: Promise<void>;
 }
 
 interface Cursor {
@@ -37,13 +37,7 @@ interface Cursor {
 }
 
 export function createMember(handler: Handler<TopicName>, commitMode: 'auto' | 'manual', retry: RetryPolicy): Member {
-  const controller = new AbortController();
-  const aborted = new Promise<void>((resolve) => {
-    controller.signal.addEventListener('abort', () => {
-      resolve();
-    }, { once: true });
-  });
-  return { handler, commitMode, retry, controller, aborted };
+  return { handler, commitMode, retry, controller: new AbortController() };
 }
 
 /**
@@ -227,7 +221,7 @@ export class ConsumerGroup {
     while (outcome !== undefined) {
       if (outcome instanceof Promise) {
         try {
-          await Promise.race([outcome, member.aborted]);
+          await raceAbort(outcome, member.controller.signal);
           return !isAborted(member);
         } catch (error) {
           outcome = { error };
@@ -236,7 +230,7 @@ export class ConsumerGroup {
       if (isAborted(member)) return false;
       lastError = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
       if (!this.#retryForever && attempt > member.retry.retries) break;
-      await Promise.race([sleep(backoffMs(member.retry, Math.min(attempt, 64))), member.aborted]);
+      await sleepUnlessAborted(backoffMs(member.retry, Math.min(attempt, 64)), member.controller.signal);
       if (isAborted(member)) return false;
       attempt += 1;
       const next = this.#attempt(cursor, member, generation, offset, envelope, attempt);
@@ -301,6 +295,3 @@ function isAborted(member: Member): boolean {
   return member.controller.signal.aborted;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

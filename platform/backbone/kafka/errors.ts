@@ -23,7 +23,3 @@ export class PartitionRevokedError extends Error {
 export function isMembershipError(error: unknown): error is Error {
   return error instanceof Error && 'type' in error && typeof error.type === 'string' && MEMBERSHIP_ERRORS.has(error.type);
 }
-
-export function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}

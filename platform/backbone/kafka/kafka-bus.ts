@@ -9,9 +9,9 @@ import {
 } from '../bus.ts';
 import { createEnvelope, type Envelope, type PublishInput, type TopicEnvelope } from '../envelope.ts';
 import { allTopicNames, deadLetterTopic, isTopicName, type TopicName } from '../topics.ts';
-import { withTimeout } from './abort.ts';
+import { withTimeout } from '../abort.ts';
 import { subscriptionRoundRobin } from './assigner.ts';
-import { toError } from './errors.ts';
+import { toError } from '../errors.ts';
 import { KafkaSubscription, type GroupRecord, type SubscriptionHost } from './kafka-subscription.ts';
 import { defaultLogger, routeLogs, type KafkaBusLogger } from './logging.ts';
 import { PublishQueue } from './publish-queue.ts';

@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toError } from './errors.ts';
 
-/** Waits for a handler, or for the abort signal: an aborted handler is abandoned, not awaited. */
+/**
+ * Waits for a handler, or for the abort signal: an aborted handler is abandoned, not awaited. The abort
+ * listener is removed once the handler settles; racing against one long-lived promise instead would add
+ * a reaction to it per delivery and keep every delivery's promise alive.
+ */
 export function raceAbort(work: Promise<void>, signal: AbortSignal): Promise<void> {
   // An abandoned handler that fails later must not become an unhandled rejection.
   work.catch(() => undefined);
@@ -37,4 +41,9 @@ export async function withTimeout(work: Promise<void>, ms: number): Promise<void
   } finally {
     controller.abort();
   }
+}
+
+/** Sleeps `ms`, or less when the signal aborts first; never rejects. */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return sleep(ms, undefined, { signal }).catch(() => undefined);
 }
