@@ -65,10 +65,6 @@ export class ConsumerGroup {
     });
   }
 
-  get memberCount(): number {
-    return this.#members.length;
-  }
-
   join(member: Member): void {
     this.#members.push(member);
     this.#rebalance();
@@ -84,7 +80,7 @@ export class ConsumerGroup {
     this.#rebalance();
     if (mode === 'drain') {
       await Promise.all(owned.flatMap((c) => c.running ?? []));
-      // The handler may still be running its current event in other pumps it owned: nothing left to wait for.
+      // Gone from the group: late delivery.commit() calls are ignored and the signals say so.
       member.controller.abort();
     }
   }
@@ -124,11 +120,6 @@ export class ConsumerGroup {
       end: c.log.visibleEnd,
       lag: c.log.visibleEnd - c.committed,
     }));
-  }
-
-  /** Resolves when no partition has an event in flight. */
-  async idle(): Promise<void> {
-    await Promise.all(this.#cursors.flatMap((c) => c.running ?? []));
   }
 
   #rebalance(): void {

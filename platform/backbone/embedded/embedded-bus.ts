@@ -18,7 +18,6 @@ export interface EmbeddedBusOptions {
    * even for lagging groups (as Kafka retention does) so a stuck consumer cannot exhaust memory.
    */
   readonly retention?: { readonly events: number; readonly hardLimit: number };
-  readonly now?: () => number;
 }
 
 interface Pending {
@@ -48,7 +47,6 @@ export class EmbeddedBus implements EventBus {
   readonly #source: string;
   readonly #store: LogStore | undefined;
   readonly #retention: { readonly events: number; readonly hardLimit: number };
-  readonly #now: () => number;
   readonly #partitionOf: (key: string) => number;
   readonly #logs = new Map<TopicName, PartitionLog[]>();
   readonly #groups = new Map<string, ConsumerGroup>();
@@ -67,7 +65,6 @@ export class EmbeddedBus implements EventBus {
     this.#source = options.source;
     this.#store = options.store;
     this.#retention = options.retention ?? { events: 10_000, hardLimit: 200_000 };
-    this.#now = options.now ?? Date.now;
     this.#partitionOf = createKeyPartitioner(options.partitions);
     this.kind = options.store === undefined ? 'embedded' : 'embedded-durable';
     for (const topic of allTopicNames) {
@@ -85,7 +82,7 @@ export class EmbeddedBus implements EventBus {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     const log = this.#partitionLog(topic, this.#partitionOf(envelope.subject));
-    const timestamp = this.#now();
+    const timestamp = Date.now();
     const offset = log.append(envelope, timestamp);
     if (this.#store === undefined) {
       log.makeVisible(offset + 1);
