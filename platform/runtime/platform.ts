@@ -5,6 +5,7 @@ import { instrumentBus } from '../backbone/instrumented-bus.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpApp } from '../http/app.ts';
 import { Health } from '../http/health.ts';
+import { WebSocketRoutes } from '../http/websocket-routes.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { LogSink } from '../telemetry/logs/log-sink.ts';
 import { createMetrics, type PlatformMetrics } from '../telemetry/metrics.ts';
@@ -40,11 +41,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   if (options.logSink !== undefined) metrics.watchLogSink(options.logSink);
   health.add('backbone', () => rawBus.ready());
   const { app, api } = createHttpApp({ metrics, health, logger });
+  const websockets = new WebSocketRoutes();
 
   const started: Service[] = [];
   try {
     for (const service of options.services) {
-      await service.start({ config, bus, logger: logger.child({ component: service.name }), api, health });
+      await service.start({ config, bus, logger: logger.child({ component: service.name }), api, health, websockets });
       started.push(service);
     }
   } catch (error) {
@@ -61,11 +63,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     await stopAll(started, bus, logger);
     throw error;
   });
+  websockets.attach(server);
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${String(address.port)}`;
   logger.info(
-    { services: started.map((s) => s.name), bus: rawBus.kind, urls: { app: `${url}/`, api: `${url}/api`, healthz: `${url}/healthz`, readyz: `${url}/readyz`, metrics: `${url}/metrics` } },
+    { services: started.map((s) => s.name), bus: rawBus.kind, urls: { app: `${url}/`, api: `${url}/api`, ws: `${url.replace('http', 'ws')}/ws`, healthz: `${url}/healthz`, readyz: `${url}/readyz`, metrics: `${url}/metrics` } },
     `InsiteChart is up at ${url}/ (health ${url}/healthz, readiness ${url}/readyz, metrics ${url}/metrics)`,
   );
 
@@ -81,6 +84,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         health.drain();
         const closed = new Promise<void>((resolve) => server.close(() => { resolve(); }));
         server.closeIdleConnections();
+        websockets.close();
         await stopAll(started, bus, logger);
         server.closeAllConnections();
         await closed;

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { EventBus } from '../backbone/bus.ts';
 import type { Config } from '../config/config.ts';
 import type { Health } from '../http/health.ts';
+import type { WebSocketRoutes } from '../http/websocket-routes.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
 export interface ServiceContext {
@@ -11,6 +12,8 @@ export interface ServiceContext {
   /** Mounted at /api. */
   readonly api: Router;
   readonly health: Health;
+  /** WebSocket endpoints on the platform's HTTP server. */
+  readonly websockets: WebSocketRoutes;
 }
 
 /** A product service: runs alone (distributed mode) or beside the others in one process (embedded). */

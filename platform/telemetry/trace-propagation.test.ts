@@ -18,6 +18,7 @@ const { startPlatform } = await import('../runtime/platform.ts');
 const { marketFeedService } = await import('../../collectors/market/feed-service.ts');
 const { marketDataService } = await import('../market-data/service.ts');
 const { createLogger } = await import('./logger.ts');
+const { WebSocket } = await import('ws');
 
 describe('trace context across HTTP, publish and consume', () => {
   const lines: string[] = [];
@@ -33,7 +34,13 @@ describe('trace context across HTTP, publish and consume', () => {
     await telemetry?.shutdown();
   });
 
-  it('one trace id spans the HTTP request, the publish and the consumer', async () => {
+  it('one trace id spans the HTTP request, the publish, the consumer and the WebSocket send', async () => {
+    const socket = new WebSocket(`${platform.url.replace('http', 'ws')}/ws`);
+    const messages: { type: string; traceparent?: string }[] = [];
+    socket.on('message', (data: Buffer) => { messages.push(JSON.parse(data.toString()) as { type: string }); });
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'subscribe', symbols: ['TRACE'] }));
+    while (!messages.some((m) => m.type === 'subscribed')) await new Promise((r) => setTimeout(r, 5));
     const response = await fetch(`${platform.url}/api/market/ticks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -61,6 +68,35 @@ describe('trace context across HTTP, publish and consume', () => {
     assert.equal(consume.spanContext().traceId, traceId, 'consume joins the HTTP trace');
     assert.equal(consume.parentSpanContext?.spanId, publish.spanContext().spanId, 'the consumer span is a child of the producer span');
     assert.ok(spans.some((s) => s.spanContext().traceId === traceId && s.instrumentationScope.name.includes('express')), 'express instrumentation made spans in the same trace');
+
+    while (!messages.some((m) => m.type === 'quote') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const quote = messages.find((m) => m.type === 'quote');
+    assert.ok(quote?.traceparent, 'the quote message carries a traceparent');
+    assert.equal(quote.traceparent.split('-')[1], traceId, 'the WebSocket message continues the HTTP trace');
+    const send = exporter.getFinishedSpans().find((s) => s.name === 'WS send quote' && s.spanContext().traceId === traceId);
+    assert.ok(send, 'a span for the WebSocket send');
+    assert.equal(send.parentSpanContext?.spanId, consume.spanContext().spanId, 'sent from within the consumer span');
+    socket.close();
+  });
+
+  it("continues the client's trace on the WebSocket upgrade and its messages", async () => {
+    const clientTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const { context, trace } = await import('@opentelemetry/api');
+    // The client runs in this instrumented process, so its HTTP client span carries the trace in the header.
+    const clientContext = trace.setSpanContext(context.active(), { traceId: clientTrace, spanId: '00f067aa0ba902b7', traceFlags: 1, isRemote: true });
+    const socket = context.with(clientContext, () => new WebSocket(`${platform.url.replace('http', 'ws')}/ws`));
+    const messages: { type: string; traceparent?: string }[] = [];
+    socket.on('message', (data: Buffer) => { messages.push(JSON.parse(data.toString()) as { type: string }); });
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'subscribe', symbols: ['UPG'] }));
+    while (!messages.some((m) => m.type === 'subscribed')) await new Promise((r) => setTimeout(r, 5));
+    const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === clientTrace);
+    const clientSpan = spans.find((s) => s.kind === SpanKind.CLIENT);
+    assert.ok(clientSpan, "the client's upgrade request span");
+    assert.ok(spans.some((s) => s.name === 'WS upgrade /ws' && s.parentSpanContext?.spanId === clientSpan.spanContext().spanId), 'the upgrade span continues the trace sent in the traceparent header');
+    assert.ok(spans.some((s) => s.name === 'WS receive message'), 'message handling joins the connection trace');
+    assert.equal(messages[0]?.traceparent?.split('-')[1], clientTrace, 'answers carry the trace back');
+    socket.close();
   });
 
   it('writes log lines carrying the trace and span ids of the active span', async () => {
