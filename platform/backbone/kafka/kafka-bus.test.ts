@@ -70,7 +70,7 @@ void describe('kafka bus on a broker', { skip: skip ?? false }, () => {
   };
   const auditData = (actor: string, seq: number) => ({ actor, action: 'test', resource: 'kafka', details: { seq } });
 
-  /** Reads a topic from its start, as any Kafka client would, until `count` records match. */
+  /** Reads a topic from its start, like every Kafka client, until `count` records match. */
   async function readRaw(topic: string, count: number, match: (m: KafkaMessage) => boolean): Promise<{ partition: number; message: KafkaMessage }[]> {
     const consumer = raw.consumer({ groupId: `${prefix}raw-${randomUUID()}`, maxWaitTimeInMs: 250 });
     const got: { partition: number; message: KafkaMessage }[] = [];
