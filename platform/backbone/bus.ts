@@ -1,6 +1,14 @@
 import type { PublishInput, TopicEnvelope } from './envelope.ts';
 import type { TopicName } from './topics.ts';
 
+/** Raised by publish() and subscribe() once the bus is closing or closed. */
+export class BusClosedError extends Error {
+  constructor() {
+    super('the event bus is closed');
+    this.name = 'BusClosedError';
+  }
+}
+
 /** How a failing handler is retried before its event goes to the dead-letter topic. */
 export interface RetryPolicy {
   /** Attempts after the first one. */

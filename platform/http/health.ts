@@ -1,3 +1,5 @@
+import { withTimeout } from '../async/abort.ts';
+
 export type ReadinessCheck = () => Promise<boolean>;
 
 export interface Readiness {
@@ -29,22 +31,4 @@ export class Health {
     );
     return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`timed out after ${String(ms)} ms`));
-    }, ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import type { Delivery, EventBus, Subscription } from '../bus.ts';
+import { BusClosedError, type Delivery, type EventBus, type Subscription } from '../bus.ts';
 import { InvalidEventError } from '../envelope.ts';
 
 export interface ConformanceTarget {
@@ -288,6 +288,14 @@ export function busConformance(target: ConformanceTarget): void {
         await new Promise((r) => setTimeout(r, 20));
       }
       assert.equal(total, 0);
+    });
+
+    it('rejects publishes and subscriptions once closed', async () => {
+      const bus = await target.create();
+      await bus.close();
+      await assert.rejects(audit(bus, uniq('closed'), 1), BusClosedError);
+      await assert.rejects(bus.subscribe({ group: uniq('g'), topic: 'audit', handler: () => undefined }), BusClosedError);
+      assert.equal(await bus.ready(), false);
     });
 
     it('keeps acknowledged events and commits across a restart', { skip: target.durable === true ? false : 'this adapter is not durable' }, async () => {

@@ -1,5 +1,5 @@
 import type { Delivery, Handler, PartitionLag, ReplayPosition, RetryPolicy } from '../bus.ts';
-import { raceAbort, sleepUnlessAborted } from '../abort.ts';
+import { raceAbort, sleepUnlessAborted } from '../../async/abort.ts';
 import { backoffMs } from '../bus.ts';
 import type { TopicEnvelope } from '../envelope.ts';
 import type { TopicName } from '../topics.ts';

@@ -1,5 +1,6 @@
 import type { EventBus, PartitionLag, SubscribeOptions, Subscription } from '../bus.ts';
-import { resolveRetryPolicy } from '../bus.ts';
+import { BusClosedError, resolveRetryPolicy } from '../bus.ts';
+import { toError } from '../../async/to-error.ts';
 import { createEnvelope, type PublishInput, type TopicEnvelope } from '../envelope.ts';
 import { createKeyPartitioner } from '../partitioner.ts';
 import { allTopicNames, deadLetterTopic, isDeadLetterTopic, isTopicName, type TopicName } from '../topics.ts';
@@ -28,13 +29,6 @@ interface Pending {
   readonly envelope: TopicEnvelope<TopicName>;
   resolve(envelope: TopicEnvelope<TopicName>): void;
   reject(error: unknown): void;
-}
-
-export class BusClosedError extends Error {
-  constructor() {
-    super('the event bus is closed');
-    this.name = 'BusClosedError';
-  }
 }
 
 /**
@@ -79,7 +73,7 @@ export class EmbeddedBus implements EventBus {
     try {
       envelope = createEnvelope(topic, input, this.#source);
     } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(toError(error));
     }
     const log = this.#partitionLog(topic, this.#partitionOf(envelope.subject));
     const timestamp = Date.now();

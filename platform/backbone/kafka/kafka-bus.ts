@@ -1,5 +1,6 @@
 import kafkajs, { type Admin, type Producer } from 'kafkajs';
 import {
+  BusClosedError,
   resolveRetryPolicy,
   type EventBus,
   type Handler,
@@ -9,9 +10,9 @@ import {
 } from '../bus.ts';
 import { createEnvelope, type Envelope, type PublishInput, type TopicEnvelope } from '../envelope.ts';
 import { allTopicNames, deadLetterTopic, isTopicName, type TopicName } from '../topics.ts';
-import { withTimeout } from '../abort.ts';
+import { withTimeout } from '../../async/abort.ts';
 import { subscriptionRoundRobin } from './assigner.ts';
-import { toError } from '../errors.ts';
+import { toError } from '../../async/to-error.ts';
 import { KafkaSubscription, type GroupRecord, type SubscriptionHost } from './kafka-subscription.ts';
 import { defaultLogger, routeLogs, type KafkaBusLogger } from './logging.ts';
 import { PublishQueue } from './publish-queue.ts';
@@ -119,12 +120,12 @@ export class KafkaBus implements EventBus {
 
   /** Connects and creates the catalog's topics; publish() and subscribe() call it on first use. */
   start(): Promise<void> {
-    if (this.#closing !== undefined) return Promise.reject(new Error('the event bus is closed'));
+    if (this.#closing !== undefined) return Promise.reject(new BusClosedError());
     return this.#ensureStarted();
   }
 
   publish<T extends TopicName>(topic: T, input: PublishInput<T>): Promise<TopicEnvelope<T>> {
-    if (this.#closing !== undefined) return Promise.reject(new Error('the event bus is closed'));
+    if (this.#closing !== undefined) return Promise.reject(new BusClosedError());
     let envelope: TopicEnvelope<T>;
     try {
       envelope = createEnvelope(topic, input, this.#source);
@@ -135,7 +136,7 @@ export class KafkaBus implements EventBus {
   }
 
   async subscribe<T extends TopicName>(options: SubscribeOptions<T>): Promise<Subscription> {
-    if (this.#closing !== undefined) throw new Error('the event bus is closed');
+    if (this.#closing !== undefined) throw new BusClosedError();
     if (!isTopicName(options.topic)) throw new Error(`unknown topic ${String(options.topic)}`);
     if (typeof options.group !== 'string' || options.group.length === 0) throw new Error('group must be a non-empty string');
     const retry = resolveRetryPolicy(options.retry);

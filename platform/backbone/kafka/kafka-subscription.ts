@@ -3,7 +3,7 @@ import type { Admin, Consumer, EachMessagePayload, KafkaMessage } from 'kafkajs'
 import { backoffMs, type Delivery, type Handler, type ReplayPosition, type RetryPolicy, type Subscription } from '../bus.ts';
 import type { Envelope, TopicEnvelope } from '../envelope.ts';
 import { isDeadLetterTopic, type BaseTopicName, type DeadLetter, type TopicName } from '../topics.ts';
-import { raceAbort } from '../abort.ts';
+import { raceAbort } from '../../async/abort.ts';
 import { CommitTracker } from './commit-tracker.ts';
 import { isMembershipError, PartitionRevokedError, SubscriptionClosedError } from './errors.ts';
 import type { KafkaBusLogger } from './logging.ts';

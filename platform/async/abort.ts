@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { toError } from './errors.ts';
+import { toError } from './to-error.ts';
 
 /**
  * Waits for a handler, or for the abort signal: an aborted handler is abandoned, not awaited. The abort
@@ -28,14 +28,15 @@ export function raceAbort(work: Promise<void>, signal: AbortSignal): Promise<voi
   });
 }
 
-export async function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+/** Settles as `work` does, or rejects once `ms` have passed; the timer never outlives the race. */
+export async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   work.catch(() => undefined);
   const controller = new AbortController();
   try {
-    await Promise.race([
+    return await Promise.race([
       work,
-      sleep(ms, undefined, { signal: controller.signal }).then(() => {
-        throw new Error(`timed out after ${ms} ms`);
+      sleep(ms, undefined, { signal: controller.signal }).then((): never => {
+        throw new Error(`timed out after ${String(ms)} ms`);
       }),
     ]);
   } finally {
