@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { EventBus } from '../platform/backbone/bus.ts';
 import { EmbeddedBus } from '../platform/backbone/embedded/embedded-bus.ts';
 import { SqliteLogStore } from '../platform/backbone/embedded/sqlite-log-store.ts';
-import { percentile, round } from './stats.ts';
+import { percentile, round } from './support/stats.ts';
 
 /**
  * Publish -> consume on the embedded bus, in memory and durable, against a plain EventEmitter carrying
@@ -128,7 +128,7 @@ async function measure(make: () => Transport, total: number, rate: number, secon
   return { events_per_s: Math.round(eps), p50_ms: round(lat.p50), p99_ms: round(lat.p99), latency_rate_per_s: Math.round(lat.achieved) };
 }
 
-export async function runBackboneBench(args: readonly string[]): Promise<Record<string, unknown>> {
+export default async function runBackboneBench(args: readonly string[]): Promise<Record<string, unknown>> {
   const quick = args.includes('--quick');
   const total = quick ? 50_000 : 300_000;
   const seconds = quick ? 1 : 3;

@@ -1,16 +1,23 @@
-/** `npm run bench -- NAME [args]`: runs one benchmark and prints its figures as the last line, one JSON object. */
-import { runBackboneBench } from './backbone.ts';
+/**
+ * `npm run bench -- NAME [args]`: runs `bench/NAME.ts` (its default export) and prints its figures as the
+ * last line, one JSON object. A benchmark's own helpers live in `bench/NAME/`, shared ones in `bench/support/`.
+ */
+import { readdirSync } from 'node:fs';
 
-const benches: Record<string, (args: readonly string[]) => Promise<Record<string, unknown>>> = {
-  backbone: runBackboneBench,
-};
+type Bench = (args: readonly string[]) => Promise<Record<string, unknown>>;
+
+const benchDir = new URL('.', import.meta.url);
+const available = readdirSync(benchDir)
+  .filter((file) => file.endsWith('.ts') && file !== 'run.ts' && !file.endsWith('.test.ts'))
+  .map((file) => file.slice(0, -'.ts'.length))
+  .sort();
 
 const [name, ...args] = process.argv.slice(2);
-const bench = name === undefined ? undefined : benches[name];
-if (bench === undefined) {
-  process.stderr.write(`usage: npm run bench -- NAME [--quick]\nbenchmarks: ${Object.keys(benches).join(', ')}\n`);
+if (name === undefined || !available.includes(name)) {
+  process.stderr.write(`usage: npm run bench -- NAME [args]\nbenchmarks: ${available.join(', ')}\n`);
   process.exitCode = 2;
 } else {
-  const figures = await bench(args);
+  const module = (await import(new URL(`${name}.ts`, benchDir).href)) as { default: Bench };
+  const figures = await module.default(args);
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
