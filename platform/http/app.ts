@@ -8,6 +8,8 @@ export interface HttpApp {
   readonly app: Express;
   /** Services mount their routes here; it is served under /api. */
   readonly api: Router;
+  /** Pages and static assets (the web app), served from the root after the probes and the API. */
+  readonly site: Router;
 }
 
 /** The platform's HTTP surface: probes, /metrics, the services' API, RED metrics on every route. */
@@ -27,10 +29,6 @@ export function createHttpApp(options: { metrics: PlatformMetrics; health: Healt
     next();
   });
 
-  // Until the web app is served here, the root lists what the platform offers.
-  app.get('/', (_req, res) => {
-    res.json({ name: 'InsiteChart', links: { quotes: '/api/quotes', health: '/healthz', readiness: '/readyz', metrics: '/metrics' } });
-  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -44,7 +42,13 @@ export function createHttpApp(options: { metrics: PlatformMetrics; health: Healt
 
   const api = express.Router();
   app.use('/api', express.json({ limit: '1mb' }), api);
+  const site = express.Router();
+  app.use(site);
+  // Without a web app (a service process alone), the root lists what the platform offers.
+  app.get('/', (_req, res) => {
+    res.json({ name: 'InsiteChart', links: { quotes: '/api/quotes', health: '/healthz', readiness: '/readyz', metrics: '/metrics' } });
+  });
   app.use(notFound);
   app.use(errorHandler(logger));
-  return { app, api };
+  return { app, api, site };
 }

@@ -40,13 +40,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   metrics.watchLag(rawBus);
   if (options.logSink !== undefined) metrics.watchLogSink(options.logSink);
   health.add('backbone', () => rawBus.ready());
-  const { app, api } = createHttpApp({ metrics, health, logger });
+  const { app, api, site } = createHttpApp({ metrics, health, logger });
   const websockets = new WebSocketRoutes();
 
   const started: Service[] = [];
   try {
     for (const service of options.services) {
-      await service.start({ config, bus, logger: logger.child({ component: service.name }), api, health, websockets });
+      await service.start({ config, bus, logger: logger.child({ component: service.name }), api, site, metrics: metrics.registry, health, websockets });
       started.push(service);
     }
   } catch (error) {

@@ -4,6 +4,7 @@ import type { Config } from '../config/config.ts';
 import type { Health } from '../http/health.ts';
 import type { WebSocketRoutes } from '../http/websocket-routes.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { Registry } from 'prom-client';
 
 export interface ServiceContext {
   readonly config: Config;
@@ -11,6 +12,10 @@ export interface ServiceContext {
   readonly logger: Logger;
   /** Mounted at /api. */
   readonly api: Router;
+  /** Mounted at the root, after the probes and /api: pages and static assets. */
+  readonly site: Router;
+  /** The process's prom-client registry (served at /metrics): services register their own metrics here. */
+  readonly metrics: Registry;
   readonly health: Health;
   /** WebSocket endpoints on the platform's HTTP server. */
   readonly websockets: WebSocketRoutes;
