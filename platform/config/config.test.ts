@@ -60,3 +60,24 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' }), (e: unknown) => e instanceof ConfigError && e.problems.length === 2);
   });
 });
+
+describe('market feed configuration', () => {
+  it('defaults to the seeded simulated feed on a compressed session clock', () => {
+    const { market } = loadConfig({});
+    assert.equal(market.feed, 'simulated');
+    assert.equal(market.seed, 42);
+    assert.equal(market.sessionClock, 'compressed');
+    assert.equal(market.sessionDayMs, 1_800_000);
+  });
+
+  it('reads the replay and Yahoo settings', () => {
+    const { market } = loadConfig({ MARKET_FEED: 'replay', MARKET_REPLAY_DIR: '/data/daily', MARKET_REPLAY_DAY_MS: '500', MARKET_YAHOO_POLL_MS: '2000', MARKET_SEED: '7', MARKET_SESSION_CLOCK: 'exchange' });
+    assert.deepEqual([market.feed, market.replayDir, market.replayDayMs, market.yahooPollMs, market.seed, market.sessionClock], ['replay', '/data/daily', 500, 2000, 7, 'exchange']);
+  });
+
+  it('rejects an unknown feed or clock, naming the variable', () => {
+    assert.throws(() => loadConfig({ MARKET_FEED: 'bloomberg' }), (e: unknown) => e instanceof ConfigError && /MARKET_FEED="bloomberg": must be simulated, replay or yahoo/.test(e.message));
+    assert.throws(() => loadConfig({ MARKET_SESSION_CLOCK: 'fast' }), (e: unknown) => e instanceof ConfigError && /MARKET_SESSION_CLOCK/.test(e.message));
+    assert.throws(() => loadConfig({ MARKET_SEED: '-1' }), (e: unknown) => e instanceof ConfigError && /MARKET_SEED/.test(e.message));
+  });
+});

@@ -66,6 +66,13 @@ const envSchema = z.object({
   SERVICES: z.preprocess(emptyToUndefined, z.string().default('all')),
   MARKET_SYMBOLS: positiveInt(20, 10_000),
   MARKET_TICK_INTERVAL_MS: positiveInt(250, 60_000),
+  MARKET_FEED: z.preprocess(emptyToUndefined, z.enum(['simulated', 'replay', 'yahoo'], { error: 'must be simulated, replay or yahoo' }).default('simulated')),
+  MARKET_SEED: z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(0).max(2 ** 32 - 1).default(42)),
+  MARKET_SESSION_CLOCK: z.preprocess(emptyToUndefined, z.enum(['compressed', 'exchange', 'regular'], { error: 'must be compressed, exchange or regular' }).default('compressed')),
+  MARKET_SESSION_DAY_MS: positiveInt(30 * 60_000, 7 * 24 * 3_600_000),
+  MARKET_REPLAY_DIR: z.preprocess(emptyToUndefined, z.string().default('../shared/data/market/daily')),
+  MARKET_REPLAY_DAY_MS: positiveInt(2_000, 24 * 3_600_000),
+  MARKET_YAHOO_POLL_MS: positiveInt(5_000, 3_600_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
 });
 
@@ -86,7 +93,20 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Which services this process runs: 'all' or a comma-separated list of service names. */
   readonly services: 'all' | readonly string[];
-  readonly market: { readonly symbols: number; readonly tickIntervalMs: number };
+  readonly market: {
+    readonly symbols: number;
+    readonly tickIntervalMs: number;
+    /** Which feed collectors/market runs (see collectors/market/README.md). */
+    readonly feed: 'simulated' | 'replay' | 'yahoo';
+    readonly seed: number;
+    /** The simulated feed's session clock: a compressed day, the real exchange clock, or always-regular. */
+    readonly sessionClock: 'compressed' | 'exchange' | 'regular';
+    readonly sessionDayMs: number;
+    readonly replayDir: string;
+    /** Wall-clock milliseconds to replay one trading day. */
+    readonly replayDayMs: number;
+    readonly yahooPollMs: number;
+  };
   readonly shutdownTimeoutMs: number;
 }
 
@@ -117,7 +137,17 @@ export function loadConfig(env: Env = process.env): Config {
     serviceName: e.OTEL_SERVICE_NAME,
     logLevel: e.LOG_LEVEL,
     services,
-    market: { symbols: e.MARKET_SYMBOLS, tickIntervalMs: e.MARKET_TICK_INTERVAL_MS },
+    market: {
+      symbols: e.MARKET_SYMBOLS,
+      tickIntervalMs: e.MARKET_TICK_INTERVAL_MS,
+      feed: e.MARKET_FEED,
+      seed: e.MARKET_SEED,
+      sessionClock: e.MARKET_SESSION_CLOCK,
+      sessionDayMs: e.MARKET_SESSION_DAY_MS,
+      replayDir: e.MARKET_REPLAY_DIR,
+      replayDayMs: e.MARKET_REPLAY_DAY_MS,
+      yahooPollMs: e.MARKET_YAHOO_POLL_MS,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }
