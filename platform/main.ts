@@ -2,5 +2,6 @@
 import { marketFeedService } from '../collectors/market/feed-service.ts';
 import { marketDataService } from './market-data/service.ts';
 import { runMain } from './runtime/run-main.ts';
+import { webAppService } from './web/service.ts';
 
-await runMain({ services: () => [marketFeedService(), marketDataService()] });
+await runMain({ services: () => [marketFeedService(), marketDataService(), webAppService()] });
