@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import { build, type Metafile, type OutputFile } from 'esbuild';
+
+export const clientDir = fileURLToPath(new URL('client/', import.meta.url));
+
+/** One file of the built app, held in memory with its pre-compressed forms. */
+export interface Asset {
+  readonly path: string;
+  readonly contentType: string;
+  readonly body: Buffer;
+  readonly gzip: Buffer;
+  readonly brotli: Buffer;
+  readonly etag: string;
+  /** Content-hashed names never change content: cached for a year; index.html is revalidated. */
+  readonly immutable: boolean;
+}
+
+export interface BuiltApp {
+  readonly assets: ReadonlyMap<string, Asset>;
+  readonly buildMs: number;
+  /** Total bytes of JS and CSS before and after brotli. */
+  readonly bytes: { readonly raw: number; readonly brotli: number };
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+/**
+ * Bundles the client with esbuild in-process (no files written): a minified ES module and its CSS with
+ * content-hashed names, linked source maps, and index.html pointing at them.
+ */
+export async function buildClient(): Promise<BuiltApp> {
+  const started = performance.now();
+  const result = await build({
+    entryPoints: [`${clientDir}main.ts`],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    splitting: false,
+    minify: true,
+    sourcemap: 'linked',
+    target: ['chrome111', 'firefox115', 'safari16.4'],
+    conditions: ['production'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // An outdir is required to name outputs; nothing is written to it.
+    outdir: `${clientDir}dist`,
+    entryNames: 'assets/[name]-[hash]',
+    assetNames: 'assets/[name]-[hash]',
+    metafile: true,
+    logLevel: 'silent',
+    legalComments: 'none',
+  });
+  const outputs = new Map<string, OutputFile>(result.outputFiles.map((f) => [relativeOut(f.path), f]));
+  const { js, css } = entryOutputs(result.metafile);
+  const template = await readFile(`${clientDir}index.html`, 'utf8');
+  const html = template
+    .replace('<!--styles-->', css === undefined ? '' : `<link rel="stylesheet" href="/${css}">`)
+    .replace('<!--script-->', `<script type="module" src="/${js}"></script>`);
+  const assets = new Map<string, Asset>();
+  const built = await Promise.all([...outputs].map(([path, file]) => asset(`/${path}`, Buffer.from(file.contents), true)));
+  for (const a of built) assets.set(a.path, a);
+  const index = await asset('/index.html', Buffer.from(html), false);
+  assets.set('/index.html', index);
+  assets.set('/', index);
+  let raw = 0;
+  let brotli = 0;
+  for (const [path, a] of assets) {
+    if (path.endsWith('.js') || path.endsWith('.css')) {
+      raw += a.body.length;
+      brotli += a.brotli.length;
+    }
+  }
+  return { assets, buildMs: Math.round(performance.now() - started), bytes: { raw, brotli } };
+}
+
+function relativeOut(path: string): string {
+  return path.slice(`${clientDir}dist/`.length);
+}
+
+function entryOutputs(metafile: Metafile): { js: string; css: string | undefined } {
+  for (const [path, output] of Object.entries(metafile.outputs)) {
+    if (output.entryPoint !== undefined && path.endsWith('.js')) {
+      const prefix = path.slice(0, path.indexOf('dist/') + 'dist/'.length);
+      return { js: path.slice(prefix.length), css: output.cssBundle?.slice(prefix.length) };
+    }
+  }
+  throw new Error('esbuild produced no entry bundle for the web app');
+}
+
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/** Compressed once at build, in the thread pool; source maps (rarely fetched, large) get faster settings. */
+async function asset(path: string, body: Buffer, immutable: boolean): Promise<Asset> {
+  const contentType = contentTypes[extname(basename(path))] ?? 'application/octet-stream';
+  const map = path.endsWith('.map');
+  const [gzipped, brotli] = await Promise.all([
+    gzipAsync(body, { level: map ? 6 : 9 }),
+    brotliAsync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: map ? 5 : 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+  ]);
+  return {
+    path,
+    contentType,
+    body,
+    gzip: gzipped,
+    brotli,
+    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+    immutable,
+  };
+}

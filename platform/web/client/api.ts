@@ -1,0 +1,37 @@
+import * as z from 'zod/mini';
+
+/** The REST side of market-data (PROTOCOL.md, REST), validated like every other input. */
+const searchResult = z.object({
+  symbol: z.string(),
+  name: z.string(),
+  exchange: z.optional(z.string()),
+  sector: z.optional(z.string()),
+  kind: z.optional(z.string()),
+});
+export type SearchResult = z.infer<typeof searchResult>;
+const searchResponse = z.object({ results: z.array(searchResult) });
+const problem = z.object({ error: z.optional(z.string()), message: z.optional(z.string()) });
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+  }
+}
+
+async function getJson<T>(path: string, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, { headers: { accept: 'application/json' }, ...(signal === undefined ? {} : { signal }) });
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const detail = problem.safeParse(body);
+    throw new ApiError(response.status, (detail.success ? (detail.data.error ?? detail.data.message) : undefined) ?? `${path} answered ${response.status}`);
+  }
+  return schema.parse(body);
+}
+
+export async function searchSymbols(query: string, signal?: AbortSignal): Promise<SearchResult[]> {
+  const params = new URLSearchParams({ q: query, limit: '8' });
+  return (await getJson(`/api/symbols?${params.toString()}`, searchResponse, signal)).results;
+}

@@ -1,0 +1,108 @@
+import { CandlestickSeries, ColorType, createChart, CrosshairMode, HistogramSeries, TickMarkType, type IChartApi, type ISeriesApi, type Time, type UTCTimestamp } from 'lightweight-charts';
+import { formatClock, formatDay, formatDayTime } from './format.ts';
+import type { Bar, Interval } from './protocol.ts';
+
+const UP = '#16a34a';
+const DOWN = '#dc2626';
+
+/**
+ * A candlestick chart with volume beneath, for one symbol and interval at a time. The container carries
+ * data-symbol, data-interval, data-bars, data-last-start, data-last-close and data-updates, so tests and
+ * tools can see what is drawn.
+ */
+export class CandleChart {
+  readonly #element: HTMLElement;
+  readonly #chart: IChartApi;
+  readonly #candles: ISeriesApi<'Candlestick'>;
+  readonly #volume: ISeriesApi<'Histogram'>;
+  #interval: Interval = '1m';
+  #updates = 0;
+  #count = 0;
+
+  constructor(element: HTMLElement) {
+    this.#element = element;
+    const styles = getComputedStyle(document.documentElement);
+    const text = styles.getPropertyValue('--text-muted').trim() || '#94a3b8';
+    const grid = styles.getPropertyValue('--grid').trim() || '#1e293b';
+    this.#chart = createChart(element, {
+      autoSize: true,
+      layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: text, fontFamily: 'inherit', attributionLogo: true },
+      grid: { vertLines: { color: grid }, horzLines: { color: grid } },
+      crosshair: { mode: CrosshairMode.Normal },
+      rightPriceScale: { borderVisible: false },
+      timeScale: { borderVisible: false, rightOffset: 4, timeVisible: true, secondsVisible: false, tickMarkFormatter: (time: Time, type: TickMarkType) => this.#tick(time, type) },
+      localization: { timeFormatter: (time: Time) => this.#label(time) },
+    });
+    this.#candles = this.#chart.addSeries(CandlestickSeries, { upColor: UP, downColor: DOWN, wickUpColor: UP, wickDownColor: DOWN, borderVisible: false });
+    this.#volume = this.#chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', lastValueVisible: false, priceLineVisible: false });
+    this.#chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    this.#candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.25 } });
+  }
+
+  /** Replaces everything drawn with this series. */
+  show(symbol: string, interval: Interval, bars: readonly Bar[]): void {
+    this.#interval = interval;
+    this.#chart.applyOptions({ timeScale: { secondsVisible: interval === '1s', timeVisible: interval !== '1d' } });
+    this.#candles.setData(bars.map(candle));
+    this.#volume.setData(bars.map(volume));
+    this.#count = bars.length;
+    this.#element.dataset.symbol = symbol;
+    this.#element.dataset.interval = interval;
+    this.#mark(bars.at(-1));
+    this.#chart.timeScale().scrollToRealTime();
+  }
+
+  /** Adds a bar or revises the last one (or a recent one: lightweight-charts supports historical updates). */
+  update(bar: Bar): void {
+    const last = this.#candles.data().at(-1);
+    const lastTime = last === undefined ? -Infinity : (last.time as number);
+    const time = toTime(bar.start);
+    if (time > lastTime) this.#count += 1;
+    this.#candles.update(candle(bar), time < lastTime);
+    this.#volume.update(volume(bar), time < lastTime);
+    this.#updates += 1;
+    if (time >= lastTime) this.#mark(bar);
+  }
+
+  dispose(): void {
+    this.#chart.remove();
+  }
+
+  #mark(bar: Bar | undefined): void {
+    const d = this.#element.dataset;
+    d.bars = String(this.#count);
+    d.updates = String(this.#updates);
+    if (bar === undefined) {
+      delete d.lastStart;
+      delete d.lastClose;
+      return;
+    }
+    d.lastStart = String(bar.start);
+    d.lastClose = String(bar.close);
+  }
+
+  #label(time: Time): string {
+    const ms = (time as number) * 1000;
+    if (this.#interval === '1d') return formatDay(ms);
+    return this.#interval === '1s' ? `${formatDayTime(ms)}:${formatClock(ms).slice(-2)}` : formatDayTime(ms);
+  }
+
+  #tick(time: Time, type: TickMarkType): string {
+    const ms = (time as number) * 1000;
+    if (type === TickMarkType.Year || type === TickMarkType.Month || type === TickMarkType.DayOfMonth) return formatDay(ms).replace(/, \d{4}$/, '');
+    const hms = formatClock(ms);
+    return type === TickMarkType.TimeWithSeconds ? hms : hms.slice(0, 5);
+  }
+}
+
+function toTime(ms: number): UTCTimestamp {
+  return Math.floor(ms / 1000) as UTCTimestamp;
+}
+
+function candle(bar: Bar) {
+  return { time: toTime(bar.start), open: bar.open, high: bar.high, low: bar.low, close: bar.close };
+}
+
+function volume(bar: Bar) {
+  return { time: toTime(bar.start), value: bar.volume, color: bar.close >= bar.open ? 'rgba(22,163,74,0.45)' : 'rgba(220,38,38,0.45)' };
+}

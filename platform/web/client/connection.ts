@@ -1,0 +1,248 @@
+import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.ts';
+import { parseServerMessage, type ClientMessage, type Interval, type ServerMessage, type Welcome } from './protocol.ts';
+import { barKey, noSubscriptions, planSubscriptions, union, type Subscriptions } from './subscriptions.ts';
+
+function fromServer(s: { symbols: readonly string[]; streams: readonly { symbol: string; interval: Interval }[] }): Subscriptions {
+  return { quotes: new Set(s.symbols), bars: new Set(s.streams.map((x) => barKey(x.symbol, x.interval))) };
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+export interface ConnectionListener {
+  state?(state: ConnectionState): void;
+  /** A new server session: live data held so far is stale; snapshots follow the re-subscription. */
+  reset?(welcome: Welcome): void;
+  message?(message: ServerMessage): void;
+  /** The server rejected a request (bad subscription, a limit) or sent something unreadable. */
+  problem?(text: string): void;
+}
+
+export interface ConnectionOptions {
+  readonly url: string;
+  readonly backoff?: BackoffOptions;
+  readonly random?: () => number;
+}
+
+/** Silence longer than this many heartbeat periods means the link is dead even if TCP has not noticed. */
+const HEARTBEAT_MISSES = 2;
+/** Until the server announces its heartbeat period. */
+const DEFAULT_HEARTBEAT_MS = 15_000;
+
+/**
+ * The `/ws` client: connects, resumes the previous session from the last sequence number after a drop,
+ * reconnects with exponential backoff and jitter, and keeps the server's subscriptions equal to the wanted
+ * ones (re-subscribing on a fresh session).
+ */
+export class MarketConnection {
+  readonly #options: ConnectionOptions;
+  readonly #listeners = new Set<ConnectionListener>();
+  #socket: WebSocket | undefined;
+  #state: ConnectionState = 'connecting';
+  #session: string | undefined;
+  #lastSeq = 0;
+  #attempt = 0;
+  #heartbeatMs = DEFAULT_HEARTBEAT_MS;
+  #watchdog: number | undefined;
+  #retry: number | undefined;
+  #stopped = true;
+  readonly #wants = new Map<string, Subscriptions>();
+  /** What this session's server holds, as far as we have asked. */
+  #held: Subscriptions = noSubscriptions;
+  #welcomed = false;
+  #welcomeSeq: number | undefined;
+  #lastResumed = false;
+
+  constructor(options: ConnectionOptions) {
+    this.#options = options;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  get session(): string | undefined {
+    return this.#session;
+  }
+
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  get resumed(): boolean {
+    return this.#lastResumed;
+  }
+
+  listen(listener: ConnectionListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    window.addEventListener('online', this.#online);
+    window.addEventListener('offline', this.#offline);
+    this.#connect();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    window.removeEventListener('online', this.#online);
+    window.removeEventListener('offline', this.#offline);
+    clearTimeout(this.#retry);
+    clearTimeout(this.#watchdog);
+    this.#socket?.close(1000, 'client stopped');
+    this.#socket = undefined;
+    this.#setState('offline');
+  }
+
+  /**
+   * Sets what one part of the app (`owner`) wants; the server is asked for the union of all owners' wants,
+   * at once when connected or after the next welcome. An empty set withdraws the owner's wants.
+   */
+  want(owner: string, subscriptions: Subscriptions): void {
+    this.#wants.set(owner, subscriptions);
+    this.#sync();
+  }
+
+  #connect(): void {
+    clearTimeout(this.#retry);
+    this.#welcomed = false;
+    const socket = new WebSocket(this.#options.url);
+    this.#socket = socket;
+    socket.addEventListener('open', () => {
+      if (socket !== this.#socket) return;
+      this.#send(this.#session === undefined ? { type: 'hello' } : { type: 'hello', resume: { session: this.#session, lastSeq: this.#lastSeq } });
+      this.#armWatchdog();
+    });
+    socket.addEventListener('message', (event: MessageEvent<unknown>) => {
+      if (socket !== this.#socket) return;
+      this.#armWatchdog();
+      if (typeof event.data !== 'string') {
+        this.#emitProblem('the server sent a binary frame');
+        return;
+      }
+      const { message, problem } = parseServerMessage(event.data);
+      if (problem !== undefined) this.#emitProblem(`unreadable message from the server: ${problem}`);
+      if (message !== undefined) this.#receive(message);
+    });
+    socket.addEventListener('close', () => {
+      if (socket === this.#socket) this.#dropped();
+    });
+  }
+
+  #receive(message: ServerMessage): void {
+    if (message.type === 'welcome') {
+      this.#welcome(message);
+      return;
+    }
+    if (message.type === 'error') {
+      this.#emitProblem(message.code === undefined ? message.message : `${message.code}: ${message.message}`);
+      return;
+    }
+    if (message.type === 'pong') return;
+    if (message.seq <= this.#lastSeq) return; // already seen (replayed twice)
+    if (message.seq !== this.#lastSeq + 1) {
+      // A gap breaks the protocol's promise: start over on a fresh session rather than show wrong data.
+      this.#emitProblem(`sequence gap: expected ${this.#lastSeq + 1}, got ${message.seq}; starting a fresh session`);
+      this.#session = undefined;
+      this.#socket?.close(4000, 'sequence gap');
+      this.#dropped();
+      return;
+    }
+    this.#lastSeq = message.seq;
+    this.#countWelcome();
+    for (const l of this.#listeners) l.message?.(message);
+  }
+
+  #welcome(message: Welcome): void {
+    this.#heartbeatMs = message.heartbeatMs > 0 ? message.heartbeatMs : DEFAULT_HEARTBEAT_MS;
+    this.#attempt = 0;
+    this.#welcomed = true;
+    this.#lastResumed = message.resumed;
+    if (message.resumed && message.session === this.#session) {
+      // The welcome continues the numbering; the missed messages are replayed after it. Whether it takes
+      // lastSeq + 1 (replay numbered after it) or the number after the last message sent (replay numbered
+      // before it), it is counted once the count reaches it.
+      this.#welcomeSeq = message.seq;
+      this.#countWelcome();
+      if (message.subscriptions !== undefined) this.#held = fromServer(message.subscriptions);
+    } else {
+      this.#welcomeSeq = undefined;
+      this.#session = message.session;
+      this.#lastSeq = message.seq;
+      this.#held = noSubscriptions;
+      for (const l of this.#listeners) l.reset?.(message);
+    }
+    this.#setState('connected');
+    this.#armWatchdog();
+    this.#sync();
+  }
+
+  #countWelcome(): void {
+    if (this.#welcomeSeq === this.#lastSeq + 1) {
+      this.#lastSeq = this.#welcomeSeq;
+      this.#welcomeSeq = undefined;
+    }
+  }
+
+  #sync(): void {
+    if (!this.#welcomed || this.#socket?.readyState !== WebSocket.OPEN) return;
+    const wanted = union([...this.#wants.values()]);
+    for (const message of planSubscriptions(this.#held, wanted)) this.#send(message);
+    this.#held = wanted;
+  }
+
+  #send(message: ClientMessage): void {
+    this.#socket?.send(JSON.stringify(message));
+  }
+
+  #dropped(): void {
+    clearTimeout(this.#watchdog);
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.#welcomed = false;
+    if (socket !== undefined && socket.readyState < WebSocket.CLOSING) socket.close();
+    if (this.#stopped) return;
+    if (!navigator.onLine) {
+      this.#setState('offline');
+      return; // the 'online' event reconnects
+    }
+    this.#setState('reconnecting');
+    const delay = backoffDelay(this.#attempt, this.#options.backoff ?? defaultBackoff, this.#options.random ?? Math.random);
+    this.#attempt += 1;
+    clearTimeout(this.#retry);
+    this.#retry = window.setTimeout(() => { this.#connect(); }, delay);
+  }
+
+  #armWatchdog(): void {
+    clearTimeout(this.#watchdog);
+    this.#watchdog = window.setTimeout(() => {
+      this.#emitProblem(`no message from the server for ${HEARTBEAT_MISSES * this.#heartbeatMs} ms; reconnecting`);
+      this.#dropped();
+    }, HEARTBEAT_MISSES * this.#heartbeatMs);
+  }
+
+  readonly #online = (): void => {
+    if (this.#stopped || this.#socket !== undefined) return;
+    this.#attempt = 0;
+    this.#setState('reconnecting');
+    this.#connect();
+  };
+
+  readonly #offline = (): void => {
+    if (this.#stopped) return;
+    this.#socket?.close(4001, 'browser offline');
+    this.#dropped();
+  };
+
+  #setState(state: ConnectionState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    for (const l of this.#listeners) l.state?.(state);
+  }
+
+  #emitProblem(text: string): void {
+    for (const l of this.#listeners) l.problem?.(text);
+  }
+}

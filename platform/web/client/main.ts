@@ -1,0 +1,30 @@
+import './styles.css';
+import { MarketConnection } from './connection.ts';
+import { connectionIndicator, problemBanner } from './connection-indicator.ts';
+import { h } from './dom.ts';
+import { Router } from './router.ts';
+import { MarketStore } from './store.ts';
+import { Watchlist } from './watchlist.ts';
+import { views } from './views/index.ts';
+
+const store = new MarketStore();
+const watchlist = new Watchlist(window.localStorage);
+const connection = new MarketConnection({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws` });
+connection.listen({ message: (message) => { store.apply(message); } });
+
+// The watchlist's quotes stay subscribed whatever view is shown, so every view sees them live.
+const wantWatchlist = (symbols: readonly string[]) => {
+  connection.want('watchlist', { quotes: new Set(symbols), bars: new Set() });
+};
+wantWatchlist(watchlist.symbols);
+watchlist.listen(wantWatchlist);
+
+const outlet = h('main', { id: 'main' });
+const router = new Router(views, outlet, { connection, store, watchlist });
+const header = h('header', { class: 'app-header' },
+  h('a', { class: 'brand', href: '#/' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '◆'), 'InsiteChart'),
+  router.nav,
+  connectionIndicator(connection));
+document.body.replaceChildren(header, problemBanner(connection), outlet);
+router.start();
+connection.start();

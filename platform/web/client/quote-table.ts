@@ -1,0 +1,108 @@
+import { direction, formatChange, formatPercent, formatPrice } from './format.ts';
+import { h, reducedMotion } from './dom.ts';
+import type { Quote } from './protocol.ts';
+import type { MarketStore } from './store.ts';
+import type { Watchlist } from './watchlist.ts';
+
+interface Row {
+  readonly tr: HTMLTableRowElement;
+  readonly price: HTMLTableCellElement;
+  readonly change: HTMLTableCellElement;
+  readonly percent: HTMLTableCellElement;
+  last: number | undefined;
+}
+
+/**
+ * The watchlist as a live quote table: last price, change and change % per symbol, flashing green or red
+ * when the price moves; a row selects its symbol for the chart, its button removes it from the watchlist.
+ */
+export class QuoteTable {
+  readonly element: HTMLTableElement;
+  readonly #body: HTMLTableSectionElement;
+  readonly #rows = new Map<string, Row>();
+  readonly #store: MarketStore;
+  readonly #watchlist: Watchlist;
+  readonly #onSelect: (symbol: string) => void;
+  readonly #unlisten: (() => void)[] = [];
+  #selected: string | undefined;
+
+  constructor(store: MarketStore, watchlist: Watchlist, onSelect: (symbol: string) => void) {
+    this.#store = store;
+    this.#watchlist = watchlist;
+    this.#onSelect = onSelect;
+    this.#body = h('tbody');
+    this.element = h('table', { class: 'quotes', 'aria-label': 'Watchlist quotes' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Symbol'), h('th', { scope: 'col', class: 'num' }, 'Last'), h('th', { scope: 'col', class: 'num' }, 'Chg'), h('th', { scope: 'col', class: 'num' }, 'Chg %'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Remove')))),
+      this.#body);
+    this.#render(watchlist.symbols);
+    this.#unlisten.push(watchlist.listen((symbols) => { this.#render(symbols); }));
+    this.#unlisten.push(store.listen({ quote: (q) => { this.#quote(q); } }));
+  }
+
+  select(symbol: string): void {
+    this.#selected = symbol;
+    for (const [s, row] of this.#rows) row.tr.setAttribute('aria-selected', String(s === symbol));
+  }
+
+  dispose(): void {
+    for (const off of this.#unlisten) off();
+  }
+
+  #render(symbols: readonly string[]): void {
+    for (const [symbol, row] of this.#rows) {
+      if (!symbols.includes(symbol)) {
+        row.tr.remove();
+        this.#rows.delete(symbol);
+      }
+    }
+    if (symbols.length === 0) {
+      this.#body.replaceChildren(h('tr', { class: 'empty' }, h('td', { colspan: '5' }, 'Your watchlist is empty: search for a symbol to add it.')));
+      return;
+    }
+    this.#body.querySelector('tr.empty')?.remove();
+    for (const symbol of symbols) {
+      const row = this.#rows.get(symbol) ?? this.#row(symbol);
+      this.#body.append(row.tr); // re-appending keeps the watchlist's order
+    }
+  }
+
+  #row(symbol: string): Row {
+    const remove = h('button', { class: 'remove', type: 'button', title: `Remove ${symbol}`, 'aria-label': `Remove ${symbol} from the watchlist` }, '×');
+    const tr = h('tr', { 'data-symbol': symbol, tabindex: '0', 'aria-selected': String(symbol === this.#selected) });
+    const row: Row = { tr, price: h('td', { class: 'num price' }, '–'), change: h('td', { class: 'num' }, ''), percent: h('td', { class: 'num' }, ''), last: undefined };
+    tr.append(h('th', { scope: 'row' }, symbol), row.price, row.change, row.percent, h('td', {}, remove));
+    tr.addEventListener('click', (event) => {
+      if (event.target instanceof Element && event.target.closest('button.remove')) return;
+      this.#onSelect(symbol);
+    });
+    tr.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        this.#onSelect(symbol);
+      } else if (event.key === 'Delete') this.#watchlist.remove(symbol);
+    });
+    remove.addEventListener('click', () => { this.#watchlist.remove(symbol); });
+    this.#rows.set(symbol, row);
+    const quote = this.#store.quote(symbol);
+    if (quote !== undefined) this.#fill(row, quote);
+    return row;
+  }
+
+  #quote(quote: Quote): void {
+    const row = this.#rows.get(quote.symbol);
+    if (row !== undefined) this.#fill(row, quote);
+  }
+
+  #fill(row: Row, quote: Quote): void {
+    const moved = row.last === undefined ? 0 : direction(quote.price - row.last);
+    row.last = quote.price;
+    row.price.textContent = formatPrice(quote.price);
+    row.change.textContent = formatChange(quote.change);
+    row.percent.textContent = formatPercent(quote.changePct);
+    const d = direction(quote.change);
+    row.tr.dataset.direction = d > 0 ? 'up' : d < 0 ? 'down' : 'flat';
+    if (moved !== 0 && !reducedMotion()) {
+      row.price.animate([{ backgroundColor: moved > 0 ? 'rgba(22, 163, 74, 0.45)' : 'rgba(220, 38, 38, 0.45)' }, { backgroundColor: 'transparent' }], { duration: 700, easing: 'ease-out' });
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { h } from './dom.ts';
+import type { AppContext, MountedView, View } from './views/view.ts';
+
+export interface Route {
+  readonly id: string;
+  readonly params: URLSearchParams;
+}
+
+/** `#/markets?s=AAPL` -> { id: 'markets', params: s=AAPL }; anything else -> the default view. */
+export function parseRoute(hash: string, views: readonly View[]): Route {
+  const match = /^#\/([a-z0-9-]+)(?:\?(.*))?$/.exec(hash);
+  const id = match?.[1];
+  const known = views.find((v) => v.id === id) ?? views[0];
+  if (known === undefined) throw new Error('the app has no views');
+  return { id: known.id, params: new URLSearchParams(known.id === id ? (match?.[2] ?? '') : '') };
+}
+
+export function routeHash(id: string, params: URLSearchParams): string {
+  const query = params.toString();
+  return `#/${id}${query === '' ? '' : `?${query}`}`;
+}
+
+/** Shows one view at a time in `outlet`, following the location hash, and renders the navigation. */
+export class Router {
+  readonly nav: HTMLElement;
+  readonly #views: readonly View[];
+  readonly #outlet: HTMLElement;
+  readonly #context: AppContext;
+  readonly #links = new Map<string, HTMLAnchorElement>();
+  #current: { id: string; mounted: MountedView } | undefined;
+
+  constructor(views: readonly View[], outlet: HTMLElement, context: AppContext) {
+    this.#views = views;
+    this.#outlet = outlet;
+    this.#context = context;
+    this.nav = h('nav', { class: 'views', 'aria-label': 'Views' });
+    for (const view of views) {
+      const link = h('a', { href: `#/${view.id}`, 'data-view': view.id }, view.title);
+      this.#links.set(view.id, link);
+      this.nav.append(link);
+    }
+  }
+
+  start(): void {
+    window.addEventListener('hashchange', () => { this.#show(); });
+    this.#show();
+  }
+
+  #show(): void {
+    const route = parseRoute(location.hash, this.#views);
+    if (this.#current?.id === route.id) {
+      this.#current.mounted.update?.(route.params);
+      return;
+    }
+    this.#current?.mounted.unmount();
+    const view = this.#views.find((v) => v.id === route.id);
+    if (view === undefined) return;
+    const container = h('section', { class: `view view-${view.id}`, 'data-view': view.id, 'aria-label': view.title });
+    this.#outlet.replaceChildren(container);
+    this.#current = { id: view.id, mounted: view.mount(container, this.#context, route.params) };
+    document.title = `${view.title} · InsiteChart`;
+    for (const [id, link] of this.#links) {
+      if (id === view.id) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { mergeBar, normaliseBars } from './bars.ts';
+import type { Bar, Interval, Quote, ServerMessage } from './protocol.ts';
+import { barKey } from './subscriptions.ts';
+
+export interface StoreListener {
+  quote?(quote: Quote): void;
+  /** A whole series arrived (snapshot) or was cleared. */
+  series?(symbol: string, interval: Interval, bars: readonly Bar[]): void;
+  /** One bar of a series was added or revised. */
+  bar?(symbol: string, interval: Interval, bar: Bar): void;
+}
+
+/** Latest quotes and the bar series the app shows, fed by the connection's messages. */
+export class MarketStore {
+  readonly #quotes = new Map<string, Quote>();
+  readonly #bars = new Map<string, Bar[]>();
+  readonly #listeners = new Set<StoreListener>();
+
+  listen(listener: StoreListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  quote(symbol: string): Quote | undefined {
+    return this.#quotes.get(symbol);
+  }
+
+  bars(symbol: string, interval: Interval): readonly Bar[] {
+    return this.#bars.get(barKey(symbol, interval)) ?? [];
+  }
+
+  /** Applies a snapshot (replaces the series) or an update (merges quotes and bars). */
+  apply(message: ServerMessage): void {
+    if (message.type === 'snapshot') {
+      if (message.quote !== null) this.#setQuote(message.quote);
+      for (const [interval, bars] of Object.entries(message.bars ?? {}) as [Interval, Bar[]][]) {
+        const series = normaliseBars(bars);
+        this.#bars.set(barKey(message.symbol, interval), series);
+        for (const l of this.#listeners) l.series?.(message.symbol, interval, series);
+      }
+    } else if (message.type === 'update') {
+      for (const quote of message.quotes) this.#setQuote(quote);
+      for (const { symbol, interval, bar } of message.bars ?? []) {
+        const key = barKey(symbol, interval);
+        this.#bars.set(key, mergeBar(this.#bars.get(key) ?? [], bar));
+        for (const l of this.#listeners) l.bar?.(symbol, interval, bar);
+      }
+    }
+  }
+
+  /** Drops a series nobody shows any more, so switching intervals does not grow memory. */
+  forget(symbol: string, interval: Interval): void {
+    this.#bars.delete(barKey(symbol, interval));
+  }
+
+  #setQuote(quote: Quote): void {
+    const current = this.#quotes.get(quote.symbol);
+    if (current !== undefined && quote.ts < current.ts) return;
+    this.#quotes.set(quote.symbol, quote);
+    for (const l of this.#listeners) l.quote?.(quote);
+  }
+}

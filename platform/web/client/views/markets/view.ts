@@ -1,0 +1,110 @@
+import { CandleChart } from '../../chart.ts';
+import { h } from '../../dom.ts';
+import { direction, formatChange, formatPercent, formatPrice } from '../../format.ts';
+import { intervals, type Interval, type Quote } from '../../protocol.ts';
+import { QuoteTable } from '../../quote-table.ts';
+import { routeHash } from '../../router.ts';
+import { SymbolSearch } from '../../search.ts';
+import { barKey, noSubscriptions } from '../../subscriptions.ts';
+import type { AppContext, MountedView, View } from '../view.ts';
+
+const OWNER = 'markets-chart';
+const DEFAULT_INTERVAL: Interval = '1m';
+
+function isInterval(value: string | null): value is Interval {
+  return (intervals as readonly (string | null)[]).includes(value);
+}
+
+/** Watchlist with live quotes, symbol search, and the chart of the selected symbol. Route: #/markets?s=AAPL&i=1m. */
+export const marketsView: View = {
+  id: 'markets',
+  title: 'Markets',
+  mount(container: HTMLElement, { connection, store, watchlist }: AppContext, params: URLSearchParams): MountedView {
+    let symbol = '';
+    let interval: Interval = DEFAULT_INTERVAL;
+
+    const heading = h('h2', { class: 'symbol' });
+    const price = h('span', { class: 'last' });
+    const change = h('span', { class: 'change' });
+    const buttons = intervals.map((i) => h('button', { type: 'button', 'data-interval': i, 'aria-pressed': 'false' }, i));
+    const chartElement = h('div', { class: 'chart', id: 'chart', role: 'img', 'aria-label': 'Candlestick chart' });
+    const chartPanel = h('div', { class: 'panel chart-panel' },
+      h('header', { class: 'chart-head' }, h('div', { class: 'title' }, heading, h('div', { class: 'quote-line' }, price, change)),
+        h('div', { class: 'intervals', role: 'group', 'aria-label': 'Interval' }, ...buttons)),
+      chartElement);
+    const notice = h('p', { class: 'notice', role: 'status' });
+    const table = new QuoteTable(store, watchlist, (s) => { navigate(s, interval); });
+    const search = new SymbolSearch((s) => {
+      if (!watchlist.has(s) && !watchlist.add(s)) notice.textContent = 'The watchlist is full: remove a symbol first.';
+      navigate(s, interval);
+    });
+    const listPanel = h('div', { class: 'panel list-panel' }, search.element, notice, h('div', { class: 'table-scroll' }, table.element));
+    container.append(chartPanel, listPanel);
+    const chart = new CandleChart(chartElement);
+
+    for (const button of buttons) {
+      button.addEventListener('click', () => {
+        const i = button.dataset.interval ?? null;
+        if (isInterval(i)) navigate(symbol, i);
+      });
+    }
+
+    const offStore = store.listen({
+      quote: (q) => { if (q.symbol === symbol) showQuote(q); },
+      series: (s, i, bars) => { if (s === symbol && i === interval) chart.show(s, i, bars); },
+      bar: (s, i, bar) => { if (s === symbol && i === interval) chart.update(bar); },
+    });
+    const offWatchlist = watchlist.listen((symbols) => {
+      notice.textContent = '';
+      if (symbols.length > 0 && !symbols.includes(symbol)) navigate(symbols[0] ?? symbol, interval);
+    });
+
+    function navigate(s: string, i: Interval): void {
+      const next = new URLSearchParams({ s, i });
+      // replaceState: the hash records the selection without filling the history with every click.
+      history.replaceState(null, '', routeHash('markets', next));
+      select(next);
+    }
+
+    function select(p: URLSearchParams): void {
+      const s = (p.get('s') ?? symbol).toUpperCase() || (watchlist.symbols[0] ?? 'AAPL');
+      const raw = p.get('i');
+      const i = isInterval(raw) ? raw : interval;
+      if (s === symbol && i === interval) return;
+      if (symbol !== '' && (s !== symbol || i !== interval)) store.forget(symbol, interval);
+      symbol = s;
+      interval = i;
+      heading.textContent = s;
+      for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.interval === i));
+      table.select(s);
+      const quote = store.quote(s);
+      if (quote === undefined) {
+        price.textContent = '–';
+        change.textContent = '';
+      } else showQuote(quote);
+      chart.show(s, i, store.bars(s, i));
+      connection.want(OWNER, { quotes: new Set([s]), bars: new Set([barKey(s, i)]) });
+    }
+
+    function showQuote(q: Quote): void {
+      price.textContent = formatPrice(q.price);
+      change.textContent = `${formatChange(q.change)} (${formatPercent(q.changePct)})`;
+      const d = direction(q.change);
+      change.dataset.direction = d > 0 ? 'up' : d < 0 ? 'down' : 'flat';
+    }
+
+    select(params);
+    if (params.get('s') === null) history.replaceState(null, '', routeHash('markets', new URLSearchParams({ s: symbol, i: interval })));
+
+    return {
+      update: select,
+      unmount() {
+        offStore();
+        offWatchlist();
+        table.dispose();
+        chart.dispose();
+        connection.want(OWNER, noSubscriptions);
+      },
+    };
+  },
+};

@@ -1,0 +1,49 @@
+import type { Request, Response } from 'express';
+import type { Service, ServiceContext } from '../runtime/service.ts';
+import { buildClient, type Asset, type BuiltApp } from './build.ts';
+
+/** The InsiteChart web app: built in-process at start and served from memory at `/`. */
+export function webAppService(): Service {
+  let app: BuiltApp | undefined;
+  return {
+    name: 'web',
+    async start(ctx: ServiceContext) {
+      app = await buildClient();
+      const built = app;
+      ctx.logger.info({ buildMs: built.buildMs, bytes: built.bytes, files: built.assets.size - 1 }, 'web app built');
+      ctx.site.get(['/', '/index.html', '/assets/*file'], (req, res, next) => {
+        const found = built.assets.get(req.path);
+        if (found === undefined) {
+          next();
+          return;
+        }
+        send(req, res, found);
+      });
+    },
+    stop() {
+      app = undefined;
+      return Promise.resolve();
+    },
+  };
+}
+
+function send(req: Request, res: Response, asset: Asset): void {
+  res.setHeader('Content-Type', asset.contentType);
+  res.setHeader('ETag', asset.etag);
+  res.setHeader('Vary', 'Accept-Encoding');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+  if (asset.contentType.startsWith('text/html')) {
+    res.setHeader('Content-Security-Policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+    res.setHeader('Referrer-Policy', 'no-referrer');
+  }
+  if (req.headers['if-none-match'] === asset.etag) {
+    res.status(304).end();
+    return;
+  }
+  const accepted = req.headers['accept-encoding'] ?? '';
+  const [encoding, body] = /\bbr\b/.test(accepted) ? ['br', asset.brotli] : /\bgzip\b/.test(accepted) ? ['gzip', asset.gzip] : [undefined, asset.body];
+  if (encoding !== undefined) res.setHeader('Content-Encoding', encoding);
+  res.setHeader('Content-Length', body.length);
+  res.status(200).end(req.method === 'HEAD' ? undefined : body);
+}
