@@ -1,0 +1,76 @@
+/**
+ * Every output of the statsmodels/scipy/pandas reference fixtures, recomputed from their inputs: relative
+ * error <= 1e-6; p-values below 1e-100 on a log scale; values both below 1e-290 agree; lag orders exactly.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { computeFixture, parseFixtureFile } from './fixture-file.ts';
+
+const fixtureDir = new URL('../../../shared/fixtures/analytics/', import.meta.url);
+const tolerance = 1e-6;
+
+function close(expected: number, actual: number, path: string): void {
+  if (Math.abs(expected) < 1e-290 && Math.abs(actual) < 1e-290) return;
+  if (expected > 0 && expected < 1e-100 && /pvalue/.test(path)) {
+    assert.ok(actual > 0, `${path}: expected ${expected}, got ${actual}`);
+    const e = Math.abs(Math.log(actual) - Math.log(expected)) / Math.abs(Math.log(expected));
+    assert.ok(e <= tolerance, `${path}: expected ${expected}, got ${actual} (log-scale error ${e})`);
+    return;
+  }
+  const e = expected === 0 ? Math.abs(actual) : Math.abs(actual - expected) / Math.abs(expected);
+  assert.ok(e <= tolerance, `${path}: expected ${expected}, got ${actual} (relative error ${e})`);
+}
+
+/** Walks the reference outputs; returns how many numbers were compared. */
+function compare(expected: unknown, actual: unknown, path: string): number {
+  if (typeof expected === 'number') {
+    assert.equal(typeof actual, 'number', `${path}: expected a number, got ${JSON.stringify(actual)}`);
+    close(expected, actual as number, path);
+    return 1;
+  }
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${path}: expected an array`);
+    assert.equal(actual.length, expected.length, `${path}: length`);
+    return expected.reduce((sum: number, e, i) => sum + compare(e, (actual as unknown[])[i], `${path}[${i}]`), 0);
+  }
+  if (typeof expected === 'object' && expected !== null) {
+    assert.ok(typeof actual === 'object' && actual !== null, `${path}: expected an object`);
+    let count = 0;
+    for (const [key, value] of Object.entries(expected)) {
+      if (key === 'checks' || key === 'method') continue; // generation cross-checks and prose
+      assert.ok(key in actual, `${path}.${key} is missing`);
+      count += compare(value, (actual as Record<string, unknown>)[key], `${path}.${key}`);
+    }
+    return count;
+  }
+  assert.equal(actual, expected, path);
+  return 0;
+}
+
+function run(name: string): { expected: Record<string, unknown>; actual: Record<string, unknown> } {
+  const text = readFileSync(new URL(`${name}.json`, fixtureDir), 'utf8');
+  const { outputs } = JSON.parse(text) as { outputs: Record<string, unknown> };
+  return { expected: outputs, actual: computeFixture(parseFixtureFile(text)) };
+}
+
+describe('reference fixtures', () => {
+  for (const name of ['correlation', 'rolling_correlation', 'partial_correlation', 'granger', 'var']) {
+    it(`${name}.json: every output within tolerance`, () => {
+      const { expected, actual } = run(name);
+      const compared = compare(expected, actual, name);
+      assert.ok(compared > 20, `only ${compared} numbers compared`);
+    });
+  }
+
+  it('chooses exactly the reference lag orders', () => {
+    const { expected, actual } = run('var');
+    const sel = (o: Record<string, unknown>): unknown => (o.select_order as { selected_orders: unknown }).selected_orders;
+    assert.deepEqual(sel(actual), sel(expected));
+    assert.deepEqual(sel(actual), { aic: 5, bic: 0, hqic: 0, fpe: 5 });
+    assert.equal((actual.fit as { lag_order: number }).lag_order, 5);
+    const granger = run('granger');
+    const pairs = (o: Record<string, unknown>): unknown[] => (o.pairs as { pair_var_select_order: { selected_orders: unknown } }[]).map((p) => p.pair_var_select_order.selected_orders);
+    assert.deepEqual(pairs(granger.actual), pairs(granger.expected));
+  });
+});
