@@ -1,24 +1,6 @@
 import { h } from './dom.ts';
+import { parseRoute } from './route.ts';
 import type { AppContext, MountedView, View } from './views/view.ts';
-
-export interface Route {
-  readonly id: string;
-  readonly params: URLSearchParams;
-}
-
-/** `#/markets?s=AAPL` -> { id: 'markets', params: s=AAPL }; anything else -> the default view. */
-export function parseRoute(hash: string, views: readonly View[]): Route {
-  const match = /^#\/([a-z0-9-]+)(?:\?(.*))?$/.exec(hash);
-  const id = match?.[1];
-  const known = views.find((v) => v.id === id) ?? views[0];
-  if (known === undefined) throw new Error('the app has no views');
-  return { id: known.id, params: new URLSearchParams(known.id === id ? (match?.[2] ?? '') : '') };
-}
-
-export function routeHash(id: string, params: URLSearchParams): string {
-  const query = params.toString();
-  return `#/${id}${query === '' ? '' : `?${query}`}`;
-}
 
 /** Shows one view at a time in `outlet`, following the location hash, and renders the navigation. */
 export class Router {

@@ -3,7 +3,7 @@ import { h } from '../../dom.ts';
 import { direction, formatChange, formatPercent, formatPrice } from '../../format.ts';
 import { intervals, type Interval, type Quote } from '../../protocol.ts';
 import { QuoteTable } from '../../quote-table.ts';
-import { routeHash } from '../../router.ts';
+import { routeHash } from '../../route.ts';
 import { SymbolSearch } from '../../search.ts';
 import { barKey, noSubscriptions } from '../../subscriptions.ts';
 import type { AppContext, MountedView, View } from '../view.ts';

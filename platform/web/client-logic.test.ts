@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { backoffDelay } from './client/backoff.ts';
+import { mergeBar, normaliseBars } from './client/bars.ts';
+import { parseServerMessage, type Bar } from './client/protocol.ts';
+import { parseRoute, routeHash } from './client/route.ts';
+import { barKey, noSubscriptions, planSubscriptions, union, type Subscriptions } from './client/subscriptions.ts';
+import { DEFAULT_WATCHLIST, MAX_WATCHLIST, Watchlist, WATCHLIST_KEY, type KeyValueStore } from './client/watchlist.ts';
+
+const subs = (quotes: string[], bars: [string, '1s' | '1m' | '5m'][] = []): Subscriptions => ({ quotes: new Set(quotes), bars: new Set(bars.map(([s, i]) => barKey(s, i))) });
+const bar = (start: number, close: number): Bar => ({ start, open: close, high: close, low: close, close, volume: 1 });
+
+describe('reconnect backoff', () => {
+  it('grows exponentially to the cap, with the jitter spanning the upper half of each step', () => {
+    const options = { baseMs: 500, maxMs: 30_000 };
+    assert.equal(backoffDelay(0, options, () => 0), 250);
+    assert.equal(backoffDelay(0, options, () => 1), 500);
+    assert.equal(backoffDelay(3, options, () => 0), 2_000);
+    assert.equal(backoffDelay(3, options, () => 1), 4_000);
+    assert.equal(backoffDelay(20, options, () => 1), 30_000, 'capped');
+    assert.equal(backoffDelay(1_000, options, () => 0.5), 22_500, 'huge attempt counts do not overflow');
+    const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(4, options, Math.random)));
+    assert.ok(spread.size > 10, 'jitter spreads clients apart');
+  });
+});
+
+describe('subscription planning', () => {
+  it('subscribes each new symbol on its own and bars per interval', () => {
+    assert.deepEqual(planSubscriptions(noSubscriptions, subs(['MSFT', 'AAPL'], [['AAPL', '1m']])), [
+      { type: 'subscribe', symbols: ['AAPL'] },
+      { type: 'subscribe', symbols: ['MSFT'] },
+      { type: 'subscribe', symbols: ['AAPL'], intervals: ['1m'] },
+    ]);
+  });
+
+  it('switching interval drops only the old bar stream, keeping the quote', () => {
+    assert.deepEqual(planSubscriptions(subs(['AAPL'], [['AAPL', '1m']]), subs(['AAPL'], [['AAPL', '5m']])), [
+      { type: 'unsubscribe', symbols: ['AAPL'], intervals: ['1m'] },
+      { type: 'subscribe', symbols: ['AAPL'], intervals: ['5m'] },
+    ]);
+  });
+
+  it('drops a symbol nobody wants entirely, and sends nothing when nothing changed', () => {
+    assert.deepEqual(planSubscriptions(subs(['AAPL', 'MSFT'], [['MSFT', '1s']]), subs(['AAPL'])), [{ type: 'unsubscribe', symbols: ['MSFT'] }]);
+    assert.deepEqual(planSubscriptions(subs(['AAPL'], [['AAPL', '1m']]), subs(['AAPL'], [['AAPL', '1m']])), []);
+  });
+
+  it('a bar stream keeps its symbol subscribed even when no quote owner wants it', () => {
+    const wanted = union([subs(['AAPL']), subs([], [['TSLA', '1m']])]);
+    assert.deepEqual(planSubscriptions(subs(['AAPL', 'TSLA'], [['TSLA', '1s']]), wanted), [
+      { type: 'unsubscribe', symbols: ['TSLA'], intervals: ['1s'] },
+      { type: 'subscribe', symbols: ['TSLA'], intervals: ['1m'] },
+    ]);
+  });
+});
+
+describe('bar series', () => {
+  it('appends a new bar, replaces the open one, and revises an older one in place', () => {
+    let series = mergeBar([], bar(1_000, 1));
+    series = mergeBar(series, bar(2_000, 2));
+    series = mergeBar(series, bar(2_000, 3));
+    assert.deepEqual(series.map((b) => [b.start, b.close]), [[1_000, 1], [2_000, 3]]);
+    series = mergeBar(series, bar(1_000, 9));
+    assert.deepEqual(series.map((b) => [b.start, b.close]), [[1_000, 9], [2_000, 3]]);
+    series = mergeBar(series, bar(1_500, 5));
+    assert.deepEqual(series.map((b) => b.start), [1_000, 1_500, 2_000], 'a late bar is inserted in order');
+  });
+
+  it('bounds the series and normalises a snapshot (sorted, later duplicate wins)', () => {
+    assert.deepEqual(mergeBar([bar(1, 1), bar(2, 2)], bar(3, 3), 2).map((b) => b.start), [2, 3]);
+    assert.deepEqual(normaliseBars([bar(3, 3), bar(1, 1), bar(3, 4)]).map((b) => [b.start, b.close]), [[1, 1], [3, 4]]);
+  });
+});
+
+describe('server message parsing', () => {
+  it('accepts the protocol messages', () => {
+    const welcome = parseServerMessage(JSON.stringify({ type: 'welcome', seq: 1, session: 's1', resumed: false, heartbeatMs: 15_000, limits: { maxSymbols: 100 }, subscriptions: { symbols: [], streams: [] }, traceparent: '00-x' }));
+    assert.equal(welcome.message?.type, 'welcome');
+    assert.equal(welcome.problem, undefined);
+    const update = parseServerMessage(JSON.stringify({ type: 'update', seq: 7, quotes: [{ symbol: 'AAPL', price: 1, size: 1, volume: 1, open: 1, change: 0, changePct: 0, ts: 1 }], bars: [{ symbol: 'AAPL', interval: '1m', bar: bar(0, 1), final: false }] }));
+    assert.equal(update.message?.type === 'update' ? update.message.bars?.[0]?.interval : undefined, '1m');
+  });
+
+  it('keeps the sequence number of an unknown or malformed sequenced message, and says what was wrong', () => {
+    assert.deepEqual(parseServerMessage('{"type":"news","seq":4}'), { message: { type: 'other', seq: 4, name: 'news' } });
+    const bad = parseServerMessage('{"type":"update","seq":5,"quotes":"nope"}');
+    assert.deepEqual(bad.message, { type: 'other', seq: 5, name: 'update' });
+    assert.match(bad.problem ?? '', /quotes/);
+    assert.deepEqual(parseServerMessage('not json'), { problem: 'frame is not JSON' });
+    assert.equal(parseServerMessage('{"type":"update"}').message, undefined);
+  });
+});
+
+describe('hash routes', () => {
+  const views = [{ id: 'markets' }, { id: 'alerts' }];
+  it('parses a view and its parameters, falling back to the first view', () => {
+    const route = parseRoute('#/alerts?rule=7', views);
+    assert.equal(route.id, 'alerts');
+    assert.equal(route.params.get('rule'), '7');
+    assert.equal(parseRoute('', views).id, 'markets');
+    assert.equal(parseRoute('#/nope?x=1', views).params.get('x'), null, 'an unknown route gets no parameters');
+    assert.equal(routeHash('markets', new URLSearchParams({ s: 'AAPL', i: '1m' })), '#/markets?s=AAPL&i=1m');
+  });
+});
+
+describe('watchlist', () => {
+  const memory = (initial?: string): KeyValueStore & { value: string | undefined } => {
+    const store = {
+      value: initial,
+      getItem: (key: string) => (key === WATCHLIST_KEY ? (store.value ?? null) : null),
+      setItem: (key: string, value: string) => { if (key === WATCHLIST_KEY) store.value = value; },
+    };
+    return store;
+  };
+
+  it('persists additions and removals, upper-cased and without duplicates', () => {
+    const storage = memory();
+    const list = new Watchlist(storage);
+    assert.deepEqual(list.symbols, DEFAULT_WATCHLIST);
+    assert.equal(list.add('tsla'), true);
+    assert.equal(list.add('TSLA'), false);
+    list.remove('AAPL');
+    assert.deepEqual(new Watchlist(storage).symbols, [...DEFAULT_WATCHLIST.filter((s) => s !== 'AAPL'), 'TSLA']);
+  });
+
+  it('falls back to the default on a corrupt entry and refuses to grow past the limit', () => {
+    assert.deepEqual(new Watchlist(memory('{oops')).symbols, DEFAULT_WATCHLIST);
+    assert.deepEqual(new Watchlist(memory('["<script>"]')).symbols, DEFAULT_WATCHLIST);
+    const full = new Watchlist(memory(JSON.stringify(Array.from({ length: MAX_WATCHLIST }, (_, i) => `S${String(i)}`))));
+    assert.equal(full.add('ONEMORE'), false);
+    assert.equal(full.symbols.length, MAX_WATCHLIST);
+  });
+});
