@@ -21,7 +21,8 @@ export function partialCorrelation(series: readonly ArrayLike<number>[]): Partia
   requireLength('partial correlation', n, k + 2);
   const cov = new Matrix(summary(series).covarianceDdof1);
   const precision = inverseSpd(cov, 'the covariance matrix');
-  const p = toRows(precision);
+  // The solve leaves rounding-level asymmetry; the precision matrix is symmetric by definition.
+  const p = toRows(precision.add(precision.transpose()).div(2));
   const matrix = p.map((row, i) => row.map((v, j) => (i === j ? 1 : -v / Math.sqrt((p[i]?.[i] ?? 0) * (p[j]?.[j] ?? 0)))));
   return { n, matrix, precisionMatrix: p };
 }
