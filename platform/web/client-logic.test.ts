@@ -117,10 +117,10 @@ describe('watchlist', () => {
     const storage = memory();
     const list = new Watchlist(storage);
     assert.deepEqual(list.symbols, DEFAULT_WATCHLIST);
-    assert.equal(list.add('tsla'), true);
-    assert.equal(list.add('TSLA'), false);
+    assert.equal(list.add('xom'), true);
+    assert.equal(list.add('XOM'), false);
     list.remove('AAPL');
-    assert.deepEqual(new Watchlist(storage).symbols, [...DEFAULT_WATCHLIST.filter((s) => s !== 'AAPL'), 'TSLA']);
+    assert.deepEqual(new Watchlist(storage).symbols, [...DEFAULT_WATCHLIST.filter((s) => s !== 'AAPL'), 'XOM']);
   });
 
   it('falls back to the default on a corrupt entry and refuses to grow past the limit', () => {

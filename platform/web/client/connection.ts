@@ -165,12 +165,12 @@ export class MarketConnection {
       // lastSeq + 1 (replay numbered after it) or the number after the last message sent (replay numbered
       // before it), it is counted once the count reaches it.
       this.#welcomeSeq = message.seq;
-      this.#countWelcome();
+      if (message.seq !== undefined) this.#countWelcome();
       if (message.subscriptions !== undefined) this.#held = fromServer(message.subscriptions);
     } else {
       this.#welcomeSeq = undefined;
       this.#session = message.session;
-      this.#lastSeq = message.seq;
+      this.#lastSeq = message.seq ?? 0;
       this.#held = noSubscriptions;
       for (const l of this.#listeners) l.reset?.(message);
     }

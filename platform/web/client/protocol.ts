@@ -26,7 +26,8 @@ const stream = z.object({ symbol: z.string(), interval });
 const subscriptions = { symbols: z.array(z.string()), streams: z.array(stream) };
 const welcome = z.object({
   type: z.literal('welcome'),
-  seq: z.number(),
+  // PROTOCOL.md numbers the welcome; tolerated without, as the first frame of a fresh session.
+  seq: z.optional(z.number()),
   session: z.string(),
   resumed: z.boolean(),
   heartbeatMs: z.number(),

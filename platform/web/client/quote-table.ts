@@ -4,12 +4,15 @@ import type { Quote } from './protocol.ts';
 import type { MarketStore } from './store.ts';
 import type { Watchlist } from './watchlist.ts';
 
+const FLASH_MS = 1_000;
+
 interface Row {
   readonly tr: HTMLTableRowElement;
   readonly price: HTMLTableCellElement;
   readonly change: HTMLTableCellElement;
   readonly percent: HTMLTableCellElement;
   last: number | undefined;
+  flashedAt: number;
 }
 
 /**
@@ -69,7 +72,7 @@ export class QuoteTable {
   #row(symbol: string): Row {
     const remove = h('button', { class: 'remove', type: 'button', title: `Remove ${symbol}`, 'aria-label': `Remove ${symbol} from the watchlist` }, '×');
     const tr = h('tr', { 'data-symbol': symbol, tabindex: '0', 'aria-selected': String(symbol === this.#selected) });
-    const row: Row = { tr, price: h('td', { class: 'num price' }, '–'), change: h('td', { class: 'num' }, ''), percent: h('td', { class: 'num' }, ''), last: undefined };
+    const row: Row = { tr, price: h('td', { class: 'num price' }, '–'), change: h('td', { class: 'num' }, ''), percent: h('td', { class: 'num' }, ''), last: undefined, flashedAt: 0 };
     tr.append(h('th', { scope: 'row' }, symbol), row.price, row.change, row.percent, h('td', {}, remove));
     tr.addEventListener('click', (event) => {
       if (event.target instanceof Element && event.target.closest('button.remove')) return;
@@ -101,8 +104,12 @@ export class QuoteTable {
     row.percent.textContent = formatPercent(quote.changePct);
     const d = direction(quote.change);
     row.tr.dataset.direction = d > 0 ? 'up' : d < 0 ? 'down' : 'flat';
-    if (moved !== 0 && !reducedMotion()) {
-      row.price.animate([{ backgroundColor: moved > 0 ? 'rgba(22, 163, 74, 0.45)' : 'rgba(220, 38, 38, 0.45)' }, { backgroundColor: 'transparent' }], { duration: 700, easing: 'ease-out' });
+    // At most one flash per FLASH_MS per row: a busy symbol would otherwise stay coloured all the time.
+    const now = performance.now();
+    if (moved !== 0 && now - row.flashedAt >= FLASH_MS && !reducedMotion()) {
+      row.flashedAt = now;
+      row.price.animate([{ backgroundColor: moved > 0 ? 'rgba(22, 163, 74, 0.4)' : 'rgba(220, 38, 38, 0.4)' }, { backgroundColor: 'transparent' }], { duration: FLASH_MS / 2, easing: 'ease-out' });
+      row.price.dataset.flash = moved > 0 ? 'up' : 'down';
     }
   }
 }

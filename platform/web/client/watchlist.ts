@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 
 export const WATCHLIST_KEY = 'insitechart.watchlist.v1';
 export const MAX_WATCHLIST = 50;
-export const DEFAULT_WATCHLIST: readonly string[] = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'NVDA', 'JPM', 'XOM', 'SPY'];
+export const DEFAULT_WATCHLIST: readonly string[] = ['AAPL', 'NVDA', 'GOOGL', 'AMZN', 'META', 'TSLA', 'JPM', 'SPY'];
 
 const symbol = z.string().check(z.regex(/^[A-Z0-9.^=-]{1,15}$/));
 const stored = z.array(symbol).check(z.maxLength(MAX_WATCHLIST));
