@@ -1,46 +1,179 @@
-import { z } from 'zod';
+import { join } from 'node:path';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Subscription } from '../backbone/bus.ts';
-import { HttpError } from '../http/errors.ts';
+import { instrumentBySymbol } from '../reference/instruments.ts';
 import type { Service, ServiceContext } from '../runtime/service.ts';
+import { BarAggregator, type Bar, type BarEvent } from './bars/aggregator.ts';
+import type { Interval } from './bars/buckets.ts';
+import type { BarStore } from './history/bar-store.ts';
+import { SqliteBarStore } from './history/sqlite-bar-store.ts';
+import { openApi } from './openapi/registry.ts';
 import { QuoteBook } from './quote-book.ts';
-import { QuoteStream } from './quote-stream.ts';
+import { registerRestRoutes } from './rest.ts';
+import { FanoutHub, type HubOptions } from './stream/fanout-hub.ts';
 
-const symbolParam = z.string().regex(/^[A-Za-z0-9.^=-]{1,15}$/, 'must be a ticker symbol of 1 to 15 letters, digits or .^=-');
+export interface MarketDataOptions {
+  /** Time zone of symbols outside the instrument catalog (synthetic feed symbols). */
+  readonly defaultTimeZone?: string;
+  /** /ws tuning (flush period, heartbeat, limits, backpressure thresholds). */
+  readonly stream?: Omit<HubOptions, 'snapshot' | 'isKnown' | 'onError'>;
+  /** Bars in a WebSocket snapshot per interval. */
+  readonly snapshotBars?: number;
+}
 
-/** Market data: consumes ticks from the backbone and serves the latest quotes over REST and WebSocket. */
-export function marketDataService(): Service {
-  const book = new QuoteBook();
-  const stream = new QuoteStream('/ws', (symbol) => book.get(symbol));
+const BAR_FLUSH_MS = 1_000;
+const BAR_CLOSE_CHECK_MS = 500;
+const PRUNE_MS = 10 * 60_000;
+
+/**
+ * Market data: consumes ticks from the backbone, builds OHLCV bars (published on market.bars and stored
+ * in SQLite), and serves quotes, symbol search and history over REST and live data over /ws.
+ */
+export function marketDataService(options: MarketDataOptions = {}): Service {
+  const defaultTimeZone = options.defaultTimeZone ?? 'America/New_York';
+  const snapshotBars = options.snapshotBars ?? 500;
   let subscription: Subscription | undefined;
+  let store: BarStore | undefined;
+  let hub: FanoutHub | undefined;
+  const timers: NodeJS.Timeout[] = [];
+
   return {
     name: 'market-data',
     async start(ctx: ServiceContext) {
-      subscription = await ctx.bus.subscribe({
+      const { bus, logger } = ctx;
+      const timeZoneOf = (symbol: string): string => instrumentBySymbol(symbol)?.timeZone ?? defaultTimeZone;
+      const bars = new BarAggregator({ timeZoneOf });
+      const book = new QuoteBook();
+      const feedSymbols = new Set<string>();
+      const barStore = new SqliteBarStore(join(ctx.config.dataDir, 'market-data', 'bars.db'));
+      store = barStore;
+      const isKnown = (symbol: string): boolean => feedSymbols.has(symbol) || instrumentBySymbol(symbol) !== undefined;
+
+      /** Stored bars of [from, to) with the open bar last when it falls in the range; the most recent `limit`. */
+      const history = (symbol: string, interval: Interval, from: number, to: number, limit: number): Bar[] => {
+        const stored = barStore.range({ symbol, interval, from, to, limit });
+        const open = bars.current(symbol, interval);
+        if (open !== undefined && open.start >= from && open.start < to && (stored.at(-1)?.start ?? -1) < open.start) stored.push(open);
+        return stored.length > limit ? stored.slice(stored.length - limit) : stored;
+      };
+
+      const stream = new FanoutHub({
+        ...options.stream,
+        isKnown,
+        snapshot: (symbol, intervals) => ({
+          quote: book.get(symbol),
+          bars: Object.fromEntries(intervals.map((i) => [i, history(symbol, i, 0, Number.MAX_SAFE_INTEGER, snapshotBars)])),
+        }),
+        onError: (error) => { logger.error({ err: error }, 'handling a WebSocket message failed'); },
+      });
+      hub = stream;
+
+      const publishErrors = new Counter({ name: 'insitechart_bars_publish_errors_total', help: 'final bars that could not be published on market.bars', registers: [ctx.metrics] });
+      const onBars = (events: readonly BarEvent[]): void => {
+        for (const event of events) {
+          stream.bar(event);
+          if (event.state === 'open') continue;
+          barStore.write([{ symbol: event.symbol, interval: event.interval, ...event.bar }]);
+          // Not awaited by the tick handler: a retry of the tick would count it into the bars twice.
+          bus.publish('market.bars', { key: event.symbol, data: { symbol: event.symbol, interval: event.interval, ...event.bar }, source: 'platform/market-data' }).catch((error: unknown) => {
+            publishErrors.inc();
+            logger.warn({ err: error, symbol: event.symbol, interval: event.interval }, 'publishing a bar failed');
+          });
+        }
+      };
+
+      subscription = await bus.subscribe({
         group: 'market-data',
         topic: 'market.ticks',
         from: 'latest',
         handler: (delivery) => {
           const tick = delivery.envelope.data;
-          if (!book.apply(tick)) return;
-          const quote = book.get(tick.symbol);
-          if (quote !== undefined) stream.publish(quote);
+          feedSymbols.add(tick.symbol);
+          onBars(bars.add(tick, Date.now()));
+          const quote = book.apply(tick, bars.current(tick.symbol, '1d'));
+          if (quote !== undefined) stream.quote(quote);
         },
       });
-      ctx.websockets.add('/ws', (socket, connection) => {
-        stream.connect(socket, connection);
+      timers.push(
+        setInterval(() => { onBars(bars.advance(Date.now())); }, BAR_CLOSE_CHECK_MS),
+        setInterval(() => {
+          try {
+            barStore.flush();
+          } catch (error) {
+            logger.error({ err: error }, 'writing bars failed; they stay queued');
+          }
+        }, BAR_FLUSH_MS),
+        setInterval(() => {
+          try {
+            logger.debug({ deleted: barStore.prune(Date.now()) }, 'pruned bar history');
+          } catch (error) {
+            logger.error({ err: error }, 'pruning bars failed');
+          }
+        }, PRUNE_MS),
+      );
+      stream.start();
+      ctx.websockets.add('/ws', (socket, connection) => { stream.connect(socket, connection); });
+
+      registerRestRoutes(ctx.api, {
+        quote: (s) => book.get(s),
+        quotes: () => book.all(),
+        feedSymbols: () => feedSymbols,
+        isKnown,
+        timeZoneOf,
+        history,
+      }, openApi);
+      ctx.api.get('/openapi.json', (_req, res) => {
+        res.json(openApi.document({ title: 'InsiteChart API', version: '1.0.0', description: 'REST API of the InsiteChart platform; live data over WebSocket at /ws (see platform/market-data/PROTOCOL.md).' }));
       });
-      ctx.api.get('/quotes', (_req, res) => {
-        res.json({ quotes: book.all() });
-      });
-      ctx.api.get('/quotes/:symbol', (req, res) => {
-        const symbol = symbolParam.parse(req.params.symbol).toUpperCase();
-        const quote = book.get(symbol);
-        if (quote === undefined) throw new HttpError(404, `unknown symbol ${symbol}: no quote received yet`);
-        res.json(quote);
-      });
+      registerMetrics(ctx.metrics, stream, bars);
     },
     async stop() {
       await subscription?.close('drain');
+      for (const timer of timers) clearInterval(timer);
+      timers.length = 0;
+      hub?.stop();
+      store?.close();
     },
   };
+}
+
+function registerMetrics(registry: Registry, hub: FanoutHub, bars: BarAggregator): void {
+  const registers = [registry];
+  new Gauge({
+    name: 'insitechart_ws_sessions',
+    help: '/ws sessions by state (connected, or disconnected and resumable)',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const s = hub.stats();
+      this.set({ state: 'connected' }, s.connected);
+      this.set({ state: 'disconnected' }, s.sessions - s.connected);
+    },
+  });
+  new Gauge({ name: 'insitechart_ws_slow_clients', help: '/ws clients currently coalescing (socket backed up or just resumed)', registers, collect() { this.set(hub.stats().slow); } });
+  // Totals kept by the hub, exposed as counters at scrape time.
+  const totals: [string, string, (s: ReturnType<FanoutHub['stats']>) => number][] = [
+    ['insitechart_ws_messages_sent_total', '/ws messages with a sequence number sent', (s) => s.messages],
+    ['insitechart_ws_coalesced_updates_total', '/ws updates coalesced for slow or resumed clients', (s) => s.coalescedUpdates],
+    ['insitechart_ws_hopeless_closed_total', '/ws clients closed with 4008 for staying behind', (s) => s.hopelessClosed],
+    ['insitechart_ws_resumed_total', '/ws sessions resumed after a reconnect', (s) => s.resumed],
+    ['insitechart_ws_resume_refused_total', '/ws resumes refused (unknown, expired or not replayable): a new session', (s) => s.resumeRefused],
+  ];
+  for (const [name, help, read] of totals) {
+    new Counter({ name, help, registers, collect() { this.reset(); this.inc(read(hub.stats())); } });
+  }
+  new Counter({
+    name: 'insitechart_bars_ticks_total',
+    help: 'ticks folded into bars by outcome (late and future drops count per interval)',
+    labelNames: ['outcome'],
+    registers,
+    collect() {
+      const s = bars.stats();
+      this.reset();
+      this.inc({ outcome: 'accepted' }, s.accepted);
+      this.inc({ outcome: 'corrected' }, s.corrected);
+      this.inc({ outcome: 'late_dropped' }, s.lateDropped);
+      this.inc({ outcome: 'future_dropped' }, s.futureDropped);
+    },
+  });
 }

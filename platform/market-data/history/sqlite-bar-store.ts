@@ -22,7 +22,8 @@ export class SqliteBarStore implements BarStore {
   constructor(path: string, retention: Retention = defaultRetention) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#retention = retention;
-    this.#db = new DatabaseSync(path);
+    // Tests and several processes may share a data directory: wait for a lock rather than fail.
+    this.#db = new DatabaseSync(path, { timeout: 5_000 });
     this.#db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface ApiResponse {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+}
+
+/** One API operation, described by the zod schemas its handler validates with. */
+export interface ApiOperation {
+  readonly method: Method;
+  /** OpenAPI path under /api, with {name} placeholders: `/quotes/{symbol}`. */
+  readonly path: string;
+  readonly summary: string;
+  readonly tags?: readonly string[];
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  readonly responses: Readonly<Record<number, ApiResponse>>;
+}
+
+const errorBody = z.object({ error: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
+
+/**
+ * The OpenAPI 3.1 description of /api, assembled from what each service registers at start. Schemas come
+ * from the same zod schemas the handlers validate with (z.toJSONSchema), so the document cannot drift
+ * from the validation. Registering the same method and path again replaces the entry (a restarted service).
+ */
+export class OpenApiRegistry {
+  readonly #operations = new Map<string, ApiOperation>();
+
+  add(operation: ApiOperation): void {
+    this.#operations.set(`${operation.method} ${operation.path}`, operation);
+  }
+
+  document(info: { title: string; version: string; description?: string }): Record<string, unknown> {
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const op of [...this.#operations.values()].sort((a, b) => a.path.localeCompare(b.path))) {
+      const parameters = [...parametersOf(op.params, 'path'), ...parametersOf(op.query, 'query')];
+      const responses: Record<string, unknown> = {};
+      for (const [status, response] of Object.entries(op.responses)) {
+        const schema = response.schema ?? (Number(status) >= 400 ? errorBody : undefined);
+        responses[status] = { description: response.description, ...(schema === undefined ? {} : { content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }) };
+      }
+      (paths[`/api${op.path}`] ??= {})[op.method] = {
+        summary: op.summary,
+        operationId: `${op.method}${op.path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/\W/g, '')}`,
+        ...(op.tags === undefined ? {} : { tags: op.tags }),
+        ...(parameters.length === 0 ? {} : { parameters }),
+        ...(op.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } }),
+        responses,
+      };
+    }
+    return { openapi: '3.1.0', info, jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema', paths };
+  }
+}
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  // The dialect is declared once for the document (jsonSchemaDialect).
+  const json = { ...z.toJSONSchema(schema, { io, unrepresentable: 'any' }) } as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
+function parametersOf(object: z.ZodObject | undefined, where: 'path' | 'query'): Record<string, unknown>[] {
+  if (object === undefined) return [];
+  return Object.entries(object.shape).map(([name, schema]) => {
+    const s = schema as z.ZodType;
+    return { name, in: where, required: where === 'path' || !s.safeParse(undefined).success, ...(s.description === undefined ? {} : { description: s.description }), schema: jsonSchema(s, 'input') };
+  });
+}
+
+/** The process's registry: services add their operations to it at start; /api/openapi.json serves it. */
+export const openApi = new OpenApiRegistry();
