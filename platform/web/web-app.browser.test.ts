@@ -68,6 +68,27 @@ describe('the web app in headless Chromium', { skip: skip ?? false }, () => {
       assert.match((await page.locator('tr[data-symbol="AAPL"] .price').textContent()) ?? '', /^\d[\d,]*\.\d\d$/, 'the quote table shows a price');
       assert.deepEqual(errors, [], 'no console errors on load');
 
+      // Interval switching: a snapshot of the new series replaces the chart.
+      await page.locator('.intervals button[data-interval="1m"]').click();
+      await page.locator('#chart[data-interval="1m"]').waitFor({ timeout: 10_000 });
+      await chartPast(page, 'bars', 0);
+      assert.match(page.url(), /#\/markets\?s=AAPL&i=1m$/);
+
+      // Search (debounced, against the API) adds a symbol to the watchlist, which survives a reload.
+      await page.locator('#symbol-search').fill('xle');
+      await page.locator('#symbol-results li[data-symbol="XLE"]').click({ timeout: 10_000 });
+      await page.locator('#chart[data-symbol="XLE"]').waitFor({ timeout: 10_000 });
+      await page.locator('tr[data-symbol="XLE"][aria-selected="true"]').waitFor();
+      await page.locator('tr[data-symbol="JPM"] button.remove').click();
+      await page.reload();
+      await page.locator('.connection[data-state="connected"]').waitFor({ timeout: 15_000 });
+      assert.equal(await page.locator('tr[data-symbol="XLE"]').count(), 1, 'the added symbol was persisted');
+      assert.equal(await page.locator('tr[data-symbol="JPM"]').count(), 0, 'the removed one too');
+      await page.locator('tr[data-symbol="AAPL"]').click();
+      await page.locator('.intervals button[data-interval="1s"]').click();
+      await page.locator('#chart[data-symbol="AAPL"][data-interval="1s"]').waitFor({ timeout: 10_000 });
+      await chartUpdatesPast(page, Number(await chart(page, 'updates')));
+
       // The browser goes offline and back: the indicator says so, and the session resumes without a gap.
       const session = await page.locator('.connection').getAttribute('data-session');
       await context.setOffline(true);
