@@ -7,7 +7,7 @@ import { Matrix } from 'ml-matrix';
 import { chi2Sf, fSf } from './distributions.ts';
 import { AnalyticsInputError } from './errors.ts';
 import { cholesky } from './linalg.ts';
-import { ols, olsLogLikelihood } from './ols.ts';
+import { olsLogLikelihood } from './ols.ts';
 import { selectOrder, type LagOrderSelection } from './var.ts';
 
 export interface OlsSummary {
@@ -50,34 +50,121 @@ export interface GrangerResult {
   readonly lags: GrangerLag[];
 }
 
-function lagged(series: Float64Array, lag: number, sampleStart: number): Float64Array {
-  return series.subarray(sampleStart - lag, series.length - lag);
+/** Centred lag columns of one series for one lag order L, over the sample rows L..n-1. */
+interface LagBlock {
+  /** cols[l - 1][t] = x[L + t - l] - mean, l = 1..L. */
+  readonly cols: Float64Array[];
+  /** The series itself on the sample rows, centred. */
+  readonly y: Float64Array;
+  readonly yMean: number;
+  readonly colMeans: Float64Array;
+  /** Gram matrix of cols (L x L), row-major. */
+  readonly gram: Float64Array;
+  /** cols' y. */
+  readonly xy: Float64Array;
 }
 
-/** The tests at one lag L. */
-export function grangerAtLag(effect: Float64Array, cause: Float64Array, lag: number, names = { effect: 'y', cause: 'x' }): GrangerLag {
-  const n = effect.length;
-  const nobs = n - lag;
-  const y = effect.subarray(lag);
-  const own = Array.from({ length: lag }, (_, i) => lagged(effect, i + 1, lag));
-  const other = Array.from({ length: lag }, (_, i) => lagged(cause, i + 1, lag));
-  const restricted = ols(own, [y]);
-  const unrestricted = ols([...own, ...other], [y]);
-  const ssrR = restricted.ssr[0] ?? Number.NaN;
-  const ssrU = unrestricted.ssr[0] ?? Number.NaN;
+function centre(x: Float64Array): { values: Float64Array; mean: number } {
+  let s = 0;
+  for (let t = 0; t < x.length; t++) s += x[t] as number;
+  const mean = s / x.length;
+  const values = new Float64Array(x.length);
+  for (let t = 0; t < x.length; t++) values[t] = (x[t] as number) - mean;
+  return { values, mean };
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let t = 0; t < a.length; t++) s += (a[t] as number) * (b[t] as number);
+  return s;
+}
+
+function lagBlock(x: Float64Array, lag: number): LagBlock {
+  const n = x.length;
+  const centred = Array.from({ length: lag }, (_, i) => centre(x.subarray(lag - i - 1, n - i - 1)));
+  const cols = centred.map((c) => c.values);
+  const y = centre(x.subarray(lag));
+  const gram = new Float64Array(lag * lag);
+  for (let i = 0; i < lag; i++) {
+    for (let j = i; j < lag; j++) {
+      const v = dot(cols[i] ?? y.values, cols[j] ?? y.values);
+      gram[i * lag + j] = v;
+      gram[j * lag + i] = v;
+    }
+  }
+  return { cols, y: y.values, yMean: y.mean, colMeans: Float64Array.from(centred, (c) => c.mean), gram, xy: Float64Array.from(cols, (c) => dot(c, y.values)) };
+}
+
+interface Regression {
+  readonly slopes: number[];
+  readonly intercept: number;
+  readonly ssr: number;
+  /** (X'X)^-1 of the centred regressors. */
+  readonly inverse: Matrix;
+}
+
+/** Least squares of centred y on centred columns with the given Gram matrix and X'y (ml-matrix Cholesky). */
+function regress(y: Float64Array, yMean: number, cols: readonly Float64Array[], means: ArrayLike<number>, gram: Matrix, xy: readonly number[]): Regression {
+  const chol = cholesky(gram, "the regressors' cross-product matrix");
+  const b = chol.solve(Matrix.columnVector([...xy])).getColumn(0);
+  const e = Float64Array.from(y);
+  let intercept = yMean;
+  cols.forEach((x, i) => {
+    const bi = b[i] ?? 0;
+    intercept -= bi * (means[i] ?? 0);
+    for (let t = 0; t < e.length; t++) e[t] = (e[t] as number) - bi * (x[t] as number);
+  });
+  return { slopes: b, intercept, ssr: dot(e, e), inverse: chol.solve(Matrix.eye(cols.length)) };
+}
+
+/**
+ * Series prepared for Granger tests at lags 1..maxlag: each series' centred lag columns, their Gram block and
+ * its own-lag (restricted) regression are computed once; a pair then needs only the L x L cross block.
+ */
+class GrangerPanel {
+  private readonly blocks: LagBlock[][];
+  private readonly restricted: Regression[][];
+
+  constructor(series: readonly Float64Array[], maxlag: number) {
+    this.blocks = series.map((x) => Array.from({ length: maxlag }, (_, i) => lagBlock(x, i + 1)));
+    this.restricted = this.blocks.map((byLag) => byLag.map((b) => regress(b.y, b.yMean, b.cols, b.colMeans, new Matrix(Array.from({ length: b.cols.length }, (_, i) => Array.from(b.gram.subarray(i * b.cols.length, (i + 1) * b.cols.length)))), [...b.xy])));
+  }
+
+  test(effect: number, cause: number, lag: number, names: { effect: string; cause: string }): GrangerLag {
+    const e = this.blocks[effect]?.[lag - 1];
+    const c = this.blocks[cause]?.[lag - 1];
+    const restricted = this.restricted[effect]?.[lag - 1];
+    if (!e || !c || !restricted) throw new AnalyticsInputError(`no prepared series for lag ${lag}`);
+    const m = 2 * lag;
+    const gram = new Matrix(m, m);
+    for (let i = 0; i < lag; i++) {
+      for (let j = 0; j < lag; j++) {
+        gram.set(i, j, e.gram[i * lag + j] ?? 0);
+        gram.set(lag + i, lag + j, c.gram[i * lag + j] ?? 0);
+        const cross = dot(e.cols[i] ?? e.y, c.cols[j] ?? e.y);
+        gram.set(i, lag + j, cross);
+        gram.set(lag + j, i, cross);
+      }
+    }
+    const xy = [...e.xy, ...c.cols.map((col) => dot(col, e.y))];
+    const unrestricted = regress(e.y, e.yMean, [...e.cols, ...c.cols], [...e.colMeans, ...c.colMeans], gram, xy);
+    return statistics(lag, e.y.length, restricted, unrestricted, names);
+  }
+}
+
+function statistics(lag: number, nobs: number, restricted: Regression, unrestricted: Regression, names: { effect: string; cause: string }): GrangerLag {
+  const ssrR = restricted.ssr;
+  const ssrU = unrestricted.ssr;
   const dfDenom = nobs - 2 * lag - 1;
-  const f = (ssrR - ssrU) / ssrU / lag * dfDenom;
+  const f = ((ssrR - ssrU) / ssrU / lag) * dfDenom;
   const chi2 = (nobs * (ssrR - ssrU)) / ssrU;
   const llfR = olsLogLikelihood(ssrR, nobs);
   const llfU = olsLogLikelihood(ssrU, nobs);
   const lr = -2 * (llfR - llfU);
   // Wald F of the cause coefficients with cov = s^2 (X'X)^-1 (statsmodels' OLS f_test).
-  const slopes = unrestricted.slopes[0] ?? [];
-  const cov = unrestricted.slopeCovUnscaled.subMatrix(lag, 2 * lag - 1, lag, 2 * lag - 1);
-  const b = slopes.slice(lag);
-  const s2 = ssrU / dfDenom;
-  const quad = quadraticInverse(cov.to2DArray(), b);
-  const paramsF = quad / s2 / lag;
+  const b = unrestricted.slopes.slice(lag);
+  const cov = unrestricted.inverse.subMatrix(lag, 2 * lag - 1, lag, 2 * lag - 1);
+  const paramsF = quadraticInverse(cov.to2DArray(), b) / (ssrU / dfDenom) / lag;
   const ownNames = Array.from({ length: lag }, (_, i) => `${names.effect}.L${i + 1}`);
   const causeNames = Array.from({ length: lag }, (_, i) => `${names.cause}.L${i + 1}`);
   return {
@@ -87,8 +174,8 @@ export function grangerAtLag(effect: Float64Array, cause: Float64Array, lag: num
     ssr_chi2test: { chi2, pvalue: chi2Sf(chi2, lag), df: lag },
     lrtest: { chi2: lr, pvalue: chi2Sf(lr, lag), df: lag },
     params_ftest: { F: paramsF, pvalue: fSf(paramsF, lag, dfDenom), df_denom: dfDenom, df_num: lag },
-    restricted_ols: { param_names: [...ownNames, 'const'], params: [...(restricted.slopes[0] ?? []), restricted.intercepts[0] ?? Number.NaN], ssr: ssrR, llf: llfR, df_resid: nobs - lag - 1 },
-    unrestricted_ols: { param_names: [...ownNames, ...causeNames, 'const'], params: [...slopes, unrestricted.intercepts[0] ?? Number.NaN], ssr: ssrU, llf: llfU, df_resid: dfDenom },
+    restricted_ols: { param_names: [...ownNames, 'const'], params: [...restricted.slopes, restricted.intercept], ssr: ssrR, llf: llfR, df_resid: nobs - lag - 1 },
+    unrestricted_ols: { param_names: [...ownNames, ...causeNames, 'const'], params: [...unrestricted.slopes, unrestricted.intercept], ssr: ssrU, llf: llfU, df_resid: dfDenom },
   };
 }
 
@@ -118,10 +205,30 @@ export function grangerCausality(
   names = { effect: 'y', cause: 'x' },
 ): GrangerResult {
   checkPair(effect, cause, maxlag);
-  const e = Float64Array.from(effect);
-  const c = Float64Array.from(cause);
-  const lags = Array.from({ length: maxlag }, (_, i) => grangerAtLag(e, c, i + 1, names));
+  const panel = new GrangerPanel([Float64Array.from(effect), Float64Array.from(cause)], maxlag);
+  const lags = Array.from({ length: maxlag }, (_, i) => panel.test(0, 1, i + 1, names));
   return { cause: names.cause, effect: names.effect, null_hypothesis: `${names.cause} does not Granger-cause ${names.effect}`, maxlag, lags };
+}
+
+/**
+ * Granger tests for every ordered pair of `series` (cause != effect) at lags 1..maxlag. Each effect's
+ * lag columns and restricted (own-lag) regressions are computed once and shared by all pairs.
+ */
+export function grangerAllPairs(series: readonly ArrayLike<number>[], names: readonly string[], maxlag: number): GrangerResult[] {
+  if (names.length !== series.length) throw new AnalyticsInputError(`${names.length} names for ${series.length} series`);
+  const cols = series.map((s) => Float64Array.from(s));
+  for (let i = 1; i < cols.length; i++) checkPair(cols[0] ?? [], cols[i] ?? [], maxlag);
+  const panel = new GrangerPanel(cols, maxlag);
+  const results: GrangerResult[] = [];
+  for (let e = 0; e < cols.length; e++) {
+    for (let c = 0; c < cols.length; c++) {
+      if (c === e) continue;
+      const pair = { effect: names[e] ?? '', cause: names[c] ?? '' };
+      const lags = Array.from({ length: maxlag }, (_, i) => panel.test(e, c, i + 1, pair));
+      results.push({ ...pair, null_hypothesis: `${pair.cause} does not Granger-cause ${pair.effect}`, maxlag, lags });
+    }
+  }
+  return results;
 }
 
 /** Lag selection for a pair: VAR information criteria on the two-column system [effect, cause]. */
