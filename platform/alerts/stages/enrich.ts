@@ -1,0 +1,63 @@
+import type { Alert, Enrichment, Labels, Remediation } from '../model.ts';
+
+export interface EnrichOptions {
+  readonly dashboardUrl: string;
+  readonly runbookBaseUrl: string;
+  /** Alert names that have a runbook in runbooks/ (the platform's own alerts). */
+  readonly runbooks: ReadonlySet<string>;
+  readonly remediationWindowMs: number;
+}
+
+export function serviceOf(labels: Labels): string | undefined {
+  return labels.service ?? labels.job ?? labels.app;
+}
+
+/** "HighErrorRate" -> "high-error-rate": the runbook file name for an alert name. */
+export function runbookSlug(alertname: string): string {
+  return alertname.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[^a-zA-Z0-9]+/g, '-').toLowerCase().replace(/^-|-$/g, '');
+}
+
+const traceId = /^[0-9a-f]{32}$/;
+
+/**
+ * Stage 2: adds what the responder needs first: the runbook, the service dashboard, what was done
+ * recently to the same target (topic `remediations`) and trace ids that show a failing request.
+ */
+export class Enricher {
+  readonly #options: EnrichOptions;
+  readonly #remediations: Remediation[] = [];
+
+  constructor(options: EnrichOptions) {
+    this.#options = options;
+  }
+
+  recordRemediation(r: Remediation): void {
+    this.#remediations.push(r);
+    const horizon = r.at - this.#options.remediationWindowMs;
+    while ((this.#remediations[0]?.at ?? r.at) < horizon) this.#remediations.shift();
+  }
+
+  enrich(alert: Alert, now: number): Enrichment {
+    const { labels, annotations } = alert;
+    const alertname = labels.alertname ?? '';
+    const service = serviceOf(labels) ?? '';
+    const runbookUrl = annotations.runbook_url ?? (this.#options.runbooks.has(alertname) ? `${this.#options.runbookBaseUrl}${runbookSlug(alertname)}.md` : undefined);
+    const dashboardUrl = annotations.dashboard_url ?? (service === '' ? undefined : this.#options.dashboardUrl.replaceAll('{service}', encodeURIComponent(service)).replaceAll('{alertname}', encodeURIComponent(alertname)));
+    const remediations = this.#remediations.filter((r) => r.at >= now - this.#options.remediationWindowMs && targets(r.target, labels));
+    const ids = new Set(alert.traceIds);
+    for (const key of ['trace_id', 'traceId', 'trace_ids']) for (const id of (annotations[key] ?? '').split(/[\s,]+/)) if (traceId.test(id)) ids.add(id);
+    return {
+      ...(runbookUrl !== undefined ? { runbookUrl } : {}),
+      ...(dashboardUrl !== undefined ? { dashboardUrl } : {}),
+      remediations: remediations.slice(-5),
+      traceIds: [...ids].slice(0, 10),
+    };
+  }
+}
+
+/** A remediation concerns an alert when every label it targets has the same value on the alert. */
+function targets(target: Labels, labels: Labels): boolean {
+  const keys = Object.keys(target);
+  if (keys.length === 0) return false;
+  return keys.every((k) => (k === 'service' ? serviceOf(labels) : labels[k]) === target[k]);
+}

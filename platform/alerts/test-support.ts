@@ -1,0 +1,39 @@
+import { DatabaseSync } from 'node:sqlite';
+import { ManualClock } from './clock.ts';
+import { alertsConfigSchema, type AlertsConfigInput } from './config/schema.ts';
+import { fingerprintOf } from './fingerprint.ts';
+import type { Alert, Labels } from './model.ts';
+import type { OutboxItem } from './notify/outbox.ts';
+import { Directory } from './oncall/directory.ts';
+import { Pipeline } from './pipeline.ts';
+import type { Silence } from './stages/silence.ts';
+
+/** Test support: a pipeline on a manual clock whose outbox is a plain array. */
+export function testPipeline(input: AlertsConfigInput, start = Date.parse('2026-03-02T10:00:00Z')): { pipeline: Pipeline; clock: ManualClock; sent: OutboxItem[]; silences: Silence[]; directory: Directory } {
+  const config = alertsConfigSchema.parse(input);
+  const clock = new ManualClock(start);
+  const sent: OutboxItem[] = [];
+  const silences: Silence[] = [];
+  const keys = new Set<string>();
+  const directory = new Directory(new DatabaseSync(':memory:'), { users: config.users, schedules: config.schedules, policies: config.escalation_policies });
+  const pipeline = new Pipeline({
+    config,
+    clock,
+    directory,
+    enqueue: (items) => {
+      for (const item of items) if (!keys.has(item.key)) {
+        keys.add(item.key);
+        sent.push(item);
+      }
+    },
+    silences: () => silences,
+    runbooks: new Set(['HighErrorRate']),
+  });
+  return { pipeline, clock, sent, silences, directory };
+}
+
+export function alert(labels: Labels, at: number, status: Alert['status'] = 'firing', annotations: Labels = {}): Alert {
+  return { fingerprint: fingerprintOf(labels), status, labels, annotations, startsAt: at, source: 'test', traceIds: [] };
+}
+
+export const hook = (name: string): { type: 'webhook'; url: string } => ({ type: 'webhook', url: `http://127.0.0.1:9/${name}` });
