@@ -4,6 +4,7 @@ import { backoffDelay } from './client/backoff.ts';
 import { mergeBar, normaliseBars } from './client/bars.ts';
 import { parseServerMessage, type Bar } from './client/protocol.ts';
 import { parseRoute, routeHash } from './client/route.ts';
+import { MarketStore } from './client/store.ts';
 import { barKey, noSubscriptions, planSubscriptions, union, type Subscriptions } from './client/subscriptions.ts';
 import { DEFAULT_WATCHLIST, MAX_WATCHLIST, Watchlist, WATCHLIST_KEY, type KeyValueStore } from './client/watchlist.ts';
 
@@ -129,5 +130,22 @@ describe('watchlist', () => {
     const full = new Watchlist(memory(JSON.stringify(Array.from({ length: MAX_WATCHLIST }, (_, i) => `S${String(i)}`))));
     assert.equal(full.add('ONEMORE'), false);
     assert.equal(full.symbols.length, MAX_WATCHLIST);
+  });
+});
+
+describe('market store', () => {
+  it('takes a snapshot, merges updates, ignores an older quote, and prepends history once', () => {
+    const store = new MarketStore();
+    const seen: string[] = [];
+    store.listen({ series: (s, i, bars) => seen.push(`series ${s} ${i} ${String(bars.length)}`), bar: (s, i, b) => seen.push(`bar ${s} ${i} ${String(b.start)}`), history: (s, i, bars, added) => seen.push(`history ${s} ${i} ${String(bars.length)} +${String(added)}`) });
+    const quote = (price: number, ts: number) => ({ symbol: 'AAPL', price, size: 1, volume: 1, change: 0, changePct: 0, ts });
+    store.apply({ type: 'snapshot', seq: 2, symbol: 'AAPL', quote: quote(10, 5), bars: { '1m': [bar(120_000, 1), bar(60_000, 1)] } });
+    store.apply({ type: 'update', seq: 3, quotes: [quote(11, 4)], bars: [{ symbol: 'AAPL', interval: '1m', bar: bar(180_000, 2), final: false }] });
+    assert.equal(store.quote('AAPL')?.price, 10, 'an older quote does not replace a newer one');
+    assert.deepEqual(store.bars('AAPL', '1m').map((b) => b.start), [60_000, 120_000, 180_000]);
+    assert.equal(store.prepend('AAPL', '1m', [bar(0, 1), bar(60_000, 9)]), 1, 'only bars before the first one are new');
+    assert.equal(store.prepend('AAPL', '1m', [bar(0, 1)]), 0);
+    assert.equal(store.bars('AAPL', '1m')[1]?.close, 1, 'history does not overwrite live bars');
+    assert.deepEqual(seen, ['series AAPL 1m 2', 'bar AAPL 1m 180000', 'history AAPL 1m 4 +1']);
   });
 });

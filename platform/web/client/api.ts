@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { bar, type Bar, type Interval } from './protocol.ts';
 
 /** The REST side of market-data (PROTOCOL.md, REST), validated like every other input. */
 const searchResult = z.object({
@@ -10,6 +11,7 @@ const searchResult = z.object({
 });
 export type SearchResult = z.infer<typeof searchResult>;
 const searchResponse = z.object({ results: z.array(searchResult) });
+const historyResponse = z.object({ symbol: z.string(), interval: z.string(), bars: z.array(bar) });
 const problem = z.object({ error: z.optional(z.string()), message: z.optional(z.string()) });
 
 export class ApiError extends Error {
@@ -34,4 +36,10 @@ async function getJson<T>(path: string, schema: z.ZodMiniType<T>, signal?: Abort
 export async function searchSymbols(query: string, signal?: AbortSignal): Promise<SearchResult[]> {
   const params = new URLSearchParams({ q: query, limit: '8' });
   return (await getJson(`/api/symbols?${params.toString()}`, searchResponse, signal)).results;
+}
+
+/** Final bars of a series that start before `before` (epoch ms), oldest first, at most `limit`. */
+export async function olderBars(symbol: string, interval: Interval, before: number, limit: number): Promise<Bar[]> {
+  const params = new URLSearchParams({ interval, to: String(before - 1), limit: String(limit) });
+  return (await getJson(`/api/history/${encodeURIComponent(symbol)}?${params.toString()}`, historyResponse)).bars;
 }

@@ -3,6 +3,8 @@ import { formatClock, formatDay, formatDayTime } from './format.ts';
 import type { Bar, Interval } from './protocol.ts';
 
 const UP = '#16a34a';
+/** How close to the oldest bar (in bars) scrolling asks for more history. */
+const NEAR_START_BARS = 10;
 const DOWN = '#dc2626';
 
 /**
@@ -50,6 +52,24 @@ export class CandleChart {
     this.#element.dataset.interval = interval;
     this.#mark(bars.at(-1));
     this.#chart.timeScale().scrollToRealTime();
+  }
+
+  /** Older bars were added before the series: redraws it keeping the bars in view where they were. */
+  extend(bars: readonly Bar[], added: number): void {
+    const scale = this.#chart.timeScale();
+    const range = scale.getVisibleLogicalRange();
+    this.#candles.setData(bars.map(candle));
+    this.#volume.setData(bars.map(volume));
+    this.#count = bars.length;
+    if (range !== null) scale.setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
+    this.#element.dataset.bars = String(this.#count);
+  }
+
+  /** Calls `near` whenever the user scrolls to within a few bars of the oldest one drawn. */
+  onNearStart(near: () => void): void {
+    this.#chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
+      if (range !== null && range.from < NEAR_START_BARS && this.#count > 0) near();
+    });
   }
 
   /** Adds a bar or revises the last one (or a recent one: lightweight-charts supports historical updates). */

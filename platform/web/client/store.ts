@@ -1,4 +1,4 @@
-import { mergeBar, normaliseBars } from './bars.ts';
+import { MAX_BARS, mergeBar, normaliseBars } from './bars.ts';
 import type { Bar, Interval, Quote, ServerMessage } from './protocol.ts';
 import { barKey } from './subscriptions.ts';
 
@@ -6,6 +6,8 @@ export interface StoreListener {
   quote?(quote: Quote): void;
   /** A whole series arrived (snapshot) or was cleared. */
   series?(symbol: string, interval: Interval, bars: readonly Bar[]): void;
+  /** Older bars were added at the start of a series (scrolling back in history). */
+  history?(symbol: string, interval: Interval, bars: readonly Bar[], added: number): void;
   /** One bar of a series was added or revised. */
   bar?(symbol: string, interval: Interval, bar: Bar): void;
 }
@@ -46,6 +48,19 @@ export class MarketStore {
         for (const l of this.#listeners) l.bar?.(symbol, interval, bar);
       }
     }
+  }
+
+  /** Adds older bars (from the history API) before a series; returns how many were new. */
+  prepend(symbol: string, interval: Interval, older: readonly Bar[]): number {
+    const key = barKey(symbol, interval);
+    const current = this.#bars.get(key) ?? [];
+    const first = current[0]?.start ?? Infinity;
+    const fresh = older.filter((b) => b.start < first);
+    if (fresh.length === 0) return 0;
+    const series = normaliseBars([...fresh, ...current], MAX_BARS + fresh.length);
+    this.#bars.set(key, series);
+    for (const l of this.#listeners) l.history?.(symbol, interval, series, fresh.length);
+    return fresh.length;
   }
 
   /** Drops a series nobody shows any more, so switching intervals does not grow memory. */

@@ -1,3 +1,4 @@
+import { olderBars } from '../../api.ts';
 import { CandleChart } from '../../chart.ts';
 import { h } from '../../dom.ts';
 import { direction, formatChange, formatPercent, formatPrice } from '../../format.ts';
@@ -10,6 +11,7 @@ import type { AppContext, MountedView, View } from '../view.ts';
 
 const OWNER = 'markets-chart';
 const DEFAULT_INTERVAL: Interval = '1m';
+const HISTORY_PAGE = 500;
 
 function isInterval(value: string | null): value is Interval {
   return (intervals as readonly (string | null)[]).includes(value);
@@ -49,9 +51,30 @@ export const marketsView: View = {
       });
     }
 
+    // Scrolling back loads older bars from the history API, one page at a time, until there are none.
+    let older: { key: string; loading: boolean; exhausted: boolean } = { key: '', loading: false, exhausted: false };
+    chart.onNearStart(() => {
+      const key = `${symbol}|${interval}`;
+      const first = store.bars(symbol, interval)[0];
+      if (first === undefined || (older.key === key && (older.loading || older.exhausted))) return;
+      const state = { key, loading: true, exhausted: false };
+      older = state;
+      const [s, i] = [symbol, interval];
+      olderBars(s, i, first.start, HISTORY_PAGE)
+        .then((bars) => {
+          state.exhausted = store.prepend(s, i, bars) === 0;
+        })
+        .catch((error: unknown) => {
+          state.exhausted = true; // not retried on every scroll event; a new selection tries again
+          notice.textContent = `Older bars could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+        })
+        .finally(() => { state.loading = false; });
+    });
+
     const offStore = store.listen({
       quote: (q) => { if (q.symbol === symbol) showQuote(q); },
       series: (s, i, bars) => { if (s === symbol && i === interval) chart.show(s, i, bars); },
+      history: (s, i, bars, added) => { if (s === symbol && i === interval) chart.extend(bars, added); },
       bar: (s, i, bar) => { if (s === symbol && i === interval) chart.update(bar); },
     });
     const offWatchlist = watchlist.listen((symbols) => {
