@@ -1,12 +1,27 @@
 /** Seeded synthetic series with known structure, for tests, the benchmark and demos. */
-import { gaussianSource, seededRandom } from '../../collectors/market/simulation/random.ts';
+
+/**
+ * Seeded standard normal draws: mulberry32 uniforms through Box-Muller. (The market simulator has the same
+ * generator in collectors/market/simulation/random.ts, not yet committed when this was written: switch to it.)
+ */
+export function seededGaussian(seed: number): () => number {
+  let a = seed >>> 0;
+  const uniform = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+}
 
 /** Simulates y_t = c + sum_l A_l y_{t-l} + sigma * e_t (e standard normal, independent), after a burn-in. */
 export function simulateVar(options: { coefs: number[][][]; intercept: number[]; sigma: number; n: number; seed: number }): Float64Array[] {
   const { coefs, intercept, sigma, n, seed } = options;
   const k = intercept.length;
   const p = coefs.length;
-  const gauss = gaussianSource(seededRandom(seed));
+  const gauss = seededGaussian(seed);
   const burn = 200;
   const cols = Array.from({ length: k }, () => new Float64Array(n + burn));
   for (let t = p; t < n + burn; t++) {
@@ -25,7 +40,7 @@ export function simulateVar(options: { coefs: number[][][]; intercept: number[];
  * r = beta * market + 0.5 * sector + idiosyncratic, each column a Float64Array of length `days`.
  */
 export function factorReturns(options: { symbols: number; days: number; sectors: number; seed: number }): Float64Array[] {
-  const gauss = gaussianSource(seededRandom(options.seed));
+  const gauss = seededGaussian(options.seed);
   const market = Float64Array.from({ length: options.days }, () => 0.01 * gauss());
   const sector = Array.from({ length: options.sectors }, () => Float64Array.from({ length: options.days }, () => 0.008 * gauss()));
   return Array.from({ length: options.symbols }, (_, s) => {
