@@ -1,42 +1,69 @@
 import { z } from 'zod';
 import { marketTick } from '../../platform/backbone/topics.ts';
+import type { Config } from '../../platform/config/config.ts';
 import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
-import { SimulatedFeed, symbolUniverse } from './simulated-feed.ts';
+import type { Logger } from '../../platform/telemetry/logger.ts';
+import { publishTickBatch } from './batch-publisher.ts';
+import type { MarketFeed, Tick } from './feed.ts';
+import { FeedMetrics } from './feed-metrics.ts';
+import { ReplayFeed } from './replay-feed.ts';
+import { loadDailyBars } from './replay/ohlcv-csv.ts';
+import { SimulatedFeed } from './simulated-feed.ts';
+import { symbolUniverse } from './simulation/universe.ts';
+import { YahooFeed } from './yahoo-feed.ts';
+import { YahooQuoteSource } from './yahoo/yahoo-source.ts';
 
 const tickBatch = z.object({ ticks: z.array(marketTick).min(1).max(10_000) });
 
+/** The feed the configuration names (MARKET_FEED), with its settings. */
+export async function createFeed(config: Config, logger: Logger): Promise<MarketFeed> {
+  const market = config.market;
+  switch (market.feed) {
+    case 'replay':
+      return new ReplayFeed({ bars: await loadDailyBars(market.replayDir), dayMs: market.replayDayMs, stepMs: Math.min(market.tickIntervalMs, market.replayDayMs) });
+    case 'yahoo':
+      return new YahooFeed({ source: new YahooQuoteSource({ logger }), symbols: symbolUniverse(market.symbols).map((i) => i.symbol), pollMs: market.yahooPollMs });
+    case 'simulated':
+      return new SimulatedFeed({ instruments: symbolUniverse(market.symbols), seed: market.seed, stepMs: market.tickIntervalMs, clock: market.sessionClock, dayMs: market.sessionDayMs });
+  }
+}
+
+/** How long a symbol may go without a tick before its next one counts as a gap. */
+function staleAfterMs(config: Config): number {
+  const m = config.market;
+  if (m.feed === 'yahoo') return Math.max(60_000, 3 * m.yahooPollMs);
+  return Math.max(60_000, 100 * m.tickIntervalMs);
+}
+
 /**
- * The market feed collector: publishes the simulated feed's ticks on the backbone, and accepts tick
- * batches from external feeds at POST /api/market/ticks.
+ * The market feed collector: runs the configured feed (simulated by default, CSV replay or Yahoo
+ * Finance), publishing each batch of ticks on `market.ticks` in its own trace with feed health metrics,
+ * and accepts tick batches from external feeds at POST /api/market/ticks.
  */
-export function marketFeedService(options: { seed?: number } = {}): Service {
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<unknown> = Promise.resolve();
+export function marketFeedService(options: { seed?: number; feed?: MarketFeed } = {}): Service {
+  let feed: MarketFeed | undefined;
   return {
     name: 'market-feed',
-    start(ctx: ServiceContext) {
+    async start(ctx: ServiceContext) {
       const { bus, logger, config } = ctx;
-      const feed = new SimulatedFeed({ symbols: symbolUniverse(config.market.symbols), seed: options.seed ?? 42 });
+      const configured = options.seed === undefined ? config : { ...config, market: { ...config.market, seed: options.seed } };
+      feed = options.feed ?? (await createFeed(configured, logger));
+      const metrics = new FeedMetrics(ctx.metrics, feed.name, { staleAfterMs: staleAfterMs(config) });
+      const name = feed.name;
       ctx.api.post('/market/ticks', async (req, res) => {
         const { ticks } = tickBatch.parse(req.body);
         const envelopes = await Promise.all(ticks.map((tick) => bus.publish('market.ticks', { key: tick.symbol, data: tick, source: 'collectors/market/http' })));
         res.status(202).json({ accepted: envelopes.length, ids: envelopes.map((e) => e.id) });
       });
-      let last = Date.now();
-      timer = setInterval(() => {
-        const now = Date.now();
-        const ticks = feed.next(now, now - last);
-        last = now;
-        inFlight = Promise.all(ticks.map((tick) => bus.publish('market.ticks', { key: tick.symbol, data: tick, source: 'collectors/market/simulated' }))).catch((error: unknown) => {
-          logger.error({ err: error }, 'publishing simulated ticks failed');
-        });
-      }, config.market.tickIntervalMs);
-      logger.info({ symbols: config.market.symbols, intervalMs: config.market.tickIntervalMs }, 'simulated market feed started');
-      return Promise.resolve();
+      const emit = async (ticks: readonly Tick[]): Promise<void> => {
+        const started = performance.now();
+        await publishTickBatch(bus, name, ticks);
+        metrics.published(ticks, (performance.now() - started) / 1000);
+      };
+      await feed.start({ emit, health: metrics, logger });
     },
     async stop() {
-      clearInterval(timer);
-      await inFlight;
+      await feed?.stop();
     },
   };
 }

@@ -1,69 +1,73 @@
-import type { TopicInput } from '../../platform/backbone/topics.ts';
-
-export type Tick = TopicInput<'market.ticks'>;
-
-/** mulberry32: a small seeded PRNG, so a seed replays the same market. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(random: () => number): number {
-  const u = 1 - random();
-  const v = random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-
-const KNOWN = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'JPM', 'BAC', 'XOM', 'JNJ', 'WMT', 'SPY', 'NVDA', 'META', 'TSLA', 'V', 'MA', 'PG', 'KO', 'PFE', 'CVX', 'DIS'];
-
-/** The first `count` symbols: well-known tickers, then synthetic ones (SYM21, SYM22, ...). */
-export function symbolUniverse(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => KNOWN[i] ?? `SYM${String(i + 1)}`);
-}
+import { exchanges, type Exchange, type Instrument } from '../../platform/reference/instruments.ts';
+import type { FeedContext, MarketFeed } from './feed.ts';
+import { startLoop, type FeedLoop } from './feed-loop.ts';
+import { activityAt } from './simulation/intraday-profile.ts';
+import { MarketModel, type ModelParameters } from './simulation/market-model.ts';
+import { createSessionClock, type SessionClock, type SessionClockMode } from './simulation/session-clock.ts';
 
 export interface SimulatedFeedOptions {
-  readonly symbols: readonly string[];
+  readonly instruments: readonly Instrument[];
   readonly seed: number;
-  /** Annualised volatility range; each symbol draws its own. */
-  readonly volatility?: readonly [number, number];
+  /** Wall-clock milliseconds between steps; each symbol trades about once per step at average activity. */
+  readonly stepMs: number;
+  readonly clock: SessionClockMode;
+  /** With the compressed clock: wall-clock length of one simulated extended-hours day. */
+  readonly dayMs?: number;
+  readonly exchange?: Exchange;
+  readonly parameters?: ModelParameters;
+  readonly now?: () => number;
 }
 
 /**
- * Geometric Brownian motion per symbol with a spread around the last trade: a first, deterministic
- * source of real traffic for the backbone.
+ * The simulated market as a feed: steps the market model on a timer, at the activity of the session
+ * clock, and emits each step's trades as one batch stamped with the wall-clock time.
  */
-export class SimulatedFeed {
-  readonly #random: () => number;
-  readonly #state: { symbol: string; price: number; sigma: number }[];
+export class SimulatedFeed implements MarketFeed {
+  readonly name = 'simulated';
+  readonly #model: MarketModel;
+  readonly #clock: SessionClock;
+  readonly #options: SimulatedFeedOptions;
+  readonly #exchange: Exchange;
+  readonly #now: () => number;
+  #loop: FeedLoop | undefined;
 
   constructor(options: SimulatedFeedOptions) {
-    this.#random = seededRandom(options.seed);
-    const [lo, hi] = options.volatility ?? [0.15, 0.6];
-    this.#state = options.symbols.map((symbol) => ({
-      symbol,
-      price: 20 + this.#random() * 480,
-      sigma: lo + this.#random() * (hi - lo),
-    }));
+    this.#options = options;
+    this.#exchange = options.exchange ?? exchanges.XNYS;
+    this.#now = options.now ?? Date.now;
+    this.#clock = createSessionClock(options.clock, this.#exchange, { dayMs: options.dayMs, originMs: compressedOrigin(this.#exchange, this.#now(), options.dayMs) });
+    const [open, close] = this.#exchange.sessions.regular;
+    const stepsPerDay = ((close - open) * 60_000) / this.#clock.speed / options.stepMs;
+    this.#model = new MarketModel({ instruments: options.instruments, seed: options.seed, stepsPerDay, ...(options.parameters ? { parameters: options.parameters } : {}) });
   }
 
-  /** One tick per symbol for a step of `dtMs` at time `now`. */
-  next(now: number, dtMs: number): Tick[] {
-    const years = dtMs / (365.25 * 24 * 3600 * 1000);
-    return this.#state.map((s) => {
-      s.price *= Math.exp(-0.5 * s.sigma ** 2 * years + s.sigma * Math.sqrt(years) * gaussian(this.#random));
-      const price = round(s.price);
-      const halfSpread = Math.max(0.01, round(price * 0.0002));
-      return { symbol: s.symbol, price, size: 1 + Math.floor(this.#random() * 500), bid: round(price - halfSpread), ask: round(price + halfSpread), ts: now };
-    });
+  start(context: FeedContext): Promise<void> {
+    const { stepMs } = this.#options;
+    this.#loop = startLoop(
+      stepMs,
+      async () => {
+        const now = this.#now();
+        const state = this.#clock.at(now);
+        const ticks = this.#model.step(now, stepMs * this.#clock.speed, activityAt(state, this.#exchange, this.#clock.mode), state.day);
+        if (ticks.length > 0) await context.emit(ticks);
+      },
+      (error) => {
+        context.health.error('publish');
+        context.logger.error({ err: error }, 'publishing simulated ticks failed');
+      },
+    );
+    context.logger.info({ symbols: this.#options.instruments.length, stepMs, clock: this.#clock.mode, speed: this.#clock.speed }, 'simulated market feed started');
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    await this.#loop?.stop();
   }
 }
 
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
+/** A compressed day starts at the regular open, so a fresh demo shows the busy open first. */
+function compressedOrigin(exchange: Exchange, now: number, dayMs = 30 * 60_000): number {
+  const first = exchange.sessions.pre[0];
+  const span = exchange.sessions.post[1] - first;
+  return now - ((exchange.sessions.regular[0] - first) / span) * dayMs;
 }

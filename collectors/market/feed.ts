@@ -1,0 +1,39 @@
+import type { Logger } from '../../platform/telemetry/logger.ts';
+import type { Tick } from './simulation/market-model.ts';
+
+export type { Tick } from './simulation/market-model.ts';
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** What a feed reports about its own health; the service backs it with prom-client metrics. */
+export interface FeedHealth {
+  error(kind: string): void;
+  reconnect(): void;
+  breaker(state: BreakerState): void;
+  /** Symbols the feed itself judges stale (e.g. an upstream quote that stopped moving). */
+  staleSymbols(count: number): void;
+}
+
+export interface FeedContext {
+  /** Publishes one batch of ticks (one trace per batch); resolves once the backbone took every tick. */
+  emit(ticks: readonly Tick[]): Promise<void>;
+  readonly health: FeedHealth;
+  readonly logger: Logger;
+}
+
+/** A source of market ticks: the simulator, a CSV replay, or an upstream market data API. */
+export interface MarketFeed {
+  readonly name: string;
+  /** Starts producing; resolves once the feed is running (not when it ends). */
+  start(context: FeedContext): Promise<void>;
+  /** Stops producing and waits for the batch in flight. */
+  stop(): Promise<void>;
+}
+
+/** A FeedHealth that records nothing, for using a feed outside the platform (tests, tools). */
+export const silentHealth: FeedHealth = {
+  error: () => undefined,
+  reconnect: () => undefined,
+  breaker: () => undefined,
+  staleSymbols: () => undefined,
+};

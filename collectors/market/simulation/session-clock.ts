@@ -1,0 +1,100 @@
+import type { Exchange } from '../../../platform/reference/instruments.ts';
+
+export type TradingSession = 'pre' | 'regular' | 'post' | 'closed';
+
+/** Where the simulated market is in its trading day. */
+export interface SessionState {
+  readonly session: TradingSession;
+  /** Minutes after local midnight in the exchange's time zone. */
+  readonly minuteOfDay: number;
+  /** A counter that changes once per trading day, to detect the overnight gap. */
+  readonly day: number;
+}
+
+/**
+ * Maps wall-clock time to the exchange's session:
+ * - 'exchange': the real clock in the exchange's time zone (weekends and nights are closed, no ticks);
+ * - 'compressed': a whole extended-hours day (pre, regular, post) replays every `dayMs` of wall time and the
+ *   closed hours are skipped, so a demo is alive at any hour and shows every session within minutes;
+ * - 'regular': always mid regular session, with a flat intensity (benchmarks want a steady rate).
+ */
+export type SessionClockMode = 'exchange' | 'compressed' | 'regular';
+
+export interface SessionClock {
+  readonly mode: SessionClockMode;
+  at(wallMs: number): SessionState;
+  /** How many simulated milliseconds pass per wall millisecond (for scaling volatility to sim time). */
+  readonly speed: number;
+}
+
+export function sessionOfMinute(exchange: Exchange, minuteOfDay: number, weekday = true): TradingSession {
+  if (!weekday) return 'closed';
+  const { pre, regular, post } = exchange.sessions;
+  if (minuteOfDay >= regular[0] && minuteOfDay < regular[1]) return 'regular';
+  if (minuteOfDay >= pre[0] && minuteOfDay < pre[1]) return 'pre';
+  if (minuteOfDay >= post[0] && minuteOfDay < post[1]) return 'post';
+  return 'closed';
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Local weekday, minute of day and calendar day number of `ms` in `timeZone`. */
+export function localTime(ms: number, timeZone: string): { weekday: number; minuteOfDay: number; day: number } {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatters.set(timeZone, f);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of f.formatToParts(ms)) parts[p.type] = p.value;
+  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday ?? '');
+  const minuteOfDay = Number(parts.hour) * 60 + Number(parts.minute) + Number(parts.second) / 60;
+  const day = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)) / 86_400_000;
+  return { weekday, minuteOfDay, day };
+}
+
+export function createSessionClock(mode: SessionClockMode, exchange: Exchange, options: { dayMs?: number; originMs?: number } = {}): SessionClock {
+  if (mode === 'exchange') {
+    return {
+      mode,
+      speed: 1,
+      at(wallMs) {
+        const t = localTime(wallMs, exchange.timeZone);
+        return { session: sessionOfMinute(exchange, t.minuteOfDay, t.weekday >= 1 && t.weekday <= 5), minuteOfDay: t.minuteOfDay, day: t.day };
+      },
+    };
+  }
+  if (mode === 'regular') {
+    const [open, close] = exchange.sessions.regular;
+    const midday = (open + close) / 2;
+    return { mode, speed: 1, at: () => ({ session: 'regular', minuteOfDay: midday, day: 0 }) };
+  }
+  const dayMs = options.dayMs ?? 30 * 60_000;
+  if (!(dayMs > 0)) throw new RangeError('dayMs must be positive');
+  const origin = options.originMs ?? 0;
+  const [first] = exchange.sessions.pre;
+  const last = exchange.sessions.post[1];
+  const span = last - first;
+  return {
+    mode,
+    speed: (span * 60_000) / dayMs,
+    at(wallMs) {
+      const elapsed = Math.max(0, wallMs - origin) / dayMs;
+      const day = Math.floor(elapsed);
+      const minuteOfDay = first + (elapsed - day) * span;
+      return { session: sessionOfMinute(exchange, minuteOfDay), minuteOfDay, day };
+    },
+  };
+}
+
+/** Epoch milliseconds of `minuteOfDay` on calendar day `date` (YYYY-MM-DD) in `timeZone`, across DST changes. */
+export function zonedTime(date: string, minuteOfDay: number, timeZone: string): number {
+  const wanted = Date.parse(`${date}T00:00:00Z`) + minuteOfDay * 60_000;
+  let guess = wanted;
+  // Two corrections settle the zone offset, also when the first guess lands across a DST change.
+  for (let i = 0; i < 2; i++) {
+    const local = localTime(guess, timeZone);
+    guess += wanted - (local.day * 86_400_000 + local.minuteOfDay * 60_000);
+  }
+  return Math.round(guess);
+}
