@@ -13,6 +13,8 @@ const valid: Record<TopicName, Record<string, unknown>> = {
   remediations: { action: 'scale', target: { deployment: 'api' }, reason: 'load', status: 'planned' },
   notifications: { channel: 'email', recipient: 'oncall@example.com', subject: 's', body: 'b', priority: 'high' },
   audit: { actor: 'alice', action: 'ack', resource: 'incident/1', details: { note: 'x' } },
+  'analytics.correlation': { a: 'JPM', b: 'BAC', interval: '1m', baseline: 0.8, recent: 0.1, delta: -0.7, z: -5.2, pvalue: 2e-7, baselineN: 120, recentN: 40, ts: 1_700_000_000_000 },
+  'sentiment.scores': { id: 's1', symbol: 'AAPL', kind: 'news', source: 'sample', text: 'Apple beats estimates', score: 0.6, aggregate: 0.4, ts: 1_700_000_000_000 },
   'market.ticks.dlq': { topic: 'market.ticks', partition: 0, offset: 3, group: 'g', attempts: 4, error: 'boom', original: { any: 'thing' } },
   'market.bars.dlq': { topic: 'market.bars', partition: 1, offset: 0, group: 'g', attempts: 0, error: 'not JSON', original: '{' },
   'alerts.user.dlq': { topic: 'alerts.user', partition: 0, offset: 0, group: 'g', attempts: 1, error: 'e', original: null },
@@ -21,6 +23,8 @@ const valid: Record<TopicName, Record<string, unknown>> = {
   'remediations.dlq': { topic: 'remediations', partition: 0, offset: 0, group: 'g', attempts: 1, error: 'e', original: {} },
   'notifications.dlq': { topic: 'notifications', partition: 0, offset: 0, group: 'g', attempts: 1, error: 'e', original: 'x' },
   'audit.dlq': { topic: 'audit', partition: 0, offset: 0, group: 'g', attempts: 1, error: 'e', original: true },
+  'analytics.correlation.dlq': { topic: 'analytics.correlation', partition: 0, offset: 0, group: 'g', attempts: 1, error: 'e', original: {} },
+  'sentiment.scores.dlq': { topic: 'sentiment.scores', partition: 0, offset: 0, group: 'g', attempts: 1, error: 'e', original: {} },
 };
 
 const replacements: unknown[] = [undefined, null, '', 'x', 'AAPL', 'aapl', '2026-11-26T10:00:00Z', '2026-13-01T00:00:00Z', -1, 0, -0, 1.5, 2 ** 60, Infinity, -Infinity, Number.NaN, {}, { a: 'b' }, { a: 1 }, [], [{}], true, '1m', 'firing', 'high'];

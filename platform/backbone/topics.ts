@@ -86,6 +86,37 @@ export const auditRecord = z.strictObject({
   details: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** A relationship that broke: the recent correlation of a pair differs significantly from its baseline. */
+export const correlationBreak = z.strictObject({
+  a: symbol,
+  b: symbol,
+  interval: z.enum(['1s', '1m', '5m', '1h', '1d']),
+  baseline: z.number().min(-1).max(1),
+  recent: z.number().min(-1).max(1),
+  delta: z.number().min(-2).max(2),
+  /** Fisher z statistic of recent vs baseline and its two-sided p-value. */
+  z: z.number(),
+  pvalue: z.number().min(0).max(1),
+  baselineN: z.number().int().positive(),
+  recentN: z.number().int().positive(),
+  /** Start of the bar that completed the recent window. */
+  ts: epochMs,
+});
+
+/** One scored text about a symbol, with the symbol's time-decayed aggregate after it. */
+export const sentimentScore = z.strictObject({
+  id: z.string().min(1),
+  symbol,
+  kind: z.enum(['news', 'social']),
+  source: z.string().min(1),
+  text: z.string().max(1000),
+  /** Normalised score of this text in [-1, 1]. */
+  score: z.number().min(-1).max(1),
+  /** Time-decayed mean score of the symbol including this text, in [-1, 1]. */
+  aggregate: z.number().min(-1).max(1),
+  ts: epochMs,
+});
+
 /** What a dead-letter topic carries: the original event as it was, and why it could not be handled. */
 export const deadLetter = z.strictObject({
   topic: z.string(),
@@ -106,6 +137,8 @@ export const topicCatalog = {
   remediations: { schema: remediation, description: 'remediation actions planned and applied, keyed by target' },
   notifications: { schema: notification, description: 'messages to deliver to people, keyed by recipient' },
   audit: { schema: auditRecord, description: 'every user and operator action, keyed by actor' },
+  'analytics.correlation': { schema: correlationBreak, description: 'correlation breaks between symbol pairs from streaming analytics, keyed by pair' },
+  'sentiment.scores': { schema: sentimentScore, description: 'scored news and social texts per symbol with the time-decayed aggregate, keyed by symbol' },
 } as const;
 
 export type BaseTopicName = keyof typeof topicCatalog;
