@@ -66,6 +66,21 @@ describe('web app serving', () => {
     assert.equal((await fetch(`${platform.url}${script}`, { headers: { 'if-none-match': etag } })).status, 304);
   });
 
+  it('records browser reports (real-user monitoring) in its metrics, refusing a bad report with a 400', async () => {
+    const post = (body: unknown) => fetch(`${platform.url}/api/web/client-metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const report = { sessions: { new: 1, resumed: 2, replaced: 0 }, problems: { server: 0, unreadable: 0, gap: 1, watchdog: 0 }, lagMs: [12, 40, 3_000] };
+    assert.equal((await post(report)).status, 204);
+    const bad = await post({ ...report, lagMs: [-5] });
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(await bad.json()), /lagMs/);
+    const metrics = await (await fetch(`${platform.url}/metrics`)).text();
+    assert.match(metrics, /insitechart_web_client_sessions_total\{kind="resumed"\} 2/);
+    assert.match(metrics, /insitechart_web_client_problems_total\{kind="gap"\} 1/);
+    assert.match(metrics, /insitechart_web_client_tick_lag_seconds_bucket\{le="0.05"\} 2/);
+    assert.match(metrics, /insitechart_web_client_tick_lag_seconds_count 3/);
+    assert.match(metrics, /insitechart_web_bundle_bytes\{encoding="br"\} [1-9]\d{4}/);
+  });
+
   it('answers 404 for an asset it does not have', async () => {
     const missing = await fetch(`${platform.url}/assets/main-00000000.js`);
     assert.equal(missing.status, 404);

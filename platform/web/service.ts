@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Service, ServiceContext } from '../runtime/service.ts';
 import { buildClient, type Asset, type BuiltApp } from './build.ts';
+import { webMetrics } from './client-metrics.ts';
 
 /** The InsiteChart web app: built in-process at start and served from memory at `/`. */
 export function webAppService(): Service {
@@ -11,6 +12,9 @@ export function webAppService(): Service {
       app = await buildClient();
       const built = app;
       ctx.logger.info({ buildMs: built.buildMs, bytes: built.bytes, files: built.assets.size - 1 }, 'web app built');
+      const metrics = webMetrics(ctx.metrics);
+      metrics.built(built);
+      metrics.mount(ctx.api);
       ctx.site.get(['/', '/index.html', '/assets/*file'], (req, res, next) => {
         const found = built.assets.get(req.path);
         if (found === undefined) {

@@ -48,7 +48,7 @@ describe('the web app in headless Chromium', { skip: skip ?? false }, () => {
       const page = await context.newPage();
       page.on('console', (message) => {
         // While the server is down the browser itself logs each refused WebSocket connection.
-        const refused = outage && /WebSocket connection to .* failed/.test(message.text());
+        const refused = outage && /WebSocket connection to .* failed|Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(message.text());
         if (message.type() === 'error' && !refused) errors.push(message.text());
       });
       page.on('pageerror', (error) => { errors.push(`uncaught: ${error.message}`); });

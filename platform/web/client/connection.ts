@@ -6,6 +6,9 @@ function fromServer(s: { symbols: readonly string[]; streams: readonly { symbol:
   return { quotes: new Set(s.symbols), bars: new Set(s.streams.map((x) => barKey(x.symbol, x.interval))) };
 }
 
+export type SessionKind = 'new' | 'resumed' | 'replaced';
+export type ProblemKind = 'server' | 'unreadable' | 'gap' | 'watchdog';
+
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 export interface ConnectionListener {
@@ -13,8 +16,10 @@ export interface ConnectionListener {
   /** A new server session: live data held so far is stale; snapshots follow the re-subscription. */
   reset?(welcome: Welcome): void;
   message?(message: ServerMessage): void;
-  /** The server rejected a request (bad subscription, a limit) or sent something unreadable. */
-  problem?(text: string): void;
+  /** Every welcome: a first session, a resumed one, or a new one replacing a lost session. */
+  welcome?(kind: SessionKind): void;
+  /** The server rejected a request (bad subscription, a limit), sent something unreadable, skipped a sequence number or fell silent. */
+  problem?(text: string, kind: ProblemKind): void;
 }
 
 export interface ConnectionOptions {
@@ -119,11 +124,11 @@ export class MarketConnection {
       if (socket !== this.#socket) return;
       this.#armWatchdog();
       if (typeof event.data !== 'string') {
-        this.#emitProblem('the server sent a binary frame');
+        this.#emitProblem('unreadable', 'the server sent a binary frame');
         return;
       }
       const { message, problem } = parseServerMessage(event.data);
-      if (problem !== undefined) this.#emitProblem(`unreadable message from the server: ${problem}`);
+      if (problem !== undefined) this.#emitProblem('unreadable', `unreadable message from the server: ${problem}`);
       if (message !== undefined) this.#receive(message);
     });
     socket.addEventListener('close', () => {
@@ -137,15 +142,15 @@ export class MarketConnection {
       return;
     }
     if (message.type === 'error') {
-      this.#emitProblem(message.code === undefined ? message.message : `${message.code}: ${message.message}`);
+      this.#emitProblem('server', message.code === undefined ? message.message : `${message.code}: ${message.message}`);
       return;
     }
     if (message.type === 'pong') return;
     if (message.seq <= this.#lastSeq) return; // already seen (replayed twice)
     if (message.seq !== this.#lastSeq + 1) {
-      // A gap breaks the protocol's promise: start over on a fresh session rather than show wrong data.
-      this.#emitProblem(`sequence gap: expected ${this.#lastSeq + 1}, got ${message.seq}; starting a fresh session`);
-      this.#session = undefined;
+      // A gap breaks the protocol's promise: reconnect and resume from the last message processed, so the
+      // server replays what was skipped (or starts a fresh session with snapshots if it cannot).
+      this.#emitProblem('gap', `sequence gap: expected ${this.#lastSeq + 1}, got ${message.seq}; resuming`);
       this.#socket?.close(4000, 'sequence gap');
       this.#dropped();
       return;
@@ -160,7 +165,9 @@ export class MarketConnection {
     this.#attempt = 0;
     this.#welcomed = true;
     this.#lastResumed = message.resumed;
-    if (message.resumed && message.session === this.#session) {
+    const kind: SessionKind = message.resumed && message.session === this.#session ? 'resumed' : this.#session === undefined ? 'new' : 'replaced';
+    for (const l of this.#listeners) l.welcome?.(kind);
+    if (kind === 'resumed') {
       // The welcome continues the numbering; the missed messages are replayed after it. Whether it takes
       // lastSeq + 1 (replay numbered after it) or the number after the last message sent (replay numbered
       // before it), it is counted once the count reaches it.
@@ -218,7 +225,7 @@ export class MarketConnection {
   #armWatchdog(): void {
     clearTimeout(this.#watchdog);
     this.#watchdog = window.setTimeout(() => {
-      this.#emitProblem(`no message from the server for ${HEARTBEAT_MISSES * this.#heartbeatMs} ms; reconnecting`);
+      this.#emitProblem('watchdog', `no message from the server for ${HEARTBEAT_MISSES * this.#heartbeatMs} ms; reconnecting`);
       this.#dropped();
     }, HEARTBEAT_MISSES * this.#heartbeatMs);
   }
@@ -242,7 +249,7 @@ export class MarketConnection {
     for (const l of this.#listeners) l.state?.(state);
   }
 
-  #emitProblem(text: string): void {
-    for (const l of this.#listeners) l.problem?.(text);
+  #emitProblem(kind: ProblemKind, text: string): void {
+    for (const l of this.#listeners) l.problem?.(text, kind);
   }
 }

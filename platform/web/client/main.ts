@@ -3,6 +3,7 @@ import { MarketConnection } from './connection.ts';
 import { connectionIndicator, problemBanner } from './connection-indicator.ts';
 import { h } from './dom.ts';
 import { Router } from './router.ts';
+import { reportClientMetrics } from './telemetry.ts';
 import { MarketStore } from './store.ts';
 import { Watchlist } from './watchlist.ts';
 import { views } from './views/index.ts';
@@ -27,4 +28,5 @@ const header = h('header', { class: 'app-header' },
   connectionIndicator(connection));
 document.body.replaceChildren(header, problemBanner(connection), outlet);
 router.start();
+reportClientMetrics(connection);
 connection.start();
