@@ -81,3 +81,11 @@ describe('market feed configuration', () => {
     assert.throws(() => loadConfig({ MARKET_SEED: '-1' }), (e: unknown) => e instanceof ConfigError && /MARKET_SEED/.test(e.message));
   });
 });
+
+describe('alerts configuration', () => {
+  it('points at the alert pipeline config file only when ALERTS_CONFIG is set', () => {
+    assert.deepEqual(loadConfig({}).alerts, {});
+    assert.deepEqual(loadConfig({ ALERTS_CONFIG: '/etc/insitechart/alerts.json' }).alerts, { configFile: '/etc/insitechart/alerts.json' });
+    assert.deepEqual(loadConfig({ ALERTS_CONFIG: ' ' }).alerts, {});
+  });
+});

@@ -74,6 +74,7 @@ const envSchema = z.object({
   MARKET_REPLAY_DAY_MS: positiveInt(2_000, 24 * 3_600_000),
   MARKET_YAHOO_POLL_MS: positiveInt(5_000, 3_600_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
+  ALERTS_CONFIG: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -108,6 +109,8 @@ export interface Config {
     readonly yahooPollMs: number;
   };
   readonly shutdownTimeoutMs: number;
+  /** The alert pipeline's JSON configuration file (routing tree, on-call, channels); see platform/alerts/README.md. */
+  readonly alerts: { readonly configFile?: string };
 }
 
 /** Reads and validates configuration from environment variables; throws ConfigError naming each bad variable. */
@@ -149,5 +152,6 @@ export function loadConfig(env: Env = process.env): Config {
       yahooPollMs: e.MARKET_YAHOO_POLL_MS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    alerts: e.ALERTS_CONFIG !== undefined ? { configFile: e.ALERTS_CONFIG } : {},
   };
 }
