@@ -98,6 +98,7 @@ describe('the web app in headless Chromium', { skip: skip ?? false }, () => {
       assert.equal(await page.locator('.connection').getAttribute('data-resumed'), 'true', 'resumed the session');
       assert.equal(await page.locator('.connection').getAttribute('data-session'), session);
       await chartUpdatesPast(page, Number(await chart(page, 'updates')));
+      assert.doesNotMatch((await page.locator('.problem').textContent()) ?? '', /gap/, 'no sequence gap after resuming');
 
       // The server dies and comes back on the same port: reconnecting, then a fresh session with snapshots.
       outage = true;
