@@ -97,6 +97,7 @@ export class YahooFeed implements MarketFeed {
 
   /** One poll of every symbol: returns the ticks of what changed (the service publishes them). */
   async poll(context: FeedContext): Promise<Tick[]> {
+    this.#context = context;
     const size = this.#options.chunkSize ?? 50;
     const ticks: Tick[] = [];
     for (let i = 0; i < this.#options.symbols.length; i += size) {

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { exchanges } from '../../../platform/reference/instruments.ts';
+import { activityAt, uShape } from './intraday-profile.ts';
+import { createSessionClock, zonedTime } from './session-clock.ts';
+
+const nyse = exchanges.XNYS;
+
+describe('session clock', () => {
+  it('follows the real exchange clock in New York time, across daylight saving changes', () => {
+    const clock = createSessionClock('exchange', nyse);
+    const at = (iso: string): string => clock.at(Date.parse(iso)).session;
+    // Monday 10 March 2025 is the first weekday on EDT (UTC-4).
+    assert.equal(at('2025-03-10T08:00:00Z'), 'pre'); // 04:00 EDT
+    assert.equal(at('2025-03-10T13:29:59Z'), 'pre');
+    assert.equal(at('2025-03-10T13:30:00Z'), 'regular'); // 09:30 EDT
+    assert.equal(at('2025-03-10T19:59:59Z'), 'regular');
+    assert.equal(at('2025-03-10T20:00:00Z'), 'post'); // 16:00 EDT
+    assert.equal(at('2025-03-11T00:00:00Z'), 'closed'); // 20:00 EDT
+    // Monday 6 January 2025 is on EST (UTC-5).
+    assert.equal(at('2025-01-06T14:29:00Z'), 'pre');
+    assert.equal(at('2025-01-06T14:30:00Z'), 'regular');
+    assert.equal(at('2025-03-08T15:00:00Z'), 'closed', 'Saturday');
+    assert.equal(at('2025-03-09T15:00:00Z'), 'closed', 'Sunday');
+  });
+
+  it('compresses an extended-hours day into dayMs of wall time, skipping the closed hours', () => {
+    const dayMs = 96_000; // 960 minutes of extended hours: 1 wall ms = 10 market minutes / 1000
+    const clock = createSessionClock('compressed', nyse, { dayMs, originMs: 1_000 });
+    assert.equal(clock.speed, 600);
+    assert.equal(clock.at(1_000).session, 'pre');
+    assert.equal(clock.at(1_000).minuteOfDay, 240);
+    assert.equal(clock.at(1_000 + 32_999).session, 'pre'); // 09:29.99
+    assert.equal(clock.at(1_000 + 33_000).session, 'regular'); // 09:30
+    assert.equal(clock.at(1_000 + 72_000).session, 'post'); // 16:00
+    assert.equal(clock.at(1_000 + 96_000).session, 'pre', 'the next day starts at once');
+    assert.equal(clock.at(1_000 + 96_000).day, 1);
+    const sessions = new Set(Array.from({ length: 1_000 }, (_, i) => clock.at(1_000 + i * 977).session));
+    assert.deepEqual([...sessions].sort(), ['post', 'pre', 'regular'], 'never closed: a demo is alive at any hour');
+  });
+
+  it('stays mid regular session in "regular" mode', () => {
+    const clock = createSessionClock('regular', nyse);
+    assert.equal(clock.at(Date.parse('2025-03-08T03:00:00Z')).session, 'regular');
+    assert.deepEqual(activityAt(clock.at(0), nyse, 'regular'), { intensity: 1, volatility: 1, spread: 1 });
+  });
+
+  it('converts exchange-local times to instants in both DST regimes', () => {
+    assert.equal(new Date(zonedTime('2025-03-10', 570, 'America/New_York')).toISOString(), '2025-03-10T13:30:00.000Z');
+    assert.equal(new Date(zonedTime('2025-01-06', 570, 'America/New_York')).toISOString(), '2025-01-06T14:30:00.000Z');
+    assert.equal(new Date(zonedTime('2025-11-03', 960, 'America/New_York')).toISOString(), '2025-11-03T21:00:00.000Z');
+  });
+});
+
+describe('intraday activity', () => {
+  it('has a U-shaped volume curve with mean 1: twice the average at the open and close, half at midday', () => {
+    assert.equal(uShape(0), 2);
+    assert.equal(uShape(1), 2);
+    assert.equal(uShape(0.5), 0.5);
+    const n = 10_000;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += uShape((i + 0.5) / n);
+    assert.ok(Math.abs(sum / n - 1) < 1e-3);
+  });
+
+  it('trades thinly with wide spreads outside the regular session and not at all when closed', () => {
+    const clock = createSessionClock('exchange', nyse);
+    const at = (iso: string) => activityAt(clock.at(Date.parse(iso)), nyse, 'exchange');
+    const open = at('2025-03-10T13:31:00Z');
+    const midday = at('2025-03-10T16:45:00Z');
+    const pre = at('2025-03-10T12:00:00Z');
+    assert.ok(open.intensity > 1.8 && midday.intensity < 0.6);
+    assert.ok(open.spread > midday.spread, 'wider spreads in the opening minutes');
+    assert.ok(pre.intensity < 0.2 && pre.spread > 2);
+    assert.equal(at('2025-03-08T16:00:00Z').intensity, 0);
+  });
+});
