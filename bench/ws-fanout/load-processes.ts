@@ -1,0 +1,72 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { MsHistogram } from './histogram.ts';
+
+interface Ready { ev: 'ready'; connected: number; failed: number }
+interface Report { ev: 'report'; pairs: [number, number][]; messages: number; closed: number; gaps: number }
+
+function next<T extends { ev: string }>(child: ChildProcess, ev: T['ev']): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: unknown): void => {
+      if ((message as { ev?: string }).ev !== ev) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message as T);
+    };
+    const onExit = (code: number | null): void => { reject(new Error(`load process exited (${String(code)}) before ${ev}`)); };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+export interface LoadResult {
+  readonly latency: MsHistogram;
+  readonly messages: number;
+  readonly closed: number;
+  readonly gaps: number;
+}
+
+/** WebSocket clients spread over several child processes, each holding many sockets. */
+export class LoadProcesses {
+  readonly #children: ChildProcess[];
+
+  constructor(count: number) {
+    this.#children = Array.from({ length: count }, () => fork(new URL('./load-client.ts', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  }
+
+  /** Connects and subscribes every client; returns how many connected. */
+  async connect(url: string, mode: 'ours' | 'bare', subscriptions: readonly string[][]): Promise<{ connected: number; failed: number }> {
+    const n = this.#children.length;
+    const results = await Promise.all(this.#children.map((child, i) => {
+      const ready = next<Ready>(child, 'ready');
+      child.send({ cmd: 'connect', url, mode, subscriptions: subscriptions.filter((_, j) => j % n === i) });
+      return ready;
+    }));
+    return { connected: results.reduce((a, r) => a + r.connected, 0), failed: results.reduce((a, r) => a + r.failed, 0) };
+  }
+
+  measure(): void {
+    for (const child of this.#children) child.send({ cmd: 'measure' });
+  }
+
+  async report(): Promise<LoadResult> {
+    const reports = await Promise.all(this.#children.map((child) => {
+      const report = next<Report>(child, 'report');
+      child.send({ cmd: 'report' });
+      return report;
+    }));
+    const latency = new MsHistogram();
+    for (const r of reports) latency.merge(r.pairs);
+    return { latency, messages: reports.reduce((a, r) => a + r.messages, 0), closed: reports.reduce((a, r) => a + r.closed, 0), gaps: reports.reduce((a, r) => a + r.gaps, 0) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#children.map((child) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || !child.connected) {
+        resolve();
+        return;
+      }
+      child.once('exit', () => { resolve(); });
+      child.send({ cmd: 'exit' });
+    })));
+  }
+}
