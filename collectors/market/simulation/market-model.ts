@@ -13,8 +13,8 @@ export type Regime = 'calm' | 'turbulent';
 export interface ModelParameters {
   /** Annualised volatility of the market factor. */
   readonly marketVolatility: number;
-  /** Annualised volatility of each sector factor. */
-  readonly sectorVolatility: number;
+  /** Share of a stock's variance that comes from its sector factor. */
+  readonly sectorShare: number;
   /** Two-state Markov switching of volatility: transition rates per trading day and the turbulent multiplier. */
   readonly regimes: { readonly calmToTurbulentPerDay: number; readonly turbulentToCalmPerDay: number; readonly turbulentMultiplier: number };
   /** Merton jumps: arrival rates per year, log-size mean and standard deviation. */
@@ -31,7 +31,7 @@ export interface ModelParameters {
 
 export const defaultParameters: ModelParameters = {
   marketVolatility: 0.16,
-  sectorVolatility: 0.15,
+  sectorShare: 0.25,
   regimes: { calmToTurbulentPerDay: 1 / 40, turbulentToCalmPerDay: 1 / 8, turbulentMultiplier: 2.5 },
   jumps: { marketPerYear: 1.5, marketMean: -0.01, marketSd: 0.02, idiosyncraticPerYear: 3, idiosyncraticSd: 0.04 },
   overnightVarianceShare: 0.25,
@@ -45,16 +45,18 @@ export interface Loadings {
 }
 
 /**
- * A one-market, many-sector factor model: the market factor scaled by beta, the sector factor (none for
- * broad-market ETFs), and the idiosyncratic rest of the instrument's volatility (at least a floor, so no
- * stock is a pure factor). Its correlation matrix is block-structured by sector.
+ * A one-market, many-sector factor model: the market factor scaled by beta; the sector factor carrying
+ * `sectorShare` of a stock's variance (a sector ETF carries all of its non-market variance, a broad-market
+ * ETF none); the idiosyncratic rest of the instrument's volatility, at least a floor so no stock is a pure
+ * factor play. Its correlation matrix is block-structured by sector.
  */
 export function loadings(instrument: Instrument, parameters: ModelParameters = defaultParameters): Loadings {
+  const variance = instrument.volatility ** 2;
   const market = instrument.beta * parameters.marketVolatility;
-  const sector = instrument.sector === 'Broad Market' ? 0 : parameters.sectorVolatility;
+  const nonMarket = Math.max(0, variance - market ** 2);
+  const sectorVariance = instrument.sector === 'Broad Market' ? 0 : instrument.kind === 'etf' ? 0.9 * nonMarket : Math.min(parameters.sectorShare * variance, nonMarket);
   const floor = (instrument.kind === 'etf' ? 0.1 : 0.3) * instrument.volatility;
-  const rest = instrument.volatility ** 2 - market ** 2 - sector ** 2;
-  return { market, sector, idiosyncratic: Math.sqrt(Math.max(rest, floor ** 2)) };
+  return { market, sector: Math.sqrt(sectorVariance), idiosyncratic: Math.sqrt(Math.max(nonMarket - sectorVariance, floor ** 2)) };
 }
 
 /** The correlation of two instruments' returns that the model implies (same regime, no jumps). */
