@@ -1,5 +1,6 @@
 import { CandlestickSeries, ColorType, createChart, CrosshairMode, HistogramSeries, TickMarkType, type IChartApi, type ISeriesApi, type Time, type UTCTimestamp } from 'lightweight-charts';
-import { formatClock, formatDay, formatDayTime } from './format.ts';
+import { h } from './dom.ts';
+import { formatClock, formatDay, formatDayTime, formatPrice, formatVolume } from './format.ts';
 import type { Bar, Interval } from './protocol.ts';
 
 const UP = '#16a34a';
@@ -17,7 +18,11 @@ export class CandleChart {
   readonly #chart: IChartApi;
   readonly #candles: ISeriesApi<'Candlestick'>;
   readonly #volume: ISeriesApi<'Histogram'>;
+  readonly #legend: HTMLElement;
+  readonly #empty: HTMLElement;
   #interval: Interval = '1m';
+  #last: Bar | undefined;
+  #hovering = false;
   #updates = 0;
   #count = 0;
 
@@ -38,7 +43,19 @@ export class CandleChart {
     this.#candles = this.#chart.addSeries(CandlestickSeries, { upColor: UP, downColor: DOWN, wickUpColor: UP, wickDownColor: DOWN, borderVisible: false });
     this.#volume = this.#chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', lastValueVisible: false, priceLineVisible: false });
     this.#chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
-    this.#candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.25 } });
+    this.#candles.priceScale().applyOptions({ scaleMargins: { top: 0.1, bottom: 0.25 } });
+    this.#legend = h('div', { class: 'legend', 'aria-live': 'off' });
+    this.#empty = h('div', { class: 'chart-empty' }, 'Waiting for data…');
+    element.append(this.#legend, this.#empty);
+    // The legend shows the bar under the crosshair, or the latest one.
+    this.#chart.subscribeCrosshairMove((param) => {
+      const hovered = param.seriesData.get(this.#candles);
+      const vol = param.seriesData.get(this.#volume);
+      this.#hovering = hovered !== undefined && 'open' in hovered;
+      if (hovered !== undefined && 'open' in hovered) {
+        this.#showLegend({ start: (hovered.time as number) * 1000, open: hovered.open, high: hovered.high, low: hovered.low, close: hovered.close, volume: vol !== undefined && 'value' in vol ? vol.value : 0 });
+      } else this.#showLegend(this.#last);
+    });
   }
 
   /** Replaces everything drawn with this series. */
@@ -62,7 +79,7 @@ export class CandleChart {
     this.#volume.setData(bars.map(volume));
     this.#count = bars.length;
     if (range !== null) scale.setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
-    this.#element.dataset.bars = String(this.#count);
+    this.#mark(this.#last);
   }
 
   /** Calls `near` whenever the user scrolls to within a few bars of the oldest one drawn. */
@@ -88,7 +105,23 @@ export class CandleChart {
     this.#chart.remove();
   }
 
+  #showLegend(bar: Bar | undefined): void {
+    if (bar === undefined) {
+      this.#legend.replaceChildren();
+      return;
+    }
+    const item = (label: string, value: string) => h('span', {}, h('b', {}, label), value);
+    this.#legend.replaceChildren(
+      h('span', { class: 'when' }, this.#label(Math.floor(bar.start / 1000) as UTCTimestamp)),
+      item('O', formatPrice(bar.open)), item('H', formatPrice(bar.high)), item('L', formatPrice(bar.low)), item('C', formatPrice(bar.close)), item('V', formatVolume(bar.volume)),
+    );
+    this.#legend.dataset.direction = bar.close >= bar.open ? 'up' : 'down';
+  }
+
   #mark(bar: Bar | undefined): void {
+    this.#last = bar;
+    this.#empty.hidden = this.#count > 0;
+    if (!this.#hovering) this.#showLegend(bar);
     const d = this.#element.dataset;
     d.bars = String(this.#count);
     d.updates = String(this.#updates);

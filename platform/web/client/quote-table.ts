@@ -28,6 +28,8 @@ export class QuoteTable {
   readonly #onSelect: (symbol: string) => void;
   readonly #unlisten: (() => void)[] = [];
   #selected: string | undefined;
+  readonly #pending = new Map<string, Quote>();
+  #frame: number | undefined;
 
   constructor(store: MarketStore, watchlist: Watchlist, onSelect: (symbol: string) => void) {
     this.#store = store;
@@ -48,6 +50,7 @@ export class QuoteTable {
   }
 
   dispose(): void {
+    if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
     for (const off of this.#unlisten) off();
   }
 
@@ -91,9 +94,20 @@ export class QuoteTable {
     return row;
   }
 
+  /** Quotes arrive many per frame: rows are repainted once per animation frame with the latest. */
   #quote(quote: Quote): void {
-    const row = this.#rows.get(quote.symbol);
-    if (row !== undefined) this.#fill(row, quote);
+    if (!this.#rows.has(quote.symbol)) return;
+    this.#pending.set(quote.symbol, quote);
+    if (this.#frame === undefined) this.#frame = requestAnimationFrame(() => { this.#paint(); });
+  }
+
+  #paint(): void {
+    this.#frame = undefined;
+    for (const [symbol, quote] of this.#pending) {
+      const row = this.#rows.get(symbol);
+      if (row !== undefined) this.#fill(row, quote);
+    }
+    this.#pending.clear();
   }
 
   #fill(row: Row, quote: Quote): void {
