@@ -76,7 +76,7 @@ export class Pipeline {
     this.#clock = options.clock;
     this.#directory = options.directory;
     this.#dedup = new Dedup(c.priority.flap.window);
-    this.#enricher = new Enricher({ dashboardUrl: c.enrichment.dashboard_url, runbookBaseUrl: c.enrichment.runbook_base_url, runbooks: options.runbooks, remediationWindowMs: c.enrichment.remediation_window });
+    this.#enricher = new Enricher({ dashboardUrl: absolute(c.enrichment.dashboard_url, c.public_url), runbookBaseUrl: absolute(c.enrichment.runbook_base_url, c.public_url), runbooks: options.runbooks, remediationWindowMs: c.enrichment.remediation_window });
     this.#correlator = new Correlator({ windowMs: c.correlation.window, maxHops: c.correlation.max_hops, equal: c.correlation.equal, labels: c.correlation.labels, similarity: c.correlation.similarity }, new Topology(c.topology, c.correlation.max_hops));
     this.#inhibitor = new Inhibitor(c.inhibit_rules);
     this.#routes = compileRoute(c.route);
@@ -448,4 +448,9 @@ function incidentPriority(incident: Incident): Priority {
   const all = [...incident.alerts.values()];
   const live = all.filter((a) => a.alert.status === 'firing' && a.suppressedBy === undefined);
   return Math.min(...(live.length > 0 ? live : all).map((a) => a.priority)) as Priority;
+}
+
+/** Links in notifications must work outside the app: relative ones are made absolute on public_url. */
+function absolute(url: string, base: string): string {
+  return /^https?:\/\//.test(url) ? url : `${base.replace(/\/$/, '')}/${url.replace(/^\//, '')}`;
 }

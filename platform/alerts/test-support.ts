@@ -27,7 +27,7 @@ export function testPipeline(input: AlertsConfigInput, start = Date.parse('2026-
       }
     },
     silences: () => silences,
-    runbooks: new Set(['HighErrorRate']),
+    runbooks: new Set(['high-error-rate']),
   });
   return { pipeline, clock, sent, silences, directory };
 }

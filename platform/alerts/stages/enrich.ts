@@ -3,7 +3,7 @@ import type { Alert, Enrichment, Labels, Remediation } from '../model.ts';
 export interface EnrichOptions {
   readonly dashboardUrl: string;
   readonly runbookBaseUrl: string;
-  /** Alert names that have a runbook in runbooks/ (the platform's own alerts). */
+  /** Runbook slugs (file names without .md) in runbooks/: the platform's own alerts. */
   readonly runbooks: ReadonlySet<string>;
   readonly remediationWindowMs: number;
 }
@@ -41,7 +41,7 @@ export class Enricher {
     const { labels, annotations } = alert;
     const alertname = labels.alertname ?? '';
     const service = serviceOf(labels) ?? '';
-    const runbookUrl = annotations.runbook_url ?? (this.#options.runbooks.has(alertname) ? `${this.#options.runbookBaseUrl}${runbookSlug(alertname)}.md` : undefined);
+    const runbookUrl = annotations.runbook_url ?? (this.#options.runbooks.has(runbookSlug(alertname)) ? `${this.#options.runbookBaseUrl}${runbookSlug(alertname)}.md` : undefined);
     const dashboardUrl = annotations.dashboard_url ?? (service === '' ? undefined : this.#options.dashboardUrl.replaceAll('{service}', encodeURIComponent(service)).replaceAll('{alertname}', encodeURIComponent(alertname)));
     const remediations = this.#remediations.filter((r) => r.at >= now - this.#options.remediationWindowMs && targets(r.target, labels));
     const ids = new Set(alert.traceIds);

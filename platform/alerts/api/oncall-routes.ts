@@ -1,0 +1,52 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { HttpError } from '../../http/errors.ts';
+import { escalationPolicySchema, scheduleSchema, userSchema } from '../config/schema.ts';
+import type { Directory } from '../oncall/directory.ts';
+import { onCallAt } from '../oncall/schedule.ts';
+import { actorOf, type Audit } from './actor.ts';
+
+const idParam = z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'not an id');
+
+/** Users, schedules (with who is on call now) and escalation policies. */
+export function oncallRoutes(api: Router, deps: { directory: Directory; audit: Audit; now: () => number }): void {
+  const { directory, audit } = deps;
+  const crud = (kind: 'user' | 'schedule' | 'policy', path: string, schema: z.ZodType<{ id: string }>, check: (e: z.output<typeof schema>) => void): void => {
+    api.get(`/oncall/${path}`, (_req, res) => {
+      res.json({ [path]: directory.list(kind) });
+    });
+    api.put(`/oncall/${path}/:id`, async (req, res) => {
+      const id = idParam.parse(req.params.id);
+      const entity = schema.parse({ ...(req.body as object), id });
+      check(entity);
+      directory.put(kind, entity as never);
+      await audit(actorOf(req), `${kind}.put`, `${kind}/${id}`);
+      res.json(entity);
+    });
+    api.delete(`/oncall/${path}/:id`, async (req, res) => {
+      const id = idParam.parse(req.params.id);
+      if (!directory.remove(kind, id)) throw new HttpError(404, `no ${kind} ${id}`);
+      await audit(actorOf(req), `${kind}.delete`, `${kind}/${id}`);
+      res.status(204).end();
+    });
+  };
+  const mustExist = (what: string, ok: boolean): void => {
+    if (!ok) throw new HttpError(400, `unknown ${what}`);
+  };
+  crud('user', 'users', userSchema, () => undefined);
+  crud('schedule', 'schedules', scheduleSchema, (s) => {
+    for (const l of (s as z.output<typeof scheduleSchema>).layers) for (const u of l.users) mustExist(`user ${u}`, directory.user(u) !== undefined);
+  });
+  crud('policy', 'policies', escalationPolicySchema, (p) => {
+    for (const step of (p as z.output<typeof escalationPolicySchema>).steps) for (const t of step.targets) {
+      if ('user' in t) mustExist(`user ${t.user}`, directory.user(t.user) !== undefined);
+      else mustExist(`schedule ${t.schedule}`, directory.schedule(t.schedule) !== undefined);
+    }
+  });
+  api.get('/oncall/schedules/:id/now', (req, res) => {
+    const id = idParam.parse(req.params.id);
+    const s = directory.schedule(id);
+    if (s === undefined) throw new HttpError(404, `no schedule ${id}`);
+    res.json({ schedule: id, at: new Date(deps.now()).toISOString(), user: onCallAt(s, deps.now()) ?? null });
+  });
+}

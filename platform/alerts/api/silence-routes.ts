@@ -1,0 +1,45 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { HttpError } from '../../http/errors.ts';
+import { silenceInput } from '../stages/silence.ts';
+import { silenceView, type SilenceStore } from '../store/silences.ts';
+import { actorOf, type Audit } from './actor.ts';
+
+const idParam = z.uuid('not a silence id');
+
+/** Silences CRUD (Alertmanager's model: matchers, start, end, author, comment; delete expires). */
+export function silenceRoutes(api: Router, deps: { silences: SilenceStore; audit: Audit; now: () => number }): void {
+  const { silences, audit, now } = deps;
+  const save = async (actor: string, body: unknown, id?: string): Promise<Record<string, unknown>> => {
+    const input = silenceInput.parse(body);
+    const startsAt = input.startsAt ?? now();
+    if (input.endsAt <= startsAt) throw new HttpError(400, 'endsAt must be after startsAt');
+    const s = silences.put({ ...(id !== undefined ? { id } : {}), matchers: input.matchers, startsAt, endsAt: input.endsAt, createdBy: input.createdBy, comment: input.comment });
+    const view = silenceView(s, now());
+    await audit(actor, id === undefined ? 'silence.create' : 'silence.update', `silence/${s.id}`, view);
+    return view;
+  };
+  api.get('/silences', (_req, res) => {
+    res.json({ silences: [...silences.all()].map((s) => silenceView(s, now())) });
+  });
+  api.get('/silences/:id', (req, res) => {
+    const s = silences.get(idParam.parse(req.params.id));
+    if (s === undefined) throw new HttpError(404, 'no such silence');
+    res.json(silenceView(s, now()));
+  });
+  api.post('/silences', async (req, res) => {
+    res.status(201).json(await save(actorOf(req), req.body));
+  });
+  api.put('/silences/:id', async (req, res) => {
+    const id = idParam.parse(req.params.id);
+    if (silences.get(id) === undefined) throw new HttpError(404, 'no such silence');
+    res.json(await save(actorOf(req), req.body, id));
+  });
+  api.delete('/silences/:id', async (req, res) => {
+    const id = idParam.parse(req.params.id);
+    const s = silences.expire(id, now());
+    if (s === undefined) throw new HttpError(404, 'no such silence');
+    await audit(actorOf(req), 'silence.expire', `silence/${id}`);
+    res.json(silenceView(s, now()));
+  });
+}

@@ -1,0 +1,58 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { HttpError } from '../../http/errors.ts';
+import { actorOf, type Audit } from '../api/actor.ts';
+import { pushSubscription } from '../notify/webpush/config.ts';
+import type { PushSubscriptionStore } from '../store/push-subscriptions.ts';
+import { priceRuleInput } from './rules.ts';
+import type { PriceAlertService } from './service.ts';
+
+const idParam = z.uuid('not a price alert id');
+const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
+/** Each user manages their own price alerts (the actor is the user), and registers browsers for Web Push. */
+export function priceAlertRoutes(api: Router, deps: { prices: PriceAlertService; pushSubscriptions: PushSubscriptionStore; vapidPublicKey: string; audit: Audit }): void {
+  const { prices, audit } = deps;
+  const user = (req: Parameters<typeof actorOf>[0]): string => {
+    const actor = actorOf(req);
+    if (actor === 'anonymous') throw new HttpError(401, 'price alerts belong to a user: send x-actor');
+    return actor;
+  };
+  api.get('/price-alerts', (req, res) => {
+    res.json({ alerts: prices.list(user(req)) });
+  });
+  api.get('/price-alerts/events', (req, res) => {
+    res.json({ events: prices.events(user(req), limitQuery.parse(req.query).limit) });
+  });
+  api.post('/price-alerts', async (req, res) => {
+    const u = user(req);
+    const rule = prices.put(u, priceRuleInput.parse(req.body));
+    await audit(u, 'price-alert.create', `price-alert/${rule.id}`, { kind: rule.kind, symbol: rule.symbol });
+    res.status(201).json(rule);
+  });
+  api.put('/price-alerts/:id', async (req, res) => {
+    const u = user(req);
+    const id = idParam.parse(req.params.id);
+    if (prices.get(u, id) === undefined) throw new HttpError(404, 'no such price alert');
+    const rule = prices.put(u, priceRuleInput.parse(req.body), id);
+    await audit(u, 'price-alert.update', `price-alert/${id}`, { kind: rule.kind, symbol: rule.symbol });
+    res.json(rule);
+  });
+  api.delete('/price-alerts/:id', async (req, res) => {
+    const u = user(req);
+    const id = idParam.parse(req.params.id);
+    if (!prices.remove(u, id)) throw new HttpError(404, 'no such price alert');
+    await audit(u, 'price-alert.delete', `price-alert/${id}`);
+    res.status(204).end();
+  });
+  api.get('/push/vapid-public-key', (_req, res) => {
+    res.json({ publicKey: deps.vapidPublicKey });
+  });
+  api.post('/push/subscriptions', async (req, res) => {
+    const u = user(req);
+    const sub = pushSubscription.parse(req.body);
+    deps.pushSubscriptions.add(u, sub);
+    await audit(u, 'push.subscribe', `push/${u}`);
+    res.status(201).json({ ok: true });
+  });
+}

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import type { EventBus, Subscription } from '../../backbone/bus.ts';
+import type { Logger } from '../../telemetry/logger.ts';
+import type { OutboxItem } from '../notify/outbox.ts';
+import { RuleState, type Bar } from './evaluate.ts';
+import type { PriceRule, PriceRuleInput } from './rules.ts';
+
+export interface PriceAlertEvent {
+  readonly id: string;
+  readonly ruleId: string;
+  readonly userId: string;
+  readonly symbol: string;
+  readonly kind: string;
+  readonly observed: number;
+  readonly message: string;
+  readonly at: string;
+}
+
+const maxBars = 600;
+
+/**
+ * Users' price alerts: rules in SQLite, evaluated against `market.ticks` and 1-minute `market.bars`;
+ * firings are published on `alerts.user`, then kept as the user's in-app feed and sent by Web Push.
+ */
+export class PriceAlertService {
+  readonly #db: DatabaseSync;
+  readonly #bus: EventBus;
+  readonly #enqueue: (items: readonly OutboxItem[]) => void;
+  readonly #logger: Logger;
+  readonly #states = new Map<string, RuleState>();
+  readonly #bars = new Map<string, Bar[]>();
+
+  constructor(deps: { db: DatabaseSync; bus: EventBus; enqueue: (items: readonly OutboxItem[]) => void; logger: Logger }) {
+    this.#db = deps.db;
+    this.#bus = deps.bus;
+    this.#enqueue = deps.enqueue;
+    this.#logger = deps.logger;
+    this.#db.exec(`CREATE TABLE IF NOT EXISTS price_rules (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS price_events (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, data TEXT NOT NULL, at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS price_events_user ON price_events (user_id, at);`);
+    for (const r of this.#db.prepare(`SELECT data FROM price_rules`).all() as { data: string }[]) {
+      const rule = JSON.parse(r.data) as PriceRule;
+      this.#states.set(rule.id, new RuleState(rule));
+    }
+  }
+
+  async start(): Promise<Subscription[]> {
+    return [
+      await this.#bus.subscribe({ group: 'price-alerts-ticks', topic: 'market.ticks', from: 'latest', handler: async ({ envelope }) => { await this.#onTick(envelope.data.symbol, envelope.data.price, envelope.data.ts); } }),
+      await this.#bus.subscribe({ group: 'price-alerts-bars', topic: 'market.bars', from: 'latest', handler: async ({ envelope }) => {
+        const b = envelope.data;
+        if (b.interval === '1m') await this.#onBar(b.symbol, { start: b.start, close: b.close, volume: b.volume });
+      } }),
+      await this.#bus.subscribe({ group: 'price-alerts-notify', topic: 'alerts.user', handler: ({ envelope }) => {
+        const a = envelope.data;
+        const event: PriceAlertEvent = { id: envelope.id, ruleId: a.alertId, userId: a.userId, symbol: a.symbol, kind: a.kind, observed: a.observed, message: a.message, at: envelope.time };
+        this.#db.prepare(`INSERT OR IGNORE INTO price_events (id, user_id, data, at) VALUES (?, ?, ?, ?)`).run(event.id, event.userId, JSON.stringify(event), Date.parse(event.at));
+        this.#enqueue([{ key: `price:${envelope.id}`, target: { type: 'webpush' }, recipient: a.userId, message: { kind: 'price', title: a.message, status: 'fired', severity: 'info', priority: 3, alertCount: 1, alerts: [], links: {}, remediations: [], traceIds: [], language: 'en', recipient: { id: a.userId, name: a.userId } } }]);
+      } }),
+    ];
+  }
+
+  list(userId: string): PriceRule[] {
+    return [...this.#states.values()].map((s) => s.rule).filter((r) => r.userId === userId);
+  }
+
+  get(userId: string, id: string): PriceRule | undefined {
+    const rule = this.#states.get(id)?.rule;
+    return rule?.userId === userId ? rule : undefined;
+  }
+
+  put(userId: string, input: PriceRuleInput, id: string = randomUUID()): PriceRule {
+    const rule: PriceRule = { ...input, id, userId, createdAt: this.get(userId, id)?.createdAt ?? new Date().toISOString() };
+    this.#db.prepare(`INSERT INTO price_rules (id, user_id, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data`).run(id, userId, JSON.stringify(rule));
+    this.#states.set(id, new RuleState(rule));
+    return rule;
+  }
+
+  remove(userId: string, id: string): boolean {
+    if (this.get(userId, id) === undefined) return false;
+    this.#db.prepare(`DELETE FROM price_rules WHERE id = ?`).run(id);
+    return this.#states.delete(id);
+  }
+
+  events(userId: string, limit: number): PriceAlertEvent[] {
+    return (this.#db.prepare(`SELECT data FROM price_events WHERE user_id = ? ORDER BY at DESC LIMIT ?`).all(userId, limit) as { data: string }[]).map((r) => JSON.parse(r.data) as PriceAlertEvent);
+  }
+
+  async #onTick(symbol: string, price: number, ts: number): Promise<void> {
+    for (const state of this.#states.values()) if (state.rule.symbol === symbol) {
+      const fired = state.onTick(price, ts);
+      if (fired !== undefined) await this.#publish(state.rule, fired.observed, fired.message);
+    }
+  }
+
+  async #onBar(symbol: string, bar: Bar): Promise<void> {
+    let bars = this.#bars.get(symbol);
+    if (bars === undefined) this.#bars.set(symbol, (bars = []));
+    if (bars.at(-1)?.start === bar.start) bars[bars.length - 1] = bar;
+    else bars.push(bar);
+    if (bars.length > maxBars) bars.shift();
+    for (const state of this.#states.values()) {
+      const r = state.rule;
+      const other = r.kind === 'correlation_break' ? r.otherSymbol : undefined;
+      if (r.symbol !== symbol && other !== symbol) continue;
+      const fired = state.onBar(this.#bars.get(r.symbol) ?? [], other === undefined ? [] : (this.#bars.get(other) ?? []), bar.start);
+      if (fired !== undefined) await this.#publish(r, fired.observed, fired.message);
+    }
+  }
+
+  async #publish(rule: PriceRule, observed: number, message: string): Promise<void> {
+    const threshold = 'threshold' in rule ? rule.threshold : 0;
+    await this.#bus.publish('alerts.user', { key: rule.userId, data: { alertId: rule.id, userId: rule.userId, symbol: rule.symbol, kind: rule.kind, threshold, observed, message }, source: 'alerts' });
+    this.#logger.debug({ rule: rule.id, user: rule.userId }, 'price alert fired');
+  }
+}

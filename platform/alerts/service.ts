@@ -1,0 +1,170 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DatabaseSync } from 'node:sqlite';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { Subscription } from '../backbone/bus.ts';
+import type { Service, ServiceContext } from '../runtime/service.ts';
+import { auditTo } from './api/actor.ts';
+import { incidentRoutes } from './api/incident-routes.ts';
+import { ingestRoutes } from './api/ingest-routes.ts';
+import { oncallRoutes } from './api/oncall-routes.ts';
+import { silenceRoutes } from './api/silence-routes.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { loadAlertsConfig } from './config/load.ts';
+import { alertsConfigSchema, type AlertsConfig, type AlertsConfigInput } from './config/schema.ts';
+import { fromDetection } from './ingest/detections.ts';
+import type { Alert } from './model.ts';
+import { alertmanagerChannel } from './notify/alertmanager/alertmanager.ts';
+import type { ChannelSet } from './notify/channel.ts';
+import { emailChannel } from './notify/email/email.ts';
+import { Outbox, type DeliveryRecord } from './notify/outbox.ts';
+import { pagerdutyChannel } from './notify/pagerduty/pagerduty.ts';
+import { pushChannel } from './notify/push/push.ts';
+import { slackChannel } from './notify/slack/slack.ts';
+import { smsChannel } from './notify/sms/sms.ts';
+import { webhookChannel } from './notify/webhook/webhook.ts';
+import { loadOrCreateVapidKeys } from './notify/webpush/vapid.ts';
+import { webpushChannel } from './notify/webpush/webpush.ts';
+import { Directory } from './oncall/directory.ts';
+import { Pipeline } from './pipeline.ts';
+import { priceAlertRoutes } from './price/routes.ts';
+import { PriceAlertService } from './price/service.ts';
+import { openDatabase, transaction } from './store/db.ts';
+import { IncidentStore } from './store/incidents.ts';
+import { SilenceStore } from './store/silences.ts';
+import { PushSubscriptionStore } from './store/push-subscriptions.ts';
+
+export interface AlertsServiceOptions {
+  /** The pipeline configuration; default: the file named by ALERTS_CONFIG, or record-only. */
+  readonly config?: AlertsConfigInput;
+  readonly clock?: Clock;
+  /** Where runbooks/*.md live (default: the repository's runbooks/). */
+  readonly runbookDir?: string;
+}
+
+const traceparent = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** The alerts service: ingest, the pipeline, on-call, notification channels, price alerts and their API. */
+export function alertsService(options: AlertsServiceOptions = {}): Service {
+  const clock = options.clock ?? systemClock;
+  const subscriptions: Subscription[] = [];
+  let db: DatabaseSync | undefined;
+  let outbox: Outbox | undefined;
+  let pipeline: Pipeline | undefined;
+  let prices: PriceAlertService | undefined;
+  return {
+    name: 'alerts',
+    async start(ctx: ServiceContext) {
+      const config: AlertsConfig = options.config !== undefined ? alertsConfigSchema.parse(options.config) : loadAlertsConfig(ctx.config.alerts.configFile);
+      const dataDir = join(ctx.config.dataDir, 'alerts');
+      db = openDatabase(dataDir);
+      const database = db;
+      const transact = <T>(work: () => T): T => transaction(database, work);
+      const runbookDir = options.runbookDir ?? fileURLToPath(new URL('../../runbooks/', import.meta.url));
+      const runbooks = new Set((existsSync(runbookDir) ? readdirSync(runbookDir, { withFileTypes: true }) : []).filter((f) => f.isFile() && f.name.endsWith('.md') && f.name !== 'README.md').map((f) => f.name.slice(0, -3)));
+
+      const received = new Counter({ name: 'insitechart_alerts_received_total', help: 'Alerts accepted, by ingest source', labelNames: ['source'], registers: [ctx.metrics] });
+      const processed = new Counter({ name: 'insitechart_alerts_processed_total', help: 'Alerts through the pipeline, by outcome', labelNames: ['outcome'], registers: [ctx.metrics] });
+      new Gauge({ name: 'insitechart_alert_incidents_open', help: 'Incidents not yet resolved', registers: [ctx.metrics], collect() { this.set(pipeline?.openIncidents ?? 0); } });
+      const deliveries = new Counter({ name: 'insitechart_alert_notifications_total', help: 'Notification delivery attempts, by channel and outcome', labelNames: ['channel', 'outcome'], registers: [ctx.metrics] });
+      const latency = new Histogram({ name: 'insitechart_alert_notify_latency_seconds', help: 'From accepting an alert to delivering the first notification that carries it', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30, 60, 300], registers: [ctx.metrics] });
+
+      const pushSubs = new PushSubscriptionStore(database);
+      const vapid = loadOrCreateVapidKeys(dataDir);
+      const channels: ChannelSet = {
+        webhook: webhookChannel(),
+        slack: slackChannel(),
+        pagerduty: pagerdutyChannel(),
+        alertmanager: alertmanagerChannel(config.public_url),
+        webpush: webpushChannel(vapid, config.channels.webpush.subject, config.channels.webpush.ttl_seconds, pushSubs),
+        ...(config.channels.smtp !== undefined ? { email: emailChannel(config.channels.smtp) } : {}),
+        ...(config.channels.sms !== undefined ? { sms: smsChannel(config.channels.sms) } : {}),
+        ...(config.channels.push !== undefined ? { push: pushChannel(config.channels.push) } : {}),
+      };
+      outbox = new Outbox({
+        db: database,
+        channels,
+        retry: { attempts: config.channels.retry.attempts, initialBackoffMs: config.channels.retry.initial_backoff, maxBackoffMs: config.channels.retry.max_backoff },
+        timeoutMs: config.channels.timeout,
+        onOutcome: (record: DeliveryRecord, message) => {
+          deliveries.inc({ channel: record.channel, outcome: record.outcome });
+          if (record.outcome === 'delivered' && message.acceptedAt !== undefined) latency.observe((record.at - message.acceptedAt) / 1000);
+          if (record.outcome === 'failed') ctx.logger.warn({ key: record.key, channel: record.channel, error: record.error }, 'notification could not be delivered');
+        },
+      });
+      const box = outbox;
+      const store = new IncidentStore(database);
+      const silences = new SilenceStore(database);
+      const directory = new Directory(database, { users: config.users, schedules: config.schedules, policies: config.escalation_policies });
+      pipeline = new Pipeline({
+        config,
+        clock,
+        directory,
+        enqueue: (items) => { box.enqueue(items); },
+        persist: { incident: (i) => { store.saveIncident(i); }, alert: (id, a) => { store.saveAlert(id, a); } },
+        silences: () => silences.all(),
+        runbooks,
+      });
+      const pipe = pipeline;
+      transact(() => { pipe.restore(store.loadOpen()); });
+      box.start();
+      const audit = auditTo(ctx.bus);
+
+      subscriptions.push(
+        await ctx.bus.subscribe({
+          group: 'alerts-pipeline',
+          topic: 'alerts.ops',
+          handler: ({ envelope }) => {
+            const d = envelope.data;
+            const trace = traceparent.exec(envelope.traceparent ?? '')?.[1];
+            const alert: Alert = { fingerprint: d.fingerprint, status: d.status, labels: d.labels, annotations: d.annotations, startsAt: Date.parse(d.startsAt), ...(d.endsAt !== undefined ? { endsAt: Date.parse(d.endsAt) } : {}), source: d.source, ...(d.generatorURL !== undefined ? { generatorURL: d.generatorURL } : {}), traceIds: trace === undefined ? [] : [trace] };
+            const { outcome } = transact(() => pipe.process(alert, Date.parse(envelope.time)));
+            processed.inc({ outcome });
+          },
+        }),
+        await ctx.bus.subscribe({
+          group: 'alerts-detections',
+          topic: 'detections',
+          handler: async ({ envelope }) => {
+            const data = fromDetection(envelope.data);
+            await ctx.bus.publish('alerts.ops', { key: data.fingerprint, data, source: 'alerts' });
+            received.inc({ source: 'detections' });
+          },
+        }),
+        await ctx.bus.subscribe({
+          group: 'alerts-remediations',
+          topic: 'remediations',
+          from: 'latest',
+          handler: ({ envelope }) => {
+            const r = envelope.data;
+            pipe.recordRemediation({ action: r.action, target: r.target, status: r.status, reason: r.reason, at: Date.parse(envelope.time) });
+          },
+        }),
+      );
+      prices = new PriceAlertService({ db: database, bus: ctx.bus, enqueue: (items) => { box.enqueue(items); }, logger: ctx.logger });
+      subscriptions.push(...(await prices.start()));
+
+      ingestRoutes(ctx.api, ctx.bus, (source, n) => { received.inc({ source }, n); });
+      incidentRoutes(ctx.api, { pipeline: pipe, store, outbox: box, audit, now: () => clock.now(), transact });
+      silenceRoutes(ctx.api, { silences, audit, now: () => clock.now() });
+      oncallRoutes(ctx.api, { directory, audit, now: () => clock.now() });
+      priceAlertRoutes(ctx.api, { prices, pushSubscriptions: pushSubs, vapidPublicKey: vapid.publicKey, audit });
+      ctx.site.get('/runbooks/:slug.md', (req, res) => {
+        const slug = req.params.slug;
+        if (!runbooks.has(slug)) {
+          res.status(404).json({ error: `no runbook ${slug}` });
+          return;
+        }
+        res.type('text/markdown').sendFile(join(runbookDir, `${slug}.md`));
+      });
+      ctx.health.add('alerts-outbox', () => Promise.resolve(db?.isOpen ?? false));
+    },
+    async stop() {
+      for (const s of subscriptions.splice(0)) await s.close('drain');
+      pipeline?.stop();
+      await outbox?.stop();
+      db?.close();
+    },
+  };
+}
