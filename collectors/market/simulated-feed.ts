@@ -48,7 +48,7 @@ export class SimulatedFeed implements MarketFeed {
       async () => {
         const now = this.#now();
         const state = this.#clock.at(now);
-        const ticks = this.#model.step(now, stepMs * this.#clock.speed, activityAt(state, this.#exchange, this.#clock.mode), state.day);
+        const ticks = this.#model.step(now, stepMs * this.#clock.speed, activityAt(state, this.#clock.mode), state.day);
         if (ticks.length > 0) await context.emit(ticks);
       },
       (error) => {

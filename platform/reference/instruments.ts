@@ -4,6 +4,8 @@
  * volatility). Prices and volumes are rounded, late-2025 orders of magnitude, not quotes.
  */
 
+import { usTradingDay, type TradingDay } from './exchange-calendar.ts';
+
 /** GICS sectors, plus 'Broad Market' for index ETFs. */
 export const sectors = [
   'Information Technology',
@@ -30,16 +32,18 @@ export interface Exchange {
   readonly name: string;
   /** IANA time zone of the exchange: bar buckets and sessions are computed in it. */
   readonly timeZone: string;
-  /** Session boundaries as minutes after local midnight: [start, end). */
+  /** Session boundaries as minutes after local midnight: [start, end), on a full trading day. */
   readonly sessions: { readonly pre: readonly [number, number]; readonly regular: readonly [number, number]; readonly post: readonly [number, number] };
+  /** Whether it trades on a local date (YYYY-MM-DD), and when its regular session closes that day. */
+  readonly calendar: (date: string) => TradingDay;
 }
 
 const usSessions = { pre: [4 * 60, 9 * 60 + 30], regular: [9 * 60 + 30, 16 * 60], post: [16 * 60, 20 * 60] } as const;
 
 export const exchanges: Readonly<Record<ExchangeCode, Exchange>> = {
-  XNAS: { mic: 'XNAS', name: 'NASDAQ', timeZone: 'America/New_York', sessions: usSessions },
-  XNYS: { mic: 'XNYS', name: 'New York Stock Exchange', timeZone: 'America/New_York', sessions: usSessions },
-  ARCX: { mic: 'ARCX', name: 'NYSE Arca', timeZone: 'America/New_York', sessions: usSessions },
+  XNAS: { mic: 'XNAS', name: 'NASDAQ', timeZone: 'America/New_York', sessions: usSessions, calendar: usTradingDay },
+  XNYS: { mic: 'XNYS', name: 'New York Stock Exchange', timeZone: 'America/New_York', sessions: usSessions, calendar: usTradingDay },
+  ARCX: { mic: 'ARCX', name: 'NYSE Arca', timeZone: 'America/New_York', sessions: usSessions, calendar: usTradingDay },
 };
 
 export interface Instrument {

@@ -1,4 +1,3 @@
-import type { Exchange } from '../../../platform/reference/instruments.ts';
 import type { SessionClockMode, SessionState } from './session-clock.ts';
 
 /** How active the market is at a moment, relative to an average regular-session moment. */
@@ -30,11 +29,11 @@ const STEADY: Activity = { intensity: 1, volatility: 1, spread: 1 };
  * (variance proportional to the number of trades, Clark 1973), spreads are wider in the first minutes;
  * pre- and after-hours trade thinly with wide spreads; nothing trades when closed.
  */
-export function activityAt(state: SessionState, exchange: Exchange, mode: SessionClockMode): Activity {
+export function activityAt(state: SessionState, mode: SessionClockMode): Activity {
   if (mode === 'regular') return STEADY;
   if (state.session === 'closed') return CLOSED;
   if (state.session !== 'regular') return EXTENDED_HOURS;
-  const [open, close] = exchange.sessions.regular;
+  const [open, close] = state.regular;
   const progress = (state.minuteOfDay - open) / (close - open);
   const u = uShape(progress);
   return { intensity: u, volatility: Math.sqrt(u), spread: progress < 0.03 ? 2 : 1 };

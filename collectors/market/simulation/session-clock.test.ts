@@ -24,6 +24,16 @@ describe('session clock', () => {
     assert.equal(at('2025-03-09T15:00:00Z'), 'closed', 'Sunday');
   });
 
+  it('is closed on exchange holidays and ends early on early-close days', () => {
+    const clock = createSessionClock('exchange', nyse);
+    const at = (iso: string): string => clock.at(Date.parse(iso)).session;
+    assert.equal(at('2026-11-26T15:00:00Z'), 'closed', 'Thanksgiving, a Thursday');
+    assert.equal(at('2026-11-27T17:59:00Z'), 'regular', '12:59 EST the day after');
+    assert.equal(at('2026-11-27T18:00:00Z'), 'post', '13:00 EST: early close');
+    assert.equal(at('2026-11-27T22:00:00Z'), 'closed', 'after-hours end at 17:00 on an early-close day');
+    assert.deepEqual(clock.at(Date.parse('2026-11-27T15:00:00Z')).regular, [570, 780]);
+  });
+
   it('compresses an extended-hours day into dayMs of wall time, skipping the closed hours', () => {
     const dayMs = 96_000; // 960 minutes of extended hours: 1 wall ms = 10 market minutes / 1000
     const clock = createSessionClock('compressed', nyse, { dayMs, originMs: 1_000 });
@@ -42,7 +52,7 @@ describe('session clock', () => {
   it('stays mid regular session in "regular" mode', () => {
     const clock = createSessionClock('regular', nyse);
     assert.equal(clock.at(Date.parse('2025-03-08T03:00:00Z')).session, 'regular');
-    assert.deepEqual(activityAt(clock.at(0), nyse, 'regular'), { intensity: 1, volatility: 1, spread: 1 });
+    assert.deepEqual(activityAt(clock.at(0), 'regular'), { intensity: 1, volatility: 1, spread: 1 });
   });
 
   it('converts exchange-local times to instants in both DST regimes', () => {
@@ -65,7 +75,7 @@ describe('intraday activity', () => {
 
   it('trades thinly with wide spreads outside the regular session and not at all when closed', () => {
     const clock = createSessionClock('exchange', nyse);
-    const at = (iso: string) => activityAt(clock.at(Date.parse(iso)), nyse, 'exchange');
+    const at = (iso: string) => activityAt(clock.at(Date.parse(iso)), 'exchange');
     const open = at('2025-03-10T13:31:00Z');
     const midday = at('2025-03-10T16:45:00Z');
     const pre = at('2025-03-10T12:00:00Z');

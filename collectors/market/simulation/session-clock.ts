@@ -9,11 +9,14 @@ export interface SessionState {
   readonly minuteOfDay: number;
   /** A counter that changes once per trading day, to detect the overnight gap. */
   readonly day: number;
+  /** The regular session of this day, [open, close) in minutes after local midnight (early closes end at 13:00). */
+  readonly regular: readonly [number, number];
 }
 
 /**
  * Maps wall-clock time to the exchange's session:
- * - 'exchange': the real clock in the exchange's time zone (weekends and nights are closed, no ticks);
+ * - 'exchange': the real clock in the exchange's time zone (nights, weekends and holidays are closed, no
+ *   ticks; early-close days end the regular session at 13:00 and after-hours at 17:00);
  * - 'compressed': a whole extended-hours day (pre, regular, post) replays every `dayMs` of wall time and the
  *   closed hours are skipped, so a demo is alive at any hour and shows every session within minutes;
  * - 'regular': always mid regular session, with a flat intensity (benchmarks want a steady rate).
@@ -27,12 +30,14 @@ export interface SessionClock {
   readonly speed: number;
 }
 
-export function sessionOfMinute(exchange: Exchange, minuteOfDay: number, weekday = true): TradingSession {
-  if (!weekday) return 'closed';
+/** The session at a local minute of a trading day whose regular session closes at `regularClose`. */
+export function sessionOfMinute(exchange: Exchange, minuteOfDay: number, regularClose = exchange.sessions.regular[1]): TradingSession {
   const { pre, regular, post } = exchange.sessions;
-  if (minuteOfDay >= regular[0] && minuteOfDay < regular[1]) return 'regular';
+  // An early close shortens the after-hours session by as much as the regular one.
+  const postEnd = post[1] - (regular[1] - regularClose);
+  if (minuteOfDay >= regular[0] && minuteOfDay < regularClose) return 'regular';
   if (minuteOfDay >= pre[0] && minuteOfDay < pre[1]) return 'pre';
-  if (minuteOfDay >= post[0] && minuteOfDay < post[1]) return 'post';
+  if (minuteOfDay >= regularClose && minuteOfDay < postEnd) return 'post';
   return 'closed';
 }
 
@@ -60,14 +65,17 @@ export function createSessionClock(mode: SessionClockMode, exchange: Exchange, o
       speed: 1,
       at(wallMs) {
         const t = localTime(wallMs, exchange.timeZone);
-        return { session: sessionOfMinute(exchange, t.minuteOfDay, t.weekday >= 1 && t.weekday <= 5), minuteOfDay: t.minuteOfDay, day: t.day };
+        const today = exchange.calendar(new Date(t.day * 86_400_000).toISOString().slice(0, 10));
+        const regular = [exchange.sessions.regular[0], today.regularClose] as const;
+        const session = today.open ? sessionOfMinute(exchange, t.minuteOfDay, today.regularClose) : 'closed';
+        return { session, minuteOfDay: t.minuteOfDay, day: t.day, regular };
       },
     };
   }
   if (mode === 'regular') {
     const [open, close] = exchange.sessions.regular;
     const midday = (open + close) / 2;
-    return { mode, speed: 1, at: () => ({ session: 'regular', minuteOfDay: midday, day: 0 }) };
+    return { mode, speed: 1, at: () => ({ session: 'regular', minuteOfDay: midday, day: 0, regular: exchange.sessions.regular }) };
   }
   const dayMs = options.dayMs ?? 30 * 60_000;
   if (!(dayMs > 0)) throw new RangeError('dayMs must be positive');
@@ -82,7 +90,7 @@ export function createSessionClock(mode: SessionClockMode, exchange: Exchange, o
       const elapsed = Math.max(0, wallMs - origin) / dayMs;
       const day = Math.floor(elapsed);
       const minuteOfDay = first + (elapsed - day) * span;
-      return { session: sessionOfMinute(exchange, minuteOfDay), minuteOfDay, day };
+      return { session: sessionOfMinute(exchange, minuteOfDay), minuteOfDay, day, regular: exchange.sessions.regular };
     },
   };
 }
