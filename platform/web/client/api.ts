@@ -23,7 +23,8 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson<T>(path: string, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
+/** GET a JSON document from the platform, validated by `schema`; a non-2xx answer becomes an ApiError with the server's message. */
+export async function getJson<T>(path: string, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
   const response = await fetch(path, { headers: { accept: 'application/json' }, ...(signal === undefined ? {} : { signal }) });
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {

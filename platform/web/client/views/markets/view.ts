@@ -77,9 +77,14 @@ export const marketsView: View = {
       history: (s, i, bars, added) => { if (s === symbol && i === interval) chart.extend(bars, added); },
       bar: (s, i, bar) => { if (s === symbol && i === interval) chart.update(bar); },
     });
+    let listed = new Set(watchlist.symbols);
     const offWatchlist = watchlist.listen((symbols) => {
       notice.textContent = '';
-      if (symbols.length > 0 && !symbols.includes(symbol)) navigate(symbols[0] ?? symbol, interval);
+      // Removing the charted symbol moves the chart to the first one left; a symbol charted without being
+      // on the watchlist (opened by link) stays.
+      const removedCharted = listed.has(symbol) && !symbols.includes(symbol);
+      listed = new Set(symbols);
+      if (removedCharted && symbols[0] !== undefined) navigate(symbols[0], interval);
     });
 
     function navigate(s: string, i: Interval): void {
