@@ -6,6 +6,7 @@ import type { Service, ServiceContext } from '../runtime/service.ts';
 import { BarAggregator, type Bar, type BarEvent } from './bars/aggregator.ts';
 import type { Interval } from './bars/buckets.ts';
 import type { BarStore } from './history/bar-store.ts';
+import { CachedBarStore } from './history/cached-bar-store.ts';
 import { SqliteBarStore } from './history/sqlite-bar-store.ts';
 import { openApi } from './openapi/registry.ts';
 import { QuoteBook } from './quote-book.ts';
@@ -45,7 +46,7 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
       const bars = new BarAggregator({ timeZoneOf });
       const book = new QuoteBook();
       const feedSymbols = new Set<string>();
-      const barStore = new SqliteBarStore(join(ctx.config.dataDir, 'market-data', 'bars.db'));
+      const barStore = new CachedBarStore(new SqliteBarStore(join(ctx.config.dataDir, 'market-data', 'bars.db')));
       store = barStore;
       const isKnown = (symbol: string): boolean => feedSymbols.has(symbol) || instrumentBySymbol(symbol) !== undefined;
 
