@@ -1,0 +1,168 @@
+/** The analytics service in a real platform: bars in over the backbone, REST out, breaks published. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { waitFor } from '../backbone/conformance/bus-conformance.ts';
+import { EmbeddedBus } from '../backbone/embedded/embedded-bus.ts';
+import type { TopicData } from '../backbone/topics.ts';
+import { loadConfig } from '../config/config.ts';
+import { startPlatform, type RunningPlatform } from '../runtime/platform.ts';
+import { createLogger } from '../telemetry/logger.ts';
+import { analyticsService } from './service.ts';
+import { seededGaussian } from './synthetic.ts';
+
+const n = 400;
+const t0 = 1_700_000_000_000;
+
+/** AAA and BBB share a factor until bar 300, then part; CCC follows AAA one bar later; DDD is AAA doubled. */
+function prices(): Record<string, number[]> {
+  const g = seededGaussian(21);
+  const out: Record<string, number[]> = { AAA: [100], BBB: [50], CCC: [20], DDD: [200] };
+  let prevA = 0;
+  for (let t = 1; t < n; t++) {
+    const common = 0.01 * g();
+    const a = common + 0.004 * g();
+    const b = t < 300 ? common + 0.004 * g() : 0.01 * g();
+    const c = 0.6 * prevA + 0.005 * g();
+    prevA = a;
+    for (const [s, r] of [['AAA', a], ['BBB', b], ['CCC', c]] as const) {
+      const list = out[s] ?? [];
+      list.push((list.at(-1) ?? 1) * Math.exp(r));
+    }
+    (out.DDD ?? []).push(2 * (out.AAA?.at(-1) ?? 1));
+  }
+  return out;
+}
+
+describe('analytics service', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'analytics-'));
+  let platform: RunningPlatform;
+  const breaks: TopicData<'analytics.correlation'>[] = [];
+  const get = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const response = await fetch(`${platform.url}/api/analytics${path}`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  before(async () => {
+    platform = await startPlatform({
+      config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }),
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      services: [analyticsService({ streamingIntervals: ['1m'], breaks: { recent: 30, baseline: 100, alpha: 0.001, minDelta: 0.4, cooldown: 50 } })],
+      bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
+    });
+    await platform.bus.subscribe({ group: 'test-breaks', topic: 'analytics.correlation', from: 'earliest', handler: (d) => { breaks.push(d.envelope.data); } });
+    const series = prices();
+    for (let t = 0; t < n; t++) {
+      for (const [symbol, closes] of Object.entries(series)) {
+        const close = closes[t] ?? 1;
+        await platform.bus.publish('market.bars', { key: symbol, data: { symbol, interval: '1m', start: t0 + t * 60_000, open: close, high: close, low: close, close, volume: 1000 + t } });
+      }
+    }
+    for (const deadline = Date.now() + 10_000; ; ) {
+      const symbols = (await get('/symbols')).body.symbols as { bars: number }[];
+      if (symbols.length === 4 && symbols.every((s) => s.bars === n)) break;
+      assert.ok(Date.now() < deadline, 'every bar in the windows');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+  after(async () => {
+    await platform.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('publishes a correlation break on analytics.correlation when AAA and BBB part', async () => {
+    await waitFor(() => breaks.some((b) => b.a === 'AAA' && b.b === 'BBB'), 5_000, 'an AAA/BBB break');
+    const brk = breaks.find((b) => b.a === 'AAA' && b.b === 'BBB');
+    assert.ok(brk);
+    assert.ok(brk.baseline > 0.7 && brk.recent < brk.baseline - 0.4 && brk.pvalue < 0.001, JSON.stringify(brk));
+    assert.ok(brk.ts > t0 + 300 * 60_000);
+    const listed = await get('/correlation/breaks');
+    assert.ok((listed.body.breaks as unknown[]).length >= 1);
+    const live = await get('/correlation/live?interval=1m');
+    assert.equal((live.body.pairs as unknown[]).length, 6);
+  });
+
+  it('serves correlation matrices, rolling and partial correlation', async () => {
+    const corr = await get('/correlation?symbols=AAA,BBB,CCC&points=250');
+    assert.equal(corr.status, 200);
+    assert.equal(corr.body.n, 250);
+    const m = corr.body.matrix as number[][];
+    assert.equal(m[0]?.[0], 1);
+    assert.equal(m[0]![1], m[1]![0]);
+    const spearman = await get('/correlation?symbols=AAA,BBB&method=kendall&missing=pairwise&points=100');
+    assert.equal(spearman.status, 200);
+    const rolling = await get('/correlation/rolling?x=AAA&y=BBB&window=30&points=399');
+    const points = rolling.body.points as { rolling: number | null }[];
+    assert.equal(points.length, 399);
+    assert.ok((points[250]?.rolling ?? 0) > 0.7 && (points[398]?.rolling ?? 1) < 0.5);
+    const partial = await get('/correlation/partial?symbols=AAA,BBB,CCC');
+    assert.equal(partial.status, 200);
+  });
+
+  it('serves Granger tests, VAR fit, forecast, IRF, causality and the causality graph', async () => {
+    const granger = await get('/granger?cause=AAA&effect=CCC&maxlag=3');
+    assert.equal(granger.status, 200);
+    const lags = granger.body.lags as { ssr_ftest: { pvalue: number } }[];
+    assert.ok((lags[0]?.ssr_ftest.pvalue ?? 1) < 1e-10);
+    const fit = await get('/var?symbols=AAA,BBB,CCC&lags=aic&maxlags=4');
+    assert.equal(fit.status, 200);
+    assert.equal((fit.body.fit as { lag_order: number }).lag_order >= 1, true);
+    const fc = await get('/var/forecast?symbols=AAA,BBB,CCC&lags=1&steps=5');
+    assert.equal((fc.body.point as unknown[]).length, 5);
+    const irf = await get('/var/irf?symbols=AAA,BBB,CCC&lags=1&periods=4');
+    assert.equal((irf.body.orth_irfs as unknown[]).length, 5);
+    const causality = await get('/var/causality?symbols=AAA,BBB,CCC&lags=1&caused=CCC&causing=AAA');
+    assert.equal(causality.body.conclusion, 'reject');
+    const graph = await get('/causality-graph?symbols=AAA,BBB,CCC&lag=1');
+    assert.equal(graph.status, 200);
+    assert.ok((graph.body.edges as { from: string; to: string }[]).some((e) => e.from === 'AAA' && e.to === 'CCC'));
+  });
+
+  it('serves the multi-dimensional views', async () => {
+    const sectors = await get('/views/sectors?symbols=AAA,BBB,CCC');
+    assert.equal(sectors.status, 200);
+    assert.deepEqual(sectors.body.sectors, ['Unknown']);
+    const regimes = await get('/views/regimes?symbols=AAA,BBB&market=CCC&window=20');
+    assert.equal(regimes.status, 200);
+    const psv = await get('/views/price-sentiment-volume?symbol=AAA');
+    assert.equal(psv.status, 422, 'no sentiment received for AAA yet');
+    assert.match(String(psv.body.error), /too few|at least/);
+  });
+
+  it('answers bad input with a 4xx and a message, never a 500', async () => {
+    const cases: [string, number, RegExp][] = [
+      ['/correlation?symbols=AAA,ZZZ', 404, /unknown symbol ZZZ/],
+      ['/correlation?symbols=AAA', 400, /invalid request/],
+      ['/correlation?symbols=AAA,BBB&points=5', 400, /invalid request/],
+      ['/correlation?symbols=AAA,BBB&method=magic', 400, /invalid request/],
+      ['/correlation?symbols=AAA,BBB&interval=1h', 404, /no 1h bars/],
+      ['/correlation/partial?symbols=AAA,DDD', 422, /singular/],
+      ['/var?symbols=AAA,DDD&lags=1', 422, /singular/],
+      ['/granger?cause=AAA&effect=AAA', 400, /differ/],
+      ['/granger?cause=AAA&effect=BBB&maxlag=20&points=40', 422, /needs at least/],
+      ['/var?symbols=AAA,BBB&lags=15&points=20', 422, /needs at least/],
+      ['/var/causality?symbols=AAA,BBB&lags=1&caused=AAA&causing=QQQ', 422, /unknown symbol QQQ/],
+      ['/causality-graph?symbols=AAA,BBB&alpha=2', 400, /invalid request/],
+    ];
+    for (const [path, status, message] of cases) {
+      const { status: got, body } = await get(path);
+      assert.equal(got, status, `${path}: ${JSON.stringify(body)}`);
+      assert.match(JSON.stringify(body), message, path);
+    }
+  });
+
+  it('computes a posted fixture-layout file', async () => {
+    const response = await fetch(`${platform.url}/api/analytics/compute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ fixture: 'rolling_correlation', inputs: { x: [1, 2, 3, 4, 5, 6], y: [2, 1, 4, 3, 6, 5] }, params: { window: 3, ewm_span: 3 } }),
+    });
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { outputs: { rolling_pearson: { values: (number | null)[] } } };
+    assert.deepEqual(body.outputs.rolling_pearson.values.slice(0, 2), [null, null]);
+    const bad = await fetch(`${platform.url}/api/analytics/compute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"fixture":"nope"}' });
+    assert.equal(bad.status, 400);
+  });
+});
