@@ -158,7 +158,6 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         }
         res.type('text/markdown').sendFile(join(runbookDir, `${slug}.md`));
       });
-      ctx.health.add('alerts-outbox', () => Promise.resolve(db?.isOpen ?? false));
     },
     async stop() {
       for (const s of subscriptions.splice(0)) await s.close('drain');
