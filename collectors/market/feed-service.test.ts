@@ -8,6 +8,7 @@ import { waitFor } from '../../platform/backbone/conformance/bus-conformance.ts'
 import { marketTick } from '../../platform/backbone/topics.ts';
 import { loadConfig, type Env } from '../../platform/config/config.ts';
 import { startPlatform, type RunningPlatform } from '../../platform/runtime/platform.ts';
+import { openApi } from '../../platform/market-data/openapi/registry.ts';
 import { createLogger } from '../../platform/telemetry/logger.ts';
 import { marketFeedService } from './feed-service.ts';
 import type { MarketFeed, Tick } from './feed.ts';
@@ -56,6 +57,12 @@ describe('market feed service', () => {
     assert.ok(sample(text, /^insitechart_feed_batches_total\{feed="simulated"\}/) >= 1);
     assert.ok(sample(text, /^insitechart_feed_staleness_seconds\{feed="simulated",symbol="SPY"\}/) >= 0, 'staleness per symbol');
     assert.equal(sample(text, /^insitechart_feed_breaker_state\{feed="simulated"\}/), 0);
+    const status = (await (await fetch(`${platform.url}/api/market/feed`)).json()) as { feed: string; running: boolean; details: Record<string, unknown> };
+    assert.equal(status.feed, 'simulated');
+    assert.equal(status.running, true);
+    assert.deepEqual([status.details.session, status.details.clock, status.details.symbols, status.details.seed], ['regular', 'regular', 12, 42]);
+    const paths = openApi.document({ title: 't', version: '1' }).paths as Record<string, unknown>;
+    assert.ok('/api/market/feed' in paths && '/api/market/ticks' in paths, 'the feed routes are in the OpenAPI document');
     for (const name of ['insitechart_feed_gaps_total', 'insitechart_feed_errors_total', 'insitechart_feed_reconnects_total', 'insitechart_feed_publish_seconds']) {
       assert.ok(text.includes(`# TYPE ${name}`), `${name} is exposed`);
     }
@@ -71,6 +78,8 @@ describe('market feed service', () => {
     assert.equal(Math.max(...ticks.map((t) => t.price)), 68.4);
     assert.equal(Math.min(...ticks.map((t) => t.price)), 67.1);
     assert.ok(sample(await metricsText(platform), /^insitechart_feed_ticks_total\{feed="replay"\}/) === ticks.length);
+    const status = (await (await fetch(`${platform.url}/api/market/feed`)).json()) as { details: Record<string, unknown> };
+    assert.deepEqual([status.details.symbols, status.details.days], [['JPM'], 2]);
   });
 
   it('refuses to start on a bad replay file, naming it', async () => {
@@ -91,5 +100,7 @@ describe('market feed service', () => {
     assert.equal(sample(text, /^insitechart_feed_ticks_total\{feed="yahoo"\}/), 2);
     assert.ok(sample(text, /^insitechart_feed_staleness_seconds\{feed="yahoo",symbol="AAPL"\}/) >= 0);
     assert.equal(sample(text, /^insitechart_feed_stale_symbols\{feed="yahoo"\}/), 0, 'a closed market is not stale');
+    const status = (await (await fetch(`${platform.url}/api/market/feed`)).json()) as { details: Record<string, unknown> };
+    assert.deepEqual([status.details.breaker, status.details.staleSymbols], ['closed', []]);
   });
 });

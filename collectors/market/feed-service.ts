@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { marketTick } from '../../platform/backbone/topics.ts';
 import type { Config } from '../../platform/config/config.ts';
+import { openApi } from '../../platform/market-data/openapi/registry.ts';
 import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
 import type { Logger } from '../../platform/telemetry/logger.ts';
 import { publishTickBatch } from './batch-publisher.ts';
@@ -14,6 +15,12 @@ import { YahooFeed } from './yahoo-feed.ts';
 import { YahooQuoteSource } from './yahoo/yahoo-source.ts';
 
 const tickBatch = z.object({ ticks: z.array(marketTick).min(1).max(10_000) });
+const accepted = z.object({ accepted: z.number().int(), ids: z.array(z.string()) });
+const feedStatus = z.object({
+  feed: z.string(),
+  running: z.boolean(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])),
+});
 
 /** The feed the configuration names (MARKET_FEED), with its settings. */
 export async function createFeed(config: Config, logger: Logger): Promise<MarketFeed> {
@@ -50,6 +57,25 @@ export function marketFeedService(options: { seed?: number; feed?: MarketFeed } 
       feed = options.feed ?? (await createFeed(configured, logger));
       const metrics = new FeedMetrics(ctx.metrics, feed.name, { staleAfterMs: staleAfterMs(config) });
       const name = feed.name;
+      const current = feed;
+      openApi.add({
+        method: 'post',
+        path: '/market/ticks',
+        summary: 'Publish a batch of ticks from an external feed on market.ticks',
+        tags: ['market feed'],
+        body: tickBatch,
+        responses: { 202: { description: 'published', schema: accepted }, 400: { description: 'invalid ticks' } },
+      });
+      openApi.add({
+        method: 'get',
+        path: '/market/feed',
+        summary: 'The running market feed: kind, session, regime, breaker state, stale symbols',
+        tags: ['market feed'],
+        responses: { 200: { description: 'feed status', schema: feedStatus } },
+      });
+      ctx.api.get('/market/feed', (_req, res) => {
+        res.json(current.status());
+      });
       ctx.api.post('/market/ticks', async (req, res) => {
         const { ticks } = tickBatch.parse(req.body);
         const envelopes = await Promise.all(ticks.map((tick) => bus.publish('market.ticks', { key: tick.symbol, data: tick, source: 'collectors/market/http' })));

@@ -21,9 +21,17 @@ export interface FeedContext {
   readonly logger: Logger;
 }
 
+/** What a feed says about itself at GET /api/market/feed. */
+export interface FeedStatus {
+  readonly feed: string;
+  readonly running: boolean;
+  readonly details: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+}
+
 /** A source of market ticks: the simulator, a CSV replay, or an upstream market data API. */
 export interface MarketFeed {
   readonly name: string;
+  status(): FeedStatus;
   /** Starts producing; resolves once the feed is running (not when it ends). */
   start(context: FeedContext): Promise<void>;
   /** Stops producing and waits for the batch in flight. */

@@ -1,5 +1,5 @@
 import { exchanges, type Exchange } from '../../platform/reference/instruments.ts';
-import type { FeedContext, MarketFeed, Tick } from './feed.ts';
+import type { FeedContext, FeedStatus, MarketFeed, Tick } from './feed.ts';
 import { startLoop, type FeedLoop } from './feed-loop.ts';
 import { barPath } from './replay/bar-path.ts';
 import type { DailyBar } from './replay/ohlcv-csv.ts';
@@ -31,6 +31,7 @@ export class ReplayFeed implements MarketFeed {
   readonly #exchange: Exchange;
   readonly #days: string[];
   #loop: FeedLoop | undefined;
+  #day = 0;
   #finished: () => void = () => undefined;
   /** Resolves once every day has been replayed. */
   readonly finished: Promise<void>;
@@ -65,16 +66,24 @@ export class ReplayFeed implements MarketFeed {
     return ticks.sort((a, b) => a.ts - b.ts);
   }
 
+  status(): FeedStatus {
+    const current = this.#days[this.#day];
+    return {
+      feed: this.name,
+      running: this.#loop !== undefined && current !== undefined,
+      details: { symbols: [...this.#options.bars.keys()], days: this.#days.length, replayed: this.#day, ...(current === undefined ? {} : { date: current }), dayMs: this.#options.dayMs },
+    };
+  }
+
   start(context: FeedContext): Promise<void> {
     const { dayMs, stepMs } = this.#options;
     const slices = Math.max(1, Math.round(dayMs / stepMs));
-    let day = 0;
     let slice = 0;
     let current: Tick[] = [];
     this.#loop = startLoop(
       stepMs,
       async () => {
-        const date = this.#days[day];
+        const date = this.#days[this.#day];
         if (date === undefined) {
           this.#finished();
           return;
@@ -85,8 +94,8 @@ export class ReplayFeed implements MarketFeed {
         slice++;
         if (slice === slices) {
           slice = 0;
-          day++;
-          if (day === this.#days.length) context.logger.info({ days: this.#days.length }, 'replay finished');
+          this.#day++;
+          if (this.#day === this.#days.length) context.logger.info({ days: this.#days.length }, 'replay finished');
         }
         if (to > from) await context.emit(current.slice(from, to));
       },
@@ -101,6 +110,7 @@ export class ReplayFeed implements MarketFeed {
 
   async stop(): Promise<void> {
     await this.#loop?.stop();
+    this.#loop = undefined;
     this.#finished();
   }
 }

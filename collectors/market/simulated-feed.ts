@@ -1,5 +1,5 @@
 import { exchanges, type Exchange, type Instrument } from '../../platform/reference/instruments.ts';
-import type { FeedContext, MarketFeed } from './feed.ts';
+import type { FeedContext, FeedStatus, MarketFeed } from './feed.ts';
 import { startLoop, type FeedLoop } from './feed-loop.ts';
 import { activityAt } from './simulation/intraday-profile.ts';
 import { MarketModel, type ModelParameters } from './simulation/market-model.ts';
@@ -41,6 +41,17 @@ export class SimulatedFeed implements MarketFeed {
     this.#model = new MarketModel({ instruments: options.instruments, seed: options.seed, stepsPerDay, ...(options.parameters ? { parameters: options.parameters } : {}) });
   }
 
+  status(): FeedStatus {
+    const state = this.#clock.at(this.#now());
+    const minute = Math.floor(state.minuteOfDay);
+    const hhmm = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+    return {
+      feed: this.name,
+      running: this.#loop !== undefined,
+      details: { symbols: this.#options.instruments.length, clock: this.#clock.mode, session: state.session, exchangeTime: hhmm, regime: this.#model.regime, seed: this.#options.seed },
+    };
+  }
+
   start(context: FeedContext): Promise<void> {
     const { stepMs } = this.#options;
     this.#loop = startLoop(
@@ -62,6 +73,7 @@ export class SimulatedFeed implements MarketFeed {
 
   async stop(): Promise<void> {
     await this.#loop?.stop();
+    this.#loop = undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { RetryPolicy } from '../../platform/backbone/bus.ts';
-import type { FeedContext, MarketFeed, Tick } from './feed.ts';
+import type { FeedContext, FeedStatus, MarketFeed, Tick } from './feed.ts';
 import { startLoop, type FeedLoop } from './feed-loop.ts';
 import { CircuitBreaker, CircuitOpenError } from './yahoo/circuit-breaker.ts';
 import { retryWithBackoff } from './yahoo/retry.ts';
@@ -53,6 +53,7 @@ export class YahooFeed implements MarketFeed {
   #context: FeedContext | undefined;
   #stale = new Set<string>();
   #loop: FeedLoop | undefined;
+  #lastPoll: number | undefined;
 
   constructor(options: YahooFeedOptions) {
     this.#options = options;
@@ -118,6 +119,7 @@ export class YahooFeed implements MarketFeed {
       }
     }
     this.#reportStaleness(context);
+    this.#lastPoll = this.#now();
     return ticks;
   }
 
@@ -154,6 +156,20 @@ export class YahooFeed implements MarketFeed {
     return [...this.#stale].sort();
   }
 
+  status(): FeedStatus {
+    return {
+      feed: this.name,
+      running: this.#loop !== undefined,
+      details: {
+        symbols: this.#options.symbols.length,
+        pollMs: this.#options.pollMs,
+        breaker: this.#breaker.state,
+        staleSymbols: this.staleSymbols,
+        ...(this.#lastPoll === undefined ? {} : { lastPoll: new Date(this.#lastPoll).toISOString() }),
+      },
+    };
+  }
+
   start(context: FeedContext): Promise<void> {
     this.#context = context;
     context.health.breaker(this.#breaker.state);
@@ -175,5 +191,6 @@ export class YahooFeed implements MarketFeed {
   async stop(): Promise<void> {
     this.#abort.abort();
     await this.#loop?.stop();
+    this.#loop = undefined;
   }
 }
