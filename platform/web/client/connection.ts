@@ -22,11 +22,35 @@ export interface ConnectionListener {
   problem?(text: string, kind: ProblemKind): void;
 }
 
+/** The socket the connection needs: the browser's WebSocket fits it. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open' | 'close', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
+}
+
+/** Everything the connection takes from its surroundings (browser-environment.ts in the app; fakes in tests). */
+export interface ConnectionEnvironment {
+  openSocket(url: string): SocketLike;
+  isOnline(): boolean;
+  /** Calls back when the device goes on- or offline; returns the unsubscribe. */
+  onOnlineChange(listener: (online: boolean) => void): () => void;
+  setTimer(fn: () => void, ms: number): () => void;
+}
+
 export interface ConnectionOptions {
   readonly url: string;
+  readonly environment: ConnectionEnvironment;
   readonly backoff?: BackoffOptions;
   readonly random?: () => number;
 }
+
+/** WebSocket readyState values. */
+const OPEN = 1;
+const CLOSING = 2;
+const noTimer = (): void => undefined;
 
 /** Silence longer than this many heartbeat periods means the link is dead even if TCP has not noticed. */
 const HEARTBEAT_MISSES = 2;
@@ -41,14 +65,15 @@ const DEFAULT_HEARTBEAT_MS = 15_000;
 export class MarketConnection {
   readonly #options: ConnectionOptions;
   readonly #listeners = new Set<ConnectionListener>();
-  #socket: WebSocket | undefined;
+  #socket: SocketLike | undefined;
   #state: ConnectionState = 'connecting';
   #session: string | undefined;
   #lastSeq = 0;
   #attempt = 0;
   #heartbeatMs = DEFAULT_HEARTBEAT_MS;
-  #watchdog: number | undefined;
-  #retry: number | undefined;
+  #cancelWatchdog = noTimer;
+  #cancelRetry = noTimer;
+  #offOnline = noTimer;
   #stopped = true;
   readonly #wants = new Map<string, Subscriptions>();
   /** What this session's server holds, as far as we have asked. */
@@ -85,17 +110,18 @@ export class MarketConnection {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
-    window.addEventListener('online', this.#online);
-    window.addEventListener('offline', this.#offline);
+    this.#offOnline = this.#options.environment.onOnlineChange((online) => {
+      if (online) this.#online();
+      else this.#offline();
+    });
     this.#connect();
   }
 
   stop(): void {
     this.#stopped = true;
-    window.removeEventListener('online', this.#online);
-    window.removeEventListener('offline', this.#offline);
-    clearTimeout(this.#retry);
-    clearTimeout(this.#watchdog);
+    this.#offOnline();
+    this.#cancelRetry();
+    this.#cancelWatchdog();
     this.#socket?.close(1000, 'client stopped');
     this.#socket = undefined;
     this.#setState('offline');
@@ -111,16 +137,16 @@ export class MarketConnection {
   }
 
   #connect(): void {
-    clearTimeout(this.#retry);
+    this.#cancelRetry();
     this.#welcomed = false;
-    const socket = new WebSocket(this.#options.url);
+    const socket = this.#options.environment.openSocket(this.#options.url);
     this.#socket = socket;
     socket.addEventListener('open', () => {
       if (socket !== this.#socket) return;
       this.#send(this.#session === undefined ? { type: 'hello' } : { type: 'hello', resume: { session: this.#session, lastSeq: this.#lastSeq } });
       this.#armWatchdog();
     });
-    socket.addEventListener('message', (event: MessageEvent<unknown>) => {
+    socket.addEventListener('message', (event) => {
       if (socket !== this.#socket) return;
       this.#armWatchdog();
       if (typeof event.data !== 'string') {
@@ -151,8 +177,7 @@ export class MarketConnection {
       // A gap breaks the protocol's promise: reconnect and resume from the last message processed, so the
       // server replays what was skipped (or starts a fresh session with snapshots if it cannot).
       this.#emitProblem('gap', `sequence gap: expected ${this.#lastSeq + 1}, got ${message.seq}; resuming`);
-      this.#socket?.close(4000, 'sequence gap');
-      this.#dropped();
+      this.#dropped(4000, 'sequence gap');
       return;
     }
     this.#lastSeq = message.seq;
@@ -194,7 +219,7 @@ export class MarketConnection {
   }
 
   #sync(): void {
-    if (!this.#welcomed || this.#socket?.readyState !== WebSocket.OPEN) return;
+    if (!this.#welcomed || this.#socket?.readyState !== OPEN) return;
     const wanted = union([...this.#wants.values()]);
     for (const message of planSubscriptions(this.#held, wanted)) this.#send(message);
     this.#held = wanted;
@@ -204,44 +229,44 @@ export class MarketConnection {
     this.#socket?.send(JSON.stringify(message));
   }
 
-  #dropped(): void {
-    clearTimeout(this.#watchdog);
+  /** The link is gone (or given up on: then closed with `code`); reconnects unless stopped or offline. */
+  #dropped(code?: number, reason?: string): void {
+    this.#cancelWatchdog();
     const socket = this.#socket;
     this.#socket = undefined;
     this.#welcomed = false;
-    if (socket !== undefined && socket.readyState < WebSocket.CLOSING) socket.close();
+    if (socket !== undefined && socket.readyState < CLOSING) socket.close(code, reason);
     if (this.#stopped) return;
-    if (!navigator.onLine) {
+    if (!this.#options.environment.isOnline()) {
       this.#setState('offline');
       return; // the 'online' event reconnects
     }
     this.#setState('reconnecting');
     const delay = backoffDelay(this.#attempt, this.#options.backoff ?? defaultBackoff, this.#options.random ?? Math.random);
     this.#attempt += 1;
-    clearTimeout(this.#retry);
-    this.#retry = window.setTimeout(() => { this.#connect(); }, delay);
+    this.#cancelRetry();
+    this.#cancelRetry = this.#options.environment.setTimer(() => { this.#connect(); }, delay);
   }
 
   #armWatchdog(): void {
-    clearTimeout(this.#watchdog);
-    this.#watchdog = window.setTimeout(() => {
+    this.#cancelWatchdog();
+    this.#cancelWatchdog = this.#options.environment.setTimer(() => {
       this.#emitProblem('watchdog', `no message from the server for ${HEARTBEAT_MISSES * this.#heartbeatMs} ms; reconnecting`);
-      this.#dropped();
+      this.#dropped(4002, 'heartbeat timeout');
     }, HEARTBEAT_MISSES * this.#heartbeatMs);
   }
 
-  readonly #online = (): void => {
+  #online(): void {
     if (this.#stopped || this.#socket !== undefined) return;
     this.#attempt = 0;
     this.#setState('reconnecting');
     this.#connect();
-  };
+  }
 
-  readonly #offline = (): void => {
+  #offline(): void {
     if (this.#stopped) return;
-    this.#socket?.close(4001, 'browser offline');
-    this.#dropped();
-  };
+    this.#dropped(4001, 'browser offline');
+  }
 
   #setState(state: ConnectionState): void {
     if (state === this.#state) return;

@@ -1,4 +1,5 @@
 import './styles.css';
+import { browserEnvironment } from './browser-environment.ts';
 import { MarketConnection } from './connection.ts';
 import { connectionIndicator, problemBanner } from './connection-indicator.ts';
 import { h } from './dom.ts';
@@ -10,7 +11,7 @@ import { views } from './views/index.ts';
 
 const store = new MarketStore();
 const watchlist = new Watchlist(window.localStorage);
-const connection = new MarketConnection({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws` });
+const connection = new MarketConnection({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`, environment: browserEnvironment });
 connection.listen({ message: (message) => { store.apply(message); } });
 
 // The watchlist's quotes stay subscribed whatever view is shown, so every view sees them live.
