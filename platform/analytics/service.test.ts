@@ -90,7 +90,7 @@ describe('analytics service', () => {
     assert.equal(corr.body.n, 250);
     const m = corr.body.matrix as number[][];
     assert.equal(m[0]?.[0], 1);
-    assert.equal(m[0]![1], m[1]![0]);
+    assert.equal(m[0][1], m[1]![0]);
     const spearman = await get('/correlation?symbols=AAA,BBB&method=kendall&missing=pairwise&points=100');
     assert.equal(spearman.status, 200);
     const rolling = await get('/correlation/rolling?x=AAA&y=BBB&window=30&points=399');
