@@ -67,6 +67,7 @@ export class CandleChart {
     this.#count = bars.length;
     this.#element.dataset.symbol = symbol;
     this.#element.dataset.interval = interval;
+    this.#element.setAttribute('aria-label', `${symbol} candlestick chart, ${interval} bars`);
     this.#mark(bars.at(-1));
     this.#chart.timeScale().scrollToRealTime();
   }
