@@ -27,7 +27,7 @@ export async function createFeed(config: Config, logger: Logger): Promise<Market
   const market = config.market;
   switch (market.feed) {
     case 'replay':
-      return new ReplayFeed({ bars: await loadDailyBars(market.replayDir), dayMs: market.replayDayMs, stepMs: Math.min(market.tickIntervalMs, market.replayDayMs) });
+      return new ReplayFeed({ bars: await loadDailyBars(market.replayDir, { onRepair: (repair) => { logger.warn(repair, 'replay: repaired an inconsistent row'); } }), dayMs: market.replayDayMs, stepMs: Math.min(market.tickIntervalMs, market.replayDayMs), ...(market.replayFrom === undefined ? {} : { from: market.replayFrom }) });
     case 'yahoo':
       return new YahooFeed({ source: new YahooQuoteSource({ logger }), symbols: symbolUniverse(market.symbols).map((i) => i.symbol), pollMs: market.yahooPollMs });
     case 'simulated':

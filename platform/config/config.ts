@@ -72,6 +72,7 @@ const envSchema = z.object({
   MARKET_SESSION_DAY_MS: positiveInt(30 * 60_000, 7 * 24 * 3_600_000),
   MARKET_REPLAY_DIR: z.preprocess(emptyToUndefined, z.string().default('../shared/data/market/daily')),
   MARKET_REPLAY_DAY_MS: positiveInt(2_000, 24 * 3_600_000),
+  MARKET_REPLAY_FROM: z.preprocess(emptyToUndefined, z.iso.date({ error: 'must be a date YYYY-MM-DD' }).optional()),
   MARKET_YAHOO_POLL_MS: positiveInt(5_000, 3_600_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
   ALERTS_CONFIG: z.preprocess(emptyToUndefined, z.string().optional()),
@@ -106,6 +107,8 @@ export interface Config {
     readonly replayDir: string;
     /** Wall-clock milliseconds to replay one trading day. */
     readonly replayDayMs: number;
+    /** Replays from this trading day (YYYY-MM-DD) on; the first day of the files when absent. */
+    readonly replayFrom?: string;
     readonly yahooPollMs: number;
   };
   readonly shutdownTimeoutMs: number;
@@ -149,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
       sessionDayMs: e.MARKET_SESSION_DAY_MS,
       replayDir: e.MARKET_REPLAY_DIR,
       replayDayMs: e.MARKET_REPLAY_DAY_MS,
+      ...(e.MARKET_REPLAY_FROM === undefined ? {} : { replayFrom: e.MARKET_REPLAY_FROM }),
       yahooPollMs: e.MARKET_YAHOO_POLL_MS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -47,7 +47,7 @@ describe('OHLCV CSV', () => {
     ['a missing field', `${CSV_HEADER}\n2013-02-08,1,2,0.5,1.5\n`, 2, /expected 6 fields, found 5/],
     ['a non-number', `${CSV_HEADER}\n2013-02-08,1,2,0.5,1.5,100\n2013-02-11,1,abc,0.5,1.5,100\n`, 3, /must be a decimal number/],
     ['a bad date', `${CSV_HEADER}\n2013-02-30,1,2,0.5,1.5,100\n`, 2, /calendar date/],
-    ['a high below the close', `${CSV_HEADER}\n2013-02-08,1,1.2,0.5,1.5,100\n`, 2, /high must be the highest/],
+    ['a high below the low', `${CSV_HEADER}\n2013-02-08,1,0.4,0.5,0.45,100\n`, 2, /high must not be below low/],
     ['a fractional volume', `${CSV_HEADER}\n2013-02-08,1,2,0.5,1.5,100.5\n`, 2, /whole number of shares/],
     ['a zero price', `${CSV_HEADER}\n2013-02-08,0,2,0,1.5,100\n`, 2, /must be positive/],
     ['dates out of order', `${CSV_HEADER}\n2013-02-11,1,2,0.5,1.5,100\n2013-02-08,1,2,0.5,1.5,100\n`, 3, /not after 2013-02-11/],
@@ -58,6 +58,20 @@ describe('OHLCV CSV', () => {
       assert.throws(() => parseDailyCsv(text, 'X.csv'), (e: unknown) => e instanceof CsvFormatError && e.file === 'X.csv' && e.line === line && message.test(e.message) && e.message.startsWith(`X.csv:${String(line)}:`));
     });
   }
+});
+
+describe('OHLCV CSV repairs', () => {
+  it('keeps a row whose open lies outside its range, widening the range and reporting it (as SPY on 2015-03-05)', () => {
+    const repairs: { file: string; line: number; problem: string }[] = [];
+    const text = `${CSV_HEADER}\n2015-03-04,210.0,210.9,209.5,209.9,90000000\n2015-03-05,209.419998,210.800003,209.850006,210.460007,76873000\n`;
+    const bars = parseDailyCsv(text, 'SPY.csv', { onRepair: (r) => repairs.push(r) });
+    assert.deepEqual(bars[1], { date: '2015-03-05', open: 209.419998, high: 210.800003, low: 209.419998, close: 210.460007, volume: 76873000 });
+    assert.equal(repairs.length, 1);
+    const [repair] = repairs;
+    assert.ok(repair);
+    assert.equal(repair.line, 3);
+    assert.match(repair.problem, /widened to 209.419998-210.800003/);
+  });
 });
 
 describe('bar path', () => {
@@ -113,6 +127,7 @@ describe('replay feed', () => {
     const bars = await loadDailyBars(dir);
     const feed = new ReplayFeed({ bars, dayMs: 40, stepMs: 10, ticksPerBar: 12 });
     assert.deepEqual(feed.days, ['2013-02-08', '2013-02-11', '2013-02-12', '2013-02-13']);
+    assert.deepEqual(new ReplayFeed({ bars, dayMs: 40, stepMs: 10, from: '2013-02-12' }).days, ['2013-02-12', '2013-02-13']);
     const batches: Tick[][] = [];
     const started = performance.now();
     await feed.start({ emit: (ticks) => { batches.push([...ticks]); return Promise.resolve(); }, health: silentHealth, logger: createLogger({ service: 'test', level: 'silent' }) });
