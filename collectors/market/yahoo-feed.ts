@@ -89,7 +89,7 @@ export class YahooFeed implements MarketFeed {
         ...(this.#options.random ? { random: this.#options.random } : {}),
         ...(this.#options.sleep ? { sleep: this.#options.sleep } : {}),
         onRetry: (error, attempt, delayMs) => {
-          context.health.error('upstream');
+          context.health.error('retry');
           context.logger.warn({ err: error, attempt, delayMs }, 'Yahoo request failed, retrying');
         },
       }),

@@ -136,6 +136,7 @@ describe('Yahoo feed', () => {
       assert.deepEqual(await feed.poll(ctx), []);
       assert.equal(dataCalls(calls).length, 3, 'one call and two retries');
       assert.equal(delays.length, 2);
+      assert.deepEqual(health.errors, ['retry', 'retry', 'upstream']);
       assert.ok((delays[0] ?? 0) >= 50 && (delays[0] ?? 0) <= 100, `first backoff ${String(delays[0])} in [50, 100]`);
       assert.ok((delays[1] ?? 0) >= 100 && (delays[1] ?? 0) <= 200, `second backoff ${String(delays[1])} in [100, 200]`);
       assert.equal(feed.breakerState, 'closed');
