@@ -85,6 +85,8 @@ export class ReplayFeed implements MarketFeed {
       async () => {
         const date = this.#days[this.#day];
         if (date === undefined) {
+          // Nothing left: end the loop (not awaited: this step is the one stop() would wait for).
+          void this.#loop?.stop();
           this.#finished();
           return;
         }
