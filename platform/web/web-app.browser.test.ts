@@ -66,6 +66,8 @@ describe('the web app in headless Chromium', { skip: skip ?? false }, () => {
       await chartUpdatesPast(page, firstUpdates + 5);
       await chartPast(page, 'last-start', start); // a newer candle was drawn
       assert.match((await page.locator('tr[data-symbol="AAPL"] .price').textContent()) ?? '', /^\d[\d,]*\.\d\d$/, 'the quote table shows a price');
+      await page.locator('tr[data-symbol="AAPL"] .price[data-flash]').waitFor({ timeout: 10_000 }); // flashed on a price move
+      assert.match((await page.locator('tr[data-symbol="AAPL"] td').nth(2).textContent()) ?? '', /%$/, 'change % column');
       assert.deepEqual(errors, [], 'no console errors on load');
 
       // Interval switching: a snapshot of the new series replaces the chart.
