@@ -19,7 +19,8 @@ import { LoadProcesses, type LoadResult } from './ws-fanout/load-processes.ts';
  * batches directly, each with N clients held by load processes (children) on 10 random symbols of 100.
  * Latency is the client's clock minus the tick's timestamp (same machine), in whole milliseconds.
  *
- * Args: --quick (1k clients, 3 s), --clients=1000,5000 (counts), --seconds=N, --rate=N ticks/s, --procs=N.
+ * Args: --quick (1k clients, 3 s), --clients=1000,5000 (counts), --seconds=N, --rate=N ticks/s, --procs=N,
+ * --no-baseline (ours only, for profiling).
  */
 
 interface Figures { p50_ms: number; p95_ms: number; p99_ms: number; msgs_per_s: number; ticks_delivered_per_s: number; dropped: number; connect_failed: number; seq_gaps?: number }
@@ -64,7 +65,14 @@ function figures(run: { result: LoadResult; seconds: number }, failed: number): 
   };
 }
 
-async function runOurs(subs: string[][], rate: number, procs: number, seconds: number): Promise<Figures & { feed_ticks_per_s: number }> {
+/** The hub's counters from /metrics. */
+async function serverCounters(url: string): Promise<{ sent: number; coalesced: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { sent: read('insitechart_ws_messages_sent_total'), coalesced: read('insitechart_ws_coalesced_updates_total') };
+}
+
+async function runOurs(subs: string[][], rate: number, procs: number, seconds: number): Promise<Figures & Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ws-'));
   const platform = await startPlatform({
     config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' }),
@@ -78,9 +86,17 @@ async function runOurs(subs: string[][], rate: number, procs: number, seconds: n
     const feed = startFeed(SYMBOLS, rate, FEED_PERIOD_MS, (batch) => {
       for (const tick of batch) platform.bus.publish('market.ticks', { key: tick.symbol, data: tick }).catch(() => undefined);
     });
+    const before = await serverCounters(platform.url);
     const run = await measure(load, 2_000, seconds);
     const fed = feed.stop();
-    return { ...figures(run, failed), seq_gaps: run.result.gaps, feed_ticks_per_s: round(fed.ticks / fed.seconds, 0) };
+    const after = await serverCounters(platform.url);
+    return {
+      ...figures(run, failed),
+      seq_gaps: run.result.gaps,
+      feed_ticks_per_s: round(fed.ticks / fed.seconds, 0),
+      server_msgs_per_s: round((after.sent - before.sent) / run.seconds, 0),
+      coalesced_per_s: round((after.coalesced - before.coalesced) / run.seconds, 0),
+    };
   } finally {
     await load.close();
     await platform.stop();
@@ -114,6 +130,10 @@ export default async function wsFanout(args: readonly string[]): Promise<Record<
     const subs = subscriptions(clients, 10, clients);
     const ours = await runOurs(subs, rate, procs, seconds);
     global.gc?.();
+    if (args.includes('--no-baseline')) {
+      runs.push({ clients, ...ours });
+      continue;
+    }
     const baseline = await runBare(subs, rate, procs, seconds);
     global.gc?.();
     const { p50_ms, p95_ms, p99_ms, msgs_per_s } = baseline;

@@ -72,9 +72,33 @@ class Group {
   }
 }
 
+/** The changes of one flush: every quote in order per symbol, the latest state per stream and bar start. */
+interface Flush {
+  readonly quotes: ReadonlyMap<string, readonly string[]>;
+  readonly bars: ReadonlyMap<StreamKey, ReadonlyMap<number, string>>;
+  /** `,"traceparent":"..."` or empty. */
+  readonly traceparent: string;
+}
+
+/** The rest of a group's update for a flush (undefined: nothing for the group). Deterministic: replay renders it again. */
+function renderUpdate(flush: Flush, group: Group): string | undefined {
+  const q: string[] = [];
+  for (const symbol of group.symbols) {
+    const list = flush.quotes.get(symbol);
+    if (list !== undefined) for (const item of list) q.push(item);
+  }
+  const b: string[] = [];
+  for (const key of group.streams) {
+    const byStart = flush.bars.get(key);
+    if (byStart !== undefined) for (const item of byStart.values()) b.push(item);
+  }
+  if (q.length === 0 && b.length === 0) return undefined;
+  return `"quotes":[${q.join(',')}],"bars":[${b.join(',')}]${flush.traceparent}}`;
+}
+
 class Session {
   readonly id = randomUUID();
-  readonly ring: ReplayRing;
+  readonly ring: ReplayRing<Flush, Group>;
   seq = 0;
   socket: WebSocket | undefined;
   alive = true;
@@ -88,7 +112,7 @@ class Session {
   readonly pendingQuotes = new Map<string, string>();
   readonly pendingBars = new Map<string, string>();
   constructor(replayMessages: number) {
-    this.ring = new ReplayRing(replayMessages);
+    this.ring = new ReplayRing<Flush, Group>(replayMessages, (flush, group) => renderUpdate(flush, group) ?? '}');
   }
 }
 
@@ -141,7 +165,7 @@ export class FanoutHub {
     this.#flushMs = Math.min(50, options.flushMs ?? 25);
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#sessionTtlMs = options.sessionTtlMs ?? 60_000;
-    this.#replayMessages = options.replayMessages ?? 1_024;
+    this.#replayMessages = options.replayMessages ?? 256;
     this.#limits = { maxSymbols: options.limits?.maxSymbols ?? 100, maxStreams: options.limits?.maxStreams ?? 200 };
     this.#slowBytes = options.slowBufferBytes ?? 256 * 1024;
     this.#hopelessBytes = options.hopelessBufferBytes ?? 8 * 1024 * 1024;
@@ -246,30 +270,23 @@ export class FanoutHub {
     propagation.inject(trace.setSpan(parent, span), carrier);
     const traceparent = carrier.traceparent === undefined ? '' : `,"traceparent":"${carrier.traceparent}"`;
 
+    const flush: Flush = { quotes, bars, traceparent };
     const groups = new Set<Group>();
     for (const symbol of quotes.keys()) for (const g of this.#groupsBySymbol.get(symbol) ?? []) groups.add(g);
     for (const key of bars.keys()) for (const g of this.#groupsBySymbol.get(key.slice(0, key.indexOf(' '))) ?? []) groups.add(g);
     let sent = 0;
     for (const group of groups) {
-      const q: string[] = [];
-      for (const symbol of group.symbols) {
-        const list = quotes.get(symbol);
-        if (list !== undefined) for (const item of list) q.push(item);
-      }
-      const b: string[] = [];
-      for (const key of group.streams) {
-        const byStart = bars.get(key);
-        if (byStart !== undefined) for (const item of byStart.values()) b.push(item);
-      }
-      if (q.length === 0 && b.length === 0) continue;
-      const rest = `"quotes":[${q.join(',')}],"bars":[${b.join(',')}]${traceparent}}`;
+      const rest = renderUpdate(flush, group);
+      if (rest === undefined) continue;
       for (const session of group.members) {
         const socket = session.socket;
         if (socket === undefined || this.#slow.has(session) || socket.bufferedAmount > this.#slowBytes) {
           this.#coalesce(session, group, quotes, bars);
           continue;
         }
-        this.#send(session, 'update', rest);
+        session.seq += 1;
+        session.ring.pushShared(session.seq, 'update', flush, group);
+        this.#transmit(session, frame('update', session.seq, rest));
         sent += 1;
       }
     }
@@ -346,9 +363,13 @@ export class FanoutHub {
   #send(session: Session, type: string, rest: string): void {
     session.seq += 1;
     session.ring.push(session.seq, type, rest);
+    this.#transmit(session, frame(type, session.seq, rest));
+  }
+
+  #transmit(session: Session, message: string): void {
     session.lastSentAt = Date.now();
     this.#messages += 1;
-    session.socket?.send(frame(type, session.seq, rest));
+    session.socket?.send(message);
   }
 
   /** Sends a message carrying the active context's traceparent (a reply to the client's request). */
