@@ -1,4 +1,8 @@
-/** The service dependency graph: who calls whom. Correlation uses hop distance in either direction. */
+/**
+ * The service dependency graph: who calls whom. Correlation uses the length of a dependency path between
+ * two services, in either direction (a failure propagates from a dependency to its callers); two services
+ * that merely share a dependency are not related by that alone.
+ */
 export class Topology {
   readonly #neighbours = new Map<string, Set<string>>();
   readonly #distances = new Map<string, Map<string, number>>();
@@ -11,15 +15,18 @@ export class Topology {
       if (set === undefined) this.#neighbours.set(a, (set = new Set()));
       set.add(b);
     };
-    for (const [service, deps] of Object.entries(dependsOn)) for (const dep of deps) {
-      link(service, dep);
-      link(dep, service);
-    }
+    for (const [service, deps] of Object.entries(dependsOn)) for (const dep of deps) link(service, dep);
   }
 
-  /** Hops between two services, or undefined when further apart than maxHops (or unknown). */
+  /** Hops on a dependency path between two services, or undefined when none within maxHops. */
   distance(from: string, to: string): number | undefined {
     if (from === to) return 0;
+    const down = this.#dependencyDistance(from, to);
+    const up = this.#dependencyDistance(to, from);
+    return down === undefined ? up : up === undefined ? down : Math.min(down, up);
+  }
+
+  #dependencyDistance(from: string, to: string): number | undefined {
     let known = this.#distances.get(from);
     if (known === undefined) {
       known = new Map([[from, 0]]);
