@@ -1,18 +1,23 @@
 /** Seeded synthetic series with known structure, for tests, the benchmark and demos. */
 
 /**
- * Seeded standard normal draws: mulberry32 uniforms through Box-Muller. (The market simulator has the same
- * generator in collectors/market/simulation/random.ts, not yet committed when this was written: switch to it.)
+ * Seeded uniforms in [0, 1) by mulberry32. (The market simulator has the same generator in
+ * collectors/market/simulation/random.ts, not yet committed when this was written: switch to it.)
  */
-export function seededGaussian(seed: number): () => number {
+export function seededUniform(seed: number): () => number {
   let a = seed >>> 0;
-  const uniform = (): number => {
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Seeded standard normal draws (Box-Muller on seededUniform). */
+export function seededGaussian(seed: number): () => number {
+  const uniform = seededUniform(seed);
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 

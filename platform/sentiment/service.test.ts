@@ -1,0 +1,68 @@
+/** The sentiment service in a real platform: texts in (REST and a feed), scores out on the backbone and REST. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { waitFor } from '../backbone/conformance/bus-conformance.ts';
+import { EmbeddedBus } from '../backbone/embedded/embedded-bus.ts';
+import type { TopicData } from '../backbone/topics.ts';
+import { loadConfig } from '../config/config.ts';
+import { startPlatform, type RunningPlatform } from '../runtime/platform.ts';
+import { createLogger } from '../telemetry/logger.ts';
+import type { TextFeed, TextSink } from './feed.ts';
+import { sentimentService } from './service.ts';
+
+describe('sentiment service', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sentiment-'));
+  let platform: RunningPlatform;
+  let sink: TextSink | undefined;
+  const scores: TopicData<'sentiment.scores'>[] = [];
+  const feed: TextFeed = { name: 'test', start: (s) => { sink = s; }, stop: () => Promise.resolve() };
+  const url = (path: string): string => `${platform.url}/api/sentiment${path}`;
+
+  before(async () => {
+    platform = await startPlatform({
+      config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }),
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      services: [sentimentService({ feeds: () => [feed] })],
+      bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
+    });
+    await platform.bus.subscribe({ group: 'test', topic: 'sentiment.scores', from: 'earliest', handler: (d) => { scores.push(d.envelope.data); } });
+  });
+  after(async () => {
+    await platform.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('scores feed texts, publishes them on sentiment.scores and serves the aggregate', async () => {
+    assert.ok(sink);
+    sink({ id: 'n1', kind: 'news', source: 'wire', text: 'Apple beats estimates and raises guidance', symbols: ['AAPL'], ts: Date.now() });
+    sink({ id: 'p1', kind: 'social', source: 'posts', text: '$TSLA tanking, guidance cut', ts: Date.now() });
+    await waitFor(() => scores.length === 2, 5_000, 'two scores on the bus');
+    assert.ok((scores.find((s) => s.symbol === 'AAPL')?.score ?? 0) > 0.5);
+    assert.ok((scores.find((s) => s.symbol === 'TSLA')?.score ?? 0) < -0.5, 'attributed by cashtag');
+    const aapl = (await (await fetch(url('/aapl'))).json()) as { aggregate: number; recent: { id: string }[] };
+    assert.ok(aapl.aggregate > 0);
+    assert.deepEqual(aapl.recent.map((r) => r.id), ['n1']);
+    const all = (await (await fetch(url(''))).json()) as { symbols: { symbol: string }[] };
+    assert.deepEqual(all.symbols.map((s) => s.symbol), ['AAPL', 'TSLA']);
+  });
+
+  it('accepts texts over REST, ignores duplicates, validates input', async () => {
+    const post = (body: unknown) => fetch(url('/texts'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const item = { id: 'r1', kind: 'news', source: 'api', text: 'Analyst downgrades MSFT to underweight', symbols: ['msft'], ts: Date.now() };
+    const first = await post([item]);
+    assert.equal(first.status, 202);
+    const body = (await first.json()) as { scored: { symbol: string; score: number }[] };
+    assert.equal(body.scored[0]?.symbol, 'MSFT');
+    assert.ok(body.scored[0].score < 0);
+    const again = (await (await post(item)).json()) as { scored: unknown[] };
+    assert.equal(again.scored.length, 0, 'a repeated id is ignored');
+    assert.equal((await post({ ...item, id: 'r2', kind: 'rumour' })).status, 400);
+    assert.equal((await post({ ...item, id: 'r3', symbols: ['not a ticker'] })).status, 400);
+    assert.equal((await fetch(url('/ZZZZ'))).status, 404);
+    const scored = (await (await fetch(url('/score?text=did%20not%20beat%20estimates'))).json()) as { score: number };
+    assert.ok(scored.score < 0);
+  });
+});
