@@ -1,16 +1,14 @@
 import type { Request, Response } from 'express';
 import type { Service, ServiceContext } from '../runtime/service.ts';
-import { buildClient, type Asset, type BuiltApp } from './build.ts';
+import { buildClient, type Asset } from './build.ts';
 import { webMetrics } from './client-metrics.ts';
 
 /** The InsiteChart web app: built in-process at start and served from memory at `/`. */
 export function webAppService(): Service {
-  let app: BuiltApp | undefined;
   return {
     name: 'web',
     async start(ctx: ServiceContext) {
-      app = await buildClient();
-      const built = app;
+      const built = await buildClient();
       ctx.logger.info({ buildMs: built.buildMs, bytes: built.bytes, files: built.assets.size - 1 }, 'web app built');
       const metrics = webMetrics(ctx.metrics);
       metrics.built(built);
@@ -24,8 +22,8 @@ export function webAppService(): Service {
         send(req, res, found);
       });
     },
+    // Nothing to drain: assets live in memory and requests finish with the HTTP server.
     stop() {
-      app = undefined;
       return Promise.resolve();
     },
   };

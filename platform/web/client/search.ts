@@ -20,7 +20,7 @@ export class SymbolSearch {
   constructor(onPick: (symbol: string) => void) {
     this.#onPick = onPick;
     this.#input = h('input', {
-      type: 'search', id: 'symbol-search', placeholder: 'Search symbol or company…', autocomplete: 'off', spellcheck: 'false',
+      type: 'search', id: 'symbol-search', placeholder: 'Search symbol or company…', 'aria-keyshortcuts': '/', title: 'Search (press /)', autocomplete: 'off', spellcheck: 'false',
       role: 'combobox', 'aria-expanded': 'false', 'aria-controls': 'symbol-results', 'aria-autocomplete': 'list',
     });
     this.#list = h('ul', { id: 'symbol-results', role: 'listbox', class: 'results', hidden: '' });
@@ -35,6 +35,10 @@ export class SymbolSearch {
     });
     this.#input.addEventListener('keydown', (event) => { this.#key(event); });
     this.#input.addEventListener('blur', () => { window.setTimeout(() => { this.#close(); }, 150); });
+  }
+
+  focus(): void {
+    this.#input.focus();
   }
 
   async #search(q: string): Promise<void> {

@@ -116,10 +116,20 @@ export const marketsView: View = {
 
     function showQuote(q: Quote): void {
       price.textContent = formatPrice(q.price);
+      document.title = `${q.symbol} ${formatPrice(q.price)} · InsiteChart`;
       change.textContent = `${formatChange(q.change)} (${formatPercent(q.changePct)})`;
       const d = direction(q.change);
       change.dataset.direction = d > 0 ? 'up' : d < 0 ? 'down' : 'flat';
     }
+
+    // "/" jumps to the search box, as on most sites with one.
+    const focusSearch = (event: KeyboardEvent) => {
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.target instanceof HTMLElement && (event.target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(event.target.tagName))) return;
+      event.preventDefault();
+      search.focus();
+    };
+    document.addEventListener('keydown', focusSearch);
 
     select(params);
     if (params.get('s') === null) history.replaceState(null, '', routeHash('markets', new URLSearchParams({ s: symbol, i: interval })));
@@ -127,6 +137,7 @@ export const marketsView: View = {
     return {
       update: select,
       unmount() {
+        document.removeEventListener('keydown', focusSearch);
         offStore();
         offWatchlist();
         table.dispose();
