@@ -62,6 +62,8 @@ interface LagBlock {
   readonly gram: Float64Array;
   /** cols' y. */
   readonly xy: Float64Array;
+  /** y'y (centred). */
+  readonly yy: number;
 }
 
 function centre(x: Float64Array): { values: Float64Array; mean: number } {
@@ -92,7 +94,7 @@ function lagBlock(x: Float64Array, lag: number): LagBlock {
       gram[j * lag + i] = v;
     }
   }
-  return { cols, y: y.values, yMean: y.mean, colMeans: Float64Array.from(centred, (c) => c.mean), gram, xy: Float64Array.from(cols, (c) => dot(c, y.values)) };
+  return { cols, y: y.values, yMean: y.mean, colMeans: Float64Array.from(centred, (c) => c.mean), gram, xy: Float64Array.from(cols, (c) => dot(c, y.values)), yy: dot(y.values, y.values) };
 }
 
 interface Regression {
@@ -103,52 +105,105 @@ interface Regression {
   readonly inverse: Matrix;
 }
 
-/** Least squares of centred y on centred columns with the given Gram matrix and X'y (ml-matrix Cholesky). */
-function regress(y: Float64Array, yMean: number, cols: readonly Float64Array[], means: ArrayLike<number>, gram: Matrix, xy: readonly number[]): Regression {
+/**
+ * Least squares of centred y on centred columns with the given Gram matrix and X'y (ml-matrix Cholesky).
+ * ssr = y'y - b'X'y at the solution; only when the fit is nearly perfect (R^2 > 1 - 1e-6), where that
+ * difference would lose digits, are the residuals formed explicitly.
+ */
+function regress(block: { y: Float64Array; yMean: number; yy: number }, cols: readonly Float64Array[], means: ArrayLike<number>, gram: Matrix, xy: readonly number[]): Regression {
   const chol = cholesky(gram, "the regressors' cross-product matrix");
   const b = chol.solve(Matrix.columnVector([...xy])).getColumn(0);
-  const e = Float64Array.from(y);
-  let intercept = yMean;
-  cols.forEach((x, i) => {
-    const bi = b[i] ?? 0;
+  let intercept = block.yMean;
+  let explained = 0;
+  b.forEach((bi, i) => {
     intercept -= bi * (means[i] ?? 0);
-    for (let t = 0; t < e.length; t++) e[t] = (e[t] as number) - bi * (x[t] as number);
+    explained += bi * (xy[i] ?? 0);
   });
-  return { slopes: b, intercept, ssr: dot(e, e), inverse: chol.solve(Matrix.eye(cols.length)) };
+  let ssr = block.yy - explained;
+  if (!(explained < (1 - 1e-6) * block.yy)) {
+    const e = Float64Array.from(block.y);
+    cols.forEach((x, i) => {
+      const bi = b[i] ?? 0;
+      for (let t = 0; t < e.length; t++) e[t] = (e[t] as number) - bi * (x[t] as number);
+    });
+    ssr = dot(e, e);
+  }
+  return { slopes: b, intercept, ssr, inverse: chol.solve(Matrix.eye(cols.length)) };
 }
 
 /**
  * Series prepared for Granger tests at lags 1..maxlag: each series' centred lag columns, their Gram block and
- * its own-lag (restricted) regression are computed once; a pair then needs only the L x L cross block.
+ * its own-lag (restricted) regression are computed once. A pair then needs only the cross moments of the
+ * effect's and the cause's lags: sum_t e[t-i] c[t-j] depends on the lag difference d = i - j and the window,
+ * so one prefix sum per d (2 maxlag passes over the data) gives every cross block of every lag in O(1) each.
  */
 class GrangerPanel {
+  private readonly series: readonly Float64Array[];
+  private readonly maxlag: number;
   private readonly blocks: LagBlock[][];
   private readonly restricted: Regression[][];
+  /** prefix[(d + maxlag) * (n + 1) + k] = sum_{s < k, 0 <= s+d < n} e[s] c[s + d]. */
+  private readonly prefix: Float64Array;
 
   constructor(series: readonly Float64Array[], maxlag: number) {
+    this.series = series;
+    this.maxlag = maxlag;
     this.blocks = series.map((x) => Array.from({ length: maxlag }, (_, i) => lagBlock(x, i + 1)));
-    this.restricted = this.blocks.map((byLag) => byLag.map((b) => regress(b.y, b.yMean, b.cols, b.colMeans, new Matrix(Array.from({ length: b.cols.length }, (_, i) => Array.from(b.gram.subarray(i * b.cols.length, (i + 1) * b.cols.length)))), [...b.xy])));
+    this.restricted = this.blocks.map((byLag) =>
+      byLag.map((b) => {
+        const L = b.cols.length;
+        const gram = new Matrix(Array.from({ length: L }, (_, i) => Array.from(b.gram.subarray(i * L, (i + 1) * L))));
+        return regress(b, b.cols, b.colMeans, gram, [...b.xy]);
+      }),
+    );
+    this.prefix = new Float64Array(2 * maxlag * ((series[0]?.length ?? 0) + 1));
   }
 
-  test(effect: number, cause: number, lag: number, names: { effect: string; cause: string }): GrangerLag {
-    const e = this.blocks[effect]?.[lag - 1];
-    const c = this.blocks[cause]?.[lag - 1];
-    const restricted = this.restricted[effect]?.[lag - 1];
-    if (!e || !c || !restricted) throw new AnalyticsInputError(`no prepared series for lag ${lag}`);
-    const m = 2 * lag;
-    const gram = new Matrix(m, m);
-    for (let i = 0; i < lag; i++) {
-      for (let j = 0; j < lag; j++) {
-        gram.set(i, j, e.gram[i * lag + j] ?? 0);
-        gram.set(lag + i, lag + j, c.gram[i * lag + j] ?? 0);
-        const cross = dot(e.cols[i] ?? e.y, c.cols[j] ?? e.y);
-        gram.set(i, lag + j, cross);
-        gram.set(lag + j, i, cross);
+  /** The tests at lags 1..maxlag of `cause` -> `effect`. */
+  pair(effect: number, cause: number, names: { effect: string; cause: string }): GrangerLag[] {
+    const e = this.series[effect];
+    const c = this.series[cause];
+    if (!e || !c) throw new AnalyticsInputError('no such series in the panel');
+    const n = e.length;
+    const stride = n + 1;
+    const prefix = this.prefix;
+    for (let d = -this.maxlag; d < this.maxlag; d++) {
+      const base = (d + this.maxlag) * stride;
+      let acc = 0;
+      prefix[base] = 0;
+      for (let k = 0; k < n; k++) {
+        const j = k + d;
+        if (j >= 0 && j < n) acc += (e[k] as number) * (c[j] as number);
+        prefix[base + k + 1] = acc;
       }
     }
-    const xy = [...e.xy, ...c.cols.map((col) => dot(col, e.y))];
-    const unrestricted = regress(e.y, e.yMean, [...e.cols, ...c.cols], [...e.colMeans, ...c.colMeans], gram, xy);
-    return statistics(lag, e.y.length, restricted, unrestricted, names);
+    // Raw sum over t = L..n-1 of e[t-i] c[t-j] (i = 0 is the effect itself).
+    const raw = (L: number, i: number, j: number): number => {
+      const base = (i - j + this.maxlag) * stride;
+      return (prefix[base + n - i] ?? 0) - (prefix[base + L - i] ?? 0);
+    };
+    return Array.from({ length: this.maxlag }, (_, index) => {
+      const L = index + 1;
+      const eb = this.blocks[effect]?.[index];
+      const cb = this.blocks[cause]?.[index];
+      const restricted = this.restricted[effect]?.[index];
+      if (!eb || !cb || !restricted) throw new AnalyticsInputError(`no prepared series for lag ${L}`);
+      const nobs = n - L;
+      const m = 2 * L;
+      const gram = new Matrix(m, m);
+      for (let i = 0; i < L; i++) {
+        for (let j = 0; j < L; j++) {
+          gram.set(i, j, eb.gram[i * L + j] ?? 0);
+          gram.set(L + i, L + j, cb.gram[i * L + j] ?? 0);
+          const cross = raw(L, i + 1, j + 1) - nobs * (eb.colMeans[i] ?? 0) * (cb.colMeans[j] ?? 0);
+          gram.set(i, L + j, cross);
+          gram.set(L + j, i, cross);
+        }
+      }
+      const xy = [...eb.xy, ...Array.from({ length: L }, (_, j) => raw(L, 0, j + 1) - nobs * eb.yMean * (cb.colMeans[j] ?? 0))];
+      const unrestricted = regress(eb, [...eb.cols, ...cb.cols], [...eb.colMeans, ...cb.colMeans], gram, xy);
+      return statistics(L, nobs, restricted, unrestricted, names);
+    });
   }
 }
 
@@ -206,7 +261,7 @@ export function grangerCausality(
 ): GrangerResult {
   checkPair(effect, cause, maxlag);
   const panel = new GrangerPanel([Float64Array.from(effect), Float64Array.from(cause)], maxlag);
-  const lags = Array.from({ length: maxlag }, (_, i) => panel.test(0, 1, i + 1, names));
+  const lags = panel.pair(0, 1, names);
   return { cause: names.cause, effect: names.effect, null_hypothesis: `${names.cause} does not Granger-cause ${names.effect}`, maxlag, lags };
 }
 
@@ -224,7 +279,7 @@ export function grangerAllPairs(series: readonly ArrayLike<number>[], names: rea
     for (let c = 0; c < cols.length; c++) {
       if (c === e) continue;
       const pair = { effect: names[e] ?? '', cause: names[c] ?? '' };
-      const lags = Array.from({ length: maxlag }, (_, i) => panel.test(e, c, i + 1, pair));
+      const lags = panel.pair(e, c, pair);
       results.push({ ...pair, null_hypothesis: `${pair.cause} does not Granger-cause ${pair.effect}`, maxlag, lags });
     }
   }
