@@ -160,6 +160,19 @@ describe('Yahoo feed', () => {
     }
   });
 
+  it('serves chart history through the same rate limit and breaker', async () => {
+    let now = 0;
+    const { transport, calls } = recordedTransport(() => ({ status: 200, body: recording('chart-AAPL-2020-08-31-to-2020-11-07.json') }));
+    const feed = new YahooFeed({ source: new YahooQuoteSource({ transport, logger }), symbols: [], pollMs: 1_000, rateLimit: { capacity: 1, perSecond: 1_000 }, now: () => now });
+    await feed.poll(context(new RecordingHealth()));
+    const started = feed.history('AAPL', { from: new Date('2020-08-31'), to: new Date('2020-11-07'), interval: '1d' });
+    const second = feed.history('AAPL', { from: new Date('2020-08-31'), to: new Date('2020-11-07'), interval: '1d' });
+    assert.equal((await started).length, 49);
+    now += 1; // the bucket refills one token per millisecond: the second request waited for it
+    assert.equal((await second).length, 49);
+    assert.equal(dataCalls(calls).length, 2);
+  });
+
   it('does not retry a client error', async () => {
     const { transport, calls } = recordedTransport(() => ({ status: 404, body: 'Not Found' }));
     const feed = new YahooFeed({ source: new YahooQuoteSource({ transport, logger }), symbols: ['NOPE'], pollMs: 1_000, sleep: () => Promise.resolve() });
