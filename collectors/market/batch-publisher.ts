@@ -1,4 +1,4 @@
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { EventBus } from '../../platform/backbone/bus.ts';
 import { toError } from '../../platform/async/to-error.ts';
 import type { Tick } from './feed.ts';
@@ -17,19 +17,17 @@ export function publishTickBatch(bus: EventBus, feed: string, ticks: readonly Ti
     'messaging.operation.type': 'create',
     'messaging.batch.message_count': ticks.length,
   };
-  return context.with(ROOT_CONTEXT, () =>
-    tracer.startActiveSpan('market.feed batch', { kind: SpanKind.PRODUCER, root: true, attributes }, async (span) => {
-      try {
-        const source = `collectors/market/${feed}`;
-        await Promise.all(ticks.map((tick) => bus.publish('market.ticks', { key: tick.symbol, data: tick, source })));
-      } catch (error) {
-        const err = toError(error);
-        span.recordException(err);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-        throw err;
-      } finally {
-        span.end();
-      }
-    }),
-  );
+  return tracer.startActiveSpan('market.feed batch', { kind: SpanKind.PRODUCER, root: true, attributes }, async (span) => {
+    try {
+      const source = `collectors/market/${feed}`;
+      await Promise.all(ticks.map((tick) => bus.publish('market.ticks', { key: tick.symbol, data: tick, source })));
+    } catch (error) {
+      const err = toError(error);
+      span.recordException(err);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
 }
