@@ -186,6 +186,20 @@ describe('market connection', () => {
     assert.deepEqual(env.pending(), [500]);
   });
 
+  it('retries at once when asked, instead of waiting out the backoff', () => {
+    const { env, connection } = started();
+    for (let i = 0; i < 4; i++) {
+      env.last().drop();
+      env.advance(env.pending()[0] ?? 0);
+    }
+    env.last().drop();
+    assert.deepEqual(env.pending(), [8_000]);
+    const { length } = env.sockets;
+    connection.retryNow();
+    assert.equal(env.sockets.length, length + 1);
+    assert.deepEqual(env.pending(), [], 'the scheduled attempt is cancelled');
+  });
+
   it('reconnects when the server falls silent for two heartbeat periods', () => {
     const { env, seen } = started();
     env.last().open();

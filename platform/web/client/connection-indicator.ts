@@ -14,10 +14,13 @@ const labels: Record<ConnectionState, string> = {
  */
 export function connectionIndicator(connection: MarketConnection): HTMLElement {
   const text = h('span', { class: 'label' });
-  const element = h('div', { class: 'connection', role: 'status', 'aria-live': 'polite' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), text);
+  const retry = h('button', { type: 'button', class: 'retry', hidden: '' }, 'Retry now');
+  retry.addEventListener('click', () => { connection.retryNow(); });
+  const element = h('div', { class: 'connection', role: 'status', 'aria-live': 'polite' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), text, retry);
   const render = (state: ConnectionState) => {
     element.dataset.state = state;
     text.textContent = labels[state];
+    retry.hidden = state !== 'reconnecting';
     element.dataset.session = connection.session ?? '';
     element.dataset.resumed = String(connection.resumed);
     element.title = connection.session === undefined ? labels[state] : `${labels[state]}: session ${connection.session}, message ${connection.lastSeq}`;

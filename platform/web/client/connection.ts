@@ -127,6 +127,11 @@ export class MarketConnection {
     this.#setState('offline');
   }
 
+  /** Skips the backoff wait (the user asked to retry): connects now if no connection is under way. */
+  retryNow(): void {
+    this.#online();
+  }
+
   /**
    * Sets what one part of the app (`owner`) wants; the server is asked for the union of all owners' wants,
    * at once when connected or after the next welcome. An empty set withdraws the owner's wants.
@@ -257,7 +262,7 @@ export class MarketConnection {
   }
 
   #online(): void {
-    if (this.#stopped || this.#socket !== undefined) return;
+    if (this.#stopped || this.#socket !== undefined || !this.#options.environment.isOnline()) return;
     this.#attempt = 0;
     this.#setState('reconnecting');
     this.#connect();
