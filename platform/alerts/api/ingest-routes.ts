@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import type { EventBus } from '../../backbone/bus.ts';
 import type { TopicInput } from '../../backbone/topics.ts';
 import { alertmanagerWebhook, fromAlertmanager } from '../ingest/alertmanager.ts';
-import { fromGeneric, genericPayload } from '../ingest/generic.ts';
+import { fromGeneric, parseGeneric } from '../ingest/generic.ts';
 
 /**
  * Ingest endpoints: validated, then published on `alerts.ops`. The 202 comes after the backbone
@@ -19,7 +19,7 @@ export function ingestRoutes(api: Router, bus: EventBus, onAccepted: (source: st
     res.status(202).json({ accepted: alerts.length });
   });
   api.post('/alerts', async (req, res) => {
-    const alerts = fromGeneric(genericPayload.parse(req.body), new Date());
+    const alerts = fromGeneric(parseGeneric(req.body), new Date());
     await publishAll(alerts);
     onAccepted('generic', alerts.length);
     res.status(202).json({ accepted: alerts.length, fingerprints: alerts.map((a) => a.fingerprint) });

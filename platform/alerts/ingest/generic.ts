@@ -14,13 +14,16 @@ const genericAlert = z.strictObject({
   fingerprint: z.string().min(1).max(200).optional(),
 });
 
-/** Any source's alerts: one alert, or `{ source, alerts: [...] }`. */
-export const genericPayload = z.union([
-  z.strictObject({ source: z.string().min(1).max(100).default('api'), alerts: z.array(genericAlert).min(1).max(10_000) }),
-  genericAlert.transform((a) => ({ source: 'api', alerts: [a] })),
-]);
+const batch = z.strictObject({ source: z.string().min(1).max(100).default('api'), alerts: z.array(genericAlert).min(1).max(10_000) });
+export type GenericPayload = z.output<typeof batch>;
 
-export function fromGeneric(payload: z.output<typeof genericPayload>, now: Date): TopicInput<'alerts.ops'>[] {
+/** Any source's alerts: one alert, or `{ source, alerts: [...] }` (told apart by shape, for clear errors). */
+export function parseGeneric(body: unknown): GenericPayload {
+  if (typeof body === 'object' && body !== null && 'alerts' in body) return batch.parse(body);
+  return { source: 'api', alerts: [genericAlert.parse(body)] };
+}
+
+export function fromGeneric(payload: GenericPayload, now: Date): TopicInput<'alerts.ops'>[] {
   return payload.alerts.map((a) => ({
     fingerprint: a.fingerprint ?? fingerprintOf(a.labels),
     status: a.status,
