@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../durations.ts';
-import { matcherList } from '../matchers.ts';
+import { matcherList, parseMatcher } from '../matchers.ts';
 import { smtpSettings } from '../notify/email/config.ts';
 import { pushProvider } from '../notify/push/config.ts';
 import { smsProvider } from '../notify/sms/config.ts';
@@ -34,10 +34,18 @@ export interface RawRoute {
   routes?: RawRoute[] | undefined;
 }
 const durationText = z.union([z.string(), z.number().int().nonnegative()]);
+/** Kept as text in the tree (compiled by stages/route.ts), but checked here so errors name the file. */
+const matcherText = z.string().superRefine((text, ctx) => {
+  try {
+    parseMatcher(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
 export const rawRoute: z.ZodType<RawRoute> = z.lazy(() =>
   z.strictObject({
     receiver: z.string().optional(),
-    matchers: z.array(z.string()).optional(),
+    matchers: z.array(matcherText).optional(),
     continue: z.boolean().optional(),
     group_by: z.array(z.string()).optional(),
     group_wait: durationText.optional(),
