@@ -1,0 +1,106 @@
+/** Pure side of the alerts view (no DOM): API schemas, requests and the price-rule form, tested from Node. */
+import * as z from 'zod/mini';
+import { ApiError, getJson } from '../../api.ts';
+
+const labels = z.record(z.string(), z.string());
+export const incident = z.object({
+  id: z.string(),
+  status: z.enum(['triggered', 'acknowledged', 'snoozed', 'resolved']),
+  title: z.string(),
+  severity: z.string(),
+  priority: z.number(),
+  assignee: z.nullable(z.string()),
+  createdAt: z.string(),
+  snoozedUntil: z.nullable(z.string()),
+  alertCount: z.number(),
+  alerts: z.array(z.object({ fingerprint: z.string(), status: z.string(), labels, runbookUrl: z.nullable(z.string()), dashboardUrl: z.nullable(z.string()), suppressedBy: z.nullable(z.string()) })),
+});
+export type Incident = z.infer<typeof incident>;
+const incidentList = z.object({ incidents: z.array(incident) });
+
+export const priceRule = z.object({ id: z.string(), kind: z.string(), symbol: z.string(), threshold: z.optional(z.number()), otherSymbol: z.optional(z.string()) });
+export type PriceRule = z.infer<typeof priceRule>;
+const priceRuleList = z.object({ alerts: z.array(priceRule) });
+const priceEvent = z.object({ id: z.string(), symbol: z.string(), message: z.string(), at: z.string() });
+export type PriceEvent = z.infer<typeof priceEvent>;
+const priceEventList = z.object({ events: z.array(priceEvent) });
+
+export const priceKinds = ['price_above', 'price_below', 'percent_move', 'volume_spike', 'correlation_break'] as const;
+export type PriceKind = (typeof priceKinds)[number];
+
+/** Who acts: the name the user typed (the app has no login yet); sent as x-actor and audited. */
+export const actorPattern = /^[a-zA-Z0-9_.@:-]{1,64}$/;
+
+function headers(actor: string): Record<string, string> {
+  return { accept: 'application/json', 'content-type': 'application/json', 'x-actor': actor };
+}
+
+async function send(method: string, path: string, actor: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(path, { method, headers: headers(actor), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const payload: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const message = typeof payload === 'object' && payload !== null && 'error' in payload ? String(payload.error) : `${path} answered ${String(response.status)}`;
+    throw new ApiError(response.status, message);
+  }
+  return payload;
+}
+
+export function listIncidents(status: 'open' | 'resolved'): Promise<Incident[]> {
+  return getJson(`/api/incidents?status=${status}&limit=100`, incidentList).then((r) => r.incidents);
+}
+
+export async function incidentAction(id: string, action: 'acknowledge' | 'resolve' | 'snooze', actor: string): Promise<void> {
+  await send('POST', `/api/incidents/${encodeURIComponent(id)}/${action}`, actor, action === 'snooze' ? { minutes: 30 } : {});
+}
+
+export async function listPriceRules(actor: string): Promise<PriceRule[]> {
+  return priceRuleList.parse(await send('GET', '/api/price-alerts', actor)).alerts;
+}
+
+export async function listPriceEvents(actor: string): Promise<PriceEvent[]> {
+  return priceEventList.parse(await send('GET', '/api/price-alerts/events?limit=20', actor)).events;
+}
+
+export async function createPriceRule(actor: string, body: Record<string, unknown>): Promise<void> {
+  await send('POST', '/api/price-alerts', actor, body);
+}
+
+export async function deletePriceRule(actor: string, id: string): Promise<void> {
+  await send('DELETE', `/api/price-alerts/${encodeURIComponent(id)}`, actor);
+}
+
+/** The form's fields as the API's rule body; a message when something is missing (the server checks the rest). */
+export function ruleFromForm(kind: PriceKind, symbol: string, threshold: string, otherSymbol: string): Record<string, unknown> | string {
+  const s = symbol.trim().toUpperCase();
+  if (s === '') return 'enter a symbol';
+  const t = Number(threshold);
+  if (threshold.trim() === '' || !Number.isFinite(t)) return 'enter a number as threshold';
+  if (kind === 'correlation_break') {
+    const o = otherSymbol.trim().toUpperCase();
+    if (o === '') return 'enter the symbol to correlate with';
+    return { kind, symbol: s, otherSymbol: o, threshold: t };
+  }
+  return { kind, symbol: s, threshold: t };
+}
+
+export function describeRule(r: PriceRule): string {
+  switch (r.kind) {
+    case 'price_above':
+      return `${r.symbol} crosses above ${String(r.threshold)}`;
+    case 'price_below':
+      return `${r.symbol} crosses below ${String(r.threshold)}`;
+    case 'percent_move':
+      return `${r.symbol} moves ${String(r.threshold)}%`;
+    case 'volume_spike':
+      return `${r.symbol} volume ${String(r.threshold)}x average`;
+    default:
+      return `${r.symbol} decouples from ${r.otherSymbol ?? '?'} (corr < ${String(r.threshold)})`;
+  }
+}
+
+/** Which actions an incident offers in its state. */
+export function actionsFor(status: Incident['status']): ('acknowledge' | 'snooze' | 'resolve')[] {
+  if (status === 'resolved') return [];
+  if (status === 'triggered') return ['acknowledge', 'snooze', 'resolve'];
+  return ['snooze', 'resolve'];
+}
