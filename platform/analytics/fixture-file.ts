@@ -3,7 +3,7 @@
  * this module's numerics into an `outputs` object with the fixture's keys. Used by the CLI and the tests.
  */
 import { z } from 'zod';
-import { correlationMatrix, kendallTauB, summary } from './correlation.ts';
+import { correlationMatrix, kendallTauB, listwiseComplete, summary } from './correlation.ts';
 import { AnalyticsInputError } from './errors.ts';
 import { grangerCausality, grangerLagSelection } from './granger.ts';
 import { partialCorrelation } from './partial.ts';
@@ -89,7 +89,8 @@ function computeCorrelation(file: z.output<typeof correlationFile>): Record<stri
     if (close) return logReturns(pick(close, s));
     throw new AnalyticsInputError('inputs need log_returns or close');
   };
-  const cols = symbols.map(returnsOf);
+  // Missing values: listwise (the time points where every series is finite), stated in the output.
+  const cols = listwiseComplete(symbols.map(returnsOf));
   const pearson = correlationMatrix(cols, 'pearson', 'listwise');
   const spearman = correlationMatrix(cols, 'spearman', 'listwise');
   const kendall = correlationMatrix(cols, 'kendall', 'listwise');

@@ -93,6 +93,27 @@ describe('streaming correlation', () => {
     );
   });
 
+  it('a missing point makes every window containing it null and leaves the others exact', () => {
+    fc.assert(
+      fc.property(panel(2, 2, 20, 80), fc.integer({ min: 3, max: 10 }), fc.nat(79), ([x = [], y = []], window, hole) => {
+        const xs = x.map((v, t) => (t === hole ? Number.NaN : v));
+        const rolling = rollingCorrelation(xs, y, window);
+        for (let t = window - 1; t < xs.length; t++) {
+          const covers = hole <= t && hole > t - window;
+          if (covers) {
+            assert.equal(rolling[t], null, `t=${t}`);
+            continue;
+          }
+          const wx = xs.slice(t - window + 1, t + 1);
+          const wy = y.slice(t - window + 1, t + 1);
+          if (variance(wx) < 1e-6 || variance(wy) < 1e-6) continue;
+          near(rolling[t] ?? Number.NaN, pearsonR(wx, wy), 1e-8, `t=${t}`);
+        }
+      }),
+      runs,
+    );
+  });
+
   it('incremental rolling state after many updates equals a fresh recomputation', () => {
     fc.assert(
       fc.property(panel(2, 2, 300, 600), fc.integer({ min: 3, max: 50 }), ([x = [], y = []], window) => {

@@ -137,6 +137,12 @@ export class EwmaCorrelation {
     return this.value();
   }
 
+  /** A missing observation: nothing is added, but the older weights still age (pandas, ignore_na=False). */
+  skip(): number | null {
+    this.weight *= 1 - this.alpha;
+    return this.value();
+  }
+
   value(): number | null {
     if (this.count < this.minPeriods) return null;
     const d = Math.sqrt(this.cxx * this.cyy);
@@ -150,15 +156,27 @@ function check(x: ArrayLike<number>, y: ArrayLike<number>): void {
   if (x.length !== y.length) throw new AnalyticsInputError(`series lengths differ: ${x.length} and ${y.length}`);
 }
 
-/** Rolling correlation over a whole series: values[t] uses points t-window+1..t, null before the window fills. */
+const finitePair = (a: number | undefined, b: number | undefined): boolean => Number.isFinite(a) && Number.isFinite(b);
+
+/**
+ * Rolling correlation over a whole series: values[t] uses points t-window+1..t, null before the window fills.
+ * A missing (non-finite) point makes every window containing it null, as pandas with min_periods = window.
+ */
 export function rollingCorrelation(x: ArrayLike<number>, y: ArrayLike<number>, window: number): (number | null)[] {
   check(x, y);
-  const roll = new RollingCorrelation(window);
-  return Array.from({ length: x.length }, (_, t) => roll.push(x[t] ?? 0, y[t] ?? 0));
+  let roll = new RollingCorrelation(window);
+  return Array.from({ length: x.length }, (_, t) => {
+    if (!finitePair(x[t], y[t])) {
+      roll = new RollingCorrelation(window);
+      return null;
+    }
+    return roll.push(x[t] ?? 0, y[t] ?? 0);
+  });
 }
 
+/** EWMA correlation over a whole series; missing points add nothing but age the weights (pandas ignore_na=False). */
 export function ewmaCorrelation(x: ArrayLike<number>, y: ArrayLike<number>, span: number): (number | null)[] {
   check(x, y);
   const ewma = EwmaCorrelation.fromSpan(span);
-  return Array.from({ length: x.length }, (_, t) => ewma.push(x[t] ?? 0, y[t] ?? 0));
+  return Array.from({ length: x.length }, (_, t) => (finitePair(x[t], y[t]) ? ewma.push(x[t] ?? 0, y[t] ?? 0) : ewma.skip()));
 }
