@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock, TimerHandle } from './clock.ts';
 import type { AlertsConfig, ReceiverConfig, UserConfig } from './config/schema.ts';
-import { DigestBuffer } from './fatigue/digest.ts';
+import { MemoryDigestBuffer, type DigestBuffer } from './fatigue/digest.ts';
 import { decide } from './fatigue/policy.ts';
 import { RateLimiter } from './fatigue/rate-limit.ts';
 import { severities, severityOf, type Alert, type Incident, type IncidentAlert, type Priority, type Remediation } from './model.ts';
@@ -31,6 +31,16 @@ export interface PipelineOptions {
   readonly persist?: { incident(i: Incident): void; alert(incidentId: string, a: IncidentAlert): void };
   readonly silences: () => Iterable<Silence>;
   readonly runbooks: ReadonlySet<string>;
+  /** Held notifications (SQLite in the service, so they survive restarts). */
+  readonly digest?: DigestBuffer<DigestItem>;
+  /** Runs timer-driven work (flushes, escalations, digests) in one transaction with its outbox rows. */
+  readonly transact?: <T>(work: () => T) => T;
+}
+
+export interface DigestItem {
+  readonly title: string;
+  readonly priority: Priority;
+  readonly incidentId?: string;
 }
 
 export type ProcessOutcome = 'deduplicated' | 'opened' | 'joined' | 'updated' | 'resolved-alert' | 'unknown-resolved';
@@ -62,7 +72,8 @@ export class Pipeline {
   readonly #receivers: Map<string, ReceiverConfig>;
   readonly #groups: GroupScheduler;
   readonly #limiter: RateLimiter;
-  readonly #digest = new DigestBuffer<{ title: string; priority: Priority; incidentId?: string }>();
+  readonly #digest: DigestBuffer<DigestItem>;
+  readonly #transact: <T>(work: () => T) => T;
   readonly #incidents = new Map<string, Incident>();
   readonly #escalationTimers = new Map<string, TimerHandle>();
   readonly #snoozeTimers = new Map<string, TimerHandle>();
@@ -75,6 +86,8 @@ export class Pipeline {
     this.#config = c;
     this.#clock = options.clock;
     this.#directory = options.directory;
+    this.#digest = options.digest ?? new MemoryDigestBuffer<DigestItem>();
+    this.#transact = options.transact ?? (<T>(work: () => T): T => work());
     this.#dedup = new Dedup(c.priority.flap.window);
     this.#enricher = new Enricher({ dashboardUrl: absolute(c.enrichment.dashboard_url, c.public_url), runbookBaseUrl: absolute(c.enrichment.runbook_base_url, c.public_url), runbooks: options.runbooks, remediationWindowMs: c.enrichment.remediation_window });
     this.#correlator = new Correlator({ windowMs: c.correlation.window, maxHops: c.correlation.max_hops, equal: c.correlation.equal, labels: c.correlation.labels, similarity: c.correlation.similarity }, new Topology(c.topology, c.correlation.max_hops));
@@ -86,7 +99,7 @@ export class Pipeline {
     };
     index(this.#routes);
     this.#receivers = new Map(c.receivers.map((r) => [r.name, r]));
-    this.#groups = new GroupScheduler(this.#clock, (group, reason) => this.#flush(group, reason));
+    this.#groups = new GroupScheduler(this.#clock, (group, reason) => this.#transact(() => this.#flush(group, reason)));
     this.#limiter = new RateLimiter(c.fatigue.rate_limit.max, c.fatigue.rate_limit.per);
     this.#digestTimer = this.#scheduleDigest();
   }
@@ -208,6 +221,10 @@ export class Pipeline {
 
   /** Sends every digest now (also runs on the digest interval). */
   flushDigests(): void {
+    this.#transact(() => { this.#flushDigests(); });
+  }
+
+  #flushDigests(): void {
     const now = this.#clock.now();
     for (const [person, items] of this.#digest.drain()) {
       const user = this.#directory.user(person);
@@ -345,7 +362,7 @@ export class Pipeline {
     this.#options.persist?.incident(incident);
     this.#escalationTimers.get(incident.id)?.cancel();
     if (position.nextAtMs !== undefined) {
-      this.#escalationTimers.set(incident.id, this.#clock.schedule(esc.startedAt + position.nextAtMs - now, () => { this.#escalate(incident); }));
+      this.#escalationTimers.set(incident.id, this.#clock.schedule(esc.startedAt + position.nextAtMs - now, () => { this.#transact(() => { this.#escalate(incident); }); }));
     }
   }
 
@@ -401,15 +418,18 @@ export class Pipeline {
 
   #armSnooze(incident: Incident): void {
     const until = incident.snoozedUntil ?? this.#clock.now();
-    this.#snoozeTimers.set(incident.id, this.#clock.schedule(until - this.#clock.now(), () => {
-      this.#snoozeTimers.delete(incident.id);
-      if (incident.status !== 'snoozed') return;
-      incident.status = 'triggered';
-      delete incident.snoozedUntil;
-      if (incident.escalation !== undefined) incident.escalation = { ...incident.escalation, epoch: incident.escalation.epoch + 1, startedAt: this.#clock.now() };
-      this.#escalate(incident);
-      this.#options.persist?.incident(incident);
-    }));
+    this.#snoozeTimers.set(incident.id, this.#clock.schedule(until - this.#clock.now(), () => { this.#transact(() => { this.#endSnooze(incident); }); }));
+  }
+
+  /** A snooze ran out: the incident triggers again and its escalation starts over (a new epoch). */
+  #endSnooze(incident: Incident): void {
+    this.#snoozeTimers.delete(incident.id);
+    if (incident.status !== 'snoozed') return;
+    incident.status = 'triggered';
+    delete incident.snoozedUntil;
+    if (incident.escalation !== undefined) incident.escalation = { ...incident.escalation, epoch: incident.escalation.epoch + 1, startedAt: this.#clock.now() };
+    this.#escalate(incident);
+    this.#options.persist?.incident(incident);
   }
 
   #cancelTimers(id: string): void {

@@ -27,7 +27,8 @@ import { webhookChannel } from './notify/webhook/webhook.ts';
 import { loadOrCreateVapidKeys } from './notify/webpush/vapid.ts';
 import { webpushChannel } from './notify/webpush/webpush.ts';
 import { Directory } from './oncall/directory.ts';
-import { Pipeline } from './pipeline.ts';
+import { Pipeline, type DigestItem } from './pipeline.ts';
+import { SqliteDigestBuffer } from './fatigue/digest.ts';
 import { priceAlertRoutes } from './price/routes.ts';
 import { PriceAlertService } from './price/service.ts';
 import { openDatabase, transaction } from './store/db.ts';
@@ -105,6 +106,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         persist: { incident: (i) => { store.saveIncident(i); }, alert: (id, a) => { store.saveAlert(id, a); } },
         silences: () => silences.all(),
         runbooks,
+        digest: new SqliteDigestBuffer<DigestItem>(database),
+        transact,
       });
       const pipe = pipeline;
       transact(() => { pipe.restore(store.loadOpen()); });

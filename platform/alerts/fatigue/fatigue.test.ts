@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DatabaseSync } from 'node:sqlite';
 import { alert, testPipeline } from '../test-support.ts';
+import { SqliteDigestBuffer } from './digest.ts';
 
 describe('fatigue control', () => {
   const setup = (quiet?: { start: string; end: string }) =>
@@ -54,5 +56,15 @@ describe('fatigue control', () => {
     pipeline.process(a);
     clock.advance(10 * 60_000);
     assert.equal(sent.filter((s) => s.message.alerts.some((x) => x.labels.instance === 'x')).length, 0, 'no page for the flapping alert');
+  });
+
+  it('held notifications are kept in SQLite until the digest takes them', () => {
+    const db = new DatabaseSync(':memory:');
+    new SqliteDigestBuffer<{ title: string }>(db).add('alice', { title: 'a' });
+    new SqliteDigestBuffer<{ title: string }>(db).add('alice', { title: 'b' });
+    const reopened = new SqliteDigestBuffer<{ title: string }>(db);
+    assert.equal(reopened.pending, 2);
+    assert.deepEqual(reopened.drain().get('alice'), [{ title: 'a' }, { title: 'b' }]);
+    assert.equal(reopened.pending, 0);
   });
 });
