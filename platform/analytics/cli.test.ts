@@ -28,7 +28,7 @@ async function write(name: string, content: unknown): Promise<string> {
 }
 
 async function referenceKeys(name: string): Promise<string[]> {
-  const text = await readFile(new URL(`../../../shared/fixtures/analytics/${name}.json`, import.meta.url), 'utf8');
+  const text = await readFile(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8');
   return Object.keys((JSON.parse(text) as { outputs: object }).outputs).filter((k) => k !== 'checks').sort();
 }
 

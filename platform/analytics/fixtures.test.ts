@@ -3,11 +3,14 @@
  * error <= 1e-6; p-values below 1e-100 on a log scale; values both below 1e-290 agree; lag orders exactly.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { computeFixture, parseFixtureFile } from './fixture-file.ts';
 
-const fixtureDir = new URL('../../../shared/fixtures/analytics/', import.meta.url);
+// Copies of ../shared/fixtures/analytics (kept in the repository so CI needs nothing outside it).
+const fixtureDir = new URL('./fixtures/', import.meta.url);
+const sharedDir = new URL('../../../shared/fixtures/analytics/', import.meta.url);
+const names = ['correlation', 'rolling_correlation', 'partial_correlation', 'granger', 'var'];
 const tolerance = 1e-6;
 
 function close(expected: number, actual: number, path: string): void {
@@ -55,7 +58,13 @@ function run(name: string): { expected: Record<string, unknown>; actual: Record<
 }
 
 describe('reference fixtures', () => {
-  for (const name of ['correlation', 'rolling_correlation', 'partial_correlation', 'granger', 'var']) {
+  it('the copies are identical to the shared fixtures (where those are present)', { skip: !existsSync(sharedDir) && 'no ../shared here' }, () => {
+    for (const name of [...names.map((n) => `${n}.json`), 'README.md']) {
+      assert.equal(readFileSync(new URL(name, fixtureDir), 'utf8'), readFileSync(new URL(name, sharedDir), 'utf8'), name);
+    }
+  });
+
+  for (const name of names) {
     it(`${name}.json: every output within tolerance`, () => {
       const { expected, actual } = run(name);
       const compared = compare(expected, actual, name);
