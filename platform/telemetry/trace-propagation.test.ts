@@ -39,12 +39,12 @@ describe('trace context across HTTP, publish and consume', () => {
     const messages: { type: string; traceparent?: string }[] = [];
     socket.on('message', (data: Buffer) => { messages.push(JSON.parse(data.toString()) as { type: string }); });
     await new Promise((resolve) => socket.once('open', resolve));
-    socket.send(JSON.stringify({ type: 'subscribe', symbols: ['TRACE'] }));
+    socket.send(JSON.stringify({ type: 'subscribe', symbols: ['AAPL'] }));
     while (!messages.some((m) => m.type === 'subscribed')) await new Promise((r) => setTimeout(r, 5));
     const response = await fetch(`${platform.url}/api/market/ticks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ticks: [{ symbol: 'TRACE', price: 10.5, size: 3, ts: Date.now() }] }),
+      body: JSON.stringify({ ticks: [{ symbol: 'AAPL', price: 10.5, size: 3, ts: Date.now() }] }),
     });
     assert.equal(response.status, 202);
     const { ids } = (await response.json()) as { ids: string[] };
@@ -69,11 +69,11 @@ describe('trace context across HTTP, publish and consume', () => {
     assert.equal(consume.parentSpanContext?.spanId, publish.spanContext().spanId, 'the consumer span is a child of the producer span');
     assert.ok(spans.some((s) => s.spanContext().traceId === traceId && s.instrumentationScope.name.includes('express')), 'express instrumentation made spans in the same trace');
 
-    while (!messages.some((m) => m.type === 'quote') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    const quote = messages.find((m) => m.type === 'quote');
-    assert.ok(quote?.traceparent, 'the quote message carries a traceparent');
-    assert.equal(quote.traceparent.split('-')[1], traceId, 'the WebSocket message continues the HTTP trace');
-    const send = exporter.getFinishedSpans().find((s) => s.name === 'WS send quote' && s.spanContext().traceId === traceId);
+    while (!messages.some((m) => m.type === 'update') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const update = messages.find((m) => m.type === 'update');
+    assert.ok(update?.traceparent, 'the update message carries a traceparent');
+    assert.equal(update.traceparent.split('-')[1], traceId, 'the WebSocket message continues the HTTP trace');
+    const send = exporter.getFinishedSpans().find((s) => s.name === 'WS send update' && s.spanContext().traceId === traceId);
     assert.ok(send, 'a span for the WebSocket send');
     assert.equal(send.parentSpanContext?.spanId, consume.spanContext().spanId, 'sent from within the consumer span');
     socket.close();
@@ -88,7 +88,7 @@ describe('trace context across HTTP, publish and consume', () => {
     const messages: { type: string; traceparent?: string }[] = [];
     socket.on('message', (data: Buffer) => { messages.push(JSON.parse(data.toString()) as { type: string }); });
     await new Promise((resolve) => socket.once('open', resolve));
-    socket.send(JSON.stringify({ type: 'subscribe', symbols: ['UPG'] }));
+    socket.send(JSON.stringify({ type: 'subscribe', symbols: ['MSFT'] }));
     while (!messages.some((m) => m.type === 'subscribed')) await new Promise((r) => setTimeout(r, 5));
     const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === clientTrace);
     const clientSpan = spans.find((s) => s.kind === SpanKind.CLIENT);
