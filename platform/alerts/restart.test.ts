@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { waitFor } from '../backbone/conformance/bus-conformance.ts';
+import { EmbeddedBus } from '../backbone/embedded/embedded-bus.ts';
+import { loadConfig } from '../config/config.ts';
+import { startPlatform, type RunningPlatform } from '../runtime/platform.ts';
+import { createLogger } from '../telemetry/logger.ts';
+import { captureServer } from './notify/capture-server.ts';
+import { alertsService } from './service.ts';
+
+describe('alerts service across a restart', () => {
+  let dir: string;
+  let receiver: Awaited<ReturnType<typeof captureServer>>;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'alerts-restart-'));
+    receiver = await captureServer();
+  });
+  after(async () => {
+    await receiver.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const start = (): Promise<RunningPlatform> =>
+    startPlatform({
+      config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }),
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
+      services: [
+        alertsService({
+          config: {
+            route: { receiver: 'ops', group_wait: '0s', group_interval: '1h' },
+            receivers: [{ name: 'ops', escalation_policy: 'p' }],
+            users: [{ id: 'alice', name: 'Alice', contacts: [{ type: 'webhook', url: `${receiver.url}/alice` }] }],
+            escalation_policies: [{ id: 'p', name: 'P', steps: [{ timeout: '1h', targets: [{ user: 'alice' }] }] }],
+          },
+        }),
+      ],
+    });
+  const post = async (url: string): Promise<void> => {
+    const r = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labels: { alertname: 'QueueStuck', service: 'worker', severity: 'critical' } }) });
+    assert.equal(r.status, 202);
+  };
+
+  it('restores open incidents and pages nobody twice', async () => {
+    const first = await start();
+    await post(first.url);
+    await waitFor(() => receiver.requests.length === 1, 10_000, 'the page');
+    await first.stop();
+
+    const second = await start();
+    try {
+      await post(second.url);
+      await new Promise((r) => setTimeout(r, 500));
+      const list = (await (await fetch(`${second.url}/api/incidents`)).json()) as { incidents: { id: string; status: string; assignee: string; alertCount: number }[] };
+      assert.equal(list.incidents.length, 1, 'the same incident, restored');
+      assert.deepEqual([list.incidents[0]?.status, list.incidents[0]?.assignee, list.incidents[0]?.alertCount], ['triggered', 'alice', 1]);
+      assert.equal(receiver.requests.length, 1, 'no second page for the same step');
+      const resolved = await fetch(`${second.url}/api/incidents/${list.incidents[0]?.id ?? ''}/resolve`, { method: 'POST', headers: { 'x-actor': 'alice' } });
+      assert.equal(resolved.status, 200);
+      await waitFor(() => receiver.requests.length === 2, 10_000, 'the resolved notification');
+      assert.equal((receiver.requests[1]?.json() as { kind: string }).kind, 'resolved');
+    } finally {
+      await second.stop();
+    }
+  });
+});
