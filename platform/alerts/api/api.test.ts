@@ -118,4 +118,22 @@ describe('alerts API', () => {
     assert.equal(((await call('GET', '/price-alerts/events', undefined, 'carol')).json.events as unknown[]).length, 1);
     assert.equal((await call('DELETE', `/price-alerts/${String(created.json.id)}`, undefined, 'carol')).status, 204);
   });
+
+  it('turns detections into incidents enriched with the runbook and recent remediations', async () => {
+    await platform.bus.publish('remediations', { key: 'quotes', data: { action: 'scale-out', target: { service: 'quotes' }, reason: 'latency', status: 'applied' } });
+    await new Promise((r) => setTimeout(r, 100));
+    await platform.bus.publish('detections', { key: 'quotes', data: { detector: 'latency-ewma', series: { service: 'quotes', metric: 'p99' }, score: 0.95, observed: 2.5, expected: { low: 0.1, high: 0.4 }, ts: Date.now(), explanation: 'p99 latency far above its band' } });
+    type Listed = { title: string; severity: string; alerts: { labels: Record<string, string>; runbookUrl: string | null; remediations: { action: string }[] }[] };
+    let found: Listed | undefined;
+    for (let i = 0; i < 100 && found === undefined; i++) {
+      found = ((await call('GET', '/incidents')).json.incidents as Listed[]).find((x) => x.alerts.some((a) => a.labels.detector === 'latency-ewma'));
+      if (found === undefined) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(found, 'an incident from the detection');
+    const a = found.alerts[0]!;
+    assert.deepEqual([a.labels.alertname, a.labels.severity, found.title], ['AnomalyDetected', 'critical', 'p99 latency far above its band']);
+    assert.match(a.runbookUrl ?? '', /\/runbooks\/anomaly-detected\.md$/);
+    assert.deepEqual(a.remediations.map((r) => r.action), ['scale-out']);
+    assert.equal((await fetch(`${platform.url}/runbooks/anomaly-detected.md`)).status, 200);
+  });
 });
