@@ -448,6 +448,8 @@ export class Pipeline {
   #scheduleDigest(): TimerHandle {
     return this.#clock.schedule(this.#config.fatigue.digest.interval, () => {
       this.flushDigests();
+      // Housekeeping rides on the digest tick: forget fingerprints resolved for a day.
+      this.#dedup.prune(this.#clock.now(), 86_400_000);
       this.#digestTimer = this.#scheduleDigest();
     });
   }
