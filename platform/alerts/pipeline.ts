@@ -132,7 +132,9 @@ export class Pipeline {
     const now = this.#clock.now();
     const seen = this.#dedup.observe(alert, now);
     const existing = this.#correlator.incidentOf(alert.fingerprint);
-    if (seen === 'duplicate') {
+    // A repeat is dropped, except a firing alert whose incident someone resolved: it still fires, so it
+    // opens a new incident.
+    if (seen === 'duplicate' && (existing !== undefined || alert.status === 'resolved')) {
       const ia = existing?.alerts.get(alert.fingerprint);
       if (ia !== undefined) ia.lastSeen = now;
       return existing === undefined ? { outcome: 'deduplicated' } : { outcome: 'deduplicated', incidentId: existing.id };

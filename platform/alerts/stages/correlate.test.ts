@@ -31,5 +31,8 @@ describe('correlation into incidents', () => {
     assert.equal(pipeline.process(alert({ alertname: 'CertExpiring', job: 'ingress', cluster: 'eu', instance: 'i2' }, t)).incidentId, first.incidentId);
     pipeline.resolve(first.incidentId ?? '', 'tester');
     assert.notEqual(pipeline.process(alert({ alertname: 'CertExpiring', job: 'ingress', cluster: 'eu', instance: 'i3' }, t)).incidentId, first.incidentId);
+    const again = pipeline.process(a);
+    assert.notEqual(again.outcome, 'deduplicated', 'an alert still firing after its incident was resolved by hand is taken again');
+    assert.notEqual(again.incidentId, first.incidentId);
   });
 });
