@@ -73,8 +73,6 @@ export function encodeStatus(encoding: Encoding, code: number, message: string):
 /** Encodes a request (tests and tools that send OTLP/protobuf without an SDK exporter). */
 export function encodeRequest(signal: Signal, request: Record<string, unknown>): Uint8Array {
   const type = requestType[signal];
-  const problem = type.verify(request);
-  if (problem !== null) throw new OtlpDecodeError(problem);
   return type.encode(type.fromObject(request)).finish();
 }
 
