@@ -13,8 +13,8 @@ export interface AnomalyOptions {
   readonly suppress: number;
   /** Score at or above which a point raises an alarm (and starts the suppression). */
   readonly alarm: number;
-  /** z at which the score reaches one half. */
-  readonly zHalf: number;
+  /** Novelty at which the score reaches one half. */
+  readonly noveltyHalf: number;
   readonly statistical: StatisticalOptions;
 }
 
@@ -22,7 +22,7 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   warmup: 300,
   suppress: 150,
   alarm: 0.5,
-  zHalf: 6,
+  noveltyHalf: 1,
   statistical: DEFAULT_STATISTICAL,
 };
 
@@ -33,24 +33,24 @@ export class CombinedDetector implements SeriesDetector {
   private quietUntil = -1;
 
   constructor(options: Partial<AnomalyOptions> = {}) {
-    this.options = { ...DEFAULT_ANOMALY, ...options };
+    this.options = { ...DEFAULT_ANOMALY, ...options, statistical: { ...DEFAULT_STATISTICAL, ...options.statistical } };
     this.statistical = new StatisticalDetector(this.options.statistical);
   }
 
   update(point: Point): AnomalyVerdict {
-    const surprises = this.statistical.update(point.value);
+    const surprises = this.statistical.update(point);
     const index = this.seen;
     this.seen += 1;
     let strongest: ViewSurprise | undefined;
-    for (const s of surprises) if (strongest === undefined || Math.abs(s.z) > Math.abs(strongest.z)) strongest = s;
+    for (const s of surprises) if (strongest === undefined || s.novelty > strongest.novelty) strongest = s;
     const expected = strongest === undefined
       ? { low: point.value, high: point.value }
       : { low: strongest.expected - 3 * strongest.scale, high: strongest.expected + 3 * strongest.scale };
     if (strongest === undefined || index < this.options.warmup) {
       return { score: 0, observed: point.value, expected, fired: [] };
     }
-    const z = Math.abs(strongest.z);
-    let score = z / (z + this.options.zHalf);
+    const n = strongest.novelty;
+    let score = n / (n + this.options.noveltyHalf);
     if (index <= this.quietUntil) score = 0;
     else if (score >= this.options.alarm) this.quietUntil = index + this.options.suppress;
     const fired = surprises

@@ -3,14 +3,15 @@
  * so quantiles (median, MAD's inputs, tails) cost a binary search and one memmove per update.
  */
 export class SortedWindow {
-  private readonly ring: Float64Array;
-  private readonly sorted: Float64Array;
+  // float32: half the memory per series; quantiles do not need more precision than the data has.
+  private readonly ring: Float32Array;
+  private readonly sorted: Float32Array;
   private head = 0;
   private count = 0;
 
   constructor(capacity: number) {
-    this.ring = new Float64Array(capacity);
-    this.sorted = new Float64Array(capacity);
+    this.ring = new Float32Array(capacity);
+    this.sorted = new Float32Array(capacity);
   }
 
   get size(): number {
@@ -90,3 +91,4 @@ export function robustScale(window: SortedWindow): number {
   if (range > 0) return range;
   return 1e-9 * Math.max(1, Math.abs(window.quantile(0.5)));
 }
+
