@@ -14,6 +14,8 @@ export interface TrainPrecursorOptions {
   readonly testShare?: number;
   readonly validationShare?: number;
   readonly onEpoch?: (epoch: number, epochs: number, loss: number) => void;
+  /** Share of positives after repeating them (default 0.25). */
+  readonly positiveShare?: number;
 }
 
 export interface TrainedPrecursor {
@@ -51,7 +53,8 @@ export async function trainPrecursor(runs: readonly TelemetryRun[], options: Tra
 
   await tfReady();
   const { mean, std } = standardiser(trainSet.x);
-  const repeat = Math.max(1, Math.round((0.25 * (trainSet.y.length - positives)) / (0.75 * positives)));
+  const share = options.positiveShare ?? 0.25;
+  const repeat = Math.max(1, Math.round((share * (trainSet.y.length - positives)) / ((1 - share) * positives)));
   const xs: Float64Array[] = [];
   const ys: number[] = [];
   trainSet.x.forEach((row, i) => {
@@ -61,16 +64,20 @@ export async function trainPrecursor(runs: readonly TelemetryRun[], options: Tra
       ys.push(trainSet.y[i] ?? 0);
     }
   });
+  // One seeded shuffle (instead of TF.js's unseeded one per epoch) keeps training reproducible.
+  const order = shuffle(xs.map((_, i) => i), seed);
+  const xsShuffled = order.map((i) => xs[i] ?? new Float64Array(FEATURE_NAMES.length));
+  const ysShuffled = order.map((i) => ys[i] ?? 0);
   const hidden = options.hidden ?? [24, 12];
   const model = buildNetwork(FEATURE_NAMES.length, hidden, seed);
   model.compile({ optimizer: tf.train.adam(0.003), loss: 'binaryCrossentropy' });
-  const x = tf.tensor2d(standardise(xs, mean, std), [xs.length, FEATURE_NAMES.length]);
-  const y = tf.tensor2d(Float32Array.from(ys), [ys.length, 1]);
+  const x = tf.tensor2d(standardise(xsShuffled, mean, std), [xs.length, FEATURE_NAMES.length]);
+  const y = tf.tensor2d(Float32Array.from(ysShuffled), [ys.length, 1]);
   try {
     await model.fit(x, y, {
       epochs,
       batchSize: 256,
-      shuffle: true,
+      shuffle: false,
       callbacks: { onEpochEnd: (epoch, logs) => options.onEpoch?.(epoch + 1, epochs, logs?.loss ?? Number.NaN) },
     });
   } finally {
@@ -125,7 +132,7 @@ export async function trainPrecursor(runs: readonly TelemetryRun[], options: Tra
 }
 
 /** Candidate alert thresholds, tried from the highest down (ties keep the higher one). */
-const THRESHOLDS = [0.995, 0.99, 0.98, 0.97, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
+const THRESHOLDS = [0.999, 0.998, 0.995, 0.99, 0.98, 0.97, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
 
 /** An alert at a step when the probability has been at or above the threshold for `persist` consecutive steps. */
 export function sustainedAlerts(steps: readonly number[], p: ArrayLike<number>, threshold: number, persist: number): Map<number, boolean> {
