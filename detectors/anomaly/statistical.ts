@@ -25,6 +25,8 @@ export interface StatisticalOptions {
   readonly memory: number;
   /** |z| below this never counts as novel, however quiet the view was. */
   readonly zFloor: number;
+  /** Novelty also divides by the |z| a view gave at the same time of day lately (decay per visit). */
+  readonly phaseDecay: number;
   /** Quantile of past |z| that novelty divides by (the max would blind a view for long after one event). */
   readonly noveltyQuantile: number;
 }
@@ -37,6 +39,7 @@ export const DEFAULT_STATISTICAL: StatisticalOptions = {
   memory: 2048,
   zFloor: 5,
   noveltyQuantile: 0.995,
+  phaseDecay: 0.99,
 };
 
 export interface ViewSurprise {
@@ -56,28 +59,43 @@ abstract class View {
   abstract readonly name: string;
   private readonly baseline: SortedWindow;
   private readonly pastZ: SortedWindow;
+  /** Decayed max |z| per time-of-day bucket: a jump that happens every day at 9:00 is not news. */
+  private readonly phaseZ: Float32Array;
   private readonly zFloor: number;
   private readonly q: number;
+  private readonly decay: number;
 
-  constructor({ history, memory, zFloor, noveltyQuantile }: StatisticalOptions) {
+  constructor({ history, memory, zFloor, noveltyQuantile, dailyBuckets, phaseDecay }: StatisticalOptions) {
     this.zFloor = zFloor;
     this.q = noveltyQuantile;
+    this.decay = phaseDecay;
     this.baseline = new SortedWindow(history);
     this.pastZ = new SortedWindow(memory);
+    this.phaseZ = new Float32Array(dailyBuckets);
   }
 
   abstract update(point: { ts: number; value: number }): ViewSurprise | undefined;
 
-  /** Scores `stat` against the baseline, then learns it. `offset` maps the stat back to the value scale. */
-  protected judge(stat: number, offset: number): ViewSurprise | undefined {
+  /**
+   * Scores `stat` against the baseline, then learns it. `offset` maps the stat back to the value scale;
+   * `ts` places it in the day for the per-phase memory of surprises.
+   */
+  protected judge(stat: number, offset: number, ts: number): ViewSurprise | undefined {
     let surprise: ViewSurprise | undefined;
     if (this.baseline.size >= MIN_HISTORY) {
       const median = this.baseline.quantile(0.5);
       const scale = robustScale(this.baseline);
       const z = (stat - median) / scale;
-      const past = this.pastZ.quantile(this.q);
-      surprise = { view: this.name, z, novelty: Math.abs(z) / Math.max(this.zFloor, past), expected: offset + median, scale };
-      this.pastZ.push(Math.abs(z));
+      const size = Math.abs(z);
+      let past = Math.max(this.zFloor, this.pastZ.quantile(this.q));
+      const buckets = this.phaseZ.length;
+      if (buckets > 0) {
+        const b = dayBucket(ts, buckets);
+        for (const n of [b - 1, b, b + 1]) past = Math.max(past, this.phaseZ[(n + buckets) % buckets] ?? 0);
+        this.phaseZ[b] = Math.max(size, (this.phaseZ[b] ?? 0) * this.decay);
+      }
+      surprise = { view: this.name, z, novelty: size / past, expected: offset + median, scale };
+      this.pastZ.push(size);
     }
     this.baseline.push(stat);
     return surprise;
@@ -96,14 +114,14 @@ class LevelView extends View {
     this.recentValues = new Float64Array(k);
   }
 
-  update({ value }: { value: number }): ViewSurprise | undefined {
+  update({ ts, value }: { ts: number; value: number }): ViewSurprise | undefined {
     const k = this.recentValues.length;
     const slot = this.seen % k;
     this.sum += value - (this.recentValues[slot] ?? 0);
     this.recentValues[slot] = value;
     this.seen += 1;
     if (this.seen % 1024 === 0) this.sum = this.recentValues.reduce((a, b) => a + b, 0);
-    return this.seen < k ? undefined : this.judge(this.sum / k, 0);
+    return this.seen < k ? undefined : this.judge(this.sum / k, 0, ts);
   }
 }
 
@@ -111,10 +129,10 @@ class StepView extends View {
   readonly name = 'step';
   private previous = Number.NaN;
 
-  update({ value }: { value: number }): ViewSurprise | undefined {
+  update({ ts, value }: { ts: number; value: number }): ViewSurprise | undefined {
     const previous = this.previous;
     this.previous = value;
-    return Number.isNaN(previous) ? undefined : this.judge(value - previous, previous);
+    return Number.isNaN(previous) ? undefined : this.judge(value - previous, previous, ts);
   }
 }
 
@@ -130,7 +148,7 @@ class SpreadView extends View {
     this.steps = new Float64Array(k);
   }
 
-  update({ value }: { value: number }): ViewSurprise | undefined {
+  update({ ts, value }: { ts: number; value: number }): ViewSurprise | undefined {
     const previous = this.previous;
     this.previous = value;
     if (Number.isNaN(previous)) return undefined;
@@ -141,13 +159,17 @@ class SpreadView extends View {
     this.seen += 1;
     if (this.seen % 1024 === 0) this.sum = this.steps.reduce((a, b) => a + b, 0);
     if (this.seen < this.steps.length) return undefined;
-    const surprise = this.judge(this.sum / this.steps.length, 0);
+    const surprise = this.judge(this.sum / this.steps.length, 0, ts);
     // Expected range of the value itself: around the previous value, one expected spread either side.
     return surprise && { ...surprise, expected: previous };
   }
 }
 
 const DAY_MS = 86_400_000;
+
+function dayBucket(ts: number, buckets: number): number {
+  return Math.floor((((ts % DAY_MS) + DAY_MS) % DAY_MS) / (DAY_MS / buckets));
+}
 
 class SeasonalView extends View {
   readonly name = 'seasonal';
@@ -162,14 +184,14 @@ class SeasonalView extends View {
 
   update({ ts, value }: { ts: number; value: number }): ViewSurprise | undefined {
     const buckets = this.profile.length;
-    const bucket = Math.floor((((ts % DAY_MS) + DAY_MS) % DAY_MS) / (DAY_MS / buckets));
+    const bucket = dayBucket(ts, buckets);
     const expected = this.profile[bucket] ?? 0;
     const seen = this.seen[bucket] ?? 0;
     // The first visits average; later ones track slowly so that one odd day does not redraw the profile.
     const rate = Math.max(0.1, 1 / (seen + 1));
     this.profile[bucket] = expected + rate * (value - expected);
     this.seen[bucket] = Math.min(seen + 1, 60_000);
-    return seen < 3 ? undefined : this.judge(value - expected, expected);
+    return seen < 3 ? undefined : this.judge(value - expected, expected, ts);
   }
 }
 
