@@ -69,7 +69,8 @@ export class MetricsConverter {
         for (const raw of sm.metrics) {
           const parsed = metricSchema.safeParse(raw);
           if (!parsed.success) {
-            this.#reject(out, countRawPoints(raw), `metric: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+            const issue = parsed.error.issues[0];
+            this.#reject(out, countRawPoints(raw), `metric ${rawName(raw)}: ${issue === undefined ? 'invalid' : `${issue.path.join('.')} ${issue.message}`}`);
             continue;
           }
           this.#convertMetric(parsed.data, base, out);
@@ -245,6 +246,11 @@ export class MetricsConverter {
     }
     this.#previous.set(key, state);
   }
+}
+
+function rawName(raw: unknown): string {
+  const name = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).name : undefined;
+  return typeof name === 'string' && name !== '' ? name.slice(0, 100) : '(unnamed)';
 }
 
 /** Data points in a metric that failed validation, so a rejected metric still counts its points. */

@@ -50,16 +50,16 @@ const scope = z.object({ name: z.string().default(''), version: z.string().defau
 const points = z.array(z.unknown()).default([]);
 
 /** Data point temporality: 1 delta, 2 cumulative (0, unspecified, is invalid for sums and histograms). */
-const temporality = z.union([z.literal(1), z.literal(2)], { error: 'aggregationTemporality must be 1 (delta) or 2 (cumulative)' });
+export const temporality = z.union([z.literal(1), z.literal(2)], { error: 'aggregationTemporality must be 1 (delta) or 2 (cumulative)' });
 
 export const metric = z
   .object({
     name: z.string().min(1, 'metric name must not be empty').max(1_024),
     unit: z.string().default(''),
     gauge: z.object({ dataPoints: points }).optional(),
-    sum: z.object({ dataPoints: points, aggregationTemporality: z.unknown(), isMonotonic: z.boolean().default(false) }).optional(),
-    histogram: z.object({ dataPoints: points, aggregationTemporality: z.unknown() }).optional(),
-    exponentialHistogram: z.object({ dataPoints: points, aggregationTemporality: z.unknown() }).optional(),
+    sum: z.object({ dataPoints: points, aggregationTemporality: z.unknown().optional(), isMonotonic: z.boolean().default(false) }).optional(),
+    histogram: z.object({ dataPoints: points, aggregationTemporality: z.unknown().optional() }).optional(),
+    exponentialHistogram: z.object({ dataPoints: points, aggregationTemporality: z.unknown().optional() }).optional(),
     summary: z.object({ dataPoints: points }).optional(),
   });
 export type Metric = z.output<typeof metric>;
@@ -81,8 +81,6 @@ export const logsRequest = z.object({
     .array(z.object({ resource, scopeLogs: z.array(z.object({ scope, logRecords: z.array(z.unknown()).default([]) })).default([]) }))
     .default([]),
 });
-
-export { temporality };
 
 const finite = (what: string) => double.refine((v) => Number.isFinite(v), `${what} must be a finite number`);
 
