@@ -17,8 +17,8 @@ describe('OTLP metrics conversion', () => {
     const second = c.convert(sum(20_000, 300)).samples;
     assert.deepEqual(values(second, 'http_requests_rate'), [20]);
     assert.equal(second[0]?.labels.http_route, '/q');
-    assert.equal(second[0]!.labels.service, 'svc');
-    assert.equal(second[0]!.labels.otel_scope_name, 'lib');
+    assert.equal(second[0].labels.service, 'svc');
+    assert.equal(second[0].labels.otel_scope_name, 'lib');
     assert.deepEqual(values(c.convert(sum(30_000, 50, 25_000)).samples, 'http_requests_rate'), [10], 'restarted at 25 s: 50 in 5 s');
   });
 
