@@ -16,8 +16,8 @@ import { matches, type MetricSource } from './sources/source.ts';
 export interface DetectorServiceOptions {
   /** Settings; read from the environment (DETECTOR_*) at start when absent. */
   readonly config?: DetectorConfig;
-  /** The OTLP receiver's store, when the 'otlp' source is configured (see collectors/otlp/service.ts). */
-  readonly otlpStore?: SeriesStore;
+  /** The OTLP receiver (collectors/otlp/service.ts), started before this service, when the 'otlp' source is configured. */
+  readonly otlp?: { readonly store: SeriesStore };
   /** Replaces the sources built from the configuration (tests, embedding). */
   readonly sources?: (ctx: ServiceContext, config: DetectorConfig) => readonly MetricSource[];
   /** A detector per series; default the combined streaming anomaly detector. */
@@ -45,8 +45,8 @@ function buildSources(ctx: ServiceContext, config: DetectorConfig, options: Dete
         if (config.prometheus === undefined) throw new Error('the prometheus source needs DETECTOR_PROMETHEUS_URL');
         return new PrometheusSource(config.prometheus);
       case 'otlp':
-        if (options.otlpStore === undefined) throw new Error('the otlp source needs the OTLP receiver (otlpReceiverService) in the same process');
-        return new OtlpSource({ store: options.otlpStore });
+        if (options.otlp === undefined) throw new Error('the otlp source needs the OTLP receiver (otlpReceiverService) in the same process');
+        return new OtlpSource({ store: options.otlp.store });
     }
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '../../platform/config/config.ts';
 
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const int = (fallback: number, min: number, max: number) => z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(min).max(max).default(fallback));
@@ -25,9 +26,18 @@ export interface OtlpConfig {
   readonly pointsPerSeries: number;
 }
 
-/** Reads the OTLP receiver's settings; throws a ZodError naming each bad variable. */
+/** Reads the OTLP receiver's settings; throws ConfigError naming each bad variable. */
 export function loadOtlpConfig(env: Readonly<Record<string, string | undefined>> = process.env): OtlpConfig {
-  const e = otlpEnv.parse(env);
+  const parsed = otlpEnv.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
   return {
     maxBodyBytes: e.OTLP_MAX_BODY_BYTES,
     maxDecodedBytes: e.OTLP_MAX_DECODED_BYTES,

@@ -20,17 +20,18 @@ import { OtlpSource } from '../../detectors/sources/otlp.ts';
 import type { Series } from '../../detectors/series.ts';
 import { decodeResponse, decodeStatus, encodeRequest } from './codec.ts';
 import { loadOtlpConfig } from './config.ts';
-import { createOtlpStore, otlpReceiverService } from './service.ts';
+import { otlpReceiverService } from './service.ts';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const config = loadOtlpConfig({ OTLP_WINDOW_MS: '300', OTLP_MAX_BODY_BYTES: '65536', OTLP_MAX_DECODED_BYTES: '1048576', OTLP_MAX_ITEMS_PER_SECOND: '3000', OTLP_MAX_IN_FLIGHT: '2' });
-const store = createOtlpStore(config);
-const source = new OtlpSource({ store });
+const receiver = otlpReceiverService({ config });
+let source: OtlpSource;
 let platform: RunningPlatform;
 let url: string;
 
 before(async () => {
-  platform = await startPlatform({ config: loadConfig({ PORT: '0', HOST: '127.0.0.1' }), logger, bus: new EmbeddedBus({ partitions: 1, source: 'test' }), services: [otlpReceiverService({ store, config })] });
+  platform = await startPlatform({ config: loadConfig({ PORT: '0', HOST: '127.0.0.1' }), logger, bus: new EmbeddedBus({ partitions: 1, source: 'test' }), services: [receiver] });
+  source = new OtlpSource({ store: receiver.store });
   url = platform.url;
 });
 after(async () => { await platform.stop(); });

@@ -6,23 +6,29 @@ import { MetricsConverter } from './metrics.ts';
 import { createOtlpRouter } from './receiver.ts';
 import { SignalAggregator } from './signals.ts';
 
-/** The store the receiver fills and the detector tier's OTLP source reads. */
-export function createOtlpStore(config: OtlpConfig = loadOtlpConfig()): SeriesStore {
-  return new SeriesStore({ maxSeries: config.maxSeries, pointsPerSeries: config.pointsPerSeries });
-}
-
 /**
  * The OTLP/HTTP receiver as a platform service: mounts /v1/metrics, /v1/traces and /v1/logs at the root
  * of the platform's HTTP server (the paths OTLP exporters use by default), writes metric samples to the
  * store at once, and every window turns the spans and log records received into RED and count series.
  */
-export function otlpReceiverService(options: { store: SeriesStore; config?: OtlpConfig }): Service {
+export interface OtlpReceiverService extends Service {
+  /** The series the receiver fills, read by the detector tier's OTLP source; there once the service started. */
+  readonly store: SeriesStore;
+}
+
+export function otlpReceiverService(options: { config?: OtlpConfig } = {}): OtlpReceiverService {
   let timer: NodeJS.Timeout | undefined;
+  let store: SeriesStore | undefined;
   return {
     name: 'otlp-receiver',
+    get store(): SeriesStore {
+      if (store === undefined) throw new Error('the OTLP receiver has not started: start otlp-receiver before the services that read it');
+      return store;
+    },
     start(ctx: ServiceContext) {
       const config = options.config ?? loadOtlpConfig();
-      const { store } = options;
+      const series = new SeriesStore({ maxSeries: config.maxSeries, pointsPerSeries: config.pointsPerSeries });
+      store = series;
       const requests = new Counter({
         name: 'insitechart_otlp_requests_total',
         help: 'OTLP export requests by signal, encoding and HTTP status',
@@ -37,7 +43,7 @@ export function otlpReceiverService(options: { store: SeriesStore; config?: Otlp
       });
       const aggregator = new SignalAggregator({ maxKeys: config.maxSeries, now: Date.now() });
       const append = (samples: readonly { labels: Record<string, string>; point: { ts: number; value: number } }[]): void => {
-        for (const s of samples) store.append(s.labels, s.point);
+        for (const s of samples) series.append(s.labels, s.point);
       };
       ctx.site.use(
         createOtlpRouter({

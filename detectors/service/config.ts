@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '../../platform/config/config.ts';
 import { DEFAULT_ANOMALY } from '../anomaly/index.ts';
 import { parseSelector, type LabelMatcher } from '../sources/source.ts';
 
@@ -92,9 +93,18 @@ export interface DetectorConfig {
   readonly maxDetectionsPerMinute: number;
 }
 
-/** Reads the detector tier's settings from the environment; throws a ZodError naming each bad variable. */
+/** Reads the detector tier's settings from the environment; throws ConfigError naming each bad variable. */
 export function loadDetectorConfig(env: Readonly<Record<string, string | undefined>> = process.env): DetectorConfig {
-  const e = detectorEnv.parse(env);
+  const parsed = detectorEnv.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
   return {
     sources: e.DETECTOR_SOURCES,
     ...(e.DETECTOR_PROMETHEUS_URL === undefined
