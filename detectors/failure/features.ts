@@ -4,8 +4,10 @@ import { CHANNELS, RATIO_CHANNELS, runLength, type ChannelSeries, type Incident,
 export const FEATURE_HISTORY = 90;
 const RECENT = 30;
 const NOW = 5;
+/** Steps-to-exhaustion beyond this count as "not exhausting". */
+const MAX_HEADROOM = 1000;
 
-export const FEATURE_KINDS = ['level', 'delta', 'z', 'slope', 'peak', 'trough'] as const;
+export const FEATURE_KINDS = ['level', 'delta', 'z', 'slope', 'peak', 'trough', 'rising', 'headroom'] as const;
 export const FEATURE_NAMES: readonly string[] = CHANNELS.flatMap((c) => FEATURE_KINDS.map((k) => `${c}.${k}`));
 
 /**
@@ -13,8 +15,10 @@ export const FEATURE_NAMES: readonly string[] = CHANNELS.flatMap((c) => FEATURE_
  * on the channel's scale (ratios as they are, other channels log1p):
  * level (mean of the last 5), delta (level minus the mean of the baseline 30-90 steps back), z (delta over
  * the baseline's spread), slope (least squares over the last 30, per 30 steps), peak and trough (max and
- * min over the last 30, relative to the level: a GC sawtooth's trough is its live set). Absent channels
- * give NaN, which the model reads as "typical".
+ * min over the last 30, relative to the level: a GC sawtooth's trough is its live set), rising (share of
+ * the last 30 steps that went up: sustained growth versus a burst) and, for ratio channels, headroom (log
+ * of the steps left until 100% at the current slope, capped: a time to exhaustion). Absent channels give
+ * NaN, which the model reads as "typical".
  */
 export function featuresAt(channels: ChannelSeries, t: number): Float64Array {
   const out = new Float64Array(FEATURE_NAMES.length).fill(Number.NaN);
@@ -37,9 +41,11 @@ export function featuresAt(channels: ChannelSeries, t: number): Float64Array {
     let trough = Number.POSITIVE_INFINITY;
     let sxy = 0;
     let sxx = 0;
+    let rises = 0;
     const recentMean = meanOf(g, t - RECENT + 1, t);
     for (let i = t - RECENT + 1; i <= t; i++) {
       const v = g(i);
+      if (v > g(i - 1)) rises++;
       peak = Math.max(peak, v);
       trough = Math.min(trough, v);
       const x = i - (t - (RECENT - 1) / 2);
@@ -50,9 +56,12 @@ export function featuresAt(channels: ChannelSeries, t: number): Float64Array {
     out[base] = level;
     out[base + 1] = level - baseMean;
     out[base + 2] = Math.max(-20, Math.min(20, (level - baseMean) / (baseStd + floor)));
-    out[base + 3] = (sxy / sxx) * RECENT;
+    const slope = sxy / sxx;
+    out[base + 3] = slope * RECENT;
     out[base + 4] = peak - level;
     out[base + 5] = trough - level;
+    out[base + 6] = rises / RECENT;
+    if (RATIO_CHANNELS.has(channel)) out[base + 7] = Math.log1p(slope > 0 ? Math.min(MAX_HEADROOM, Math.max(0, 1 - level) / slope) : MAX_HEADROOM);
   });
   return out;
 }

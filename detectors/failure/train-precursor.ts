@@ -14,7 +14,7 @@ export interface TrainPrecursorOptions {
   readonly testShare?: number;
   readonly validationShare?: number;
   readonly onEpoch?: (epoch: number, epochs: number, loss: number) => void;
-  /** Share of positives after repeating them (default 0.25). */
+  /** Share of positives after repeating them (default 0.1). */
   readonly positiveShare?: number;
 }
 
@@ -30,7 +30,7 @@ export interface TrainedPrecursor {
 /**
  * Trains the precursor network on labelled runs. Runs (not samples) are split into train, validation
  * and held-out test sets, so neighbouring, near-identical samples never straddle the split. Positives
- * are rare: they are repeated to about a quarter of the training set. The alert threshold is the one
+ * are rare: they are repeated to about a tenth of the training set. The alert threshold is the one
  * with the best event-level F1 on the validation runs; the reported figures are on the test runs only.
  */
 export async function trainPrecursor(runs: readonly TelemetryRun[], options: TrainPrecursorOptions = {}): Promise<TrainedPrecursor> {
@@ -53,7 +53,7 @@ export async function trainPrecursor(runs: readonly TelemetryRun[], options: Tra
 
   await tfReady();
   const { mean, std } = standardiser(trainSet.x);
-  const share = options.positiveShare ?? 0.25;
+  const share = options.positiveShare ?? 0.1;
   const repeat = Math.max(1, Math.round((share * (trainSet.y.length - positives)) / ((1 - share) * positives)));
   const xs: Float64Array[] = [];
   const ys: number[] = [];
