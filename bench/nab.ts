@@ -8,6 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { createAnomalyDetector } from '../detectors/anomaly/index.ts';
+import { tfReady } from '../detectors/tf/index.ts';
 import { DEFAULT_NAB_DIR, loadCorpus, runFile, scoreCorpus, writeResult } from '../detectors/nab/runner.ts';
 import { round } from './support/stats.ts';
 
@@ -40,10 +41,11 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
   const out = options.out ?? (await mkdtemp(join(tmpdir(), 'nab-results-')));
   let corpus = await loadCorpus(options.data, options.labels);
   if (options.quick) corpus = corpus.filter((_, i) => i % 6 === 0);
+  const backend = await tfReady();
   const started = performance.now();
   const scored = [];
   for (const { file, windows } of corpus) {
-    const scores = runFile(file, ({ probationary }) => createAnomalyDetector({ warmup: probationary }));
+    const scores = runFile(file, ({ probationary }) => createAnomalyDetector({ warmup: probationary, learned: 'self' }));
     await writeResult(out, file, scores);
     scored.push({ name: file.name, scores, windows });
   }
@@ -65,5 +67,6 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
     files: corpus.length,
     rows: scored.reduce((n, f) => n + f.scores.length, 0),
     seconds: round(seconds, 2),
+    tf_backend: backend,
   };
 }

@@ -17,6 +17,8 @@ export interface StatisticalOptions {
   readonly history: number;
   /** Window lengths of the level views. */
   readonly levels: readonly number[];
+  /** Whether to keep the step view (the learned forecaster can stand in for it). */
+  readonly step: boolean;
   /** Window length of the spread view (0: none). */
   readonly spread: number;
   /** Time-of-day buckets of the seasonal view (0: none). */
@@ -34,6 +36,7 @@ export interface StatisticalOptions {
 export const DEFAULT_STATISTICAL: StatisticalOptions = {
   history: 1000,
   levels: [1],
+  step: false,
   spread: 12,
   dailyBuckets: 96,
   memory: 2048,
@@ -55,7 +58,7 @@ export interface ViewSurprise {
 const MIN_HISTORY = 10;
 
 /** A view: a baseline window of some statistic of the series, and its recent surprises. */
-abstract class View {
+export abstract class View {
   abstract readonly name: string;
   private readonly baseline: SortedWindow;
   private readonly pastZ: SortedWindow;
@@ -200,7 +203,7 @@ export class StatisticalDetector {
 
   constructor(options: StatisticalOptions = DEFAULT_STATISTICAL) {
     const views: View[] = options.levels.map((k) => new LevelView(k, options));
-    views.push(new StepView(options));
+    if (options.step) views.push(new StepView(options));
     if (options.spread > 0) views.push(new SpreadView(options.spread, options));
     if (options.dailyBuckets > 0) views.push(new SeasonalView(options.dailyBuckets, options));
     this.views = views;
