@@ -7,3 +7,4 @@ export { precursorPredictor, PRECURSOR_FORMAT, type PrecursorPrediction, type Pr
 export { trainPrecursor, type TrainPrecursorOptions, type TrainedPrecursor } from './train-precursor.ts';
 export { loadPrecursor, savePrecursor, PRECURSOR_MODEL } from './precursor-store.ts';
 export { simulateRuns, FAULT_KINDS, type SimulationOptions } from './simulator.ts';
+export { channelWindow } from './window.ts';
