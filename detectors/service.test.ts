@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Gauge } from 'prom-client';
 import { waitFor } from '../platform/backbone/conformance/bus-conformance.ts';
@@ -9,16 +12,19 @@ import { startPlatform, type RunningPlatform } from '../platform/runtime/platfor
 import type { Service } from '../platform/runtime/service.ts';
 import { createLogger } from '../platform/telemetry/logger.ts';
 import { createAnomalyDetector } from './anomaly/index.ts';
+import type { PrecursorPredictor } from './failure/index.ts';
 import { detectorService } from './service.ts';
 import { loadDetectorConfig } from './service/config.ts';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
-const platformConfig = loadConfig({ PORT: '0', HOST: '127.0.0.1' });
+const dataDir = mkdtempSync(join(tmpdir(), 'detectors-'));
+after(() => { rmSync(dataDir, { recursive: true, force: true }); });
+const platformConfig = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
 
 /** A service with a gauge in the platform's registry, steady with noise until `spike()` lifts it. */
-function queueService(): Service & { spike(): void } {
+function queueService(name = 'insitechart_test_queue_depth', start = 100, spiked = 400): Service & { spike(): void } {
   let timer: NodeJS.Timeout | undefined;
-  let level = 100;
+  let level = start;
   let seed = 7;
   const noise = () => {
     seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
@@ -27,7 +33,7 @@ function queueService(): Service & { spike(): void } {
   return {
     name: 'queue',
     start(ctx) {
-      const gauge = new Gauge({ name: 'insitechart_test_queue_depth', help: 'test', labelNames: ['queue'] as const, registers: [ctx.metrics] });
+      const gauge = new Gauge({ name, help: 'test', labelNames: ['queue'] as const, registers: [ctx.metrics] });
       gauge.set({ queue: 'orders' }, level);
       timer = setInterval(() => { gauge.set({ queue: 'orders' }, level + noise() * 4); }, 10);
       return Promise.resolve();
@@ -37,7 +43,7 @@ function queueService(): Service & { spike(): void } {
       return Promise.resolve();
     },
     spike() {
-      level = 400;
+      level = spiked;
     },
   };
 }
@@ -98,5 +104,60 @@ describe('detector service', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     assert.match(metrics, /insitechart_detector_detections_total\{outcome="published"\} 1/);
     assert.match(metrics, /insitechart_detector_series_watched\{state="all"\} 1/);
+    const predictions = (await (await fetch(`${base}/api/detectors/predictions`)).json()) as { precursor: { enabled: boolean; reason: string } };
+    assert.equal(predictions.precursor.enabled, false);
+    assert.match(predictions.precursor.reason, /no precursor model trained/);
+  });
+
+  it('feeds the precursor model from watched series and publishes its alert with the drivers', async () => {
+    await platform?.stop();
+    const latency = queueService('insitechart_test_latency_seconds', 0.2, 2);
+    const config = loadDetectorConfig({
+      DETECTOR_SOURCES: 'in-process',
+      DETECTOR_SAMPLE_INTERVAL_MS: '100',
+      DETECTOR_POLL_INTERVAL_MS: '100',
+      DETECTOR_WATCH: '{__name__="insitechart_test_latency_seconds"}',
+      DETECTOR_PRECURSOR_CHANNELS: 'latency_p99=max:insitechart_test_latency_seconds',
+    });
+    const fed: number[][] = [];
+    // A stand-in for a trained model: alerts when the latency channel passed 1 s in the last 3 steps.
+    const predictor: PrecursorPredictor = {
+      stepMs: 100, horizonMs: 600_000, threshold: 0.6, persistSteps: 1, historySteps: 5,
+      scoreSeries: () => new Float32Array(0),
+      predict: (recent) => {
+        const l = recent.latency_p99 ?? [];
+        fed.push([...l]);
+        if (l.length < 3) return undefined;
+        const high = l.slice(-3).every((v) => v > 1);
+        return { probability: high ? 0.9 : 0.1, alert: high, horizonMs: 600_000, drivers: high ? [{ channel: 'latency_p99', effect: 0.5 }] : [] };
+      },
+      dispose: () => undefined,
+    };
+    platform = await startPlatform({
+      config: platformConfig,
+      logger,
+      bus: new EmbeddedBus({ partitions: 1, source: 'test' }),
+      services: [latency, detectorService({ config, loadPrecursor: () => Promise.resolve({ predictor, version: 3 }) })],
+    });
+    const seen: TopicData<'detections'>[] = [];
+    await platform.bus.subscribe({ group: 'test', topic: 'detections', handler: (d) => { if (d.envelope.data.detector === 'precursor') seen.push(d.envelope.data); } });
+    await waitFor(() => fed.some((l) => l.length === 5), 5_000, 'five steps of history');
+    assert.ok(fed.every((l) => l.length <= 5), 'history is bounded by historySteps');
+    assert.equal(seen.length, 0);
+    latency.spike();
+    await waitFor(() => seen.length > 0, 5_000, 'a precursor detection');
+    const d = seen[0]!;
+    assert.deepEqual(d.series, { __name__: 'incident_precursor', service: platformConfig.serviceName });
+    assert.equal(d.score, 0.9);
+    assert.deepEqual(d.expected, { low: 0, high: 0.6 });
+    assert.match(d.explanation, /within 10 min.*latency_p99/);
+    assert.equal(d.related[0]?.__name__, 'insitechart_test_latency_seconds', 'the series behind the driving channel');
+    const status = (await (await fetch(`${platform.url}/api/detectors/predictions`)).json()) as { precursor: { enabled: boolean; version: number; alerting: boolean; last: { prediction: { alert: boolean } } } };
+    assert.equal(status.precursor.enabled, true);
+    assert.equal(status.precursor.version, 3);
+    assert.equal(status.precursor.alerting, true);
+    assert.equal(status.precursor.last.prediction.alert, true);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(seen.length, 1, 'a lasting alert is published once');
   });
 });

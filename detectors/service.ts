@@ -1,10 +1,13 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { toError } from '../platform/async/to-error.ts';
+import type { TopicInput } from '../platform/backbone/topics.ts';
 import type { Service, ServiceContext } from '../platform/runtime/service.ts';
 import { createAnomalyDetector } from './anomaly/index.ts';
+import type { PrecursorPredictor } from './failure/index.ts';
 import type { SeriesDetector, SeriesLabels } from './series.ts';
 import { loadDetectorConfig, type DetectorConfig } from './service/config.ts';
-import { RateBudget } from './service/gate.ts';
+import { gateStep, newGateState, RateBudget } from './service/gate.ts';
+import { PrecursorWatch, precursorDetection } from './service/precursor.ts';
 import { mountDetectorRoutes, type RecentDetection, type SourceStatus } from './service/routes.ts';
 import { SeriesWatcher, toDetection } from './service/watcher.ts';
 import { InProcessSource } from './sources/in-process.ts';
@@ -23,6 +26,8 @@ export interface DetectorServiceOptions {
   /** A detector per series; default the combined streaming anomaly detector. */
   readonly detectorFor?: (labels: SeriesLabels) => SeriesDetector;
   readonly now?: () => number;
+  /** Loads the learned precursor model; default: the newest one trained into DATA_DIR (none: no predictions). */
+  readonly loadPrecursor?: (dataDir: string) => Promise<{ readonly predictor: PrecursorPredictor; readonly version?: number } | undefined>;
 }
 
 /** Detections kept for the REST API. */
@@ -60,6 +65,9 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
   const abort = new AbortController();
   let loop: Promise<void> = Promise.resolve();
   let sources: readonly MetricSource[] = [];
+  let precursorTimer: NodeJS.Timeout | undefined;
+  let precursorStep: Promise<void> = Promise.resolve();
+  let precursorWatch: PrecursorWatch | undefined;
   return {
     name: 'detectors',
     start(ctx: ServiceContext) {
@@ -89,6 +97,22 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
       });
       new Gauge({ name: 'insitechart_detector_series_evicted', help: 'Series forgotten for the series limit since start', registers: [ctx.metrics], collect() { this.set(watcher.evicted); } });
 
+      const publish = async (data: TopicInput<'detections'>, key: string, from: string): Promise<void> => {
+        if (!budget.take(now())) {
+          detections.inc({ outcome: 'rate_limited' });
+          return;
+        }
+        try {
+          const envelope = await bus.publish('detections', { key, data, source: `detectors/${from}` });
+          detections.inc({ outcome: 'published' });
+          recent.push({ id: envelope.id, source: from, detection: envelope.data });
+          if (recent.length > RECENT) recent.splice(0, recent.length - RECENT);
+        } catch (error) {
+          detections.inc({ outcome: 'failed' });
+          logger.error({ err: error, series: key }, 'publishing a detection failed');
+        }
+      };
+
       const pollSource = async (source: MetricSource): Promise<void> => {
         const st = status.get(source.name);
         const end = pollSeconds.startTimer({ source: source.name });
@@ -103,20 +127,7 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
             for (const p of series.points) newest = Math.max(newest, p.ts);
             n += series.points.length;
             for (const finding of findings) {
-              if (!budget.take(now())) {
-                detections.inc({ outcome: 'rate_limited' });
-                continue;
-              }
-              const data = toDetection(finding, watcher.related(finding.tracked, finding.ts, RELATED_WINDOW_MS));
-              try {
-                const envelope = await bus.publish('detections', { key: finding.tracked.key, data, source: `detectors/${source.name}` });
-                detections.inc({ outcome: 'published' });
-                recent.push({ id: envelope.id, source: source.name, detection: envelope.data });
-                if (recent.length > RECENT) recent.splice(0, recent.length - RECENT);
-              } catch (error) {
-                detections.inc({ outcome: 'failed' });
-                logger.error({ err: error, series: finding.tracked.key }, 'publishing a detection failed');
-              }
+              await publish(toDetection(finding, watcher.related(finding.tracked, finding.ts, RELATED_WINDOW_MS)), finding.tracked.key, source.name);
             }
           }
           cursor.set(source.name, newest);
@@ -141,8 +152,68 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         }
       };
 
+      // The learned precursor model, when one was trained: sampled from the watched series every model step.
+      let precursorProblem: string | undefined = config.precursor.enabled ? 'loading' : 'disabled (DETECTOR_PRECURSOR=off)';
+      let precursorVersion: number | undefined;
+      const precursorGate = newGateState();
+      if (config.precursor.enabled) {
+        const load = options.loadPrecursor ?? (async (dir: string) => (await import('./failure/index.ts')).loadPrecursor(dir).then((m) => (m === undefined ? undefined : { predictor: m.predictor, version: m.manifest.version })));
+        void load(ctx.config.dataDir).then(
+          (loaded) => {
+            if (abort.signal.aborted) return;
+            if (loaded === undefined) {
+              precursorProblem = `no precursor model trained in ${ctx.config.dataDir} (npm run train -- precursor)`;
+              logger.info(precursorProblem);
+              return;
+            }
+            precursorProblem = undefined;
+            precursorVersion = loaded.version;
+            const watch = new PrecursorWatch(loaded.predictor, config.precursor.channels);
+            precursorWatch = watch;
+            const { predictor } = loaded;
+            precursorTimer = setInterval(() => {
+              precursorStep = (async () => {
+                const at = now();
+                const state = watch.step(at, (m) => watcher.currentValues(m, at - 3 * Math.max(config.pollIntervalMs, predictor.stepMs)));
+                const p = state.prediction;
+                if (p === undefined) return;
+                const decision = gateStep(precursorGate, p.alert ? 1 : 0, at, { ...config.gate, enter: 0.5, exit: 0.5 });
+                if (decision !== 'onset' && decision !== 'repeat') return;
+                const related = p.drivers.flatMap((d) => {
+                  const binding = watch.bindings.find((b) => b.channel === d.channel);
+                  return binding === undefined ? [] : watcher.list(binding.matchers, { limit: 1 }).map((t) => t.labels);
+                });
+                await publish(precursorDetection(ctx.config.serviceName, predictor, p, at, related.slice(0, 5)), `incident_precursor/${ctx.config.serviceName}`, 'precursor');
+              })().catch((error: unknown) => { logger.error({ err: error }, 'precursor step failed'); });
+            }, predictor.stepMs);
+            precursorTimer.unref();
+            logger.info({ version: loaded.version, stepMs: predictor.stepMs, horizonMs: predictor.horizonMs, channels: config.precursor.channels.map((b) => b.channel) }, 'precursor model loaded');
+          },
+          (error: unknown) => {
+            precursorProblem = `the precursor model could not be loaded: ${toError(error).message}`;
+            logger.error({ err: error }, 'the precursor model could not be loaded; running without incident prediction');
+          },
+        );
+      }
+      const precursorStatus = () => {
+        const watch = precursorWatch;
+        if (watch === undefined) return { enabled: false, reason: precursorProblem };
+        const { predictor } = watch;
+        return {
+          enabled: true,
+          version: precursorVersion ?? null,
+          stepMs: predictor.stepMs,
+          horizonMs: predictor.horizonMs,
+          threshold: predictor.threshold,
+          historySteps: predictor.historySteps,
+          channels: watch.bindings.map((b) => b.channel),
+          alerting: precursorGate.active,
+          last: watch.last ?? null,
+        };
+      };
+
       for (const source of sources) source.start?.();
-      mountDetectorRoutes(ctx.api, { watcher, sources, status, recent: () => recent, now });
+      mountDetectorRoutes(ctx.api, { watcher, sources, status, recent: () => recent, now, precursor: precursorStatus });
       loop = (async () => {
         while (!abort.signal.aborted) {
           await Promise.all(sources.map(pollSource));
@@ -157,7 +228,9 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
     },
     async stop() {
       abort.abort();
-      await loop;
+      clearInterval(precursorTimer);
+      await Promise.all([loop, precursorStep]);
+      precursorWatch?.predictor.dispose();
       await Promise.all(sources.map((s) => s.stop?.() ?? Promise.resolve()));
     },
   };

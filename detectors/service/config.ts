@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../platform/config/config.ts';
 import { DEFAULT_ANOMALY } from '../anomaly/index.ts';
 import { parseSelector, type LabelMatcher } from '../sources/source.ts';
+import { defaultChannelBindings, parseChannelBindings, type ChannelBinding } from './precursor.ts';
 
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const int = (fallback: number, min: number, max: number) => z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(min).max(max).default(fallback));
@@ -72,6 +73,21 @@ const detectorEnv = z
     DETECTOR_REPEAT_MS: int(600_000, 0, 86_400_000),
     DETECTOR_MIN_GAP_MS: int(60_000, 0, 86_400_000),
     DETECTOR_MAX_DETECTIONS_PER_MINUTE: int(60, 1, 100_000),
+    DETECTOR_PRECURSOR: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
+    DETECTOR_PRECURSOR_CHANNELS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default(defaultChannelBindings)
+        .transform((s, ctx) => {
+          try {
+            return parseChannelBindings(s);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+            return z.NEVER;
+          }
+        }),
+    ),
   })
   .refine((e) => !e.DETECTOR_SOURCES.includes('prometheus') || e.DETECTOR_PROMETHEUS_URL !== undefined, {
     path: ['DETECTOR_PROMETHEUS_URL'],
@@ -91,6 +107,8 @@ export interface DetectorConfig {
   readonly watch: readonly LabelMatcher[];
   readonly gate: { readonly enter: number; readonly exit: number; readonly clearAfter: number; readonly repeatMs: number; readonly minGapMs: number };
   readonly maxDetectionsPerMinute: number;
+  /** The learned precursor model (reloaded from DATA_DIR when one was trained) and the series feeding its channels. */
+  readonly precursor: { readonly enabled: boolean; readonly channels: readonly ChannelBinding[] };
 }
 
 /** Reads the detector tier's settings from the environment; throws ConfigError naming each bad variable. */
@@ -126,5 +144,6 @@ export function loadDetectorConfig(env: Readonly<Record<string, string | undefin
     watch: e.DETECTOR_WATCH,
     gate: { enter: e.DETECTOR_SCORE_THRESHOLD, exit: e.DETECTOR_CLEAR_THRESHOLD, clearAfter: e.DETECTOR_CLEAR_AFTER_POINTS, repeatMs: e.DETECTOR_REPEAT_MS, minGapMs: e.DETECTOR_MIN_GAP_MS },
     maxDetectionsPerMinute: e.DETECTOR_MAX_DETECTIONS_PER_MINUTE,
+    precursor: { enabled: e.DETECTOR_PRECURSOR === 'on', channels: e.DETECTOR_PRECURSOR_CHANNELS },
   };
 }

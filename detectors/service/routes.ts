@@ -29,6 +29,8 @@ export interface RouteDeps {
   readonly status: ReadonlyMap<string, SourceStatus>;
   readonly recent: () => readonly RecentDetection[];
   readonly now: () => number;
+  /** What the learned precursor model is doing (or why it is not). */
+  readonly precursor: () => unknown;
 }
 
 const selectorParam = z
@@ -104,6 +106,10 @@ export function mountDetectorRoutes(api: Router, deps: RouteDeps): void {
 
   api.get('/detectors/sources', (_req, res) => {
     res.json({ sources: [...deps.status.values()] });
+  });
+
+  api.get('/detectors/predictions', (_req, res) => {
+    res.json({ precursor: deps.precursor() });
   });
 
   api.get('/detectors/forecast', async (req, res) => {

@@ -118,6 +118,13 @@ export class SeriesWatcher {
     return out;
   }
 
+  /** Last values of the matching series updated at or after `freshSince`. */
+  currentValues(matchers: readonly LabelMatcher[], freshSince: number): number[] {
+    const out: number[] = [];
+    for (const t of this.#series.values()) if (t.lastTs >= freshSince && matches(t.labels, matchers)) out.push(t.lastValue);
+    return out;
+  }
+
   anomalousCount(): number {
     let n = 0;
     for (const t of this.#series.values()) if (t.gate.active) n++;
