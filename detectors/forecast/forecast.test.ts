@@ -99,3 +99,15 @@ test('the streaming forecaster keeps bounded state and refits as data arrives', 
   assert.equal(out.length, 3);
   assert.ok(out.every((p) => Number.isFinite(p.value)));
 });
+
+test('ten-second scrapes over days are gridded coarser so the daily cycle is still found', () => {
+  const rand = noise(8);
+  const points = Array.from({ length: (4 * DAY_MS) / 10_000 }, (_, i) => ({ ts: T0 + i * 10_000, value: 50 + 20 * Math.sin((2 * Math.PI * i * 10_000) / DAY_MS) + rand() }));
+  const model = fitForecaster(points);
+  assert.equal(model.summary.intervalMs, 60_000);
+  assert.deepEqual(model.summary.seasonalPeriodsMs, [DAY_MS]);
+  // The streaming form can average such scrapes into minutes before keeping them.
+  const forecaster = createLoadForecaster({ resolutionMs: 60_000, maxPoints: 3000 });
+  for (const p of points.slice(0, 6 * 60 * 10)) forecaster.update(p);
+  assert.equal(forecaster.size, 599);
+});

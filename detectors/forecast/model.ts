@@ -18,7 +18,7 @@ export interface ForecastPoint {
 }
 
 export interface ForecasterOptions {
-  /** Grid slot; default: the median sampling interval of the points. */
+  /** Grid slot; default: the median sampling interval, coarsened to a round slot when the history would not fit in `maxSlots`. */
   readonly intervalMs?: number;
   /** History kept (slots; default 6048, three weeks at 5 minutes): bounds memory and fitting time. */
   readonly maxSlots?: number;
@@ -72,7 +72,7 @@ interface Anchor {
  * empirical quantiles of those same h-step errors. Between anchors, forecasts use the nearest anchor.
  */
 export function fitForecaster(points: readonly Point[], options: ForecasterOptions = {}): FittedForecaster {
-  const intervalMs = options.intervalMs ?? medianInterval(points.map((p) => p.ts));
+  const intervalMs = options.intervalMs ?? gridInterval(points, options.maxSlots ?? 6048);
   const last = points[points.length - 1];
   if (last === undefined || !Number.isFinite(intervalMs) || intervalMs <= 0) return constantForecaster(points, intervalMs);
   const grid = toGrid(points, intervalMs, options.maxSlots ?? 6048);
@@ -139,6 +139,21 @@ export function fitForecaster(points: readonly Point[], options: ForecasterOptio
     forecastAt,
     forecast: (count) => Array.from({ length: count }, (_, i) => forecastAt(lastSlotMs + (i + 1) * intervalMs)),
   };
+}
+
+const NICE_INTERVALS_MS = [1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 240, 360, 720, 1440].map((m) => m * 60_000);
+
+/**
+ * The sampling interval, coarsened to the smallest round slot (1, 2, 5, 10 ... minutes) at which the
+ * whole history fits in `maxSlots`: ten-second scrapes over a week become 2-minute slots, so a daily
+ * cycle can still be seen.
+ */
+function gridInterval(points: readonly Point[], maxSlots: number): number {
+  const sampling = medianInterval(points.map((p) => p.ts));
+  const span = (points[points.length - 1]?.ts ?? 0) - (points[0]?.ts ?? 0);
+  if (!Number.isFinite(sampling) || span / sampling < maxSlots) return sampling;
+  const needed = span / maxSlots;
+  return NICE_INTERVALS_MS.find((ms) => ms >= needed && ms >= sampling) ?? needed;
 }
 
 function deseasonalise(grid: Grid, seasonal: readonly SeasonalComponent[]): Float64Array {

@@ -6,6 +6,8 @@ export interface LoadForecasterOptions extends ForecasterOptions {
   readonly maxPoints?: number;
   /** Points accepted between refits (default 12); forecasts in between reuse the last fit. */
   readonly refitEvery?: number;
+  /** When set, points are averaged into buckets of this length before they are kept (e.g. 10 s scrapes into minutes). */
+  readonly resolutionMs?: number;
 }
 
 /** A forecaster for one live series: bounded history, refitted lazily off the ingest path. */
@@ -32,14 +34,28 @@ export function createLoadForecaster(options: LoadForecasterOptions = {}): LoadF
     }
     return model;
   };
+  const resolution = options.resolutionMs;
+  let bucket: { start: number; sum: number; count: number } | undefined;
+  const keep = (point: Point): void => {
+    points.push(point);
+    // Trim in batches so the copy is amortised; the array holds at most 1.25 x maxPoints.
+    if (points.length > maxPoints * 1.25) points = points.slice(points.length - maxPoints);
+    sinceFit++;
+  };
   return {
     update(point) {
       const last = points[points.length - 1];
       if (!Number.isFinite(point.value) || (last !== undefined && point.ts < last.ts)) return;
-      points.push(point);
-      // Trim in batches so the copy is amortised; the array holds at most 1.25 x maxPoints.
-      if (points.length > maxPoints * 1.25) points = points.slice(points.length - maxPoints);
-      sinceFit++;
+      if (resolution === undefined) {
+        keep(point);
+        return;
+      }
+      const start = Math.floor(point.ts / resolution) * resolution;
+      if (bucket !== undefined && start < bucket.start) return;
+      if (bucket !== undefined && start > bucket.start) keep({ ts: bucket.start, value: bucket.sum / bucket.count });
+      if (bucket === undefined || start > bucket.start) bucket = { start, sum: 0, count: 0 };
+      bucket.sum += point.value;
+      bucket.count++;
     },
     forecast: (steps) => current()?.forecast(steps) ?? [],
     forecastAt: (ts) => current()?.forecastAt(ts),
