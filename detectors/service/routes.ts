@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { HttpError } from '../../platform/http/errors.ts';
 import type { TopicData } from '../../platform/backbone/topics.ts';
 import { timeToExhaustion } from '../failure/exhaustion.ts';
+import { createBurnRateMonitor } from '../failure/slo-burn.ts';
 import { fitForecaster } from '../forecast/index.ts';
 import { seriesKey, type Point } from '../series.ts';
 import { matches, parseSelector, SelectorError, type LabelMatcher, type MetricSource } from '../sources/source.ts';
@@ -119,6 +120,49 @@ export function mountDetectorRoutes(api: Router, deps: RouteDeps): void {
     if (points.length < 3) throw new HttpError(409, `series ${t.key} has ${points.length} points in the last ${q.historyMs} ms; a forecast needs at least 3`);
     const model = fitForecaster(points);
     res.json({ source: t.source, series: t.key, labels: t.labels, history: points.length, forecast: model.forecast(q.steps) });
+  });
+
+  /**
+   * SLO error-budget burn from two watched rate series (all events, bad events): their history is
+   * integrated into counts and run through the multi-window, multi-burn-rate rules.
+   */
+  api.get('/detectors/slo', async (req, res) => {
+    const q = z
+      .object({
+        total: z.string().min(1, 'total (the series key of the rate of all events) is required'),
+        bad: z.string().min(1, 'bad (the series key of the rate of bad events) is required'),
+        source: z.string().optional(),
+        objective: z.coerce.number().gt(0).lt(1, 'objective is the target share of good events, e.g. 0.999'),
+        historyMs: z.coerce.number().int().min(60_000).max(30 * 86_400_000).default(3 * 86_400_000),
+      })
+      .parse(req.query);
+    const total = find({ series: q.total, source: q.source });
+    const bad = find({ series: q.bad, source: q.source });
+    const [totals, bads] = await Promise.all([history(total, q.historyMs), history(bad, q.historyMs)]);
+    const badAt = new Map(bads.map((p) => [p.ts, p.value]));
+    const monitor = createBurnRateMonitor({ objective: q.objective, periodMs: 30 * 86_400_000, bucketMs: 60_000 });
+    let used = 0;
+    for (let i = 1; i < totals.length; i++) {
+      const cur = totals[i];
+      const prev = totals[i - 1];
+      if (cur === undefined || prev === undefined) continue;
+      const seconds = (cur.ts - prev.ts) / 1_000;
+      const b = badAt.get(cur.ts);
+      if (!(seconds > 0) || b === undefined) continue;
+      const all = Math.max(0, cur.value) * seconds;
+      monitor.record(cur.ts, all, Math.min(all, Math.max(0, b) * seconds));
+      used++;
+    }
+    const first = totals[0]?.ts;
+    const last = totals.at(-1)?.ts;
+    res.json({
+      total: total.labels,
+      bad: bad.labels,
+      objective: q.objective,
+      intervals: used,
+      coveredMs: first === undefined || last === undefined ? 0 : last - first,
+      status: monitor.evaluate(last ?? deps.now()),
+    });
   });
 
   api.get('/detectors/exhaustion', async (req, res) => {
