@@ -2,16 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Point } from '../series.ts';
 import { timeToExhaustion } from './exhaustion.ts';
+import { createRandom } from './random.ts';
 import { normalCdf, theilSen } from './trend.ts';
 
+/** Deterministic uniform noise in [-0.5, 0.5). */
 function noise(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const rand = createRandom(seed);
+  return () => rand.uniform(-0.5, 0.5);
 }
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,20 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Point } from '../series.ts';
+import { createRandom } from '../failure/random.ts';
 import { DAY_MS, WEEK_MS, backtest, createLoadForecaster, fitForecaster, naiveScale, seasonalNaive, smape } from './index.ts';
 
-/** Deterministic pseudo-random normal noise (mulberry32 + Box-Muller), so tests never flake. */
-function noise(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
-}
+/** Deterministic normal noise, so tests never flake. */
+const noise = (seed: number): (() => number) => createRandom(seed).normal;
 
 const STEP = 5 * 60_000;
 const T0 = Date.UTC(2026, 0, 5);
