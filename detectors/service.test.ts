@@ -11,10 +11,10 @@ import { loadConfig } from '../platform/config/config.ts';
 import { startPlatform, type RunningPlatform } from '../platform/runtime/platform.ts';
 import type { Service } from '../platform/runtime/service.ts';
 import { createLogger } from '../platform/telemetry/logger.ts';
-import { createAnomalyDetector } from './anomaly/index.ts';
 import type { PrecursorPredictor } from './failure/index.ts';
 import { detectorService } from './service.ts';
 import { loadDetectorConfig } from './service/config.ts';
+import type { SeriesDetector } from './series.ts';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const dataDir = mkdtempSync(join(tmpdir(), 'detectors-'));
@@ -48,6 +48,25 @@ function queueService(name = 'insitechart_test_queue_depth', start = 100, spiked
   };
 }
 
+/** A plain z-score detector against everything seen after a warm-up: predictable, unlike a tuned one. */
+function zScoreDetector(warmup: number): SeriesDetector {
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  return {
+    update(point) {
+      const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
+      const z = std > 0 ? Math.abs(point.value - mean) / std : 0;
+      const verdict = { score: n < warmup ? 0 : Math.min(1, z / 10), observed: point.value, expected: { low: mean - 3 * std, high: mean + 3 * std }, fired: z >= 3 ? ['z-score'] : [] };
+      n++;
+      const delta = point.value - mean;
+      mean += delta / n;
+      m2 += delta * (point.value - mean);
+      return verdict;
+    },
+  };
+}
+
 describe('detector service', () => {
   let platform: RunningPlatform | undefined;
   after(async () => { await platform?.stop(); });
@@ -65,7 +84,7 @@ describe('detector service', () => {
       config: platformConfig,
       logger,
       bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
-      services: [queue, detectorService({ config, detectorFor: () => createAnomalyDetector({ warmup: 20 }) })],
+      services: [queue, detectorService({ config, detectorFor: () => zScoreDetector(20) })],
     });
     const seen: TopicData<'detections'>[] = [];
     await platform.bus.subscribe({ group: 'test', topic: 'detections', handler: (d) => { seen.push(d.envelope.data); } });
@@ -82,6 +101,7 @@ describe('detector service', () => {
     assert.ok(d.observed > 300, `observed ${d.observed}`);
     assert.ok(d.expected.high < d.observed, `expected range ${JSON.stringify(d.expected)} excludes the observed value`);
     assert.ok(d.score >= config.gate.enter && d.score <= 1);
+    assert.equal(d.detector, 'z-score');
     assert.match(d.explanation, /insitechart_test_queue_depth/);
     // The shift lasts: hysteresis keeps it to one detection (repeats only every 10 minutes).
     await new Promise((r) => setTimeout(r, 1_500));
