@@ -90,7 +90,7 @@ export abstract class View {
       const scale = robustScale(this.baseline);
       const z = (stat - median) / scale;
       const size = Math.abs(z);
-      let past = Math.max(this.zFloor, this.pastZ.quantile(this.q));
+      let past = this.pastZ.size === 0 ? this.zFloor : Math.max(this.zFloor, this.pastZ.quantile(this.q));
       const buckets = this.phaseZ.length;
       if (buckets > 0) {
         const b = dayBucket(ts, buckets);
