@@ -57,6 +57,8 @@ describe('series store', () => {
     assert.deepEqual(store.list([]).map((l) => l.__name__).sort(), ['a', 'c'], 'b was written least recently');
     assert.deepEqual(store.read(parseSelector('a'), { from: 0, to: 10 })[0]?.points.map((p) => p.value), [4, 5, 6]);
     assert.deepEqual(store.stats(), { series: 2, evicted: 1, outOfOrder: 1 });
+    assert.deepEqual(store.since(4).map((x) => [x.labels.__name__, x.points.map((p) => p.ts)]), [['a', [5, 6]]], 'only points after the cursor, only series that have them');
+    assert.deepEqual(store.since(0, parseSelector('c')).map((x) => x.points.length), [1]);
   });
 });
 

@@ -85,9 +85,22 @@ export class SeriesStore {
     return this.#collect(matchers, (ts) => ts >= range.from && ts <= range.to);
   }
 
-  /** Points newer than `since`, of every series. */
+  /** Points newer than `since`, of every series; reads each ring from its newest end, so a poll costs what it returns. */
   since(since: number, matchers: readonly LabelMatcher[] = []): Series[] {
-    return this.#collect(matchers, (ts) => ts > since);
+    const out: Series[] = [];
+    for (const e of this.#entries.values()) {
+      const cap = e.ts.length;
+      let first = e.size;
+      while (first > 0 && (e.ts[(e.start + first - 1) % cap] ?? 0) > since) first--;
+      if (first === e.size || !matches(e.labels, matchers)) continue;
+      const points: Point[] = [];
+      for (let k = first; k < e.size; k++) {
+        const i = (e.start + k) % cap;
+        points.push({ ts: e.ts[i] ?? 0, value: e.values[i] ?? 0 });
+      }
+      out.push({ labels: e.labels, points });
+    }
+    return out;
   }
 
   #collect(matchers: readonly LabelMatcher[], keep: (ts: number) => boolean): Series[] {
