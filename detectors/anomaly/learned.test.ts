@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tfReady } from '../tf/index.ts';
 import { createModelStore } from '../models/index.ts';
-import { LearnedForecaster, loadForecaster, normaliseWindow, saveForecaster, trainingPairs } from './learned.ts';
+import { LearnedForecaster, loadForecaster, normaliseWindow, saveForecaster, trainFamilyForecaster, trainingPairs } from './learned.ts';
 
 const wave = (t: number): number => 500 + 100 * Math.sin((2 * Math.PI * t) / 40) + 30 * Math.sin((2 * Math.PI * t) / 7);
 
@@ -78,4 +78,29 @@ test('the combined detector with a self-trained learned view still finds a level
   assert.ok(alarms.includes(500), `alarms: ${alarms.join(',')}`);
   assert.ok(alarms.filter((t) => t < 500).length <= 1, `alarms: ${alarms.join(',')}`);
   assert.ok(verdicts[500]?.fired.includes('level'));
+});
+
+test('a family model trains on several series of different scales, is saved, and forecasts each of them', async () => {
+  await tfReady();
+  const dir = await mkdtemp(join(tmpdir(), 'family-'));
+  try {
+    const store = createModelStore(dir);
+    const scales = [1, 50, 3000];
+    const series = scales.map((k) => Array.from({ length: 300 }, (_, t) => k * wave(t + k)));
+    const epochs: number[] = [];
+    const result = await trainFamilyForecaster(store, 'requests', series, { epochs: 25, maxSamples: 600, onEpoch: (e) => epochs.push(e) });
+    assert.equal(result.version, 1);
+    assert.equal(epochs.length, 25);
+    assert.ok(result.samples <= 600 && result.samples > 500);
+    for (const k of scales) {
+      const window = Array.from({ length: 16 }, (_, i) => k * wave(400 + i));
+      const actual = k * wave(416);
+      const error = Math.abs((result.model.predict([window])[0] ?? 0) - actual);
+      assert.ok(error < Math.abs((window[15] ?? 0) - actual), `scale ${String(k)}: error ${String(error)}`);
+    }
+    await assert.rejects(trainFamilyForecaster(store, 'empty', [[1, 2, 3]]), RangeError);
+    result.model.dispose();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

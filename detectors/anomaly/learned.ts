@@ -210,3 +210,30 @@ export async function loadForecaster(store: ModelStore, name: string): Promise<L
   if (stored === undefined) return undefined;
   return LearnedForecaster.fromJSON(JSON.parse((await stored.read('weights.json')).toString('utf8')));
 }
+
+/**
+ * Trains one forecaster for a family of series (every series of one metric, say) and saves it as the
+ * family's next model version: what a training command or a periodic job runs, off the hot path.
+ * At most `maxSamples` windows are used, taken evenly from every series.
+ */
+export async function trainFamilyForecaster(
+  store: ModelStore,
+  family: string,
+  series: readonly (readonly number[])[],
+  options: Partial<ForecasterOptions> & { readonly maxSamples?: number; readonly onEpoch?: (epoch: number, loss: number) => void } = {},
+): Promise<{ readonly model: LearnedForecaster; readonly version: number; readonly samples: number; readonly loss: number }> {
+  const lags = options.lags ?? DEFAULT_FORECASTER.lags;
+  const perSeries = Math.max(1, Math.floor((options.maxSamples ?? 20_000) / Math.max(1, series.length)));
+  const inputs: Float32Array[] = [];
+  const targets: number[] = [];
+  for (const values of series) {
+    const pairs = trainingPairs(values.slice(-(perSeries + lags)), lags);
+    inputs.push(...pairs.inputs);
+    targets.push(...pairs.targets);
+  }
+  if (inputs.length === 0) throw new RangeError(`family ${family}: no series longer than ${String(lags)} points`);
+  const model = new LearnedForecaster(options);
+  const loss = await model.fit(inputs, targets, options.onEpoch);
+  const version = await saveForecaster(store, family, model, { samples: inputs.length, loss });
+  return { model, version, samples: inputs.length, loss };
+}
