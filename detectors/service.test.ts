@@ -22,7 +22,7 @@ after(() => { rmSync(dataDir, { recursive: true, force: true }); });
 const platformConfig = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
 
 /** A service with a gauge in the platform's registry, steady with noise until `spike()` lifts it. */
-function queueService(name = 'insitechart_test_queue_depth', start = 100, spiked = 400): Service & { spike(): void } {
+function queueService(name = 'insitechart_test_queue_depth', start = 100, spiked = 400, amplitude = 4): Service & { spike(): void } {
   let timer: NodeJS.Timeout | undefined;
   let level = start;
   let seed = 7;
@@ -35,7 +35,7 @@ function queueService(name = 'insitechart_test_queue_depth', start = 100, spiked
     start(ctx) {
       const gauge = new Gauge({ name, help: 'test', labelNames: ['queue'] as const, registers: [ctx.metrics] });
       gauge.set({ queue: 'orders' }, level);
-      timer = setInterval(() => { gauge.set({ queue: 'orders' }, level + noise() * 4); }, 10);
+      timer = setInterval(() => { gauge.set({ queue: 'orders' }, level + noise() * amplitude); }, 10);
       return Promise.resolve();
     },
     stop() {
@@ -129,15 +129,55 @@ describe('detector service', () => {
     assert.match(predictions.precursor.reason, /no precursor model trained/);
   });
 
+  it('watches an SLO over two rate series and publishes its error-budget burn', async () => {
+    await platform?.stop();
+    const requests = queueService('insitechart_test_requests_rate', 100, 100, 0);
+    const errors = queueService('insitechart_test_errors_rate', 0, 50, 0);
+    const config = loadDetectorConfig({
+      DETECTOR_SOURCES: 'in-process',
+      DETECTOR_SAMPLE_INTERVAL_MS: '100',
+      DETECTOR_POLL_INTERVAL_MS: '100',
+      DETECTOR_WATCH: '{__name__=~"insitechart_test_.*"}',
+      DETECTOR_PRECURSOR: 'off',
+      DETECTOR_SLOS: 'api=0.999:insitechart_test_requests_rate|insitechart_test_errors_rate',
+    });
+    platform = await startPlatform({
+      config: platformConfig,
+      logger,
+      bus: new EmbeddedBus({ partitions: 1, source: 'test' }),
+      services: [requests, errors, detectorService({ config, detectorFor: () => zScoreDetector(1_000) })],
+    });
+    const seen: TopicData<'detections'>[] = [];
+    await platform.bus.subscribe({ group: 'test', topic: 'detections', handler: (d) => { seen.push(d.envelope.data); } });
+    const url = `${platform.url}/api/detectors/predictions`;
+    await new Promise((r) => setTimeout(r, 1_000));
+    const calm = (await (await fetch(url)).json()) as { slos: { name: string; alerting: boolean; status: { burnRates: Record<string, number> } | null }[] };
+    const api = calm.slos[0]!;
+    assert.equal(api.name, 'api');
+    assert.equal(api.alerting, false);
+    assert.ok(api.status !== null && Object.values(api.status.burnRates).every((r) => r === 0), 'no errors, no burn');
+    errors.spike();
+    await waitFor(() => seen.length > 0, 5_000, 'an SLO burn detection');
+    const d = seen[0]!;
+    assert.equal(d.detector, 'slo-burn');
+    assert.deepEqual(d.series, { __name__: 'slo_error_budget_burn', slo: 'api' });
+    assert.ok(d.observed > 14.4, `half the requests fail: the budget burns far above 14.4x (${d.observed})`);
+    assert.match(d.explanation, /SLO api \(99\.9% good\).*fast-burn-1h/);
+    assert.equal(d.related[0]?.__name__, 'insitechart_test_errors_rate');
+    const burning = (await (await fetch(url)).json()) as { slos: { alerting: boolean }[] };
+    assert.equal(burning.slos[0]?.alerting, true);
+  });
+
   it('feeds the precursor model from watched series and publishes its alert with the drivers', async () => {
     await platform?.stop();
-    const latency = queueService('insitechart_test_latency_seconds', 0.2, 2);
+    const latency = queueService('insitechart_test_latency_seconds', 0.2, 2, 0.1);
     const config = loadDetectorConfig({
       DETECTOR_SOURCES: 'in-process',
       DETECTOR_SAMPLE_INTERVAL_MS: '100',
       DETECTOR_POLL_INTERVAL_MS: '100',
       DETECTOR_WATCH: '{__name__="insitechart_test_latency_seconds"}',
       DETECTOR_PRECURSOR_CHANNELS: 'latency_p99=max:insitechart_test_latency_seconds',
+      DETECTOR_SLOS: 'none',
     });
     const fed: number[][] = [];
     // A stand-in for a trained model: alerts when the latency channel passed 1 s in the last 3 steps.

@@ -8,6 +8,7 @@ import type { SeriesDetector, SeriesLabels } from './series.ts';
 import { loadDetectorConfig, type DetectorConfig } from './service/config.ts';
 import { gateStep, newGateState, RateBudget } from './service/gate.ts';
 import { PrecursorWatch, precursorDetection } from './service/precursor.ts';
+import { SloWatch, sloDetection } from './service/slo.ts';
 import { mountDetectorRoutes, type RecentDetection, type SourceStatus } from './service/routes.ts';
 import { SeriesWatcher, toDetection } from './service/watcher.ts';
 import { InProcessSource } from './sources/in-process.ts';
@@ -212,11 +213,27 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         };
       };
 
+      // SLO burn: the watched rate series integrated into counts after every poll.
+      const slos = config.slos.map((binding) => ({ watch: new SloWatch(binding), gate: newGateState() }));
+      const stepSlos = async (): Promise<void> => {
+        const at = now();
+        for (const slo of slos) {
+          const status = slo.watch.step(at, (m) => watcher.currentValues(m, at - 3 * config.pollIntervalMs));
+          if (status === undefined) continue;
+          const decision = gateStep(slo.gate, status.alerts.length > 0 ? 1 : 0, at, { ...config.gate, enter: 0.5, exit: 0.5 });
+          if (decision !== 'onset' && decision !== 'repeat') continue;
+          const data = sloDetection(slo.watch.binding, status, watcher.list(slo.watch.binding.bad, { limit: 3 }).map((t) => t.labels));
+          if (data !== undefined) await publish(data, `slo/${slo.watch.binding.name}`, 'slo');
+        }
+      };
+      const sloStatus = () => slos.map((s) => ({ name: s.watch.binding.name, objective: s.watch.binding.objective, alerting: s.gate.active, status: s.watch.last ?? null }));
+
       for (const source of sources) source.start?.();
-      mountDetectorRoutes(ctx.api, { watcher, sources, status, recent: () => recent, now, precursor: precursorStatus });
+      mountDetectorRoutes(ctx.api, { watcher, sources, status, recent: () => recent, now, precursor: precursorStatus, slos: sloStatus });
       loop = (async () => {
         while (!abort.signal.aborted) {
           await Promise.all(sources.map(pollSource));
+          await stepSlos().catch((error: unknown) => { logger.error({ err: error }, 'SLO evaluation failed'); });
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, config.pollIntervalMs);
             abort.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });

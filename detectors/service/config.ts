@@ -3,6 +3,7 @@ import { ConfigError } from '../../platform/config/config.ts';
 import { DEFAULT_ANOMALY } from '../anomaly/index.ts';
 import { parseSelector, type LabelMatcher } from '../sources/source.ts';
 import { defaultChannelBindings, parseChannelBindings, type ChannelBinding } from './precursor.ts';
+import { parseSloBindings, type SloBinding } from './slo.ts';
 
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const int = (fallback: number, min: number, max: number) => z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(min).max(max).default(fallback));
@@ -37,6 +38,9 @@ const defaultQueries = [
   'process_resident_memory_bytes',
   'rate(process_cpu_seconds_total[1m])',
 ].join(';');
+
+/** The platform's own availability SLO: 99.9% of HTTP requests answered without a 5xx. */
+const defaultSlos = 'http=0.999:insitechart_http_request_duration_seconds_count_rate|insitechart_http_request_duration_seconds_count_rate{status_code=~"5.."}';
 
 /** The detector tier's environment variables (to be folded into platform/config by the integrator). */
 const detectorEnv = z
@@ -88,6 +92,21 @@ const detectorEnv = z
           }
         }),
     ),
+    DETECTOR_SLOS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default(defaultSlos)
+        .transform((s, ctx) => {
+          if (s.trim() === 'none') return [];
+          try {
+            return parseSloBindings(s);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+            return z.NEVER;
+          }
+        }),
+    ),
   })
   .refine((e) => !e.DETECTOR_SOURCES.includes('prometheus') || e.DETECTOR_PROMETHEUS_URL !== undefined, {
     path: ['DETECTOR_PROMETHEUS_URL'],
@@ -109,6 +128,8 @@ export interface DetectorConfig {
   readonly maxDetectionsPerMinute: number;
   /** The learned precursor model (reloaded from DATA_DIR when one was trained) and the series feeding its channels. */
   readonly precursor: { readonly enabled: boolean; readonly channels: readonly ChannelBinding[] };
+  /** SLOs watched for error-budget burn (multi-window, multi-burn-rate rules). */
+  readonly slos: readonly SloBinding[];
 }
 
 /** Reads the detector tier's settings from the environment; throws ConfigError naming each bad variable. */
@@ -145,5 +166,6 @@ export function loadDetectorConfig(env: Readonly<Record<string, string | undefin
     gate: { enter: e.DETECTOR_SCORE_THRESHOLD, exit: e.DETECTOR_CLEAR_THRESHOLD, clearAfter: e.DETECTOR_CLEAR_AFTER_POINTS, repeatMs: e.DETECTOR_REPEAT_MS, minGapMs: e.DETECTOR_MIN_GAP_MS },
     maxDetectionsPerMinute: e.DETECTOR_MAX_DETECTIONS_PER_MINUTE,
     precursor: { enabled: e.DETECTOR_PRECURSOR === 'on', channels: e.DETECTOR_PRECURSOR_CHANNELS },
+    slos: e.DETECTOR_SLOS,
   };
 }

@@ -34,7 +34,7 @@ before(async () => {
   for (const s of await source.poll(Number.NEGATIVE_INFINITY)) watcher.ingest('otlp', s);
   const app = express();
   const api = express.Router();
-  mountDetectorRoutes(api, { watcher, sources: [source], status: new Map(), recent: () => [], now: () => end, precursor: () => ({ enabled: false }) });
+  mountDetectorRoutes(api, { watcher, sources: [source], status: new Map(), recent: () => [], now: () => end, precursor: () => ({ enabled: false }), slos: () => [] });
   app.use('/api', api);
   app.use(errorHandler(createLogger({ service: 'test', level: 'silent' })));
   server = app.listen(0, '127.0.0.1');

@@ -32,6 +32,8 @@ export interface RouteDeps {
   readonly now: () => number;
   /** What the learned precursor model is doing (or why it is not). */
   readonly precursor: () => unknown;
+  /** The watched SLOs' burn status. */
+  readonly slos: () => unknown;
 }
 
 const selectorParam = z
@@ -110,7 +112,7 @@ export function mountDetectorRoutes(api: Router, deps: RouteDeps): void {
   });
 
   api.get('/detectors/predictions', (_req, res) => {
-    res.json({ precursor: deps.precursor() });
+    res.json({ precursor: deps.precursor(), slos: deps.slos() });
   });
 
   api.get('/detectors/forecast', async (req, res) => {
