@@ -173,6 +173,12 @@ describe('OTLP/HTTP receiver protocol', () => {
     assert.equal(proto.status, 200);
     assert.equal(proto.headers['content-type'], 'application/x-protobuf');
     assert.deepEqual(decodeResponse('metrics', proto.body), { partialSuccess: { rejectedDataPoints: 1, errorMessage: 'metric raw.gauge: data point needs a finite asDouble or asInt' } });
+    const spans = { resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'ok', startTimeUnixNano: nowNs(), endTimeUnixNano: nowNs() }, { name: 'no start', endTimeUnixNano: nowNs() }] }] }] };
+    const traced = await post('/v1/traces', JSON.stringify(spans), json);
+    assert.deepEqual((JSON.parse(traced.body.toString()) as { partialSuccess: { rejectedSpans: number } }).partialSuccess.rejectedSpans, 1);
+    const logs = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ severityNumber: 9 }, { severityNumber: 99 }] }] }] };
+    const logged = await post('/v1/logs', Buffer.from(encodeRequest('logs', logs)), { 'content-type': 'application/x-protobuf' });
+    assert.deepEqual(decodeResponse('logs', logged.body), { partialSuccess: { rejectedLogRecords: 1, errorMessage: 'log record: severityNumber must be 0 to 24' } });
     const ok = await post('/v1/metrics', JSON.stringify(gaugeRequest([{ timeUnixNano: nowNs(), asDouble: 2 }])), json);
     assert.equal(ok.body.toString(), '{}', 'full success is an empty response');
   });

@@ -153,7 +153,7 @@ export type SummaryPoint = z.output<typeof summaryDataPoint>;
 
 export const span = z.object({
   name: z.string().default(''),
-  kind: z.number().int().min(0).max(5).default(0),
+  kind: z.number().int().min(0, 'kind must be 0 to 5').max(5, 'kind must be 0 to 5').default(0),
   startTimeUnixNano: unixNanos,
   endTimeUnixNano: unixNanos,
   attributes,
@@ -164,7 +164,7 @@ export type Span = z.output<typeof span>;
 export const logRecord = z.object({
   timeUnixNano: unixNanos.optional(),
   observedTimeUnixNano: unixNanos.optional(),
-  severityNumber: z.number().int().min(0).max(24).default(0),
+  severityNumber: z.number().int().min(0, 'severityNumber must be 0 to 24').max(24, 'severityNumber must be 0 to 24').default(0),
   severityText: z.string().max(64).default(''),
   attributes,
 });
