@@ -65,13 +65,17 @@ async function readBody(req: Request, limits: ReceiverLimits): Promise<Buffer> {
   if (declared > limits.maxBodyBytes) throw new Refusal(413, RESOURCE_EXHAUSTED, `request body of ${declared} bytes exceeds the limit of ${limits.maxBodyBytes} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limits.maxBodyBytes) {
-      req.unpipe();
-      throw new Refusal(413, RESOURCE_EXHAUSTED, `request body exceeds the limit of ${limits.maxBodyBytes} bytes`);
+  try {
+    // Not destroyed on an early exit: the 413 must still reach the client before the connection closes.
+    for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limits.maxBodyBytes) throw new Refusal(413, RESOURCE_EXHAUSTED, `request body exceeds the limit of ${limits.maxBodyBytes} bytes`);
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (error) {
+    if (error instanceof Refusal) throw error;
+    // The client went away or broke the stream mid-body: nothing to process, nothing worth a 500.
+    throw new Refusal(400, INVALID_ARGUMENT, `request body could not be read: ${error instanceof Error ? error.message : String(error)}`);
   }
   const body = Buffer.concat(chunks);
   const contentEncoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
