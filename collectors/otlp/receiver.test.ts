@@ -197,6 +197,8 @@ describe('OTLP/HTTP receiver protocol', () => {
     assert.match((decodeStatus(garbage.body) as { message: string }).message, /ExportTraceServiceRequest/);
     const big = await post('/v1/logs', Buffer.alloc(70_000, 0x20), json);
     assert.equal(big.status, 413);
+    const chunked = await post('/v1/logs', Buffer.alloc(70_000, 0x20), { ...json, 'transfer-encoding': 'chunked' });
+    assert.equal(chunked.status, 413, 'a body without Content-Length is cut off at the limit, and still answered');
     const bomb = await post('/v1/logs', gzipSync(Buffer.alloc(2_000_000, 0x20)), { ...json, 'content-encoding': 'gzip' });
     assert.equal(bomb.status, 413, 'the decompressed size is limited too');
     assert.equal((await post('/v1/metrics', body, { 'content-type': 'text/plain' })).status, 415);
