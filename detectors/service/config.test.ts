@@ -26,6 +26,9 @@ describe('detector tier configuration', () => {
     assert.throws(() => loadDetectorConfig({ DETECTOR_SOURCES: 'prometheus' }), /DETECTOR_PROMETHEUS_URL.*must be set/);
     assert.throws(() => loadDetectorConfig({ DETECTOR_SCORE_THRESHOLD: '0.2', DETECTOR_CLEAR_THRESHOLD: '0.4' }), /DETECTOR_CLEAR_THRESHOLD/);
     assert.throws(() => loadOtlpConfig({ OTLP_MAX_IN_FLIGHT: '0' }), /OTLP_MAX_IN_FLIGHT/);
+    assert.throws(() => loadDetectorConfig({ DETECTOR_SLOS: 'api=1.5:a|b' }), /DETECTOR_SLOS.*name=0\.999/);
+    assert.deepEqual(loadDetectorConfig({ DETECTOR_SLOS: 'none' }).slos, []);
+    assert.deepEqual(loadDetectorConfig({ DETECTOR_SLOS: 'api=0.99:req_rate|err_rate{code="5xx"}' }).slos[0]?.bad, [{ name: '__name__', op: '=', value: 'err_rate' }, { name: 'code', op: '=', value: '5xx' }]);
   });
 
   it('stops the platform at start-up with the bad variable named', async () => {
