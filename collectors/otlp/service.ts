@@ -1,0 +1,73 @@
+import { Counter } from 'prom-client';
+import { SeriesStore } from '../../detectors/sources/series-store.ts';
+import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
+import { loadOtlpConfig, type OtlpConfig } from './config.ts';
+import { MetricsConverter } from './metrics.ts';
+import { createOtlpRouter } from './receiver.ts';
+import { SignalAggregator } from './signals.ts';
+
+/**
+ * The OTLP/HTTP receiver as a platform service: mounts /v1/metrics, /v1/traces and /v1/logs at the root
+ * of the platform's HTTP server (the paths OTLP exporters use by default), writes metric samples to the
+ * store at once, and every window turns the spans and log records received into RED and count series.
+ */
+export interface OtlpReceiverService extends Service {
+  /** The series the receiver fills, read by the detector tier's OTLP source; there once the service started. */
+  readonly store: SeriesStore;
+}
+
+export function otlpReceiverService(options: { config?: OtlpConfig } = {}): OtlpReceiverService {
+  let timer: NodeJS.Timeout | undefined;
+  let store: SeriesStore | undefined;
+  return {
+    name: 'otlp-receiver',
+    get store(): SeriesStore {
+      if (store === undefined) throw new Error('the OTLP receiver has not started: start otlp-receiver before the services that read it');
+      return store;
+    },
+    start(ctx: ServiceContext) {
+      const config = options.config ?? loadOtlpConfig();
+      const series = new SeriesStore({ maxSeries: config.maxSeries, pointsPerSeries: config.pointsPerSeries });
+      store = series;
+      const requests = new Counter({
+        name: 'insitechart_otlp_requests_total',
+        help: 'OTLP export requests by signal, encoding and HTTP status',
+        labelNames: ['signal', 'encoding', 'status'] as const,
+        registers: [ctx.metrics],
+      });
+      const items = new Counter({
+        name: 'insitechart_otlp_items_total',
+        help: 'OTLP data points, spans and log records received by signal and outcome (accepted, rejected)',
+        labelNames: ['signal', 'outcome'] as const,
+        registers: [ctx.metrics],
+      });
+      const aggregator = new SignalAggregator({ maxKeys: config.maxSeries, now: Date.now() });
+      const append = (samples: readonly { labels: Record<string, string>; point: { ts: number; value: number } }[]): void => {
+        for (const s of samples) series.append(s.labels, s.point);
+      };
+      ctx.site.use(
+        createOtlpRouter({
+          limits: config,
+          converter: new MetricsConverter({ maxStates: config.maxSeries }),
+          aggregator,
+          sink: append,
+          observer: {
+            request: (signal, encoding, status) => { requests.inc({ signal, encoding, status: String(status) }); },
+            items: (signal, accepted, rejected) => {
+              items.inc({ signal, outcome: 'accepted' }, accepted);
+              if (rejected > 0) items.inc({ signal, outcome: 'rejected' }, rejected);
+            },
+          },
+        }),
+      );
+      timer = setInterval(() => { append(aggregator.flush(Date.now())); }, config.windowMs);
+      timer.unref();
+      ctx.logger.info({ paths: ['/v1/metrics', '/v1/traces', '/v1/logs'], windowMs: config.windowMs, maxBodyBytes: config.maxBodyBytes }, 'OTLP/HTTP receiver mounted');
+      return Promise.resolve();
+    },
+    stop() {
+      clearInterval(timer);
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createAnomalyDetector } from './index.ts';
+import type { AnomalyVerdict } from '../series.ts';
+
+// Five-minute points with a daily cycle and Gaussian noise; the anomaly (if any) starts at ONSET.
+const STEP = 300_000;
+const DAY = 288;
+const N = 10 * DAY;
+const ONSET = 2000;
+const WARMUP = 600;
+
+function gaussian(seed: number): () => number {
+  let state = seed >>> 0;
+  const uniform = (): number => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return (state + 0.5) / 2 ** 32;
+  };
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+type Anomaly = (t: number, normal: number, noise: number) => number;
+
+function series(anomaly: Anomaly | undefined, seed = 1): number[] {
+  const noise = gaussian(seed);
+  return Array.from({ length: N }, (_, t) => {
+    const normal = 100 + 20 * Math.sin((2 * Math.PI * t) / DAY);
+    const e = 2 * noise();
+    return anomaly !== undefined && t >= ONSET ? anomaly(t, normal, e) : normal + e;
+  });
+}
+
+function run(values: readonly number[]): AnomalyVerdict[] {
+  const detector = createAnomalyDetector({ warmup: WARMUP });
+  return values.map((value, t) => detector.update({ ts: t * STEP, value }));
+}
+
+/** Rows where the detector raised an alarm (score ≥ 0.5, its default alarm level). */
+const alarms = (verdicts: readonly AnomalyVerdict[]): number[] =>
+  verdicts.flatMap((v, t) => (v.score >= 0.5 ? [t] : []));
+
+const cases: Record<string, { anomaly: Anomaly; within: number }> = {
+  spike: { anomaly: (t, normal, e) => normal + e + (t === ONSET ? 40 : 0), within: 1 },
+  'level shift': { anomaly: (_, normal, e) => normal + e + 25, within: 3 },
+  'variance change': { anomaly: (_, normal, e) => normal + 5 * e, within: 30 },
+  'seasonal break': { anomaly: (t, normal, e) => (t < ONSET + DAY ? 100 + e : normal + e), within: 60 },
+};
+
+for (const [name, { anomaly, within }] of Object.entries(cases)) {
+  test(`${name}: found within ${String(within)} points, at most 2 false alarms`, () => {
+    const verdicts = run(series(anomaly));
+    const found = alarms(verdicts);
+    const hit = found.find((t) => t >= ONSET && t < ONSET + within);
+    assert.ok(hit !== undefined, `no alarm in [${String(ONSET)}, ${String(ONSET + within)}): ${found.join(',')}`);
+    const falseAlarms = found.filter((t) => t < ONSET);
+    assert.ok(falseAlarms.length <= 2, `false alarms before onset: ${falseAlarms.join(',')}`);
+    const verdict = verdicts[hit];
+    assert.ok(verdict !== undefined && verdict.fired.length > 0, 'an alarm names the views that fired');
+  });
+}
+
+test('a normal seasonal series raises at most 2 alarms in 8 days after warm-up', () => {
+  for (const seed of [1, 2, 3]) {
+    const found = alarms(run(series(undefined, seed)));
+    assert.ok(found.length <= 2, `seed ${String(seed)}: ${found.join(',')}`);
+  }
+});
+
+test('scores stay in [0, 1]; nothing is scored in the warm-up; explanation brackets normal values', () => {
+  const verdicts = run(series(undefined));
+  for (const [t, v] of verdicts.entries()) {
+    assert.ok(v.score >= 0 && v.score <= 1);
+    if (t < WARMUP) assert.equal(v.score, 0);
+  }
+  const late = verdicts.slice(-DAY);
+  const inside = late.filter((v) => v.observed >= v.expected.low && v.observed <= v.expected.high).length;
+  assert.ok(inside / late.length > 0.9, `only ${String(inside)} of ${String(late.length)} inside the expected range`);
+});
+
+test('a flat line never alarms, and a jump off it does', () => {
+  const detector = createAnomalyDetector({ warmup: 50 });
+  const scores = Array.from({ length: 500 }, (_, t) => detector.update({ ts: t * STEP, value: t < 400 ? 45 : 60 }).score);
+  assert.ok(scores.slice(0, 400).every((s) => s === 0));
+  assert.ok((scores[400] ?? 0) >= 0.5);
+});

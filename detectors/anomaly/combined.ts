@@ -1,0 +1,81 @@
+/**
+ * The combined streaming detector: statistical views (and the learned forecaster, when attached) give
+ * robust z-scores; the strongest is mapped to a score in [0, 1]; an alarm silences repeats for a while.
+ */
+import type { AnomalyVerdict, Point, SeriesDetector } from '../series.ts';
+import { DEFAULT_STATISTICAL, StatisticalDetector } from './statistical.ts';
+import type { StatisticalOptions, ViewSurprise } from './statistical.ts';
+import { DEFAULT_FORECASTER } from './learned.ts';
+import type { LearnedForecaster } from './learned.ts';
+import { LearnedView } from './learned-view.ts';
+
+export interface AnomalyOptions {
+  /** Points learned from before any score is given (NAB: the probationary period). */
+  readonly warmup: number;
+  /** Points after an alarm during which further scores are held down. */
+  readonly suppress: number;
+  /** Score at or above which a point raises an alarm (and starts the suppression). */
+  readonly alarm: number;
+  /** Novelty at which the score reaches one half. */
+  readonly noveltyHalf: number;
+  readonly statistical: StatisticalOptions;
+  /**
+   * The learned view: a family's shared forecaster, 'self' to train one per series on the first 60% of
+   * the warm-up (NAB: the probationary period), or 'off'.
+   */
+  readonly learned: LearnedForecaster | 'self' | 'off';
+}
+
+export const DEFAULT_ANOMALY: AnomalyOptions = {
+  warmup: 300,
+  suppress: 150,
+  alarm: 0.5,
+  noveltyHalf: 1,
+  statistical: DEFAULT_STATISTICAL,
+  learned: 'off',
+};
+
+export class CombinedDetector implements SeriesDetector {
+  private readonly options: AnomalyOptions;
+  private readonly statistical: StatisticalDetector;
+  private readonly learned: LearnedView | undefined;
+  private seen = 0;
+  private quietUntil = -1;
+
+  constructor(options: Partial<AnomalyOptions> = {}) {
+    this.options = { ...DEFAULT_ANOMALY, ...options, statistical: { ...DEFAULT_STATISTICAL, ...options.statistical } };
+    this.statistical = new StatisticalDetector(this.options.statistical);
+    const { learned, warmup } = this.options;
+    if (learned !== 'off') {
+      const shared = learned === 'self' ? undefined : learned;
+      const lags = shared?.options.lags ?? DEFAULT_FORECASTER.lags;
+      this.learned = new LearnedView(this.options.statistical, shared, Math.max(lags * 4, Math.floor(0.6 * warmup)), lags);
+    }
+  }
+
+  update(point: Point): AnomalyVerdict {
+    const surprises = this.statistical.update(point);
+    const learned = this.learned?.update(point);
+    const index = this.seen;
+    this.seen += 1;
+    let strongest: ViewSurprise | undefined;
+    for (const s of surprises) if (strongest === undefined || s.novelty > strongest.novelty) strongest = s;
+    const expected = strongest === undefined
+      ? { low: point.value, high: point.value }
+      : { low: strongest.expected - 3 * strongest.scale, high: strongest.expected + 3 * strongest.scale };
+    if (strongest === undefined || index < this.options.warmup) {
+      return { score: 0, observed: point.value, expected, fired: [] };
+    }
+    // The learned view confirms: alone it cannot raise an alarm, agreeing with a statistical view it
+    // lifts the score (geometric mean of the two novelties).
+    const n = learned === undefined ? strongest.novelty : Math.max(strongest.novelty, Math.sqrt(strongest.novelty * learned.novelty));
+    let score = n / (n + this.options.noveltyHalf);
+    if (index <= this.quietUntil) score = 0;
+    else if (score >= this.options.alarm) this.quietUntil = index + this.options.suppress;
+    const fired = [...surprises, ...(learned === undefined ? [] : [learned])]
+      .filter((s) => Math.abs(s.z) >= 3)
+      .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
+      .map((s) => s.view);
+    return { score, observed: point.value, expected, fired };
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The robust statistical detector: for each point, how many robust standard deviations it sits from
+ * what the recent past expects, on several views of the series, and how that compares with the largest
+ * surprise the same view produced lately (its novelty). Every view keeps bounded windows.
+ *
+ *  - level/k: the mean of the last k values against past k-means (k = 1: spikes and new extremes;
+ *    larger k: level shifts, earlier than any single noisy value would show them);
+ *  - step: the change from the previous value against past changes (jumps inside the usual range);
+ *  - spread/k: the mean absolute change over the last k points against its past (variance changes,
+ *    denser spikes);
+ *  - seasonal: the value against a time-of-day profile (breaks of a daily pattern inside the range).
+ */
+import { robustScale, SortedWindow } from './rolling.ts';
+
+export interface StatisticalOptions {
+  /** Points of history each view's baseline keeps. */
+  readonly history: number;
+  /** Window lengths of the level views. */
+  readonly levels: readonly number[];
+  /** Whether to keep the step view (the learned forecaster can stand in for it). */
+  readonly step: boolean;
+  /** Window length of the spread view (0: none). */
+  readonly spread: number;
+  /** Time-of-day buckets of the seasonal view (0: none). */
+  readonly dailyBuckets: number;
+  /** Novelty compares |z| with its maximum over about this many past points. */
+  readonly memory: number;
+  /** |z| below this never counts as novel, however quiet the view was. */
+  readonly zFloor: number;
+  /** Novelty also divides by the |z| a view gave at the same time of day lately (decay per visit). */
+  readonly phaseDecay: number;
+  /** Quantile of past |z| that novelty divides by (the max would blind a view for long after one event). */
+  readonly noveltyQuantile: number;
+}
+
+export const DEFAULT_STATISTICAL: StatisticalOptions = {
+  history: 1000,
+  levels: [1],
+  step: false,
+  spread: 12,
+  dailyBuckets: 96,
+  memory: 2048,
+  zFloor: 5,
+  noveltyQuantile: 0.995,
+  phaseDecay: 0.99,
+};
+
+export interface ViewSurprise {
+  readonly view: string;
+  /** Robust z-score (signed: above or below the expectation). */
+  readonly z: number;
+  /** |z| over a high quantile of the |z| this view gave lately (floored); > 1 means rarer than that. */
+  readonly novelty: number;
+  readonly expected: number;
+  readonly scale: number;
+}
+
+const MIN_HISTORY = 10;
+
+/** A view: a baseline window of some statistic of the series, and its recent surprises. */
+export abstract class View {
+  abstract readonly name: string;
+  private readonly baseline: SortedWindow;
+  private readonly pastZ: SortedWindow;
+  /** Decayed max |z| per time-of-day bucket: a jump that happens every day at 9:00 is not news. */
+  private readonly phaseZ: Float32Array;
+  private readonly zFloor: number;
+  private readonly q: number;
+  private readonly decay: number;
+
+  constructor({ history, memory, zFloor, noveltyQuantile, dailyBuckets, phaseDecay }: StatisticalOptions) {
+    this.zFloor = zFloor;
+    this.q = noveltyQuantile;
+    this.decay = phaseDecay;
+    this.baseline = new SortedWindow(history);
+    this.pastZ = new SortedWindow(memory);
+    this.phaseZ = new Float32Array(dailyBuckets);
+  }
+
+  abstract update(point: { ts: number; value: number }): ViewSurprise | undefined;
+
+  /**
+   * Scores `stat` against the baseline, then learns it. `offset` maps the stat back to the value scale;
+   * `ts` places it in the day for the per-phase memory of surprises.
+   */
+  protected judge(stat: number, offset: number, ts: number): ViewSurprise | undefined {
+    let surprise: ViewSurprise | undefined;
+    if (this.baseline.size >= MIN_HISTORY) {
+      const median = this.baseline.quantile(0.5);
+      const scale = robustScale(this.baseline);
+      const z = (stat - median) / scale;
+      const size = Math.abs(z);
+      let past = this.pastZ.size === 0 ? this.zFloor : Math.max(this.zFloor, this.pastZ.quantile(this.q));
+      const buckets = this.phaseZ.length;
+      if (buckets > 0) {
+        const b = dayBucket(ts, buckets);
+        for (const n of [b - 1, b, b + 1]) past = Math.max(past, this.phaseZ[(n + buckets) % buckets] ?? 0);
+        this.phaseZ[b] = Math.max(size, (this.phaseZ[b] ?? 0) * this.decay);
+      }
+      surprise = { view: this.name, z, novelty: size / past, expected: offset + median, scale };
+      this.pastZ.push(size);
+    }
+    this.baseline.push(stat);
+    return surprise;
+  }
+}
+
+class LevelView extends View {
+  readonly name: string;
+  private readonly recentValues: Float64Array;
+  private sum = 0;
+  private seen = 0;
+
+  constructor(k: number, options: StatisticalOptions) {
+    super(options);
+    this.name = k === 1 ? 'level' : `level/${String(k)}`;
+    this.recentValues = new Float64Array(k);
+  }
+
+  update({ ts, value }: { ts: number; value: number }): ViewSurprise | undefined {
+    const k = this.recentValues.length;
+    const slot = this.seen % k;
+    this.sum += value - (this.recentValues[slot] ?? 0);
+    this.recentValues[slot] = value;
+    this.seen += 1;
+    if (this.seen % 1024 === 0) this.sum = this.recentValues.reduce((a, b) => a + b, 0);
+    return this.seen < k ? undefined : this.judge(this.sum / k, 0, ts);
+  }
+}
+
+class StepView extends View {
+  readonly name = 'step';
+  private previous = Number.NaN;
+
+  update({ ts, value }: { ts: number; value: number }): ViewSurprise | undefined {
+    const previous = this.previous;
+    this.previous = value;
+    return Number.isNaN(previous) ? undefined : this.judge(value - previous, previous, ts);
+  }
+}
+
+class SpreadView extends View {
+  readonly name = 'spread';
+  private readonly steps: Float64Array;
+  private previous = Number.NaN;
+  private sum = 0;
+  private seen = 0;
+
+  constructor(k: number, options: StatisticalOptions) {
+    super(options);
+    this.steps = new Float64Array(k);
+  }
+
+  update({ ts, value }: { ts: number; value: number }): ViewSurprise | undefined {
+    const previous = this.previous;
+    this.previous = value;
+    if (Number.isNaN(previous)) return undefined;
+    const step = Math.abs(value - previous);
+    const slot = this.seen % this.steps.length;
+    this.sum += step - (this.steps[slot] ?? 0);
+    this.steps[slot] = step;
+    this.seen += 1;
+    if (this.seen % 1024 === 0) this.sum = this.steps.reduce((a, b) => a + b, 0);
+    if (this.seen < this.steps.length) return undefined;
+    const surprise = this.judge(this.sum / this.steps.length, 0, ts);
+    // Expected range of the value itself: around the previous value, one expected spread either side.
+    return surprise && { ...surprise, expected: previous };
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+function dayBucket(ts: number, buckets: number): number {
+  return Math.floor((((ts % DAY_MS) + DAY_MS) % DAY_MS) / (DAY_MS / buckets));
+}
+
+class SeasonalView extends View {
+  readonly name = 'seasonal';
+  private readonly profile: Float64Array;
+  private readonly seen: Uint16Array;
+
+  constructor(buckets: number, options: StatisticalOptions) {
+    super(options);
+    this.profile = new Float64Array(buckets);
+    this.seen = new Uint16Array(buckets);
+  }
+
+  update({ ts, value }: { ts: number; value: number }): ViewSurprise | undefined {
+    const buckets = this.profile.length;
+    const bucket = dayBucket(ts, buckets);
+    const expected = this.profile[bucket] ?? 0;
+    const seen = this.seen[bucket] ?? 0;
+    // The first visits average; later ones track slowly so that one odd day does not redraw the profile.
+    const rate = Math.max(0.1, 1 / (seen + 1));
+    this.profile[bucket] = expected + rate * (value - expected);
+    this.seen[bucket] = Math.min(seen + 1, 60_000);
+    return seen < 3 ? undefined : this.judge(value - expected, expected, ts);
+  }
+}
+
+export class StatisticalDetector {
+  private readonly views: readonly View[];
+
+  constructor(options: StatisticalOptions = DEFAULT_STATISTICAL) {
+    const views: View[] = options.levels.map((k) => new LevelView(k, options));
+    if (options.step) views.push(new StepView(options));
+    if (options.spread > 0) views.push(new SpreadView(options.spread, options));
+    if (options.dailyBuckets > 0) views.push(new SeasonalView(options.dailyBuckets, options));
+    this.views = views;
+  }
+
+  /** The surprise of every view that has enough history, judged before learning from the point. */
+  update(point: { ts: number; value: number }): ViewSurprise[] {
+    const out: ViewSurprise[] = [];
+    for (const view of this.views) {
+      const s = view.update(point);
+      if (s !== undefined) out.push(s);
+    }
+    return out;
+  }
+}

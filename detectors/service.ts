@@ -1,0 +1,254 @@
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { toError } from '../platform/async/to-error.ts';
+import type { TopicInput } from '../platform/backbone/topics.ts';
+import type { Service, ServiceContext } from '../platform/runtime/service.ts';
+import { createAnomalyDetector } from './anomaly/index.ts';
+import type { PrecursorPredictor } from './failure/index.ts';
+import type { SeriesDetector, SeriesLabels } from './series.ts';
+import { loadDetectorConfig, type DetectorConfig } from './service/config.ts';
+import { gateStep, newGateState, RateBudget } from './service/gate.ts';
+import { PrecursorWatch, precursorDetection } from './service/precursor.ts';
+import { SloWatch, sloDetection } from './service/slo.ts';
+import { mountDetectorRoutes, type RecentDetection, type SourceStatus } from './service/routes.ts';
+import { SeriesWatcher, toDetection } from './service/watcher.ts';
+import { InProcessSource } from './sources/in-process.ts';
+import { OtlpSource } from './sources/otlp.ts';
+import { PrometheusSource } from './sources/prometheus.ts';
+import type { SeriesStore } from './sources/series-store.ts';
+import { matches, type MetricSource } from './sources/source.ts';
+
+export interface DetectorServiceOptions {
+  /** Settings; read from the environment (DETECTOR_*) at start when absent. */
+  readonly config?: DetectorConfig;
+  /** The OTLP receiver (collectors/otlp/service.ts), started before this service, when the 'otlp' source is configured. */
+  readonly otlp?: { readonly store: SeriesStore };
+  /** Replaces the sources built from the configuration (tests, embedding). */
+  readonly sources?: (ctx: ServiceContext, config: DetectorConfig) => readonly MetricSource[];
+  /** A detector per series; default the combined streaming anomaly detector. */
+  readonly detectorFor?: (labels: SeriesLabels) => SeriesDetector;
+  readonly now?: () => number;
+  /** Loads the learned precursor model; default: the newest one trained into DATA_DIR (none: no predictions). */
+  readonly loadPrecursor?: (dataDir: string) => Promise<{ readonly predictor: PrecursorPredictor; readonly version?: number } | undefined>;
+}
+
+/** Detections kept for the REST API. */
+const RECENT = 500;
+/** Anomalies whose onsets are this close count as related. */
+const RELATED_WINDOW_MS = 5 * 60_000;
+
+function buildSources(ctx: ServiceContext, config: DetectorConfig, options: DetectorServiceOptions): MetricSource[] {
+  return config.sources.map((name): MetricSource => {
+    switch (name) {
+      case 'in-process':
+        return new InProcessSource({
+          registry: ctx.metrics,
+          intervalMs: config.sampleIntervalMs,
+          maxSeries: config.seriesLimit,
+          pointsPerSeries: config.pointsPerSeries,
+          onError: (error) => { ctx.logger.warn({ err: error }, 'sampling the metrics registry failed'); },
+        });
+      case 'prometheus':
+        if (config.prometheus === undefined) throw new Error('the prometheus source needs DETECTOR_PROMETHEUS_URL');
+        return new PrometheusSource(config.prometheus);
+      case 'otlp':
+        if (options.otlp === undefined) throw new Error('the otlp source needs the OTLP receiver (otlpReceiverService) in the same process');
+        return new OtlpSource({ store: options.otlp.store });
+    }
+  });
+}
+
+/**
+ * The detector tier as a service: polls its metric sources, runs a streaming detector on every series
+ * (a bounded LRU set), and publishes what it finds on the `detections` topic, with hysteresis per series
+ * and a global rate limit. REST under /api/detectors; metrics `insitechart_detector_*`.
+ */
+export function detectorService(options: DetectorServiceOptions = {}): Service {
+  const abort = new AbortController();
+  let loop: Promise<void> = Promise.resolve();
+  let sources: readonly MetricSource[] = [];
+  let precursorTimer: NodeJS.Timeout | undefined;
+  let precursorStep: Promise<void> = Promise.resolve();
+  let precursorWatch: PrecursorWatch | undefined;
+  return {
+    name: 'detectors',
+    start(ctx: ServiceContext) {
+      const config = options.config ?? loadDetectorConfig();
+      const now = options.now ?? Date.now;
+      const { bus, logger } = ctx;
+      sources = options.sources?.(ctx, config) ?? buildSources(ctx, config, options);
+      const watcher = new SeriesWatcher({ limit: config.seriesLimit, gate: config.gate, detectorFor: options.detectorFor ?? (() => createAnomalyDetector()) });
+      const budget = new RateBudget(config.maxDetectionsPerMinute, now());
+      const recent: RecentDetection[] = [];
+      const status = new Map<string, SourceStatus>(sources.map((s) => [s.name, { name: s.name, lastPollAt: undefined, lastError: undefined, polls: 0, failures: 0, points: 0 }]));
+      const cursor = new Map<string, number>(sources.map((s) => [s.name, Number.NEGATIVE_INFINITY]));
+
+      const points = new Counter({ name: 'insitechart_detector_points_total', help: 'Points scored by the detectors, by source', labelNames: ['source'] as const, registers: [ctx.metrics] });
+      const polls = new Counter({ name: 'insitechart_detector_polls_total', help: 'Source polls by source and outcome', labelNames: ['source', 'outcome'] as const, registers: [ctx.metrics] });
+      const pollSeconds = new Histogram({ name: 'insitechart_detector_poll_duration_seconds', help: 'Time to poll a source and score its new points', labelNames: ['source'] as const, buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30], registers: [ctx.metrics] });
+      const detections = new Counter({ name: 'insitechart_detector_detections_total', help: 'Detections by outcome: published, rate_limited, failed', labelNames: ['outcome'] as const, registers: [ctx.metrics] });
+      new Gauge({
+        name: 'insitechart_detector_series_watched',
+        help: 'Series watched by the detectors, and how many are anomalous now',
+        labelNames: ['state'] as const,
+        registers: [ctx.metrics],
+        collect() {
+          this.set({ state: 'all' }, watcher.size);
+          this.set({ state: 'anomalous' }, watcher.anomalousCount());
+        },
+      });
+      new Gauge({ name: 'insitechart_detector_series_evicted', help: 'Series forgotten for the series limit since start', registers: [ctx.metrics], collect() { this.set(watcher.evicted); } });
+
+      const publish = async (data: TopicInput<'detections'>, key: string, from: string): Promise<void> => {
+        if (!budget.take(now())) {
+          detections.inc({ outcome: 'rate_limited' });
+          return;
+        }
+        try {
+          const envelope = await bus.publish('detections', { key, data, source: `detectors/${from}` });
+          detections.inc({ outcome: 'published' });
+          recent.push({ id: envelope.id, source: from, detection: envelope.data });
+          if (recent.length > RECENT) recent.splice(0, recent.length - RECENT);
+        } catch (error) {
+          detections.inc({ outcome: 'failed' });
+          logger.error({ err: error, series: key }, 'publishing a detection failed');
+        }
+      };
+
+      const pollSource = async (source: MetricSource): Promise<void> => {
+        const st = status.get(source.name);
+        const end = pollSeconds.startTimer({ source: source.name });
+        try {
+          const since = cursor.get(source.name) ?? Number.NEGATIVE_INFINITY;
+          const found = await source.poll(since, AbortSignal.any([abort.signal, AbortSignal.timeout(Math.max(config.pollIntervalMs * 3, 30_000))]));
+          let newest = since;
+          let n = 0;
+          for (const series of found) {
+            if (!matches(series.labels, config.watch)) continue;
+            const findings = watcher.ingest(source.name, series);
+            for (const p of series.points) newest = Math.max(newest, p.ts);
+            n += series.points.length;
+            for (const finding of findings) {
+              await publish(toDetection(finding, watcher.related(finding.tracked, finding.ts, RELATED_WINDOW_MS)), finding.tracked.key, source.name);
+            }
+          }
+          cursor.set(source.name, newest);
+          points.inc({ source: source.name }, n);
+          polls.inc({ source: source.name, outcome: 'ok' });
+          if (st !== undefined) {
+            st.polls++;
+            st.points += n;
+            st.lastPollAt = now();
+            st.lastError = undefined;
+          }
+        } catch (error) {
+          if (abort.signal.aborted) return;
+          polls.inc({ source: source.name, outcome: 'error' });
+          if (st !== undefined) {
+            st.failures++;
+            st.lastError = toError(error).message;
+          }
+          logger.warn({ err: error, source: source.name }, 'polling a metric source failed; retrying next interval');
+        } finally {
+          end();
+        }
+      };
+
+      // The learned precursor model, when one was trained: sampled from the watched series every model step.
+      let precursorProblem: string | undefined = config.precursor.enabled ? 'loading' : 'disabled (DETECTOR_PRECURSOR=off)';
+      let precursorVersion: number | undefined;
+      const precursorGate = newGateState();
+      if (config.precursor.enabled) {
+        const load = options.loadPrecursor ?? (async (dir: string) => (await import('./failure/index.ts')).loadPrecursor(dir).then((m) => (m === undefined ? undefined : { predictor: m.predictor, version: m.manifest.version })));
+        void load(ctx.config.dataDir).then(
+          (loaded) => {
+            if (abort.signal.aborted) return;
+            if (loaded === undefined) {
+              precursorProblem = `no precursor model trained in ${ctx.config.dataDir} (npm run train -- precursor)`;
+              logger.info(precursorProblem);
+              return;
+            }
+            precursorProblem = undefined;
+            precursorVersion = loaded.version;
+            const watch = new PrecursorWatch(loaded.predictor, config.precursor.channels);
+            precursorWatch = watch;
+            const { predictor } = loaded;
+            precursorTimer = setInterval(() => {
+              precursorStep = (async () => {
+                const at = now();
+                const state = watch.step(at, (m) => watcher.currentValues(m, at - 3 * Math.max(config.pollIntervalMs, predictor.stepMs)));
+                const p = state.prediction;
+                if (p === undefined) return;
+                const decision = gateStep(precursorGate, p.alert ? 1 : 0, at, { ...config.gate, enter: 0.5, exit: 0.5 });
+                if (decision !== 'onset' && decision !== 'repeat') return;
+                const related = p.drivers.flatMap((d) => {
+                  const binding = watch.bindings.find((b) => b.channel === d.channel);
+                  return binding === undefined ? [] : watcher.list(binding.matchers, { limit: 1 }).map((t) => t.labels);
+                });
+                await publish(precursorDetection(ctx.config.serviceName, predictor, p, at, related.slice(0, 5)), `incident_precursor/${ctx.config.serviceName}`, 'precursor');
+              })().catch((error: unknown) => { logger.error({ err: error }, 'precursor step failed'); });
+            }, predictor.stepMs);
+            precursorTimer.unref();
+            logger.info({ version: loaded.version, stepMs: predictor.stepMs, horizonMs: predictor.horizonMs, channels: config.precursor.channels.map((b) => b.channel) }, 'precursor model loaded');
+          },
+          (error: unknown) => {
+            precursorProblem = `the precursor model could not be loaded: ${toError(error).message}`;
+            logger.error({ err: error }, 'the precursor model could not be loaded; running without incident prediction');
+          },
+        );
+      }
+      const precursorStatus = () => {
+        const watch = precursorWatch;
+        if (watch === undefined) return { enabled: false, reason: precursorProblem };
+        const { predictor } = watch;
+        return {
+          enabled: true,
+          version: precursorVersion ?? null,
+          stepMs: predictor.stepMs,
+          horizonMs: predictor.horizonMs,
+          threshold: predictor.threshold,
+          historySteps: predictor.historySteps,
+          channels: watch.bindings.map((b) => b.channel),
+          alerting: precursorGate.active,
+          last: watch.last ?? null,
+        };
+      };
+
+      // SLO burn: the watched rate series integrated into counts after every poll.
+      const slos = config.slos.map((binding) => ({ watch: new SloWatch(binding), gate: newGateState() }));
+      const stepSlos = async (): Promise<void> => {
+        const at = now();
+        for (const slo of slos) {
+          const status = slo.watch.step(at, (m) => watcher.currentValues(m, at - 3 * config.pollIntervalMs));
+          if (status === undefined) continue;
+          const decision = gateStep(slo.gate, status.alerts.length > 0 ? 1 : 0, at, { ...config.gate, enter: 0.5, exit: 0.5 });
+          if (decision !== 'onset' && decision !== 'repeat') continue;
+          const data = sloDetection(slo.watch.binding, status, watcher.list(slo.watch.binding.bad, { limit: 3 }).map((t) => t.labels));
+          if (data !== undefined) await publish(data, `slo/${slo.watch.binding.name}`, 'slo');
+        }
+      };
+      const sloStatus = () => slos.map((s) => ({ name: s.watch.binding.name, objective: s.watch.binding.objective, alerting: s.gate.active, status: s.watch.last ?? null }));
+
+      for (const source of sources) source.start?.();
+      mountDetectorRoutes(ctx.api, { watcher, sources, status, recent: () => recent, now, precursor: precursorStatus, slos: sloStatus });
+      loop = (async () => {
+        while (!abort.signal.aborted) {
+          await Promise.all(sources.map(pollSource));
+          await stepSlos().catch((error: unknown) => { logger.error({ err: error }, 'SLO evaluation failed'); });
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, config.pollIntervalMs);
+            abort.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+          });
+        }
+      })();
+      logger.info({ sources: sources.map((s) => s.name), pollIntervalMs: config.pollIntervalMs, seriesLimit: config.seriesLimit }, 'detector service started');
+      return Promise.resolve();
+    },
+    async stop() {
+      abort.abort();
+      clearInterval(precursorTimer);
+      await Promise.all([loop, precursorStep]);
+      precursorWatch?.predictor.dispose();
+      await Promise.all(sources.map((s) => s.stop?.() ?? Promise.resolve()));
+    },
+  };
+}
