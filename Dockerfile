@@ -8,6 +8,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY platform ./platform
 COPY collectors ./collectors
+COPY detectors ./detectors
+# Alert enrichment links each platform alert to its runbook, served at /runbooks/.
+COPY runbooks ./runbooks
 USER node
 ENV PORT=8080 DATA_DIR=/tmp/insitechart
 EXPOSE 8080
