@@ -7,7 +7,7 @@ import { marketDataService } from '../platform/market-data/service.ts';
 import { instruments } from '../platform/reference/instruments.ts';
 import { startPlatform } from '../platform/runtime/platform.ts';
 import { createLogger } from '../platform/telemetry/logger.ts';
-import { seededRandom } from '../collectors/market/simulation/random.ts';
+import { seededRandom } from '../platform/random/seeded.ts';
 import { round } from './support/stats.ts';
 import { BareBroadcastServer, type BenchTick } from './ws-fanout/bare-server.ts';
 import { startFeed } from './ws-fanout/feed.ts';

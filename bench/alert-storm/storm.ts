@@ -2,6 +2,8 @@
  * A labelled alert storm: root causes that fan out along a service dependency graph, plus noise.
  * Deterministic for a seed. Each alert carries its ground-truth class outside its labels.
  */
+import { seededRandom } from '../../platform/random/seeded.ts';
+
 export interface StormAlert {
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
@@ -18,17 +20,6 @@ export interface Storm {
   readonly spanMs: number;
 }
 
-/** mulberry32: a small seeded PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const domains = ['trading', 'market', 'accounts', 'analytics'];
 const tiers = [
@@ -83,7 +74,7 @@ export interface StormOptions {
  * and a share of them resolve. Noise: unrelated alerts anywhere, some flapping.
  */
 export function generateStorm(o: StormOptions): Storm {
-  const random = rng(o.seed);
+  const random = seededRandom(o.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const topology = buildTopology(random);
   const spanMs = 15 * 60_000;

@@ -1,4 +1,6 @@
 /** Seeded pseudo-random numbers (mulberry32) so simulated runs are reproducible. */
+import { seededRandom } from '../../platform/random/seeded.ts';
+
 export interface Random {
   readonly uniform: (lo?: number, hi?: number) => number;
   readonly normal: () => number;
@@ -7,13 +9,7 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return {
     uniform: (lo = 0, hi = 1) => lo + (hi - lo) * next(),
     normal: () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next()),

@@ -1,19 +1,8 @@
 /** Seeded synthetic series with known structure, for tests, the benchmark and demos. */
+import { seededRandom } from '../random/seeded.ts';
 
-/**
- * Seeded uniforms in [0, 1) by mulberry32. (The market simulator has the same generator in
- * collectors/market/simulation/random.ts, not yet committed when this was written: switch to it.)
- */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniforms in [0, 1). */
+export const seededUniform = seededRandom;
 
 /** Seeded standard normal draws (Box-Muller on seededUniform). */
 export function seededGaussian(seed: number): () => number {

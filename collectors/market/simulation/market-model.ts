@@ -1,7 +1,8 @@
 import type { TopicInput } from '../../../platform/backbone/topics.ts';
 import type { Instrument, Sector } from '../../../platform/reference/instruments.ts';
 import type { Activity } from './intraday-profile.ts';
-import { gaussianSource, poisson, seededRandom } from './random.ts';
+import { gaussianSource, seededRandom } from '../../../platform/random/seeded.ts';
+import { poisson } from './random.ts';
 
 export type Tick = TopicInput<'market.ticks'>;
 

@@ -1,5 +1,5 @@
 import { instruments, sectors, type Instrument } from '../../../platform/reference/instruments.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../../../platform/random/seeded.ts';
 
 /**
  * The catalog ordered for simulation: round-robin over sectors, most traded (by dollar volume) first, so
