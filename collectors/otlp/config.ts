@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { ConfigError } from '../../platform/config/config.ts';
+import { emptyToUndefined, parseEnv } from '../../platform/config/config.ts';
 
-const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const int = (fallback: number, min: number, max: number) => z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(min).max(max).default(fallback));
 
-/** The receiver's environment variables (to be folded into platform/config). */
+/** The receiver's environment variables (validated by platform/config's parseEnv). */
 const otlpEnv = z.object({
   OTLP_MAX_BODY_BYTES: int(4 * 1024 * 1024, 1_024, 256 * 1024 * 1024),
   OTLP_MAX_DECODED_BYTES: int(16 * 1024 * 1024, 1_024, 1024 * 1024 * 1024),
@@ -28,16 +27,7 @@ export interface OtlpConfig {
 
 /** Reads the OTLP receiver's settings; throws ConfigError naming each bad variable. */
 export function loadOtlpConfig(env: Readonly<Record<string, string | undefined>> = process.env): OtlpConfig {
-  const parsed = otlpEnv.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0]);
-        return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
-      }),
-    );
-  }
-  const e = parsed.data;
+  const e = parseEnv(otlpEnv, env);
   return {
     maxBodyBytes: e.OTLP_MAX_BODY_BYTES,
     maxDecodedBytes: e.OTLP_MAX_DECODED_BYTES,

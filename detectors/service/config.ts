@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { ConfigError } from '../../platform/config/config.ts';
+import { emptyToUndefined, parseEnv } from '../../platform/config/config.ts';
 import { DEFAULT_ANOMALY } from '../anomaly/index.ts';
 import { parseSelector, type LabelMatcher } from '../sources/source.ts';
 import { defaultChannelBindings, parseChannelBindings, type ChannelBinding } from './precursor.ts';
 import { parseSloBindings, type SloBinding } from './slo.ts';
 
-const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const int = (fallback: number, min: number, max: number) => z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(min).max(max).default(fallback));
 const fraction = (fallback: number) => z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(fallback));
 const sourceNames = ['in-process', 'prometheus', 'otlp'] as const;
@@ -42,7 +41,7 @@ const defaultQueries = [
 /** The platform's own availability SLO: 99.9% of HTTP requests answered without a 5xx. */
 const defaultSlos = 'http=0.999:insitechart_http_request_duration_seconds_count_rate|insitechart_http_request_duration_seconds_count_rate{status_code=~"5.."}';
 
-/** The detector tier's environment variables (to be folded into platform/config by the integrator). */
+/** The detector tier's environment variables (validated by platform/config's parseEnv). */
 const detectorEnv = z
   .object({
     DETECTOR_SOURCES: z.preprocess(
@@ -134,16 +133,7 @@ export interface DetectorConfig {
 
 /** Reads the detector tier's settings from the environment; throws ConfigError naming each bad variable. */
 export function loadDetectorConfig(env: Readonly<Record<string, string | undefined>> = process.env): DetectorConfig {
-  const parsed = detectorEnv.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0]);
-        return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
-      }),
-    );
-  }
-  const e = parsed.data;
+  const e = parseEnv(detectorEnv, env);
   return {
     sources: e.DETECTOR_SOURCES,
     ...(e.DETECTOR_PROMETHEUS_URL === undefined

@@ -10,7 +10,8 @@ export class ConfigError extends Error {
   }
 }
 
-const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+/** An empty variable counts as unset, so `FOO=` falls back to the default. */
+export const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const brokerList = z.preprocess(
   emptyToUndefined,
@@ -116,9 +117,12 @@ export interface Config {
   readonly alerts: { readonly configFile?: string };
 }
 
-/** Reads and validates configuration from environment variables; throws ConfigError naming each bad variable. */
-export function loadConfig(env: Env = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+/**
+ * Validates environment variables against a schema; throws ConfigError naming each bad variable. Modules
+ * with settings of their own (the OTLP receiver, the detector tier) read their variables through it too.
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
@@ -127,7 +131,12 @@ export function loadConfig(env: Env = process.env): Config {
       }),
     );
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/** Reads and validates configuration from environment variables; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const e = parseEnv(envSchema, env);
   const services = e.SERVICES.trim() === 'all' ? 'all' : e.SERVICES.split(',').map((s) => s.trim()).filter(Boolean);
   return {
     port: e.PORT,
