@@ -37,9 +37,11 @@ export class CachedBarStore implements BarStore {
 
   range(query: RangeQuery): Bar[] {
     const recent = this.#load(query.symbol, query.interval);
-    const inRange = recent.bars.filter((b) => b.start >= query.from && b.start < query.to);
+    // Bars are sorted by start: the range is found by bisection, not a scan (charts ask for it at a high rate).
+    const lo = firstAtOrAfter(recent.bars, query.from);
+    const hi = firstAtOrAfter(recent.bars, query.to);
     // Served from memory when the cache covers the range, or holds at least `limit` of its newest bars.
-    if (query.from >= recent.from || inRange.length >= query.limit) return inRange.slice(Math.max(0, inRange.length - query.limit));
+    if (query.from >= recent.from || hi - lo >= query.limit) return recent.bars.slice(Math.max(lo, hi - query.limit), hi);
     return this.#inner.range(query);
   }
 
@@ -63,6 +65,18 @@ export class CachedBarStore implements BarStore {
     }
     return recent;
   }
+}
+
+/** Index of the first bar starting at or after `start` (bars.length when none does). */
+function firstAtOrAfter(bars: readonly Bar[], start: number): number {
+  let lo = 0;
+  let hi = bars.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((bars[mid]?.start ?? Infinity) < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function key(symbol: string, interval: string): string {

@@ -22,6 +22,11 @@ export interface HubOptions {
   readonly path?: string;
   /** Delta batching period per client (PROTOCOL.md promises at most 50 ms). */
   readonly flushMs?: number;
+  /**
+   * Above this many connected clients the batching period widens to 50 ms (still within the protocol's
+   * promise): it halves the socket writes, which are what a big fan-out spends its time on.
+   */
+  readonly wideFlushAbove?: number;
   readonly heartbeatMs?: number;
   /** How long a disconnected session can be resumed. */
   readonly sessionTtlMs?: number;
@@ -54,6 +59,8 @@ export interface HubStats {
 
 const tracer = trace.getTracer('insitechart.market-data');
 const SLOW_CLOSE_CODE = 4008;
+/** The longest batching period PROTOCOL.md promises. */
+const MAX_FLUSH_MS = 50;
 /** Links to tick traces kept per flush span beyond its parent. */
 const MAX_LINKS = 16;
 
@@ -153,6 +160,8 @@ export class FanoutHub {
 
   #flushTimer: NodeJS.Timeout | undefined;
   #houseTimer: NodeJS.Timeout | undefined;
+  readonly #wideFlushAbove: number;
+  #connected = 0;
   #lastPing = Date.now();
   #messages = 0;
   #coalescedUpdates = 0;
@@ -162,7 +171,8 @@ export class FanoutHub {
 
   constructor(options: HubOptions) {
     this.#path = options.path ?? '/ws';
-    this.#flushMs = Math.min(50, options.flushMs ?? 25);
+    this.#flushMs = Math.min(MAX_FLUSH_MS, options.flushMs ?? 25);
+    this.#wideFlushAbove = options.wideFlushAbove ?? 2_000;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#sessionTtlMs = options.sessionTtlMs ?? 60_000;
     this.#replayMessages = options.replayMessages ?? 256;
@@ -177,12 +187,20 @@ export class FanoutHub {
   }
 
   start(): void {
-    this.#flushTimer = setInterval(() => { this.flush(); }, this.#flushMs);
+    // A timeout chain rather than an interval: a flush that overruns its period is not followed at once by
+    // another, so ticks keep being consumed between flushes.
+    const next = (): void => {
+      this.#flushTimer = setTimeout(() => {
+        this.flush();
+        next();
+      }, this.#connected > this.#wideFlushAbove ? MAX_FLUSH_MS : this.#flushMs);
+    };
+    next();
     this.#houseTimer = setInterval(() => { this.#housekeeping(Date.now()); }, Math.min(1_000, this.#heartbeatMs));
   }
 
   stop(): void {
-    clearInterval(this.#flushTimer);
+    clearTimeout(this.#flushTimer);
     clearInterval(this.#houseTimer);
     this.flush();
   }
@@ -540,12 +558,14 @@ export class FanoutHub {
   #housekeeping(now: number): void {
     const ping = now - this.#lastPing >= this.#heartbeatMs;
     if (ping) this.#lastPing = now;
+    let connected = 0;
     for (const session of this.#sessions.values()) {
       const socket = session.socket;
       if (socket === undefined) {
         if (now - session.detachedAt > this.#sessionTtlMs) this.#discard(session);
         continue;
       }
+      connected += 1;
       if (now - session.lastSentAt >= this.#heartbeatMs && !this.#slow.has(session)) this.#send(session, 'heartbeat', `"ts":${String(now)}}`);
       if (ping) {
         // A peer that did not answer the last ping is gone without a close: free its socket, keep the session.
@@ -556,6 +576,7 @@ export class FanoutHub {
         }
       }
     }
+    this.#connected = connected;
   }
 }
 
