@@ -1,28 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { pearsonR } from '../../../platform/analytics/correlation.ts';
 import { marketTick } from '../../../platform/backbone/topics.ts';
 import { instrumentBySymbol, sectors, type Instrument } from '../../../platform/reference/instruments.ts';
 import { defaultParameters, impliedCorrelation, MarketModel, TRADING_YEAR_MS, type ModelParameters, type Tick } from './market-model.ts';
 import { symbolUniverse } from './universe.ts';
 
 const steady = { intensity: 1, volatility: 1, spread: 1 };
-
-function correlation(x: readonly number[], y: readonly number[]): number {
-  const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = (x[i] ?? 0) - mx;
-    const dy = (y[i] ?? 0) - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 /** Log returns per symbol of the quote mid seen in the ticks, one per step (hourly steps of trading time). */
 function returnsFromTicks(instruments: readonly Instrument[], steps: number, seed: number, parameters?: ModelParameters): Map<string, number[]> {
@@ -73,7 +57,7 @@ describe('market model', () => {
         const ia = instruments[a];
         const ib = instruments[b];
         if (ia === undefined || ib === undefined) continue;
-        const pair = { measured: correlation(returns.get(ia.symbol) ?? [], returns.get(ib.symbol) ?? []), implied: impliedCorrelation(ia, ib) };
+        const pair = { measured: pearsonR(returns.get(ia.symbol) ?? [], returns.get(ib.symbol) ?? []), implied: impliedCorrelation(ia, ib) };
         (ia.sector === ib.sector ? within : across).push(pair);
       }
     }

@@ -1,6 +1,7 @@
 import YahooFinance from 'yahoo-finance2';
 import { ExtendedCookieJar } from 'yahoo-finance2/lib/cookieJar';
 import { z } from 'zod';
+import type { Bar } from '../../../platform/market-data/bars/aggregator.ts';
 import type { Logger } from '../../../platform/telemetry/logger.ts';
 
 /** The transport the library calls: `fetch`, or a stub that answers with recorded bodies in tests. */
@@ -20,14 +21,8 @@ export interface UpstreamQuote {
   readonly marketState: string;
 }
 
-export interface HistoryBar {
-  readonly start: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-}
+/** A chart bar as market-data builds them (start = bucket start, epoch ms). */
+export type HistoryBar = Bar;
 
 export interface HistoryRequest {
   readonly from: Date;
