@@ -1,29 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { freePort, peerSkipReason } from '../../platform/testing/peers.ts';
 import { PrometheusError, PrometheusSource } from './prometheus.ts';
 
 const binary = '/usr/bin/prometheus';
-const available = existsSync(binary);
-if (!available && process.env.CI === 'true') throw new Error(`${binary} is missing: CI must install the Debian prometheus package`);
-if (!available) process.stdout.write(`# skipping the Prometheus adapter test: ${binary} is not installed (apt-get install prometheus)\n`);
+const skip = peerSkipReason(binary, 'prometheus');
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => { resolve((server.address() as AddressInfo).port); }));
-}
-
-/** Prometheus cannot report a port it chose, so one is reserved on loopback and handed to it. */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
@@ -36,7 +26,7 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
   }
 }
 
-describe('Prometheus HTTP API source, against a real Prometheus server', { skip: !available }, () => {
+describe('Prometheus HTTP API source, against a real Prometheus server', { skip: skip ?? false }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
   const started = Date.now();
   // The scraped target: a counter growing 10 per second and a steady gauge.

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,21 +11,12 @@ import { EmbeddedBus } from '../backbone/embedded/embedded-bus.ts';
 import { loadConfig } from '../config/config.ts';
 import { startPlatform, type RunningPlatform } from '../runtime/platform.ts';
 import { createLogger } from '../telemetry/logger.ts';
+import { freePort, peerSkipReason } from '../testing/peers.ts';
 import type { AlertsConfigInput } from './config/schema.ts';
 import { alertsService } from './service.ts';
 
 const binary = '/usr/bin/prometheus-alertmanager';
-const missing = !existsSync(binary);
-if (missing && process.env.CI === 'true') throw new Error(`${binary} is missing: CI must install prometheus-alertmanager`);
-if (missing) console.log(`skipping the Alertmanager end-to-end test: ${binary} is not installed (apt-get install prometheus-alertmanager)`);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+const skip = peerSkipReason(binary, 'prometheus-alertmanager');
 
 interface Received {
   readonly path: string;
@@ -34,7 +24,7 @@ interface Received {
   readonly body: { kind: string; incidentId: string; recipient?: { id: string }; alerts: { labels: Record<string, string> }[] };
 }
 
-describe('a real Alertmanager sends its webhook to the platform', { skip: missing }, () => {
+describe('a real Alertmanager sends its webhook to the platform', { skip: skip ?? false }, () => {
   let dir: string;
   let am: ChildProcess | undefined;
   let amUrl: string;

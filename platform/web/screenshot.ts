@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { projectRoot, startEntrypoint, waitForOutput } from '../testing/process.ts';
-import { CHROMIUM, freePort, launchChromium } from './browser.ts';
+import { freePort } from '../testing/peers.ts';
+import { CHROMIUM, launchChromium } from './browser.ts';
 
 const args = z.object({
   'wait-ms': z.coerce.number().int().min(0).max(600_000).default(20_000),

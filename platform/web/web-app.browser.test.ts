@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startEntrypoint, waitForOutput, type Started } from '../testing/process.ts';
-import { browserSkipReason, freePort, launchChromium } from './browser.ts';
+import { freePort, peerSkipReason } from '../testing/peers.ts';
+import { CHROMIUM, launchChromium } from './browser.ts';
 
-const skip = browserSkipReason();
-if (skip !== undefined) console.log(`# skipped: ${skip}`);
+const skip = peerSkipReason(CHROMIUM, 'chromium');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'web-app-'));
 after(() => { rmSync(dataDir, { recursive: true, force: true }); });
