@@ -24,6 +24,8 @@ export interface AnomalyOptions {
    * the warm-up (NAB: the probationary period), or 'off'.
    */
   readonly learned: LearnedForecaster | 'self' | 'off';
+  /** The learned view only confirms a statistical novelty at least this large. */
+  readonly confirmFrom: number;
 }
 
 export const DEFAULT_ANOMALY: AnomalyOptions = {
@@ -33,6 +35,7 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   noveltyHalf: 1,
   statistical: DEFAULT_STATISTICAL,
   learned: 'off',
+  confirmFrom: 1,
 };
 
 export class CombinedDetector implements SeriesDetector {
@@ -68,7 +71,9 @@ export class CombinedDetector implements SeriesDetector {
     }
     // The learned view confirms: alone it cannot raise an alarm, agreeing with a statistical view it
     // lifts the score (geometric mean of the two novelties).
-    const n = learned === undefined ? strongest.novelty : Math.max(strongest.novelty, Math.sqrt(strongest.novelty * learned.novelty));
+    const n = learned === undefined || strongest.novelty < this.options.confirmFrom
+      ? strongest.novelty
+      : Math.max(strongest.novelty, Math.sqrt(strongest.novelty * learned.novelty));
     let score = n / (n + this.options.noveltyHalf);
     if (index <= this.quietUntil) score = 0;
     else if (score >= this.options.alarm) this.quietUntil = index + this.options.suppress;
