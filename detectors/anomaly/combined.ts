@@ -26,6 +26,10 @@ export interface AnomalyOptions {
   readonly learned: LearnedForecaster | 'self' | 'off';
   /** The learned view only confirms a statistical novelty at least this large. */
   readonly confirmFrom: number;
+  /** Each alarm raises the novelty needed for the next by this factor (alarm fatigue control; 1: off). */
+  readonly barGain: number;
+  /** Points over which the raised bar halves its excess back towards 1. */
+  readonly barHalfLife: number;
 }
 
 export const DEFAULT_ANOMALY: AnomalyOptions = {
@@ -36,6 +40,8 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   statistical: DEFAULT_STATISTICAL,
   learned: 'off',
   confirmFrom: 1,
+  barGain: 1.1,
+  barHalfLife: 1000,
 };
 
 export class CombinedDetector implements SeriesDetector {
@@ -44,6 +50,8 @@ export class CombinedDetector implements SeriesDetector {
   private readonly learned: LearnedView | undefined;
   private seen = 0;
   private quietUntil = -1;
+  /** Novelty an alarm needs now: 1, raised by each alarm, relaxing back over time. */
+  private bar = 1;
 
   constructor(options: Partial<AnomalyOptions> = {}) {
     this.options = { ...DEFAULT_ANOMALY, ...options, statistical: { ...DEFAULT_STATISTICAL, ...options.statistical } };
@@ -74,9 +82,14 @@ export class CombinedDetector implements SeriesDetector {
     const n = learned === undefined || strongest.novelty < this.options.confirmFrom
       ? strongest.novelty
       : Math.max(strongest.novelty, Math.sqrt(strongest.novelty * learned.novelty));
-    let score = n / (n + this.options.noveltyHalf);
+    this.bar = 1 + (this.bar - 1) * Math.pow(0.5, 1 / this.options.barHalfLife);
+    const relative = n / this.bar;
+    let score = relative / (relative + this.options.noveltyHalf);
     if (index <= this.quietUntil) score = 0;
-    else if (score >= this.options.alarm) this.quietUntil = index + this.options.suppress;
+    else if (score >= this.options.alarm) {
+      this.quietUntil = index + this.options.suppress;
+      this.bar *= this.options.barGain;
+    }
     const fired = [...surprises, ...(learned === undefined ? [] : [learned])]
       .filter((s) => Math.abs(s.z) >= 3)
       .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
