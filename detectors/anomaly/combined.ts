@@ -30,6 +30,8 @@ export interface AnomalyOptions {
   readonly barGain: number;
   /** Points over which the raised bar halves its excess back towards 1. */
   readonly barHalfLife: number;
+  /** The suppression also ends once this much time has passed (ms; 0: points only). */
+  readonly suppressMs: number;
 }
 
 export const DEFAULT_ANOMALY: AnomalyOptions = {
@@ -42,6 +44,7 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   confirmFrom: 1,
   barGain: 1.1,
   barHalfLife: 1000,
+  suppressMs: 45_000_000,
 };
 
 export class CombinedDetector implements SeriesDetector {
@@ -50,6 +53,7 @@ export class CombinedDetector implements SeriesDetector {
   private readonly learned: LearnedView | undefined;
   private seen = 0;
   private quietUntil = -1;
+  private quietUntilTs = Number.POSITIVE_INFINITY;
   /** Novelty an alarm needs now: 1, raised by each alarm, relaxing back over time. */
   private bar = 1;
 
@@ -85,9 +89,10 @@ export class CombinedDetector implements SeriesDetector {
     this.bar = 1 + (this.bar - 1) * Math.pow(0.5, 1 / this.options.barHalfLife);
     const relative = n / this.bar;
     let score = relative / (relative + this.options.noveltyHalf);
-    if (index <= this.quietUntil) score = 0;
+    if (index <= this.quietUntil && point.ts < this.quietUntilTs) score = 0;
     else if (score >= this.options.alarm) {
       this.quietUntil = index + this.options.suppress;
+      this.quietUntilTs = this.options.suppressMs > 0 ? point.ts + this.options.suppressMs : Number.POSITIVE_INFINITY;
       this.bar *= this.options.barGain;
     }
     const fired = [...surprises, ...(learned === undefined ? [] : [learned])]
