@@ -35,6 +35,8 @@ export interface StatisticalOptions {
   readonly shape: number;
   /** Points of the past the shape view searches for the nearest earlier subsequence. */
   readonly shapeMemory: number;
+  /** Leak of the drift view's CUSUM per point (0: no drift view). */
+  readonly drift: number;
 }
 
 export const DEFAULT_STATISTICAL: StatisticalOptions = {
@@ -43,12 +45,13 @@ export const DEFAULT_STATISTICAL: StatisticalOptions = {
   step: false,
   spread: 12,
   dailyBuckets: 96,
-  memory: 1536,
+  memory: 1024,
   zFloor: 5,
   noveltyQuantile: 0.995,
   phaseDecay: 0.99,
   shape: 24,
   shapeMemory: 1000,
+  drift: 0.95,
 };
 
 export interface ViewSurprise {
@@ -84,6 +87,11 @@ export abstract class View {
   }
 
   abstract update(point: { ts: number; value: number }): ViewSurprise | undefined;
+
+  /** The window of past statistics the view judges against (read-only use by a sibling view). */
+  get history(): SortedWindow {
+    return this.baseline;
+  }
 
   /**
    * Scores `stat` against the baseline, then learns it. `offset` maps the stat back to the value scale;
@@ -227,6 +235,41 @@ class ShapeView extends View {
   }
 }
 
+/**
+ * A leaky two-sided CUSUM of the robust z of the values (clipped at ±6, slack ½): a small shift that
+ * persists adds up until it is news, long before any single point looks odd (Page 1954).
+ */
+class DriftView extends View {
+  readonly name = 'drift';
+  private readonly values: SortedWindow;
+  /** Whether `values` is this view's own (else the level view's baseline, which that view fills). */
+  private readonly owner: boolean;
+  private readonly leak: number;
+  private up = 0;
+  private down = 0;
+
+  constructor(leak: number, options: StatisticalOptions, shared: SortedWindow | undefined) {
+    super(options);
+    this.leak = leak;
+    this.owner = shared === undefined;
+    this.values = shared ?? new SortedWindow(options.history);
+  }
+
+  update({ ts, value }: { ts: number; value: number }): ViewSurprise | undefined {
+    let out: ViewSurprise | undefined;
+    if (this.values.size >= 10) {
+      const median = this.values.quantile(0.5);
+      const z = Math.max(-6, Math.min(6, (value - median) / robustScale(this.values)));
+      this.up = Math.max(0, this.leak * this.up + z - 0.5);
+      this.down = Math.max(0, this.leak * this.down - z - 0.5);
+      const s = this.judge(Math.max(this.up, this.down), 0, ts);
+      if (s !== undefined) out = { ...s, novelty: s.z > 0 ? s.novelty : 0, expected: median, scale: robustScale(this.values) };
+    }
+    if (this.owner) this.values.push(value);
+    return out;
+  }
+}
+
 const DAY_MS = 86_400_000;
 
 function dayBucket(ts: number, buckets: number): number {
@@ -261,7 +304,10 @@ export class StatisticalDetector {
   private readonly views: readonly View[];
 
   constructor(options: StatisticalOptions = DEFAULT_STATISTICAL) {
-    const views: View[] = options.levels.map((k) => new LevelView(k, options));
+    const levels = options.levels.map((k) => new LevelView(k, options));
+    const values = options.levels.includes(1) ? levels[options.levels.indexOf(1)]?.history : undefined;
+    // The drift view reads the values before the level view learns the point, so it goes first.
+    const views: View[] = options.drift > 0 ? [new DriftView(options.drift, options, values), ...levels] : levels;
     if (options.step) views.push(new StepView(options));
     if (options.spread > 0) views.push(new SpreadView(options.spread, options));
     if (options.dailyBuckets > 0) views.push(new SeasonalView(options.dailyBuckets, options));
