@@ -236,8 +236,9 @@ class ShapeView extends View {
 }
 
 /**
- * A leaky two-sided CUSUM of the robust z of the values (clipped at ±6, slack ½): a small shift that
- * persists adds up until it is news, long before any single point looks odd (Page 1954).
+ * A leaky two-sided CUSUM (Page 1954) of the robust z of the values, without slack: an exponentially
+ * weighted sum of z split by sign, so a small shift that persists adds up until it is news, long before
+ * any single point looks odd. Judged like every view (novelty against its own past sums).
  */
 class DriftView extends View {
   readonly name = 'drift';
@@ -259,9 +260,10 @@ class DriftView extends View {
     let out: ViewSurprise | undefined;
     if (this.values.size >= 10) {
       const median = this.values.quantile(0.5);
-      const z = Math.max(-6, Math.min(6, (value - median) / robustScale(this.values)));
-      this.up = Math.max(0, this.leak * this.up + z - 0.5);
-      this.down = Math.max(0, this.leak * this.down - z - 0.5);
+      // Clipped at ±3 so one spike cannot fill the sum by itself (the level view judges spikes).
+      const z = Math.max(-3, Math.min(3, (value - median) / robustScale(this.values)));
+      this.up = Math.max(0, this.leak * this.up + z);
+      this.down = Math.max(0, this.leak * this.down - z);
       const s = this.judge(Math.max(this.up, this.down), 0, ts);
       if (s !== undefined) out = { ...s, novelty: s.z > 0 ? s.novelty : 0, expected: median, scale: robustScale(this.values) };
     }
