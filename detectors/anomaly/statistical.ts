@@ -8,7 +8,9 @@
  *  - step: the change from the previous value against past changes (jumps inside the usual range);
  *  - spread/k: the mean absolute change over the last k points against its past (variance changes,
  *    denser spikes);
- *  - seasonal: the value against a time-of-day profile (breaks of a daily pattern inside the range).
+ *  - seasonal: the value against a time-of-day profile (breaks of a daily pattern inside the range);
+ *  - drift: a leaky CUSUM of the values' robust z (small shifts that persist);
+ *  - shape: the distance to the nearest earlier stretch of values (a discord: shapes never seen).
  */
 import { robustScale, SortedWindow } from './rolling.ts';
 
