@@ -1,6 +1,7 @@
 /**
  * The combined streaming detector: statistical views (and the learned forecaster, when attached) give
- * robust z-scores; the strongest is mapped to a score in [0, 1]; an alarm silences repeats for a while.
+ * robust z-scores and novelties; the strongest novelty, over the series' current alarm bar, is mapped to
+ * a score in [0, 1]; an alarm silences repeats for a while and raises the bar (alarm fatigue control).
  */
 import type { AnomalyVerdict, Point, SeriesDetector } from '../series.ts';
 import { DEFAULT_STATISTICAL, StatisticalDetector } from './statistical.ts';
@@ -12,7 +13,7 @@ import { LearnedView } from './learned-view.ts';
 export interface AnomalyOptions {
   /** Points learned from before any score is given (NAB: the probationary period). */
   readonly warmup: number;
-  /** Points after an alarm during which further scores are held down. */
+  /** Points after an alarm during which further scores are held down (unless `suppressMs` ends it first). */
   readonly suppress: number;
   /** Score at or above which a point raises an alarm (and starts the suppression). */
   readonly alarm: number;
@@ -24,6 +25,17 @@ export interface AnomalyOptions {
    * the warm-up (NAB: the probationary period), or 'off'.
    */
   readonly learned: LearnedForecaster | 'self' | 'off';
+  /**
+   * The learned view lifts a statistical novelty only from this size on (1: it can raise the severity of
+   * a statistical alarm, never make one: below 1 it added NAB false positives).
+   */
+  readonly confirmFrom: number;
+  /** Each alarm raises the novelty needed for the next by this factor (alarm fatigue control; 1: off). */
+  readonly barGain: number;
+  /** Points over which the raised bar halves its excess back towards 1. */
+  readonly barHalfLife: number;
+  /** The suppression also ends once this much time has passed (ms; 0: points only). */
+  readonly suppressMs: number;
 }
 
 export const DEFAULT_ANOMALY: AnomalyOptions = {
@@ -33,6 +45,10 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   noveltyHalf: 1,
   statistical: DEFAULT_STATISTICAL,
   learned: 'off',
+  confirmFrom: 1,
+  barGain: 1.1,
+  barHalfLife: 1000,
+  suppressMs: 45_000_000,
 };
 
 export class CombinedDetector implements SeriesDetector {
@@ -41,10 +57,15 @@ export class CombinedDetector implements SeriesDetector {
   private readonly learned: LearnedView | undefined;
   private seen = 0;
   private quietUntil = -1;
+  private quietUntilTs = Number.POSITIVE_INFINITY;
+  /** Novelty an alarm needs now: 1, raised by each alarm, relaxing back over time. */
+  private bar = 1;
+  private readonly barDecay: number;
 
   constructor(options: Partial<AnomalyOptions> = {}) {
     this.options = { ...DEFAULT_ANOMALY, ...options, statistical: { ...DEFAULT_STATISTICAL, ...options.statistical } };
     this.statistical = new StatisticalDetector(this.options.statistical);
+    this.barDecay = Math.pow(0.5, 1 / this.options.barHalfLife);
     const { learned, warmup } = this.options;
     if (learned !== 'off') {
       const shared = learned === 'self' ? undefined : learned;
@@ -66,12 +87,20 @@ export class CombinedDetector implements SeriesDetector {
     if (strongest === undefined || index < this.options.warmup) {
       return { score: 0, observed: point.value, expected, fired: [] };
     }
-    // The learned view confirms: alone it cannot raise an alarm, agreeing with a statistical view it
-    // lifts the score (geometric mean of the two novelties).
-    const n = learned === undefined ? strongest.novelty : Math.max(strongest.novelty, Math.sqrt(strongest.novelty * learned.novelty));
-    let score = n / (n + this.options.noveltyHalf);
-    if (index <= this.quietUntil) score = 0;
-    else if (score >= this.options.alarm) this.quietUntil = index + this.options.suppress;
+    // The learned view confirms: alone it cannot raise an alarm, agreeing with a statistical alarm it
+    // lifts its score (geometric mean of the two novelties).
+    const n = learned === undefined || strongest.novelty < this.options.confirmFrom
+      ? strongest.novelty
+      : Math.max(strongest.novelty, Math.sqrt(strongest.novelty * learned.novelty));
+    this.bar = 1 + (this.bar - 1) * this.barDecay;
+    const relative = n / this.bar;
+    let score = relative / (relative + this.options.noveltyHalf);
+    if (index <= this.quietUntil && point.ts < this.quietUntilTs) score = 0;
+    else if (score >= this.options.alarm) {
+      this.quietUntil = index + this.options.suppress;
+      this.quietUntilTs = this.options.suppressMs > 0 ? point.ts + this.options.suppressMs : Number.POSITIVE_INFINITY;
+      this.bar *= this.options.barGain;
+    }
     const fired = [...surprises, ...(learned === undefined ? [] : [learned])]
       .filter((s) => Math.abs(s.z) >= 3)
       .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))

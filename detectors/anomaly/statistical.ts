@@ -8,7 +8,9 @@
  *  - step: the change from the previous value against past changes (jumps inside the usual range);
  *  - spread/k: the mean absolute change over the last k points against its past (variance changes,
  *    denser spikes);
- *  - seasonal: the value against a time-of-day profile (breaks of a daily pattern inside the range).
+ *  - seasonal: the value against a time-of-day profile (breaks of a daily pattern inside the range);
+ *  - drift: a leaky CUSUM of the values' robust z (small shifts that persist);
+ *  - shape: the distance to the nearest earlier stretch of values (a discord: shapes never seen).
  */
 import { robustScale, SortedWindow } from './rolling.ts';
 
@@ -31,6 +33,12 @@ export interface StatisticalOptions {
   readonly phaseDecay: number;
   /** Quantile of past |z| that novelty divides by (the max would blind a view for long after one event). */
   readonly noveltyQuantile: number;
+  /** Length of the shape view's subsequences (0: no shape view). */
+  readonly shape: number;
+  /** Points of the past the shape view searches for the nearest earlier subsequence. */
+  readonly shapeMemory: number;
+  /** Leak of the drift view's CUSUM per point (0: no drift view). */
+  readonly drift: number;
 }
 
 export const DEFAULT_STATISTICAL: StatisticalOptions = {
@@ -39,10 +47,13 @@ export const DEFAULT_STATISTICAL: StatisticalOptions = {
   step: false,
   spread: 12,
   dailyBuckets: 96,
-  memory: 2048,
+  memory: 1024,
   zFloor: 5,
   noveltyQuantile: 0.995,
   phaseDecay: 0.99,
+  shape: 24,
+  shapeMemory: 1000,
+  drift: 0.95,
 };
 
 export interface ViewSurprise {
@@ -78,6 +89,11 @@ export abstract class View {
   }
 
   abstract update(point: { ts: number; value: number }): ViewSurprise | undefined;
+
+  /** The window of past statistics the view judges against (read-only use by a sibling view). */
+  get history(): SortedWindow {
+    return this.baseline;
+  }
 
   /**
    * Scores `stat` against the baseline, then learns it. `offset` maps the stat back to the value scale;
@@ -168,6 +184,96 @@ class SpreadView extends View {
   }
 }
 
+/**
+ * The distance from the last `w` values to the nearest earlier stretch of `w` values (a discord score, as
+ * in matrix-profile methods): a shape never seen in the remembered past is news even inside the usual
+ * range. Not mean-removed, so a familiar shape at a new level also counts. Early abandoning keeps it cheap.
+ */
+class ShapeView extends View {
+  readonly name = 'shape';
+  private readonly ring: Float32Array;
+  private readonly w: number;
+  private seen = 0;
+
+  constructor(w: number, memory: number, options: StatisticalOptions) {
+    super(options);
+    this.w = w;
+    this.ring = new Float32Array(Math.max(memory, 3 * w));
+  }
+
+  update({ ts, value }: { ts: number; value: number }): ViewSurprise | undefined {
+    const ring = this.ring;
+    const m = ring.length;
+    const w = this.w;
+    ring[this.seen % m] = value;
+    this.seen += 1;
+    const t = this.seen - 1;
+    const oldest = Math.max(0, this.seen - m) + w - 1;
+    // Candidates end at least w points before t (no trivial self-match).
+    if (t - w < oldest) return undefined;
+    let best = Number.POSITIVE_INFINITY;
+    let bestEnd = -1;
+    for (let end = t - w; end >= oldest; end--) {
+      let d = 0;
+      for (let i = 0; i < w && d < best; i++) {
+        const a = (ring[(t - i) % m] ?? 0) - (ring[(end - i) % m] ?? 0);
+        d += a * a;
+      }
+      if (d < best) {
+        best = d;
+        bestEnd = end;
+      }
+    }
+    const surprise = this.judge(Math.sqrt(best / w), 0, ts);
+    if (surprise === undefined) return undefined;
+    // Only an unusually large distance is news. The explanation's expectation is the nearest match's
+    // value, give or take the usual nearest-match distance (judge's expectation is its median).
+    return {
+      ...surprise,
+      novelty: surprise.z > 0 ? surprise.novelty : 0,
+      expected: ring[bestEnd % m] ?? value,
+      scale: surprise.expected + surprise.scale,
+    };
+  }
+}
+
+/**
+ * A leaky two-sided CUSUM (Page 1954) of the robust z of the values, without slack: an exponentially
+ * weighted sum of z split by sign, so a small shift that persists adds up until it is news, long before
+ * any single point looks odd. Judged like every view (novelty against its own past sums).
+ */
+class DriftView extends View {
+  readonly name = 'drift';
+  private readonly values: SortedWindow;
+  /** Whether `values` is this view's own (else the level view's baseline, which that view fills). */
+  private readonly owner: boolean;
+  private readonly leak: number;
+  private up = 0;
+  private down = 0;
+
+  constructor(leak: number, options: StatisticalOptions, shared: SortedWindow | undefined) {
+    super(options);
+    this.leak = leak;
+    this.owner = shared === undefined;
+    this.values = shared ?? new SortedWindow(options.history);
+  }
+
+  update({ ts, value }: { ts: number; value: number }): ViewSurprise | undefined {
+    let out: ViewSurprise | undefined;
+    if (this.values.size >= 10) {
+      const median = this.values.quantile(0.5);
+      // Clipped at ±3 so one spike cannot fill the sum by itself (the level view judges spikes).
+      const z = Math.max(-3, Math.min(3, (value - median) / robustScale(this.values)));
+      this.up = Math.max(0, this.leak * this.up + z);
+      this.down = Math.max(0, this.leak * this.down - z);
+      const s = this.judge(Math.max(this.up, this.down), 0, ts);
+      if (s !== undefined) out = { ...s, novelty: s.z > 0 ? s.novelty : 0, expected: median, scale: robustScale(this.values) };
+    }
+    if (this.owner) this.values.push(value);
+    return out;
+  }
+}
+
 const DAY_MS = 86_400_000;
 
 function dayBucket(ts: number, buckets: number): number {
@@ -202,10 +308,14 @@ export class StatisticalDetector {
   private readonly views: readonly View[];
 
   constructor(options: StatisticalOptions = DEFAULT_STATISTICAL) {
-    const views: View[] = options.levels.map((k) => new LevelView(k, options));
+    const levels = options.levels.map((k) => new LevelView(k, options));
+    const values = options.levels.includes(1) ? levels[options.levels.indexOf(1)]?.history : undefined;
+    // The drift view reads the values before the level view learns the point, so it goes first.
+    const views: View[] = options.drift > 0 ? [new DriftView(options.drift, options, values), ...levels] : levels;
     if (options.step) views.push(new StepView(options));
     if (options.spread > 0) views.push(new SpreadView(options.spread, options));
     if (options.dailyBuckets > 0) views.push(new SeasonalView(options.dailyBuckets, options));
+    if (options.shape > 0) views.push(new ShapeView(options.shape, options.shapeMemory, options));
     this.views = views;
   }
 
