@@ -133,11 +133,23 @@ describe('OTLP/HTTP receiver with the OpenTelemetry SDK exporters', () => {
     assert.ok(apiRate?.points.some((p) => p.value > 0), 'a rate series for the protobuf spans');
     const [p95] = await series(sel('otlp_span_duration_seconds', { service: 'api', quantile: '0.95' }));
     assert.ok(p95 !== undefined && p95.points[0]!.value >= 0 && p95.points[0]!.value < 1);
-    const [errorLogs] = await series(sel('otlp_log_records_rate', { service: 'web', severity: 'error' }));
-    const [infoLogs] = await series(sel('otlp_log_records_rate', { service: 'web', severity: 'info' }));
-    assert.ok(errorLogs !== undefined && infoLogs !== undefined);
-    const total = (s: Series) => s.points.reduce((n, p) => n + p.value, 0);
-    assert.ok(Math.abs(total(errorLogs) / total(infoLogs) - 3) < 1e-9, 'three error records for one info record');
+    // Each record is its own export: on a busy machine they can straddle windows, so wait until every
+    // window holding them has closed (the counts then stop changing) before comparing.
+    const total = (s: Series | undefined) => s?.points.reduce((n, p) => n + p.value, 0) ?? 0;
+    const logTotals = async () => {
+      const [errorLogs] = await series(sel('otlp_log_records_rate', { service: 'web', severity: 'error' }));
+      const [infoLogs] = await series(sel('otlp_log_records_rate', { service: 'web', severity: 'info' }));
+      return { errors: total(errorLogs), infos: total(infoLogs) };
+    };
+    let totals = await logTotals();
+    for (const deadline = Date.now() + 5_000; Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 2 * config.windowMs));
+      const next = await logTotals();
+      if (next.errors === totals.errors && next.infos === totals.infos && next.infos > 0) break;
+      totals = next;
+    }
+    assert.ok(totals.infos > 0, 'an info-records series');
+    assert.ok(Math.abs(totals.errors / totals.infos - 3) < 1e-9, `three error records for one info record: ${JSON.stringify(totals)}`);
   });
 });
 
