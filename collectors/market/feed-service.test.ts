@@ -8,7 +8,7 @@ import { waitFor } from '../../platform/backbone/conformance/bus-conformance.ts'
 import { marketTick } from '../../platform/backbone/topics.ts';
 import { loadConfig, type Env } from '../../platform/config/config.ts';
 import { startPlatform, type RunningPlatform } from '../../platform/runtime/platform.ts';
-import { openApi } from '../../platform/market-data/openapi/registry.ts';
+import { openApi } from '../../platform/http/openapi.ts';
 import { createLogger } from '../../platform/telemetry/logger.ts';
 import { marketFeedService } from './feed-service.ts';
 import type { MarketFeed, Tick } from './feed.ts';

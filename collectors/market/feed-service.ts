@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { marketTick } from '../../platform/backbone/topics.ts';
 import type { Config } from '../../platform/config/config.ts';
-import { openApi } from '../../platform/market-data/openapi/registry.ts';
+import { openApi } from '../../platform/http/openapi.ts';
 import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
 import type { Logger } from '../../platform/telemetry/logger.ts';
 import { publishTickBatch } from './batch-publisher.ts';

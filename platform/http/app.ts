@@ -3,6 +3,7 @@ import type { PlatformMetrics } from '../telemetry/metrics.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { errorHandler, notFound } from './errors.ts';
 import type { Health } from './health.ts';
+import { listRoutes, openApi } from './openapi.ts';
 
 export interface HttpApp {
   readonly app: Express;
@@ -41,6 +42,9 @@ export function createHttpApp(options: { metrics: PlatformMetrics; health: Healt
   });
 
   const api = express.Router();
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApi.document({ title: 'InsiteChart API', version: '1.0.0', description: 'REST API of the InsiteChart platform; live data over WebSocket at /ws (see platform/market-data/PROTOCOL.md).' }, listRoutes(api)));
+  });
   app.use('/api', express.json({ limit: '1mb' }), api);
   const site = express.Router();
   app.use(site);

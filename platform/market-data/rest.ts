@@ -4,7 +4,7 @@ import { HttpError } from '../http/errors.ts';
 import { searchInstruments } from '../reference/instruments.ts';
 import type { Bar } from './bars/aggregator.ts';
 import { intervals, type Interval } from './bars/buckets.ts';
-import type { OpenApiRegistry } from './openapi/registry.ts';
+import type { OpenApiRegistry } from '../http/openapi.ts';
 import type { Quote } from './quote-book.ts';
 
 /** What the REST routes read: the live state and the history of the market-data service. */

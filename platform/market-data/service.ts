@@ -8,7 +8,7 @@ import type { Interval } from './bars/buckets.ts';
 import type { BarStore } from './history/bar-store.ts';
 import { CachedBarStore } from './history/cached-bar-store.ts';
 import { SqliteBarStore } from './history/sqlite-bar-store.ts';
-import { openApi } from './openapi/registry.ts';
+import { openApi } from '../http/openapi.ts';
 import { QuoteBook } from './quote-book.ts';
 import { registerRestRoutes } from './rest.ts';
 import { FanoutHub, type HubOptions } from './stream/fanout-hub.ts';
@@ -123,9 +123,6 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
         timeZoneOf,
         history,
       }, openApi);
-      ctx.api.get('/openapi.json', (_req, res) => {
-        res.json(openApi.document({ title: 'InsiteChart API', version: '1.0.0', description: 'REST API of the InsiteChart platform; live data over WebSocket at /ws (see platform/market-data/PROTOCOL.md).' }));
-      });
       registerMetrics(ctx.metrics, stream, bars);
     },
     async stop() {

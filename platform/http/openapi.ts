@@ -34,10 +34,20 @@ export class OpenApiRegistry {
     this.#operations.set(`${operation.method} ${operation.path}`, operation);
   }
 
-  document(info: { title: string; version: string; description?: string }): Record<string, unknown> {
+  /**
+   * The document. `routes` are every route actually served under /api (see listRoutes): one a service did
+   * not describe still appears, with its path parameters, so the document lists the whole API.
+   */
+  document(info: { title: string; version: string; description?: string }, routes: readonly { method: string; path: string }[] = []): Record<string, unknown> {
     const paths: Record<string, Record<string, unknown>> = {};
-    for (const op of [...this.#operations.values()].sort((a, b) => a.path.localeCompare(b.path))) {
-      const parameters = [...parametersOf(op.params, 'path'), ...parametersOf(op.query, 'query')];
+    const described = [...this.#operations.values()];
+    const known = new Set(described.map((op) => `${op.method} ${op.path}`));
+    const undescribed: ApiOperation[] = routes
+      .filter((r): r is { method: Method; path: string } => isMethod(r.method) && !known.has(`${r.method} ${r.path}`))
+      .map((r) => ({ method: r.method, path: r.path, summary: `${r.method.toUpperCase()} ${r.path} (schema not described)`, responses: { 200: { description: 'success' }, 400: { description: 'invalid request' } } }));
+    for (const op of [...described, ...undescribed].sort((a, b) => a.path.localeCompare(b.path))) {
+      const parameters = op.params === undefined ? pathParameters(op.path) : [...parametersOf(op.params, 'path')];
+      parameters.push(...parametersOf(op.query, 'query'));
       const responses: Record<string, unknown> = {};
       for (const [status, response] of Object.entries(op.responses)) {
         const schema = response.schema ?? (Number(status) >= 400 ? errorBody : undefined);
@@ -54,6 +64,40 @@ export class OpenApiRegistry {
     }
     return { openapi: '3.1.0', info, jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema', paths };
   }
+}
+
+const methods: readonly string[] = ['get', 'post', 'put', 'patch', 'delete'];
+function isMethod(method: string): method is Method {
+  return methods.includes(method);
+}
+
+/** Path parameters read off an OpenAPI path's {name} placeholders, for an operation without a params schema. */
+function pathParameters(path: string): Record<string, unknown>[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+}
+
+interface RouterLayer {
+  readonly rawPath?: unknown;
+  readonly route?: { readonly path: unknown; readonly methods: Readonly<Record<string, boolean>> };
+  readonly handle?: { readonly stack?: readonly RouterLayer[] };
+}
+
+/**
+ * Every route an express router serves, as OpenAPI paths (`:id` -> `{id}`), walking mounted sub-routers.
+ * Reads express's router stack, which has no public API for this.
+ */
+export function listRoutes(router: { readonly stack: readonly unknown[] }, prefix = ''): { method: string; path: string }[] {
+  const routes: { method: string; path: string }[] = [];
+  for (const layer of router.stack as readonly RouterLayer[]) {
+    if (layer.route !== undefined && typeof layer.route.path === 'string') {
+      const path = (prefix + layer.route.path).replace(/:(\w+)/g, '{$1}').replace(/\*(\w+)/g, '{$1}');
+      for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') routes.push({ method, path });
+    } else if (layer.handle?.stack !== undefined) {
+      const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
+      routes.push(...listRoutes({ stack: layer.handle.stack }, prefix + mount));
+    }
+  }
+  return routes;
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
