@@ -2,11 +2,11 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { toError } from '../platform/async/to-error.ts';
 import type { TopicInput } from '../platform/backbone/topics.ts';
 import type { Service, ServiceContext } from '../platform/runtime/service.ts';
-import { createAnomalyDetector } from './anomaly/index.ts';
 import type { PrecursorPredictor } from './failure/index.ts';
 import type { SeriesDetector, SeriesLabels } from './series.ts';
 import { loadDetectorConfig, type DetectorConfig } from './service/config.ts';
 import { gateStep, newGateState, RateBudget } from './service/gate.ts';
+import { LearnedFamilies } from './service/learned-families.ts';
 import { PrecursorWatch, precursorDetection } from './service/precursor.ts';
 import { SloWatch, sloDetection } from './service/slo.ts';
 import { mountDetectorRoutes, type RecentDetection, type SourceStatus } from './service/routes.ts';
@@ -76,7 +76,14 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
       const now = options.now ?? Date.now;
       const { bus, logger } = ctx;
       sources = options.sources?.(ctx, config) ?? buildSources(ctx, config, options);
-      const watcher = new SeriesWatcher({ limit: config.seriesLimit, gate: config.gate, detectorFor: options.detectorFor ?? (() => createAnomalyDetector()) });
+      const families = new LearnedFamilies();
+      if (options.detectorFor === undefined) {
+        families.load(ctx.config.dataDir).then(
+          (loaded) => { if (loaded.length > 0) logger.info({ families: loaded }, 'learned forecasters loaded for the anomaly detectors'); },
+          (error: unknown) => { logger.error({ err: error }, 'learned forecasters could not be loaded; statistical views only'); },
+        );
+      }
+      const watcher = new SeriesWatcher({ limit: config.seriesLimit, gate: config.gate, detectorFor: options.detectorFor ?? ((labels) => families.detectorFor(labels)) });
       const budget = new RateBudget(config.maxDetectionsPerMinute, now());
       const recent: RecentDetection[] = [];
       const status = new Map<string, SourceStatus>(sources.map((s) => [s.name, { name: s.name, lastPollAt: undefined, lastError: undefined, polls: 0, failures: 0, points: 0 }]));

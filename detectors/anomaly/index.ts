@@ -5,6 +5,7 @@ import type { AnomalyOptions } from './combined.ts';
 
 export type { AnomalyOptions } from './combined.ts';
 export { DEFAULT_ANOMALY } from './combined.ts';
+export { familyModelName, loadForecaster, trainFamilyForecaster } from './learned.ts';
 
 export function createAnomalyDetector(options: Partial<AnomalyOptions> = {}): SeriesDetector {
   return new CombinedDetector(options);

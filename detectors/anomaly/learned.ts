@@ -211,6 +211,11 @@ export async function loadForecaster(store: ModelStore, name: string): Promise<L
   return LearnedForecaster.fromJSON(JSON.parse((await stored.read('weights.json')).toString('utf8')));
 }
 
+/** The model-store name of a family's forecaster: `forecaster-` and the metric name, made store-safe. */
+export function familyModelName(family: string): string {
+  return `forecaster-${family.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 52)}`;
+}
+
 /**
  * Trains one forecaster for a family of series (every series of one metric, say) and saves it as the
  * family's next model version: what a training command or a periodic job runs, off the hot path.
