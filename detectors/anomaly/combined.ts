@@ -47,7 +47,7 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   learned: 'off',
   confirmFrom: 1,
   barGain: 1.1,
-  barHalfLife: 1000,
+  barHalfLife: 1250,
   suppressMs: 45_000_000,
 };
 

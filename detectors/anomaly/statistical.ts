@@ -50,7 +50,7 @@ export const DEFAULT_STATISTICAL: StatisticalOptions = {
   memory: 1024,
   zFloor: 5,
   noveltyQuantile: 0.995,
-  phaseDecay: 0.99,
+  phaseDecay: 0.997,
   shape: 24,
   shapeMemory: 1000,
   drift: 0.95,
