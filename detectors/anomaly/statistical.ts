@@ -188,16 +188,12 @@ class SpreadView extends View {
  * The distance from the last `w` values to the nearest earlier stretch of `w` values (a discord score, as
  * in matrix-profile methods): a shape never seen in the remembered past is news even inside the usual
  * range. Not mean-removed, so a familiar shape at a new level also counts. Early abandoning keeps it cheap.
- * Judged on a log scale: nearest-neighbour distances are heavily skewed (exact repeats give 0, so the
- * robust scale of raw distances collapses and every ordinary mismatch looks extreme).
  */
 class ShapeView extends View {
   readonly name = 'shape';
   private readonly ring: Float32Array;
   private readonly w: number;
   private seen = 0;
-  /** Slow running mean of the standard deviation within the last `w` values (the series' local spread). */
-  private spread = 0;
 
   constructor(w: number, memory: number, options: StatisticalOptions) {
     super(options);
@@ -228,26 +224,15 @@ class ShapeView extends View {
         bestEnd = end;
       }
     }
-    let sum = 0;
-    let squares = 0;
-    for (let i = 0; i < w; i++) {
-      const v = ring[(t - i) % m] ?? 0;
-      sum += v;
-      squares += v * v;
-    }
-    const sd = Math.sqrt(Math.max(0, squares / w - (sum / w) ** 2));
-    this.spread = this.spread === 0 ? sd : this.spread + 0.01 * (sd - this.spread);
-    // Distances below a tenth of the local spread count as the same shape (and keep the log finite);
-    // rounded as the float32 baseline stores it, so that a flat line's constant log is judged exactly 0.
-    const surprise = this.judge(Math.fround(Math.log(Math.sqrt(best / w) + 0.1 * this.spread + 1e-12)), 0, ts);
+    const surprise = this.judge(Math.sqrt(best / w), 0, ts);
     if (surprise === undefined) return undefined;
     // Only an unusually large distance is news. The explanation's expectation is the nearest match's
-    // value, give or take the usual nearest-match distance (judge's expectation is its median log).
+    // value, give or take the usual nearest-match distance (judge's expectation is its median).
     return {
       ...surprise,
       novelty: surprise.z > 0 ? surprise.novelty : 0,
       expected: ring[bestEnd % m] ?? value,
-      scale: Math.exp(surprise.expected),
+      scale: surprise.expected + surprise.scale,
     };
   }
 }
