@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAnomalyDetector } from './index.ts';
+import { strongestSurprise } from './combined.ts';
 import type { AnomalyVerdict } from '../series.ts';
 
 // Five-minute points with a daily cycle and Gaussian noise; the anomaly (if any) starts at ONSET.
@@ -82,4 +83,37 @@ test('a flat line never alarms, and a jump off it does', () => {
   const scores = Array.from({ length: 500 }, (_, t) => detector.update({ ts: t * STEP, value: t < 400 ? 45 : 60 }).score);
   assert.ok(scores.slice(0, 400).every((s) => s === 0));
   assert.ok((scores[400] ?? 0) >= 0.5);
+});
+
+test('a familiar shape discounts the other views, never the shape view itself', () => {
+  const surprise = (view: string, z: number, novelty: number) => ({ view, z, novelty, expected: 0, scale: 1 });
+  const rule = { familiarShape: 1, familiarWeight: 0.8 };
+  const level = surprise('level', 7, 1.1);
+  // The recent shape is like one seen before: the level view's novelty counts 0.8 times.
+  const familiar = strongestSurprise([level, surprise('shape', 0.3, 0)], rule);
+  assert.equal(familiar?.view, 'level');
+  assert.ok(Math.abs(familiar.novelty - 0.88) < 1e-12);
+  // A new shape confirms the jump: nothing is discounted.
+  assert.equal(strongestSurprise([level, surprise('shape', 2.5, 0.4)], rule)?.novelty, 1.1);
+  // Without a shape view (too little history yet) nothing is discounted either.
+  assert.equal(strongestSurprise([level], rule)?.novelty, 1.1);
+  // The shape view's own novelty wins when it is the largest, undiscounted, even below the familiar z.
+  assert.equal(strongestSurprise([surprise('level', 2, 0.3), surprise('shape', 0.9, 0.5)], rule)?.view, 'shape');
+  // Weight 1 turns the rule off.
+  assert.equal(strongestSurprise([level, surprise('shape', 0.3, 0)], { ...rule, familiarWeight: 1 })?.novelty, 1.1);
+});
+
+test('the familiar-shape rule acts on a noisy series, and where the scores first part it has lowered one', () => {
+  const values = series(cases.spike?.anomaly);
+  const plain = createAnomalyDetector({ warmup: WARMUP, familiarWeight: 1 });
+  const ruled = createAnomalyDetector({ warmup: WARMUP });
+  let differ = 0;
+  for (const [t, value] of values.entries()) {
+    const a = plain.update({ ts: t * STEP, value }).score;
+    const b = ruled.update({ ts: t * STEP, value }).score;
+    if (a !== b) differ += 1;
+    // Until the first difference the rule can only lower a score.
+    if (differ === 1 && a !== b) assert.ok(b < a, `row ${String(t)}: ${String(b)} > ${String(a)}`);
+  }
+  assert.ok(differ > 0, 'the rule never changed a score on a noisy seasonal series');
 });

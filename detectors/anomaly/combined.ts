@@ -36,6 +36,10 @@ export interface AnomalyOptions {
   readonly barHalfLife: number;
   /** The suppression also ends once this much time has passed (ms; 0: points only). */
   readonly suppressMs: number;
+  /** The shape view's z below which the recent shape counts as familiar (seen in the remembered past). */
+  readonly familiarShape: number;
+  /** The other views' novelties are weighted by this on a familiar shape (1: shape never discounts). */
+  readonly familiarWeight: number;
 }
 
 export const DEFAULT_ANOMALY: AnomalyOptions = {
@@ -49,7 +53,29 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   barGain: 1.1,
   barHalfLife: 1250,
   suppressMs: 45_000_000,
+  familiarShape: 1,
+  familiarWeight: 0.8,
 };
+
+/**
+ * The view with the largest novelty. A familiar shape (the shape view's distance to the nearest earlier
+ * stretch is not above its usual, z < `familiarShape`) makes the other views' surprises less convincing:
+ * their novelties count `familiarWeight` times as much, so a marginal jump that leaves the recent shape
+ * like one already seen needs more novelty to alarm. The shape view's own novelty is never weighted.
+ */
+export function strongestSurprise(
+  surprises: readonly ViewSurprise[],
+  { familiarShape, familiarWeight }: Pick<AnomalyOptions, 'familiarShape' | 'familiarWeight'>,
+): ViewSurprise | undefined {
+  const shape = surprises.find((s) => s.view === 'shape');
+  const weight = shape !== undefined && shape.z < familiarShape ? familiarWeight : 1;
+  let strongest: ViewSurprise | undefined;
+  for (const s of surprises) {
+    const judged = s === shape || weight === 1 ? s : { ...s, novelty: s.novelty * weight };
+    if (strongest === undefined || judged.novelty > strongest.novelty) strongest = judged;
+  }
+  return strongest;
+}
 
 export class CombinedDetector implements SeriesDetector {
   private readonly options: AnomalyOptions;
@@ -79,8 +105,7 @@ export class CombinedDetector implements SeriesDetector {
     const learned = this.learned?.update(point);
     const index = this.seen;
     this.seen += 1;
-    let strongest: ViewSurprise | undefined;
-    for (const s of surprises) if (strongest === undefined || s.novelty > strongest.novelty) strongest = s;
+    const strongest = strongestSurprise(surprises, this.options);
     const expected = strongest === undefined
       ? { low: point.value, high: point.value }
       : { low: strongest.expected - 3 * strongest.scale, high: strongest.expected + 3 * strongest.scale };
