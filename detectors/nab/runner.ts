@@ -31,6 +31,23 @@ export async function loadCorpus(
   });
 }
 
+/**
+ * The corpus as if every file began `rows` rows later: a robustness check. Windows move with the rows;
+ * like NAB when it built the labels, a window that would now start in the probationary period is dropped.
+ * A detector whose score swings with where the data happens to begin is tuned to luck, not to anomalies.
+ */
+export function offsetCorpus(corpus: readonly CorpusFile[], rows: number): CorpusFile[] {
+  if (!Number.isInteger(rows) || rows < 0) throw new RangeError(`offset must be a whole number of rows, got ${String(rows)}`);
+  return corpus.map(({ file, windows }) => {
+    const kept = file.rows.slice(rows);
+    const probationary = probationaryLength(kept.length);
+    return {
+      file: { name: file.name, rows: kept },
+      windows: windows.map((w) => ({ start: w.start - rows, end: w.end - rows })).filter((w) => w.start >= probationary),
+    };
+  });
+}
+
 /** What a NAB detector is told before it sees a file: how many rows it may learn from unscored. */
 export interface NabDetectorSettings {
   readonly probationary: number;
