@@ -54,7 +54,7 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   barHalfLife: 1250,
   suppressMs: 45_000_000,
   familiarShape: 1,
-  familiarWeight: 0.8,
+  familiarWeight: 0.5,
 };
 
 /**
