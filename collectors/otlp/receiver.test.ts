@@ -149,7 +149,9 @@ describe('OTLP/HTTP receiver with the OpenTelemetry SDK exporters', () => {
       totals = next;
     }
     assert.ok(totals.infos > 0, 'an info-records series');
-    assert.ok(Math.abs(totals.errors / totals.infos - 3) < 1e-9, `three error records for one info record: ${JSON.stringify(totals)}`);
+    // Rates divide by each window's measured length, which timer jitter moves by a few per cent when the
+    // records straddle windows: 3:1 within 5%, far from 2:1 or 4:1.
+    assert.ok(Math.abs(totals.errors / totals.infos - 3) < 0.15, `three error records for one info record: ${JSON.stringify(totals)}`);
   });
 });
 
