@@ -7,13 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../backbone/conformance/bus-conformance.ts';
-import { EmbeddedBus } from '../backbone/embedded/embedded-bus.ts';
-import { loadConfig } from '../config/config.ts';
-import { startPlatform, type RunningPlatform } from '../runtime/platform.ts';
-import { createLogger } from '../telemetry/logger.ts';
+import type { RunningPlatform } from '../runtime/platform.ts';
 import { freePort, peerSkipReason } from '../testing/peers.ts';
 import type { AlertsConfigInput } from './config/schema.ts';
 import { alertsService } from './service.ts';
+import { startTestPlatform } from '../testing/platform.ts';
 
 const binary = '/usr/bin/prometheus-alertmanager';
 const skip = peerSkipReason(binary, 'prometheus-alertmanager');
@@ -73,12 +71,7 @@ describe('a real Alertmanager sends its webhook to the platform', { skip: skip ?
         { id: 'web', name: 'Web', steps: [{ timeout: '10m', targets: [{ schedule: 'web-primary' }] }] },
       ],
     };
-    platform = await startPlatform({
-      config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'data') }),
-      logger: createLogger({ service: 'test', level: 'silent' }),
-      services: [alertsService({ config: alertsConfig })],
-      bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
-    });
+    platform = await startTestPlatform(join(dir, 'data'), [alertsService({ config: alertsConfig })]);
 
     const port = await freePort();
     amUrl = `http://127.0.0.1:${String(port)}`;

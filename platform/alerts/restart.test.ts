@@ -4,12 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../backbone/conformance/bus-conformance.ts';
-import { EmbeddedBus } from '../backbone/embedded/embedded-bus.ts';
-import { loadConfig } from '../config/config.ts';
-import { startPlatform, type RunningPlatform } from '../runtime/platform.ts';
-import { createLogger } from '../telemetry/logger.ts';
+import type { RunningPlatform } from '../runtime/platform.ts';
 import { captureServer } from './notify/capture-server.ts';
 import { alertsService } from './service.ts';
+import { startTestPlatform } from '../testing/platform.ts';
 
 describe('alerts service across a restart', () => {
   let dir: string;
@@ -24,11 +22,7 @@ describe('alerts service across a restart', () => {
   });
 
   const start = (): Promise<RunningPlatform> =>
-    startPlatform({
-      config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }),
-      logger: createLogger({ service: 'test', level: 'silent' }),
-      bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
-      services: [
+    startTestPlatform(dir, [
         alertsService({
           config: {
             route: { receiver: 'ops', group_wait: '0s', group_interval: '1h' },
@@ -37,8 +31,7 @@ describe('alerts service across a restart', () => {
             escalation_policies: [{ id: 'p', name: 'P', steps: [{ timeout: '1h', targets: [{ user: 'alice' }] }] }],
           },
         }),
-      ],
-    });
+      ]);
   const post = async (url: string): Promise<void> => {
     const r = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labels: { alertname: 'QueueStuck', service: 'worker', severity: 'critical' } }) });
     assert.equal(r.status, 202);

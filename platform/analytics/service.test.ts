@@ -5,13 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../backbone/conformance/bus-conformance.ts';
-import { EmbeddedBus } from '../backbone/embedded/embedded-bus.ts';
 import type { TopicData } from '../backbone/topics.ts';
-import { loadConfig } from '../config/config.ts';
-import { startPlatform, type RunningPlatform } from '../runtime/platform.ts';
-import { createLogger } from '../telemetry/logger.ts';
+import type { RunningPlatform } from '../runtime/platform.ts';
 import { analyticsService } from './service.ts';
 import { seededGaussian } from './synthetic.ts';
+import { startTestPlatform } from '../testing/platform.ts';
 
 const n = 400;
 const t0 = 1_700_000_000_000;
@@ -46,12 +44,7 @@ describe('analytics service', () => {
   };
 
   before(async () => {
-    platform = await startPlatform({
-      config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }),
-      logger: createLogger({ service: 'test', level: 'silent' }),
-      services: [analyticsService({ streamingIntervals: ['1m'], breaks: { recent: 30, baseline: 100, alpha: 0.001, minDelta: 0.4, cooldown: 50 } })],
-      bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
-    });
+    platform = await startTestPlatform(dir, [analyticsService({ streamingIntervals: ['1m'], breaks: { recent: 30, baseline: 100, alpha: 0.001, minDelta: 0.4, cooldown: 50 } })]);
     await platform.bus.subscribe({ group: 'test-breaks', topic: 'analytics.correlation', from: 'earliest', handler: (d) => { breaks.push(d.envelope.data); } });
     const series = prices();
     for (let t = 0; t < n; t++) {

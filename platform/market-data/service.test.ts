@@ -4,13 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
-import { EmbeddedBus } from '../backbone/embedded/embedded-bus.ts';
 import { waitFor } from '../backbone/conformance/bus-conformance.ts';
 import type { TopicData } from '../backbone/topics.ts';
-import { loadConfig } from '../config/config.ts';
-import { startPlatform, type RunningPlatform } from '../runtime/platform.ts';
-import { createLogger } from '../telemetry/logger.ts';
+import type { RunningPlatform } from '../runtime/platform.ts';
 import { marketDataService } from './service.ts';
+import { startTestPlatform } from '../testing/platform.ts';
 
 type Message = { type: string; seq?: number; [key: string]: unknown };
 
@@ -38,12 +36,7 @@ describe('market-data service', () => {
   };
 
   before(async () => {
-    platform = await startPlatform({
-      config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }),
-      logger: createLogger({ service: 'test', level: 'silent' }),
-      services: [marketDataService({ stream: { flushMs: 10 } })],
-      bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
-    });
+    platform = await startTestPlatform(dir, [marketDataService({ stream: { flushMs: 10 } })]);
     await platform.bus.subscribe({ group: 'test-bars', topic: 'market.bars', from: 'earliest', handler: (d) => { bars.push(d.envelope.data); } });
     wsUrl = `${platform.url.replace('http', 'ws')}/ws`;
   });

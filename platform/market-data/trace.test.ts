@@ -14,23 +14,15 @@ let telemetry: Telemetry | undefined;
 await withInstrumentationHooks(() => {
   telemetry = startTelemetry({ serviceName: 'market-data-trace-test', spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 });
-const { loadConfig } = await import('../config/config.ts');
-const { EmbeddedBus } = await import('../backbone/embedded/embedded-bus.ts');
-const { startPlatform } = await import('../runtime/platform.ts');
-const { createLogger } = await import('../telemetry/logger.ts');
+const { startTestPlatform } = await import('../testing/platform.ts');
 const { marketDataService } = await import('./service.ts');
 const { WebSocket } = await import('ws');
 
 describe('trace context from a tick batch to the WebSocket send', () => {
   const dir = mkdtempSync(join(tmpdir(), 'market-data-trace-'));
-  let platform: Awaited<ReturnType<typeof startPlatform>>;
+  let platform: Awaited<ReturnType<typeof startTestPlatform>>;
   before(async () => {
-    platform = await startPlatform({
-      config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }),
-      logger: createLogger({ service: 'test', level: 'silent' }),
-      services: [marketDataService({ stream: { flushMs: 10 } })],
-      bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
-    });
+    platform = await startTestPlatform(dir, [marketDataService({ stream: { flushMs: 10 } })]);
   });
   after(async () => {
     await platform.stop();

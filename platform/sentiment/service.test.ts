@@ -5,13 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../backbone/conformance/bus-conformance.ts';
-import { EmbeddedBus } from '../backbone/embedded/embedded-bus.ts';
 import type { TopicData } from '../backbone/topics.ts';
-import { loadConfig } from '../config/config.ts';
-import { startPlatform, type RunningPlatform } from '../runtime/platform.ts';
-import { createLogger } from '../telemetry/logger.ts';
+import type { RunningPlatform } from '../runtime/platform.ts';
 import type { TextFeed, TextSink } from './feed.ts';
 import { sentimentService } from './service.ts';
+import { startTestPlatform } from '../testing/platform.ts';
 
 describe('sentiment service', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sentiment-'));
@@ -22,12 +20,7 @@ describe('sentiment service', () => {
   const url = (path: string): string => `${platform.url}/api/sentiment${path}`;
 
   before(async () => {
-    platform = await startPlatform({
-      config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }),
-      logger: createLogger({ service: 'test', level: 'silent' }),
-      services: [sentimentService({ feeds: () => [feed] })],
-      bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
-    });
+    platform = await startTestPlatform(dir, [sentimentService({ feeds: () => [feed] })]);
     await platform.bus.subscribe({ group: 'test', topic: 'sentiment.scores', from: 'earliest', handler: (d) => { scores.push(d.envelope.data); } });
   });
   after(async () => {

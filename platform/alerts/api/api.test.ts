@@ -4,12 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../../backbone/conformance/bus-conformance.ts';
-import { EmbeddedBus } from '../../backbone/embedded/embedded-bus.ts';
 import type { TopicData } from '../../backbone/topics.ts';
-import { loadConfig } from '../../config/config.ts';
-import { startPlatform, type RunningPlatform } from '../../runtime/platform.ts';
-import { createLogger } from '../../telemetry/logger.ts';
+import type { RunningPlatform } from '../../runtime/platform.ts';
 import { alertsService } from '../service.ts';
+import { startTestPlatform } from '../../testing/platform.ts';
 
 describe('alerts API', () => {
   let dir: string;
@@ -19,11 +17,7 @@ describe('alerts API', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'alerts-api-'));
-    platform = await startPlatform({
-      config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }),
-      logger: createLogger({ service: 'test', level: 'silent' }),
-      bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
-      services: [
+    platform = await startTestPlatform(dir, [
         alertsService({
           config: {
             route: { receiver: 'ops', group_wait: '0s' },
@@ -32,8 +26,7 @@ describe('alerts API', () => {
             escalation_policies: [{ id: 'p', name: 'P', steps: [{ timeout: '10m', targets: [{ user: 'alice' }] }] }],
           },
         }),
-      ],
-    });
+      ]);
     await platform.bus.subscribe({ group: 'test-audit', topic: 'audit', handler: ({ envelope }) => { audit.push(envelope.data); } });
     await platform.bus.subscribe({ group: 'test-user', topic: 'alerts.user', handler: ({ envelope }) => { userAlerts.push(envelope.data); } });
   });
