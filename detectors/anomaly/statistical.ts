@@ -39,6 +39,13 @@ export interface StatisticalOptions {
   readonly shapeMemory: number;
   /** Leak of the drift view's CUSUM per point (0: no drift view). */
   readonly drift: number;
+  /**
+   * The spread, seasonal and shape views' scale never falls below this share of the largest scale they
+   * had lately (0: off), so a quiet stretch longer than `history` cannot shrink it to the tiny floor.
+   */
+  readonly scaleFloor: number;
+  /** Points over which that remembered largest scale halves. */
+  readonly scaleMemory: number;
 }
 
 export const DEFAULT_STATISTICAL: StatisticalOptions = {
@@ -54,6 +61,8 @@ export const DEFAULT_STATISTICAL: StatisticalOptions = {
   shape: 24,
   shapeMemory: 1000,
   drift: 0.95,
+  scaleFloor: 0.05,
+  scaleMemory: 8000,
 };
 
 export interface ViewSurprise {
@@ -78,8 +87,15 @@ export abstract class View {
   private readonly zFloor: number;
   private readonly q: number;
   private readonly decay: number;
+  /** Whether the scale is floored by its remembered largest value (views of derived statistics). */
+  protected readonly flooredScale: boolean = false;
+  private readonly scaleFloor: number;
+  private readonly scaleDecay: number;
+  private largestScale = 0;
 
-  constructor({ history, memory, zFloor, noveltyQuantile, dailyBuckets, phaseDecay }: StatisticalOptions) {
+  constructor({ history, memory, zFloor, noveltyQuantile, dailyBuckets, phaseDecay, scaleFloor, scaleMemory }: StatisticalOptions) {
+    this.scaleFloor = scaleFloor;
+    this.scaleDecay = Math.pow(0.5, 1 / scaleMemory);
     this.zFloor = zFloor;
     this.q = noveltyQuantile;
     this.decay = phaseDecay;
@@ -103,7 +119,7 @@ export abstract class View {
     let surprise: ViewSurprise | undefined;
     if (this.baseline.size >= MIN_HISTORY) {
       const median = this.baseline.quantile(0.5);
-      const scale = robustScale(this.baseline);
+      const scale = this.scale();
       const z = (stat - median) / scale;
       const size = Math.abs(z);
       let past = this.pastZ.size === 0 ? this.zFloor : Math.max(this.zFloor, this.pastZ.quantile(this.q));
@@ -118,6 +134,19 @@ export abstract class View {
     }
     this.baseline.push(stat);
     return surprise;
+  }
+
+  /**
+   * The baseline's robust scale; for a floored view at least `scaleFloor` times the largest one it had
+   * lately. Derived statistics (mean change, seasonal residual, shape distance) of a series that is
+   * mostly idle sit at exactly zero for longer than the window at times: their scale then collapses to
+   * the tiny floor, and the next ordinary burst scored z ≈ 1e13 (and alarmed) as if it were the first.
+   */
+  private scale(): number {
+    const scale = robustScale(this.baseline);
+    if (!this.flooredScale || this.scaleFloor <= 0) return scale;
+    this.largestScale = Math.max(scale, this.largestScale * this.scaleDecay);
+    return Math.max(scale, this.scaleFloor * this.largestScale);
   }
 }
 
@@ -157,6 +186,7 @@ class StepView extends View {
 
 class SpreadView extends View {
   readonly name = 'spread';
+  protected override readonly flooredScale = true;
   private readonly steps: Float64Array;
   private previous = Number.NaN;
   private sum = 0;
@@ -191,6 +221,7 @@ class SpreadView extends View {
  */
 class ShapeView extends View {
   readonly name = 'shape';
+  protected override readonly flooredScale = true;
   private readonly ring: Float32Array;
   private readonly w: number;
   private seen = 0;
@@ -282,6 +313,7 @@ function dayBucket(ts: number, buckets: number): number {
 
 class SeasonalView extends View {
   readonly name = 'seasonal';
+  protected override readonly flooredScale = true;
   private readonly profile: Float64Array;
   private readonly seen: Uint16Array;
 
