@@ -70,20 +70,21 @@ test('a normal seasonal series raises at most 2 alarms in 8 days after warm-up',
 test('over 70 days of anomaly-free data the alarm rate stays bounded and does not grow', () => {
   // Long NAB files (tweet volumes, machine temperatures) run 15,000-23,000 points: the decays, floors and
   // counters must not drift. Heavy-tailed noise alarms now and then (a value above the 99.5% quantile of
-  // the recent surprises is not rare there), but no more in the last weeks than in the first.
+  // the recent surprises is not rare there), but not more and more often as the weeks pass.
   const days = 70;
   const quarter = (days * DAY) / 4;
   for (const seed of [1, 2]) {
     const noise = gaussian(seed);
-    const detector = createAnomalyDetector({ warmup: 750 });
+    const onHeavy = createAnomalyDetector({ warmup: 750 });
+    const onGaussian = createAnomalyDetector({ warmup: 750 });
     const perQuarter = [0, 0, 0, 0];
     let gaussianAlarms = 0;
-    const steady = createAnomalyDetector({ warmup: 750 });
     for (let t = 0; t < days * DAY; t++) {
       const phase = Math.sin((2 * Math.PI * t) / DAY);
       const heavy = Math.exp(3 + 0.5 * phase + 0.6 * noise());
-      if (detector.update({ ts: t * STEP, value: heavy }).score >= 0.5) perQuarter[Math.floor(t / quarter)] = (perQuarter[Math.floor(t / quarter)] ?? 0) + 1;
-      if (steady.update({ ts: t * STEP, value: 100 + 20 * phase + 2 * noise() }).score >= 0.5) gaussianAlarms += 1;
+      const q = Math.floor(t / quarter);
+      if (onHeavy.update({ ts: t * STEP, value: heavy }).score >= 0.5) perQuarter[q] = (perQuarter[q] ?? 0) + 1;
+      if (onGaussian.update({ ts: t * STEP, value: 100 + 20 * phase + 2 * noise() }).score >= 0.5) gaussianAlarms += 1;
     }
     assert.ok(gaussianAlarms <= 2, `seed ${String(seed)}: ${String(gaussianAlarms)} alarms on Gaussian noise`);
     assert.ok(perQuarter.every((n) => n <= 12), `seed ${String(seed)}: alarms per ${String(quarter)} points ${perQuarter.join(' ')}`);
