@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAnomalyDetector } from './index.ts';
+import type { AnomalyOptions } from './index.ts';
 import { strongestSurprise } from './combined.ts';
+import { DEFAULT_STATISTICAL } from './statistical.ts';
 import type { AnomalyVerdict } from '../series.ts';
 
 // Five-minute points with a daily cycle and Gaussian noise; the anomaly (if any) starts at ONSET.
@@ -31,8 +33,8 @@ function series(anomaly: Anomaly | undefined, seed = 1): number[] {
   });
 }
 
-function run(values: readonly number[]): AnomalyVerdict[] {
-  const detector = createAnomalyDetector({ warmup: WARMUP });
+function run(values: readonly number[], options: Partial<AnomalyOptions> = {}): AnomalyVerdict[] {
+  const detector = createAnomalyDetector({ warmup: WARMUP, ...options });
   return values.map((value, t) => detector.update({ ts: t * STEP, value }));
 }
 
@@ -59,6 +61,19 @@ for (const [name, { anomaly, within }] of Object.entries(cases)) {
     assert.ok(verdict !== undefined && verdict.fired.length > 0, 'an alarm names the views that fired');
   });
 }
+
+test('a series that idles now and then is found stuck once it idles longer than it ever did', () => {
+  // Disk writes of a batch host: a burst of noisy activity, then 30 points at zero, in turn; from ONSET
+  // the host hangs. A zero run is in the usual range and, to the shape and spread views, a familiar
+  // flat stretch; only its length is news.
+  const idle = 30;
+  const noise = gaussian(4);
+  const values = Array.from({ length: N }, (_, t) => (t >= ONSET || t % 80 < idle ? 0 : 50 + 10 * noise()));
+  const stuck = alarms(run(values)).filter((t) => t >= ONSET);
+  const without = alarms(run(values, { statistical: { ...DEFAULT_STATISTICAL, stall: 0 } })).filter((t) => t >= ONSET);
+  assert.ok(stuck[0] !== undefined && stuck[0] <= ONSET + idle + 2, `alarms after the hang: ${stuck.join(',')}`);
+  assert.ok(without[0] === undefined || without[0] > ONSET + 3 * idle, `without the stall view: ${without.join(',')}`);
+});
 
 test('a normal seasonal series raises at most 2 alarms in 8 days after warm-up', () => {
   for (const seed of [1, 2, 3]) {

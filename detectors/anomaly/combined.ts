@@ -61,7 +61,8 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
  * The view with the largest novelty. A familiar shape (the shape view's distance to the nearest earlier
  * stretch is not above its usual, z < `familiarShape`) makes the other views' surprises less convincing:
  * their novelties count `familiarWeight` times as much, so a marginal jump that leaves the recent shape
- * like one already seen needs more novelty to alarm. The shape view's own novelty is never weighted.
+ * like one already seen needs more novelty to alarm. The shape view's own novelty is never weighted, nor
+ * the stall view's: a stuck value is a flat line, a shape any series that idles has seen.
  */
 export function strongestSurprise(
   surprises: readonly ViewSurprise[],
@@ -71,7 +72,7 @@ export function strongestSurprise(
   const weight = shape !== undefined && shape.z < familiarShape ? familiarWeight : 1;
   let strongest: ViewSurprise | undefined;
   for (const s of surprises) {
-    const judged = s === shape || weight === 1 ? s : { ...s, novelty: s.novelty * weight };
+    const judged = s === shape || s.view === 'stall' || weight === 1 ? s : { ...s, novelty: s.novelty * weight };
     if (strongest === undefined || judged.novelty > strongest.novelty) strongest = judged;
   }
   return strongest;

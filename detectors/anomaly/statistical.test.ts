@@ -41,3 +41,32 @@ test('the scale floor is off for the level view: leaving a long flat stretch sta
   const floored = largestLaterZ(DEFAULT_STATISTICAL);
   assert.ok((floored.get('level') ?? 0) > 1e6, String(floored.get('level')));
 });
+
+/** The stall view's novelty at each point (NaN where it gives no surprise). */
+function stallNovelty(values: readonly number[]): number[] {
+  const detector = new StatisticalDetector(DEFAULT_STATISTICAL);
+  return values.map((value, t) => detector.update({ ts: t * STEP, value }).find((s) => s.view === 'stall')?.novelty ?? Number.NaN);
+}
+
+test('the stall view calls a series stuck once a repeat outlasts every run of repeats it had lately', () => {
+  // A counter that moves every point but idles at zero for 20 points in every 100; then stuck at 7.
+  const idle = 20;
+  const values = Array.from({ length: 1000 }, (_, t) => (t % 100 < idle ? 0 : t));
+  const stuckFrom = values.length;
+  values.push(...Array.from({ length: 60 }, () => 7));
+  const novelty = stallNovelty(values);
+  // The first idle stretch is news (no run was seen before it); every later one is as long as that.
+  const later = novelty.slice(200, stuckFrom).filter((n) => !Number.isNaN(n));
+  assert.ok(later.length > 700 && Math.max(...later) < 1, `largest later novelty ${String(Math.max(...later))}`);
+  // Stuck: novelty reaches 1 on the repeat that makes the run longer than the idle stretches were.
+  const first = novelty.findIndex((n, t) => t >= stuckFrom && n >= 1);
+  assert.ok(first >= stuckFrom + idle - 1 && first <= stuckFrom + idle + 1, `first stuck point ${String(first - stuckFrom)}`);
+  assert.ok((novelty.at(-1) ?? 0) > 2.5, 'the novelty keeps growing while the series stays stuck');
+});
+
+test('the stall view does not judge a series that has never moved, nor one with the view off', () => {
+  assert.ok(stallNovelty(Array.from({ length: 500 }, () => 3)).every(Number.isNaN));
+  const detector = new StatisticalDetector({ ...DEFAULT_STATISTICAL, stall: 0 });
+  const views = Array.from({ length: 300 }, (_, t) => detector.update({ ts: t * STEP, value: t % 50 < 30 ? 1 : t }));
+  assert.ok(views.every((surprises) => surprises.every((s) => s.view !== 'stall')));
+});

@@ -10,7 +10,8 @@
  *    denser spikes);
  *  - seasonal: the value against a time-of-day profile (breaks of a daily pattern inside the range);
  *  - drift: a leaky CUSUM of the values' robust z (small shifts that persist);
- *  - shape: the distance to the nearest earlier stretch of values (a discord: shapes never seen).
+ *  - shape: the distance to the nearest earlier stretch of values (a discord: shapes never seen);
+ *  - stall: how long the value has not changed, against the longest such run lately (a stuck metric).
  */
 import { robustScale, SortedWindow } from './rolling.ts';
 
@@ -44,8 +45,10 @@ export interface StatisticalOptions {
    * had lately (0: off), so a quiet stretch longer than `history` cannot shrink it to the tiny floor.
    */
   readonly scaleFloor: number;
-  /** Points over which that remembered largest scale halves. */
+  /** Points over which that remembered largest scale halves (and the stall view's longest run). */
   readonly scaleMemory: number;
+  /** Repeats of one value before the stall view may call a series stuck (0: no stall view). */
+  readonly stall: number;
 }
 
 export const DEFAULT_STATISTICAL: StatisticalOptions = {
@@ -63,6 +66,7 @@ export const DEFAULT_STATISTICAL: StatisticalOptions = {
   drift: 0.95,
   scaleFloor: 0.05,
   scaleMemory: 8000,
+  stall: 10,
 };
 
 export interface ViewSurprise {
@@ -77,8 +81,13 @@ export interface ViewSurprise {
 
 const MIN_HISTORY = 10;
 
+/** One way of looking at the series: each point, in time order, gives at most one surprise. */
+interface SeriesView {
+  update(point: { ts: number; value: number }): ViewSurprise | undefined;
+}
+
 /** A view: a baseline window of some statistic of the series, and its recent surprises. */
-export abstract class View {
+export abstract class View implements SeriesView {
   abstract readonly name: string;
   private readonly baseline: SortedWindow;
   private readonly pastZ: SortedWindow;
@@ -336,8 +345,46 @@ class SeasonalView extends View {
   }
 }
 
+/**
+ * A stuck metric: a value repeated for longer than any run of repeats the series had lately (the longest
+ * run is remembered with a half-life of `scaleMemory` points). Its novelty is the run over that longest
+ * run (and over `stall` at least), so it grows while the series stays stuck. A value that does not change
+ * is invisible to the other views: it is inside the usual range, its shape (a flat line) was seen before
+ * in a series that idles, and a stopped exporter or a hung job shows exactly this. A series that has
+ * hardly ever changed is constant, not stuck, and is not judged.
+ */
+class StallView implements SeriesView {
+  private readonly minRun: number;
+  private readonly decay: number;
+  private previous = Number.NaN;
+  private run = 0;
+  private longest = 0;
+  private changes = 0;
+
+  constructor({ stall, scaleMemory }: StatisticalOptions) {
+    this.minRun = stall;
+    this.decay = Math.pow(0.5, 1 / scaleMemory);
+  }
+
+  update({ value }: { ts: number; value: number }): ViewSurprise | undefined {
+    const previous = this.previous;
+    this.previous = value;
+    this.longest *= this.decay;
+    if (value === previous) this.run += 1;
+    else {
+      if (!Number.isNaN(previous)) this.changes += 1;
+      this.longest = Math.max(this.longest, this.run);
+      this.run = 0;
+    }
+    if (this.changes < MIN_HISTORY) return undefined;
+    const novelty = this.run / Math.max(this.minRun, this.longest + 1);
+    // z: the run in units of the longest one lately; the expectation is a value that moves.
+    return { view: 'stall', z: this.run / Math.max(1, this.longest), novelty, expected: value, scale: 0 };
+  }
+}
+
 export class StatisticalDetector {
-  private readonly views: readonly View[];
+  private readonly views: readonly SeriesView[];
 
   constructor(options: StatisticalOptions = DEFAULT_STATISTICAL) {
     const levels = options.levels.map((k) => new LevelView(k, options));
@@ -348,7 +395,7 @@ export class StatisticalDetector {
     if (options.spread > 0) views.push(new SpreadView(options.spread, options));
     if (options.dailyBuckets > 0) views.push(new SeasonalView(options.dailyBuckets, options));
     if (options.shape > 0) views.push(new ShapeView(options.shape, options.shapeMemory, options));
-    this.views = views;
+    this.views = options.stall > 0 ? [...views, new StallView(options)] : views;
   }
 
   /** The surprise of every view that has enough history, judged before learning from the point. */
