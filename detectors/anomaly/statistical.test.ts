@@ -64,6 +64,17 @@ test('the stall view calls a series stuck once a repeat outlasts every run of re
   assert.ok((novelty.at(-1) ?? 0) > 2.5, 'the novelty keeps growing while the series stays stuck');
 });
 
+test('the stall view stays quiet on a square wave: runs as long as earlier ones are not news', () => {
+  // High for 180 points, low for 108, for a month: every run recurs daily at exactly its length.
+  const values = Array.from({ length: 30 * 288 }, (_, t) => (t % 288 < 180 ? 9 : 1));
+  // Judged from the tenth change on (day 5).
+  const novelty = stallNovelty(values).filter((n) => !Number.isNaN(n));
+  assert.ok(novelty.length > 24 * 288 && Math.max(...novelty) < 1, `largest novelty ${String(Math.max(...novelty))}`);
+  // Two days stuck high is news.
+  values.push(...Array.from({ length: 2 * 288 }, () => 9));
+  assert.ok((stallNovelty(values).at(-1) ?? 0) > 2);
+});
+
 test('the stall view does not judge a series that has never moved, nor one with the view off', () => {
   assert.ok(stallNovelty(Array.from({ length: 500 }, () => 3)).every(Number.isNaN));
   const detector = new StatisticalDetector({ ...DEFAULT_STATISTICAL, stall: 0 });
