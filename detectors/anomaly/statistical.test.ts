@@ -66,7 +66,7 @@ test('the stall view calls a series stuck once a repeat outlasts every run of re
 
 test('the stall view stays quiet on a square wave: runs as long as earlier ones are not news', () => {
   // High for 180 points, low for 108, for a month: every run recurs daily at exactly its length.
-  const values = Array.from({ length: 30 * 288 }, (_, t) => (t % 288 < 180 ? 9 : 1));
+  const values: number[] = Array.from({ length: 30 * 288 }, (_, t) => (t % 288 < 180 ? 9 : 1));
   // Judged from the tenth change on (day 5).
   const novelty = stallNovelty(values).filter((n) => !Number.isNaN(n));
   assert.ok(novelty.length > 24 * 288 && Math.max(...novelty) < 1, `largest novelty ${String(Math.max(...novelty))}`);
