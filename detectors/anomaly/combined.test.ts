@@ -69,10 +69,15 @@ test('a series that idles now and then is found stuck once it idles longer than 
   const idle = 30;
   const noise = gaussian(4);
   const values = Array.from({ length: N }, (_, t) => (t >= ONSET || t % 80 < idle ? 0 : 50 + 10 * noise()));
-  const stuck = alarms(run(values)).filter((t) => t >= ONSET);
+  const verdicts = run(values);
+  const stuck = alarms(verdicts).filter((t) => t >= ONSET);
   const without = alarms(run(values, { statistical: { ...DEFAULT_STATISTICAL, stall: 0 } })).filter((t) => t >= ONSET);
   assert.ok(stuck[0] !== undefined && stuck[0] <= ONSET + idle + 2, `alarms after the hang: ${stuck.join(',')}`);
   assert.ok(without[0] === undefined || without[0] > ONSET + 3 * idle, `without the stall view: ${without.join(',')}`);
+  // The explanation names the stall view and gives the level view's range, not the stuck value alone.
+  const verdict = verdicts[stuck[0]];
+  assert.equal(verdict?.fired[0], 'stall');
+  assert.ok(verdict.expected.high - verdict.expected.low > 10, JSON.stringify(verdict.expected));
 });
 
 test('a normal seasonal series raises at most 2 alarms in 8 days after warm-up', () => {

@@ -107,9 +107,11 @@ export class CombinedDetector implements SeriesDetector {
     const index = this.seen;
     this.seen += 1;
     const strongest = strongestSurprise(surprises, this.options);
-    const expected = strongest === undefined
+    // The stall view expects no value in particular, only one that moves: the range is the level view's.
+    const ranged = strongest?.view === 'stall' ? (surprises.find((s) => s.view === 'level') ?? strongest) : strongest;
+    const expected = ranged === undefined
       ? { low: point.value, high: point.value }
-      : { low: strongest.expected - 3 * strongest.scale, high: strongest.expected + 3 * strongest.scale };
+      : { low: ranged.expected - 3 * ranged.scale, high: ranged.expected + 3 * ranged.scale };
     if (strongest === undefined || index < this.options.warmup) {
       return { score: 0, observed: point.value, expected, fired: [] };
     }
@@ -121,6 +123,8 @@ export class CombinedDetector implements SeriesDetector {
     this.bar = 1 + (this.bar - 1) * this.barDecay;
     const relative = n / this.bar;
     let score = relative / (relative + this.options.noveltyHalf);
+    // The view that set an alarming score leads the explanation even when its z is small (a stall's).
+    const raisedBy = score >= this.options.alarm ? strongest.view : undefined;
     if (index <= this.quietUntil && point.ts < this.quietUntilTs) score = 0;
     else if (score >= this.options.alarm) {
       this.quietUntil = index + this.options.suppress;
@@ -128,9 +132,9 @@ export class CombinedDetector implements SeriesDetector {
       this.bar *= this.options.barGain;
     }
     const fired = [...surprises, ...(learned === undefined ? [] : [learned])]
-      .filter((s) => Math.abs(s.z) >= 3)
+      .filter((s) => Math.abs(s.z) >= 3 && s.view !== raisedBy)
       .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
       .map((s) => s.view);
-    return { score, observed: point.value, expected, fired };
+    return { score, observed: point.value, expected, fired: raisedBy === undefined ? fired : [raisedBy, ...fired] };
   }
 }
