@@ -33,7 +33,12 @@ function parseArgs(args: readonly string[]): z.output<typeof argsSchema> {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? args[i + 1] : undefined;
   };
-  return argsSchema.parse({ quick, alerts: value('alerts') ?? (quick ? 2_000 : 12_000), rate: value('rate') ?? 20_000, seed: value('seed') ?? 7 });
+  return argsSchema.parse({
+    quick,
+    alerts: value('alerts') ?? (quick ? 2_000 : 12_000),
+    rate: value('rate') ?? 20_000,
+    seed: value('seed') ?? 7,
+  });
 }
 
 export default async function alertStorm(args: readonly string[]): Promise<Record<string, unknown>> {
@@ -71,11 +76,22 @@ export default async function alertStorm(args: readonly string[]): Promise<Recor
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const alerts = storm.alerts.slice(i, i + batch).map((a) => {
       causeOf.set(fingerprintOf(a.labels), a.cause);
-      return { labels: a.labels, annotations: a.annotations, status: a.status, startsAt: new Date(t0 + a.at).toISOString() };
+      return {
+        labels: a.labels,
+        annotations: a.annotations,
+        status: a.status,
+        startsAt: new Date(t0 + a.at).toISOString(),
+      };
     });
-    inflight.push(fetch(`${platform.url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'storm', alerts }) }).then(async (r) => {
-      if (r.status !== 202) throw new Error(`ingest answered ${String(r.status)}: ${await r.text()}`);
-    }));
+    inflight.push(
+      fetch(`${platform.url}/api/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ source: 'storm', alerts }),
+      }).then(async (r) => {
+        if (r.status !== 202) throw new Error(`ingest answered ${String(r.status)}: ${await r.text()}`);
+      }),
+    );
   }
   await Promise.all(inflight);
   const replaySeconds = (Date.now() - started) / 1000;
@@ -87,7 +103,10 @@ export default async function alertStorm(args: readonly string[]): Promise<Recor
   }
   await new Promise((r) => setTimeout(r, 1_000));
   const db = new DatabaseSync(join(dir, 'alerts', 'alerts.db'));
-  const rows = db.prepare(`SELECT incident_id, fingerprint FROM incident_alerts`).all() as { incident_id: string; fingerprint: string }[];
+  const rows = db.prepare(`SELECT incident_id, fingerprint FROM incident_alerts`).all() as {
+    incident_id: string;
+    fingerprint: string;
+  }[];
   const incidents = (db.prepare(`SELECT COUNT(*) AS n FROM incidents`).get() as { n: number }).n;
   db.close();
   await platform.stop();
@@ -96,13 +115,24 @@ export default async function alertStorm(args: readonly string[]): Promise<Recor
 
   // Latency of each incident's first page: accepted alert -> notification at the receiver.
   const firstPage = new Map<string, number>();
-  for (const p of receiver.pages) if (p.kind === 'page' && p.acceptedAt !== undefined && !firstPage.has(p.incidentId)) firstPage.set(p.incidentId, p.receivedAt - p.acceptedAt);
+  for (const p of receiver.pages)
+    if (p.kind === 'page' && p.acceptedAt !== undefined && !firstPage.has(p.incidentId))
+      firstPage.set(p.incidentId, p.receivedAt - p.acceptedAt);
   const latencies = [...firstPage.values()];
   // Scored over every alert sent (as sources send them, repeats included) and over distinct alerts.
   const incidentOf = new Map<string, string>();
   for (const r of rows) if (!incidentOf.has(r.fingerprint)) incidentOf.set(r.fingerprint, r.incident_id);
-  const sent = storm.alerts.map((a) => ({ fp: fingerprintOf(a.labels), cause: a.cause, group: `${a.labels.alertname ?? ''}|${a.labels.cluster ?? ''}` }));
-  const ours = score(sent.flatMap((a) => { const incident = incidentOf.get(a.fp); return incident === undefined ? [] : [{ cause: a.cause, incident }]; }));
+  const sent = storm.alerts.map((a) => ({
+    fp: fingerprintOf(a.labels),
+    cause: a.cause,
+    group: `${a.labels.alertname ?? ''}|${a.labels.cluster ?? ''}`,
+  }));
+  const ours = score(
+    sent.flatMap((a) => {
+      const incident = incidentOf.get(a.fp);
+      return incident === undefined ? [] : [{ cause: a.cause, incident }];
+    }),
+  );
   const oursUnique = score([...incidentOf].map(([fp, incident]) => ({ cause: causeOf.get(fp) ?? '', incident })));
   const baseline = score(sent.map((a) => ({ cause: a.cause, incident: a.group })));
   const baselineGroups = new Set(sent.map((a) => a.group));

@@ -36,10 +36,13 @@ export default function analytics(args: readonly string[]): Promise<Record<strin
   const fifty = factorReturns({ symbols: 50, days: 1000, sectors: 5, seed: 2 });
   const ten = factorReturns({ symbols: 10, days: 2000, sectors: 3, seed: 3 });
 
-  const corr = time('corr_500x1000_ms', rounds, () => correlationMatrix(wide, 'pearson', 'listwise', { pvalues: false }));
+  const corr = time('corr_500x1000_ms', rounds, () =>
+    correlationMatrix(wide, 'pearson', 'listwise', { pvalues: false }),
+  );
   const corrWithP = time('corr_500x1000_with_pvalues_ms', rounds, () => correlationMatrix(wide, 'pearson', 'listwise'));
   const baseline = time('baseline_corr_500x1000_pairwise_ms', 1, () => {
-    for (let i = 0; i < wide.length; i++) for (let j = i + 1; j < wide.length; j++) pearsonR(wide[i] ?? [], wide[j] ?? []);
+    for (let i = 0; i < wide.length; i++)
+      for (let j = i + 1; j < wide.length; j++) pearsonR(wide[i] ?? [], wide[j] ?? []);
   });
   const names = fifty.map((_, i) => `S${i}`);
   let pairs = 0;

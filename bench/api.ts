@@ -31,8 +31,12 @@ function option(args: readonly string[], name: string): string | undefined {
 function load(urls: string[], rate: number, seconds: number): Promise<Record<string, number>> {
   const child = fork(new URL('./api/load.ts', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    child.once('message', (figures) => { resolve(figures as Record<string, number>); });
-    child.once('exit', (code) => { if (code !== 0) reject(new Error(`load generator exited with ${String(code)}`)); });
+    child.once('message', (figures) => {
+      resolve(figures as Record<string, number>);
+    });
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${String(code)}`));
+    });
     child.send({ urls, rate, seconds });
   });
 }
@@ -43,11 +47,22 @@ function seedHistory(dataDir: string, now: number): void {
   const first = Math.floor(now / 60_000) * 60_000 - BARS_PER_SYMBOL * 60_000;
   for (const symbol of SYMBOLS) {
     let price = 100;
-    store.write(Array.from({ length: BARS_PER_SYMBOL }, (_, i) => {
-      const open = price;
-      price *= 1 + (Math.random() - 0.5) * 0.01;
-      return { symbol, interval: '1m' as const, start: first + i * 60_000, open, high: Math.max(open, price) * 1.001, low: Math.min(open, price) * 0.999, close: price, volume: 1_000 };
-    }));
+    store.write(
+      Array.from({ length: BARS_PER_SYMBOL }, (_, i) => {
+        const open = price;
+        price *= 1 + (Math.random() - 0.5) * 0.01;
+        return {
+          symbol,
+          interval: '1m' as const,
+          start: first + i * 60_000,
+          open,
+          high: Math.max(open, price) * 1.001,
+          low: Math.min(open, price) * 0.999,
+          close: price,
+          volume: 1_000,
+        };
+      }),
+    );
     store.flush();
   }
   store.close();
@@ -69,17 +84,47 @@ export default async function api(args: readonly string[]): Promise<Record<strin
   });
   const bare = express();
   bare.get('/quote/:symbol', (req, res) => {
-    res.json({ symbol: req.params.symbol, price: 101.25, size: 10, volume: 123_456, open: 100, change: 1.25, changePct: 1.25, ts: Date.now() });
+    res.json({
+      symbol: req.params.symbol,
+      price: 101.25,
+      size: 10,
+      volume: 123_456,
+      open: 100,
+      change: 1.25,
+      changePct: 1.25,
+      ts: Date.now(),
+    });
   });
-  const bareServer = await new Promise<Server>((resolve) => { const s = bare.listen(0, '127.0.0.1', () => { resolve(s); }); });
+  const bareServer = await new Promise<Server>((resolve) => {
+    const s = bare.listen(0, '127.0.0.1', () => {
+      resolve(s);
+    });
+  });
   const bareUrl = `http://127.0.0.1:${String((bareServer.address() as AddressInfo).port)}`;
   try {
-    await Promise.all(SYMBOLS.map((symbol, i) => platform.bus.publish('market.ticks', { key: symbol, data: { symbol, price: 100 + i, size: 10, ts: Date.now() } })));
-    for (let i = 0; i < 200 && (await fetch(`${platform.url}/api/quotes`).then((r) => r.json() as Promise<{ quotes: unknown[] }>)).quotes.length < SYMBOLS.length; i++) await new Promise((r) => setTimeout(r, 10));
+    await Promise.all(
+      SYMBOLS.map((symbol, i) =>
+        platform.bus.publish('market.ticks', {
+          key: symbol,
+          data: { symbol, price: 100 + i, size: 10, ts: Date.now() },
+        }),
+      ),
+    );
+    for (
+      let i = 0;
+      i < 200 &&
+      (await fetch(`${platform.url}/api/quotes`).then((r) => r.json() as Promise<{ quotes: unknown[] }>)).quotes
+        .length < SYMBOLS.length;
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 10));
     const endpoints: { name: string; urls: string[] }[] = [
       { name: 'GET /api/quotes/{symbol}', urls: SYMBOLS.map((s) => `${platform.url}/api/quotes/${s}`) },
       { name: 'GET /api/quotes (100 symbols)', urls: [`${platform.url}/api/quotes`] },
-      { name: 'GET /api/history/{symbol}?interval=1m&limit=100', urls: SYMBOLS.map((s) => `${platform.url}/api/history/${s}?interval=1m&limit=100`) },
+      {
+        name: 'GET /api/history/{symbol}?interval=1m&limit=100',
+        urls: SYMBOLS.map((s) => `${platform.url}/api/history/${s}?interval=1m&limit=100`),
+      },
     ];
     const results: Record<string, unknown>[] = [];
     for (const endpoint of endpoints) {
@@ -93,12 +138,21 @@ export default async function api(args: readonly string[]): Promise<Record<strin
     const baseline = await load(bareUrls, rate, seconds);
     return {
       bench: 'api',
-      workload: { rate_per_s: rate, seconds_per_endpoint: seconds, warmup_s_per_endpoint: WARMUP_S, mode: 'open loop, latency from the scheduled send time, keep-alive', history_rows: SYMBOLS.length * BARS_PER_SYMBOL, baseline: 'bare express handler returning a quote-sized JSON object' },
+      workload: {
+        rate_per_s: rate,
+        seconds_per_endpoint: seconds,
+        warmup_s_per_endpoint: WARMUP_S,
+        mode: 'open loop, latency from the scheduled send time, keep-alive',
+        history_rows: SYMBOLS.length * BARS_PER_SYMBOL,
+        baseline: 'bare express handler returning a quote-sized JSON object',
+      },
       endpoints: results,
       baseline,
     };
   } finally {
-    await new Promise((resolve) => { bareServer.close(resolve); });
+    await new Promise((resolve) => {
+      bareServer.close(resolve);
+    });
     await platform.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,11 @@ import { percentile, round } from './support/stats.ts';
  * steady rate; each event carries its send time.
  */
 
-interface Figures { events_per_s: number; p50_ms: number; p99_ms: number }
+interface Figures {
+  events_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+}
 
 interface Transport {
   publish(key: string, seq: number): Promise<unknown> | undefined;
@@ -26,13 +30,27 @@ interface Transport {
 const KEYS = Array.from({ length: 100 }, (_, i) => `SYM${String(i)}`);
 
 // Market ticks are the bulk of the platform's traffic; the trade size carries the sequence number.
-const tickOf = (symbol: string, seq: number) => ({ symbol, price: 100.25, size: seq, bid: 100.24, ask: 100.26, ts: Date.now() });
+const tickOf = (symbol: string, seq: number) => ({
+  symbol,
+  price: 100.25,
+  size: seq,
+  bid: 100.24,
+  ask: 100.26,
+  ts: Date.now(),
+});
 
 function busTransport(bus: EventBus): Transport {
   return {
     publish: (key, seq) => bus.publish('market.ticks', { key, data: tickOf(key, seq) }),
     onEvent: async (handler) => {
-      await bus.subscribe({ group: 'bench', topic: 'market.ticks', from: 'latest', handler: (d) => { handler(d.envelope.data.size); } });
+      await bus.subscribe({
+        group: 'bench',
+        topic: 'market.ticks',
+        from: 'latest',
+        handler: (d) => {
+          handler(d.envelope.data.size);
+        },
+      });
     },
     close: () => bus.close(),
   };
@@ -46,7 +64,9 @@ function emitterTransport(): Transport {
       return undefined;
     },
     onEvent: (handler) => {
-      emitter.on('event', (tick: { size: number }) => { handler(tick.size); });
+      emitter.on('event', (tick: { size: number }) => {
+        handler(tick.size);
+      });
       return Promise.resolve();
     },
     close: () => Promise.resolve(),
@@ -59,7 +79,13 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * Publishes `warmup` events untimed (so the JIT has compiled the hot path), then times `trials` rounds
  * of `total` events each and returns the median rate: these machines are shared and single runs jitter.
  */
-async function throughput(transport: Transport, total: number, chunk: number, warmup: number, trials: number): Promise<number> {
+async function throughput(
+  transport: Transport,
+  total: number,
+  chunk: number,
+  warmup: number,
+  trials: number,
+): Promise<number> {
   let received = 0;
   let target = 0;
   let done: () => void = () => undefined;
@@ -70,7 +96,9 @@ async function throughput(transport: Transport, total: number, chunk: number, wa
   let sent = 0;
   const round = async (count: number): Promise<number> => {
     target = received + count;
-    const finished = new Promise<void>((resolve) => { done = resolve; });
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
     const end = sent + count;
     const started = performance.now();
     while (sent < end) {
@@ -90,11 +118,17 @@ async function throughput(transport: Transport, total: number, chunk: number, wa
   return percentile(rates, 50);
 }
 
-async function latency(transport: Transport, ratePerS: number, seconds: number): Promise<{ p50: number; p99: number; achieved: number }> {
+async function latency(
+  transport: Transport,
+  ratePerS: number,
+  seconds: number,
+): Promise<{ p50: number; p99: number; achieved: number }> {
   const latencies: number[] = [];
   const total = Math.round(ratePerS * seconds);
   const sentAt = new Float64Array(total);
-  await transport.onEvent((seq) => { latencies.push(performance.now() - (sentAt[seq] ?? 0)); });
+  await transport.onEvent((seq) => {
+    latencies.push(performance.now() - (sentAt[seq] ?? 0));
+  });
   const started = performance.now();
   let sent = 0;
   while (sent < total) {
@@ -116,7 +150,12 @@ function settle(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-async function measure(make: () => Transport, total: number, rate: number, seconds: number): Promise<Figures & { latency_rate_per_s: number }> {
+async function measure(
+  make: () => Transport,
+  total: number,
+  rate: number,
+  seconds: number,
+): Promise<Figures & { latency_rate_per_s: number }> {
   settle();
   const a = make();
   const eps = await throughput(a, total, 1_000, Math.round(total / 5), 3);
@@ -125,7 +164,12 @@ async function measure(make: () => Transport, total: number, rate: number, secon
   const b = make();
   const lat = await latency(b, rate, seconds);
   await b.close();
-  return { events_per_s: Math.round(eps), p50_ms: round(lat.p50), p99_ms: round(lat.p99), latency_rate_per_s: Math.round(lat.achieved) };
+  return {
+    events_per_s: Math.round(eps),
+    p50_ms: round(lat.p50),
+    p99_ms: round(lat.p99),
+    latency_rate_per_s: Math.round(lat.achieved),
+  };
 }
 
 export default async function runBackboneBench(args: readonly string[]): Promise<Record<string, unknown>> {
@@ -137,18 +181,46 @@ export default async function runBackboneBench(args: readonly string[]): Promise
   let n = 0;
   try {
     const baseline = await measure(emitterTransport, total, rate, seconds);
-    const memory = await measure(() => busTransport(new EmbeddedBus({ partitions: 8, source: 'bench' })), total, rate, seconds);
+    const memory = await measure(
+      () => busTransport(new EmbeddedBus({ partitions: 8, source: 'bench' })),
+      total,
+      rate,
+      seconds,
+    );
     const durable = await measure(
-      () => busTransport(new EmbeddedBus({ partitions: 8, source: 'bench', store: new SqliteLogStore(join(dir, `bench-${String(n++)}.db`)) })),
+      () =>
+        busTransport(
+          new EmbeddedBus({
+            partitions: 8,
+            source: 'bench',
+            store: new SqliteLogStore(join(dir, `bench-${String(n++)}.db`)),
+          }),
+        ),
       total,
       rate,
       seconds,
     );
     return {
       bench: 'backbone',
-      workload: { events: total, keys: KEYS.length, partitions: 8, latency_rate_per_s: rate, latency_seconds: seconds, payload: 'market tick, schema-validated on publish', throughput: 'median of 3 timed rounds after a warmup of events/5' },
-      memory: { ...memory, throughput_ratio_to_baseline: round(memory.events_per_s / baseline.events_per_s), p99_ratio_to_baseline: round(memory.p99_ms / baseline.p99_ms) },
-      durable: { ...durable, throughput_ratio_to_baseline: round(durable.events_per_s / baseline.events_per_s), p99_ratio_to_baseline: round(durable.p99_ms / baseline.p99_ms) },
+      workload: {
+        events: total,
+        keys: KEYS.length,
+        partitions: 8,
+        latency_rate_per_s: rate,
+        latency_seconds: seconds,
+        payload: 'market tick, schema-validated on publish',
+        throughput: 'median of 3 timed rounds after a warmup of events/5',
+      },
+      memory: {
+        ...memory,
+        throughput_ratio_to_baseline: round(memory.events_per_s / baseline.events_per_s),
+        p99_ratio_to_baseline: round(memory.p99_ms / baseline.p99_ms),
+      },
+      durable: {
+        ...durable,
+        throughput_ratio_to_baseline: round(durable.events_per_s / baseline.events_per_s),
+        p99_ratio_to_baseline: round(durable.p99_ms / baseline.p99_ms),
+      },
       baseline: { ...baseline, kind: 'node:events EventEmitter, synchronous emit' },
       targets: { memory_events_per_s: 300_000, memory_p99_ms: 2, durable_events_per_s: 30_000 },
     };

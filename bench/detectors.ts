@@ -42,7 +42,8 @@ function drive(detectors: readonly SeriesDetector[], points: number, offset: num
   let sink = 0;
   for (let t = 0; t < points; t++) {
     const ts = (offset + t) * 10_000;
-    for (const [s, detector] of detectors.entries()) sink += detector.update({ ts, value: synthetic(s, offset + t) }).score;
+    for (const [s, detector] of detectors.entries())
+      sink += detector.update({ ts, value: synthetic(s, offset + t) }).score;
   }
   if (Number.isNaN(sink)) throw new Error('NaN score');
   return (detectors.length * points) / ((performance.now() - started) / 1000);
@@ -51,7 +52,12 @@ function drive(detectors: readonly SeriesDetector[], points: number, offset: num
 class EwmaZ implements SeriesDetector {
   private mean = 0;
   private variance = 1;
-  update({ value }: { value: number }): { score: number; observed: number; expected: { low: number; high: number }; fired: string[] } {
+  update({ value }: { value: number }): {
+    score: number;
+    observed: number;
+    expected: { low: number; high: number };
+    fired: string[];
+  } {
     const z = Math.abs(value - this.mean) / Math.sqrt(this.variance + 1e-9);
     const delta = value - this.mean;
     this.mean += 0.01 * delta;

@@ -26,7 +26,12 @@ const argsSchema = z.object({
 export default function forecastBench(args: readonly string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({
     args: [...args],
-    options: { data: { type: 'string' }, horizons: { type: 'string' }, origins: { type: 'string' }, quick: { type: 'boolean' } },
+    options: {
+      data: { type: 'string' },
+      horizons: { type: 'string' },
+      origins: { type: 'string' },
+      quick: { type: 'boolean' },
+    },
   });
   const options = argsSchema.parse(values);
   const files = nabFiles(options.data, ['realTraffic', 'realAWSCloudwatch']);
@@ -36,7 +41,10 @@ export default function forecastBench(args: readonly string[]): Promise<Record<s
   const started = performance.now();
   const perSeries = chosen.map((file) => {
     const points = readNabCsv(file);
-    const result = backtest(points, (history) => fitForecaster(history, { maxSteps: maxStep }).forecastAt, { horizons: options.horizons, origins });
+    const result = backtest(points, (history) => fitForecaster(history, { maxSteps: maxStep }).forecastAt, {
+      horizons: options.horizons,
+      origins,
+    });
     return { file: basename(file), result };
   });
   const mean = (pick: (i: number, s: (typeof perSeries)[number]) => number): number[] =>
@@ -53,7 +61,9 @@ export default function forecastBench(args: readonly string[]): Promise<Record<s
   const cov80 = field('coverage80');
   const cov95 = field('coverage95');
   for (const s of perSeries) {
-    process.stderr.write(`${s.file}: ${s.result.horizons.map((h) => `h${String(h.steps)} mase ${round(h.mase, 2)}/${round(h.baselineMase, 2)} smape ${round(h.smape, 1)}/${round(h.baselineSmape, 1)}`).join(', ')}\n`);
+    process.stderr.write(
+      `${s.file}: ${s.result.horizons.map((h) => `h${String(h.steps)} mase ${round(h.mase, 2)}/${round(h.baselineMase, 2)} smape ${round(h.smape, 1)}/${round(h.baselineSmape, 1)}`).join(', ')}\n`,
+    );
   }
   return Promise.resolve({
     bench: 'forecast',

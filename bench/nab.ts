@@ -12,13 +12,23 @@ import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { createAnomalyDetector } from '../detectors/anomaly/index.ts';
 import { tfReady } from '../detectors/tf/index.ts';
-import { DEFAULT_NAB_DIR, loadCorpus, offsetCorpus, runFile, scoreCorpus, writeResult } from '../detectors/nab/runner.ts';
+import {
+  DEFAULT_NAB_DIR,
+  loadCorpus,
+  offsetCorpus,
+  runFile,
+  scoreCorpus,
+  writeResult,
+} from '../detectors/nab/runner.ts';
 import type { CorpusFile } from '../detectors/nab/runner.ts';
 import { round } from './support/stats.ts';
 
 const argsSchema = z.object({
   data: z.string().min(1).default(join(DEFAULT_NAB_DIR, 'data')),
-  labels: z.string().min(1).default(join(DEFAULT_NAB_DIR, 'labels', 'combined_windows.json')),
+  labels: z
+    .string()
+    .min(1)
+    .default(join(DEFAULT_NAB_DIR, 'labels', 'combined_windows.json')),
   out: z.string().min(1).optional(),
   quick: z.boolean().default(false),
   offsets: z.coerce.number().int().min(1).max(100).default(1),
@@ -58,7 +68,12 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
   const categories = Object.fromEntries(
     Object.entries(result.categories).map(([name, c]) => [
       name,
-      { files: c.files, windows: c.windows, raw: round(c.raw), standard: c.standard === null ? null : round(c.standard, 2) },
+      {
+        files: c.files,
+        windows: c.windows,
+        raw: round(c.raw),
+        standard: c.standard === null ? null : round(c.standard, 2),
+      },
     ]),
   );
   process.stderr.write(`results in ${out}; thresholds ${JSON.stringify(result.thresholds)}\n`);

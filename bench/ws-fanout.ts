@@ -23,7 +23,16 @@ import { LoadProcesses, type LoadResult } from './ws-fanout/load-processes.ts';
  * --no-baseline (ours only, for profiling).
  */
 
-interface Figures { p50_ms: number; p95_ms: number; p99_ms: number; msgs_per_s: number; ticks_delivered_per_s: number; dropped: number; connect_failed: number; seq_gaps?: number }
+interface Figures {
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  msgs_per_s: number;
+  ticks_delivered_per_s: number;
+  dropped: number;
+  connect_failed: number;
+  seq_gaps?: number;
+}
 
 const SYMBOLS = instruments.slice(0, 100).map((i) => i.symbol);
 const FEED_PERIOD_MS = 50;
@@ -43,7 +52,11 @@ function subscriptions(count: number, perClient: number, seed: number): string[]
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function measure(load: LoadProcesses, warmupMs: number, seconds: number): Promise<{ result: LoadResult; seconds: number }> {
+async function measure(
+  load: LoadProcesses,
+  warmupMs: number,
+  seconds: number,
+): Promise<{ result: LoadResult; seconds: number }> {
   await sleep(warmupMs);
   load.measure();
   const started = performance.now();
@@ -69,10 +82,18 @@ function figures(run: { result: LoadResult; seconds: number }, failed: number): 
 async function serverCounters(url: string): Promise<{ sent: number; coalesced: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const read = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { sent: read('insitechart_ws_messages_sent_total'), coalesced: read('insitechart_ws_coalesced_updates_total') };
+  return {
+    sent: read('insitechart_ws_messages_sent_total'),
+    coalesced: read('insitechart_ws_coalesced_updates_total'),
+  };
 }
 
-async function runOurs(subs: string[][], rate: number, procs: number, seconds: number): Promise<Figures & Record<string, number>> {
+async function runOurs(
+  subs: string[][],
+  rate: number,
+  procs: number,
+  seconds: number,
+): Promise<Figures & Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ws-'));
   const platform = await startPlatform({
     config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' }),
@@ -84,7 +105,8 @@ async function runOurs(subs: string[][], rate: number, procs: number, seconds: n
   try {
     const { failed } = await load.connect(`${platform.url.replace('http', 'ws')}/ws`, 'ours', subs);
     const feed = startFeed(SYMBOLS, rate, FEED_PERIOD_MS, (batch) => {
-      for (const tick of batch) platform.bus.publish('market.ticks', { key: tick.symbol, data: tick }).catch(() => undefined);
+      for (const tick of batch)
+        platform.bus.publish('market.ticks', { key: tick.symbol, data: tick }).catch(() => undefined);
     });
     const before = await serverCounters(platform.url);
     const run = await measure(load, 2_000, seconds);
@@ -109,7 +131,9 @@ async function runBare(subs: string[][], rate: number, procs: number, seconds: n
   const load = new LoadProcesses(procs);
   try {
     const { failed } = await load.connect(server.url, 'bare', subs);
-    const feed = startFeed(SYMBOLS, rate, FEED_PERIOD_MS, (batch: BenchTick[]) => { server.broadcast(batch); });
+    const feed = startFeed(SYMBOLS, rate, FEED_PERIOD_MS, (batch: BenchTick[]) => {
+      server.broadcast(batch);
+    });
     const run = await measure(load, 2_000, seconds);
     feed.stop();
     return figures(run, failed);
@@ -137,7 +161,18 @@ export default async function wsFanout(args: readonly string[]): Promise<Record<
     const baseline = await runBare(subs, rate, procs, seconds);
     global.gc?.();
     const { p50_ms, p95_ms, p99_ms, msgs_per_s } = baseline;
-    runs.push({ clients, ...ours, baseline: { p50_ms, p95_ms, p99_ms, msgs_per_s, ticks_delivered_per_s: baseline.ticks_delivered_per_s, dropped: baseline.dropped } });
+    runs.push({
+      clients,
+      ...ours,
+      baseline: {
+        p50_ms,
+        p95_ms,
+        p99_ms,
+        msgs_per_s,
+        ticks_delivered_per_s: baseline.ticks_delivered_per_s,
+        dropped: baseline.dropped,
+      },
+    });
     process.stderr.write(`ws-fanout ${String(clients)} clients: ${JSON.stringify(runs.at(-1))}\n`);
   }
   return {
@@ -154,7 +189,8 @@ export default async function wsFanout(args: readonly string[]): Promise<Record<
       measure_s: seconds,
       latency: 'client Date.now() minus tick ts (epoch ms, same host), every delivered tick',
       ours: 'market-data service: embedded backbone -> consumer -> bars + quotes -> /ws hub (groups, seq, replay ring, coalescing)',
-      baseline: 'bare ws server: each feed batch filtered per client, JSON.stringify, send (no seq, replay, backpressure or tracing)',
+      baseline:
+        'bare ws server: each feed batch filtered per client, JSON.stringify, send (no seq, replay, backpressure or tracing)',
     },
     runs,
   };

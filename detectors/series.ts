@@ -17,7 +17,9 @@ export interface Series {
 
 /** A stable identity for a series: its labels sorted by name, rendered like a Prometheus selector. */
 export function seriesKey(labels: SeriesLabels): string {
-  const names = Object.keys(labels).filter((name) => name !== '__name__').sort();
+  const names = Object.keys(labels)
+    .filter((name) => name !== '__name__')
+    .sort();
   const body = names.map((name) => `${name}=${JSON.stringify(labels[name])}`).join(',');
   return `${labels.__name__ ?? ''}{${body}}`;
 }

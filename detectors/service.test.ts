@@ -18,11 +18,18 @@ import type { SeriesDetector } from './series.ts';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const dataDir = mkdtempSync(join(tmpdir(), 'detectors-'));
-after(() => { rmSync(dataDir, { recursive: true, force: true }); });
+after(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
 const platformConfig = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
 
 /** A service with a gauge in the platform's registry, steady with noise until `spike()` lifts it. */
-function queueService(name = 'insitechart_test_queue_depth', start = 100, spiked = 400, amplitude = 4): Service & { spike(): void } {
+function queueService(
+  name = 'insitechart_test_queue_depth',
+  start = 100,
+  spiked = 400,
+  amplitude = 4,
+): Service & { spike(): void } {
   let timer: NodeJS.Timeout | undefined;
   let level = start;
   let seed = 7;
@@ -35,7 +42,9 @@ function queueService(name = 'insitechart_test_queue_depth', start = 100, spiked
     start(ctx) {
       const gauge = new Gauge({ name, help: 'test', labelNames: ['queue'] as const, registers: [ctx.metrics] });
       gauge.set({ queue: 'orders' }, level);
-      timer = setInterval(() => { gauge.set({ queue: 'orders' }, level + noise() * amplitude); }, 10);
+      timer = setInterval(() => {
+        gauge.set({ queue: 'orders' }, level + noise() * amplitude);
+      }, 10);
       return Promise.resolve();
     },
     stop() {
@@ -57,7 +66,12 @@ function zScoreDetector(warmup: number): SeriesDetector {
     update(point) {
       const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
       const z = std > 0 ? Math.abs(point.value - mean) / std : 0;
-      const verdict = { score: n < warmup ? 0 : Math.min(1, z / 10), observed: point.value, expected: { low: mean - 3 * std, high: mean + 3 * std }, fired: z >= 3 ? ['z-score'] : [] };
+      const verdict = {
+        score: n < warmup ? 0 : Math.min(1, z / 10),
+        observed: point.value,
+        expected: { low: mean - 3 * std, high: mean + 3 * std },
+        fired: z >= 3 ? ['z-score'] : [],
+      };
       n++;
       const delta = point.value - mean;
       mean += delta / n;
@@ -69,7 +83,9 @@ function zScoreDetector(warmup: number): SeriesDetector {
 
 describe('detector service', () => {
   let platform: RunningPlatform | undefined;
-  after(async () => { await platform?.stop(); });
+  after(async () => {
+    await platform?.stop();
+  });
 
   it('publishes one detection on the bus for a sustained anomaly in an in-process series, and serves it over REST', async () => {
     const queue = queueService();
@@ -87,7 +103,13 @@ describe('detector service', () => {
       services: [queue, detectorService({ config, detectorFor: () => zScoreDetector(20) })],
     });
     const seen: TopicData<'detections'>[] = [];
-    await platform.bus.subscribe({ group: 'test', topic: 'detections', handler: (d) => { seen.push(d.envelope.data); } });
+    await platform.bus.subscribe({
+      group: 'test',
+      topic: 'detections',
+      handler: (d) => {
+        seen.push(d.envelope.data);
+      },
+    });
 
     const base = platform.url;
     // Warm-up: 20 points at 100 ms, then a little history without alarms.
@@ -107,15 +129,23 @@ describe('detector service', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     assert.equal(seen.length, 1, 'a lasting anomaly is published once');
 
-    const series = (await (await fetch(`${base}/api/detectors/series?match=${encodeURIComponent('{queue="orders"}')}`)).json()) as { series: { series: string; points: number; source: string }[] };
+    const series = (await (
+      await fetch(`${base}/api/detectors/series?match=${encodeURIComponent('{queue="orders"}')}`)
+    ).json()) as { series: { series: string; points: number; source: string }[] };
     assert.equal(series.series.length, 1);
     assert.equal(series.series[0]!.source, 'in-process');
     assert.ok(series.series[0]!.points >= 25);
-    const recent = (await (await fetch(`${base}/api/detectors/detections`)).json()) as { detections: { detection: TopicData<'detections'> }[] };
+    const recent = (await (await fetch(`${base}/api/detectors/detections`)).json()) as {
+      detections: { detection: TopicData<'detections'> }[];
+    };
     assert.deepEqual(recent.detections[0]!.detection.series, d.series);
-    const history = await fetch(`${base}/api/detectors/series/history?series=${encodeURIComponent(series.series[0]!.series)}&historyMs=600000`);
+    const history = await fetch(
+      `${base}/api/detectors/series/history?series=${encodeURIComponent(series.series[0]!.series)}&historyMs=600000`,
+    );
     assert.equal(history.status, 200);
-    const forecast = (await (await fetch(`${base}/api/detectors/forecast?series=${encodeURIComponent(series.series[0]!.series)}&steps=5`)).json()) as { forecast: unknown[] };
+    const forecast = (await (
+      await fetch(`${base}/api/detectors/forecast?series=${encodeURIComponent(series.series[0]!.series)}&steps=5`)
+    ).json()) as { forecast: unknown[] };
     assert.equal(forecast.forecast.length, 5);
     const missing = await fetch(`${base}/api/detectors/forecast?series=nope`);
     assert.equal(missing.status, 404);
@@ -124,7 +154,9 @@ describe('detector service', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     assert.match(metrics, /insitechart_detector_detections_total\{outcome="published"\} 1/);
     assert.match(metrics, /insitechart_detector_series_watched\{state="all"\} 1/);
-    const predictions = (await (await fetch(`${base}/api/detectors/predictions`)).json()) as { precursor: { enabled: boolean; reason: string } };
+    const predictions = (await (await fetch(`${base}/api/detectors/predictions`)).json()) as {
+      precursor: { enabled: boolean; reason: string };
+    };
     assert.equal(predictions.precursor.enabled, false);
     assert.match(predictions.precursor.reason, /no precursor model trained/);
   });
@@ -148,10 +180,18 @@ describe('detector service', () => {
       services: [requests, errors, detectorService({ config, detectorFor: () => zScoreDetector(1_000) })],
     });
     const seen: TopicData<'detections'>[] = [];
-    await platform.bus.subscribe({ group: 'test', topic: 'detections', handler: (d) => { seen.push(d.envelope.data); } });
+    await platform.bus.subscribe({
+      group: 'test',
+      topic: 'detections',
+      handler: (d) => {
+        seen.push(d.envelope.data);
+      },
+    });
     const url = `${platform.url}/api/detectors/predictions`;
     await new Promise((r) => setTimeout(r, 1_000));
-    const calm = (await (await fetch(url)).json()) as { slos: { name: string; alerting: boolean; status: { burnRates: Record<string, number> } | null }[] };
+    const calm = (await (await fetch(url)).json()) as {
+      slos: { name: string; alerting: boolean; status: { burnRates: Record<string, number> } | null }[];
+    };
     const api = calm.slos[0]!;
     assert.equal(api.name, 'api');
     assert.equal(api.alerting, false);
@@ -182,14 +222,23 @@ describe('detector service', () => {
     const fed: number[][] = [];
     // A stand-in for a trained model: alerts when the latency channel passed 1 s in the last 3 steps.
     const predictor: PrecursorPredictor = {
-      stepMs: 100, horizonMs: 600_000, threshold: 0.6, persistSteps: 1, historySteps: 5,
+      stepMs: 100,
+      horizonMs: 600_000,
+      threshold: 0.6,
+      persistSteps: 1,
+      historySteps: 5,
       scoreSeries: () => new Float32Array(0),
       predict: (recent) => {
         const l = recent.latency_p99 ?? [];
         fed.push([...l]);
         if (l.length < 3) return undefined;
         const high = l.slice(-3).every((v) => v > 1);
-        return { probability: high ? 0.9 : 0.1, alert: high, horizonMs: 600_000, drivers: high ? [{ channel: 'latency_p99', effect: 0.5 }] : [] };
+        return {
+          probability: high ? 0.9 : 0.1,
+          alert: high,
+          horizonMs: 600_000,
+          drivers: high ? [{ channel: 'latency_p99', effect: 0.5 }] : [],
+        };
       },
       dispose: () => undefined,
     };
@@ -200,9 +249,18 @@ describe('detector service', () => {
       services: [latency, detectorService({ config, loadPrecursor: () => Promise.resolve({ predictor, version: 3 }) })],
     });
     const seen: TopicData<'detections'>[] = [];
-    await platform.bus.subscribe({ group: 'test', topic: 'detections', handler: (d) => { if (d.envelope.data.detector === 'precursor') seen.push(d.envelope.data); } });
+    await platform.bus.subscribe({
+      group: 'test',
+      topic: 'detections',
+      handler: (d) => {
+        if (d.envelope.data.detector === 'precursor') seen.push(d.envelope.data);
+      },
+    });
     await waitFor(() => fed.some((l) => l.length === 5), 5_000, 'five steps of history');
-    assert.ok(fed.every((l) => l.length <= 5), 'history is bounded by historySteps');
+    assert.ok(
+      fed.every((l) => l.length <= 5),
+      'history is bounded by historySteps',
+    );
     assert.equal(seen.length, 0);
     latency.spike();
     await waitFor(() => seen.length > 0, 5_000, 'a precursor detection');
@@ -212,7 +270,9 @@ describe('detector service', () => {
     assert.deepEqual(d.expected, { low: 0, high: 0.6 });
     assert.match(d.explanation, /within 10 min.*latency_p99/);
     assert.equal(d.related[0]?.__name__, 'insitechart_test_latency_seconds', 'the series behind the driving channel');
-    const status = (await (await fetch(`${platform.url}/api/detectors/predictions`)).json()) as { precursor: { enabled: boolean; version: number; alerting: boolean; last: { prediction: { alert: boolean } } } };
+    const status = (await (await fetch(`${platform.url}/api/detectors/predictions`)).json()) as {
+      precursor: { enabled: boolean; version: number; alerting: boolean; last: { prediction: { alert: boolean } } };
+    };
     assert.equal(status.precursor.enabled, true);
     assert.equal(status.precursor.version, 3);
     assert.equal(status.precursor.alerting, true);

@@ -20,7 +20,9 @@ import { matches, type MetricSource } from './sources/source.ts';
 export interface DetectorServiceOptions {
   /** Settings; read from the environment (DETECTOR_*) at start when absent. */
   readonly config?: DetectorConfig;
-  /** The OTLP receiver (collectors/otlp/service.ts), started before this service, when the 'otlp' source is configured. */
+  /**
+   * The OTLP receiver (collectors/otlp/service.ts), started before this service, when the 'otlp' source is configured.
+   */
   readonly otlp?: { readonly store: SeriesStore };
   /** Replaces the sources built from the configuration (tests, embedding). */
   readonly sources?: (ctx: ServiceContext, config: DetectorConfig) => readonly MetricSource[];
@@ -28,7 +30,9 @@ export interface DetectorServiceOptions {
   readonly detectorFor?: (labels: SeriesLabels) => SeriesDetector;
   readonly now?: () => number;
   /** Loads the learned precursor model; default: the newest one trained into DATA_DIR (none: no predictions). */
-  readonly loadPrecursor?: (dataDir: string) => Promise<{ readonly predictor: PrecursorPredictor; readonly version?: number } | undefined>;
+  readonly loadPrecursor?: (
+    dataDir: string,
+  ) => Promise<{ readonly predictor: PrecursorPredictor; readonly version?: number } | undefined>;
 }
 
 /** Detections kept for the REST API. */
@@ -45,13 +49,16 @@ function buildSources(ctx: ServiceContext, config: DetectorConfig, options: Dete
           intervalMs: config.sampleIntervalMs,
           maxSeries: config.seriesLimit,
           pointsPerSeries: config.pointsPerSeries,
-          onError: (error) => { ctx.logger.warn({ err: error }, 'sampling the metrics registry failed'); },
+          onError: (error) => {
+            ctx.logger.warn({ err: error }, 'sampling the metrics registry failed');
+          },
         });
       case 'prometheus':
         if (config.prometheus === undefined) throw new Error('the prometheus source needs DETECTOR_PROMETHEUS_URL');
         return new PrometheusSource(config.prometheus);
       case 'otlp':
-        if (options.otlp === undefined) throw new Error('the otlp source needs the OTLP receiver (otlpReceiverService) in the same process');
+        if (options.otlp === undefined)
+          throw new Error('the otlp source needs the OTLP receiver (otlpReceiverService) in the same process');
         return new OtlpSource({ store: options.otlp.store });
     }
   });
@@ -79,20 +86,55 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
       const families = new LearnedFamilies();
       if (options.detectorFor === undefined) {
         families.load(ctx.config.dataDir).then(
-          (loaded) => { if (loaded.length > 0) logger.info({ families: loaded }, 'learned forecasters loaded for the anomaly detectors'); },
-          (error: unknown) => { logger.error({ err: error }, 'learned forecasters could not be loaded; statistical views only'); },
+          (loaded) => {
+            if (loaded.length > 0)
+              logger.info({ families: loaded }, 'learned forecasters loaded for the anomaly detectors');
+          },
+          (error: unknown) => {
+            logger.error({ err: error }, 'learned forecasters could not be loaded; statistical views only');
+          },
         );
       }
-      const watcher = new SeriesWatcher({ limit: config.seriesLimit, gate: config.gate, detectorFor: options.detectorFor ?? ((labels) => families.detectorFor(labels)) });
+      const watcher = new SeriesWatcher({
+        limit: config.seriesLimit,
+        gate: config.gate,
+        detectorFor: options.detectorFor ?? ((labels) => families.detectorFor(labels)),
+      });
       const budget = new RateBudget(config.maxDetectionsPerMinute, now());
       const recent: RecentDetection[] = [];
-      const status = new Map<string, SourceStatus>(sources.map((s) => [s.name, { name: s.name, lastPollAt: undefined, lastError: undefined, polls: 0, failures: 0, points: 0 }]));
+      const status = new Map<string, SourceStatus>(
+        sources.map((s) => [
+          s.name,
+          { name: s.name, lastPollAt: undefined, lastError: undefined, polls: 0, failures: 0, points: 0 },
+        ]),
+      );
       const cursor = new Map<string, number>(sources.map((s) => [s.name, Number.NEGATIVE_INFINITY]));
 
-      const points = new Counter({ name: 'insitechart_detector_points_total', help: 'Points scored by the detectors, by source', labelNames: ['source'] as const, registers: [ctx.metrics] });
-      const polls = new Counter({ name: 'insitechart_detector_polls_total', help: 'Source polls by source and outcome', labelNames: ['source', 'outcome'] as const, registers: [ctx.metrics] });
-      const pollSeconds = new Histogram({ name: 'insitechart_detector_poll_duration_seconds', help: 'Time to poll a source and score its new points', labelNames: ['source'] as const, buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30], registers: [ctx.metrics] });
-      const detections = new Counter({ name: 'insitechart_detector_detections_total', help: 'Detections by outcome: published, rate_limited, failed', labelNames: ['outcome'] as const, registers: [ctx.metrics] });
+      const points = new Counter({
+        name: 'insitechart_detector_points_total',
+        help: 'Points scored by the detectors, by source',
+        labelNames: ['source'] as const,
+        registers: [ctx.metrics],
+      });
+      const polls = new Counter({
+        name: 'insitechart_detector_polls_total',
+        help: 'Source polls by source and outcome',
+        labelNames: ['source', 'outcome'] as const,
+        registers: [ctx.metrics],
+      });
+      const pollSeconds = new Histogram({
+        name: 'insitechart_detector_poll_duration_seconds',
+        help: 'Time to poll a source and score its new points',
+        labelNames: ['source'] as const,
+        buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
+        registers: [ctx.metrics],
+      });
+      const detections = new Counter({
+        name: 'insitechart_detector_detections_total',
+        help: 'Detections by outcome: published, rate_limited, failed',
+        labelNames: ['outcome'] as const,
+        registers: [ctx.metrics],
+      });
       new Gauge({
         name: 'insitechart_detector_series_watched',
         help: 'Series watched by the detectors, and how many are anomalous now',
@@ -103,7 +145,14 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
           this.set({ state: 'anomalous' }, watcher.anomalousCount());
         },
       });
-      new Gauge({ name: 'insitechart_detector_series_evicted', help: 'Series forgotten for the series limit since start', registers: [ctx.metrics], collect() { this.set(watcher.evicted); } });
+      new Gauge({
+        name: 'insitechart_detector_series_evicted',
+        help: 'Series forgotten for the series limit since start',
+        registers: [ctx.metrics],
+        collect() {
+          this.set(watcher.evicted);
+        },
+      });
 
       const publish = async (data: TopicInput<'detections'>, key: string, from: string): Promise<void> => {
         if (!budget.take(now())) {
@@ -126,7 +175,10 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         const end = pollSeconds.startTimer({ source: source.name });
         try {
           const since = cursor.get(source.name) ?? Number.NEGATIVE_INFINITY;
-          const found = await source.poll(since, AbortSignal.any([abort.signal, AbortSignal.timeout(Math.max(config.pollIntervalMs * 3, 30_000))]));
+          const found = await source.poll(
+            since,
+            AbortSignal.any([abort.signal, AbortSignal.timeout(Math.max(config.pollIntervalMs * 3, 30_000))]),
+          );
           let newest = since;
           let n = 0;
           for (const series of found) {
@@ -135,7 +187,11 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
             for (const p of series.points) newest = Math.max(newest, p.ts);
             n += series.points.length;
             for (const finding of findings) {
-              await publish(toDetection(finding, watcher.related(finding.tracked, finding.ts, RELATED_WINDOW_MS)), finding.tracked.key, source.name);
+              await publish(
+                toDetection(finding, watcher.related(finding.tracked, finding.ts, RELATED_WINDOW_MS)),
+                finding.tracked.key,
+                source.name,
+              );
             }
           }
           cursor.set(source.name, newest);
@@ -161,11 +217,18 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
       };
 
       // The learned precursor model, when one was trained: sampled from the watched series every model step.
-      let precursorProblem: string | undefined = config.precursor.enabled ? 'loading' : 'disabled (DETECTOR_PRECURSOR=off)';
+      let precursorProblem: string | undefined = config.precursor.enabled
+        ? 'loading'
+        : 'disabled (DETECTOR_PRECURSOR=off)';
       let precursorVersion: number | undefined;
       const precursorGate = newGateState();
       if (config.precursor.enabled) {
-        const load = options.loadPrecursor ?? (async (dir: string) => (await import('./failure/index.ts')).loadPrecursor(dir).then((m) => (m === undefined ? undefined : { predictor: m.predictor, version: m.manifest.version })));
+        const load =
+          options.loadPrecursor ??
+          (async (dir: string) =>
+            (await import('./failure/index.ts'))
+              .loadPrecursor(dir)
+              .then((m) => (m === undefined ? undefined : { predictor: m.predictor, version: m.manifest.version })));
         void load(ctx.config.dataDir).then(
           (loaded) => {
             if (abort.signal.aborted) return;
@@ -182,24 +245,47 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
             precursorTimer = setInterval(() => {
               precursorStep = (async () => {
                 const at = now();
-                const state = watch.step(at, (m) => watcher.currentValues(m, at - 3 * Math.max(config.pollIntervalMs, predictor.stepMs)));
+                const state = watch.step(at, (m) =>
+                  watcher.currentValues(m, at - 3 * Math.max(config.pollIntervalMs, predictor.stepMs)),
+                );
                 const p = state.prediction;
                 if (p === undefined) return;
-                const decision = gateStep(precursorGate, p.alert ? 1 : 0, at, { ...config.gate, enter: 0.5, exit: 0.5 });
+                const decision = gateStep(precursorGate, p.alert ? 1 : 0, at, {
+                  ...config.gate,
+                  enter: 0.5,
+                  exit: 0.5,
+                });
                 if (decision !== 'onset' && decision !== 'repeat') return;
                 const related = p.drivers.flatMap((d) => {
                   const binding = watch.bindings.find((b) => b.channel === d.channel);
                   return binding === undefined ? [] : watcher.list(binding.matchers, { limit: 1 }).map((t) => t.labels);
                 });
-                await publish(precursorDetection(ctx.config.serviceName, predictor, p, at, related.slice(0, 5)), `incident_precursor/${ctx.config.serviceName}`, 'precursor');
-              })().catch((error: unknown) => { logger.error({ err: error }, 'precursor step failed'); });
+                await publish(
+                  precursorDetection(ctx.config.serviceName, predictor, p, at, related.slice(0, 5)),
+                  `incident_precursor/${ctx.config.serviceName}`,
+                  'precursor',
+                );
+              })().catch((error: unknown) => {
+                logger.error({ err: error }, 'precursor step failed');
+              });
             }, predictor.stepMs);
             precursorTimer.unref();
-            logger.info({ version: loaded.version, stepMs: predictor.stepMs, horizonMs: predictor.horizonMs, channels: config.precursor.channels.map((b) => b.channel) }, 'precursor model loaded');
+            logger.info(
+              {
+                version: loaded.version,
+                stepMs: predictor.stepMs,
+                horizonMs: predictor.horizonMs,
+                channels: config.precursor.channels.map((b) => b.channel),
+              },
+              'precursor model loaded',
+            );
           },
           (error: unknown) => {
             precursorProblem = `the precursor model could not be loaded: ${toError(error).message}`;
-            logger.error({ err: error }, 'the precursor model could not be loaded; running without incident prediction');
+            logger.error(
+              { err: error },
+              'the precursor model could not be loaded; running without incident prediction',
+            );
           },
         );
       }
@@ -227,27 +313,61 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         for (const slo of slos) {
           const status = slo.watch.step(at, (m) => watcher.currentValues(m, at - 3 * config.pollIntervalMs));
           if (status === undefined) continue;
-          const decision = gateStep(slo.gate, status.alerts.length > 0 ? 1 : 0, at, { ...config.gate, enter: 0.5, exit: 0.5 });
+          const decision = gateStep(slo.gate, status.alerts.length > 0 ? 1 : 0, at, {
+            ...config.gate,
+            enter: 0.5,
+            exit: 0.5,
+          });
           if (decision !== 'onset' && decision !== 'repeat') continue;
-          const data = sloDetection(slo.watch.binding, status, watcher.list(slo.watch.binding.bad, { limit: 3 }).map((t) => t.labels));
+          const data = sloDetection(
+            slo.watch.binding,
+            status,
+            watcher.list(slo.watch.binding.bad, { limit: 3 }).map((t) => t.labels),
+          );
           if (data !== undefined) await publish(data, `slo/${slo.watch.binding.name}`, 'slo');
         }
       };
-      const sloStatus = () => slos.map((s) => ({ name: s.watch.binding.name, objective: s.watch.binding.objective, alerting: s.gate.active, status: s.watch.last ?? null }));
+      const sloStatus = () =>
+        slos.map((s) => ({
+          name: s.watch.binding.name,
+          objective: s.watch.binding.objective,
+          alerting: s.gate.active,
+          status: s.watch.last ?? null,
+        }));
 
       for (const source of sources) source.start?.();
-      mountDetectorRoutes(ctx.api, { watcher, sources, status, recent: () => recent, now, precursor: precursorStatus, slos: sloStatus });
+      mountDetectorRoutes(ctx.api, {
+        watcher,
+        sources,
+        status,
+        recent: () => recent,
+        now,
+        precursor: precursorStatus,
+        slos: sloStatus,
+      });
       loop = (async () => {
         while (!abort.signal.aborted) {
           await Promise.all(sources.map(pollSource));
-          await stepSlos().catch((error: unknown) => { logger.error({ err: error }, 'SLO evaluation failed'); });
+          await stepSlos().catch((error: unknown) => {
+            logger.error({ err: error }, 'SLO evaluation failed');
+          });
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, config.pollIntervalMs);
-            abort.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+            abort.signal.addEventListener(
+              'abort',
+              () => {
+                clearTimeout(timer);
+                resolve();
+              },
+              { once: true },
+            );
           });
         }
       })();
-      logger.info({ sources: sources.map((s) => s.name), pollIntervalMs: config.pollIntervalMs, seriesLimit: config.seriesLimit }, 'detector service started');
+      logger.info(
+        { sources: sources.map((s) => s.name), pollIntervalMs: config.pollIntervalMs, seriesLimit: config.seriesLimit },
+        'detector service started',
+      );
       return Promise.resolve();
     },
     async stop() {

@@ -11,9 +11,14 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 
 function train(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['detectors/train.ts', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['detectors/train.ts', ...args],
+      { cwd: root, env: { PATH: process.env.PATH ?? '' } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -24,7 +29,10 @@ test('npm run train -- precursor trains with a progress bar and saves a new vers
     const first = await train(['precursor', '--runs', '24', '--epochs', '2', '--data-dir', dir, '--export', exported]);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stderr, /epoch 2\/2 .*ETA/);
-    const summary = JSON.parse(first.stdout.trim().split('\n').at(-1)!) as { version: number; metrics: Record<string, number> };
+    const summary = JSON.parse(first.stdout.trim().split('\n').at(-1)!) as {
+      version: number;
+      metrics: Record<string, number>;
+    };
     assert.equal(summary.version, 1);
     assert.ok(Number.isFinite(summary.metrics.testEventRecall));
     // Retraining from the exported labelled runs reads them back through the validated format.
@@ -52,21 +60,46 @@ test('npm run train -- forecaster trains a family forecaster from CSV files, whi
     const csv = join(dir, 'csv', 'sub');
     await mkdir(csv, { recursive: true });
     for (const [i, phase] of [0, 1, 2].entries()) {
-      const rows = Array.from({ length: 400 }, (_, t) => `2024-01-01 00:${String(t).padStart(4, '0')},${String(100 + 10 * Math.sin(t / 8 + phase))}`);
+      const rows = Array.from(
+        { length: 400 },
+        (_, t) => `2024-01-01 00:${String(t).padStart(4, '0')},${String(100 + 10 * Math.sin(t / 8 + phase))}`,
+      );
       await writeFile(join(csv, `s${String(i)}.csv`), `timestamp,value\n${rows.join('\n')}\n`);
     }
     const models = join(dir, 'data');
-    const run = await train(['forecaster', '--family', 'http_requests', '--data', join(dir, 'csv'), '--epochs', '2', '--data-dir', models]);
+    const run = await train([
+      'forecaster',
+      '--family',
+      'http_requests',
+      '--data',
+      join(dir, 'csv'),
+      '--epochs',
+      '2',
+      '--data-dir',
+      models,
+    ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /3 series, 1200 points/);
     assert.match(run.stderr, /epoch 2\/2 .*ETA/);
-    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { model: string; version: number; samples: number };
+    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
+      model: string;
+      version: number;
+      samples: number;
+    };
     assert.deepEqual([summary.model, summary.version], ['forecaster-http_requests', 1]);
     assert.ok(summary.samples > 1000);
     assert.deepEqual(await new LearnedFamilies().load(models), ['forecaster-http_requests']);
 
     await writeFile(join(dir, 'bad.csv'), 'timestamp,value\n2024-01-01 00:00,12\n2024-01-01 00:05,twelve\n');
-    const bad = await train(['forecaster', '--family', 'http_requests', '--data', join(dir, 'bad.csv'), '--data-dir', models]);
+    const bad = await train([
+      'forecaster',
+      '--family',
+      'http_requests',
+      '--data',
+      join(dir, 'bad.csv'),
+      '--data-dir',
+      models,
+    ]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /bad\.csv:3: value is not a number/);
   } finally {

@@ -42,7 +42,10 @@ async function readRuns(path: string): Promise<TelemetryRun[]> {
     line++;
     if (text.trim() === '') continue;
     const parsed = telemetryRunSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new Error(`${path}:${String(line)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(
+        `${path}:${String(line)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     runs.push(parsed.data);
   }
   return runs;
@@ -59,9 +62,12 @@ async function trainPrecursorCommand(argv: readonly string[]): Promise<void> {
   const runs = args.data === undefined ? simulateRuns(args.runs, args.seed) : await readRuns(args.data);
   const source = args.data === undefined ? `simulator(runs=${String(args.runs)},seed=${String(args.seed)})` : args.data;
   if (args.export !== undefined) await writeFile(args.export, runs.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  process.stderr.write(`precursor: ${String(runs.length)} runs with ${String(runs.reduce((s, r) => s + r.incidents.length, 0))} incidents from ${source}\n`);
+  process.stderr.write(
+    `precursor: ${String(runs.length)} runs with ${String(runs.reduce((s, r) => s + r.incidents.length, 0))} incidents from ${source}\n`,
+  );
   const bar = new SingleBar({
-    format: 'precursor |{bar}| epoch {value}/{total} | loss {loss} | elapsed {duration_formatted} | ETA {eta_formatted}',
+    format:
+      'precursor |{bar}| epoch {value}/{total} | loss {loss} | elapsed {duration_formatted} | ETA {eta_formatted}',
     noTTYOutput: true,
     notTTYSchedule: 1000,
     etaBuffer: 5,
@@ -78,7 +84,9 @@ async function trainPrecursorCommand(argv: readonly string[]): Promise<void> {
     bar.stop();
   });
   const manifest = await savePrecursor(dataDir, trained, source, args.keep);
-  process.stdout.write(`${JSON.stringify({ model: manifest.name, version: manifest.version, dir: dataDir, metrics: manifest.metrics, trainingData: manifest.trainingData })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ model: manifest.name, version: manifest.version, dir: dataDir, metrics: manifest.metrics, trainingData: manifest.trainingData })}\n`,
+  );
 }
 
 const forecasterArgs = z.object({
@@ -107,11 +115,18 @@ async function readValues(path: string): Promise<number[]> {
 async function csvFiles(path: string): Promise<string[]> {
   if (!(await stat(path)).isDirectory()) return [path];
   const entries = await readdir(path, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.csv')).map((e) => join(e.parentPath, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.csv'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
 }
 
 async function trainForecasterCommand(argv: readonly string[]): Promise<void> {
-  const { values } = parseArgs({ args: [...argv], options: Object.fromEntries(Object.keys(forecasterArgs.shape).map((k) => [k, { type: 'string' as const }])), strict: true });
+  const { values } = parseArgs({
+    args: [...argv],
+    options: Object.fromEntries(Object.keys(forecasterArgs.shape).map((k) => [k, { type: 'string' as const }])),
+    strict: true,
+  });
   const args = forecasterArgs.parse(values);
   const dataDir = args['data-dir'] ?? loadConfig(process.env).dataDir;
   await tfReady();
@@ -119,17 +134,33 @@ async function trainForecasterCommand(argv: readonly string[]): Promise<void> {
   if (files.length === 0) throw new Error(`no .csv files in ${args.data}`);
   const series = await Promise.all(files.map(readValues));
   const name = familyModelName(args.family);
-  process.stderr.write(`${name}: ${String(series.length)} series, ${String(series.reduce((n, s) => n + s.length, 0))} points from ${args.data}\n`);
-  const bar = new SingleBar({ format: `${name} |{bar}| epoch {value}/{total} | loss {loss} | elapsed {duration_formatted} | ETA {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 1000, etaBuffer: 5 });
+  process.stderr.write(
+    `${name}: ${String(series.length)} series, ${String(series.reduce((n, s) => n + s.length, 0))} points from ${args.data}\n`,
+  );
+  const bar = new SingleBar({
+    format: `${name} |{bar}| epoch {value}/{total} | loss {loss} | elapsed {duration_formatted} | ETA {eta_formatted}`,
+    noTTYOutput: true,
+    notTTYSchedule: 1000,
+    etaBuffer: 5,
+  });
   bar.start(args.epochs, 0, { loss: '-' });
   const trained = await trainFamilyForecaster(createModelStore(dataDir, { keep: args.keep }), name, series, {
     epochs: args.epochs,
-    onEpoch: (epoch, loss) => { bar.update(epoch, { loss: loss.toFixed(4) }); },
-  }).finally(() => { bar.stop(); });
-  process.stdout.write(`${JSON.stringify({ model: name, version: trained.version, dir: dataDir, samples: trained.samples, loss: trained.loss })}\n`);
+    onEpoch: (epoch, loss) => {
+      bar.update(epoch, { loss: loss.toFixed(4) });
+    },
+  }).finally(() => {
+    bar.stop();
+  });
+  process.stdout.write(
+    `${JSON.stringify({ model: name, version: trained.version, dir: dataDir, samples: trained.samples, loss: trained.loss })}\n`,
+  );
 }
 
-const commands: Readonly<Record<string, (argv: readonly string[]) => Promise<void>>> = { precursor: trainPrecursorCommand, forecaster: trainForecasterCommand };
+const commands: Readonly<Record<string, (argv: readonly string[]) => Promise<void>>> = {
+  precursor: trainPrecursorCommand,
+  forecaster: trainForecasterCommand,
+};
 
 const [name, ...rest] = process.argv.slice(2);
 const command = name === undefined ? undefined : commands[name];

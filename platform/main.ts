@@ -13,6 +13,15 @@ await runMain({
   services: () => {
     const otlp = otlpReceiverService();
     // The web app goes last: its routes at the root must not shadow /v1/* (OTLP) or /runbooks/* (alerts).
-    return [marketFeedService(), marketDataService(), otlp, detectorService({ otlp }), alertsService(), analyticsService(), sentimentService(), webAppService()];
+    return [
+      marketFeedService(),
+      marketDataService(),
+      otlp,
+      detectorService({ otlp }),
+      alertsService(),
+      analyticsService(),
+      sentimentService(),
+      webAppService(),
+    ];
   },
 });

@@ -13,10 +13,17 @@ export async function startReceiver(): Promise<{ url: string; pages: Page[]; clo
   const pages: Page[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
     req.on('end', () => {
       const m = JSON.parse(body) as { incidentId?: string; kind: string; acceptedAt?: number };
-      pages.push({ incidentId: m.incidentId ?? '', kind: m.kind, ...(m.acceptedAt !== undefined ? { acceptedAt: m.acceptedAt } : {}), receivedAt: Date.now() });
+      pages.push({
+        incidentId: m.incidentId ?? '',
+        kind: m.kind,
+        ...(m.acceptedAt !== undefined ? { acceptedAt: m.acceptedAt } : {}),
+        receivedAt: Date.now(),
+      });
       res.end('ok');
     });
   });
@@ -24,6 +31,12 @@ export async function startReceiver(): Promise<{ url: string; pages: Page[]; clo
   return {
     url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/hook`,
     pages,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => { r(); }); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => {
+          r();
+        });
+      }),
   };
 }

@@ -20,7 +20,6 @@ export interface Storm {
   readonly spanMs: number;
 }
 
-
 const domains = ['trading', 'market', 'accounts', 'analytics'];
 const tiers = [
   ['db', 'cache', 'queue'],
@@ -29,7 +28,14 @@ const tiers = [
   ['gateway', 'web'],
 ];
 const symptoms = ['HighErrorRate', 'HighLatency', 'PodRestarts', 'SaturationHigh', 'ConsumerLagHigh', 'TimeoutsHigh'];
-const noiseNames = ['DiskSpaceLow', 'CertExpiringSoon', 'NodeClockSkew', 'BackupJobLate', 'CronJobFailed', 'ConfigReloadFailed'];
+const noiseNames = [
+  'DiskSpaceLow',
+  'CertExpiringSoon',
+  'NodeClockSkew',
+  'BackupJobLate',
+  'CronJobFailed',
+  'ConfigReloadFailed',
+];
 
 /** Services per domain in tiers; each service calls one or two services of the tier below, in its domain. */
 export function buildTopology(random: () => number): Record<string, string[]> {
@@ -39,7 +45,8 @@ export function buildTopology(random: () => number): Record<string, string[]> {
       for (const s of tiers[t] ?? []) {
         const below = t === 0 ? [] : (tiers[t - 1] ?? []).map((b) => `${d}-${b}`);
         const first = below.splice(Math.floor(random() * below.length), 1);
-        graph[`${d}-${s}`] = random() < 0.5 || below.length === 0 ? first : [...first, below[Math.floor(random() * below.length)] ?? ''];
+        graph[`${d}-${s}`] =
+          random() < 0.5 || below.length === 0 ? first : [...first, below[Math.floor(random() * below.length)] ?? ''];
       }
     }
   }
@@ -51,10 +58,11 @@ function dependents(graph: Record<string, string[]>, root: string): Map<string, 
   let frontier = [root];
   for (let hop = 1; frontier.length > 0; hop++) {
     const next: string[] = [];
-    for (const [svc, deps] of Object.entries(graph)) if (!depth.has(svc) && deps.some((d) => frontier.includes(d))) {
-      depth.set(svc, hop);
-      next.push(svc);
-    }
+    for (const [svc, deps] of Object.entries(graph))
+      if (!depth.has(svc) && deps.some((d) => frontier.includes(d))) {
+        depth.set(svc, hop);
+        next.push(svc);
+      }
     frontier = next;
   }
   return depth;
@@ -94,21 +102,47 @@ export function generateStorm(o: StormOptions): Storm {
     const affected = [...dependents(topology, rootService)];
     const cause = `root-${String(r)}`;
     const out: StormAlert[] = [];
-    alerts.push({ labels: { alertname: 'ServiceDown', service: rootService, cluster: area.cluster, severity: 'critical', instance: `${rootService}-0` }, annotations: { summary: `${rootService} is down` }, status: 'firing', at: start, cause });
+    alerts.push({
+      labels: {
+        alertname: 'ServiceDown',
+        service: rootService,
+        cluster: area.cluster,
+        severity: 'critical',
+        instance: `${rootService}-0`,
+      },
+      annotations: { summary: `${rootService} is down` },
+      status: 'firing',
+      at: start,
+      cause,
+    });
     while (out.length < perRoot - 1) {
       const [service, hop] = pick(affected);
-      const labels = { alertname: pick(symptoms), service, cluster: area.cluster, severity: hop === 0 ? 'critical' : pick(['error', 'warning', 'warning']), instance: `${service}-${String(Math.floor(random() * 6))}` };
+      const labels = {
+        alertname: pick(symptoms),
+        service,
+        cluster: area.cluster,
+        severity: hop === 0 ? 'critical' : pick(['error', 'warning', 'warning']),
+        instance: `${service}-${String(Math.floor(random() * 6))}`,
+      };
       const at = start + hop * 20_000 + random() * 90_000;
       out.push({ labels, annotations: { summary: `${labels.alertname} on ${service}` }, status: 'firing', at, cause });
       // Re-sends and resolutions of the same alert.
-      if (random() < 0.5) out.push({ labels, annotations: {}, status: 'firing', at: at + 10_000 + random() * 30_000, cause });
-      if (random() < 0.1) out.push({ labels, annotations: {}, status: 'resolved', at: at + 120_000 + random() * 60_000, cause });
+      if (random() < 0.5)
+        out.push({ labels, annotations: {}, status: 'firing', at: at + 10_000 + random() * 30_000, cause });
+      if (random() < 0.1)
+        out.push({ labels, annotations: {}, status: 'resolved', at: at + 120_000 + random() * 60_000, cause });
     }
     alerts.push(...out.slice(0, perRoot - 1));
   }
   for (let n = 0; alerts.length < o.alerts; n++) {
     const service = pick(Object.keys(topology));
-    const labels = { alertname: pick(noiseNames), service, cluster: pick(clusters), severity: pick(['warning', 'info']), instance: `${service}-${String(Math.floor(random() * 6))}` };
+    const labels = {
+      alertname: pick(noiseNames),
+      service,
+      cluster: pick(clusters),
+      severity: pick(['warning', 'info']),
+      instance: `${service}-${String(Math.floor(random() * 6))}`,
+    };
     const at = random() * spanMs;
     const cause = `noise-${String(n)}`;
     alerts.push({ labels, annotations: {}, status: 'firing', at, cause });

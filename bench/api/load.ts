@@ -52,12 +52,20 @@ async function run(urls: readonly string[], rate: number, seconds: number): Prom
   });
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
-  return { rps: round(latencies.length / elapsed, 0), p50_ms: round(percentile(latencies, 50), 2), p95_ms: round(percentile(latencies, 95), 2), p99_ms: round(percentile(latencies, 99), 2), errors };
+  return {
+    rps: round(latencies.length / elapsed, 0),
+    p50_ms: round(percentile(latencies, 50), 2),
+    p95_ms: round(percentile(latencies, 95), 2),
+    p99_ms: round(percentile(latencies, 99), 2),
+    errors,
+  };
 }
 
 process.once('message', (raw: unknown) => {
   const { urls, rate, seconds } = job.parse(raw);
   void run(urls, rate, seconds).then((figures) => {
-    process.send?.(figures, () => { process.disconnect(); });
+    process.send?.(figures, () => {
+      process.disconnect();
+    });
   });
 });

@@ -10,10 +10,13 @@ const row = z.tuple([
 
 /** Reads a NAB data file (`timestamp,value`): values only, timestamps read as UTC. Labels are never read. */
 export function readNabCsv(path: string): Point[] {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
   return lines.slice(1).map((line, i) => {
     const parsed = row.safeParse(line.split(','));
-    if (!parsed.success) throw new Error(`${path} row ${String(i + 2)}: ${parsed.error.issues.map((x) => x.message).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(`${path} row ${String(i + 2)}: ${parsed.error.issues.map((x) => x.message).join('; ')}`);
     const [ts, value] = parsed.data;
     return { ts: Date.parse(`${ts.replace(' ', 'T')}Z`), value };
   });

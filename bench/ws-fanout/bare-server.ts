@@ -24,7 +24,9 @@ export class BareBroadcastServer {
         const { subscribe } = JSON.parse(data.toString()) as { subscribe: string[] };
         this.#subscriptions.set(socket, new Set(subscribe));
       });
-      socket.on('close', () => { this.#subscriptions.delete(socket); });
+      socket.on('close', () => {
+        this.#subscriptions.delete(socket);
+      });
     });
   }
 
@@ -47,6 +49,8 @@ export class BareBroadcastServer {
 
   async close(): Promise<void> {
     for (const socket of this.#server.clients) socket.terminate();
-    await new Promise((resolve) => { this.#server.close(resolve); });
+    await new Promise((resolve) => {
+      this.#server.close(resolve);
+    });
   }
 }

@@ -16,7 +16,9 @@ export class MsHistogram {
   /** Non-zero buckets as [ms, count] pairs, for sending to another process. */
   pairs(): [number, number][] {
     const out: [number, number][] = [];
-    this.counts.forEach((c, i) => { if (c > 0) out.push([i, c]); });
+    this.counts.forEach((c, i) => {
+      if (c > 0) out.push([i, c]);
+    });
     return out;
   }
 

@@ -7,7 +7,12 @@ import { z } from 'zod';
 import { MsHistogram } from './histogram.ts';
 
 const command = z.discriminatedUnion('cmd', [
-  z.object({ cmd: z.literal('connect'), url: z.string(), mode: z.enum(['ours', 'bare']), subscriptions: z.array(z.array(z.string())) }),
+  z.object({
+    cmd: z.literal('connect'),
+    url: z.string(),
+    mode: z.enum(['ours', 'bare']),
+    subscriptions: z.array(z.array(z.string())),
+  }),
   z.object({ cmd: z.literal('measure') }),
   z.object({ cmd: z.literal('report') }),
   z.object({ cmd: z.literal('exit') }),
@@ -47,25 +52,35 @@ async function connect(url: string, mode: 'ours' | 'bare', subscriptions: string
   let failed = 0;
   const WAVE = 100;
   for (let i = 0; i < subscriptions.length; i += WAVE) {
-    await Promise.all(subscriptions.slice(i, i + WAVE).map((symbols) => new Promise<void>((resolve) => {
-      const socket = new WebSocket(url, { perMessageDeflate: false });
-      const lastSeq = { n: 0 };
-      let welcomed = false;
-      socket.on('message', (data: Buffer) => {
-        if (mode === 'ours' && !welcomed) {
-          welcomed = true;
-          resolve();
-        }
-        onMessage(mode, lastSeq, data);
-      });
-      socket.on('close', () => { closed += 1; });
-      socket.once('error', () => { failed += 1; resolve(); });
-      socket.once('open', () => {
-        sockets.push(socket);
-        socket.send(JSON.stringify(mode === 'ours' ? { type: 'subscribe', symbols } : { subscribe: symbols }));
-        if (mode === 'bare') resolve();
-      });
-    })));
+    await Promise.all(
+      subscriptions.slice(i, i + WAVE).map(
+        (symbols) =>
+          new Promise<void>((resolve) => {
+            const socket = new WebSocket(url, { perMessageDeflate: false });
+            const lastSeq = { n: 0 };
+            let welcomed = false;
+            socket.on('message', (data: Buffer) => {
+              if (mode === 'ours' && !welcomed) {
+                welcomed = true;
+                resolve();
+              }
+              onMessage(mode, lastSeq, data);
+            });
+            socket.on('close', () => {
+              closed += 1;
+            });
+            socket.once('error', () => {
+              failed += 1;
+              resolve();
+            });
+            socket.once('open', () => {
+              sockets.push(socket);
+              socket.send(JSON.stringify(mode === 'ours' ? { type: 'subscribe', symbols } : { subscribe: symbols }));
+              if (mode === 'bare') resolve();
+            });
+          }),
+      ),
+    );
   }
   return failed;
 }

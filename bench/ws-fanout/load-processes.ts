@@ -1,8 +1,18 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { MsHistogram } from './histogram.ts';
 
-interface Ready { ev: 'ready'; connected: number; failed: number }
-interface Report { ev: 'report'; pairs: [number, number][]; messages: number; closed: number; gaps: number }
+interface Ready {
+  ev: 'ready';
+  connected: number;
+  failed: number;
+}
+interface Report {
+  ev: 'report';
+  pairs: [number, number][];
+  messages: number;
+  closed: number;
+  gaps: number;
+}
 
 function next<T extends { ev: string }>(child: ChildProcess, ev: T['ev']): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -12,7 +22,9 @@ function next<T extends { ev: string }>(child: ChildProcess, ev: T['ev']): Promi
       child.off('exit', onExit);
       resolve(message as T);
     };
-    const onExit = (code: number | null): void => { reject(new Error(`load process exited (${String(code)}) before ${ev}`)); };
+    const onExit = (code: number | null): void => {
+      reject(new Error(`load process exited (${String(code)}) before ${ev}`));
+    };
     child.on('message', onMessage);
     child.once('exit', onExit);
   });
@@ -30,18 +42,29 @@ export class LoadProcesses {
   readonly #children: ChildProcess[];
 
   constructor(count: number) {
-    this.#children = Array.from({ length: count }, () => fork(new URL('./load-client.ts', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    this.#children = Array.from({ length: count }, () =>
+      fork(new URL('./load-client.ts', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    );
   }
 
   /** Connects and subscribes every client; returns how many connected. */
-  async connect(url: string, mode: 'ours' | 'bare', subscriptions: readonly string[][]): Promise<{ connected: number; failed: number }> {
+  async connect(
+    url: string,
+    mode: 'ours' | 'bare',
+    subscriptions: readonly string[][],
+  ): Promise<{ connected: number; failed: number }> {
     const n = this.#children.length;
-    const results = await Promise.all(this.#children.map((child, i) => {
-      const ready = next<Ready>(child, 'ready');
-      child.send({ cmd: 'connect', url, mode, subscriptions: subscriptions.filter((_, j) => j % n === i) });
-      return ready;
-    }));
-    return { connected: results.reduce((a, r) => a + r.connected, 0), failed: results.reduce((a, r) => a + r.failed, 0) };
+    const results = await Promise.all(
+      this.#children.map((child, i) => {
+        const ready = next<Ready>(child, 'ready');
+        child.send({ cmd: 'connect', url, mode, subscriptions: subscriptions.filter((_, j) => j % n === i) });
+        return ready;
+      }),
+    );
+    return {
+      connected: results.reduce((a, r) => a + r.connected, 0),
+      failed: results.reduce((a, r) => a + r.failed, 0),
+    };
   }
 
   measure(): void {
@@ -49,24 +72,38 @@ export class LoadProcesses {
   }
 
   async report(): Promise<LoadResult> {
-    const reports = await Promise.all(this.#children.map((child) => {
-      const report = next<Report>(child, 'report');
-      child.send({ cmd: 'report' });
-      return report;
-    }));
+    const reports = await Promise.all(
+      this.#children.map((child) => {
+        const report = next<Report>(child, 'report');
+        child.send({ cmd: 'report' });
+        return report;
+      }),
+    );
     const latency = new MsHistogram();
     for (const r of reports) latency.merge(r.pairs);
-    return { latency, messages: reports.reduce((a, r) => a + r.messages, 0), closed: reports.reduce((a, r) => a + r.closed, 0), gaps: reports.reduce((a, r) => a + r.gaps, 0) };
+    return {
+      latency,
+      messages: reports.reduce((a, r) => a + r.messages, 0),
+      closed: reports.reduce((a, r) => a + r.closed, 0),
+      gaps: reports.reduce((a, r) => a + r.gaps, 0),
+    };
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#children.map((child) => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || !child.connected) {
-        resolve();
-        return;
-      }
-      child.once('exit', () => { resolve(); });
-      child.send({ cmd: 'exit' });
-    })));
+    await Promise.all(
+      this.#children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || !child.connected) {
+              resolve();
+              return;
+            }
+            child.once('exit', () => {
+              resolve();
+            });
+            child.send({ cmd: 'exit' });
+          }),
+      ),
+    );
   }
 }

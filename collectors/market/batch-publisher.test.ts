@@ -9,7 +9,10 @@ import { startTelemetry } from '../../platform/telemetry/sdk.ts';
 import { publishTickBatch } from './batch-publisher.ts';
 
 const exporter = new InMemorySpanExporter();
-const telemetry = startTelemetry({ serviceName: 'feed-trace-test', spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+const telemetry = startTelemetry({
+  serviceName: 'feed-trace-test',
+  spanProcessors: [new SimpleSpanProcessor({ exporter })],
+});
 
 describe('one trace per tick batch', () => {
   const bus = instrumentBus(new EmbeddedBus({ partitions: 2, source: 'test' }));
@@ -20,8 +23,15 @@ describe('one trace per tick batch', () => {
 
   it('makes a root batch span whose children are every publish of the batch, continued by the consumers', async () => {
     let consumed = 0;
-    await bus.subscribe({ group: 'trace-test', topic: 'market.ticks', handler: () => { consumed++; } });
-    const batch = (price: number) => ['AAA', 'BBB', 'CCC'].map((symbol) => ({ symbol, price, size: 100, ts: Date.now() }));
+    await bus.subscribe({
+      group: 'trace-test',
+      topic: 'market.ticks',
+      handler: () => {
+        consumed++;
+      },
+    });
+    const batch = (price: number) =>
+      ['AAA', 'BBB', 'CCC'].map((symbol) => ({ symbol, price, size: 100, ts: Date.now() }));
     // Published from inside an unrelated active span: the batch must still start its own trace.
     await trace.getTracer('test').startActiveSpan('unrelated', async (outer) => {
       await publishTickBatch(bus, 'simulated', batch(10));
@@ -29,7 +39,11 @@ describe('one trace per tick batch', () => {
     });
     await publishTickBatch(bus, 'simulated', batch(11));
     await waitFor(() => consumed === 6, 5_000, 'six consumed ticks');
-    await waitFor(() => exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.CONSUMER).length === 6, 5_000, 'consumer spans');
+    await waitFor(
+      () => exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.CONSUMER).length === 6,
+      5_000,
+      'consumer spans',
+    );
 
     const spans = exporter.getFinishedSpans();
     const batches = spans.filter((s) => s.name === 'market.feed batch');
@@ -42,7 +56,9 @@ describe('one trace per tick batch', () => {
       assert.equal(b.attributes['messaging.batch.message_count'], 3);
       assert.notEqual(b.spanContext().traceId, outer.spanContext().traceId);
       const traceId = b.spanContext().traceId;
-      const sends = spans.filter((s) => s.kind === SpanKind.PRODUCER && s.name === 'send market.ticks' && s.spanContext().traceId === traceId);
+      const sends = spans.filter(
+        (s) => s.kind === SpanKind.PRODUCER && s.name === 'send market.ticks' && s.spanContext().traceId === traceId,
+      );
       assert.equal(sends.length, 3, 'every publish of the batch is in its trace');
       for (const send of sends) assert.equal(send.parentSpanContext?.spanId, b.spanContext().spanId);
       const consumers = spans.filter((s) => s.kind === SpanKind.CONSUMER && s.spanContext().traceId === traceId);

@@ -17,17 +17,21 @@ export function publishTickBatch(bus: EventBus, feed: string, ticks: readonly Ti
     'messaging.operation.type': 'create',
     'messaging.batch.message_count': ticks.length,
   };
-  return tracer.startActiveSpan('market.feed batch', { kind: SpanKind.PRODUCER, root: true, attributes }, async (span) => {
-    try {
-      const source = `collectors/market/${feed}`;
-      await Promise.all(ticks.map((tick) => bus.publish('market.ticks', { key: tick.symbol, data: tick, source })));
-    } catch (error) {
-      const err = toError(error);
-      span.recordException(err);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(
+    'market.feed batch',
+    { kind: SpanKind.PRODUCER, root: true, attributes },
+    async (span) => {
+      try {
+        const source = `collectors/market/${feed}`;
+        await Promise.all(ticks.map((tick) => bus.publish('market.ticks', { key: tick.symbol, data: tick, source })));
+      } catch (error) {
+        const err = toError(error);
+        span.recordException(err);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }

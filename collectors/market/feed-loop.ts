@@ -10,7 +10,11 @@ export interface FeedLoop {
  * keeping the cadence (a slow step shortens the following wait), so a slow backbone slows the feed
  * instead of piling up batches. A failing step is reported and the loop goes on.
  */
-export function startLoop(intervalMs: number, step: () => Promise<void> | void, onError: (error: Error) => void): FeedLoop {
+export function startLoop(
+  intervalMs: number,
+  step: () => Promise<void> | void,
+  onError: (error: Error) => void,
+): FeedLoop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();

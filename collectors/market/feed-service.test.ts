@@ -28,7 +28,13 @@ async function runFeed(env: Env, feed?: MarketFeed): Promise<{ platform: Running
     bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
   });
   const ticks: Tick[] = [];
-  await platform.bus.subscribe({ group: 'feed-test', topic: 'market.ticks', handler: (d) => { ticks.push(d.envelope.data); } });
+  await platform.bus.subscribe({
+    group: 'feed-test',
+    topic: 'market.ticks',
+    handler: (d) => {
+      ticks.push(d.envelope.data);
+    },
+  });
   return { platform, ticks };
 }
 
@@ -48,22 +54,44 @@ describe('market feed service', () => {
   });
 
   it('runs the seeded simulated feed by default, publishing valid ticks and its health metrics', async () => {
-    const { platform, ticks } = await runFeed({ MARKET_SYMBOLS: '12', MARKET_TICK_INTERVAL_MS: '10', MARKET_SESSION_CLOCK: 'regular' });
+    const { platform, ticks } = await runFeed({
+      MARKET_SYMBOLS: '12',
+      MARKET_TICK_INTERVAL_MS: '10',
+      MARKET_SESSION_CLOCK: 'regular',
+    });
     cleanup.push(() => platform.stop());
     await waitFor(() => new Set(ticks.map((t) => t.symbol)).size === 12, 5_000, 'ticks of all 12 symbols');
     for (const t of ticks) assert.ok(marketTick.safeParse(t).success);
     const text = await metricsText(platform);
     assert.ok(sample(text, /^insitechart_feed_ticks_total\{feed="simulated"\}/) >= 12, 'ticks counted');
     assert.ok(sample(text, /^insitechart_feed_batches_total\{feed="simulated"\}/) >= 1);
-    assert.ok(sample(text, /^insitechart_feed_staleness_seconds\{feed="simulated",symbol="SPY"\}/) >= 0, 'staleness per symbol');
+    assert.ok(
+      sample(text, /^insitechart_feed_staleness_seconds\{feed="simulated",symbol="SPY"\}/) >= 0,
+      'staleness per symbol',
+    );
     assert.equal(sample(text, /^insitechart_feed_breaker_state\{feed="simulated"\}/), 0);
-    const status = (await (await fetch(`${platform.url}/api/market/feed`)).json()) as { feed: string; running: boolean; details: Record<string, unknown> };
+    const status = (await (await fetch(`${platform.url}/api/market/feed`)).json()) as {
+      feed: string;
+      running: boolean;
+      details: Record<string, unknown>;
+    };
     assert.equal(status.feed, 'simulated');
     assert.equal(status.running, true);
-    assert.deepEqual([status.details.session, status.details.clock, status.details.symbols, status.details.seed], ['regular', 'regular', 12, 42]);
+    assert.deepEqual(
+      [status.details.session, status.details.clock, status.details.symbols, status.details.seed],
+      ['regular', 'regular', 12, 42],
+    );
     const paths = openApi.document({ title: 't', version: '1' }).paths as Record<string, unknown>;
-    assert.ok('/api/market/feed' in paths && '/api/market/ticks' in paths, 'the feed routes are in the OpenAPI document');
-    for (const name of ['insitechart_feed_gaps_total', 'insitechart_feed_errors_total', 'insitechart_feed_reconnects_total', 'insitechart_feed_publish_seconds']) {
+    assert.ok(
+      '/api/market/feed' in paths && '/api/market/ticks' in paths,
+      'the feed routes are in the OpenAPI document',
+    );
+    for (const name of [
+      'insitechart_feed_gaps_total',
+      'insitechart_feed_errors_total',
+      'insitechart_feed_reconnects_total',
+      'insitechart_feed_publish_seconds',
+    ]) {
       assert.ok(text.includes(`# TYPE ${name}`), `${name} is exposed`);
     }
   });
@@ -71,14 +99,24 @@ describe('market feed service', () => {
   it('replays CSV files when MARKET_FEED=replay', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'feed-replay-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
-    await writeFile(join(dir, 'JPM.csv'), `${CSV_HEADER}\n2015-06-01,67.5,68.0,67.1,67.9,1000\n2015-06-02,67.9,68.4,67.6,67.7,2000\n`);
-    const { platform, ticks } = await runFeed({ MARKET_FEED: 'replay', MARKET_REPLAY_DIR: dir, MARKET_REPLAY_DAY_MS: '30', MARKET_TICK_INTERVAL_MS: '10' });
+    await writeFile(
+      join(dir, 'JPM.csv'),
+      `${CSV_HEADER}\n2015-06-01,67.5,68.0,67.1,67.9,1000\n2015-06-02,67.9,68.4,67.6,67.7,2000\n`,
+    );
+    const { platform, ticks } = await runFeed({
+      MARKET_FEED: 'replay',
+      MARKET_REPLAY_DIR: dir,
+      MARKET_REPLAY_DAY_MS: '30',
+      MARKET_TICK_INTERVAL_MS: '10',
+    });
     cleanup.push(() => platform.stop());
     await waitFor(() => ticks.reduce((v, t) => v + t.size, 0) === 3_000, 5_000, 'both days replayed');
     assert.equal(Math.max(...ticks.map((t) => t.price)), 68.4);
     assert.equal(Math.min(...ticks.map((t) => t.price)), 67.1);
     assert.ok(sample(await metricsText(platform), /^insitechart_feed_ticks_total\{feed="replay"\}/) === ticks.length);
-    const status = (await (await fetch(`${platform.url}/api/market/feed`)).json()) as { details: Record<string, unknown> };
+    const status = (await (await fetch(`${platform.url}/api/market/feed`)).json()) as {
+      details: Record<string, unknown>;
+    };
     assert.deepEqual([status.details.symbols, status.details.days], [['JPM'], 2]);
   });
 
@@ -91,7 +129,11 @@ describe('market feed service', () => {
 
   it('publishes Yahoo quotes and reports their staleness', async () => {
     const { transport } = recordedTransport(() => ({ status: 200, body: recording('quote-AAPL-BABA.json') }));
-    const feed = new YahooFeed({ source: new YahooQuoteSource({ transport, logger }), symbols: ['AAPL', 'BABA'], pollMs: 50 });
+    const feed = new YahooFeed({
+      source: new YahooQuoteSource({ transport, logger }),
+      symbols: ['AAPL', 'BABA'],
+      pollMs: 50,
+    });
     const { platform, ticks } = await runFeed({}, feed);
     cleanup.push(() => platform.stop());
     await waitFor(() => ticks.length === 2, 5_000, 'a tick per quoted symbol');
@@ -100,7 +142,9 @@ describe('market feed service', () => {
     assert.equal(sample(text, /^insitechart_feed_ticks_total\{feed="yahoo"\}/), 2);
     assert.ok(sample(text, /^insitechart_feed_staleness_seconds\{feed="yahoo",symbol="AAPL"\}/) >= 0);
     assert.equal(sample(text, /^insitechart_feed_stale_symbols\{feed="yahoo"\}/), 0, 'a closed market is not stale');
-    const status = (await (await fetch(`${platform.url}/api/market/feed`)).json()) as { details: Record<string, unknown> };
+    const status = (await (await fetch(`${platform.url}/api/market/feed`)).json()) as {
+      details: Record<string, unknown>;
+    };
     assert.deepEqual([status.details.breaker, status.details.staleSymbols], ['closed', []]);
   });
 });

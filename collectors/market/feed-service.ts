@@ -27,11 +27,30 @@ export async function createFeed(config: Config, logger: Logger): Promise<Market
   const market = config.market;
   switch (market.feed) {
     case 'replay':
-      return new ReplayFeed({ bars: await loadDailyBars(market.replayDir, { onRepair: (repair) => { logger.warn(repair, 'replay: repaired an inconsistent row'); } }), dayMs: market.replayDayMs, stepMs: Math.min(market.tickIntervalMs, market.replayDayMs), ...(market.replayFrom === undefined ? {} : { from: market.replayFrom }) });
+      return new ReplayFeed({
+        bars: await loadDailyBars(market.replayDir, {
+          onRepair: (repair) => {
+            logger.warn(repair, 'replay: repaired an inconsistent row');
+          },
+        }),
+        dayMs: market.replayDayMs,
+        stepMs: Math.min(market.tickIntervalMs, market.replayDayMs),
+        ...(market.replayFrom === undefined ? {} : { from: market.replayFrom }),
+      });
     case 'yahoo':
-      return new YahooFeed({ source: new YahooQuoteSource({ logger }), symbols: symbolUniverse(market.symbols).map((i) => i.symbol), pollMs: market.yahooPollMs });
+      return new YahooFeed({
+        source: new YahooQuoteSource({ logger }),
+        symbols: symbolUniverse(market.symbols).map((i) => i.symbol),
+        pollMs: market.yahooPollMs,
+      });
     case 'simulated':
-      return new SimulatedFeed({ instruments: symbolUniverse(market.symbols), seed: market.seed, stepMs: market.tickIntervalMs, clock: market.sessionClock, dayMs: market.sessionDayMs });
+      return new SimulatedFeed({
+        instruments: symbolUniverse(market.symbols),
+        seed: market.seed,
+        stepMs: market.tickIntervalMs,
+        clock: market.sessionClock,
+        dayMs: market.sessionDayMs,
+      });
   }
 }
 
@@ -53,7 +72,8 @@ export function marketFeedService(options: { seed?: number; feed?: MarketFeed } 
     name: 'market-feed',
     async start(ctx: ServiceContext) {
       const { bus, logger, config } = ctx;
-      const configured = options.seed === undefined ? config : { ...config, market: { ...config.market, seed: options.seed } };
+      const configured =
+        options.seed === undefined ? config : { ...config, market: { ...config.market, seed: options.seed } };
       feed = options.feed ?? (await createFeed(configured, logger));
       const metrics = new FeedMetrics(ctx.metrics, feed.name, { staleAfterMs: staleAfterMs(config) });
       const name = feed.name;
@@ -78,7 +98,11 @@ export function marketFeedService(options: { seed?: number; feed?: MarketFeed } 
       });
       ctx.api.post('/market/ticks', async (req, res) => {
         const { ticks } = tickBatch.parse(req.body);
-        const envelopes = await Promise.all(ticks.map((tick) => bus.publish('market.ticks', { key: tick.symbol, data: tick, source: 'collectors/market/http' })));
+        const envelopes = await Promise.all(
+          ticks.map((tick) =>
+            bus.publish('market.ticks', { key: tick.symbol, data: tick, source: 'collectors/market/http' }),
+          ),
+        );
         res.status(202).json({ accepted: envelopes.length, ids: envelopes.map((e) => e.id) });
       });
       const emit = async (ticks: readonly Tick[]): Promise<void> => {

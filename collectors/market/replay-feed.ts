@@ -41,7 +41,8 @@ export class ReplayFeed implements MarketFeed {
     this.#options = options;
     this.#exchange = options.exchange ?? exchanges.XNYS;
     const days = new Set<string>();
-    for (const bars of options.bars.values()) for (const bar of bars) if (options.from === undefined || bar.date >= options.from) days.add(bar.date);
+    for (const bars of options.bars.values())
+      for (const bar of bars) if (options.from === undefined || bar.date >= options.from) days.add(bar.date);
     this.#days = [...days].sort();
     this.finished = new Promise((resolve) => {
       this.#finished = resolve;
@@ -71,7 +72,13 @@ export class ReplayFeed implements MarketFeed {
     return {
       feed: this.name,
       running: this.#loop !== undefined && current !== undefined,
-      details: { symbols: [...this.#options.bars.keys()], days: this.#days.length, replayed: this.#day, ...(current === undefined ? {} : { date: current }), dayMs: this.#options.dayMs },
+      details: {
+        symbols: [...this.#options.bars.keys()],
+        days: this.#days.length,
+        replayed: this.#day,
+        ...(current === undefined ? {} : { date: current }),
+        dayMs: this.#options.dayMs,
+      },
     };
   }
 

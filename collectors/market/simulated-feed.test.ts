@@ -9,7 +9,14 @@ const logger = createLogger({ service: 'test', level: 'silent' });
 
 async function collect(feed: SimulatedFeed, ms: number): Promise<Tick[][]> {
   const batches: Tick[][] = [];
-  await feed.start({ emit: (ticks) => { batches.push([...ticks]); return Promise.resolve(); }, health: silentHealth, logger });
+  await feed.start({
+    emit: (ticks) => {
+      batches.push([...ticks]);
+      return Promise.resolve();
+    },
+    health: silentHealth,
+    logger,
+  });
   await new Promise((resolve) => setTimeout(resolve, ms));
   await feed.stop();
   return batches;
@@ -19,23 +26,42 @@ const saturdayNight = Date.parse('2025-03-09T03:00:00Z');
 
 describe('simulated feed', () => {
   it('is silent on the real exchange clock when the market is closed', async () => {
-    const feed = new SimulatedFeed({ instruments: symbolUniverse(20), seed: 1, stepMs: 5, clock: 'exchange', now: () => saturdayNight });
+    const feed = new SimulatedFeed({
+      instruments: symbolUniverse(20),
+      seed: 1,
+      stepMs: 5,
+      clock: 'exchange',
+      now: () => saturdayNight,
+    });
     assert.deepEqual(await collect(feed, 60), []);
   });
 
   it('is alive at any hour on the compressed clock (the demo default)', async () => {
     let now = saturdayNight;
-    const feed = new SimulatedFeed({ instruments: symbolUniverse(20), seed: 1, stepMs: 5, clock: 'compressed', dayMs: 60_000, now: () => (now += 5) });
+    const feed = new SimulatedFeed({
+      instruments: symbolUniverse(20),
+      seed: 1,
+      stepMs: 5,
+      clock: 'compressed',
+      dayMs: 60_000,
+      now: () => (now += 5),
+    });
     const batches = await collect(feed, 80);
     assert.ok(batches.length >= 3, `${String(batches.length)} batches`);
-    assert.ok(batches.every((b) => b.every((t) => t.ts === b[0]?.ts)), 'a batch is one instant');
+    assert.ok(
+      batches.every((b) => b.every((t) => t.ts === b[0]?.ts)),
+      'a batch is one instant',
+    );
   });
 
   it('starts a fresh compressed day at the regular open, and stops emitting once stopped', async () => {
     const feed = new SimulatedFeed({ instruments: symbolUniverse(100), seed: 2, stepMs: 5, clock: 'compressed' });
     const batches = await collect(feed, 100);
     const perBatch = batches.reduce((n, b) => n + b.length, 0) / batches.length;
-    assert.ok(perBatch > 150, `the open trades about twice the average: ${perBatch.toFixed(0)} ticks per step for 100 symbols`);
+    assert.ok(
+      perBatch > 150,
+      `the open trades about twice the average: ${perBatch.toFixed(0)} ticks per step for 100 symbols`,
+    );
     const count = batches.length;
     await new Promise((resolve) => setTimeout(resolve, 30));
     assert.equal(batches.length, count);

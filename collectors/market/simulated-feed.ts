@@ -35,10 +35,18 @@ export class SimulatedFeed implements MarketFeed {
     this.#options = options;
     this.#exchange = options.exchange ?? exchanges.XNYS;
     this.#now = options.now ?? Date.now;
-    this.#clock = createSessionClock(options.clock, this.#exchange, { dayMs: options.dayMs, originMs: compressedOrigin(this.#exchange, this.#now(), options.dayMs) });
+    this.#clock = createSessionClock(options.clock, this.#exchange, {
+      dayMs: options.dayMs,
+      originMs: compressedOrigin(this.#exchange, this.#now(), options.dayMs),
+    });
     const [open, close] = this.#exchange.sessions.regular;
     const stepsPerDay = ((close - open) * 60_000) / this.#clock.speed / options.stepMs;
-    this.#model = new MarketModel({ instruments: options.instruments, seed: options.seed, stepsPerDay, ...(options.parameters ? { parameters: options.parameters } : {}) });
+    this.#model = new MarketModel({
+      instruments: options.instruments,
+      seed: options.seed,
+      stepsPerDay,
+      ...(options.parameters ? { parameters: options.parameters } : {}),
+    });
   }
 
   status(): FeedStatus {
@@ -48,7 +56,14 @@ export class SimulatedFeed implements MarketFeed {
     return {
       feed: this.name,
       running: this.#loop !== undefined,
-      details: { symbols: this.#options.instruments.length, clock: this.#clock.mode, session: state.session, exchangeTime: hhmm, regime: this.#model.regime, seed: this.#options.seed },
+      details: {
+        symbols: this.#options.instruments.length,
+        clock: this.#clock.mode,
+        session: state.session,
+        exchangeTime: hhmm,
+        regime: this.#model.regime,
+        seed: this.#options.seed,
+      },
     };
   }
 
@@ -67,7 +82,10 @@ export class SimulatedFeed implements MarketFeed {
         context.logger.error({ err: error }, 'publishing simulated ticks failed');
       },
     );
-    context.logger.info({ symbols: this.#options.instruments.length, stepMs, clock: this.#clock.mode, speed: this.#clock.speed }, 'simulated market feed started');
+    context.logger.info(
+      { symbols: this.#options.instruments.length, stepMs, clock: this.#clock.mode, speed: this.#clock.speed },
+      'simulated market feed started',
+    );
     return Promise.resolve();
   }
 

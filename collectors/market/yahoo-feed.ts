@@ -133,12 +133,20 @@ export class YahooFeed implements MarketFeed {
   #toTick(quote: UpstreamQuote): Tick | undefined {
     this.#staleness.observe(quote.symbol, quote.time, quote.marketState, this.#now());
     const last = this.#last.get(quote.symbol);
-    const moved = last === undefined || quote.time > last.time || quote.price !== last.price || quote.dayVolume !== last.dayVolume;
+    const moved =
+      last === undefined || quote.time > last.time || quote.price !== last.price || quote.dayVolume !== last.dayVolume;
     if (!moved) return undefined;
     this.#last.set(quote.symbol, { time: quote.time, price: quote.price, dayVolume: quote.dayVolume });
     // A smaller day volume than last time means a new session began.
-    const traded = last === undefined ? 0 : quote.dayVolume >= last.dayVolume ? quote.dayVolume - last.dayVolume : quote.dayVolume;
-    return { symbol: quote.symbol, price: quote.price, size: traded, ...(quote.bid !== undefined && quote.ask !== undefined ? { bid: quote.bid, ask: quote.ask } : {}), ts: Math.max(0, Math.round(quote.time)) };
+    const traded =
+      last === undefined ? 0 : quote.dayVolume >= last.dayVolume ? quote.dayVolume - last.dayVolume : quote.dayVolume;
+    return {
+      symbol: quote.symbol,
+      price: quote.price,
+      size: traded,
+      ...(quote.bid !== undefined && quote.ask !== undefined ? { bid: quote.bid, ask: quote.ask } : {}),
+      ts: Math.max(0, Math.round(quote.time)),
+    };
   }
 
   #reportStaleness(context: FeedContext): void {
@@ -184,7 +192,10 @@ export class YahooFeed implements MarketFeed {
         context.logger.error({ err: error }, 'publishing Yahoo ticks failed');
       },
     );
-    context.logger.info({ symbols: this.#options.symbols.length, pollMs: this.#options.pollMs }, 'Yahoo Finance feed started');
+    context.logger.info(
+      { symbols: this.#options.symbols.length, pollMs: this.#options.pollMs },
+      'Yahoo Finance feed started',
+    );
     return Promise.resolve();
   }
 

@@ -20,7 +20,11 @@ const responseType = {
 const rpcStatus = root.lookupType('otlp.RpcStatus');
 
 /** The field of the partial-success message that counts what was rejected, per signal. */
-export const rejectedField = { metrics: 'rejectedDataPoints', traces: 'rejectedSpans', logs: 'rejectedLogRecords' } as const;
+export const rejectedField = {
+  metrics: 'rejectedDataPoints',
+  traces: 'rejectedSpans',
+  logs: 'rejectedLogRecords',
+} as const;
 
 /** Raised when a body cannot be decoded at all; the receiver answers 400 with its message. */
 export class OtlpDecodeError extends Error {
@@ -37,9 +41,17 @@ export class OtlpDecodeError extends Error {
 export function decodeProtobuf(signal: Signal, body: Uint8Array): unknown {
   const type = requestType[signal];
   try {
-    return type.toObject(type.decode(body), { longs: String, bytes: String, enums: Number, defaults: false, arrays: true });
+    return type.toObject(type.decode(body), {
+      longs: String,
+      bytes: String,
+      enums: Number,
+      defaults: false,
+      arrays: true,
+    });
   } catch (error) {
-    throw new OtlpDecodeError(`body is not a valid ${type.name} protobuf message: ${error instanceof Error ? error.message : String(error)}`);
+    throw new OtlpDecodeError(
+      `body is not a valid ${type.name} protobuf message: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -57,8 +69,15 @@ export interface PartialSuccess {
 }
 
 /** The Export*ServiceResponse: an empty message on full success, `partial_success` when anything was rejected. */
-export function encodeResponse(signal: Signal, encoding: Encoding, partial: PartialSuccess | undefined): Uint8Array | string {
-  const body = partial === undefined || (partial.rejected === 0 && partial.errorMessage === '') ? {} : { partialSuccess: { [rejectedField[signal]]: partial.rejected, errorMessage: partial.errorMessage } };
+export function encodeResponse(
+  signal: Signal,
+  encoding: Encoding,
+  partial: PartialSuccess | undefined,
+): Uint8Array | string {
+  const body =
+    partial === undefined || (partial.rejected === 0 && partial.errorMessage === '')
+      ? {}
+      : { partialSuccess: { [rejectedField[signal]]: partial.rejected, errorMessage: partial.errorMessage } };
   if (encoding === 'json') return JSON.stringify(body);
   const type = responseType[signal];
   return type.encode(type.fromObject(body)).finish();

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { emptyToUndefined, parseEnv } from '../../platform/config/config.ts';
 
-const int = (fallback: number, min: number, max: number) => z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(min).max(max).default(fallback));
+const int = (fallback: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(min).max(max).default(fallback));
 
 /** The receiver's environment variables (validated by platform/config's parseEnv). */
 const otlpEnv = z.object({

@@ -15,7 +15,10 @@ export function renderValue(value: AnyValue | undefined): string {
   if (value.doubleValue !== undefined) return String(value.doubleValue);
   if (value.bytesValue !== undefined) return value.bytesValue;
   if (value.arrayValue !== undefined) return JSON.stringify((value.arrayValue.values ?? []).map(renderValue));
-  if (value.kvlistValue !== undefined) return JSON.stringify(Object.fromEntries((value.kvlistValue.values ?? []).map((kv) => [kv.key, renderValue(kv.value)])));
+  if (value.kvlistValue !== undefined)
+    return JSON.stringify(
+      Object.fromEntries((value.kvlistValue.values ?? []).map((kv) => [kv.key, renderValue(kv.value)])),
+    );
   return '';
 }
 
@@ -32,7 +35,9 @@ export function resourceLabels(resource: readonly KeyValue[], scopeName: string)
   const attrs = attributeMap(resource);
   const name = attrs.get('service.name') ?? 'unknown_service';
   const namespace = attrs.get('service.namespace');
-  const labels: Record<string, string> = { service: namespace === undefined || namespace === '' ? name : `${namespace}/${name}` };
+  const labels: Record<string, string> = {
+    service: namespace === undefined || namespace === '' ? name : `${namespace}/${name}`,
+  };
   const instance = attrs.get('service.instance.id') ?? attrs.get('host.name');
   if (instance !== undefined && instance !== '') labels.instance = instance;
   if (scopeName !== '') labels.otel_scope_name = scopeName;
@@ -40,7 +45,12 @@ export function resourceLabels(resource: readonly KeyValue[], scopeName: string)
 }
 
 /** Series labels: resource and scope labels, then the point's own attributes (sanitized names), then the name. */
-export function seriesLabels(name: string, base: Readonly<Record<string, string>>, attributes: readonly KeyValue[], extra: Readonly<Record<string, string>> = {}): SeriesLabels {
+export function seriesLabels(
+  name: string,
+  base: Readonly<Record<string, string>>,
+  attributes: readonly KeyValue[],
+  extra: Readonly<Record<string, string>> = {},
+): SeriesLabels {
   const labels: Record<string, string> = { ...base };
   for (const kv of attributes) labels[sanitizeName(kv.key)] = renderValue(kv.value);
   Object.assign(labels, extra);

@@ -1,7 +1,14 @@
 import type { z } from 'zod';
 import type { Point, SeriesLabels } from '../../detectors/series.ts';
 import { seriesKey } from '../../detectors/series.ts';
-import { denseBuckets, exponentialBucketList, explicitBuckets, indexedCounts, quantileFromBuckets, type Bucket } from '../../detectors/sources/histogram-math.ts';
+import {
+  denseBuckets,
+  exponentialBucketList,
+  explicitBuckets,
+  indexedCounts,
+  quantileFromBuckets,
+  type Bucket,
+} from '../../detectors/sources/histogram-math.ts';
 import { resourceLabels, sanitizeName, seriesLabels } from './labels.ts';
 import {
   exponentialHistogramDataPoint,
@@ -39,7 +46,11 @@ interface Previous {
   readonly ts: number;
   /** Counters in a fixed layout (count, sum, buckets...), or for exponential histograms the indexed buckets. */
   readonly values: readonly number[];
-  readonly exp?: { readonly scale: number; readonly positive: ReadonlyMap<number, number>; readonly negative: ReadonlyMap<number, number> };
+  readonly exp?: {
+    readonly scale: number;
+    readonly positive: ReadonlyMap<number, number>;
+    readonly negative: ReadonlyMap<number, number>;
+  };
 }
 
 /**
@@ -70,7 +81,11 @@ export class MetricsConverter {
           const parsed = metricSchema.safeParse(raw);
           if (!parsed.success) {
             const issue = parsed.error.issues[0];
-            this.#reject(out, countRawPoints(raw), `metric ${rawName(raw)}: ${issue === undefined ? 'invalid' : `${issue.path.join('.')} ${issue.message}`}`);
+            this.#reject(
+              out,
+              countRawPoints(raw),
+              `metric ${rawName(raw)}: ${issue === undefined ? 'invalid' : `${issue.path.join('.')} ${issue.message}`}`,
+            );
             continue;
           }
           this.#convertMetric(parsed.data, base, out);
@@ -85,12 +100,20 @@ export class MetricsConverter {
     if (out.errors.length < 5 && !out.errors.includes(reason)) out.errors.push(reason);
   }
 
-  #convertMetric(m: Metric, base: Record<string, string>, out: { samples: Sample[]; rejected: number; errors: string[] }): void {
+  #convertMetric(
+    m: Metric,
+    base: Record<string, string>,
+    out: { samples: Sample[]; rejected: number; errors: string[] },
+  ): void {
     const name = sanitizeName(m.name);
     const kinds = [m.gauge, m.sum, m.histogram, m.exponentialHistogram, m.summary].filter((k) => k !== undefined);
     if (kinds.length !== 1) {
       const n = kinds.reduce((total, k) => total + k.dataPoints.length, 0);
-      this.#reject(out, Math.max(n, kinds.length === 0 ? 0 : n), `metric ${m.name}: needs exactly one of gauge, sum, histogram, exponentialHistogram, summary`);
+      this.#reject(
+        out,
+        Math.max(n, kinds.length === 0 ? 0 : n),
+        `metric ${m.name}: needs exactly one of gauge, sum, histogram, exponentialHistogram, summary`,
+      );
       return;
     }
     const each = <T>(points: readonly unknown[], schema: z.ZodType<T>, handle: (p: T) => void): void => {
@@ -100,18 +123,31 @@ export class MetricsConverter {
         else this.#reject(out, 1, `metric ${m.name}: ${p.error.issues[0]?.message ?? 'invalid data point'}`);
       }
     };
-    const emit = (metricName: string, attributes: readonly KeyValue[], ts: number, value: number, extra?: Record<string, string>): void => {
-      if (Number.isFinite(value)) out.samples.push({ labels: seriesLabels(metricName, base, attributes, extra), point: { ts, value } });
+    const emit = (
+      metricName: string,
+      attributes: readonly KeyValue[],
+      ts: number,
+      value: number,
+      extra?: Record<string, string>,
+    ): void => {
+      if (Number.isFinite(value))
+        out.samples.push({ labels: seriesLabels(metricName, base, attributes, extra), point: { ts, value } });
     };
 
     if (m.gauge !== undefined) {
-      each(m.gauge.dataPoints, numberDataPoint, (p) => { emit(name, p.attributes, p.ts, p.value); });
+      each(m.gauge.dataPoints, numberDataPoint, (p) => {
+        emit(name, p.attributes, p.ts, p.value);
+      });
       return;
     }
     if (m.summary !== undefined) {
       each(m.summary.dataPoints, summaryDataPoint, (p) => {
-        for (const q of p.quantileValues) emit(name, p.attributes, p.timeUnixNano, q.value, { quantile: String(q.quantile) });
-        const d = this.#delta(seriesLabels(name, base, p.attributes), p.startTimeUnixNano, p.timeUnixNano, [p.count, p.sum]);
+        for (const q of p.quantileValues)
+          emit(name, p.attributes, p.timeUnixNano, q.value, { quantile: String(q.quantile) });
+        const d = this.#delta(seriesLabels(name, base, p.attributes), p.startTimeUnixNano, p.timeUnixNano, [
+          p.count,
+          p.sum,
+        ]);
         if (d !== undefined) {
           emit(`${name}_count_rate`, p.attributes, p.timeUnixNano, (d.values[0] ?? 0) / d.seconds);
           emit(`${name}_sum_rate`, p.attributes, p.timeUnixNano, (d.values[1] ?? 0) / d.seconds);
@@ -123,7 +159,11 @@ export class MetricsConverter {
     if (data === undefined) return;
     const temporality = temporalitySchema.safeParse(data.aggregationTemporality);
     if (!temporality.success) {
-      this.#reject(out, data.dataPoints.length, `metric ${m.name}: ${temporality.error.issues[0]?.message ?? 'bad temporality'}`);
+      this.#reject(
+        out,
+        data.dataPoints.length,
+        `metric ${m.name}: ${temporality.error.issues[0]?.message ?? 'bad temporality'}`,
+      );
       return;
     }
     const delta = temporality.data === DELTA;
@@ -143,10 +183,25 @@ export class MetricsConverter {
     }
     if (m.histogram !== undefined) {
       each(m.histogram.dataPoints, histogramDataPoint, (p) => {
-        const d = this.#interval(seriesLabels(name, base, p.attributes), p.startTimeUnixNano, p.timeUnixNano, [p.count, p.sum ?? 0, ...p.bucketCounts], delta);
+        const d = this.#interval(
+          seriesLabels(name, base, p.attributes),
+          p.startTimeUnixNano,
+          p.timeUnixNano,
+          [p.count, p.sum ?? 0, ...p.bucketCounts],
+          delta,
+        );
         if (d === undefined) return;
         const [count = 0, sum = 0, ...counts] = d.values;
-        this.#emitDistribution(name, p.attributes, p.timeUnixNano, d.seconds, count, p.sum === undefined ? undefined : sum, explicitBuckets(p.explicitBounds, counts, delta ? p.min : undefined, delta ? p.max : undefined), emit);
+        this.#emitDistribution(
+          name,
+          p.attributes,
+          p.timeUnixNano,
+          d.seconds,
+          count,
+          p.sum === undefined ? undefined : sum,
+          explicitBuckets(p.explicitBounds, counts, delta ? p.min : undefined, delta ? p.max : undefined),
+          emit,
+        );
       });
       return;
     }
@@ -158,17 +213,30 @@ export class MetricsConverter {
       let values = [p.count, p.sum ?? 0, p.zeroCount];
       let seconds: number | undefined;
       if (delta) {
-        seconds = p.startTimeUnixNano !== undefined && p.timeUnixNano > p.startTimeUnixNano ? (p.timeUnixNano - p.startTimeUnixNano) / 1_000 : this.#sinceLast(key, p.timeUnixNano);
+        seconds =
+          p.startTimeUnixNano !== undefined && p.timeUnixNano > p.startTimeUnixNano
+            ? (p.timeUnixNano - p.startTimeUnixNano) / 1_000
+            : this.#sinceLast(key, p.timeUnixNano);
         this.#remember(key, { start: p.startTimeUnixNano, ts: p.timeUnixNano, values: [] });
       } else {
         const prev = this.#previous.get(seriesKey(key));
-        this.#remember(key, { start: p.startTimeUnixNano, ts: p.timeUnixNano, values, exp: { scale, positive, negative } });
+        this.#remember(key, {
+          start: p.startTimeUnixNano,
+          ts: p.timeUnixNano,
+          values,
+          exp: { scale, positive, negative },
+        });
         if (prev?.exp === undefined) return;
         seconds = (p.timeUnixNano - prev.ts) / 1_000;
         const reset = prev.start !== p.startTimeUnixNano || values.some((v, i) => v < (prev.values[i] ?? 0));
         if (!reset) {
           scale = Math.min(scale, prev.exp.scale);
-          const sub = (cur: ReadonlyMap<number, number>, curScale: number, old: ReadonlyMap<number, number>, oldScale: number): Map<number, number> => {
+          const sub = (
+            cur: ReadonlyMap<number, number>,
+            curScale: number,
+            old: ReadonlyMap<number, number>,
+            oldScale: number,
+          ): Map<number, number> => {
             const a = indexedCounts(denseBuckets(cur), curScale - scale);
             for (const [i, c] of indexedCounts(denseBuckets(old), oldScale - scale)) a.set(i, (a.get(i) ?? 0) - c);
             return a;
@@ -176,18 +244,50 @@ export class MetricsConverter {
           const pos = sub(positive, p.scale, prev.exp.positive, prev.exp.scale);
           const neg = sub(negative, p.scale, prev.exp.negative, prev.exp.scale);
           values = values.map((v, i) => v - (prev.values[i] ?? 0));
-          this.#emitExponential(name, p.attributes, p.timeUnixNano, seconds, values, p.sum !== undefined, scale, pos, neg, p.zeroThreshold, emit);
+          this.#emitExponential(
+            name,
+            p.attributes,
+            p.timeUnixNano,
+            seconds,
+            values,
+            p.sum !== undefined,
+            scale,
+            pos,
+            neg,
+            p.zeroThreshold,
+            emit,
+          );
           return;
         }
       }
       if (seconds === undefined || !(seconds > 0)) return;
-      this.#emitExponential(name, p.attributes, p.timeUnixNano, seconds, values, p.sum !== undefined, scale, positive, negative, p.zeroThreshold, emit);
+      this.#emitExponential(
+        name,
+        p.attributes,
+        p.timeUnixNano,
+        seconds,
+        values,
+        p.sum !== undefined,
+        scale,
+        positive,
+        negative,
+        p.zeroThreshold,
+        emit,
+      );
     });
   }
 
   #emitExponential(
-    name: string, attributes: readonly KeyValue[], ts: number, seconds: number, values: readonly number[], hasSum: boolean, scale: number,
-    positive: ReadonlyMap<number, number>, negative: ReadonlyMap<number, number>, zeroThreshold: number,
+    name: string,
+    attributes: readonly KeyValue[],
+    ts: number,
+    seconds: number,
+    values: readonly number[],
+    hasSum: boolean,
+    scale: number,
+    positive: ReadonlyMap<number, number>,
+    negative: ReadonlyMap<number, number>,
+    zeroThreshold: number,
     emit: (n: string, a: readonly KeyValue[], ts: number, v: number, extra?: Record<string, string>) => void,
   ): void {
     const [count = 0, sum = 0, zero = 0] = values;
@@ -196,7 +296,13 @@ export class MetricsConverter {
   }
 
   #emitDistribution(
-    name: string, attributes: readonly KeyValue[], ts: number, seconds: number, count: number, sum: number | undefined, buckets: readonly Bucket[],
+    name: string,
+    attributes: readonly KeyValue[],
+    ts: number,
+    seconds: number,
+    count: number,
+    sum: number | undefined,
+    buckets: readonly Bucket[],
     emit: (n: string, a: readonly KeyValue[], ts: number, v: number, extra?: Record<string, string>) => void,
   ): void {
     emit(`${name}_count_rate`, attributes, ts, count / seconds);
@@ -212,18 +318,30 @@ export class MetricsConverter {
    * difference from the previous point for cumulative data (undefined for the first one, which only
    * sets the baseline).
    */
-  #interval(labels: SeriesLabels, start: number | undefined, ts: number, values: readonly number[], delta: boolean): { values: readonly number[]; seconds: number } | undefined {
+  #interval(
+    labels: SeriesLabels,
+    start: number | undefined,
+    ts: number,
+    values: readonly number[],
+    delta: boolean,
+  ): { values: readonly number[]; seconds: number } | undefined {
     if (!delta) return this.#delta(labels, start, ts, values);
     const seconds = start !== undefined && ts > start ? (ts - start) / 1_000 : this.#sinceLast(labels, ts);
     this.#remember(labels, { start, ts, values: [] });
     return seconds !== undefined && seconds > 0 ? { values, seconds } : undefined;
   }
 
-  #delta(labels: SeriesLabels, start: number | undefined, ts: number, values: readonly number[]): { values: readonly number[]; seconds: number } | undefined {
+  #delta(
+    labels: SeriesLabels,
+    start: number | undefined,
+    ts: number,
+    values: readonly number[],
+  ): { values: readonly number[]; seconds: number } | undefined {
     const prev = this.#previous.get(seriesKey(labels));
     this.#remember(labels, { start, ts, values });
     if (prev === undefined || ts <= prev.ts) return undefined;
-    const reset = prev.start !== start || prev.values.length !== values.length || values.some((v, i) => v < (prev.values[i] ?? 0));
+    const reset =
+      prev.start !== start || prev.values.length !== values.length || values.some((v, i) => v < (prev.values[i] ?? 0));
     if (reset) {
       // Counted since the restart: over the time since its start when known, else since the last point.
       const seconds = start !== undefined && ts > start ? (ts - start) / 1_000 : (ts - prev.ts) / 1_000;

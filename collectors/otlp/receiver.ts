@@ -2,7 +2,15 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import express, { type Request, type Response, type Router } from 'express';
 import { ZodError } from 'zod';
-import { decodeJson, decodeProtobuf, encodeResponse, encodeStatus, OtlpDecodeError, type Encoding, type Signal } from './codec.ts';
+import {
+  decodeJson,
+  decodeProtobuf,
+  encodeResponse,
+  encodeStatus,
+  OtlpDecodeError,
+  type Encoding,
+  type Signal,
+} from './codec.ts';
 import type { MetricsConverter, Sample } from './metrics.ts';
 import { logsRequest, metricsRequest, tracesRequest } from './schema.ts';
 import type { SignalAggregator } from './signals.ts';
@@ -62,30 +70,54 @@ function encodingOf(req: Request): Encoding | undefined {
 
 async function readBody(req: Request, limits: ReceiverLimits): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (declared > limits.maxBodyBytes) throw new Refusal(413, RESOURCE_EXHAUSTED, `request body of ${declared} bytes exceeds the limit of ${limits.maxBodyBytes} bytes`);
+  if (declared > limits.maxBodyBytes)
+    throw new Refusal(
+      413,
+      RESOURCE_EXHAUSTED,
+      `request body of ${declared} bytes exceeds the limit of ${limits.maxBodyBytes} bytes`,
+    );
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     // Not destroyed on an early exit: the 413 must still reach the client before the connection closes.
     for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > limits.maxBodyBytes) throw new Refusal(413, RESOURCE_EXHAUSTED, `request body exceeds the limit of ${limits.maxBodyBytes} bytes`);
+      if (size > limits.maxBodyBytes)
+        throw new Refusal(413, RESOURCE_EXHAUSTED, `request body exceeds the limit of ${limits.maxBodyBytes} bytes`);
       chunks.push(chunk);
     }
   } catch (error) {
     if (error instanceof Refusal) throw error;
     // The client went away or broke the stream mid-body: nothing to process, nothing worth a 500.
-    throw new Refusal(400, INVALID_ARGUMENT, `request body could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Refusal(
+      400,
+      INVALID_ARGUMENT,
+      `request body could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const body = Buffer.concat(chunks);
   const contentEncoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (contentEncoding === 'identity' || contentEncoding === '') return body;
-  if (contentEncoding !== 'gzip') throw new Refusal(415, INVALID_ARGUMENT, `unsupported Content-Encoding ${JSON.stringify(contentEncoding)}: use gzip or none`);
+  if (contentEncoding !== 'gzip')
+    throw new Refusal(
+      415,
+      INVALID_ARGUMENT,
+      `unsupported Content-Encoding ${JSON.stringify(contentEncoding)}: use gzip or none`,
+    );
   try {
     return await gunzipAsync(body, { maxOutputLength: limits.maxDecodedBytes });
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw new Refusal(413, RESOURCE_EXHAUSTED, `decompressed body exceeds the limit of ${limits.maxDecodedBytes} bytes`);
-    throw new Refusal(400, INVALID_ARGUMENT, `body is not valid gzip: ${error instanceof Error ? error.message : String(error)}`);
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new Refusal(
+        413,
+        RESOURCE_EXHAUSTED,
+        `decompressed body exceeds the limit of ${limits.maxDecodedBytes} bytes`,
+      );
+    throw new Refusal(
+      400,
+      INVALID_ARGUMENT,
+      `body is not valid gzip: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -93,13 +125,21 @@ async function readBody(req: Request, limits: ReceiverLimits): Promise<Buffer> {
 function itemCount(signal: Signal, request: unknown): number {
   let n = 0;
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : []);
-  const field = (v: unknown, name: string): unknown => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[name] : undefined);
-  const [resources, scopes, items] = signal === 'metrics' ? ['resourceMetrics', 'scopeMetrics', 'metrics'] : signal === 'traces' ? ['resourceSpans', 'scopeSpans', 'spans'] : ['resourceLogs', 'scopeLogs', 'logRecords'];
+  const field = (v: unknown, name: string): unknown =>
+    typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[name] : undefined;
+  const [resources, scopes, items] =
+    signal === 'metrics'
+      ? ['resourceMetrics', 'scopeMetrics', 'metrics']
+      : signal === 'traces'
+        ? ['resourceSpans', 'scopeSpans', 'spans']
+        : ['resourceLogs', 'scopeLogs', 'logRecords'];
   for (const r of list(field(request, resources))) {
     for (const s of list(field(r, scopes))) {
       for (const item of list(field(s, items))) {
         if (signal !== 'metrics') n++;
-        else for (const kind of ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary']) n += list(field(field(item, kind), 'dataPoints')).length;
+        else
+          for (const kind of ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'])
+            n += list(field(field(item, kind), 'dataPoints')).length;
       }
     }
   }
@@ -142,63 +182,98 @@ export function createOtlpRouter(options: ReceiverOptions): Router {
   let inFlight = 0;
   const router = express.Router();
 
-  const handle = (signal: Signal) => async (req: Request, res: Response): Promise<void> => {
-    const encoding = encodingOf(req);
-    const reply = (status: number, body: Uint8Array | string, enc: Encoding): void => {
-      observer?.request(signal, encoding ?? 'unknown', status);
-      res.status(status).type(enc === 'json' ? 'application/json' : 'application/x-protobuf').send(typeof body === 'string' ? body : Buffer.from(body));
+  const handle =
+    (signal: Signal) =>
+    async (req: Request, res: Response): Promise<void> => {
+      const encoding = encodingOf(req);
+      const reply = (status: number, body: Uint8Array | string, enc: Encoding): void => {
+        observer?.request(signal, encoding ?? 'unknown', status);
+        res
+          .status(status)
+          .type(enc === 'json' ? 'application/json' : 'application/x-protobuf')
+          .send(typeof body === 'string' ? body : Buffer.from(body));
+      };
+      if (inFlight >= limits.maxInFlight) {
+        req.resume();
+        res.setHeader('Retry-After', '1');
+        reply(
+          503,
+          encodeStatus(encoding ?? 'json', UNAVAILABLE, `receiver busy: ${inFlight} requests in flight`),
+          encoding ?? 'json',
+        );
+        return;
+      }
+      inFlight++;
+      try {
+        if (encoding === undefined)
+          throw new Refusal(
+            415,
+            INVALID_ARGUMENT,
+            `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}: use application/x-protobuf or application/json`,
+          );
+        const body = await readBody(req, limits);
+        const decoded = encoding === 'json' ? decodeJson(body) : decodeProtobuf(signal, body);
+        const items = itemCount(signal, decoded);
+        const wait = budget.take(items, now());
+        if (wait !== undefined)
+          throw new Refusal(
+            429,
+            RESOURCE_EXHAUSTED,
+            `over the receiver's rate of ${limits.maxItemsPerSecond} items/s`,
+            wait,
+          );
+        let result: { accepted: number; rejected: number; errors: string[] };
+        if (signal === 'metrics') {
+          const conversion = converter.convert(metricsRequest.parse(decoded));
+          sink(conversion.samples);
+          result = { accepted: items - conversion.rejected, rejected: conversion.rejected, errors: conversion.errors };
+        } else if (signal === 'traces') {
+          result = aggregator.addSpans(tracesRequest.parse(decoded));
+        } else {
+          result = aggregator.addLogs(logsRequest.parse(decoded));
+        }
+        observer?.items(signal, result.accepted, result.rejected);
+        const partial =
+          result.rejected > 0 ? { rejected: result.rejected, errorMessage: result.errors.join('; ') } : undefined;
+        reply(200, encodeResponse(signal, encoding, partial), encoding);
+      } catch (error) {
+        const enc = encoding ?? 'json';
+        if (error instanceof Refusal) {
+          if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+          if (error.status === 413) res.setHeader('Connection', 'close');
+          reply(error.status, encodeStatus(enc, error.code, error.message), enc);
+        } else if (error instanceof OtlpDecodeError) {
+          reply(400, encodeStatus(enc, INVALID_ARGUMENT, error.message), enc);
+        } else if (error instanceof ZodError) {
+          const { issues } = error;
+          reply(
+            400,
+            encodeStatus(
+              enc,
+              INVALID_ARGUMENT,
+              `invalid export request: ${issues
+                .slice(0, 3)
+                .map((i) => `${i.path.map(String).join('.')}: ${i.message}`)
+                .join('; ')}`,
+            ),
+            enc,
+          );
+        } else {
+          throw error;
+        }
+      } finally {
+        inFlight--;
+      }
     };
-    if (inFlight >= limits.maxInFlight) {
-      req.resume();
-      res.setHeader('Retry-After', '1');
-      reply(503, encodeStatus(encoding ?? 'json', UNAVAILABLE, `receiver busy: ${inFlight} requests in flight`), encoding ?? 'json');
-      return;
-    }
-    inFlight++;
-    try {
-      if (encoding === undefined) throw new Refusal(415, INVALID_ARGUMENT, `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}: use application/x-protobuf or application/json`);
-      const body = await readBody(req, limits);
-      const decoded = encoding === 'json' ? decodeJson(body) : decodeProtobuf(signal, body);
-      const items = itemCount(signal, decoded);
-      const wait = budget.take(items, now());
-      if (wait !== undefined) throw new Refusal(429, RESOURCE_EXHAUSTED, `over the receiver's rate of ${limits.maxItemsPerSecond} items/s`, wait);
-      let result: { accepted: number; rejected: number; errors: string[] };
-      if (signal === 'metrics') {
-        const conversion = converter.convert(metricsRequest.parse(decoded));
-        sink(conversion.samples);
-        result = { accepted: items - conversion.rejected, rejected: conversion.rejected, errors: conversion.errors };
-      } else if (signal === 'traces') {
-        result = aggregator.addSpans(tracesRequest.parse(decoded));
-      } else {
-        result = aggregator.addLogs(logsRequest.parse(decoded));
-      }
-      observer?.items(signal, result.accepted, result.rejected);
-      const partial = result.rejected > 0 ? { rejected: result.rejected, errorMessage: result.errors.join('; ') } : undefined;
-      reply(200, encodeResponse(signal, encoding, partial), encoding);
-    } catch (error) {
-      const enc = encoding ?? 'json';
-      if (error instanceof Refusal) {
-        if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-        if (error.status === 413) res.setHeader('Connection', 'close');
-        reply(error.status, encodeStatus(enc, error.code, error.message), enc);
-      } else if (error instanceof OtlpDecodeError) {
-        reply(400, encodeStatus(enc, INVALID_ARGUMENT, error.message), enc);
-      } else if (error instanceof ZodError) {
-        const { issues } = error;
-        reply(400, encodeStatus(enc, INVALID_ARGUMENT, `invalid export request: ${issues.slice(0, 3).map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')}`), enc);
-      } else {
-        throw error;
-      }
-    } finally {
-      inFlight--;
-    }
-  };
 
   for (const signal of ['metrics', 'traces', 'logs'] as const) {
     router.post(`/v1/${signal}`, handle(signal));
     router.all(`/v1/${signal}`, (_req, res) => {
       res.setHeader('Allow', 'POST');
-      res.status(405).type('application/json').send(encodeStatus('json', UNIMPLEMENTED, `only POST is supported on /v1/${signal}`));
+      res
+        .status(405)
+        .type('application/json')
+        .send(encodeStatus('json', UNIMPLEMENTED, `only POST is supported on /v1/${signal}`));
     });
   }
   return router;

@@ -46,39 +46,63 @@ export const keyValue: z.ZodType<KeyValue> = z.lazy(() => z.object({ key: z.stri
 const attributes = z.array(keyValue).max(1_000, 'at most 1000 attributes').default([]);
 
 const resource = z.object({ attributes }).default({ attributes: [] });
-const scope = z.object({ name: z.string().default(''), version: z.string().default('') }).default({ name: '', version: '' });
+const scope = z
+  .object({ name: z.string().default(''), version: z.string().default('') })
+  .default({ name: '', version: '' });
 const points = z.array(z.unknown()).default([]);
 
 /** Data point temporality: 1 delta, 2 cumulative (0, unspecified, is invalid for sums and histograms). */
-export const temporality = z.union([z.literal(1), z.literal(2)], { error: 'aggregationTemporality must be 1 (delta) or 2 (cumulative)' });
+export const temporality = z.union([z.literal(1), z.literal(2)], {
+  error: 'aggregationTemporality must be 1 (delta) or 2 (cumulative)',
+});
 
-export const metric = z
-  .object({
-    name: z.string().min(1, 'metric name must not be empty').max(1_024),
-    unit: z.string().default(''),
-    gauge: z.object({ dataPoints: points }).optional(),
-    sum: z.object({ dataPoints: points, aggregationTemporality: z.unknown().optional(), isMonotonic: z.boolean().default(false) }).optional(),
-    histogram: z.object({ dataPoints: points, aggregationTemporality: z.unknown().optional() }).optional(),
-    exponentialHistogram: z.object({ dataPoints: points, aggregationTemporality: z.unknown().optional() }).optional(),
-    summary: z.object({ dataPoints: points }).optional(),
-  });
+export const metric = z.object({
+  name: z.string().min(1, 'metric name must not be empty').max(1_024),
+  unit: z.string().default(''),
+  gauge: z.object({ dataPoints: points }).optional(),
+  sum: z
+    .object({
+      dataPoints: points,
+      aggregationTemporality: z.unknown().optional(),
+      isMonotonic: z.boolean().default(false),
+    })
+    .optional(),
+  histogram: z.object({ dataPoints: points, aggregationTemporality: z.unknown().optional() }).optional(),
+  exponentialHistogram: z.object({ dataPoints: points, aggregationTemporality: z.unknown().optional() }).optional(),
+  summary: z.object({ dataPoints: points }).optional(),
+});
 export type Metric = z.output<typeof metric>;
 
 export const metricsRequest = z.object({
   resourceMetrics: z
-    .array(z.object({ resource, scopeMetrics: z.array(z.object({ scope, metrics: z.array(z.unknown()).default([]) })).default([]) }))
+    .array(
+      z.object({
+        resource,
+        scopeMetrics: z.array(z.object({ scope, metrics: z.array(z.unknown()).default([]) })).default([]),
+      }),
+    )
     .default([]),
 });
 
 export const tracesRequest = z.object({
   resourceSpans: z
-    .array(z.object({ resource, scopeSpans: z.array(z.object({ scope, spans: z.array(z.unknown()).default([]) })).default([]) }))
+    .array(
+      z.object({
+        resource,
+        scopeSpans: z.array(z.object({ scope, spans: z.array(z.unknown()).default([]) })).default([]),
+      }),
+    )
     .default([]),
 });
 
 export const logsRequest = z.object({
   resourceLogs: z
-    .array(z.object({ resource, scopeLogs: z.array(z.object({ scope, logRecords: z.array(z.unknown()).default([]) })).default([]) }))
+    .array(
+      z.object({
+        resource,
+        scopeLogs: z.array(z.object({ scope, logRecords: z.array(z.unknown()).default([]) })).default([]),
+      }),
+    )
     .default([]),
 });
 
@@ -116,15 +140,21 @@ export const histogramDataPoint = z
   })
   .superRefine((p, ctx) => {
     if (p.bucketCounts.length > 0 && p.bucketCounts.length !== p.explicitBounds.length + 1) {
-      ctx.addIssue({ code: 'custom', message: `bucketCounts has ${p.bucketCounts.length} entries; explicitBounds has ${p.explicitBounds.length} (must be one less)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `bucketCounts has ${p.bucketCounts.length} entries; explicitBounds has ${p.explicitBounds.length} (must be one less)`,
+      });
     }
     for (let i = 1; i < p.explicitBounds.length; i++) {
-      if ((p.explicitBounds[i] ?? 0) <= (p.explicitBounds[i - 1] ?? 0)) ctx.addIssue({ code: 'custom', message: 'explicitBounds must increase strictly' });
+      if ((p.explicitBounds[i] ?? 0) <= (p.explicitBounds[i - 1] ?? 0))
+        ctx.addIssue({ code: 'custom', message: 'explicitBounds must increase strictly' });
     }
   });
 export type HistogramPoint = z.output<typeof histogramDataPoint>;
 
-const buckets = z.object({ offset: z.number().int().default(0), bucketCounts: z.array(count).default([]) }).default({ offset: 0, bucketCounts: [] });
+const buckets = z
+  .object({ offset: z.number().int().default(0), bucketCounts: z.array(count).default([]) })
+  .default({ offset: 0, bucketCounts: [] });
 export const exponentialHistogramDataPoint = z.object({
   attributes,
   startTimeUnixNano: unixNanos.optional(),
@@ -147,24 +177,42 @@ export const summaryDataPoint = z.object({
   timeUnixNano: unixNanos.refine((ms) => ms > 0, 'timeUnixNano must be set'),
   count,
   sum: finite('sum').default(0),
-  quantileValues: z.array(z.object({ quantile: finite('quantile').refine((q) => q >= 0 && q <= 1, 'quantile must be in [0, 1]').default(0), value: finite('value').default(0) })).default([]),
+  quantileValues: z
+    .array(
+      z.object({
+        quantile: finite('quantile')
+          .refine((q) => q >= 0 && q <= 1, 'quantile must be in [0, 1]')
+          .default(0),
+        value: finite('value').default(0),
+      }),
+    )
+    .default([]),
 });
 export type SummaryPoint = z.output<typeof summaryDataPoint>;
 
-export const span = z.object({
-  name: z.string().default(''),
-  kind: z.number().int().min(0, 'kind must be 0 to 5').max(5, 'kind must be 0 to 5').default(0),
-  startTimeUnixNano: unixNanos,
-  endTimeUnixNano: unixNanos,
-  attributes,
-  status: z.object({ code: z.number().int().min(0).max(2).default(0), message: z.string().default('') }).default({ code: 0, message: '' }),
-}).refine((s) => s.endTimeUnixNano >= s.startTimeUnixNano, 'span ends before it starts');
+export const span = z
+  .object({
+    name: z.string().default(''),
+    kind: z.number().int().min(0, 'kind must be 0 to 5').max(5, 'kind must be 0 to 5').default(0),
+    startTimeUnixNano: unixNanos,
+    endTimeUnixNano: unixNanos,
+    attributes,
+    status: z
+      .object({ code: z.number().int().min(0).max(2).default(0), message: z.string().default('') })
+      .default({ code: 0, message: '' }),
+  })
+  .refine((s) => s.endTimeUnixNano >= s.startTimeUnixNano, 'span ends before it starts');
 export type Span = z.output<typeof span>;
 
 export const logRecord = z.object({
   timeUnixNano: unixNanos.optional(),
   observedTimeUnixNano: unixNanos.optional(),
-  severityNumber: z.number().int().min(0, 'severityNumber must be 0 to 24').max(24, 'severityNumber must be 0 to 24').default(0),
+  severityNumber: z
+    .number()
+    .int()
+    .min(0, 'severityNumber must be 0 to 24')
+    .max(24, 'severityNumber must be 0 to 24')
+    .default(0),
   severityText: z.string().max(64).default(''),
   attributes,
 });

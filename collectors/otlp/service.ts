@@ -22,7 +22,8 @@ export function otlpReceiverService(options: { config?: OtlpConfig } = {}): Otlp
   return {
     name: 'otlp-receiver',
     get store(): SeriesStore {
-      if (store === undefined) throw new Error('the OTLP receiver has not started: start otlp-receiver before the services that read it');
+      if (store === undefined)
+        throw new Error('the OTLP receiver has not started: start otlp-receiver before the services that read it');
       return store;
     },
     start(ctx: ServiceContext) {
@@ -42,7 +43,9 @@ export function otlpReceiverService(options: { config?: OtlpConfig } = {}): Otlp
         registers: [ctx.metrics],
       });
       const aggregator = new SignalAggregator({ maxKeys: config.maxSeries, now: Date.now() });
-      const append = (samples: readonly { labels: Record<string, string>; point: { ts: number; value: number } }[]): void => {
+      const append = (
+        samples: readonly { labels: Record<string, string>; point: { ts: number; value: number } }[],
+      ): void => {
         for (const s of samples) series.append(s.labels, s.point);
       };
       ctx.site.use(
@@ -52,7 +55,9 @@ export function otlpReceiverService(options: { config?: OtlpConfig } = {}): Otlp
           aggregator,
           sink: append,
           observer: {
-            request: (signal, encoding, status) => { requests.inc({ signal, encoding, status: String(status) }); },
+            request: (signal, encoding, status) => {
+              requests.inc({ signal, encoding, status: String(status) });
+            },
             items: (signal, accepted, rejected) => {
               items.inc({ signal, outcome: 'accepted' }, accepted);
               if (rejected > 0) items.inc({ signal, outcome: 'rejected' }, rejected);
@@ -60,9 +65,18 @@ export function otlpReceiverService(options: { config?: OtlpConfig } = {}): Otlp
           },
         }),
       );
-      timer = setInterval(() => { append(aggregator.flush(Date.now())); }, config.windowMs);
+      timer = setInterval(() => {
+        append(aggregator.flush(Date.now()));
+      }, config.windowMs);
       timer.unref();
-      ctx.logger.info({ paths: ['/v1/metrics', '/v1/traces', '/v1/logs'], windowMs: config.windowMs, maxBodyBytes: config.maxBodyBytes }, 'OTLP/HTTP receiver mounted');
+      ctx.logger.info(
+        {
+          paths: ['/v1/metrics', '/v1/traces', '/v1/logs'],
+          windowMs: config.windowMs,
+          maxBodyBytes: config.maxBodyBytes,
+        },
+        'OTLP/HTTP receiver mounted',
+      );
       return Promise.resolve();
     },
     stop() {

@@ -37,8 +37,16 @@ function reject(errors: string[], message: string): void {
 
 /** OTLP log severity numbers fall in six ranges of four. */
 export function severityName(n: number, text: string): string {
-  if (n >= 1) return (['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const)[Math.min(5, Math.floor((n - 1) / 4))] ?? 'fatal';
-  return text === '' ? 'unspecified' : text.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 32);
+  if (n >= 1)
+    return (
+      (['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const)[Math.min(5, Math.floor((n - 1) / 4))] ?? 'fatal'
+    );
+  return text === ''
+    ? 'unspecified'
+    : text
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, '_')
+        .slice(0, 32);
 }
 
 /**
@@ -146,13 +154,26 @@ export class SignalAggregator {
       out.push({ labels: { ...w.labels, __name__: 'otlp_span_rate' }, point: { ts: now, value: w.count / seconds } });
       if (w.count > 0) {
         w.quiet = 0;
-        out.push({ labels: { ...w.labels, __name__: 'otlp_span_error_ratio' }, point: { ts: now, value: w.errors / w.count } });
+        out.push({
+          labels: { ...w.labels, __name__: 'otlp_span_error_ratio' },
+          point: { ts: now, value: w.errors / w.count },
+        });
         const zero = w.durations.get(-1_000) ?? 0;
         w.durations.delete(-1_000);
-        const buckets = exponentialBucketList(SCALE, denseBuckets(w.durations), { offset: 0, bucketCounts: [] }, zero, 0);
+        const buckets = exponentialBucketList(
+          SCALE,
+          denseBuckets(w.durations),
+          { offset: 0, bucketCounts: [] },
+          zero,
+          0,
+        );
         for (const q of spanQuantiles) {
           const v = quantileFromBuckets(buckets, q);
-          if (v !== undefined) out.push({ labels: { ...w.labels, __name__: 'otlp_span_duration_seconds', quantile: String(q) }, point: { ts: now, value: v } });
+          if (v !== undefined)
+            out.push({
+              labels: { ...w.labels, __name__: 'otlp_span_duration_seconds', quantile: String(q) },
+              point: { ts: now, value: v },
+            });
         }
       }
       w.count = 0;
@@ -165,7 +186,10 @@ export class SignalAggregator {
         continue;
       }
       if (w.count > 0) w.quiet = 0;
-      out.push({ labels: { ...w.labels, __name__: 'otlp_log_records_rate' }, point: { ts: now, value: w.count / seconds } });
+      out.push({
+        labels: { ...w.labels, __name__: 'otlp_log_records_rate' },
+        point: { ts: now, value: w.count / seconds },
+      });
       w.count = 0;
     }
     return out;

@@ -107,7 +107,10 @@ test('over 70 days of anomaly-free data the alarm rate stays bounded and does no
       if (onGaussian.update({ ts: t * STEP, value: 100 + 20 * phase + 2 * noise() }).score >= 0.5) gaussianAlarms += 1;
     }
     assert.ok(gaussianAlarms <= 2, `seed ${String(seed)}: ${String(gaussianAlarms)} alarms on Gaussian noise`);
-    assert.ok(perQuarter.every((n) => n <= 12), `seed ${String(seed)}: alarms per ${String(quarter)} points ${perQuarter.join(' ')}`);
+    assert.ok(
+      perQuarter.every((n) => n <= 12),
+      `seed ${String(seed)}: alarms per ${String(quarter)} points ${perQuarter.join(' ')}`,
+    );
     const [first = 0, , , last = 0] = perQuarter;
     assert.ok(last <= first + 4, `seed ${String(seed)}: the alarm rate grew: ${perQuarter.join(' ')}`);
   }
@@ -126,7 +129,10 @@ test('scores stay in [0, 1]; nothing is scored in the warm-up; explanation brack
 
 test('a flat line never alarms, and a jump off it does', () => {
   const detector = createAnomalyDetector({ warmup: 50 });
-  const scores = Array.from({ length: 500 }, (_, t) => detector.update({ ts: t * STEP, value: t < 400 ? 45 : 60 }).score);
+  const scores = Array.from(
+    { length: 500 },
+    (_, t) => detector.update({ ts: t * STEP, value: t < 400 ? 45 : 60 }).score,
+  );
   assert.ok(scores.slice(0, 400).every((s) => s === 0));
   assert.ok((scores[400] ?? 0) >= 0.5);
 });

@@ -97,7 +97,12 @@ export class CombinedDetector implements SeriesDetector {
     if (learned !== 'off') {
       const shared = learned === 'self' ? undefined : learned;
       const lags = shared?.options.lags ?? DEFAULT_FORECASTER.lags;
-      this.learned = new LearnedView(this.options.statistical, shared, Math.max(lags * 4, Math.floor(0.6 * warmup)), lags);
+      this.learned = new LearnedView(
+        this.options.statistical,
+        shared,
+        Math.max(lags * 4, Math.floor(0.6 * warmup)),
+        lags,
+      );
     }
   }
 
@@ -109,17 +114,19 @@ export class CombinedDetector implements SeriesDetector {
     const strongest = strongestSurprise(surprises, this.options);
     // The stall view expects no value in particular, only one that moves: the range is the level view's.
     const ranged = strongest?.view === 'stall' ? (surprises.find((s) => s.view === 'level') ?? strongest) : strongest;
-    const expected = ranged === undefined
-      ? { low: point.value, high: point.value }
-      : { low: ranged.expected - 3 * ranged.scale, high: ranged.expected + 3 * ranged.scale };
+    const expected =
+      ranged === undefined
+        ? { low: point.value, high: point.value }
+        : { low: ranged.expected - 3 * ranged.scale, high: ranged.expected + 3 * ranged.scale };
     if (strongest === undefined || index < this.options.warmup) {
       return { score: 0, observed: point.value, expected, fired: [] };
     }
     // The learned view confirms: alone it cannot raise an alarm, agreeing with a statistical alarm it
     // lifts its score (geometric mean of the two novelties).
-    const n = learned === undefined || strongest.novelty < this.options.confirmFrom
-      ? strongest.novelty
-      : Math.max(strongest.novelty, Math.sqrt(strongest.novelty * learned.novelty));
+    const n =
+      learned === undefined || strongest.novelty < this.options.confirmFrom
+        ? strongest.novelty
+        : Math.max(strongest.novelty, Math.sqrt(strongest.novelty * learned.novelty));
     this.bar = 1 + (this.bar - 1) * this.barDecay;
     const relative = n / this.bar;
     let score = relative / (relative + this.options.noveltyHalf);

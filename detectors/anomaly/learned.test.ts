@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tfReady } from '../tf/index.ts';
 import { createModelStore } from '../models/index.ts';
-import { LearnedForecaster, loadForecaster, normaliseWindow, saveForecaster, trainFamilyForecaster, trainingPairs } from './learned.ts';
+import {
+  LearnedForecaster,
+  loadForecaster,
+  normaliseWindow,
+  saveForecaster,
+  trainFamilyForecaster,
+  trainingPairs,
+} from './learned.ts';
 
 const wave = (t: number): number => 500 + 100 * Math.sin((2 * Math.PI * t) / 40) + 30 * Math.sin((2 * Math.PI * t) / 7);
 
@@ -50,7 +57,10 @@ test('a saved forecaster reloads with the same forecasts, as a new version each 
   try {
     const store = createModelStore(dir);
     assert.equal(await loadForecaster(store, 'cpu'), undefined);
-    const { inputs, targets } = trainingPairs(Array.from({ length: 200 }, (_, t) => wave(t)), 16);
+    const { inputs, targets } = trainingPairs(
+      Array.from({ length: 200 }, (_, t) => wave(t)),
+      16,
+    );
     const model = new LearnedForecaster({ epochs: 3 });
     const loss = model.fitSync(inputs, targets);
     assert.equal(await saveForecaster(store, 'cpu', model, { samples: inputs.length, loss }), 1);
@@ -88,7 +98,11 @@ test('a family model trains on several series of different scales, is saved, and
     const scales = [1, 50, 3000];
     const series = scales.map((k) => Array.from({ length: 300 }, (_, t) => k * wave(t + k)));
     const epochs: number[] = [];
-    const result = await trainFamilyForecaster(store, 'requests', series, { epochs: 25, maxSamples: 600, onEpoch: (e) => epochs.push(e) });
+    const result = await trainFamilyForecaster(store, 'requests', series, {
+      epochs: 25,
+      maxSamples: 600,
+      onEpoch: (e) => epochs.push(e),
+    });
     assert.equal(result.version, 1);
     assert.equal(epochs.length, 25);
     assert.ok(result.samples <= 600 && result.samples > 500);

@@ -116,7 +116,9 @@ export class LearnedForecaster {
     if (inputs.length === 0) return new Float32Array(0);
     const flat = new Float32Array(inputs.length * this.options.lags);
     for (const [i, input] of inputs.entries()) flat.set(input, i * this.options.lags);
-    return tf.tidy(() => this.forward(tf.tensor2d(flat, [inputs.length, this.options.lags])).dataSync() as Float32Array);
+    return tf.tidy(
+      () => this.forward(tf.tensor2d(flat, [inputs.length, this.options.lags])).dataSync() as Float32Array,
+    );
   }
 
   /** Forecasts of the next raw value after each window of `lags` raw values. */
@@ -139,7 +141,8 @@ export class LearnedForecaster {
     const model = new LearnedForecaster({ ...options, lags: parsed.lags, hidden: parsed.hidden });
     for (const [i, t] of parsed.tensors.entries()) {
       const variable = model.variables[i];
-      if (variable === undefined || variable.shape.join() !== t.shape.join()) throw new Error('weights do not fit the model');
+      if (variable === undefined || variable.shape.join() !== t.shape.join())
+        throw new Error('weights do not fit the model');
       variable.assign(tf.tensor(t.values, t.shape));
     }
     model.samplesSeen = 1;
@@ -178,7 +181,11 @@ export class LearnedForecaster {
       const loss = tf.tidy(() => {
         const x = tf.tensor2d(flat, [batch.length, lags]);
         const t = tf.tensor1d(y);
-        const cost = optimizer.minimize(() => tf.losses.huberLoss<tf.Tensor, tf.Scalar>(t, this.forward(x)), true, this.variables);
+        const cost = optimizer.minimize(
+          () => tf.losses.huberLoss<tf.Tensor, tf.Scalar>(t, this.forward(x)),
+          true,
+          this.variables,
+        );
         return cost?.dataSync()[0] ?? Number.NaN;
       });
       total += loss * batch.length;
@@ -213,7 +220,10 @@ export async function loadForecaster(store: ModelStore, name: string): Promise<L
 
 /** The model-store name of a family's forecaster: `forecaster-` and the metric name, made store-safe. */
 export function familyModelName(family: string): string {
-  return `forecaster-${family.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 52)}`;
+  return `forecaster-${family
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '_')
+    .slice(0, 52)}`;
 }
 
 /**
@@ -225,8 +235,16 @@ export async function trainFamilyForecaster(
   store: ModelStore,
   family: string,
   series: readonly (readonly number[])[],
-  options: Partial<ForecasterOptions> & { readonly maxSamples?: number; readonly onEpoch?: (epoch: number, loss: number) => void } = {},
-): Promise<{ readonly model: LearnedForecaster; readonly version: number; readonly samples: number; readonly loss: number }> {
+  options: Partial<ForecasterOptions> & {
+    readonly maxSamples?: number;
+    readonly onEpoch?: (epoch: number, loss: number) => void;
+  } = {},
+): Promise<{
+  readonly model: LearnedForecaster;
+  readonly version: number;
+  readonly samples: number;
+  readonly loss: number;
+}> {
   const lags = options.lags ?? DEFAULT_FORECASTER.lags;
   const perSeries = Math.max(1, Math.floor((options.maxSamples ?? 20_000) / Math.max(1, series.length)));
   const inputs: Float32Array[] = [];

@@ -91,4 +91,3 @@ export function robustScale(window: SortedWindow): number {
   if (range > 0) return range;
   return 1e-9 * Math.max(1, Math.abs(window.quantile(0.5)));
 }
-

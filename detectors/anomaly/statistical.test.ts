@@ -9,7 +9,7 @@ const BURST = [2e7, 1.5e8, 4e7, 3e6];
 
 /** An idle disk: zero writes, and a burst of the same shape every GAP points (longer than the history). */
 function idleWithBursts(length: number): number[] {
-  return Array.from({ length }, (_, t) => BURST[t % GAP - (GAP - BURST.length)] ?? 0);
+  return Array.from({ length }, (_, t) => BURST[(t % GAP) - (GAP - BURST.length)] ?? 0);
 }
 
 /** The largest |z| each view gave on the bursts after the first one. */
@@ -45,7 +45,9 @@ test('the scale floor is off for the level view: leaving a long flat stretch sta
 /** The stall view's novelty at each point (NaN where it gives no surprise). */
 function stallNovelty(values: readonly number[]): number[] {
   const detector = new StatisticalDetector(DEFAULT_STATISTICAL);
-  return values.map((value, t) => detector.update({ ts: t * STEP, value }).find((s) => s.view === 'stall')?.novelty ?? Number.NaN);
+  return values.map(
+    (value, t) => detector.update({ ts: t * STEP, value }).find((s) => s.view === 'stall')?.novelty ?? Number.NaN,
+  );
 }
 
 test('the stall view calls a series stuck once a repeat outlasts every run of repeats it had lately', () => {
@@ -60,7 +62,10 @@ test('the stall view calls a series stuck once a repeat outlasts every run of re
   assert.ok(later.length > 700 && Math.max(...later) < 1, `largest later novelty ${String(Math.max(...later))}`);
   // Stuck: novelty reaches 1 on the repeat that makes the run longer than the idle stretches were.
   const first = novelty.findIndex((n, t) => t >= stuckFrom && n >= 1);
-  assert.ok(first >= stuckFrom + idle - 1 && first <= stuckFrom + idle + 1, `first stuck point ${String(first - stuckFrom)}`);
+  assert.ok(
+    first >= stuckFrom + idle - 1 && first <= stuckFrom + idle + 1,
+    `first stuck point ${String(first - stuckFrom)}`,
+  );
   assert.ok((novelty.at(-1) ?? 0) > 2.5, 'the novelty keeps growing while the series stays stuck');
 });
 

@@ -102,7 +102,16 @@ export abstract class View implements SeriesView {
   private readonly scaleDecay: number;
   private largestScale = 0;
 
-  constructor({ history, memory, zFloor, noveltyQuantile, dailyBuckets, phaseDecay, scaleFloor, scaleMemory }: StatisticalOptions) {
+  constructor({
+    history,
+    memory,
+    zFloor,
+    noveltyQuantile,
+    dailyBuckets,
+    phaseDecay,
+    scaleFloor,
+    scaleMemory,
+  }: StatisticalOptions) {
     this.scaleFloor = scaleFloor;
     this.scaleDecay = Math.pow(0.5, 1 / scaleMemory);
     this.zFloor = zFloor;
@@ -307,7 +316,8 @@ class DriftView extends View {
       this.up = Math.max(0, this.leak * this.up + z);
       this.down = Math.max(0, this.leak * this.down - z);
       const s = this.judge(Math.max(this.up, this.down), 0, ts);
-      if (s !== undefined) out = { ...s, novelty: s.z > 0 ? s.novelty : 0, expected: median, scale: robustScale(this.values) };
+      if (s !== undefined)
+        out = { ...s, novelty: s.z > 0 ? s.novelty : 0, expected: median, scale: robustScale(this.values) };
     }
     if (this.owner) this.values.push(value);
     return out;

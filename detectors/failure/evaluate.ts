@@ -10,7 +10,11 @@ export interface SampleScores {
   readonly positives: number;
 }
 
-export function sampleScores(probabilities: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): SampleScores {
+export function sampleScores(
+  probabilities: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  threshold: number,
+): SampleScores {
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -25,7 +29,14 @@ export function sampleScores(probabilities: ArrayLike<number>, labels: ArrayLike
   }
   const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
   const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
-  return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0, accuracy: (tp + tn) / Math.max(1, labels.length), samples: labels.length, positives: tp + fn };
+  return {
+    precision,
+    recall,
+    f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+    accuracy: (tp + tn) / Math.max(1, labels.length),
+    samples: labels.length,
+    positives: tp + fn,
+  };
 }
 
 /** What operators see: whole incidents warned of, and alert episodes that were (or were not) followed by one. */
@@ -71,7 +82,10 @@ export function eventScores(runs: readonly ScoredRun[], horizonSteps: number, me
         }
       }
     }
-    const steps = [...run.alerts.entries()].filter(([, a]) => a).map(([t]) => t).sort((a, b) => a - b);
+    const steps = [...run.alerts.entries()]
+      .filter(([, a]) => a)
+      .map(([t]) => t)
+      .sort((a, b) => a - b);
     let episode: number[] = [];
     const close = (): void => {
       if (episode.length === 0) return;

@@ -18,12 +18,18 @@ test('a linear leak: the ETA is within 10% of the truth and its interval contain
   for (const seed of [1, 2, 3]) {
     const rand = noise(seed);
     // 2 GiB limit; 600 MiB now, growing 0.5 MiB/min with noise of +-20 MiB.
-    const points: Point[] = Array.from({ length: 240 }, (_, i) => ({ ts: T0 + i * MIN, value: 480 + 0.5 * i + 40 * rand() }));
+    const points: Point[] = Array.from({ length: 240 }, (_, i) => ({
+      ts: T0 + i * MIN,
+      value: 480 + 0.5 * i + 40 * rand(),
+    }));
     const result = timeToExhaustion(points, { capacity: 2048 });
     const truthS = ((2048 - (480 + 0.5 * 239)) / 0.5) * 60;
     assert.equal(result.status, 'exhausting');
     assert.equal(result.method, 'theil-sen');
-    assert.ok(result.etaS !== null && Math.abs(result.etaS - truthS) / truthS < 0.1, `eta ${String(result.etaS)} vs ${String(truthS)}`);
+    assert.ok(
+      result.etaS !== null && Math.abs(result.etaS - truthS) / truthS < 0.1,
+      `eta ${String(result.etaS)} vs ${String(truthS)}`,
+    );
     assert.ok((result.etaLowS ?? 0) <= truthS && truthS <= (result.etaHighS ?? Number.POSITIVE_INFINITY));
     assert.ok(result.confidence > 0.99);
   }
@@ -42,7 +48,10 @@ test('a flat noisy series gives no ETA', () => {
 test('a healthy GC sawtooth gives no ETA; a leak under the sawtooth does', () => {
   const rand = noise(9);
   const sawtooth = (leakPerMin: number): Point[] =>
-    Array.from({ length: 600 }, (_, i) => ({ ts: T0 + i * MIN, value: 300 + leakPerMin * i + 8 * (i % 37) + 5 * rand() }));
+    Array.from({ length: 600 }, (_, i) => ({
+      ts: T0 + i * MIN,
+      value: 300 + leakPerMin * i + 8 * (i % 37) + 5 * rand(),
+    }));
   const healthy = timeToExhaustion(sawtooth(0), { capacity: 1024 });
   assert.equal(healthy.method, 'sawtooth-troughs');
   assert.equal(healthy.status, 'no-trend');
@@ -51,7 +60,10 @@ test('a healthy GC sawtooth gives no ETA; a leak under the sawtooth does', () =>
   assert.equal(leaking.method, 'sawtooth-troughs');
   assert.equal(leaking.status, 'exhausting');
   const truthS = ((1024 - (300 + 0.4 * 599)) / 0.4) * 60;
-  assert.ok(leaking.etaS !== null && Math.abs(leaking.etaS - truthS) / truthS < 0.1, `eta ${String(leaking.etaS)} vs ${String(truthS)}`);
+  assert.ok(
+    leaking.etaS !== null && Math.abs(leaking.etaS - truthS) / truthS < 0.1,
+    `eta ${String(leaking.etaS)} vs ${String(truthS)}`,
+  );
 });
 
 test('already at capacity, too little data, and a draining resource', () => {

@@ -63,7 +63,11 @@ export function timeToExhaustion(points: readonly Point[], options: ExhaustionOp
   });
   if (last === undefined || sample.length < (troughs ? 4 : 8)) return none('insufficient-data');
   if (last.value >= options.capacity) return none('exhausted');
-  const fit = theilSen(sample.map((p) => toS(p.ts)), sample.map((p) => p.value), confidence);
+  const fit = theilSen(
+    sample.map((p) => toS(p.ts)),
+    sample.map((p) => p.value),
+    confidence,
+  );
   if (fit.pIncreasing > 1 - confidence || fit.slope <= 0) return none('no-trend', fit);
   const level = fit.intercept + fit.slope * toS(last.ts);
   // Troughs lag the current value: what matters for a sawtooth is when the live set itself hits the limit.

@@ -1,4 +1,11 @@
-import { CHANNELS, RATIO_CHANNELS, runLength, type ChannelSeries, type Incident, type TelemetryRun } from './telemetry.ts';
+import {
+  CHANNELS,
+  RATIO_CHANNELS,
+  runLength,
+  type ChannelSeries,
+  type Incident,
+  type TelemetryRun,
+} from './telemetry.ts';
 
 /** Samples of history one feature vector needs: a 30-step recent span and a 30-step baseline before it. */
 export const FEATURE_HISTORY = 90;
@@ -61,7 +68,8 @@ export function featuresAt(channels: ChannelSeries, t: number): Float64Array {
     out[base + 4] = peak - level;
     out[base + 5] = trough - level;
     out[base + 6] = rises / RECENT;
-    if (RATIO_CHANNELS.has(channel)) out[base + 7] = Math.log1p(slope > 0 ? Math.min(MAX_HEADROOM, Math.max(0, 1 - level) / slope) : MAX_HEADROOM);
+    if (RATIO_CHANNELS.has(channel))
+      out[base + 7] = Math.log1p(slope > 0 ? Math.min(MAX_HEADROOM, Math.max(0, 1 - level) / slope) : MAX_HEADROOM);
   });
   return out;
 }

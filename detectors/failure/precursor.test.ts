@@ -20,7 +20,10 @@ test('the simulator is reproducible, labels its incidents and shows build-ups be
   const memory = leak.channels.memory!;
   assert.ok(memory[onset - 1]! > memory[onset - 40]! + 0.2, 'memory climbs before the outage');
   assert.ok(leak.channels.error_ratio![onset + 1]! > 0.05, 'the outage shows in the error ratio');
-  assert.ok(a.some((r) => r.incidents.length === 0), 'some runs are healthy');
+  assert.ok(
+    a.some((r) => r.incidents.length === 0),
+    'some runs are healthy',
+  );
   for (const run of a) assert.equal(telemetryRunSchema.safeParse(run).success, true);
 });
 
@@ -37,7 +40,12 @@ test('features: one per channel and kind, NaN for absent channels, slope follows
 
 test('labels: positive within the horizon before an onset, nothing during or right after an incident', () => {
   const n = 400;
-  const run = { id: 'r', stepMs: 60_000, channels: { cpu: Array.from({ length: n }, () => 0.5) }, incidents: [{ start: 200, end: 210, kind: 'x' }] };
+  const run = {
+    id: 'r',
+    stepMs: 60_000,
+    channels: { cpu: Array.from({ length: n }, () => 0.5) },
+    incidents: [{ start: 200, end: 210, kind: 'x' }],
+  };
   const samples = labelledSamples([run], 30);
   const labelAt = (t: number) => samples.y[samples.origin.findIndex((o) => o.t === t)];
   assert.equal(labelAt(169), 0);
@@ -51,7 +59,18 @@ test('labels: positive within the horizon before an onset, nothing during or rig
 test('event scores: predicted incidents, true and false alert episodes, lead time', () => {
   const alerts = new Map<number, boolean>();
   for (let t = 0; t < 300; t++) alerts.set(t, (t >= 80 && t <= 82) || (t >= 180 && t <= 195));
-  const scores = eventScores([{ incidents: [{ start: 200, end: 210, kind: 'x' }, { start: 290, end: 299, kind: 'y' }], alerts }], 30);
+  const scores = eventScores(
+    [
+      {
+        incidents: [
+          { start: 200, end: 210, kind: 'x' },
+          { start: 290, end: 299, kind: 'y' },
+        ],
+        alerts,
+      },
+    ],
+    30,
+  );
   assert.equal(scores.incidents, 2);
   assert.equal(scores.predicted, 1);
   assert.equal(scores.alertEpisodes, 2);
@@ -59,7 +78,10 @@ test('event scores: predicted incidents, true and false alert episodes, lead tim
   assert.equal(scores.medianLeadSteps, 20);
   const s = sampleScores([0.9, 0.2, 0.8, 0.1], [1, 1, 0, 0], 0.5);
   assert.deepEqual([s.precision, s.recall, s.accuracy], [0.5, 0.5, 0.5]);
-  assert.deepEqual([...sustainedAlerts([1, 2, 3, 5, 6], [0.9, 0.9, 0.9, 0.9, 0.9], 0.5, 2).values()], [false, true, true, false, true]);
+  assert.deepEqual(
+    [...sustainedAlerts([1, 2, 3, 5, 6], [0.9, 0.9, 0.9, 0.9, 0.9], 0.5, 2).values()],
+    [false, true, true, false, true],
+  );
 });
 
 test('trains on simulated runs, ranks held-out precursors above normal operation, saves and reloads', async () => {
@@ -88,7 +110,9 @@ test('trains on simulated runs, ranks held-out precursors above normal operation
     assert.ok(loaded);
     const { run, steps, p } = trained.testScores.find((s) => s.run.incidents.length > 0)!;
     const again = loaded.predictor.scoreSeries(run.channels, steps);
-    steps.forEach((_, i) => { assert.ok(Math.abs(again[i]! - p[i]!) < 1e-5); });
+    steps.forEach((_, i) => {
+      assert.ok(Math.abs(again[i]! - p[i]!) < 1e-5);
+    });
     const onset = run.incidents[0]!.start;
     const recent = Object.fromEntries(Object.entries(run.channels).map(([k, v]) => [k, v.slice(0, onset)]));
     const prediction = loaded.predictor.predict(recent);

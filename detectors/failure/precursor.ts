@@ -97,14 +97,22 @@ export function buildNetwork(inputs: number, hidden: readonly number[], seed: nu
       }),
     );
   });
-  model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 99 }), ...(hidden.length === 0 ? { inputShape: [inputs] } : {}) }));
+  model.add(
+    tf.layers.dense({
+      units: 1,
+      activation: 'sigmoid',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 99 }),
+      ...(hidden.length === 0 ? { inputShape: [inputs] } : {}),
+    }),
+  );
   return model;
 }
 
 /** Rebuilds a saved model for inference. */
 export async function precursorPredictor(weights: PrecursorWeights): Promise<PrecursorPredictor> {
   await tfReady();
-  if (weights.featureNames.join() !== FEATURE_NAMES.join()) throw new Error('saved precursor model was trained on other features');
+  if (weights.featureNames.join() !== FEATURE_NAMES.join())
+    throw new Error('saved precursor model was trained on other features');
   const hidden = weights.layers.slice(0, -1).map((l) => l.bias.length);
   const model = buildNetwork(FEATURE_NAMES.length, hidden, 0);
   model.setWeights(weights.layers.flatMap((l) => [tf.tensor2d(l.kernel), tf.tensor1d(l.bias)]));
@@ -138,7 +146,12 @@ export async function precursorPredictor(weights: PrecursorWeights): Promise<Pre
         .filter((d) => d.effect > 0.01)
         .sort((a, b) => b.effect - a.effect);
       const sustained = Array.from(scores.subarray(CHANNELS.length + 1)).every((p) => p >= weights.threshold);
-      return { probability, alert: probability >= weights.threshold && sustained, horizonMs: weights.horizonSteps * weights.stepMs, drivers };
+      return {
+        probability,
+        alert: probability >= weights.threshold && sustained,
+        horizonMs: weights.horizonSteps * weights.stepMs,
+        drivers,
+      };
     },
     dispose: () => {
       model.dispose();

@@ -17,7 +17,13 @@ export interface SimulationOptions {
   readonly suddenShare?: number;
 }
 
-export const FAULT_KINDS = ['memory-leak', 'pool-exhaustion', 'consumer-lag', 'cpu-saturation', 'dependency-outage'] as const;
+export const FAULT_KINDS = [
+  'memory-leak',
+  'pool-exhaustion',
+  'consumer-lag',
+  'cpu-saturation',
+  'dependency-outage',
+] as const;
 type FaultKind = (typeof FAULT_KINDS)[number];
 
 interface Fault {
@@ -35,7 +41,9 @@ interface Benign {
 }
 
 export function simulateRuns(count: number, seed: number, options: SimulationOptions = {}): TelemetryRun[] {
-  return Array.from({ length: count }, (_, i) => simulateRun(`sim-${String(seed)}-${String(i)}`, createRandom(seed * 100_003 + i), options));
+  return Array.from({ length: count }, (_, i) =>
+    simulateRun(`sim-${String(seed)}-${String(i)}`, createRandom(seed * 100_003 + i), options),
+  );
 }
 
 export function simulateRun(id: string, rand: Random, options: SimulationOptions = {}): TelemetryRun {
@@ -43,15 +51,26 @@ export function simulateRun(id: string, rand: Random, options: SimulationOptions
   const faults: Fault[] = [];
   if (rand.chance(options.faultRate ?? 0.7)) {
     const sudden = rand.chance(options.suddenShare ?? 0.1);
-    const kind: FaultKind = sudden ? 'dependency-outage' : (['memory-leak', 'pool-exhaustion', 'consumer-lag', 'cpu-saturation'] as const)[rand.int(0, 3)] ?? 'memory-leak';
+    const kind: FaultKind = sudden
+      ? 'dependency-outage'
+      : ((['memory-leak', 'pool-exhaustion', 'consumer-lag', 'cpu-saturation'] as const)[rand.int(0, 3)] ??
+        'memory-leak');
     const onset = rand.int(Math.min(180, steps - 40), Math.max(180, steps - 40));
     const build = sudden ? 0 : rand.int(15, 60);
     faults.push({ kind, buildStart: onset - build, onset, end: Math.min(steps - 1, onset + rand.int(10, 30)) });
   }
-  const benignKinds: Benign['kind'][] = ['traffic-spike', 'batch-job', 'deploy', 'queue-burst', 'gc-pause', 'cache-warmup'];
+  const benignKinds: Benign['kind'][] = [
+    'traffic-spike',
+    'batch-job',
+    'deploy',
+    'queue-burst',
+    'gc-pause',
+    'cache-warmup',
+  ];
   const benign: Benign[] = Array.from({ length: rand.int(2, 6) }, () => {
     const kind = benignKinds[rand.int(0, benignKinds.length - 1)] ?? 'gc-pause';
-    const length = kind === 'cache-warmup' ? rand.int(60, 180) : kind === 'batch-job' ? rand.int(10, 30) : rand.int(2, 15);
+    const length =
+      kind === 'cache-warmup' ? rand.int(60, 180) : kind === 'batch-job' ? rand.int(10, 30) : rand.int(2, 15);
     return { kind, start: rand.int(60, steps - 20), length, size: rand.uniform(0.5, 1) };
   });
 
@@ -61,7 +80,15 @@ export function simulateRun(id: string, rand: Random, options: SimulationOptions
   const live0 = rand.uniform(0.3, 0.45);
   const gcPeriod = rand.int(5, 15);
   const gcAmp = rand.uniform(0.08, 0.2);
-  const out: Record<Channel, number[]> = { request_rate: [], cpu: [], memory: [], latency_p99: [], error_ratio: [], queue_depth: [], pool_utilisation: [] };
+  const out: Record<Channel, number[]> = {
+    request_rate: [],
+    cpu: [],
+    memory: [],
+    latency_p99: [],
+    error_ratio: [],
+    queue_depth: [],
+    pool_utilisation: [],
+  };
   let backlog = 0;
   let live = live0;
   let gcPhase = 0;
@@ -69,7 +96,8 @@ export function simulateRun(id: string, rand: Random, options: SimulationOptions
     const fault = faults.find((f) => t >= f.buildStart && t <= f.end);
     const progress = fault ? Math.min(1, (t - fault.buildStart + 1) / Math.max(1, fault.onset - fault.buildStart)) : 0;
     const outage = fault !== undefined && t >= fault.onset;
-    const active = (kind: Benign['kind']) => benign.find((b) => b.kind === kind && t >= b.start && t < b.start + b.length);
+    const active = (kind: Benign['kind']) =>
+      benign.find((b) => b.kind === kind && t >= b.start && t < b.start + b.length);
 
     let rate = baseRate * (1 + 0.25 * Math.sin((2 * Math.PI * (t + dayPhase)) / 1440)) * (1 + 0.04 * rand.normal());
     const spike = active('traffic-spike');

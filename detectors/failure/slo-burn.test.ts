@@ -6,7 +6,12 @@ const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 1);
 
 /** Feeds `minutes` of traffic at 1000 requests/minute with the given error ratio, from `start`. */
-function feed(monitor: ReturnType<typeof createBurnRateMonitor>, start: number, minutes: number, errorRatio: number): number {
+function feed(
+  monitor: ReturnType<typeof createBurnRateMonitor>,
+  start: number,
+  minutes: number,
+  errorRatio: number,
+): number {
   for (let m = 0; m < minutes; m++) monitor.record(start + m * MIN, 1000, Math.round(1000 * errorRatio));
   return start + minutes * MIN;
 }
@@ -25,7 +30,10 @@ test('a sustained 2% error ratio against 99.9% pages on the 1 h / 5 m rule', () 
   assert.ok(!status.alerts.some((a) => a.rule === 'fast-burn-1h'));
   now = feed(monitor, now, 40, 0.02);
   const later = monitor.evaluate(now - 1);
-  assert.ok(later.alerts.some((a) => a.rule === 'fast-burn-1h' && a.severity === 'page'), JSON.stringify(later.alerts));
+  assert.ok(
+    later.alerts.some((a) => a.rule === 'fast-burn-1h' && a.severity === 'page'),
+    JSON.stringify(later.alerts),
+  );
   assert.ok(later.budgetRemaining < 1);
 });
 
@@ -42,21 +50,32 @@ test('the short window resets a page soon after a short total outage ends', () =
   // The 6 h rule's short window is 30 minutes: it resets once those are clean too.
   assert.ok(status.alerts.some((a) => a.rule === 'fast-burn-6h'));
   now = feed(monitor, now, 25, 0);
-  assert.deepEqual(monitor.evaluate(now - 1).alerts.filter((a) => a.severity === 'page'), []);
+  assert.deepEqual(
+    monitor.evaluate(now - 1).alerts.filter((a) => a.severity === 'page'),
+    [],
+  );
 });
 
 test('a slow 2x burn raises only the slow ticket rule, after enough hours', () => {
   const monitor = createBurnRateMonitor({ objective: 0.99 });
   const now = feed(monitor, T0, 8 * 60, 0.02);
   const alerts = monitor.evaluate(now - 1).alerts;
-  assert.deepEqual(alerts.map((a) => a.rule), ['slow-burn-3d']);
+  assert.deepEqual(
+    alerts.map((a) => a.rule),
+    ['slow-burn-3d'],
+  );
   assert.equal(alerts[0]?.severity, 'ticket');
 });
 
 test('rules need both windows; bad counts are rejected; state is bounded by the windows', () => {
-  assert.deepEqual(evaluateBurnRules((w) => (w === 60 * MIN ? 20 : 0.5)).map((a) => a.rule), []);
+  assert.deepEqual(
+    evaluateBurnRules((w) => (w === 60 * MIN ? 20 : 0.5)).map((a) => a.rule),
+    [],
+  );
   const monitor = createBurnRateMonitor({ objective: 0.999 });
-  assert.throws(() => { monitor.record(T0, 10, 11); }, RangeError);
+  assert.throws(() => {
+    monitor.record(T0, 10, 11);
+  }, RangeError);
   assert.throws(() => createBurnRateMonitor({ objective: 1.5 }));
   // Four days of data, the longest window is three: the first day no longer counts.
   let now = feed(monitor, T0, 24 * 60, 1);

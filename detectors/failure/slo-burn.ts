@@ -30,7 +30,11 @@ export const burnMonitorOptionsSchema = z.object({
   /** Target share of good events, e.g. 0.999. */
   objective: z.number().gt(0).lt(1),
   /** SLO period for the remaining-budget figure (default 30 days). */
-  periodMs: z.number().int().positive().default(30 * 24 * HOUR),
+  periodMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30 * 24 * HOUR),
   /** Resolution of the windows (default one minute). */
   bucketMs: z.number().int().positive().default(MIN),
 });
@@ -50,7 +54,10 @@ export interface BurnAlert {
 }
 
 /** Which rules fire, given the burn rate over any window. */
-export function evaluateBurnRules(burnOver: (windowMs: number) => number, rules: readonly BurnRule[] = DEFAULT_BURN_RULES): BurnAlert[] {
+export function evaluateBurnRules(
+  burnOver: (windowMs: number) => number,
+  rules: readonly BurnRule[] = DEFAULT_BURN_RULES,
+): BurnAlert[] {
   const alerts: BurnAlert[] = [];
   for (const rule of rules) {
     const longBurnRate = burnOver(rule.longWindowMs);
@@ -89,7 +96,8 @@ export function createBurnRateMonitor(options: BurnMonitorOptions): BurnRateMoni
   const coarse = counterRing(Math.ceil(periodMs / HOUR) + 1, HOUR);
   return {
     record(ts, total, bad) {
-      if (!(total >= 0) || !(bad >= 0) || bad > total) throw new RangeError(`bad counts: total ${String(total)}, bad ${String(bad)}`);
+      if (!(total >= 0) || !(bad >= 0) || bad > total)
+        throw new RangeError(`bad counts: total ${String(total)}, bad ${String(bad)}`);
       fine.add(ts, total, bad);
       coarse.add(ts, total, bad);
     },

@@ -5,12 +5,25 @@ import { z } from 'zod';
  * first. Units: ratios in [0, 1] for cpu, memory, error_ratio and pool_utilisation; seconds for
  * latency_p99; messages for queue_depth; requests per second for request_rate. A channel may be absent.
  */
-export const CHANNELS = ['request_rate', 'cpu', 'memory', 'latency_p99', 'error_ratio', 'queue_depth', 'pool_utilisation'] as const;
+export const CHANNELS = [
+  'request_rate',
+  'cpu',
+  'memory',
+  'latency_p99',
+  'error_ratio',
+  'queue_depth',
+  'pool_utilisation',
+] as const;
 export type Channel = (typeof CHANNELS)[number];
 export type ChannelSeries = Partial<Record<Channel, readonly number[]>>;
 
 /** Channels that are shares of a capacity (used as they are); the others are read on a log scale. */
-export const RATIO_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['cpu', 'memory', 'error_ratio', 'pool_utilisation']);
+export const RATIO_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
+  'cpu',
+  'memory',
+  'error_ratio',
+  'pool_utilisation',
+]);
 
 export interface Incident {
   /** Step index of the onset (the first step of the outage) and of the last step. */
@@ -35,9 +48,16 @@ export const telemetryRunSchema = z
     id: z.string().min(1),
     stepMs: z.number().int().positive(),
     channels: z.partialRecord(z.enum(CHANNELS), series),
-    incidents: z.array(z.object({ start: z.number().int().min(0), end: z.number().int().min(0), kind: z.string().min(1) }).refine((i) => i.end >= i.start, 'an incident ends after it starts')),
+    incidents: z.array(
+      z
+        .object({ start: z.number().int().min(0), end: z.number().int().min(0), kind: z.string().min(1) })
+        .refine((i) => i.end >= i.start, 'an incident ends after it starts'),
+    ),
   })
-  .refine((run) => new Set(Object.values(run.channels).map((v) => v.length)).size <= 1, 'all channels of a run have the same length');
+  .refine(
+    (run) => new Set(Object.values(run.channels).map((v) => v.length)).size <= 1,
+    'all channels of a run have the same length',
+  );
 
 export function runLength(run: TelemetryRun): number {
   for (const values of Object.values(run.channels)) return values.length;

@@ -24,7 +24,11 @@ export interface TrainedPrecursor {
   readonly validation: { readonly events: EventScores };
   readonly summary: Readonly<Record<string, number>>;
   /** Test-run probabilities per scored step, for inspection and figures. */
-  readonly testScores: readonly { readonly run: TelemetryRun; readonly steps: readonly number[]; readonly p: Float32Array }[];
+  readonly testScores: readonly {
+    readonly run: TelemetryRun;
+    readonly steps: readonly number[];
+    readonly p: Float32Array;
+  }[];
 }
 
 /**
@@ -33,7 +37,10 @@ export interface TrainedPrecursor {
  * are rare: they are repeated to about a tenth of the training set. The alert threshold is the one
  * with the best event-level F1 on the validation runs; the reported figures are on the test runs only.
  */
-export async function trainPrecursor(runs: readonly TelemetryRun[], options: TrainPrecursorOptions = {}): Promise<TrainedPrecursor> {
+export async function trainPrecursor(
+  runs: readonly TelemetryRun[],
+  options: TrainPrecursorOptions = {},
+): Promise<TrainedPrecursor> {
   const horizonSteps = options.horizonSteps ?? 30;
   const epochs = options.epochs ?? 30;
   const seed = options.seed ?? 1;
@@ -65,7 +72,10 @@ export async function trainPrecursor(runs: readonly TelemetryRun[], options: Tra
     }
   });
   // One seeded shuffle (instead of TF.js's unseeded one per epoch) keeps training reproducible.
-  const order = shuffle(xs.map((_, i) => i), seed);
+  const order = shuffle(
+    xs.map((_, i) => i),
+    seed,
+  );
   const xsShuffled = order.map((i) => xs[i] ?? new Float64Array(FEATURE_NAMES.length));
   const ysShuffled = order.map((i) => ys[i] ?? 0);
   const hidden = options.hidden ?? [24, 12];
@@ -88,8 +98,18 @@ export async function trainPrecursor(runs: readonly TelemetryRun[], options: Tra
   const arrays = tensors.map((t) => t.arraySync());
   model.dispose();
   const layers: PrecursorWeights['layers'] = [];
-  for (let i = 0; i + 1 < arrays.length; i += 2) layers.push({ kernel: arrays[i] as number[][], bias: arrays[i + 1] as number[] });
-  const draft: PrecursorWeights = { featureNames: [...FEATURE_NAMES], mean, std, layers, threshold: 0.5, persistSteps: 1, horizonSteps, stepMs };
+  for (let i = 0; i + 1 < arrays.length; i += 2)
+    layers.push({ kernel: arrays[i] as number[][], bias: arrays[i + 1] as number[] });
+  const draft: PrecursorWeights = {
+    featureNames: [...FEATURE_NAMES],
+    mean,
+    std,
+    layers,
+    threshold: 0.5,
+    persistSteps: 1,
+    horizonSteps,
+    stepMs,
+  };
 
   const predictor = await precursorPredictor(draft);
   try {
@@ -99,7 +119,13 @@ export async function trainPrecursor(runs: readonly TelemetryRun[], options: Tra
         return { run, steps, p: predictor.scoreSeries(run.channels, steps) };
       });
     const events = (scored: ReturnType<typeof scoreRuns>, threshold: number, persist: number) =>
-      eventScores(scored.map(({ run, steps, p }) => ({ incidents: run.incidents, alerts: sustainedAlerts(steps, p, threshold, persist) })), horizonSteps);
+      eventScores(
+        scored.map(({ run, steps, p }) => ({
+          incidents: run.incidents,
+          alerts: sustainedAlerts(steps, p, threshold, persist),
+        })),
+        horizonSteps,
+      );
     const validationScored = scoreRuns(validation);
     let threshold = 0.5;
     let persistSteps = 1;
@@ -124,7 +150,17 @@ export async function trainPrecursor(runs: readonly TelemetryRun[], options: Tra
       test: { samples, events: testEvents },
       validation: { events: events(validationScored, threshold, persistSteps) },
       testScores: testScored,
-      summary: { runs: usable.length, trainRuns: train.length, validationRuns: validation.length, testRuns: test.length, trainSamples: trainSet.y.length, trainPositives: positives, horizonSteps, stepMs, epochs },
+      summary: {
+        runs: usable.length,
+        trainRuns: train.length,
+        validationRuns: validation.length,
+        testRuns: test.length,
+        trainSamples: trainSet.y.length,
+        trainPositives: positives,
+        horizonSteps,
+        stepMs,
+        epochs,
+      },
     };
   } finally {
     predictor.dispose();
@@ -135,7 +171,12 @@ export async function trainPrecursor(runs: readonly TelemetryRun[], options: Tra
 const THRESHOLDS = [0.999, 0.998, 0.995, 0.99, 0.98, 0.97, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
 
 /** An alert at a step when the probability has been at or above the threshold for `persist` consecutive steps. */
-export function sustainedAlerts(steps: readonly number[], p: ArrayLike<number>, threshold: number, persist: number): Map<number, boolean> {
+export function sustainedAlerts(
+  steps: readonly number[],
+  p: ArrayLike<number>,
+  threshold: number,
+  persist: number,
+): Map<number, boolean> {
   const alerts = new Map<number, boolean>();
   let run = 0;
   steps.forEach((t, i) => {

@@ -24,7 +24,18 @@ export function normalCdf(z: number): number {
   const erfc =
     t *
     Math.exp(
-      -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -x * x -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return z >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
@@ -58,7 +69,8 @@ export function theilSen(times: readonly number[], values: readonly number[], co
   }
   slopes.sort((a, b) => a - b);
   const m = slopes.length;
-  if (m === 0) return { slope: 0, slopeLow: 0, slopeHigh: 0, intercept: values[0] ?? Number.NaN, s: 0, pIncreasing: 1, n };
+  if (m === 0)
+    return { slope: 0, slopeLow: 0, slopeHigh: 0, intercept: values[0] ?? Number.NaN, s: 0, pIncreasing: 1, n };
   const slope = m % 2 === 1 ? (slopes[(m - 1) / 2] ?? 0) : ((slopes[m / 2 - 1] ?? 0) + (slopes[m / 2] ?? 0)) / 2;
   const variance = (n * (n - 1) * (2 * n + 5)) / 18;
   // Sen's interval: order statistics (M - C)/2 and (M + C)/2 + 1 of the pairwise slopes.
@@ -69,7 +81,16 @@ export function theilSen(times: readonly number[], values: readonly number[], co
   for (let i = 0; i < n; i++) residuals.push((values[i] ?? 0) - slope * (times[i] ?? 0));
   residuals.sort((a, b) => a - b);
   const mid = residuals.length >> 1;
-  const intercept = residuals.length % 2 === 1 ? (residuals[mid] ?? 0) : ((residuals[mid - 1] ?? 0) + (residuals[mid] ?? 0)) / 2;
+  const intercept =
+    residuals.length % 2 === 1 ? (residuals[mid] ?? 0) : ((residuals[mid - 1] ?? 0) + (residuals[mid] ?? 0)) / 2;
   const z = s > 0 ? (s - 1) / Math.sqrt(variance) : s < 0 ? (s + 1) / Math.sqrt(variance) : 0;
-  return { slope, slopeLow: slopes[lowRank] ?? slope, slopeHigh: slopes[highRank] ?? slope, intercept, s, pIncreasing: 1 - normalCdf(z), n };
+  return {
+    slope,
+    slopeLow: slopes[lowRank] ?? slope,
+    slopeHigh: slopes[highRank] ?? slope,
+    intercept,
+    s,
+    pIncreasing: 1 - normalCdf(z),
+    n,
+  };
 }

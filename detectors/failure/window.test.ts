@@ -11,8 +11,14 @@ test('resamples raw points into the regular window the precursor model reads', (
     { ts: 11 * 60_000, value: 1 }, // after the window: ignored
   ];
   const window = channelWindow({ cpu, memory: [] }, end, 10, 60_000);
-  assert.deepEqual(window.cpu, [0.30000000000000004, 0.30000000000000004, 0.30000000000000004, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9]);
+  assert.deepEqual(
+    window.cpu,
+    [0.30000000000000004, 0.30000000000000004, 0.30000000000000004, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9],
+  );
   assert.equal(window.memory, undefined);
   const late = channelWindow({ cpu: [{ ts: 5 * 60_000 + 1, value: 0.5 }] }, end, 10, 60_000);
-  assert.deepEqual(late.cpu, Array.from({ length: 10 }, () => 0.5));
+  assert.deepEqual(
+    late.cpu,
+    Array.from({ length: 10 }, () => 0.5),
+  );
 });

@@ -7,7 +7,12 @@ import type { Channel, ChannelSeries } from './telemetry.ts';
  * previous value (the slots before the first point take the first value). A channel with no point in the
  * window is left out (the model treats it as typical).
  */
-export function channelWindow(series: Partial<Record<Channel, readonly Point[]>>, endMs: number, steps: number, stepMs: number): ChannelSeries {
+export function channelWindow(
+  series: Partial<Record<Channel, readonly Point[]>>,
+  endMs: number,
+  steps: number,
+  stepMs: number,
+): ChannelSeries {
   const out: Partial<Record<Channel, number[]>> = {};
   const startMs = endMs - steps * stepMs;
   for (const [channel, points] of Object.entries(series) as [Channel, readonly Point[]][]) {

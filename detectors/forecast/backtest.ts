@@ -14,7 +14,10 @@ export interface BacktestOptions {
   readonly minTrain?: number;
   /** Most recent observations handed to the method at each origin (default: all so far). */
   readonly maxTrain?: number;
-  /** Cycle of the seasonal-naive baseline and the MASE scale (default: a day, or naive when the history is shorter than two). */
+  /**
+   * Cycle of the seasonal-naive baseline and the MASE scale (default: a day, or naive when the history is shorter than
+   * two).
+   */
   readonly seasonMs?: number;
 }
 
@@ -91,7 +94,16 @@ export function backtest(points: readonly Point[], method: ForecastMethod, optio
   const seasonMs = options.seasonMs ?? (span * (minTrain / Math.max(1, n)) >= 2 * DAY_MS ? DAY_MS : 0);
   const originCount = Math.max(1, options.origins ?? 20);
   const last = n - maxH;
-  const acc = options.horizons.map(() => ({ mase: 0, smape: 0, bMase: 0, bSmape: 0, in80: 0, in95: 0, intervals: 0, count: 0 }));
+  const acc = options.horizons.map(() => ({
+    mase: 0,
+    smape: 0,
+    bMase: 0,
+    bSmape: 0,
+    in80: 0,
+    in95: 0,
+    intervals: 0,
+    count: 0,
+  }));
   for (let o = 0; o < originCount && minTrain < last; o++) {
     const origin = minTrain + Math.floor(((last - minTrain) * o) / Math.max(1, originCount - 1));
     const history = points.slice(Math.max(0, origin - (options.maxTrain ?? origin)), origin);

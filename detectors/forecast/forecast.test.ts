@@ -2,7 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Point } from '../series.ts';
 import { createRandom } from '../failure/random.ts';
-import { DAY_MS, WEEK_MS, backtest, createLoadForecaster, fitForecaster, naiveScale, seasonalNaive, smape } from './index.ts';
+import {
+  DAY_MS,
+  WEEK_MS,
+  backtest,
+  createLoadForecaster,
+  fitForecaster,
+  naiveScale,
+  seasonalNaive,
+  smape,
+} from './index.ts';
 
 /** Deterministic normal noise, so tests never flake. */
 const noise = (seed: number): (() => number) => createRandom(seed).normal;
@@ -15,7 +24,7 @@ function seasonalSeries(days: number, seed: number, sigma = 6): Point[] {
   const rand = noise(seed);
   return Array.from({ length: (days * DAY_MS) / STEP }, (_, i) => {
     const ts = T0 + i * STEP;
-    const hour = ((ts % DAY_MS) / 3_600_000);
+    const hour = (ts % DAY_MS) / 3_600_000;
     const weekday = Math.floor((ts % WEEK_MS) / DAY_MS);
     const weekend = weekday === 2 || weekday === 3 ? 0.6 : 1; // 1970-01-01 was a Thursday
     const daily = 40 * Math.sin((2 * Math.PI * (hour - 6)) / 24);
@@ -35,11 +44,21 @@ test('detects a daily and a weekly cycle from the timestamps and none in white n
 test('forecasts beat seasonal-naive on seasonal synthetic data at every horizon, with calibrated intervals', () => {
   const points = seasonalSeries(28, 3);
   const horizons = [1, 12, 48, 144];
-  const result = backtest(points, (history) => fitForecaster(history).forecastAt, { horizons, origins: 24, minTrain: 21 * 288 });
+  const result = backtest(points, (history) => fitForecaster(history).forecastAt, {
+    horizons,
+    origins: 24,
+    minTrain: 21 * 288,
+  });
   assert.equal(result.scale.kind, 'seasonal-naive');
   for (const h of result.horizons) {
-    assert.ok(h.mase < h.baselineMase, `h=${String(h.steps)}: MASE ${String(h.mase)} vs seasonal-naive ${String(h.baselineMase)}`);
-    assert.ok(h.smape < h.baselineSmape, `h=${String(h.steps)}: sMAPE ${String(h.smape)} vs ${String(h.baselineSmape)}`);
+    assert.ok(
+      h.mase < h.baselineMase,
+      `h=${String(h.steps)}: MASE ${String(h.mase)} vs seasonal-naive ${String(h.baselineMase)}`,
+    );
+    assert.ok(
+      h.smape < h.baselineSmape,
+      `h=${String(h.steps)}: sMAPE ${String(h.smape)} vs ${String(h.baselineSmape)}`,
+    );
     assert.ok(h.mase < 0.85, `h=${String(h.steps)}: MASE ${String(h.mase)}`);
     assert.ok(h.coverage95 >= 0.7, `h=${String(h.steps)}: 95% coverage ${String(h.coverage95)}`);
   }
@@ -55,7 +74,8 @@ test('intervals widen with the horizon and contain the point forecast', () => {
   const last = out[287]!;
   assert.equal(first.steps, 1);
   assert.ok(last.upper95 - last.lower95 > first.upper95 - first.lower95);
-  for (const p of out) assert.ok(p.lower95 <= p.lower80 && p.lower80 <= p.value && p.value <= p.upper80 && p.upper80 <= p.upper95);
+  for (const p of out)
+    assert.ok(p.lower95 <= p.lower80 && p.lower80 <= p.value && p.value <= p.upper80 && p.upper80 <= p.upper95);
 });
 
 test('a damped trend follows a ramp without seasonality', () => {
@@ -77,7 +97,10 @@ test('MASE scale, seasonal-naive and sMAPE follow their definitions', () => {
 
 test('an idle byte counter is forecast at its idle value', () => {
   const rand = noise(6);
-  const points = Array.from({ length: 2000 }, (_, i) => ({ ts: T0 + i * STEP, value: rand() > 1.8 ? 5000 + 1000 * rand() : 0 }));
+  const points = Array.from({ length: 2000 }, (_, i) => ({
+    ts: T0 + i * STEP,
+    value: rand() > 1.8 ? 5000 + 1000 * rand() : 0,
+  }));
   assert.equal(fitForecaster(points).forecast(12)[5]?.value, 0);
 });
 
@@ -93,7 +116,10 @@ test('the streaming forecaster keeps bounded state and refits as data arrives', 
 
 test('ten-second scrapes over days are gridded coarser so the daily cycle is still found', () => {
   const rand = noise(8);
-  const points = Array.from({ length: (4 * DAY_MS) / 10_000 }, (_, i) => ({ ts: T0 + i * 10_000, value: 50 + 20 * Math.sin((2 * Math.PI * i * 10_000) / DAY_MS) + rand() }));
+  const points = Array.from({ length: (4 * DAY_MS) / 10_000 }, (_, i) => ({
+    ts: T0 + i * 10_000,
+    value: 50 + 20 * Math.sin((2 * Math.PI * i * 10_000) / DAY_MS) + rand(),
+  }));
   const model = fitForecaster(points);
   assert.equal(model.summary.intervalMs, 60_000);
   assert.deepEqual(model.summary.seasonalPeriodsMs, [DAY_MS]);

@@ -1,6 +1,12 @@
 import type { Point } from '../series.ts';
 import { at, medianInterval, quantileSorted, slotTime, toGrid, type Grid } from './sampling.ts';
-import { detectSeasonality, seasonalAt, seasonalValues, type SeasonalComponent, type SeasonalityOptions } from './seasonality.ts';
+import {
+  detectSeasonality,
+  seasonalAt,
+  seasonalValues,
+  type SeasonalComponent,
+  type SeasonalityOptions,
+} from './seasonality.ts';
 import { findModeAtom, modeChance } from './intermittent.ts';
 import { forecastState, runSmoothing, type SmoothingParams, type SmoothingState } from './smoothing.ts';
 
@@ -18,7 +24,10 @@ export interface ForecastPoint {
 }
 
 export interface ForecasterOptions {
-  /** Grid slot; default: the median sampling interval, coarsened to a round slot when the history would not fit in `maxSlots`. */
+  /**
+   * Grid slot; default: the median sampling interval, coarsened to a round slot when the history would not fit in
+   * `maxSlots`.
+   */
   readonly intervalMs?: number;
   /** History kept (slots; default 6048, three weeks at 5 minutes): bounds memory and fitting time. */
   readonly maxSlots?: number;
@@ -74,7 +83,8 @@ interface Anchor {
 export function fitForecaster(points: readonly Point[], options: ForecasterOptions = {}): FittedForecaster {
   const intervalMs = options.intervalMs ?? gridInterval(points, options.maxSlots ?? 6048);
   const last = points[points.length - 1];
-  if (last === undefined || !Number.isFinite(intervalMs) || intervalMs <= 0) return constantForecaster(points, intervalMs);
+  if (last === undefined || !Number.isFinite(intervalMs) || intervalMs <= 0)
+    return constantForecaster(points, intervalMs);
   const grid = toGrid(points, intervalMs, options.maxSlots ?? 6048);
   const seasonal = options.seasonality === 'none' ? [] : detectSeasonality(grid, options.seasonality);
   const adjusted = deseasonalise(grid, seasonal);
@@ -107,11 +117,20 @@ export function fitForecaster(points: readonly Point[], options: ForecasterOptio
       params,
       state: run.state,
       mae: choice.mae,
-      q: [0.025, 0.1, 0.5, 0.9, 0.975].map((p) => quantileSorted(sorted, p)) as [number, number, number, number, number],
+      q: [0.025, 0.1, 0.5, 0.9, 0.975].map((p) => quantileSorted(sorted, p)) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+      ],
     });
   });
   if (anchors.length === 0) return constantForecaster(points, intervalMs);
-  const atom = findModeAtom(grid.values.subarray(Math.max(0, n - (options.evalSlots ?? 2016) - maxSteps)), anchors.map((a) => a.steps));
+  const atom = findModeAtom(
+    grid.values.subarray(Math.max(0, n - (options.evalSlots ?? 2016) - maxSteps)),
+    anchors.map((a) => a.steps),
+  );
   const lastSlotMs = slotTime(grid, n - 1);
   const summary: ForecastModelSummary = {
     intervalMs,
@@ -127,11 +146,25 @@ export function fitForecaster(points: readonly Point[], options: ForecasterOptio
     const centre = forecastState(anchor.state, h) + seasonalAt(seasonal, ts);
     // Beyond the longest tuned horizon the spread keeps growing like a random walk's.
     const widen = h > anchor.steps ? Math.sqrt(h / anchor.steps) : 1;
-    const [q025, q10, q50, q90, q975] = anchor.q.map((q) => (Number.isFinite(q) ? q * widen : 0)) as [number, number, number, number, number];
+    const [q025, q10, q50, q90, q975] = anchor.q.map((q) => (Number.isFinite(q) ? q * widen : 0)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     // Shifting by the median h-step error makes the point forecast median-unbiased (what MAE rewards),
     // which matters for skewed and zero-inflated series such as byte counters.
     const value = atom !== undefined && modeChance(atom, k) > 0.5 ? atom.value : centre + q50;
-    return { ts, steps: h, value, lower95: centre + q025, lower80: centre + q10, upper80: centre + q90, upper95: centre + q975 };
+    return {
+      ts,
+      steps: h,
+      value,
+      lower95: centre + q025,
+      lower80: centre + q10,
+      upper80: centre + q90,
+      upper95: centre + q975,
+    };
   };
   return {
     summary,

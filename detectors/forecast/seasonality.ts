@@ -1,4 +1,15 @@
-import { DAY_MS, HOUR_MS, WEEK_MS, at, autocorrelation, centredMean, median, phaseOf, slotTime, type Grid } from './sampling.ts';
+import {
+  DAY_MS,
+  HOUR_MS,
+  WEEK_MS,
+  at,
+  autocorrelation,
+  centredMean,
+  median,
+  phaseOf,
+  slotTime,
+  type Grid,
+} from './sampling.ts';
 
 /** One seasonal cycle: its length and a profile of offsets, one per phase bucket of `bucketMs`. */
 export interface SeasonalComponent {
@@ -42,7 +53,12 @@ export function detectSeasonality(grid: Grid, options: SeasonalityOptions = {}):
     const strength = autocorrelation(detrended, slots);
     if (strength < minStrength) continue;
     const bucketMs = periodMs > DAY_MS ? Math.max(grid.intervalMs, HOUR_MS) : grid.intervalMs;
-    const component = { periodMs, bucketMs, strength, profile: phaseProfile(grid, detrended, periodMs, bucketMs, maxCycles) };
+    const component = {
+      periodMs,
+      bucketMs,
+      strength,
+      profile: phaseProfile(grid, detrended, periodMs, bucketMs, maxCycles),
+    };
     components.push(component);
     residual = subtract(residual, seasonalValues(grid, [component]));
   }
@@ -68,7 +84,13 @@ function subtract(a: Float64Array, b: Float64Array): Float64Array {
   return out;
 }
 
-function phaseProfile(grid: Grid, detrended: Float64Array, periodMs: number, bucketMs: number, maxCycles: number): Float64Array {
+function phaseProfile(
+  grid: Grid,
+  detrended: Float64Array,
+  periodMs: number,
+  bucketMs: number,
+  maxCycles: number,
+): Float64Array {
   const buckets = Math.ceil(periodMs / bucketMs);
   const samples: number[][] = Array.from({ length: buckets }, () => []);
   const from = Math.max(0, detrended.length - Math.round((maxCycles * periodMs) / grid.intervalMs));

@@ -28,7 +28,10 @@ export function forecastState(state: SmoothingState, h: number): number {
   return state.level + state.trend * dampedSteps(state.phi, h);
 }
 
-/** Innovations beyond this many running mean absolute errors are clipped (Huber-style), so one spike cannot move the level much. */
+/**
+ * Innovations beyond this many running mean absolute errors are clipped (Huber-style), so one spike cannot move the
+ * level much.
+ */
 const CLIP = 3;
 const SCALE_RATE = 0.05;
 
@@ -38,7 +41,12 @@ const SCALE_RATE = 0.05;
  * CLIP running MAEs; the MAE itself follows unclipped errors, so a lasting level shift widens the clip
  * and is absorbed within a few steps.
  */
-export function runSmoothing(values: Float64Array, params: SmoothingParams, horizons: readonly number[], evalFrom: number): SmoothingRun {
+export function runSmoothing(
+  values: Float64Array,
+  params: SmoothingParams,
+  horizons: readonly number[],
+  evalFrom: number,
+): SmoothingRun {
   const n = values.length;
   const { alpha, beta, phi } = params;
   let i0 = 0;

@@ -6,7 +6,9 @@ export interface LoadForecasterOptions extends ForecasterOptions {
   readonly maxPoints?: number;
   /** Points accepted between refits (default 12); forecasts in between reuse the last fit. */
   readonly refitEvery?: number;
-  /** When set, points are averaged into buckets of this length before they are kept (e.g. 10 s scrapes into minutes). */
+  /**
+   * When set, points are averaged into buckets of this length before they are kept (e.g. 10 s scrapes into minutes).
+   */
   readonly resolutionMs?: number;
 }
 

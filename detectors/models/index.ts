@@ -1,1 +1,9 @@
-export { createModelStore, manifestSchema, ModelStoreError, type ModelManifest, type ModelStore, type NewModelVersion, type StoredModel } from './store.ts';
+export {
+  createModelStore,
+  manifestSchema,
+  ModelStoreError,
+  type ModelManifest,
+  type ModelStore,
+  type NewModelVersion,
+  type StoredModel,
+} from './store.ts';

@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createModelStore } from './store.ts';
 
-const model = (acc: number) => ({ format: 'test/v1', trainingData: { runs: 10, source: 'simulated' }, metrics: { accuracy: acc }, files: { 'weights.json': `{"acc":${String(acc)}}` } });
+const model = (acc: number) => ({
+  format: 'test/v1',
+  trainingData: { runs: 10, source: 'simulated' },
+  metrics: { accuracy: acc },
+  files: { 'weights.json': `{"acc":${String(acc)}}` },
+});
 
 test('saves versions, reloads the newest, prunes old ones', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'models-'));
@@ -43,7 +48,11 @@ test('a damaged newest version is skipped; bad names are refused; concurrent sav
     assert.equal((await store.latest('precursor'))?.manifest.version, 1);
     await assert.rejects(store.save('../evil', model(1)), /invalid model name/);
     await assert.rejects(store.save('ok', { ...model(1), files: { '../x': 'y' } }), /invalid model file name/);
-    const saved = await Promise.all([store.save('race', model(1)), store.save('race', model(2)), store.save('race', model(3))]);
+    const saved = await Promise.all([
+      store.save('race', model(1)),
+      store.save('race', model(2)),
+      store.save('race', model(3)),
+    ]);
     assert.deepEqual(saved.map((m) => m.version).sort(), [1, 2, 3]);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -51,7 +51,10 @@ export class ModelStoreError extends Error {
   }
 }
 
-export function createModelStore(dataDir: string, options: { readonly keep?: number; readonly now?: () => Date } = {}): ModelStore {
+export function createModelStore(
+  dataDir: string,
+  options: { readonly keep?: number; readonly now?: () => Date } = {},
+): ModelStore {
   const root = join(dataDir, 'models');
   const keep = Math.max(1, options.keep ?? 5);
   const now = options.now ?? (() => new Date());
@@ -64,11 +67,16 @@ export function createModelStore(dataDir: string, options: { readonly keep?: num
       if (isNotFound(error)) return [];
       throw error;
     });
-    return entries.filter((e) => /^\d{6,}$/.test(e)).map(Number).sort((a, b) => a - b);
+    return entries
+      .filter((e) => /^\d{6,}$/.test(e))
+      .map(Number)
+      .sort((a, b) => a - b);
   };
   const readManifest = async (name: string, version: number): Promise<ModelManifest | undefined> => {
     try {
-      const parsed = manifestSchema.safeParse(JSON.parse(await readFile(join(folder(name), pad(version), 'manifest.json'), 'utf8')));
+      const parsed = manifestSchema.safeParse(
+        JSON.parse(await readFile(join(folder(name), pad(version), 'manifest.json'), 'utf8')),
+      );
       return parsed.success && parsed.data.name === name && parsed.data.version === version ? parsed.data : undefined;
     } catch {
       return undefined;
@@ -78,7 +86,8 @@ export function createModelStore(dataDir: string, options: { readonly keep?: num
     versions,
     async save(name, model) {
       for (const file of Object.keys(model.files)) {
-        if (!fileNamePattern.test(file) || file === 'manifest.json') throw new ModelStoreError(`invalid model file name ${JSON.stringify(file)}`);
+        if (!fileNamePattern.test(file) || file === 'manifest.json')
+          throw new ModelStoreError(`invalid model file name ${JSON.stringify(file)}`);
       }
       const dir = folder(name);
       await mkdir(dir, { recursive: true });
@@ -123,7 +132,8 @@ export function createModelStore(dataDir: string, options: { readonly keep?: num
         return {
           manifest,
           read: (file) => {
-            if (!manifest.files.includes(file)) return Promise.reject(new ModelStoreError(`${name} v${String(version)} has no file ${file}`));
+            if (!manifest.files.includes(file))
+              return Promise.reject(new ModelStoreError(`${name} v${String(version)} has no file ${file}`));
             return readFile(join(dir, file));
           },
         };
@@ -146,9 +156,11 @@ async function writeFlushed(path: string, content: string | Uint8Array, flags = 
 }
 
 async function prune(dir: string, all: readonly number[], keep: number): Promise<void> {
-  for (const version of all.slice(0, Math.max(0, all.length - keep))) await rm(join(dir, pad(version)), { recursive: true, force: true });
+  for (const version of all.slice(0, Math.max(0, all.length - keep)))
+    await rm(join(dir, pad(version)), { recursive: true, force: true });
 }
 
-const codeOf = (error: unknown): unknown => (typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined);
+const codeOf = (error: unknown): unknown =>
+  typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
 const isNotFound = (error: unknown): boolean => codeOf(error) === 'ENOENT';
 const isExists = (error: unknown): boolean => codeOf(error) === 'EEXIST' || codeOf(error) === 'ENOTEMPTY';

@@ -37,13 +37,16 @@ export async function loadCorpus(
  * A detector whose score swings with where the data happens to begin is tuned to luck, not to anomalies.
  */
 export function offsetCorpus(corpus: readonly CorpusFile[], rows: number): CorpusFile[] {
-  if (!Number.isInteger(rows) || rows < 0) throw new RangeError(`offset must be a whole number of rows, got ${String(rows)}`);
+  if (!Number.isInteger(rows) || rows < 0)
+    throw new RangeError(`offset must be a whole number of rows, got ${String(rows)}`);
   return corpus.map(({ file, windows }) => {
     const kept = file.rows.slice(rows);
     const probationary = probationaryLength(kept.length);
     return {
       file: { name: file.name, rows: kept },
-      windows: windows.map((w) => ({ start: w.start - rows, end: w.end - rows })).filter((w) => w.start >= probationary),
+      windows: windows
+        .map((w) => ({ start: w.start - rows, end: w.end - rows }))
+        .filter((w) => w.start >= probationary),
     };
   });
 }
@@ -60,7 +63,8 @@ export function runFile(file: NabFile, factory: NabDetectorFactory): Float64Arra
   const scores = new Float64Array(file.rows.length);
   for (const [i, row] of file.rows.entries()) {
     const { score } = detector.update({ ts: row.ts, value: row.value });
-    if (!(score >= 0 && score <= 1)) throw new RangeError(`${file.name} row ${String(i)}: score ${String(score)} not in [0, 1]`);
+    if (!(score >= 0 && score <= 1))
+      throw new RangeError(`${file.name} row ${String(i)}: score ${String(score)} not in [0, 1]`);
     scores[i] = score;
   }
   return scores;

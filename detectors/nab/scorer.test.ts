@@ -56,8 +56,8 @@ test('alerts in the probationary period and repeats inside a window count for no
 });
 
 test('one early, one late, one false positive; the threshold is optimised per profile', () => {
-  close(optimise([file({ 42: 1 })], std).score, 100 * (0.9771068409226045 + 1) / 2);
-  close(optimise([file({ 48: 1 })], std).score, 100 * (0.46838684390227814 + 1) / 2);
+  close(optimise([file({ 42: 1 })], std).score, (100 * (0.9771068409226045 + 1)) / 2);
+  close(optimise([file({ 48: 1 })], std).score, (100 * (0.46838684390227814 + 1)) / 2);
   close(optimise([file({ 70: 1 })], std).score, 0);
   // Early detection at 0.9, a false positive after the window at 0.95, one before it at 0.5.
   const mixed = file({ 42: 0.9, 70: 0.95, 20: 0.5 });

@@ -107,7 +107,7 @@ export function optimise(files: readonly ScoredFile[], profile: Profile): Profil
   let windowsTotal = -profile.fn * windowFile.length;
   let bestRaw = windowsTotal;
   let bestThreshold = 1.1;
-  for (let i = 0; i < candidates.length; ) {
+  for (let i = 0; i < candidates.length;) {
     const threshold = candidates[i]?.score ?? 0;
     for (; i < candidates.length && candidates[i]?.score === threshold; i++) {
       const c = candidates[i];

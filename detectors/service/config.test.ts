@@ -11,7 +11,13 @@ describe('detector tier configuration', () => {
     assert.deepEqual(d.sources, ['in-process', 'otlp']);
     assert.equal(d.prometheus, undefined);
     assert.ok(d.precursor.channels.length >= 3);
-    const p = loadDetectorConfig({ DETECTOR_SOURCES: 'prometheus', DETECTOR_PROMETHEUS_URL: 'http://prom:9090', DETECTOR_PROMETHEUS_QUERIES: 'up; rate(x[1m])', DETECTOR_WATCH: '{job="api"}', DETECTOR_SERIES_LIMIT: '50' });
+    const p = loadDetectorConfig({
+      DETECTOR_SOURCES: 'prometheus',
+      DETECTOR_PROMETHEUS_URL: 'http://prom:9090',
+      DETECTOR_PROMETHEUS_QUERIES: 'up; rate(x[1m])',
+      DETECTOR_WATCH: '{job="api"}',
+      DETECTOR_SERIES_LIMIT: '50',
+    });
     assert.deepEqual(p.prometheus?.queries, ['up', 'rate(x[1m])']);
     assert.deepEqual(p.watch, [{ name: 'job', op: '=', value: 'api' }]);
     assert.equal(p.seriesLimit, 50);
@@ -20,19 +26,41 @@ describe('detector tier configuration', () => {
 
   it('names each bad variable', () => {
     assert.throws(
-      () => loadDetectorConfig({ DETECTOR_SOURCES: 'prometheus,graphite', DETECTOR_WATCH: '{a=', DETECTOR_PRECURSOR_CHANNELS: 'mood=sum:x', DETECTOR_SCORE_THRESHOLD: '0.2', DETECTOR_CLEAR_THRESHOLD: '0.4' }),
-      (e: unknown) => e instanceof ConfigError && ['DETECTOR_SOURCES', 'DETECTOR_WATCH', 'DETECTOR_PRECURSOR_CHANNELS'].every((v) => e.problems.some((p) => p.startsWith(v))),
+      () =>
+        loadDetectorConfig({
+          DETECTOR_SOURCES: 'prometheus,graphite',
+          DETECTOR_WATCH: '{a=',
+          DETECTOR_PRECURSOR_CHANNELS: 'mood=sum:x',
+          DETECTOR_SCORE_THRESHOLD: '0.2',
+          DETECTOR_CLEAR_THRESHOLD: '0.4',
+        }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        ['DETECTOR_SOURCES', 'DETECTOR_WATCH', 'DETECTOR_PRECURSOR_CHANNELS'].every((v) =>
+          e.problems.some((p) => p.startsWith(v)),
+        ),
     );
     assert.throws(() => loadDetectorConfig({ DETECTOR_SOURCES: 'prometheus' }), /DETECTOR_PROMETHEUS_URL.*must be set/);
-    assert.throws(() => loadDetectorConfig({ DETECTOR_SCORE_THRESHOLD: '0.2', DETECTOR_CLEAR_THRESHOLD: '0.4' }), /DETECTOR_CLEAR_THRESHOLD/);
+    assert.throws(
+      () => loadDetectorConfig({ DETECTOR_SCORE_THRESHOLD: '0.2', DETECTOR_CLEAR_THRESHOLD: '0.4' }),
+      /DETECTOR_CLEAR_THRESHOLD/,
+    );
     assert.throws(() => loadOtlpConfig({ OTLP_MAX_IN_FLIGHT: '0' }), /OTLP_MAX_IN_FLIGHT/);
     assert.throws(() => loadDetectorConfig({ DETECTOR_SLOS: 'api=1.5:a|b' }), /DETECTOR_SLOS.*name=0\.999/);
     assert.deepEqual(loadDetectorConfig({ DETECTOR_SLOS: 'none' }).slos, []);
-    assert.deepEqual(loadDetectorConfig({ DETECTOR_SLOS: 'api=0.99:req_rate|err_rate{code="5xx"}' }).slos[0]?.bad, [{ name: '__name__', op: '=', value: 'err_rate' }, { name: 'code', op: '=', value: '5xx' }]);
+    assert.deepEqual(loadDetectorConfig({ DETECTOR_SLOS: 'api=0.99:req_rate|err_rate{code="5xx"}' }).slos[0]?.bad, [
+      { name: '__name__', op: '=', value: 'err_rate' },
+      { name: 'code', op: '=', value: '5xx' },
+    ]);
   });
 
   it('stops the platform at start-up with the bad variable named', async () => {
-    const started = startEntrypoint('platform/main.ts', { PORT: '0', HOST: '127.0.0.1', BUS_DURABLE: 'false', DETECTOR_SOURCES: 'prometheus' });
+    const started = startEntrypoint('platform/main.ts', {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BUS_DURABLE: 'false',
+      DETECTOR_SOURCES: 'prometheus',
+    });
     assert.equal(await started.exited, 1);
     await waitForOutput(started, /DETECTOR_PROMETHEUS_URL/, 1_000);
   });

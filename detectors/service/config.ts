@@ -5,8 +5,10 @@ import { parseSelector, type LabelMatcher } from '../sources/source.ts';
 import { defaultChannelBindings, parseChannelBindings, type ChannelBinding } from './precursor.ts';
 import { parseSloBindings, type SloBinding } from './slo.ts';
 
-const int = (fallback: number, min: number, max: number) => z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(min).max(max).default(fallback));
-const fraction = (fallback: number) => z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(fallback));
+const int = (fallback: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(min).max(max).default(fallback));
+const fraction = (fallback: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(fallback));
 const sourceNames = ['in-process', 'prometheus', 'otlp'] as const;
 export type SourceName = (typeof sourceNames)[number];
 
@@ -39,7 +41,8 @@ const defaultQueries = [
 ].join(';');
 
 /** The platform's own availability SLO: 99.9% of HTTP requests answered without a 5xx. */
-const defaultSlos = 'http=0.999:insitechart_http_request_duration_seconds_count_rate|insitechart_http_request_duration_seconds_count_rate{status_code=~"5.."}';
+const defaultSlos =
+  'http=0.999:insitechart_http_request_duration_seconds_count_rate|insitechart_http_request_duration_seconds_count_rate{status_code=~"5.."}';
 
 /** The detector tier's environment variables (validated by platform/config's parseEnv). */
 const detectorEnv = z
@@ -49,16 +52,35 @@ const detectorEnv = z
       z
         .string()
         .default('in-process,otlp')
-        .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))])
-        .pipe(z.array(z.enum(sourceNames, { error: `each source must be one of ${sourceNames.join(', ')}` })).min(1, 'name at least one source')),
+        .transform((s) => [
+          ...new Set(
+            s
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean),
+          ),
+        ])
+        .pipe(
+          z
+            .array(z.enum(sourceNames, { error: `each source must be one of ${sourceNames.join(', ')}` }))
+            .min(1, 'name at least one source'),
+        ),
     ),
-    DETECTOR_PROMETHEUS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+    DETECTOR_PROMETHEUS_URL: z.preprocess(
+      emptyToUndefined,
+      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    ),
     DETECTOR_PROMETHEUS_QUERIES: z.preprocess(
       emptyToUndefined,
       z
         .string()
         .default(defaultQueries)
-        .transform((s) => s.split(';').map((q) => q.trim()).filter(Boolean))
+        .transform((s) =>
+          s
+            .split(';')
+            .map((q) => q.trim())
+            .filter(Boolean),
+        )
         .pipe(z.array(z.string()).min(1, 'list at least one PromQL query, separated by ;')),
     ),
     DETECTOR_PROMETHEUS_STEP_MS: int(15_000, 1_000, 3_600_000),
@@ -76,7 +98,10 @@ const detectorEnv = z
     DETECTOR_REPEAT_MS: int(600_000, 0, 86_400_000),
     DETECTOR_MIN_GAP_MS: int(60_000, 0, 86_400_000),
     DETECTOR_MAX_DETECTIONS_PER_MINUTE: int(60, 1, 100_000),
-    DETECTOR_PRECURSOR: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
+    DETECTOR_PRECURSOR: z.preprocess(
+      emptyToUndefined,
+      z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    ),
     DETECTOR_PRECURSOR_CHANNELS: z.preprocess(
       emptyToUndefined,
       z
@@ -111,11 +136,21 @@ const detectorEnv = z
     path: ['DETECTOR_PROMETHEUS_URL'],
     error: 'must be set when DETECTOR_SOURCES includes prometheus',
   })
-  .refine((e) => e.DETECTOR_CLEAR_THRESHOLD <= e.DETECTOR_SCORE_THRESHOLD, { path: ['DETECTOR_CLEAR_THRESHOLD'], error: 'must not exceed DETECTOR_SCORE_THRESHOLD' });
+  .refine((e) => e.DETECTOR_CLEAR_THRESHOLD <= e.DETECTOR_SCORE_THRESHOLD, {
+    path: ['DETECTOR_CLEAR_THRESHOLD'],
+    error: 'must not exceed DETECTOR_SCORE_THRESHOLD',
+  });
 
 export interface DetectorConfig {
   readonly sources: readonly SourceName[];
-  readonly prometheus?: { readonly url: string; readonly queries: readonly string[]; readonly stepMs: number; readonly lookbackMs: number; readonly timeoutMs: number; readonly retries: number };
+  readonly prometheus?: {
+    readonly url: string;
+    readonly queries: readonly string[];
+    readonly stepMs: number;
+    readonly lookbackMs: number;
+    readonly timeoutMs: number;
+    readonly retries: number;
+  };
   readonly pollIntervalMs: number;
   /** In-process registry sampling interval. */
   readonly sampleIntervalMs: number;
@@ -123,7 +158,13 @@ export interface DetectorConfig {
   readonly pointsPerSeries: number;
   /** Applied to every source's series: only matching ones are watched. */
   readonly watch: readonly LabelMatcher[];
-  readonly gate: { readonly enter: number; readonly exit: number; readonly clearAfter: number; readonly repeatMs: number; readonly minGapMs: number };
+  readonly gate: {
+    readonly enter: number;
+    readonly exit: number;
+    readonly clearAfter: number;
+    readonly repeatMs: number;
+    readonly minGapMs: number;
+  };
   readonly maxDetectionsPerMinute: number;
   /** The learned precursor model (reloaded from DATA_DIR when one was trained) and the series feeding its channels. */
   readonly precursor: { readonly enabled: boolean; readonly channels: readonly ChannelBinding[] };
@@ -153,7 +194,13 @@ export function loadDetectorConfig(env: Readonly<Record<string, string | undefin
     seriesLimit: e.DETECTOR_SERIES_LIMIT,
     pointsPerSeries: e.DETECTOR_POINTS_PER_SERIES,
     watch: e.DETECTOR_WATCH,
-    gate: { enter: e.DETECTOR_SCORE_THRESHOLD, exit: e.DETECTOR_CLEAR_THRESHOLD, clearAfter: e.DETECTOR_CLEAR_AFTER_POINTS, repeatMs: e.DETECTOR_REPEAT_MS, minGapMs: e.DETECTOR_MIN_GAP_MS },
+    gate: {
+      enter: e.DETECTOR_SCORE_THRESHOLD,
+      exit: e.DETECTOR_CLEAR_THRESHOLD,
+      clearAfter: e.DETECTOR_CLEAR_AFTER_POINTS,
+      repeatMs: e.DETECTOR_REPEAT_MS,
+      minGapMs: e.DETECTOR_MIN_GAP_MS,
+    },
     maxDetectionsPerMinute: e.DETECTOR_MAX_DETECTIONS_PER_MINUTE,
     precursor: { enabled: e.DETECTOR_PRECURSOR === 'on', channels: e.DETECTOR_PRECURSOR_CHANNELS },
     slos: e.DETECTOR_SLOS,

@@ -11,7 +11,9 @@ export interface ChannelBinding {
   readonly matchers: readonly LabelMatcher[];
 }
 
-/** The platform's own series for the channels it has; memory, error ratio and pools need a capacity or SLO to be ratios. */
+/**
+ * The platform's own series for the channels it has; memory, error ratio and pools need a capacity or SLO to be ratios.
+ */
 export const defaultChannelBindings =
   'request_rate=sum:insitechart_http_request_duration_seconds_count_rate;' +
   'latency_p99=max:insitechart_http_request_duration_seconds{quantile="0.99"};' +
@@ -26,9 +28,13 @@ export function parseChannelBindings(text: string): ChannelBinding[] {
     .filter(Boolean)
     .map((entry) => {
       const m = /^([a-z_0-9]+)=(sum|max):(.+)$/s.exec(entry);
-      if (m === null) throw new Error(`bad channel binding ${JSON.stringify(entry)}: use channel=sum:selector or channel=max:selector`);
+      if (m === null)
+        throw new Error(
+          `bad channel binding ${JSON.stringify(entry)}: use channel=sum:selector or channel=max:selector`,
+        );
       const channel = m[1] as Channel;
-      if (!(CHANNELS as readonly string[]).includes(channel)) throw new Error(`unknown channel ${JSON.stringify(m[1])}: one of ${CHANNELS.join(', ')}`);
+      if (!(CHANNELS as readonly string[]).includes(channel))
+        throw new Error(`unknown channel ${JSON.stringify(m[1])}: one of ${CHANNELS.join(', ')}`);
       return { channel, aggregate: m[2] as 'sum' | 'max', matchers: parseSelector(m[3] ?? '') };
     });
 }
@@ -75,7 +81,12 @@ export class PrecursorWatch {
       const values = current(b.matchers).filter(Number.isFinite);
       const history = this.#history.get(b.channel) ?? [];
       const previous = history.at(-1);
-      const value = values.length === 0 ? previous : b.aggregate === 'sum' ? values.reduce((a, v) => a + v, 0) : Math.max(...values);
+      const value =
+        values.length === 0
+          ? previous
+          : b.aggregate === 'sum'
+            ? values.reduce((a, v) => a + v, 0)
+            : Math.max(...values);
       if (value === undefined) continue;
       history.push(value);
       if (history.length > keep) history.splice(0, history.length - keep);
@@ -84,7 +95,8 @@ export class PrecursorWatch {
     // Channels must be equally long: the model reads them step by step from the end.
     const filled = Math.min(...[...this.#history.values()].map((h) => h.length));
     const recent: Partial<Record<Channel, readonly number[]>> = {};
-    if (this.#history.size > 0 && Number.isFinite(filled)) for (const [c, h] of this.#history) recent[c] = h.slice(h.length - filled);
+    if (this.#history.size > 0 && Number.isFinite(filled))
+      for (const [c, h] of this.#history) recent[c] = h.slice(h.length - filled);
     const prediction = this.#history.size > 0 ? this.#predictor.predict(recent) : undefined;
     this.#last = { at: now, prediction, filled: Number.isFinite(filled) ? filled : 0 };
     return this.#last;
@@ -92,9 +104,18 @@ export class PrecursorWatch {
 }
 
 /** The `detections` event for a precursor alert: the incident series, the probability and what drives it. */
-export function precursorDetection(service: string, predictor: PrecursorPredictor, prediction: PrecursorPrediction, ts: number, related: readonly SeriesLabels[]): TopicInput<'detections'> {
+export function precursorDetection(
+  service: string,
+  predictor: PrecursorPredictor,
+  prediction: PrecursorPrediction,
+  ts: number,
+  related: readonly SeriesLabels[],
+): TopicInput<'detections'> {
   const minutes = Math.round(prediction.horizonMs / 60_000);
-  const drivers = prediction.drivers.slice(0, 3).map((d) => `${d.channel} (+${d.effect.toFixed(2)})`).join(', ');
+  const drivers = prediction.drivers
+    .slice(0, 3)
+    .map((d) => `${d.channel} (+${d.effect.toFixed(2)})`)
+    .join(', ');
   return {
     detector: 'precursor',
     series: { __name__: 'incident_precursor', service },

@@ -16,8 +16,14 @@ const end = Date.now();
 const start = end - 2 * 60 * MIN;
 const store = new SeriesStore({ maxSeries: 10, pointsPerSeries: 1_000 });
 const source = new OtlpSource({ store });
-const quiet: SeriesDetector = { update: (p) => ({ score: 0, observed: p.value, expected: { low: p.value, high: p.value }, fired: [] }) };
-const watcher = new SeriesWatcher({ limit: 10, detectorFor: () => quiet, gate: { enter: 0.5, exit: 0.3, clearAfter: 3, repeatMs: 0, minGapMs: 0 } });
+const quiet: SeriesDetector = {
+  update: (p) => ({ score: 0, observed: p.value, expected: { low: p.value, high: p.value }, fired: [] }),
+};
+const watcher = new SeriesWatcher({
+  limit: 10,
+  detectorFor: () => quiet,
+  gate: { enter: 0.5, exit: 0.3, clearAfter: 3, repeatMs: 0, minGapMs: 0 },
+});
 const total = { __name__: 'requests_rate', service: 'web' };
 const bad = { __name__: 'errors_rate', service: 'web' };
 const memory = { __name__: 'memory_bytes', service: 'web' };
@@ -34,24 +40,42 @@ before(async () => {
   for (const s of await source.poll(Number.NEGATIVE_INFINITY)) watcher.ingest('otlp', s);
   const app = express();
   const api = express.Router();
-  mountDetectorRoutes(api, { watcher, sources: [source], status: new Map(), recent: () => [], now: () => end, precursor: () => ({ enabled: false }), slos: () => [] });
+  mountDetectorRoutes(api, {
+    watcher,
+    sources: [source],
+    status: new Map(),
+    recent: () => [],
+    now: () => end,
+    precursor: () => ({ enabled: false }),
+    slos: () => [],
+  });
   app.use('/api', api);
   app.use(errorHandler(createLogger({ service: 'test', level: 'silent' })));
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/detectors`;
 });
-after(() => { server.close(); });
+after(() => {
+  server.close();
+});
 
 describe('detector REST predictions', () => {
   it('evaluates SLO burn from a total and a bad rate series with the multi-window rules', async () => {
-    const res = await fetch(`${url}/slo?total=${encodeURIComponent(seriesKey(total))}&bad=${encodeURIComponent(seriesKey(bad))}&objective=0.99`);
+    const res = await fetch(
+      `${url}/slo?total=${encodeURIComponent(seriesKey(total))}&bad=${encodeURIComponent(seriesKey(bad))}&objective=0.99`,
+    );
     assert.equal(res.status, 200);
-    const body = (await res.json()) as { intervals: number; status: { alerts: { rule: string }[]; burnRates: Record<string, number> } };
+    const body = (await res.json()) as {
+      intervals: number;
+      status: { alerts: { rule: string }[]; burnRates: Record<string, number> };
+    };
     assert.equal(body.intervals, 120);
     // 5% errors against a 1% budget: burn rate 5, enough for the 1-day (3) and 3-day (1) rules, not the 6-hour (6).
     for (const rate of Object.values(body.status.burnRates)) assert.ok(Math.abs(rate - 5) < 1e-9, `burn rate ${rate}`);
-    assert.deepEqual(body.status.alerts.map((a) => a.rule), ['slow-burn-1d', 'slow-burn-3d']);
+    assert.deepEqual(
+      body.status.alerts.map((a) => a.rule),
+      ['slow-burn-1d', 'slow-burn-3d'],
+    );
     const missing = await fetch(`${url}/slo?total=${encodeURIComponent(seriesKey(total))}&bad=nope&objective=0.99`);
     assert.equal(missing.status, 404);
     const invalid = await fetch(`${url}/slo?total=a&bad=b&objective=2`);

@@ -49,8 +49,16 @@ const selectorParam = z
     }
   });
 const limit = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
-const seriesRef = { series: z.string().min(1, 'series (the series key, as listed by /api/detectors/series) is required'), source: z.string().optional() };
-const historyMs = z.coerce.number().int().min(60_000).max(30 * 86_400_000).default(6 * 3_600_000);
+const seriesRef = {
+  series: z.string().min(1, 'series (the series key, as listed by /api/detectors/series) is required'),
+  source: z.string().optional(),
+};
+const historyMs = z.coerce
+  .number()
+  .int()
+  .min(60_000)
+  .max(30 * 86_400_000)
+  .default(6 * 3_600_000);
 
 function view(t: Tracked) {
   return {
@@ -77,7 +85,10 @@ export function mountDetectorRoutes(api: Router, deps: RouteDeps): void {
       const t = watcher.get(name, ref.series);
       if (t !== undefined) return t;
     }
-    throw new HttpError(404, `series ${ref.series} is not watched${ref.source === undefined ? '' : ` from source ${ref.source}`}`);
+    throw new HttpError(
+      404,
+      `series ${ref.series} is not watched${ref.source === undefined ? '' : ` from source ${ref.source}`}`,
+    );
   };
 
   const history = async (t: Tracked, ms: number): Promise<Point[]> => {
@@ -90,9 +101,25 @@ export function mountDetectorRoutes(api: Router, deps: RouteDeps): void {
   };
 
   api.get('/detectors/series', (req, res) => {
-    const q = z.object({ match: selectorParam, source: z.string().optional(), anomalous: z.enum(['true', 'false']).optional(), limit: limit(100, 10_000) }).parse(req.query);
-    const items = watcher.list(q.match, { ...(q.source === undefined ? {} : { source: q.source }), anomalous: q.anomalous === 'true', limit: q.limit });
-    res.json({ watched: watcher.size, anomalous: watcher.anomalousCount(), evicted: watcher.evicted, series: items.map(view) });
+    const q = z
+      .object({
+        match: selectorParam,
+        source: z.string().optional(),
+        anomalous: z.enum(['true', 'false']).optional(),
+        limit: limit(100, 10_000),
+      })
+      .parse(req.query);
+    const items = watcher.list(q.match, {
+      ...(q.source === undefined ? {} : { source: q.source }),
+      anomalous: q.anomalous === 'true',
+      limit: q.limit,
+    });
+    res.json({
+      watched: watcher.size,
+      anomalous: watcher.anomalousCount(),
+      evicted: watcher.evicted,
+      series: items.map(view),
+    });
   });
 
   api.get('/detectors/series/history', async (req, res) => {
@@ -103,7 +130,11 @@ export function mountDetectorRoutes(api: Router, deps: RouteDeps): void {
 
   api.get('/detectors/detections', (req, res) => {
     const q = z.object({ match: selectorParam, limit: limit(50, 1_000) }).parse(req.query);
-    const items = deps.recent().filter((d) => q.match.length === 0 || matches(d.detection.series, q.match)).slice(-q.limit).reverse();
+    const items = deps
+      .recent()
+      .filter((d) => q.match.length === 0 || matches(d.detection.series, q.match))
+      .slice(-q.limit)
+      .reverse();
     res.json({ detections: items });
   });
 
@@ -119,9 +150,19 @@ export function mountDetectorRoutes(api: Router, deps: RouteDeps): void {
     const q = z.object({ ...seriesRef, historyMs, steps: limit(30, 2_000) }).parse(req.query);
     const t = find(q);
     const points = await history(t, q.historyMs);
-    if (points.length < 3) throw new HttpError(409, `series ${t.key} has ${points.length} points in the last ${q.historyMs} ms; a forecast needs at least 3`);
+    if (points.length < 3)
+      throw new HttpError(
+        409,
+        `series ${t.key} has ${points.length} points in the last ${q.historyMs} ms; a forecast needs at least 3`,
+      );
     const model = fitForecaster(points);
-    res.json({ source: t.source, series: t.key, labels: t.labels, history: points.length, forecast: model.forecast(q.steps) });
+    res.json({
+      source: t.source,
+      series: t.key,
+      labels: t.labels,
+      history: points.length,
+      forecast: model.forecast(q.steps),
+    });
   });
 
   /**
@@ -135,7 +176,12 @@ export function mountDetectorRoutes(api: Router, deps: RouteDeps): void {
         bad: z.string().min(1, 'bad (the series key of the rate of bad events) is required'),
         source: z.string().optional(),
         objective: z.coerce.number().gt(0).lt(1, 'objective is the target share of good events, e.g. 0.999'),
-        historyMs: z.coerce.number().int().min(60_000).max(30 * 86_400_000).default(3 * 86_400_000),
+        historyMs: z.coerce
+          .number()
+          .int()
+          .min(60_000)
+          .max(30 * 86_400_000)
+          .default(3 * 86_400_000),
       })
       .parse(req.query);
     const total = find({ series: q.total, source: q.source });
@@ -168,9 +214,23 @@ export function mountDetectorRoutes(api: Router, deps: RouteDeps): void {
   });
 
   api.get('/detectors/exhaustion', async (req, res) => {
-    const q = z.object({ ...seriesRef, historyMs, capacity: z.coerce.number().positive('capacity (the level at which the resource is exhausted) must be positive') }).parse(req.query);
+    const q = z
+      .object({
+        ...seriesRef,
+        historyMs,
+        capacity: z.coerce
+          .number()
+          .positive('capacity (the level at which the resource is exhausted) must be positive'),
+      })
+      .parse(req.query);
     const t = find(q);
     const points = await history(t, q.historyMs);
-    res.json({ source: t.source, series: t.key, labels: t.labels, history: points.length, exhaustion: timeToExhaustion(points, { capacity: q.capacity }) });
+    res.json({
+      source: t.source,
+      series: t.key,
+      labels: t.labels,
+      history: points.length,
+      exhaustion: timeToExhaustion(points, { capacity: q.capacity }),
+    });
   });
 }

@@ -63,9 +63,15 @@ export class SloWatch {
 }
 
 /** The `detections` event for a firing burn-rate rule. */
-export function sloDetection(binding: SloBinding, status: BurnStatus, related: readonly SeriesLabels[]): TopicInput<'detections'> | undefined {
+export function sloDetection(
+  binding: SloBinding,
+  status: BurnStatus,
+  related: readonly SeriesLabels[],
+): TopicInput<'detections'> | undefined {
   // The most urgent firing rule: pages before tickets, then the fastest burn it stands for.
-  const strongest = [...status.alerts].sort((a, b) => (a.severity === b.severity ? b.threshold - a.threshold : a.severity === 'page' ? -1 : 1))[0];
+  const strongest = [...status.alerts].sort((a, b) =>
+    a.severity === b.severity ? b.threshold - a.threshold : a.severity === 'page' ? -1 : 1,
+  )[0];
   if (strongest === undefined) return undefined;
   const rule = strongest.rule;
   const percent = (binding.objective * 100).toPrecision(4).replace(/\.?0+$/, '');
@@ -80,7 +86,9 @@ export function sloDetection(binding: SloBinding, status: BurnStatus, related: r
     explanation:
       `SLO ${binding.name} (${percent}% good) is burning its error budget ${strongest.longBurnRate.toFixed(1)}x too fast ` +
       `(${strongest.shortBurnRate.toFixed(1)}x on the short window): rule ${rule} (${strongest.severity}, threshold ${strongest.threshold}x); ` +
-      (status.budgetRemaining >= 0 ? `${Math.round(status.budgetRemaining * 100)}% of the budget left over the data seen.` : 'the budget of the data seen is overspent.'),
+      (status.budgetRemaining >= 0
+        ? `${Math.round(status.budgetRemaining * 100)}% of the budget left over the data seen.`
+        : 'the budget of the data seen is overspent.'),
     related: related.map((l) => ({ ...l })),
   };
 }

@@ -68,7 +68,17 @@ export class SeriesWatcher {
     const id = SeriesWatcher.id(source, key);
     let t = this.#series.get(id);
     if (t === undefined) {
-      t = { source, key, labels: series.labels, detector: this.#options.detectorFor(series.labels), gate: newGateState(), lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, last: undefined, points: 0 };
+      t = {
+        source,
+        key,
+        labels: series.labels,
+        detector: this.#options.detectorFor(series.labels),
+        gate: newGateState(),
+        lastTs: Number.NEGATIVE_INFINITY,
+        lastValue: Number.NaN,
+        last: undefined,
+        points: 0,
+      };
       if (this.#series.size >= this.#options.limit) {
         const oldest = this.#series.keys().next();
         if (oldest.done !== true) {
@@ -121,7 +131,8 @@ export class SeriesWatcher {
   /** Last values of the matching series updated at or after `freshSince`. */
   currentValues(matchers: readonly LabelMatcher[], freshSince: number): number[] {
     const out: number[] = [];
-    for (const t of this.#series.values()) if (t.lastTs >= freshSince && matches(t.labels, matchers)) out.push(t.lastValue);
+    for (const t of this.#series.values())
+      if (t.lastTs >= freshSince && matches(t.labels, matchers)) out.push(t.lastValue);
     return out;
   }
 
@@ -132,18 +143,22 @@ export class SeriesWatcher {
   }
 }
 
-const fmt = (v: number): string => (Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Math.round(v * 1_000) / 1_000));
+const fmt = (v: number): string =>
+  Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Math.round(v * 1_000) / 1_000);
 
 /** The `detections` event for a finding, with its explanation. */
 export function toDetection(finding: Finding, related: readonly SeriesLabels[]): TopicInput<'detections'> {
   const { tracked, verdict, ts, decision } = finding;
   const fired = verdict.fired.length > 0 ? verdict.fired.join(', ') : 'combined score';
-  const side = verdict.observed > verdict.expected.high ? 'above' : verdict.observed < verdict.expected.low ? 'below' : 'inside';
-  const lead = decision === 'onset' ? 'Anomaly' : `Anomaly continuing since ${new Date(tracked.gate.since).toISOString()}`;
+  const side =
+    verdict.observed > verdict.expected.high ? 'above' : verdict.observed < verdict.expected.low ? 'below' : 'inside';
+  const lead =
+    decision === 'onset' ? 'Anomaly' : `Anomaly continuing since ${new Date(tracked.gate.since).toISOString()}`;
   const explanation =
     `${lead} on ${tracked.key} (source ${tracked.source}): observed ${fmt(verdict.observed)}, ${side} the expected range ` +
     `${fmt(verdict.expected.low)} to ${fmt(verdict.expected.high)}; score ${verdict.score.toFixed(2)} from ${fired}` +
-    (related.length > 0 ? `; ${related.length} related series anomalous at the same time` : '') + '.';
+    (related.length > 0 ? `; ${related.length} related series anomalous at the same time` : '') +
+    '.';
   return {
     detector: verdict.fired[0] ?? 'anomaly',
     series: { ...tracked.labels },

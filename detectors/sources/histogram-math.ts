@@ -32,7 +32,12 @@ export function quantileFromBuckets(buckets: readonly Bucket[], q: number): numb
  * +Inf. The open ends are closed with the recorded min and max when present; otherwise the first bucket
  * starts at 0 (or its bound, if negative) and the overflow bucket ends at the highest bound, as Prometheus does.
  */
-export function explicitBuckets(bounds: readonly number[], counts: readonly number[], min?: number, max?: number): Bucket[] {
+export function explicitBuckets(
+  bounds: readonly number[],
+  counts: readonly number[],
+  min?: number,
+  max?: number,
+): Bucket[] {
   const out: Bucket[] = [];
   const n = bounds.length;
   for (let i = 0; i < counts.length; i++) {
@@ -53,7 +58,13 @@ export interface ExponentialBuckets {
  * negative bucket i mirrors it, and the zero bucket covers [-zeroThreshold, zeroThreshold]. Returned in
  * increasing value order.
  */
-export function exponentialBucketList(scale: number, positive: ExponentialBuckets, negative: ExponentialBuckets, zeroCount: number, zeroThreshold: number): Bucket[] {
+export function exponentialBucketList(
+  scale: number,
+  positive: ExponentialBuckets,
+  negative: ExponentialBuckets,
+  zeroCount: number,
+  zeroThreshold: number,
+): Bucket[] {
   const base = 2 ** (2 ** -scale);
   const out: Bucket[] = [];
   for (let k = negative.bucketCounts.length - 1; k >= 0; k--) {
@@ -113,7 +124,10 @@ export function counterIncrease(previous: number, current: number): number {
 }
 
 /** Per-second rate of a counter between two readings, or undefined when no time passed. */
-export function counterRate(previous: { value: number; ts: number }, current: { value: number; ts: number }): number | undefined {
+export function counterRate(
+  previous: { value: number; ts: number },
+  current: { value: number; ts: number },
+): number | undefined {
   const seconds = (current.ts - previous.ts) / 1_000;
   if (!(seconds > 0)) return undefined;
   return counterIncrease(previous.value, current.value) / seconds;

@@ -19,7 +19,9 @@ export interface InProcessOptions {
 }
 
 /** The detector's own metrics are left out by default: they move because of anomalies, not with them. */
-export const defaultInProcessWatch: readonly LabelMatcher[] = [{ name: '__name__', op: '!~', value: 'insitechart_detector_.*' }];
+export const defaultInProcessWatch: readonly LabelMatcher[] = [
+  { name: '__name__', op: '!~', value: 'insitechart_detector_.*' },
+];
 
 interface HistogramReading {
   labels: SeriesLabels;
@@ -68,11 +70,16 @@ export class InProcessSource implements MetricSource {
     const metrics = await this.#options.registry.getMetricsAsJSON();
     let appended = 0;
     const add = (labels: SeriesLabels, value: number): void => {
-      if (Number.isFinite(value) && matches(labels, this.#watch) && this.#store.append(labels, { ts: now, value })) appended++;
+      if (Number.isFinite(value) && matches(labels, this.#watch) && this.#store.append(labels, { ts: now, value }))
+        appended++;
     };
     for (const metric of metrics) {
       const type = String(metric.type);
-      const values = metric.values as readonly { value: number; labels: Record<string, string | number | undefined>; metricName?: string }[];
+      const values = metric.values as readonly {
+        value: number;
+        labels: Record<string, string | number | undefined>;
+        metricName?: string;
+      }[];
       if (type === 'gauge') {
         for (const v of values) add(toLabels(metric.name, v.labels), v.value);
       } else if (type === 'counter') {
@@ -98,7 +105,10 @@ export class InProcessSource implements MetricSource {
           add({ ...reading.labels, __name__: `${name}_count_rate` }, count / seconds);
           add({ ...reading.labels, __name__: `${name}_sum_rate` }, sum / seconds);
           if (count > 0) {
-            const le = reading.le.map((b) => ({ le: b.le, cumulative: b.cumulative - (reset ? 0 : (prev.le.find((p) => p.le === b.le)?.cumulative ?? 0)) }));
+            const le = reading.le.map((b) => ({
+              le: b.le,
+              cumulative: b.cumulative - (reset ? 0 : (prev.le.find((p) => p.le === b.le)?.cumulative ?? 0)),
+            }));
             const buckets = cumulativeLeBuckets(le);
             for (const q of inProcessQuantiles) {
               const v = quantileFromBuckets(buckets, q);
@@ -149,7 +159,10 @@ function toLabels(name: string, labels: Record<string, string | number | undefin
 }
 
 /** prom-client lists a histogram's `_bucket`, `_sum` and `_count` values flat; this regroups them per label set. */
-function groupHistogram(name: string, values: readonly { value: number; labels: Record<string, string | number | undefined>; metricName?: string }[]): HistogramReading[] {
+function groupHistogram(
+  name: string,
+  values: readonly { value: number; labels: Record<string, string | number | undefined>; metricName?: string }[],
+): HistogramReading[] {
   const groups = new Map<string, HistogramReading>();
   for (const v of values) {
     const { le, ...rest } = v.labels;
@@ -160,9 +173,13 @@ function groupHistogram(name: string, values: readonly { value: number; labels: 
       g = { labels, count: 0, sum: 0, le: [] };
       groups.set(key, g);
     }
-    if (v.metricName === `${name}_bucket` && le !== undefined) g.le.push({ le: le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), cumulative: v.value });
+    if (v.metricName === `${name}_bucket` && le !== undefined)
+      g.le.push({ le: le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), cumulative: v.value });
     else if (v.metricName === `${name}_count`) g.count = v.value;
     else if (v.metricName === `${name}_sum`) g.sum = v.value;
   }
-  return [...groups.values()].map((g) => ({ ...g, labels: Object.fromEntries(Object.entries(g.labels).filter(([k]) => k !== '__name__')) }));
+  return [...groups.values()].map((g) => ({
+    ...g,
+    labels: Object.fromEntries(Object.entries(g.labels).filter(([k]) => k !== '__name__')),
+  }));
 }

@@ -4,12 +4,17 @@ import type { Point, Series, SeriesLabels } from '../series.ts';
 import { formatSelector, type LabelMatcher, type MetricSource, type TimeRange } from './source.ts';
 
 /** Prometheus sample values are strings, with NaN and ±Inf spelled out. */
-const sampleValue = z.string().transform((s) => (s === '+Inf' ? Number.POSITIVE_INFINITY : s === '-Inf' ? Number.NEGATIVE_INFINITY : Number(s)));
+const sampleValue = z
+  .string()
+  .transform((s) => (s === '+Inf' ? Number.POSITIVE_INFINITY : s === '-Inf' ? Number.NEGATIVE_INFINITY : Number(s)));
 const sample = z.tuple([z.number(), sampleValue]);
 const metric = z.record(z.string(), z.string());
 
 const queryData = z.discriminatedUnion('resultType', [
-  z.object({ resultType: z.literal('matrix'), result: z.array(z.object({ metric, values: z.array(sample).default([]) })) }),
+  z.object({
+    resultType: z.literal('matrix'),
+    result: z.array(z.object({ metric, values: z.array(sample).default([]) })),
+  }),
   z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric, value: sample })) }),
   z.object({ resultType: z.literal('scalar'), result: sample }),
   z.object({ resultType: z.literal('string'), result: z.tuple([z.number(), z.string()]) }),
@@ -78,7 +83,12 @@ export class PrometheusSource implements MetricSource {
 
   /** `/api/v1/query_range`: the expression evaluated every `stepMs` from `from` to `to`. */
   async range(query: string, range: TimeRange & { stepMs: number }, signal?: AbortSignal): Promise<Series[]> {
-    const params = { query, start: String(range.from / 1_000), end: String(range.to / 1_000), step: String(Math.max(range.stepMs, 1) / 1_000) };
+    const params = {
+      query,
+      start: String(range.from / 1_000),
+      end: String(range.to / 1_000),
+      step: String(Math.max(range.stepMs, 1) / 1_000),
+    };
     const data = await this.#call('/api/v1/query_range', params, queryResponse, signal);
     return toSeries(query, data);
   }
@@ -115,7 +125,12 @@ export class PrometheusSource implements MetricSource {
     return results.flat();
   }
 
-  async #call<T>(path: string, params: Record<string, string>, schema: z.ZodType<{ status: 'success'; data: T } | { status: 'error'; errorType: string; error: string }>, signal?: AbortSignal): Promise<T> {
+  async #call<T>(
+    path: string,
+    params: Record<string, string>,
+    schema: z.ZodType<{ status: 'success'; data: T } | { status: 'error'; errorType: string; error: string }>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const { retries, timeoutMs } = this.#options;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -123,15 +138,30 @@ export class PrometheusSource implements MetricSource {
       } catch (error) {
         const retryable = error instanceof PrometheusError ? error.retryable : true;
         if (!retryable || attempt >= retries || signal?.aborted === true) {
-          throw error instanceof PrometheusError ? error : new PrometheusError(`${path} failed: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error });
+          throw error instanceof PrometheusError
+            ? error
+            : new PrometheusError(`${path} failed: ${error instanceof Error ? error.message : String(error)}`, {
+                retryable: true,
+                cause: error,
+              });
         }
         const backoff = Math.min(5_000, 200 * 2 ** attempt);
-        await sleep(backoff / 2 + (Math.random() * backoff) / 2, undefined, signal === undefined ? {} : { signal }).catch(() => undefined);
+        await sleep(
+          backoff / 2 + (Math.random() * backoff) / 2,
+          undefined,
+          signal === undefined ? {} : { signal },
+        ).catch(() => undefined);
       }
     }
   }
 
-  async #once<T>(path: string, params: Record<string, string>, schema: z.ZodType<{ status: 'success'; data: T } | { status: 'error'; errorType: string; error: string }>, signal: AbortSignal | undefined, timeoutMs: number): Promise<T> {
+  async #once<T>(
+    path: string,
+    params: Record<string, string>,
+    schema: z.ZodType<{ status: 'success'; data: T } | { status: 'error'; errorType: string; error: string }>,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<T> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const response = await this.#fetch(`${this.#base}${path}`, {
       method: 'POST',
@@ -144,15 +174,24 @@ export class PrometheusSource implements MetricSource {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new PrometheusError(`${path} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`, { status: response.status, retryable: response.status >= 500 || response.status === 429 });
+      throw new PrometheusError(
+        `${path} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`,
+        { status: response.status, retryable: response.status >= 500 || response.status === 429 },
+      );
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new PrometheusError(`${path} answered ${response.status} with an unexpected body: ${parsed.error.issues[0]?.message ?? ''} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`, { status: response.status, retryable: false });
+      throw new PrometheusError(
+        `${path} answered ${response.status} with an unexpected body: ${parsed.error.issues[0]?.message ?? ''} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`,
+        { status: response.status, retryable: false },
+      );
     }
     if (parsed.data.status === 'error') {
       // 400 bad_data and 422 execution errors are the query's fault; 503 and timeouts may pass.
-      throw new PrometheusError(`${path}: ${parsed.data.errorType}: ${parsed.data.error}`, { status: response.status, retryable: response.status >= 500 || response.status === 429 || parsed.data.errorType === 'timeout' });
+      throw new PrometheusError(`${path}: ${parsed.data.errorType}: ${parsed.data.error}`, {
+        status: response.status,
+        retryable: response.status >= 500 || response.status === 429 || parsed.data.errorType === 'timeout',
+      });
     }
     return parsed.data.data;
   }
@@ -171,7 +210,10 @@ function toSeries(query: string, data: z.output<typeof queryData>): Series[] {
   const finite = (p: Point): boolean => Number.isFinite(p.value);
   switch (data.resultType) {
     case 'matrix':
-      return data.result.map((r) => ({ labels: labelsOf(query, r.metric), points: r.values.map(toPoint).filter(finite) }));
+      return data.result.map((r) => ({
+        labels: labelsOf(query, r.metric),
+        points: r.values.map(toPoint).filter(finite),
+      }));
     case 'vector':
       return data.result.map((r) => ({ labels: labelsOf(query, r.metric), points: [toPoint(r.value)].filter(finite) }));
     case 'scalar':

@@ -28,7 +28,8 @@ export class SeriesStore {
   #dropped = 0;
 
   constructor(options: SeriesStoreOptions) {
-    if (options.maxSeries < 1 || options.pointsPerSeries < 1) throw new RangeError('maxSeries and pointsPerSeries must be at least 1');
+    if (options.maxSeries < 1 || options.pointsPerSeries < 1)
+      throw new RangeError('maxSeries and pointsPerSeries must be at least 1');
     this.#options = options;
   }
 
@@ -85,7 +86,9 @@ export class SeriesStore {
     return this.#collect(matchers, (ts) => ts >= range.from && ts <= range.to);
   }
 
-  /** Points newer than `since`, of every series; reads each ring from its newest end, so a poll costs what it returns. */
+  /**
+   * Points newer than `since`, of every series; reads each ring from its newest end, so a poll costs what it returns.
+   */
   since(since: number, matchers: readonly LabelMatcher[] = []): Series[] {
     const out: Series[] = [];
     for (const e of this.#entries.values()) {

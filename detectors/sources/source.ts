@@ -60,7 +60,10 @@ export function parseSelector(selector: string): LabelMatcher[] {
   let body = head[2] ?? '';
   while (body.trim() !== '') {
     const m = matcherPattern.exec(body);
-    if (m === null) throw new SelectorError(`bad label matcher near ${JSON.stringify(body.slice(0, 40))} in ${JSON.stringify(selector)}`);
+    if (m === null)
+      throw new SelectorError(
+        `bad label matcher near ${JSON.stringify(body.slice(0, 40))} in ${JSON.stringify(selector)}`,
+      );
     const value = JSON.parse(`"${m[3] ?? ''}"`) as string;
     const op = m[2] as LabelMatcher['op'];
     if (op === '=~' || op === '!~') compile(value);
@@ -77,7 +80,9 @@ function compile(pattern: string): RegExp {
     try {
       re = new RegExp(`^(?:${pattern})$`);
     } catch (error) {
-      throw new SelectorError(`bad regular expression ${JSON.stringify(pattern)}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new SelectorError(
+        `bad regular expression ${JSON.stringify(pattern)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     if (regexCache.size > 1_000) regexCache.clear();
     regexCache.set(pattern, re);

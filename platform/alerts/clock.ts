@@ -14,7 +14,11 @@ export const systemClock: Clock = {
   schedule(ms, fn) {
     const t = setTimeout(fn, Math.max(0, ms));
     t.unref();
-    return { cancel: () => { clearTimeout(t); } };
+    return {
+      cancel: () => {
+        clearTimeout(t);
+      },
+    };
   },
 };
 
@@ -32,14 +36,19 @@ export class ManualClock implements Clock {
   schedule(ms: number, fn: () => void): TimerHandle {
     const id = ++this.#seq;
     this.#timers.set(id, { at: this.#now + Math.max(0, ms), fn });
-    return { cancel: () => { this.#timers.delete(id); } };
+    return {
+      cancel: () => {
+        this.#timers.delete(id);
+      },
+    };
   }
   /** Moves time forward, firing due timers (including ones they schedule) at their own instants. */
   advance(ms: number): void {
     const target = this.#now + ms;
     for (;;) {
       let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of this.#timers) if (entry[1].at <= target && (next === undefined || entry[1].at < next[1].at)) next = entry;
+      for (const entry of this.#timers)
+        if (entry[1].at <= target && (next === undefined || entry[1].at < next[1].at)) next = entry;
       if (next === undefined) break;
       this.#timers.delete(next[0]);
       this.#now = Math.max(this.#now, next[1].at);

@@ -14,7 +14,8 @@ const matcherText = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(?:"((?:[^"\\
 /** Parses one matcher as Alertmanager writes them: `severity="critical"`, `service=~"api|web"`, `env!=dev`. */
 export function parseMatcher(text: string): Matcher {
   const m = matcherText.exec(text);
-  if (!m) throw new Error(`"${text}" is not a label matcher like name="value", name!="value", name=~"re" or name!~"re"`);
+  if (!m)
+    throw new Error(`"${text}" is not a label matcher like name="value", name!="value", name=~"re" or name!~"re"`);
   const name = m[1] ?? '';
   const op = m[2] as Matcher['op'];
   const value = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : (m[4] ?? '');
@@ -52,14 +53,17 @@ export function formatMatcher(m: Matcher): string {
 }
 
 /** A zod field for a list of matcher strings, parsed (and regexes compiled) at validation time. */
-export const matcherList = z.array(z.string()).default([]).transform((list, ctx) => {
-  const out: Matcher[] = [];
-  for (const text of list) {
-    try {
-      out.push(parseMatcher(text));
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+export const matcherList = z
+  .array(z.string())
+  .default([])
+  .transform((list, ctx) => {
+    const out: Matcher[] = [];
+    for (const text of list) {
+      try {
+        out.push(parseMatcher(text));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
     }
-  }
-  return out;
-});
+    return out;
+  });

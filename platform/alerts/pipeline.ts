@@ -4,7 +4,15 @@ import type { AlertsConfig, ReceiverConfig, UserConfig } from './config/schema.t
 import { MemoryDigestBuffer, type DigestBuffer } from './fatigue/digest.ts';
 import { decide } from './fatigue/policy.ts';
 import { RateLimiter } from './fatigue/rate-limit.ts';
-import { severities, severityOf, type Alert, type Incident, type IncidentAlert, type Priority, type Remediation } from './model.ts';
+import {
+  severities,
+  severityOf,
+  type Alert,
+  type Incident,
+  type IncidentAlert,
+  type Priority,
+  type Remediation,
+} from './model.ts';
 import type { NotificationMessage } from './notify/message.ts';
 import type { OutboxItem } from './notify/outbox.ts';
 import type { ChannelTarget } from './notify/targets.ts';
@@ -89,8 +97,22 @@ export class Pipeline {
     this.#digest = options.digest ?? new MemoryDigestBuffer<DigestItem>();
     this.#transact = options.transact ?? (<T>(work: () => T): T => work());
     this.#dedup = new Dedup(c.priority.flap.window);
-    this.#enricher = new Enricher({ dashboardUrl: absolute(c.enrichment.dashboard_url, c.public_url), runbookBaseUrl: absolute(c.enrichment.runbook_base_url, c.public_url), runbooks: options.runbooks, remediationWindowMs: c.enrichment.remediation_window });
-    this.#correlator = new Correlator({ windowMs: c.correlation.window, maxHops: c.correlation.max_hops, equal: c.correlation.equal, labels: c.correlation.labels, similarity: c.correlation.similarity }, new Topology(c.topology, c.correlation.max_hops));
+    this.#enricher = new Enricher({
+      dashboardUrl: absolute(c.enrichment.dashboard_url, c.public_url),
+      runbookBaseUrl: absolute(c.enrichment.runbook_base_url, c.public_url),
+      runbooks: options.runbooks,
+      remediationWindowMs: c.enrichment.remediation_window,
+    });
+    this.#correlator = new Correlator(
+      {
+        windowMs: c.correlation.window,
+        maxHops: c.correlation.max_hops,
+        equal: c.correlation.equal,
+        labels: c.correlation.labels,
+        similarity: c.correlation.similarity,
+      },
+      new Topology(c.topology, c.correlation.max_hops),
+    );
     this.#inhibitor = new Inhibitor(c.inhibit_rules);
     this.#routes = compileRoute(c.route);
     const index = (n: RouteNode): void => {
@@ -137,7 +159,9 @@ export class Pipeline {
     if (seen === 'duplicate' && (existing !== undefined || alert.status === 'resolved')) {
       const ia = existing?.alerts.get(alert.fingerprint);
       if (ia !== undefined) ia.lastSeen = now;
-      return existing === undefined ? { outcome: 'deduplicated' } : { outcome: 'deduplicated', incidentId: existing.id };
+      return existing === undefined
+        ? { outcome: 'deduplicated' }
+        : { outcome: 'deduplicated', incidentId: existing.id };
     }
     if (alert.status === 'resolved') return this.#resolveAlert(alert, existing, now);
 
@@ -145,17 +169,36 @@ export class Pipeline {
     let incident = this.#correlator.match(alert);
     const opened = incident === undefined;
     if (incident === undefined) {
-      incident = { id: newIncidentId(now), status: 'triggered', title: titleOf(alert), severity: severityOf(alert.labels), priority: 5, createdAt: now, updatedAt: now, lastAlertAt: alert.startsAt, alerts: new Map() };
+      incident = {
+        id: newIncidentId(now),
+        status: 'triggered',
+        title: titleOf(alert),
+        severity: severityOf(alert.labels),
+        priority: 5,
+        createdAt: now,
+        updatedAt: now,
+        lastAlertAt: alert.startsAt,
+        alerts: new Map(),
+      };
       this.#incidents.set(incident.id, incident);
     }
     const previous = incident.alerts.get(alert.fingerprint);
-    const ia: IncidentAlert = { alert, enrichment, priority: 5, firstSeen: previous?.firstSeen ?? now, lastSeen: now, routes: [], acceptedAt };
+    const ia: IncidentAlert = {
+      alert,
+      enrichment,
+      priority: 5,
+      firstSeen: previous?.firstSeen ?? now,
+      lastSeen: now,
+      routes: [],
+      acceptedAt,
+    };
     incident.alerts.set(alert.fingerprint, ia);
     this.#correlator.attach(incident, alert);
     this.#inhibitor.observe(alert);
     incident.lastAlertAt = Math.max(incident.lastAlertAt, alert.startsAt);
     incident.updatedAt = now;
-    if (severities.indexOf(severityOf(alert.labels)) < severities.indexOf(incident.severity)) incident.severity = severityOf(alert.labels);
+    if (severities.indexOf(severityOf(alert.labels)) < severities.indexOf(incident.severity))
+      incident.severity = severityOf(alert.labels);
     this.#evaluate(ia, now);
     incident.priority = incidentPriority(incident);
     this.#route(incident, ia);
@@ -223,7 +266,9 @@ export class Pipeline {
 
   /** Sends every digest now (also runs on the digest interval). */
   flushDigests(): void {
-    this.#transact(() => { this.#flushDigests(); });
+    this.#transact(() => {
+      this.#flushDigests();
+    });
   }
 
   #flushDigests(): void {
@@ -232,8 +277,29 @@ export class Pipeline {
       const user = this.#directory.user(person);
       if (user === undefined || items.length === 0) continue;
       const top = Math.min(...items.map((i) => i.priority)) as Priority;
-      const message: NotificationMessage = { kind: 'digest', title: `${String(items.length)} notifications`, status: 'digest', severity: 'info', priority: top, alertCount: items.length, alerts: [], links: {}, remediations: [], traceIds: [], language: user.language, recipient: { id: user.id, name: user.name }, items };
-      this.#options.enqueue(user.contacts.map((t, i) => ({ key: `digest:${person}:${String(now)}:${t.type}#${String(i)}`, target: t, message, recipient: person })));
+      const message: NotificationMessage = {
+        kind: 'digest',
+        title: `${String(items.length)} notifications`,
+        status: 'digest',
+        severity: 'info',
+        priority: top,
+        alertCount: items.length,
+        alerts: [],
+        links: {},
+        remediations: [],
+        traceIds: [],
+        language: user.language,
+        recipient: { id: user.id, name: user.name },
+        items,
+      };
+      this.#options.enqueue(
+        user.contacts.map((t, i) => ({
+          key: `digest:${person}:${String(now)}:${t.type}#${String(i)}`,
+          target: t,
+          message,
+          recipient: person,
+        })),
+      );
     }
   }
 
@@ -248,7 +314,11 @@ export class Pipeline {
     for (const t of this.#snoozeTimers.values()) t.cancel();
   }
 
-  #resolveAlert(alert: Alert, incident: Incident | undefined, now: number): { outcome: ProcessOutcome; incidentId?: string } {
+  #resolveAlert(
+    alert: Alert,
+    incident: Incident | undefined,
+    now: number,
+  ): { outcome: ProcessOutcome; incidentId?: string } {
     this.#inhibitor.observe(alert);
     const ia = incident?.alerts.get(alert.fingerprint);
     if (incident === undefined || ia === undefined) return { outcome: 'unknown-resolved' };
@@ -282,12 +352,27 @@ export class Pipeline {
   /** Stages 4 and 5 for one alert (re-run at every flush, as Alertmanager re-checks at notify time). */
   #evaluate(ia: IncidentAlert, now: number): void {
     const { labels } = ia.alert;
-    const p = prioritise(ia.alert, this.#dedup.transitions(ia.alert.fingerprint, now), { businessImpact: this.#config.priority.business_impact, flapThreshold: this.#config.priority.flap.threshold });
+    const p = prioritise(ia.alert, this.#dedup.transitions(ia.alert.fingerprint, now), {
+      businessImpact: this.#config.priority.business_impact,
+      flapThreshold: this.#config.priority.flap.threshold,
+    });
     ia.priority = p.priority;
     const inhibitor = this.#inhibitor.inhibitedBy(ia.alert);
     const silence = inhibitor === undefined ? silencedBy(labels, this.#options.silences(), now) : undefined;
-    const window = inhibitor === undefined && silence === undefined ? inMaintenance(labels, this.#config.maintenance_windows, now) : undefined;
-    const [by, detail] = inhibitor !== undefined ? ['inhibited', inhibitor] as const : silence !== undefined ? ['silenced', silence.id] as const : window !== undefined ? ['maintenance', window.id] as const : p.flapping ? ['flapping', ''] as const : [undefined, undefined];
+    const window =
+      inhibitor === undefined && silence === undefined
+        ? inMaintenance(labels, this.#config.maintenance_windows, now)
+        : undefined;
+    const [by, detail] =
+      inhibitor !== undefined
+        ? (['inhibited', inhibitor] as const)
+        : silence !== undefined
+          ? (['silenced', silence.id] as const)
+          : window !== undefined
+            ? (['maintenance', window.id] as const)
+            : p.flapping
+              ? (['flapping', ''] as const)
+              : [undefined, undefined];
     if (by === undefined) {
       delete ia.suppressedBy;
       delete ia.suppressedDetail;
@@ -305,7 +390,13 @@ export class Pipeline {
 
   #touch(routeId: string, incident: Incident, ia: IncidentAlert, node?: RouteNode): void {
     const route = node ?? this.#routeById.get(routeId);
-    if (route !== undefined) this.#groups.touch(groupKey(route, incident.id, ia.alert.labels, ia.alert.fingerprint), route, incident.id, ia.alert.fingerprint);
+    if (route !== undefined)
+      this.#groups.touch(
+        groupKey(route, incident.id, ia.alert.labels, ia.alert.fingerprint),
+        route,
+        incident.id,
+        ia.alert.fingerprint,
+      );
   }
 
   /** A group's timer fired: notify the receiver's team targets and start (or update) the escalation. */
@@ -313,18 +404,33 @@ export class Pipeline {
     const incident = this.#incidents.get(group.incidentId);
     if (incident === undefined || incident.status === 'resolved') return 'done';
     const now = this.#clock.now();
-    const alerts = [...group.fingerprints].map((fp) => incident.alerts.get(fp)).filter((a): a is IncidentAlert => a !== undefined);
+    const alerts = [...group.fingerprints]
+      .map((fp) => incident.alerts.get(fp))
+      .filter((a): a is IncidentAlert => a !== undefined);
     for (const ia of alerts) if (ia.alert.status === 'firing') this.#evaluate(ia, now);
     const active = alerts.filter((a) => a.alert.status === 'firing' && a.suppressedBy === undefined);
     if (alerts.every((a) => a.alert.status === 'resolved')) return 'done';
     if (active.length === 0 || incident.status === 'snoozed') return 'held';
     const receiver = this.#receivers.get(group.route.receiver);
     if (receiver === undefined) return 'held';
-    const state = hash(alerts.map((a) => `${a.alert.fingerprint}:${a.alert.status}:${a.suppressedBy ?? ''}`).sort().join(','));
+    const state = hash(
+      alerts
+        .map((a) => `${a.alert.fingerprint}:${a.alert.status}:${a.suppressedBy ?? ''}`)
+        .sort()
+        .join(','),
+    );
     const kind = reason === 'first' ? 'page' : 'update';
-    const suffix = reason === 'repeat' ? `repeat:${String(Math.floor(now / group.route.repeatIntervalMs))}` : `${kind}:${state}`;
+    const suffix =
+      reason === 'repeat' ? `repeat:${String(Math.floor(now / group.route.repeatIntervalMs))}` : `${kind}:${state}`;
     const message = this.#message(incident, active, kind, 'en');
-    this.#options.enqueue(receiver.targets.map((t) => ({ key: `${incident.id}:${group.route.id}:${targetId(t)}:${suffix}`, target: t, message, recipient: receiver.name })));
+    this.#options.enqueue(
+      receiver.targets.map((t) => ({
+        key: `${incident.id}:${group.route.id}:${targetId(t)}:${suffix}`,
+        target: t,
+        message,
+        recipient: receiver.name,
+      })),
+    );
     if (receiver.escalation_policy !== undefined && incident.escalation === undefined) {
       incident.escalation = { policyId: receiver.escalation_policy, epoch: 0, startedAt: now };
       this.#escalate(incident);
@@ -347,11 +453,13 @@ export class Pipeline {
     for (let k = 0; k <= position.reached; k++) {
       const step = stepOf(policy, k);
       if (step === undefined) continue;
-      const people = step.targets.map((t) => {
-        if ('user' in t) return t.user;
-        const schedule = this.#directory.schedule(t.schedule);
-        return schedule === undefined ? undefined : onCallAt(schedule, now);
-      }).filter((u): u is string => u !== undefined);
+      const people = step.targets
+        .map((t) => {
+          if ('user' in t) return t.user;
+          const schedule = this.#directory.schedule(t.schedule);
+          return schedule === undefined ? undefined : onCallAt(schedule, now);
+        })
+        .filter((u): u is string => u !== undefined);
       if (k === position.reached && people[0] !== undefined && incident.assignee !== people[0]) {
         incident.assignee = people[0];
         if (k > 0) this.#emit({ incident, change: 'escalated' });
@@ -364,7 +472,14 @@ export class Pipeline {
     this.#options.persist?.incident(incident);
     this.#escalationTimers.get(incident.id)?.cancel();
     if (position.nextAtMs !== undefined) {
-      this.#escalationTimers.set(incident.id, this.#clock.schedule(esc.startedAt + position.nextAtMs - now, () => { this.#transact(() => { this.#escalate(incident); }); }));
+      this.#escalationTimers.set(
+        incident.id,
+        this.#clock.schedule(esc.startedAt + position.nextAtMs - now, () => {
+          this.#transact(() => {
+            this.#escalate(incident);
+          });
+        }),
+      );
     }
   }
 
@@ -375,30 +490,71 @@ export class Pipeline {
       this.#digest.add(user.id, { title: incident.title, priority: incident.priority, incidentId: incident.id });
       return;
     }
-    const active = [...incident.alerts.values()].filter((a) => a.alert.status === 'firing' && a.suppressedBy === undefined);
-    const message = { ...this.#message(incident, active.length > 0 ? active : [...incident.alerts.values()], kind, user.language), recipient: { id: user.id, name: user.name }, step: Number(step.split('.')[1] ?? 0) };
-    this.#options.enqueue(user.contacts.map((t, i) => ({ key: `${incident.id}:${step}:${user.id}:${t.type}#${String(i)}${kind === 'update' ? ':update' : ''}`, target: t, message, recipient: user.id })));
+    const active = [...incident.alerts.values()].filter(
+      (a) => a.alert.status === 'firing' && a.suppressedBy === undefined,
+    );
+    const message = {
+      ...this.#message(incident, active.length > 0 ? active : [...incident.alerts.values()], kind, user.language),
+      recipient: { id: user.id, name: user.name },
+      step: Number(step.split('.')[1] ?? 0),
+    };
+    this.#options.enqueue(
+      user.contacts.map((t, i) => ({
+        key: `${incident.id}:${step}:${user.id}:${t.type}#${String(i)}${kind === 'update' ? ':update' : ''}`,
+        target: t,
+        message,
+        recipient: user.id,
+      })),
+    );
   }
 
   #notifyResolved(incident: Incident): void {
     const all = [...incident.alerts.values()];
     const seen = new Set<string>();
-    for (const ia of all) for (const routeId of ia.routes) {
-      const route = this.#routeById.get(routeId);
-      const receiver = route === undefined ? undefined : this.#receivers.get(route.receiver);
-      if (receiver === undefined || seen.has(receiver.name) || this.#groups.groupsOf(incident.id).every((g) => g.sent === 0)) continue;
-      seen.add(receiver.name);
-      const message = this.#message(incident, all, 'resolved', 'en');
-      this.#options.enqueue(receiver.targets.map((t) => ({ key: `${incident.id}:resolved:${receiver.name}:${targetId(t)}`, target: t, message, recipient: receiver.name })));
-    }
+    for (const ia of all)
+      for (const routeId of ia.routes) {
+        const route = this.#routeById.get(routeId);
+        const receiver = route === undefined ? undefined : this.#receivers.get(route.receiver);
+        if (
+          receiver === undefined ||
+          seen.has(receiver.name) ||
+          this.#groups.groupsOf(incident.id).every((g) => g.sent === 0)
+        )
+          continue;
+        seen.add(receiver.name);
+        const message = this.#message(incident, all, 'resolved', 'en');
+        this.#options.enqueue(
+          receiver.targets.map((t) => ({
+            key: `${incident.id}:resolved:${receiver.name}:${targetId(t)}`,
+            target: t,
+            message,
+            recipient: receiver.name,
+          })),
+        );
+      }
     const user = incident.assignee === undefined ? undefined : this.#directory.user(incident.assignee);
     if (user !== undefined && incident.escalation !== undefined) {
-      const message = { ...this.#message(incident, all, 'resolved', user.language), recipient: { id: user.id, name: user.name } };
-      this.#options.enqueue(user.contacts.map((t, i) => ({ key: `${incident.id}:resolved:${user.id}:${t.type}#${String(i)}`, target: t, message, recipient: user.id })));
+      const message = {
+        ...this.#message(incident, all, 'resolved', user.language),
+        recipient: { id: user.id, name: user.name },
+      };
+      this.#options.enqueue(
+        user.contacts.map((t, i) => ({
+          key: `${incident.id}:resolved:${user.id}:${t.type}#${String(i)}`,
+          target: t,
+          message,
+          recipient: user.id,
+        })),
+      );
     }
   }
 
-  #message(incident: Incident, alerts: readonly IncidentAlert[], kind: NotificationMessage['kind'], language: NotificationMessage['language']): NotificationMessage {
+  #message(
+    incident: Incident,
+    alerts: readonly IncidentAlert[],
+    kind: NotificationMessage['kind'],
+    language: NotificationMessage['language'],
+  ): NotificationMessage {
     const first = alerts[0];
     const acceptedAt = alerts.reduce((m, a) => Math.max(m, a.acceptedAt ?? 0), 0);
     return {
@@ -409,9 +565,22 @@ export class Pipeline {
       severity: incident.severity,
       priority: incident.priority,
       alertCount: alerts.length,
-      alerts: alerts.slice(0, 20).map((a) => ({ labels: a.alert.labels, annotations: a.alert.annotations, status: a.alert.status, startsAt: new Date(a.alert.startsAt).toISOString(), ...(a.alert.endsAt !== undefined ? { endsAt: new Date(a.alert.endsAt).toISOString() } : {}), fingerprint: a.alert.fingerprint })),
-      links: { incident: `${this.#config.public_url}/incidents/${incident.id}`, ...(first?.enrichment.runbookUrl !== undefined ? { runbook: first.enrichment.runbookUrl } : {}), ...(first?.enrichment.dashboardUrl !== undefined ? { dashboard: first.enrichment.dashboardUrl } : {}) },
-      remediations: [...new Set(alerts.flatMap((a) => a.enrichment.remediations.map((r) => `${r.action} (${r.status})`)))].slice(0, 5),
+      alerts: alerts.slice(0, 20).map((a) => ({
+        labels: a.alert.labels,
+        annotations: a.alert.annotations,
+        status: a.alert.status,
+        startsAt: new Date(a.alert.startsAt).toISOString(),
+        ...(a.alert.endsAt !== undefined ? { endsAt: new Date(a.alert.endsAt).toISOString() } : {}),
+        fingerprint: a.alert.fingerprint,
+      })),
+      links: {
+        incident: `${this.#config.public_url}/incidents/${incident.id}`,
+        ...(first?.enrichment.runbookUrl !== undefined ? { runbook: first.enrichment.runbookUrl } : {}),
+        ...(first?.enrichment.dashboardUrl !== undefined ? { dashboard: first.enrichment.dashboardUrl } : {}),
+      },
+      remediations: [
+        ...new Set(alerts.flatMap((a) => a.enrichment.remediations.map((r) => `${r.action} (${r.status})`))),
+      ].slice(0, 5),
       traceIds: [...new Set(alerts.flatMap((a) => a.enrichment.traceIds))].slice(0, 5),
       language,
       ...(acceptedAt > 0 ? { acceptedAt } : {}),
@@ -420,7 +589,14 @@ export class Pipeline {
 
   #armSnooze(incident: Incident): void {
     const until = incident.snoozedUntil ?? this.#clock.now();
-    this.#snoozeTimers.set(incident.id, this.#clock.schedule(until - this.#clock.now(), () => { this.#transact(() => { this.#endSnooze(incident); }); }));
+    this.#snoozeTimers.set(
+      incident.id,
+      this.#clock.schedule(until - this.#clock.now(), () => {
+        this.#transact(() => {
+          this.#endSnooze(incident);
+        });
+      }),
+    );
   }
 
   /** A snooze ran out: the incident triggers again and its escalation starts over (a new epoch). */
@@ -429,7 +605,12 @@ export class Pipeline {
     if (incident.status !== 'snoozed') return;
     incident.status = 'triggered';
     delete incident.snoozedUntil;
-    if (incident.escalation !== undefined) incident.escalation = { ...incident.escalation, epoch: incident.escalation.epoch + 1, startedAt: this.#clock.now() };
+    if (incident.escalation !== undefined)
+      incident.escalation = {
+        ...incident.escalation,
+        epoch: incident.escalation.epoch + 1,
+        startedAt: this.#clock.now(),
+      };
     this.#escalate(incident);
     this.#options.persist?.incident(incident);
   }

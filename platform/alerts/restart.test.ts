@@ -23,17 +23,21 @@ describe('alerts service across a restart', () => {
 
   const start = (): Promise<RunningPlatform> =>
     startTestPlatform(dir, [
-        alertsService({
-          config: {
-            route: { receiver: 'ops', group_wait: '0s', group_interval: '1h' },
-            receivers: [{ name: 'ops', escalation_policy: 'p' }],
-            users: [{ id: 'alice', name: 'Alice', contacts: [{ type: 'webhook', url: `${receiver.url}/alice` }] }],
-            escalation_policies: [{ id: 'p', name: 'P', steps: [{ timeout: '1h', targets: [{ user: 'alice' }] }] }],
-          },
-        }),
-      ]);
+      alertsService({
+        config: {
+          route: { receiver: 'ops', group_wait: '0s', group_interval: '1h' },
+          receivers: [{ name: 'ops', escalation_policy: 'p' }],
+          users: [{ id: 'alice', name: 'Alice', contacts: [{ type: 'webhook', url: `${receiver.url}/alice` }] }],
+          escalation_policies: [{ id: 'p', name: 'P', steps: [{ timeout: '1h', targets: [{ user: 'alice' }] }] }],
+        },
+      }),
+    ]);
   const post = async (url: string): Promise<void> => {
-    const r = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labels: { alertname: 'QueueStuck', service: 'worker', severity: 'critical' } }) });
+    const r = await fetch(`${url}/api/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ labels: { alertname: 'QueueStuck', service: 'worker', severity: 'critical' } }),
+    });
     assert.equal(r.status, 202);
   };
 
@@ -47,11 +51,19 @@ describe('alerts service across a restart', () => {
     try {
       await post(second.url);
       await new Promise((r) => setTimeout(r, 500));
-      const list = (await (await fetch(`${second.url}/api/incidents`)).json()) as { incidents: { id: string; status: string; assignee: string; alertCount: number }[] };
+      const list = (await (await fetch(`${second.url}/api/incidents`)).json()) as {
+        incidents: { id: string; status: string; assignee: string; alertCount: number }[];
+      };
       assert.equal(list.incidents.length, 1, 'the same incident, restored');
-      assert.deepEqual([list.incidents[0]?.status, list.incidents[0]?.assignee, list.incidents[0]?.alertCount], ['triggered', 'alice', 1]);
+      assert.deepEqual(
+        [list.incidents[0]?.status, list.incidents[0]?.assignee, list.incidents[0]?.alertCount],
+        ['triggered', 'alice', 1],
+      );
       assert.equal(receiver.requests.length, 1, 'no second page for the same step');
-      const resolved = await fetch(`${second.url}/api/incidents/${list.incidents[0]?.id ?? ''}/resolve`, { method: 'POST', headers: { 'x-actor': 'alice' } });
+      const resolved = await fetch(`${second.url}/api/incidents/${list.incidents[0]?.id ?? ''}/resolve`, {
+        method: 'POST',
+        headers: { 'x-actor': 'alice' },
+      });
       assert.equal(resolved.status, 200);
       await waitFor(() => receiver.requests.length === 2, 10_000, 'the resolved notification');
       assert.equal((receiver.requests[1]?.json() as { kind: string }).kind, 'resolved');

@@ -57,19 +57,53 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
   return {
     name: 'alerts',
     async start(ctx: ServiceContext) {
-      const config: AlertsConfig = options.config !== undefined ? alertsConfigSchema.parse(options.config) : loadAlertsConfig(ctx.config.alerts.configFile);
+      const config: AlertsConfig =
+        options.config !== undefined
+          ? alertsConfigSchema.parse(options.config)
+          : loadAlertsConfig(ctx.config.alerts.configFile);
       const dataDir = join(ctx.config.dataDir, 'alerts');
       db = openDatabase(dataDir);
       const database = db;
       const transact = <T>(work: () => T): T => transaction(database, work);
       const runbookDir = options.runbookDir ?? fileURLToPath(new URL('../../runbooks/', import.meta.url));
-      const runbooks = new Set((existsSync(runbookDir) ? readdirSync(runbookDir, { withFileTypes: true }) : []).filter((f) => f.isFile() && f.name.endsWith('.md') && f.name !== 'README.md').map((f) => f.name.slice(0, -3)));
+      const runbooks = new Set(
+        (existsSync(runbookDir) ? readdirSync(runbookDir, { withFileTypes: true }) : [])
+          .filter((f) => f.isFile() && f.name.endsWith('.md') && f.name !== 'README.md')
+          .map((f) => f.name.slice(0, -3)),
+      );
 
-      const received = new Counter({ name: 'insitechart_alerts_received_total', help: 'Alerts accepted, by ingest source', labelNames: ['source'], registers: [ctx.metrics] });
-      const processed = new Counter({ name: 'insitechart_alerts_processed_total', help: 'Alerts through the pipeline, by outcome', labelNames: ['outcome'], registers: [ctx.metrics] });
-      new Gauge({ name: 'insitechart_alert_incidents_open', help: 'Incidents not yet resolved', registers: [ctx.metrics], collect() { this.set(pipeline?.openIncidents ?? 0); } });
-      const deliveries = new Counter({ name: 'insitechart_alert_notifications_total', help: 'Notification delivery attempts, by channel and outcome', labelNames: ['channel', 'outcome'], registers: [ctx.metrics] });
-      const latency = new Histogram({ name: 'insitechart_alert_notify_latency_seconds', help: 'From accepting an alert to delivering the first notification that carries it', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30, 60, 300], registers: [ctx.metrics] });
+      const received = new Counter({
+        name: 'insitechart_alerts_received_total',
+        help: 'Alerts accepted, by ingest source',
+        labelNames: ['source'],
+        registers: [ctx.metrics],
+      });
+      const processed = new Counter({
+        name: 'insitechart_alerts_processed_total',
+        help: 'Alerts through the pipeline, by outcome',
+        labelNames: ['outcome'],
+        registers: [ctx.metrics],
+      });
+      new Gauge({
+        name: 'insitechart_alert_incidents_open',
+        help: 'Incidents not yet resolved',
+        registers: [ctx.metrics],
+        collect() {
+          this.set(pipeline?.openIncidents ?? 0);
+        },
+      });
+      const deliveries = new Counter({
+        name: 'insitechart_alert_notifications_total',
+        help: 'Notification delivery attempts, by channel and outcome',
+        labelNames: ['channel', 'outcome'],
+        registers: [ctx.metrics],
+      });
+      const latency = new Histogram({
+        name: 'insitechart_alert_notify_latency_seconds',
+        help: 'From accepting an alert to delivering the first notification that carries it',
+        buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30, 60, 300],
+        registers: [ctx.metrics],
+      });
 
       const pushSubs = new PushSubscriptionStore(database);
       const vapid = loadOrCreateVapidKeys(dataDir);
@@ -86,31 +120,55 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       outbox = new Outbox({
         db: database,
         channels,
-        retry: { attempts: config.channels.retry.attempts, initialBackoffMs: config.channels.retry.initial_backoff, maxBackoffMs: config.channels.retry.max_backoff },
+        retry: {
+          attempts: config.channels.retry.attempts,
+          initialBackoffMs: config.channels.retry.initial_backoff,
+          maxBackoffMs: config.channels.retry.max_backoff,
+        },
         timeoutMs: config.channels.timeout,
         onOutcome: (record: DeliveryRecord, message) => {
           deliveries.inc({ channel: record.channel, outcome: record.outcome });
-          if (record.outcome === 'delivered' && message.acceptedAt !== undefined) latency.observe((record.at - message.acceptedAt) / 1000);
-          if (record.outcome === 'failed') ctx.logger.warn({ key: record.key, channel: record.channel, error: record.error }, 'notification could not be delivered');
+          if (record.outcome === 'delivered' && message.acceptedAt !== undefined)
+            latency.observe((record.at - message.acceptedAt) / 1000);
+          if (record.outcome === 'failed')
+            ctx.logger.warn(
+              { key: record.key, channel: record.channel, error: record.error },
+              'notification could not be delivered',
+            );
         },
       });
       const box = outbox;
       const store = new IncidentStore(database);
       const silences = new SilenceStore(database);
-      const directory = new Directory(database, { users: config.users, schedules: config.schedules, policies: config.escalation_policies });
+      const directory = new Directory(database, {
+        users: config.users,
+        schedules: config.schedules,
+        policies: config.escalation_policies,
+      });
       pipeline = new Pipeline({
         config,
         clock,
         directory,
-        enqueue: (items) => { box.enqueue(items); },
-        persist: { incident: (i) => { store.saveIncident(i); }, alert: (id, a) => { store.saveAlert(id, a); } },
+        enqueue: (items) => {
+          box.enqueue(items);
+        },
+        persist: {
+          incident: (i) => {
+            store.saveIncident(i);
+          },
+          alert: (id, a) => {
+            store.saveAlert(id, a);
+          },
+        },
         silences: () => silences.all(),
         runbooks,
         digest: new SqliteDigestBuffer<DigestItem>(database),
         transact,
       });
       const pipe = pipeline;
-      transact(() => { pipe.restore(store.loadOpen()); });
+      transact(() => {
+        pipe.restore(store.loadOpen());
+      });
       box.start();
       const audit = auditTo(ctx.bus);
 
@@ -121,7 +179,17 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           handler: ({ envelope }) => {
             const d = envelope.data;
             const trace = traceparent.exec(envelope.traceparent ?? '')?.[1];
-            const alert: Alert = { fingerprint: d.fingerprint, status: d.status, labels: d.labels, annotations: d.annotations, startsAt: Date.parse(d.startsAt), ...(d.endsAt !== undefined ? { endsAt: Date.parse(d.endsAt) } : {}), source: d.source, ...(d.generatorURL !== undefined ? { generatorURL: d.generatorURL } : {}), traceIds: trace === undefined ? [] : [trace] };
+            const alert: Alert = {
+              fingerprint: d.fingerprint,
+              status: d.status,
+              labels: d.labels,
+              annotations: d.annotations,
+              startsAt: Date.parse(d.startsAt),
+              ...(d.endsAt !== undefined ? { endsAt: Date.parse(d.endsAt) } : {}),
+              source: d.source,
+              ...(d.generatorURL !== undefined ? { generatorURL: d.generatorURL } : {}),
+              traceIds: trace === undefined ? [] : [trace],
+            };
             const { outcome } = transact(() => pipe.process(alert, Date.parse(envelope.time)));
             processed.inc({ outcome });
           },
@@ -141,14 +209,29 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           from: 'latest',
           handler: ({ envelope }) => {
             const r = envelope.data;
-            pipe.recordRemediation({ action: r.action, target: r.target, status: r.status, reason: r.reason, at: Date.parse(envelope.time) });
+            pipe.recordRemediation({
+              action: r.action,
+              target: r.target,
+              status: r.status,
+              reason: r.reason,
+              at: Date.parse(envelope.time),
+            });
           },
         }),
       );
-      prices = new PriceAlertService({ db: database, bus: ctx.bus, enqueue: (items) => { box.enqueue(items); }, logger: ctx.logger });
+      prices = new PriceAlertService({
+        db: database,
+        bus: ctx.bus,
+        enqueue: (items) => {
+          box.enqueue(items);
+        },
+        logger: ctx.logger,
+      });
       subscriptions.push(...(await prices.start()));
 
-      ingestRoutes(ctx.api, ctx.bus, (source, n) => { received.inc({ source }, n); });
+      ingestRoutes(ctx.api, ctx.bus, (source, n) => {
+        received.inc({ source }, n);
+      });
       incidentRoutes(ctx.api, { pipeline: pipe, store, outbox: box, audit, now: () => clock.now(), transact });
       silenceRoutes(ctx.api, { silences, audit, now: () => clock.now() });
       oncallRoutes(ctx.api, { directory, audit, now: () => clock.now() });

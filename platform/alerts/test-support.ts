@@ -9,22 +9,30 @@ import { Pipeline } from './pipeline.ts';
 import type { Silence } from './stages/silence.ts';
 
 /** Test support: a pipeline on a manual clock whose outbox is a plain array. */
-export function testPipeline(input: AlertsConfigInput, start = Date.parse('2026-03-02T10:00:00Z')): { pipeline: Pipeline; clock: ManualClock; sent: OutboxItem[]; silences: Silence[]; directory: Directory } {
+export function testPipeline(
+  input: AlertsConfigInput,
+  start = Date.parse('2026-03-02T10:00:00Z'),
+): { pipeline: Pipeline; clock: ManualClock; sent: OutboxItem[]; silences: Silence[]; directory: Directory } {
   const config = alertsConfigSchema.parse(input);
   const clock = new ManualClock(start);
   const sent: OutboxItem[] = [];
   const silences: Silence[] = [];
   const keys = new Set<string>();
-  const directory = new Directory(new DatabaseSync(':memory:'), { users: config.users, schedules: config.schedules, policies: config.escalation_policies });
+  const directory = new Directory(new DatabaseSync(':memory:'), {
+    users: config.users,
+    schedules: config.schedules,
+    policies: config.escalation_policies,
+  });
   const pipeline = new Pipeline({
     config,
     clock,
     directory,
     enqueue: (items) => {
-      for (const item of items) if (!keys.has(item.key)) {
-        keys.add(item.key);
-        sent.push(item);
-      }
+      for (const item of items)
+        if (!keys.has(item.key)) {
+          keys.add(item.key);
+          sent.push(item);
+        }
     },
     silences: () => silences,
     runbooks: new Set(['high-error-rate']),
@@ -33,7 +41,18 @@ export function testPipeline(input: AlertsConfigInput, start = Date.parse('2026-
 }
 
 export function alert(labels: Labels, at: number, status: Alert['status'] = 'firing', annotations: Labels = {}): Alert {
-  return { fingerprint: fingerprintOf(labels), status, labels, annotations, startsAt: at, source: 'test', traceIds: [] };
+  return {
+    fingerprint: fingerprintOf(labels),
+    status,
+    labels,
+    annotations,
+    startsAt: at,
+    source: 'test',
+    traceIds: [],
+  };
 }
 
-export const hook = (name: string): { type: 'webhook'; url: string } => ({ type: 'webhook', url: `http://127.0.0.1:9/${name}` });
+export const hook = (name: string): { type: 'webhook'; url: string } => ({
+  type: 'webhook',
+  url: `http://127.0.0.1:9/${name}`,
+});

@@ -4,7 +4,17 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -40,7 +50,7 @@ export function wallClock(epochMs: number, timeZone: string): WallClock {
 /** The local wall-clock time as if it were UTC, in ms: differences between two of these count wall-clock time. */
 export function wallClockMs(epochMs: number, timeZone: string): number {
   const w = wallClock(epochMs, timeZone);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) + (epochMs % 1000 + 1000) % 1000;
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) + (((epochMs % 1000) + 1000) % 1000);
 }
 
 /** Parses "YYYY-MM-DDTHH:MM" as a wall-clock time (ms, UTC-based) for comparison with wallClockMs. */

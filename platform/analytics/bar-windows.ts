@@ -59,7 +59,12 @@ export class BarWindows {
 
   symbols(interval: Interval): { symbol: string; bars: number; first: number; last: number }[] {
     return [...(this.windows.get(interval) ?? new Map<string, Bar[]>()).entries()]
-      .map(([symbol, bars]) => ({ symbol, bars: bars.length, first: bars[0]?.start ?? 0, last: bars.at(-1)?.start ?? 0 }))
+      .map(([symbol, bars]) => ({
+        symbol,
+        bars: bars.length,
+        first: bars[0]?.start ?? 0,
+        last: bars.at(-1)?.start ?? 0,
+      }))
       .sort((a, b) => a.symbol.localeCompare(b.symbol));
   }
 
@@ -75,7 +80,10 @@ export class BarWindows {
   aligned(interval: Interval, symbols: readonly string[], points: number): AlignedBars {
     const series = symbols.map((s) => new Map(this.bars(interval, s).map((b) => [b.start, b])));
     const first = series[0] ?? new Map<number, Bar>();
-    const starts = [...first.keys()].filter((t) => series.every((m) => m.has(t))).sort((a, b) => a - b).slice(-points);
+    const starts = [...first.keys()]
+      .filter((t) => series.every((m) => m.has(t)))
+      .sort((a, b) => a - b)
+      .slice(-points);
     return {
       symbols: [...symbols],
       starts,

@@ -18,7 +18,8 @@ function atanhClamped(r: number): number {
 }
 
 export function fisherZTest(r1: number, n1: number, r2: number, n2: number): FisherZTest {
-  if (n1 < 4 || n2 < 4) throw new AnalyticsInputError(`Fisher z test needs at least 4 points per window, got ${n1} and ${n2}`);
+  if (n1 < 4 || n2 < 4)
+    throw new AnalyticsInputError(`Fisher z test needs at least 4 points per window, got ${n1} and ${n2}`);
   const z = (atanhClamped(r1) - atanhClamped(r2)) / Math.sqrt(1 / (n1 - 3) + 1 / (n2 - 3));
   return { z, pvalue: normalTwoSided(z) };
 }
@@ -59,7 +60,8 @@ export class CorrelationBreakDetector {
   private quiet = 0;
 
   constructor(options: BreakDetectorOptions) {
-    if (!(options.alpha > 0 && options.alpha < 1)) throw new AnalyticsInputError(`alpha must be in (0, 1), got ${options.alpha}`);
+    if (!(options.alpha > 0 && options.alpha < 1))
+      throw new AnalyticsInputError(`alpha must be in (0, 1), got ${options.alpha}`);
     this.options = options;
     this.recentWindow = new RollingCorrelation(options.recent);
     this.baselineWindow = new RollingCorrelation(options.baseline);
@@ -83,6 +85,14 @@ export class CorrelationBreakDetector {
     const delta = recent - baseline;
     if (test.pvalue >= this.options.alpha || Math.abs(delta) < this.options.minDelta) return undefined;
     this.quiet = this.options.cooldown;
-    return { baseline, recent, delta, z: test.z, pvalue: test.pvalue, baselineN: this.options.baseline, recentN: this.options.recent };
+    return {
+      baseline,
+      recent,
+      delta,
+      z: test.z,
+      pvalue: test.pvalue,
+      baselineN: this.options.baseline,
+      recentN: this.options.recent,
+    };
   }
 }

@@ -18,7 +18,11 @@ async function main(args: readonly string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({ fixture: file.fixture, outputs })}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof FixtureFileError || error instanceof AnalyticsInputError || error instanceof SingularMatrixError) {
+    if (
+      error instanceof FixtureFileError ||
+      error instanceof AnalyticsInputError ||
+      error instanceof SingularMatrixError
+    ) {
       process.stderr.write(`${error.name}: ${path}: ${error.message}\n`);
       return 2;
     }

@@ -140,7 +140,8 @@ export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): Correla
   const total = (n * (n - 1)) / 2;
   const tau = s / Math.sqrt(total - tx.pairs) / Math.sqrt(total - ty.pairs);
   const m = n * (n - 1);
-  const variance = (m * (2 * n + 5) - tx.v2 - ty.v2) / 18 + (2 * tx.pairs * ty.pairs) / m + (tx.v1 * ty.v1) / (9 * m * (n - 2));
+  const variance =
+    (m * (2 * n + 5) - tx.v2 - ty.v2) / 18 + (2 * tx.pairs * ty.pairs) / m + (tx.v1 * ty.v1) / (9 * m * (n - 2));
   const pvalue = n > 2 ? normalTwoSided(s / Math.sqrt(variance)) : Number.NaN;
   return { r: clamp(tau), pvalue, n };
 }
@@ -152,7 +153,8 @@ export function correlate(method: CorrelationMethod, x: ArrayLike<number>, y: Ar
 /** Rows where every series is finite. */
 export function listwiseComplete(series: readonly ArrayLike<number>[]): Float64Array[] {
   const n = series[0]?.length ?? 0;
-  for (const s of series) if (s.length !== n) throw new AnalyticsInputError(`series lengths differ: ${n} and ${s.length}`);
+  for (const s of series)
+    if (s.length !== n) throw new AnalyticsInputError(`series lengths differ: ${n} and ${s.length}`);
   const keep: number[] = [];
   for (let t = 0; t < n; t++) if (series.every((s) => Number.isFinite(s[t]))) keep.push(t);
   return series.map((s) => Float64Array.from(keep, (t) => s[t] ?? 0));
@@ -211,8 +213,22 @@ export function pearsonMatrixComplete(columns: readonly ArrayLike<number>[]): nu
       const b1 = b0 + n;
       const b2 = b1 + n;
       const b3 = b2 + n;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      let s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0,
+        s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
       for (let t = 0; t < n; t++) {
         const x0 = z[a0 + t] as number;
         const x1 = z[a1 + t] as number;
@@ -222,10 +238,22 @@ export function pearsonMatrixComplete(columns: readonly ArrayLike<number>[]): nu
         const y1 = z[b1 + t] as number;
         const y2 = z[b2 + t] as number;
         const y3 = z[b3 + t] as number;
-        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-        s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
-        s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
+        s20 += x2 * y0;
+        s21 += x2 * y1;
+        s22 += x2 * y2;
+        s23 += x2 * y3;
+        s30 += x3 * y0;
+        s31 += x3 * y1;
+        s32 += x3 * y2;
+        s33 += x3 * y3;
       }
       block.set([s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33]);
       for (let r = 0; r < 4; r++) {
@@ -247,17 +275,26 @@ export function pearsonMatrixComplete(columns: readonly ArrayLike<number>[]): nu
 }
 
 /** Correlation matrix of N series with p-values; the diagonal is 1 with p-value 0 (as scipy reports). */
-export function correlationMatrix(series: readonly ArrayLike<number>[], method: CorrelationMethod, missing: MissingPolicy, options: { pvalues?: boolean } = {}): CorrelationMatrix {
+export function correlationMatrix(
+  series: readonly ArrayLike<number>[],
+  method: CorrelationMethod,
+  missing: MissingPolicy,
+  options: { pvalues?: boolean } = {},
+): CorrelationMatrix {
   const withP = options.pvalues ?? true;
   const k = series.length;
   if (k < 2) throw new AnalyticsInputError(`correlation matrix: needs at least 2 series, got ${k}`);
   const n0 = series[0]?.length ?? 0;
-  for (const s of series) if (s.length !== n0) throw new AnalyticsInputError(`series lengths differ: ${n0} and ${s.length}`);
+  for (const s of series)
+    if (s.length !== n0) throw new AnalyticsInputError(`series lengths differ: ${n0} and ${s.length}`);
   const matrix = square(k, 1);
   const pvalues = square(k, 0);
   const nobs = square(k, 0);
   const set = (i: number, j: number, c: Correlation): void => {
-    for (const [a, b] of [[i, j], [j, i]] as const) {
+    for (const [a, b] of [
+      [i, j],
+      [j, i],
+    ] as const) {
       const mr = matrix[a];
       const pr = pvalues[a];
       const nr = nobs[a];
@@ -271,14 +308,16 @@ export function correlationMatrix(series: readonly ArrayLike<number>[], method: 
     const n = complete[0]?.length ?? 0;
     requireLength('correlation matrix (listwise complete rows)', n, 3);
     if (method === 'kendall') {
-      for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) set(i, j, kendallTauB(complete[i] ?? [], complete[j] ?? []));
+      for (let i = 0; i < k; i++)
+        for (let j = i + 1; j < k; j++) set(i, j, kendallTauB(complete[i] ?? [], complete[j] ?? []));
     } else {
       const cols = method === 'spearman' ? complete.map((c) => ranks(c)) : complete;
       const r = pearsonMatrixComplete(cols);
-      for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) {
-        const rij = r[i]?.[j] ?? Number.NaN;
-        set(i, j, { r: rij, pvalue: withP ? correlationPValue(rij, n) : Number.NaN, n });
-      }
+      for (let i = 0; i < k; i++)
+        for (let j = i + 1; j < k; j++) {
+          const rij = r[i]?.[j] ?? Number.NaN;
+          set(i, j, { r: rij, pvalue: withP ? correlationPValue(rij, n) : Number.NaN, n });
+        }
     }
     for (let i = 0; i < k; i++) {
       const nr = nobs[i];

@@ -17,7 +17,11 @@ const seriesBySymbol = z.record(symbol, series);
 
 const correlationFile = z.object({
   fixture: z.literal('correlation'),
-  inputs: z.object({ symbols: z.array(symbol).min(2), close: seriesBySymbol.optional(), log_returns: seriesBySymbol.optional() }),
+  inputs: z.object({
+    symbols: z.array(symbol).min(2),
+    close: seriesBySymbol.optional(),
+    log_returns: seriesBySymbol.optional(),
+  }),
   params: z.object({ kendall_pair: z.tuple([symbol, symbol]).optional() }).default({}),
 });
 const rollingFile = z.object({
@@ -28,7 +32,11 @@ const rollingFile = z.object({
 const grangerFile = z.object({
   fixture: z.literal('granger'),
   inputs: z.object({ series: seriesBySymbol }),
-  params: z.object({ maxlag: z.number().int().min(1).max(50), addconst: z.literal(true).default(true), pairs: z.array(z.object({ cause: symbol, effect: symbol })).min(1) }),
+  params: z.object({
+    maxlag: z.number().int().min(1).max(50),
+    addconst: z.literal(true).default(true),
+    pairs: z.array(z.object({ cause: symbol, effect: symbol })).min(1),
+  }),
 });
 const varFile = z.object({
   fixture: z.literal('var'),
@@ -49,7 +57,13 @@ const partialFile = z.object({
   params: z.object({ subsets: z.record(z.string(), z.array(symbol).min(2)).optional() }).nullish(),
 });
 
-export const fixtureFile = z.discriminatedUnion('fixture', [correlationFile, rollingFile, grangerFile, varFile, partialFile]);
+export const fixtureFile = z.discriminatedUnion('fixture', [
+  correlationFile,
+  rollingFile,
+  grangerFile,
+  varFile,
+  partialFile,
+]);
 export type FixtureFile = z.output<typeof fixtureFile>;
 
 /** A file that is not valid JSON or does not have the fixture layout. */
@@ -69,7 +83,9 @@ export function parseFixtureFile(text: string): FixtureFile {
   }
   const parsed = fixtureFile.safeParse(json);
   if (!parsed.success) {
-    throw new FixtureFileError(`not an analytics fixture file:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
+    throw new FixtureFileError(
+      `not an analytics fixture file:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`,
+    );
   }
   return parsed.data;
 }
@@ -78,7 +94,8 @@ const toNumbers = (s: readonly (number | null)[]): Float64Array => Float64Array.
 
 function pick(map: Record<string, readonly (number | null)[]>, name: string): Float64Array {
   const s = map[name];
-  if (s === undefined) throw new AnalyticsInputError(`unknown symbol ${name}: the file has ${Object.keys(map).join(', ')}`);
+  if (s === undefined)
+    throw new AnalyticsInputError(`unknown symbol ${name}: the file has ${Object.keys(map).join(', ')}`);
   return toNumbers(s);
 }
 
@@ -110,7 +127,9 @@ function computeCorrelation(file: z.output<typeof correlationFile>): Record<stri
     spearman: { matrix: spearman.matrix, pvalues: spearman.pvalues },
     kendall_pair: { x: px, y: py, tau: pair.r, pvalue: pair.pvalue, variant: 'b', pvalue_method: 'asymptotic' },
     kendall_matrix: { matrix: kendall.matrix, pvalues: kendall.pvalues, variant: 'b', pvalue_method: 'asymptotic' },
-    tied_values_per_series: Object.fromEntries(symbols.map((sym, i) => [sym, (cols[i]?.length ?? 0) - new Set(cols[i]).size])),
+    tied_values_per_series: Object.fromEntries(
+      symbols.map((sym, i) => [sym, (cols[i]?.length ?? 0) - new Set(cols[i]).size]),
+    ),
   };
 }
 
@@ -126,8 +145,22 @@ function computeRolling(file: z.output<typeof rollingFile>): Record<string, unkn
   const rolling = rollingCorrelation(x, y, window);
   const ewm = ewmaCorrelation(x, y, span);
   return {
-    rolling_pearson: { window, min_periods: window, first_valid_index: firstValid(rolling), values: rolling, method: 'incremental rolling window (Welford add/remove); values[t] uses t-window+1..t' },
-    ewm_pearson: { span, alpha: 2 / (span + 1), adjust: true, min_periods: Math.ceil(span), first_valid_index: firstValid(ewm), values: ewm, method: 'incremental EWMA (pandas ewm adjust=True): weights (1-alpha)^age over all observations' },
+    rolling_pearson: {
+      window,
+      min_periods: window,
+      first_valid_index: firstValid(rolling),
+      values: rolling,
+      method: 'incremental rolling window (Welford add/remove); values[t] uses t-window+1..t',
+    },
+    ewm_pearson: {
+      span,
+      alpha: 2 / (span + 1),
+      adjust: true,
+      min_periods: Math.ceil(span),
+      first_valid_index: firstValid(ewm),
+      values: ewm,
+      method: 'incremental EWMA (pandas ewm adjust=True): weights (1-alpha)^age over all observations',
+    },
   };
 }
 
@@ -142,7 +175,11 @@ function computeGranger(file: z.output<typeof grangerFile>): Record<string, unkn
       return {
         ...result,
         statsmodels_call: `grangercausalitytests(np.column_stack([${effect}, ${cause}]), maxlag=${maxlag}, addconst=True)`,
-        pair_var_select_order: { statsmodels_call: `VAR(np.column_stack([${effect}, ${cause}])).select_order(maxlags=${maxlag})  # trend='c'`, ics: selection.ics, selected_orders: selection.selected_orders },
+        pair_var_select_order: {
+          statsmodels_call: `VAR(np.column_stack([${effect}, ${cause}])).select_order(maxlags=${maxlag})  # trend='c'`,
+          ics: selection.ics,
+          selected_orders: selection.selected_orders,
+        },
       };
     }),
   };
@@ -159,16 +196,54 @@ function computeVar(file: z.output<typeof varFile>): Record<string, unknown> {
   const selection = selectOrder(cols, p.maxlags);
   const aic = selection.selected_orders.aic;
   const order = typeof p.lag_order === 'number' ? p.lag_order : aic === 0 ? 2 : aic;
-  const reason = typeof p.lag_order === 'number' ? 'order given in params.lag_order' : aic === 0 ? `AIC chose 0 in select_order(maxlags=${p.maxlags}); fitted at 2` : `order selected by AIC in select_order(maxlags=${p.maxlags})`;
+  const reason =
+    typeof p.lag_order === 'number'
+      ? 'order given in params.lag_order'
+      : aic === 0
+        ? `AIC chose 0 in select_order(maxlags=${p.maxlags}); fitted at 2`
+        : `order selected by AIC in select_order(maxlags=${p.maxlags})`;
   const fit = fitVar(cols, order, symbols);
-  const fitKeys = ['lag_order', 'nobs', 'df_model', 'df_resid', 'intercept', 'coefs', 'param_names', 'params', 'stderr', 'tvalues', 'pvalues', 'sigma_u', 'sigma_u_mle', 'llf', 'aic', 'bic', 'hqic', 'fpe', 'detomega', 'is_stable', 'roots_abs', 'resid'] as const;
+  const fitKeys = [
+    'lag_order',
+    'nobs',
+    'df_model',
+    'df_resid',
+    'intercept',
+    'coefs',
+    'param_names',
+    'params',
+    'stderr',
+    'tvalues',
+    'pvalues',
+    'sigma_u',
+    'sigma_u_mle',
+    'llf',
+    'aic',
+    'bic',
+    'hqic',
+    'fpe',
+    'detomega',
+    'is_stable',
+    'roots_abs',
+    'resid',
+  ] as const;
   const fitOut = Object.fromEntries(fitKeys.map((key) => [key, fit[key]]));
   return {
-    select_order: { maxlags: selection.maxlags, trend: 'c', nobs_used: selection.nobs_used, orders: selection.orders, ics: selection.ics, selected_orders: selection.selected_orders },
+    select_order: {
+      maxlags: selection.maxlags,
+      trend: 'c',
+      nobs_used: selection.nobs_used,
+      orders: selection.orders,
+      ics: selection.ics,
+      selected_orders: selection.selected_orders,
+    },
     fit: { ...fitOut, lag_order_reason: reason, trend: 'c' },
     forecast: forecast(fit, p.forecast_steps),
     irf: impulseResponse(fit, p.irf_periods),
-    test_causality: p.causality.flatMap(({ caused, causing }) => [testCausality(fit, [caused], causing, 'f'), testCausality(fit, [caused], causing, 'wald')]),
+    test_causality: p.causality.flatMap(({ caused, causing }) => [
+      testCausality(fit, [caused], causing, 'f'),
+      testCausality(fit, [caused], causing, 'wald'),
+    ]),
   };
 }
 
@@ -176,7 +251,10 @@ function computePartial(file: z.output<typeof partialFile>): Record<string, unkn
   const { symbols, log_returns: returns } = file.inputs;
   const trio = ['AMZN', 'GOOGL', 'MSFT'];
   // Without params the fixture's two subsets: the VAR trio (or the first three symbols) and every symbol.
-  const subsets = file.params?.subsets ?? { three: trio.every((s) => symbols.includes(s)) ? trio : symbols.slice(0, 3), all: symbols };
+  const subsets = file.params?.subsets ?? {
+    three: trio.every((s) => symbols.includes(s)) ? trio : symbols.slice(0, 3),
+    all: symbols,
+  };
   return Object.fromEntries(
     Object.entries(subsets).map(([name, subset]) => {
       const pc = partialCorrelation(subset.map((s) => pick(returns, s)));

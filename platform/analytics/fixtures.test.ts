@@ -58,11 +58,19 @@ function run(name: string): { expected: Record<string, unknown>; actual: Record<
 }
 
 describe('reference fixtures', () => {
-  it('the copies are identical to the shared fixtures (where those are present)', { skip: !existsSync(sharedDir) && 'no ../shared here' }, () => {
-    for (const name of [...names.map((n) => `${n}.json`), 'README.md']) {
-      assert.equal(readFileSync(new URL(name, fixtureDir), 'utf8'), readFileSync(new URL(name, sharedDir), 'utf8'), name);
-    }
-  });
+  it(
+    'the copies are identical to the shared fixtures (where those are present)',
+    { skip: !existsSync(sharedDir) && 'no ../shared here' },
+    () => {
+      for (const name of [...names.map((n) => `${n}.json`), 'README.md']) {
+        assert.equal(
+          readFileSync(new URL(name, fixtureDir), 'utf8'),
+          readFileSync(new URL(name, sharedDir), 'utf8'),
+          name,
+        );
+      }
+    },
+  );
 
   for (const name of names) {
     it(`${name}.json: every output within tolerance`, () => {
@@ -74,12 +82,16 @@ describe('reference fixtures', () => {
 
   it('chooses exactly the reference lag orders', () => {
     const { expected, actual } = run('var');
-    const sel = (o: Record<string, unknown>): unknown => (o.select_order as { selected_orders: unknown }).selected_orders;
+    const sel = (o: Record<string, unknown>): unknown =>
+      (o.select_order as { selected_orders: unknown }).selected_orders;
     assert.deepEqual(sel(actual), sel(expected));
     assert.deepEqual(sel(actual), { aic: 5, bic: 0, hqic: 0, fpe: 5 });
     assert.equal((actual.fit as { lag_order: number }).lag_order, 5);
     const granger = run('granger');
-    const pairs = (o: Record<string, unknown>): unknown[] => (o.pairs as { pair_var_select_order: { selected_orders: unknown } }[]).map((p) => p.pair_var_select_order.selected_orders);
+    const pairs = (o: Record<string, unknown>): unknown[] =>
+      (o.pairs as { pair_var_select_order: { selected_orders: unknown } }[]).map(
+        (p) => p.pair_var_select_order.selected_orders,
+      );
     assert.deepEqual(pairs(granger.actual), pairs(granger.expected));
   });
 });

@@ -94,7 +94,15 @@ function lagBlock(x: Float64Array, lag: number): LagBlock {
       gram[j * lag + i] = v;
     }
   }
-  return { cols, y: y.values, yMean: y.mean, colMeans: Float64Array.from(centred, (c) => c.mean), gram, xy: Float64Array.from(cols, (c) => dot(c, y.values)), yy: dot(y.values, y.values) };
+  return {
+    cols,
+    y: y.values,
+    yMean: y.mean,
+    colMeans: Float64Array.from(centred, (c) => c.mean),
+    gram,
+    xy: Float64Array.from(cols, (c) => dot(c, y.values)),
+    yy: dot(y.values, y.values),
+  };
 }
 
 interface Regression {
@@ -110,7 +118,13 @@ interface Regression {
  * ssr = y'y - b'X'y at the solution; only when the fit is nearly perfect (R^2 > 1 - 1e-6), where that
  * difference would lose digits, are the residuals formed explicitly.
  */
-function regress(block: { y: Float64Array; yMean: number; yy: number }, cols: readonly Float64Array[], means: ArrayLike<number>, gram: Matrix, xy: readonly number[]): Regression {
+function regress(
+  block: { y: Float64Array; yMean: number; yy: number },
+  cols: readonly Float64Array[],
+  means: ArrayLike<number>,
+  gram: Matrix,
+  xy: readonly number[],
+): Regression {
   const chol = cholesky(gram, "the regressors' cross-product matrix");
   const b = chol.solve(Matrix.columnVector([...xy])).getColumn(0);
   let intercept = block.yMean;
@@ -200,14 +214,23 @@ class GrangerPanel {
           gram.set(L + j, i, cross);
         }
       }
-      const xy = [...eb.xy, ...Array.from({ length: L }, (_, j) => raw(L, 0, j + 1) - nobs * eb.yMean * (cb.colMeans[j] ?? 0))];
+      const xy = [
+        ...eb.xy,
+        ...Array.from({ length: L }, (_, j) => raw(L, 0, j + 1) - nobs * eb.yMean * (cb.colMeans[j] ?? 0)),
+      ];
       const unrestricted = regress(eb, [...eb.cols, ...cb.cols], [...eb.colMeans, ...cb.colMeans], gram, xy);
       return statistics(L, nobs, restricted, unrestricted, names);
     });
   }
 }
 
-function statistics(lag: number, nobs: number, restricted: Regression, unrestricted: Regression, names: { effect: string; cause: string }): GrangerLag {
+function statistics(
+  lag: number,
+  nobs: number,
+  restricted: Regression,
+  unrestricted: Regression,
+  names: { effect: string; cause: string },
+): GrangerLag {
   const ssrR = restricted.ssr;
   const ssrU = unrestricted.ssr;
   const dfDenom = nobs - 2 * lag - 1;
@@ -229,8 +252,20 @@ function statistics(lag: number, nobs: number, restricted: Regression, unrestric
     ssr_chi2test: { chi2, pvalue: chi2Sf(chi2, lag), df: lag },
     lrtest: { chi2: lr, pvalue: chi2Sf(lr, lag), df: lag },
     params_ftest: { F: paramsF, pvalue: fSf(paramsF, lag, dfDenom), df_denom: dfDenom, df_num: lag },
-    restricted_ols: { param_names: [...ownNames, 'const'], params: [...restricted.slopes, restricted.intercept], ssr: ssrR, llf: llfR, df_resid: nobs - lag - 1 },
-    unrestricted_ols: { param_names: [...ownNames, ...causeNames, 'const'], params: [...unrestricted.slopes, unrestricted.intercept], ssr: ssrU, llf: llfU, df_resid: dfDenom },
+    restricted_ols: {
+      param_names: [...ownNames, 'const'],
+      params: [...restricted.slopes, restricted.intercept],
+      ssr: ssrR,
+      llf: llfR,
+      df_resid: nobs - lag - 1,
+    },
+    unrestricted_ols: {
+      param_names: [...ownNames, ...causeNames, 'const'],
+      params: [...unrestricted.slopes, unrestricted.intercept],
+      ssr: ssrU,
+      llf: llfU,
+      df_resid: dfDenom,
+    },
   };
 }
 
@@ -243,12 +278,18 @@ function quadraticInverse(a: number[][], b: number[]): number {
 }
 
 function checkPair(effect: ArrayLike<number>, cause: ArrayLike<number>, maxlag: number): void {
-  if (effect.length !== cause.length) throw new AnalyticsInputError(`series lengths differ: ${effect.length} and ${cause.length}`);
-  if (!Number.isInteger(maxlag) || maxlag < 1) throw new AnalyticsInputError(`maxlag must be a positive integer, got ${maxlag}`);
+  if (effect.length !== cause.length)
+    throw new AnalyticsInputError(`series lengths differ: ${effect.length} and ${cause.length}`);
+  if (!Number.isInteger(maxlag) || maxlag < 1)
+    throw new AnalyticsInputError(`maxlag must be a positive integer, got ${maxlag}`);
   const need = 3 * maxlag + 2;
-  if (effect.length - maxlag < need) throw new AnalyticsInputError(`Granger test at lag ${maxlag} needs at least ${need + maxlag} points, got ${effect.length}`);
+  if (effect.length - maxlag < need)
+    throw new AnalyticsInputError(
+      `Granger test at lag ${maxlag} needs at least ${need + maxlag} points, got ${effect.length}`,
+    );
   for (let t = 0; t < effect.length; t++) {
-    if (!Number.isFinite(effect[t]) || !Number.isFinite(cause[t])) throw new AnalyticsInputError(`Granger test needs complete series: missing value at index ${t}`);
+    if (!Number.isFinite(effect[t]) || !Number.isFinite(cause[t]))
+      throw new AnalyticsInputError(`Granger test needs complete series: missing value at index ${t}`);
   }
 }
 
@@ -262,15 +303,26 @@ export function grangerCausality(
   checkPair(effect, cause, maxlag);
   const panel = new GrangerPanel([Float64Array.from(effect), Float64Array.from(cause)], maxlag);
   const lags = panel.pair(0, 1, names);
-  return { cause: names.cause, effect: names.effect, null_hypothesis: `${names.cause} does not Granger-cause ${names.effect}`, maxlag, lags };
+  return {
+    cause: names.cause,
+    effect: names.effect,
+    null_hypothesis: `${names.cause} does not Granger-cause ${names.effect}`,
+    maxlag,
+    lags,
+  };
 }
 
 /**
  * Granger tests for every ordered pair of `series` (cause != effect) at lags 1..maxlag. Each effect's
  * lag columns and restricted (own-lag) regressions are computed once and shared by all pairs.
  */
-export function grangerAllPairs(series: readonly ArrayLike<number>[], names: readonly string[], maxlag: number): GrangerResult[] {
-  if (names.length !== series.length) throw new AnalyticsInputError(`${names.length} names for ${series.length} series`);
+export function grangerAllPairs(
+  series: readonly ArrayLike<number>[],
+  names: readonly string[],
+  maxlag: number,
+): GrangerResult[] {
+  if (names.length !== series.length)
+    throw new AnalyticsInputError(`${names.length} names for ${series.length} series`);
   const cols = series.map((s) => Float64Array.from(s));
   for (let i = 1; i < cols.length; i++) checkPair(cols[0] ?? [], cols[i] ?? [], maxlag);
   const panel = new GrangerPanel(cols, maxlag);
@@ -287,7 +339,11 @@ export function grangerAllPairs(series: readonly ArrayLike<number>[], names: rea
 }
 
 /** Lag selection for a pair: VAR information criteria on the two-column system [effect, cause]. */
-export function grangerLagSelection(effect: ArrayLike<number>, cause: ArrayLike<number>, maxlag: number): LagOrderSelection {
+export function grangerLagSelection(
+  effect: ArrayLike<number>,
+  cause: ArrayLike<number>,
+  maxlag: number,
+): LagOrderSelection {
   checkPair(effect, cause, maxlag);
   return selectOrder([Float64Array.from(effect), Float64Array.from(cause)], maxlag);
 }

@@ -6,7 +6,24 @@ import { factorReturns, seededGaussian, simulateVar } from './synthetic.ts';
 import { priceSentimentVolume, regimeCorrelation, sectorCorrelation } from './views.ts';
 
 // Only AAA drives CCC (lags 1 and 2); BBB is independent.
-const cols = simulateVar({ coefs: [[[0.2, 0, 0], [0, 0.1, 0], [0.3, 0, 0]], [[0, 0, 0], [0, 0, 0], [0.2, 0, 0]]], intercept: [0, 0, 0], sigma: 0.01, n: 1500, seed: 11 });
+const cols = simulateVar({
+  coefs: [
+    [
+      [0.2, 0, 0],
+      [0, 0.1, 0],
+      [0.3, 0, 0],
+    ],
+    [
+      [0, 0, 0],
+      [0, 0, 0],
+      [0.2, 0, 0],
+    ],
+  ],
+  intercept: [0, 0, 0],
+  sigma: 0.01,
+  n: 1500,
+  seed: 11,
+});
 const names = ['AAA', 'BBB', 'CCC'];
 
 describe('causality graph', () => {
@@ -25,7 +42,9 @@ describe('causality graph', () => {
   it('Benjamini-Hochberg adjusts step-up and keeps order', () => {
     // Sorted 0.01, 0.03, 0.04, 0.2 -> p*m/rank 0.04, 0.06, 0.0533, 0.2 -> running minimum from the top.
     const expected = [0.04, 0.16 / 3, 0.16 / 3, 0.2];
-    benjaminiHochberg([0.01, 0.04, 0.03, 0.2]).forEach((q, i) => { assert.ok(Math.abs(q - expected[i]!) < 1e-15, `${i}: ${q}`); });
+    benjaminiHochberg([0.01, 0.04, 0.03, 0.2]).forEach((q, i) => {
+      assert.ok(Math.abs(q - expected[i]!) < 1e-15, `${i}: ${q}`);
+    });
     const adj = benjaminiHochberg([0.5, 0.001, 0.02]);
     assert.ok(adj.every((q, i) => q >= [0.5, 0.001, 0.02][i]!));
   });
@@ -39,7 +58,13 @@ describe('correlation change', () => {
 
   it('the break detector reports a relationship that breaks, once per cooldown', () => {
     const g = seededGaussian(5);
-    const detector = new CorrelationBreakDetector({ recent: 40, baseline: 120, alpha: 0.001, minDelta: 0.3, cooldown: 40 });
+    const detector = new CorrelationBreakDetector({
+      recent: 40,
+      baseline: 120,
+      alpha: 0.001,
+      minDelta: 0.3,
+      cooldown: 40,
+    });
     const breaks: number[] = [];
     for (let t = 0; t < 600; t++) {
       const common = g();
@@ -55,9 +80,14 @@ describe('correlation change', () => {
 describe('multi-dimensional views', () => {
   it('sector view: within-sector correlation exceeds between-sector', () => {
     const r = factorReturns({ symbols: 12, days: 800, sectors: 3, seed: 9 });
-    const view = sectorCorrelation(r, r.map((_, i) => `S${i}`), (s) => `sector${Number(s.slice(1)) % 3}`);
+    const view = sectorCorrelation(
+      r,
+      r.map((_, i) => `S${i}`),
+      (s) => `sector${Number(s.slice(1)) % 3}`,
+    );
     assert.deepEqual(view.sectors, ['sector0', 'sector1', 'sector2']);
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) if (a !== b) assert.ok((view.matrix[a]?.[a] ?? 0) > (view.matrix[a]?.[b] ?? 1));
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) if (a !== b) assert.ok((view.matrix[a]?.[a] ?? 0) > (view.matrix[a]?.[b] ?? 1));
   });
 
   it('regime view: correlation is higher in the high-volatility regime when the market factor dominates it', () => {
@@ -75,7 +105,8 @@ describe('multi-dimensional views', () => {
     const n = 400;
     const sentiment = Array.from({ length: n }, () => g());
     const closes = [100];
-    for (let t = 1; t < n; t++) closes.push((closes[t - 1] ?? 100) * Math.exp(0.01 * (sentiment[t - 1] ?? 0) + 0.005 * g()));
+    for (let t = 1; t < n; t++)
+      closes.push((closes[t - 1] ?? 100) * Math.exp(0.01 * (sentiment[t - 1] ?? 0) + 0.005 * g()));
     const volumes = Array.from({ length: n }, () => 1000 + 100 * Math.abs(g()));
     const view = priceSentimentVolume(closes, volumes, sentiment);
     assert.equal(view.n, n - 1);

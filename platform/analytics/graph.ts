@@ -54,15 +54,30 @@ export function benjaminiHochberg(pvalues: readonly number[]): number[] {
   return out;
 }
 
-export function causalityGraph(series: readonly ArrayLike<number>[], names: readonly string[], options: CausalityGraphOptions): CausalityGraph {
-  if (series.length < 2) throw new AnalyticsInputError(`a causality graph needs at least 2 symbols, got ${series.length}`);
-  if (!(options.alpha > 0 && options.alpha < 1)) throw new AnalyticsInputError(`alpha must be in (0, 1), got ${options.alpha}`);
-  const lag = options.lag === 'aic' ? Math.max(1, selectOrder(series, options.maxlag).selected_orders.aic) : options.lag;
+export function causalityGraph(
+  series: readonly ArrayLike<number>[],
+  names: readonly string[],
+  options: CausalityGraphOptions,
+): CausalityGraph {
+  if (series.length < 2)
+    throw new AnalyticsInputError(`a causality graph needs at least 2 symbols, got ${series.length}`);
+  if (!(options.alpha > 0 && options.alpha < 1))
+    throw new AnalyticsInputError(`alpha must be in (0, 1), got ${options.alpha}`);
+  const lag =
+    options.lag === 'aic' ? Math.max(1, selectOrder(series, options.maxlag).selected_orders.aic) : options.lag;
   const raw: { from: string; to: string; F: number; pvalue: number; d1: number; d2: number }[] = [];
   if (options.method === 'pairwise') {
     for (const result of grangerAllPairs(series, names, lag)) {
       const test = result.lags[lag - 1]?.ssr_ftest;
-      if (test) raw.push({ from: result.cause, to: result.effect, F: test.F, pvalue: test.pvalue, d1: test.df_num, d2: test.df_denom });
+      if (test)
+        raw.push({
+          from: result.cause,
+          to: result.effect,
+          F: test.F,
+          pvalue: test.pvalue,
+          d1: test.df_num,
+          d2: test.df_denom,
+        });
     }
   } else {
     const fit = fitVar(series, lag, names);
@@ -80,9 +95,28 @@ export function causalityGraph(series: readonly ArrayLike<number>[], names: read
   raw.forEach((r, i) => {
     const q = adjusted[i] ?? 1;
     if (q >= options.alpha) return;
-    edges.push({ from: r.from, to: r.to, F: r.F, pvalue: r.pvalue, adjustedPvalue: q, strength: r.F / fIsf(options.alpha, r.d1, r.d2) });
+    edges.push({
+      from: r.from,
+      to: r.to,
+      F: r.F,
+      pvalue: r.pvalue,
+      adjustedPvalue: q,
+      strength: r.F / fIsf(options.alpha, r.d1, r.d2),
+    });
   });
   edges.sort((a, b) => a.adjustedPvalue - b.adjustedPvalue);
-  const nodes = names.map((id) => ({ id, outDegree: edges.filter((e) => e.from === id).length, inDegree: edges.filter((e) => e.to === id).length }));
-  return { method: options.method, lag, alpha: options.alpha, adjustment: options.adjustment, tests: raw.length, nodes, edges };
+  const nodes = names.map((id) => ({
+    id,
+    outDegree: edges.filter((e) => e.from === id).length,
+    inDegree: edges.filter((e) => e.to === id).length,
+  }));
+  return {
+    method: options.method,
+    lag,
+    alpha: options.alpha,
+    adjustment: options.adjustment,
+    tests: raw.length,
+    nodes,
+    edges,
+  };
 }

@@ -10,7 +10,8 @@ export function toMatrix(rows: readonly (readonly number[])[]): Matrix {
 export function cholesky(a: Matrix, what: string): CholeskyDecomposition {
   // Products such as B A^-1 B' are symmetric only up to rounding, which ml-matrix rejects: symmetrise first.
   const chol = new CholeskyDecomposition(a.add(a.transpose()).div(2));
-  if (!chol.isPositiveDefinite()) throw new SingularMatrixError(`${what} is singular or not positive definite (collinear or constant series?)`);
+  if (!chol.isPositiveDefinite())
+    throw new SingularMatrixError(`${what} is singular or not positive definite (collinear or constant series?)`);
   const l = chol.lowerTriangularMatrix;
   // ml-matrix accepts numerically singular matrices whose pivots are tiny but positive: reject those too.
   let min = Infinity;
@@ -20,7 +21,8 @@ export function cholesky(a: Matrix, what: string): CholeskyDecomposition {
     min = Math.min(min, d);
     max = Math.max(max, d);
   }
-  if (!(min > max * 1e-7)) throw new SingularMatrixError(`${what} is numerically singular (collinear or constant series?)`);
+  if (!(min > max * 1e-7))
+    throw new SingularMatrixError(`${what} is numerically singular (collinear or constant series?)`);
   return chol;
 }
 

@@ -41,7 +41,10 @@ function dot(a: Float64Array, b: Float64Array): number {
 export function ols(regressors: readonly ArrayLike<number>[], responses: readonly ArrayLike<number>[]): OlsFit {
   const nobs = responses[0]?.length ?? 0;
   const m = regressors.length;
-  if (nobs <= m + 1) throw new AnalyticsInputError(`regression: ${nobs} observations for ${m + 1} parameters; need more points or fewer lags`);
+  if (nobs <= m + 1)
+    throw new AnalyticsInputError(
+      `regression: ${nobs} observations for ${m + 1} parameters; need more points or fewer lags`,
+    );
   const xs = regressors.map((x) => centred(x, nobs));
   const ys = responses.map((y) => centred(y, nobs));
   const gram = new Matrix(m, m);
@@ -59,7 +62,7 @@ export function ols(regressors: readonly ArrayLike<number>[], responses: readonl
     for (let i = 0; i < m; i++) rhs.set(i, r, dot(xs[i]?.values ?? new Float64Array(nobs), y));
   }
   const regressorMeans = Float64Array.from(xs, (x) => x.mean);
-  const chol = m > 0 ? cholesky(gram, 'the regressors\' cross-product matrix') : undefined;
+  const chol = m > 0 ? cholesky(gram, "the regressors' cross-product matrix") : undefined;
   const beta = chol ? chol.solve(rhs) : rhs;
   const slopeCovUnscaled = chol ? chol.solve(Matrix.eye(m)) : new Matrix(0, 0);
   const slopes: number[][] = [];

@@ -23,6 +23,8 @@ export function partialCorrelation(series: readonly ArrayLike<number>[]): Partia
   const precision = inverseSpd(cov, 'the covariance matrix');
   // The solve leaves rounding-level asymmetry; the precision matrix is symmetric by definition.
   const p = toRows(precision.add(precision.transpose()).div(2));
-  const matrix = p.map((row, i) => row.map((v, j) => (i === j ? 1 : -v / Math.sqrt((p[i]?.[i] ?? 0) * (p[j]?.[j] ?? 0)))));
+  const matrix = p.map((row, i) =>
+    row.map((v, j) => (i === j ? 1 : -v / Math.sqrt((p[i]?.[i] ?? 0) * (p[j]?.[j] ?? 0)))),
+  );
   return { n, matrix, precisionMatrix: p };
 }

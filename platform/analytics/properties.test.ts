@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { correlationMatrix, pearsonMatrixComplete, pearsonR, type CorrelationMethod, type MissingPolicy } from './correlation.ts';
+import {
+  correlationMatrix,
+  pearsonMatrixComplete,
+  pearsonR,
+  type CorrelationMethod,
+  type MissingPolicy,
+} from './correlation.ts';
 import { grangerCausality } from './granger.ts';
 import { ols } from './ols.ts';
 import { partialCorrelation } from './partial.ts';
@@ -65,7 +71,9 @@ describe('correlation matrix invariants', () => {
     fc.assert(
       fc.property(panel(2, 11, 5, 30), (cols) => {
         const m = pearsonMatrixComplete(cols);
-        for (let i = 0; i < cols.length; i++) for (let j = 0; j < cols.length; j++) near(m[i]?.[j] ?? 0, pearsonR(cols[i] ?? [], cols[j] ?? []), 1e-12, `${i},${j}`);
+        for (let i = 0; i < cols.length; i++)
+          for (let j = 0; j < cols.length; j++)
+            near(m[i]?.[j] ?? 0, pearsonR(cols[i] ?? [], cols[j] ?? []), 1e-12, `${i},${j}`);
       }),
       runs,
     );
@@ -95,21 +103,26 @@ describe('streaming correlation', () => {
 
   it('a missing point makes every window containing it null and leaves the others exact', () => {
     fc.assert(
-      fc.property(panel(2, 2, 20, 80), fc.integer({ min: 3, max: 10 }), fc.nat(79), ([x = [], y = []], window, hole) => {
-        const xs = x.map((v, t) => (t === hole ? Number.NaN : v));
-        const rolling = rollingCorrelation(xs, y, window);
-        for (let t = window - 1; t < xs.length; t++) {
-          const covers = hole <= t && hole > t - window;
-          if (covers) {
-            assert.equal(rolling[t], null, `t=${t}`);
-            continue;
+      fc.property(
+        panel(2, 2, 20, 80),
+        fc.integer({ min: 3, max: 10 }),
+        fc.nat(79),
+        ([x = [], y = []], window, hole) => {
+          const xs = x.map((v, t) => (t === hole ? Number.NaN : v));
+          const rolling = rollingCorrelation(xs, y, window);
+          for (let t = window - 1; t < xs.length; t++) {
+            const covers = hole <= t && hole > t - window;
+            if (covers) {
+              assert.equal(rolling[t], null, `t=${t}`);
+              continue;
+            }
+            const wx = xs.slice(t - window + 1, t + 1);
+            const wy = y.slice(t - window + 1, t + 1);
+            if (variance(wx) < 1e-6 || variance(wy) < 1e-6) continue;
+            near(rolling[t] ?? Number.NaN, pearsonR(wx, wy), 1e-8, `t=${t}`);
           }
-          const wx = xs.slice(t - window + 1, t + 1);
-          const wy = y.slice(t - window + 1, t + 1);
-          if (variance(wx) < 1e-6 || variance(wy) < 1e-6) continue;
-          near(rolling[t] ?? Number.NaN, pearsonR(wx, wy), 1e-8, `t=${t}`);
-        }
-      }),
+        },
+      ),
       runs,
     );
   });

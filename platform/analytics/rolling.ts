@@ -19,7 +19,8 @@ export class RollingCorrelation {
   private sinceRebuild = 0;
 
   constructor(window: number) {
-    if (!Number.isInteger(window) || window < 3) throw new AnalyticsInputError(`rolling window must be an integer >= 3, got ${window}`);
+    if (!Number.isInteger(window) || window < 3)
+      throw new AnalyticsInputError(`rolling window must be an integer >= 3, got ${window}`);
     this.window = window;
     this.xs = new Float64Array(window);
     this.ys = new Float64Array(window);
@@ -110,7 +111,8 @@ export class EwmaCorrelation {
   private cxy = 0;
 
   constructor(options: { alpha: number; minPeriods: number }) {
-    if (!(options.alpha > 0 && options.alpha <= 1)) throw new AnalyticsInputError(`EWMA alpha must be in (0, 1], got ${options.alpha}`);
+    if (!(options.alpha > 0 && options.alpha <= 1))
+      throw new AnalyticsInputError(`EWMA alpha must be in (0, 1], got ${options.alpha}`);
     this.alpha = options.alpha;
     this.minPeriods = Math.max(1, options.minPeriods);
   }
@@ -178,5 +180,7 @@ export function rollingCorrelation(x: ArrayLike<number>, y: ArrayLike<number>, w
 export function ewmaCorrelation(x: ArrayLike<number>, y: ArrayLike<number>, span: number): (number | null)[] {
   check(x, y);
   const ewma = EwmaCorrelation.fromSpan(span);
-  return Array.from({ length: x.length }, (_, t) => (finitePair(x[t], y[t]) ? ewma.push(x[t] ?? 0, y[t] ?? 0) : ewma.skip()));
+  return Array.from({ length: x.length }, (_, t) =>
+    finitePair(x[t], y[t]) ? ewma.push(x[t] ?? 0, y[t] ?? 0) : ewma.skip(),
+  );
 }

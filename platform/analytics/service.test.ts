@@ -25,7 +25,11 @@ function prices(): Record<string, number[]> {
     const b = t < 300 ? common + 0.004 * g() : 0.01 * g();
     const c = 0.6 * prevA + 0.005 * g();
     prevA = a;
-    for (const [s, r] of [['AAA', a], ['BBB', b], ['CCC', c]] as const) {
+    for (const [s, r] of [
+      ['AAA', a],
+      ['BBB', b],
+      ['CCC', c],
+    ] as const) {
       const list = out[s] ?? [];
       list.push((list.at(-1) ?? 1) * Math.exp(r));
     }
@@ -44,16 +48,40 @@ describe('analytics service', () => {
   };
 
   before(async () => {
-    platform = await startTestPlatform(dir, [analyticsService({ streamingIntervals: ['1m'], breaks: { recent: 30, baseline: 100, alpha: 0.001, minDelta: 0.4, cooldown: 50 } })]);
-    await platform.bus.subscribe({ group: 'test-breaks', topic: 'analytics.correlation', from: 'earliest', handler: (d) => { breaks.push(d.envelope.data); } });
+    platform = await startTestPlatform(dir, [
+      analyticsService({
+        streamingIntervals: ['1m'],
+        breaks: { recent: 30, baseline: 100, alpha: 0.001, minDelta: 0.4, cooldown: 50 },
+      }),
+    ]);
+    await platform.bus.subscribe({
+      group: 'test-breaks',
+      topic: 'analytics.correlation',
+      from: 'earliest',
+      handler: (d) => {
+        breaks.push(d.envelope.data);
+      },
+    });
     const series = prices();
     for (let t = 0; t < n; t++) {
       for (const [symbol, closes] of Object.entries(series)) {
         const close = closes[t] ?? 1;
-        await platform.bus.publish('market.bars', { key: symbol, data: { symbol, interval: '1m', start: t0 + t * 60_000, open: close, high: close, low: close, close, volume: 1000 + t } });
+        await platform.bus.publish('market.bars', {
+          key: symbol,
+          data: {
+            symbol,
+            interval: '1m',
+            start: t0 + t * 60_000,
+            open: close,
+            high: close,
+            low: close,
+            close,
+            volume: 1000 + t,
+          },
+        });
       }
     }
-    for (const deadline = Date.now() + 10_000; ; ) {
+    for (const deadline = Date.now() + 10_000; ;) {
       const symbols = (await get('/symbols')).body.symbols as { bars: number }[];
       if (symbols.length === 4 && symbols.every((s) => s.bars === n)) break;
       assert.ok(Date.now() < deadline, 'every bar in the windows');
@@ -150,12 +178,20 @@ describe('analytics service', () => {
     const response = await fetch(`${platform.url}/api/analytics/compute`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ fixture: 'rolling_correlation', inputs: { x: [1, 2, 3, 4, 5, 6], y: [2, 1, 4, 3, 6, 5] }, params: { window: 3, ewm_span: 3 } }),
+      body: JSON.stringify({
+        fixture: 'rolling_correlation',
+        inputs: { x: [1, 2, 3, 4, 5, 6], y: [2, 1, 4, 3, 6, 5] },
+        params: { window: 3, ewm_span: 3 },
+      }),
     });
     assert.equal(response.status, 200);
     const body = (await response.json()) as { outputs: { rolling_pearson: { values: (number | null)[] } } };
     assert.deepEqual(body.outputs.rolling_pearson.values.slice(0, 2), [null, null]);
-    const bad = await fetch(`${platform.url}/api/analytics/compute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"fixture":"nope"}' });
+    const bad = await fetch(`${platform.url}/api/analytics/compute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"fixture":"nope"}',
+    });
     assert.equal(bad.status, 400);
   });
 });

@@ -78,7 +78,12 @@ export function analyticsService(options: AnalyticsServiceOptions = {}): Service
   const streamFor = (interval: Interval): StreamingCorrelations => {
     let s = streams.get(interval);
     if (!s) {
-      s = new StreamingCorrelations({ window: options.window ?? 60, ewmaSpan: options.ewmaSpan ?? 60, breaks: options.breaks ?? defaultBreaks, maxSymbols: options.maxStreamingSymbols ?? 40 });
+      s = new StreamingCorrelations({
+        window: options.window ?? 60,
+        ewmaSpan: options.ewmaSpan ?? 60,
+        breaks: options.breaks ?? defaultBreaks,
+        maxSymbols: options.maxStreamingSymbols ?? 40,
+      });
       streams.set(interval, s);
     }
     return s;
@@ -87,9 +92,23 @@ export function analyticsService(options: AnalyticsServiceOptions = {}): Service
   return {
     name: 'analytics',
     async start(ctx: ServiceContext) {
-      const bars = new Counter({ name: 'insitechart_analytics_bars_total', help: 'final bars taken into the analytics windows', labelNames: ['interval'], registers: [ctx.metrics] });
-      const breaks = new Counter({ name: 'insitechart_analytics_correlation_breaks_total', help: 'correlation breaks detected on streaming pairs', labelNames: ['interval'], registers: [ctx.metrics] });
-      const publishErrors = new Counter({ name: 'insitechart_analytics_publish_errors_total', help: 'correlation breaks that could not be published', registers: [ctx.metrics] });
+      const bars = new Counter({
+        name: 'insitechart_analytics_bars_total',
+        help: 'final bars taken into the analytics windows',
+        labelNames: ['interval'],
+        registers: [ctx.metrics],
+      });
+      const breaks = new Counter({
+        name: 'insitechart_analytics_correlation_breaks_total',
+        help: 'correlation breaks detected on streaming pairs',
+        labelNames: ['interval'],
+        registers: [ctx.metrics],
+      });
+      const publishErrors = new Counter({
+        name: 'insitechart_analytics_publish_errors_total',
+        help: 'correlation breaks that could not be published',
+        registers: [ctx.metrics],
+      });
       new Gauge({
         name: 'insitechart_analytics_streaming_pairs',
         help: 'symbol pairs with streaming correlations',
@@ -115,9 +134,25 @@ export function analyticsService(options: AnalyticsServiceOptions = {}): Service
               breaks.inc({ interval: bar.interval });
               recentBreaks.push(event);
               if (recentBreaks.length > (options.keepBreaks ?? 200)) recentBreaks.shift();
-              const data = { a: event.a, b: event.b, interval: bar.interval, baseline: event.baseline, recent: event.recent, delta: event.delta, z: event.z, pvalue: event.pvalue, baselineN: event.baselineN, recentN: event.recentN, ts: event.ts };
+              const data = {
+                a: event.a,
+                b: event.b,
+                interval: bar.interval,
+                baseline: event.baseline,
+                recent: event.recent,
+                delta: event.delta,
+                z: event.z,
+                pvalue: event.pvalue,
+                baselineN: event.baselineN,
+                recentN: event.recentN,
+                ts: event.ts,
+              };
               try {
-                await ctx.bus.publish('analytics.correlation', { key: `${event.a}|${event.b}`, data, source: 'platform/analytics' });
+                await ctx.bus.publish('analytics.correlation', {
+                  key: `${event.a}|${event.b}`,
+                  data,
+                  source: 'platform/analytics',
+                });
               } catch (error) {
                 publishErrors.inc();
                 ctx.logger.warn({ err: error, a: event.a, b: event.b }, 'publishing a correlation break failed');

@@ -64,7 +64,9 @@ function checkColumns(columns: readonly ArrayLike<number>[]): Float64Array[] {
   return columns.map((c, j) => {
     if (c.length !== n) throw new AnalyticsInputError(`series lengths differ: ${n} and ${c.length}`);
     const out = Float64Array.from(c);
-    for (let t = 0; t < n; t++) if (!Number.isFinite(out[t])) throw new AnalyticsInputError(`VAR needs complete series: series ${j} has a missing value at index ${t}`);
+    for (let t = 0; t < n; t++)
+      if (!Number.isFinite(out[t]))
+        throw new AnalyticsInputError(`VAR needs complete series: series ${j} has a missing value at index ${t}`);
     return out;
   });
 }
@@ -82,8 +84,17 @@ function estimate(columns: readonly Float64Array[], p: number, start: number): R
   const n = columns[0]?.length ?? 0;
   const regressors: Float64Array[] = [];
   for (let l = 1; l <= p; l++) for (const c of columns) regressors.push(c.subarray(start - l, n - l));
-  const fit = ols(regressors, columns.map((c) => c.subarray(start)));
-  return { nobs: fit.nobs, slopes: fit.slopes, intercepts: fit.intercepts, resid: fit.resid, designInverse: fullDesignInverse(fit) };
+  const fit = ols(
+    regressors,
+    columns.map((c) => c.subarray(start)),
+  );
+  return {
+    nobs: fit.nobs,
+    slopes: fit.slopes,
+    intercepts: fit.intercepts,
+    resid: fit.resid,
+    designInverse: fullDesignInverse(fit),
+  };
 }
 
 function crossProduct(resid: readonly Float64Array[], divisor: number): number[][] {
@@ -116,12 +127,15 @@ function criteria(ld: number, k: number, p: number, nobs: number): InformationCr
 }
 
 function checkOrder(n: number, k: number, p: number, start: number): void {
-  if (!Number.isInteger(p) || p < 0) throw new AnalyticsInputError(`lag order must be a non-negative integer, got ${p}`);
+  if (!Number.isInteger(p) || p < 0)
+    throw new AnalyticsInputError(`lag order must be a non-negative integer, got ${p}`);
   const need = start + k * p + 1 + k + 1;
   if (n < need) throw new AnalyticsInputError(`VAR(${p}) on ${k} series needs at least ${need} points, got ${n}`);
 }
 
-/** Fits every order 0..maxlags on the same sample (the first maxlags points dropped) and picks each criterion's minimum. */
+/**
+ * Fits every order 0..maxlags on the same sample (the first maxlags points dropped) and picks each criterion's minimum.
+ */
 export function selectOrder(columns: readonly ArrayLike<number>[], maxlags: number): LagOrderSelection {
   const cols = checkColumns(columns);
   const k = cols.length;
@@ -154,7 +168,8 @@ function companionRootsAbs(coefs: number[][][], k: number): number[] {
   if (p === 0) return [];
   const kp = k * p;
   const companion = new Matrix(kp, kp);
-  for (let l = 0; l < p; l++) for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) companion.set(i, l * k + j, coefs[l]?.[i]?.[j] ?? 0);
+  for (let l = 0; l < p; l++)
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) companion.set(i, l * k + j, coefs[l]?.[i]?.[j] ?? 0);
   for (let i = k; i < kp; i++) companion.set(i, i - k, 1);
   const eig = new EigenvalueDecomposition(companion);
   return eig.realEigenvalues.map((re, i) => 1 / Math.hypot(re, eig.imaginaryEigenvalues[i] ?? 0)).sort((a, b) => a - b);
@@ -243,7 +258,8 @@ export interface ImpulseResponse {
 
 /** irfs[h][i][j]: response of variable i, h periods after a unit (orth: one-s.d. Cholesky) shock to variable j. */
 export function impulseResponse(fit: VarFit, periods: number): ImpulseResponse {
-  if (!Number.isInteger(periods) || periods < 0) throw new AnalyticsInputError(`periods must be a non-negative integer, got ${periods}`);
+  if (!Number.isInteger(periods) || periods < 0)
+    throw new AnalyticsInputError(`periods must be a non-negative integer, got ${periods}`);
   const chol = cholesky(new Matrix(fit.sigma_u), 'sigma_u').lowerTriangularMatrix.to2DArray();
   const irfs = maCoefficients(fit, periods);
   return { periods, cholesky_factor: chol, irfs, orth_irfs: irfs.map((phi) => matmul(phi, chol)) };
@@ -258,13 +274,17 @@ export interface Forecast {
   readonly upper: number[][];
 }
 
-/** Iterated point forecasts h = 1..steps with intervals point +- z sqrt(diag MSE_h), MSE_h = sum Phi_i sigma_u Phi_i'. */
+/**
+ * Iterated point forecasts h = 1..steps with intervals point +- z sqrt(diag MSE_h), MSE_h = sum Phi_i sigma_u Phi_i'.
+ */
 export function forecast(fit: VarFit, steps: number, alpha = 0.05, yInput: number[][] = fit.y_last): Forecast {
-  if (!Number.isInteger(steps) || steps < 1) throw new AnalyticsInputError(`steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new AnalyticsInputError(`steps must be a positive integer, got ${steps}`);
   if (!(alpha > 0 && alpha < 1)) throw new AnalyticsInputError(`alpha must be in (0, 1), got ${alpha}`);
   const k = fit.k;
   const p = fit.lag_order;
-  if (yInput.length < p) throw new AnalyticsInputError(`forecast needs the last ${p} observations, got ${yInput.length}`);
+  if (yInput.length < p)
+    throw new AnalyticsInputError(`forecast needs the last ${p} observations, got ${yInput.length}`);
   const history = yInput.slice(yInput.length - p).map((r) => r.slice());
   const point: number[][] = [];
   for (let h = 0; h < steps; h++) {
@@ -316,9 +336,16 @@ function indexOf(fit: VarFit, symbol: string): number {
  * caused equations are zero). Wald statistic with cov = kron((Z'Z)^-1, sigma_u); the F form divides it by
  * the number of restrictions and uses df (restrictions, k * df_resid), as statsmodels' test_causality.
  */
-export function testCausality(fit: VarFit, caused: readonly string[], causing: readonly string[], kind: 'f' | 'wald' = 'f', signif = 0.05): CausalityTest {
+export function testCausality(
+  fit: VarFit,
+  caused: readonly string[],
+  causing: readonly string[],
+  kind: 'f' | 'wald' = 'f',
+  signif = 0.05,
+): CausalityTest {
   if (fit.lag_order < 1) throw new AnalyticsInputError('test_causality needs a VAR with at least one lag');
-  if (caused.length === 0 || causing.length === 0) throw new AnalyticsInputError('caused and causing must each name at least one symbol');
+  if (caused.length === 0 || causing.length === 0)
+    throw new AnalyticsInputError('caused and causing must each name at least one symbol');
   const ed = caused.map((s) => indexOf(fit, s));
   const ing = causing.map((s) => indexOf(fit, s));
   const k = fit.k;
@@ -333,7 +360,9 @@ export function testCausality(fit: VarFit, caused: readonly string[], causing: r
       }
     }
   }
-  const v = new Matrix(at.map((a) => at.map((b) => (fit.designInverse[a.row]?.[b.row] ?? 0) * (fit.sigma_u[a.eq]?.[b.eq] ?? 0))));
+  const v = new Matrix(
+    at.map((a) => at.map((b) => (fit.designInverse[a.row]?.[b.row] ?? 0) * (fit.sigma_u[a.eq]?.[b.eq] ?? 0))),
+  );
   const x = cholesky(v, 'the covariance of the tested coefficients').solve(Matrix.columnVector(coefficient));
   let wald = 0;
   for (let r = 0; r < coefficient.length; r++) wald += (coefficient[r] ?? 0) * x.get(r, 0);
@@ -344,9 +373,23 @@ export function testCausality(fit: VarFit, caused: readonly string[], causing: r
     const d2 = k * fit.df_resid;
     const pvalue = fSf(f, q, d2);
     const crit = fIsf(signif, q, d2);
-    return { ...base, test_statistic: f, crit_value: crit, pvalue, df: [q, d2], conclusion: f > crit ? 'reject' : 'fail to reject' };
+    return {
+      ...base,
+      test_statistic: f,
+      crit_value: crit,
+      pvalue,
+      df: [q, d2],
+      conclusion: f > crit ? 'reject' : 'fail to reject',
+    };
   }
   const pvalue = chi2Sf(wald, q);
   const crit = chi2Isf(signif, q);
-  return { ...base, test_statistic: wald, crit_value: crit, pvalue, df: q, conclusion: wald > crit ? 'reject' : 'fail to reject' };
+  return {
+    ...base,
+    test_statistic: wald,
+    crit_value: crit,
+    pvalue,
+    df: q,
+    conclusion: wald > crit ? 'reject' : 'fail to reject',
+  };
 }

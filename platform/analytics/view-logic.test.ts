@@ -1,7 +1,14 @@
 /** Pure drawing logic of the analytics web view (platform/web/client/views/analytics), tested from Node. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { circleLayout, correlationColor, edgePath, edgeWidth, pickSymbols, polylines } from '../web/client/views/analytics/logic.ts';
+import {
+  circleLayout,
+  correlationColor,
+  edgePath,
+  edgeWidth,
+  pickSymbols,
+  polylines,
+} from '../web/client/views/analytics/logic.ts';
 
 describe('analytics view logic', () => {
   it('colours correlations on a diverging scale', () => {

@@ -24,8 +24,13 @@ export interface PriceSentimentVolume {
  * closes, volumes and sentiment are aligned per period (sentiment: the period's mean score, NaN if none).
  * Periods with a missing value are dropped (listwise).
  */
-export function priceSentimentVolume(closes: readonly number[], volumes: readonly number[], sentiment: readonly number[]): PriceSentimentVolume {
-  if (closes.length !== volumes.length || closes.length !== sentiment.length) throw new AnalyticsInputError('closes, volumes and sentiment must have the same length');
+export function priceSentimentVolume(
+  closes: readonly number[],
+  volumes: readonly number[],
+  sentiment: readonly number[],
+): PriceSentimentVolume {
+  if (closes.length !== volumes.length || closes.length !== sentiment.length)
+    throw new AnalyticsInputError('closes, volumes and sentiment must have the same length');
   const r = logReturns(closes);
   const v = logReturns(volumes.map((x) => x + 1)); // +1: a period without trades is not an infinite change
   const s = Float64Array.from(sentiment.slice(1));
@@ -33,11 +38,20 @@ export function priceSentimentVolume(closes: readonly number[], volumes: readonl
   const keep: number[] = [];
   for (let t = 0; t < r.length; t++) if ([r[t], v[t], s[t]].every((x) => Number.isFinite(x))) keep.push(t);
   requireLength('price-sentiment-volume view (complete periods)', keep.length, 10);
-  const pickAt = (x: Float64Array, idx: readonly number[]): Float64Array => Float64Array.from(idx, (t) => x[t] ?? Number.NaN);
+  const pickAt = (x: Float64Array, idx: readonly number[]): Float64Array =>
+    Float64Array.from(idx, (t) => x[t] ?? Number.NaN);
   const variables = ['return', 'sentiment', 'volume_change', 'abs_return'];
-  const m = correlationMatrix([pickAt(r, keep), pickAt(s, keep), pickAt(v, keep), pickAt(abs, keep)], 'pearson', 'listwise');
+  const m = correlationMatrix(
+    [pickAt(r, keep), pickAt(s, keep), pickAt(v, keep), pickAt(abs, keep)],
+    'pearson',
+    'listwise',
+  );
   const leadPairs = keep.filter((t) => keep.includes(t + 1));
-  const lead = (x: Float64Array, y: Float64Array): Correlation => pearson(pickAt(x, leadPairs), Float64Array.from(leadPairs, (t) => y[t + 1] ?? Number.NaN));
+  const lead = (x: Float64Array, y: Float64Array): Correlation =>
+    pearson(
+      pickAt(x, leadPairs),
+      Float64Array.from(leadPairs, (t) => y[t + 1] ?? Number.NaN),
+    );
   return {
     n: keep.length,
     variables,
@@ -56,7 +70,11 @@ export interface SectorCorrelation {
   readonly members: Record<string, string[]>;
 }
 
-export function sectorCorrelation(series: readonly ArrayLike<number>[], names: readonly string[], sectorOf: (symbol: string) => string): SectorCorrelation {
+export function sectorCorrelation(
+  series: readonly ArrayLike<number>[],
+  names: readonly string[],
+  sectorOf: (symbol: string) => string,
+): SectorCorrelation {
   const full = correlationMatrix(series, 'pearson', 'pairwise', { pvalues: false }).matrix;
   const members: Record<string, string[]> = {};
   names.forEach((n) => {
@@ -98,10 +116,16 @@ export interface RegimeCorrelation {
  * Splits time points by the trailing `window`-period volatility of `market` (returns) at its median and
  * computes the correlation matrix of `series` (returns) in each regime.
  */
-export function regimeCorrelation(series: readonly ArrayLike<number>[], market: ArrayLike<number>, window: number): RegimeCorrelation {
+export function regimeCorrelation(
+  series: readonly ArrayLike<number>[],
+  market: ArrayLike<number>,
+  window: number,
+): RegimeCorrelation {
   const n = market.length;
-  if (!Number.isInteger(window) || window < 5) throw new AnalyticsInputError(`regime window must be an integer >= 5, got ${window}`);
-  for (const s of series) if (s.length !== n) throw new AnalyticsInputError(`series lengths differ: ${n} and ${s.length}`);
+  if (!Number.isInteger(window) || window < 5)
+    throw new AnalyticsInputError(`regime window must be an integer >= 5, got ${window}`);
+  for (const s of series)
+    if (s.length !== n) throw new AnalyticsInputError(`series lengths differ: ${n} and ${s.length}`);
   requireLength('regime correlation', n, window + 20);
   const vol: number[] = [];
   for (let t = window - 1; t < n; t++) {
@@ -121,7 +145,15 @@ export function regimeCorrelation(series: readonly ArrayLike<number>[], market: 
   const hi = correlationMatrix(sub(high), 'pearson', 'pairwise', { pvalues: false });
   const lo = correlationMatrix(sub(low), 'pearson', 'pairwise', { pvalues: false });
   const differencePvalues = hi.matrix.map((row, i) =>
-    row.map((r, j) => (i === j ? 1 : fisherZTest(r, hi.nobs[i]?.[j] ?? 0, lo.matrix[i]?.[j] ?? 0, lo.nobs[i]?.[j] ?? 0).pvalue)),
+    row.map((r, j) =>
+      i === j ? 1 : fisherZTest(r, hi.nobs[i]?.[j] ?? 0, lo.matrix[i]?.[j] ?? 0, lo.nobs[i]?.[j] ?? 0).pvalue,
+    ),
   );
-  return { window, threshold, high: { n: high.length, matrix: hi.matrix }, low: { n: low.length, matrix: lo.matrix }, differencePvalues };
+  return {
+    window,
+    threshold,
+    high: { n: high.length, matrix: hi.matrix },
+    low: { n: low.length, matrix: lo.matrix },
+    differencePvalues,
+  };
 }

@@ -18,7 +18,12 @@ export interface RetryPolicy {
   readonly multiplier: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { retries: 3, initialBackoffMs: 100, maxBackoffMs: 5_000, multiplier: 2 };
+export const defaultRetryPolicy: RetryPolicy = {
+  retries: 3,
+  initialBackoffMs: 100,
+  maxBackoffMs: 5_000,
+  multiplier: 2,
+};
 
 export interface Delivery<T extends TopicName> {
   readonly topic: T;
@@ -46,9 +51,7 @@ export interface SubscribeOptions<T extends TopicName> {
   readonly from?: 'earliest' | 'latest';
 }
 
-export type ReplayPosition =
-  | { readonly offset: number; readonly partition?: number }
-  | { readonly time: Date };
+export type ReplayPosition = { readonly offset: number; readonly partition?: number } | { readonly time: Date };
 
 export interface Subscription {
   readonly group: string;
@@ -86,7 +89,8 @@ export interface EventBus {
 
 export function resolveRetryPolicy(overrides: Partial<RetryPolicy> | undefined): RetryPolicy {
   const policy = { ...defaultRetryPolicy, ...overrides };
-  if (!Number.isInteger(policy.retries) || policy.retries < 0) throw new RangeError('retry.retries must be a whole number >= 0');
+  if (!Number.isInteger(policy.retries) || policy.retries < 0)
+    throw new RangeError('retry.retries must be a whole number >= 0');
   if (policy.initialBackoffMs < 0 || policy.maxBackoffMs < policy.initialBackoffMs || policy.multiplier < 1) {
     throw new RangeError('retry backoff must satisfy 0 <= initialBackoffMs <= maxBackoffMs and multiplier >= 1');
   }

@@ -83,8 +83,13 @@ function isoTime(ms: number): string {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Builds a validated envelope for publishing; rejects bad data before it reaches any transport. */
-export function createEnvelope<T extends TopicName>(topic: T, input: PublishInput<T>, defaultSource: string): TopicEnvelope<T> {
-  if (typeof input.key !== 'string' || input.key.length === 0) throw new InvalidEventError(topic, 'key: must be a non-empty string');
+export function createEnvelope<T extends TopicName>(
+  topic: T,
+  input: PublishInput<T>,
+  defaultSource: string,
+): TopicEnvelope<T> {
+  if (typeof input.key !== 'string' || input.key.length === 0)
+    throw new InvalidEventError(topic, 'key: must be a non-empty string');
   const envelope: Mutable<TopicEnvelope<T>> = {
     specversion: '1.0',
     id: input.id ?? randomUUID(),

@@ -15,7 +15,8 @@ type Carrier = { traceparent?: string; tracestate?: string };
 
 const carrierGetter = {
   keys: (carrier: Carrier) => Object.keys(carrier),
-  get: (carrier: Carrier, key: string) => (key === 'traceparent' ? carrier.traceparent : key === 'tracestate' ? carrier.tracestate : undefined),
+  get: (carrier: Carrier, key: string) =>
+    key === 'traceparent' ? carrier.traceparent : key === 'tracestate' ? carrier.tracestate : undefined,
 };
 
 /**
@@ -43,7 +44,10 @@ export function instrumentBus(bus: EventBus, metrics?: BusMetrics): EventBus {
           return envelope;
         } catch (error) {
           span.recordException(error instanceof Error ? error : String(error));
-          span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+          span.setStatus({
+            code: SpanStatusCode.ERROR,
+            message: error instanceof Error ? error.message : String(error),
+          });
           metrics?.published(topic, 'error');
           throw error;
         } finally {
@@ -64,20 +68,28 @@ export function instrumentBus(bus: EventBus, metrics?: BusMetrics): EventBus {
           'messaging.message.id': delivery.envelope.id,
           'messaging.message.delivery_attempt': delivery.attempt,
         };
-        return tracer.startActiveSpan(`process ${delivery.topic}`, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
-          const started = performance.now();
-          try {
-            await options.handler(delivery);
-            metrics?.consumed(delivery.topic, options.group, 'ok', (performance.now() - started) / 1000);
-          } catch (error) {
-            span.recordException(error instanceof Error ? error : String(error));
-            span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-            metrics?.consumed(delivery.topic, options.group, 'error', (performance.now() - started) / 1000);
-            throw error;
-          } finally {
-            span.end();
-          }
-        });
+        return tracer.startActiveSpan(
+          `process ${delivery.topic}`,
+          { kind: SpanKind.CONSUMER, attributes },
+          parent,
+          async (span) => {
+            const started = performance.now();
+            try {
+              await options.handler(delivery);
+              metrics?.consumed(delivery.topic, options.group, 'ok', (performance.now() - started) / 1000);
+            } catch (error) {
+              span.recordException(error instanceof Error ? error : String(error));
+              span.setStatus({
+                code: SpanStatusCode.ERROR,
+                message: error instanceof Error ? error.message : String(error),
+              });
+              metrics?.consumed(delivery.topic, options.group, 'error', (performance.now() - started) / 1000);
+              throw error;
+            } finally {
+              span.end();
+            }
+          },
+        );
       };
       return bus.subscribe({ ...options, handler });
     },

@@ -132,13 +132,22 @@ export const topicCatalog = {
   'market.ticks': { schema: marketTick, description: 'trades and quotes from market feeds, keyed by symbol' },
   'market.bars': { schema: marketBar, description: 'OHLCV bars per symbol and interval, keyed by symbol' },
   'alerts.user': { schema: userAlert, description: "end users' price alerts that fired, keyed by user" },
-  'alerts.ops': { schema: opsAlert, description: 'operational alerts from Alertmanager and other sources, keyed by fingerprint' },
+  'alerts.ops': {
+    schema: opsAlert,
+    description: 'operational alerts from Alertmanager and other sources, keyed by fingerprint',
+  },
   detections: { schema: detection, description: 'anomalies and predictions from the detector tier, keyed by series' },
   remediations: { schema: remediation, description: 'remediation actions planned and applied, keyed by target' },
   notifications: { schema: notification, description: 'messages to deliver to people, keyed by recipient' },
   audit: { schema: auditRecord, description: 'every user and operator action, keyed by actor' },
-  'analytics.correlation': { schema: correlationBreak, description: 'correlation breaks between symbol pairs from streaming analytics, keyed by pair' },
-  'sentiment.scores': { schema: sentimentScore, description: 'scored news and social texts per symbol with the time-decayed aggregate, keyed by symbol' },
+  'analytics.correlation': {
+    schema: correlationBreak,
+    description: 'correlation breaks between symbol pairs from streaming analytics, keyed by pair',
+  },
+  'sentiment.scores': {
+    schema: sentimentScore,
+    description: 'scored news and social texts per symbol with the time-decayed aggregate, keyed by symbol',
+  },
 } as const;
 
 export type BaseTopicName = keyof typeof topicCatalog;
@@ -146,8 +155,12 @@ export type BaseTopicName = keyof typeof topicCatalog;
 export type DeadLetterTopicName = `${BaseTopicName}.dlq`;
 export type TopicName = BaseTopicName | DeadLetterTopicName;
 export type DeadLetter = z.output<typeof deadLetter>;
-export type TopicData<T extends TopicName> = T extends BaseTopicName ? z.output<(typeof topicCatalog)[T]['schema']> : DeadLetter;
-export type TopicInput<T extends TopicName> = T extends BaseTopicName ? z.input<(typeof topicCatalog)[T]['schema']> : z.input<typeof deadLetter>;
+export type TopicData<T extends TopicName> = T extends BaseTopicName
+  ? z.output<(typeof topicCatalog)[T]['schema']>
+  : DeadLetter;
+export type TopicInput<T extends TopicName> = T extends BaseTopicName
+  ? z.input<(typeof topicCatalog)[T]['schema']>
+  : z.input<typeof deadLetter>;
 
 export const topicNames = Object.keys(topicCatalog) as BaseTopicName[];
 

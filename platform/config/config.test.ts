@@ -52,12 +52,18 @@ describe('configuration', () => {
   ];
   for (const [name, value, message] of bad) {
     it(`rejects ${name}=${value} naming the variable`, () => {
-      assert.throws(() => loadConfig({ [name]: value }), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+      assert.throws(
+        () => loadConfig({ [name]: value }),
+        (e: unknown) => e instanceof ConfigError && message.test(e.message),
+      );
     });
   }
 
   it('reports every bad variable at once', () => {
-    assert.throws(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' }), (e: unknown) => e instanceof ConfigError && e.problems.length === 2);
+    assert.throws(
+      () => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' }),
+      (e: unknown) => e instanceof ConfigError && e.problems.length === 2,
+    );
   });
 });
 
@@ -71,24 +77,49 @@ describe('market feed configuration', () => {
   });
 
   it('reads the replay and Yahoo settings', () => {
-    const { market } = loadConfig({ MARKET_FEED: 'replay', MARKET_REPLAY_DIR: '/data/daily', MARKET_REPLAY_DAY_MS: '500', MARKET_YAHOO_POLL_MS: '2000', MARKET_SEED: '7', MARKET_SESSION_CLOCK: 'exchange' });
-    assert.deepEqual([market.feed, market.replayDir, market.replayDayMs, market.yahooPollMs, market.seed, market.sessionClock], ['replay', '/data/daily', 500, 2000, 7, 'exchange']);
+    const { market } = loadConfig({
+      MARKET_FEED: 'replay',
+      MARKET_REPLAY_DIR: '/data/daily',
+      MARKET_REPLAY_DAY_MS: '500',
+      MARKET_YAHOO_POLL_MS: '2000',
+      MARKET_SEED: '7',
+      MARKET_SESSION_CLOCK: 'exchange',
+    });
+    assert.deepEqual(
+      [market.feed, market.replayDir, market.replayDayMs, market.yahooPollMs, market.seed, market.sessionClock],
+      ['replay', '/data/daily', 500, 2000, 7, 'exchange'],
+    );
     assert.equal(market.replayFrom, undefined);
     assert.equal(loadConfig({ MARKET_REPLAY_FROM: '2013-02-08' }).market.replayFrom, '2013-02-08');
   });
 
   it('rejects an unknown feed or clock, naming the variable', () => {
-    assert.throws(() => loadConfig({ MARKET_FEED: 'bloomberg' }), (e: unknown) => e instanceof ConfigError && /MARKET_FEED="bloomberg": must be simulated, replay or yahoo/.test(e.message));
-    assert.throws(() => loadConfig({ MARKET_SESSION_CLOCK: 'fast' }), (e: unknown) => e instanceof ConfigError && /MARKET_SESSION_CLOCK/.test(e.message));
-    assert.throws(() => loadConfig({ MARKET_SEED: '-1' }), (e: unknown) => e instanceof ConfigError && /MARKET_SEED/.test(e.message));
-    assert.throws(() => loadConfig({ MARKET_REPLAY_FROM: '2013-13-01' }), (e: unknown) => e instanceof ConfigError && /MARKET_REPLAY_FROM="2013-13-01": must be a date/.test(e.message));
+    assert.throws(
+      () => loadConfig({ MARKET_FEED: 'bloomberg' }),
+      (e: unknown) =>
+        e instanceof ConfigError && /MARKET_FEED="bloomberg": must be simulated, replay or yahoo/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ MARKET_SESSION_CLOCK: 'fast' }),
+      (e: unknown) => e instanceof ConfigError && /MARKET_SESSION_CLOCK/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ MARKET_SEED: '-1' }),
+      (e: unknown) => e instanceof ConfigError && /MARKET_SEED/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ MARKET_REPLAY_FROM: '2013-13-01' }),
+      (e: unknown) => e instanceof ConfigError && /MARKET_REPLAY_FROM="2013-13-01": must be a date/.test(e.message),
+    );
   });
 });
 
 describe('alerts configuration', () => {
   it('points at the alert pipeline config file only when ALERTS_CONFIG is set', () => {
     assert.deepEqual(loadConfig({}).alerts, {});
-    assert.deepEqual(loadConfig({ ALERTS_CONFIG: '/etc/insitechart/alerts.json' }).alerts, { configFile: '/etc/insitechart/alerts.json' });
+    assert.deepEqual(loadConfig({ ALERTS_CONFIG: '/etc/insitechart/alerts.json' }).alerts, {
+      configFile: '/etc/insitechart/alerts.json',
+    });
     assert.deepEqual(loadConfig({ ALERTS_CONFIG: ' ' }).alerts, {});
   });
 });

@@ -17,7 +17,12 @@ const brokerList = z.preprocess(
   emptyToUndefined,
   z
     .string()
-    .transform((s) => s.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter((b) => b.length > 0),
+    )
     .pipe(
       z
         .array(z.string().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'each broker must be host:port'))
@@ -28,9 +33,7 @@ const brokerList = z.preprocess(
 
 const httpUrl = z.preprocess(
   emptyToUndefined,
-  z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .optional(),
+  z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
 );
 
 const bool = (fallback: boolean) =>
@@ -57,19 +60,45 @@ const envSchema = z.object({
   KAFKA_BROKERS: brokerList,
   KAFKA_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().default('insitechart')),
   ELASTICSEARCH_URL: httpUrl,
-  ELASTICSEARCH_LOG_INDEX: z.preprocess(emptyToUndefined, z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a lower-case index name').default('insitechart-logs')),
+  ELASTICSEARCH_LOG_INDEX: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a lower-case index name')
+      .default('insitechart-logs'),
+  ),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl,
   OTEL_SERVICE_NAME: z.preprocess(emptyToUndefined, z.string().default('insitechart')),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
   ),
   SERVICES: z.preprocess(emptyToUndefined, z.string().default('all')),
   MARKET_SYMBOLS: positiveInt(20, 10_000),
   MARKET_TICK_INTERVAL_MS: positiveInt(250, 60_000),
-  MARKET_FEED: z.preprocess(emptyToUndefined, z.enum(['simulated', 'replay', 'yahoo'], { error: 'must be simulated, replay or yahoo' }).default('simulated')),
-  MARKET_SEED: z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(0).max(2 ** 32 - 1).default(42)),
-  MARKET_SESSION_CLOCK: z.preprocess(emptyToUndefined, z.enum(['compressed', 'exchange', 'regular'], { error: 'must be compressed, exchange or regular' }).default('compressed')),
+  MARKET_FEED: z.preprocess(
+    emptyToUndefined,
+    z.enum(['simulated', 'replay', 'yahoo'], { error: 'must be simulated, replay or yahoo' }).default('simulated'),
+  ),
+  MARKET_SEED: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(42),
+  ),
+  MARKET_SESSION_CLOCK: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['compressed', 'exchange', 'regular'], { error: 'must be compressed, exchange or regular' })
+      .default('compressed'),
+  ),
   MARKET_SESSION_DAY_MS: positiveInt(30 * 60_000, 7 * 24 * 3_600_000),
   MARKET_REPLAY_DIR: z.preprocess(emptyToUndefined, z.string().default('../shared/data/market/daily')),
   MARKET_REPLAY_DAY_MS: positiveInt(2_000, 24 * 3_600_000),
@@ -137,7 +166,12 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.output<S> 
 /** Reads and validates configuration from environment variables; throws ConfigError naming each bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const e = parseEnv(envSchema, env);
-  const services = e.SERVICES.trim() === 'all' ? 'all' : e.SERVICES.split(',').map((s) => s.trim()).filter(Boolean);
+  const services =
+    e.SERVICES.trim() === 'all'
+      ? 'all'
+      : e.SERVICES.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -147,7 +181,9 @@ export function loadConfig(env: Env = process.env): Config {
       partitions: e.BUS_PARTITIONS,
       ...(e.KAFKA_BROKERS ? { kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID } } : {}),
     },
-    ...(e.ELASTICSEARCH_URL ? { elasticsearch: { url: e.ELASTICSEARCH_URL, logIndex: e.ELASTICSEARCH_LOG_INDEX } } : {}),
+    ...(e.ELASTICSEARCH_URL
+      ? { elasticsearch: { url: e.ELASTICSEARCH_URL, logIndex: e.ELASTICSEARCH_LOG_INDEX } }
+      : {}),
     ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     serviceName: e.OTEL_SERVICE_NAME,
     logLevel: e.LOG_LEVEL,

@@ -25,7 +25,11 @@ export function createHttpApp(options: { metrics: PlatformMetrics; health: Healt
     res.on('finish', () => {
       // The matched route pattern, never the raw path, keeps label cardinality bounded.
       const route = (req.route as { path?: unknown } | undefined)?.path;
-      end({ method: req.method, route: typeof route === 'string' ? req.baseUrl + route : 'unmatched', status_code: String(res.statusCode) });
+      end({
+        method: req.method,
+        route: typeof route === 'string' ? req.baseUrl + route : 'unmatched',
+        status_code: String(res.statusCode),
+      });
     });
     next();
   });
@@ -43,14 +47,27 @@ export function createHttpApp(options: { metrics: PlatformMetrics; health: Healt
 
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => {
-    res.json(openApi.document({ title: 'InsiteChart API', version: '1.0.0', description: 'REST API of the InsiteChart platform; live data over WebSocket at /ws (see platform/market-data/PROTOCOL.md).' }, listRoutes(api)));
+    res.json(
+      openApi.document(
+        {
+          title: 'InsiteChart API',
+          version: '1.0.0',
+          description:
+            'REST API of the InsiteChart platform; live data over WebSocket at /ws (see platform/market-data/PROTOCOL.md).',
+        },
+        listRoutes(api),
+      ),
+    );
   });
   app.use('/api', express.json({ limit: '1mb' }), api);
   const site = express.Router();
   app.use(site);
   // Without a web app (a service process alone), the root lists what the platform offers.
   app.get('/', (_req, res) => {
-    res.json({ name: 'InsiteChart', links: { quotes: '/api/quotes', health: '/healthz', readiness: '/readyz', metrics: '/metrics' } });
+    res.json({
+      name: 'InsiteChart',
+      links: { quotes: '/api/quotes', health: '/healthz', readiness: '/readyz', metrics: '/metrics' },
+    });
   });
   app.use(notFound);
   app.use(errorHandler(logger));

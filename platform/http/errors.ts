@@ -35,7 +35,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof ZodError) {
-      res.status(400).json({ error: 'invalid request', issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+      res.status(400).json({
+        error: 'invalid request',
+        issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      });
       return;
     }
     if (error instanceof InvalidEventError) {
@@ -44,7 +47,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const parser = bodyParserStatus(error);
     if (parser !== undefined && parser.status >= 400 && parser.status < 500) {
-      const message = parser.type === 'entity.parse.failed' ? 'request body is not valid JSON' : parser.type === 'entity.too.large' ? 'request body is too large' : `bad request body (${parser.type})`;
+      const message =
+        parser.type === 'entity.parse.failed'
+          ? 'request body is not valid JSON'
+          : parser.type === 'entity.too.large'
+            ? 'request body is too large'
+            : `bad request body (${parser.type})`;
       res.status(parser.status).json({ error: message });
       return;
     }

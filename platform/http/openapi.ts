@@ -20,7 +20,10 @@ export interface ApiOperation {
   readonly responses: Readonly<Record<number, ApiResponse>>;
 }
 
-const errorBody = z.object({ error: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
+const errorBody = z.object({
+  error: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
 
 /**
  * The OpenAPI 3.1 description of /api, assembled from what each service registers at start. Schemas come
@@ -38,27 +41,50 @@ export class OpenApiRegistry {
    * The document. `routes` are every route actually served under /api (see listRoutes): one a service did
    * not describe still appears, with its path parameters, so the document lists the whole API.
    */
-  document(info: { title: string; version: string; description?: string }, routes: readonly { method: string; path: string }[] = []): Record<string, unknown> {
+  document(
+    info: { title: string; version: string; description?: string },
+    routes: readonly { method: string; path: string }[] = [],
+  ): Record<string, unknown> {
     const paths: Record<string, Record<string, unknown>> = {};
     const described = [...this.#operations.values()];
     const known = new Set(described.map((op) => `${op.method} ${op.path}`));
     const undescribed: ApiOperation[] = routes
       .filter((r): r is { method: Method; path: string } => isMethod(r.method) && !known.has(`${r.method} ${r.path}`))
-      .map((r) => ({ method: r.method, path: r.path, summary: `${r.method.toUpperCase()} ${r.path} (schema not described)`, responses: { 200: { description: 'success' }, 400: { description: 'invalid request' } } }));
+      .map((r) => ({
+        method: r.method,
+        path: r.path,
+        summary: `${r.method.toUpperCase()} ${r.path} (schema not described)`,
+        responses: { 200: { description: 'success' }, 400: { description: 'invalid request' } },
+      }));
     for (const op of [...described, ...undescribed].sort((a, b) => a.path.localeCompare(b.path))) {
       const parameters = op.params === undefined ? pathParameters(op.path) : [...parametersOf(op.params, 'path')];
       parameters.push(...parametersOf(op.query, 'query'));
       const responses: Record<string, unknown> = {};
       for (const [status, response] of Object.entries(op.responses)) {
         const schema = response.schema ?? (Number(status) >= 400 ? errorBody : undefined);
-        responses[status] = { description: response.description, ...(schema === undefined ? {} : { content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }) };
+        responses[status] = {
+          description: response.description,
+          ...(schema === undefined
+            ? {}
+            : { content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }),
+        };
       }
       (paths[`/api${op.path}`] ??= {})[op.method] = {
         summary: op.summary,
-        operationId: `${op.method}${op.path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/\W/g, '')}`,
+        operationId: `${op.method}${op.path
+          .replace(/[{}]/g, '')
+          .replace(/\/(\w)/g, (_, c: string) => c.toUpperCase())
+          .replace(/\W/g, '')}`,
         ...(op.tags === undefined ? {} : { tags: op.tags }),
         ...(parameters.length === 0 ? {} : { parameters }),
-        ...(op.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } }),
+        ...(op.body === undefined
+          ? {}
+          : {
+              requestBody: {
+                required: true,
+                content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
+              },
+            }),
         responses,
       };
     }
@@ -73,7 +99,12 @@ function isMethod(method: string): method is Method {
 
 /** Path parameters read off an OpenAPI path's {name} placeholders, for an operation without a params schema. */
 function pathParameters(path: string): Record<string, unknown>[] {
-  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
 }
 
 interface RouterLayer {
@@ -86,12 +117,16 @@ interface RouterLayer {
  * Every route an express router serves, as OpenAPI paths (`:id` -> `{id}`), walking mounted sub-routers.
  * Reads express's router stack, which has no public API for this.
  */
-export function listRoutes(router: { readonly stack: readonly unknown[] }, prefix = ''): { method: string; path: string }[] {
+export function listRoutes(
+  router: { readonly stack: readonly unknown[] },
+  prefix = '',
+): { method: string; path: string }[] {
   const routes: { method: string; path: string }[] = [];
   for (const layer of router.stack as readonly RouterLayer[]) {
     if (layer.route !== undefined && typeof layer.route.path === 'string') {
       const path = (prefix + layer.route.path).replace(/:(\w+)/g, '{$1}').replace(/\*(\w+)/g, '{$1}');
-      for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') routes.push({ method, path });
+      for (const [method, on] of Object.entries(layer.route.methods))
+        if (on && method !== '_all') routes.push({ method, path });
     } else if (layer.handle?.stack !== undefined) {
       const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
       routes.push(...listRoutes({ stack: layer.handle.stack }, prefix + mount));
@@ -111,7 +146,13 @@ function parametersOf(object: z.ZodObject | undefined, where: 'path' | 'query'):
   if (object === undefined) return [];
   return Object.entries(object.shape).map(([name, schema]) => {
     const s = schema as z.ZodType;
-    return { name, in: where, required: where === 'path' || !s.safeParse(undefined).success, ...(s.description === undefined ? {} : { description: s.description }), schema: jsonSchema(s, 'input') };
+    return {
+      name,
+      in: where,
+      required: where === 'path' || !s.safeParse(undefined).success,
+      ...(s.description === undefined ? {} : { description: s.description }),
+      schema: jsonSchema(s, 'input'),
+    };
   });
 }
 

@@ -15,7 +15,10 @@ export class WebSocketRoutes {
 
   add(path: string, onConnection: ConnectionHandler): void {
     if (this.#routes.has(path)) throw new Error(`a WebSocket route already serves ${path}`);
-    this.#routes.set(path, { server: new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES }), onConnection });
+    this.#routes.set(path, {
+      server: new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES }),
+      onConnection,
+    });
   }
 
   attach(server: Server): void {

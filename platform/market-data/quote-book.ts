@@ -20,7 +20,10 @@ export interface Quote {
 export class QuoteBook {
   readonly #quotes = new Map<string, Quote>();
 
-  /** Applies a tick with the symbol's current daily bar (open and volume of the day); returns the new quote or undefined. */
+  /**
+   * Applies a tick with the symbol's current daily bar (open and volume of the day); returns the new quote or
+   * undefined.
+   */
   apply(tick: TopicData<'market.ticks'>, day: Bar | undefined): Quote | undefined {
     const current = this.#quotes.get(tick.symbol);
     if (current !== undefined && tick.ts < current.ts) return undefined;

@@ -16,9 +16,13 @@ type Message = { type: string; seq?: number; [key: string]: unknown };
 async function connect(url: string): Promise<{ socket: WebSocket; messages: Message[] }> {
   const socket = new WebSocket(url);
   const messages: Message[] = [];
-  socket.on('message', (data: Buffer) => { messages.push(JSON.parse(data.toString()) as Message); });
+  socket.on('message', (data: Buffer) => {
+    messages.push(JSON.parse(data.toString()) as Message);
+  });
   await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => { resolve(); });
+    socket.once('open', () => {
+      resolve();
+    });
     socket.once('error', reject);
   });
   return { socket, messages };
@@ -29,7 +33,8 @@ describe('market-data service', () => {
   let platform: RunningPlatform;
   let wsUrl: string;
   const bars: TopicData<'market.bars'>[] = [];
-  const tick = (symbol: string, price: number, ts = Date.now(), size = 1) => platform.bus.publish('market.ticks', { key: symbol, data: { symbol, price, size, ts } });
+  const tick = (symbol: string, price: number, ts = Date.now(), size = 1) =>
+    platform.bus.publish('market.ticks', { key: symbol, data: { symbol, price, size, ts } });
   const get = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
     const response = await fetch(`${platform.url}${path}`);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -37,7 +42,14 @@ describe('market-data service', () => {
 
   before(async () => {
     platform = await startTestPlatform(dir, [marketDataService({ stream: { flushMs: 10 } })]);
-    await platform.bus.subscribe({ group: 'test-bars', topic: 'market.bars', from: 'earliest', handler: (d) => { bars.push(d.envelope.data); } });
+    await platform.bus.subscribe({
+      group: 'test-bars',
+      topic: 'market.bars',
+      from: 'earliest',
+      handler: (d) => {
+        bars.push(d.envelope.data);
+      },
+    });
     wsUrl = `${platform.url.replace('http', 'ws')}/ws`;
   });
   after(async () => {
@@ -50,12 +62,28 @@ describe('market-data service', () => {
     await tick('AAPL', 10, t0 + 100, 5);
     await tick('AAPL', 12, t0 + 900, 1);
     await tick('AAPL', 11, t0 + 1_500, 2); // closes the first 1s bar
-    await waitFor(() => bars.some((b) => b.interval === '1s' && b.start === t0), 5_000, 'the final 1s bar on market.bars');
-    assert.deepEqual(bars.find((b) => b.interval === '1s'), { symbol: 'AAPL', interval: '1s', start: t0, open: 10, high: 12, low: 10, close: 12, volume: 6 });
-    const { status, body } = await get(`/api/history/aapl?interval=1s&from=${String(t0)}&to=${new Date(t0 + 5_000).toISOString()}`);
+    await waitFor(
+      () => bars.some((b) => b.interval === '1s' && b.start === t0),
+      5_000,
+      'the final 1s bar on market.bars',
+    );
+    assert.deepEqual(
+      bars.find((b) => b.interval === '1s'),
+      { symbol: 'AAPL', interval: '1s', start: t0, open: 10, high: 12, low: 10, close: 12, volume: 6 },
+    );
+    const { status, body } = await get(
+      `/api/history/aapl?interval=1s&from=${String(t0)}&to=${new Date(t0 + 5_000).toISOString()}`,
+    );
     assert.equal(status, 200);
     assert.equal(body.timeZone, 'America/New_York');
-    assert.deepEqual((body.bars as { start: number; close: number }[]).map((b) => [b.start - t0, b.close]), [[0, 12], [1_000, 11]], 'the stored bar, then the open one');
+    assert.deepEqual(
+      (body.bars as { start: number; close: number }[]).map((b) => [b.start - t0, b.close]),
+      [
+        [0, 12],
+        [1_000, 11],
+      ],
+      'the stored bar, then the open one',
+    );
   });
 
   it('validates history requests: bad interval, range and limit get 400, unknown symbols 404', async () => {
@@ -78,18 +106,28 @@ describe('market-data service', () => {
 
   it('serves quotes and symbol search (catalog by prefix and name, then feed symbols)', async () => {
     await tick('SYM77', 5);
-    for (let i = 0; i < 200 && (await get('/api/quotes/SYM77')).status !== 200; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await get('/api/quotes/SYM77')).status !== 200; i++)
+      await new Promise((r) => setTimeout(r, 10));
     const one = await get('/api/quotes/sym77');
     assert.equal(one.body.price, 5);
     const some = await get('/api/quotes?symbols=AAPL,SYM77,MSFT');
-    assert.deepEqual((some.body.quotes as { symbol: string }[]).map((q) => q.symbol), ['AAPL', 'SYM77']);
+    assert.deepEqual(
+      (some.body.quotes as { symbol: string }[]).map((q) => q.symbol),
+      ['AAPL', 'SYM77'],
+    );
     assert.equal((await get('/api/quotes/MSFT')).status, 404, 'known, no quote yet');
     const byPrefix = await get('/api/symbols?q=msf');
     assert.equal((byPrefix.body.results as { symbol: string }[])[0]?.symbol, 'MSFT');
     const byName = await get('/api/symbols?q=apple');
-    assert.ok((byName.body.results as { symbol: string; timeZone: string }[]).some((r) => r.symbol === 'AAPL' && r.timeZone === 'America/New_York'));
+    assert.ok(
+      (byName.body.results as { symbol: string; timeZone: string }[]).some(
+        (r) => r.symbol === 'AAPL' && r.timeZone === 'America/New_York',
+      ),
+    );
     const feed = await get('/api/symbols?q=SYM7');
-    assert.deepEqual(feed.body.results, [{ symbol: 'SYM77', name: 'SYM77', kind: 'feed', timeZone: 'America/New_York' }]);
+    assert.deepEqual(feed.body.results, [
+      { symbol: 'SYM77', name: 'SYM77', kind: 'feed', timeZone: 'America/New_York' },
+    ]);
     assert.equal((await get('/api/symbols')).status, 400);
   });
 
@@ -97,11 +135,23 @@ describe('market-data service', () => {
     const { status, body } = await get('/api/openapi.json');
     assert.equal(status, 200);
     assert.equal(body.openapi, '3.1.0');
-    const paths = body.paths as Record<string, Record<string, { parameters?: { name: string; in: string; schema: { enum?: string[] } }[] }>>;
+    const paths = body.paths as Record<
+      string,
+      Record<string, { parameters?: { name: string; in: string; schema: { enum?: string[] } }[] }>
+    >;
     assert.ok(paths['/api/quotes/{symbol}']?.get);
     const history = paths['/api/history/{symbol}']?.get;
-    assert.deepEqual(history?.parameters?.map((p) => `${p.in}:${p.name}`), ['path:symbol', 'query:interval', 'query:from', 'query:to', 'query:limit']);
-    assert.deepEqual(history.parameters.find((p) => p.name === 'interval')?.schema.enum, ['1s', '1m', '5m', '1h', '1d']);
+    assert.deepEqual(
+      history?.parameters?.map((p) => `${p.in}:${p.name}`),
+      ['path:symbol', 'query:interval', 'query:from', 'query:to', 'query:limit'],
+    );
+    assert.deepEqual(history.parameters.find((p) => p.name === 'interval')?.schema.enum, [
+      '1s',
+      '1m',
+      '5m',
+      '1h',
+      '1d',
+    ]);
   });
 
   it('streams a snapshot with bars, then numbered updates over a real socket; resumes without a gap', async () => {
@@ -128,7 +178,11 @@ describe('market-data service', () => {
     assert.equal(again.messages[0]?.resumed, true);
     const missed = again.messages.find((m) => m.type === 'update');
     assert.equal(missed?.seq, lastSeq + 1, 'numbering continues without a gap');
-    assert.deepEqual((missed.quotes as { price: number }[]).map((q) => q.price), [15], 'the latest quote of what changed while away');
+    assert.deepEqual(
+      (missed.quotes as { price: number }[]).map((q) => q.price),
+      [15],
+      'the latest quote of what changed while away',
+    );
     again.socket.close();
   });
 });

@@ -54,7 +54,8 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
       const history = (symbol: string, interval: Interval, from: number, to: number, limit: number): Bar[] => {
         const stored = barStore.range({ symbol, interval, from, to, limit });
         const open = bars.current(symbol, interval);
-        if (open !== undefined && open.start >= from && open.start < to && (stored.at(-1)?.start ?? -1) < open.start) stored.push(open);
+        if (open !== undefined && open.start >= from && open.start < to && (stored.at(-1)?.start ?? -1) < open.start)
+          stored.push(open);
         return stored.length > limit ? stored.slice(stored.length - limit) : stored;
       };
 
@@ -63,23 +64,37 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
         isKnown,
         snapshot: (symbol, intervals) => ({
           quote: book.get(symbol),
-          bars: Object.fromEntries(intervals.map((i) => [i, history(symbol, i, 0, Number.MAX_SAFE_INTEGER, snapshotBars)])),
+          bars: Object.fromEntries(
+            intervals.map((i) => [i, history(symbol, i, 0, Number.MAX_SAFE_INTEGER, snapshotBars)]),
+          ),
         }),
-        onError: (error) => { logger.error({ err: error }, 'handling a WebSocket message failed'); },
+        onError: (error) => {
+          logger.error({ err: error }, 'handling a WebSocket message failed');
+        },
       });
       hub = stream;
 
-      const publishErrors = new Counter({ name: 'insitechart_bars_publish_errors_total', help: 'final bars that could not be published on market.bars', registers: [ctx.metrics] });
+      const publishErrors = new Counter({
+        name: 'insitechart_bars_publish_errors_total',
+        help: 'final bars that could not be published on market.bars',
+        registers: [ctx.metrics],
+      });
       const onBars = (events: readonly BarEvent[]): void => {
         for (const event of events) {
           stream.bar(event);
           if (event.state === 'open') continue;
           barStore.write([{ symbol: event.symbol, interval: event.interval, ...event.bar }]);
           // Not awaited by the tick handler: a retry of the tick would count it into the bars twice.
-          bus.publish('market.bars', { key: event.symbol, data: { symbol: event.symbol, interval: event.interval, ...event.bar }, source: 'platform/market-data' }).catch((error: unknown) => {
-            publishErrors.inc();
-            logger.warn({ err: error, symbol: event.symbol, interval: event.interval }, 'publishing a bar failed');
-          });
+          bus
+            .publish('market.bars', {
+              key: event.symbol,
+              data: { symbol: event.symbol, interval: event.interval, ...event.bar },
+              source: 'platform/market-data',
+            })
+            .catch((error: unknown) => {
+              publishErrors.inc();
+              logger.warn({ err: error, symbol: event.symbol, interval: event.interval }, 'publishing a bar failed');
+            });
         }
       };
 
@@ -96,7 +111,9 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
         },
       });
       timers.push(
-        setInterval(() => { onBars(bars.advance(Date.now())); }, BAR_CLOSE_CHECK_MS),
+        setInterval(() => {
+          onBars(bars.advance(Date.now()));
+        }, BAR_CLOSE_CHECK_MS),
         setInterval(() => {
           try {
             barStore.flush();
@@ -113,16 +130,22 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
         }, PRUNE_MS),
       );
       stream.start();
-      ctx.websockets.add('/ws', (socket, connection) => { stream.connect(socket, connection); });
+      ctx.websockets.add('/ws', (socket, connection) => {
+        stream.connect(socket, connection);
+      });
 
-      registerRestRoutes(ctx.api, {
-        quote: (s) => book.get(s),
-        quotes: () => book.all(),
-        feedSymbols: () => feedSymbols,
-        isKnown,
-        timeZoneOf,
-        history,
-      }, openApi);
+      registerRestRoutes(
+        ctx.api,
+        {
+          quote: (s) => book.get(s),
+          quotes: () => book.all(),
+          feedSymbols: () => feedSymbols,
+          isKnown,
+          timeZoneOf,
+          history,
+        },
+        openApi,
+      );
       registerMetrics(ctx.metrics, stream, bars);
     },
     async stop() {
@@ -148,17 +171,44 @@ function registerMetrics(registry: Registry, hub: FanoutHub, bars: BarAggregator
       this.set({ state: 'disconnected' }, s.sessions - s.connected);
     },
   });
-  new Gauge({ name: 'insitechart_ws_slow_clients', help: '/ws clients currently coalescing (socket backed up or just resumed)', registers, collect() { this.set(hub.stats().slow); } });
+  new Gauge({
+    name: 'insitechart_ws_slow_clients',
+    help: '/ws clients currently coalescing (socket backed up or just resumed)',
+    registers,
+    collect() {
+      this.set(hub.stats().slow);
+    },
+  });
   // Totals kept by the hub, exposed as counters at scrape time.
   const totals: [string, string, (s: ReturnType<FanoutHub['stats']>) => number][] = [
     ['insitechart_ws_messages_sent_total', '/ws messages with a sequence number sent', (s) => s.messages],
-    ['insitechart_ws_coalesced_updates_total', '/ws updates coalesced for slow or resumed clients', (s) => s.coalescedUpdates],
-    ['insitechart_ws_hopeless_closed_total', '/ws clients closed with 4008 for staying behind', (s) => s.hopelessClosed],
+    [
+      'insitechart_ws_coalesced_updates_total',
+      '/ws updates coalesced for slow or resumed clients',
+      (s) => s.coalescedUpdates,
+    ],
+    [
+      'insitechart_ws_hopeless_closed_total',
+      '/ws clients closed with 4008 for staying behind',
+      (s) => s.hopelessClosed,
+    ],
     ['insitechart_ws_resumed_total', '/ws sessions resumed after a reconnect', (s) => s.resumed],
-    ['insitechart_ws_resume_refused_total', '/ws resumes refused (unknown, expired or not replayable): a new session', (s) => s.resumeRefused],
+    [
+      'insitechart_ws_resume_refused_total',
+      '/ws resumes refused (unknown, expired or not replayable): a new session',
+      (s) => s.resumeRefused,
+    ],
   ];
   for (const [name, help, read] of totals) {
-    new Counter({ name, help, registers, collect() { this.reset(); this.inc(read(hub.stats())); } });
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read(hub.stats()));
+      },
+    });
   }
   new Counter({
     name: 'insitechart_bars_ticks_total',

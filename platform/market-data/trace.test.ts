@@ -12,7 +12,10 @@ import { startTelemetry, type Telemetry } from '../telemetry/sdk.ts';
 const exporter = new InMemorySpanExporter();
 let telemetry: Telemetry | undefined;
 await withInstrumentationHooks(() => {
-  telemetry = startTelemetry({ serviceName: 'market-data-trace-test', spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  telemetry = startTelemetry({
+    serviceName: 'market-data-trace-test',
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
 });
 const { startTestPlatform } = await import('../testing/platform.ts');
 const { marketDataService } = await import('./service.ts');
@@ -33,26 +36,35 @@ describe('trace context from a tick batch to the WebSocket send', () => {
   it('sends the update in a span of the batch trace, child of the consumer span, and carries its traceparent', async () => {
     const socket = new WebSocket(`${platform.url.replace('http', 'ws')}/ws`);
     const messages: { type: string; traceparent?: string }[] = [];
-    socket.on('message', (data: Buffer) => { messages.push(JSON.parse(data.toString()) as { type: string }); });
+    socket.on('message', (data: Buffer) => {
+      messages.push(JSON.parse(data.toString()) as { type: string });
+    });
     await new Promise((resolve) => socket.once('open', resolve));
     socket.send(JSON.stringify({ type: 'subscribe', symbols: ['MSFT', 'AAPL'] }));
     while (!messages.some((m) => m.type === 'subscribed')) await new Promise((r) => setTimeout(r, 5));
 
     // A feed publishes a batch of ticks under one span: one trace per batch.
     const batchTrace = await trace.getTracer('test-feed').startActiveSpan('publish tick batch', async (span) => {
-      await Promise.all(['AAPL', 'MSFT'].map((symbol) => platform.bus.publish('market.ticks', { key: symbol, data: { symbol, price: 10, size: 1, ts: Date.now() } })));
+      await Promise.all(
+        ['AAPL', 'MSFT'].map((symbol) =>
+          platform.bus.publish('market.ticks', { key: symbol, data: { symbol, price: 10, size: 1, ts: Date.now() } }),
+        ),
+      );
       span.end();
       return span.spanContext().traceId;
     });
     const deadline = Date.now() + 5_000;
-    while (!messages.some((m) => m.type === 'update') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (!messages.some((m) => m.type === 'update') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
     const update = messages.find((m) => m.type === 'update');
     assert.equal(update?.traceparent?.split('-')[1], batchTrace, 'the update continues the batch trace');
     const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === batchTrace);
     const send = spans.find((s) => s.name === 'WS send update');
     assert.ok(send, `a send span in the batch trace (spans: ${spans.map((s) => s.name).join(', ')})`);
     assert.equal(send.kind, SpanKind.PRODUCER);
-    const consumer = spans.find((s) => s.kind === SpanKind.CONSUMER && s.spanContext().spanId === send.parentSpanContext?.spanId);
+    const consumer = spans.find(
+      (s) => s.kind === SpanKind.CONSUMER && s.spanContext().spanId === send.parentSpanContext?.spanId,
+    );
     assert.ok(consumer, 'the send span is a child of a consumer span of the batch');
     assert.equal(update.traceparent.split('-')[2], send.spanContext().spanId, 'the message names the send span');
     socket.close();

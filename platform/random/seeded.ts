@@ -27,4 +27,3 @@ export function gaussianSource(random: () => number): () => number {
     return r * Math.cos(theta);
   };
 }
-

@@ -82,10 +82,12 @@ function yearCalendar(year: number): { holidays: Map<string, string>; earlyClose
   const thanksgiving = nthWeekday(year, 11, 4, 4);
   holidays.set(thanksgiving, 'Thanksgiving Day');
   holidays.set(observed(year, 12, 25), 'Christmas Day');
-  for (const [date, name] of Object.entries(specialClosures)) if (date.startsWith(String(year))) holidays.set(date, name);
+  for (const [date, name] of Object.entries(specialClosures))
+    if (date.startsWith(String(year))) holidays.set(date, name);
   const earlyCloses = new Set<string>();
   const tradingWeekday = (date: string): boolean => weekday(date) >= 1 && weekday(date) <= 5 && !holidays.has(date);
-  for (const candidate of [iso(year, 7, 3), addDays(thanksgiving, 1), iso(year, 12, 24)]) if (tradingWeekday(candidate)) earlyCloses.add(candidate);
+  for (const candidate of [iso(year, 7, 3), addDays(thanksgiving, 1), iso(year, 12, 24)])
+    if (tradingWeekday(candidate)) earlyCloses.add(candidate);
   const result = { holidays, earlyCloses };
   cache.set(year, result);
   return result;

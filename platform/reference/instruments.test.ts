@@ -11,7 +11,11 @@ test('the catalog holds at least 100 unique, valid instruments across every sect
     assert.ok(i.basePrice > 0 && i.avgDailyVolume > 0 && i.volatility > 0 && i.volatility < 1, i.symbol);
     assert.equal(i.timeZone, exchanges[i.exchange].timeZone);
   }
-  for (const sector of sectors) assert.ok(instruments.some((i) => i.sector === sector), `${sector} has instruments`);
+  for (const sector of sectors)
+    assert.ok(
+      instruments.some((i) => i.sector === sector),
+      `${sector} has instruments`,
+    );
   assert.ok(instruments.filter((i) => i.kind === 'etf').some((i) => i.symbol === 'SPY'));
 });
 

@@ -33,7 +33,11 @@ export interface Exchange {
   /** IANA time zone of the exchange: bar buckets and sessions are computed in it. */
   readonly timeZone: string;
   /** Session boundaries as minutes after local midnight: [start, end), on a full trading day. */
-  readonly sessions: { readonly pre: readonly [number, number]; readonly regular: readonly [number, number]; readonly post: readonly [number, number] };
+  readonly sessions: {
+    readonly pre: readonly [number, number];
+    readonly regular: readonly [number, number];
+    readonly post: readonly [number, number];
+  };
   /** Whether it trades on a local date (YYYY-MM-DD), and when its regular session closes that day. */
   readonly calendar: (date: string) => TradingDay;
 }
@@ -42,7 +46,13 @@ const usSessions = { pre: [4 * 60, 9 * 60 + 30], regular: [9 * 60 + 30, 16 * 60]
 
 export const exchanges: Readonly<Record<ExchangeCode, Exchange>> = {
   XNAS: { mic: 'XNAS', name: 'NASDAQ', timeZone: 'America/New_York', sessions: usSessions, calendar: usTradingDay },
-  XNYS: { mic: 'XNYS', name: 'New York Stock Exchange', timeZone: 'America/New_York', sessions: usSessions, calendar: usTradingDay },
+  XNYS: {
+    mic: 'XNYS',
+    name: 'New York Stock Exchange',
+    timeZone: 'America/New_York',
+    sessions: usSessions,
+    calendar: usTradingDay,
+  },
   ARCX: { mic: 'ARCX', name: 'NYSE Arca', timeZone: 'America/New_York', sessions: usSessions, calendar: usTradingDay },
 };
 
@@ -64,7 +74,15 @@ export interface Instrument {
   readonly volatility: number;
 }
 
-type Row = readonly [symbol: string, name: string, exchange: ExchangeCode, basePrice: number, avgDailyVolumeMillions: number, beta: number, volatility: number];
+type Row = readonly [
+  symbol: string,
+  name: string,
+  exchange: ExchangeCode,
+  basePrice: number,
+  avgDailyVolumeMillions: number,
+  beta: number,
+  volatility: number,
+];
 
 const bySector: Readonly<Record<Exclude<Sector, 'Broad Market'>, readonly Row[]>> = {
   'Information Technology': [
@@ -234,8 +252,12 @@ function instrument(row: Row, sector: Sector, kind: Instrument['kind']): Instrum
 
 /** Every instrument: stocks by sector, then ETFs. */
 export const instruments: readonly Instrument[] = [
-  ...Object.entries(bySector).flatMap(([sector, rows]) => rows.map((row) => instrument(row, sector as Sector, 'stock'))),
-  ...etfs.map(([symbol, name, exchange, price, volume, beta, volatility, sector]) => instrument([symbol, name, exchange, price, volume, beta, volatility], sector, 'etf')),
+  ...Object.entries(bySector).flatMap(([sector, rows]) =>
+    rows.map((row) => instrument(row, sector as Sector, 'stock')),
+  ),
+  ...etfs.map(([symbol, name, exchange, price, volume, beta, volatility, sector]) =>
+    instrument([symbol, name, exchange, price, volume, beta, volatility], sector, 'etf'),
+  ),
 ];
 
 const index = new Map(instruments.map((i) => [i.symbol, i]));
@@ -252,7 +274,8 @@ export function instrumentBySymbol(symbol: string): Instrument | undefined {
 export function searchInstruments(query: string, limit = 20): Instrument[] {
   const q = query.trim().toUpperCase();
   if (q === '') return [];
-  const rank = (i: Instrument): number => (i.symbol === q ? 0 : i.symbol.startsWith(q) ? 1 : i.name.toUpperCase().includes(q) ? 2 : 3);
+  const rank = (i: Instrument): number =>
+    i.symbol === q ? 0 : i.symbol.startsWith(q) ? 1 : i.name.toUpperCase().includes(q) ? 2 : 3;
   return instruments
     .map((i) => ({ i, r: rank(i) }))
     .filter((x) => x.r < 3)

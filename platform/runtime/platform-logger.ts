@@ -19,7 +19,11 @@ export function createPlatformLogger(config: Config): PlatformLogger {
     const logger = createLogger({ service: config.serviceName, level: config.logLevel });
     return { logger, flush: () => flushPino(logger) };
   }
-  const sink = new ElasticsearchLogSink({ url: config.elasticsearch.url, index: config.elasticsearch.logIndex, service: config.serviceName });
+  const sink = new ElasticsearchLogSink({
+    url: config.elasticsearch.url,
+    index: config.elasticsearch.logIndex,
+    service: config.serviceName,
+  });
   // A multistream entry needs a real level; a silent logger writes nothing to it anyway.
   const level = config.logLevel === 'silent' ? 'fatal' : config.logLevel;
   const destination = pino.multistream([
@@ -40,6 +44,8 @@ export function createPlatformLogger(config: Config): PlatformLogger {
 
 function flushPino(logger: Logger): Promise<void> {
   return new Promise<void>((resolve) => {
-    logger.flush(() => { resolve(); });
+    logger.flush(() => {
+      resolve();
+    });
   });
 }

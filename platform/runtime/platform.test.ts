@@ -13,7 +13,9 @@ import { startPlatform } from './platform.ts';
 import type { Service } from './service.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'platform-'));
-after(() => { rmSync(dir, { recursive: true, force: true }); });
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const config = loadConfig({ PORT: '0', HOST: '127.0.0.1' });
@@ -34,7 +36,9 @@ function slowConsumer(log: { started: string[]; finished: string[] }): Service {
         },
       });
     },
-    stop: async () => { await subscription?.close('drain'); },
+    stop: async () => {
+      await subscription?.close('drain');
+    },
   };
 }
 
@@ -42,7 +46,12 @@ describe('platform drain', () => {
   it('on stop, turns not ready, finishes the in-flight event, commits it, and a restart resumes after it', async () => {
     const path = join(dir, 'drain.db');
     const first = { started: [] as string[], finished: [] as string[] };
-    const platform = await startPlatform({ config, logger, services: [slowConsumer(first)], bus: new EmbeddedBus({ partitions: 1, source: 'test', store: new SqliteLogStore(path) }) });
+    const platform = await startPlatform({
+      config,
+      logger,
+      services: [slowConsumer(first)],
+      bus: new EmbeddedBus({ partitions: 1, source: 'test', store: new SqliteLogStore(path) }),
+    });
     await platform.bus.publish('audit', { key: 'k', data: { actor: 'a', action: 'x', resource: 'one' } });
     await platform.bus.publish('audit', { key: 'k', data: { actor: 'a', action: 'x', resource: 'two' } });
     await waitFor(() => first.started.length === 1, 5_000, 'the first event to start');
@@ -51,12 +60,21 @@ describe('platform drain', () => {
     assert.equal(readiness.ready, false);
     assert.equal(readiness.checks.process, 'draining');
     await stopping;
-    assert.deepEqual(first.finished, ['one'], 'the in-flight event finished before stop resolved, and no new one started');
+    assert.deepEqual(
+      first.finished,
+      ['one'],
+      'the in-flight event finished before stop resolved, and no new one started',
+    );
     assert.deepEqual(first.started, ['one']);
     await assert.rejects(fetch(`${platform.url}/healthz`), 'the server no longer takes connections');
 
     const second = { started: [] as string[], finished: [] as string[] };
-    const restarted = await startPlatform({ config, logger, services: [slowConsumer(second)], bus: new EmbeddedBus({ partitions: 1, source: 'test', store: new SqliteLogStore(path) }) });
+    const restarted = await startPlatform({
+      config,
+      logger,
+      services: [slowConsumer(second)],
+      bus: new EmbeddedBus({ partitions: 1, source: 'test', store: new SqliteLogStore(path) }),
+    });
     await waitFor(() => second.finished.length === 1, 5_000, 'the remaining event after the restart');
     assert.deepEqual(second.finished, ['two'], 'the committed event is not delivered again; the uncommitted one is');
     await restarted.stop();

@@ -46,7 +46,16 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const started: Service[] = [];
   try {
     for (const service of options.services) {
-      await service.start({ config, bus, logger: logger.child({ component: service.name }), api, site, metrics: metrics.registry, health, websockets });
+      await service.start({
+        config,
+        bus,
+        logger: logger.child({ component: service.name }),
+        api,
+        site,
+        metrics: metrics.registry,
+        health,
+        websockets,
+      });
       started.push(service);
     }
   } catch (error) {
@@ -68,7 +77,18 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${String(address.port)}`;
   logger.info(
-    { services: started.map((s) => s.name), bus: rawBus.kind, urls: { app: `${url}/`, api: `${url}/api`, ws: `${url.replace('http', 'ws')}/ws`, healthz: `${url}/healthz`, readyz: `${url}/readyz`, metrics: `${url}/metrics` } },
+    {
+      services: started.map((s) => s.name),
+      bus: rawBus.kind,
+      urls: {
+        app: `${url}/`,
+        api: `${url}/api`,
+        ws: `${url.replace('http', 'ws')}/ws`,
+        healthz: `${url}/healthz`,
+        readyz: `${url}/readyz`,
+        metrics: `${url}/metrics`,
+      },
+    },
     `InsiteChart is up at ${url}/ (health ${url}/healthz, readiness ${url}/readyz, metrics ${url}/metrics)`,
   );
 
@@ -82,7 +102,11 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     stop: () => {
       stopping ??= (async () => {
         health.drain();
-        const closed = new Promise<void>((resolve) => server.close(() => { resolve(); }));
+        const closed = new Promise<void>((resolve) =>
+          server.close(() => {
+            resolve();
+          }),
+        );
         server.closeIdleConnections();
         websockets.close();
         await stopAll(started, bus, logger);

@@ -25,7 +25,9 @@ export async function runMain(options: MainOptions): Promise<void> {
   try {
     config = loadConfig();
     if (options.distributed === true && config.bus.kafka === undefined) {
-      throw new StartupError('KAFKA_BROKERS must be set to run a single service on its own (distributed mode); `npm start` runs every service in one process without it');
+      throw new StartupError(
+        'KAFKA_BROKERS must be set to run a single service on its own (distributed mode); `npm start` runs every service in one process without it',
+      );
     }
   } catch (error) {
     if (error instanceof ConfigError || error instanceof StartupError) {
@@ -42,14 +44,21 @@ export async function runMain(options: MainOptions): Promise<void> {
   if (config.services !== 'all') {
     const unknown = config.services.filter((name) => !all.some((s) => s.name === name));
     if (unknown.length > 0) {
-      process.stderr.write(`StartupError: SERVICES names unknown services: ${unknown.join(', ')} (known: ${all.map((s) => s.name).join(', ')})\n`);
+      process.stderr.write(
+        `StartupError: SERVICES names unknown services: ${unknown.join(', ')} (known: ${all.map((s) => s.name).join(', ')})\n`,
+      );
       process.exitCode = 2;
       return;
     }
   }
   let platform: Awaited<ReturnType<typeof startPlatform>>;
   try {
-    platform = await startPlatform({ config, services: selected, logger, ...(sink === undefined ? {} : { logSink: sink }) });
+    platform = await startPlatform({
+      config,
+      services: selected,
+      logger,
+      ...(sink === undefined ? {} : { logSink: sink }),
+    });
   } catch (error) {
     logger.fatal({ err: error }, 'start-up failed');
     await flush();

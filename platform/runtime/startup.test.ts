@@ -10,7 +10,9 @@ import { startFakeElasticsearch } from '../telemetry/logs/fake-elasticsearch.ts'
 import { startEntrypoint, waitForOutput } from '../testing/process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'startup-'));
-after(() => { rmSync(dataDir, { recursive: true, force: true }); });
+after(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
 const promtoolMissing = promtool.error !== undefined || promtool.status !== 0;
@@ -31,7 +33,12 @@ describe('platform start-up and shutdown', () => {
   });
 
   it('serves probes, quotes and valid Prometheus metrics, then drains on SIGTERM and exits 0', async (t) => {
-    const started = startEntrypoint('platform/main.ts', { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, MARKET_TICK_INTERVAL_MS: '50' });
+    const started = startEntrypoint('platform/main.ts', {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      MARKET_TICK_INTERVAL_MS: '50',
+    });
     try {
       const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 20_000);
       assert.ok(url);
@@ -52,16 +59,27 @@ describe('platform start-up and shutdown', () => {
       assert.match(((await bad.json()) as { issues: { message: string }[] }).issues[0]?.message ?? '', /ticker symbol/);
 
       const metrics = await (await fetch(`${url}/metrics`)).text();
-      for (const name of ['insitechart_http_request_duration_seconds_bucket', 'insitechart_bus_events_published_total', 'insitechart_bus_events_consumed_total', 'insitechart_bus_consumer_lag_events', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds']) {
+      for (const name of [
+        'insitechart_http_request_duration_seconds_bucket',
+        'insitechart_bus_events_published_total',
+        'insitechart_bus_events_consumed_total',
+        'insitechart_bus_consumer_lag_events',
+        'process_cpu_seconds_total',
+        'nodejs_eventloop_lag_seconds',
+      ]) {
         assert.ok(metrics.includes(name), `/metrics has ${name}`);
       }
       assert.match(metrics, /insitechart_bus_events_published_total\{topic="market.ticks",outcome="ok"\} [1-9]/);
-      assert.match(metrics, /insitechart_http_request_duration_seconds_count\{method="GET",route="\/api\/quotes",status_code="200"\} [1-9]/);
+      assert.match(
+        metrics,
+        /insitechart_http_request_duration_seconds_count\{method="GET",route="\/api\/quotes",status_code="200"\} [1-9]/,
+      );
 
       started.child.kill('SIGTERM');
       assert.equal(await started.exited, 0);
       assert.match(started.output(), /drained; bye/);
-      if (promtoolMissing && process.env.CI !== 'true') t.diagnostic('promtool is not installed (apt-get install prometheus): format check not run');
+      if (promtoolMissing && process.env.CI !== 'true')
+        t.diagnostic('promtool is not installed (apt-get install prometheus): format check not run');
       else checkWithPromtool(metrics);
     } finally {
       started.child.kill('SIGKILL');
@@ -70,7 +88,13 @@ describe('platform start-up and shutdown', () => {
 
   it('ships its logs to Elasticsearch in ECS form when ELASTICSEARCH_URL is set, flushing them on shutdown', async () => {
     const es = await startFakeElasticsearch();
-    const started = startEntrypoint('platform/main.ts', { PORT: '0', HOST: '127.0.0.1', BUS_DURABLE: 'false', ELASTICSEARCH_URL: es.url, ELASTICSEARCH_LOG_INDEX: 'startup-test' });
+    const started = startEntrypoint('platform/main.ts', {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BUS_DURABLE: 'false',
+      ELASTICSEARCH_URL: es.url,
+      ELASTICSEARCH_LOG_INDEX: 'startup-test',
+    });
     try {
       await waitForOutput(started, /InsiteChart is up at/, 20_000);
       started.child.kill('SIGTERM');
@@ -80,7 +104,10 @@ describe('platform start-up and shutdown', () => {
       assert.ok(up, `the start-up line reached Elasticsearch (got ${String(docs.length)} documents)`);
       assert.equal((up.log as { level?: string } | undefined)?.level, 'info');
       assert.equal((up.service as { name?: string } | undefined)?.name, 'insitechart');
-      assert.ok(docs.some((d) => d.message === 'drained; bye'), 'the last line before exit was flushed');
+      assert.ok(
+        docs.some((d) => d.message === 'drained; bye'),
+        'the last line before exit was flushed',
+      );
       assert.deepEqual(es.calls[0]?.actions[0], { create: { _index: 'startup-test' } });
     } finally {
       started.child.kill('SIGKILL');
@@ -92,7 +119,9 @@ describe('platform start-up and shutdown', () => {
     const received: { path: string; type: string; body: string }[] = [];
     const collector = createServer((req, res) => {
       let body = '';
-      req.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
       req.on('end', () => {
         received.push({ path: req.url ?? '', type: req.headers['content-type'] ?? '', body });
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
@@ -100,7 +129,13 @@ describe('platform start-up and shutdown', () => {
     });
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${String((collector.address() as AddressInfo).port)}`;
-    const started = startEntrypoint('platform/main.ts', { PORT: '0', HOST: '127.0.0.1', BUS_DURABLE: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'otlp-test' });
+    const started = startEntrypoint('platform/main.ts', {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BUS_DURABLE: 'false',
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_SERVICE_NAME: 'otlp-test',
+    });
     try {
       const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 20_000);
       assert.equal((await fetch(`${String(url)}/api/quotes`)).status, 200);
@@ -108,8 +143,14 @@ describe('platform start-up and shutdown', () => {
       assert.equal(await started.exited, 0);
       const traces = received.filter((r) => r.path === '/v1/traces');
       const metrics = received.filter((r) => r.path === '/v1/metrics');
-      assert.ok(traces.some((r) => r.body.includes('otlp-test') && r.body.includes('/api/quotes')), 'the request span reached the collector');
-      assert.ok(metrics.some((r) => r.body.includes('otlp-test')), 'metrics reached the collector');
+      assert.ok(
+        traces.some((r) => r.body.includes('otlp-test') && r.body.includes('/api/quotes')),
+        'the request span reached the collector',
+      );
+      assert.ok(
+        metrics.some((r) => r.body.includes('otlp-test')),
+        'metrics reached the collector',
+      );
     } finally {
       started.child.kill('SIGKILL');
       collector.close();

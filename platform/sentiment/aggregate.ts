@@ -61,7 +61,9 @@ export class SentimentAggregator {
   }
 
   all(asOf: number): SymbolSentiment[] {
-    return [...this.states.entries()].map(([symbol, state]) => this.view(symbol, state, Math.max(asOf, state.ts))).sort((a, b) => a.symbol.localeCompare(b.symbol));
+    return [...this.states.entries()]
+      .map(([symbol, state]) => this.view(symbol, state, Math.max(asOf, state.ts)))
+      .sort((a, b) => a.symbol.localeCompare(b.symbol));
   }
 
   private decay(elapsedMs: number): number {

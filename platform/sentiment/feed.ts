@@ -12,7 +12,16 @@ export const textItem = z.strictObject({
   source: z.string().min(1).max(100),
   text: z.string().min(1).max(1000),
   /** The symbols the text is about; omitted: its cashtags. */
-  symbols: z.array(z.string().trim().toUpperCase().regex(/^[A-Z0-9.^=-]{1,15}$/, 'must be a ticker symbol')).max(20).optional(),
+  symbols: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toUpperCase()
+        .regex(/^[A-Z0-9.^=-]{1,15}$/, 'must be a ticker symbol'),
+    )
+    .max(20)
+    .optional(),
   /** Publication time, epoch milliseconds. */
   ts: z.number().int().nonnegative(),
 });

@@ -40,9 +40,26 @@ const neutralNews = [
   '{broker} reiterates neutral rating on {name}',
   '{name} completes previously announced acquisition',
 ];
-const positivePosts = ['${symbol} to the moon', 'loading more ${symbol}, this is going higher', '${symbol} breakout, strong volume', 'bullish on ${symbol} into earnings', '${symbol} crushed estimates, love it'];
-const negativePosts = ['${symbol} looks terrible, selling', 'bearish on ${symbol}, guidance was weak', '${symbol} bagholders again', '${symbol} tanking hard today', 'not buying ${symbol} after that miss'];
-const neutralPosts = ['anyone watching ${symbol} today?', '${symbol} earnings on Thursday', 'what is the play on ${symbol}', '${symbol} flat so far'];
+const positivePosts = [
+  '${symbol} to the moon',
+  'loading more ${symbol}, this is going higher',
+  '${symbol} breakout, strong volume',
+  'bullish on ${symbol} into earnings',
+  '${symbol} crushed estimates, love it',
+];
+const negativePosts = [
+  '${symbol} looks terrible, selling',
+  'bearish on ${symbol}, guidance was weak',
+  '${symbol} bagholders again',
+  '${symbol} tanking hard today',
+  'not buying ${symbol} after that miss',
+];
+const neutralPosts = [
+  'anyone watching ${symbol} today?',
+  '${symbol} earnings on Thursday',
+  'what is the play on ${symbol}',
+  '${symbol} flat so far',
+];
 const brokers = ['Morgan Stanley', 'Goldman Sachs', 'JPMorgan', 'Barclays', 'UBS', 'Citi', 'Jefferies', 'Bernstein'];
 
 export interface SampleFeedOptions {
@@ -65,14 +82,25 @@ export class SampleTextGenerator {
 
   next(company: SampleCompany, ts: number): TextItem {
     // Mood: a mean-reverting random walk in [-1, 1] that tilts the tone of the symbol's news.
-    const mood = Math.max(-1, Math.min(1, 0.97 * (this.moods.get(company.symbol) ?? 0) + 0.2 * (this.random() * 2 - 1)));
+    const mood = Math.max(
+      -1,
+      Math.min(1, 0.97 * (this.moods.get(company.symbol) ?? 0) + 0.2 * (this.random() * 2 - 1)),
+    );
     this.moods.set(company.symbol, mood);
     const u = this.random();
     const tone = u < 0.2 ? 'neutral' : u < 0.2 + 0.4 * (1 + mood) ? 'positive' : 'negative';
     const social = this.random() < 0.4;
     const pool = social
-      ? tone === 'positive' ? positivePosts : tone === 'negative' ? negativePosts : neutralPosts
-      : tone === 'positive' ? positiveNews : tone === 'negative' ? negativeNews : neutralNews;
+      ? tone === 'positive'
+        ? positivePosts
+        : tone === 'negative'
+          ? negativePosts
+          : neutralPosts
+      : tone === 'positive'
+        ? positiveNews
+        : tone === 'negative'
+          ? negativeNews
+          : neutralNews;
     const template = pool[Math.floor(this.random() * pool.length)] ?? '';
     const text = template
       .replaceAll('{name}', company.name)
@@ -80,7 +108,14 @@ export class SampleTextGenerator {
       .replaceAll('{broker}', brokers[Math.floor(this.random() * brokers.length)] ?? 'An analyst')
       .replaceAll('{symbol}', company.symbol);
     this.counter++;
-    return { id: `sample-${this.counter}`, kind: social ? 'social' : 'news', source: social ? 'sample-social' : 'sample-newswire', text, symbols: [company.symbol], ts };
+    return {
+      id: `sample-${this.counter}`,
+      kind: social ? 'social' : 'news',
+      source: social ? 'sample-social' : 'sample-newswire',
+      text,
+      symbols: [company.symbol],
+      ts,
+    };
   }
 
   pick(companies: readonly SampleCompany[]): SampleCompany | undefined {

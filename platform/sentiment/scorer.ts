@@ -27,7 +27,10 @@ function phraseToken(phrase: string): string {
 
 const phraseLabels = Object.fromEntries(Object.entries(financePhrases).map(([p, v]) => [phraseToken(p), v]));
 const phrasePattern = new RegExp(
-  `\\b(${Object.keys(financePhrases).sort((a, b) => b.length - a.length).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')).join('|')})\\b`,
+  `\\b(${Object.keys(financePhrases)
+    .sort((a, b) => b.length - a.length)
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'))
+    .join('|')})\\b`,
   'gi',
 );
 

@@ -16,12 +16,25 @@ describe('sentiment service', () => {
   let platform: RunningPlatform;
   let sink: TextSink | undefined;
   const scores: TopicData<'sentiment.scores'>[] = [];
-  const feed: TextFeed = { name: 'test', start: (s) => { sink = s; }, stop: () => Promise.resolve() };
+  const feed: TextFeed = {
+    name: 'test',
+    start: (s) => {
+      sink = s;
+    },
+    stop: () => Promise.resolve(),
+  };
   const url = (path: string): string => `${platform.url}/api/sentiment${path}`;
 
   before(async () => {
     platform = await startTestPlatform(dir, [sentimentService({ feeds: () => [feed] })]);
-    await platform.bus.subscribe({ group: 'test', topic: 'sentiment.scores', from: 'earliest', handler: (d) => { scores.push(d.envelope.data); } });
+    await platform.bus.subscribe({
+      group: 'test',
+      topic: 'sentiment.scores',
+      from: 'earliest',
+      handler: (d) => {
+        scores.push(d.envelope.data);
+      },
+    });
   });
   after(async () => {
     await platform.stop();
@@ -30,21 +43,46 @@ describe('sentiment service', () => {
 
   it('scores feed texts, publishes them on sentiment.scores and serves the aggregate', async () => {
     assert.ok(sink);
-    sink({ id: 'n1', kind: 'news', source: 'wire', text: 'Apple beats estimates and raises guidance', symbols: ['AAPL'], ts: Date.now() });
+    sink({
+      id: 'n1',
+      kind: 'news',
+      source: 'wire',
+      text: 'Apple beats estimates and raises guidance',
+      symbols: ['AAPL'],
+      ts: Date.now(),
+    });
     sink({ id: 'p1', kind: 'social', source: 'posts', text: '$TSLA tanking, guidance cut', ts: Date.now() });
     await waitFor(() => scores.length === 2, 5_000, 'two scores on the bus');
     assert.ok((scores.find((s) => s.symbol === 'AAPL')?.score ?? 0) > 0.5);
     assert.ok((scores.find((s) => s.symbol === 'TSLA')?.score ?? 0) < -0.5, 'attributed by cashtag');
     const aapl = (await (await fetch(url('/aapl'))).json()) as { aggregate: number; recent: { id: string }[] };
     assert.ok(aapl.aggregate > 0);
-    assert.deepEqual(aapl.recent.map((r) => r.id), ['n1']);
+    assert.deepEqual(
+      aapl.recent.map((r) => r.id),
+      ['n1'],
+    );
     const all = (await (await fetch(url(''))).json()) as { symbols: { symbol: string }[] };
-    assert.deepEqual(all.symbols.map((s) => s.symbol), ['AAPL', 'TSLA']);
+    assert.deepEqual(
+      all.symbols.map((s) => s.symbol),
+      ['AAPL', 'TSLA'],
+    );
   });
 
   it('accepts texts over REST, ignores duplicates, validates input', async () => {
-    const post = (body: unknown) => fetch(url('/texts'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const item = { id: 'r1', kind: 'news', source: 'api', text: 'Analyst downgrades MSFT to underweight', symbols: ['msft'], ts: Date.now() };
+    const post = (body: unknown) =>
+      fetch(url('/texts'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const item = {
+      id: 'r1',
+      kind: 'news',
+      source: 'api',
+      text: 'Analyst downgrades MSFT to underweight',
+      symbols: ['msft'],
+      ts: Date.now(),
+    };
     const first = await post([item]);
     assert.equal(first.status, 202);
     const body = (await first.json()) as { scored: { symbol: string; score: number }[] };

@@ -35,7 +35,11 @@ export interface ScoredText {
   readonly ts: number;
 }
 
-const symbolParam = z.string().trim().toUpperCase().regex(/^[A-Z0-9.^=-]{1,15}$/, 'must be a ticker symbol');
+const symbolParam = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9.^=-]{1,15}$/, 'must be a ticker symbol');
 
 export function sentimentService(options: SentimentServiceOptions = {}): Service {
   const now = options.now ?? Date.now;
@@ -51,9 +55,23 @@ export function sentimentService(options: SentimentServiceOptions = {}): Service
   return {
     name: 'sentiment',
     async start(ctx: ServiceContext) {
-      const texts = new Counter({ name: 'insitechart_sentiment_texts_total', help: 'texts scored, by kind and source', labelNames: ['kind', 'source'], registers: [ctx.metrics] });
-      const rejected = new Counter({ name: 'insitechart_sentiment_texts_rejected_total', help: 'texts dropped: duplicate id or no symbol', labelNames: ['reason'], registers: [ctx.metrics] });
-      const publishErrors = new Counter({ name: 'insitechart_sentiment_publish_errors_total', help: 'scores that could not be published', registers: [ctx.metrics] });
+      const texts = new Counter({
+        name: 'insitechart_sentiment_texts_total',
+        help: 'texts scored, by kind and source',
+        labelNames: ['kind', 'source'],
+        registers: [ctx.metrics],
+      });
+      const rejected = new Counter({
+        name: 'insitechart_sentiment_texts_rejected_total',
+        help: 'texts dropped: duplicate id or no symbol',
+        labelNames: ['reason'],
+        registers: [ctx.metrics],
+      });
+      const publishErrors = new Counter({
+        name: 'insitechart_sentiment_publish_errors_total',
+        help: 'scores that could not be published',
+        registers: [ctx.metrics],
+      });
 
       /** Scores an item for each of its symbols; returns what it published. */
       const ingest = async (item: TextItem): Promise<ScoredText[]> => {
@@ -74,7 +92,16 @@ export function sentimentService(options: SentimentServiceOptions = {}): Service
         const out: ScoredText[] = [];
         for (const symbol of symbols) {
           const agg = aggregator.add(symbol, score, item.ts);
-          const scored = { id: item.id, symbol, kind: item.kind, source: item.source, text: item.text, score, aggregate: agg.aggregate, ts: item.ts };
+          const scored = {
+            id: item.id,
+            symbol,
+            kind: item.kind,
+            source: item.source,
+            text: item.text,
+            score,
+            aggregate: agg.aggregate,
+            ts: item.ts,
+          };
           const list = recent.get(symbol) ?? [];
           list.push(scored);
           if (list.length > (options.keepPerSymbol ?? 50)) list.shift();
@@ -102,13 +129,16 @@ export function sentimentService(options: SentimentServiceOptions = {}): Service
         }),
       );
       const companies = (): SampleCompany[] => {
-        const symbols = traded.size > 0 ? [...traded] : instruments.slice(0, ctx.config.market.symbols).map((i) => i.symbol);
+        const symbols =
+          traded.size > 0 ? [...traded] : instruments.slice(0, ctx.config.market.symbols).map((i) => i.symbol);
         return symbols.map((symbol) => {
           const ins = instrumentBySymbol(symbol);
           return { symbol, name: ins?.name ?? symbol, sector: ins?.sector ?? 'market' };
         });
       };
-      feeds = options.feeds?.(companies) ?? [new SampleTextFeed({ companies, meanIntervalMs: options.sampleIntervalMs ?? 1_500, seed: 42, now })];
+      feeds = options.feeds?.(companies) ?? [
+        new SampleTextFeed({ companies, meanIntervalMs: options.sampleIntervalMs ?? 1_500, seed: 42, now }),
+      ];
       for (const feed of feeds) {
         feed.start((item) => {
           ingest(item).catch((error: unknown) => {

@@ -20,7 +20,8 @@ export function createMetrics(prefix = 'insitechart_'): PlatformMetrics {
   collectDefaultMetrics({ register: registry });
   // These gauges break Prometheus naming (a _total suffix on a non-counter: promtool rejects them) and
   // only sum the per-type gauges nodejs_active_{handles,requests,resources}, which stay.
-  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+    registry.removeSingleMetric(name);
   const httpRequestDuration = new Histogram({
     name: `${prefix}http_request_duration_seconds`,
     help: 'HTTP requests by method, matched route and status code',

@@ -9,7 +9,10 @@ import { startTelemetry } from './sdk.ts';
 await withInstrumentationHooks(() => {
   try {
     const config = loadConfig();
-    startTelemetry({ serviceName: config.serviceName, ...(config.otlpEndpoint === undefined ? {} : { otlpEndpoint: config.otlpEndpoint }) });
+    startTelemetry({
+      serviceName: config.serviceName,
+      ...(config.otlpEndpoint === undefined ? {} : { otlpEndpoint: config.otlpEndpoint }),
+    });
   } catch (error) {
     // A bad configuration is reported by the entrypoint, which exits with its message; don't throw twice.
     if (!(error instanceof ConfigError)) throw error;

@@ -33,7 +33,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (active !== undefined) return active;
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
   if (options.otlpEndpoint !== undefined) {
-    processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: new URL('v1/traces', withSlash(options.otlpEndpoint)).href }) }));
+    processors.push(
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: new URL('v1/traces', withSlash(options.otlpEndpoint)).href }),
+      }),
+    );
   }
   // NodeSDK registers no tracer provider without a processor, and then no trace context would exist at all.
   if (processors.length === 0) processors.push(new NoopSpanProcessor());
@@ -45,7 +49,12 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     metricReaders:
       options.otlpEndpoint === undefined
         ? []
-        : [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: new URL('v1/metrics', withSlash(options.otlpEndpoint)).href }), exportIntervalMillis: 15_000 })],
+        : [
+            new PeriodicExportingMetricReader({
+              exporter: new OTLPMetricExporter({ url: new URL('v1/metrics', withSlash(options.otlpEndpoint)).href }),
+              exportIntervalMillis: 15_000,
+            }),
+          ],
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0] ?? ''),

@@ -19,32 +19,47 @@ const headerGetter = {
 /** Records the upgrade of `request` on `path` as a span continuing the client's trace; returns its context. */
 export function traceUpgrade(request: IncomingMessage, path: string): Context {
   const parent = propagation.extract(context.active(), request.headers, headerGetter);
-  const span = tracer.startSpan(`WS upgrade ${path}`, { kind: SpanKind.SERVER, attributes: { 'url.path': path, 'network.protocol.name': 'websocket' } }, parent);
+  const span = tracer.startSpan(
+    `WS upgrade ${path}`,
+    { kind: SpanKind.SERVER, attributes: { 'url.path': path, 'network.protocol.name': 'websocket' } },
+    parent,
+  );
   span.end();
   return trace.setSpan(parent, span);
 }
 
 /** Runs the handling of one client message in a SERVER span under the connection's context. */
 export function traceReceive<T>(connection: Context, path: string, messageType: string, handle: () => T): T {
-  return tracer.startActiveSpan(`WS receive ${messageType}`, { kind: SpanKind.SERVER, attributes: { 'url.path': path, 'websocket.message.type': messageType } }, connection, (span) => {
-    try {
-      return handle();
-    } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(
+    `WS receive ${messageType}`,
+    { kind: SpanKind.SERVER, attributes: { 'url.path': path, 'websocket.message.type': messageType } },
+    connection,
+    (span) => {
+      try {
+        return handle();
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /** Sends a JSON message in a PRODUCER span of the current context, with that span's traceparent in it. */
 export function sendTraced(socket: WebSocket, message: Readonly<Record<string, unknown>>): void {
   const type = typeof message.type === 'string' ? message.type : 'message';
-  tracer.startActiveSpan(`WS send ${type}`, { kind: SpanKind.PRODUCER, attributes: { 'websocket.message.type': type } }, (span) => {
-    const carrier: { traceparent?: string } = {};
-    propagation.inject(context.active(), carrier);
-    socket.send(JSON.stringify(carrier.traceparent === undefined ? message : { ...message, traceparent: carrier.traceparent }));
-    span.end();
-  });
+  tracer.startActiveSpan(
+    `WS send ${type}`,
+    { kind: SpanKind.PRODUCER, attributes: { 'websocket.message.type': type } },
+    (span) => {
+      const carrier: { traceparent?: string } = {};
+      propagation.inject(context.active(), carrier);
+      socket.send(
+        JSON.stringify(carrier.traceparent === undefined ? message : { ...message, traceparent: carrier.traceparent }),
+      );
+      span.end();
+    },
+  );
 }

@@ -8,18 +8,26 @@ import { createServer } from 'node:net';
  */
 export function peerSkipReason(binary: string, aptPackage: string): string | undefined {
   if (existsSync(binary)) return undefined;
-  if (process.env.CI === 'true') throw new Error(`${binary} is missing: CI must install the Debian package ${aptPackage} (.ci/run)`);
+  if (process.env.CI === 'true')
+    throw new Error(`${binary} is missing: CI must install the Debian package ${aptPackage} (.ci/run)`);
   const reason = `${binary} is not installed (apt-get install ${aptPackage})`;
   process.stdout.write(`# skipping: ${reason}\n`);
   return reason;
 }
 
-/** A loopback port free right now, for a peer that cannot report the port it chose, or a server restarted on the same one. */
+/**
+ * A loopback port free right now, for a peer that cannot report the port it chose, or a server restarted on the same
+ * one.
+ */
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   if (address === null || typeof address === 'string') throw new Error('no port assigned');
   return address.port;
 }

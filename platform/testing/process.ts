@@ -17,9 +17,17 @@ export function startEntrypoint(entry: string, env: Record<string, string>): Sta
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      resolve(code);
+    }),
+  );
   return { child, output: () => output, exited };
 }
 
@@ -29,7 +37,8 @@ export async function waitForOutput(started: Started, pattern: RegExp, timeoutMs
   for (;;) {
     const match = started.output().match(pattern);
     if (match) return match;
-    if (Date.now() > deadline || started.child.exitCode !== null) throw new Error(`no ${String(pattern)} in output:\n${started.output()}`);
+    if (Date.now() > deadline || started.child.exitCode !== null)
+      throw new Error(`no ${String(pattern)} in output:\n${started.output()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

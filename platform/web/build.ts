@@ -67,7 +67,9 @@ export async function buildClient(): Promise<BuiltApp> {
     .replace('<!--styles-->', css === undefined ? '' : `<link rel="stylesheet" href="/${css}">`)
     .replace('<!--script-->', `<script type="module" src="/${js}"></script>`);
   const assets = new Map<string, Asset>();
-  const built = await Promise.all([...outputs].map(([path, file]) => asset(`/${path}`, Buffer.from(file.contents), true)));
+  const built = await Promise.all(
+    [...outputs].map(([path, file]) => asset(`/${path}`, Buffer.from(file.contents), true)),
+  );
   for (const a of built) assets.set(a.path, a);
   const index = await asset('/index.html', Buffer.from(html), false);
   assets.set('/index.html', index);
@@ -106,7 +108,9 @@ async function asset(path: string, body: Buffer, immutable: boolean): Promise<As
   const map = path.endsWith('.map');
   const [gzipped, brotli] = await Promise.all([
     gzipAsync(body, { level: map ? 6 : 9 }),
-    brotliAsync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: map ? 5 : 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+    brotliAsync(body, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: map ? 5 : 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+    }),
   ]);
   return {
     path,

@@ -8,18 +8,41 @@ import { MarketStore } from './client/store.ts';
 import { barKey, noSubscriptions, planSubscriptions, union, type Subscriptions } from './client/subscriptions.ts';
 import { DEFAULT_WATCHLIST, MAX_WATCHLIST, Watchlist, WATCHLIST_KEY, type KeyValueStore } from './client/watchlist.ts';
 
-const subs = (quotes: string[], bars: [string, '1s' | '1m' | '5m'][] = []): Subscriptions => ({ quotes: new Set(quotes), bars: new Set(bars.map(([s, i]) => barKey(s, i))) });
+const subs = (quotes: string[], bars: [string, '1s' | '1m' | '5m'][] = []): Subscriptions => ({
+  quotes: new Set(quotes),
+  bars: new Set(bars.map(([s, i]) => barKey(s, i))),
+});
 const bar = (start: number, close: number): Bar => ({ start, open: close, high: close, low: close, close, volume: 1 });
 
 describe('reconnect backoff', () => {
   it('grows exponentially to the cap, with the jitter spanning the upper half of each step', () => {
     const options = { baseMs: 500, maxMs: 30_000 };
-    assert.equal(backoffDelay(0, options, () => 0), 250);
-    assert.equal(backoffDelay(0, options, () => 1), 500);
-    assert.equal(backoffDelay(3, options, () => 0), 2_000);
-    assert.equal(backoffDelay(3, options, () => 1), 4_000);
-    assert.equal(backoffDelay(20, options, () => 1), 30_000, 'capped');
-    assert.equal(backoffDelay(1_000, options, () => 0.5), 22_500, 'huge attempt counts do not overflow');
+    assert.equal(
+      backoffDelay(0, options, () => 0),
+      250,
+    );
+    assert.equal(
+      backoffDelay(0, options, () => 1),
+      500,
+    );
+    assert.equal(
+      backoffDelay(3, options, () => 0),
+      2_000,
+    );
+    assert.equal(
+      backoffDelay(3, options, () => 1),
+      4_000,
+    );
+    assert.equal(
+      backoffDelay(20, options, () => 1),
+      30_000,
+      'capped',
+    );
+    assert.equal(
+      backoffDelay(1_000, options, () => 0.5),
+      22_500,
+      'huge attempt counts do not overflow',
+    );
     const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(4, options, Math.random)));
     assert.ok(spread.size > 10, 'jitter spreads clients apart');
   });
@@ -42,7 +65,9 @@ describe('subscription planning', () => {
   });
 
   it('drops a symbol nobody wants entirely, and sends nothing when nothing changed', () => {
-    assert.deepEqual(planSubscriptions(subs(['AAPL', 'MSFT'], [['MSFT', '1s']]), subs(['AAPL'])), [{ type: 'unsubscribe', symbols: ['MSFT'] }]);
+    assert.deepEqual(planSubscriptions(subs(['AAPL', 'MSFT'], [['MSFT', '1s']]), subs(['AAPL'])), [
+      { type: 'unsubscribe', symbols: ['MSFT'] },
+    ]);
     assert.deepEqual(planSubscriptions(subs(['AAPL'], [['AAPL', '1m']]), subs(['AAPL'], [['AAPL', '1m']])), []);
   });
 
@@ -60,30 +85,75 @@ describe('bar series', () => {
     let series = mergeBar([], bar(1_000, 1));
     series = mergeBar(series, bar(2_000, 2));
     series = mergeBar(series, bar(2_000, 3));
-    assert.deepEqual(series.map((b) => [b.start, b.close]), [[1_000, 1], [2_000, 3]]);
+    assert.deepEqual(
+      series.map((b) => [b.start, b.close]),
+      [
+        [1_000, 1],
+        [2_000, 3],
+      ],
+    );
     series = mergeBar(series, bar(1_000, 9));
-    assert.deepEqual(series.map((b) => [b.start, b.close]), [[1_000, 9], [2_000, 3]]);
+    assert.deepEqual(
+      series.map((b) => [b.start, b.close]),
+      [
+        [1_000, 9],
+        [2_000, 3],
+      ],
+    );
     series = mergeBar(series, bar(1_500, 5));
-    assert.deepEqual(series.map((b) => b.start), [1_000, 1_500, 2_000], 'a late bar is inserted in order');
+    assert.deepEqual(
+      series.map((b) => b.start),
+      [1_000, 1_500, 2_000],
+      'a late bar is inserted in order',
+    );
   });
 
   it('bounds the series and normalises a snapshot (sorted, later duplicate wins)', () => {
-    assert.deepEqual(mergeBar([bar(1, 1), bar(2, 2)], bar(3, 3), 2).map((b) => b.start), [2, 3]);
-    assert.deepEqual(normaliseBars([bar(3, 3), bar(1, 1), bar(3, 4)]).map((b) => [b.start, b.close]), [[1, 1], [3, 4]]);
+    assert.deepEqual(
+      mergeBar([bar(1, 1), bar(2, 2)], bar(3, 3), 2).map((b) => b.start),
+      [2, 3],
+    );
+    assert.deepEqual(
+      normaliseBars([bar(3, 3), bar(1, 1), bar(3, 4)]).map((b) => [b.start, b.close]),
+      [
+        [1, 1],
+        [3, 4],
+      ],
+    );
   });
 });
 
 describe('server message parsing', () => {
   it('accepts the protocol messages', () => {
-    const welcome = parseServerMessage(JSON.stringify({ type: 'welcome', seq: 1, session: 's1', resumed: false, heartbeatMs: 15_000, limits: { maxSymbols: 100 }, subscriptions: { symbols: [], streams: [] }, traceparent: '00-x' }));
+    const welcome = parseServerMessage(
+      JSON.stringify({
+        type: 'welcome',
+        seq: 1,
+        session: 's1',
+        resumed: false,
+        heartbeatMs: 15_000,
+        limits: { maxSymbols: 100 },
+        subscriptions: { symbols: [], streams: [] },
+        traceparent: '00-x',
+      }),
+    );
     assert.equal(welcome.message?.type, 'welcome');
     assert.equal(welcome.problem, undefined);
-    const update = parseServerMessage(JSON.stringify({ type: 'update', seq: 7, quotes: [{ symbol: 'AAPL', price: 1, size: 1, volume: 1, open: 1, change: 0, changePct: 0, ts: 1 }], bars: [{ symbol: 'AAPL', interval: '1m', bar: bar(0, 1), final: false }] }));
+    const update = parseServerMessage(
+      JSON.stringify({
+        type: 'update',
+        seq: 7,
+        quotes: [{ symbol: 'AAPL', price: 1, size: 1, volume: 1, open: 1, change: 0, changePct: 0, ts: 1 }],
+        bars: [{ symbol: 'AAPL', interval: '1m', bar: bar(0, 1), final: false }],
+      }),
+    );
     assert.equal(update.message?.type === 'update' ? update.message.bars?.[0]?.interval : undefined, '1m');
   });
 
   it('keeps the sequence number of an unknown or malformed sequenced message, and says what was wrong', () => {
-    assert.deepEqual(parseServerMessage('{"type":"news","seq":4}'), { message: { type: 'other', seq: 4, name: 'news' } });
+    assert.deepEqual(parseServerMessage('{"type":"news","seq":4}'), {
+      message: { type: 'other', seq: 4, name: 'news' },
+    });
     const bad = parseServerMessage('{"type":"update","seq":5,"quotes":"nope"}');
     assert.deepEqual(bad.message, { type: 'other', seq: 5, name: 'update' });
     assert.match(bad.problem ?? '', /quotes/);
@@ -109,7 +179,9 @@ describe('watchlist', () => {
     const store = {
       value: initial,
       getItem: (key: string) => (key === WATCHLIST_KEY ? (store.value ?? null) : null),
-      setItem: (key: string, value: string) => { if (key === WATCHLIST_KEY) store.value = value; },
+      setItem: (key: string, value: string) => {
+        if (key === WATCHLIST_KEY) store.value = value;
+      },
     };
     return store;
   };
@@ -127,7 +199,9 @@ describe('watchlist', () => {
   it('falls back to the default on a corrupt entry and refuses to grow past the limit', () => {
     assert.deepEqual(new Watchlist(memory('{oops')).symbols, DEFAULT_WATCHLIST);
     assert.deepEqual(new Watchlist(memory('["<script>"]')).symbols, DEFAULT_WATCHLIST);
-    const full = new Watchlist(memory(JSON.stringify(Array.from({ length: MAX_WATCHLIST }, (_, i) => `S${String(i)}`))));
+    const full = new Watchlist(
+      memory(JSON.stringify(Array.from({ length: MAX_WATCHLIST }, (_, i) => `S${String(i)}`))),
+    );
     assert.equal(full.add('ONEMORE'), false);
     assert.equal(full.symbols.length, MAX_WATCHLIST);
   });
@@ -137,12 +211,38 @@ describe('market store', () => {
   it('takes a snapshot, merges updates, ignores an older quote, and prepends history once', () => {
     const store = new MarketStore();
     const seen: string[] = [];
-    store.listen({ series: (s, i, bars) => seen.push(`series ${s} ${i} ${String(bars.length)}`), bar: (s, i, b) => seen.push(`bar ${s} ${i} ${String(b.start)}`), history: (s, i, bars, added) => seen.push(`history ${s} ${i} ${String(bars.length)} +${String(added)}`) });
-    const quote = (price: number, ts: number) => ({ symbol: 'AAPL', price, size: 1, volume: 1, change: 0, changePct: 0, ts });
-    store.apply({ type: 'snapshot', seq: 2, symbol: 'AAPL', quote: quote(10, 5), bars: { '1m': [bar(120_000, 1), bar(60_000, 1)] } });
-    store.apply({ type: 'update', seq: 3, quotes: [quote(11, 4)], bars: [{ symbol: 'AAPL', interval: '1m', bar: bar(180_000, 2), final: false }] });
+    store.listen({
+      series: (s, i, bars) => seen.push(`series ${s} ${i} ${String(bars.length)}`),
+      bar: (s, i, b) => seen.push(`bar ${s} ${i} ${String(b.start)}`),
+      history: (s, i, bars, added) => seen.push(`history ${s} ${i} ${String(bars.length)} +${String(added)}`),
+    });
+    const quote = (price: number, ts: number) => ({
+      symbol: 'AAPL',
+      price,
+      size: 1,
+      volume: 1,
+      change: 0,
+      changePct: 0,
+      ts,
+    });
+    store.apply({
+      type: 'snapshot',
+      seq: 2,
+      symbol: 'AAPL',
+      quote: quote(10, 5),
+      bars: { '1m': [bar(120_000, 1), bar(60_000, 1)] },
+    });
+    store.apply({
+      type: 'update',
+      seq: 3,
+      quotes: [quote(11, 4)],
+      bars: [{ symbol: 'AAPL', interval: '1m', bar: bar(180_000, 2), final: false }],
+    });
     assert.equal(store.quote('AAPL')?.price, 10, 'an older quote does not replace a newer one');
-    assert.deepEqual(store.bars('AAPL', '1m').map((b) => b.start), [60_000, 120_000, 180_000]);
+    assert.deepEqual(
+      store.bars('AAPL', '1m').map((b) => b.start),
+      [60_000, 120_000, 180_000],
+    );
     assert.equal(store.prepend('AAPL', '1m', [bar(0, 1), bar(60_000, 9)]), 1, 'only bars before the first one are new');
     assert.equal(store.prepend('AAPL', '1m', [bar(0, 1)]), 0);
     assert.equal(store.bars('AAPL', '1m')[1]?.close, 1, 'history does not overwrite live bars');

@@ -17,11 +17,35 @@ const clientReport = z.strictObject({
  */
 export function webMetrics(registry: Registry) {
   const registers = [registry];
-  const sessions = new Counter({ name: 'insitechart_web_client_sessions_total', help: 'Stream sessions browsers started, by kind (new, resumed after a drop, replaced by a fresh one)', labelNames: ['kind'], registers });
-  const problems = new Counter({ name: 'insitechart_web_client_problems_total', help: 'Stream problems browsers saw, by kind (server error, unreadable message, sequence gap, heartbeat watchdog)', labelNames: ['kind'], registers });
-  const lag = new Histogram({ name: 'insitechart_web_client_tick_lag_seconds', help: 'Tick time to arrival in the browser (sampled; includes client clock skew)', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers });
-  const buildSeconds = new Gauge({ name: 'insitechart_web_build_duration_seconds', help: 'Time the in-process esbuild build of the web app took at start', registers });
-  const bundleBytes = new Gauge({ name: 'insitechart_web_bundle_bytes', help: 'Size of the web app JS and CSS, raw and brotli-compressed', labelNames: ['encoding'], registers });
+  const sessions = new Counter({
+    name: 'insitechart_web_client_sessions_total',
+    help: 'Stream sessions browsers started, by kind (new, resumed after a drop, replaced by a fresh one)',
+    labelNames: ['kind'],
+    registers,
+  });
+  const problems = new Counter({
+    name: 'insitechart_web_client_problems_total',
+    help: 'Stream problems browsers saw, by kind (server error, unreadable message, sequence gap, heartbeat watchdog)',
+    labelNames: ['kind'],
+    registers,
+  });
+  const lag = new Histogram({
+    name: 'insitechart_web_client_tick_lag_seconds',
+    help: 'Tick time to arrival in the browser (sampled; includes client clock skew)',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const buildSeconds = new Gauge({
+    name: 'insitechart_web_build_duration_seconds',
+    help: 'Time the in-process esbuild build of the web app took at start',
+    registers,
+  });
+  const bundleBytes = new Gauge({
+    name: 'insitechart_web_bundle_bytes',
+    help: 'Size of the web app JS and CSS, raw and brotli-compressed',
+    labelNames: ['encoding'],
+    registers,
+  });
   return {
     built(app: BuiltApp): void {
       buildSeconds.set(app.buildMs / 1000);

@@ -53,12 +53,16 @@ function fakeEnvironment() {
     isOnline: () => online,
     onOnlineChange: (listener) => {
       onlineListener = listener;
-      return () => { onlineListener = undefined; };
+      return () => {
+        onlineListener = undefined;
+      };
     },
     setTimer: (fn, ms) => {
       const timer = { at: now + ms, fn, ms, live: true };
       timers.push(timer);
-      return () => { timer.live = false; };
+      return () => {
+        timer.live = false;
+      };
     },
   };
   return {
@@ -86,7 +90,12 @@ function fakeEnvironment() {
 
 function started(options: { random?: () => number } = {}) {
   const env = fakeEnvironment();
-  const connection = new MarketConnection({ url: 'ws://test/ws', environment: env.environment, backoff: { baseMs: 500, maxMs: 8_000 }, random: options.random ?? (() => 1) });
+  const connection = new MarketConnection({
+    url: 'ws://test/ws',
+    environment: env.environment,
+    backoff: { baseMs: 500, maxMs: 8_000 },
+    random: options.random ?? (() => 1),
+  });
   const seen: string[] = [];
   connection.listen({
     state: (s) => seen.push(`state ${s}`),
@@ -101,11 +110,19 @@ function started(options: { random?: () => number } = {}) {
   return { env, connection, seen };
 }
 
-const welcome = (session: string, resumed: boolean, extra: object = {}) => ({ type: 'welcome', session, resumed, heartbeatMs: 1_000, limits: { maxSymbols: 100 }, subscriptions: { symbols: [], streams: [] }, ...extra });
+const welcome = (session: string, resumed: boolean, extra: object = {}) => ({
+  type: 'welcome',
+  session,
+  resumed,
+  heartbeatMs: 1_000,
+  limits: { maxSymbols: 100 },
+  subscriptions: { symbols: [], streams: [] },
+  ...extra,
+});
 const heartbeat = (seq: number) => ({ type: 'heartbeat', seq, ts: seq });
 
 describe('market connection', () => {
-  it('says hello, and on a new session subscribes to the union of every owner\'s wants', () => {
+  it("says hello, and on a new session subscribes to the union of every owner's wants", () => {
     const { env, connection, seen } = started();
     env.last().open();
     env.last().receive(welcome('s1', false));
@@ -143,15 +160,26 @@ describe('market connection', () => {
     env.last().drop();
     env.advance(500);
     env.last().open();
-    env.last().receive(welcome('s1', true, { subscriptions: { symbols: ['AAPL', 'MSFT'], streams: [{ symbol: 'AAPL', interval: '1m' }] } }));
+    env.last().receive(
+      welcome('s1', true, {
+        subscriptions: { symbols: ['AAPL', 'MSFT'], streams: [{ symbol: 'AAPL', interval: '1m' }] },
+      }),
+    );
     env.last().receive(heartbeat(2));
-    assert.deepEqual(env.last().sent, [{ type: 'hello', resume: { session: 's1', lastSeq: 1 } }], 'nothing re-subscribed');
+    assert.deepEqual(
+      env.last().sent,
+      [{ type: 'hello', resume: { session: 's1', lastSeq: 1 } }],
+      'nothing re-subscribed',
+    );
     assert.equal(connection.resumed, true);
     assert.equal(connection.lastSeq, 2);
     assert.ok(seen.includes('welcome resumed'));
     assert.equal(seen.filter((s) => s === 'reset').length, 1, 'no reset on resume');
     connection.want('chart', { quotes: new Set(['AAPL']), bars: new Set([barKey('AAPL', '5m')]) });
-    assert.deepEqual(env.last().sent.slice(1), [{ type: 'unsubscribe', symbols: ['AAPL'], intervals: ['1m'] }, { type: 'subscribe', symbols: ['AAPL'], intervals: ['5m'] }]);
+    assert.deepEqual(env.last().sent.slice(1), [
+      { type: 'unsubscribe', symbols: ['AAPL'], intervals: ['1m'] },
+      { type: 'subscribe', symbols: ['AAPL'], intervals: ['5m'] },
+    ]);
   });
 
   it('after a server restart (new session) resets, re-subscribes everything and restarts the count', () => {

@@ -12,23 +12,38 @@ import { projectRoot, startEntrypoint, waitForOutput } from '../testing/process.
 import { freePort } from '../testing/peers.ts';
 import { CHROMIUM, launchChromium } from './browser.ts';
 
-const args = z.object({
-  'wait-ms': z.coerce.number().int().min(0).max(600_000).default(20_000),
-  out: z.string().default(join(projectRoot, 'docs')),
-}).parse(parseArgs({ options: { 'wait-ms': { type: 'string' }, out: { type: 'string' } } }).values);
+const args = z
+  .object({
+    'wait-ms': z.coerce.number().int().min(0).max(600_000).default(20_000),
+    out: z.string().default(join(projectRoot, 'docs')),
+  })
+  .parse(parseArgs({ options: { 'wait-ms': { type: 'string' }, out: { type: 'string' } } }).values);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'screenshot-'));
-const server = startEntrypoint('platform/main.ts', { PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, MARKET_TICK_INTERVAL_MS: '100' });
+const server = startEntrypoint('platform/main.ts', {
+  PORT: String(await freePort()),
+  HOST: '127.0.0.1',
+  DATA_DIR: dataDir,
+  MARKET_TICK_INTERVAL_MS: '100',
+});
 const browser = await launchChromium().catch((error: unknown) => {
   throw new Error(`cannot start ${CHROMIUM}: ${String(error)}`);
 });
 try {
   const [, url] = await waitForOutput(server, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 30_000);
   mkdirSync(args.out, { recursive: true });
-  for (const [name, viewport, scale] of [['desktop', { width: 1280, height: 800 }, 1], ['phone', { width: 390, height: 844 }, 2]] as const) {
+  for (const [name, viewport, scale] of [
+    ['desktop', { width: 1280, height: 800 }, 1],
+    ['phone', { width: 390, height: 844 }, 2],
+  ] as const) {
     const page = await browser.newPage({ viewport, deviceScaleFactor: scale });
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') process.stderr.write(`[${name} console.${m.type()}] ${m.text()}\n`); });
-    page.on('pageerror', (e) => { process.stderr.write(`[${name} uncaught] ${e.message}\n`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning')
+        process.stderr.write(`[${name} console.${m.type()}] ${m.text()}\n`);
+    });
+    page.on('pageerror', (e) => {
+      process.stderr.write(`[${name} uncaught] ${e.message}\n`);
+    });
     await page.goto(`${String(url)}/#/markets?s=AAPL&i=1s`);
     await page.locator('.connection[data-state="connected"]').waitFor({ timeout: 15_000 });
     await page.waitForTimeout(name === 'desktop' ? args['wait-ms'] : 1_000);

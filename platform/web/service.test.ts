@@ -9,9 +9,15 @@ import { webAppService } from './service.ts';
 
 let platform: RunningPlatform;
 before(async () => {
-  platform = await startPlatform({ config: loadConfig({ PORT: '0', HOST: '127.0.0.1', BUS_DURABLE: 'false' }), logger: createLogger({ service: 'test', level: 'silent' }), services: [webAppService()] });
+  platform = await startPlatform({
+    config: loadConfig({ PORT: '0', HOST: '127.0.0.1', BUS_DURABLE: 'false' }),
+    logger: createLogger({ service: 'test', level: 'silent' }),
+    services: [webAppService()],
+  });
 });
-after(async () => { await platform.stop(); });
+after(async () => {
+  await platform.stop();
+});
 
 describe('web app serving', () => {
   it('serves index.html (revalidated) that links a content-hashed, minified bundle cached for a year', async () => {
@@ -50,8 +56,12 @@ describe('web app serving', () => {
         request(`${platform.url}${script}`, { headers: { 'accept-encoding': encoding } }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => { resolve({ headers: res.headers, body: Buffer.concat(chunks) }); });
-        }).on('error', reject).end();
+          res.on('end', () => {
+            resolve({ headers: res.headers, body: Buffer.concat(chunks) });
+          });
+        })
+          .on('error', reject)
+          .end();
       });
     const br = await raw('gzip, deflate, br');
     assert.equal(br.headers['content-encoding'], 'br');
@@ -67,8 +77,17 @@ describe('web app serving', () => {
   });
 
   it('records browser reports (real-user monitoring) in its metrics, refusing a bad report with a 400', async () => {
-    const post = (body: unknown) => fetch(`${platform.url}/api/web/client-metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const report = { sessions: { new: 1, resumed: 2, replaced: 0 }, problems: { server: 0, unreadable: 0, gap: 1, watchdog: 0 }, lagMs: [12, 40, 3_000] };
+    const post = (body: unknown) =>
+      fetch(`${platform.url}/api/web/client-metrics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const report = {
+      sessions: { new: 1, resumed: 2, replaced: 0 },
+      problems: { server: 0, unreadable: 0, gap: 1, watchdog: 0 },
+      lagMs: [12, 40, 3_000],
+    };
     assert.equal((await post(report)).status, 204);
     const bad = await post({ ...report, lagMs: [-5] });
     assert.equal(bad.status, 400);

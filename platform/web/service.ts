@@ -36,7 +36,10 @@ function send(req: Request, res: Response, asset: Asset): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Cache-Control', asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
   if (asset.contentType.startsWith('text/html')) {
-    res.setHeader('Content-Security-Policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    );
     res.setHeader('Referrer-Policy', 'no-referrer');
   }
   if (req.headers['if-none-match'] === asset.etag) {
@@ -44,7 +47,11 @@ function send(req: Request, res: Response, asset: Asset): void {
     return;
   }
   const accepted = req.headers['accept-encoding'] ?? '';
-  const [encoding, body] = /\bbr\b/.test(accepted) ? ['br', asset.brotli] : /\bgzip\b/.test(accepted) ? ['gzip', asset.gzip] : [undefined, asset.body];
+  const [encoding, body] = /\bbr\b/.test(accepted)
+    ? ['br', asset.brotli]
+    : /\bgzip\b/.test(accepted)
+      ? ['gzip', asset.gzip]
+      : [undefined, asset.body];
   if (encoding !== undefined) res.setHeader('Content-Encoding', encoding);
   res.setHeader('Content-Length', body.length);
   res.status(200).end(req.method === 'HEAD' ? undefined : body);

@@ -10,12 +10,19 @@ import { CHROMIUM, launchChromium } from './browser.ts';
 const skip = peerSkipReason(CHROMIUM, 'chromium');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'web-views-'));
-after(() => { rmSync(dataDir, { recursive: true, force: true }); });
+after(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('the analytics and alerts views in headless Chromium', { skip: skip ?? false }, () => {
   it('render without console errors; an incident posted to the API shows in #/alerts and is acknowledged from the page', async () => {
     const port = await freePort();
-    const server = startEntrypoint('platform/main.ts', { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, MARKET_TICK_INTERVAL_MS: '100' });
+    const server = startEntrypoint('platform/main.ts', {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      MARKET_TICK_INTERVAL_MS: '100',
+    });
     const browser = await launchChromium();
     const errors: string[] = [];
     try {
@@ -26,7 +33,9 @@ describe('the analytics and alerts views in headless Chromium', { skip: skip ?? 
         // load, and the view says so in its status line (the panels show it).
         if (message.type() === 'error' && !/status of 422/.test(message.text())) errors.push(message.text());
       });
-      page.on('pageerror', (error) => { errors.push(`uncaught: ${error.message}`); });
+      page.on('pageerror', (error) => {
+        errors.push(`uncaught: ${error.message}`);
+      });
 
       await page.goto(`${String(url)}/#/analytics`);
       await page.locator('.analytics-heatmap h3').waitFor({ timeout: 15_000 });
@@ -38,7 +47,15 @@ describe('the analytics and alerts views in headless Chromium', { skip: skip ?? 
       const posted = await fetch(`${String(url)}/api/alerts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ source: 'browser-test', alerts: [{ labels: { alertname: 'QuoteLatencyHigh', service: 'market-data', severity: 'critical' }, annotations: { summary: 'p99 over 1 s' } }] }),
+        body: JSON.stringify({
+          source: 'browser-test',
+          alerts: [
+            {
+              labels: { alertname: 'QuoteLatencyHigh', service: 'market-data', severity: 'critical' },
+              annotations: { summary: 'p99 over 1 s' },
+            },
+          ],
+        }),
       });
       assert.equal(posted.status, 202);
       await page.goto(`${String(url)}/#/alerts`);
@@ -50,7 +67,10 @@ describe('the analytics and alerts views in headless Chromium', { skip: skip ?? 
       await page.getByLabel('your name').fill('browser_test');
       await page.getByLabel('your name').press('Tab');
       await incident.locator('button[data-action="acknowledge"]').click();
-      await page.locator('article.incident[data-status="acknowledged"]', { hasText: 'QuoteLatencyHigh' }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('article.incident[data-status="acknowledged"]', { hasText: 'QuoteLatencyHigh' })
+        .first()
+        .waitFor({ timeout: 10_000 });
       assert.deepEqual(errors, [], 'no console errors in the analytics and alerts views');
     } finally {
       await browser.close();

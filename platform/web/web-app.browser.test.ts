@@ -11,10 +11,17 @@ import { CHROMIUM, launchChromium } from './browser.ts';
 const skip = peerSkipReason(CHROMIUM, 'chromium');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'web-app-'));
-after(() => { rmSync(dataDir, { recursive: true, force: true }); });
+after(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 function startServer(port: number): Started {
-  return startEntrypoint('platform/main.ts', { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, MARKET_TICK_INTERVAL_MS: '100' });
+  return startEntrypoint('platform/main.ts', {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    MARKET_TICK_INTERVAL_MS: '100',
+  });
 }
 
 const chart = (page: Page, name: string) => page.locator('#chart').getAttribute(`data-${name}`);
@@ -29,7 +36,10 @@ async function chartPast(page: Page, name: string, than: number, timeout = 15_00
   for (;;) {
     const value = Number(await chart(page, name));
     if (value > than) return value;
-    if (Date.now() > deadline) throw new Error(`chart data-${name} stayed at ${String(value)}, not past ${String(than)}, for ${String(timeout)} ms`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `chart data-${name} stayed at ${String(value)}, not past ${String(than)}, for ${String(timeout)} ms`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -48,10 +58,14 @@ describe('the web app in headless Chromium', { skip: skip ?? false }, () => {
       const page = await context.newPage();
       page.on('console', (message) => {
         // While the server is down the browser itself logs each refused WebSocket connection.
-        const refused = outage && /WebSocket connection to .* failed|Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(message.text());
+        const refused =
+          outage &&
+          /WebSocket connection to .* failed|Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(message.text());
         if (message.type() === 'error' && !refused) errors.push(message.text());
       });
-      page.on('pageerror', (error) => { errors.push(`uncaught: ${error.message}`); });
+      page.on('pageerror', (error) => {
+        errors.push(`uncaught: ${error.message}`);
+      });
 
       await page.goto(`${String(url)}/#/markets?s=AAPL&i=1s`);
       await page.locator('.connection[data-state="connected"]').waitFor({ timeout: 15_000 });
@@ -65,9 +79,17 @@ describe('the web app in headless Chromium', { skip: skip ?? false }, () => {
       const start = Number(await chart(page, 'last-start'));
       await chartUpdatesPast(page, firstUpdates + 5);
       await chartPast(page, 'last-start', start); // a newer candle was drawn
-      assert.match((await page.locator('tr[data-symbol="AAPL"] .price').textContent()) ?? '', /^\d[\d,]*\.\d\d$/, 'the quote table shows a price');
+      assert.match(
+        (await page.locator('tr[data-symbol="AAPL"] .price').textContent()) ?? '',
+        /^\d[\d,]*\.\d\d$/,
+        'the quote table shows a price',
+      );
       await page.locator('tr[data-symbol="AAPL"] .price[data-flash]').waitFor({ timeout: 10_000 }); // flashed on a price move
-      assert.match((await page.locator('tr[data-symbol="AAPL"] td').nth(2).textContent()) ?? '', /%$/, 'change % column');
+      assert.match(
+        (await page.locator('tr[data-symbol="AAPL"] td').nth(2).textContent()) ?? '',
+        /%$/,
+        'change % column',
+      );
       assert.deepEqual(errors, [], 'no console errors on load');
 
       // Interval switching: a snapshot of the new series replaces the chart.
@@ -100,7 +122,11 @@ describe('the web app in headless Chromium', { skip: skip ?? false }, () => {
       assert.equal(await page.locator('.connection').getAttribute('data-resumed'), 'true', 'resumed the session');
       assert.equal(await page.locator('.connection').getAttribute('data-session'), session);
       await chartUpdatesPast(page, Number(await chart(page, 'updates')));
-      assert.doesNotMatch((await page.locator('.problem').textContent()) ?? '', /gap/, 'no sequence gap after resuming');
+      assert.doesNotMatch(
+        (await page.locator('.problem').textContent()) ?? '',
+        /gap/,
+        'no sequence gap after resuming',
+      );
 
       // The server dies and comes back on the same port: reconnecting, then a fresh session with snapshots.
       outage = true;
@@ -112,7 +138,11 @@ describe('the web app in headless Chromium', { skip: skip ?? false }, () => {
       await waitForOutput(server, /InsiteChart is up at/, 30_000);
       await page.locator('.connection[data-state="connected"]').waitFor({ timeout: 30_000 });
       outage = false;
-      assert.notEqual(await page.locator('.connection').getAttribute('data-session'), session, 'a new session after the restart');
+      assert.notEqual(
+        await page.locator('.connection').getAttribute('data-session'),
+        session,
+        'a new session after the restart',
+      );
       const restartedAt = Number(await chart(page, 'last-start'));
       await chartUpdatesPast(page, beforeRestart + 5);
       await chartPast(page, 'last-start', restartedAt);

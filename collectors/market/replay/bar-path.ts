@@ -10,15 +10,24 @@ import type { DailyBar } from './ohlcv-csv.ts';
 export function barPath(symbol: string, bar: DailyBar, startMs: number, endMs: number, points: number): Tick[] {
   const rising = bar.close >= bar.open;
   const legs: [number, number][] = rising
-    ? [[bar.open, bar.low], [bar.low, bar.high], [bar.high, bar.close]]
-    : [[bar.open, bar.high], [bar.high, bar.low], [bar.low, bar.close]];
+    ? [
+        [bar.open, bar.low],
+        [bar.low, bar.high],
+        [bar.high, bar.close],
+      ]
+    : [
+        [bar.open, bar.high],
+        [bar.high, bar.low],
+        [bar.low, bar.close],
+      ];
   const lengths = legs.map(([a, b]) => Math.abs(b - a));
   const total = lengths.reduce((x, y) => x + y, 0);
   const inner = Math.max(0, points - 4);
   const prices: number[] = [bar.open];
   legs.forEach(([from, to], leg) => {
     const share = total === 0 ? 0 : Math.round((inner * (lengths[leg] ?? 0)) / total);
-    for (let k = 1; k <= share; k++) prices.push(clamp(roundPrice(from + ((to - from) * k) / (share + 1)), bar.low, bar.high));
+    for (let k = 1; k <= share; k++)
+      prices.push(clamp(roundPrice(from + ((to - from) * k) / (share + 1)), bar.low, bar.high));
     prices.push(to);
   });
   const n = prices.length;

@@ -39,7 +39,11 @@ export interface CsvOptions {
   readonly onRepair?: (repair: CsvRepair) => void;
 }
 
-const price = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number').transform(Number).pipe(z.number().positive('must be positive'));
+const price = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'must be a decimal number')
+  .transform(Number)
+  .pipe(z.number().positive('must be positive'));
 const row = z
   .tuple([
     z.iso.date({ error: 'date must be a calendar date YYYY-MM-DD' }),
@@ -69,7 +73,8 @@ export function parseDailyCsv(text: string, file: string, options: CsvOptions = 
     const parsed = row.safeParse(fields);
     if (!parsed.success) throw new CsvFormatError(file, n + 1, parsed.error.issues.map((i) => i.message).join('; '));
     const previous = bars.at(-1);
-    if (previous !== undefined && parsed.data.date <= previous.date) throw new CsvFormatError(file, n + 1, `date ${parsed.data.date} is not after ${previous.date}`);
+    if (previous !== undefined && parsed.data.date <= previous.date)
+      throw new CsvFormatError(file, n + 1, `date ${parsed.data.date} is not after ${previous.date}`);
     bars.push(repaired(parsed.data, (problem) => options.onRepair?.({ file, line: n + 1, problem })));
   }
   if (bars.length === 0) throw new CsvFormatError(file, 2, 'no rows');
@@ -80,14 +85,19 @@ function repaired(bar: DailyBar, report: (problem: string) => void): DailyBar {
   const high = Math.max(bar.high, bar.open, bar.close);
   const low = Math.min(bar.low, bar.open, bar.close);
   if (high === bar.high && low === bar.low) return bar;
-  report(`open ${String(bar.open)} or close ${String(bar.close)} outside the range ${String(bar.low)}-${String(bar.high)}: widened to ${String(low)}-${String(high)}`);
+  report(
+    `open ${String(bar.open)} or close ${String(bar.close)} outside the range ${String(bar.low)}-${String(bar.high)}: widened to ${String(low)}-${String(high)}`,
+  );
   return { ...bar, high, low };
 }
 
 const symbolName = /^[A-Z0-9.^=-]{1,15}$/;
 
 /** Loads every `<SYMBOL>.csv` of a directory (or only `symbols`), validated; keyed by upper-case symbol. */
-export async function loadDailyBars(dir: string, options: CsvOptions & { symbols?: readonly string[] } = {}): Promise<Map<string, DailyBar[]>> {
+export async function loadDailyBars(
+  dir: string,
+  options: CsvOptions & { symbols?: readonly string[] } = {},
+): Promise<Map<string, DailyBar[]>> {
   const { symbols } = options;
   const wanted = symbols === undefined ? undefined : new Set(symbols.map((s) => s.toUpperCase()));
   const files = (await readdir(dir)).filter((f) => f.toLowerCase().endsWith('.csv')).sort();
@@ -96,7 +106,8 @@ export async function loadDailyBars(dir: string, options: CsvOptions & { symbols
     const symbol = basename(file, file.slice(-4)).toUpperCase();
     if (wanted !== undefined && !wanted.has(symbol)) continue;
     const path = join(dir, file);
-    if (!symbolName.test(symbol)) throw new CsvFormatError(path, 0, `the file name must be a ticker symbol, like AAPL.csv`);
+    if (!symbolName.test(symbol))
+      throw new CsvFormatError(path, 0, `the file name must be a ticker symbol, like AAPL.csv`);
     result.set(symbol, parseDailyCsv(await readFile(path, 'utf8'), path, options));
   }
   if (result.size === 0) throw new CsvFormatError(dir, 0, 'no <SYMBOL>.csv files to replay');

@@ -17,7 +17,11 @@ export interface ModelParameters {
   /** Share of a stock's variance that comes from its sector factor. */
   readonly sectorShare: number;
   /** Two-state Markov switching of volatility: transition rates per trading day and the turbulent multiplier. */
-  readonly regimes: { readonly calmToTurbulentPerDay: number; readonly turbulentToCalmPerDay: number; readonly turbulentMultiplier: number };
+  readonly regimes: {
+    readonly calmToTurbulentPerDay: number;
+    readonly turbulentToCalmPerDay: number;
+    readonly turbulentMultiplier: number;
+  };
   /** Merton jumps: arrival rates per year, log-size mean and standard deviation. */
   readonly jumps: {
     readonly marketPerYear: number;
@@ -55,13 +59,26 @@ export function loadings(instrument: Instrument, parameters: ModelParameters = d
   const variance = instrument.volatility ** 2;
   const market = instrument.beta * parameters.marketVolatility;
   const nonMarket = Math.max(0, variance - market ** 2);
-  const sectorVariance = instrument.sector === 'Broad Market' ? 0 : instrument.kind === 'etf' ? 0.9 * nonMarket : Math.min(parameters.sectorShare * variance, nonMarket);
+  const sectorVariance =
+    instrument.sector === 'Broad Market'
+      ? 0
+      : instrument.kind === 'etf'
+        ? 0.9 * nonMarket
+        : Math.min(parameters.sectorShare * variance, nonMarket);
   const floor = (instrument.kind === 'etf' ? 0.1 : 0.3) * instrument.volatility;
-  return { market, sector: Math.sqrt(sectorVariance), idiosyncratic: Math.sqrt(Math.max(nonMarket - sectorVariance, floor ** 2)) };
+  return {
+    market,
+    sector: Math.sqrt(sectorVariance),
+    idiosyncratic: Math.sqrt(Math.max(nonMarket - sectorVariance, floor ** 2)),
+  };
 }
 
 /** The correlation of two instruments' returns that the model implies (same regime, no jumps). */
-export function impliedCorrelation(a: Instrument, b: Instrument, parameters: ModelParameters = defaultParameters): number {
+export function impliedCorrelation(
+  a: Instrument,
+  b: Instrument,
+  parameters: ModelParameters = defaultParameters,
+): number {
   if (a.symbol === b.symbol) return 1;
   const la = loadings(a, parameters);
   const lb = loadings(b, parameters);
@@ -121,7 +138,15 @@ export class MarketModel {
       const tradeRate = (tradesPerStep * (liquidity[n] ?? meanLiquidity)) / meanLiquidity;
       const meanSize = Math.min(50_000, Math.max(100, instrument.avgDailyVolume / (tradeRate * options.stepsPerDay)));
       const spreadBps = 0.3 + 3 / Math.sqrt(instrument.avgDailyVolume / 1_000_000);
-      return { instrument, loadings: loadings(instrument, this.#parameters), sectorIndex: sectorIds.get(instrument.sector) ?? 0, tradeRate, meanSize, spreadBps, mid: instrument.basePrice };
+      return {
+        instrument,
+        loadings: loadings(instrument, this.#parameters),
+        sectorIndex: sectorIds.get(instrument.sector) ?? 0,
+        tradeRate,
+        meanSize,
+        spreadBps,
+        mid: instrument.basePrice,
+      };
     });
     this.#sectorShocks = new Array<number>(sectorIds.size).fill(0);
   }
@@ -162,13 +187,17 @@ export class MarketModel {
     const variance = dtYears * scale * scale;
     const zMarket = this.#gaussian();
     for (let k = 0; k < this.#sectorShocks.length; k++) this.#sectorShocks[k] = this.#gaussian();
-    const marketJump = this.#random() < p.jumps.marketPerYear * dtYears ? p.jumps.marketMean + p.jumps.marketSd * this.#gaussian() : 0;
+    const marketJump =
+      this.#random() < p.jumps.marketPerYear * dtYears ? p.jumps.marketMean + p.jumps.marketSd * this.#gaussian() : 0;
     const idioJumpChance = p.jumps.idiosyncraticPerYear * dtYears;
     for (const s of this.#symbols) {
       const { market, sector, idiosyncratic } = s.loadings;
-      const shock = market * zMarket + sector * (this.#sectorShocks[s.sectorIndex] ?? 0) + idiosyncratic * this.#gaussian();
+      const shock =
+        market * zMarket + sector * (this.#sectorShocks[s.sectorIndex] ?? 0) + idiosyncratic * this.#gaussian();
       const drift = -0.5 * variance * (market * market + sector * sector + idiosyncratic * idiosyncratic);
-      const jump = s.instrument.beta * marketJump + (this.#random() < idioJumpChance ? p.jumps.idiosyncraticSd * this.#gaussian() : 0);
+      const jump =
+        s.instrument.beta * marketJump +
+        (this.#random() < idioJumpChance ? p.jumps.idiosyncraticSd * this.#gaussian() : 0);
       s.mid = Math.max(0.05, s.mid * Math.exp(drift + root * shock + jump));
     }
   }

@@ -31,7 +31,11 @@ export interface SessionClock {
 }
 
 /** The session at a local minute of a trading day whose regular session closes at `regularClose`. */
-export function sessionOfMinute(exchange: Exchange, minuteOfDay: number, regularClose = exchange.sessions.regular[1]): TradingSession {
+export function sessionOfMinute(
+  exchange: Exchange,
+  minuteOfDay: number,
+  regularClose = exchange.sessions.regular[1],
+): TradingSession {
   const { pre, regular, post } = exchange.sessions;
   // An early close shortens the after-hours session by as much as the regular one.
   const postEnd = post[1] - (regular[1] - regularClose);
@@ -47,7 +51,17 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function localTime(ms: number, timeZone: string): { weekday: number; minuteOfDay: number; day: number } {
   let f = formatters.get(timeZone);
   if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      weekday: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, f);
   }
   const parts: Record<string, string> = {};
@@ -58,7 +72,11 @@ export function localTime(ms: number, timeZone: string): { weekday: number; minu
   return { weekday, minuteOfDay, day };
 }
 
-export function createSessionClock(mode: SessionClockMode, exchange: Exchange, options: { dayMs?: number; originMs?: number } = {}): SessionClock {
+export function createSessionClock(
+  mode: SessionClockMode,
+  exchange: Exchange,
+  options: { dayMs?: number; originMs?: number } = {},
+): SessionClock {
   if (mode === 'exchange') {
     return {
       mode,
@@ -75,7 +93,11 @@ export function createSessionClock(mode: SessionClockMode, exchange: Exchange, o
   if (mode === 'regular') {
     const [open, close] = exchange.sessions.regular;
     const midday = (open + close) / 2;
-    return { mode, speed: 1, at: () => ({ session: 'regular', minuteOfDay: midday, day: 0, regular: exchange.sessions.regular }) };
+    return {
+      mode,
+      speed: 1,
+      at: () => ({ session: 'regular', minuteOfDay: midday, day: 0, regular: exchange.sessions.regular }),
+    };
   }
   const dayMs = options.dayMs ?? 30 * 60_000;
   if (!(dayMs > 0)) throw new RangeError('dayMs must be positive');

@@ -7,7 +7,9 @@ import { seededRandom } from '../../../platform/random/seeded.ts';
  */
 function diversifiedOrder(): Instrument[] {
   const bySector = sectors.map((sector) =>
-    instruments.filter((i) => i.sector === sector).sort((a, b) => b.avgDailyVolume * b.basePrice - a.avgDailyVolume * a.basePrice),
+    instruments
+      .filter((i) => i.sector === sector)
+      .sort((a, b) => b.avgDailyVolume * b.basePrice - a.avgDailyVolume * a.basePrice),
   );
   const ordered: Instrument[] = [];
   for (let rank = 0; ordered.length < instruments.length; rank++) {

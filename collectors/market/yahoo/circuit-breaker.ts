@@ -33,7 +33,8 @@ export class CircuitBreaker {
   #trialInFlight = false;
 
   constructor(options: CircuitBreakerOptions) {
-    if (!(options.failureThreshold >= 1) || !(options.openMs > 0)) throw new RangeError('failureThreshold >= 1 and openMs > 0');
+    if (!(options.failureThreshold >= 1) || !(options.openMs > 0))
+      throw new RangeError('failureThreshold >= 1 and openMs > 0');
     this.#options = options;
     this.#now = options.now ?? Date.now;
   }

@@ -26,11 +26,21 @@ export function recordedTransport(answer: (url: URL) => { status: number; body: 
     const url = new URL(input instanceof Request ? input.url : String(input));
     calls.push(url.href);
     if (url.hostname === 'finance.yahoo.com') {
-      return Promise.resolve(new Response('', { status: 200, headers: { 'set-cookie': 'A3=d=recorded; Max-Age=31557600; Domain=.yahoo.com; Path=/; Secure' } }));
+      return Promise.resolve(
+        new Response('', {
+          status: 200,
+          headers: { 'set-cookie': 'A3=d=recorded; Max-Age=31557600; Domain=.yahoo.com; Path=/; Secure' },
+        }),
+      );
     }
     if (url.pathname === '/v1/test/getcrumb') return Promise.resolve(new Response('recorded-crumb', { status: 200 }));
     const { status, body } = answer(url);
-    return Promise.resolve(new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+    return Promise.resolve(
+      new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+        status,
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
   }) as Transport;
   return { transport, calls };
 }

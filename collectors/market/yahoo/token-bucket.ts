@@ -12,7 +12,8 @@ export class TokenBucket {
   #updated: number;
 
   constructor(options: { capacity: number; perSecond: number; now?: () => number }) {
-    if (!(options.capacity >= 1) || !(options.perSecond > 0)) throw new RangeError('a token bucket needs capacity >= 1 and perSecond > 0');
+    if (!(options.capacity >= 1) || !(options.perSecond > 0))
+      throw new RangeError('a token bucket needs capacity >= 1 and perSecond > 0');
     this.#capacity = options.capacity;
     this.#perMs = options.perSecond / 1000;
     this.#now = options.now ?? Date.now;

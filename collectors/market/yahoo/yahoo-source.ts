@@ -55,12 +55,15 @@ const libraryQuote = z.object({
 });
 type LibraryQuote = z.output<typeof libraryQuote>;
 
-const positive = (x: number | undefined): number | undefined => (x !== undefined && Number.isFinite(x) && x > 0 ? x : undefined);
+const positive = (x: number | undefined): number | undefined =>
+  x !== undefined && Number.isFinite(x) && x > 0 ? x : undefined;
 
 /** The trade of the session the market is in: pre-market and after-hours prices when Yahoo has them. */
 function sessionTrade(q: LibraryQuote): { price: number | undefined; time: Date | undefined } {
-  if (q.marketState === 'PRE' && positive(q.preMarketPrice) !== undefined) return { price: q.preMarketPrice, time: q.preMarketTime };
-  if ((q.marketState === 'POST' || q.marketState === 'POSTPOST') && positive(q.postMarketPrice) !== undefined) return { price: q.postMarketPrice, time: q.postMarketTime };
+  if (q.marketState === 'PRE' && positive(q.preMarketPrice) !== undefined)
+    return { price: q.preMarketPrice, time: q.preMarketTime };
+  if ((q.marketState === 'POST' || q.marketState === 'POSTPOST') && positive(q.postMarketPrice) !== undefined)
+    return { price: q.postMarketPrice, time: q.postMarketTime };
   return { price: q.regularMarketPrice, time: q.regularMarketTime };
 }
 
@@ -82,11 +85,21 @@ export class YahooQuoteSource implements QuoteSource {
       ...(log
         ? {
             logger: {
-              info: (...args: unknown[]) => { log.debug({ yahoo: args }, 'yahoo-finance2'); },
-              debug: (...args: unknown[]) => { log.trace({ yahoo: args }, 'yahoo-finance2'); },
-              warn: (...args: unknown[]) => { log.warn({ yahoo: args }, 'yahoo-finance2'); },
-              error: (...args: unknown[]) => { log.error({ yahoo: args }, 'yahoo-finance2'); },
-              dir: (...args: unknown[]) => { log.debug({ yahoo: args }, 'yahoo-finance2'); },
+              info: (...args: unknown[]) => {
+                log.debug({ yahoo: args }, 'yahoo-finance2');
+              },
+              debug: (...args: unknown[]) => {
+                log.trace({ yahoo: args }, 'yahoo-finance2');
+              },
+              warn: (...args: unknown[]) => {
+                log.warn({ yahoo: args }, 'yahoo-finance2');
+              },
+              error: (...args: unknown[]) => {
+                log.error({ yahoo: args }, 'yahoo-finance2');
+              },
+              dir: (...args: unknown[]) => {
+                log.debug({ yahoo: args }, 'yahoo-finance2');
+              },
             },
           }
         : {}),
@@ -117,12 +130,23 @@ export class YahooQuoteSource implements QuoteSource {
   }
 
   async history(symbol: string, request: HistoryRequest): Promise<HistoryBar[]> {
-    const chart = await this.#client.chart(symbol, { period1: request.from, period2: request.to, interval: request.interval });
+    const chart = await this.#client.chart(symbol, {
+      period1: request.from,
+      period2: request.to,
+      interval: request.interval,
+    });
     const bars: HistoryBar[] = [];
     for (const q of chart.quotes) {
       // Yahoo leaves null rows for minutes without trades.
       if (q.open == null || q.high == null || q.low == null || q.close == null) continue;
-      bars.push({ start: q.date.getTime(), open: q.open, high: q.high, low: q.low, close: q.close, volume: q.volume ?? 0 });
+      bars.push({
+        start: q.date.getTime(),
+        open: q.open,
+        high: q.high,
+        low: q.low,
+        close: q.close,
+        volume: q.volume ?? 0,
+      });
     }
     return bars;
   }

@@ -17,12 +17,31 @@ const logger = createLogger({ service: 'test', level: 'silent' });
 // Just the recorded fields the assertions compare against.
 const recordedQuotes = z.object({
   quoteResponse: z.object({
-    result: z.array(z.looseObject({ symbol: z.string(), regularMarketPrice: z.number(), regularMarketTime: z.number(), regularMarketVolume: z.number(), bid: z.number(), ask: z.number(), marketState: z.string() })),
+    result: z.array(
+      z.looseObject({
+        symbol: z.string(),
+        regularMarketPrice: z.number(),
+        regularMarketTime: z.number(),
+        regularMarketVolume: z.number(),
+        bid: z.number(),
+        ask: z.number(),
+        marketState: z.string(),
+      }),
+    ),
   }),
 });
 const recordedChart = z.object({
   chart: z.object({
-    result: z.array(z.looseObject({ timestamp: z.array(z.number()), indicators: z.object({ quote: z.array(z.object({ open: z.array(z.number()), close: z.array(z.number()), volume: z.array(z.number()) })) }) })),
+    result: z.array(
+      z.looseObject({
+        timestamp: z.array(z.number()),
+        indicators: z.object({
+          quote: z.array(
+            z.object({ open: z.array(z.number()), close: z.array(z.number()), volume: z.array(z.number()) }),
+          ),
+        }),
+      }),
+    ),
   }),
 });
 
@@ -33,10 +52,18 @@ class RecordingHealth implements FeedHealth {
   readonly breakers: BreakerState[] = [];
   reconnects = 0;
   stale = 0;
-  error(kind: string): void { this.errors.push(kind); }
-  reconnect(): void { this.reconnects++; }
-  breaker(state: BreakerState): void { this.breakers.push(state); }
-  staleSymbols(count: number): void { this.stale = count; }
+  error(kind: string): void {
+    this.errors.push(kind);
+  }
+  reconnect(): void {
+    this.reconnects++;
+  }
+  breaker(state: BreakerState): void {
+    this.breakers.push(state);
+  }
+  staleSymbols(count: number): void {
+    this.stale = count;
+  }
 }
 
 function context(health: FeedHealth): FeedContext {
@@ -50,10 +77,22 @@ describe('Yahoo source on the recorded responses (the library parses and validat
     const recorded = quoteBody().quoteResponse.result;
     assert.equal(quotes.length, recorded.length);
     for (const [i, r] of recorded.entries()) {
-      assert.deepEqual(quotes[i], { symbol: r.symbol, price: r.regularMarketPrice, time: r.regularMarketTime * 1000, dayVolume: r.regularMarketVolume, bid: r.bid, ask: r.ask, marketState: r.marketState });
+      assert.deepEqual(quotes[i], {
+        symbol: r.symbol,
+        price: r.regularMarketPrice,
+        time: r.regularMarketTime * 1000,
+        dayVolume: r.regularMarketVolume,
+        bid: r.bid,
+        ask: r.ask,
+        marketState: r.marketState,
+      });
     }
     const quoteCall = dataCalls(calls)[0] ?? '';
-    assert.match(quoteCall, /\/v7\/finance\/quote\?symbols=AAPL%2CBABA&crumb=recorded-crumb/, 'the library built the request and went through the crumb handshake');
+    assert.match(
+      quoteCall,
+      /\/v7\/finance\/quote\?symbols=AAPL%2CBABA&crumb=recorded-crumb/,
+      'the library built the request and went through the crumb handshake',
+    );
   });
 
   it('reads an ETF quote', async () => {
@@ -67,18 +106,41 @@ describe('Yahoo source on the recorded responses (the library parses and validat
   it('reads chart history, and an empty chart (a Saturday) as no bars', async () => {
     const { transport, calls } = recordedTransport((url) => ({
       status: 200,
-      body: recording(url.searchParams.get('interval') === '1m' ? 'chart-AAPL-2025-02-01-to-2025-02-02-includePrePost-false-interval-1m.json' : 'chart-AAPL-2020-08-31-to-2020-11-07.json'),
+      body: recording(
+        url.searchParams.get('interval') === '1m'
+          ? 'chart-AAPL-2025-02-01-to-2025-02-02-includePrePost-false-interval-1m.json'
+          : 'chart-AAPL-2020-08-31-to-2020-11-07.json',
+      ),
     }));
     const source = new YahooQuoteSource({ transport, logger });
-    const bars = await source.history('AAPL', { from: new Date('2020-08-31'), to: new Date('2020-11-07'), interval: '1d' });
+    const bars = await source.history('AAPL', {
+      from: new Date('2020-08-31'),
+      to: new Date('2020-11-07'),
+      interval: '1d',
+    });
     const chart = recordedChart.parse(recording('chart-AAPL-2020-08-31-to-2020-11-07.json')).chart.result[0];
     assert.ok(chart);
     assert.equal(bars.length, 49);
-    assert.deepEqual(bars.map((b) => b.start), chart.timestamp.map((t) => t * 1000));
-    assert.deepEqual(bars.map((b) => b.open), chart.indicators.quote[0]?.open);
-    assert.deepEqual(bars.map((b) => b.volume), chart.indicators.quote[0]?.volume);
-    assert.match(dataCalls(calls)[0] ?? '', /\/v8\/finance\/chart\/AAPL\?.*interval=1d.*period1=1598832000&period2=1604707200/);
-    assert.deepEqual(await source.history('AAPL', { from: new Date('2025-02-01'), to: new Date('2025-02-02'), interval: '1m' }), []);
+    assert.deepEqual(
+      bars.map((b) => b.start),
+      chart.timestamp.map((t) => t * 1000),
+    );
+    assert.deepEqual(
+      bars.map((b) => b.open),
+      chart.indicators.quote[0]?.open,
+    );
+    assert.deepEqual(
+      bars.map((b) => b.volume),
+      chart.indicators.quote[0]?.volume,
+    );
+    assert.match(
+      dataCalls(calls)[0] ?? '',
+      /\/v8\/finance\/chart\/AAPL\?.*interval=1d.*period1=1598832000&period2=1604707200/,
+    );
+    assert.deepEqual(
+      await source.history('AAPL', { from: new Date('2025-02-01'), to: new Date('2025-02-02'), interval: '1m' }),
+      [],
+    );
   });
 
   it("rejects a body that fails the library's schema validation", async () => {
@@ -95,10 +157,20 @@ describe('Yahoo feed', () => {
   it('ticks what moved since the last poll, with the traded volume as size', async () => {
     let body: unknown = recording('quote-AAPL-BABA.json');
     const { transport } = recordedTransport(() => ({ status: 200, body }));
-    const feed = new YahooFeed({ source: new YahooQuoteSource({ transport, logger }), symbols: ['AAPL', 'BABA'], pollMs: 1_000 });
+    const feed = new YahooFeed({
+      source: new YahooQuoteSource({ transport, logger }),
+      symbols: ['AAPL', 'BABA'],
+      pollMs: 1_000,
+    });
     const health = new RecordingHealth();
     const first = await feed.poll(context(health));
-    assert.deepEqual(first.map((t) => [t.symbol, t.size]), [['AAPL', 0], ['BABA', 0]]);
+    assert.deepEqual(
+      first.map((t) => [t.symbol, t.size]),
+      [
+        ['AAPL', 0],
+        ['BABA', 0],
+      ],
+    );
     for (const t of first) assert.ok(marketTick.safeParse(t).success);
     assert.deepEqual(await feed.poll(context(health)), [], 'an unchanged quote is not a tick');
     const moved = quoteBody();
@@ -109,14 +181,19 @@ describe('Yahoo feed', () => {
     aapl.regularMarketPrice = 245.1;
     body = moved;
     const next = await feed.poll(context(health));
-    assert.deepEqual(next.map((t) => [t.symbol, t.price, t.size, t.ts]), [['AAPL', 245.1, 1_500, aapl.regularMarketTime * 1000]]);
+    assert.deepEqual(
+      next.map((t) => [t.symbol, t.price, t.size, t.ts]),
+      [['AAPL', 245.1, 1_500, aapl.regularMarketTime * 1000]],
+    );
     assert.deepEqual(health.errors, []);
   });
 
   it('retries with exponential backoff and jitter, opens the circuit, then half-opens and recovers', async () => {
     let now = 1_000_000;
     let healthy = false;
-    const { transport, calls } = recordedTransport(() => (healthy ? { status: 200, body: recording('quote-AAPL-BABA.json') } : { status: 503, body: 'Service Unavailable' }));
+    const { transport, calls } = recordedTransport(() =>
+      healthy ? { status: 200, body: recording('quote-AAPL-BABA.json') } : { status: 503, body: 'Service Unavailable' },
+    );
     const delays: number[] = [];
     const feed = new YahooFeed({
       source: new YahooQuoteSource({ transport, logger }),
@@ -126,7 +203,10 @@ describe('Yahoo feed', () => {
       breaker: { failureThreshold: 2, openMs: 30_000 },
       rateLimit: { capacity: 100, perSecond: 100 },
       now: () => now,
-      sleep: (ms) => { delays.push(ms); return Promise.resolve(); },
+      sleep: (ms) => {
+        delays.push(ms);
+        return Promise.resolve();
+      },
     });
     const health = new RecordingHealth();
     const ctx = context(health);
@@ -138,7 +218,10 @@ describe('Yahoo feed', () => {
       assert.equal(delays.length, 2);
       assert.deepEqual(health.errors, ['retry', 'retry', 'upstream']);
       assert.ok((delays[0] ?? 0) >= 50 && (delays[0] ?? 0) <= 100, `first backoff ${String(delays[0])} in [50, 100]`);
-      assert.ok((delays[1] ?? 0) >= 100 && (delays[1] ?? 0) <= 200, `second backoff ${String(delays[1])} in [100, 200]`);
+      assert.ok(
+        (delays[1] ?? 0) >= 100 && (delays[1] ?? 0) <= 200,
+        `second backoff ${String(delays[1])} in [100, 200]`,
+      );
       assert.equal(feed.breakerState, 'closed');
       await feed.poll(ctx);
       assert.equal(feed.breakerState, 'open', 'two failed requests open the circuit');
@@ -162,8 +245,17 @@ describe('Yahoo feed', () => {
 
   it('serves chart history through the same rate limit and breaker', async () => {
     let now = 0;
-    const { transport, calls } = recordedTransport(() => ({ status: 200, body: recording('chart-AAPL-2020-08-31-to-2020-11-07.json') }));
-    const feed = new YahooFeed({ source: new YahooQuoteSource({ transport, logger }), symbols: [], pollMs: 1_000, rateLimit: { capacity: 1, perSecond: 1_000 }, now: () => now });
+    const { transport, calls } = recordedTransport(() => ({
+      status: 200,
+      body: recording('chart-AAPL-2020-08-31-to-2020-11-07.json'),
+    }));
+    const feed = new YahooFeed({
+      source: new YahooQuoteSource({ transport, logger }),
+      symbols: [],
+      pollMs: 1_000,
+      rateLimit: { capacity: 1, perSecond: 1_000 },
+      now: () => now,
+    });
     await feed.poll(context(new RecordingHealth()));
     const started = feed.history('AAPL', { from: new Date('2020-08-31'), to: new Date('2020-11-07'), interval: '1d' });
     const second = feed.history('AAPL', { from: new Date('2020-08-31'), to: new Date('2020-11-07'), interval: '1d' });
@@ -175,7 +267,12 @@ describe('Yahoo feed', () => {
 
   it('does not retry a client error', async () => {
     const { transport, calls } = recordedTransport(() => ({ status: 404, body: 'Not Found' }));
-    const feed = new YahooFeed({ source: new YahooQuoteSource({ transport, logger }), symbols: ['NOPE'], pollMs: 1_000, sleep: () => Promise.resolve() });
+    const feed = new YahooFeed({
+      source: new YahooQuoteSource({ transport, logger }),
+      symbols: ['NOPE'],
+      pollMs: 1_000,
+      sleep: () => Promise.resolve(),
+    });
     const originalConsoleError = console.error;
     console.error = () => undefined;
     try {
@@ -192,7 +289,13 @@ describe('Yahoo feed', () => {
     const quoteTime = (body.quoteResponse.result[0]?.regularMarketTime ?? 0) * 1000;
     let now = quoteTime + 5_000;
     const { transport } = recordedTransport(() => ({ status: 200, body }));
-    const feed = new YahooFeed({ source: new YahooQuoteSource({ transport, logger }), symbols: ['AAPL', 'BABA'], pollMs: 1_000, staleAfterMs: 60_000, now: () => now });
+    const feed = new YahooFeed({
+      source: new YahooQuoteSource({ transport, logger }),
+      symbols: ['AAPL', 'BABA'],
+      pollMs: 1_000,
+      staleAfterMs: 60_000,
+      now: () => now,
+    });
     const health = new RecordingHealth();
     await feed.poll(context(health));
     assert.deepEqual(feed.staleSymbols, []);
@@ -209,7 +312,12 @@ describe('Yahoo feed', () => {
 
   it('does not call a closed market stale (the recorded quotes are after the close)', async () => {
     const { transport } = recordedTransport(() => ({ status: 200, body: recording('quote-AAPL-BABA.json') }));
-    const feed = new YahooFeed({ source: new YahooQuoteSource({ transport, logger }), symbols: ['AAPL', 'BABA'], pollMs: 1_000, staleAfterMs: 60_000 });
+    const feed = new YahooFeed({
+      source: new YahooQuoteSource({ transport, logger }),
+      symbols: ['AAPL', 'BABA'],
+      pollMs: 1_000,
+      staleAfterMs: 60_000,
+    });
     await feed.poll(context(new RecordingHealth()));
     assert.deepEqual(feed.staleSymbols, []);
   });
@@ -219,7 +327,10 @@ describe('resilience primitives', () => {
   it('token bucket: bursts up to capacity, then paces at the refill rate', () => {
     let now = 0;
     const bucket = new TokenBucket({ capacity: 3, perSecond: 2, now: () => now });
-    assert.deepEqual([bucket.tryTake(), bucket.tryTake(), bucket.tryTake()].map((r) => r.ok), [true, true, true]);
+    assert.deepEqual(
+      [bucket.tryTake(), bucket.tryTake(), bucket.tryTake()].map((r) => r.ok),
+      [true, true, true],
+    );
     assert.deepEqual(bucket.tryTake(), { ok: false, waitMs: 500 });
     now += 500;
     assert.equal(bucket.tryTake().ok, true);
@@ -241,13 +352,33 @@ describe('resilience primitives', () => {
   it('circuit breaker lets a single trial through when half-open and reopens if it fails', async () => {
     let now = 0;
     const states: string[] = [];
-    const breaker = new CircuitBreaker({ failureThreshold: 1, openMs: 100, now: () => now, onStateChange: (s) => states.push(s) });
-    await assert.rejects(breaker.execute(() => Promise.reject(new Error('down'))), /down/);
-    await assert.rejects(breaker.execute(() => Promise.resolve(1)), CircuitOpenError);
+    const breaker = new CircuitBreaker({
+      failureThreshold: 1,
+      openMs: 100,
+      now: () => now,
+      onStateChange: (s) => states.push(s),
+    });
+    await assert.rejects(
+      breaker.execute(() => Promise.reject(new Error('down'))),
+      /down/,
+    );
+    await assert.rejects(
+      breaker.execute(() => Promise.resolve(1)),
+      CircuitOpenError,
+    );
     now = 100;
     let release: () => void = () => undefined;
-    const trial = breaker.execute(() => new Promise<void>((resolve) => { release = resolve; }));
-    await assert.rejects(breaker.execute(() => Promise.resolve()), CircuitOpenError, 'a second call waits for the trial');
+    const trial = breaker.execute(
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+    );
+    await assert.rejects(
+      breaker.execute(() => Promise.resolve()),
+      CircuitOpenError,
+      'a second call waits for the trial',
+    );
     release();
     await trial;
     assert.equal(breaker.state, 'closed');
@@ -266,12 +397,30 @@ describe('resilience primitives', () => {
       return Promise.reject(new Error(`fail ${String(attempts)}`));
     };
     await assert.rejects(
-      retryWithBackoff(work, { signal: new AbortController().signal, policy: { retries: 5, initialBackoffMs: 100, maxBackoffMs: 400, multiplier: 2 }, random: () => 1, sleep: (ms) => { delays.push(ms); return Promise.resolve(); } }),
+      retryWithBackoff(work, {
+        signal: new AbortController().signal,
+        policy: { retries: 5, initialBackoffMs: 100, maxBackoffMs: 400, multiplier: 2 },
+        random: () => 1,
+        sleep: (ms) => {
+          delays.push(ms);
+          return Promise.resolve();
+        },
+      }),
       /fail 6/,
     );
     assert.deepEqual(delays, [100, 200, 400, 400, 400]);
     const low: number[] = [];
-    await assert.rejects(retryWithBackoff(work, { signal: new AbortController().signal, policy: { retries: 2, initialBackoffMs: 100, maxBackoffMs: 400, multiplier: 2 }, random: () => 0, sleep: (ms) => { low.push(ms); return Promise.resolve(); } }));
+    await assert.rejects(
+      retryWithBackoff(work, {
+        signal: new AbortController().signal,
+        policy: { retries: 2, initialBackoffMs: 100, maxBackoffMs: 400, multiplier: 2 },
+        random: () => 0,
+        sleep: (ms) => {
+          low.push(ms);
+          return Promise.resolve();
+        },
+      }),
+    );
     assert.deepEqual(low, [50, 100], 'jitter spreads each delay over its upper half');
   });
 

@@ -18,11 +18,27 @@ const snoozeBody = z.union([
 const reassignBody = z.strictObject({ user: z.string().min(1) });
 
 /** Incidents: list, detail (with the delivery log), acknowledge, resolve, snooze, reassign. */
-export function incidentRoutes(api: Router, deps: { pipeline: Pipeline; store: IncidentStore; outbox: Outbox; audit: Audit; now: () => number; transact: <T>(work: () => T) => T }): void {
+export function incidentRoutes(
+  api: Router,
+  deps: {
+    pipeline: Pipeline;
+    store: IncidentStore;
+    outbox: Outbox;
+    audit: Audit;
+    now: () => number;
+    transact: <T>(work: () => T) => T;
+  },
+): void {
   const { pipeline, store, audit } = deps;
   api.get('/incidents', (req, res) => {
     const q = listQuery.parse(req.query);
-    res.json({ incidents: store.list({ ...(q.status !== undefined ? { status: q.status } : {}), limit: q.limit, alertsPerIncident: 50 }) });
+    res.json({
+      incidents: store.list({
+        ...(q.status !== undefined ? { status: q.status } : {}),
+        limit: q.limit,
+        alertsPerIncident: 50,
+      }),
+    });
   });
   api.get('/incidents/:id', (req, res) => {
     const id = idParam.parse(req.params.id);
@@ -34,7 +50,11 @@ export function incidentRoutes(api: Router, deps: { pipeline: Pipeline; store: I
     api.post(`/incidents/:id/${name}`, async (req, res) => {
       const id = idParam.parse(req.params.id);
       const actor = actorOf(req);
-      if (pipeline.incident(id) === undefined) throw new HttpError(store.get(id) === undefined ? 404 : 409, store.get(id) === undefined ? `no incident ${id}` : `incident ${id} is already resolved`);
+      if (pipeline.incident(id) === undefined)
+        throw new HttpError(
+          store.get(id) === undefined ? 404 : 409,
+          store.get(id) === undefined ? `no incident ${id}` : `incident ${id} is already resolved`,
+        );
       let details: Record<string, unknown>;
       try {
         details = deps.transact(() => run(id, actor, req.body ?? {}));

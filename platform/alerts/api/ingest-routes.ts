@@ -10,7 +10,9 @@ import { fromGeneric, parseGeneric } from '../ingest/generic.ts';
  */
 export function ingestRoutes(api: Router, bus: EventBus, onAccepted: (source: string, n: number) => void): void {
   const publishAll = async (alerts: TopicInput<'alerts.ops'>[]): Promise<void> => {
-    await Promise.all(alerts.map((data) => bus.publish('alerts.ops', { key: data.fingerprint, data, source: data.source })));
+    await Promise.all(
+      alerts.map((data) => bus.publish('alerts.ops', { key: data.fingerprint, data, source: data.source })),
+    );
   };
   api.post('/alerts/alertmanager', async (req, res) => {
     const alerts = fromAlertmanager(alertmanagerWebhook.parse(req.body));

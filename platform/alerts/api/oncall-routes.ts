@@ -11,7 +11,12 @@ const idParam = z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'not an id');
 /** Users, schedules (with who is on call now) and escalation policies. */
 export function oncallRoutes(api: Router, deps: { directory: Directory; audit: Audit; now: () => number }): void {
   const { directory, audit } = deps;
-  const crud = (kind: 'user' | 'schedule' | 'policy', path: string, schema: z.ZodType<{ id: string }>, check: (e: z.output<typeof schema>) => void): void => {
+  const crud = (
+    kind: 'user' | 'schedule' | 'policy',
+    path: string,
+    schema: z.ZodType<{ id: string }>,
+    check: (e: z.output<typeof schema>) => void,
+  ): void => {
     api.get(`/oncall/${path}`, (_req, res) => {
       res.json({ [path]: directory.list(kind) });
     });
@@ -35,13 +40,15 @@ export function oncallRoutes(api: Router, deps: { directory: Directory; audit: A
   };
   crud('user', 'users', userSchema, () => undefined);
   crud('schedule', 'schedules', scheduleSchema, (s) => {
-    for (const l of (s as z.output<typeof scheduleSchema>).layers) for (const u of l.users) mustExist(`user ${u}`, directory.user(u) !== undefined);
+    for (const l of (s as z.output<typeof scheduleSchema>).layers)
+      for (const u of l.users) mustExist(`user ${u}`, directory.user(u) !== undefined);
   });
   crud('policy', 'policies', escalationPolicySchema, (p) => {
-    for (const step of (p as z.output<typeof escalationPolicySchema>).steps) for (const t of step.targets) {
-      if ('user' in t) mustExist(`user ${t.user}`, directory.user(t.user) !== undefined);
-      else mustExist(`schedule ${t.schedule}`, directory.schedule(t.schedule) !== undefined);
-    }
+    for (const step of (p as z.output<typeof escalationPolicySchema>).steps)
+      for (const t of step.targets) {
+        if ('user' in t) mustExist(`user ${t.user}`, directory.user(t.user) !== undefined);
+        else mustExist(`schedule ${t.schedule}`, directory.schedule(t.schedule) !== undefined);
+      }
   });
   api.get('/oncall/schedules/:id/now', (req, res) => {
     const id = idParam.parse(req.params.id);

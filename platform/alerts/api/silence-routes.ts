@@ -14,7 +14,14 @@ export function silenceRoutes(api: Router, deps: { silences: SilenceStore; audit
     const input = silenceInput.parse(body);
     const startsAt = input.startsAt ?? now();
     if (input.endsAt <= startsAt) throw new HttpError(400, 'endsAt must be after startsAt');
-    const s = silences.put({ ...(id !== undefined ? { id } : {}), matchers: input.matchers, startsAt, endsAt: input.endsAt, createdBy: input.createdBy, comment: input.comment });
+    const s = silences.put({
+      ...(id !== undefined ? { id } : {}),
+      matchers: input.matchers,
+      startsAt,
+      endsAt: input.endsAt,
+      createdBy: input.createdBy,
+      comment: input.comment,
+    });
     const view = silenceView(s, now());
     await audit(actor, id === undefined ? 'silence.create' : 'silence.update', `silence/${s.id}`, view);
     return view;

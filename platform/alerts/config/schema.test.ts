@@ -17,20 +17,44 @@ describe('alerts configuration file', () => {
   it('names unknown receivers, users, schedules and bad matchers', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'alerts-config-'));
     const file = join(dir, 'bad.json');
-    await writeFile(file, JSON.stringify({
-      route: { receiver: 'nope' },
-      receivers: [{ name: 'team', escalation_policy: 'missing' }],
-      schedules: [{ id: 's', name: 'S', time_zone: 'Europe/Berlin', layers: [{ users: ['ghost'], rotation: {}, start: '2026-01-01T09:00' }] }],
-    }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        route: { receiver: 'nope' },
+        receivers: [{ name: 'team', escalation_policy: 'missing' }],
+        schedules: [
+          {
+            id: 's',
+            name: 'S',
+            time_zone: 'Europe/Berlin',
+            layers: [{ users: ['ghost'], rotation: {}, start: '2026-01-01T09:00' }],
+          },
+        ],
+      }),
+    );
     const regexes = join(dir, 'regex.json');
-    await writeFile(regexes, JSON.stringify({
-      route: { receiver: 'team', routes: [{ matchers: ['x=~"("'] }] },
-      receivers: [{ name: 'team' }],
-      inhibit_rules: [{ source_matchers: ['a=~"["'], target_matchers: [] }],
-    }));
+    await writeFile(
+      regexes,
+      JSON.stringify({
+        route: { receiver: 'team', routes: [{ matchers: ['x=~"("'] }] },
+        receivers: [{ name: 'team' }],
+        inhibit_rules: [{ source_matchers: ['a=~"["'], target_matchers: [] }],
+      }),
+    );
     try {
-      assert.throws(() => loadAlertsConfig(file), (e: Error) => e instanceof AlertsConfigError && /unknown receiver "nope"/.test(e.message) && /unknown escalation policy "missing"/.test(e.message) && /unknown user "ghost"/.test(e.message));
-      assert.throws(() => loadAlertsConfig(regexes), (e: Error) => /routes\[0\]\.matchers\[0\]/.test(e.message) && /inhibit_rules\[0\]\.source_matchers/.test(e.message));
+      assert.throws(
+        () => loadAlertsConfig(file),
+        (e: Error) =>
+          e instanceof AlertsConfigError &&
+          /unknown receiver "nope"/.test(e.message) &&
+          /unknown escalation policy "missing"/.test(e.message) &&
+          /unknown user "ghost"/.test(e.message),
+      );
+      assert.throws(
+        () => loadAlertsConfig(regexes),
+        (e: Error) =>
+          /routes\[0\]\.matchers\[0\]/.test(e.message) && /inhibit_rules\[0\]\.source_matchers/.test(e.message),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

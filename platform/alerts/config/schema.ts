@@ -82,7 +82,10 @@ export const scheduleSchema = z.strictObject({
       z.strictObject({
         name: z.string().default('primary'),
         users: z.array(id).min(1),
-        rotation: z.strictObject({ length: z.number().int().min(1).default(1), unit: z.enum(['hours', 'days', 'weeks']).default('weeks') }),
+        rotation: z.strictObject({
+          length: z.number().int().min(1).default(1),
+          unit: z.enum(['hours', 'days', 'weeks']).default('weeks'),
+        }),
         /** First hand-off, in the schedule's local time: later hand-offs keep this wall-clock time across DST. */
         start: localDateTime,
       }),
@@ -107,89 +110,148 @@ export const escalationPolicySchema = z.strictObject({
   repeat: z.number().int().min(0).max(10).default(0),
 });
 
-export const maintenanceWindowSchema = z.strictObject({
-  id,
-  matchers: matcherList,
-  /** One-off window. */
-  start: instant.optional(),
-  end: instant.optional(),
-  /** Or weekly: these days (0 = Sunday), from `from` to `to` local time in `time_zone`. */
-  weekly: z.strictObject({ days: z.array(z.number().int().min(0).max(6)).min(1), from: clockTime, to: clockTime, time_zone: timeZone }).optional(),
-}).refine((w) => (w.start !== undefined && w.end !== undefined) !== (w.weekly !== undefined), 'a maintenance window needs either start and end, or weekly');
+export const maintenanceWindowSchema = z
+  .strictObject({
+    id,
+    matchers: matcherList,
+    /** One-off window. */
+    start: instant.optional(),
+    end: instant.optional(),
+    /** Or weekly: these days (0 = Sunday), from `from` to `to` local time in `time_zone`. */
+    weekly: z
+      .strictObject({
+        days: z.array(z.number().int().min(0).max(6)).min(1),
+        from: clockTime,
+        to: clockTime,
+        time_zone: timeZone,
+      })
+      .optional(),
+  })
+  .refine(
+    (w) => (w.start !== undefined && w.end !== undefined) !== (w.weekly !== undefined),
+    'a maintenance window needs either start and end, or weekly',
+  );
 
-export const alertsConfigSchema = z.strictObject({
-  route: rawRoute,
-  receivers: z.array(receiverSchema).min(1),
-  inhibit_rules: z
-    .array(z.strictObject({ source_matchers: matcherList, target_matchers: matcherList, equal: z.array(z.string()).default([]) }))
-    .default([]),
-  users: z.array(userSchema).default([]),
-  schedules: z.array(scheduleSchema).default([]),
-  escalation_policies: z.array(escalationPolicySchema).default([]),
-  maintenance_windows: z.array(maintenanceWindowSchema).default([]),
-  /** Which service depends on which: alerts on neighbours within max_hops correlate into one incident. */
-  topology: z.record(z.string(), z.array(z.string())).default({}),
-  correlation: z
-    .strictObject({
-      window: duration.default(300_000),
-      max_hops: z.number().int().min(0).max(5).default(1),
-      /** Alerts only join incidents whose alerts have the same values of these labels. */
-      equal: z.array(z.string()).default(['cluster']),
-      /** Labels compared for similarity (Jaccard over name=value pairs). */
-      labels: z.array(z.string()).default(['alertname', 'service', 'job', 'namespace', 'instance']),
-      similarity: z.number().min(0).max(1).default(0.5),
-    })
-    .prefault({}),
-  enrichment: z
-    .strictObject({
-      /** `{service}` and `{alertname}` are replaced. */
-      dashboard_url: z.string().default('/dashboards/service?service={service}'),
-      runbook_base_url: z.string().default('/runbooks/'),
-      remediation_window: duration.default(3_600_000),
-    })
-    .prefault({}),
-  priority: z
-    .strictObject({
-      business_impact: z.array(z.strictObject({ matchers: matcherList, boost: z.number().int().min(1).max(2) })).default([]),
-      flap: z.strictObject({ window: duration.default(600_000), threshold: z.number().int().min(2).default(4) }).prefault({}),
-    })
-    .prefault({}),
-  fatigue: z
-    .strictObject({
-      rate_limit: z.strictObject({ max: z.number().int().min(1).default(10), per: duration.default(600_000) }).prefault({}),
-      digest: z.strictObject({ interval: duration.default(1_800_000), min_priority: z.number().int().min(1).max(5).default(4) }).prefault({}),
-    })
-    .prefault({}),
-  channels: z
-    .strictObject({
-      smtp: smtpSettings.optional(),
-      sms: smsProvider.optional(),
-      push: pushProvider.optional(),
-      webpush: webpushSettings.prefault({}),
-      retry: z.strictObject({ attempts: z.number().int().min(1).max(50).default(8), initial_backoff: duration.default(1_000), max_backoff: duration.default(300_000) }).prefault({}),
-      timeout: duration.default(10_000),
-    })
-    .prefault({}),
-  /** Public base URL of the web app, for links in notifications. */
-  public_url: z.string().default('http://localhost:8080'),
-}).superRefine((c, ctx) => {
-  const receivers = new Set(c.receivers.map((r) => r.name));
-  const policies = new Set(c.escalation_policies.map((p) => p.id));
-  const users = new Set(c.users.map((u) => u.id));
-  const schedules = new Set(c.schedules.map((s) => s.id));
-  const walk = (r: RawRoute, path: string): void => {
-    if (r.receiver !== undefined && !receivers.has(r.receiver)) ctx.addIssue({ code: 'custom', path: [path], message: `unknown receiver "${r.receiver}"` });
-    r.routes?.forEach((child, i) => { walk(child, `${path}.routes.${String(i)}`); });
-  };
-  if (c.route.receiver === undefined) ctx.addIssue({ code: 'custom', path: ['route', 'receiver'], message: 'the root route needs a receiver' });
-  walk(c.route, 'route');
-  for (const r of c.receivers) if (r.escalation_policy !== undefined && !policies.has(r.escalation_policy)) ctx.addIssue({ code: 'custom', path: ['receivers', r.name], message: `unknown escalation policy "${r.escalation_policy}"` });
-  for (const s of c.schedules) for (const l of s.layers) for (const u of l.users) if (!users.has(u)) ctx.addIssue({ code: 'custom', path: ['schedules', s.id], message: `unknown user "${u}"` });
-  for (const p of c.escalation_policies) for (const step of p.steps) for (const t of step.targets) {
-    if ('user' in t && !users.has(t.user)) ctx.addIssue({ code: 'custom', path: ['escalation_policies', p.id], message: `unknown user "${t.user}"` });
-    if ('schedule' in t && !schedules.has(t.schedule)) ctx.addIssue({ code: 'custom', path: ['escalation_policies', p.id], message: `unknown schedule "${t.schedule}"` });
-  }
-});
+export const alertsConfigSchema = z
+  .strictObject({
+    route: rawRoute,
+    receivers: z.array(receiverSchema).min(1),
+    inhibit_rules: z
+      .array(
+        z.strictObject({
+          source_matchers: matcherList,
+          target_matchers: matcherList,
+          equal: z.array(z.string()).default([]),
+        }),
+      )
+      .default([]),
+    users: z.array(userSchema).default([]),
+    schedules: z.array(scheduleSchema).default([]),
+    escalation_policies: z.array(escalationPolicySchema).default([]),
+    maintenance_windows: z.array(maintenanceWindowSchema).default([]),
+    /** Which service depends on which: alerts on neighbours within max_hops correlate into one incident. */
+    topology: z.record(z.string(), z.array(z.string())).default({}),
+    correlation: z
+      .strictObject({
+        window: duration.default(300_000),
+        max_hops: z.number().int().min(0).max(5).default(1),
+        /** Alerts only join incidents whose alerts have the same values of these labels. */
+        equal: z.array(z.string()).default(['cluster']),
+        /** Labels compared for similarity (Jaccard over name=value pairs). */
+        labels: z.array(z.string()).default(['alertname', 'service', 'job', 'namespace', 'instance']),
+        similarity: z.number().min(0).max(1).default(0.5),
+      })
+      .prefault({}),
+    enrichment: z
+      .strictObject({
+        /** `{service}` and `{alertname}` are replaced. */
+        dashboard_url: z.string().default('/dashboards/service?service={service}'),
+        runbook_base_url: z.string().default('/runbooks/'),
+        remediation_window: duration.default(3_600_000),
+      })
+      .prefault({}),
+    priority: z
+      .strictObject({
+        business_impact: z
+          .array(z.strictObject({ matchers: matcherList, boost: z.number().int().min(1).max(2) }))
+          .default([]),
+        flap: z
+          .strictObject({ window: duration.default(600_000), threshold: z.number().int().min(2).default(4) })
+          .prefault({}),
+      })
+      .prefault({}),
+    fatigue: z
+      .strictObject({
+        rate_limit: z
+          .strictObject({ max: z.number().int().min(1).default(10), per: duration.default(600_000) })
+          .prefault({}),
+        digest: z
+          .strictObject({
+            interval: duration.default(1_800_000),
+            min_priority: z.number().int().min(1).max(5).default(4),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    channels: z
+      .strictObject({
+        smtp: smtpSettings.optional(),
+        sms: smsProvider.optional(),
+        push: pushProvider.optional(),
+        webpush: webpushSettings.prefault({}),
+        retry: z
+          .strictObject({
+            attempts: z.number().int().min(1).max(50).default(8),
+            initial_backoff: duration.default(1_000),
+            max_backoff: duration.default(300_000),
+          })
+          .prefault({}),
+        timeout: duration.default(10_000),
+      })
+      .prefault({}),
+    /** Public base URL of the web app, for links in notifications. */
+    public_url: z.string().default('http://localhost:8080'),
+  })
+  .superRefine((c, ctx) => {
+    const receivers = new Set(c.receivers.map((r) => r.name));
+    const policies = new Set(c.escalation_policies.map((p) => p.id));
+    const users = new Set(c.users.map((u) => u.id));
+    const schedules = new Set(c.schedules.map((s) => s.id));
+    const walk = (r: RawRoute, path: string): void => {
+      if (r.receiver !== undefined && !receivers.has(r.receiver))
+        ctx.addIssue({ code: 'custom', path: [path], message: `unknown receiver "${r.receiver}"` });
+      r.routes?.forEach((child, i) => {
+        walk(child, `${path}.routes.${String(i)}`);
+      });
+    };
+    if (c.route.receiver === undefined)
+      ctx.addIssue({ code: 'custom', path: ['route', 'receiver'], message: 'the root route needs a receiver' });
+    walk(c.route, 'route');
+    for (const r of c.receivers)
+      if (r.escalation_policy !== undefined && !policies.has(r.escalation_policy))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['receivers', r.name],
+          message: `unknown escalation policy "${r.escalation_policy}"`,
+        });
+    for (const s of c.schedules)
+      for (const l of s.layers)
+        for (const u of l.users)
+          if (!users.has(u))
+            ctx.addIssue({ code: 'custom', path: ['schedules', s.id], message: `unknown user "${u}"` });
+    for (const p of c.escalation_policies)
+      for (const step of p.steps)
+        for (const t of step.targets) {
+          if ('user' in t && !users.has(t.user))
+            ctx.addIssue({ code: 'custom', path: ['escalation_policies', p.id], message: `unknown user "${t.user}"` });
+          if ('schedule' in t && !schedules.has(t.schedule))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['escalation_policies', p.id],
+              message: `unknown schedule "${t.schedule}"`,
+            });
+        }
+  });
 
 export type AlertsConfig = z.output<typeof alertsConfigSchema>;
 export type AlertsConfigInput = z.input<typeof alertsConfigSchema>;

@@ -36,7 +36,9 @@ export class SqliteDigestBuffer<T> implements DigestBuffer<T> {
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    db.exec(`CREATE TABLE IF NOT EXISTS digest_items (id INTEGER PRIMARY KEY, person TEXT NOT NULL, item TEXT NOT NULL)`);
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS digest_items (id INTEGER PRIMARY KEY, person TEXT NOT NULL, item TEXT NOT NULL)`,
+    );
   }
 
   add(person: string, item: T): void {
@@ -45,7 +47,11 @@ export class SqliteDigestBuffer<T> implements DigestBuffer<T> {
 
   drain(): Map<string, T[]> {
     const out = new Map<string, T[]>();
-    for (const r of this.#db.prepare(`DELETE FROM digest_items RETURNING person, item, id`).all() as { person: string; item: string; id: number }[]) {
+    for (const r of this.#db.prepare(`DELETE FROM digest_items RETURNING person, item, id`).all() as {
+      person: string;
+      item: string;
+      id: number;
+    }[]) {
       let list = out.get(r.person);
       if (list === undefined) out.set(r.person, (list = []));
       list.push(JSON.parse(r.item) as T);

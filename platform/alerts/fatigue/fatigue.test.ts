@@ -9,7 +9,15 @@ describe('fatigue control', () => {
     testPipeline({
       route: { receiver: 'ops', group_wait: '0s', group_by: ['...'] },
       receivers: [{ name: 'ops', escalation_policy: 'p' }],
-      users: [{ id: 'alice', name: 'Alice', time_zone: 'Europe/Berlin', ...(quiet ? { quiet_hours: quiet } : {}), contacts: [{ type: 'webhook', url: 'http://127.0.0.1:9/alice' }] }],
+      users: [
+        {
+          id: 'alice',
+          name: 'Alice',
+          time_zone: 'Europe/Berlin',
+          ...(quiet ? { quiet_hours: quiet } : {}),
+          contacts: [{ type: 'webhook', url: 'http://127.0.0.1:9/alice' }],
+        },
+      ],
       escalation_policies: [{ id: 'p', name: 'P', steps: [{ timeout: '1h', targets: [{ user: 'alice' }] }] }],
       correlation: { similarity: 1, equal: [], labels: ['alertname'] },
       fatigue: { rate_limit: { max: 2, per: '10m' }, digest: { interval: '30m', min_priority: 4 } },
@@ -17,12 +25,17 @@ describe('fatigue control', () => {
 
   it('rate-limits each person, holding the excess and low priorities for the digest', () => {
     const { pipeline, clock, sent } = setup();
-    for (let i = 0; i < 5; i++) pipeline.process(alert({ alertname: `Warn${String(i)}`, severity: 'warning' }, clock.now()));
+    for (let i = 0; i < 5; i++)
+      pipeline.process(alert({ alertname: `Warn${String(i)}`, severity: 'warning' }, clock.now()));
     pipeline.process(alert({ alertname: 'Info', severity: 'info' }, clock.now()));
     pipeline.process(alert({ alertname: 'Crit', severity: 'critical' }, clock.now()));
     clock.advance(0);
     const pages = sent.filter((s) => s.message.kind === 'page');
-    assert.deepEqual(pages.map((s) => s.message.priority), [3, 3, 1], 'two warnings within the limit; critical always');
+    assert.deepEqual(
+      pages.map((s) => s.message.priority),
+      [3, 3, 1],
+      'two warnings within the limit; critical always',
+    );
     assert.equal(pipeline.pendingDigest, 4, 'three warnings over the limit and one info');
     clock.advance(30 * 60_000);
     const digests = sent.filter((s) => s.message.kind === 'digest');
@@ -37,7 +50,10 @@ describe('fatigue control', () => {
     pipeline.process(alert({ alertname: 'Warn', severity: 'warning' }, clock.now()));
     pipeline.process(alert({ alertname: 'Crit', severity: 'critical' }, clock.now()));
     clock.advance(0);
-    assert.deepEqual(sent.map((s) => s.message.title), ['Crit']);
+    assert.deepEqual(
+      sent.map((s) => s.message.title),
+      ['Crit'],
+    );
     assert.equal(pipeline.pendingDigest, 1);
   });
 
@@ -55,7 +71,11 @@ describe('fatigue control', () => {
     }
     pipeline.process(a);
     clock.advance(10 * 60_000);
-    assert.equal(sent.filter((s) => s.message.alerts.some((x) => x.labels.instance === 'x')).length, 0, 'no page for the flapping alert');
+    assert.equal(
+      sent.filter((s) => s.message.alerts.some((x) => x.labels.instance === 'x')).length,
+      0,
+      'no page for the flapping alert',
+    );
   });
 
   it('held notifications are kept in SQLite until the digest takes them', () => {

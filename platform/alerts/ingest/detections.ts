@@ -11,7 +11,12 @@ const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** A detection from the detector tier as an operational alert (labels: the series plus the detector). */
 export function fromDetection(d: TopicData<'detections'>): TopicInput<'alerts.ops'> {
   const series = Object.fromEntries(Object.entries(d.series).filter(([k]) => labelName.test(k)));
-  const labels = { alertname: series.alertname ?? 'AnomalyDetected', ...series, detector: d.detector, severity: severityOfScore(d.score) };
+  const labels = {
+    alertname: series.alertname ?? 'AnomalyDetected',
+    ...series,
+    detector: d.detector,
+    severity: severityOfScore(d.score),
+  };
   return {
     fingerprint: `det:${fingerprintOf({ ...series, detector: d.detector })}`,
     status: 'firing',

@@ -4,7 +4,9 @@ import { fingerprintOf } from '../fingerprint.ts';
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and _');
 const genericAlert = z.strictObject({
-  labels: z.record(labelName, z.string()).refine((l) => typeof l.alertname === 'string' && l.alertname.length > 0, 'labels.alertname is required'),
+  labels: z
+    .record(labelName, z.string())
+    .refine((l) => typeof l.alertname === 'string' && l.alertname.length > 0, 'labels.alertname is required'),
   annotations: z.record(z.string(), z.string()).default({}),
   status: z.enum(['firing', 'resolved']).default('firing'),
   startsAt: z.iso.datetime({ offset: true }).optional(),
@@ -14,7 +16,10 @@ const genericAlert = z.strictObject({
   fingerprint: z.string().min(1).max(200).optional(),
 });
 
-const batch = z.strictObject({ source: z.string().min(1).max(100).default('api'), alerts: z.array(genericAlert).min(1).max(10_000) });
+const batch = z.strictObject({
+  source: z.string().min(1).max(100).default('api'),
+  alerts: z.array(genericAlert).min(1).max(10_000),
+});
 export type GenericPayload = z.output<typeof batch>;
 
 /** Any source's alerts: one alert, or `{ source, alerts: [...] }` (told apart by shape, for clear errors). */

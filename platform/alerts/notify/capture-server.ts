@@ -9,7 +9,12 @@ export interface Captured {
 }
 
 /** Test support: a loopback HTTP server that records requests and answers with a chosen status. */
-export async function captureServer(): Promise<{ url: string; requests: Captured[]; status: { code: number }; close(): Promise<void> }> {
+export async function captureServer(): Promise<{
+  url: string;
+  requests: Captured[];
+  status: { code: number };
+  close(): Promise<void>;
+}> {
   const requests: Captured[] = [];
   const status = { code: 200 };
   const server: Server = createServer((req, res) => {
@@ -17,7 +22,12 @@ export async function captureServer(): Promise<{ url: string; requests: Captured
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      requests.push({ path: req.url ?? '', headers: req.headers, body, json: (): unknown => JSON.parse(body.toString()) });
+      requests.push({
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        json: (): unknown => JSON.parse(body.toString()),
+      });
       res.statusCode = status.code;
       res.end(status.code < 300 ? 'ok' : 'nope');
     });
@@ -27,6 +37,12 @@ export async function captureServer(): Promise<{ url: string; requests: Captured
     url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`,
     requests,
     status,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => { r(); }); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => {
+          r();
+        });
+      }),
   };
 }

@@ -12,7 +12,14 @@ export interface NotificationMessage {
   readonly priority: Priority;
   readonly alertCount: number;
   /** The first alerts (at most 20), with labels, for receivers that show them. */
-  readonly alerts: readonly { readonly labels: Labels; readonly annotations: Labels; readonly status: 'firing' | 'resolved'; readonly startsAt: string; readonly endsAt?: string; readonly fingerprint: string }[];
+  readonly alerts: readonly {
+    readonly labels: Labels;
+    readonly annotations: Labels;
+    readonly status: 'firing' | 'resolved';
+    readonly startsAt: string;
+    readonly endsAt?: string;
+    readonly fingerprint: string;
+  }[];
   readonly links: { readonly incident?: string; readonly runbook?: string; readonly dashboard?: string };
   readonly remediations: readonly string[];
   readonly traceIds: readonly string[];

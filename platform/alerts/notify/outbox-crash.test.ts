@@ -30,7 +30,9 @@ describe('outbox recovery after a crash mid-delivery', () => {
       req.on('end', () => {
         setTimeout(() => {
           accepted.add(key);
-          res.end('ok', () => { if (!answeredAt.has(key)) answeredAt.set(key, Date.now()); });
+          res.end('ok', () => {
+            if (!answeredAt.has(key)) answeredAt.set(key, Date.now());
+          });
         }, delayMs);
       });
     });
@@ -43,7 +45,12 @@ describe('outbox recovery after a crash mid-delivery', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const start = (): Started => startEntrypoint('platform/alerts/notify/outbox-crash.fixture.ts', { OUTBOX_DIR: dir, RECEIVER_URL: url, PAGES: String(pages) });
+  const start = (): Started =>
+    startEntrypoint('platform/alerts/notify/outbox-crash.fixture.ts', {
+      OUTBOX_DIR: dir,
+      RECEIVER_URL: url,
+      PAGES: String(pages),
+    });
 
   it('delivers every page exactly once per key after kill -9 and restart', async () => {
     const first = start();
@@ -69,13 +76,25 @@ describe('outbox recovery after a crash mid-delivery', () => {
       const answered = answeredAt.get(key);
       // Only a send the crash interrupted (not answered, or answered just before the kill and not yet
       // recorded) may be repeated, with the same key, so the receiver drops it.
-      assert.ok(answered === undefined || answered > killedAt - 100, `${key} was resent although it was delivered ${String(killedAt - (answered ?? 0))} ms before the crash`);
+      assert.ok(
+        answered === undefined || answered > killedAt - 100,
+        `${key} was resent although it was delivered ${String(killedAt - (answered ?? 0))} ms before the crash`,
+      );
     }
-    assert.ok(resent.length <= 4, `at most the sends in flight (concurrency 4) are repeated, got ${String(resent.length)}`);
+    assert.ok(
+      resent.length <= 4,
+      `at most the sends in flight (concurrency 4) are repeated, got ${String(resent.length)}`,
+    );
 
     const db = openDatabase(dir);
-    const rows = db.prepare(`SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`).all() as { status: string; n: number }[];
+    const rows = db.prepare(`SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`).all() as {
+      status: string;
+      n: number;
+    }[];
     db.close();
-    assert.deepEqual(rows.map((r) => [r.status, r.n]), [['delivered', pages]]);
+    assert.deepEqual(
+      rows.map((r) => [r.status, r.n]),
+      [['delivered', pages]],
+    );
   });
 });

@@ -100,11 +100,19 @@ export class Outbox {
         incident_id TEXT, attempt INTEGER NOT NULL, outcome TEXT NOT NULL, error TEXT,
         duration_ms INTEGER NOT NULL, at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS delivery_log_incident ON delivery_log (incident_id);`);
-    this.#insert = this.#db.prepare(`INSERT OR IGNORE INTO outbox (key, channel, target, message, recipient, incident_id, next_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.#claim = this.#db.prepare(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE key = (SELECT key FROM outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT 1) RETURNING key, target, message, recipient, attempts`);
+    this.#insert = this.#db.prepare(
+      `INSERT OR IGNORE INTO outbox (key, channel, target, message, recipient, incident_id, next_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#claim = this.#db.prepare(
+      `UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE key = (SELECT key FROM outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT 1) RETURNING key, target, message, recipient, attempts`,
+    );
     this.#done = this.#db.prepare(`UPDATE outbox SET status = ?, updated_at = ?, last_error = ? WHERE key = ?`);
-    this.#reschedule = this.#db.prepare(`UPDATE outbox SET status = 'pending', next_at = ?, updated_at = ?, last_error = ? WHERE key = ?`);
-    this.#log = this.#db.prepare(`INSERT INTO delivery_log (key, channel, recipient, incident_id, attempt, outcome, error, duration_ms, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#reschedule = this.#db.prepare(
+      `UPDATE outbox SET status = 'pending', next_at = ?, updated_at = ?, last_error = ? WHERE key = ?`,
+    );
+    this.#log = this.#db.prepare(
+      `INSERT INTO delivery_log (key, channel, recipient, incident_id, attempt, outcome, error, duration_ms, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     this.#nextDue = this.#db.prepare(`SELECT MIN(next_at) AS next FROM outbox WHERE status = 'pending'`);
   }
 
@@ -114,7 +122,17 @@ export class Outbox {
     const inserted = transaction(this.#db, () => {
       let n = 0;
       for (const item of items) {
-        const r = this.#insert.run(item.key, item.target.type, JSON.stringify(item.target), JSON.stringify(item.message), item.recipient, item.message.incidentId ?? null, now, now, now);
+        const r = this.#insert.run(
+          item.key,
+          item.target.type,
+          JSON.stringify(item.target),
+          JSON.stringify(item.message),
+          item.recipient,
+          item.message.incidentId ?? null,
+          now,
+          now,
+          now,
+        );
         n += Number(r.changes);
       }
       return n;
@@ -134,27 +152,46 @@ export class Outbox {
   async stop(graceMs = 5_000): Promise<void> {
     this.#running = false;
     clearTimeout(this.#timer);
-    const timer = setTimeout(() => { this.#controller.abort(); }, graceMs);
+    const timer = setTimeout(() => {
+      this.#controller.abort();
+    }, graceMs);
     await Promise.allSettled([...this.#inFlight]);
     clearTimeout(timer);
   }
 
   counts(): Record<string, number> {
-    const rows = this.#db.prepare(`SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`).all() as { status: string; n: number }[];
+    const rows = this.#db.prepare(`SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`).all() as {
+      status: string;
+      n: number;
+    }[];
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
   deliveries(incidentId?: string, limit = 200): DeliveryRecord[] {
     const rows = (incidentId === undefined
       ? this.#db.prepare(`SELECT * FROM delivery_log ORDER BY id DESC LIMIT ?`).all(limit)
-      : this.#db.prepare(`SELECT * FROM delivery_log WHERE incident_id = ? ORDER BY id DESC LIMIT ?`).all(incidentId, limit)) as unknown as LogRow[];
-    return rows.map((r) => ({ key: r.key, channel: r.channel, recipient: r.recipient, incidentId: r.incident_id, attempt: r.attempt, outcome: r.outcome, error: r.error, durationMs: r.duration_ms, at: r.at }));
+      : this.#db
+          .prepare(`SELECT * FROM delivery_log WHERE incident_id = ? ORDER BY id DESC LIMIT ?`)
+          .all(incidentId, limit)) as unknown as LogRow[];
+    return rows.map((r) => ({
+      key: r.key,
+      channel: r.channel,
+      recipient: r.recipient,
+      incidentId: r.incident_id,
+      attempt: r.attempt,
+      outcome: r.outcome,
+      error: r.error,
+      durationMs: r.duration_ms,
+      at: r.at,
+    }));
   }
 
   #wake(ms: number): void {
     if (!this.#running) return;
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => { this.#pump(); }, ms);
+    this.#timer = setTimeout(() => {
+      this.#pump();
+    }, ms);
   }
 
   #pump(): void {
@@ -191,17 +228,41 @@ export class Outbox {
     const now = this.#now();
     const permanent = error instanceof PermanentDeliveryError || row.attempts >= this.#options.retry.attempts;
     const outcome: DeliveryRecord['outcome'] = error === undefined ? 'delivered' : permanent ? 'failed' : 'retry';
-    const record: DeliveryRecord = { key: row.key, channel: target.type, recipient: row.recipient, incidentId: message.incidentId ?? null, attempt: row.attempts, outcome, error: error?.message ?? null, durationMs: now - started, at: now };
+    const record: DeliveryRecord = {
+      key: row.key,
+      channel: target.type,
+      recipient: row.recipient,
+      incidentId: message.incidentId ?? null,
+      attempt: row.attempts,
+      outcome,
+      error: error?.message ?? null,
+      durationMs: now - started,
+      at: now,
+    };
     transaction(this.#db, () => {
       if (outcome === 'retry') this.#reschedule.run(now + this.#backoff(row.attempts), now, record.error, row.key);
       else this.#done.run(outcome, now, record.error, row.key);
-      this.#log.run(record.key, record.channel, record.recipient, record.incidentId, record.attempt, record.outcome, record.error, record.durationMs, record.at);
+      this.#log.run(
+        record.key,
+        record.channel,
+        record.recipient,
+        record.incidentId,
+        record.attempt,
+        record.outcome,
+        record.error,
+        record.durationMs,
+        record.at,
+      );
     });
     this.#options.onOutcome?.(record, message);
   }
 
   #backoff(attempt: number): number {
     const { attempts, initialBackoffMs, maxBackoffMs } = this.#options.retry;
-    return backoffMs({ retries: attempts, initialBackoffMs, maxBackoffMs, multiplier: 2 }, attempt, this.#options.random);
+    return backoffMs(
+      { retries: attempts, initialBackoffMs, maxBackoffMs, multiplier: 2 },
+      attempt,
+      this.#options.random,
+    );
   }
 }

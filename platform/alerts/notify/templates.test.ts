@@ -19,7 +19,18 @@ describe('notification templates', () => {
   });
 
   it('lists digest items', () => {
-    const d = render(testMessage({ kind: 'digest', language: 'de', alerts: [], items: [{ title: 'Disk low', priority: 4 }, { title: 'Cert', priority: 5 }] }), 'email');
+    const d = render(
+      testMessage({
+        kind: 'digest',
+        language: 'de',
+        alerts: [],
+        items: [
+          { title: 'Disk low', priority: 4 },
+          { title: 'Cert', priority: 5 },
+        ],
+      }),
+      'email',
+    );
     assert.match(d.text, /2 Benachrichtigungen niedriger Priorität gesammelt/);
     assert.match(d.text, /- P4 Disk low\n- P5 Cert/);
   });

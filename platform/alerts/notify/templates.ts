@@ -31,7 +31,13 @@ const phrases: Record<Language, Phrases> = {
     digest: (n) => `${n} lower-priority notification${n === 1 ? '' : 's'} held for this digest`,
   },
   de: {
-    kind: { page: 'ALARM', update: 'AKTUALISIERUNG', resolved: 'BEHOBEN', digest: 'ZUSAMMENFASSUNG', price: 'KURSALARM' },
+    kind: {
+      page: 'ALARM',
+      update: 'AKTUALISIERUNG',
+      resolved: 'BEHOBEN',
+      digest: 'ZUSAMMENFASSUNG',
+      price: 'KURSALARM',
+    },
     alerts: (n) => `${n} Alarm${n === 1 ? '' : 'e'}`,
     runbook: 'Runbook',
     dashboard: 'Dashboard',
@@ -57,7 +63,8 @@ export function render(message: NotificationMessage, channel: ChannelType): Rend
   const p = phrases[message.language];
   const head = `[${p.kind[message.kind]}] P${message.priority} ${message.title}`;
   const bold = (s: string): string => (channel === 'slack' ? `*${s}*` : s);
-  const link = (label: string, url: string | undefined): string[] => (url === undefined ? [] : [channel === 'slack' ? `<${url}|${label}>` : `${label}: ${url}`]);
+  const link = (label: string, url: string | undefined): string[] =>
+    url === undefined ? [] : [channel === 'slack' ? `<${url}|${label}>` : `${label}: ${url}`];
   const lines: string[] = [bold(head), `${message.severity} · ${message.status} · ${p.alerts(message.alertCount)}`];
   if (message.kind === 'digest') {
     lines.push(p.digest(message.items?.length ?? 0));
@@ -65,9 +72,15 @@ export function render(message: NotificationMessage, channel: ChannelType): Rend
   }
   for (const a of message.alerts.slice(0, 5)) {
     const summary = a.annotations.summary ?? a.annotations.description ?? '';
-    lines.push(`- ${a.status === 'resolved' ? '✓' : '•'} ${a.labels.alertname ?? '?'} ${a.labels.service ?? a.labels.job ?? ''} ${summary}`.trimEnd());
+    lines.push(
+      `- ${a.status === 'resolved' ? '✓' : '•'} ${a.labels.alertname ?? '?'} ${a.labels.service ?? a.labels.job ?? ''} ${summary}`.trimEnd(),
+    );
   }
-  lines.push(...link(p.incident, message.links.incident), ...link(p.runbook, message.links.runbook), ...link(p.dashboard, message.links.dashboard));
+  lines.push(
+    ...link(p.incident, message.links.incident),
+    ...link(p.runbook, message.links.runbook),
+    ...link(p.dashboard, message.links.dashboard),
+  );
   if (message.remediations.length > 0) lines.push(`${p.remediations}: ${message.remediations.join('; ')}`);
   if (message.traceIds.length > 0) lines.push(`${p.traces}: ${message.traceIds.join(', ')}`);
   const short = `${head} (${p.alerts(message.alertCount)})${message.links.incident !== undefined ? ` ${message.links.incident}` : ''}`;

@@ -10,8 +10,19 @@ export function testMessage(overrides: Partial<NotificationMessage> = {}): Notif
     severity: 'critical',
     priority: 1,
     alertCount: 1,
-    alerts: [{ labels: { alertname: 'PostgresDown', service: 'db', cluster: 'eu', instance: 'db-0' }, annotations: { summary: 'primary is down' }, status: 'firing', startsAt: '2026-03-02T10:00:00.000Z', fingerprint: 'f1' }],
-    links: { incident: 'https://app.example/incidents/inc-1', runbook: 'https://app.example/runbooks/instance-down.md' },
+    alerts: [
+      {
+        labels: { alertname: 'PostgresDown', service: 'db', cluster: 'eu', instance: 'db-0' },
+        annotations: { summary: 'primary is down' },
+        status: 'firing',
+        startsAt: '2026-03-02T10:00:00.000Z',
+        fingerprint: 'f1',
+      },
+    ],
+    links: {
+      incident: 'https://app.example/incidents/inc-1',
+      runbook: 'https://app.example/runbooks/instance-down.md',
+    },
     remediations: ['restart (applied)'],
     traceIds: ['4bf92f3577b34da6a3ce929d0e0e4736'],
     language: 'en',

@@ -14,8 +14,25 @@ describe('escalation policies', () => {
         { id: 'bob', name: 'Bob', contacts: contact('bob') },
         { id: 'mgr', name: 'Manager', contacts: contact('mgr') },
       ],
-      schedules: [{ id: 'primary', name: 'Primary', time_zone: 'UTC', layers: [{ users: ['alice', 'bob'], rotation: { length: 1, unit: 'days' }, start: '2026-03-01T00:00' }] }],
-      escalation_policies: [{ id: 'ops-policy', name: 'Ops', steps: [{ timeout: '5m', targets: [{ schedule: 'primary' }] }, { timeout: '10m', targets: [{ user: 'mgr' }] }], repeat: 1 }],
+      schedules: [
+        {
+          id: 'primary',
+          name: 'Primary',
+          time_zone: 'UTC',
+          layers: [{ users: ['alice', 'bob'], rotation: { length: 1, unit: 'days' }, start: '2026-03-01T00:00' }],
+        },
+      ],
+      escalation_policies: [
+        {
+          id: 'ops-policy',
+          name: 'Ops',
+          steps: [
+            { timeout: '5m', targets: [{ schedule: 'primary' }] },
+            { timeout: '10m', targets: [{ user: 'mgr' }] },
+          ],
+          repeat: 1,
+        },
+      ],
     });
   const recipients = (sent: { recipient: string }[]) => sent.map((s) => s.recipient);
 

@@ -21,6 +21,9 @@ export function escalationPosition(policy: EscalationPolicyConfig, elapsedMs: nu
   return { reached: 0 };
 }
 
-export function stepOf(policy: EscalationPolicyConfig, reached: number): EscalationPolicyConfig['steps'][number] | undefined {
+export function stepOf(
+  policy: EscalationPolicyConfig,
+  reached: number,
+): EscalationPolicyConfig['steps'][number] | undefined {
   return policy.steps[reached % policy.steps.length];
 }

@@ -25,8 +25,17 @@ describe('on-call schedules', () => {
   });
 
   it('keeps the local hand-off when clocks go back (New York, November)', () => {
-    const ny = scheduleSchema.parse({ id: 'ny', name: 'NY', time_zone: 'America/New_York', layers: [{ users: ['dan', 'eve'], rotation: { length: 1, unit: 'weeks' }, start: '2026-10-26T10:00' }] });
-    assert.equal(onCallAt(ny, Date.parse('2026-11-02T14:59:00Z')), 'dan', '09:59 EST: the 10:00 EDT start plus 7 days is 15:00Z');
+    const ny = scheduleSchema.parse({
+      id: 'ny',
+      name: 'NY',
+      time_zone: 'America/New_York',
+      layers: [{ users: ['dan', 'eve'], rotation: { length: 1, unit: 'weeks' }, start: '2026-10-26T10:00' }],
+    });
+    assert.equal(
+      onCallAt(ny, Date.parse('2026-11-02T14:59:00Z')),
+      'dan',
+      '09:59 EST: the 10:00 EDT start plus 7 days is 15:00Z',
+    );
     assert.equal(onCallAt(ny, Date.parse('2026-11-02T15:00:00Z')), 'eve');
   });
 

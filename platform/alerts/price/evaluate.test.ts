@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { RuleState, type Bar } from './evaluate.ts';
 import { priceRuleInput, type PriceRule } from './rules.ts';
 
-const rule = (input: Record<string, unknown>): PriceRule => ({ ...priceRuleInput.parse(input), id: 'r', userId: 'u', createdAt: '' });
+const rule = (input: Record<string, unknown>): PriceRule => ({
+  ...priceRuleInput.parse(input),
+  id: 'r',
+  userId: 'u',
+  createdAt: '',
+});
 const minute = 60_000;
 
 describe('price alert rules', () => {
@@ -35,7 +40,9 @@ describe('price alert rules', () => {
   });
 
   it('correlation breaks when two series decouple', () => {
-    const s = new RuleState(rule({ kind: 'correlation_break', symbol: 'AAA', otherSymbol: 'BBB', threshold: 0.5, lookbackBars: 20 }));
+    const s = new RuleState(
+      rule({ kind: 'correlation_break', symbol: 'AAA', otherSymbol: 'BBB', threshold: 0.5, lookbackBars: 20 }),
+    );
     const a: Bar[] = [];
     const b: Bar[] = [];
     let pa = 100;

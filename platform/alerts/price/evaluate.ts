@@ -65,8 +65,10 @@ export class RuleState {
     const r = this.rule;
     const prev = this.#lastPrice;
     this.#lastPrice = price;
-    if (r.kind === 'price_above' && prev !== undefined && prev <= r.threshold && price > r.threshold) return this.#fire(ts, price, `${r.symbol} crossed above ${String(r.threshold)} (now ${String(price)})`);
-    if (r.kind === 'price_below' && prev !== undefined && prev >= r.threshold && price < r.threshold) return this.#fire(ts, price, `${r.symbol} crossed below ${String(r.threshold)} (now ${String(price)})`);
+    if (r.kind === 'price_above' && prev !== undefined && prev <= r.threshold && price > r.threshold)
+      return this.#fire(ts, price, `${r.symbol} crossed above ${String(r.threshold)} (now ${String(price)})`);
+    if (r.kind === 'price_below' && prev !== undefined && prev >= r.threshold && price < r.threshold)
+      return this.#fire(ts, price, `${r.symbol} crossed below ${String(r.threshold)} (now ${String(price)})`);
     if (r.kind === 'percent_move') {
       this.#prices.push({ ts, price });
       while ((this.#prices[0]?.ts ?? ts) < ts - r.windowMinutes * 60_000) this.#prices.shift();
@@ -89,7 +91,12 @@ export class RuleState {
       const history = bars.slice(-1 - r.lookbackBars, -1);
       if (last === undefined || history.length < 5) return undefined;
       const mean = history.reduce((s, b) => s + b.volume, 0) / history.length;
-      if (mean > 0 && last.volume >= r.threshold * mean) return this.#fire(ts, last.volume / mean, `${r.symbol} volume ${(last.volume / mean).toFixed(1)}x its ${String(history.length)}-bar average`);
+      if (mean > 0 && last.volume >= r.threshold * mean)
+        return this.#fire(
+          ts,
+          last.volume / mean,
+          `${r.symbol} volume ${(last.volume / mean).toFixed(1)}x its ${String(history.length)}-bar average`,
+        );
     }
     if (r.kind === 'correlation_break') {
       const a = returns(bars.slice(-1 - r.lookbackBars));
@@ -108,7 +115,12 @@ export class RuleState {
       if (Number.isNaN(c)) return undefined;
       const prev = this.#lastCorrelation;
       this.#lastCorrelation = c;
-      if (prev !== undefined && prev >= r.threshold && c < r.threshold) return this.#fire(ts, c, `${r.symbol} and ${r.otherSymbol} decoupled: correlation ${c.toFixed(2)} < ${String(r.threshold)}`);
+      if (prev !== undefined && prev >= r.threshold && c < r.threshold)
+        return this.#fire(
+          ts,
+          c,
+          `${r.symbol} and ${r.otherSymbol} decoupled: correlation ${c.toFixed(2)} < ${String(r.threshold)}`,
+        );
     }
     return undefined;
   }

@@ -11,7 +11,10 @@ const idParam = z.uuid('not a price alert id');
 const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
 /** Each user manages their own price alerts (the actor is the user), and registers browsers for Web Push. */
-export function priceAlertRoutes(api: Router, deps: { prices: PriceAlertService; pushSubscriptions: PushSubscriptionStore; vapidPublicKey: string; audit: Audit }): void {
+export function priceAlertRoutes(
+  api: Router,
+  deps: { prices: PriceAlertService; pushSubscriptions: PushSubscriptionStore; vapidPublicKey: string; audit: Audit },
+): void {
   const { prices, audit } = deps;
   const user = (req: Parameters<typeof actorOf>[0]): string => {
     const actor = actorOf(req);

@@ -31,12 +31,18 @@ export class PriceAlertService {
   readonly #states = new Map<string, RuleState>();
   readonly #bars = new Map<string, Bar[]>();
 
-  constructor(deps: { db: DatabaseSync; bus: EventBus; enqueue: (items: readonly OutboxItem[]) => void; logger: Logger }) {
+  constructor(deps: {
+    db: DatabaseSync;
+    bus: EventBus;
+    enqueue: (items: readonly OutboxItem[]) => void;
+    logger: Logger;
+  }) {
     this.#db = deps.db;
     this.#bus = deps.bus;
     this.#enqueue = deps.enqueue;
     this.#logger = deps.logger;
-    this.#db.exec(`CREATE TABLE IF NOT EXISTS price_rules (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, data TEXT NOT NULL);
+    this.#db
+      .exec(`CREATE TABLE IF NOT EXISTS price_rules (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, data TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS price_events (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, data TEXT NOT NULL, at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS price_events_user ON price_events (user_id, at);`);
     for (const r of this.#db.prepare(`SELECT data FROM price_rules`).all() as { data: string }[]) {
@@ -47,17 +53,64 @@ export class PriceAlertService {
 
   async start(): Promise<Subscription[]> {
     return [
-      await this.#bus.subscribe({ group: 'price-alerts-ticks', topic: 'market.ticks', from: 'latest', handler: async ({ envelope }) => { await this.#onTick(envelope.data.symbol, envelope.data.price, envelope.data.ts); } }),
-      await this.#bus.subscribe({ group: 'price-alerts-bars', topic: 'market.bars', from: 'latest', handler: async ({ envelope }) => {
-        const b = envelope.data;
-        if (b.interval === '1m') await this.#onBar(b.symbol, { start: b.start, close: b.close, volume: b.volume });
-      } }),
-      await this.#bus.subscribe({ group: 'price-alerts-notify', topic: 'alerts.user', handler: ({ envelope }) => {
-        const a = envelope.data;
-        const event: PriceAlertEvent = { id: envelope.id, ruleId: a.alertId, userId: a.userId, symbol: a.symbol, kind: a.kind, observed: a.observed, message: a.message, at: envelope.time };
-        this.#db.prepare(`INSERT OR IGNORE INTO price_events (id, user_id, data, at) VALUES (?, ?, ?, ?)`).run(event.id, event.userId, JSON.stringify(event), Date.parse(event.at));
-        this.#enqueue([{ key: `price:${envelope.id}`, target: { type: 'webpush' }, recipient: a.userId, message: { kind: 'price', title: a.message, status: 'fired', severity: 'info', priority: 3, alertCount: 1, alerts: [], links: {}, remediations: [], traceIds: [], language: 'en', recipient: { id: a.userId, name: a.userId } } }]);
-      } }),
+      await this.#bus.subscribe({
+        group: 'price-alerts-ticks',
+        topic: 'market.ticks',
+        from: 'latest',
+        handler: async ({ envelope }) => {
+          await this.#onTick(envelope.data.symbol, envelope.data.price, envelope.data.ts);
+        },
+      }),
+      await this.#bus.subscribe({
+        group: 'price-alerts-bars',
+        topic: 'market.bars',
+        from: 'latest',
+        handler: async ({ envelope }) => {
+          const b = envelope.data;
+          if (b.interval === '1m') await this.#onBar(b.symbol, { start: b.start, close: b.close, volume: b.volume });
+        },
+      }),
+      await this.#bus.subscribe({
+        group: 'price-alerts-notify',
+        topic: 'alerts.user',
+        handler: ({ envelope }) => {
+          const a = envelope.data;
+          const event: PriceAlertEvent = {
+            id: envelope.id,
+            ruleId: a.alertId,
+            userId: a.userId,
+            symbol: a.symbol,
+            kind: a.kind,
+            observed: a.observed,
+            message: a.message,
+            at: envelope.time,
+          };
+          this.#db
+            .prepare(`INSERT OR IGNORE INTO price_events (id, user_id, data, at) VALUES (?, ?, ?, ?)`)
+            .run(event.id, event.userId, JSON.stringify(event), Date.parse(event.at));
+          this.#enqueue([
+            {
+              key: `price:${envelope.id}`,
+              target: { type: 'webpush' },
+              recipient: a.userId,
+              message: {
+                kind: 'price',
+                title: a.message,
+                status: 'fired',
+                severity: 'info',
+                priority: 3,
+                alertCount: 1,
+                alerts: [],
+                links: {},
+                remediations: [],
+                traceIds: [],
+                language: 'en',
+                recipient: { id: a.userId, name: a.userId },
+              },
+            },
+          ]);
+        },
+      }),
     ];
   }
 
@@ -71,8 +124,17 @@ export class PriceAlertService {
   }
 
   put(userId: string, input: PriceRuleInput, id: string = randomUUID()): PriceRule {
-    const rule: PriceRule = { ...input, id, userId, createdAt: this.get(userId, id)?.createdAt ?? new Date().toISOString() };
-    this.#db.prepare(`INSERT INTO price_rules (id, user_id, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data`).run(id, userId, JSON.stringify(rule));
+    const rule: PriceRule = {
+      ...input,
+      id,
+      userId,
+      createdAt: this.get(userId, id)?.createdAt ?? new Date().toISOString(),
+    };
+    this.#db
+      .prepare(
+        `INSERT INTO price_rules (id, user_id, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data`,
+      )
+      .run(id, userId, JSON.stringify(rule));
     this.#states.set(id, new RuleState(rule));
     return rule;
   }
@@ -84,14 +146,19 @@ export class PriceAlertService {
   }
 
   events(userId: string, limit: number): PriceAlertEvent[] {
-    return (this.#db.prepare(`SELECT data FROM price_events WHERE user_id = ? ORDER BY at DESC LIMIT ?`).all(userId, limit) as { data: string }[]).map((r) => JSON.parse(r.data) as PriceAlertEvent);
+    return (
+      this.#db
+        .prepare(`SELECT data FROM price_events WHERE user_id = ? ORDER BY at DESC LIMIT ?`)
+        .all(userId, limit) as { data: string }[]
+    ).map((r) => JSON.parse(r.data) as PriceAlertEvent);
   }
 
   async #onTick(symbol: string, price: number, ts: number): Promise<void> {
-    for (const state of this.#states.values()) if (state.rule.symbol === symbol) {
-      const fired = state.onTick(price, ts);
-      if (fired !== undefined) await this.#publish(state.rule, fired.observed, fired.message);
-    }
+    for (const state of this.#states.values())
+      if (state.rule.symbol === symbol) {
+        const fired = state.onTick(price, ts);
+        if (fired !== undefined) await this.#publish(state.rule, fired.observed, fired.message);
+      }
   }
 
   async #onBar(symbol: string, bar: Bar): Promise<void> {
@@ -104,14 +171,30 @@ export class PriceAlertService {
       const r = state.rule;
       const other = r.kind === 'correlation_break' ? r.otherSymbol : undefined;
       if (r.symbol !== symbol && other !== symbol) continue;
-      const fired = state.onBar(this.#bars.get(r.symbol) ?? [], other === undefined ? [] : (this.#bars.get(other) ?? []), bar.start);
+      const fired = state.onBar(
+        this.#bars.get(r.symbol) ?? [],
+        other === undefined ? [] : (this.#bars.get(other) ?? []),
+        bar.start,
+      );
       if (fired !== undefined) await this.#publish(r, fired.observed, fired.message);
     }
   }
 
   async #publish(rule: PriceRule, observed: number, message: string): Promise<void> {
     const threshold = 'threshold' in rule ? rule.threshold : 0;
-    await this.#bus.publish('alerts.user', { key: rule.userId, data: { alertId: rule.id, userId: rule.userId, symbol: rule.symbol, kind: rule.kind, threshold, observed, message }, source: 'alerts' });
+    await this.#bus.publish('alerts.user', {
+      key: rule.userId,
+      data: {
+        alertId: rule.id,
+        userId: rule.userId,
+        symbol: rule.symbol,
+        kind: rule.kind,
+        threshold,
+        observed,
+        message,
+      },
+      source: 'alerts',
+    });
     this.#logger.debug({ rule: rule.id, user: rule.userId }, 'price alert fired');
   }
 }

@@ -12,11 +12,16 @@ const alertNames = [...readFileSync(rulesFile, 'utf8').matchAll(/^\s*- alert: (\
 describe("the platform's own alert rules", () => {
   it('every alert has a runbook, and so do detector findings', () => {
     assert.ok(alertNames.length >= 5);
-    for (const name of [...alertNames, 'AnomalyDetected']) assert.ok(existsSync(`${runbookDir}${runbookSlug(name)}.md`), `runbooks/${runbookSlug(name)}.md for ${name}`);
+    for (const name of [...alertNames, 'AnomalyDetected'])
+      assert.ok(existsSync(`${runbookDir}${runbookSlug(name)}.md`), `runbooks/${runbookSlug(name)}.md for ${name}`);
   });
 
-  it('is a valid Prometheus rule file', { skip: existsSync('/usr/bin/promtool') ? false : 'promtool is not installed' }, () => {
-    const out = execFileSync('/usr/bin/promtool', ['check', 'rules', rulesFile], { encoding: 'utf8' });
-    assert.match(out, new RegExp(`SUCCESS: ${String(alertNames.length)} rules found`));
-  });
+  it(
+    'is a valid Prometheus rule file',
+    { skip: existsSync('/usr/bin/promtool') ? false : 'promtool is not installed' },
+    () => {
+      const out = execFileSync('/usr/bin/promtool', ['check', 'rules', rulesFile], { encoding: 'utf8' });
+      assert.match(out, new RegExp(`SUCCESS: ${String(alertNames.length)} rules found`));
+    },
+  );
 });

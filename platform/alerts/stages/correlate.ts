@@ -69,9 +69,16 @@ export class Correlator {
     const service = serviceOf(alert.labels);
     let best: { open: Open; score: number } | undefined;
     for (const open of this.#open.values()) {
-      if (open.equalKey !== key || Math.abs(alert.startsAt - open.incident.lastAlertAt) > this.#options.windowMs) continue;
+      if (open.equalKey !== key || Math.abs(alert.startsAt - open.incident.lastAlertAt) > this.#options.windowMs)
+        continue;
       const score = this.#score(alert.labels, service, open);
-      if (score > 0 && (best === undefined || score > best.score || (score === best.score && open.incident.lastAlertAt > best.open.incident.lastAlertAt))) best = { open, score };
+      if (
+        score > 0 &&
+        (best === undefined ||
+          score > best.score ||
+          (score === best.score && open.incident.lastAlertAt > best.open.incident.lastAlertAt))
+      )
+        best = { open, score };
     }
     return best?.open.incident;
   }
@@ -87,13 +94,15 @@ export class Correlator {
     const service = serviceOf(alert.labels);
     if (service !== undefined) open.services.add(service);
     const rep = `${alert.labels.alertname ?? ''}\u0000${service ?? ''}`;
-    if (open.representatives.size < maxRepresentatives && !open.representatives.has(rep)) open.representatives.set(rep, alert.labels);
+    if (open.representatives.size < maxRepresentatives && !open.representatives.has(rep))
+      open.representatives.set(rep, alert.labels);
   }
 
   /** A resolved incident takes no more alerts: its fingerprints open a new incident next time. */
   close(incident: Incident): void {
     this.#open.delete(incident.id);
-    for (const fp of incident.alerts.keys()) if (this.#byFingerprint.get(fp) === incident.id) this.#byFingerprint.delete(fp);
+    for (const fp of incident.alerts.keys())
+      if (this.#byFingerprint.get(fp) === incident.id) this.#byFingerprint.delete(fp);
   }
 
   get openCount(): number {

@@ -16,11 +16,15 @@ describe('dedup', () => {
   });
 
   it('in the pipeline, a re-sent alert neither opens an incident nor notifies again', () => {
-    const { pipeline, clock, sent } = testPipeline({ route: { receiver: 'team', group_wait: '1s' }, receivers: [{ name: 'team', targets: [hook('team')] }] });
+    const { pipeline, clock, sent } = testPipeline({
+      route: { receiver: 'team', group_wait: '1s' },
+      receivers: [{ name: 'team', targets: [hook('team')] }],
+    });
     const a = alert({ alertname: 'DiskFull', service: 'db', severity: 'warning' }, clock.now());
     const first = pipeline.process(a);
     assert.equal(first.outcome, 'opened');
-    for (let i = 0; i < 5; i++) assert.deepEqual(pipeline.process(a), { outcome: 'deduplicated', incidentId: first.incidentId });
+    for (let i = 0; i < 5; i++)
+      assert.deepEqual(pipeline.process(a), { outcome: 'deduplicated', incidentId: first.incidentId });
     clock.advance(2_000);
     assert.equal(sent.length, 1);
     assert.equal(sent[0]?.message.alertCount, 1);

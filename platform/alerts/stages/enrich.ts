@@ -14,7 +14,11 @@ export function serviceOf(labels: Labels): string | undefined {
 
 /** "HighErrorRate" -> "high-error-rate": the runbook file name for an alert name. */
 export function runbookSlug(alertname: string): string {
-  return alertname.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[^a-zA-Z0-9]+/g, '-').toLowerCase().replace(/^-|-$/g, '');
+  return alertname
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/[^a-zA-Z0-9]+/g, '-')
+    .toLowerCase()
+    .replace(/^-|-$/g, '');
 }
 
 const traceId = /^[0-9a-f]{32}$/;
@@ -41,11 +45,24 @@ export class Enricher {
     const { labels, annotations } = alert;
     const alertname = labels.alertname ?? '';
     const service = serviceOf(labels) ?? '';
-    const runbookUrl = annotations.runbook_url ?? (this.#options.runbooks.has(runbookSlug(alertname)) ? `${this.#options.runbookBaseUrl}${runbookSlug(alertname)}.md` : undefined);
-    const dashboardUrl = annotations.dashboard_url ?? (service === '' ? undefined : this.#options.dashboardUrl.replaceAll('{service}', encodeURIComponent(service)).replaceAll('{alertname}', encodeURIComponent(alertname)));
-    const remediations = this.#remediations.filter((r) => r.at >= now - this.#options.remediationWindowMs && targets(r.target, labels));
+    const runbookUrl =
+      annotations.runbook_url ??
+      (this.#options.runbooks.has(runbookSlug(alertname))
+        ? `${this.#options.runbookBaseUrl}${runbookSlug(alertname)}.md`
+        : undefined);
+    const dashboardUrl =
+      annotations.dashboard_url ??
+      (service === ''
+        ? undefined
+        : this.#options.dashboardUrl
+            .replaceAll('{service}', encodeURIComponent(service))
+            .replaceAll('{alertname}', encodeURIComponent(alertname)));
+    const remediations = this.#remediations.filter(
+      (r) => r.at >= now - this.#options.remediationWindowMs && targets(r.target, labels),
+    );
     const ids = new Set(alert.traceIds);
-    for (const key of ['trace_id', 'traceId', 'trace_ids']) for (const id of (annotations[key] ?? '').split(/[\s,]+/)) if (traceId.test(id)) ids.add(id);
+    for (const key of ['trace_id', 'traceId', 'trace_ids'])
+      for (const id of (annotations[key] ?? '').split(/[\s,]+/)) if (traceId.test(id)) ids.add(id);
     return {
       ...(runbookUrl !== undefined ? { runbookUrl } : {}),
       ...(dashboardUrl !== undefined ? { dashboardUrl } : {}),

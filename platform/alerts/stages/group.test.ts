@@ -5,7 +5,13 @@ import { alert, hook, testPipeline } from '../test-support.ts';
 describe('grouping with Alertmanager timing', () => {
   const setup = () =>
     testPipeline({
-      route: { receiver: 'team', group_by: ['alertname'], group_wait: '30s', group_interval: '5m', repeat_interval: '1h' },
+      route: {
+        receiver: 'team',
+        group_by: ['alertname'],
+        group_wait: '30s',
+        group_interval: '5m',
+        repeat_interval: '1h',
+      },
       receivers: [{ name: 'team', targets: [hook('team')] }],
       correlation: { labels: ['alertname'], similarity: 0.5 },
     });

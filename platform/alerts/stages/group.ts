@@ -41,7 +41,13 @@ export class GroupScheduler {
       return;
     }
     const group: Group = { key, route, incidentId, fingerprints: new Set([fingerprint]), sent: 0 };
-    const fresh = { group, dirty: true, timer: this.#clock.schedule(route.groupWaitMs, () => { this.#tick(key); }) };
+    const fresh = {
+      group,
+      dirty: true,
+      timer: this.#clock.schedule(route.groupWaitMs, () => {
+        this.#tick(key);
+      }),
+    };
     this.#groups.set(key, fresh);
   }
 
@@ -51,10 +57,11 @@ export class GroupScheduler {
   }
 
   drop(incidentId: string): void {
-    for (const [key, e] of this.#groups) if (e.group.incidentId === incidentId) {
-      e.timer.cancel();
-      this.#groups.delete(key);
-    }
+    for (const [key, e] of this.#groups)
+      if (e.group.incidentId === incidentId) {
+        e.timer.cancel();
+        this.#groups.delete(key);
+      }
   }
 
   get size(): number {
@@ -72,7 +79,14 @@ export class GroupScheduler {
     const { group } = entry;
     const now = this.#clock.now();
     let result: FlushResult = 'held';
-    const reason = group.sent === 0 ? 'first' : entry.dirty ? 'changed' : now - (group.lastSentAt ?? now) >= group.route.repeatIntervalMs ? 'repeat' : undefined;
+    const reason =
+      group.sent === 0
+        ? 'first'
+        : entry.dirty
+          ? 'changed'
+          : now - (group.lastSentAt ?? now) >= group.route.repeatIntervalMs
+            ? 'repeat'
+            : undefined;
     if (reason !== undefined) {
       result = this.#flush(group, reason);
       if (result === 'sent') {
@@ -85,6 +99,8 @@ export class GroupScheduler {
       this.#groups.delete(key);
       return;
     }
-    entry.timer = this.#clock.schedule(group.route.groupIntervalMs, () => { this.#tick(key); });
+    entry.timer = this.#clock.schedule(group.route.groupIntervalMs, () => {
+      this.#tick(key);
+    });
   }
 }

@@ -7,7 +7,13 @@ describe('inhibition', () => {
     testPipeline({
       route: { receiver: 'team', group_by: ['...'], group_wait: '1s' },
       receivers: [{ name: 'team', targets: [hook('team')] }],
-      inhibit_rules: [{ source_matchers: ['alertname="ClusterDown"'], target_matchers: ['severity=~"warning|info"'], equal: ['cluster'] }],
+      inhibit_rules: [
+        {
+          source_matchers: ['alertname="ClusterDown"'],
+          target_matchers: ['severity=~"warning|info"'],
+          equal: ['cluster'],
+        },
+      ],
       correlation: { similarity: 1, equal: [] },
     });
 
@@ -19,9 +25,17 @@ describe('inhibition', () => {
     const muted = pipeline.process(alert({ alertname: 'PodRestarts', cluster: 'eu', severity: 'warning' }, now));
     pipeline.process(alert({ alertname: 'PodRestarts', cluster: 'us', severity: 'warning' }, now));
     clock.advance(2_000);
-    const titles = sent.map((s) => `${s.message.alerts[0]?.labels.alertname ?? ''}/${s.message.alerts[0]?.labels.cluster ?? ''}`).sort();
+    const titles = sent
+      .map((s) => `${s.message.alerts[0]?.labels.alertname ?? ''}/${s.message.alerts[0]?.labels.cluster ?? ''}`)
+      .sort();
     assert.deepEqual(titles, ['ClusterDown/eu', 'PodRestarts/us']);
-    assert.equal(pipeline.incident(muted.incidentId ?? '')?.alerts.values().next().value?.suppressedBy, 'inhibited');
+    assert.equal(
+      pipeline
+        .incident(muted.incidentId ?? '')
+        ?.alerts.values()
+        .next().value?.suppressedBy,
+      'inhibited',
+    );
   });
 
   it('lifts the inhibition once the source resolves', () => {
@@ -34,6 +48,9 @@ describe('inhibition', () => {
     assert.equal(sent.length, 1);
     pipeline.process({ ...down, status: 'resolved' });
     clock.advance(300_000);
-    assert.ok(sent.some((s) => s.message.kind === 'page' && s.message.alerts[0]?.labels.alertname === 'PodRestarts'), 'the target is notified on the next tick');
+    assert.ok(
+      sent.some((s) => s.message.kind === 'page' && s.message.alerts[0]?.labels.alertname === 'PodRestarts'),
+      'the target is notified on the next tick',
+    );
   });
 });

@@ -30,7 +30,8 @@ function ms(value: string | number | undefined, fallback: number, where: string)
 }
 
 export function compileRoute(raw: RawRoute, parent?: RouteNode, id = '0'): RouteNode {
-  const groupBy = raw.group_by === undefined ? (parent?.groupBy ?? []) : raw.group_by.includes('...') ? 'all' : raw.group_by;
+  const groupBy =
+    raw.group_by === undefined ? (parent?.groupBy ?? []) : raw.group_by.includes('...') ? 'all' : raw.group_by;
   const receiver = raw.receiver ?? parent?.receiver;
   if (receiver === undefined) throw new Error(`route ${id}: no receiver, and none to inherit`);
   const node: Omit<RouteNode, 'routes'> = {
@@ -40,8 +41,16 @@ export function compileRoute(raw: RawRoute, parent?: RouteNode, id = '0'): Route
     continue: raw.continue ?? false,
     groupBy,
     groupWaitMs: ms(raw.group_wait, parent?.groupWaitMs ?? defaults.groupWaitMs, `route ${id} group_wait`),
-    groupIntervalMs: ms(raw.group_interval, parent?.groupIntervalMs ?? defaults.groupIntervalMs, `route ${id} group_interval`),
-    repeatIntervalMs: ms(raw.repeat_interval, parent?.repeatIntervalMs ?? defaults.repeatIntervalMs, `route ${id} repeat_interval`),
+    groupIntervalMs: ms(
+      raw.group_interval,
+      parent?.groupIntervalMs ?? defaults.groupIntervalMs,
+      `route ${id} group_interval`,
+    ),
+    repeatIntervalMs: ms(
+      raw.repeat_interval,
+      parent?.repeatIntervalMs ?? defaults.repeatIntervalMs,
+      `route ${id} repeat_interval`,
+    ),
   };
   const self: RouteNode = { ...node, routes: [] };
   return { ...node, routes: (raw.routes ?? []).map((child, i) => compileRoute(child, self, `${id}.${String(i)}`)) };

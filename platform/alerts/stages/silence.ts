@@ -16,7 +16,10 @@ export interface Silence {
 /** A silence as the API takes it (Alertmanager's fields). */
 export const silenceInput = z.strictObject({
   matchers: matcherList.refine((m) => m.length > 0, 'a silence needs at least one matcher'),
-  startsAt: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)).optional(),
+  startsAt: z.iso
+    .datetime({ offset: true })
+    .transform((s) => Date.parse(s))
+    .optional(),
   endsAt: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
   createdBy: z.string().min(1),
   comment: z.string().min(1, 'say why you silence'),
@@ -29,7 +32,11 @@ export function silencedBy(labels: Labels, silences: Iterable<Silence>, now: num
 }
 
 /** Stage 4c: maintenance windows, one-off or weekly in a time zone. */
-export function inMaintenance(labels: Labels, windows: readonly MaintenanceWindow[], now: number): MaintenanceWindow | undefined {
+export function inMaintenance(
+  labels: Labels,
+  windows: readonly MaintenanceWindow[],
+  now: number,
+): MaintenanceWindow | undefined {
   return windows.find((w) => active(w, now) && matchesAll(w.matchers, labels));
 }
 

@@ -33,10 +33,12 @@ export class Topology {
       let frontier = [from];
       for (let hop = 1; hop <= this.#maxHops && frontier.length > 0; hop++) {
         const next: string[] = [];
-        for (const s of frontier) for (const n of this.#neighbours.get(s) ?? []) if (!known.has(n)) {
-          known.set(n, hop);
-          next.push(n);
-        }
+        for (const s of frontier)
+          for (const n of this.#neighbours.get(s) ?? [])
+            if (!known.has(n)) {
+              known.set(n, hop);
+              next.push(n);
+            }
         frontier = next;
       }
       this.#distances.set(from, known);

@@ -46,7 +46,8 @@ interface IncidentRow {
   escalation: string | null;
 }
 
-const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+const iso = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
 /** Incidents and their alerts in SQLite: the pipeline writes each change, the API reads from here. */
 export class IncidentStore {
@@ -65,16 +66,32 @@ export class IncidentStore {
       CREATE TABLE IF NOT EXISTS incident_alerts (
         incident_id TEXT NOT NULL REFERENCES incidents(id), fingerprint TEXT NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL,
         PRIMARY KEY (incident_id, fingerprint));`);
-    this.#upsertIncident = db.prepare(`INSERT INTO incidents (id, status, title, severity, priority, assignee, created_at, updated_at, last_alert_at, resolved_at, snoozed_until, acknowledged_by, escalation)
+    this.#upsertIncident =
+      db.prepare(`INSERT INTO incidents (id, status, title, severity, priority, assignee, created_at, updated_at, last_alert_at, resolved_at, snoozed_until, acknowledged_by, escalation)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, title = excluded.title, severity = excluded.severity,
       priority = excluded.priority, assignee = excluded.assignee, updated_at = excluded.updated_at, last_alert_at = excluded.last_alert_at,
       resolved_at = excluded.resolved_at, snoozed_until = excluded.snoozed_until, acknowledged_by = excluded.acknowledged_by, escalation = excluded.escalation`);
-    this.#upsertAlert = db.prepare(`INSERT INTO incident_alerts (incident_id, fingerprint, status, data) VALUES (?, ?, ?, ?)
+    this.#upsertAlert =
+      db.prepare(`INSERT INTO incident_alerts (incident_id, fingerprint, status, data) VALUES (?, ?, ?, ?)
       ON CONFLICT (incident_id, fingerprint) DO UPDATE SET status = excluded.status, data = excluded.data`);
   }
 
   saveIncident(i: Incident): void {
-    this.#upsertIncident.run(i.id, i.status, i.title, i.severity, i.priority, i.assignee ?? null, i.createdAt, i.updatedAt, i.lastAlertAt, i.resolvedAt ?? null, i.snoozedUntil ?? null, i.acknowledgedBy ?? null, i.escalation === undefined ? null : JSON.stringify(i.escalation));
+    this.#upsertIncident.run(
+      i.id,
+      i.status,
+      i.title,
+      i.severity,
+      i.priority,
+      i.assignee ?? null,
+      i.createdAt,
+      i.updatedAt,
+      i.lastAlertAt,
+      i.resolvedAt ?? null,
+      i.snoozedUntil ?? null,
+      i.acknowledgedBy ?? null,
+      i.escalation === undefined ? null : JSON.stringify(i.escalation),
+    );
   }
 
   saveAlert(incidentId: string, a: IncidentAlert): void {
@@ -83,7 +100,9 @@ export class IncidentStore {
 
   /** Open (not resolved) incidents with their alerts, to rebuild the pipeline's state after a restart. */
   loadOpen(): Incident[] {
-    const rows = this.#db.prepare(`SELECT * FROM incidents WHERE status != 'resolved'`).all() as unknown as IncidentRow[];
+    const rows = this.#db
+      .prepare(`SELECT * FROM incidents WHERE status != 'resolved'`)
+      .all() as unknown as IncidentRow[];
     const alertsOf = this.#db.prepare(`SELECT data FROM incident_alerts WHERE incident_id = ?`);
     return rows.map((r) => {
       const alerts = new Map<string, IncidentAlert>();
@@ -111,9 +130,12 @@ export class IncidentStore {
   }
 
   list(filter: { status?: IncidentStatus | 'open'; limit: number; alertsPerIncident: number }): IncidentView[] {
-    const where = filter.status === undefined ? '' : filter.status === 'open' ? `WHERE status != 'resolved'` : 'WHERE status = ?';
+    const where =
+      filter.status === undefined ? '' : filter.status === 'open' ? `WHERE status != 'resolved'` : 'WHERE status = ?';
     const params = filter.status === undefined || filter.status === 'open' ? [] : [filter.status];
-    const rows = this.#db.prepare(`SELECT * FROM incidents ${where} ORDER BY updated_at DESC LIMIT ?`).all(...params, filter.limit) as unknown as IncidentRow[];
+    const rows = this.#db
+      .prepare(`SELECT * FROM incidents ${where} ORDER BY updated_at DESC LIMIT ?`)
+      .all(...params, filter.limit) as unknown as IncidentRow[];
     return rows.map((r) => this.#view(r, filter.alertsPerIncident));
   }
 
@@ -124,8 +146,14 @@ export class IncidentStore {
 
   #view(r: IncidentRow, maxAlerts: number): IncidentView {
     const id = r.id;
-    const count = (this.#db.prepare(`SELECT COUNT(*) AS n FROM incident_alerts WHERE incident_id = ?`).get(id) as { n: number }).n;
-    const alerts = (this.#db.prepare(`SELECT data FROM incident_alerts WHERE incident_id = ? LIMIT ?`).all(id, maxAlerts) as { data: string }[]).map((a) => {
+    const count = (
+      this.#db.prepare(`SELECT COUNT(*) AS n FROM incident_alerts WHERE incident_id = ?`).get(id) as { n: number }
+    ).n;
+    const alerts = (
+      this.#db.prepare(`SELECT data FROM incident_alerts WHERE incident_id = ? LIMIT ?`).all(id, maxAlerts) as {
+        data: string;
+      }[]
+    ).map((a) => {
       const ia = JSON.parse(a.data) as IncidentAlert;
       return {
         fingerprint: ia.alert.fingerprint,

@@ -8,15 +8,23 @@ export class PushSubscriptionStore implements WebPushSubscriptions {
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    db.exec(`CREATE TABLE IF NOT EXISTS push_subscriptions (user_id TEXT NOT NULL, endpoint TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (user_id, endpoint))`);
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS push_subscriptions (user_id TEXT NOT NULL, endpoint TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (user_id, endpoint))`,
+    );
   }
 
   add(userId: string, sub: PushSubscriptionJson): void {
-    this.#db.prepare(`INSERT INTO push_subscriptions (user_id, endpoint, data) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET data = excluded.data`).run(userId, sub.endpoint, JSON.stringify(sub));
+    this.#db
+      .prepare(
+        `INSERT INTO push_subscriptions (user_id, endpoint, data) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET data = excluded.data`,
+      )
+      .run(userId, sub.endpoint, JSON.stringify(sub));
   }
 
   list(userId: string): PushSubscriptionJson[] {
-    return (this.#db.prepare(`SELECT data FROM push_subscriptions WHERE user_id = ?`).all(userId) as { data: string }[]).map((r) => JSON.parse(r.data) as PushSubscriptionJson);
+    return (
+      this.#db.prepare(`SELECT data FROM push_subscriptions WHERE user_id = ?`).all(userId) as { data: string }[]
+    ).map((r) => JSON.parse(r.data) as PushSubscriptionJson);
   }
 
   remove(userId: string, endpoint: string): void {

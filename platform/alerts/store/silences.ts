@@ -10,9 +10,25 @@ export class SilenceStore {
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    db.exec(`CREATE TABLE IF NOT EXISTS silences (id TEXT PRIMARY KEY, matchers TEXT NOT NULL, starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, created_by TEXT NOT NULL, comment TEXT NOT NULL)`);
-    for (const r of db.prepare(`SELECT * FROM silences`).all() as unknown as { id: string; matchers: string; starts_at: number; ends_at: number; created_by: string; comment: string }[]) {
-      this.#active.set(r.id, { id: r.id, matchers: (JSON.parse(r.matchers) as string[]).map(parseMatcher), startsAt: r.starts_at, endsAt: r.ends_at, createdBy: r.created_by, comment: r.comment });
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS silences (id TEXT PRIMARY KEY, matchers TEXT NOT NULL, starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, created_by TEXT NOT NULL, comment TEXT NOT NULL)`,
+    );
+    for (const r of db.prepare(`SELECT * FROM silences`).all() as unknown as {
+      id: string;
+      matchers: string;
+      starts_at: number;
+      ends_at: number;
+      created_by: string;
+      comment: string;
+    }[]) {
+      this.#active.set(r.id, {
+        id: r.id,
+        matchers: (JSON.parse(r.matchers) as string[]).map(parseMatcher),
+        startsAt: r.starts_at,
+        endsAt: r.ends_at,
+        createdBy: r.created_by,
+        comment: r.comment,
+      });
     }
   }
 
@@ -27,8 +43,18 @@ export class SilenceStore {
   /** Creates, or replaces the silence with this id. */
   put(input: Omit<Silence, 'id'> & { id?: string }): Silence {
     const silence: Silence = { ...input, id: input.id ?? randomUUID() };
-    this.#db.prepare(`INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET matchers = excluded.matchers, starts_at = excluded.starts_at, ends_at = excluded.ends_at, created_by = excluded.created_by, comment = excluded.comment`)
-      .run(silence.id, JSON.stringify(silence.matchers.map(formatMatcher)), silence.startsAt, silence.endsAt, silence.createdBy, silence.comment);
+    this.#db
+      .prepare(
+        `INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET matchers = excluded.matchers, starts_at = excluded.starts_at, ends_at = excluded.ends_at, created_by = excluded.created_by, comment = excluded.comment`,
+      )
+      .run(
+        silence.id,
+        JSON.stringify(silence.matchers.map(formatMatcher)),
+        silence.startsAt,
+        silence.endsAt,
+        silence.createdBy,
+        silence.comment,
+      );
     this.#active.set(silence.id, silence);
     return silence;
   }
@@ -42,5 +68,13 @@ export class SilenceStore {
 }
 
 export function silenceView(s: Silence, now: number): Record<string, unknown> {
-  return { id: s.id, matchers: s.matchers.map(formatMatcher), startsAt: new Date(s.startsAt).toISOString(), endsAt: new Date(s.endsAt).toISOString(), createdBy: s.createdBy, comment: s.comment, state: now < s.startsAt ? 'pending' : now < s.endsAt ? 'active' : 'expired' };
+  return {
+    id: s.id,
+    matchers: s.matchers.map(formatMatcher),
+    startsAt: new Date(s.startsAt).toISOString(),
+    endsAt: new Date(s.endsAt).toISOString(),
+    createdBy: s.createdBy,
+    comment: s.comment,
+    state: now < s.startsAt ? 'pending' : now < s.endsAt ? 'active' : 'expired',
+  };
 }

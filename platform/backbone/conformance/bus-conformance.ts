@@ -48,9 +48,15 @@ export function busConformance(target: ConformanceTarget): void {
     return s;
   };
   const audit = (bus: EventBus, key: string, seq: number, extra: Record<string, unknown> = {}) =>
-    bus.publish('audit', { key, data: { actor: key, action: 'test', resource: 'conformance', details: { seq, ...extra } } });
+    bus.publish('audit', {
+      key,
+      data: { actor: key, action: 'test', resource: 'conformance', details: { seq, ...extra } },
+    });
   const seqOf = (d: AuditDelivery): number => Number(d.envelope.data.details.seq);
-  const mine = (prefix: string) => (d: AuditDelivery): boolean => d.envelope.subject.startsWith(prefix);
+  const mine =
+    (prefix: string) =>
+    (d: AuditDelivery): boolean =>
+      d.envelope.subject.startsWith(prefix);
 
   describe(`EventBus conformance: ${target.name}`, { skip: target.skip ?? false }, () => {
     after(async () => {
@@ -60,19 +66,33 @@ export function busConformance(target: ConformanceTarget): void {
 
     it('rejects events whose data breaks the topic schema, and empty keys', async () => {
       const bus = await open();
-      await assert.rejects(bus.publish('audit', { key: 'k', data: { actor: '', action: 'a', resource: 'r' } }), InvalidEventError);
+      await assert.rejects(
+        bus.publish('audit', { key: 'k', data: { actor: '', action: 'a', resource: 'r' } }),
+        InvalidEventError,
+      );
       await assert.rejects(
         bus.publish('market.ticks', { key: 'AAPL', data: { symbol: 'AAPL', price: -1, size: 1, ts: 0 } }),
         (e: unknown) => e instanceof InvalidEventError && /price/.test(e.message),
       );
-      await assert.rejects(bus.publish('audit', { key: '', data: { actor: 'x', action: 'a', resource: 'r' } }), InvalidEventError);
+      await assert.rejects(
+        bus.publish('audit', { key: '', data: { actor: 'x', action: 'a', resource: 'r' } }),
+        InvalidEventError,
+      );
     });
 
     it('returns a CloudEvents envelope and delivers it unchanged', async () => {
       const bus = await open();
       const key = uniq('env');
       const got: AuditDelivery[] = [];
-      track(await bus.subscribe({ group: uniq('g'), topic: 'audit', handler: (d) => { if (mine(key)(d)) got.push(d); } }));
+      track(
+        await bus.subscribe({
+          group: uniq('g'),
+          topic: 'audit',
+          handler: (d) => {
+            if (mine(key)(d)) got.push(d);
+          },
+        }),
+      );
       const sent = await audit(bus, key, 1);
       assert.equal(sent.specversion, '1.0');
       assert.equal(sent.type, 'com.insitechart.audit');
@@ -80,7 +100,10 @@ export function busConformance(target: ConformanceTarget): void {
       assert.ok(!Number.isNaN(Date.parse(sent.time)));
       await waitFor(() => got.length === 1, timeout, 'the event');
       assert.deepEqual(got[0]?.envelope, sent);
-      assert.deepEqual(got.map((d) => d.attempt), [1]);
+      assert.deepEqual(
+        got.map((d) => d.attempt),
+        [1],
+      );
     });
 
     it('keeps order per key', async () => {
@@ -88,22 +111,37 @@ export function busConformance(target: ConformanceTarget): void {
       const prefix = uniq('order');
       const keys = Array.from({ length: 5 }, (_, i) => `${prefix}-${String(i)}`);
       const seen = new Map<string, number[]>();
-      track(await bus.subscribe({
-        group: uniq('g'),
-        topic: 'audit',
-        handler: async (d) => {
-          if (!mine(prefix)(d)) return;
-          // Uneven handler times would reorder events if a key's events were ever handled concurrently.
-          if (seqOf(d) % 7 === 0) await new Promise((r) => setTimeout(r, 1));
-          const list = seen.get(d.envelope.subject) ?? [];
-          list.push(seqOf(d));
-          seen.set(d.envelope.subject, list);
-        },
-      }));
+      track(
+        await bus.subscribe({
+          group: uniq('g'),
+          topic: 'audit',
+          handler: async (d) => {
+            if (!mine(prefix)(d)) return;
+            // Uneven handler times would reorder events if a key's events were ever handled concurrently.
+            if (seqOf(d) % 7 === 0) await new Promise((r) => setTimeout(r, 1));
+            const list = seen.get(d.envelope.subject) ?? [];
+            list.push(seqOf(d));
+            seen.set(d.envelope.subject, list);
+          },
+        }),
+      );
       const per = 40;
-      await Promise.all(Array.from({ length: per * keys.length }, (_, i) => audit(bus, keys[i % keys.length]!, Math.floor(i / keys.length))));
-      await waitFor(() => [...seen.values()].reduce((n, l) => n + l.length, 0) === per * keys.length, timeout, 'all events');
-      for (const key of keys) assert.deepEqual(seen.get(key), Array.from({ length: per }, (_, i) => i), `order of ${key}`);
+      await Promise.all(
+        Array.from({ length: per * keys.length }, (_, i) =>
+          audit(bus, keys[i % keys.length]!, Math.floor(i / keys.length)),
+        ),
+      );
+      await waitFor(
+        () => [...seen.values()].reduce((n, l) => n + l.length, 0) === per * keys.length,
+        timeout,
+        'all events',
+      );
+      for (const key of keys)
+        assert.deepEqual(
+          seen.get(key),
+          Array.from({ length: per }, (_, i) => i),
+          `order of ${key}`,
+        );
     });
 
     it('gives every event to each of two groups', async () => {
@@ -111,14 +149,36 @@ export function busConformance(target: ConformanceTarget): void {
       const prefix = uniq('groups');
       const a: number[] = [];
       const b: number[] = [];
-      track(await bus.subscribe({ group: uniq('ga'), topic: 'audit', handler: (d) => { if (mine(prefix)(d)) a.push(seqOf(d)); } }));
-      track(await bus.subscribe({ group: uniq('gb'), topic: 'audit', handler: (d) => { if (mine(prefix)(d)) b.push(seqOf(d)); } }));
+      track(
+        await bus.subscribe({
+          group: uniq('ga'),
+          topic: 'audit',
+          handler: (d) => {
+            if (mine(prefix)(d)) a.push(seqOf(d));
+          },
+        }),
+      );
+      track(
+        await bus.subscribe({
+          group: uniq('gb'),
+          topic: 'audit',
+          handler: (d) => {
+            if (mine(prefix)(d)) b.push(seqOf(d));
+          },
+        }),
+      );
       const n = 50;
       for (let i = 0; i < n; i++) await audit(bus, `${prefix}-${String(i % 10)}`, i);
       await waitFor(() => a.length >= n && b.length >= n, timeout, 'both groups');
       const all = Array.from({ length: n }, (_, i) => i);
-      assert.deepEqual([...new Set(a)].sort((x, y) => x - y), all);
-      assert.deepEqual([...new Set(b)].sort((x, y) => x - y), all);
+      assert.deepEqual(
+        [...new Set(a)].sort((x, y) => x - y),
+        all,
+      );
+      assert.deepEqual(
+        [...new Set(b)].sort((x, y) => x - y),
+        all,
+      );
     });
 
     it("splits a group's work between its members", async () => {
@@ -127,12 +187,23 @@ export function busConformance(target: ConformanceTarget): void {
       const group = uniq('g');
       const byMember: [Set<number>, Set<number>] = [new Set(), new Set()];
       for (const seen of byMember) {
-        track(await bus.subscribe({ group, topic: 'audit', handler: (d) => { if (mine(prefix)(d)) seen.add(seqOf(d)); } }));
+        track(
+          await bus.subscribe({
+            group,
+            topic: 'audit',
+            handler: (d) => {
+              if (mine(prefix)(d)) seen.add(seqOf(d));
+            },
+          }),
+        );
       }
       const n = 200;
       for (let i = 0; i < n; i++) await audit(bus, `${prefix}-${String(i)}`, i);
       await waitFor(() => new Set([...byMember[0], ...byMember[1]]).size === n, timeout, 'all events across members');
-      assert.ok(byMember[0].size > 0 && byMember[1].size > 0, `both members work (got ${String(byMember[0].size)} and ${String(byMember[1].size)})`);
+      assert.ok(
+        byMember[0].size > 0 && byMember[1].size > 0,
+        `both members work (got ${String(byMember[0].size)} and ${String(byMember[1].size)})`,
+      );
       assert.ok(byMember[0].size < n && byMember[1].size < n, 'neither member takes everything');
     });
 
@@ -154,7 +225,15 @@ export function busConformance(target: ConformanceTarget): void {
       const sent = await audit(bus, key, 1);
       await waitFor(() => firstGot !== undefined, timeout, 'first delivery');
       const redelivered: AuditDelivery[] = [];
-      track(await bus.subscribe({ group, topic: 'audit', handler: (d) => { if (mine(key)(d)) redelivered.push(d); } }));
+      track(
+        await bus.subscribe({
+          group,
+          topic: 'audit',
+          handler: (d) => {
+            if (mine(key)(d)) redelivered.push(d);
+          },
+        }),
+      );
       await dying.close('abort');
       await waitFor(() => redelivered.length > 0, timeout, 'redelivery to the surviving member');
       assert.equal(firstGot, sent.id);
@@ -166,21 +245,31 @@ export function busConformance(target: ConformanceTarget): void {
       const key = uniq('poison');
       const attempts: number[] = [];
       const handled: number[] = [];
-      track(await bus.subscribe({
-        group: uniq('g'),
-        topic: 'audit',
-        retry: { retries: 2, initialBackoffMs: 5, maxBackoffMs: 20 },
-        handler: (d) => {
-          if (!mine(key)(d)) return;
-          if (d.envelope.data.details.poison === true) {
-            attempts.push(d.attempt);
-            throw new Error('cannot handle this one');
-          }
-          handled.push(seqOf(d));
-        },
-      }));
+      track(
+        await bus.subscribe({
+          group: uniq('g'),
+          topic: 'audit',
+          retry: { retries: 2, initialBackoffMs: 5, maxBackoffMs: 20 },
+          handler: (d) => {
+            if (!mine(key)(d)) return;
+            if (d.envelope.data.details.poison === true) {
+              attempts.push(d.attempt);
+              throw new Error('cannot handle this one');
+            }
+            handled.push(seqOf(d));
+          },
+        }),
+      );
       const dead: Delivery<'audit.dlq'>[] = [];
-      track(await bus.subscribe({ group: uniq('dlq'), topic: 'audit.dlq', handler: (d) => { if (d.envelope.subject === key) dead.push(d); } }));
+      track(
+        await bus.subscribe({
+          group: uniq('dlq'),
+          topic: 'audit.dlq',
+          handler: (d) => {
+            if (d.envelope.subject === key) dead.push(d);
+          },
+        }),
+      );
       await audit(bus, key, 1);
       const poison = await audit(bus, key, 2, { poison: true });
       await audit(bus, key, 3);
@@ -198,7 +287,15 @@ export function busConformance(target: ConformanceTarget): void {
       const bus = await open();
       const key = uniq('replay');
       const got: AuditDelivery[] = [];
-      const sub = track(await bus.subscribe({ group: uniq('g'), topic: 'audit', handler: (d) => { if (mine(key)(d)) got.push(d); } }));
+      const sub = track(
+        await bus.subscribe({
+          group: uniq('g'),
+          topic: 'audit',
+          handler: (d) => {
+            if (mine(key)(d)) got.push(d);
+          },
+        }),
+      );
       for (let i = 0; i < 10; i++) await audit(bus, key, i);
       await waitFor(() => got.length === 10, timeout, 'first pass');
       const fifth = got[5]!;
@@ -220,21 +317,34 @@ export function busConformance(target: ConformanceTarget): void {
       const key = uniq('manual');
       const group = uniq('g');
       const first: number[] = [];
-      const sub = track(await bus.subscribe({
-        group,
-        topic: 'audit',
-        commit: 'manual',
-        handler: (d) => {
-          if (!mine(key)(d)) { d.commit(); return; }
-          first.push(seqOf(d));
-          if (seqOf(d) < 3) d.commit();
-        },
-      }));
+      const sub = track(
+        await bus.subscribe({
+          group,
+          topic: 'audit',
+          commit: 'manual',
+          handler: (d) => {
+            if (!mine(key)(d)) {
+              d.commit();
+              return;
+            }
+            first.push(seqOf(d));
+            if (seqOf(d) < 3) d.commit();
+          },
+        }),
+      );
       for (let i = 0; i < 6; i++) await audit(bus, key, i);
       await waitFor(() => first.length === 6, timeout, 'first member');
       await sub.close('abort');
       const second: number[] = [];
-      track(await bus.subscribe({ group, topic: 'audit', handler: (d) => { if (mine(key)(d)) second.push(seqOf(d)); } }));
+      track(
+        await bus.subscribe({
+          group,
+          topic: 'audit',
+          handler: (d) => {
+            if (mine(key)(d)) second.push(seqOf(d));
+          },
+        }),
+      );
       await waitFor(() => second.length === 3, timeout, 'uncommitted events');
       assert.deepEqual(second, [3, 4, 5]);
     });
@@ -260,7 +370,15 @@ export function busConformance(target: ConformanceTarget): void {
       await sub.close('drain');
       assert.equal(finished, true, 'close resolved before the in-flight handler finished');
       const again: number[] = [];
-      track(await bus.subscribe({ group, topic: 'audit', handler: (d) => { if (mine(key)(d)) again.push(seqOf(d)); } }));
+      track(
+        await bus.subscribe({
+          group,
+          topic: 'audit',
+          handler: (d) => {
+            if (mine(key)(d)) again.push(seqOf(d));
+          },
+        }),
+      );
       await audit(bus, key, 2);
       await waitFor(() => again.length >= 1, timeout, 'the next event');
       assert.deepEqual(again, [2], 'the drained event was committed, so it is not delivered again');
@@ -271,9 +389,22 @@ export function busConformance(target: ConformanceTarget): void {
       const key = uniq('lag');
       const group = uniq('g');
       let release: () => void = () => undefined;
-      const gate = new Promise<void>((r) => { release = r; });
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
       let seen = 0;
-      track(await bus.subscribe({ group, topic: 'audit', handler: async (d) => { if (mine(key)(d)) { seen++; await gate; } } }));
+      track(
+        await bus.subscribe({
+          group,
+          topic: 'audit',
+          handler: async (d) => {
+            if (mine(key)(d)) {
+              seen++;
+              await gate;
+            }
+          },
+        }),
+      );
       for (let i = 0; i < 5; i++) await audit(bus, key, i);
       await waitFor(() => seen === 1, timeout, 'the first event');
       const lagging = (await bus.lag()).filter((l) => l.group === group);
@@ -294,26 +425,47 @@ export function busConformance(target: ConformanceTarget): void {
       const bus = await target.create();
       await bus.close();
       await assert.rejects(audit(bus, uniq('closed'), 1), BusClosedError);
-      await assert.rejects(bus.subscribe({ group: uniq('g'), topic: 'audit', handler: () => undefined }), BusClosedError);
+      await assert.rejects(
+        bus.subscribe({ group: uniq('g'), topic: 'audit', handler: () => undefined }),
+        BusClosedError,
+      );
       assert.equal(await bus.ready(), false);
     });
 
-    it('keeps acknowledged events and commits across a restart', { skip: target.durable === true ? false : 'this adapter is not durable' }, async () => {
-      const key = uniq('restart');
-      const group = uniq('g');
-      const before = await target.create();
-      const got: number[] = [];
-      const sub = await before.subscribe({ group, topic: 'audit', handler: (d) => { if (mine(key)(d)) got.push(seqOf(d)); } });
-      for (let i = 0; i < 3; i++) await audit(before, key, i);
-      await waitFor(() => got.length === 3, timeout, 'events before the restart');
-      await sub.close('drain');
-      for (let i = 3; i < 6; i++) await audit(before, key, i);
-      await before.close();
-      const afterRestart = await open();
-      const resumed: number[] = [];
-      track(await afterRestart.subscribe({ group, topic: 'audit', handler: (d) => { if (mine(key)(d)) resumed.push(seqOf(d)); } }));
-      await waitFor(() => resumed.length === 3, timeout, 'events published before the restart');
-      assert.deepEqual(resumed, [3, 4, 5]);
-    });
+    it(
+      'keeps acknowledged events and commits across a restart',
+      { skip: target.durable === true ? false : 'this adapter is not durable' },
+      async () => {
+        const key = uniq('restart');
+        const group = uniq('g');
+        const before = await target.create();
+        const got: number[] = [];
+        const sub = await before.subscribe({
+          group,
+          topic: 'audit',
+          handler: (d) => {
+            if (mine(key)(d)) got.push(seqOf(d));
+          },
+        });
+        for (let i = 0; i < 3; i++) await audit(before, key, i);
+        await waitFor(() => got.length === 3, timeout, 'events before the restart');
+        await sub.close('drain');
+        for (let i = 3; i < 6; i++) await audit(before, key, i);
+        await before.close();
+        const afterRestart = await open();
+        const resumed: number[] = [];
+        track(
+          await afterRestart.subscribe({
+            group,
+            topic: 'audit',
+            handler: (d) => {
+              if (mine(key)(d)) resumed.push(seqOf(d));
+            },
+          }),
+        );
+        await waitFor(() => resumed.length === 3, timeout, 'events published before the restart');
+        assert.deepEqual(resumed, [3, 4, 5]);
+      },
+    );
   });
 }

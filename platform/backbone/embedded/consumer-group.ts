@@ -8,7 +8,15 @@ import type { PartitionLog } from './partition-log.ts';
 /** What a group needs from the bus that owns it. */
 export interface GroupHost {
   /** Publishes a dead letter for an event that could not be handled; resolves once acknowledged. */
-  deadLetter(group: string, topic: TopicName, partition: number, offset: number, original: unknown, attempts: number, error: string): Promise<void>;
+  deadLetter(
+    group: string,
+    topic: TopicName,
+    partition: number,
+    offset: number,
+    original: unknown,
+    attempts: number,
+    error: string,
+  ): Promise<void>;
   /** Records a committed offset (the durable bus persists it). */
   committed(group: string, topic: TopicName, partition: number, nextOffset: number): void;
 }
@@ -54,14 +62,31 @@ export class ConsumerGroup {
   /** Dead-letter topics have no dead-letter topic of their own: their consumers retry until they succeed. */
   readonly #retryForever: boolean;
 
-  constructor(name: string, topic: TopicName, logs: readonly PartitionLog[], host: GroupHost, start: (partition: number) => number, retryForever: boolean) {
+  constructor(
+    name: string,
+    topic: TopicName,
+    logs: readonly PartitionLog[],
+    host: GroupHost,
+    start: (partition: number) => number,
+    retryForever: boolean,
+  ) {
     this.name = name;
     this.topic = topic;
     this.#host = host;
     this.#retryForever = retryForever;
     this.#cursors = logs.map((log, partition) => {
       const committed = Math.max(start(partition), log.start);
-      return { partition, log, owner: undefined, position: committed, committed, generation: 0, positionGeneration: 0, commitFloor: 0, running: undefined };
+      return {
+        partition,
+        log,
+        owner: undefined,
+        position: committed,
+        committed,
+        generation: 0,
+        positionGeneration: 0,
+        commitFloor: 0,
+        running: undefined,
+      };
     });
   }
 
@@ -133,17 +158,22 @@ export class ConsumerGroup {
   }
 
   #hasWork(cursor: Cursor): boolean {
-    return cursor.owner !== undefined && (cursor.positionGeneration !== cursor.generation || cursor.position < cursor.log.visibleEnd);
+    return (
+      cursor.owner !== undefined &&
+      (cursor.positionGeneration !== cursor.generation || cursor.position < cursor.log.visibleEnd)
+    );
   }
 
   #schedule(cursor: Cursor): void {
     if (cursor.running !== undefined || !this.#hasWork(cursor)) return;
     // Start on a microtask, never inside the publisher's call: a burst of publishes is then delivered by
     // one pump run, and handlers never run re-entrantly within publish().
-    cursor.running = Promise.resolve().then(() => this.#pump(cursor)).finally(() => {
-      cursor.running = undefined;
-      this.#schedule(cursor);
-    });
+    cursor.running = Promise.resolve()
+      .then(() => this.#pump(cursor))
+      .finally(() => {
+        cursor.running = undefined;
+        this.#schedule(cursor);
+      });
   }
 
   async #pump(cursor: Cursor): Promise<void> {
@@ -184,9 +214,18 @@ export class ConsumerGroup {
   }
 
   /** Calls the handler once: true when it succeeded synchronously, its promise when async, the error when it threw. */
-  #attempt(cursor: Cursor, member: Member, generation: number, offset: number, envelope: unknown, attempt: number): true | Promise<void> | Failure {
+  #attempt(
+    cursor: Cursor,
+    member: Member,
+    generation: number,
+    offset: number,
+    envelope: unknown,
+    attempt: number,
+  ): true | Promise<void> | Failure {
     try {
-      const result = member.handler(new GroupDelivery(this, cursor, member, generation, offset, envelope as TopicEnvelope<TopicName>, attempt));
+      const result = member.handler(
+        new GroupDelivery(this, cursor, member, generation, offset, envelope as TopicEnvelope<TopicName>, attempt),
+      );
       return result instanceof Promise ? result : true;
     } catch (error) {
       return { error };
@@ -228,7 +267,15 @@ export class ConsumerGroup {
       if (next === true) return true;
       outcome = next;
     }
-    await this.#host.deadLetter(this.name, this.topic, cursor.partition, offset, envelope, poison === undefined ? attempt : 0, lastError ?? 'unknown error');
+    await this.#host.deadLetter(
+      this.name,
+      this.topic,
+      cursor.partition,
+      offset,
+      envelope,
+      poison === undefined ? attempt : 0,
+      lastError ?? 'unknown error',
+    );
     return true;
   }
 
@@ -254,7 +301,15 @@ class GroupDelivery implements Delivery<TopicName> {
   readonly envelope: TopicEnvelope<TopicName>;
   readonly attempt: number;
 
-  constructor(group: ConsumerGroup, cursor: Cursor, member: Member, generation: number, offset: number, envelope: TopicEnvelope<TopicName>, attempt: number) {
+  constructor(
+    group: ConsumerGroup,
+    cursor: Cursor,
+    member: Member,
+    generation: number,
+    offset: number,
+    envelope: TopicEnvelope<TopicName>,
+    attempt: number,
+  ) {
     this.#group = group;
     this.#cursor = cursor;
     this.#member = member;
@@ -285,4 +340,3 @@ class GroupDelivery implements Delivery<TopicName> {
 function isAborted(member: Member): boolean {
   return member.controller.signal.aborted;
 }
-

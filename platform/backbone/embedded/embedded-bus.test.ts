@@ -8,26 +8,42 @@ import { EmbeddedBus } from './embedded-bus.ts';
 import { SqliteLogStore } from './sqlite-log-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bus-'));
-after(() => { rmSync(dir, { recursive: true, force: true }); });
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
-busConformance({ name: 'embedded (memory)', create: () => Promise.resolve(new EmbeddedBus({ partitions: 4, source: 'test' })) });
+busConformance({
+  name: 'embedded (memory)',
+  create: () => Promise.resolve(new EmbeddedBus({ partitions: 4, source: 'test' })),
+});
 
 const durablePath = join(dir, 'conformance.db');
 busConformance({
   name: 'embedded (durable SQLite)',
   durable: true,
-  create: () => Promise.resolve(new EmbeddedBus({ partitions: 4, source: 'test', store: new SqliteLogStore(durablePath) })),
+  create: () =>
+    Promise.resolve(new EmbeddedBus({ partitions: 4, source: 'test', store: new SqliteLogStore(durablePath) })),
 });
 
 describe('embedded bus specifics', () => {
   it('loses no acknowledged event when the process stops without closing', async () => {
     const path = join(dir, 'crash.db');
     const bus = new EmbeddedBus({ partitions: 2, source: 'test', store: new SqliteLogStore(path) });
-    const acked = await Promise.all(Array.from({ length: 500 }, (_, i) => bus.publish('audit', { key: `k${String(i % 3)}`, data: { actor: 'a', action: 'x', resource: String(i) } })));
+    const acked = await Promise.all(
+      Array.from({ length: 500 }, (_, i) =>
+        bus.publish('audit', { key: `k${String(i % 3)}`, data: { actor: 'a', action: 'x', resource: String(i) } }),
+      ),
+    );
     // No close(): the store is simply abandoned, as a killed process would leave it.
     const reopened = new EmbeddedBus({ partitions: 2, source: 'test', store: new SqliteLogStore(path) });
     const ids = new Set<string>();
-    const sub = await reopened.subscribe({ group: 'g', topic: 'audit', handler: (d) => { ids.add(d.envelope.id); } });
+    const sub = await reopened.subscribe({
+      group: 'g',
+      topic: 'audit',
+      handler: (d) => {
+        ids.add(d.envelope.id);
+      },
+    });
     await waitFor(() => ids.size === acked.length, 5_000, 'every acknowledged event');
     assert.deepEqual([...ids].sort(), acked.map((e) => e.id).sort());
     await sub.close();
@@ -46,8 +62,20 @@ describe('embedded bus specifics', () => {
     const reopened = new EmbeddedBus({ partitions: 1, source: 'test', store: new SqliteLogStore(path) });
     const handled: string[] = [];
     const dead: string[] = [];
-    await reopened.subscribe({ group: 'g', topic: 'audit', handler: (d) => { handled.push(d.envelope.id); } });
-    await reopened.subscribe({ group: 'g', topic: 'audit.dlq', handler: (d) => { dead.push(d.envelope.data.error); } });
+    await reopened.subscribe({
+      group: 'g',
+      topic: 'audit',
+      handler: (d) => {
+        handled.push(d.envelope.id);
+      },
+    });
+    await reopened.subscribe({
+      group: 'g',
+      topic: 'audit.dlq',
+      handler: (d) => {
+        dead.push(d.envelope.data.error);
+      },
+    });
     await waitFor(() => dead.length === 1, 5_000, 'the dead letter');
     assert.deepEqual(handled, []);
     assert.match(dead[0]!, /not JSON/);
@@ -57,10 +85,20 @@ describe('embedded bus specifics', () => {
   it('keeps every event a group has not committed, even past the retention size', async () => {
     const bus = new EmbeddedBus({ partitions: 1, source: 'test', retention: { events: 100, hardLimit: 100_000 } });
     let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     let count = 0;
-    const sub = await bus.subscribe({ group: 'slow', topic: 'audit', handler: async () => { count++; await gate; } });
-    for (let i = 0; i < 20_000; i++) await bus.publish('audit', { key: 'k', data: { actor: 'a', action: 'x', resource: String(i) } });
+    const sub = await bus.subscribe({
+      group: 'slow',
+      topic: 'audit',
+      handler: async () => {
+        count++;
+        await gate;
+      },
+    });
+    for (let i = 0; i < 20_000; i++)
+      await bus.publish('audit', { key: 'k', data: { actor: 'a', action: 'x', resource: String(i) } });
     release();
     await waitFor(() => count === 20_000, 10_000, 'the slow group to read every event');
     assert.equal(count, 20_000);
@@ -71,12 +109,30 @@ describe('embedded bus specifics', () => {
   it('applies retention to the durable log as events are consumed', async () => {
     const { DatabaseSync } = await import('node:sqlite');
     const path = join(dir, 'retention.db');
-    const bus = new EmbeddedBus({ partitions: 2, source: 'test', store: new SqliteLogStore(path), retention: { events: 1_000, hardLimit: 100_000 } });
+    const bus = new EmbeddedBus({
+      partitions: 2,
+      source: 'test',
+      store: new SqliteLogStore(path),
+      retention: { events: 1_000, hardLimit: 100_000 },
+    });
     let count = 0;
-    await bus.subscribe({ group: 'g', topic: 'audit', handler: () => { count++; } });
+    await bus.subscribe({
+      group: 'g',
+      topic: 'audit',
+      handler: () => {
+        count++;
+      },
+    });
     const total = 40_000;
     for (let i = 0; i < total; i += 500) {
-      await Promise.all(Array.from({ length: 500 }, (_, j) => bus.publish('audit', { key: `k${String((i + j) % 7)}`, data: { actor: 'a', action: 'x', resource: String(i + j) } })));
+      await Promise.all(
+        Array.from({ length: 500 }, (_, j) =>
+          bus.publish('audit', {
+            key: `k${String((i + j) % 7)}`,
+            data: { actor: 'a', action: 'x', resource: String(i + j) },
+          }),
+        ),
+      );
     }
     await waitFor(() => count === total, 10_000, 'every event consumed');
     await bus.close();
@@ -86,5 +142,4 @@ describe('embedded bus specifics', () => {
     // Retention runs every 10,000 appends and keeps 1,000 per partition: far fewer than were published.
     assert.ok(n <= 2 * 1_000 + 10_000, `the durable log was trimmed (${String(n)} rows of ${String(total)})`);
   });
-
 });

@@ -62,7 +62,10 @@ export class EmbeddedBus implements EventBus {
     this.#partitionOf = createKeyPartitioner(options.partitions);
     this.kind = options.store === undefined ? 'embedded' : 'embedded-durable';
     for (const topic of allTopicNames) {
-      this.#logs.set(topic, Array.from({ length: this.#partitions }, (_, partition) => new PartitionLog(partition)));
+      this.#logs.set(
+        topic,
+        Array.from({ length: this.#partitions }, (_, partition) => new PartitionLog(partition)),
+      );
     }
     if (this.#store !== undefined) this.#restore(this.#store);
   }
@@ -159,7 +162,9 @@ export class EmbeddedBus implements EventBus {
         topic,
         logs,
         this.#host,
-        (partition) => this.#storedCommits.get(commitKey(name, topic, partition)) ?? (from === 'latest' ? (logs[partition]?.visibleEnd ?? 0) : 0),
+        (partition) =>
+          this.#storedCommits.get(commitKey(name, topic, partition)) ??
+          (from === 'latest' ? (logs[partition]?.visibleEnd ?? 0) : 0),
         isDeadLetterTopic(topic),
       );
       this.#groups.set(id, group);
@@ -173,7 +178,14 @@ export class EmbeddedBus implements EventBus {
   readonly #host: GroupHost = {
     deadLetter: async (group, topic, partition, offset, original, attempts, error) => {
       if (isDeadLetterTopic(topic)) return;
-      const subject = typeof original === 'object' && original !== null && 'subject' in original && typeof original.subject === 'string' && original.subject.length > 0 ? original.subject : `offset-${String(offset)}`;
+      const subject =
+        typeof original === 'object' &&
+        original !== null &&
+        'subject' in original &&
+        typeof original.subject === 'string' &&
+        original.subject.length > 0
+          ? original.subject
+          : `offset-${String(offset)}`;
       await this.publish(deadLetterTopic(topic), {
         key: subject,
         data: { topic, partition, offset, group, attempts, error, original },
@@ -243,7 +255,8 @@ export class EmbeddedBus implements EventBus {
 
   #restore(store: LogStore): void {
     const { events, commits } = store.load();
-    for (const commit of commits) this.#storedCommits.set(commitKey(commit.group, commit.topic, commit.partition), commit.offset);
+    for (const commit of commits)
+      this.#storedCommits.set(commitKey(commit.group, commit.topic, commit.partition), commit.offset);
     for (const event of events) {
       if (!isTopicName(event.topic)) continue;
       const log = this.#logs.get(event.topic)?.[event.partition];
@@ -262,7 +275,10 @@ export class EmbeddedBus implements EventBus {
       logs.forEach((log, partition) => {
         if (log.size <= this.#retention.events) return;
         const readByAll = groups.reduce((min, g) => Math.min(min, g.committedOffset(partition)), log.visibleEnd);
-        const keepFrom = Math.max(Math.min(readByAll, log.visibleEnd - this.#retention.events), log.visibleEnd - this.#retention.hardLimit);
+        const keepFrom = Math.max(
+          Math.min(readByAll, log.visibleEnd - this.#retention.events),
+          log.visibleEnd - this.#retention.hardLimit,
+        );
         if (log.trimBefore(keepFrom) > 0) this.#store?.trim(topic, partition, log.start);
       });
     }

@@ -19,9 +19,9 @@ export interface StoredCommit {
 
 /** A stored event as read back: parsed, or kept raw with the reason it no longer parses. */
 export type LoadedEvent = Omit<StoredEvent, 'envelope' | 'topic'> & { readonly topic: string } & (
-  | { readonly envelope: Envelope; readonly poison?: undefined }
-  | { readonly envelope: unknown; readonly poison: string }
-);
+    | { readonly envelope: Envelope; readonly poison?: undefined }
+    | { readonly envelope: unknown; readonly poison: string }
+  );
 
 /**
  * Persistence for the embedded bus. `write` must be durable when it returns: the bus acknowledges a

@@ -46,7 +46,9 @@ export class SqliteLogStore implements LogStore {
         grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
         PRIMARY KEY (grp, topic, partition)) WITHOUT ROWID;
     `);
-    this.#insertEvent = this.#db.prepare('INSERT INTO events (topic, partition, offset, ts, envelope) VALUES (?, ?, ?, ?, ?)');
+    this.#insertEvent = this.#db.prepare(
+      'INSERT INTO events (topic, partition, offset, ts, envelope) VALUES (?, ?, ?, ?, ?)',
+    );
     this.#upsertCommit = this.#db.prepare(
       'INSERT INTO group_offsets (grp, topic, partition, next_offset) VALUES (?, ?, ?, ?) ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset',
     );
@@ -54,8 +56,12 @@ export class SqliteLogStore implements LogStore {
   }
 
   load(): { events: Iterable<LoadedEvent>; commits: StoredCommit[] } {
-    const rows = this.#db.prepare('SELECT topic, partition, offset, ts, envelope FROM events ORDER BY topic, partition, offset');
-    const commits = (this.#db.prepare('SELECT grp, topic, partition, next_offset FROM group_offsets').all() as unknown as CommitRow[])
+    const rows = this.#db.prepare(
+      'SELECT topic, partition, offset, ts, envelope FROM events ORDER BY topic, partition, offset',
+    );
+    const commits = (
+      this.#db.prepare('SELECT grp, topic, partition, next_offset FROM group_offsets').all() as unknown as CommitRow[]
+    )
       .filter((row): row is CommitRow & { topic: TopicName } => isTopicName(row.topic))
       .map((row) => ({ group: row.grp, topic: row.topic, partition: row.partition, offset: row.next_offset }));
     return { events: decodeRows(rows.iterate() as IterableIterator<EventRow>), commits };
@@ -65,7 +71,8 @@ export class SqliteLogStore implements LogStore {
     if (events.length === 0 && commits.length === 0) return;
     this.#db.exec('BEGIN');
     try {
-      for (const e of events) this.#insertEvent.run(e.topic, e.partition, e.offset, e.timestamp, JSON.stringify(e.envelope));
+      for (const e of events)
+        this.#insertEvent.run(e.topic, e.partition, e.offset, e.timestamp, JSON.stringify(e.envelope));
       for (const c of commits) this.#upsertCommit.run(c.group, c.topic, c.partition, c.offset);
       this.#db.exec('COMMIT');
     } catch (error) {

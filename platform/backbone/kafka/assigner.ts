@@ -53,16 +53,26 @@ export const subscriptionRoundRobin: PartitionAssigner = ({ cluster }) => {
       // The leader only has metadata for its own topics; the other members' topics must be loaded too.
       const all = [...new Set(subscriptions.flatMap((s) => s.topics))];
       if (all.length > 0) await cluster.addMultipleTargetTopics(all);
-      const plan = assignBySubscription(subscriptions, (topic) => cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId));
+      const plan = assignBySubscription(subscriptions, (topic) =>
+        cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId),
+      );
       return [...plan].map(([memberId, assignment]) => ({
         memberId,
-        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: assigner.version, assignment, userData: Buffer.alloc(0) }),
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: assigner.version,
+          assignment,
+          userData: Buffer.alloc(0),
+        }),
       }));
     },
     protocol({ topics }) {
       return {
         name: SUBSCRIPTION_ASSIGNER,
-        metadata: AssignerProtocol.MemberMetadata.encode({ version: assigner.version, topics, userData: Buffer.alloc(0) }),
+        metadata: AssignerProtocol.MemberMetadata.encode({
+          version: assigner.version,
+          topics,
+          userData: Buffer.alloc(0),
+        }),
       };
     },
   };

@@ -101,7 +101,11 @@ export class CommitTracker {
   }
 
   commitPositions(targets: ReadonlyMap<number, number>): Promise<void> {
-    const offsets = [...targets].map(([partition, offset]) => ({ topic: this.#kafkaTopic, partition, offset: String(offset) }));
+    const offsets = [...targets].map(([partition, offset]) => ({
+      topic: this.#kafkaTopic,
+      partition,
+      offset: String(offset),
+    }));
     return this.#enqueueCommit(() => this.#consumer.commitOffsets(offsets));
   }
 

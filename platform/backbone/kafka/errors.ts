@@ -1,5 +1,10 @@
 /** Heartbeat errors meaning this member's partitions are being taken away (kafkajs rejoins on them). */
-const MEMBERSHIP_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+const MEMBERSHIP_ERRORS = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+]);
 
 /** The abort reason of a delivery whose subscription was closed with 'abort'. */
 export class SubscriptionClosedError extends Error {
@@ -21,5 +26,7 @@ export class PartitionRevokedError extends Error {
 }
 
 export function isMembershipError(error: unknown): error is Error {
-  return error instanceof Error && 'type' in error && typeof error.type === 'string' && MEMBERSHIP_ERRORS.has(error.type);
+  return (
+    error instanceof Error && 'type' in error && typeof error.type === 'string' && MEMBERSHIP_ERRORS.has(error.type)
+  );
 }

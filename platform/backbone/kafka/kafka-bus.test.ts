@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import kafkajs, { type Cluster, type KafkaMessage, type Logger, type PartitionMetadata, type TopicMessages } from 'kafkajs';
+import kafkajs, {
+  type Cluster,
+  type KafkaMessage,
+  type Logger,
+  type PartitionMetadata,
+  type TopicMessages,
+} from 'kafkajs';
 import type { Delivery } from '../bus.ts';
 import { busConformance, waitFor } from '../conformance/bus-conformance.ts';
 import { createEnvelope, InvalidEventError } from '../envelope.ts';
@@ -14,12 +20,20 @@ import { decodeRecord, encodeEnvelope, headerText, STRUCTURED_CONTENT_TYPE } fro
 
 const { AssignerProtocol, Kafka, Partitioners, logLevel } = kafkajs;
 
-const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter((b) => b.length > 0);
+const brokers = (process.env.KAFKA_BROKERS ?? '')
+  .split(',')
+  .map((b) => b.trim())
+  .filter((b) => b.length > 0);
 // A GitHub run must exercise the broker: a missing KAFKA_BROKERS there is a broken workflow, not a reason to skip.
 if (brokers.length === 0 && process.env.CI === 'true' && process.env.GITHUB_ACTIONS === 'true') {
-  throw new Error('KAFKA_BROKERS is not set on a GitHub Actions run: the Kafka job must start a broker and export KAFKA_BROKERS');
+  throw new Error(
+    'KAFKA_BROKERS is not set on a GitHub Actions run: the Kafka job must start a broker and export KAFKA_BROKERS',
+  );
 }
-const skip = brokers.length === 0 ? 'KAFKA_BROKERS is not set: the Kafka conformance suite needs a broker (CI starts one)' : undefined;
+const skip =
+  brokers.length === 0
+    ? 'KAFKA_BROKERS is not set: the Kafka conformance suite needs a broker (CI starts one)'
+    : undefined;
 
 const PARTITIONS = 4;
 /** One prefix per file run: buses created for a restart share topics; other runs on the broker do not. */
@@ -71,7 +85,11 @@ void describe('kafka bus on a broker', { skip: skip ?? false }, () => {
   const auditData = (actor: string, seq: number) => ({ actor, action: 'test', resource: 'kafka', details: { seq } });
 
   /** Reads a topic from its start, like every Kafka client, until `count` records match. */
-  async function readRaw(topic: string, count: number, match: (m: KafkaMessage) => boolean): Promise<{ partition: number; message: KafkaMessage }[]> {
+  async function readRaw(
+    topic: string,
+    count: number,
+    match: (m: KafkaMessage) => boolean,
+  ): Promise<{ partition: number; message: KafkaMessage }[]> {
     const consumer = raw.consumer({ groupId: `${prefix}raw-${randomUUID()}`, maxWaitTimeInMs: 250 });
     const got: { partition: number; message: KafkaMessage }[] = [];
     await consumer.connect();
@@ -130,13 +148,31 @@ void describe('kafka bus on a broker', { skip: skip ?? false }, () => {
     const key = `junk-${randomUUID()}`;
     const handled: string[] = [];
     const dead: Delivery<'audit.dlq'>[] = [];
-    await bus.subscribe({ group: `g-${randomUUID()}`, topic: 'audit', handler: (d) => { if (d.envelope.subject === key) handled.push(d.envelope.id); } });
-    await bus.subscribe({ group: `dlq-${randomUUID()}`, topic: 'audit.dlq', handler: (d) => { if (d.envelope.subject === key) dead.push(d); } });
+    await bus.subscribe({
+      group: `g-${randomUUID()}`,
+      topic: 'audit',
+      handler: (d) => {
+        if (d.envelope.subject === key) handled.push(d.envelope.id);
+      },
+    });
+    await bus.subscribe({
+      group: `dlq-${randomUUID()}`,
+      topic: 'audit.dlq',
+      handler: (d) => {
+        if (d.envelope.subject === key) dead.push(d);
+      },
+    });
     const producer = raw.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     try {
       const invalid = { ...createEnvelope('audit', { key, data: auditData(key, 0) }, 'test'), data: { actor: '' } };
-      await producer.send({ topic: prefix + 'audit', messages: [{ key, value: '{"broken":' }, { key, value: JSON.stringify(invalid) }] });
+      await producer.send({
+        topic: prefix + 'audit',
+        messages: [
+          { key, value: '{"broken":' },
+          { key, value: JSON.stringify(invalid) },
+        ],
+      });
     } finally {
       await producer.disconnect();
     }
@@ -162,7 +198,9 @@ void describe('kafka bus on a broker', { skip: skip ?? false }, () => {
       group: `latest-${randomUUID()}`,
       topic: 'audit',
       from: 'latest',
-      handler: (d) => { if (d.envelope.subject === key) got.push(Number(d.envelope.data.details.seq)); },
+      handler: (d) => {
+        if (d.envelope.subject === key) got.push(Number(d.envelope.data.details.seq));
+      },
     });
     // Published right away: kafkajs alone could resolve 'latest' after this event and skip it.
     await bus.publish('audit', { key, data: auditData(key, 1) });
@@ -178,12 +216,27 @@ void describe('kafka bus on a broker', { skip: skip ?? false }, () => {
     const run = randomUUID().slice(0, 8);
     const audits = new Set<string>();
     const notes = new Set<string>();
-    await bus.subscribe({ group, topic: 'audit', handler: (d) => { if (d.envelope.subject.startsWith(run)) audits.add(d.envelope.subject); } });
-    await bus.subscribe({ group, topic: 'notifications', handler: (d) => { if (d.envelope.subject.startsWith(run)) notes.add(d.envelope.subject); } });
+    await bus.subscribe({
+      group,
+      topic: 'audit',
+      handler: (d) => {
+        if (d.envelope.subject.startsWith(run)) audits.add(d.envelope.subject);
+      },
+    });
+    await bus.subscribe({
+      group,
+      topic: 'notifications',
+      handler: (d) => {
+        if (d.envelope.subject.startsWith(run)) notes.add(d.envelope.subject);
+      },
+    });
     const n = 40;
     for (let i = 0; i < n; i++) {
       await bus.publish('audit', { key: `${run}-a${String(i)}`, data: auditData('x', i) });
-      await bus.publish('notifications', { key: `${run}-n${String(i)}`, data: { channel: 'email', recipient: 'r', subject: 's', body: 'b', priority: 'low' } });
+      await bus.publish('notifications', {
+        key: `${run}-n${String(i)}`,
+        data: { channel: 'email', recipient: 'r', subject: 's', body: 'b', priority: 'low' },
+      });
     }
     await waitFor(() => audits.size === n && notes.size === n, 30_000, 'every event of both topics');
     const lags = (await bus.lag()).filter((l) => l.group === group);
@@ -195,10 +248,19 @@ void describe('kafka bus without a broker', () => {
   void it('validates before connecting, and closes without ever having connected', async () => {
     assert.throws(() => new KafkaBus({ ...busOptions({ brokers: ['127.0.0.1:1'] }), partitions: 0 }), RangeError);
     const bus = new KafkaBus(busOptions({ brokers: ['127.0.0.1:1'], logger: () => undefined }));
-    await assert.rejects(bus.publish('audit', { key: '', data: { actor: 'a', action: 'x', resource: 'r' } }), InvalidEventError);
-    await assert.rejects(bus.publish('audit', { key: 'k', data: { actor: '', action: 'x', resource: 'r' } }), InvalidEventError);
+    await assert.rejects(
+      bus.publish('audit', { key: '', data: { actor: 'a', action: 'x', resource: 'r' } }),
+      InvalidEventError,
+    );
+    await assert.rejects(
+      bus.publish('audit', { key: 'k', data: { actor: '', action: 'x', resource: 'r' } }),
+      InvalidEventError,
+    );
     await bus.close();
-    await assert.rejects(bus.publish('audit', { key: 'k', data: { actor: 'a', action: 'x', resource: 'r' } }), /closed/);
+    await assert.rejects(
+      bus.publish('audit', { key: 'k', data: { actor: 'a', action: 'x', resource: 'r' } }),
+      /closed/,
+    );
   });
 
   void it('is not ready when no broker answers', async () => {
@@ -208,7 +270,15 @@ void describe('kafka bus without a broker', () => {
   });
 
   void it('encodes a structured CloudEvent record and decodes it back', () => {
-    const envelope = createEnvelope('audit', { key: 'user-1', data: { actor: 'user-1', action: 'login', resource: 'web' }, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }, 'test');
+    const envelope = createEnvelope(
+      'audit',
+      {
+        key: 'user-1',
+        data: { actor: 'user-1', action: 'login', resource: 'web' },
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      },
+      'test',
+    );
     const message = encodeEnvelope(envelope, 1_700_000_000_000);
     assert.equal(message.key, 'user-1');
     assert.equal(message.timestamp, '1700000000000');
@@ -226,7 +296,22 @@ void describe('kafka bus without a broker', () => {
     assert.ok(!junk.ok);
     assert.match(junk.error, /not JSON/);
     assert.equal(junk.original, '{"broken":');
-    const wrongTopic = createEnvelope('alerts.user', { key: 'u', data: { alertId: 'a', userId: 'u', symbol: 'AAPL', kind: 'price_above', threshold: 1, observed: 2, message: 'm' } }, 'test');
+    const wrongTopic = createEnvelope(
+      'alerts.user',
+      {
+        key: 'u',
+        data: {
+          alertId: 'a',
+          userId: 'u',
+          symbol: 'AAPL',
+          kind: 'price_above',
+          threshold: 1,
+          observed: 2,
+          message: 'm',
+        },
+      },
+      'test',
+    );
     const misplaced = decodeRecord('audit', Buffer.from(JSON.stringify(wrongTopic)));
     assert.ok(!misplaced.ok);
     assert.match(misplaced.error, /does not belong to this topic/);
@@ -243,7 +328,8 @@ void describe('kafka bus without a broker', () => {
       ],
       () => [0, 1, 2, 3],
     );
-    const owners = (topic: string): string[] => [...plan].flatMap(([member, a]) => (a[topic] ?? []).map(() => member)).sort();
+    const owners = (topic: string): string[] =>
+      [...plan].flatMap(([member, a]) => (a[topic] ?? []).map(() => member)).sort();
     assert.deepEqual(owners('audit'), ['a', 'a', 'b', 'b']);
     assert.deepEqual(owners('notifications'), ['a', 'a', 'c', 'c']);
     const partitions = (topic: string): number[] => [...plan.values()].flatMap((a) => a[topic] ?? []).sort();
@@ -253,7 +339,14 @@ void describe('kafka bus without a broker', () => {
   });
 
   void it('speaks the consumer protocol through kafkajs: metadata and assignments round-trip', async () => {
-    const metadata = (n: number): PartitionMetadata[] => Array.from({ length: n }, (_, partitionId) => ({ partitionId, partitionErrorCode: 0, leader: 0, replicas: [0], isr: [0] }));
+    const metadata = (n: number): PartitionMetadata[] =>
+      Array.from({ length: n }, (_, partitionId) => ({
+        partitionId,
+        partitionErrorCode: 0,
+        leader: 0,
+        replicas: [0],
+        isr: [0],
+      }));
     const loaded: string[][] = [];
     const cluster = {
       addMultipleTargetTopics: (topics: string[]) => {
@@ -267,9 +360,17 @@ void describe('kafka bus without a broker', () => {
     const m1 = assigner.protocol({ topics: ['x'] });
     const m2 = assigner.protocol({ topics: ['y'] });
     assert.deepEqual(AssignerProtocol.MemberMetadata.decode(m1.metadata)?.topics, ['x']);
-    const result = await assigner.assign({ members: [{ memberId: 'm1', memberMetadata: m1.metadata }, { memberId: 'm2', memberMetadata: m2.metadata }], topics: ['x'] });
+    const result = await assigner.assign({
+      members: [
+        { memberId: 'm1', memberMetadata: m1.metadata },
+        { memberId: 'm2', memberMetadata: m2.metadata },
+      ],
+      topics: ['x'],
+    });
     assert.deepEqual(loaded, [['x', 'y']]);
-    const decoded = new Map(result.map((r) => [r.memberId, AssignerProtocol.MemberAssignment.decode(r.memberAssignment)?.assignment]));
+    const decoded = new Map(
+      result.map((r) => [r.memberId, AssignerProtocol.MemberAssignment.decode(r.memberAssignment)?.assignment]),
+    );
     assert.deepEqual(decoded.get('m1'), { x: [0, 1, 2] });
     assert.deepEqual(decoded.get('m2'), { y: [0, 1] });
   });
@@ -277,17 +378,25 @@ void describe('kafka bus without a broker', () => {
   void it('sends queued records one batch at a time, in order, failing only the batch that failed', async () => {
     const sent: string[][] = [];
     let calls = 0;
-    const queue = new PublishQueue((batch: TopicMessages[]) => {
-      calls++;
-      if (calls === 2) return Promise.reject(new Error('broker said no'));
-      sent.push(batch.flatMap((t) => t.messages.map((m) => `${t.topic}:${String(m.value)}`)));
-      return new Promise((r) => setTimeout(r, 5));
-    }, { maxMessages: 3, maxBytes: 1024 });
-    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => queue.push(i % 2 === 0 ? 'a' : 'b', { key: 'k', value: String(i) })));
+    const queue = new PublishQueue(
+      (batch: TopicMessages[]) => {
+        calls++;
+        if (calls === 2) return Promise.reject(new Error('broker said no'));
+        sent.push(batch.flatMap((t) => t.messages.map((m) => `${t.topic}:${String(m.value)}`)));
+        return new Promise((r) => setTimeout(r, 5));
+      },
+      { maxMessages: 3, maxBytes: 1024 },
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => queue.push(i % 2 === 0 ? 'a' : 'b', { key: 'k', value: String(i) })),
+    );
     await queue.flush();
     // The first record goes alone (nothing else was queued yet), the rest in batches of at most three,
     // grouped by topic with each topic's records in queue order.
     assert.deepEqual(sent, [['a:0'], ['a:4', 'a:6', 'b:5'], ['b:7']]);
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'],
+    );
   });
 });

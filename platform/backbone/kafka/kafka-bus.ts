@@ -86,9 +86,13 @@ export class KafkaBus implements EventBus {
   #closing: Promise<void> | undefined;
 
   constructor(options: KafkaBusOptions) {
-    if (!Number.isInteger(options.partitions) || options.partitions < 1) throw new RangeError('partitions must be a whole number >= 1');
+    if (!Number.isInteger(options.partitions) || options.partitions < 1)
+      throw new RangeError('partitions must be a whole number >= 1');
     if (options.brokers.length === 0) throw new RangeError('brokers must list at least one host:port');
-    if (options.replicationFactor !== undefined && (!Number.isInteger(options.replicationFactor) || options.replicationFactor < 1)) {
+    if (
+      options.replicationFactor !== undefined &&
+      (!Number.isInteger(options.replicationFactor) || options.replicationFactor < 1)
+    ) {
       throw new RangeError('replicationFactor must be a whole number >= 1');
     }
     this.#partitions = options.partitions;
@@ -138,7 +142,8 @@ export class KafkaBus implements EventBus {
   async subscribe<T extends TopicName>(options: SubscribeOptions<T>): Promise<Subscription> {
     if (this.#closing !== undefined) throw new BusClosedError();
     if (!isTopicName(options.topic)) throw new Error(`unknown topic ${String(options.topic)}`);
-    if (typeof options.group !== 'string' || options.group.length === 0) throw new Error('group must be a non-empty string');
+    if (typeof options.group !== 'string' || options.group.length === 0)
+      throw new Error('group must be a non-empty string');
     const retry = resolveRetryPolicy(options.retry);
     await this.#ensureStarted();
     const record: GroupRecord = {
@@ -175,10 +180,13 @@ export class KafkaBus implements EventBus {
   async ready(): Promise<boolean> {
     if (this.#closing !== undefined) return false;
     try {
-      await withTimeout((async () => {
-        await this.#admin.connect();
-        await this.#admin.describeCluster();
-      })(), READY_TIMEOUT_MS);
+      await withTimeout(
+        (async () => {
+          await this.#admin.connect();
+          await this.#admin.describeCluster();
+        })(),
+        READY_TIMEOUT_MS,
+      );
       return true;
     } catch {
       return false;
@@ -197,11 +205,15 @@ export class KafkaBus implements EventBus {
   #ensureStarted(): Promise<void> {
     this.#starting ??= (async () => {
       await this.#admin.connect();
-      await ensureTopics(this.#admin, allTopicNames.map((t) => this.#kafkaTopic(t)), {
-        partitions: this.#partitions,
-        replicationFactor: this.#replicationFactor,
-        warn: this.#warn,
-      });
+      await ensureTopics(
+        this.#admin,
+        allTopicNames.map((t) => this.#kafkaTopic(t)),
+        {
+          partitions: this.#partitions,
+          replicationFactor: this.#replicationFactor,
+          warn: this.#warn,
+        },
+      );
       await this.#producer.connect();
     })().catch((error: unknown) => {
       // A failed start (broker down) is retried by the next call instead of failing forever.
@@ -222,7 +234,9 @@ export class KafkaBus implements EventBus {
     await Promise.allSettled([...this.#subscriptions].map((s) => s.close('drain')));
     await this.#queue.flush();
     const results = await Promise.allSettled([this.#producer.disconnect(), this.#admin.disconnect()]);
-    for (const r of results) if (r.status === 'rejected') this.#warn('error while disconnecting from Kafka', { error: errorMessage(r.reason) });
+    for (const r of results)
+      if (r.status === 'rejected')
+        this.#warn('error while disconnecting from Kafka', { error: errorMessage(r.reason) });
   }
 
   #makeHost(): SubscriptionHost {
@@ -246,12 +260,16 @@ export class KafkaBus implements EventBus {
         });
       },
       deadLetter: async (topic, key, letter, original) => {
-        const envelope = createEnvelope(deadLetterTopic(topic), {
-          key,
-          data: letter,
-          ...(original?.traceparent === undefined ? {} : { traceparent: original.traceparent }),
-          ...(original?.tracestate === undefined ? {} : { tracestate: original.tracestate }),
-        }, this.#source);
+        const envelope = createEnvelope(
+          deadLetterTopic(topic),
+          {
+            key,
+            data: letter,
+            ...(original?.traceparent === undefined ? {} : { traceparent: original.traceparent }),
+            ...(original?.tracestate === undefined ? {} : { tracestate: original.tracestate }),
+          },
+          this.#source,
+        );
         await this.#send(deadLetterTopic(topic), envelope);
       },
       replayTargets: (kafkaTopic, position) => replayTargets(this.#admin, kafkaTopic, position),

@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, EachMessagePayload, KafkaMessage } from 'kafkajs';
-import { backoffMs, type Delivery, type Handler, type ReplayPosition, type RetryPolicy, type Subscription } from '../bus.ts';
+import {
+  backoffMs,
+  type Delivery,
+  type Handler,
+  type ReplayPosition,
+  type RetryPolicy,
+  type Subscription,
+} from '../bus.ts';
 import type { Envelope, TopicEnvelope } from '../envelope.ts';
 import { isDeadLetterTopic, type BaseTopicName, type DeadLetter, type TopicName } from '../topics.ts';
 import { raceAbort } from '../../async/abort.ts';
@@ -76,7 +83,10 @@ export class KafkaSubscription implements Subscription {
     });
     consumer.on(consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
-      this.#host.warn(`consumer of group ${this.group} on ${this.topic} crashed${restart ? ', restarting it' : ' and stays down'}`, { error: errorMessage(error) });
+      this.#host.warn(
+        `consumer of group ${this.group} on ${this.topic} crashed${restart ? ', restarting it' : ' and stays down'}`,
+        { error: errorMessage(error) },
+      );
     });
     await consumer.connect();
     // fromBeginning only applies to a group without committed offsets, as `from` is specified.
@@ -114,7 +124,9 @@ export class KafkaSubscription implements Subscription {
    */
   async #startAt(snapshot: ReadonlyMap<number, number>): Promise<void> {
     const stored = await this.#host.admin.fetchOffsets({ groupId: this.groupId, topics: [this.kafkaTopic] });
-    const unset = (stored.find((t) => t.topic === this.kafkaTopic)?.partitions ?? []).filter((p) => Number(p.offset) < 0);
+    const unset = (stored.find((t) => t.topic === this.kafkaTopic)?.partitions ?? []).filter(
+      (p) => Number(p.offset) < 0,
+    );
     const targets = new Map<number, number>();
     for (const p of unset) {
       const end = snapshot.get(p.partition);
@@ -140,7 +152,9 @@ export class KafkaSubscription implements Subscription {
         // Applied at the next fetch; kafkajs also stops handing out the rest of an already fetched batch.
         this.#consumer.seek({ topic: this.kafkaTopic, partition, offset: String(offset) });
       } catch (error) {
-        this.#host.warn(`could not move group ${this.group} on ${this.topic}[${partition}] to ${offset}`, { error: errorMessage(error) });
+        this.#host.warn(`could not move group ${this.group} on ${this.topic}[${partition}] to ${offset}`, {
+          error: errorMessage(error),
+        });
       }
     });
   }
@@ -175,11 +189,27 @@ export class KafkaSubscription implements Subscription {
     if (reason instanceof PartitionRevokedError && reason.membershipError !== undefined) throw reason.membershipError;
   }
 
-  async #handle(partition: number, offset: number, message: KafkaMessage, signal: AbortSignal, epoch: number): Promise<void> {
+  async #handle(
+    partition: number,
+    offset: number,
+    message: KafkaMessage,
+    signal: AbortSignal,
+    epoch: number,
+  ): Promise<void> {
     const decoded = decodeRecord(this.topic, message.value);
     if (!decoded.ok) {
       // Unreadable or schema-invalid: retrying cannot help.
-      await this.#deadLetter({ partition, offset, message, attempts: 0, error: decoded.error, original: decoded.original, envelope: undefined, signal, epoch });
+      await this.#deadLetter({
+        partition,
+        offset,
+        message,
+        attempts: 0,
+        error: decoded.error,
+        original: decoded.original,
+        envelope: undefined,
+        signal,
+        epoch,
+      });
       return;
     }
     const { envelope } = decoded;
@@ -197,7 +227,8 @@ export class KafkaSubscription implements Subscription {
       }
       if (signal.aborted) return;
       if (handled) {
-        if (this.#behaviour.commit === 'auto') await this.#offsets.commit(partition, epoch, offset + 1).catch(this.#commitFailed);
+        if (this.#behaviour.commit === 'auto')
+          await this.#offsets.commit(partition, epoch, offset + 1).catch(this.#commitFailed);
         return;
       }
       if (!this.#retryForever && attempt > retry.retries) break;
@@ -208,7 +239,17 @@ export class KafkaSubscription implements Subscription {
         return;
       }
     }
-    await this.#deadLetter({ partition, offset, message, attempts: attempt, error: lastError, original: decoded.original, envelope, signal, epoch });
+    await this.#deadLetter({
+      partition,
+      offset,
+      message,
+      attempts: attempt,
+      error: lastError,
+      original: decoded.original,
+      envelope,
+      signal,
+      epoch,
+    });
   }
 
   async #deadLetter(d: {
@@ -224,10 +265,20 @@ export class KafkaSubscription implements Subscription {
   }): Promise<void> {
     if (isDeadLetterTopic(this.topic)) {
       // Only unreadable records get here (handlers of dead-letter topics retry forever); nowhere left to send them.
-      this.#host.warn(`dropping an unreadable record of ${this.topic}[${d.partition}] at offset ${d.offset}`, { error: d.error });
+      this.#host.warn(`dropping an unreadable record of ${this.topic}[${d.partition}] at offset ${d.offset}`, {
+        error: d.error,
+      });
     } else {
       const key = d.envelope?.subject ?? keyText(d.message.key) ?? `offset-${d.offset}`;
-      const letter: DeadLetter = { topic: this.topic, partition: d.partition, offset: d.offset, group: this.group, attempts: d.attempts, error: d.error, original: d.original };
+      const letter: DeadLetter = {
+        topic: this.topic,
+        partition: d.partition,
+        offset: d.offset,
+        group: this.group,
+        attempts: d.attempts,
+        error: d.error,
+        original: d.original,
+      };
       // A failure propagates to kafkajs, which fetches the event again: the dead letter is not lost.
       await this.#host.deadLetter(this.topic, key, letter, d.envelope);
     }
@@ -235,10 +286,18 @@ export class KafkaSubscription implements Subscription {
     // With manual commits, committing the dead letter's offset would also commit earlier events the handler
     // has not committed: only do it when it is next in line.
     const nextInLine = this.#offsets.isNextInLine(d.partition, d.offset);
-    if (this.#behaviour.commit === 'auto' || nextInLine) await this.#offsets.commit(d.partition, d.epoch, d.offset + 1).catch(this.#commitFailed);
+    if (this.#behaviour.commit === 'auto' || nextInLine)
+      await this.#offsets.commit(d.partition, d.epoch, d.offset + 1).catch(this.#commitFailed);
   }
 
-  #delivery(envelope: TopicEnvelope<TopicName>, partition: number, offset: number, attempt: number, signal: AbortSignal, epoch: number): Delivery<TopicName> {
+  #delivery(
+    envelope: TopicEnvelope<TopicName>,
+    partition: number,
+    offset: number,
+    attempt: number,
+    signal: AbortSignal,
+    epoch: number,
+  ): Delivery<TopicName> {
     return {
       topic: this.topic,
       envelope,
@@ -290,7 +349,9 @@ export class KafkaSubscription implements Subscription {
       // so the remaining members rebalance at once rather than after the session timeout.
       await this.#consumer.disconnect();
     } catch (error) {
-      this.#host.warn(`error while closing the consumer of group ${this.group} on ${this.topic}`, { error: errorMessage(error) });
+      this.#host.warn(`error while closing the consumer of group ${this.group} on ${this.topic}`, {
+        error: errorMessage(error),
+      });
     }
   }
 }

@@ -24,7 +24,10 @@ export class PublishQueue {
   #queue: Queued[] = [];
   #running: Promise<void> | undefined;
 
-  constructor(send: (batch: TopicMessages[]) => Promise<unknown>, limits: PublishQueueLimits = { maxMessages: 500, maxBytes: 512 * 1024 }) {
+  constructor(
+    send: (batch: TopicMessages[]) => Promise<unknown>,
+    limits: PublishQueueLimits = { maxMessages: 500, maxBytes: 512 * 1024 },
+  ) {
     this.#send = send;
     this.#limits = limits;
   }

@@ -129,7 +129,10 @@ export class BarAggregator {
         used = true;
         continue;
       }
-      const late = open === undefined ? bucket.end <= state.watermark || stream.closed.some((b) => b.start >= bucket.start) : bucket.start < open.start;
+      const late =
+        open === undefined
+          ? bucket.end <= state.watermark || stream.closed.some((b) => b.start >= bucket.start)
+          : bucket.start < open.start;
       if (!late) {
         this.#close(tick.symbol, interval, stream, events);
         stream.open = fromTick(bucket.start, bucket.end, tick);
@@ -182,7 +185,12 @@ export class BarAggregator {
   }
 
   stats(): AggregatorStats {
-    return { accepted: this.#accepted, corrected: this.#corrected, lateDropped: this.#lateDropped, futureDropped: this.#futureDropped };
+    return {
+      accepted: this.#accepted,
+      corrected: this.#corrected,
+      lateDropped: this.#lateDropped,
+      futureDropped: this.#futureDropped,
+    };
   }
 
   #close(symbol: string, interval: Interval, stream: Stream, events: BarEvent[]): void {
@@ -206,7 +214,17 @@ export class BarAggregator {
 }
 
 function fromTick(start: number, end: number, tick: TickInput): Building {
-  return { start, end, open: tick.price, high: tick.price, low: tick.price, close: tick.price, volume: tick.size, openTs: tick.ts, closeTs: tick.ts };
+  return {
+    start,
+    end,
+    open: tick.price,
+    high: tick.price,
+    low: tick.price,
+    close: tick.price,
+    volume: tick.size,
+    openTs: tick.ts,
+    closeTs: tick.ts,
+  };
 }
 
 function merge(bar: Building, tick: TickInput): void {

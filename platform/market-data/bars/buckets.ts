@@ -7,7 +7,12 @@
 export const intervals = ['1s', '1m', '5m', '1h', '1d'] as const;
 export type Interval = (typeof intervals)[number];
 
-const fixedMs: Readonly<Record<Exclude<Interval, '1d'>, number>> = { '1s': 1_000, '1m': 60_000, '5m': 300_000, '1h': 3_600_000 };
+const fixedMs: Readonly<Record<Exclude<Interval, '1d'>, number>> = {
+  '1s': 1_000,
+  '1m': 60_000,
+  '5m': 300_000,
+  '1h': 3_600_000,
+};
 const DAY_MS = 86_400_000;
 
 export interface Bucket {
@@ -29,7 +34,16 @@ const QUARTER_HOUR = 900_000;
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -53,7 +67,14 @@ export function utcOffsetMs(timeZone: string, ts: number): number {
   const at = key * QUARTER_HOUR;
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const local = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  const local = Date.UTC(
+    parts.year ?? 1970,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
   const offset = local - at;
   if (zone.size > 50_000) zone.clear();
   zone.set(key, offset);

@@ -34,4 +34,10 @@ export interface BarStore {
 export type Retention = Readonly<Record<Interval, number>>;
 
 const DAY = 86_400_000;
-export const defaultRetention: Retention = { '1s': DAY / 4, '1m': 30 * DAY, '5m': 180 * DAY, '1h': 730 * DAY, '1d': 36_500 * DAY };
+export const defaultRetention: Retention = {
+  '1s': DAY / 4,
+  '1m': 30 * DAY,
+  '5m': 180 * DAY,
+  '1h': 730 * DAY,
+  '1d': 36_500 * DAY,
+};

@@ -27,7 +27,12 @@ export class CachedBarStore implements BarStore {
     this.#inner.write(bars);
     for (const bar of bars) {
       const recent = this.#recent.get(key(bar.symbol, bar.interval));
-      if (recent !== undefined) upsert(recent, { start: bar.start, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume }, this.#capacity);
+      if (recent !== undefined)
+        upsert(
+          recent,
+          { start: bar.start, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume },
+          this.#capacity,
+        );
     }
   }
 
@@ -41,7 +46,8 @@ export class CachedBarStore implements BarStore {
     const lo = firstAtOrAfter(recent.bars, query.from);
     const hi = firstAtOrAfter(recent.bars, query.to);
     // Served from memory when the cache covers the range, or holds at least `limit` of its newest bars.
-    if (query.from >= recent.from || hi - lo >= query.limit) return recent.bars.slice(Math.max(lo, hi - query.limit), hi);
+    if (query.from >= recent.from || hi - lo >= query.limit)
+      return recent.bars.slice(Math.max(lo, hi - query.limit), hi);
     return this.#inner.range(query);
   }
 

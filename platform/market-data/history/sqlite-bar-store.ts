@@ -37,7 +37,9 @@ export class SqliteBarStore implements BarStore {
        ON CONFLICT (symbol, interval, start) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume`,
     );
     // Newest first with LIMIT takes the most recent bars of the range; the caller gets them oldest first.
-    this.#range = this.#db.prepare('SELECT start, open, high, low, close, volume FROM bars WHERE symbol = ? AND interval = ? AND start >= ? AND start < ? ORDER BY start DESC LIMIT ?');
+    this.#range = this.#db.prepare(
+      'SELECT start, open, high, low, close, volume FROM bars WHERE symbol = ? AND interval = ? AND start >= ? AND start < ? ORDER BY start DESC LIMIT ?',
+    );
     this.#prune = this.#db.prepare('DELETE FROM bars WHERE interval = ? AND start < ?');
   }
 
@@ -56,7 +58,8 @@ export class SqliteBarStore implements BarStore {
     this.#queue = new Map();
     this.#db.exec('BEGIN');
     try {
-      for (const b of batch.values()) this.#upsert.run(b.symbol, b.interval, b.start, b.open, b.high, b.low, b.close, b.volume);
+      for (const b of batch.values())
+        this.#upsert.run(b.symbol, b.interval, b.start, b.open, b.high, b.low, b.close, b.volume);
       this.#db.exec('COMMIT');
     } catch (error) {
       this.#db.exec('ROLLBACK');
@@ -69,13 +72,16 @@ export class SqliteBarStore implements BarStore {
   range(query: RangeQuery): Bar[] {
     this.flush();
     const rows = this.#range.all(query.symbol, query.interval, query.from, query.to, query.limit) as unknown as Bar[];
-    return rows.reverse().map((r) => ({ start: r.start, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume }));
+    return rows
+      .reverse()
+      .map((r) => ({ start: r.start, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume }));
   }
 
   prune(now: number): number {
     this.flush();
     let deleted = 0;
-    for (const interval of intervals) deleted += Number(this.#prune.run(interval, now - this.#retention[interval]).changes);
+    for (const interval of intervals)
+      deleted += Number(this.#prune.run(interval, now - this.#retention[interval]).changes);
     return deleted;
   }
 

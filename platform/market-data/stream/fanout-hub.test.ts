@@ -40,12 +40,27 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-const quote = (symbol: string, price: number): Quote => ({ symbol, price, size: 1, volume: 1, open: price, change: 0, changePct: 0, ts: Date.now() });
+const quote = (symbol: string, price: number): Quote => ({
+  symbol,
+  price,
+  size: 1,
+  volume: 1,
+  open: price,
+  change: 0,
+  changePct: 0,
+  ts: Date.now(),
+});
 const hubs: FanoutHub[] = [];
-afterEach(() => { for (const h of hubs.splice(0)) h.stop(); });
+afterEach(() => {
+  for (const h of hubs.splice(0)) h.stop();
+});
 
 function hub(options: Partial<HubOptions> = {}): FanoutHub {
-  const h = new FanoutHub({ snapshot: () => ({ quote: undefined, bars: {} }), isKnown: (s) => s !== 'NOPE', ...options });
+  const h = new FanoutHub({
+    snapshot: () => ({ quote: undefined, bars: {} }),
+    isKnown: (s) => s !== 'NOPE',
+    ...options,
+  });
   hubs.push(h);
   return h;
 }
@@ -71,12 +86,18 @@ describe('WebSocket fan-out hub', () => {
     h.quote(quote('TSLA', 9));
     h.flush();
     for (const socket of [a, b]) {
-      assert.deepEqual(socket.messages.map((m) => m.type), ['welcome', 'subscribed', 'snapshot', 'snapshot', 'update']);
+      assert.deepEqual(
+        socket.messages.map((m) => m.type),
+        ['welcome', 'subscribed', 'snapshot', 'snapshot', 'update'],
+      );
       assert.deepEqual(prices(socket.of('update')[0]), [1, 2]);
       assert.deepEqual(seqs(socket), [1, 2, 3, 4]);
     }
     // Same subscriptions, same group: one body shared by both.
-    assert.equal(a.frames.at(-1)?.slice(a.frames.at(-1)?.indexOf('"quotes"')), b.frames.at(-1)?.slice(b.frames.at(-1)?.indexOf('"quotes"')));
+    assert.equal(
+      a.frames.at(-1)?.slice(a.frames.at(-1)?.indexOf('"quotes"')),
+      b.frames.at(-1)?.slice(b.frames.at(-1)?.indexOf('"quotes"')),
+    );
   });
 
   it('refuses unknown symbols, limits and bad messages with a clear error and keeps the session', () => {
@@ -91,12 +112,27 @@ describe('WebSocket fan-out hub', () => {
     c.say({ type: 'dance' });
     c.say({ type: 'hello' });
     const errors = c.of('error');
-    assert.deepEqual(errors.map((e) => e.code), ['bad_json', 'not_text', 'unknown_symbol', 'limit_exceeded', 'limit_exceeded', 'bad_message', 'bad_message', 'bad_resume']);
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      [
+        'bad_json',
+        'not_text',
+        'unknown_symbol',
+        'limit_exceeded',
+        'limit_exceeded',
+        'bad_message',
+        'bad_message',
+        'bad_resume',
+      ],
+    );
     assert.match(String(errors[2]?.message), /unknown symbols: NOPE/);
     assert.match(String(errors[3]?.message), /maxSymbols: at most 2/);
     assert.match(String(errors[4]?.message), /maxStreams: at most 3/);
     assert.match(String(errors[5]?.message), /intervals\.0: must be one of 1s, 1m/);
-    assert.ok(errors.every((e) => e.seq === undefined), 'errors are out of band');
+    assert.ok(
+      errors.every((e) => e.seq === undefined),
+      'errors are out of band',
+    );
     c.say({ type: 'subscribe', symbols: ['A', 'B'], intervals: ['1m'] });
     assert.deepEqual(c.of('subscribed').at(-1)?.symbols, ['A', 'B']);
     assert.equal(c.closed, undefined);
@@ -113,7 +149,9 @@ describe('WebSocket fan-out hub', () => {
     h.bar({ symbol: 'AAPL', interval: '5m', bar, state: 'open' });
     h.bar({ symbol: 'AAPL', interval: '1m', bar: { ...bar, close: 3 }, state: 'final' });
     h.flush();
-    assert.deepEqual(bars.of('update')[0]?.bars, [{ symbol: 'AAPL', interval: '1m', bar: { ...bar, close: 3 }, final: true }]);
+    assert.deepEqual(bars.of('update')[0]?.bars, [
+      { symbol: 'AAPL', interval: '1m', bar: { ...bar, close: 3 }, final: true },
+    ]);
     assert.equal(quotesOnly.of('update').length, 0);
   });
 
@@ -135,7 +173,11 @@ describe('WebSocket fan-out hub', () => {
     const updates = slow.of('update');
     assert.equal(updates.length, 1);
     assert.equal(updates[0]?.coalesced, true);
-    assert.deepEqual(prices(updates[0]).sort((x, y) => x - y), [5, 105], 'only the latest per symbol');
+    assert.deepEqual(
+      prices(updates[0]).sort((x, y) => x - y),
+      [5, 105],
+      'only the latest per symbol',
+    );
     assert.deepEqual(seqs(slow), [1, 2, 3, 4], 'no gap: coalesced updates are numbered when sent');
     h.quote(quote('AAPL', 6));
     h.flush();
@@ -154,7 +196,9 @@ describe('WebSocket fan-out hub', () => {
     assert.equal(flooded.closed?.code, 4008, 'over the hard limit: at once');
     assert.equal(stuck.closed, undefined, 'slow, not yet hopeless');
     const until = Date.now() + 60;
-    while (Date.now() < until) { /* let maxSlowMs pass */ }
+    while (Date.now() < until) {
+      /* let maxSlowMs pass */
+    }
     h.quote(quote('AAPL', 2));
     h.flush();
     const closed = stuck.closed as { code: number; reason: string } | undefined;
@@ -188,7 +232,11 @@ describe('WebSocket fan-out hub', () => {
     assert.deepEqual(welcome.subscriptions, { symbols: ['AAPL'], streams: [] });
     assert.deepEqual(seqs(second), [4, 5, 6]);
     const updates = second.of('update');
-    assert.deepEqual(updates.map(prices), [[2], [3], [11]], 'replayed 2 and 3, then the latest of what changed while away');
+    assert.deepEqual(
+      updates.map(prices),
+      [[2], [3], [11]],
+      'replayed 2 and 3, then the latest of what changed while away',
+    );
     h.quote(quote('AAPL', 12));
     h.flush();
     assert.deepEqual(seqs(second).at(-1), 7);
@@ -218,7 +266,10 @@ describe('WebSocket fan-out hub', () => {
     h.start();
     const idle = client(h);
     idle.say({ type: 'ping', id: 'x' });
-    assert.deepEqual(idle.of('pong').map((m) => m.id), ['x']);
+    assert.deepEqual(
+      idle.of('pong').map((m) => m.id),
+      ['x'],
+    );
     const gone = client(h);
     gone.say({ type: 'subscribe', symbols: ['AAPL'] });
     gone.close(1006, '');

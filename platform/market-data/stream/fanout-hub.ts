@@ -87,7 +87,9 @@ interface Flush {
   readonly traceparent: string;
 }
 
-/** The rest of a group's update for a flush (undefined: nothing for the group). Deterministic: replay renders it again. */
+/**
+ * The rest of a group's update for a flush (undefined: nothing for the group). Deterministic: replay renders it again.
+ */
 function renderUpdate(flush: Flush, group: Group): string | undefined {
   const q: string[] = [];
   for (const symbol of group.symbols) {
@@ -190,13 +192,21 @@ export class FanoutHub {
     // A timeout chain rather than an interval: a flush that overruns its period is not followed at once by
     // another, so ticks keep being consumed between flushes.
     const next = (): void => {
-      this.#flushTimer = setTimeout(() => {
-        this.flush();
-        next();
-      }, this.#connected > this.#wideFlushAbove ? MAX_FLUSH_MS : this.#flushMs);
+      this.#flushTimer = setTimeout(
+        () => {
+          this.flush();
+          next();
+        },
+        this.#connected > this.#wideFlushAbove ? MAX_FLUSH_MS : this.#flushMs,
+      );
     };
     next();
-    this.#houseTimer = setInterval(() => { this.#housekeeping(Date.now()); }, Math.min(1_000, this.#heartbeatMs));
+    this.#houseTimer = setInterval(
+      () => {
+        this.#housekeeping(Date.now());
+      },
+      Math.min(1_000, this.#heartbeatMs),
+    );
   }
 
   stop(): void {
@@ -208,7 +218,16 @@ export class FanoutHub {
   stats(): HubStats {
     let connected = 0;
     for (const s of this.#sessions.values()) if (s.socket !== undefined) connected += 1;
-    return { sessions: this.#sessions.size, connected, slow: this.#slow.size, messages: this.#messages, coalescedUpdates: this.#coalescedUpdates, hopelessClosed: this.#hopelessClosed, resumed: this.#resumed, resumeRefused: this.#resumeRefused };
+    return {
+      sessions: this.#sessions.size,
+      connected,
+      slow: this.#slow.size,
+      messages: this.#messages,
+      coalescedUpdates: this.#coalescedUpdates,
+      hopelessClosed: this.#hopelessClosed,
+      resumed: this.#resumed,
+      resumeRefused: this.#resumeRefused,
+    };
   }
 
   /** A new quote; call it in the context of the tick's delivery so the update continues its trace. */
@@ -232,7 +251,13 @@ export class FanoutHub {
       byStart = new Map();
       this.#bars.set(key, byStart);
     }
-    const update = { symbol: event.symbol, interval: event.interval, bar: event.bar, final: event.state !== 'open', ...(event.state === 'corrected' ? { corrected: true } : {}) };
+    const update = {
+      symbol: event.symbol,
+      interval: event.interval,
+      bar: event.bar,
+      final: event.state !== 'open',
+      ...(event.state === 'corrected' ? { corrected: true } : {}),
+    };
     byStart.set(event.bar.start, JSON.stringify(update));
     this.#noteContext();
   }
@@ -246,10 +271,12 @@ export class FanoutHub {
           if (session === undefined) {
             session = this.#open(socket, message);
             if (message.type === 'hello') return;
-          } else if (message.type === 'hello') throw new ProtocolError('bad_resume', 'hello must be the first message of a connection');
+          } else if (message.type === 'hello')
+            throw new ProtocolError('bad_resume', 'hello must be the first message of a connection');
           this.#handle(session, socket, message);
         } catch (error) {
-          if (error instanceof ProtocolError) sendDirect(socket, { type: 'error', code: error.code, message: error.message });
+          if (error instanceof ProtocolError)
+            sendDirect(socket, { type: 'error', code: error.code, message: error.message });
           else {
             // A bug must not take the process down from a socket listener: report it, tell the client.
             this.#onError(error);
@@ -281,7 +308,11 @@ export class FanoutHub {
     this.#quotes = new Map();
     this.#bars = new Map();
     const parent = this.#parent ?? context.active();
-    const span = tracer.startSpan('WS send update', { kind: SpanKind.PRODUCER, links: this.#links, attributes: { 'url.path': this.#path } }, parent);
+    const span = tracer.startSpan(
+      'WS send update',
+      { kind: SpanKind.PRODUCER, links: this.#links, attributes: { 'url.path': this.#path } },
+      parent,
+    );
     this.#parent = undefined;
     this.#links = [];
     const carrier: { traceparent?: string } = {};
@@ -291,7 +322,8 @@ export class FanoutHub {
     const flush: Flush = { quotes, bars, traceparent };
     const groups = new Set<Group>();
     for (const symbol of quotes.keys()) for (const g of this.#groupsBySymbol.get(symbol) ?? []) groups.add(g);
-    for (const key of bars.keys()) for (const g of this.#groupsBySymbol.get(key.slice(0, key.indexOf(' '))) ?? []) groups.add(g);
+    for (const key of bars.keys())
+      for (const g of this.#groupsBySymbol.get(key.slice(0, key.indexOf(' '))) ?? []) groups.add(g);
     let sent = 0;
     for (const group of groups) {
       const rest = renderUpdate(flush, group);
@@ -321,19 +353,29 @@ export class FanoutHub {
       return;
     }
     const spanContext = trace.getSpanContext(active);
-    if (spanContext !== undefined && this.#links.length < MAX_LINKS && spanContext.traceId !== trace.getSpanContext(this.#parent)?.traceId) {
+    if (
+      spanContext !== undefined &&
+      this.#links.length < MAX_LINKS &&
+      spanContext.traceId !== trace.getSpanContext(this.#parent)?.traceId
+    ) {
       this.#links.push({ context: spanContext });
     }
   }
 
-  #coalesce(session: Session, group: Group, quotes: ReadonlyMap<string, string[]>, bars: ReadonlyMap<StreamKey, Map<number, string>>): void {
+  #coalesce(
+    session: Session,
+    group: Group,
+    quotes: ReadonlyMap<string, string[]>,
+    bars: ReadonlyMap<StreamKey, Map<number, string>>,
+  ): void {
     for (const symbol of group.symbols) {
       const latest = quotes.get(symbol)?.at(-1);
       if (latest !== undefined) session.pendingQuotes.set(symbol, latest);
     }
     for (const key of group.streams) {
       const byStart = bars.get(key);
-      if (byStart !== undefined) for (const [start, item] of byStart) session.pendingBars.set(`${key} ${String(start)}`, item);
+      if (byStart !== undefined)
+        for (const [start, item] of byStart) session.pendingBars.set(`${key} ${String(start)}`, item);
     }
     if (session.slowSince === 0) session.slowSince = Date.now();
     this.#slow.add(session);
@@ -394,7 +436,11 @@ export class FanoutHub {
   #reply(session: Session, type: string, members: Record<string, unknown>): void {
     const carrier: { traceparent?: string } = {};
     propagation.inject(context.active(), carrier);
-    this.#send(session, type, restOf(carrier.traceparent === undefined ? members : { ...members, traceparent: carrier.traceparent }));
+    this.#send(
+      session,
+      type,
+      restOf(carrier.traceparent === undefined ? members : { ...members, traceparent: carrier.traceparent }),
+    );
   }
 
   #open(socket: WebSocket, message: ClientMessage): Session {
@@ -402,7 +448,8 @@ export class FanoutHub {
     if (resume !== undefined) {
       const old = this.#sessions.get(resume.session);
       if (old !== undefined && old.ring.covers(resume.lastSeq)) {
-        if (old.socket !== undefined && old.socket !== socket) old.socket.close(4000, 'session resumed on another connection');
+        if (old.socket !== undefined && old.socket !== socket)
+          old.socket.close(4000, 'session resumed on another connection');
         old.socket = socket;
         old.alive = true;
         old.detachedAt = 0;
@@ -453,17 +500,26 @@ export class FanoutHub {
         sendDirect(socket, { type: 'pong', ...(message.id === undefined ? {} : { id: message.id }), ts: Date.now() });
         return;
       case 'subscribe':
-        this.#subscribe(session, message.symbols.map((s) => s.toUpperCase()), message.intervals ?? []);
+        this.#subscribe(
+          session,
+          message.symbols.map((s) => s.toUpperCase()),
+          message.intervals ?? [],
+        );
         return;
       case 'unsubscribe':
-        this.#unsubscribe(session, message.symbols.map((s) => s.toUpperCase()), message.intervals);
+        this.#unsubscribe(
+          session,
+          message.symbols.map((s) => s.toUpperCase()),
+          message.intervals,
+        );
         return;
     }
   }
 
   #subscribe(session: Session, symbols: readonly string[], intervals: readonly Interval[]): void {
     const unknown = symbols.filter((s) => !session.symbols.has(s) && !this.#isKnown(s));
-    if (unknown.length > 0) throw new ProtocolError('unknown_symbol', `unknown symbols: ${[...new Set(unknown)].join(', ')}`);
+    if (unknown.length > 0)
+      throw new ProtocolError('unknown_symbol', `unknown symbols: ${[...new Set(unknown)].join(', ')}`);
     const newSymbols = [...new Set(symbols)].filter((s) => !session.symbols.has(s));
     const newStreams = new Map<string, Interval[]>();
     let streamCount = session.streams.size;
@@ -475,13 +531,20 @@ export class FanoutHub {
       }
     }
     if (session.symbols.size + newSymbols.length > this.#limits.maxSymbols) {
-      throw new ProtocolError('limit_exceeded', `maxSymbols: at most ${String(this.#limits.maxSymbols)} symbols per session (${String(session.symbols.size)} subscribed, ${String(newSymbols.length)} more asked)`);
+      throw new ProtocolError(
+        'limit_exceeded',
+        `maxSymbols: at most ${String(this.#limits.maxSymbols)} symbols per session (${String(session.symbols.size)} subscribed, ${String(newSymbols.length)} more asked)`,
+      );
     }
     if (streamCount > this.#limits.maxStreams) {
-      throw new ProtocolError('limit_exceeded', `maxStreams: at most ${String(this.#limits.maxStreams)} symbol x interval bar streams per session (${String(session.streams.size)} subscribed, ${String(streamCount - session.streams.size)} more asked)`);
+      throw new ProtocolError(
+        'limit_exceeded',
+        `maxStreams: at most ${String(this.#limits.maxStreams)} symbol x interval bar streams per session (${String(session.streams.size)} subscribed, ${String(streamCount - session.streams.size)} more asked)`,
+      );
     }
     for (const symbol of newSymbols) session.symbols.add(symbol);
-    for (const [symbol, list] of newStreams) for (const interval of list) session.streams.add(streamKey(symbol, interval));
+    for (const [symbol, list] of newStreams)
+      for (const interval of list) session.streams.add(streamKey(symbol, interval));
     this.#regroup(session);
     this.#reply(session, 'subscribed', this.#subscriptions(session));
     for (const symbol of new Set([...newSymbols, ...newStreams.keys()])) {
@@ -498,7 +561,8 @@ export class FanoutHub {
         session.pendingQuotes.delete(symbol);
       } else for (const interval of intervals) session.streams.delete(streamKey(symbol, interval));
     }
-    for (const key of [...session.pendingBars.keys()]) if (!session.streams.has(key.slice(0, key.lastIndexOf(' ')))) session.pendingBars.delete(key);
+    for (const key of [...session.pendingBars.keys()])
+      if (!session.streams.has(key.slice(0, key.lastIndexOf(' ')))) session.pendingBars.delete(key);
     this.#regroup(session);
     this.#reply(session, 'unsubscribed', this.#subscriptions(session));
   }
@@ -566,7 +630,8 @@ export class FanoutHub {
         continue;
       }
       connected += 1;
-      if (now - session.lastSentAt >= this.#heartbeatMs && !this.#slow.has(session)) this.#send(session, 'heartbeat', `"ts":${String(now)}}`);
+      if (now - session.lastSentAt >= this.#heartbeatMs && !this.#slow.has(session))
+        this.#send(session, 'heartbeat', `"ts":${String(now)}}`);
       if (ping) {
         // A peer that did not answer the last ping is gone without a close: free its socket, keep the session.
         if (!session.alive) socket.terminate();
@@ -583,7 +648,9 @@ export class FanoutHub {
 function sendDirect(socket: WebSocket, message: Readonly<Record<string, unknown>>): void {
   const carrier: { traceparent?: string } = {};
   propagation.inject(context.active(), carrier);
-  socket.send(JSON.stringify(carrier.traceparent === undefined ? message : { ...message, traceparent: carrier.traceparent }));
+  socket.send(
+    JSON.stringify(carrier.traceparent === undefined ? message : { ...message, traceparent: carrier.traceparent }),
+  );
 }
 
 function text(data: RawData): string {

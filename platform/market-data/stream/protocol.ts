@@ -7,12 +7,21 @@ const interval = z.enum(intervals, { error: `must be one of ${intervals.join(', 
 const symbolList = z.array(symbol).min(1, 'must name at least one symbol').max(1_000);
 const intervalList = z.array(interval).min(1, 'must name at least one interval when present').max(intervals.length);
 
-export const clientMessage = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('hello'), resume: z.strictObject({ session: z.string().min(1).max(100), lastSeq: z.number().int().nonnegative() }).optional() }),
-  z.strictObject({ type: z.literal('subscribe'), symbols: symbolList, intervals: intervalList.optional() }),
-  z.strictObject({ type: z.literal('unsubscribe'), symbols: symbolList, intervals: intervalList.optional() }),
-  z.strictObject({ type: z.literal('ping'), id: z.string().max(100).optional() }),
-], { error: 'type must be one of hello, subscribe, unsubscribe, ping' });
+export const clientMessage = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      type: z.literal('hello'),
+      resume: z
+        .strictObject({ session: z.string().min(1).max(100), lastSeq: z.number().int().nonnegative() })
+        .optional(),
+    }),
+    z.strictObject({ type: z.literal('subscribe'), symbols: symbolList, intervals: intervalList.optional() }),
+    z.strictObject({ type: z.literal('unsubscribe'), symbols: symbolList, intervals: intervalList.optional() }),
+    z.strictObject({ type: z.literal('ping'), id: z.string().max(100).optional() }),
+  ],
+  { error: 'type must be one of hello, subscribe, unsubscribe, ping' },
+);
 
 export type ClientMessage = z.output<typeof clientMessage>;
 
@@ -39,7 +48,10 @@ export function parseClientMessage(text: string | undefined): ClientMessage {
   }
   const parsed = clientMessage.safeParse(json);
   if (!parsed.success) {
-    throw new ProtocolError('bad_message', `invalid message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new ProtocolError(
+      'bad_message',
+      `invalid message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

@@ -43,12 +43,19 @@ export class ReplayRing<S extends object, K extends object> {
       const slot = seq % this.#capacity;
       const rest = this.#rests[slot];
       const key = this.#keys[slot];
-      yield frame(this.#types[slot] ?? 'heartbeat', seq, typeof rest === 'string' || rest === undefined || key === undefined ? (rest as string | undefined) ?? '}' : this.#render(rest, key));
+      yield frame(
+        this.#types[slot] ?? 'heartbeat',
+        seq,
+        typeof rest === 'string' || rest === undefined || key === undefined
+          ? ((rest as string | undefined) ?? '}')
+          : this.#render(rest, key),
+      );
     }
   }
 
   #slot(seq: number, type: string, rest: string | S, key: K | undefined): void {
-    if (seq !== this.#last + 1 && this.#size > 0) throw new RangeError(`replay ring got seq ${String(seq)} after ${String(this.#last)}`);
+    if (seq !== this.#last + 1 && this.#size > 0)
+      throw new RangeError(`replay ring got seq ${String(seq)} after ${String(this.#last)}`);
     const slot = seq % this.#capacity;
     this.#types[slot] = type;
     this.#rests[slot] = rest;

@@ -5,7 +5,10 @@ import { BoundedQueue } from './bounded-queue.ts';
 describe('BoundedQueue', () => {
   it('is FIFO and evicts the oldest item when full', () => {
     const q = new BoundedQueue<number>(3);
-    assert.deepEqual([1, 2, 3].map((n) => q.push(n)), [false, false, false]);
+    assert.deepEqual(
+      [1, 2, 3].map((n) => q.push(n)),
+      [false, false, false],
+    );
     assert.equal(q.push(4), true);
     assert.equal(q.length, 3);
     assert.equal(q.peek(), 2);

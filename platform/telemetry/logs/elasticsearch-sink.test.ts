@@ -8,7 +8,12 @@ import { startFakeElasticsearch } from './fake-elasticsearch.ts';
 import type { FakeElasticsearch, Replier } from './fake-elasticsearch.ts';
 import type { LogRecord } from './log-sink.ts';
 
-const record = (i: number, extra: Record<string, unknown> = {}): LogRecord => ({ level: 30, time: 1_700_000_000_000 + i, msg: `m${i}`, ...extra });
+const record = (i: number, extra: Record<string, unknown> = {}): LogRecord => ({
+  level: 30,
+  time: 1_700_000_000_000 + i,
+  msg: `m${i}`,
+  ...extra,
+});
 
 const messages = (fake: FakeElasticsearch, call: number): unknown[] => fake.calls[call]!.docs.map((d) => d['message']);
 
@@ -60,7 +65,10 @@ describe('ElasticsearchLogSink (real client, fake Elasticsearch)', { timeout: 10
     const call = fake.calls[0]!;
     assert.equal(call.path, '/_bulk?filter_path=errors%2Citems.*.status%2Citems.*.error.type%2Citems.*.error.reason');
     assert.match(call.contentType ?? '', /^application\/vnd\.elasticsearch\+x-ndjson/);
-    assert.deepEqual(call.actions, [{ create: { _index: 'logs-insitechart-default' } }, { create: { _index: 'logs-insitechart-default' } }]);
+    assert.deepEqual(call.actions, [
+      { create: { _index: 'logs-insitechart-default' } },
+      { create: { _index: 'logs-insitechart-default' } },
+    ]);
     assert.deepEqual(call.docs[0], {
       '@timestamp': new Date(1_700_000_000_001).toISOString(),
       message: 'm1',
@@ -113,7 +121,9 @@ describe('ElasticsearchLogSink (real client, fake Elasticsearch)', { timeout: 10
   });
 
   it('retries a 503 with backoff and loses nothing; one warning for the whole streak', async () => {
-    const { fake, sink, warnings } = await setup((call, n) => (n < 3 ? { status: 503 } : { items: call.actions.map(() => 201) }));
+    const { fake, sink, warnings } = await setup((call, n) =>
+      n < 3 ? { status: 503 } : { items: call.actions.map(() => 201) },
+    );
     for (let i = 0; i < 3; i++) sink.write(record(i));
     await sink.flush();
 
@@ -126,7 +136,9 @@ describe('ElasticsearchLogSink (real client, fake Elasticsearch)', { timeout: 10
   });
 
   it('re-sends only the items that failed with a retryable status', async () => {
-    const { fake, sink } = await setup((call, n) => (n === 0 ? { items: [201, 429, 201] } : { items: call.actions.map(() => 201) }));
+    const { fake, sink } = await setup((call, n) =>
+      n === 0 ? { items: [201, 429, 201] } : { items: call.actions.map(() => 201) },
+    );
     for (let i = 0; i < 3; i++) sink.write(record(i));
     await sink.flush();
 
@@ -136,7 +148,9 @@ describe('ElasticsearchLogSink (real client, fake Elasticsearch)', { timeout: 10
   });
 
   it('drops items rejected with a non-retryable status without resending them', async () => {
-    const { fake, sink, warnings } = await setup((call, n) => (n === 0 ? { items: [201, 400, 503] } : { items: call.actions.map(() => 201) }));
+    const { fake, sink, warnings } = await setup((call, n) =>
+      n === 0 ? { items: [201, 400, 503] } : { items: call.actions.map(() => 201) },
+    );
     for (let i = 0; i < 3; i++) sink.write(record(i));
     await sink.flush();
 
@@ -147,9 +161,12 @@ describe('ElasticsearchLogSink (real client, fake Elasticsearch)', { timeout: 10
   });
 
   it('gives up on a batch after maxAttempts, counts it, and keeps going', async () => {
-    const { fake, sink, warnings } = await setup((call, n) => (n < 3 ? { status: 500 } : { items: call.actions.map(() => 201) }), {
-      maxAttempts: 3,
-    });
+    const { fake, sink, warnings } = await setup(
+      (call, n) => (n < 3 ? { status: 500 } : { items: call.actions.map(() => 201) }),
+      {
+        maxAttempts: 3,
+      },
+    );
     sink.write(record(1));
     sink.write(record(2));
     await sink.flush();
@@ -178,7 +195,14 @@ describe('ElasticsearchLogSink (real client, fake Elasticsearch)', { timeout: 10
     const warnings: string[] = [];
     const client = new Client({ node: url });
     cleanups.push(() => client.close());
-    const sink = new ElasticsearchLogSink({ client, index: 'x', service: 's', maxAttempts: 2, initialBackoffMs: 1, onWarning: (m) => warnings.push(m) });
+    const sink = new ElasticsearchLogSink({
+      client,
+      index: 'x',
+      service: 's',
+      maxAttempts: 2,
+      initialBackoffMs: 1,
+      onWarning: (m) => warnings.push(m),
+    });
     sink.write(record(1));
     await sink.flush();
     assert.deepEqual(sink.stats(), { buffered: 0, sent: 0, dropped: 1, failed_batches: 1 });
@@ -188,7 +212,11 @@ describe('ElasticsearchLogSink (real client, fake Elasticsearch)', { timeout: 10
   });
 
   it('never blocks write() on a server that does not answer, and close() honours its timeout', async () => {
-    const { fake, sink, warnings, client } = await setup(() => 'hang', { batchSize: 50, requestTimeoutMs: 60_000, closeTimeoutMs: 150 });
+    const { fake, sink, warnings, client } = await setup(() => 'hang', {
+      batchSize: 50,
+      requestTimeoutMs: 60_000,
+      closeTimeoutMs: 150,
+    });
     let requestsStarted = 0;
     // The transport emits 'serialization' synchronously when a request starts.
     client.diagnostic.on('serialization', () => requestsStarted++);

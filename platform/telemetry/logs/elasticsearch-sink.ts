@@ -59,7 +59,8 @@ const FILTER_PATH = ['errors', 'items.*.status', 'items.*.error.type', 'items.*.
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`ElasticsearchLogSink: ${name} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v < 1)
+    throw new RangeError(`ElasticsearchLogSink: ${name} must be a positive integer, got ${v}`);
   return v;
 }
 
@@ -176,7 +177,9 @@ export class ElasticsearchLogSink implements LogSink {
         // Overflow has its own streak: it can happen while every bulk request succeeds.
         if (!this.overflowing) {
           this.overflowing = true;
-          this.warn(`elasticsearch log sink: buffer full (${this.queue.capacity} records), dropping the oldest until it drains`);
+          this.warn(
+            `elasticsearch log sink: buffer full (${this.queue.capacity} records), dropping the oldest until it drains`,
+          );
         }
       }
       if (this.queue.length >= this.batchSize && this.pump === null) void this.schedule(this.flushUpTo);
@@ -217,7 +220,9 @@ export class ElasticsearchLogSink implements LogSink {
       const left = this.queue.clear() + this.inflight.length;
       this.inflight = [];
       this.dropped += left;
-      this.warn(`elasticsearch log sink: close timed out after ${this.closeTimeoutMs} ms; dropped ${left} unsent records`);
+      this.warn(
+        `elasticsearch log sink: close timed out after ${this.closeTimeoutMs} ms; dropped ${left} unsent records`,
+      );
     }
     if (this.ownsClient) {
       const remaining = Math.max(this.closeTimeoutMs - (Date.now() - started), 1);
@@ -238,7 +243,11 @@ export class ElasticsearchLogSink implements LogSink {
       this.pump = null;
       // Records may have arrived between the pump's last check and now.
       const head = this.queue.peek();
-      if (!this.shutdown.signal.aborted && head !== undefined && (this.queue.length >= this.batchSize || head.seq <= this.flushUpTo)) {
+      if (
+        !this.shutdown.signal.aborted &&
+        head !== undefined &&
+        (this.queue.length >= this.batchSize || head.seq <= this.flushUpTo)
+      ) {
         void this.schedule(this.flushUpTo);
       }
     });
@@ -314,12 +323,19 @@ export class ElasticsearchLogSink implements LogSink {
         {
           maxRetries: 0,
           requestTimeout: this.requestTimeoutMs,
-          // A per-request signal: the transport dispatches its timeout 'abort' on it, which must not reach the shared one.
+          // A per-request signal: the transport dispatches its timeout 'abort' on it, which must not reach the shared
+          // one.
           signal: AbortSignal.any([this.shutdown.signal]),
         },
       );
     } catch (err) {
-      return { sent: 0, rejected: 0, retry: entries, retryable: isRetryable(err), problem: `bulk request failed: ${explain(err)}` };
+      return {
+        sent: 0,
+        rejected: 0,
+        retry: entries,
+        retryable: isRetryable(err),
+        problem: `bulk request failed: ${explain(err)}`,
+      };
     }
     if (!response.errors) return { sent: entries.length, rejected: 0, retry: [], retryable: true };
     let sent = 0;

@@ -42,14 +42,22 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function errorCause(status: number): { type: string; reason: string } {
-  const type = status === 429 ? 'es_rejected_execution_exception' : status >= 500 ? 'unavailable_shards_exception' : 'mapper_parsing_exception';
+  const type =
+    status === 429
+      ? 'es_rejected_execution_exception'
+      : status >= 500
+        ? 'unavailable_shards_exception'
+        : 'mapper_parsing_exception';
   return { type, reason: `fake ${status}` };
 }
 
 const errorBody = (status: number): unknown => ({ error: errorCause(status), status });
 
 function parseBulk(req: IncomingMessage, body: string): BulkCall {
-  const lines = body.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = body
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   return {
     path: req.url ?? '',
     contentType: req.headers['content-type'],
@@ -67,7 +75,12 @@ export async function startFakeElasticsearch(reply: Replier = allCreated): Promi
     req.on('end', () => {
       const path = (req.url ?? '').split('?')[0] ?? '';
       if (req.method === 'GET' && path === '/') {
-        send(res, 200, { name: 'fake', cluster_name: 'fake', version: { number: '9.0.0' }, tagline: 'You Know, for Search' });
+        send(res, 200, {
+          name: 'fake',
+          cluster_name: 'fake',
+          version: { number: '9.0.0' },
+          tagline: 'You Know, for Search',
+        });
         return;
       }
       if (req.method !== 'POST' || !path.endsWith('/_bulk')) {
@@ -106,13 +119,18 @@ export async function startFakeElasticsearch(reply: Replier = allCreated): Promi
     async waitForCalls(n, timeoutMs = 2_000) {
       const deadline = Date.now() + timeoutMs;
       while (calls.length < n) {
-        if (Date.now() > deadline) throw new Error(`expected ${n} bulk calls within ${timeoutMs} ms, got ${calls.length}`);
+        if (Date.now() > deadline)
+          throw new Error(`expected ${n} bulk calls within ${timeoutMs} ms, got ${calls.length}`);
         await sleep(2);
       }
     },
     async close() {
       server.closeAllConnections(); // includes requests left hanging on purpose
-      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }

@@ -29,7 +29,10 @@ describe('toEcs', () => {
   });
 
   it('maps trace and span ids, and a per-record service wins over the default', () => {
-    const doc = toEcs({ ...base, trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7', service: 'ingest' }, 'default');
+    const doc = toEcs(
+      { ...base, trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7', service: 'ingest' },
+      'default',
+    );
     assert.deepEqual(doc.trace, { id: '4bf92f3577b34da6a3ce929d0e0e4736' });
     assert.deepEqual(doc.span, { id: '00f067aa0ba902b7' });
     assert.equal(doc.service.name, 'ingest');
@@ -37,7 +40,13 @@ describe('toEcs', () => {
   });
 
   it("maps pino's serialized err to error.*, keeping its extra fields as labels", () => {
-    const err = { type: 'TypeError', message: 'boom', stack: 'TypeError: boom\n    at x (a.ts:1:1)', code: 'E_BOOM', statusCode: 502 };
+    const err = {
+      type: 'TypeError',
+      message: 'boom',
+      stack: 'TypeError: boom\n    at x (a.ts:1:1)',
+      code: 'E_BOOM',
+      statusCode: 502,
+    };
     const doc = toEcs({ ...base, level: 50, err }, 's');
     assert.deepEqual(doc.error, { type: 'TypeError', message: 'boom', stack_trace: err.stack, code: 'E_BOOM' });
     assert.deepEqual(doc.labels, { err_statusCode: '502' });
@@ -46,7 +55,11 @@ describe('toEcs', () => {
 
   it('maps a real Error instance passed as err', () => {
     const err = new TypeError('bad input');
-    assert.deepEqual(toEcs({ ...base, err }, 's').error, { type: 'TypeError', message: 'bad input', stack_trace: err.stack });
+    assert.deepEqual(toEcs({ ...base, err }, 's').error, {
+      type: 'TypeError',
+      message: 'bad input',
+      stack_trace: err.stack,
+    });
   });
 
   it('keeps fields named like Object.prototype members as ordinary labels', () => {
@@ -57,13 +70,24 @@ describe('toEcs', () => {
   });
 
   it('takes error.type from name when type is absent, and a string err as the message', () => {
-    assert.deepEqual(toEcs({ ...base, err: { name: 'RangeError', message: 'x' } }, 's').error, { type: 'RangeError', message: 'x' });
+    assert.deepEqual(toEcs({ ...base, err: { name: 'RangeError', message: 'x' } }, 's').error, {
+      type: 'RangeError',
+      message: 'x',
+    });
     assert.deepEqual(toEcs({ ...base, err: 'plain text' }, 's').error, { message: 'plain text' });
   });
 
   it('puts unknown fields under labels as flat strings with dot-free keys', () => {
     const doc = toEcs(
-      { ...base, userId: 7, ok: true, tags: ['a', 'b'], req: { method: 'GET', headers: { host: 'x' } }, 'a.b': 'dotted', gone: null },
+      {
+        ...base,
+        userId: 7,
+        ok: true,
+        tags: ['a', 'b'],
+        req: { method: 'GET', headers: { host: 'x' } },
+        'a.b': 'dotted',
+        gone: null,
+      },
       's',
     );
     assert.deepEqual(doc.labels, {

@@ -23,13 +23,23 @@ export class ApiError extends Error {
   }
 }
 
-/** GET a JSON document from the platform, validated by `schema`; a non-2xx answer becomes an ApiError with the server's message. */
+/**
+ * GET a JSON document from the platform, validated by `schema`; a non-2xx answer becomes an ApiError with the server's
+ * message.
+ */
 export async function getJson<T>(path: string, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json' }, ...(signal === undefined ? {} : { signal }) });
+  const response = await fetch(path, {
+    headers: { accept: 'application/json' },
+    ...(signal === undefined ? {} : { signal }),
+  });
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
     const detail = problem.safeParse(body);
-    throw new ApiError(response.status, (detail.success ? (detail.data.error ?? detail.data.message) : undefined) ?? `${path} answered ${response.status}`);
+    throw new ApiError(
+      response.status,
+      (detail.success ? (detail.data.error ?? detail.data.message) : undefined) ??
+        `${path} answered ${response.status}`,
+    );
   }
   return schema.parse(body);
 }

@@ -5,8 +5,12 @@ export const browserEnvironment: ConnectionEnvironment = {
   openSocket: (url) => new WebSocket(url),
   isOnline: () => navigator.onLine,
   onOnlineChange(listener) {
-    const online = () => { listener(true); };
-    const offline = () => { listener(false); };
+    const online = () => {
+      listener(true);
+    };
+    const offline = () => {
+      listener(false);
+    };
     window.addEventListener('online', online);
     window.addEventListener('offline', offline);
     return () => {
@@ -16,6 +20,8 @@ export const browserEnvironment: ConnectionEnvironment = {
   },
   setTimer(fn, ms) {
     const id = window.setTimeout(fn, ms);
-    return () => { clearTimeout(id); };
+    return () => {
+      clearTimeout(id);
+    };
   },
 };

@@ -1,4 +1,15 @@
-import { CandlestickSeries, ColorType, createChart, CrosshairMode, HistogramSeries, TickMarkType, type IChartApi, type ISeriesApi, type Time, type UTCTimestamp } from 'lightweight-charts';
+import {
+  CandlestickSeries,
+  ColorType,
+  createChart,
+  CrosshairMode,
+  HistogramSeries,
+  TickMarkType,
+  type IChartApi,
+  type ISeriesApi,
+  type Time,
+  type UTCTimestamp,
+} from 'lightweight-charts';
 import { h } from './dom.ts';
 import { formatClock, formatDay, formatDayTime, formatPrice, formatVolume } from './format.ts';
 import type { Bar, Interval } from './protocol.ts';
@@ -33,15 +44,37 @@ export class CandleChart {
     const grid = styles.getPropertyValue('--grid').trim() || '#1e293b';
     this.#chart = createChart(element, {
       autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: text, fontFamily: 'inherit', attributionLogo: true },
+      layout: {
+        background: { type: ColorType.Solid, color: 'transparent' },
+        textColor: text,
+        fontFamily: 'inherit',
+        attributionLogo: true,
+      },
       grid: { vertLines: { color: grid }, horzLines: { color: grid } },
       crosshair: { mode: CrosshairMode.Normal },
       rightPriceScale: { borderVisible: false },
-      timeScale: { borderVisible: false, rightOffset: 4, timeVisible: true, secondsVisible: false, tickMarkFormatter: (time: Time, type: TickMarkType) => this.#tick(time, type) },
+      timeScale: {
+        borderVisible: false,
+        rightOffset: 4,
+        timeVisible: true,
+        secondsVisible: false,
+        tickMarkFormatter: (time: Time, type: TickMarkType) => this.#tick(time, type),
+      },
       localization: { timeFormatter: (time: Time) => this.#label(time) },
     });
-    this.#candles = this.#chart.addSeries(CandlestickSeries, { upColor: UP, downColor: DOWN, wickUpColor: UP, wickDownColor: DOWN, borderVisible: false });
-    this.#volume = this.#chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', lastValueVisible: false, priceLineVisible: false });
+    this.#candles = this.#chart.addSeries(CandlestickSeries, {
+      upColor: UP,
+      downColor: DOWN,
+      wickUpColor: UP,
+      wickDownColor: DOWN,
+      borderVisible: false,
+    });
+    this.#volume = this.#chart.addSeries(HistogramSeries, {
+      priceFormat: { type: 'volume' },
+      priceScaleId: 'volume',
+      lastValueVisible: false,
+      priceLineVisible: false,
+    });
     this.#chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     this.#candles.priceScale().applyOptions({ scaleMargins: { top: 0.1, bottom: 0.25 } });
     this.#legend = h('div', { class: 'legend', 'aria-live': 'off' });
@@ -53,7 +86,14 @@ export class CandleChart {
       const vol = param.seriesData.get(this.#volume);
       this.#hovering = hovered !== undefined && 'open' in hovered;
       if (hovered !== undefined && 'open' in hovered) {
-        this.#showLegend({ start: (hovered.time as number) * 1000, open: hovered.open, high: hovered.high, low: hovered.low, close: hovered.close, volume: vol !== undefined && 'value' in vol ? vol.value : 0 });
+        this.#showLegend({
+          start: (hovered.time as number) * 1000,
+          open: hovered.open,
+          high: hovered.high,
+          low: hovered.low,
+          close: hovered.close,
+          volume: vol !== undefined && 'value' in vol ? vol.value : 0,
+        });
       } else this.#showLegend(this.#last);
     });
   }
@@ -114,7 +154,11 @@ export class CandleChart {
     const item = (label: string, value: string) => h('span', {}, h('b', {}, label), value);
     this.#legend.replaceChildren(
       h('span', { class: 'when' }, this.#label(Math.floor(bar.start / 1000) as UTCTimestamp)),
-      item('O', formatPrice(bar.open)), item('H', formatPrice(bar.high)), item('L', formatPrice(bar.low)), item('C', formatPrice(bar.close)), item('V', formatVolume(bar.volume)),
+      item('O', formatPrice(bar.open)),
+      item('H', formatPrice(bar.high)),
+      item('L', formatPrice(bar.low)),
+      item('C', formatPrice(bar.close)),
+      item('V', formatVolume(bar.volume)),
     );
     this.#legend.dataset.direction = bar.close >= bar.open ? 'up' : 'down';
   }
@@ -143,7 +187,8 @@ export class CandleChart {
 
   #tick(time: Time, type: TickMarkType): string {
     const ms = (time as number) * 1000;
-    if (type === TickMarkType.Year || type === TickMarkType.Month || type === TickMarkType.DayOfMonth) return formatDay(ms).replace(/, \d{4}$/, '');
+    if (type === TickMarkType.Year || type === TickMarkType.Month || type === TickMarkType.DayOfMonth)
+      return formatDay(ms).replace(/, \d{4}$/, '');
     const hms = formatClock(ms);
     return type === TickMarkType.TimeWithSeconds ? hms : hms.slice(0, 5);
   }
@@ -158,5 +203,9 @@ function candle(bar: Bar) {
 }
 
 function volume(bar: Bar) {
-  return { time: toTime(bar.start), value: bar.volume, color: bar.close >= bar.open ? 'rgba(22,163,74,0.45)' : 'rgba(220,38,38,0.45)' };
+  return {
+    time: toTime(bar.start),
+    value: bar.volume,
+    color: bar.close >= bar.open ? 'rgba(22,163,74,0.45)' : 'rgba(220,38,38,0.45)',
+  };
 }

@@ -15,22 +15,37 @@ const labels: Record<ConnectionState, string> = {
 export function connectionIndicator(connection: MarketConnection): HTMLElement {
   const text = h('span', { class: 'label' });
   const retry = h('button', { type: 'button', class: 'retry', hidden: '' }, 'Retry now');
-  retry.addEventListener('click', () => { connection.retryNow(); });
-  const element = h('div', { class: 'connection', role: 'status', 'aria-live': 'polite' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), text, retry);
+  retry.addEventListener('click', () => {
+    connection.retryNow();
+  });
+  const element = h(
+    'div',
+    { class: 'connection', role: 'status', 'aria-live': 'polite' },
+    h('span', { class: 'dot', 'aria-hidden': 'true' }),
+    text,
+    retry,
+  );
   const render = (state: ConnectionState) => {
     element.dataset.state = state;
     text.textContent = labels[state];
     retry.hidden = state !== 'reconnecting';
     element.dataset.session = connection.session ?? '';
     element.dataset.resumed = String(connection.resumed);
-    element.title = connection.session === undefined ? labels[state] : `${labels[state]}: session ${connection.session}, message ${connection.lastSeq}`;
+    element.title =
+      connection.session === undefined
+        ? labels[state]
+        : `${labels[state]}: session ${connection.session}, message ${connection.lastSeq}`;
   };
   render(connection.state);
   connection.listen({
     state: render,
-    reset: () => { render(connection.state); },
+    reset: () => {
+      render(connection.state);
+    },
     // The sequence number changes with every message: kept on the element for tests and support.
-    message: () => { element.dataset.seq = String(connection.lastSeq); },
+    message: () => {
+      element.dataset.seq = String(connection.lastSeq);
+    },
   });
   return element;
 }
@@ -44,7 +59,9 @@ export function problemBanner(connection: MarketConnection): HTMLElement {
       element.textContent = message;
       element.hidden = false;
       clearTimeout(timer);
-      timer = window.setTimeout(() => { element.hidden = true; }, 6_000);
+      timer = window.setTimeout(() => {
+        element.hidden = true;
+      }, 6_000);
     },
   });
   return element;

@@ -2,7 +2,10 @@ import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.ts'
 import { parseServerMessage, type ClientMessage, type Interval, type ServerMessage, type Welcome } from './protocol.ts';
 import { barKey, noSubscriptions, planSubscriptions, union, type Subscriptions } from './subscriptions.ts';
 
-function fromServer(s: { symbols: readonly string[]; streams: readonly { symbol: string; interval: Interval }[] }): Subscriptions {
+function fromServer(s: {
+  symbols: readonly string[];
+  streams: readonly { symbol: string; interval: Interval }[];
+}): Subscriptions {
   return { quotes: new Set(s.symbols), bars: new Set(s.streams.map((x) => barKey(x.symbol, x.interval))) };
 }
 
@@ -18,7 +21,10 @@ export interface ConnectionListener {
   message?(message: ServerMessage): void;
   /** Every welcome: a first session, a resumed one, or a new one replacing a lost session. */
   welcome?(kind: SessionKind): void;
-  /** The server rejected a request (bad subscription, a limit), sent something unreadable, skipped a sequence number or fell silent. */
+  /**
+   * The server rejected a request (bad subscription, a limit), sent something unreadable, skipped a sequence number or
+   * fell silent.
+   */
   problem?(text: string, kind: ProblemKind): void;
 }
 
@@ -148,7 +154,11 @@ export class MarketConnection {
     this.#socket = socket;
     socket.addEventListener('open', () => {
       if (socket !== this.#socket) return;
-      this.#send(this.#session === undefined ? { type: 'hello' } : { type: 'hello', resume: { session: this.#session, lastSeq: this.#lastSeq } });
+      this.#send(
+        this.#session === undefined
+          ? { type: 'hello' }
+          : { type: 'hello', resume: { session: this.#session, lastSeq: this.#lastSeq } },
+      );
       this.#armWatchdog();
     });
     socket.addEventListener('message', (event) => {
@@ -195,7 +205,12 @@ export class MarketConnection {
     this.#attempt = 0;
     this.#welcomed = true;
     this.#lastResumed = message.resumed;
-    const kind: SessionKind = message.resumed && message.session === this.#session ? 'resumed' : this.#session === undefined ? 'new' : 'replaced';
+    const kind: SessionKind =
+      message.resumed && message.session === this.#session
+        ? 'resumed'
+        : this.#session === undefined
+          ? 'new'
+          : 'replaced';
     for (const l of this.#listeners) l.welcome?.(kind);
     if (kind === 'resumed') {
       // The welcome continues the numbering; the missed messages are replayed after it. Whether it takes
@@ -247,16 +262,25 @@ export class MarketConnection {
       return; // the 'online' event reconnects
     }
     this.#setState('reconnecting');
-    const delay = backoffDelay(this.#attempt, this.#options.backoff ?? defaultBackoff, this.#options.random ?? Math.random);
+    const delay = backoffDelay(
+      this.#attempt,
+      this.#options.backoff ?? defaultBackoff,
+      this.#options.random ?? Math.random,
+    );
     this.#attempt += 1;
     this.#cancelRetry();
-    this.#cancelRetry = this.#options.environment.setTimer(() => { this.#connect(); }, delay);
+    this.#cancelRetry = this.#options.environment.setTimer(() => {
+      this.#connect();
+    }, delay);
   }
 
   #armWatchdog(): void {
     this.#cancelWatchdog();
     this.#cancelWatchdog = this.#options.environment.setTimer(() => {
-      this.#emitProblem('watchdog', `no message from the server for ${HEARTBEAT_MISSES * this.#heartbeatMs} ms; reconnecting`);
+      this.#emitProblem(
+        'watchdog',
+        `no message from the server for ${HEARTBEAT_MISSES * this.#heartbeatMs} ms; reconnecting`,
+      );
       this.#dropped(4002, 'heartbeat timeout');
     }, HEARTBEAT_MISSES * this.#heartbeatMs);
   }

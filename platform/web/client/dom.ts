@@ -18,7 +18,9 @@ export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: numb
   let timer: number | undefined;
   return (...args: A) => {
     clearTimeout(timer);
-    timer = window.setTimeout(() => { fn(...args); }, ms);
+    timer = window.setTimeout(() => {
+      fn(...args);
+    }, ms);
   };
 }
 

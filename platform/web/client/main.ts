@@ -11,8 +11,15 @@ import { views } from './views/index.ts';
 
 const store = new MarketStore();
 const watchlist = new Watchlist(window.localStorage);
-const connection = new MarketConnection({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`, environment: browserEnvironment });
-connection.listen({ message: (message) => { store.apply(message); } });
+const connection = new MarketConnection({
+  url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
+  environment: browserEnvironment,
+});
+connection.listen({
+  message: (message) => {
+    store.apply(message);
+  },
+});
 
 // The watchlist's quotes stay subscribed whatever view is shown, so every view sees them live.
 const wantWatchlist = (symbols: readonly string[]) => {
@@ -23,10 +30,13 @@ watchlist.listen(wantWatchlist);
 
 const outlet = h('main', { id: 'main' });
 const router = new Router(views, outlet, { connection, store, watchlist });
-const header = h('header', { class: 'app-header' },
+const header = h(
+  'header',
+  { class: 'app-header' },
   h('a', { class: 'brand', href: '#/' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '◆'), 'InsiteChart'),
   router.nav,
-  connectionIndicator(connection));
+  connectionIndicator(connection),
+);
 document.body.replaceChildren(header, problemBanner(connection), outlet);
 router.start();
 reportClientMetrics(connection);

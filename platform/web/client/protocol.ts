@@ -19,7 +19,14 @@ export const quote = z.object({
 });
 export type Quote = z.infer<typeof quote>;
 
-export const bar = z.object({ start: z.number(), open: z.number(), high: z.number(), low: z.number(), close: z.number(), volume: z.number() });
+export const bar = z.object({
+  start: z.number(),
+  open: z.number(),
+  high: z.number(),
+  low: z.number(),
+  close: z.number(),
+  volume: z.number(),
+});
 export type Bar = z.infer<typeof bar>;
 
 const stream = z.object({ symbol: z.string(), interval });
@@ -42,7 +49,13 @@ const snapshot = z.object({
   quote: z.nullable(quote),
   bars: z.optional(z.partialRecord(interval, z.array(bar))),
 });
-const barUpdate = z.object({ symbol: z.string(), interval, bar, final: z.boolean(), corrected: z.optional(z.boolean()) });
+const barUpdate = z.object({
+  symbol: z.string(),
+  interval,
+  bar,
+  final: z.boolean(),
+  corrected: z.optional(z.boolean()),
+});
 export type BarUpdate = z.infer<typeof barUpdate>;
 const update = z.object({
   type: z.literal('update'),
@@ -57,8 +70,17 @@ const error = z.object({ type: z.literal('error'), code: z.optional(z.string()),
 /** Any sequenced message, so a message type added later still keeps the sequence count right. */
 const other = z.object({ type: z.string(), seq: z.number() });
 
-export const serverMessage = z.discriminatedUnion('type', [welcome, subscribed, snapshot, update, heartbeat, pong, error]);
-export type ServerMessage = z.infer<typeof serverMessage> | { readonly type: 'other'; readonly seq: number; readonly name: string };
+export const serverMessage = z.discriminatedUnion('type', [
+  welcome,
+  subscribed,
+  snapshot,
+  update,
+  heartbeat,
+  pong,
+  error,
+]);
+export type ServerMessage =
+  z.infer<typeof serverMessage> | { readonly type: 'other'; readonly seq: number; readonly name: string };
 export type Welcome = z.infer<typeof welcome>;
 export type Snapshot = z.infer<typeof snapshot>;
 export type Update = z.infer<typeof update>;
@@ -85,11 +107,23 @@ export function parseServerMessage(text: string): { message?: ServerMessage; pro
   if (parsed.success) return { message: parsed.data };
   const sequenced = other.safeParse(json);
   const known = sequenced.success && knownTypes.has(sequenced.data.type);
-  const problem = known || !sequenced.success ? parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') : undefined;
+  const problem =
+    known || !sequenced.success
+      ? parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
+      : undefined;
   return {
     ...(sequenced.success ? { message: { type: 'other', seq: sequenced.data.seq, name: sequenced.data.type } } : {}),
     ...(problem === undefined ? {} : { problem }),
   };
 }
 
-const knownTypes = new Set(['welcome', 'subscribed', 'unsubscribed', 'snapshot', 'update', 'heartbeat', 'pong', 'error']);
+const knownTypes = new Set([
+  'welcome',
+  'subscribed',
+  'unsubscribed',
+  'snapshot',
+  'update',
+  'heartbeat',
+  'pong',
+  'error',
+]);

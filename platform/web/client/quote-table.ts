@@ -36,12 +36,37 @@ export class QuoteTable {
     this.#watchlist = watchlist;
     this.#onSelect = onSelect;
     this.#body = h('tbody');
-    this.element = h('table', { class: 'quotes', 'aria-label': 'Watchlist quotes' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Symbol'), h('th', { scope: 'col', class: 'num' }, 'Last'), h('th', { scope: 'col', class: 'num' }, 'Chg'), h('th', { scope: 'col', class: 'num' }, 'Chg %'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Remove')))),
-      this.#body);
+    this.element = h(
+      'table',
+      { class: 'quotes', 'aria-label': 'Watchlist quotes' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Symbol'),
+          h('th', { scope: 'col', class: 'num' }, 'Last'),
+          h('th', { scope: 'col', class: 'num' }, 'Chg'),
+          h('th', { scope: 'col', class: 'num' }, 'Chg %'),
+          h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Remove')),
+        ),
+      ),
+      this.#body,
+    );
     this.#render(watchlist.symbols);
-    this.#unlisten.push(watchlist.listen((symbols) => { this.#render(symbols); }));
-    this.#unlisten.push(store.listen({ quote: (q) => { this.#quote(q); } }));
+    this.#unlisten.push(
+      watchlist.listen((symbols) => {
+        this.#render(symbols);
+      }),
+    );
+    this.#unlisten.push(
+      store.listen({
+        quote: (q) => {
+          this.#quote(q);
+        },
+      }),
+    );
   }
 
   select(symbol: string): void {
@@ -62,7 +87,13 @@ export class QuoteTable {
       }
     }
     if (symbols.length === 0) {
-      this.#body.replaceChildren(h('tr', { class: 'empty' }, h('td', { colspan: '5' }, 'Your watchlist is empty: search for a symbol to add it.')));
+      this.#body.replaceChildren(
+        h(
+          'tr',
+          { class: 'empty' },
+          h('td', { colspan: '5' }, 'Your watchlist is empty: search for a symbol to add it.'),
+        ),
+      );
       return;
     }
     this.#body.querySelector('tr.empty')?.remove();
@@ -73,9 +104,25 @@ export class QuoteTable {
   }
 
   #row(symbol: string): Row {
-    const remove = h('button', { class: 'remove', type: 'button', title: `Remove ${symbol}`, 'aria-label': `Remove ${symbol} from the watchlist` }, '×');
+    const remove = h(
+      'button',
+      {
+        class: 'remove',
+        type: 'button',
+        title: `Remove ${symbol}`,
+        'aria-label': `Remove ${symbol} from the watchlist`,
+      },
+      '×',
+    );
     const tr = h('tr', { 'data-symbol': symbol, tabindex: '0', 'aria-selected': String(symbol === this.#selected) });
-    const row: Row = { tr, price: h('td', { class: 'num price' }, '–'), change: h('td', { class: 'num' }, ''), percent: h('td', { class: 'num' }, ''), last: undefined, flashedAt: 0 };
+    const row: Row = {
+      tr,
+      price: h('td', { class: 'num price' }, '–'),
+      change: h('td', { class: 'num' }, ''),
+      percent: h('td', { class: 'num' }, ''),
+      last: undefined,
+      flashedAt: 0,
+    };
     tr.append(h('th', { scope: 'row' }, symbol), row.price, row.change, row.percent, h('td', {}, remove));
     tr.addEventListener('click', (event) => {
       if (event.target instanceof Element && event.target.closest('button.remove')) return;
@@ -87,7 +134,9 @@ export class QuoteTable {
         this.#onSelect(symbol);
       } else if (event.key === 'Delete') this.#watchlist.remove(symbol);
     });
-    remove.addEventListener('click', () => { this.#watchlist.remove(symbol); });
+    remove.addEventListener('click', () => {
+      this.#watchlist.remove(symbol);
+    });
     this.#rows.set(symbol, row);
     const quote = this.#store.quote(symbol);
     if (quote !== undefined) this.#fill(row, quote);
@@ -98,7 +147,10 @@ export class QuoteTable {
   #quote(quote: Quote): void {
     if (!this.#rows.has(quote.symbol)) return;
     this.#pending.set(quote.symbol, quote);
-    if (this.#frame === undefined) this.#frame = requestAnimationFrame(() => { this.#paint(); });
+    if (this.#frame === undefined)
+      this.#frame = requestAnimationFrame(() => {
+        this.#paint();
+      });
   }
 
   #paint(): void {
@@ -122,7 +174,13 @@ export class QuoteTable {
     const now = performance.now();
     if (moved !== 0 && now - row.flashedAt >= FLASH_MS && !reducedMotion()) {
       row.flashedAt = now;
-      row.price.animate([{ backgroundColor: moved > 0 ? 'rgba(22, 163, 74, 0.4)' : 'rgba(220, 38, 38, 0.4)' }, { backgroundColor: 'transparent' }], { duration: FLASH_MS / 2, easing: 'ease-out' });
+      row.price.animate(
+        [
+          { backgroundColor: moved > 0 ? 'rgba(22, 163, 74, 0.4)' : 'rgba(220, 38, 38, 0.4)' },
+          { backgroundColor: 'transparent' },
+        ],
+        { duration: FLASH_MS / 2, easing: 'ease-out' },
+      );
       row.price.dataset.flash = moved > 0 ? 'up' : 'down';
     }
   }

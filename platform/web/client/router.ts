@@ -24,7 +24,9 @@ export class Router {
   }
 
   start(): void {
-    window.addEventListener('hashchange', () => { this.#show(); });
+    window.addEventListener('hashchange', () => {
+      this.#show();
+    });
     this.#show();
   }
 

@@ -20,21 +20,45 @@ export class SymbolSearch {
   constructor(onPick: (symbol: string) => void) {
     this.#onPick = onPick;
     this.#input = h('input', {
-      type: 'search', id: 'symbol-search', placeholder: 'Search symbol or company…', 'aria-keyshortcuts': '/', title: 'Search (press /)', autocomplete: 'off', spellcheck: 'false',
-      role: 'combobox', 'aria-expanded': 'false', 'aria-controls': 'symbol-results', 'aria-autocomplete': 'list',
+      type: 'search',
+      id: 'symbol-search',
+      placeholder: 'Search symbol or company…',
+      'aria-keyshortcuts': '/',
+      title: 'Search (press /)',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      role: 'combobox',
+      'aria-expanded': 'false',
+      'aria-controls': 'symbol-results',
+      'aria-autocomplete': 'list',
     });
     this.#list = h('ul', { id: 'symbol-results', role: 'listbox', class: 'results', hidden: '' });
     this.#status = h('p', { class: 'search-status', role: 'status', 'aria-live': 'polite' });
-    this.element = h('div', { class: 'search' }, h('label', { for: 'symbol-search', class: 'sr-only' }, 'Search symbols'), this.#input, this.#list, this.#status);
+    this.element = h(
+      'div',
+      { class: 'search' },
+      h('label', { for: 'symbol-search', class: 'sr-only' }, 'Search symbols'),
+      this.#input,
+      this.#list,
+      this.#status,
+    );
 
-    const query = debounce((q: string) => { void this.#search(q); }, DEBOUNCE_MS);
+    const query = debounce((q: string) => {
+      void this.#search(q);
+    }, DEBOUNCE_MS);
     this.#input.addEventListener('input', () => {
       const q = this.#input.value.trim();
       if (q === '') this.#close();
       else query(q);
     });
-    this.#input.addEventListener('keydown', (event) => { this.#key(event); });
-    this.#input.addEventListener('blur', () => { window.setTimeout(() => { this.#close(); }, 150); });
+    this.#input.addEventListener('keydown', (event) => {
+      this.#key(event);
+    });
+    this.#input.addEventListener('blur', () => {
+      window.setTimeout(() => {
+        this.#close();
+      }, 150);
+    });
   }
 
   focus(): void {
@@ -53,22 +77,30 @@ export class SymbolSearch {
     } catch (error) {
       if (request.signal.aborted) return;
       this.#show([]);
-      this.#status.textContent = error instanceof ApiError && error.status < 500 ? error.message : 'Search is unavailable right now.';
+      this.#status.textContent =
+        error instanceof ApiError && error.status < 500 ? error.message : 'Search is unavailable right now.';
     }
   }
 
   #show(results: SearchResult[]): void {
     this.#results = results;
     this.#active = results.length > 0 ? 0 : -1;
-    this.#list.replaceChildren(...results.map((r, i) => {
-      const item = h('li', { role: 'option', id: `symbol-option-${i}`, 'data-symbol': r.symbol },
-        h('span', { class: 'sym' }, r.symbol), h('span', { class: 'name' }, r.name), h('span', { class: 'exchange' }, r.exchange ?? ''));
-      item.addEventListener('mousedown', (event) => {
-        event.preventDefault(); // keep focus in the input until picked
-        this.#pick(r.symbol);
-      });
-      return item;
-    }));
+    this.#list.replaceChildren(
+      ...results.map((r, i) => {
+        const item = h(
+          'li',
+          { role: 'option', id: `symbol-option-${i}`, 'data-symbol': r.symbol },
+          h('span', { class: 'sym' }, r.symbol),
+          h('span', { class: 'name' }, r.name),
+          h('span', { class: 'exchange' }, r.exchange ?? ''),
+        );
+        item.addEventListener('mousedown', (event) => {
+          event.preventDefault(); // keep focus in the input until picked
+          this.#pick(r.symbol);
+        });
+        return item;
+      }),
+    );
     this.#list.hidden = results.length === 0;
     this.#input.setAttribute('aria-expanded', String(results.length > 0));
     this.#highlight();
@@ -88,7 +120,8 @@ export class SymbolSearch {
   }
 
   #highlight(): void {
-    for (const [i, item] of [...this.#list.children].entries()) item.setAttribute('aria-selected', String(i === this.#active));
+    for (const [i, item] of [...this.#list.children].entries())
+      item.setAttribute('aria-selected', String(i === this.#active));
     if (this.#active >= 0) this.#input.setAttribute('aria-activedescendant', `symbol-option-${this.#active}`);
     else this.#input.removeAttribute('aria-activedescendant');
   }

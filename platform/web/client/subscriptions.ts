@@ -33,12 +33,15 @@ export function planSubscriptions(current: Subscriptions, desired: Subscriptions
 
   const dropped = [...haveSymbols].filter((s) => !wantedSymbols.has(s)).sort();
   if (dropped.length > 0) messages.push({ type: 'unsubscribe', symbols: dropped });
-  for (const [interval, symbols] of byInterval([...current.bars].filter((k) => !desired.bars.has(k) && wantedSymbols.has(splitBarKey(k).symbol)))) {
+  for (const [interval, symbols] of byInterval(
+    [...current.bars].filter((k) => !desired.bars.has(k) && wantedSymbols.has(splitBarKey(k).symbol)),
+  )) {
     messages.push({ type: 'unsubscribe', symbols, intervals: [interval] });
   }
   // One message per new symbol: the server refuses a whole subscribe for one unknown symbol, and a stale
   // watchlist entry must not cost the others their quotes.
-  for (const symbol of [...desired.quotes].filter((s) => !haveSymbols.has(s)).sort()) messages.push({ type: 'subscribe', symbols: [symbol] });
+  for (const symbol of [...desired.quotes].filter((s) => !haveSymbols.has(s)).sort())
+    messages.push({ type: 'subscribe', symbols: [symbol] });
   for (const [interval, symbols] of byInterval([...desired.bars].filter((k) => !current.bars.has(k)))) {
     messages.push({ type: 'subscribe', symbols, intervals: [interval] });
   }

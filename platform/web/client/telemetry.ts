@@ -20,8 +20,12 @@ export function reportClientMetrics(connection: MarketConnection): void {
   let report = empty();
   let seen = 0;
   connection.listen({
-    welcome: (kind) => { report.sessions[kind] += 1; },
-    problem: (_text, kind) => { report.problems[kind] += 1; },
+    welcome: (kind) => {
+      report.sessions[kind] += 1;
+    },
+    problem: (_text, kind) => {
+      report.problems[kind] += 1;
+    },
     message: (message) => {
       if (message.type !== 'update') return;
       const first = message.quotes[0];
@@ -42,12 +46,26 @@ export function reportClientMetrics(connection: MarketConnection): void {
     report = empty();
     seen = 0;
     if (beacon) navigator.sendBeacon(CLIENT_METRICS_PATH, new Blob([body], { type: 'application/json' }));
-    else void fetch(CLIENT_METRICS_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body, keepalive: true }).catch(() => undefined);
+    else
+      void fetch(CLIENT_METRICS_PATH, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        keepalive: true,
+      }).catch(() => undefined);
   };
-  window.setInterval(() => { flush(false); }, REPORT_EVERY_MS);
-  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(true); });
+  window.setInterval(() => {
+    flush(false);
+  }, REPORT_EVERY_MS);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flush(true);
+  });
 }
 
 function empty(): ClientReport {
-  return { sessions: { new: 0, resumed: 0, replaced: 0 }, problems: { server: 0, unreadable: 0, gap: 0, watchdog: 0 }, lagMs: [] };
+  return {
+    sessions: { new: 0, resumed: 0, replaced: 0 },
+    problems: { server: 0, unreadable: 0, gap: 0, watchdog: 0 },
+    lagMs: [],
+  };
 }

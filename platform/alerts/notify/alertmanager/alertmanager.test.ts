@@ -7,15 +7,28 @@ import { alertmanagerChannel } from './alertmanager.ts';
 
 describe('Alertmanager-compatible webhook (Keep and others)', () => {
   let server: Awaited<ReturnType<typeof captureServer>>;
-  before(async () => { server = await captureServer(); });
-  after(async () => { await server.close(); });
+  before(async () => {
+    server = await captureServer();
+  });
+  after(async () => {
+    await server.close();
+  });
 
   it('sends a version 4 payload that our own Alertmanager ingest accepts', async () => {
-    await alertmanagerChannel('https://app.example').send({ type: 'alertmanager', url: `${server.url}/alerts/event/prometheus` }, testMessage(), { idempotencyKey: 'k', signal: AbortSignal.timeout(5_000) });
+    await alertmanagerChannel('https://app.example').send(
+      { type: 'alertmanager', url: `${server.url}/alerts/event/prometheus` },
+      testMessage(),
+      { idempotencyKey: 'k', signal: AbortSignal.timeout(5_000) },
+    );
     const payload = alertmanagerWebhook.parse(server.requests.at(-1)!.json());
     assert.equal(payload.status, 'firing');
     assert.equal(payload.externalURL, 'https://app.example');
-    assert.deepEqual(payload.commonLabels, { alertname: 'PostgresDown', service: 'db', cluster: 'eu', instance: 'db-0' });
+    assert.deepEqual(payload.commonLabels, {
+      alertname: 'PostgresDown',
+      service: 'db',
+      cluster: 'eu',
+      instance: 'db-0',
+    });
     assert.equal(payload.alerts[0]?.fingerprint, 'f1');
   });
 });

@@ -5,7 +5,15 @@ import { commonLabels } from '../../model.ts';
 
 /** The message as an Alertmanager webhook (version 4): what Keep, Grafana OnCall and others ingest. */
 export function alertmanagerPayload(message: NotificationMessage, externalURL: string): Record<string, unknown> {
-  const alerts = message.alerts.map((a) => ({ status: a.status, labels: a.labels, annotations: a.annotations, startsAt: a.startsAt, endsAt: a.endsAt ?? '0001-01-01T00:00:00Z', generatorURL: message.links.incident ?? '', fingerprint: a.fingerprint }));
+  const alerts = message.alerts.map((a) => ({
+    status: a.status,
+    labels: a.labels,
+    annotations: a.annotations,
+    startsAt: a.startsAt,
+    endsAt: a.endsAt ?? '0001-01-01T00:00:00Z',
+    generatorURL: message.links.incident ?? '',
+    fingerprint: a.fingerprint,
+  }));
   const common = commonLabels(message.alerts);
   return {
     version: '4',
@@ -22,5 +30,14 @@ export function alertmanagerPayload(message: NotificationMessage, externalURL: s
 }
 
 export function alertmanagerChannel(externalURL: string): Channel<'alertmanager'> {
-  return { type: 'alertmanager', send: (target, message, ctx) => postJson(target.url, alertmanagerPayload(message, externalURL), { 'idempotency-key': ctx.idempotencyKey }, ctx.signal) };
+  return {
+    type: 'alertmanager',
+    send: (target, message, ctx) =>
+      postJson(
+        target.url,
+        alertmanagerPayload(message, externalURL),
+        { 'idempotency-key': ctx.idempotencyKey },
+        ctx.signal,
+      ),
+  };
 }

@@ -24,14 +24,21 @@ describe('email over SMTP (nodemailer against a real smtp-server on loopback)', 
       disabledCommands: ['STARTTLS'],
       logger: false,
       onRcptTo(address, _session, callback) {
-        if (address.address.endsWith('@bounce.example')) callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+        if (address.address.endsWith('@bounce.example'))
+          callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
         else callback();
       },
       onData(stream, session, callback) {
         let data = '';
-        stream.on('data', (c: Buffer) => { data += c.toString(); });
+        stream.on('data', (c: Buffer) => {
+          data += c.toString();
+        });
         stream.on('end', () => {
-          mails.push({ from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address), data });
+          mails.push({
+            from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
+            to: session.envelope.rcptTo.map((r) => r.address),
+            data,
+          });
           callback();
         });
       },
@@ -39,10 +46,18 @@ describe('email over SMTP (nodemailer against a real smtp-server on loopback)', 
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.server.address() as AddressInfo).port;
   });
-  after(async () => { await new Promise<void>((r) => { server.close(() => { r(); }); }); });
+  after(async () => {
+    await new Promise<void>((r) => {
+      server.close(() => {
+        r();
+      });
+    });
+  });
 
   it('sends the rendered page in the recipient language, with a Message-ID from the idempotency key', async () => {
-    const channel = emailChannel(smtpSettings.parse({ host: '127.0.0.1', port, from: 'InsiteChart <oncall@insitechart.example>' }));
+    const channel = emailChannel(
+      smtpSettings.parse({ host: '127.0.0.1', port, from: 'InsiteChart <oncall@insitechart.example>' }),
+    );
     const ctx = { idempotencyKey: 'inc-1:0.0:alice:email#0', signal: AbortSignal.timeout(5_000) };
     await channel.send({ type: 'email', to: 'alice@example.com' }, testMessage({ language: 'de' }), ctx);
     await channel.send({ type: 'email', to: 'alice@example.com' }, testMessage({ language: 'de' }), ctx);
@@ -61,7 +76,13 @@ describe('email over SMTP (nodemailer against a real smtp-server on loopback)', 
 
   it('a rejected mailbox is a permanent failure', async () => {
     const channel = emailChannel(smtpSettings.parse({ host: '127.0.0.1', port, from: 'oncall@insitechart.example' }));
-    await assert.rejects(channel.send({ type: 'email', to: 'gone@bounce.example' }, testMessage(), { idempotencyKey: 'x', signal: AbortSignal.timeout(5_000) }), PermanentDeliveryError);
+    await assert.rejects(
+      channel.send({ type: 'email', to: 'gone@bounce.example' }, testMessage(), {
+        idempotencyKey: 'x',
+        signal: AbortSignal.timeout(5_000),
+      }),
+      PermanentDeliveryError,
+    );
     channel.close();
   });
 });

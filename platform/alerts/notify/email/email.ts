@@ -30,14 +30,20 @@ export function emailChannel(smtp: SmtpSettings): Channel<'email'> & { close(): 
           subject: r.subject,
           text: r.text,
           messageId: `<${id}@${domain}>`,
-          headers: { 'X-Idempotency-Key': ctx.idempotencyKey, ...(message.incidentId !== undefined ? { 'X-Incident-Id': message.incidentId } : {}) },
+          headers: {
+            'X-Idempotency-Key': ctx.idempotencyKey,
+            ...(message.incidentId !== undefined ? { 'X-Incident-Id': message.incidentId } : {}),
+          },
         });
       } catch (error) {
         const code = (error as { responseCode?: unknown }).responseCode;
-        if (typeof code === 'number' && code >= 500) throw new PermanentDeliveryError(`SMTP ${String(code)}: ${(error as Error).message}`);
+        if (typeof code === 'number' && code >= 500)
+          throw new PermanentDeliveryError(`SMTP ${String(code)}: ${(error as Error).message}`);
         throw error;
       }
     },
-    close: () => { transport.close(); },
+    close: () => {
+      transport.close();
+    },
   };
 }

@@ -21,12 +21,22 @@ export function pagerdutyEvent(routingKey: string, message: NotificationMessage)
       component: first?.labels.service,
       group: first?.labels.cluster,
       class: first?.labels.alertname,
-      custom_details: { alerts: message.alerts.map((a) => ({ status: a.status, labels: a.labels })), alert_count: message.alertCount, trace_ids: message.traceIds, remediations: message.remediations },
+      custom_details: {
+        alerts: message.alerts.map((a) => ({ status: a.status, labels: a.labels })),
+        alert_count: message.alertCount,
+        trace_ids: message.traceIds,
+        remediations: message.remediations,
+      },
     },
-    links: [message.links.incident, message.links.runbook, message.links.dashboard].filter((u): u is string => u !== undefined && /^https?:/.test(u)).map((href) => ({ href })),
+    links: [message.links.incident, message.links.runbook, message.links.dashboard]
+      .filter((u): u is string => u !== undefined && /^https?:/.test(u))
+      .map((href) => ({ href })),
   };
 }
 
 export function pagerdutyChannel(): Channel<'pagerduty'> {
-  return { type: 'pagerduty', send: (target, message, ctx) => postJson(target.url, pagerdutyEvent(target.routing_key, message), {}, ctx.signal) };
+  return {
+    type: 'pagerduty',
+    send: (target, message, ctx) => postJson(target.url, pagerdutyEvent(target.routing_key, message), {}, ctx.signal),
+  };
 }

@@ -9,8 +9,22 @@ export function pushChannel(provider: PushProvider): Channel<'push'> {
     type: 'push',
     send(target, message, ctx) {
       const r = render(message, 'push');
-      const payload = { token: target.token, title: r.subject, body: r.short, priority: message.priority <= 2 ? 'high' : 'normal', data: { incidentId: message.incidentId ?? '', kind: message.kind, idempotencyKey: ctx.idempotencyKey } };
-      return postJson(provider.url, payload, { ...(provider.token !== undefined ? { authorization: `Bearer ${provider.token}` } : {}), 'idempotency-key': ctx.idempotencyKey }, ctx.signal);
+      const payload = {
+        token: target.token,
+        title: r.subject,
+        body: r.short,
+        priority: message.priority <= 2 ? 'high' : 'normal',
+        data: { incidentId: message.incidentId ?? '', kind: message.kind, idempotencyKey: ctx.idempotencyKey },
+      };
+      return postJson(
+        provider.url,
+        payload,
+        {
+          ...(provider.token !== undefined ? { authorization: `Bearer ${provider.token}` } : {}),
+          'idempotency-key': ctx.idempotencyKey,
+        },
+        ctx.signal,
+      );
     },
   };
 }

@@ -13,7 +13,14 @@ export function slackChannel(): Channel<'slack'> {
       const payload = {
         ...(target.channel !== undefined ? { channel: target.channel } : {}),
         text: r.subject,
-        attachments: [{ color: message.kind === 'resolved' ? '#2a9d8f' : colour[message.severity], text: r.text, mrkdwn_in: ['text'], footer: ctx.idempotencyKey }],
+        attachments: [
+          {
+            color: message.kind === 'resolved' ? '#2a9d8f' : colour[message.severity],
+            text: r.text,
+            mrkdwn_in: ['text'],
+            footer: ctx.idempotencyKey,
+          },
+        ],
       };
       return postJson(target.url, payload, {}, ctx.signal);
     },

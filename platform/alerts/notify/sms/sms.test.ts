@@ -7,14 +7,22 @@ import { smsTarget } from './config.ts';
 
 describe('SMS channel through a provider webhook', () => {
   let server: Awaited<ReturnType<typeof captureServer>>;
-  before(async () => { server = await captureServer(); });
-  after(async () => { await server.close(); });
+  before(async () => {
+    server = await captureServer();
+  });
+  after(async () => {
+    await server.close();
+  });
 
   it('posts at most 160 characters to the number with the provider token', async () => {
-    await smsChannel({ url: `${server.url}/sms`, token: 'secret', from: '+15550001' }).send({ type: 'sms', to: '+4915112345678' }, testMessage({ title: 'x'.repeat(300) }), { idempotencyKey: 'k', signal: AbortSignal.timeout(5_000) });
+    await smsChannel({ url: `${server.url}/sms`, token: 'secret', from: '+15550001' }).send(
+      { type: 'sms', to: '+4915112345678' },
+      testMessage({ title: 'x'.repeat(300) }),
+      { idempotencyKey: 'k', signal: AbortSignal.timeout(5_000) },
+    );
     const r = server.requests.at(-1)!;
     assert.equal(r.headers.authorization, 'Bearer secret');
-    const body = (r.json() as { to: string; from: string; body: string });
+    const body = r.json() as { to: string; from: string; body: string };
     assert.equal(body.to, '+4915112345678');
     assert.equal(body.body.length, 160);
   });

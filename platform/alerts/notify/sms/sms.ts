@@ -8,6 +8,18 @@ export function smsChannel(provider: SmsProvider): Channel<'sms'> {
   return {
     type: 'sms',
     send: (target, message, ctx) =>
-      postJson(provider.url, { to: target.to, ...(provider.from !== undefined ? { from: provider.from } : {}), body: render(message, 'sms').short }, { ...(provider.token !== undefined ? { authorization: `Bearer ${provider.token}` } : {}), 'idempotency-key': ctx.idempotencyKey }, ctx.signal),
+      postJson(
+        provider.url,
+        {
+          to: target.to,
+          ...(provider.from !== undefined ? { from: provider.from } : {}),
+          body: render(message, 'sms').short,
+        },
+        {
+          ...(provider.token !== undefined ? { authorization: `Bearer ${provider.token}` } : {}),
+          'idempotency-key': ctx.idempotencyKey,
+        },
+        ctx.signal,
+      ),
   };
 }

@@ -6,6 +6,12 @@ import { render } from '../templates.ts';
 export function webhookChannel(): Channel<'webhook'> {
   return {
     type: 'webhook',
-    send: (target, message, ctx) => postJson(target.url, { ...message, rendered: render(message, 'webhook'), idempotencyKey: ctx.idempotencyKey }, { ...target.headers, 'idempotency-key': ctx.idempotencyKey }, ctx.signal),
+    send: (target, message, ctx) =>
+      postJson(
+        target.url,
+        { ...message, rendered: render(message, 'webhook'), idempotencyKey: ctx.idempotencyKey },
+        { ...target.headers, 'idempotency-key': ctx.idempotencyKey },
+        ctx.signal,
+      ),
   };
 }

@@ -13,6 +13,9 @@ export type PushSubscriptionJson = z.output<typeof pushSubscription>;
 
 export const webpushSettings = z.strictObject({
   /** VAPID subject: a mailto: or https: contact for the push service operator. */
-  subject: z.string().regex(/^(mailto:|https:)/, 'must start with mailto: or https:').default('mailto:oncall@insitechart.local'),
+  subject: z
+    .string()
+    .regex(/^(mailto:|https:)/, 'must start with mailto: or https:')
+    .default('mailto:oncall@insitechart.local'),
   ttl_seconds: z.number().int().min(0).max(2_419_200).default(3_600),
 });

@@ -17,7 +17,9 @@ function decrypt(body: Buffer, ua: ReturnType<typeof createECDH>, auth: Buffer):
   const serverKey = body.subarray(21, 21 + idLength);
   const ciphertext = body.subarray(21 + idLength);
   const shared = ua.computeSecret(serverKey);
-  const ikm = Buffer.from(hkdfSync('sha256', shared, auth, Buffer.concat([Buffer.from('WebPush: info\0'), ua.getPublicKey(), serverKey]), 32));
+  const ikm = Buffer.from(
+    hkdfSync('sha256', shared, auth, Buffer.concat([Buffer.from('WebPush: info\0'), ua.getPublicKey(), serverKey]), 32),
+  );
   const cek = Buffer.from(hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: aes128gcm\0'), 16));
   const nonce = Buffer.from(hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: nonce\0'), 12));
   const decipher = createDecipheriv('aes-128-gcm', cek, nonce);
@@ -50,11 +52,22 @@ describe('Web Push', () => {
     ua.generateKeys();
     const auth = randomBytes(16);
     const subs: PushSubscriptionJson[] = [
-      { endpoint: `${server.url}/push/live`, keys: { p256dh: ua.getPublicKey().toString('base64url'), auth: auth.toString('base64url') } },
+      {
+        endpoint: `${server.url}/push/live`,
+        keys: { p256dh: ua.getPublicKey().toString('base64url'), auth: auth.toString('base64url') },
+      },
     ];
     const removed: string[] = [];
-    const channel = webpushChannel(loadOrCreateVapidKeys(dir), 'mailto:oncall@example.com', 600, { list: () => subs, remove: (_u, endpoint) => { removed.push(endpoint); } });
-    await channel.send({ type: 'webpush' }, testMessage(), { idempotencyKey: 'k1', signal: AbortSignal.timeout(5_000) });
+    const channel = webpushChannel(loadOrCreateVapidKeys(dir), 'mailto:oncall@example.com', 600, {
+      list: () => subs,
+      remove: (_u, endpoint) => {
+        removed.push(endpoint);
+      },
+    });
+    await channel.send({ type: 'webpush' }, testMessage(), {
+      idempotencyKey: 'k1',
+      signal: AbortSignal.timeout(5_000),
+    });
     const r = server.requests.at(-1)!;
     assert.equal(r.headers['content-encoding'], 'aes128gcm');
     assert.equal(r.headers.ttl, '600');
@@ -63,7 +76,10 @@ describe('Web Push', () => {
     assert.deepEqual([payload.title, payload.incidentId, payload.tag], ['[PAGE] P1 PostgresDown on db', 'inc-1', 'k1']);
 
     server.status.code = 410;
-    await channel.send({ type: 'webpush' }, testMessage(), { idempotencyKey: 'k2', signal: AbortSignal.timeout(5_000) });
+    await channel.send({ type: 'webpush' }, testMessage(), {
+      idempotencyKey: 'k2',
+      signal: AbortSignal.timeout(5_000),
+    });
     server.status.code = 200;
     assert.deepEqual(removed, [`${server.url}/push/live`]);
   });

@@ -14,7 +14,12 @@ export interface WebPushSubscriptions {
  * Web Push to each browser the recipient subscribed: web-push encrypts (aes128gcm) and signs (VAPID);
  * we send with fetch. A subscription the push service reports gone (404/410) is removed.
  */
-export function webpushChannel(keys: VapidKeys, subject: string, ttlSeconds: number, subscriptions: WebPushSubscriptions): Channel<'webpush'> {
+export function webpushChannel(
+  keys: VapidKeys,
+  subject: string,
+  ttlSeconds: number,
+  subscriptions: WebPushSubscriptions,
+): Channel<'webpush'> {
   return {
     type: 'webpush',
     async send(_target, message, ctx) {
@@ -23,11 +28,22 @@ export function webpushChannel(keys: VapidKeys, subject: string, ttlSeconds: num
       const subs = subscriptions.list(userId);
       if (subs.length === 0) throw new PermanentDeliveryError(`user ${userId} has no web push subscription`);
       const r = render(message, 'webpush');
-      const payload = JSON.stringify({ title: r.subject, body: r.short, incidentId: message.incidentId, kind: message.kind, tag: ctx.idempotencyKey });
+      const payload = JSON.stringify({
+        title: r.subject,
+        body: r.short,
+        incidentId: message.incidentId,
+        kind: message.kind,
+        tag: ctx.idempotencyKey,
+      });
       const failures: string[] = [];
       for (const sub of subs) {
-        const details = webpush.generateRequestDetails(sub, payload, { vapidDetails: { subject, ...keys }, TTL: ttlSeconds, urgency: message.priority <= 2 ? 'high' : 'normal', contentEncoding: 'aes128gcm' });
-                try {
+        const details = webpush.generateRequestDetails(sub, payload, {
+          vapidDetails: { subject, ...keys },
+          TTL: ttlSeconds,
+          urgency: message.priority <= 2 ? 'high' : 'normal',
+          contentEncoding: 'aes128gcm',
+        });
+        try {
           await post(details.endpoint, new Uint8Array(details.body), details.headers, ctx.signal);
         } catch (error) {
           if (/answered (404|410)/.test((error as Error).message)) subscriptions.remove(userId, sub.endpoint);

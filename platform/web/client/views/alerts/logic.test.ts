@@ -4,11 +4,20 @@ import { actionsFor, describeRule, incident, ruleFromForm } from './logic.ts';
 
 describe('alerts view logic', () => {
   it('builds price-rule bodies from the form, or says what is missing', () => {
-    assert.deepEqual(ruleFromForm('price_above', ' aapl ', '200', ''), { kind: 'price_above', symbol: 'AAPL', threshold: 200 });
+    assert.deepEqual(ruleFromForm('price_above', ' aapl ', '200', ''), {
+      kind: 'price_above',
+      symbol: 'AAPL',
+      threshold: 200,
+    });
     assert.equal(ruleFromForm('price_above', '', '200', ''), 'enter a symbol');
     assert.equal(ruleFromForm('percent_move', 'AAPL', 'x', ''), 'enter a number as threshold');
     assert.equal(ruleFromForm('correlation_break', 'AAPL', '0.5', ''), 'enter the symbol to correlate with');
-    assert.deepEqual(ruleFromForm('correlation_break', 'AAPL', '0.5', 'msft'), { kind: 'correlation_break', symbol: 'AAPL', otherSymbol: 'MSFT', threshold: 0.5 });
+    assert.deepEqual(ruleFromForm('correlation_break', 'AAPL', '0.5', 'msft'), {
+      kind: 'correlation_break',
+      symbol: 'AAPL',
+      otherSymbol: 'MSFT',
+      threshold: 0.5,
+    });
   });
 
   it('describes rules and offers the actions an incident allows', () => {
@@ -19,7 +28,27 @@ describe('alerts view logic', () => {
   });
 
   it('parses the incident API shape', () => {
-    const parsed = incident.safeParse({ id: 'inc-1', status: 'triggered', title: 'T', severity: 'critical', priority: 1, assignee: null, createdAt: '', snoozedUntil: null, alertCount: 1, alerts: [{ fingerprint: 'f', status: 'firing', labels: { a: 'b' }, runbookUrl: null, dashboardUrl: null, suppressedBy: null }] });
+    const parsed = incident.safeParse({
+      id: 'inc-1',
+      status: 'triggered',
+      title: 'T',
+      severity: 'critical',
+      priority: 1,
+      assignee: null,
+      createdAt: '',
+      snoozedUntil: null,
+      alertCount: 1,
+      alerts: [
+        {
+          fingerprint: 'f',
+          status: 'firing',
+          labels: { a: 'b' },
+          runbookUrl: null,
+          dashboardUrl: null,
+          suppressedBy: null,
+        },
+      ],
+    });
     assert.equal(parsed.success, true);
   });
 });

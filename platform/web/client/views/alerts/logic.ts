@@ -13,12 +13,27 @@ export const incident = z.object({
   createdAt: z.string(),
   snoozedUntil: z.nullable(z.string()),
   alertCount: z.number(),
-  alerts: z.array(z.object({ fingerprint: z.string(), status: z.string(), labels, runbookUrl: z.nullable(z.string()), dashboardUrl: z.nullable(z.string()), suppressedBy: z.nullable(z.string()) })),
+  alerts: z.array(
+    z.object({
+      fingerprint: z.string(),
+      status: z.string(),
+      labels,
+      runbookUrl: z.nullable(z.string()),
+      dashboardUrl: z.nullable(z.string()),
+      suppressedBy: z.nullable(z.string()),
+    }),
+  ),
 });
 export type Incident = z.infer<typeof incident>;
 const incidentList = z.object({ incidents: z.array(incident) });
 
-export const priceRule = z.object({ id: z.string(), kind: z.string(), symbol: z.string(), threshold: z.optional(z.number()), otherSymbol: z.optional(z.string()) });
+export const priceRule = z.object({
+  id: z.string(),
+  kind: z.string(),
+  symbol: z.string(),
+  threshold: z.optional(z.number()),
+  otherSymbol: z.optional(z.string()),
+});
 export type PriceRule = z.infer<typeof priceRule>;
 const priceRuleList = z.object({ alerts: z.array(priceRule) });
 const priceEvent = z.object({ id: z.string(), symbol: z.string(), message: z.string(), at: z.string() });
@@ -36,10 +51,17 @@ function headers(actor: string): Record<string, string> {
 }
 
 async function send(method: string, path: string, actor: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(path, { method, headers: headers(actor), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const response = await fetch(path, {
+    method,
+    headers: headers(actor),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const payload: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
   if (!response.ok) {
-    const message = typeof payload === 'object' && payload !== null && 'error' in payload ? String(payload.error) : `${path} answered ${String(response.status)}`;
+    const message =
+      typeof payload === 'object' && payload !== null && 'error' in payload
+        ? String(payload.error)
+        : `${path} answered ${String(response.status)}`;
     throw new ApiError(response.status, message);
   }
   return payload;
@@ -49,8 +71,17 @@ export function listIncidents(status: 'open' | 'resolved'): Promise<Incident[]> 
   return getJson(`/api/incidents?status=${status}&limit=100`, incidentList).then((r) => r.incidents);
 }
 
-export async function incidentAction(id: string, action: 'acknowledge' | 'resolve' | 'snooze', actor: string): Promise<void> {
-  await send('POST', `/api/incidents/${encodeURIComponent(id)}/${action}`, actor, action === 'snooze' ? { minutes: 30 } : {});
+export async function incidentAction(
+  id: string,
+  action: 'acknowledge' | 'resolve' | 'snooze',
+  actor: string,
+): Promise<void> {
+  await send(
+    'POST',
+    `/api/incidents/${encodeURIComponent(id)}/${action}`,
+    actor,
+    action === 'snooze' ? { minutes: 30 } : {},
+  );
 }
 
 export async function listPriceRules(actor: string): Promise<PriceRule[]> {
@@ -70,7 +101,12 @@ export async function deletePriceRule(actor: string, id: string): Promise<void> 
 }
 
 /** The form's fields as the API's rule body; a message when something is missing (the server checks the rest). */
-export function ruleFromForm(kind: PriceKind, symbol: string, threshold: string, otherSymbol: string): Record<string, unknown> | string {
+export function ruleFromForm(
+  kind: PriceKind,
+  symbol: string,
+  threshold: string,
+  otherSymbol: string,
+): Record<string, unknown> | string {
   const s = symbol.trim().toUpperCase();
   if (s === '') return 'enter a symbol';
   const t = Number(threshold);

@@ -1,7 +1,21 @@
 import { h } from '../../dom.ts';
 import type { View } from '../view.ts';
 import './alerts.css';
-import { actionsFor, actorPattern, createPriceRule, deletePriceRule, describeRule, incidentAction, listIncidents, listPriceEvents, listPriceRules, priceKinds, ruleFromForm, type Incident, type PriceKind } from './logic.ts';
+import {
+  actionsFor,
+  actorPattern,
+  createPriceRule,
+  deletePriceRule,
+  describeRule,
+  incidentAction,
+  listIncidents,
+  listPriceEvents,
+  listPriceRules,
+  priceKinds,
+  ruleFromForm,
+  type Incident,
+  type PriceKind,
+} from './logic.ts';
 
 const actorKey = 'insitechart.actor';
 const refreshMs = 5_000;
@@ -17,7 +31,9 @@ export const alertsView: View = {
     const incidentsBox = h('div', { class: 'alerts-incidents' });
     const rulesBox = h('ul', { class: 'alerts-rules' });
     const eventsBox = h('ul', { class: 'alerts-events' });
-    const report = (error: unknown): void => { status.textContent = error instanceof Error ? error.message : String(error); };
+    const report = (error: unknown): void => {
+      status.textContent = error instanceof Error ? error.message : String(error);
+    };
 
     const who = h('input', { type: 'text', placeholder: 'your name', 'aria-label': 'your name', value: actor });
     who.addEventListener('change', () => {
@@ -29,7 +45,12 @@ export const alertsView: View = {
       localStorage.setItem(actorKey, actor);
       void refresh();
     });
-    const filter = h('select', { 'aria-label': 'incidents to show' }, h('option', { value: 'open' }, 'Open'), h('option', { value: 'resolved' }, 'Resolved'));
+    const filter = h(
+      'select',
+      { 'aria-label': 'incidents to show' },
+      h('option', { value: 'open' }, 'Open'),
+      h('option', { value: 'resolved' }, 'Resolved'),
+    );
     filter.addEventListener('change', () => {
       show = filter.value === 'resolved' ? 'resolved' : 'open';
       void refresh();
@@ -37,7 +58,11 @@ export const alertsView: View = {
 
     const renderIncident = (i: Incident): HTMLElement => {
       const buttons = actionsFor(i.status).map((action) => {
-        const b = h('button', { type: 'button', 'data-action': action }, action === 'snooze' ? 'Snooze 30m' : action === 'acknowledge' ? 'Acknowledge' : 'Resolve');
+        const b = h(
+          'button',
+          { type: 'button', 'data-action': action },
+          action === 'snooze' ? 'Snooze 30m' : action === 'acknowledge' ? 'Acknowledge' : 'Resolve',
+        );
         b.addEventListener('click', () => {
           if (actor === '') {
             status.textContent = 'enter your name first: actions are audited';
@@ -47,23 +72,62 @@ export const alertsView: View = {
         });
         return b;
       });
-      const alerts = h('ul', { class: 'alerts-labels' }, ...i.alerts.slice(0, 10).map((a) => {
-        const runbook = a.runbookUrl === null ? [] : [' ', h('a', { href: a.runbookUrl, target: '_blank', rel: 'noopener' }, 'runbook')];
-        return h('li', { class: a.status }, Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(' '), a.suppressedBy === null ? '' : ` (${a.suppressedBy})`, ...runbook);
-      }));
-      const details = h('details', {}, h('summary', {}, `${String(i.alertCount)} alert${i.alertCount === 1 ? '' : 's'}`), alerts);
-      return h('article', { class: `incident sev-${i.severity}`, 'data-incident': i.id, 'data-status': i.status },
+      const alerts = h(
+        'ul',
+        { class: 'alerts-labels' },
+        ...i.alerts.slice(0, 10).map((a) => {
+          const runbook =
+            a.runbookUrl === null
+              ? []
+              : [' ', h('a', { href: a.runbookUrl, target: '_blank', rel: 'noopener' }, 'runbook')];
+          return h(
+            'li',
+            { class: a.status },
+            Object.entries(a.labels)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' '),
+            a.suppressedBy === null ? '' : ` (${a.suppressedBy})`,
+            ...runbook,
+          );
+        }),
+      );
+      const details = h(
+        'details',
+        {},
+        h('summary', {}, `${String(i.alertCount)} alert${i.alertCount === 1 ? '' : 's'}`),
+        alerts,
+      );
+      return h(
+        'article',
+        { class: `incident sev-${i.severity}`, 'data-incident': i.id, 'data-status': i.status },
         h('header', {}, h('span', { class: 'prio' }, `P${String(i.priority)}`), h('strong', {}, i.title)),
-        h('p', {}, `${i.status} · ${i.severity} · ${i.assignee === null ? 'unassigned' : `assigned to ${i.assignee}`} · since ${new Date(i.createdAt).toLocaleString()}`),
+        h(
+          'p',
+          {},
+          `${i.status} · ${i.severity} · ${i.assignee === null ? 'unassigned' : `assigned to ${i.assignee}`} · since ${new Date(i.createdAt).toLocaleString()}`,
+        ),
         details,
-        h('div', { class: 'actions' }, ...buttons));
+        h('div', { class: 'actions' }, ...buttons),
+      );
     };
 
-    const kind = h('select', { 'aria-label': 'kind' }, ...priceKinds.map((k) => h('option', { value: k }, k.replace('_', ' '))));
+    const kind = h(
+      'select',
+      { 'aria-label': 'kind' },
+      ...priceKinds.map((k) => h('option', { value: k }, k.replace('_', ' '))),
+    );
     const symbol = h('input', { type: 'text', placeholder: 'symbol', 'aria-label': 'symbol' });
     const threshold = h('input', { type: 'text', placeholder: 'threshold', 'aria-label': 'threshold' });
     const other = h('input', { type: 'text', placeholder: 'other symbol', 'aria-label': 'other symbol' });
-    const form = h('form', { class: 'alerts-form' }, kind, symbol, threshold, other, h('button', { type: 'submit' }, 'Add price alert'));
+    const form = h(
+      'form',
+      { class: 'alerts-form' },
+      kind,
+      symbol,
+      threshold,
+      other,
+      h('button', { type: 'submit' }, 'Add price alert'),
+    );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       if (actor === '') {
@@ -75,21 +139,36 @@ export const alertsView: View = {
         status.textContent = body;
         return;
       }
-      createPriceRule(actor, body).then(() => { symbol.value = ''; threshold.value = ''; other.value = ''; return refresh(); }, report);
+      createPriceRule(actor, body).then(() => {
+        symbol.value = '';
+        threshold.value = '';
+        other.value = '';
+        return refresh();
+      }, report);
     });
 
     const refresh = async (): Promise<void> => {
       try {
         const incidents = await listIncidents(show);
-        incidentsBox.replaceChildren(...(incidents.length === 0 ? [h('p', { class: 'empty' }, show === 'open' ? 'No open incidents.' : 'No resolved incidents.')] : incidents.map(renderIncident)));
+        incidentsBox.replaceChildren(
+          ...(incidents.length === 0
+            ? [h('p', { class: 'empty' }, show === 'open' ? 'No open incidents.' : 'No resolved incidents.')]
+            : incidents.map(renderIncident)),
+        );
         if (actor !== '') {
           const [rules, events] = await Promise.all([listPriceRules(actor), listPriceEvents(actor)]);
-          rulesBox.replaceChildren(...rules.map((r) => {
-            const del = h('button', { type: 'button', 'aria-label': `delete ${describeRule(r)}` }, '×');
-            del.addEventListener('click', () => { deletePriceRule(actor, r.id).then(refresh, report); });
-            return h('li', {}, describeRule(r), ' ', del);
-          }));
-          eventsBox.replaceChildren(...events.map((e) => h('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.message}`)));
+          rulesBox.replaceChildren(
+            ...rules.map((r) => {
+              const del = h('button', { type: 'button', 'aria-label': `delete ${describeRule(r)}` }, '×');
+              del.addEventListener('click', () => {
+                deletePriceRule(actor, r.id).then(refresh, report);
+              });
+              return h('li', {}, describeRule(r), ' ', del);
+            }),
+          );
+          eventsBox.replaceChildren(
+            ...events.map((e) => h('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.message}`)),
+          );
         }
         status.textContent = '';
       } catch (error) {
@@ -97,11 +176,30 @@ export const alertsView: View = {
       }
     };
 
-    container.append(h('div', { class: 'panel alerts-view' },
-      h('section', {}, h('h2', {}, 'Incidents'), h('div', { class: 'alerts-toolbar' }, who, filter), status, incidentsBox),
-      h('section', {}, h('h2', {}, 'My price alerts'), form, rulesBox, h('h3', {}, 'Recently fired'), eventsBox)));
+    container.append(
+      h(
+        'div',
+        { class: 'panel alerts-view' },
+        h(
+          'section',
+          {},
+          h('h2', {}, 'Incidents'),
+          h('div', { class: 'alerts-toolbar' }, who, filter),
+          status,
+          incidentsBox,
+        ),
+        h('section', {}, h('h2', {}, 'My price alerts'), form, rulesBox, h('h3', {}, 'Recently fired'), eventsBox),
+      ),
+    );
     void refresh();
-    const timer = setInterval(() => { void refresh(); }, refreshMs);
-    return { unmount() { clearInterval(timer); container.replaceChildren(); } };
+    const timer = setInterval(() => {
+      void refresh();
+    }, refreshMs);
+    return {
+      unmount() {
+        clearInterval(timer);
+        container.replaceChildren();
+      },
+    };
   },
 };

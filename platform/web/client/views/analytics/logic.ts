@@ -49,7 +49,13 @@ export function edgeWidth(strength: number): number {
  * SVG polyline points of a series with gaps (null) over [0, width] x [0, height], values in [lo, hi]:
  * one polyline per unbroken run.
  */
-export function polylines(values: readonly (number | null)[], width: number, height: number, lo = -1, hi = 1): string[] {
+export function polylines(
+  values: readonly (number | null)[],
+  width: number,
+  height: number,
+  lo = -1,
+  hi = 1,
+): string[] {
   const runs: string[] = [];
   let current: string[] = [];
   const n = values.length;

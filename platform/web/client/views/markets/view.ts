@@ -28,19 +28,36 @@ export const marketsView: View = {
     const heading = h('h2', { class: 'symbol' });
     const price = h('span', { class: 'last' });
     const change = h('span', { class: 'change' });
-    const buttons = intervals.map((i) => h('button', { type: 'button', 'data-interval': i, 'aria-pressed': 'false' }, i));
+    const buttons = intervals.map((i) =>
+      h('button', { type: 'button', 'data-interval': i, 'aria-pressed': 'false' }, i),
+    );
     const chartElement = h('div', { class: 'chart', id: 'chart', role: 'img', 'aria-label': 'Candlestick chart' });
-    const chartPanel = h('div', { class: 'panel chart-panel' },
-      h('header', { class: 'chart-head' }, h('div', { class: 'title' }, heading, h('div', { class: 'quote-line' }, price, change)),
-        h('div', { class: 'intervals', role: 'group', 'aria-label': 'Interval' }, ...buttons)),
-      chartElement);
+    const chartPanel = h(
+      'div',
+      { class: 'panel chart-panel' },
+      h(
+        'header',
+        { class: 'chart-head' },
+        h('div', { class: 'title' }, heading, h('div', { class: 'quote-line' }, price, change)),
+        h('div', { class: 'intervals', role: 'group', 'aria-label': 'Interval' }, ...buttons),
+      ),
+      chartElement,
+    );
     const notice = h('p', { class: 'notice', role: 'status' });
-    const table = new QuoteTable(store, watchlist, (s) => { navigate(s, interval); });
+    const table = new QuoteTable(store, watchlist, (s) => {
+      navigate(s, interval);
+    });
     const search = new SymbolSearch((s) => {
       if (!watchlist.has(s) && !watchlist.add(s)) notice.textContent = 'The watchlist is full: remove a symbol first.';
       navigate(s, interval);
     });
-    const listPanel = h('div', { class: 'panel list-panel' }, search.element, notice, h('div', { class: 'table-scroll' }, table.element));
+    const listPanel = h(
+      'div',
+      { class: 'panel list-panel' },
+      search.element,
+      notice,
+      h('div', { class: 'table-scroll' }, table.element),
+    );
     container.append(chartPanel, listPanel);
     const chart = new CandleChart(chartElement);
 
@@ -68,14 +85,24 @@ export const marketsView: View = {
           state.exhausted = true; // not retried on every scroll event; a new selection tries again
           notice.textContent = `Older bars could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
         })
-        .finally(() => { state.loading = false; });
+        .finally(() => {
+          state.loading = false;
+        });
     });
 
     const offStore = store.listen({
-      quote: (q) => { if (q.symbol === symbol) showQuote(q); },
-      series: (s, i, bars) => { if (s === symbol && i === interval) chart.show(s, i, bars); },
-      history: (s, i, bars, added) => { if (s === symbol && i === interval) chart.extend(bars, added); },
-      bar: (s, i, bar) => { if (s === symbol && i === interval) chart.update(bar); },
+      quote: (q) => {
+        if (q.symbol === symbol) showQuote(q);
+      },
+      series: (s, i, bars) => {
+        if (s === symbol && i === interval) chart.show(s, i, bars);
+      },
+      history: (s, i, bars, added) => {
+        if (s === symbol && i === interval) chart.extend(bars, added);
+      },
+      bar: (s, i, bar) => {
+        if (s === symbol && i === interval) chart.update(bar);
+      },
     });
     let listed = new Set(watchlist.symbols);
     const offWatchlist = watchlist.listen((symbols) => {
@@ -125,14 +152,19 @@ export const marketsView: View = {
     // "/" jumps to the search box, as on most sites with one.
     const focusSearch = (event: KeyboardEvent) => {
       if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (event.target instanceof HTMLElement && (event.target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(event.target.tagName))) return;
+      if (
+        event.target instanceof HTMLElement &&
+        (event.target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(event.target.tagName))
+      )
+        return;
       event.preventDefault();
       search.focus();
     };
     document.addEventListener('keydown', focusSearch);
 
     select(params);
-    if (params.get('s') === null) history.replaceState(null, '', routeHash('markets', new URLSearchParams({ s: symbol, i: interval })));
+    if (params.get('s') === null)
+      history.replaceState(null, '', routeHash('markets', new URLSearchParams({ s: symbol, i: interval })));
 
     return {
       update: select,
