@@ -31,7 +31,8 @@ import { Pipeline, type DigestItem } from './pipeline.ts';
 import { SqliteDigestBuffer } from './fatigue/digest.ts';
 import { priceAlertRoutes } from './price/routes.ts';
 import { PriceAlertService } from './price/service.ts';
-import { openDatabase, transaction } from './store/db.ts';
+import { transaction } from '../storage/sqlite.ts';
+import { openDatabase } from './store/db.ts';
 import { IncidentStore } from './store/incidents.ts';
 import { SilenceStore } from './store/silences.ts';
 import { PushSubscriptionStore } from './store/push-subscriptions.ts';
@@ -126,6 +127,14 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           maxBackoffMs: config.channels.retry.max_backoff,
         },
         timeoutMs: config.channels.timeout,
+        retention: {
+          outboxMs: config.retention.outbox,
+          deliveryLogMs: config.retention.delivery_log,
+          deliveryLogRows: config.retention.delivery_log_rows,
+        },
+        onError: (error, context) => {
+          ctx.logger.error({ err: error }, `outbox: ${context} failed; retrying`);
+        },
         onOutcome: (record: DeliveryRecord, message) => {
           deliveries.inc({ channel: record.channel, outcome: record.outcome });
           if (record.outcome === 'delivered' && message.acceptedAt !== undefined)
