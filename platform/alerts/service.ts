@@ -173,6 +173,10 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         runbooks,
         digest: new SqliteDigestBuffer<DigestItem>(database),
         transact,
+        load: () => store.loadOpen(),
+        onError: (error, context) => {
+          ctx.logger.error({ err: error }, `alert pipeline: ${context} failed; state rebuilt from storage`);
+        },
       });
       const pipe = pipeline;
       transact(() => {
@@ -199,7 +203,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
               ...(d.generatorURL !== undefined ? { generatorURL: d.generatorURL } : {}),
               traceIds: trace === undefined ? [] : [trace],
             };
-            const { outcome } = transact(() => pipe.process(alert, Date.parse(envelope.time)));
+            // The pipeline runs its own transaction and rebuilds its memory if the write fails.
+            const { outcome } = pipe.process(alert, Date.parse(envelope.time));
             processed.inc({ outcome });
           },
         }),
@@ -241,7 +246,14 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       ingestRoutes(ctx.api, ctx.bus, (source, n) => {
         received.inc({ source }, n);
       });
-      incidentRoutes(ctx.api, { pipeline: pipe, store, outbox: box, audit, now: () => clock.now(), transact });
+      incidentRoutes(ctx.api, {
+        pipeline: pipe,
+        store,
+        outbox: box,
+        audit,
+        now: () => clock.now(),
+        transact: (work) => pipe.atomically(work),
+      });
       silenceRoutes(ctx.api, { silences, audit, now: () => clock.now() });
       oncallRoutes(ctx.api, { directory, audit, now: () => clock.now() });
       priceAlertRoutes(ctx.api, { prices, pushSubscriptions: pushSubs, vapidPublicKey: vapid.publicKey, audit });

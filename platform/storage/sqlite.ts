@@ -77,7 +77,13 @@ export function transaction<T>(db: DatabaseSync, work: () => T): T {
     db.exec('COMMIT');
     return result;
   } catch (error) {
-    if (db.isTransaction) db.exec('ROLLBACK');
+    // SQLite may already have rolled back by itself (a full disk, an I/O error during COMMIT).
+    if (stillInTransaction(db)) db.exec('ROLLBACK');
     throw error;
   }
+}
+
+/** A function, not a property read: the flag changes under `work`, which type narrowing cannot see. */
+function stillInTransaction(db: DatabaseSync): boolean {
+  return db.isTransaction;
 }
