@@ -83,13 +83,20 @@ export default async function soak(args: readonly string[]): Promise<Record<stri
     const churn = startChurn(`${url.replace(/^http/, 'ws')}/ws`, client.headers, options.clients);
     const started = Date.now();
     const samples: Sample[] = [];
+    let missedSamples = 0;
     const minutes = (): number => (Date.now() - started) / 60_000;
     while (minutes() < options.minutes) {
       await sleep(Math.min(sampleMs, Math.max(0, options.minutes * 60_000 - (Date.now() - started))));
       if (child.exitCode !== null) throw new Error(`platform exited ${String(child.exitCode)}:\n${output.text()}`);
-      const sample = takeSample(minutes(), await client.getText('/metrics'), dataDir);
-      samples.push(sample);
-      process.stdout.write(`${JSON.stringify({ sample: true, ...sample })}\n`);
+      // An overloaded platform may miss a scrape: counted and reported, the soak goes on.
+      try {
+        const sample = takeSample(minutes(), await client.getText('/metrics'), dataDir);
+        samples.push(sample);
+        process.stdout.write(`${JSON.stringify({ sample: true, ...sample })}\n`);
+      } catch (error) {
+        missedSamples += 1;
+        process.stdout.write(`${JSON.stringify({ sample: false, minute: minutes(), error: String(error) })}\n`);
+      }
     }
     await load.stop();
     await churn.stop();
@@ -97,10 +104,11 @@ export default async function soak(args: readonly string[]): Promise<Record<stri
     // A 202 comes only after the backbone acknowledged the publish, so what can still be lost is what no
     // group consumed after a drain period, what ended in a dead-letter topic, and WebSocket sequence gaps.
     const drainStarted = Date.now();
-    let lines = parseExposition(await client.getText('/metrics'));
-    while (drainedBacklog(lines) > 0 && Date.now() - drainStarted < 60_000) {
+    const scrape = async () => parseExposition(await client.getText('/metrics').catch(() => ''));
+    let lines = await scrape();
+    while ((lines.length === 0 || drainedBacklog(lines) > 0) && Date.now() - drainStarted < 60_000) {
       await sleep(1_000);
-      lines = parseExposition(await client.getText('/metrics'));
+      lines = await scrape();
     }
     const deadLettered = lines
       .filter((l) => l.name === 'insitechart_bus_events_published_total' && (l.labels.topic ?? '').endsWith('.dlq'))
@@ -116,6 +124,7 @@ export default async function soak(args: readonly string[]): Promise<Record<stri
       bench: 'soak',
       minutes: options.minutes,
       samples: samples.length,
+      missed_samples: missedSamples,
       memory,
       tables: tableVerdicts(samples, memory.reference_minute),
       events: {

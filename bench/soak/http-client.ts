@@ -56,7 +56,7 @@ export function soakClient(base: string, token = process.env.SOAK_TOKEN): SoakCl
       }
     },
     async getText(path) {
-      const res = await fetch(`${base}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(`${base}${path}`, { headers, signal: AbortSignal.timeout(30_000) });
       if (!res.ok) throw new Error(`GET ${path}: ${String(res.status)}`);
       return res.text();
     },
