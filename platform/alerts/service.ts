@@ -33,7 +33,8 @@ import { Pipeline, type DigestItem } from './pipeline.ts';
 import { SqliteDigestBuffer } from './fatigue/digest.ts';
 import { priceAlertRoutes } from './price/routes.ts';
 import { PriceAlertService } from './price/service.ts';
-import { openDatabase, transaction } from './store/db.ts';
+import { transaction } from '../storage/sqlite.ts';
+import { openDatabase } from './store/db.ts';
 import { IncidentStore } from './store/incidents.ts';
 import { SilenceStore } from './store/silences.ts';
 import { PushSubscriptionStore } from './store/push-subscriptions.ts';
@@ -137,6 +138,14 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           maxBackoffMs: config.channels.retry.max_backoff,
         },
         timeoutMs: config.channels.timeout,
+        retention: {
+          outboxMs: config.retention.outbox,
+          deliveryLogMs: config.retention.delivery_log,
+          deliveryLogRows: config.retention.delivery_log_rows,
+        },
+        onError: (error, context) => {
+          ctx.logger.error({ err: error }, `outbox: ${context} failed; retrying`);
+        },
         onOutcome: (record: DeliveryRecord, message) => {
           deliveries.inc({ channel: record.channel, outcome: record.outcome });
           if (record.outcome === 'delivered' && message.acceptedAt !== undefined)
@@ -175,6 +184,10 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         runbooks,
         digest: new SqliteDigestBuffer<DigestItem>(database),
         transact,
+        load: () => store.loadOpen(),
+        onError: (error, context) => {
+          ctx.logger.error({ err: error }, `alert pipeline: ${context} failed; state rebuilt from storage`);
+        },
       });
       const pipe = pipeline;
       transact(() => {
@@ -201,7 +214,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
               ...(d.generatorURL !== undefined ? { generatorURL: d.generatorURL } : {}),
               traceIds: trace === undefined ? [] : [trace],
             };
-            const { outcome } = transact(() => pipe.process(alert, Date.parse(envelope.time)));
+            // The pipeline runs its own transaction and rebuilds its memory if the write fails.
+            const { outcome } = pipe.process(alert, Date.parse(envelope.time));
             processed.inc({ outcome });
           },
         }),
@@ -243,7 +257,14 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       ingestRoutes(ctx.api, ctx.bus, (source, n) => {
         received.inc({ source }, n);
       });
-      incidentRoutes(ctx.api, { pipeline: pipe, store, outbox: box, audit, now: () => clock.now(), transact });
+      incidentRoutes(ctx.api, {
+        pipeline: pipe,
+        store,
+        outbox: box,
+        audit,
+        now: () => clock.now(),
+        transact: (work) => pipe.atomically(work),
+      });
       silenceRoutes(ctx.api, { silences, audit, now: () => clock.now() });
       oncallRoutes(ctx.api, { directory, audit, now: () => clock.now() });
       priceAlertRoutes(ctx.api, { prices, pushSubscriptions: pushSubs, vapidPublicKey: vapid.publicKey, audit });
