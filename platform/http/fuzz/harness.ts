@@ -97,11 +97,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const failures: string[] = [];
   let slowest = 0;
   let probes = 0;
-  let stopProbe = false;
+  const probe = { stop: false };
   let current = 'start';
   const slowDuring: string[] = [];
   const prober = (async () => {
-    while (!stopProbe) {
+    while (!probe.stop) {
       const t0 = performance.now();
       const ok = await fetch(`${platform.url}/healthz`, { signal: AbortSignal.timeout(5_000) })
         .then((r) => r.status === 200)
@@ -154,7 +154,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       await fuzzSocket(platform, types, seed, tried, failures, options.socketEdges);
     }
   } finally {
-    stopProbe = true;
+    probe.stop = true;
     await prober;
     await platform.stop();
     process.off('unhandledRejection', onUnhandled);
