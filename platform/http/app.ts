@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { PlatformMetrics } from '../telemetry/metrics.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { errorHandler, notFound } from './errors.ts';
@@ -13,8 +13,16 @@ export interface HttpApp {
   readonly site: Router;
 }
 
-/** The platform's HTTP surface: probes, /metrics, the services' API, RED metrics on every route. */
-export function createHttpApp(options: { metrics: PlatformMetrics; health: Health; logger: Logger }): HttpApp {
+/**
+ * The platform's HTTP surface: probes, /metrics, the services' API, RED metrics on every route. `access` decides
+ * every request before any route sees it (platform/http/access.ts).
+ */
+export function createHttpApp(options: {
+  metrics: PlatformMetrics;
+  health: Health;
+  logger: Logger;
+  access: RequestHandler;
+}): HttpApp {
   const { metrics, health, logger } = options;
   const app = express();
   app.disable('x-powered-by');
@@ -33,6 +41,7 @@ export function createHttpApp(options: { metrics: PlatformMetrics; health: Healt
     });
     next();
   });
+  app.use(options.access);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

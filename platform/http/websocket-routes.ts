@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Context } from '@opentelemetry/api';
@@ -21,12 +21,17 @@ export class WebSocketRoutes {
     });
   }
 
-  attach(server: Server): void {
+  /** Serves upgrades on `server`; `authorize` (the identity layer) refuses an upgrade without the credentials. */
+  attach(server: Server, authorize: (request: IncomingMessage) => boolean = () => true): void {
     server.on('upgrade', (request, socket: Duplex, head: Buffer) => {
       const path = new URL(request.url ?? '/', 'http://localhost').pathname;
       const route = this.#routes.get(path);
       if (route === undefined) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      if (!authorize(request)) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
       const connection = traceUpgrade(request, path);
