@@ -123,19 +123,15 @@ export default async function gateway(args: readonly string[]): Promise<Record<s
       for (const name of order)
         open[name]!.push(await load({ ...variants[name], mode: 'open', rate, concurrency: 1, seconds }));
     }
-    const figures = Object.fromEntries(
-      names.map((name) => [
-        name,
-        {
-          rps: median(max[name]!.map((f) => f.rps)),
-          p50_ms: median(open[name]!.map((f) => f.p50_ms)),
-          p99_ms: median(open[name]!.map((f) => f.p99_ms)),
-          rps_spread: spread(max[name]!.map((f) => f.rps)),
-          p99_spread: spread(open[name]!.map((f) => f.p99_ms)),
-          errors: [...max[name]!, ...open[name]!].reduce((s, f) => s + f.errors + f.not_sent, 0),
-        },
-      ]),
-    ) as Record<keyof typeof variants, { rps: number; p99_ms: number }>;
+    const summary = (name: keyof typeof variants) => ({
+      rps: median(max[name]!.map((f) => f.rps)),
+      p50_ms: median(open[name]!.map((f) => f.p50_ms)),
+      p99_ms: median(open[name]!.map((f) => f.p99_ms)),
+      rps_spread: spread(max[name]!.map((f) => f.rps)),
+      p99_spread: spread(open[name]!.map((f) => f.p99_ms)),
+      errors: [...max[name]!, ...open[name]!].reduce((s, f) => s + f.errors + f.not_sent, 0),
+    });
+    const figures = { session: summary('session'), token: summary('token'), bare: summary('bare') };
     const ratio = (name: 'session' | 'token') => ({
       p99_vs_bare: Math.round((figures[name].p99_ms / figures.bare.p99_ms) * 100) / 100,
       rps_vs_bare: Math.round((figures[name].rps / figures.bare.rps) * 100) / 100,
