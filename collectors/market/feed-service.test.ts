@@ -40,7 +40,7 @@ async function runFeed(env: Env, feed?: MarketFeed): Promise<{ platform: Running
 }
 
 async function metricsText(platform: RunningPlatform): Promise<string> {
-  return (await fetch(`${platform.url}/metrics`)).text();
+  return (await apiFetch(platform, '/metrics')).text();
 }
 
 function sample(text: string, line: RegExp): number {

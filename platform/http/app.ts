@@ -4,6 +4,8 @@ import type { Logger } from '../telemetry/logger.ts';
 import { errorHandler, notFound } from './errors.ts';
 import type { Health } from './health.ts';
 import { listRoutes, openApi } from './openapi.ts';
+import { corsPolicy, hostAllowList, securityHeaders } from './security.ts';
+import { loadHttpSecurityConfig, type HttpSecurityConfig } from './security-config.ts';
 
 export interface HttpApp {
   readonly app: Express;
@@ -14,16 +16,20 @@ export interface HttpApp {
 }
 
 /**
- * The platform's HTTP surface: probes, /metrics, the services' API, RED metrics on every route. `access` decides
- * every request before any route sees it (platform/http/access.ts).
+ * The platform's HTTP surface: probes, /metrics, the services' API, RED metrics on every route, security headers on
+ * every response; past the probes, a Host allow-list (DNS rebinding) and the CORS policy. `access` decides every
+ * request before any route sees it (platform/http/access.ts).
  */
 export function createHttpApp(options: {
   metrics: PlatformMetrics;
   health: Health;
   logger: Logger;
   access: RequestHandler;
+  /** Absent: read from the environment (ALLOWED_HOSTS, CORS_ORIGINS, PUBLIC_URL). */
+  security?: HttpSecurityConfig;
 }): HttpApp {
   const { metrics, health, logger } = options;
+  const security = options.security ?? loadHttpSecurityConfig();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -41,6 +47,7 @@ export function createHttpApp(options: {
     });
     next();
   });
+  app.use(securityHeaders());
   app.use(options.access);
 
   app.get('/healthz', (_req, res) => {
@@ -53,6 +60,9 @@ export function createHttpApp(options: {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+
+  // Probes and /metrics above answer any Host: orchestrators and scrapers address pods by IP or service name.
+  app.use(hostAllowList(security), corsPolicy(security));
 
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => {

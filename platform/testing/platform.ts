@@ -6,6 +6,9 @@ import type { Service } from '../runtime/service.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { provisionTestCredentials, type TestCredentials } from './credentials.ts';
 
+/** The password of the test platform's `admin` account, for tests that sign in as a person (a browser). */
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+
 export type TestPlatform = RunningPlatform & { readonly credentials: TestCredentials };
 
 /**
@@ -27,7 +30,7 @@ export async function startTestPlatform(
     identity: loadIdentitySettings({
       RATE_LIMIT_PER_MINUTE: '1000000',
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
-      ADMIN_PASSWORD: 'test-admin-password',
+      ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
       ...identityEnv,
     }),
   });
