@@ -4,9 +4,10 @@
  * - `open`: request i is due at start + i / rate whatever happened to earlier ones, and its latency runs from
  *   when it was due (no coordinated omission).
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { z } from 'zod';
 import { percentile, round } from '../support/stats.ts';
+import { timedRequest } from '../support/timed-request.ts';
 
 const job = z.object({
   url: z.url(),
@@ -44,23 +45,14 @@ function run(j: Job): Promise<Record<string, number>> {
     const fire = (due: number): void => {
       inFlight += 1;
       sent += 1;
-      const req = request(j.url, { agent, headers: j.headers }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode === 200) latencies.push(performance.now() - due);
-          else errors += 1;
-          inFlight -= 1;
-          if (j.mode === 'max' && performance.now() < end) fire(performance.now());
-          else if (performance.now() >= end) stopped = true;
-          finish();
-        });
-      });
-      req.on('error', () => {
-        errors += 1;
+      timedRequest(j.url, { agent, headers: j.headers }, due, (latency) => {
+        if (latency === undefined) errors += 1;
+        else latencies.push(latency);
         inFlight -= 1;
+        if (j.mode === 'max' && performance.now() < end) fire(performance.now());
+        else if (performance.now() >= end) stopped = true;
         finish();
       });
-      req.end();
     };
     if (j.mode === 'max') {
       for (let i = 0; i < j.concurrency; i++) fire(performance.now());

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { DatabaseSync } from 'node:sqlite';
 import { openIdentityDatabase } from './db.ts';
-import { anonymousPermissions, rolePermissions } from './permissions.ts';
+import { anonymousPermissions, rolePermissions, type Role } from './permissions.ts';
 import type { Principal } from './principal.ts';
 import { RequestRateLimits } from './rate-limit.ts';
 import { decoyHash, newSecret, verifyPassword } from './secrets.ts';
@@ -60,14 +60,7 @@ export class Identity {
       const match = /^Bearer +(\S+)$/i.exec(authorization);
       const token = match?.[1] === undefined ? undefined : this.tokens.verify(match[1]);
       if (token === undefined) return 'invalid';
-      return {
-        kind: 'token',
-        name: token.name,
-        role: token.role,
-        actor: `token:${token.name}`,
-        permissions: rolePermissions[token.role],
-        mustChangePassword: false,
-      };
+      return signedIn('token', token.name, token.role, false);
     }
     const sessionId = cookieValue(request.headers.cookie, this.cookieName);
     if (sessionId === undefined) return this.#anonymous;
@@ -78,15 +71,7 @@ export class Identity {
   }
 
   userPrincipal(user: User, session?: { id: string; csrf: string }): Principal {
-    return {
-      kind: 'user',
-      name: user.name,
-      role: user.role,
-      actor: `user:${user.name}`,
-      permissions: rolePermissions[user.role],
-      ...(session === undefined ? {} : { session }),
-      mustChangePassword: user.mustChangePassword,
-    };
+    return { ...signedIn('user', user.name, user.role, user.mustChangePassword), ...(session ? { session } : {}) };
   }
 
   /** Checks a password under the throttle; a success opens a new session (a new id: no session fixation). */
@@ -126,6 +111,10 @@ export class Identity {
   close(): void {
     this.#db.close();
   }
+}
+
+function signedIn(kind: 'user' | 'token', name: string, role: Role, mustChangePassword: boolean): Principal {
+  return { kind, name, role, actor: `${kind}:${name}`, permissions: rolePermissions[role], mustChangePassword };
 }
 
 /** One cookie's value from a Cookie header; undefined when absent or not a plausible session id. */

@@ -1,16 +1,5 @@
 import { z } from 'zod';
-import { emptyToUndefined, parseEnv, type Env } from '../config/config.ts';
-
-const bool = (fallback: boolean) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-      .default(fallback ? 'true' : 'false')
-      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
-  );
-const positiveInt = (fallback: number, max: number) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(1).max(max).default(fallback));
+import { bool, emptyToUndefined, parseEnv, positiveInt, type Env } from '../config/config.ts';
 
 const schema = z.object({
   PUBLIC_MARKET_DATA: bool(true),
