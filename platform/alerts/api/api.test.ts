@@ -140,6 +140,7 @@ describe('alerts API', () => {
     });
     assert.equal(created.status, 201);
     assert.equal(created.json.state, 'active');
+    assert.equal(created.json.createdBy, 'token:test-sre', 'the author is the authenticated identity, not the claim');
     const id = String(created.json.id);
     assert.deepEqual((await call('GET', `/silences/${id}`)).json.matchers, ['service="ci"', 'alertname=~"Build.*"']);
     assert.equal(

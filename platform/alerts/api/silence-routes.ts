@@ -20,7 +20,8 @@ export function silenceRoutes(api: Router, deps: { silences: SilenceStore; audit
       matchers: input.matchers,
       startsAt,
       endsAt: input.endsAt,
-      createdBy: input.createdBy,
+      // The author is who authenticated, whatever the body claims.
+      createdBy: actor,
       comment: input.comment,
     });
     const view = silenceView(s, now());
