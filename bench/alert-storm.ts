@@ -13,6 +13,7 @@ import { EmbeddedBus } from '../platform/backbone/embedded/embedded-bus.ts';
 import { loadConfig } from '../platform/config/config.ts';
 import { fingerprintOf } from '../platform/alerts/fingerprint.ts';
 import { alertsService } from '../platform/alerts/service.ts';
+import { loadIdentitySettings } from '../platform/identity/settings.ts';
 import { startPlatform } from '../platform/runtime/platform.ts';
 import { createLogger } from '../platform/telemetry/logger.ts';
 import { startReceiver } from './alert-storm/receiver.ts';
@@ -47,6 +48,7 @@ export default async function alertStorm(args: readonly string[]): Promise<Recor
   const dir = await mkdtemp(join(tmpdir(), 'alert-storm-'));
   const receiver = await startReceiver();
   const platform = await startPlatform({
+    identity: loadIdentitySettings({ RATE_LIMIT_PER_MINUTE: '100000000' }),
     config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' }),
     logger: createLogger({ service: 'bench', level: 'silent' }),
     bus: new EmbeddedBus({ partitions: 4, source: 'bench' }),
@@ -63,6 +65,7 @@ export default async function alertStorm(args: readonly string[]): Promise<Recor
     ],
   });
 
+  const ingestToken = platform.identity.tokens.create('alert-storm', 'ingest', 1).secret;
   // Replay: batches on a fixed schedule at the requested rate; event times compress the 15-minute storm.
   const t0 = Date.now() - storm.spanMs;
   const batch = 20;
@@ -86,7 +89,7 @@ export default async function alertStorm(args: readonly string[]): Promise<Recor
     inflight.push(
       fetch(`${platform.url}/api/alerts`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ingestToken}` },
         body: JSON.stringify({ source: 'storm', alerts }),
       }).then(async (r) => {
         if (r.status !== 202) throw new Error(`ingest answered ${String(r.status)}: ${await r.text()}`);
