@@ -197,8 +197,11 @@ export class Pipeline {
     this.#inhibitor.observe(alert);
     incident.lastAlertAt = Math.max(incident.lastAlertAt, alert.startsAt);
     incident.updatedAt = now;
-    if (severities.indexOf(severityOf(alert.labels)) < severities.indexOf(incident.severity))
+    // An incident is titled by its most severe symptom: a user-facing one that joins later retitles it.
+    if (severities.indexOf(severityOf(alert.labels)) < severities.indexOf(incident.severity)) {
       incident.severity = severityOf(alert.labels);
+      incident.title = titleOf(alert);
+    }
     this.#evaluate(ia, now);
     incident.priority = incidentPriority(incident);
     this.#route(incident, ia);
