@@ -36,12 +36,13 @@ test('what a series means: user-facing symptoms, strains, and context that never
     'symptom',
   );
   assert.equal(meaningOf(loopLag).concern, 'strain');
-  for (const context of [
+  const contexts: SeriesLabels[] = [
     { __name__: 'nodejs_heap_space_size_total_bytes', space: 'code' },
     { __name__: 'process_resident_memory_bytes' },
     { __name__: 'insitechart_feed_staleness_seconds', feed: 'simulated', symbol: 'LLY' },
     { __name__: 'insitechart_sentiment_texts_total_rate' },
-  ]) {
+  ];
+  for (const context of contexts) {
     assert.equal(meaningOf(context).concern, 'context', JSON.stringify(context));
     assert.equal(meaningOf(context).stallMatters, false, 'a resting gauge is not stuck');
   }
