@@ -115,9 +115,16 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
       if (Date.now() - faultAt < FAULT_S * 1000) stall(STALL_MS);
     }, STALL_EVERY_MS);
     const end = faultAt + options.after * 1000;
+    let shown = false;
     while (Date.now() < end) {
       await sleep(1_000);
       await pollIncidents();
+      if (!shown && Date.now() - faultAt >= (FAULT_S * 1000) / 2) {
+        shown = true;
+        // What the detector tier sees mid-fault, published or not (diagnostic, on stderr).
+        const res = await apiFetch(platform, '/api/detectors/series?anomalous=true&limit=30');
+        process.stderr.write(`anomalous mid-fault: ${(await res.text()).slice(0, 4_000)}\n`);
+      }
     }
     clearInterval(stalls);
     const fault = detections.slice(healthyDetections);

@@ -50,6 +50,7 @@ function buildSources(ctx: ServiceContext, config: DetectorConfig, options: Dete
           intervalMs: config.sampleIntervalMs,
           maxSeries: config.seriesLimit,
           pointsPerSeries: config.pointsPerSeries,
+          labels: { service: ctx.config.serviceName },
           onError: (error) => {
             ctx.logger.warn({ err: error }, 'sampling the metrics registry failed');
           },

@@ -84,10 +84,11 @@ const RULES: readonly Rule[] = [
     meaning: (l) => meaning('symptom', `Live quote lag in browsers${quantile(l)}`, { floor: 1 }),
   },
   { name: /^insitechart_feed_stale_symbols$/, meaning: () => meaning('strain', 'Symbols with stale quotes') },
+  // Every request waits out the event loop's lag before any handler (or the server's latency histogram)
+  // sees it: in Node the lag is the users' queueing delay, the symptom of a blocked loop.
   {
-    name: /eventloop_lag|event_loop_(lag|delay)/,
-    when: (l) => !/_(min|stddev|mean)_seconds$/.test(l.__name__ ?? ''),
-    meaning: (l) => meaning('strain', `Event-loop lag${quantile(l)}`, { floor: 0.05 }),
+    name: /^nodejs_eventloop_lag_p99_seconds$|event_loop_delay_p99/,
+    meaning: () => meaning('symptom', 'Slow responses: event-loop lag p99', { floor: NOTICEABLE_S }),
   },
   { name: /cpu_seconds_total_rate$|cpu_utili[sz]ation/, meaning: () => meaning('strain', 'CPU use') },
   {

@@ -27,6 +27,7 @@ function finding(labels: SeriesLabels, ts: number, observed: number, lastValue =
 
 const apiP99 = { __name__: 'insitechart_http_request_duration_seconds', quantile: '0.99' };
 const loopLag = { __name__: 'nodejs_eventloop_lag_p99_seconds' };
+const cpu = { __name__: 'process_cpu_seconds_total_rate' };
 
 test('what a series means: user-facing symptoms, strains, and context that never pages', () => {
   assert.equal(meaningOf(apiP99).concern, 'symptom');
@@ -35,7 +36,8 @@ test('what a series means: user-facing symptoms, strains, and context that never
     meaningOf({ __name__: 'insitechart_http_request_duration_seconds_count_rate', status_code: '5xx' }).concern,
     'symptom',
   );
-  assert.equal(meaningOf(loopLag).concern, 'strain');
+  assert.equal(meaningOf(loopLag).concern, 'symptom', 'every request waits out the lag');
+  assert.equal(meaningOf(cpu).concern, 'strain');
   const contexts: SeriesLabels[] = [
     { __name__: 'nodejs_heap_space_size_total_bytes', space: 'code' },
     { __name__: 'process_resident_memory_bytes' },
@@ -59,33 +61,34 @@ test('a symptom is published at once, titled by what users see, with a severity 
   const d = toDetection(publish.finding, [], publish.meaning);
   assert.equal(d.severity, 'error');
   assert.match(d.title ?? '', /^API latency p99 above normal: 0\.4 \(expected 0\.01 to 0\.05\)$/);
-  assert.equal(toDetection(finding(loopLag, 0, 0.4), []).severity, 'warning');
+  assert.equal(toDetection(finding(cpu, 0, 0.4), []).severity, 'warning');
 });
 
 test('a latency rise users cannot notice, or a fall, is not published', () => {
   const triage = new Triage(60_000);
   assert.equal(triage.admit(finding(apiP99, 0, 0.08)).outcome, 'harmless');
   assert.equal(triage.admit(finding(apiP99, 0, 0.001)).outcome, 'harmless');
-  assert.equal(triage.admit(finding(loopLag, 0, 0.001)).outcome, 'harmless');
+  assert.equal(triage.admit(finding(loopLag, 0, 0.06)).outcome, 'harmless');
+  assert.equal(triage.admit(finding(cpu, 0, 0.001)).outcome, 'harmless');
 });
 
 test('a strain waits for its grace: explained by a symptom, recovered, or published when it lasts', () => {
   const triage = new Triage(60_000);
   // Explained: a symptom follows 5 s later.
-  assert.equal(triage.admit(finding(loopLag, 0, 0.4)).outcome, 'held');
+  assert.equal(triage.admit(finding(cpu, 0, 0.4)).outcome, 'held');
   triage.admit(finding(apiP99, 5_000, 0.4));
   assert.deepEqual(triage.release(70_000), []);
   assert.equal(triage.held, 0);
   // Recovered: the lag is back inside its range when the grace ends.
   const later = new Triage(60_000);
-  later.admit(finding(loopLag, 0, 0.4, 0.02));
+  later.admit(finding(cpu, 0, 0.4, 0.02));
   assert.deepEqual(later.release(30_000), [], 'not before the grace ends');
   assert.equal(later.held, 1);
   assert.deepEqual(later.release(61_000), []);
   // Lasting, and nothing users see explains it: published.
   const lasting = new Triage(60_000);
-  lasting.admit(finding(loopLag, 0, 0.4, 0.3));
+  lasting.admit(finding(cpu, 0, 0.4, 0.3));
   const out = lasting.release(61_000);
   assert.equal(out.length, 1);
-  assert.equal(out[0]?.meaning.symptom, 'Event-loop lag');
+  assert.equal(out[0]?.meaning.symptom, 'CPU use');
 });

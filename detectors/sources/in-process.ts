@@ -16,6 +16,8 @@ export interface InProcessOptions {
   readonly pointsPerSeries: number;
   readonly now?: () => number;
   readonly onError?: (error: unknown) => void;
+  /** Labels added to every series, as a Prometheus scrape adds `job` and `instance` (e.g. the service). */
+  readonly labels?: SeriesLabels;
 }
 
 /** The detector's own metrics are left out by default: they move because of anomalies, not with them. */
@@ -69,7 +71,8 @@ export class InProcessSource implements MetricSource {
     const now = (this.#options.now ?? Date.now)();
     const metrics = await this.#options.registry.getMetricsAsJSON();
     let appended = 0;
-    const add = (labels: SeriesLabels, value: number): void => {
+    const add = (own: SeriesLabels, value: number): void => {
+      const labels = this.#options.labels === undefined ? own : { ...this.#options.labels, ...own };
       if (Number.isFinite(value) && matches(labels, this.#watch) && this.#store.append(labels, { ts: now, value }))
         appended++;
     };
