@@ -76,6 +76,8 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
   const offsets = Array.from({ length: options.quick ? 1 : options.offsets }, (_, k) => k * options.step);
   const standard: number[] = [];
   const loco: LeaveOneOutResult[] = [];
+  // Each candidate alone (only the threshold chosen on the other categories), per offset.
+  const alone = CANDIDATES.map(() => ({ standard: [] as number[], loco: [] as number[] }));
   for (const rows of offsets) {
     const shifted = offsetCorpus(corpus, rows);
     const runs: ScoredFile[][] = [];
@@ -83,6 +85,10 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
     const shipped = runs[CANDIDATES.indexOf(DEFAULT_CANDIDATE)];
     if (shipped !== undefined) standard.push(scoreCorpus(shipped).standard);
     loco.push(leaveOneCategoryOut(runs));
+    for (const [c, files] of runs.entries()) {
+      alone[c]?.standard.push(scoreCorpus(files).standard);
+      alone[c]?.loco.push(leaveOneCategoryOut([files]).standard);
+    }
     process.stderr.write(`offset ${String(rows)}: standard ${String(round(standard.at(-1) ?? NaN, 2))}, `);
     process.stderr.write(`leave-one-category-out ${String(round(loco.at(-1)?.standard ?? NaN, 2))}\n`);
   }
@@ -120,6 +126,11 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
       standard: summary(standard),
       leave_one_category_out: summary(loco.map((l) => l.standard)),
     },
+    candidates: CANDIDATES.map((c, i) => ({
+      name: c.name,
+      standard: summary(alone[i]?.standard ?? []),
+      leave_one_category_out: summary(alone[i]?.loco ?? []),
+    })),
     leave_one_category_out: round(atStart?.standard ?? Number.NaN, 2),
     offset_mean: summary(standard).mean,
   };

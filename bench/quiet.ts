@@ -3,7 +3,7 @@
  * loud once when it is not? The embedded platform (every service of platform/main.ts on the in-process
  * bus, a fresh DATA_DIR) starts from cold with the detector tier sampling its own registry every second,
  * under a steady mixed load of R requests/s (default 20) for N minutes (default 30). Then one fault: the
- * event loop stalls 250 ms of every 500 ms for 30 s (a blocking call in a hot path), which users see as
+ * event loop stalls 600 ms of every second for 30 s (a blocking call in a hot path), which users see as
  * slow answers. Detections (from the bus) and incidents (GET /api/incidents) are counted before the fault
  * and for S seconds (default 60) after it starts; the fault's first detection and first incident are timed
  * from its start. Figures on stdout's last line; the healthy detections' series and the incident titles on
@@ -47,8 +47,8 @@ function parseArgs(args: readonly string[]): z.infer<typeof argsSchema> {
   return argsSchema.parse(raw);
 }
 
-const STALL_MS = 250;
-const STALL_EVERY_MS = 500;
+const STALL_MS = 600;
+const STALL_EVERY_MS = 1000;
 const FAULT_S = 30;
 
 const incidentList = z.object({
