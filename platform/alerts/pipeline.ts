@@ -21,7 +21,7 @@ import { escalationPosition, stepOf } from './oncall/escalation.ts';
 import { onCallAt } from './oncall/schedule.ts';
 import { Correlator, newIncidentId } from './stages/correlate.ts';
 import { Dedup } from './stages/dedup.ts';
-import { Enricher } from './stages/enrich.ts';
+import { Enricher, type LinkSettings } from './stages/enrich.ts';
 import { GroupScheduler, type FlushResult, type Group } from './stages/group.ts';
 import { Inhibitor } from './stages/inhibit.ts';
 import { prioritise } from './stages/prioritise.ts';
@@ -39,6 +39,8 @@ export interface PipelineOptions {
   readonly persist?: { incident(i: Incident): void; alert(incidentId: string, a: IncidentAlert): void };
   readonly silences: () => Iterable<Silence>;
   readonly runbooks: ReadonlySet<string>;
+  /** Where links point (PUBLIC_URL, Grafana): see links.ts. */
+  readonly links: LinkSettings;
   /** Held notifications (SQLite in the service, so they survive restarts). */
   readonly digest?: DigestBuffer<DigestItem>;
   /** Runs timer-driven work (flushes, escalations, digests) in one transaction with its outbox rows. */
@@ -98,8 +100,7 @@ export class Pipeline {
     this.#transact = options.transact ?? (<T>(work: () => T): T => work());
     this.#dedup = new Dedup(c.priority.flap.window);
     this.#enricher = new Enricher({
-      dashboardUrl: absolute(c.enrichment.dashboard_url, c.public_url),
-      runbookBaseUrl: absolute(c.enrichment.runbook_base_url, c.public_url),
+      ...options.links,
       runbooks: options.runbooks,
       remediationWindowMs: c.enrichment.remediation_window,
     });
@@ -574,7 +575,7 @@ export class Pipeline {
         fingerprint: a.alert.fingerprint,
       })),
       links: {
-        incident: `${this.#config.public_url}/incidents/${incident.id}`,
+        incident: `${this.#options.links.publicUrl}/incidents/${incident.id}`,
         ...(first?.enrichment.runbookUrl !== undefined ? { runbook: first.enrichment.runbookUrl } : {}),
         ...(first?.enrichment.dashboardUrl !== undefined ? { dashboard: first.enrichment.dashboardUrl } : {}),
       },
@@ -653,9 +654,4 @@ function incidentPriority(incident: Incident): Priority {
   const all = [...incident.alerts.values()];
   const live = all.filter((a) => a.alert.status === 'firing' && a.suppressedBy === undefined);
   return Math.min(...(live.length > 0 ? live : all).map((a) => a.priority)) as Priority;
-}
-
-/** Links in notifications must work outside the app: relative ones are made absolute on public_url. */
-function absolute(url: string, base: string): string {
-  return /^https?:\/\//.test(url) ? url : `${base.replace(/\/$/, '')}/${url.replace(/^\//, '')}`;
 }

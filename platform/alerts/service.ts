@@ -12,6 +12,7 @@ import { oncallRoutes } from './api/oncall-routes.ts';
 import { silenceRoutes } from './api/silence-routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { loadAlertsConfig } from './config/load.ts';
+import { linkSettings } from './links.ts';
 import { alertsConfigSchema, type AlertsConfig, type AlertsConfigInput } from './config/schema.ts';
 import { fromDetection } from './ingest/detections.ts';
 import type { Alert } from './model.ts';
@@ -61,6 +62,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         options.config !== undefined
           ? alertsConfigSchema.parse(options.config)
           : loadAlertsConfig(ctx.config.alerts.configFile);
+      const links = linkSettings(config, process.env, ctx.config.port);
       const dataDir = join(ctx.config.dataDir, 'alerts');
       db = openDatabase(dataDir);
       const database = db;
@@ -111,7 +113,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         webhook: webhookChannel(),
         slack: slackChannel(),
         pagerduty: pagerdutyChannel(),
-        alertmanager: alertmanagerChannel(config.public_url),
+        alertmanager: alertmanagerChannel(links.publicUrl),
         webpush: webpushChannel(vapid, config.channels.webpush.subject, config.channels.webpush.ttl_seconds, pushSubs),
         ...(config.channels.smtp !== undefined ? { email: emailChannel(config.channels.smtp) } : {}),
         ...(config.channels.sms !== undefined ? { sms: smsChannel(config.channels.sms) } : {}),
@@ -162,6 +164,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         },
         silences: () => silences.all(),
         runbooks,
+        links,
         digest: new SqliteDigestBuffer<DigestItem>(database),
         transact,
       });

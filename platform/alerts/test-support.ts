@@ -2,6 +2,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { ManualClock } from './clock.ts';
 import { alertsConfigSchema, type AlertsConfigInput } from './config/schema.ts';
 import { fingerprintOf } from './fingerprint.ts';
+import { linkSettings } from './links.ts';
 import type { Alert, Labels } from './model.ts';
 import type { OutboxItem } from './notify/outbox.ts';
 import { Directory } from './oncall/directory.ts';
@@ -36,6 +37,7 @@ export function testPipeline(
     },
     silences: () => silences,
     runbooks: new Set(['high-error-rate']),
+    links: linkSettings(config, {}, 8080),
   });
   return { pipeline, clock, sent, silences, directory };
 }

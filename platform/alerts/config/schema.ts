@@ -164,8 +164,8 @@ export const alertsConfigSchema = z
       .prefault({}),
     enrichment: z
       .strictObject({
-        /** `{service}` and `{alertname}` are replaced. */
-        dashboard_url: z.string().default('/dashboards/service?service={service}'),
+        /** `{service}` and `{alertname}` are replaced; default: GRAFANA_URL's service dashboard, else none. */
+        dashboard_url: z.string().optional(),
         runbook_base_url: z.string().default('/runbooks/'),
         remediation_window: duration.default(3_600_000),
       })
@@ -209,8 +209,8 @@ export const alertsConfigSchema = z
         timeout: duration.default(10_000),
       })
       .prefault({}),
-    /** Public base URL of the web app, for links in notifications. */
-    public_url: z.string().default('http://localhost:8080'),
+    /** Public base URL of the web app, for links in notifications; default: PUBLIC_URL, else localhost:PORT. */
+    public_url: z.url({ protocol: /^https?$/ }).optional(),
   })
   .superRefine((c, ctx) => {
     const receivers = new Set(c.receivers.map((r) => r.name));
