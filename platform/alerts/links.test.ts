@@ -12,7 +12,8 @@ import { GRAFANA_SERVICE_DASHBOARD, linkSettings } from './links.ts';
 import { alertsService } from './service.ts';
 import { Enricher } from './stages/enrich.ts';
 
-const config = alertsConfigSchema.parse({ route: { receiver: 'r' }, receivers: [{ name: 'r' }] });
+const input = { route: { receiver: 'r' }, receivers: [{ name: 'r' }] };
+const config = alertsConfigSchema.parse(input);
 const alert = (labels: Record<string, string>, annotations: Record<string, string> = {}) => ({
   fingerprint: 'f',
   labels,
@@ -30,7 +31,7 @@ describe('links the alert pipeline sends', () => {
       linkSettings(config, { PUBLIC_URL: 'https://charts.example/app/' }, 9123).publicUrl,
       'https://charts.example/app',
     );
-    const explicit = alertsConfigSchema.parse({ ...config, public_url: 'https://ops.example' });
+    const explicit = alertsConfigSchema.parse({ ...input, public_url: 'https://ops.example' });
     assert.equal(linkSettings(explicit, { PUBLIC_URL: 'https://charts.example' }, 1).publicUrl, 'https://ops.example');
     assert.throws(
       () => linkSettings(config, { PUBLIC_URL: 'ftp://x' }, 1),
@@ -73,7 +74,7 @@ describe('a platform alert through the running alerts service', () => {
     dir = await mkdtemp(join(tmpdir(), 'alert-links-'));
     platform = await startTestPlatform(dir, [
       alertsService({
-        config: { ...config, public_url: 'https://charts.example', route: { receiver: 'r', group_wait: '0s' } },
+        config: { ...input, public_url: 'https://charts.example', route: { receiver: 'r', group_wait: '0s' } },
       }),
     ]);
   });
