@@ -21,13 +21,24 @@ export const GRAFANA_SERVICE_DASHBOARD = '/d/insitechart-overview/?var-service={
  */
 export function linkSettings(config: AlertsConfig, env: Env, port: number): LinkSettings {
   const e = parseEnv(linkEnv, env);
-  const publicUrl = (config.public_url ?? e.PUBLIC_URL ?? `http://localhost:${String(port)}`).replace(/\/+$/, '');
-  const dashboard =
-    config.enrichment.dashboard_url ??
-    (e.GRAFANA_URL === undefined ? undefined : `${e.GRAFANA_URL.replace(/\/+$/, '')}${GRAFANA_SERVICE_DASHBOARD}`);
+  const configured = config.public_url === '' ? undefined : config.public_url;
+  const publicUrl = (configured ?? e.PUBLIC_URL ?? `http://localhost:${String(port)}`).replace(/\/+$/, '');
+  const grafana =
+    e.GRAFANA_URL === undefined ? undefined : `${e.GRAFANA_URL.replace(/\/+$/, '')}${GRAFANA_SERVICE_DASHBOARD}`;
+  const dashboard = config.enrichment.dashboard_url === '' ? grafana : config.enrichment.dashboard_url;
   return {
     publicUrl,
     runbookBaseUrl: config.enrichment.runbook_base_url,
     ...(dashboard === undefined ? {} : { dashboardUrl: dashboard }),
+  };
+}
+
+/** The config with its links resolved: `public_url` set, `enrichment.dashboard_url` set or empty (no link). */
+export function withLinks(config: AlertsConfig, env: Env, port: number): AlertsConfig {
+  const links = linkSettings(config, env, port);
+  return {
+    ...config,
+    public_url: links.publicUrl,
+    enrichment: { ...config.enrichment, dashboard_url: links.dashboardUrl ?? '' },
   };
 }

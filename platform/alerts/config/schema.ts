@@ -164,8 +164,8 @@ export const alertsConfigSchema = z
       .prefault({}),
     enrichment: z
       .strictObject({
-        /** `{service}` and `{alertname}` are replaced; default: GRAFANA_URL's service dashboard, else none. */
-        dashboard_url: z.string().optional(),
+        /** `{service}` and `{alertname}` are replaced; empty: GRAFANA_URL's service dashboard, else no link. */
+        dashboard_url: z.string().default(''),
         runbook_base_url: z.string().default('/runbooks/'),
         remediation_window: duration.default(3_600_000),
       })
@@ -209,8 +209,20 @@ export const alertsConfigSchema = z
         timeout: duration.default(10_000),
       })
       .prefault({}),
-    /** Public base URL of the web app, for links in notifications; default: PUBLIC_URL, else localhost:PORT. */
-    public_url: z.url({ protocol: /^https?$/ }).optional(),
+    /** How long finished state is kept (every table that grows with input has a bound). */
+    retention: z
+      .strictObject({
+        /** Delivered or failed outbox rows (pending ones are never removed). */
+        outbox: duration.default(604_800_000),
+        delivery_log: duration.default(2_592_000_000),
+        /** Most delivery_log rows kept whatever their age (oldest go first). */
+        delivery_log_rows: z.number().int().min(1_000).default(200_000),
+        /** Fingerprints remembered for dedup and flap counting (least recently seen go first). */
+        fingerprints: z.number().int().min(1_000).default(100_000),
+      })
+      .prefault({}),
+    /** Public base URL of the web app for links in notifications; empty: PUBLIC_URL, else localhost:PORT. */
+    public_url: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
   })
   .superRefine((c, ctx) => {
     const receivers = new Set(c.receivers.map((r) => r.name));
