@@ -70,9 +70,9 @@ describe('kill -9 under mixed load, then restart', () => {
     const target = { url: url ?? '' };
     const ackedTicks: string[] = [];
     const ackedAlerts: string[] = [];
-    let killed = false;
+    const run = { killed: false };
     const load = (async () => {
-      for (let i = 0; !killed; i++) {
+      for (let i = 0; !run.killed; i++) {
         try {
           const ticks = Array.from({ length: 10 }, (_, j) => ({
             symbol: 'KILL',
@@ -102,7 +102,7 @@ describe('kill -9 under mixed load, then restart', () => {
     await waitFor(() => ackedAlerts.length >= 40 && accepted.size >= 5, 60_000, 'load under way with pages sent');
     first.child.kill('SIGKILL');
     const killedAt = Date.now();
-    killed = true;
+    run.killed = true;
     await first.exited;
     await load;
     assert.doesNotMatch(first.output(), /"level":60|fatal/, 'the first process did not die on its own');
