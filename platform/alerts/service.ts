@@ -22,6 +22,8 @@ import { Outbox, type DeliveryRecord } from './notify/outbox.ts';
 import { pagerdutyChannel } from './notify/pagerduty/pagerduty.ts';
 import { pushChannel } from './notify/push/push.ts';
 import { slackChannel } from './notify/slack/slack.ts';
+import type { AddressPolicy } from '../net/address-policy.ts';
+import { loadOutboundPolicy } from '../net/config.ts';
 import { smsChannel } from './notify/sms/sms.ts';
 import { webhookChannel } from './notify/webhook/webhook.ts';
 import { loadOrCreateVapidKeys } from './notify/webpush/vapid.ts';
@@ -43,6 +45,8 @@ export interface AlertsServiceOptions {
   readonly clock?: Clock;
   /** Where runbooks/*.md live (default: the repository's runbooks/). */
   readonly runbookDir?: string;
+  /** Where notification channels may connect; default: public addresses plus OUTBOUND_ALLOW_CIDRS. */
+  readonly outbound?: AddressPolicy;
 }
 
 const traceparent = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -108,15 +112,22 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
 
       const pushSubs = new PushSubscriptionStore(database);
       const vapid = loadOrCreateVapidKeys(dataDir);
+      const outbound = options.outbound ?? loadOutboundPolicy();
       const channels: ChannelSet = {
-        webhook: webhookChannel(),
-        slack: slackChannel(),
-        pagerduty: pagerdutyChannel(),
-        alertmanager: alertmanagerChannel(config.public_url),
-        webpush: webpushChannel(vapid, config.channels.webpush.subject, config.channels.webpush.ttl_seconds, pushSubs),
+        webhook: webhookChannel(outbound),
+        slack: slackChannel(outbound),
+        pagerduty: pagerdutyChannel(outbound),
+        alertmanager: alertmanagerChannel(outbound, config.public_url),
+        webpush: webpushChannel(
+          outbound,
+          vapid,
+          config.channels.webpush.subject,
+          config.channels.webpush.ttl_seconds,
+          pushSubs,
+        ),
         ...(config.channels.smtp !== undefined ? { email: emailChannel(config.channels.smtp) } : {}),
-        ...(config.channels.sms !== undefined ? { sms: smsChannel(config.channels.sms) } : {}),
-        ...(config.channels.push !== undefined ? { push: pushChannel(config.channels.push) } : {}),
+        ...(config.channels.sms !== undefined ? { sms: smsChannel(outbound, config.channels.sms) } : {}),
+        ...(config.channels.push !== undefined ? { push: pushChannel(outbound, config.channels.push) } : {}),
       };
       outbox = new Outbox({
         db: database,
