@@ -62,6 +62,8 @@ describe('kill -9 under mixed load, then restart', () => {
       SERVICES: 'market-feed,market-data,alerts',
       MARKET_TICK_INTERVAL_MS: '50',
       LOG_LEVEL: 'warn',
+      // The outbound guard refuses loopback destinations unless allowed.
+      OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
     });
 
   it('keeps every acknowledged event and alert and pages each incident once', async () => {
