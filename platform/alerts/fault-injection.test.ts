@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { waitFor } from '../backbone/conformance/bus-conformance.ts';
 import { openSqlite, transaction } from '../storage/sqlite.ts';
-import { failWrites, faultKinds, watchUnhandled, type FaultKind } from '../testing/faults.ts';
+import { failWrites, faultKinds, faultSuite, type FaultKind } from '../testing/faults.ts';
 import { ManualClock } from './clock.ts';
 import { alertsConfigSchema } from './config/schema.ts';
 import type { Channel } from './notify/channel.ts';
@@ -17,13 +15,7 @@ import { Pipeline } from './pipeline.ts';
 import { IncidentStore } from './store/incidents.ts';
 import { alert, hook } from './test-support.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'alerts-faults-'));
-const unhandled = watchUnhandled();
-after(() => {
-  unhandled.stop();
-  rmSync(dir, { recursive: true, force: true });
-  assert.deepEqual(unhandled.seen, [], 'no unhandled rejection or uncaught exception during the suite');
-});
+const dir = faultSuite('alerts-faults-');
 
 const start = Date.parse('2026-03-02T10:00:00Z');
 const config = alertsConfigSchema.parse({
@@ -53,14 +45,7 @@ function setup(): { path: string; db: DatabaseSync; pipeline: Pipeline; clock: M
     enqueue: (items) => {
       outbox.enqueue(items);
     },
-    persist: {
-      incident: (i) => {
-        store.saveIncident(i);
-      },
-      alert: (id, a) => {
-        store.saveAlert(id, a);
-      },
-    },
+    persist: store.persistence(),
     silences: () => [],
     runbooks: new Set(),
     transact: (work) => transaction(db, work),
@@ -131,15 +116,9 @@ describe('outbox under store faults', () => {
       return Promise.resolve();
     },
   });
-  const item = (key: string) => ({
-    key,
-    target: { ...hook('x'), headers: {} },
-    message: testMessage({ incidentId: key }),
-    recipient: 'team',
-  });
-
-  it('an unreadable row fails alone, logged, and the others are delivered', async () => {
-    const db = openSqlite(join(dir, 'outbox-unreadable.db'), { synchronous: 'NORMAL' });
+  /** An outbox whose webhook channel records the keys it was given, and the failures reported. */
+  const recordingOutbox = (path: string) => {
+    const db = openSqlite(path, { synchronous: 'NORMAL', busyTimeoutMs: 50 });
     const keys: string[] = [];
     const errors: string[] = [];
     const outbox = new Outbox({
@@ -149,6 +128,17 @@ describe('outbox under store faults', () => {
       timeoutMs: 1_000,
       onError: (_e, context) => errors.push(context),
     });
+    return { db, keys, errors, outbox };
+  };
+  const item = (key: string) => ({
+    key,
+    target: { ...hook('x'), headers: {} },
+    message: testMessage({ incidentId: key }),
+    recipient: 'team',
+  });
+
+  it('an unreadable row fails alone, logged, and the others are delivered', async () => {
+    const { db, keys, errors, outbox } = recordingOutbox(join(dir, 'outbox-unreadable.db'));
     outbox.enqueue([item('a'), item('b'), item('c')]);
     db.prepare(`UPDATE outbox SET message = '{"from an older version' WHERE key = 'b'`).run();
     db.prepare(`UPDATE outbox SET target = '{"type":"carrier-pigeon"}' WHERE key = 'c'`).run();
@@ -197,16 +187,7 @@ describe('outbox under store faults', () => {
 
   it('claims that fail (store busy) are retried by the worker', async () => {
     const path = join(dir, 'outbox-claim.db');
-    const db = openSqlite(path, { synchronous: 'NORMAL', busyTimeoutMs: 50 });
-    const keys: string[] = [];
-    const errors: string[] = [];
-    const outbox = new Outbox({
-      db,
-      channels: { webhook: channel(keys) },
-      retry: { attempts: 3, initialBackoffMs: 10, maxBackoffMs: 10 },
-      timeoutMs: 1_000,
-      onError: (_e, context) => errors.push(context),
-    });
+    const { db, keys, errors, outbox } = recordingOutbox(path);
     outbox.enqueue([item('p1'), item('p2')]);
     outbox.start();
     // Locked before the worker's first claim (it runs from a timer).

@@ -1,4 +1,9 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
+import { after } from 'node:test';
 import type { LoadedEvent, LogStore, StoredCommit, StoredEvent } from '../backbone/embedded/log-store.ts';
 import type { TopicName } from '../backbone/topics.ts';
 import { openSqlite } from '../storage/sqlite.ts';
@@ -118,4 +123,19 @@ export function watchUnhandled(): { readonly seen: unknown[]; stop(): void } {
       process.off('uncaughtExceptionMonitor', onException);
     },
   };
+}
+
+/**
+ * A fault-injection test file's frame: a temporary directory (returned, removed at the end) and a check
+ * that no unhandled rejection or uncaught exception happened while its tests ran.
+ */
+export function faultSuite(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const unhandled = watchUnhandled();
+  after(() => {
+    unhandled.stop();
+    rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(unhandled.seen, [], 'no unhandled rejection or uncaught exception during the suite');
+  });
+  return dir;
 }
