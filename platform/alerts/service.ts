@@ -177,14 +177,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         enqueue: (items) => {
           box.enqueue(items);
         },
-        persist: {
-          incident: (i) => {
-            store.saveIncident(i);
-          },
-          alert: (id, a) => {
-            store.saveAlert(id, a);
-          },
-        },
+        persist: store.persistence(),
         silences: () => silences.all(),
         runbooks,
         digest: new SqliteDigestBuffer<DigestItem>(database),
