@@ -19,7 +19,9 @@ import type { ChannelTarget } from './notify/targets.ts';
 import type { Directory } from './oncall/directory.ts';
 import { escalationPosition, stepOf } from './oncall/escalation.ts';
 import { onCallAt } from './oncall/schedule.ts';
-import { Correlator, newIncidentId } from './stages/correlate.ts';
+import { createCorrelator } from './correlation/create.ts';
+import type { IncidentCorrelator } from './correlation/correlator.ts';
+import { newIncidentId } from './stages/correlate.ts';
 import { Dedup } from './stages/dedup.ts';
 import { Enricher } from './stages/enrich.ts';
 import { GroupScheduler, type FlushResult, type Group } from './stages/group.ts';
@@ -27,7 +29,6 @@ import { Inhibitor } from './stages/inhibit.ts';
 import { prioritise } from './stages/prioritise.ts';
 import { compileRoute, groupKey, matchRoutes, type RouteNode } from './stages/route.ts';
 import { inMaintenance, silencedBy, type Silence } from './stages/silence.ts';
-import { Topology } from './stages/topology.ts';
 
 export interface PipelineOptions {
   readonly config: AlertsConfig;
@@ -73,7 +74,7 @@ export class Pipeline {
   readonly #options: PipelineOptions;
   readonly #dedup: Dedup;
   readonly #enricher: Enricher;
-  readonly #correlator: Correlator;
+  readonly #correlator: IncidentCorrelator;
   readonly #inhibitor: Inhibitor;
   readonly #routes: RouteNode;
   readonly #routeById = new Map<string, RouteNode>();
@@ -103,16 +104,7 @@ export class Pipeline {
       runbooks: options.runbooks,
       remediationWindowMs: c.enrichment.remediation_window,
     });
-    this.#correlator = new Correlator(
-      {
-        windowMs: c.correlation.window,
-        maxHops: c.correlation.max_hops,
-        equal: c.correlation.equal,
-        labels: c.correlation.labels,
-        similarity: c.correlation.similarity,
-      },
-      new Topology(c.topology, c.correlation.max_hops),
-    );
+    this.#correlator = createCorrelator(c);
     this.#inhibitor = new Inhibitor(c.inhibit_rules);
     this.#routes = compileRoute(c.route);
     const index = (n: RouteNode): void => {
@@ -163,7 +155,9 @@ export class Pipeline {
         ? { outcome: 'deduplicated' }
         : { outcome: 'deduplicated', incidentId: existing.id };
     }
-    if (alert.status === 'resolved') return this.#resolveAlert(alert, existing, now);
+    // A resolved alert never seen firing is still filed (with its cause, or alone): none accepted goes missing.
+    if (alert.status === 'resolved' && (seen !== 'new' || existing !== undefined))
+      return this.#resolveAlert(alert, existing, now);
 
     const enrichment = this.#enricher.enrich(alert, now);
     let incident = this.#correlator.match(alert);
@@ -193,7 +187,8 @@ export class Pipeline {
       acceptedAt,
     };
     incident.alerts.set(alert.fingerprint, ia);
-    this.#correlator.attach(incident, alert);
+    const why = this.#correlator.attach(incident, alert);
+    ia.correlation = previous?.correlation ?? why;
     this.#inhibitor.observe(alert);
     incident.lastAlertAt = Math.max(incident.lastAlertAt, alert.startsAt);
     incident.updatedAt = now;
@@ -205,6 +200,10 @@ export class Pipeline {
     this.#options.persist?.incident(incident);
     this.#options.persist?.alert(incident.id, ia);
     if (opened) this.#emit({ incident, change: 'opened' });
+    if (alert.status === 'resolved') {
+      if ([...incident.alerts.values()].every((a) => a.alert.status === 'resolved')) this.#close(incident, now);
+      return { outcome: 'resolved-alert', incidentId: incident.id };
+    }
     return { outcome: opened ? 'opened' : previous === undefined ? 'joined' : 'updated', incidentId: incident.id };
   }
 
