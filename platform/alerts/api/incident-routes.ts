@@ -9,6 +9,9 @@ import { actorOf, type Audit } from './actor.ts';
 const listQuery = z.strictObject({
   status: z.enum(['open', 'triggered', 'acknowledged', 'snoozed', 'resolved']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  /** Alerts listed per incident (each incident also gives its `alertCount`). */
+  alerts: z.coerce.number().int().min(0).max(1_000).default(50),
 });
 const idParam = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not an incident id');
 const snoozeBody = z.union([
@@ -36,7 +39,8 @@ export function incidentRoutes(
       incidents: store.list({
         ...(q.status !== undefined ? { status: q.status } : {}),
         limit: q.limit,
-        alertsPerIncident: 50,
+        offset: q.offset,
+        alertsPerIncident: q.alerts,
       }),
     });
   });

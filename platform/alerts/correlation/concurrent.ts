@@ -20,7 +20,7 @@ const contextCoverage = 0.5;
 const contextMaxValues = 6;
 
 /**
- * What concurrent alerts name: how many carry each value (for IDF-like weights) and, per label, how many
+ * What concurrent alerts name: how many carry each value (how common it is) and, per label, how many
  * alerts carry it and with how many distinct values. A label most alerts carry with few values (a cluster,
  * a severity, an environment) is context: sharing it says nothing about a common cause.
  */
@@ -50,11 +50,11 @@ export class ConcurrentAlerts {
     if (this.#present.size > this.#options.maxAlerts) this.#drop();
   }
 
-  /** IDF-like weight of a value: ln((N + 1) / (n + 1)) for n of N concurrent alerts naming it; 0 for context. */
-  weight(token: Token): number {
-    const n = this.#present.size;
-    if (this.isContext(token.label)) return 0;
-    return Math.log((n + 1) / ((this.#valueCount.get(token.value) ?? 0) + 1));
+  /** Share of concurrent alerts naming this value (at least one alert's worth); undefined for context. */
+  frequency(token: Token): number | undefined {
+    if (this.isContext(token.label)) return undefined;
+    const n = Math.max(1, this.#present.size);
+    return Math.max(1, this.#valueCount.get(token.value) ?? 0) / n;
   }
 
   isContext(label: string): boolean {

@@ -36,11 +36,12 @@ const explained = 5;
 const learnedValues = 6;
 
 /**
- * Correlation from what alerts name. Each value an alert carries (a node, a pod, a database, a version, an
- * exchange: whatever its labels say) weighs by how rare it is among concurrent alerts (IDF-like; context
- * labels most alerts carry with few values weigh nothing), times the share of the incident's alerts that
- * carry it. An alert joins the open incident with the highest sum, decayed with the event-time gap to that
- * incident's latest alert, when it reaches the threshold; otherwise it opens its own. Learned affinity
+ * Correlation from what alerts name. Each value an alert shares with an open incident (a node, a pod, a
+ * database, a version, an exchange: whatever its labels say) weighs its log-lift: the share of the incident's
+ * alerts carrying it over its share among all concurrent alerts (IDF-like: a rare value shared weighs much;
+ * context labels most alerts carry with few values weigh nothing); a label counts once, by its best value.
+ * An alert joins the open incident with the highest sum, decayed with the event-time gap to that incident's
+ * latest alert, when it reaches the threshold; otherwise it opens its own. Learned affinity
  * between values (from closed incidents and operators' merges and splits) adds to the score.
  */
 export class EntityCorrelator implements IncidentCorrelator {
@@ -73,10 +74,10 @@ export class EntityCorrelator implements IncidentCorrelator {
     if (known !== undefined) return known;
     const tokens = tokensOf(alert.labels);
     this.#concurrent.add(alert.fingerprint, alert.startsAt, tokens);
-    const weights = tokens.map((t) => ({ token: t, weight: this.#weight(t) }));
+    const weights = tokens.map((t) => ({ token: t, frequency: this.#frequency(t) }));
     const candidates = new Set<string>();
-    for (const { token, weight } of weights)
-      if (weight > 0) for (const id of this.#index.get(token.value) ?? []) candidates.add(id);
+    for (const { token, frequency } of weights)
+      if (frequency !== undefined) for (const id of this.#index.get(token.value) ?? []) candidates.add(id);
     let best: { open: Open; why: CorrelationWhy } | undefined;
     for (const id of candidates) {
       const open = this.#open.get(id);
@@ -142,26 +143,38 @@ export class EntityCorrelator implements IncidentCorrelator {
       if (this.#byFingerprint.get(fp) === incident.id) this.#byFingerprint.delete(fp);
   }
 
-  #weight(t: Token): number {
-    const w = this.#concurrent.weight(t);
-    return t.label === 'alertname' ? w * this.#o.symptomWeight : w;
+  /** How common the value is among concurrent alerts; undefined when it says nothing (context). */
+  #frequency(t: Token): number | undefined {
+    return this.#concurrent.frequency(t);
   }
 
-  #score(weights: readonly { token: Token; weight: number }[], profile: IncidentProfile, gap: number): CorrelationWhy {
-    const shared: { label: string; value: string; weight: number }[] = [];
-    let sum = 0;
-    for (const { token, weight } of weights) {
+  /**
+   * Sum over shared values of the log-lift: how much more common the value is in the incident than among
+   * concurrent alerts (a value every alert carries, or one shared by chance, lifts nothing).
+   */
+  #score(
+    weights: readonly { token: Token; frequency: number | undefined }[],
+    profile: IncidentProfile,
+    gap: number,
+  ): CorrelationWhy {
+    // One label is one piece of evidence: its best value counts (a host:port, its host and short name agree).
+    const best = new Map<string, { label: string; value: string; weight: number }>();
+    for (const { token, frequency } of weights) {
       const share = profile.share(token.value);
-      if (weight <= 0 || share === 0) continue;
-      const w = weight * Math.sqrt(share);
-      sum += w;
-      shared.push({ label: token.label, value: token.value, weight: round(w) });
+      if (frequency === undefined || share === 0) continue;
+      const lift = Math.log(share / frequency);
+      const w = token.label === 'alertname' ? lift * this.#o.symptomWeight : lift;
+      if (w > (best.get(token.label)?.weight ?? 0))
+        best.set(token.label, { label: token.label, value: token.value, weight: w });
     }
+    const shared = [...best.values()];
+    let sum = shared.reduce((s, x) => s + x.weight, 0);
+    for (const x of shared) x.weight = round(x.weight);
     if (this.#affinity.size > 0 && this.#o.affinityWeight > 0) {
       let a = 0;
       const top = profile.top(learnedValues);
-      for (const { token, weight } of weights)
-        if (weight > 0) for (const v of top) a = Math.max(a, this.#affinity.of(token.value, v));
+      for (const { token, frequency } of weights)
+        if (frequency !== undefined) for (const v of top) a = Math.max(a, this.#affinity.of(token.value, v));
       if (a > 0) {
         sum += a * this.#o.affinityWeight;
         shared.push({ label: 'learned', value: 'affinity', weight: round(a * this.#o.affinityWeight) });

@@ -46,10 +46,9 @@ export class IncidentProfile {
     return this.#counts.keys();
   }
 
-  /** Share of the incident's alerts that name this value. */
+  /** Share of the incident's alerts that name this value, smoothed (n + 1): one alert is weak evidence. */
   share(value: string): number {
-    const n = this.#members.size;
-    return n === 0 ? 0 : (this.#counts.get(value)?.count ?? 0) / n;
+    return (this.#counts.get(value)?.count ?? 0) / (this.#members.size + 1);
   }
 
   /** The most common values, for learning and for the explanation. */

@@ -8,14 +8,15 @@ export interface Token {
 }
 
 /** Labels that describe the alert rather than name something it is about (Alertmanager conventions). */
-const notEntities = new Set(['alertname', '__name__']);
+const notEntities = new Set(['__name__']);
 const maxValueLength = 200;
 const maxTokensPerAlert = 48;
 
 /**
  * The entities an alert names: every label value, plus the names hidden in generated ones: the host of a
- * `host:port` instance, and a workload's name without its generated suffixes (`checkout-6d8f7b-x2k4l` ->
- * `checkout`, `pg-orders-0` -> `pg-orders`). No vocabulary of label names: rarity decides what matters.
+ * `host:port` instance, a host's short name (`vm7.corp.example` -> `vm7`), and a workload's name without its
+ * generated suffixes (`checkout-6d8f7b-x2k4l` -> `checkout`, `pg-orders-0` -> `pg-orders`).
+ * No vocabulary of label names: rarity decides what matters.
  */
 export function tokensOf(labels: Labels): Token[] {
   const out = new Map<string, Token>();
@@ -29,7 +30,9 @@ export function tokensOf(labels: Labels): Token[] {
     add(label, value);
     const host = /^(.+):\d{1,5}$/.exec(value)?.[1];
     if (host !== undefined) add(label, host);
-    const base = workloadOf(host ?? value);
+    const short = /^([a-z][a-z0-9-]*)\.[a-z][a-z0-9.-]*$/.exec(host ?? value)?.[1];
+    if (short !== undefined) add(label, short);
+    const base = workloadOf(short ?? host ?? value);
     if (base !== undefined) add(label, base);
   }
   return [...out.values()];

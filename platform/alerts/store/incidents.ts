@@ -27,6 +27,8 @@ export interface IncidentView {
     readonly dashboardUrl: string | null;
     readonly traceIds: readonly string[];
     readonly remediations: readonly unknown[];
+    /** Why the alert is in this incident (what it shares with it), from the correlator. */
+    readonly correlation: IncidentAlert['correlation'] | null;
   }[];
 }
 
@@ -129,13 +131,18 @@ export class IncidentStore {
     });
   }
 
-  list(filter: { status?: IncidentStatus | 'open'; limit: number; alertsPerIncident: number }): IncidentView[] {
+  list(filter: {
+    status?: IncidentStatus | 'open';
+    limit: number;
+    offset?: number;
+    alertsPerIncident: number;
+  }): IncidentView[] {
     const where =
       filter.status === undefined ? '' : filter.status === 'open' ? `WHERE status != 'resolved'` : 'WHERE status = ?';
     const params = filter.status === undefined || filter.status === 'open' ? [] : [filter.status];
     const rows = this.#db
-      .prepare(`SELECT * FROM incidents ${where} ORDER BY updated_at DESC LIMIT ?`)
-      .all(...params, filter.limit) as unknown as IncidentRow[];
+      .prepare(`SELECT * FROM incidents ${where} ORDER BY updated_at DESC, id LIMIT ? OFFSET ?`)
+      .all(...params, filter.limit, filter.offset ?? 0) as unknown as IncidentRow[];
     return rows.map((r) => this.#view(r, filter.alertsPerIncident));
   }
 
@@ -167,6 +174,7 @@ export class IncidentStore {
         dashboardUrl: ia.enrichment.dashboardUrl ?? null,
         traceIds: ia.enrichment.traceIds,
         remediations: ia.enrichment.remediations,
+        correlation: ia.correlation ?? null,
       };
     });
     return {
