@@ -41,11 +41,11 @@ export type Suppression = 'inhibited' | 'silenced' | 'maintenance' | 'flapping';
 /** Why an alert is in its incident: the values it shares with it and what each weighed. */
 export interface CorrelationWhy {
   readonly kind: 'opened' | 'joined' | 'moved';
-  /** The join score (sum of the shared values' weights, decayed with the time gap) against the threshold. */
+  /** The join score (sum of the shared values' weights, decayed with the time since onset). */
   readonly score: number;
   readonly shared: readonly { readonly label: string; readonly value: string; readonly weight: number }[];
-  /** Event-time gap to the incident's latest alert when it joined. */
-  readonly gapSeconds?: number;
+  /** Event time from the incident's onset (its first alert) to this alert's start. */
+  readonly sinceOnsetSeconds?: number;
   /** Set when an operator moved the alert (merge or split). */
   readonly by?: string;
 }

@@ -37,7 +37,12 @@ export interface PipelineOptions {
   /** Where notifications go (the outbox). */
   readonly enqueue: (items: readonly OutboxItem[]) => void;
   /** Persistence of incident changes (SQLite in the service, nothing in unit tests). */
-  readonly persist?: { incident(i: Incident): void; alert(incidentId: string, a: IncidentAlert): void };
+  readonly persist?: {
+    incident(i: Incident): void;
+    alert(incidentId: string, a: IncidentAlert): void;
+    /** An operator moved an alert to another incident (merge, split). */
+    moveAlert?(fromId: string, toId: string, a: IncidentAlert): void;
+  };
   readonly silences: () => Iterable<Silence>;
   readonly runbooks: ReadonlySet<string>;
   /** Held notifications (SQLite in the service, so they survive restarts). */
@@ -261,6 +266,67 @@ export class Pipeline {
     this.#options.persist?.incident(incident);
     this.#emit({ incident, change: 'reassigned' });
     return incident;
+  }
+
+  /** An operator says `fromId` is part of `intoId`: its alerts move there, the correlator learns, it resolves. */
+  merge(intoId: string, fromId: string, by: string): Incident {
+    const into = this.#mustBeOpen(intoId);
+    const from = this.#mustBeOpen(fromId);
+    if (into === from) throw new RangeError('an incident cannot be merged into itself');
+    this.#correlator.feedback(into, from, 'together');
+    this.#moveAlerts(from, into, [...from.alerts.keys()], by);
+    this.#close(from, this.#clock.now());
+    return into;
+  }
+
+  /** An operator says these alerts are not part of incident `id`: they move to a new incident. */
+  split(id: string, fingerprints: readonly string[], by: string): Incident {
+    const from = this.#mustBeOpen(id);
+    const missing = fingerprints.find((fp) => !from.alerts.has(fp));
+    if (missing !== undefined) throw new RangeError(`incident ${id} has no alert ${missing}`);
+    if (new Set(fingerprints).size >= from.alerts.size) throw new RangeError('a split leaves an alert behind');
+    const first = from.alerts.get(fingerprints[0] ?? '');
+    if (first === undefined) throw new RangeError('name the alerts to split off');
+    const now = this.#clock.now();
+    const to: Incident = {
+      id: newIncidentId(now),
+      status: 'triggered',
+      title: titleOf(first.alert),
+      severity: severityOf(first.alert.labels),
+      priority: 5,
+      createdAt: now,
+      updatedAt: now,
+      lastAlertAt: first.alert.startsAt,
+      alerts: new Map(),
+    };
+    this.#incidents.set(to.id, to);
+    this.#moveAlerts(from, to, fingerprints, by);
+    this.#correlator.feedback(from, to, 'apart');
+    this.#emit({ incident: to, change: 'opened' });
+    return to;
+  }
+
+  #moveAlerts(from: Incident, to: Incident, fingerprints: readonly string[], by: string): void {
+    const now = this.#clock.now();
+    for (const fp of fingerprints) {
+      const ia = from.alerts.get(fp);
+      if (ia === undefined) continue;
+      from.alerts.delete(fp);
+      this.#correlator.detach(from, ia.alert);
+      to.alerts.set(fp, ia);
+      this.#correlator.attach(to, ia.alert);
+      ia.correlation = { kind: 'moved', score: 0, shared: [], by };
+      to.lastAlertAt = Math.max(to.lastAlertAt, ia.alert.startsAt);
+      if (severities.indexOf(severityOf(ia.alert.labels)) < severities.indexOf(to.severity))
+        to.severity = severityOf(ia.alert.labels);
+      this.#options.persist?.moveAlert?.(from.id, to.id, ia);
+      this.#route(to, ia);
+    }
+    for (const i of [from, to]) {
+      i.updatedAt = now;
+      if (i.alerts.size > 0) i.priority = incidentPriority(i);
+      this.#options.persist?.incident(i);
+    }
   }
 
   /** Sends every digest now (also runs on the digest interval). */

@@ -159,6 +159,9 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           alert: (id, a) => {
             store.saveAlert(id, a);
           },
+          moveAlert: (fromId, toId, a) => {
+            store.moveAlert(fromId, toId, a);
+          },
         },
         silences: () => silences.all(),
         runbooks,

@@ -72,7 +72,7 @@ function callers(ctx: Ctx, affected: readonly string[]): Symptom[] {
     const names = v.names.symptom;
     const naming = ctx.random() < (hop === 1 ? 0.6 : 0.35) && callee !== undefined;
     out.push(
-      ...onInstances(ctx, service, names, naming ? { [v.upstream]: callee } : {}, hop * 20_000, hop === 1 ? 0.5 : 0.25),
+      ...onInstances(ctx, service, names, naming ? { [v.upstream]: callee } : {}, hop * 20_000, hop === 1 ? 0.5 : 0.2),
     );
     reached.add(service);
   }

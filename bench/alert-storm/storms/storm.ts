@@ -72,7 +72,7 @@ export function generateStorm(generator: GeneratorName, seed: number, noise = 40
     if (random() < 0.25) send('resolved', at + 180_000 + random() * 300_000);
   };
   mix.forEach((kind, r) => {
-    const start = random() * spanMs * 0.75;
+    const start = random() * spanMs * 0.85;
     for (const s of causeSymptoms(world, kind, random)) emit(s.labels, start + s.delayMs, `root-${String(r)}`);
   });
   for (let n = 0; n < noise; n++) emit(noiseAlert(world, random), random() * spanMs * 0.9, `noise-${String(n)}`);

@@ -19,8 +19,10 @@ const snoozeBody = z.union([
   z.strictObject({ until: z.iso.datetime({ offset: true }) }),
 ]);
 const reassignBody = z.strictObject({ user: z.string().min(1) });
+const mergeBody = z.strictObject({ from: idParam });
+const splitBody = z.strictObject({ fingerprints: z.array(z.string().min(1).max(200)).min(1).max(1_000) });
 
-/** Incidents: list, detail (with the delivery log), acknowledge, resolve, snooze, reassign. */
+/** Incidents: list, detail (with the delivery log), acknowledge, resolve, snooze, reassign, merge, split. */
 export function incidentRoutes(
   api: Router,
   deps: {
@@ -67,7 +69,7 @@ export function incidentRoutes(
         throw error;
       }
       await audit(actor, `incident.${name}`, `incident/${id}`, details);
-      res.json(store.get(id));
+      res.json({ ...store.get(id), ...(typeof details.to === 'string' ? { splitTo: details.to } : {}) });
     });
   };
   action('acknowledge', (id, actor) => {
@@ -89,6 +91,16 @@ export function incidentRoutes(
     const { user } = reassignBody.parse(body);
     pipeline.reassign(id, user, actor);
     return { user };
+  });
+  action('merge', (id, actor, body) => {
+    const { from } = mergeBody.parse(body);
+    pipeline.merge(id, from, actor);
+    return { from };
+  });
+  action('split', (id, actor, body) => {
+    const { fingerprints } = splitBody.parse(body);
+    const to = pipeline.split(id, fingerprints, actor);
+    return { to: to.id, fingerprints: fingerprints.length };
   });
   api.get('/alerts/deliveries', (_req, res) => {
     res.json({ counts: deps.outbox.counts(), deliveries: deps.outbox.deliveries(undefined, 200) });

@@ -168,8 +168,10 @@ export const alertsConfigSchema = z
         group_by: z.array(z.string()).default(['alertname']),
         /** entities: score needed to join, decay of the score with the event-time gap, weight of alertname. */
         threshold: z.number().min(0).max(100).default(2),
-        decay: duration.default(45_000),
+        decay: duration.default(60_000),
         symptom_weight: z.number().min(0).max(1).default(0.5),
+        /** entities: prior count of quiet-time alerts in a value's frequency (how rare values are by default). */
+        background: z.number().min(0).max(10_000).default(30),
       })
       .prefault({}),
     enrichment: z

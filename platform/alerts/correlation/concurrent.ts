@@ -11,11 +11,16 @@ export interface ConcurrentOptions {
   readonly windowMs: number;
   /** Bound on the alerts remembered; the oldest go first. */
   readonly maxAlerts: number;
+  /** Pseudo-alerts naming nothing shared, as in a quiet system: the prior of every frequency. */
+  readonly background: number;
 }
 
 /** Below this many concurrent alerts, label statistics say too little to call a label context. */
-const minAlertsForContext = 20;
-/** A label on at least this share of concurrent alerts, with few values, is context (cluster, severity, env). */
+const minAlertsForContext = 5;
+/**
+ * A label on at least this share of concurrent alerts, with few values each repeated, is context (cluster,
+ * severity, env); so is a single value on that share of them.
+ */
 const contextCoverage = 0.5;
 const contextMaxValues = 6;
 
@@ -50,18 +55,23 @@ export class ConcurrentAlerts {
     if (this.#present.size > this.#options.maxAlerts) this.#drop();
   }
 
-  /** Share of concurrent alerts naming this value (at least one alert's worth); undefined for context. */
+  /**
+   * Share of concurrent alerts naming this value (at least one alert's worth); undefined for context. A prior
+   * of `background` alerts that name other things keeps the first alerts of a storm from looking common.
+   */
   frequency(token: Token): number | undefined {
-    if (this.isContext(token.label)) return undefined;
-    const n = Math.max(1, this.#present.size);
-    return Math.max(1, this.#valueCount.get(token.value) ?? 0) / n;
+    const n = this.#present.size;
+    const count = this.#valueCount.get(token.value) ?? 0;
+    if (this.isContext(token.label) || (n >= minAlertsForContext && count >= contextCoverage * n)) return undefined;
+    return Math.max(1, count) / (n + this.#options.background);
   }
 
   isContext(label: string): boolean {
     const n = this.#present.size;
     if (n < minAlertsForContext) return false;
     const values = this.#labelValues.get(label)?.size ?? 0;
-    return (this.#labelCount.get(label) ?? 0) >= contextCoverage * n && values <= contextMaxValues;
+    const carriers = this.#labelCount.get(label) ?? 0;
+    return carriers >= contextCoverage * n && values <= Math.min(contextMaxValues, carriers / 2);
   }
 
   #expire(now: number): void {

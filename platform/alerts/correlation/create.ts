@@ -20,6 +20,7 @@ export function createCorrelator(config: AlertsConfig): IncidentCorrelator {
     decayMs: c.decay,
     symptomWeight: c.symptom_weight,
     affinityWeight: 1,
+    background: c.background,
     maxConcurrent: 20_000,
     maxAffinityPairs: 50_000,
   });

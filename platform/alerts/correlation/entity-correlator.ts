@@ -10,12 +10,14 @@ export interface EntityCorrelatorOptions {
   readonly windowMs: number;
   /** Join score needed (sum of shared values' weights). */
   readonly threshold: number;
-  /** Time constant of the decay of the score with the gap to the incident's latest alert. */
+  /** Time constant of the decay of the score with the time since the incident's onset (its first alert). */
   readonly decayMs: number;
   /** Weight of the alert name (the symptom) relative to a named entity. */
   readonly symptomWeight: number;
   /** Score added at full learned affinity between the alert's values and the incident's. */
   readonly affinityWeight: number;
+  /** Prior count of quiet-time alerts in the frequency of a value. */
+  readonly background: number;
   /** Bounds: concurrent alerts for the statistics, learned pairs. */
   readonly maxConcurrent: number;
   readonly maxAffinityPairs: number;
@@ -40,8 +42,8 @@ const learnedValues = 6;
  * database, a version, an exchange: whatever its labels say) weighs its log-lift: the share of the incident's
  * alerts carrying it over its share among all concurrent alerts (IDF-like: a rare value shared weighs much;
  * context labels most alerts carry with few values weigh nothing); a label counts once, by its best value.
- * An alert joins the open incident with the highest sum, decayed with the event-time gap to that incident's
- * latest alert, when it reaches the threshold; otherwise it opens its own. Learned affinity
+ * An alert joins the open incident with the highest sum, decayed with the event time since that incident's
+ * onset (a cause's alerts come in a burst after it), when it reaches the threshold; otherwise it opens its own. Learned affinity
  * between values (from closed incidents and operators' merges and splits) adds to the score.
  */
 export class EntityCorrelator implements IncidentCorrelator {
@@ -56,7 +58,11 @@ export class EntityCorrelator implements IncidentCorrelator {
 
   constructor(options: EntityCorrelatorOptions) {
     this.#o = options;
-    this.#concurrent = new ConcurrentAlerts({ windowMs: options.windowMs * 2, maxAlerts: options.maxConcurrent });
+    this.#concurrent = new ConcurrentAlerts({
+      windowMs: options.windowMs * 2,
+      maxAlerts: options.maxConcurrent,
+      background: options.background,
+    });
     this.#affinity = new Affinity(options.maxAffinityPairs);
   }
 
@@ -82,9 +88,9 @@ export class EntityCorrelator implements IncidentCorrelator {
     for (const id of candidates) {
       const open = this.#open.get(id);
       if (open === undefined) continue;
-      const gap = alert.startsAt - open.profile.lastAlertAt;
-      if (Math.abs(gap) > this.#o.windowMs) continue;
-      const why = this.#score(weights, open.profile, gap);
+      if (Math.abs(alert.startsAt - open.profile.lastAlertAt) > this.#o.windowMs) continue;
+      // A cause's alerts start in a burst after its onset: the score fades with the time since then.
+      const why = this.#score(weights, open.profile, alert.startsAt - open.profile.onsetAt);
       if (why.score >= this.#o.threshold && (best === undefined || why.score > best.why.score)) best = { open, why };
     }
     this.#pending =
@@ -182,7 +188,12 @@ export class EntityCorrelator implements IncidentCorrelator {
     }
     const score = sum * Math.exp(-Math.max(0, gap) / this.#o.decayMs);
     shared.sort((x, y) => y.weight - x.weight);
-    return { kind: 'joined', score: round(score), shared: shared.slice(0, explained), gapSeconds: round(gap / 1000) };
+    return {
+      kind: 'joined',
+      score: round(score),
+      shared: shared.slice(0, explained),
+      sinceOnsetSeconds: round(gap / 1000),
+    };
   }
 
   #indexAdd(value: string, id: string): void {

@@ -8,9 +8,12 @@ export class IncidentProfile {
   readonly #counts = new Map<string, { label: string; count: number }>();
   readonly #members = new Set<string>();
   lastAlertAt: number;
+  /** Event time of the incident's first alert: its onset. */
+  readonly onsetAt: number;
 
   constructor(at: number) {
     this.lastAlertAt = at;
+    this.onsetAt = at;
   }
 
   get size(): number {

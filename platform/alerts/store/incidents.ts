@@ -100,6 +100,14 @@ export class IncidentStore {
     this.#upsertAlert.run(incidentId, a.alert.fingerprint, a.alert.status, JSON.stringify(a));
   }
 
+  /** Moves an alert to another incident (an operator merged or split incidents). */
+  moveAlert(fromId: string, toId: string, a: IncidentAlert): void {
+    this.#db
+      .prepare(`DELETE FROM incident_alerts WHERE incident_id = ? AND fingerprint = ?`)
+      .run(fromId, a.alert.fingerprint);
+    this.saveAlert(toId, a);
+  }
+
   /** Open (not resolved) incidents with their alerts, to rebuild the pipeline's state after a restart. */
   loadOpen(): Incident[] {
     const rows = this.#db
