@@ -43,8 +43,8 @@ const learnedValues = 6;
  * alerts carrying it over its share among all concurrent alerts (IDF-like: a rare value shared weighs much;
  * context labels most alerts carry with few values weigh nothing); a label counts once, by its best value.
  * An alert joins the open incident with the highest sum, decayed with the event time since that incident's
- * onset (a cause's alerts come in a burst after it), when it reaches the threshold; otherwise it opens its own. Learned affinity
- * between values (from closed incidents and operators' merges and splits) adds to the score.
+ * onset (a cause's alerts come in a burst after it), when it reaches the threshold; otherwise it opens its
+ * own. Learned affinity between values (closed incidents, operators' merges and splits) adds to the score.
  */
 export class EntityCorrelator implements IncidentCorrelator {
   readonly #o: EntityCorrelatorOptions;
