@@ -97,15 +97,7 @@ export async function runStorm(
         externalURL: 'http://alertmanager.invalid',
         alerts,
       };
-      inflight.push(
-        apiFetch(platform, '/api/alerts/alertmanager', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(payload),
-        }).then(async (r) => {
-          if (r.status !== 202) throw new Error(`ingest answered ${String(r.status)}: ${await r.text()}`);
-        }),
-      );
+      inflight.push(deliver(platform, JSON.stringify(payload)));
     }
     await Promise.all(inflight);
     const seconds = (Date.now() - started) / 1000;
@@ -135,6 +127,24 @@ export async function runStorm(
     await platform.stop();
     await receiver.close();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** One webhook, retried on a network error as Alertmanager retries (ingest is idempotent per fingerprint). */
+async function deliver(platform: { url: string }, body: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await apiFetch(platform, '/api/alerts/alertmanager', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      if (r.status !== 202) throw new Error(`ingest answered ${String(r.status)}: ${await r.text()}`);
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !(error instanceof TypeError)) throw error;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
   }
 }
 

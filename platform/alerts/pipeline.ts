@@ -300,6 +300,7 @@ export class Pipeline {
       alerts: new Map(),
     };
     this.#incidents.set(to.id, to);
+    this.#options.persist?.incident(to);
     this.#moveAlerts(from, to, fingerprints, by);
     this.#correlator.feedback(from, to, 'apart');
     this.#emit({ incident: to, change: 'opened' });
