@@ -1,28 +1,10 @@
+import type { Point } from '../platform/series/series.ts';
+
 /**
- * What every part of the detector tier shares: a metric series is identified by its labels (Prometheus
- * style, `__name__` for the metric name), and carries timestamped values.
+ * The detector tier's vocabulary: the series types (defined below both the collectors and the detectors,
+ * re-exported so the tier's modules keep one import) and the streaming detector that judges them.
  */
-export type SeriesLabels = Readonly<Record<string, string>>;
-
-export interface Point {
-  /** Epoch milliseconds. */
-  readonly ts: number;
-  readonly value: number;
-}
-
-export interface Series {
-  readonly labels: SeriesLabels;
-  readonly points: readonly Point[];
-}
-
-/** A stable identity for a series: its labels sorted by name, rendered like a Prometheus selector. */
-export function seriesKey(labels: SeriesLabels): string {
-  const names = Object.keys(labels)
-    .filter((name) => name !== '__name__')
-    .sort();
-  const body = names.map((name) => `${name}=${JSON.stringify(labels[name])}`).join(',');
-  return `${labels.__name__ ?? ''}{${body}}`;
-}
+export { seriesKey, type Point, type Series, type SeriesLabels } from '../platform/series/series.ts';
 
 /** One streaming detector's judgement of one point. */
 export interface AnomalyVerdict {

@@ -14,7 +14,7 @@ import { SeriesWatcher, toDetection } from './service/watcher.ts';
 import { InProcessSource } from './sources/in-process.ts';
 import { OtlpSource } from './sources/otlp.ts';
 import { PrometheusSource } from './sources/prometheus.ts';
-import type { SeriesStore } from './sources/series-store.ts';
+import type { SeriesStore } from '../platform/series/series-store.ts';
 import { matches, type MetricSource } from './sources/source.ts';
 
 export interface DetectorServiceOptions {

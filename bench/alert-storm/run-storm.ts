@@ -11,6 +11,7 @@ import { EmbeddedBus } from '../../platform/backbone/embedded/embedded-bus.ts';
 import { loadConfig } from '../../platform/config/config.ts';
 import type { AlertsConfigInput } from '../../platform/alerts/config/schema.ts';
 import { alertsService } from '../../platform/alerts/service.ts';
+import { loopbackAllowed } from '../../platform/net/config.ts';
 import { startPlatform } from '../../platform/runtime/platform.ts';
 import { createLogger } from '../../platform/telemetry/logger.ts';
 import { apiFetch } from '../../platform/testing/api-client.ts';
@@ -51,6 +52,7 @@ export async function runStorm(
     bus: new EmbeddedBus({ partitions: 4, source: 'bench' }),
     services: [
       alertsService({
+        outbound: loopbackAllowed(),
         config: {
           route: { receiver: 'oncall', group_wait: '0s', group_interval: '5s', repeat_interval: '4h' },
           receivers: [{ name: 'oncall', targets: [{ type: 'webhook', url: receiver.url }] }],

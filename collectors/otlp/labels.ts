@@ -1,4 +1,4 @@
-import type { SeriesLabels } from '../../detectors/series.ts';
+import type { SeriesLabels } from '../../platform/series/series.ts';
 import type { AnyValue, KeyValue } from './schema.ts';
 
 /** Prometheus label and metric names: dots and other characters become underscores. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Point, SeriesLabels } from '../../detectors/series.ts';
-import { seriesKey } from '../../detectors/series.ts';
+import type { Point, SeriesLabels } from '../../platform/series/series.ts';
+import { seriesKey } from '../../platform/series/series.ts';
 import {
   denseBuckets,
   exponentialBucketList,
@@ -8,7 +8,7 @@ import {
   indexedCounts,
   quantileFromBuckets,
   type Bucket,
-} from '../../detectors/sources/histogram-math.ts';
+} from '../../platform/series/histogram-math.ts';
 import { resourceLabels, sanitizeName, seriesLabels } from './labels.ts';
 import {
   exponentialHistogramDataPoint,

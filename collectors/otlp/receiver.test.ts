@@ -20,7 +20,7 @@ import { loadConfig } from '../../platform/config/config.ts';
 import { startPlatform, type RunningPlatform } from '../../platform/runtime/platform.ts';
 import { createLogger } from '../../platform/telemetry/logger.ts';
 import { OtlpSource } from '../../detectors/sources/otlp.ts';
-import type { Series } from '../../detectors/series.ts';
+import type { Series } from '../../platform/series/series.ts';
 import { decodeResponse, decodeStatus, encodeRequest } from './codec.ts';
 import { loadOtlpConfig } from './config.ts';
 import { otlpReceiverService } from './service.ts';

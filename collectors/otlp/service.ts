@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client';
-import { SeriesStore } from '../../detectors/sources/series-store.ts';
+import { SeriesStore } from '../../platform/series/series-store.ts';
 import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
 import { loadOtlpConfig, type OtlpConfig } from './config.ts';
 import { MetricsConverter } from './metrics.ts';

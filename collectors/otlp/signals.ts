@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { denseBuckets, exponentialBucketList, quantileFromBuckets } from '../../detectors/sources/histogram-math.ts';
+import { denseBuckets, exponentialBucketList, quantileFromBuckets } from '../../platform/series/histogram-math.ts';
 import { resourceLabels } from './labels.ts';
 import type { Sample } from './metrics.ts';
 import { logRecord, span as spanSchema, type logsRequest, type tracesRequest } from './schema.ts';

@@ -7,7 +7,7 @@ import { errorHandler } from '../../platform/http/errors.ts';
 import { createLogger } from '../../platform/telemetry/logger.ts';
 import { seriesKey, type SeriesDetector } from '../series.ts';
 import { OtlpSource } from '../sources/otlp.ts';
-import { SeriesStore } from '../sources/series-store.ts';
+import { SeriesStore } from '../../platform/series/series-store.ts';
 import { mountDetectorRoutes } from './routes.ts';
 import { SeriesWatcher } from './watcher.ts';
 

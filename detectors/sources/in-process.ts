@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import { seriesKey, type Series, type SeriesLabels } from '../series.ts';
-import { counterRate, cumulativeLeBuckets, quantileFromBuckets } from './histogram-math.ts';
-import { SeriesStore } from './series-store.ts';
+import { counterRate, cumulativeLeBuckets, quantileFromBuckets } from '../../platform/series/histogram-math.ts';
+import { SeriesStore } from '../../platform/series/series-store.ts';
 import { matches, type LabelMatcher, type MetricSource, type TimeRange } from './source.ts';
 
 export const inProcessQuantiles = [0.5, 0.9, 0.99] as const;
@@ -129,11 +129,11 @@ export class InProcessSource implements MetricSource {
   }
 
   listSeries(matchers: readonly LabelMatcher[]): Promise<SeriesLabels[]> {
-    return Promise.resolve(this.#store.list(matchers));
+    return Promise.resolve(this.#store.list((labels) => matches(labels, matchers)));
   }
 
   readRange(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
-    return Promise.resolve(this.#store.read(matchers, range));
+    return Promise.resolve(this.#store.read((labels) => matches(labels, matchers), range));
   }
 
   poll(since: number): Promise<Series[]> {

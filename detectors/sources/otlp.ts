@@ -1,6 +1,6 @@
 import type { Series, SeriesLabels } from '../series.ts';
-import type { SeriesStore } from './series-store.ts';
-import type { LabelMatcher, MetricSource, TimeRange } from './source.ts';
+import type { SeriesStore } from '../../platform/series/series-store.ts';
+import { matches, type LabelMatcher, type MetricSource, type TimeRange } from './source.ts';
 
 /**
  * Series fed by the OTLP receiver (collectors/otlp): metrics from any OpenTelemetry SDK or collector,
@@ -17,14 +17,14 @@ export class OtlpSource implements MetricSource {
   }
 
   listSeries(matchers: readonly LabelMatcher[]): Promise<SeriesLabels[]> {
-    return Promise.resolve(this.#store.list(matchers));
+    return Promise.resolve(this.#store.list((labels) => matches(labels, matchers)));
   }
 
   readRange(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
-    return Promise.resolve(this.#store.read(matchers, range));
+    return Promise.resolve(this.#store.read((labels) => matches(labels, matchers), range));
   }
 
   poll(since: number): Promise<Series[]> {
-    return Promise.resolve(this.#store.since(since, this.#watch));
+    return Promise.resolve(this.#store.since(since, (labels) => matches(labels, this.#watch)));
   }
 }

@@ -3,7 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { waitFor } from '../../backbone/conformance/bus-conformance.ts';
 import type { RunningPlatform } from '../../runtime/platform.ts';
 import { apiFetch } from '../../testing/api-client.ts';
 import { startTestPlatform } from '../../testing/platform.ts';
@@ -53,7 +52,15 @@ describe('incidents: correlation, nothing missing, merge and split', () => {
   const list = async (): Promise<Listed[]> =>
     ((await (await apiFetch(platform, '/api/incidents?limit=500&alerts=1000')).json()) as { incidents: Listed[] })
       .incidents;
-  const webhook = (alerts: { labels: Record<string, string>; status?: string; at: number }[]): unknown => ({
+  const until = async (done: () => Promise<boolean>): Promise<void> => {
+    for (let i = 0; i < 200 && !(await done()); i++) await new Promise((r) => setTimeout(r, 50));
+  };
+  interface Sent {
+    labels: Record<string, string>;
+    status?: string;
+    at: number;
+  }
+  const webhook = (alerts: readonly Sent[]): unknown => ({
     version: '4',
     groupKey: '{}:{}',
     status: 'firing',
@@ -74,12 +81,12 @@ describe('incidents: correlation, nothing missing, merge and split', () => {
     incidents.find((i) => i.alerts.some((a) => a.fingerprint === `am:${fp}`));
 
   it('groups by what alerts name, says why, and lists every accepted alert with its state', async () => {
-    const noise = Array.from({ length: 30 }, (_, i) => ({
+    const noise: Sent[] = Array.from({ length: 30 }, (_, i) => ({
       labels: { alertname: `Misc${String(i % 5)}`, cluster: 'eu', service: `s${String(i)}`, node: `n${String(i % 8)}` },
       at: i,
     }));
     assert.equal((await post('/alerts/alertmanager', webhook(noise))).status, 202);
-    const storm = [
+    const storm: Sent[] = [
       { labels: { alertname: 'PostgresDown', cluster: 'eu', db: 'pg-ledger', severity: 'critical' }, at: 40 },
       { labels: { alertname: 'DBErrors', cluster: 'eu', service: 'ledger', database: 'pg-ledger' }, at: 42 },
       { labels: { alertname: 'PoolFull', cluster: 'eu', db: 'pg-ledger', severity: 'info' }, at: 43 },
@@ -87,7 +94,7 @@ describe('incidents: correlation, nothing missing, merge and split', () => {
       { labels: { alertname: 'Gone', cluster: 'eu', service: 'batch' }, status: 'resolved', at: 45 },
     ];
     assert.equal((await post('/alerts/alertmanager', webhook(storm))).status, 202);
-    await waitFor(async () => (await list()).reduce((n, i) => n + i.alerts.length, 0) === 35);
+    await until(async () => (await list()).reduce((n, i) => n + i.alerts.length, 0) === 35);
     const incidents = await list();
     const db = incidentOf(incidents, 'fp40x0');
     assert.ok(db !== undefined);

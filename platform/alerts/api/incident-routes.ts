@@ -94,12 +94,12 @@ export function incidentRoutes(
   });
   action('merge', (id, actor, body) => {
     const { from } = mergeBody.parse(body);
-    pipeline.merge(id, from, actor);
+    pipeline.atomically(() => pipeline.moves.merge(id, from, actor));
     return { from };
   });
   action('split', (id, actor, body) => {
     const { fingerprints } = splitBody.parse(body);
-    const to = pipeline.split(id, fingerprints, actor);
+    const to = pipeline.atomically(() => pipeline.moves.split(id, fingerprints, actor));
     return { to: to.id, fingerprints: fingerprints.length };
   });
   api.get('/alerts/deliveries', (_req, res) => {

@@ -1,5 +1,9 @@
-import { seriesKey, type Point, type Series, type SeriesLabels } from '../series.ts';
-import { matches, type LabelMatcher, type TimeRange } from './source.ts';
+import { seriesKey, type Point, type Series, type SeriesLabels } from './series.ts';
+
+/** Which series a read selects (the detectors pass their label matchers); every series when absent. */
+export type SeriesFilter = (labels: SeriesLabels) => boolean;
+
+const all: SeriesFilter = () => true;
 
 interface Entry {
   readonly labels: SeriesLabels;
@@ -76,26 +80,26 @@ export class SeriesStore {
     return true;
   }
 
-  list(matchers: readonly LabelMatcher[]): SeriesLabels[] {
+  list(select: SeriesFilter): SeriesLabels[] {
     const out: SeriesLabels[] = [];
-    for (const e of this.#entries.values()) if (matches(e.labels, matchers)) out.push(e.labels);
+    for (const e of this.#entries.values()) if (select(e.labels)) out.push(e.labels);
     return out;
   }
 
-  read(matchers: readonly LabelMatcher[], range: TimeRange): Series[] {
-    return this.#collect(matchers, (ts) => ts >= range.from && ts <= range.to);
+  read(select: SeriesFilter, range: { readonly from: number; readonly to: number }): Series[] {
+    return this.#collect(select, (ts) => ts >= range.from && ts <= range.to);
   }
 
   /**
    * Points newer than `since`, of every series; reads each ring from its newest end, so a poll costs what it returns.
    */
-  since(since: number, matchers: readonly LabelMatcher[] = []): Series[] {
+  since(since: number, select: SeriesFilter = all): Series[] {
     const out: Series[] = [];
     for (const e of this.#entries.values()) {
       const cap = e.ts.length;
       let first = e.size;
       while (first > 0 && (e.ts[(e.start + first - 1) % cap] ?? 0) > since) first--;
-      if (first === e.size || !matches(e.labels, matchers)) continue;
+      if (first === e.size || !select(e.labels)) continue;
       const points: Point[] = [];
       for (let k = first; k < e.size; k++) {
         const i = (e.start + k) % cap;
@@ -106,10 +110,10 @@ export class SeriesStore {
     return out;
   }
 
-  #collect(matchers: readonly LabelMatcher[], keep: (ts: number) => boolean): Series[] {
+  #collect(select: SeriesFilter, keep: (ts: number) => boolean): Series[] {
     const out: Series[] = [];
     for (const e of this.#entries.values()) {
-      if (!matches(e.labels, matchers)) continue;
+      if (!select(e.labels)) continue;
       const points: Point[] = [];
       const cap = e.ts.length;
       for (let k = 0; k < e.size; k++) {
