@@ -101,6 +101,10 @@ describe('CORS allow-list', () => {
       health: new Health(),
       logger: createLogger({ service: 'test', level: 'silent' }),
       security: loadHttpSecurityConfig({ CORS_ORIGINS: 'https://dashboard.example' }),
+      // Access control has its own tests (platform/identity); this app lets every request through to CORS.
+      access: (_req, _res, next) => {
+        next();
+      },
     });
     api.post('/echo', (_req, res) => {
       res.json({ ok: true });
