@@ -65,18 +65,25 @@ export function createHttpApp(options: {
   app.use(hostAllowList(security), corsPolicy(security));
 
   const api = express.Router();
+  // Building the document (zod to JSON Schema for every operation) takes long enough to stall the event loop:
+  // built once per set of routes and operations, then served from memory.
+  let cached: { key: string; body: string } | undefined;
   api.get('/openapi.json', (_req, res) => {
-    res.json(
-      openApi.document(
+    const routes = listRoutes(api);
+    const key = `${String(openApi.version)}:${String(routes.length)}`;
+    if (cached?.key !== key) {
+      const document = openApi.document(
         {
           title: 'InsiteChart API',
           version: '1.0.0',
           description:
             'REST API of the InsiteChart platform; live data over WebSocket at /ws (see platform/market-data/PROTOCOL.md).',
         },
-        listRoutes(api),
-      ),
-    );
+        routes,
+      );
+      cached = { key, body: JSON.stringify(document) };
+    }
+    res.type('application/json').send(cached.body);
   });
   app.use('/api', express.json({ limit: '1mb' }), api);
   const site = express.Router();

@@ -33,8 +33,16 @@ const errorBody = z.object({
 export class OpenApiRegistry {
   readonly #operations = new Map<string, ApiOperation>();
 
+  #version = 0;
+
   add(operation: ApiOperation): void {
     this.#operations.set(`${operation.method} ${operation.path}`, operation);
+    this.#version++;
+  }
+
+  /** Changes whenever an operation is added: a cached document built at another version is stale. */
+  get version(): number {
+    return this.#version;
   }
 
   /**
