@@ -97,6 +97,8 @@ describe('detector service', () => {
       DETECTOR_POLL_INTERVAL_MS: '100',
       DETECTOR_WATCH: '{__name__="insitechart_test_queue_depth"}',
       DETECTOR_MIN_GAP_MS: '0',
+      // A queue depth is a strain: published once it has lasted this long with no user-facing symptom.
+      DETECTOR_STRAIN_GRACE_MS: '500',
     });
     platform = await startPlatform({
       config: platformConfig,
