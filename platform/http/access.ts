@@ -20,15 +20,17 @@ function sameSecret(a: string | undefined, b: string): boolean {
  */
 export function accessControl(identity: Identity, metrics: IdentityMetrics): RequestHandler {
   const matcher = new RouteMatcher(routePermissions);
-  const refuse = (res: Response, status: number, kind: string, error: string): void => {
-    metrics.refused.inc({ status: String(status), kind });
+  const refuse = (res: Response, status: number, who: Principal | 'invalid', error: string): void => {
+    const kind = who === 'invalid' ? 'token' : who.kind;
+    const token = who !== 'invalid' && who.kind === 'token' ? who.name : '';
+    metrics.refused.inc({ status: String(status), kind, token });
     res.status(status).json({ error });
   };
   return (req, res, next) => {
     const principal = identity.authenticate(req);
     if (principal === 'invalid') {
       res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
-      refuse(res, 401, 'token', 'the bearer token is unknown, expired or revoked');
+      refuse(res, 401, 'invalid', 'the bearer token is unknown, expired or revoked');
       return;
     }
     // A CORS preflight carries no credentials and changes nothing: the CORS policy answers it.
@@ -41,24 +43,24 @@ export function accessControl(identity: Identity, metrics: IdentityMetrics): Req
       const allow = matcher.allowed(req.path);
       if (allow.length > 0) {
         res.setHeader('Allow', allow.join(', '));
-        refuse(res, 405, principal.kind, `${req.method} is not allowed on ${req.path}`);
+        refuse(res, 405, principal, `${req.method} is not allowed on ${req.path}`);
         return;
       }
-      refuse(res, 403, principal.kind, `no permission is declared for ${req.method} ${req.path}`);
+      refuse(res, 403, principal, `no permission is declared for ${req.method} ${req.path}`);
       return;
     }
     if (!principal.permissions.has(permission)) {
-      if (principal.kind === 'anonymous') refuse(res, 401, principal.kind, 'sign in or present an API token');
-      else refuse(res, 403, principal.kind, `role ${principal.role ?? 'none'} lacks permission ${permission}`);
+      if (principal.kind === 'anonymous') refuse(res, 401, principal, 'sign in or present an API token');
+      else refuse(res, 403, principal, `role ${principal.role ?? 'none'} lacks permission ${permission}`);
       return;
     }
     if (principal.mustChangePassword && permission !== 'public' && permission !== 'signed-in') {
-      refuse(res, 403, principal.kind, 'change the one-time password first (POST /api/identity/password)');
+      refuse(res, 403, principal, 'change the one-time password first (POST /api/identity/password)');
       return;
     }
     if (principal.session !== undefined && !SAFE_METHODS.has(req.method)) {
       if (!sameSecret(req.header('x-csrf-token'), principal.session.csrf)) {
-        refuse(res, 403, principal.kind, 'missing or wrong x-csrf-token for a cookie-authenticated write');
+        refuse(res, 403, principal, 'missing or wrong x-csrf-token for a cookie-authenticated write');
         return;
       }
     }
@@ -73,7 +75,7 @@ export function accessControl(identity: Identity, metrics: IdentityMetrics): Req
           return;
         }
         res.setHeader('Retry-After', String(retryAfter));
-        refuse(res, 429, principal.kind, `rate limit exceeded: retry in ${String(retryAfter)} s`);
+        refuse(res, 429, principal, `rate limit exceeded: retry in ${String(retryAfter)} s`);
       })
       .catch(next);
   };

@@ -147,6 +147,8 @@ describe('identity over HTTP', () => {
       return out;
     };
     assert.deepEqual(await statuses('viewer', 6, '/api/openapi.json'), [200, 200, 200, 200, 200, 429]);
+    const metrics = await (await fetch(`${platform.url}/metrics`)).text();
+    assert.match(metrics, /insitechart_http_refused_total\{status="429",kind="token",token="test-viewer"\} 1/);
     assert.deepEqual(await statuses('oncall', 1, '/api/openapi.json'), [200], 'another identity has its own allowance');
     assert.deepEqual(await statuses('anonymous', 4, '/api/openapi.json'), [200, 200, 200, 429]);
     assert.equal((await fetch(`${platform.url}/healthz`)).status, 200, 'probes are not limited');

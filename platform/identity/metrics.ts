@@ -4,7 +4,7 @@ import { Counter, type Registry } from 'prom-client';
 export interface IdentityMetrics {
   readonly signIns: Counter<'outcome'>;
   readonly lockouts: Counter<'scope'>;
-  readonly refused: Counter<'status' | 'kind'>;
+  readonly refused: Counter<'status' | 'kind' | 'token'>;
 }
 
 export function createIdentityMetrics(registry: Registry): IdentityMetrics {
@@ -23,8 +23,10 @@ export function createIdentityMetrics(registry: Registry): IdentityMetrics {
     }),
     refused: new Counter({
       name: 'insitechart_http_refused_total',
-      help: 'Requests refused by access control, by status (401, 403, 429) and kind of identity',
-      labelNames: ['status', 'kind'] as const,
+      help:
+        'Requests refused by access control, by status (401, 403, 405, 429), kind of identity and API token name ' +
+        '(token misuse; empty for others)',
+      labelNames: ['status', 'kind', 'token'] as const,
       registers: [registry],
     }),
   };

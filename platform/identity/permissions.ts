@@ -127,6 +127,8 @@ export const routePermissions: readonly RoutePermission[] = [
   r('POST', '/api/incidents/:id/resolve', 'incidents:act'),
   r('POST', '/api/incidents/:id/snooze', 'incidents:act'),
   r('POST', '/api/incidents/:id/reassign', 'incidents:act'),
+  r('POST', '/api/incidents/:id/merge', 'incidents:act'),
+  r('POST', '/api/incidents/:id/split', 'incidents:act'),
   r('GET', '/api/alerts/deliveries', 'ops:read'),
   // Silences and on-call
   r('GET', '/api/silences', 'ops:read'),
