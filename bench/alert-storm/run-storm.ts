@@ -15,6 +15,8 @@ import { loopbackAllowed } from '../../platform/net/config.ts';
 import { startPlatform } from '../../platform/runtime/platform.ts';
 import { createLogger } from '../../platform/telemetry/logger.ts';
 import { apiFetch } from '../../platform/testing/api-client.ts';
+import { credentialsFor } from '../../platform/testing/credentials.ts';
+import { loadIdentitySettings } from '../../platform/identity/settings.ts';
 import { percentile } from '../support/stats.ts';
 import { startReceiver } from './receiver.ts';
 import { score, type Scores } from './score.ts';
@@ -46,7 +48,8 @@ export async function runStorm(
 ): Promise<StormRun> {
   const dir = await mkdtemp(join(tmpdir(), 'alert-storm-'));
   const receiver = await startReceiver();
-  const platform = await startPlatform({
+  const running = await startPlatform({
+    identity: loadIdentitySettings({ RATE_LIMIT_PER_MINUTE: '100000000' }),
     config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' }),
     logger: createLogger({ service: 'bench', level: 'silent' }),
     bus: new EmbeddedBus({ partitions: 4, source: 'bench' }),
@@ -62,6 +65,7 @@ export async function runStorm(
       }),
     ],
   });
+  const platform = Object.assign(running, { credentials: credentialsFor(running.identity) });
   try {
     // Event times as they happened: the storm's span ends now; sends are paced at the requested rate.
     const t0 = Date.now() - storm.spanMs;

@@ -4,7 +4,8 @@ import { HttpError } from '../../http/errors.ts';
 import type { Outbox } from '../notify/outbox.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { IncidentStore } from '../store/incidents.ts';
-import { actorOf, type Audit } from './actor.ts';
+import type { Audit } from '../../identity/audit.ts';
+import { principalOf } from '../../identity/principal.ts';
 
 const listQuery = z.strictObject({
   status: z.enum(['open', 'triggered', 'acknowledged', 'snoozed', 'resolved']).optional(),
@@ -55,7 +56,7 @@ export function incidentRoutes(
   const action = (name: string, run: (id: string, actor: string, body: unknown) => Record<string, unknown>): void => {
     api.post(`/incidents/:id/${name}`, async (req, res) => {
       const id = idParam.parse(req.params.id);
-      const actor = actorOf(req);
+      const actor = principalOf(req).actor;
       if (pipeline.incident(id) === undefined)
         throw new HttpError(
           store.get(id) === undefined ? 404 : 409,

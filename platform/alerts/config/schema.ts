@@ -176,8 +176,8 @@ export const alertsConfigSchema = z
       .prefault({}),
     enrichment: z
       .strictObject({
-        /** `{service}` and `{alertname}` are replaced. */
-        dashboard_url: z.string().default('/dashboards/service?service={service}'),
+        /** `{service}` and `{alertname}` are replaced; empty: GRAFANA_URL's service dashboard, else no link. */
+        dashboard_url: z.string().default(''),
         runbook_base_url: z.string().default('/runbooks/'),
         remediation_window: duration.default(3_600_000),
       })
@@ -233,8 +233,8 @@ export const alertsConfigSchema = z
         fingerprints: z.number().int().min(1_000).default(100_000),
       })
       .prefault({}),
-    /** Public base URL of the web app, for links in notifications. */
-    public_url: z.string().default('http://localhost:8080'),
+    /** Public base URL of the web app for links in notifications; empty: PUBLIC_URL, else localhost:PORT. */
+    public_url: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
   })
   .superRefine((c, ctx) => {
     const receivers = new Set(c.receivers.map((r) => r.name));

@@ -45,8 +45,11 @@ export class CorrelateStage implements Stage {
     entry.correlation = previous?.correlation ?? why;
     incident.lastAlertAt = Math.max(incident.lastAlertAt, alert.startsAt);
     incident.updatedAt = now;
-    if (severities.indexOf(severityOf(alert.labels)) < severities.indexOf(incident.severity))
+    // An incident is titled by its most severe symptom: a user-facing one that joins later retitles it.
+    if (severities.indexOf(severityOf(alert.labels)) < severities.indexOf(incident.severity)) {
       incident.severity = severityOf(alert.labels);
+      incident.title = titleOf(alert);
+    }
     ctx.incident = incident;
     ctx.entry = entry;
     ctx.outcome = opened ? 'opened' : previous === undefined ? 'joined' : 'updated';

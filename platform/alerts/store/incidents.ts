@@ -96,6 +96,25 @@ export class IncidentStore {
     );
   }
 
+  /** The pipeline's `persist` option: every incident and alert change written here. */
+  persistence(): {
+    incident(i: Incident): void;
+    alert(incidentId: string, a: IncidentAlert): void;
+    moveAlert(fromId: string, toId: string, a: IncidentAlert): void;
+  } {
+    return {
+      incident: (i) => {
+        this.saveIncident(i);
+      },
+      alert: (id, a) => {
+        this.saveAlert(id, a);
+      },
+      moveAlert: (fromId, toId, a) => {
+        this.moveAlert(fromId, toId, a);
+      },
+    };
+  }
+
   saveAlert(incidentId: string, a: IncidentAlert): void {
     this.#upsertAlert.run(incidentId, a.alert.fingerprint, a.alert.status, JSON.stringify(a));
   }
