@@ -51,7 +51,8 @@ export class EntityCorrelator implements IncidentCorrelator {
   readonly #concurrent: ConcurrentAlerts;
   readonly #affinity: Affinity;
   readonly #open = new Map<string, Open>();
-  readonly #byFingerprint = new Map<string, string>();
+  /** fingerprint -> its open incident's entry. */
+  readonly #byFingerprint = new Map<string, Open>();
   /** value -> open incidents whose profile names it: candidates without scanning every open incident. */
   readonly #index = new Map<string, Set<string>>();
   #pending: Pending | undefined;
@@ -71,8 +72,7 @@ export class EntityCorrelator implements IncidentCorrelator {
   }
 
   incidentOf(fingerprint: string): Incident | undefined {
-    const id = this.#byFingerprint.get(fingerprint);
-    return id === undefined ? undefined : this.#open.get(id)?.incident;
+    return this.#byFingerprint.get(fingerprint)?.incident;
   }
 
   match(alert: Alert): Incident | undefined {
@@ -112,7 +112,7 @@ export class EntityCorrelator implements IncidentCorrelator {
     const known = open.profile.has(alert.fingerprint);
     open.profile.add(alert.fingerprint, alert.startsAt, tokens);
     for (const t of tokens) if (open.profile.share(t.value) > 0) this.#indexAdd(t.value, incident.id);
-    this.#byFingerprint.set(alert.fingerprint, incident.id);
+    this.#byFingerprint.set(alert.fingerprint, open);
     const pending = this.#pending;
     this.#pending = undefined;
     if (pending?.fingerprint === alert.fingerprint && pending.incidentId === incident.id) return pending.why;
@@ -125,7 +125,8 @@ export class EntityCorrelator implements IncidentCorrelator {
     const open = this.#open.get(incident.id);
     if (open === undefined) return;
     open.profile.remove(alert.fingerprint, tokensOf(alert.labels));
-    if (this.#byFingerprint.get(alert.fingerprint) === incident.id) this.#byFingerprint.delete(alert.fingerprint);
+    if (this.#byFingerprint.get(alert.fingerprint)?.incident.id === incident.id)
+      this.#byFingerprint.delete(alert.fingerprint);
   }
 
   /** An operator said two incidents are one (`together`) or that two parts of one are not (`apart`). */
@@ -146,7 +147,7 @@ export class EntityCorrelator implements IncidentCorrelator {
     }
     this.#open.delete(incident.id);
     for (const fp of incident.alerts.keys())
-      if (this.#byFingerprint.get(fp) === incident.id) this.#byFingerprint.delete(fp);
+      if (this.#byFingerprint.get(fp)?.incident.id === incident.id) this.#byFingerprint.delete(fp);
   }
 
   /** How common the value is among concurrent alerts; undefined when it says nothing (context). */

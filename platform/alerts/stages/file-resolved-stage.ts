@@ -1,11 +1,7 @@
-import type { Incident, IncidentAlert } from '../model.ts';
+import type { ResolveOptions } from './resolve-stage.ts';
 import { required, type AlertContext, type Stage } from './stage.ts';
 
-export interface FileResolvedOptions {
-  readonly saveAlert: (incidentId: string, entry: IncidentAlert) => void;
-  readonly save: (incident: Incident) => void;
-  readonly close: (incident: Incident, now: number) => void;
-}
+export type FileResolvedOptions = Pick<ResolveOptions, 'saveAlert' | 'save' | 'close'>;
 
 /**
  * Last for a resolve never seen firing (its firing send was lost upstream, or came later): correlation put it
