@@ -5,7 +5,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Subscription } from '../backbone/bus.ts';
 import type { Service, ServiceContext } from '../runtime/service.ts';
-import { auditTo } from './api/actor.ts';
+import { auditTo } from '../identity/audit.ts';
 import { incidentRoutes } from './api/incident-routes.ts';
 import { ingestRoutes } from './api/ingest-routes.ts';
 import { oncallRoutes } from './api/oncall-routes.ts';
@@ -177,14 +177,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         enqueue: (items) => {
           box.enqueue(items);
         },
-        persist: {
-          incident: (i) => {
-            store.saveIncident(i);
-          },
-          alert: (id, a) => {
-            store.saveAlert(id, a);
-          },
-        },
+        persist: store.persistence(),
         silences: () => silences.all(),
         runbooks,
         digest: new SqliteDigestBuffer<DigestItem>(database),
@@ -199,7 +192,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         pipe.restore(store.loadOpen());
       });
       box.start();
-      const audit = auditTo(ctx.bus);
+      const audit = auditTo(ctx.bus, 'alerts');
 
       subscriptions.push(
         await ctx.bus.subscribe({

@@ -160,6 +160,18 @@ export const alertsConfigSchema = z
         /** Labels compared for similarity (Jaccard over name=value pairs). */
         labels: z.array(z.string()).default(['alertname', 'service', 'job', 'namespace', 'instance']),
         similarity: z.number().min(0).max(1).default(0.5),
+        /**
+         * entities: learned from what alerts name (see correlation/README); topology: the `topology` graph and
+         * label similarity; group_by: Alertmanager-style, one incident per value set of `group_by`.
+         */
+        strategy: z.enum(['entities', 'topology', 'group_by']).default('entities'),
+        group_by: z.array(z.string()).default(['alertname']),
+        /** entities: score needed to join, decay of the score with the event-time gap, weight of alertname. */
+        threshold: z.number().min(0).max(100).default(2),
+        decay: duration.default(60_000),
+        symptom_weight: z.number().min(0).max(1).default(0.5),
+        /** entities: prior count of quiet-time alerts in a value's frequency (how rare values are by default). */
+        background: z.number().min(0).max(10_000).default(30),
       })
       .prefault({}),
     enrichment: z
