@@ -50,7 +50,7 @@ function exportedNames(exposition: string): Set<string> {
   return names;
 }
 
-describe('dashboards and rules against a real Prometheus scraping the platform', { timeout: 110_000 }, () => {
+describe('dashboards and rules against a real Prometheus scraping the platform', { timeout: 150_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'dashboards-prometheus-'));
   let platform: Started | undefined;
   let platformUrl = '';
@@ -95,7 +95,7 @@ describe('dashboards and rules against a real Prometheus scraping the platform',
       const args = [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`];
       prometheus = spawn(binary, [...args, `--web.listen-address=127.0.0.1:${String(port)}`], { stdio: 'ignore' });
     }
-    await waitForOutput(platform, /InsiteChart is up at/, 50_000);
+    await waitForOutput(platform, /InsiteChart is up at/, 80_000);
     // Steady API traffic (a few requests a second), so request rates and the API SLOs have data.
     const paths = ['/api/quotes', '/api/symbols?q=A', '/api/market/feed', '/api/no-such-route'];
     let next = 0;

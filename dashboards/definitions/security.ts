@@ -53,15 +53,32 @@ export const security: DashboardSpec = {
         {
           kind: 'timeseries',
           title: 'Sign-in failures',
-          description: 'Failed sign-ins per second by reason.',
+          description: 'Password sign-ins rejected or throttled per second, and lock-outs by scope.',
           unit: 'short',
           queries: [
             {
-              expr: `sum by (reason) (rate(${m('insitechart_auth_signin_failures_total')}[$__rate_interval]))`,
-              legend: '{{reason}}',
+              expr: `sum by (outcome) (rate(${m('insitechart_signin_attempts_total', 'outcome!="success"')}[$__rate_interval]))`,
+              legend: '{{outcome}}',
+            },
+            {
+              expr: `sum by (scope) (rate(${m('insitechart_signin_lockouts_total')}[$__rate_interval]))`,
+              legend: 'lock-out {{scope}}',
             },
           ],
-          populated: 'pending-metric',
+          populated: 'on-activity',
+        },
+        {
+          kind: 'timeseries',
+          title: 'Refused by access control',
+          description: 'Requests refused by the identity layer by status (401, 403, 429) and kind of identity.',
+          unit: 'reqps',
+          queries: [
+            {
+              expr: `sum by (status, kind) (rate(${m('insitechart_http_refused_total')}[$__rate_interval]))`,
+              legend: '{{status}} {{kind}}',
+            },
+          ],
+          populated: 'on-activity',
         },
       ],
     },

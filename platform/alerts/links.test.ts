@@ -64,6 +64,9 @@ describe('links the alert pipeline sends', () => {
     const elsewhere = alert({ alertname: 'Other' }, { runbook_url: 'https://wiki.example/rb' });
     assert.equal(enricher.enrich(elsewhere, 0).runbookUrl, 'https://wiki.example/rb');
     assert.equal(enricher.enrich(alert({ alertname: 'NoRunbook' }), 0).runbookUrl, undefined);
+    // Not a path: left for the client's scheme check, never turned into a link on the platform.
+    const hostile = alert({ alertname: 'Other' }, { runbook_url: 'javascript:alert(1)' });
+    assert.equal(enricher.enrich(hostile, 0).runbookUrl, 'javascript:alert(1)');
   });
 });
 

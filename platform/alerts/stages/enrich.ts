@@ -9,9 +9,12 @@ export interface LinkSettings {
   readonly runbookBaseUrl: string;
 }
 
-/** Links in notifications must work outside the app: a relative one is made absolute on the public URL. */
+/**
+ * Links in notifications must work outside the app: a path (`/runbooks/x.md`) is made absolute on the public
+ * URL. Anything else is left as it is: an alert's own URL is judged (scheme allow-list) where it is shown.
+ */
 export function absoluteUrl(url: string, publicUrl: string): string {
-  return /^https?:\/\//.test(url) ? url : `${publicUrl.replace(/\/$/, '')}/${url.replace(/^\//, '')}`;
+  return url.startsWith('/') && !url.startsWith('//') ? `${publicUrl.replace(/\/$/, '')}${url}` : url;
 }
 
 export interface EnrichOptions extends LinkSettings {
