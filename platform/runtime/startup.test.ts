@@ -40,9 +40,11 @@ describe('platform start-up and shutdown', () => {
       MARKET_TICK_INTERVAL_MS: '50',
     });
     try {
-      const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 20_000);
+      const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 60_000);
       assert.ok(url);
-      assert.match(started.output(), /"healthz":"http:\/\/[\d.:]+\/healthz"/, 'the start-up log names the URLs');
+      // The log line (stdout) and the banner (stderr) arrive in either order.
+      await waitForOutput(started, /"healthz":"http:\/\/[\d.:]+\/healthz"/, 5_000);
+      assert.match(started.output(), /^ {2}probes +http:\/\/[\d.:]+\/healthz/m, 'the banner lists the URLs');
       assert.equal((await fetch(`${url}/healthz`)).status, 200);
       const ready = await fetch(`${url}/readyz`);
       assert.equal(ready.status, 200);
@@ -96,7 +98,7 @@ describe('platform start-up and shutdown', () => {
       ELASTICSEARCH_LOG_INDEX: 'startup-test',
     });
     try {
-      await waitForOutput(started, /InsiteChart is up at/, 20_000);
+      await waitForOutput(started, /InsiteChart is up at/, 60_000);
       started.child.kill('SIGTERM');
       assert.equal(await started.exited, 0);
       const docs = es.calls.flatMap((c) => c.docs);
@@ -137,7 +139,7 @@ describe('platform start-up and shutdown', () => {
       OTEL_SERVICE_NAME: 'otlp-test',
     });
     try {
-      const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 20_000);
+      const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 60_000);
       assert.equal((await fetch(`${String(url)}/api/quotes`)).status, 200);
       started.child.kill('SIGTERM');
       assert.equal(await started.exited, 0);
