@@ -82,18 +82,31 @@ export function startChurn(wsUrl: string, headers: Readonly<Record<string, strin
       open.delete(socket);
       if (!leaving && !stopping) counts.closedByServer += 1;
       if (stopping) return;
-      if (leaving && session !== '' && random() < 1 / 3) later(random() * 5_000, () => { connect({ session, lastSeq }); });
+      if (leaving && session !== '' && random() < 1 / 3)
+        later(random() * 5_000, () => {
+          connect({ session, lastSeq });
+        });
       else connect();
     });
   };
 
-  for (let i = 0; i < clients; i++) later(i * 200, () => { connect(); });
+  for (let i = 0; i < clients; i++)
+    later(i * 200, () => {
+      connect();
+    });
   return {
     counts,
     async stop(): Promise<void> {
       stopping = true;
       for (const timer of timers) clearTimeout(timer);
-      const closing = [...open].map((socket) => new Promise<void>((resolve) => socket.once('close', () => { resolve(); })));
+      const closing = [...open].map(
+        (socket) =>
+          new Promise<void>((resolve) =>
+            socket.once('close', () => {
+              resolve();
+            }),
+          ),
+      );
       for (const socket of open) socket.close(1000);
       await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, 5_000))]);
     },
