@@ -47,7 +47,7 @@ describe('platform start-up and shutdown', () => {
       const platform = { url, credentials: provisionTestCredentials(dataDir) };
       // The log line (stdout) and the banner (stderr) arrive in either order.
       await waitForOutput(started, /"healthz":"http:\/\/[\d.:]+\/healthz"/, 5_000);
-      assert.match(started.output(), /^ {2}probes +http:\/\/[\d.:]+\/healthz/m, 'the banner lists the URLs');
+      await waitForOutput(started, /^ {2}probes +http:\/\/[\d.:]+\/healthz/m, 5_000);
       assert.equal((await fetch(`${url}/healthz`)).status, 200);
       const ready = await fetch(`${url}/readyz`);
       assert.equal(ready.status, 200);
