@@ -68,9 +68,10 @@ describe('kill -9 under mixed load, then restart', () => {
     });
 
   it('keeps every acknowledged event and alert and pages each incident once', async () => {
+    const credentials = provisionTestCredentials(join(dir, 'data'));
     const first = start();
     const [, url] = await waitForOutput(first, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 60_000);
-    const target = { url: url ?? '', credentials: provisionTestCredentials(join(dir, 'data')) };
+    const target = { url: url ?? '', credentials };
     const ackedTicks: string[] = [];
     const ackedAlerts: string[] = [];
     const run = { killed: false };

@@ -24,7 +24,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('start-up checks: exit 2 with a readable message before anything slow', { concurrency: true }, () => {
+describe('start-up checks: exit 2 with a readable message before anything slow', () => {
   it('an invalid ALERTS_CONFIG names the setting and the problem, as text', async () => {
     const file = join(dir, 'alerts.json');
     writeFileSync(file, JSON.stringify({ route: { receiver: 'nobody' }, receivers: [{ name: 'team' }] }));
@@ -78,7 +78,11 @@ describe('start-up checks: exit 2 with a readable message before anything slow',
   });
 
   it('an unknown OTEL_TRACES_SAMPLER is a configuration error', async () => {
-    const started = startEntrypoint('platform/main.ts', { PORT: '0', OTEL_TRACES_SAMPLER: 'sometimes' });
+    const started = startEntrypoint('platform/main.ts', {
+      PORT: '0',
+      DATA_DIR: join(dir, 'e'),
+      OTEL_TRACES_SAMPLER: 'sometimes',
+    });
     assert.equal(await started.exited, 2);
     assert.match(started.output(), /OTEL_TRACES_SAMPLER="sometimes": must be one of/);
   });

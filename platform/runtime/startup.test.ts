@@ -42,10 +42,12 @@ describe('platform start-up and shutdown', () => {
       MARKET_TICK_INTERVAL_MS: '50',
     });
     try {
-      const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 20_000);
+      const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 60_000);
       assert.ok(url);
       const platform = { url, credentials: provisionTestCredentials(dataDir) };
-      assert.match(started.output(), /"healthz":"http:\/\/[\d.:]+\/healthz"/, 'the start-up log names the URLs');
+      // The log line (stdout) and the banner (stderr) arrive in either order.
+      await waitForOutput(started, /"healthz":"http:\/\/[\d.:]+\/healthz"/, 5_000);
+      await waitForOutput(started, /^ {2}probes +http:\/\/[\d.:]+\/healthz/m, 5_000);
       assert.equal((await fetch(`${url}/healthz`)).status, 200);
       const ready = await fetch(`${url}/readyz`);
       assert.equal(ready.status, 200);
@@ -100,7 +102,7 @@ describe('platform start-up and shutdown', () => {
       ELASTICSEARCH_LOG_INDEX: 'startup-test',
     });
     try {
-      await waitForOutput(started, /InsiteChart is up at/, 20_000);
+      await waitForOutput(started, /InsiteChart is up at/, 60_000);
       started.child.kill('SIGTERM');
       assert.equal(await started.exited, 0);
       const docs = es.calls.flatMap((c) => c.docs);
@@ -141,7 +143,7 @@ describe('platform start-up and shutdown', () => {
       OTEL_SERVICE_NAME: 'otlp-test',
     });
     try {
-      const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 20_000);
+      const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 60_000);
       // Market data is public by default (PUBLIC_MARKET_DATA).
       assert.equal((await apiFetch({ url: String(url) }, '/api/quotes', { as: 'anonymous' })).status, 200);
       started.child.kill('SIGTERM');

@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Incident, IncidentAlert, IncidentStatus } from '../model.ts';
+import { migrate } from '../../storage/sqlite.ts';
 
 /** Incident as the API returns it. */
 export interface IncidentView {
@@ -59,7 +60,8 @@ export class IncidentStore {
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    db.exec(`
+    migrate(db, 'incidents', [
+      `
       CREATE TABLE IF NOT EXISTS incidents (
         id TEXT PRIMARY KEY, status TEXT NOT NULL, title TEXT NOT NULL, severity TEXT NOT NULL, priority INTEGER NOT NULL,
         assignee TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, last_alert_at INTEGER NOT NULL,
@@ -67,7 +69,8 @@ export class IncidentStore {
       CREATE INDEX IF NOT EXISTS incidents_status ON incidents (status, updated_at);
       CREATE TABLE IF NOT EXISTS incident_alerts (
         incident_id TEXT NOT NULL REFERENCES incidents(id), fingerprint TEXT NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL,
-        PRIMARY KEY (incident_id, fingerprint));`);
+        PRIMARY KEY (incident_id, fingerprint));`,
+    ]);
     this.#upsertIncident =
       db.prepare(`INSERT INTO incidents (id, status, title, severity, priority, assignee, created_at, updated_at, last_alert_at, resolved_at, snoozed_until, acknowledged_by, escalation)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, title = excluded.title, severity = excluded.severity,

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { PushSubscriptionJson } from '../notify/webpush/config.ts';
 import type { WebPushSubscriptions } from '../notify/webpush/webpush.ts';
+import { migrate } from '../../storage/sqlite.ts';
 
 /** Browsers' Web Push subscriptions per user. */
 export class PushSubscriptionStore implements WebPushSubscriptions {
@@ -8,9 +9,9 @@ export class PushSubscriptionStore implements WebPushSubscriptions {
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    db.exec(
+    migrate(db, 'push_subscriptions', [
       `CREATE TABLE IF NOT EXISTS push_subscriptions (user_id TEXT NOT NULL, endpoint TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (user_id, endpoint))`,
-    );
+    ]);
   }
 
   add(userId: string, sub: PushSubscriptionJson): void {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { formatMatcher, parseMatcher } from '../matchers.ts';
 import type { Silence } from '../stages/silence.ts';
+import { migrate } from '../../storage/sqlite.ts';
 
 /** Silences in SQLite with an in-memory copy the pipeline reads on every check. */
 export class SilenceStore {
@@ -10,9 +11,9 @@ export class SilenceStore {
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    db.exec(
+    migrate(db, 'silences', [
       `CREATE TABLE IF NOT EXISTS silences (id TEXT PRIMARY KEY, matchers TEXT NOT NULL, starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, created_by TEXT NOT NULL, comment TEXT NOT NULL)`,
-    );
+    ]);
     for (const r of db.prepare(`SELECT * FROM silences`).all() as unknown as {
       id: string;
       matchers: string;
