@@ -21,11 +21,6 @@ export interface Bucket {
   readonly end: number;
 }
 
-/** Nominal length of an interval (a day is 24 h here; real daily buckets can be 23 or 25 h). */
-export function nominalMs(interval: Interval): number {
-  return interval === '1d' ? DAY_MS : fixedMs[interval];
-}
-
 const formatters = new Map<string, Intl.DateTimeFormat>();
 /** UTC offset per time zone and quarter hour: every real zone changes its offset on a quarter hour. */
 const offsets = new Map<string, Map<number, number>>();
@@ -47,11 +42,6 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
     formatters.set(timeZone, f);
   }
   return f;
-}
-
-/** Throws a RangeError for a time zone the runtime does not know. */
-export function assertTimeZone(timeZone: string): void {
-  formatter(timeZone);
 }
 
 /** The zone's offset from UTC at instant `ts`, in ms (New York in winter: -5 h). */
