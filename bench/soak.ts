@@ -113,6 +113,7 @@ export default async function soak(args: readonly string[]): Promise<Record<stri
     const deadLettered = lines
       .filter((l) => l.name === 'insitechart_bus_events_published_total' && (l.labels.topic ?? '').endsWith('.dlq'))
       .reduce((s, l) => s + l.value, 0);
+    if (lines.length === 0) throw new Error('no /metrics answer after the load stopped: events lost unknown');
     const backlog = drainedBacklog(lines);
 
     child.kill('SIGTERM');

@@ -23,7 +23,8 @@ export interface Load {
   stop(): Promise<void>;
 }
 
-const SYMBOLS = instruments.slice(0, 40).map((i) => i.symbol);
+/** The catalog symbols the soak's ticks, texts and WebSocket clients use. */
+export const SYMBOLS = instruments.slice(0, 40).map((i) => i.symbol);
 const SERVICES = ['checkout', 'payments', 'search', 'quotes', 'ledger'];
 
 function every(ms: number, counts: LoadCounts, beat: () => Promise<void>): () => Promise<void> {

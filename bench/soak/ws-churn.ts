@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
-import { instruments } from '../../platform/reference/instruments.ts';
 import { seededRandom } from '../../platform/random/seeded.ts';
+import { SYMBOLS } from './load.ts';
 
 /**
  * WebSocket churn: `clients` connections at a time, each subscribing to a few symbols (quotes and 1m bars),
@@ -16,10 +16,7 @@ export interface ChurnCounts {
   errors: number;
 }
 
-const SYMBOLS = instruments.slice(0, 40).map((i) => i.symbol);
-
 export function startChurn(wsUrl: string, headers: Readonly<Record<string, string>>, clients = 20, seed = 11) {
-  const random = seededRandom(seed);
   const counts: ChurnCounts = {
     connections: 0,
     resumed: 0,
@@ -28,6 +25,7 @@ export function startChurn(wsUrl: string, headers: Readonly<Record<string, strin
     closedByServer: 0,
     errors: 0,
   };
+  const random = seededRandom(seed);
   const open = new Set<WebSocket>();
   const timers = new Set<NodeJS.Timeout>();
   let stopping = false;
@@ -82,18 +80,31 @@ export function startChurn(wsUrl: string, headers: Readonly<Record<string, strin
       open.delete(socket);
       if (!leaving && !stopping) counts.closedByServer += 1;
       if (stopping) return;
-      if (leaving && session !== '' && random() < 1 / 3) later(random() * 5_000, () => { connect({ session, lastSeq }); });
+      if (leaving && session !== '' && random() < 1 / 3)
+        later(random() * 5_000, () => {
+          connect({ session, lastSeq });
+        });
       else connect();
     });
   };
 
-  for (let i = 0; i < clients; i++) later(i * 200, () => { connect(); });
+  for (let i = 0; i < clients; i++)
+    later(i * 200, () => {
+      connect();
+    });
   return {
     counts,
     async stop(): Promise<void> {
       stopping = true;
       for (const timer of timers) clearTimeout(timer);
-      const closing = [...open].map((socket) => new Promise<void>((resolve) => socket.once('close', () => { resolve(); })));
+      const closing = [...open].map(
+        (socket) =>
+          new Promise<void>((resolve) =>
+            socket.once('close', () => {
+              resolve();
+            }),
+          ),
+      );
       for (const socket of open) socket.close(1000);
       await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, 5_000))]);
     },
