@@ -1,11 +1,13 @@
 /**
  * A load process for the ws-fanout bench: holds many WebSocket clients, subscribes each to its symbols
- * and measures tick-to-client latency from the tick's timestamp. Driven by its parent over IPC.
+ * and measures, per tick of the measured window, whether it arrived and how late (client clock minus the
+ * tick's scheduled time). Driven by its parent over IPC.
  */
 import { WebSocket } from 'ws';
 import { z } from 'zod';
 import { MsHistogram } from './histogram.ts';
 
+const counters = z.record(z.string(), z.number());
 const command = z.discriminatedUnion('cmd', [
   z.object({
     cmd: z.literal('connect'),
@@ -13,39 +15,63 @@ const command = z.discriminatedUnion('cmd', [
     mode: z.enum(['ours', 'bare']),
     subscriptions: z.array(z.array(z.string())),
   }),
-  z.object({ cmd: z.literal('measure') }),
-  z.object({ cmd: z.literal('report') }),
+  z.object({ cmd: z.literal('measure'), from: counters }),
+  z.object({ cmd: z.literal('report'), to: counters }),
   z.object({ cmd: z.literal('exit') }),
 ]);
 
+interface Client {
+  readonly symbols: readonly string[];
+  /** Number of the last tick seen per symbol. */
+  readonly last: Map<string, number>;
+  lastSeq: number;
+}
+
 const sockets: WebSocket[] = [];
+const clients: Client[] = [];
 let histogram = new MsHistogram();
 let messages = 0;
 let closed = 0;
 let gaps = 0;
+let coalesced = 0;
+/** Window: ticks numbered in (from, to] per symbol; to is open (Infinity) until the report. */
+let from = new Map<string, number>();
 let measuring = false;
 
-const TS = /"ts":(\d+)/g;
+// Quotes (ours) and ticks (bare) both start with symbol and price; the tick number is in `size`.
+const TICK = /"symbol":"([^"]+)","price":[^,]+,(?:"bid":[^,]+,)?(?:"ask":[^,]+,)?"size":(\d+),[^}]*?"ts":(\d+)/g;
 const SEQ = /^\{"type":"(\w+)","seq":(\d+)/;
 
 /**
- * Reads tick timestamps with a regex rather than JSON.parse: on a shared 2-core machine the load processes
- * are the bottleneck, and both servers' messages are read the same way (ours: quotes in an update carry
- * "ts", bars do not; the bare server sends an array of ticks).
+ * Reads ticks with a regex rather than JSON.parse: on a shared machine the load processes are the
+ * bottleneck, and both servers' messages are read the same way.
  */
-function onMessage(mode: 'ours' | 'bare', lastSeq: { n: number }, data: Buffer): void {
+function onMessage(mode: 'ours' | 'bare', client: Client, data: Buffer): void {
   const now = Date.now();
   const text = data.toString();
+  let isCoalesced = false;
   if (mode === 'ours') {
     const head = SEQ.exec(text);
     if (head === null) return;
     const seq = Number(head[2]);
-    if (lastSeq.n !== 0 && seq !== lastSeq.n + 1) gaps += 1;
-    lastSeq.n = seq;
-    if (head[1] !== 'update' || !measuring) return;
-  } else if (!measuring) return;
-  messages += 1;
-  for (const match of text.matchAll(TS)) histogram.add(now - Number(match[1]));
+    if (client.lastSeq !== 0 && seq !== client.lastSeq + 1) gaps += 1;
+    client.lastSeq = seq;
+    if (head[1] !== 'update') return;
+    isCoalesced = text.includes('"coalesced":true');
+  }
+  if (measuring) messages += 1;
+  for (const match of text.matchAll(TICK)) {
+    const symbol = match[1] ?? '';
+    const n = Number(match[2]);
+    const previous = client.last.get(symbol) ?? 0;
+    if (n <= previous) continue;
+    client.last.set(symbol, n);
+    const start = from.get(symbol);
+    if (!measuring || start === undefined || n <= start) continue;
+    histogram.add(now - Number(match[3]));
+    // Ticks skipped in a coalesced update were superseded by this one (never delivered, by design).
+    if (isCoalesced) coalesced += n - Math.max(previous, start) - 1;
+  }
 }
 
 async function connect(url: string, mode: 'ours' | 'bare', subscriptions: string[][]): Promise<number> {
@@ -57,14 +83,14 @@ async function connect(url: string, mode: 'ours' | 'bare', subscriptions: string
         (symbols) =>
           new Promise<void>((resolve) => {
             const socket = new WebSocket(url, { perMessageDeflate: false });
-            const lastSeq = { n: 0 };
+            const client: Client = { symbols, last: new Map(), lastSeq: 0 };
             let welcomed = false;
             socket.on('message', (data: Buffer) => {
               if (mode === 'ours' && !welcomed) {
                 welcomed = true;
                 resolve();
               }
-              onMessage(mode, lastSeq, data);
+              onMessage(mode, client, data);
             });
             socket.on('close', () => {
               closed += 1;
@@ -75,6 +101,7 @@ async function connect(url: string, mode: 'ours' | 'bare', subscriptions: string
             });
             socket.once('open', () => {
               sockets.push(socket);
+              clients.push(client);
               socket.send(JSON.stringify(mode === 'ours' ? { type: 'subscribe', symbols } : { subscribe: symbols }));
               if (mode === 'bare') resolve();
             });
@@ -83,6 +110,14 @@ async function connect(url: string, mode: 'ours' | 'bare', subscriptions: string
     );
   }
   return failed;
+}
+
+/** Ticks of the window the clients should have got (each subscribed symbol's ticks in the window). */
+function expected(to: Readonly<Record<string, number>>): number {
+  let total = 0;
+  for (const client of clients)
+    for (const symbol of client.symbols) total += Math.max(0, (to[symbol] ?? 0) - (from.get(symbol) ?? 0));
+  return total;
 }
 
 process.on('message', (raw: unknown) => {
@@ -98,12 +133,25 @@ process.on('message', (raw: unknown) => {
       histogram = new MsHistogram();
       messages = 0;
       gaps = 0;
+      coalesced = 0;
+      from = new Map(Object.entries(message.from));
       measuring = true;
       return;
-    case 'report':
+    case 'report': {
       measuring = false;
-      process.send?.({ ev: 'report', pairs: histogram.pairs(), messages, closed, gaps });
+      // Ticks numbered past the window's end that arrived are not in the histogram already: only (from, to].
+      const want = expected(message.to);
+      process.send?.({
+        ev: 'report',
+        pairs: histogram.pairs(),
+        messages,
+        closed,
+        gaps,
+        expected: want,
+        coalesced,
+      });
       return;
+    }
     case 'exit':
       for (const s of sockets) s.terminate();
       process.disconnect();

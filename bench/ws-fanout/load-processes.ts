@@ -12,6 +12,8 @@ interface Report {
   messages: number;
   closed: number;
   gaps: number;
+  expected: number;
+  coalesced: number;
 }
 
 function next<T extends { ev: string }>(child: ChildProcess, ev: T['ev']): Promise<T> {
@@ -31,10 +33,15 @@ function next<T extends { ev: string }>(child: ChildProcess, ev: T['ev']): Promi
 }
 
 export interface LoadResult {
+  /** Latency of every tick of the window delivered (its count: ticks delivered). */
   readonly latency: MsHistogram;
   readonly messages: number;
   readonly closed: number;
   readonly gaps: number;
+  /** Tick deliveries the window owed the clients (each subscribed symbol's ticks, per client). */
+  readonly expected: number;
+  /** Ticks superseded in coalesced updates (ours only): never delivered, by design. */
+  readonly coalesced: number;
 }
 
 /** WebSocket clients spread over several child processes, each holding many sockets. */
@@ -67,15 +74,17 @@ export class LoadProcesses {
     };
   }
 
-  measure(): void {
-    for (const child of this.#children) child.send({ cmd: 'measure' });
+  /** Starts the window after the ticks numbered up to `from` per symbol. */
+  measure(from: Record<string, number>): void {
+    for (const child of this.#children) child.send({ cmd: 'measure', from });
   }
 
-  async report(): Promise<LoadResult> {
+  /** Ends the window at the ticks numbered `to` per symbol (the feed has stopped). */
+  async report(to: Record<string, number>): Promise<LoadResult> {
     const reports = await Promise.all(
       this.#children.map((child) => {
         const report = next<Report>(child, 'report');
-        child.send({ cmd: 'report' });
+        child.send({ cmd: 'report', to });
         return report;
       }),
     );
@@ -86,6 +95,8 @@ export class LoadProcesses {
       messages: reports.reduce((a, r) => a + r.messages, 0),
       closed: reports.reduce((a, r) => a + r.closed, 0),
       gaps: reports.reduce((a, r) => a + r.gaps, 0),
+      expected: reports.reduce((a, r) => a + r.expected, 0),
+      coalesced: reports.reduce((a, r) => a + r.coalesced, 0),
     };
   }
 

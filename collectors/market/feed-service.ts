@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { marketTick } from '../../platform/backbone/topics.ts';
 import type { Config } from '../../platform/config/config.ts';
 import { openApi } from '../../platform/http/openapi.ts';
+import { instrumentBySymbol } from '../../platform/reference/instruments.ts';
 import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
 import type { Logger } from '../../platform/telemetry/logger.ts';
 import { publishTickBatch } from './batch-publisher.ts';
@@ -11,11 +11,10 @@ import { ReplayFeed } from './replay-feed.ts';
 import { loadDailyBars } from './replay/ohlcv-csv.ts';
 import { SimulatedFeed } from './simulated-feed.ts';
 import { symbolUniverse } from './simulation/universe.ts';
+import { registerTickIngest } from './tick-ingest.ts';
 import { YahooFeed } from './yahoo-feed.ts';
 import { YahooQuoteSource } from './yahoo/yahoo-source.ts';
 
-const tickBatch = z.object({ ticks: z.array(marketTick).min(1).max(10_000) });
-const accepted = z.object({ accepted: z.number().int(), ids: z.array(z.string()) });
 const feedStatus = z.object({
   feed: z.string(),
   running: z.boolean(),
@@ -79,14 +78,6 @@ export function marketFeedService(options: { seed?: number; feed?: MarketFeed } 
       const name = feed.name;
       const current = feed;
       openApi.add({
-        method: 'post',
-        path: '/market/ticks',
-        summary: 'Publish a batch of ticks from an external feed on market.ticks',
-        tags: ['market feed'],
-        body: tickBatch,
-        responses: { 202: { description: 'published', schema: accepted }, 400: { description: 'invalid ticks' } },
-      });
-      openApi.add({
         method: 'get',
         path: '/market/feed',
         summary: 'The running market feed: kind, session, regime, breaker state, stale symbols',
@@ -96,16 +87,16 @@ export function marketFeedService(options: { seed?: number; feed?: MarketFeed } 
       ctx.api.get('/market/feed', (_req, res) => {
         res.json(current.status());
       });
-      ctx.api.post('/market/ticks', async (req, res) => {
-        const { ticks } = tickBatch.parse(req.body);
-        const envelopes = await Promise.all(
-          ticks.map((tick) =>
-            bus.publish('market.ticks', { key: tick.symbol, data: tick, source: 'collectors/market/http' }),
-          ),
-        );
-        res.status(202).json({ accepted: envelopes.length, ids: envelopes.map((e) => e.id) });
-      });
+      // Symbols the running feed produces (bounded by its configuration), known besides the catalog.
+      const liveSymbols = new Set<string>();
+      registerTickIngest(
+        ctx.api,
+        bus,
+        (symbol) => instrumentBySymbol(symbol) !== undefined || liveSymbols.has(symbol),
+        openApi,
+      );
       const emit = async (ticks: readonly Tick[]): Promise<void> => {
+        for (const tick of ticks) liveSymbols.add(tick.symbol);
         const started = performance.now();
         await publishTickBatch(bus, name, ticks);
         metrics.published(ticks, (performance.now() - started) / 1000);

@@ -12,6 +12,7 @@ import {
   type Signal,
 } from './codec.ts';
 import type { MetricsConverter, Sample } from './metrics.ts';
+import { checkNesting } from './nesting.ts';
 import { logsRequest, metricsRequest, tracesRequest } from './schema.ts';
 import type { SignalAggregator } from './signals.ts';
 
@@ -213,6 +214,7 @@ export function createOtlpRouter(options: ReceiverOptions): Router {
           );
         const body = await readBody(req, limits);
         const decoded = encoding === 'json' ? decodeJson(body) : decodeProtobuf(signal, body);
+        checkNesting(decoded);
         const items = itemCount(signal, decoded);
         const wait = budget.take(items, now());
         if (wait !== undefined)

@@ -1,30 +1,18 @@
 import { z } from 'zod';
+import { DEFAULT_BURN_RULES, type BurnRule } from '../../platform/slo/model.ts';
 
-/**
+/*
  * SLO error-budget burn alerts with multiple windows and burn rates (Google SRE Workbook, ch. 5
  * "Alerting on SLOs", alert 6). A burn rate of 1 spends exactly the budget over the SLO period; a rule
  * fires when the burn rate over its long window AND over its short window (1/12 of the long one) both
  * reach the rule's rate: the long window gives significance, the short one makes the alert reset soon
- * after the burn stops.
+ * after the burn stops. The rules are the platform's SLOs-as-code ones (platform/slo), so the detector
+ * tier and the Prometheus burn alerts agree.
  */
-export interface BurnRule {
-  readonly name: string;
-  readonly severity: 'page' | 'ticket';
-  readonly burnRate: number;
-  readonly longWindowMs: number;
-  readonly shortWindowMs: number;
-}
+export { DEFAULT_BURN_RULES, type BurnRule };
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-
-/** The workbook's rules for a 30-day SLO: 2% of the budget in 1 h, 5% in 6 h, 10% in 1 d and in 3 d. */
-export const DEFAULT_BURN_RULES: readonly BurnRule[] = [
-  { name: 'fast-burn-1h', severity: 'page', burnRate: 14.4, longWindowMs: HOUR, shortWindowMs: 5 * MIN },
-  { name: 'fast-burn-6h', severity: 'page', burnRate: 6, longWindowMs: 6 * HOUR, shortWindowMs: 30 * MIN },
-  { name: 'slow-burn-1d', severity: 'ticket', burnRate: 3, longWindowMs: 24 * HOUR, shortWindowMs: 2 * HOUR },
-  { name: 'slow-burn-3d', severity: 'ticket', burnRate: 1, longWindowMs: 72 * HOUR, shortWindowMs: 6 * HOUR },
-];
 
 export const burnMonitorOptionsSchema = z.object({
   /** Target share of good events, e.g. 0.999. */

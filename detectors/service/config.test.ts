@@ -61,7 +61,7 @@ describe('detector tier configuration', () => {
       BUS_DURABLE: 'false',
       DETECTOR_SOURCES: 'prometheus',
     });
-    assert.equal(await started.exited, 1);
+    assert.equal(await started.exited, 2);
     await waitForOutput(started, /DETECTOR_PROMETHEUS_URL/, 1_000);
   });
 });

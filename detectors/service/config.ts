@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { emptyToUndefined, parseEnv } from '../../platform/config/config.ts';
+import { slos } from '../../platform/slo/definitions/index.ts';
+import { detectorSloSetting } from '../../platform/slo/rules.ts';
 import { DEFAULT_ANOMALY } from '../anomaly/index.ts';
 import { parseSelector, type LabelMatcher } from '../sources/source.ts';
 import { defaultChannelBindings, parseChannelBindings, type ChannelBinding } from './precursor.ts';
@@ -41,8 +43,8 @@ const defaultQueries = [
 ].join(';');
 
 /** The platform's own availability SLO: 99.9% of HTTP requests answered without a 5xx. */
-const defaultSlos =
-  'http=0.999:insitechart_http_request_duration_seconds_count_rate|insitechart_http_request_duration_seconds_count_rate{status_code=~"5.."}';
+/** The platform's SLOs whose bad events are a series of their own (platform/slo/definitions). */
+const defaultSlos = detectorSloSetting(slos);
 
 /** The detector tier's environment variables (validated by platform/config's parseEnv). */
 const detectorEnv = z

@@ -1,3 +1,4 @@
+import { compileAnchored, type AnchoredPattern } from '../../platform/patterns/linear-regex.ts';
 import type { Series, SeriesLabels } from '../series.ts';
 
 /** One label condition of a series selector, as in PromQL: `name="v"`, `name!="v"`, `name=~"re"`, `name!~"re"`. */
@@ -73,16 +74,15 @@ export function parseSelector(selector: string): LabelMatcher[] {
   return matchers;
 }
 
-const regexCache = new Map<string, RegExp>();
-function compile(pattern: string): RegExp {
+const regexCache = new Map<string, AnchoredPattern>();
+/** User-supplied (`/api/detectors/series?match=`): compiled on RE2, linear time, length-capped. */
+function compile(pattern: string): AnchoredPattern {
   let re = regexCache.get(pattern);
   if (re === undefined) {
     try {
-      re = new RegExp(`^(?:${pattern})$`);
+      re = compileAnchored(pattern);
     } catch (error) {
-      throw new SelectorError(
-        `bad regular expression ${JSON.stringify(pattern)}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw new SelectorError(error instanceof Error ? error.message : String(error));
     }
     if (regexCache.size > 1_000) regexCache.clear();
     regexCache.set(pattern, re);

@@ -11,6 +11,7 @@ import type { RunningPlatform } from '../runtime/platform.ts';
 import { freePort, peerSkipReason } from '../testing/peers.ts';
 import type { AlertsConfigInput } from './config/schema.ts';
 import { alertsService } from './service.ts';
+import { loopbackAllowed } from '../net/config.ts';
 import { startTestPlatform } from '../testing/platform.ts';
 
 const binary = '/usr/bin/prometheus-alertmanager';
@@ -95,7 +96,9 @@ describe('a real Alertmanager sends its webhook to the platform', { skip: skip ?
         { id: 'web', name: 'Web', steps: [{ timeout: '10m', targets: [{ schedule: 'web-primary' }] }] },
       ],
     };
-    platform = await startTestPlatform(join(dir, 'data'), [alertsService({ config: alertsConfig })]);
+    platform = await startTestPlatform(join(dir, 'data'), [
+      alertsService({ config: alertsConfig, outbound: loopbackAllowed() }),
+    ]);
 
     const port = await freePort();
     amUrl = `http://127.0.0.1:${String(port)}`;

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { compileAnchored, type AnchoredPattern } from '../patterns/linear-regex.ts';
 import type { Labels } from './model.ts';
 
-/** An Alertmanager label matcher: `=`, `!=`, `=~` (anchored regex) and `!~`. */
+/** An Alertmanager label matcher: `=`, `!=`, `=~` (anchored regex, RE2 syntax, linear time) and `!~`. */
 export interface Matcher {
   readonly name: string;
   readonly op: '=' | '!=' | '=~' | '!~';
   readonly value: string;
-  readonly regex?: RegExp;
+  readonly regex?: AnchoredPattern;
 }
 
 const matcherText = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(?:"((?:[^"\\]|\\.)*)"|([^"]*?))\s*$/;
@@ -21,9 +22,9 @@ export function parseMatcher(text: string): Matcher {
   const value = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : (m[4] ?? '');
   if (op === '=~' || op === '!~') {
     try {
-      return { name, op, value, regex: new RegExp(`^(?:${value})$`) };
+      return { name, op, value, regex: compileAnchored(value) };
     } catch (error) {
-      throw new Error(`bad regex in matcher "${text}": ${(error as Error).message}`, { cause: error });
+      throw new Error(`bad regex in matcher: ${(error as Error).message}`, { cause: error });
     }
   }
   return { name, op, value };

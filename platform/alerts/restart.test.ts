@@ -1,3 +1,4 @@
+import { loopbackAllowed } from '../net/config.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,7 @@ describe('alerts service across a restart', () => {
           users: [{ id: 'alice', name: 'Alice', contacts: [{ type: 'webhook', url: `${receiver.url}/alice` }] }],
           escalation_policies: [{ id: 'p', name: 'P', steps: [{ timeout: '1h', targets: [{ user: 'alice' }] }] }],
         },
+        outbound: loopbackAllowed(),
       }),
     ]);
   const post = async (url: string): Promise<void> => {

@@ -22,6 +22,8 @@ import { Outbox, type DeliveryRecord } from './notify/outbox.ts';
 import { pagerdutyChannel } from './notify/pagerduty/pagerduty.ts';
 import { pushChannel } from './notify/push/push.ts';
 import { slackChannel } from './notify/slack/slack.ts';
+import type { AddressPolicy } from '../net/address-policy.ts';
+import { loadOutboundPolicy } from '../net/config.ts';
 import { smsChannel } from './notify/sms/sms.ts';
 import { webhookChannel } from './notify/webhook/webhook.ts';
 import { loadOrCreateVapidKeys } from './notify/webpush/vapid.ts';
@@ -31,7 +33,8 @@ import { Pipeline, type DigestItem } from './pipeline.ts';
 import { SqliteDigestBuffer } from './fatigue/digest.ts';
 import { priceAlertRoutes } from './price/routes.ts';
 import { PriceAlertService } from './price/service.ts';
-import { openDatabase, transaction } from './store/db.ts';
+import { transaction } from '../storage/sqlite.ts';
+import { openDatabase } from './store/db.ts';
 import { IncidentStore } from './store/incidents.ts';
 import { SilenceStore } from './store/silences.ts';
 import { PushSubscriptionStore } from './store/push-subscriptions.ts';
@@ -42,6 +45,8 @@ export interface AlertsServiceOptions {
   readonly clock?: Clock;
   /** Where runbooks/*.md live (default: the repository's runbooks/). */
   readonly runbookDir?: string;
+  /** Where notification channels may connect; default: public addresses plus OUTBOUND_ALLOW_CIDRS. */
+  readonly outbound?: AddressPolicy;
 }
 
 const traceparent = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -107,15 +112,22 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
 
       const pushSubs = new PushSubscriptionStore(database);
       const vapid = loadOrCreateVapidKeys(dataDir);
+      const outbound = options.outbound ?? loadOutboundPolicy();
       const channels: ChannelSet = {
-        webhook: webhookChannel(),
-        slack: slackChannel(),
-        pagerduty: pagerdutyChannel(),
-        alertmanager: alertmanagerChannel(config.public_url),
-        webpush: webpushChannel(vapid, config.channels.webpush.subject, config.channels.webpush.ttl_seconds, pushSubs),
+        webhook: webhookChannel(outbound),
+        slack: slackChannel(outbound),
+        pagerduty: pagerdutyChannel(outbound),
+        alertmanager: alertmanagerChannel(outbound, config.public_url),
+        webpush: webpushChannel(
+          outbound,
+          vapid,
+          config.channels.webpush.subject,
+          config.channels.webpush.ttl_seconds,
+          pushSubs,
+        ),
         ...(config.channels.smtp !== undefined ? { email: emailChannel(config.channels.smtp) } : {}),
-        ...(config.channels.sms !== undefined ? { sms: smsChannel(config.channels.sms) } : {}),
-        ...(config.channels.push !== undefined ? { push: pushChannel(config.channels.push) } : {}),
+        ...(config.channels.sms !== undefined ? { sms: smsChannel(outbound, config.channels.sms) } : {}),
+        ...(config.channels.push !== undefined ? { push: pushChannel(outbound, config.channels.push) } : {}),
       };
       outbox = new Outbox({
         db: database,
@@ -126,6 +138,14 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           maxBackoffMs: config.channels.retry.max_backoff,
         },
         timeoutMs: config.channels.timeout,
+        retention: {
+          outboxMs: config.retention.outbox,
+          deliveryLogMs: config.retention.delivery_log,
+          deliveryLogRows: config.retention.delivery_log_rows,
+        },
+        onError: (error, context) => {
+          ctx.logger.error({ err: error }, `outbox: ${context} failed; retrying`);
+        },
         onOutcome: (record: DeliveryRecord, message) => {
           deliveries.inc({ channel: record.channel, outcome: record.outcome });
           if (record.outcome === 'delivered' && message.acceptedAt !== undefined)
@@ -164,6 +184,10 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         runbooks,
         digest: new SqliteDigestBuffer<DigestItem>(database),
         transact,
+        load: () => store.loadOpen(),
+        onError: (error, context) => {
+          ctx.logger.error({ err: error }, `alert pipeline: ${context} failed; state rebuilt from storage`);
+        },
       });
       const pipe = pipeline;
       transact(() => {
@@ -190,7 +214,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
               ...(d.generatorURL !== undefined ? { generatorURL: d.generatorURL } : {}),
               traceIds: trace === undefined ? [] : [trace],
             };
-            const { outcome } = transact(() => pipe.process(alert, Date.parse(envelope.time)));
+            // The pipeline runs its own transaction and rebuilds its memory if the write fails.
+            const { outcome } = pipe.process(alert, Date.parse(envelope.time));
             processed.inc({ outcome });
           },
         }),
@@ -232,7 +257,14 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       ingestRoutes(ctx.api, ctx.bus, (source, n) => {
         received.inc({ source }, n);
       });
-      incidentRoutes(ctx.api, { pipeline: pipe, store, outbox: box, audit, now: () => clock.now(), transact });
+      incidentRoutes(ctx.api, {
+        pipeline: pipe,
+        store,
+        outbox: box,
+        audit,
+        now: () => clock.now(),
+        transact: (work) => pipe.atomically(work),
+      });
       silenceRoutes(ctx.api, { silences, audit, now: () => clock.now() });
       oncallRoutes(ctx.api, { directory, audit, now: () => clock.now() });
       priceAlertRoutes(ctx.api, { prices, pushSubscriptions: pushSubs, vapidPublicKey: vapid.publicKey, audit });

@@ -48,6 +48,17 @@ const bool = (fallback: boolean) =>
 const positiveInt = (fallback: number, max: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(1).max(max).default(fallback));
 
+const samplerNames = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+const ratio = z.coerce.number({ error: 'must be a number from 0 to 1' }).min(0).max(1);
+
 const envSchema = z.object({
   PORT: z.preprocess(
     emptyToUndefined,
@@ -106,6 +117,14 @@ const envSchema = z.object({
   MARKET_YAHOO_POLL_MS: positiveInt(5_000, 3_600_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
   ALERTS_CONFIG: z.preprocess(emptyToUndefined, z.string().optional()),
+  // The OpenTelemetry SDK's own sampling variables, checked here so a typo stops the start (exit 2)
+  // instead of a diagnostic nobody reads and a silent fallback.
+  OTEL_TRACES_SAMPLER: z.preprocess(
+    emptyToUndefined,
+    z.enum(samplerNames, { error: `must be one of ${samplerNames.join(', ')}` }).optional(),
+  ),
+  OTEL_TRACES_SAMPLER_ARG: z.preprocess(emptyToUndefined, ratio.optional()),
+  TRACES_TICK_RATIO: z.preprocess(emptyToUndefined, ratio.default(0.01)),
 });
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -122,6 +141,11 @@ export interface Config {
   readonly elasticsearch?: { readonly url: string; readonly logIndex: string };
   readonly otlpEndpoint?: string;
   readonly serviceName: string;
+  /**
+   * Trace sampling. Without OTEL_TRACES_SAMPLER: parent-based, every root sampled except tick batches
+   * (market.ticks), kept at `tickRatio`. With it, the SDK's standard samplers apply as configured.
+   */
+  readonly tracing: { readonly standardSampler: boolean; readonly tickRatio: number };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Which services this process runs: 'all' or a comma-separated list of service names. */
   readonly services: 'all' | readonly string[];
@@ -186,6 +210,7 @@ export function loadConfig(env: Env = process.env): Config {
       : {}),
     ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     serviceName: e.OTEL_SERVICE_NAME,
+    tracing: { standardSampler: e.OTEL_TRACES_SAMPLER !== undefined, tickRatio: e.TRACES_TICK_RATIO },
     logLevel: e.LOG_LEVEL,
     services,
     market: {

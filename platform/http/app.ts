@@ -4,6 +4,8 @@ import type { Logger } from '../telemetry/logger.ts';
 import { errorHandler, notFound } from './errors.ts';
 import type { Health } from './health.ts';
 import { listRoutes, openApi } from './openapi.ts';
+import { corsPolicy, hostAllowList, securityHeaders } from './security.ts';
+import { loadHttpSecurityConfig, type HttpSecurityConfig } from './security-config.ts';
 
 export interface HttpApp {
   readonly app: Express;
@@ -13,9 +15,19 @@ export interface HttpApp {
   readonly site: Router;
 }
 
-/** The platform's HTTP surface: probes, /metrics, the services' API, RED metrics on every route. */
-export function createHttpApp(options: { metrics: PlatformMetrics; health: Health; logger: Logger }): HttpApp {
+/**
+ * The platform's HTTP surface: probes, /metrics, the services' API, RED metrics on every route, security headers on
+ * every response; past the probes, a Host allow-list (DNS rebinding) and the CORS policy.
+ */
+export function createHttpApp(options: {
+  metrics: PlatformMetrics;
+  health: Health;
+  logger: Logger;
+  /** Absent: read from the environment (ALLOWED_HOSTS, CORS_ORIGINS, PUBLIC_URL). */
+  security?: HttpSecurityConfig;
+}): HttpApp {
   const { metrics, health, logger } = options;
+  const security = options.security ?? loadHttpSecurityConfig();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -33,6 +45,7 @@ export function createHttpApp(options: { metrics: PlatformMetrics; health: Healt
     });
     next();
   });
+  app.use(securityHeaders());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -44,6 +57,9 @@ export function createHttpApp(options: { metrics: PlatformMetrics; health: Healt
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+
+  // Probes and /metrics above answer any Host: orchestrators and scrapers address pods by IP or service name.
+  app.use(hostAllowList(security), corsPolicy(security));
 
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => {

@@ -17,10 +17,20 @@ export const notFound: RequestHandler = (req, res) => {
   res.status(404).json({ error: `no route for ${req.method} ${req.path}` });
 };
 
-function bodyParserStatus(error: unknown): { status: number; type: string } | undefined {
+/** A client error raised by express or its body parser (http-errors: status 4xx, message safe when `expose`). */
+function clientError(error: unknown): { status: number; message: string } | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { status, type } = error as { status?: unknown; type?: unknown };
-  return typeof status === 'number' && typeof type === 'string' ? { status, type } : undefined;
+  const { status, type, expose, message } = error as {
+    status?: unknown;
+    type?: unknown;
+    expose?: unknown;
+    message?: unknown;
+  };
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  if (type === 'entity.parse.failed') return { status, message: 'request body is not valid JSON' };
+  if (type === 'entity.too.large') return { status, message: 'request body is too large' };
+  if (typeof type === 'string') return { status, message: `bad request body (${type})` };
+  return { status, message: expose === true && typeof message === 'string' ? message : 'bad request' };
 }
 
 /** Bad input gets a 4xx with a message; anything else is logged and answered with a bare 500. */
@@ -45,15 +55,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(400).json({ error: error.message });
       return;
     }
-    const parser = bodyParserStatus(error);
-    if (parser !== undefined && parser.status >= 400 && parser.status < 500) {
-      const message =
-        parser.type === 'entity.parse.failed'
-          ? 'request body is not valid JSON'
-          : parser.type === 'entity.too.large'
-            ? 'request body is too large'
-            : `bad request body (${parser.type})`;
-      res.status(parser.status).json({ error: message });
+    if (error instanceof URIError) {
+      res.status(400).json({ error: 'the request path is not valid percent-encoding' });
+      return;
+    }
+    const client = clientError(error);
+    if (client !== undefined) {
+      res.status(client.status).json({ error: client.message });
       return;
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error in request');

@@ -49,6 +49,10 @@ export class QuoteBook {
     return this.#quotes.get(symbol);
   }
 
+  delete(symbol: string): void {
+    this.#quotes.delete(symbol);
+  }
+
   has(symbol: string): boolean {
     return this.#quotes.has(symbol);
   }

@@ -8,6 +8,7 @@ import { waitFor } from '../backbone/conformance/bus-conformance.ts';
 import type { TopicData } from '../backbone/topics.ts';
 import type { RunningPlatform } from '../runtime/platform.ts';
 import { marketDataService } from './service.ts';
+import { apiFetch } from '../testing/api-client.ts';
 import { startTestPlatform } from '../testing/platform.ts';
 
 type Message = { type: string; seq?: number; [key: string]: unknown };
@@ -36,7 +37,7 @@ describe('market-data service', () => {
   const tick = (symbol: string, price: number, ts = Date.now(), size = 1) =>
     platform.bus.publish('market.ticks', { key: symbol, data: { symbol, price, size, ts } });
   const get = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const response = await fetch(`${platform.url}${path}`);
+    const response = await apiFetch(platform, path);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter } from 'prom-client';
 import type { Subscription } from '../backbone/bus.ts';
 import { instrumentBySymbol } from '../reference/instruments.ts';
 import type { Service, ServiceContext } from '../runtime/service.ts';
@@ -10,8 +10,12 @@ import { CachedBarStore } from './history/cached-bar-store.ts';
 import { SqliteBarStore } from './history/sqlite-bar-store.ts';
 import { openApi } from '../http/openapi.ts';
 import { QuoteBook } from './quote-book.ts';
+import { registerMetrics } from './metrics.ts';
 import { registerRestRoutes } from './rest.ts';
+import { loadMarketDataConfig, type MarketDataConfig } from './config.ts';
+import { ConnectionAdmission, type AdmissionSettings } from './stream/admission.ts';
 import { FanoutHub, type HubOptions } from './stream/fanout-hub.ts';
+import { TrackedSymbols, type SymbolBounds } from './tracked-symbols.ts';
 
 export interface MarketDataOptions {
   /** Time zone of symbols outside the instrument catalog (synthetic feed symbols). */
@@ -20,11 +24,16 @@ export interface MarketDataOptions {
   readonly stream?: Omit<HubOptions, 'snapshot' | 'isKnown' | 'onError'>;
   /** Bars in a WebSocket snapshot per interval. */
   readonly snapshotBars?: number;
+  /** Who may open /ws (origins, connection caps); defaults from the environment (config.ts). */
+  readonly admission?: Partial<AdmissionSettings>;
+  /** Per-symbol state bounds; defaults from the environment. */
+  readonly symbols?: Partial<SymbolBounds>;
 }
 
 const BAR_FLUSH_MS = 1_000;
 const BAR_CLOSE_CHECK_MS = 500;
 const PRUNE_MS = 10 * 60_000;
+const EVICT_MS = 60_000;
 
 /**
  * Market data: consumes ticks from the backbone, builds OHLCV bars (published on market.bars and stored
@@ -42,13 +51,17 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
     name: 'market-data',
     async start(ctx: ServiceContext) {
       const { bus, logger } = ctx;
+      const config: MarketDataConfig = loadMarketDataConfig();
       const timeZoneOf = (symbol: string): string => instrumentBySymbol(symbol)?.timeZone ?? defaultTimeZone;
       const bars = new BarAggregator({ timeZoneOf });
       const book = new QuoteBook();
-      const feedSymbols = new Set<string>();
+      const tracked = new TrackedSymbols(
+        { ...config.symbols, ...options.symbols },
+        (symbol) => instrumentBySymbol(symbol) !== undefined,
+      );
       const barStore = new CachedBarStore(new SqliteBarStore(join(ctx.config.dataDir, 'market-data', 'bars.db')));
       store = barStore;
-      const isKnown = (symbol: string): boolean => feedSymbols.has(symbol) || instrumentBySymbol(symbol) !== undefined;
+      const isKnown = (symbol: string): boolean => tracked.isKnown(symbol);
 
       /** Stored bars of [from, to) with the open bar last when it falls in the range; the most recent `limit`. */
       const history = (symbol: string, interval: Interval, from: number, to: number, limit: number): Bar[] => {
@@ -60,6 +73,7 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
       };
 
       const stream = new FanoutHub({
+        ...config.stream,
         ...options.stream,
         isKnown,
         snapshot: (symbol, intervals) => ({
@@ -104,8 +118,13 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
         from: 'latest',
         handler: (delivery) => {
           const tick = delivery.envelope.data;
-          feedSymbols.add(tick.symbol);
-          onBars(bars.add(tick, Date.now()));
+          const now = Date.now();
+          if (!tracked.admit(tick.symbol, now)) return;
+          const events = bars.add(tick, now);
+          onBars(events);
+          // The quote book takes only what the bars took: a tick they drop (stamped in the future, or
+          // too late) must not become the quote.
+          if (events.length === 0) return;
           const quote = book.apply(tick, bars.current(tick.symbol, '1d'));
           if (quote !== undefined) stream.quote(quote);
         },
@@ -128,25 +147,36 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
             logger.error({ err: error }, 'pruning bars failed');
           }
         }, PRUNE_MS),
+        setInterval(() => {
+          for (const symbol of tracked.evictIdle(Date.now())) {
+            bars.forget(symbol);
+            book.delete(symbol);
+          }
+        }, EVICT_MS),
       );
       stream.start();
-      ctx.websockets.add('/ws', (socket, connection) => {
-        stream.connect(socket, connection);
-      });
+      const admission = new ConnectionAdmission({ ...config.admission, ...options.admission });
+      ctx.websockets.add(
+        '/ws',
+        (socket, connection, request) => {
+          stream.connect(socket, connection, request.socket.remoteAddress);
+        },
+        { admit: admission.admit },
+      );
 
       registerRestRoutes(
         ctx.api,
         {
           quote: (s) => book.get(s),
           quotes: () => book.all(),
-          feedSymbols: () => feedSymbols,
+          feedSymbols: () => tracked.feedSymbols(),
           isKnown,
           timeZoneOf,
           history,
         },
         openApi,
       );
-      registerMetrics(ctx.metrics, stream, bars);
+      registerMetrics(ctx.metrics, stream, bars, tracked);
     },
     async stop() {
       await subscription?.close('drain');
@@ -156,72 +186,4 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
       store?.close();
     },
   };
-}
-
-function registerMetrics(registry: Registry, hub: FanoutHub, bars: BarAggregator): void {
-  const registers = [registry];
-  new Gauge({
-    name: 'insitechart_ws_sessions',
-    help: '/ws sessions by state (connected, or disconnected and resumable)',
-    labelNames: ['state'],
-    registers,
-    collect() {
-      const s = hub.stats();
-      this.set({ state: 'connected' }, s.connected);
-      this.set({ state: 'disconnected' }, s.sessions - s.connected);
-    },
-  });
-  new Gauge({
-    name: 'insitechart_ws_slow_clients',
-    help: '/ws clients currently coalescing (socket backed up or just resumed)',
-    registers,
-    collect() {
-      this.set(hub.stats().slow);
-    },
-  });
-  // Totals kept by the hub, exposed as counters at scrape time.
-  const totals: [string, string, (s: ReturnType<FanoutHub['stats']>) => number][] = [
-    ['insitechart_ws_messages_sent_total', '/ws messages with a sequence number sent', (s) => s.messages],
-    [
-      'insitechart_ws_coalesced_updates_total',
-      '/ws updates coalesced for slow or resumed clients',
-      (s) => s.coalescedUpdates,
-    ],
-    [
-      'insitechart_ws_hopeless_closed_total',
-      '/ws clients closed with 4008 for staying behind',
-      (s) => s.hopelessClosed,
-    ],
-    ['insitechart_ws_resumed_total', '/ws sessions resumed after a reconnect', (s) => s.resumed],
-    [
-      'insitechart_ws_resume_refused_total',
-      '/ws resumes refused (unknown, expired or not replayable): a new session',
-      (s) => s.resumeRefused,
-    ],
-  ];
-  for (const [name, help, read] of totals) {
-    new Counter({
-      name,
-      help,
-      registers,
-      collect() {
-        this.reset();
-        this.inc(read(hub.stats()));
-      },
-    });
-  }
-  new Counter({
-    name: 'insitechart_bars_ticks_total',
-    help: 'ticks folded into bars by outcome (late and future drops count per interval)',
-    labelNames: ['outcome'],
-    registers,
-    collect() {
-      const s = bars.stats();
-      this.reset();
-      this.inc({ outcome: 'accepted' }, s.accepted);
-      this.inc({ outcome: 'corrected' }, s.corrected);
-      this.inc({ outcome: 'late_dropped' }, s.lateDropped);
-      this.inc({ outcome: 'future_dropped' }, s.futureDropped);
-    },
-  });
 }

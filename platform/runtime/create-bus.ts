@@ -23,6 +23,9 @@ export async function createBus(config: Config, logger: Logger): Promise<EventBu
   return new EmbeddedBus({
     partitions: config.bus.partitions,
     source,
+    onError: (error, context) => {
+      logger.error({ err: error, component: 'backbone' }, `backbone: ${context} failed; recovering`);
+    },
     ...(config.bus.durable ? { store: new SqliteLogStore(join(config.dataDir, 'backbone.db')) } : {}),
   });
 }

@@ -1,4 +1,5 @@
-import { pino } from 'pino';
+import { pino, type DestinationStream } from 'pino';
+import PinoPretty from 'pino-pretty';
 import type { Config } from '../config/config.ts';
 import { createLogger, type Logger } from '../telemetry/logger.ts';
 import { ElasticsearchLogSink } from '../telemetry/logs/elasticsearch-sink.ts';
@@ -13,10 +14,24 @@ export interface PlatformLogger {
   readonly flush: () => Promise<void>;
 }
 
-/** The process logger: JSON lines on stdout, and to Elasticsearch (ECS, bulk, bounded) when configured. */
-export function createPlatformLogger(config: Config): PlatformLogger {
+/**
+ * The process logger: on a terminal, readable lines (pino-pretty: local time, level, message, then the
+ * fields); otherwise JSON lines on stdout for collectors. Also to Elasticsearch (ECS, bulk, bounded)
+ * when configured.
+ */
+export function createPlatformLogger(config: Config, tty = process.stdout.isTTY): PlatformLogger {
+  const stdout = (): DestinationStream =>
+    tty
+      ? PinoPretty({
+          colorize: true,
+          sync: true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname,service',
+          singleLine: true,
+        })
+      : pino.destination({ fd: 1, sync: false });
   if (config.elasticsearch === undefined) {
-    const logger = createLogger({ service: config.serviceName, level: config.logLevel });
+    const logger = createLogger({ service: config.serviceName, level: config.logLevel, destination: stdout() });
     return { logger, flush: () => flushPino(logger) };
   }
   const sink = new ElasticsearchLogSink({
@@ -27,7 +42,7 @@ export function createPlatformLogger(config: Config): PlatformLogger {
   // A multistream entry needs a real level; a silent logger writes nothing to it anyway.
   const level = config.logLevel === 'silent' ? 'fatal' : config.logLevel;
   const destination = pino.multistream([
-    { level, stream: pino.destination({ fd: 1, sync: false }) },
+    { level, stream: stdout() },
     // Without an explicit level a multistream entry only takes info and above.
     { level, stream: sinkStream(sink) },
   ]);

@@ -1,26 +1,33 @@
+import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { activeTelemetry } from '../telemetry/sdk.ts';
+import { startupBanner } from './banner.ts';
 import { createPlatformLogger } from './platform-logger.ts';
 import { startPlatform } from './platform.ts';
+import { portError, preflight, StartupError } from './preflight.ts';
+import { installProcessPolicy, useLogger } from './process-policy.ts';
 import type { Service } from './service.ts';
 
-/** A start-up problem the operator must fix; printed as is, with a non-zero exit. */
-export class StartupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StartupError';
-  }
-}
+export { StartupError } from './preflight.ts';
 
 export interface MainOptions {
-  /** All services this entrypoint can run; SERVICES narrows them. */
-  readonly services: (config: Config) => readonly Service[];
+  /**
+   * All services this entrypoint can run; SERVICES narrows them. May import them lazily, so that the
+   * checks run before the slow modules load.
+   */
+  readonly services: (config: Config) => readonly Service[] | Promise<readonly Service[]>;
+  /** Configuration checks that are fast (files named by the environment); each throws a ConfigError. */
+  readonly checks?: readonly ((config: Config) => void)[];
   /** Single-service entrypoints (distributed mode) need a shared backbone. */
   readonly distributed?: boolean;
 }
 
+/** Exit code for an operator's mistake (configuration, port in use, data directory taken). */
+const EXIT_CONFIG = 2;
+
 /** Starts the platform from the environment and drains it on SIGTERM / SIGINT, exiting 0 when done. */
 export async function runMain(options: MainOptions): Promise<void> {
+  installProcessPolicy();
   let config: Config;
   try {
     config = loadConfig();
@@ -29,25 +36,27 @@ export async function runMain(options: MainOptions): Promise<void> {
         'KAFKA_BROKERS must be set to run a single service on its own (distributed mode); `npm start` runs every service in one process without it',
       );
     }
+    for (const check of options.checks ?? []) check(config);
+    const lock = await preflight(config);
+    process.once('exit', () => {
+      lock.release();
+    });
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof StartupError) {
-      process.stderr.write(`${error.name}: ${error.message}\n`);
-      process.exitCode = 2;
-      await activeTelemetry()?.shutdown();
-      return;
-    }
-    throw error;
+    await refuse(error);
+    return;
   }
   const { logger, sink, flush } = createPlatformLogger(config);
-  const all = options.services(config);
+  useLogger(logger, flush);
+  const all = await options.services(config);
   const selected = config.services === 'all' ? all : all.filter((s) => config.services.includes(s.name));
   if (config.services !== 'all') {
     const unknown = config.services.filter((name) => !all.some((s) => s.name === name));
     if (unknown.length > 0) {
-      process.stderr.write(
-        `StartupError: SERVICES names unknown services: ${unknown.join(', ')} (known: ${all.map((s) => s.name).join(', ')})\n`,
+      await refuse(
+        new StartupError(
+          `SERVICES names unknown services: ${unknown.join(', ')} (known: ${all.map((s) => s.name).join(', ')})`,
+        ),
       );
-      process.exitCode = 2;
       return;
     }
   }
@@ -60,13 +69,27 @@ export async function runMain(options: MainOptions): Promise<void> {
       ...(sink === undefined ? {} : { logSink: sink }),
     });
   } catch (error) {
+    const named = isErrno(error) ? portError(config.host, config.port, error) : error;
+    if (named instanceof ConfigError || named instanceof StartupError) {
+      await flush();
+      await refuse(named);
+      return;
+    }
     logger.fatal({ err: error }, 'start-up failed');
     await flush();
     process.exitCode = 1;
     await activeTelemetry()?.shutdown();
     return;
   }
-  const shutdown = (signal: string) => {
+  process.stderr.write(
+    startupBanner(
+      platform.url,
+      selected.map((s) => s.name),
+      platform.bus.kind,
+      resolve(config.dataDir),
+    ),
+  );
+  const shutdown = (signal: string): void => {
     logger.info({ signal }, 'draining: no new work, finishing in-flight events, committing');
     const timer = setTimeout(() => {
       logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'drain timed out; exiting without finishing');
@@ -77,10 +100,23 @@ export async function runMain(options: MainOptions): Promise<void> {
       await platform.stop();
       logger.info('drained; bye');
       await flush();
+      // Bounded and never rejecting: a telemetry backend that is down does not change the exit code.
       await activeTelemetry()?.shutdown();
       process.exit(0);
     })();
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+}
+
+/** Prints an operator's mistake as readable text (not a JSON log line) and sets exit code 2; rethrows bugs. */
+async function refuse(error: unknown): Promise<void> {
+  if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
+  process.stderr.write(`${error.name}: ${error.message}\n`);
+  process.exitCode = EXIT_CONFIG;
+  await activeTelemetry()?.shutdown();
+}
+
+function isErrno(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }

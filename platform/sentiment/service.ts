@@ -57,7 +57,7 @@ export function sentimentService(options: SentimentServiceOptions = {}): Service
     async start(ctx: ServiceContext) {
       const texts = new Counter({
         name: 'insitechart_sentiment_texts_total',
-        help: 'texts scored, by kind and source',
+        help: 'texts scored, by kind and where they came from (a feed by name, or api)',
         labelNames: ['kind', 'source'],
         registers: [ctx.metrics],
       });
@@ -73,8 +73,11 @@ export function sentimentService(options: SentimentServiceOptions = {}): Service
         registers: [ctx.metrics],
       });
 
-      /** Scores an item for each of its symbols; returns what it published. */
-      const ingest = async (item: TextItem): Promise<ScoredText[]> => {
+      /**
+       * Scores an item for each of its symbols; returns what it published. `origin` (a feed's name or 'api') labels
+       * the metric, never the item's own `source`: label values come from a fixed set, not from input.
+       */
+      const ingest = async (item: TextItem, origin: string): Promise<ScoredText[]> => {
         if (seenIds.has(`${item.source}/${item.id}`)) {
           rejected.inc({ reason: 'duplicate' });
           return [];
@@ -88,7 +91,7 @@ export function sentimentService(options: SentimentServiceOptions = {}): Service
           return [];
         }
         const { score } = scorer.score(item.text);
-        texts.inc({ kind: item.kind, source: item.source });
+        texts.inc({ kind: item.kind, source: origin });
         const out: ScoredText[] = [];
         for (const symbol of symbols) {
           const agg = aggregator.add(symbol, score, item.ts);
@@ -141,7 +144,7 @@ export function sentimentService(options: SentimentServiceOptions = {}): Service
       ];
       for (const feed of feeds) {
         feed.start((item) => {
-          ingest(item).catch((error: unknown) => {
+          ingest(item, feed.name).catch((error: unknown) => {
             ctx.logger.error({ err: error, feed: feed.name }, 'ingesting a text failed');
           });
         });
@@ -164,7 +167,7 @@ export function sentimentService(options: SentimentServiceOptions = {}): Service
         const items = z.union([textItem, z.array(textItem).min(1).max(500)]).parse(req.body);
         const list = Array.isArray(items) ? items : [items];
         const scored: ScoredText[] = [];
-        for (const item of list) scored.push(...(await ingest(item)));
+        for (const item of list) scored.push(...(await ingest(item, 'api')));
         res.status(202).json({ accepted: list.length, scored });
       });
     },

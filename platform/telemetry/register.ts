@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { withInstrumentationHooks } from './hooks.ts';
+import { defaultSampler } from './sampler.ts';
 import { startTelemetry } from './sdk.ts';
 
 await withInstrumentationHooks(() => {
@@ -11,6 +12,7 @@ await withInstrumentationHooks(() => {
     const config = loadConfig();
     startTelemetry({
       serviceName: config.serviceName,
+      ...(config.tracing.standardSampler ? {} : { sampler: defaultSampler(config.tracing.tickRatio) }),
       ...(config.otlpEndpoint === undefined ? {} : { otlpEndpoint: config.otlpEndpoint }),
     });
   } catch (error) {

@@ -1,11 +1,12 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { withTimeout } from '../async/abort.ts';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, NoopSpanProcessor, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace';
 
 export interface TelemetryOptions {
   readonly serviceName: string;
@@ -13,11 +14,19 @@ export interface TelemetryOptions {
   readonly otlpEndpoint?: string;
   /** Extra span processors (tests use an in-memory exporter). */
   readonly spanProcessors?: readonly SpanProcessor[];
+  /** Without one, the SDK reads OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (default: always on). */
+  readonly sampler?: Sampler;
 }
 
 export interface Telemetry {
-  shutdown(): Promise<void>;
+  /**
+   * Flushes and stops within `timeoutMs` (default 3 s); never rejects: a telemetry backend that is down
+   * or slow must not change the exit code or hold the drain.
+   */
+  shutdown(timeoutMs?: number): Promise<void>;
 }
+
+const SHUTDOWN_TIMEOUT_MS = 3_000;
 
 /** Probe and scrape paths would drown real traffic in traces. */
 const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz']);
@@ -44,6 +53,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
     autoDetectResources: true,
+    ...(options.sampler === undefined ? {} : { sampler: options.sampler }),
     spanProcessors: processors,
     logRecordProcessors: [],
     metricReaders:
@@ -65,9 +75,10 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   });
   sdk.start();
   const telemetry: Telemetry = {
-    shutdown: async () => {
+    shutdown: async (timeoutMs = SHUTDOWN_TIMEOUT_MS) => {
       active = undefined;
-      await sdk.shutdown();
+      // Export errors (ECONNREFUSED from a collector that is down) are the backend's problem, not ours.
+      await withTimeout(sdk.shutdown(), timeoutMs).catch(() => undefined);
     },
   };
   active = telemetry;

@@ -1,22 +1,66 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
+import ipaddr from 'ipaddr.js';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { BuiltApp } from './build.ts';
 
-const count = z.number().int().min(0).max(100_000);
-/** What the browser's telemetry.ts reports (ClientReport); bounded so one client cannot skew much. */
+/**
+ * What the browser's telemetry.ts reports (ClientReport) every 30 s: counts bounded by what one browser can see in
+ * that time (a session at most every second; problems are rarer still), so one report cannot skew the metrics.
+ */
 const clientReport = z.strictObject({
-  sessions: z.strictObject({ new: count, resumed: count, replaced: count }),
-  problems: z.strictObject({ server: count, unreadable: count, gap: count, watchdog: count }),
+  sessions: z.strictObject({
+    new: z.number().int().min(0).max(30),
+    resumed: z.number().int().min(0).max(30),
+    replaced: z.number().int().min(0).max(30),
+  }),
+  problems: z.strictObject({
+    server: z.number().int().min(0).max(100),
+    unreadable: z.number().int().min(0).max(100),
+    gap: z.number().int().min(0).max(100),
+    watchdog: z.number().int().min(0).max(100),
+  }),
   lagMs: z.array(z.number().min(0).max(86_400_000)).max(200),
 });
+
+export interface ClientReportLimits {
+  /** Reports one address (an IPv6 /64) may send per 30 s: the timer's plus a few page-hidden flushes. */
+  readonly perAddress: number;
+  /** Reports counted per 30 s from everyone together: bounds what many addresses can add. */
+  readonly total: number;
+}
+
+const defaultLimits: ClientReportLimits = { perAddress: 4, total: 5_000 };
+
+/** The client's address, IPv6 reduced to its /64 (one host commonly owns a whole /64). */
+function addressKey(req: Request): string {
+  const raw = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  if (!ipaddr.isValid(raw)) return raw;
+  const parsed = ipaddr.process(raw);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  return `${ipaddr.IPv6.networkAddressFromCIDR(`${parsed.toString()}/64`).toString()}/64`;
+}
+
+/** Takes one report from the limiters; false when this address or everyone together is over the limit. */
+async function admitted(limiter: RateLimiterMemory, key: string): Promise<boolean> {
+  try {
+    await limiter.consume(key);
+    return true;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return false;
+    throw error;
+  }
+}
 
 /**
  * The web app's metrics: its build, and what browsers report about the live stream (real-user
  * monitoring): how sessions start after a drop, problems, and tick-to-browser lag.
  */
-export function webMetrics(registry: Registry) {
+export function webMetrics(registry: Registry, limits: ClientReportLimits = defaultLimits) {
   const registers = [registry];
+  const perAddress = new RateLimiterMemory({ points: limits.perAddress, duration: 30 });
+  const total = new RateLimiterMemory({ points: limits.total, duration: 30 });
   const sessions = new Counter({
     name: 'insitechart_web_client_sessions_total',
     help: 'Stream sessions browsers started, by kind (new, resumed after a drop, replaced by a fresh one)',
@@ -52,10 +96,15 @@ export function webMetrics(registry: Registry) {
       bundleBytes.set({ encoding: 'identity' }, app.bytes.raw);
       bundleBytes.set({ encoding: 'br' }, app.bytes.brotli);
     },
-    /** POST /api/web/client-metrics: 204, or 400 naming what is wrong. */
+    /** POST /api/web/client-metrics: 204, 400 naming what is wrong, or 429 over the rate (nothing counted). */
     mount(api: Router): void {
-      api.post('/web/client-metrics', (req, res) => {
+      api.post('/web/client-metrics', async (req, res) => {
         const report = clientReport.parse(req.body);
+        if (!(await admitted(perAddress, addressKey(req))) || !(await admitted(total, 'all'))) {
+          res.setHeader('Retry-After', '30');
+          res.status(429).json({ error: 'too many client reports; try again in 30 s' });
+          return;
+        }
         for (const [kind, n] of Object.entries(report.sessions)) if (n > 0) sessions.inc({ kind }, n);
         for (const [kind, n] of Object.entries(report.problems)) if (n > 0) problems.inc({ kind }, n);
         for (const ms of report.lagMs) lag.observe(ms / 1000);

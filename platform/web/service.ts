@@ -29,19 +29,12 @@ export function webAppService(): Service {
   };
 }
 
+/** Security headers (CSP, nosniff, referrer policy) come from platform/http on every response. */
 function send(req: Request, res: Response, asset: Asset): void {
   res.setHeader('Content-Type', asset.contentType);
   res.setHeader('ETag', asset.etag);
   res.setHeader('Vary', 'Accept-Encoding');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Cache-Control', asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-  if (asset.contentType.startsWith('text/html')) {
-    res.setHeader(
-      'Content-Security-Policy',
-      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-    );
-    res.setHeader('Referrer-Policy', 'no-referrer');
-  }
   if (req.headers['if-none-match'] === asset.etag) {
     res.status(304).end();
     return;

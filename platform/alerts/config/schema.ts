@@ -209,6 +209,18 @@ export const alertsConfigSchema = z
         timeout: duration.default(10_000),
       })
       .prefault({}),
+    /** How long finished state is kept (every table that grows with input has a bound). */
+    retention: z
+      .strictObject({
+        /** Delivered or failed outbox rows (pending ones are never removed). */
+        outbox: duration.default(604_800_000),
+        delivery_log: duration.default(2_592_000_000),
+        /** Most delivery_log rows kept whatever their age (oldest go first). */
+        delivery_log_rows: z.number().int().min(1_000).default(200_000),
+        /** Fingerprints remembered for dedup and flap counting (least recently seen go first). */
+        fingerprints: z.number().int().min(1_000).default(100_000),
+      })
+      .prefault({}),
     /** Public base URL of the web app, for links in notifications. */
     public_url: z.string().default('http://localhost:8080'),
   })

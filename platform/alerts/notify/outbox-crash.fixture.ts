@@ -1,3 +1,4 @@
+import { loopbackAllowed } from '../../net/config.ts';
 /**
  * Test fixture for outbox-crash.test.ts: an outbox in its own process, so the test can kill -9 it in the
  * middle of deliveries. Enqueues N pages (idempotently: a restart enqueues them again) and sends them.
@@ -12,7 +13,7 @@ const env = z
   .parse(process.env);
 const outbox = new Outbox({
   db: openDatabase(env.OUTBOX_DIR),
-  channels: { webhook: webhookChannel() },
+  channels: { webhook: webhookChannel(loopbackAllowed()) },
   retry: { attempts: 50, initialBackoffMs: 20, maxBackoffMs: 200 },
   timeoutMs: 5_000,
   concurrency: 4,

@@ -14,19 +14,32 @@ interface Seen {
  * every few minutes; many sources re-fire) and counts state changes per fingerprint for flap detection.
  */
 export class Dedup {
+  /** In order of last sighting, least recent first (re-inserted on every observe). */
   readonly #seen = new Map<string, Seen>();
   readonly #flapWindowMs: number;
+  readonly #maxFingerprints: number;
 
-  constructor(flapWindowMs: number) {
+  /**
+   * Remembers at most `maxFingerprints`; past that the least recently seen is forgotten, firing or not
+   * (a forgotten alert that repeats is processed again and rejoins its incident; only its flap count is lost).
+   */
+  constructor(flapWindowMs: number, maxFingerprints = 100_000) {
     this.#flapWindowMs = flapWindowMs;
+    this.#maxFingerprints = maxFingerprints;
   }
 
   observe(alert: Alert, now: number): DedupOutcome {
     const seen = this.#seen.get(alert.fingerprint);
     if (seen === undefined) {
       this.#seen.set(alert.fingerprint, { status: alert.status, lastSeen: now, transitions: [] });
+      if (this.#seen.size > this.#maxFingerprints) {
+        const oldest = this.#seen.keys().next();
+        if (oldest.done !== true) this.#seen.delete(oldest.value);
+      }
       return 'new';
     }
+    this.#seen.delete(alert.fingerprint);
+    this.#seen.set(alert.fingerprint, seen);
     seen.lastSeen = now;
     if (seen.status === alert.status) return 'duplicate';
     seen.status = alert.status;

@@ -1,6 +1,6 @@
 import type { Delivery, Handler, PartitionLag, ReplayPosition, RetryPolicy } from '../bus.ts';
 import { raceAbort, sleepUnlessAborted } from '../../async/abort.ts';
-import { backoffMs } from '../bus.ts';
+import { backoffMs, BusClosedError } from '../bus.ts';
 import type { TopicEnvelope } from '../envelope.ts';
 import type { TopicName } from '../topics.ts';
 import type { PartitionLog } from './partition-log.ts';
@@ -19,6 +19,8 @@ export interface GroupHost {
   ): Promise<void>;
   /** Records a committed offset (the durable bus persists it). */
   committed(group: string, topic: TopicName, partition: number, nextOffset: number): void;
+  /** Reports a failure the group recovers from by itself (a dead letter not yet written, a pump that threw). */
+  failed(group: string, topic: TopicName, partition: number, error: unknown): void;
 }
 
 export interface Member {
@@ -170,10 +172,22 @@ export class ConsumerGroup {
     // one pump run, and handlers never run re-entrantly within publish().
     cursor.running = Promise.resolve()
       .then(() => this.#pump(cursor))
-      .finally(() => {
-        cursor.running = undefined;
-        this.#schedule(cursor);
-      });
+      .then(
+        () => {
+          cursor.running = undefined;
+          this.#schedule(cursor);
+        },
+        (error: unknown) => {
+          // A pump that threw is a bug, not a reason to stop the process or the partition: report it and
+          // start again after a pause (the event is redelivered from the last commit), never in a hot loop.
+          this.#host.failed(this.name, this.topic, cursor.partition, error);
+          cursor.generation += 1;
+          setTimeout(() => {
+            cursor.running = undefined;
+            this.#schedule(cursor);
+          }, PUMP_RESTART_MS).unref();
+        },
+      );
   }
 
   async #pump(cursor: Cursor): Promise<void> {
@@ -267,16 +281,50 @@ export class ConsumerGroup {
       if (next === true) return true;
       outcome = next;
     }
-    await this.#host.deadLetter(
-      this.name,
-      this.topic,
-      cursor.partition,
+    return this.#deadLetter(
+      cursor,
+      member,
+      generation,
       offset,
       envelope,
       poison === undefined ? attempt : 0,
-      lastError ?? 'unknown error',
+      lastError,
     );
-    return true;
+  }
+
+  /**
+   * Moves a failed event to the dead-letter topic, retrying a failed write with backoff: the partition
+   * advances only once the dead letter is stored. False (redeliver later) when the bus is closing or the
+   * member left, so a drain never rejects and nothing is committed that was not dead-lettered.
+   */
+  async #deadLetter(
+    cursor: Cursor,
+    member: Member,
+    generation: number,
+    offset: number,
+    envelope: unknown,
+    attempts: number,
+    lastError: string | undefined,
+  ): Promise<boolean> {
+    for (let failures = 1; ; failures++) {
+      try {
+        await this.#host.deadLetter(
+          this.name,
+          this.topic,
+          cursor.partition,
+          offset,
+          envelope,
+          attempts,
+          lastError ?? 'unknown error',
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof BusClosedError || isAborted(member) || cursor.generation !== generation) return false;
+        this.#host.failed(this.name, this.topic, cursor.partition, error);
+        await sleepUnlessAborted(backoffMs(member.retry, Math.min(failures, 64)), member.controller.signal);
+        if (isAborted(member)) return false;
+      }
+    }
   }
 
   /** Used by deliveries with manual commit. */
@@ -290,6 +338,7 @@ interface Failure {
 }
 
 const SYNC_BATCH = 512;
+const PUMP_RESTART_MS = 1_000;
 
 /** A class rather than a literal with a closure: one allocation per delivery on the hot path. */
 class GroupDelivery implements Delivery<TopicName> {

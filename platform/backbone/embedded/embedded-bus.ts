@@ -19,6 +19,11 @@ export interface EmbeddedBusOptions {
    * even for lagging groups (as Kafka retention does) so a stuck consumer cannot exhaust memory.
    */
   readonly retention?: { readonly events: number; readonly hardLimit: number };
+  /**
+   * Told of failures the bus recovers from by itself (a failed store write or trim, a dead letter not yet
+   * written); the platform logs them. They never reject a promise nobody awaits.
+   */
+  readonly onError?: (error: unknown, context: string) => void;
 }
 
 interface Pending {
@@ -53,12 +58,16 @@ export class EmbeddedBus implements EventBus {
   #flushing: Promise<void> = Promise.resolve();
   #appendsSinceTrim = 0;
   #closed = false;
+  /** Set once the store is closed: from then on not even a dead letter can be written. */
+  #storeClosed = false;
+  readonly #onError: (error: unknown, context: string) => void;
 
   constructor(options: EmbeddedBusOptions) {
     this.#partitions = options.partitions;
     this.#source = options.source;
     this.#store = options.store;
     this.#retention = options.retention ?? { events: 10_000, hardLimit: 200_000 };
+    this.#onError = options.onError ?? (() => undefined);
     this.#partitionOf = createKeyPartitioner(options.partitions);
     this.kind = options.store === undefined ? 'embedded' : 'embedded-durable';
     for (const topic of allTopicNames) {
@@ -72,6 +81,12 @@ export class EmbeddedBus implements EventBus {
 
   publish<T extends TopicName>(topic: T, input: PublishInput<T>): Promise<TopicEnvelope<T>> {
     if (this.#closed) return Promise.reject(new BusClosedError());
+    return this.#append(topic, input);
+  }
+
+  /** Publishes without the closed check: dead letters of a draining consumer are still written. */
+  #append<T extends TopicName>(topic: T, input: PublishInput<T>): Promise<TopicEnvelope<T>> {
+    if (this.#storeClosed) return Promise.reject(new BusClosedError());
     let envelope: TopicEnvelope<T>;
     try {
       envelope = createEnvelope(topic, input, this.#source);
@@ -143,7 +158,12 @@ export class EmbeddedBus implements EventBus {
     this.#closed = true;
     await Promise.all([...this.#subscriptions].map((s) => s.close('drain')));
     await this.#flush();
-    this.#store?.close();
+    this.#storeClosed = true;
+    try {
+      this.#store?.close();
+    } catch (error) {
+      this.#onError(error, 'closing the log store');
+    }
   }
 
   #partitionLog(topic: TopicName, partition: number): PartitionLog {
@@ -186,7 +206,7 @@ export class EmbeddedBus implements EventBus {
         original.subject.length > 0
           ? original.subject
           : `offset-${String(offset)}`;
-      await this.publish(deadLetterTopic(topic), {
+      await this.#append(deadLetterTopic(topic), {
         key: subject,
         data: { topic, partition, offset, group, attempts, error, original },
       });
@@ -195,6 +215,9 @@ export class EmbeddedBus implements EventBus {
       if (this.#store === undefined) return;
       this.#pendingCommits.set(commitKey(group, topic, partition), { group, topic, partition, offset });
       this.#scheduleFlush();
+    },
+    failed: (group, topic, partition, error) => {
+      this.#onError(error, `consumer group ${group} on ${topic}[${String(partition)}]`);
     },
   };
 
@@ -210,14 +233,19 @@ export class EmbeddedBus implements EventBus {
     // setImmediate lets every publish of the current turn join one transaction (group commit).
     setImmediate(() => {
       this.#flushScheduled = false;
+      // Each link catches its own failure: one bad flush must not reject the chain and skip every later one.
       this.#flushing = this.#flushing.then(() => {
         this.#writeBatch();
-      });
+      }, this.#chainFailed);
     });
   }
 
+  readonly #chainFailed = (error: unknown): void => {
+    this.#onError(error, 'flushing the log');
+  };
+
   async #flush(): Promise<void> {
-    await this.#flushing;
+    await this.#flushing.catch(this.#chainFailed);
     this.#writeBatch();
   }
 
@@ -239,6 +267,7 @@ export class EmbeddedBus implements EventBus {
     try {
       store.write(events, [...commits.values()]);
     } catch (error) {
+      this.#onError(error, `writing ${String(batch.length)} events to the log store`);
       for (const p of batch) p.log.discardInvisible();
       // Commits are retried with the next batch; a lost commit only means a redelivery.
       for (const [key, commit] of commits) if (!this.#pendingCommits.has(key)) this.#pendingCommits.set(key, commit);
@@ -279,8 +308,17 @@ export class EmbeddedBus implements EventBus {
           Math.min(readByAll, log.visibleEnd - this.#retention.events),
           log.visibleEnd - this.#retention.hardLimit,
         );
-        if (log.trimBefore(keepFrom) > 0) this.#store?.trim(topic, partition, log.start);
+        if (log.trimBefore(keepFrom) > 0) this.#trimStore(topic, partition, log.start);
       });
+    }
+  }
+
+  /** A failed DELETE only keeps old rows a little longer: the next trim removes them with the rest. */
+  #trimStore(topic: TopicName, partition: number, before: number): void {
+    try {
+      this.#store?.trim(topic, partition, before);
+    } catch (error) {
+      this.#onError(error, `trimming ${topic}[${String(partition)}] in the log store`);
     }
   }
 }

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { openSqlite } from '../../storage/sqlite.ts';
 import type { LoadedEvent, LogStore, StoredCommit, StoredEvent } from './log-store.ts';
 import type { TopicName } from '../topics.ts';
 import { isTopicName } from '../topics.ts';
@@ -33,19 +32,7 @@ export class SqliteLogStore implements LogStore {
   readonly #trim: StatementSync;
 
   constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.#db = new DatabaseSync(path);
-    this.#db.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = FULL;
-      CREATE TABLE IF NOT EXISTS events (
-        topic TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
-        ts INTEGER NOT NULL, envelope TEXT NOT NULL,
-        PRIMARY KEY (topic, partition, offset)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS group_offsets (
-        grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
-        PRIMARY KEY (grp, topic, partition)) WITHOUT ROWID;
-    `);
+    this.#db = openSqlite(path, { synchronous: 'FULL', migrations: { backbone: backboneMigrations } });
     this.#insertEvent = this.#db.prepare(
       'INSERT INTO events (topic, partition, offset, ts, envelope) VALUES (?, ?, ?, ?, ?)',
     );
@@ -89,6 +76,17 @@ export class SqliteLogStore implements LogStore {
     if (this.#db.isOpen) this.#db.close();
   }
 }
+
+/** Numbered: append a step, never edit one (see storage/sqlite.ts). */
+const backboneMigrations = [
+  `CREATE TABLE IF NOT EXISTS events (
+     topic TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
+     ts INTEGER NOT NULL, envelope TEXT NOT NULL,
+     PRIMARY KEY (topic, partition, offset)) WITHOUT ROWID;
+   CREATE TABLE IF NOT EXISTS group_offsets (
+     grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
+     PRIMARY KEY (grp, topic, partition)) WITHOUT ROWID;`,
+];
 
 function* decodeRows(rows: IterableIterator<EventRow>): Generator<LoadedEvent> {
   for (const row of rows) {

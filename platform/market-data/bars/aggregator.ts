@@ -1,3 +1,4 @@
+import { MAX_TICK_FUTURE_MS } from '../../reference/tick-time.ts';
 import { bucketOf, intervals, type Interval } from './buckets.ts';
 
 export interface Bar {
@@ -96,7 +97,7 @@ export class BarAggregator {
     this.#intervals = options.intervals ?? intervals;
     this.#graceMs = options.graceMs ?? 10_000;
     this.#closeDelayMs = options.closeDelayMs ?? 2_000;
-    this.#maxFutureMs = options.maxFutureMs ?? 60_000;
+    this.#maxFutureMs = options.maxFutureMs ?? MAX_TICK_FUTURE_MS;
   }
 
   /** Folds one tick in at wall-clock time `now`; returns the bar changes it caused, in order. */
@@ -176,6 +177,11 @@ export class BarAggregator {
       this.#prune(state);
     }
     return events;
+  }
+
+  /** Drops a symbol's state (its open bar is not closed: the symbol was given up). */
+  forget(symbol: string): void {
+    this.#symbols.delete(symbol);
   }
 
   /** The still-open bar of a symbol and interval, if any. */

@@ -18,9 +18,13 @@ export class CachedBarStore implements BarStore {
   readonly #capacity: number;
   readonly #recent = new Map<string, Recent>();
 
-  constructor(inner: BarStore, capacity = 1_000) {
+  readonly #maxStreams: number;
+
+  /** `capacity` bars per stream, `maxStreams` streams (least recently used dropped first). */
+  constructor(inner: BarStore, capacity = 1_000, maxStreams = 1_000) {
     this.#inner = inner;
     this.#capacity = capacity;
+    this.#maxStreams = maxStreams;
   }
 
   write(bars: readonly StoredBar[]): void {
@@ -67,8 +71,12 @@ export class CachedBarStore implements BarStore {
     if (recent === undefined) {
       const bars = this.#inner.range({ symbol, interval, from: 0, to: Number.MAX_SAFE_INTEGER, limit: this.#capacity });
       recent = { bars, from: bars.length < this.#capacity ? -Infinity : (bars[0]?.start ?? -Infinity) };
-      this.#recent.set(k, recent);
-    }
+      if (this.#recent.size >= this.#maxStreams) {
+        const oldest = this.#recent.keys().next().value;
+        if (oldest !== undefined) this.#recent.delete(oldest);
+      }
+    } else this.#recent.delete(k); // re-inserted last: the map stays in least-recently-used order
+    this.#recent.set(k, recent);
     return recent;
   }
 }

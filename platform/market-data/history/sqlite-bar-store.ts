@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { openSqlite } from '../../storage/sqlite.ts';
 import type { Bar } from '../bars/aggregator.ts';
 import { intervals } from '../bars/buckets.ts';
 import { defaultRetention, type BarStore, type RangeQuery, type Retention, type StoredBar } from './bar-store.ts';
@@ -20,18 +19,8 @@ export class SqliteBarStore implements BarStore {
   #queue = new Map<string, StoredBar>();
 
   constructor(path: string, retention: Retention = defaultRetention) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#retention = retention;
-    // Tests and several processes may share a data directory: wait for a lock rather than fail.
-    this.#db = new DatabaseSync(path, { timeout: 5_000 });
-    this.#db.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = NORMAL;
-      CREATE TABLE IF NOT EXISTS bars (
-        symbol TEXT NOT NULL, interval TEXT NOT NULL, start INTEGER NOT NULL,
-        open REAL NOT NULL, high REAL NOT NULL, low REAL NOT NULL, close REAL NOT NULL, volume REAL NOT NULL,
-        PRIMARY KEY (symbol, interval, start)) WITHOUT ROWID;
-    `);
+    this.#db = openSqlite(path, { synchronous: 'NORMAL', migrations: { bars: barMigrations } });
     this.#upsert = this.#db.prepare(
       `INSERT INTO bars (symbol, interval, start, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (symbol, interval, start) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume`,
@@ -90,3 +79,11 @@ export class SqliteBarStore implements BarStore {
     this.#db.close();
   }
 }
+
+/** Numbered: append a step, never edit one (see storage/sqlite.ts). */
+const barMigrations = [
+  `CREATE TABLE IF NOT EXISTS bars (
+     symbol TEXT NOT NULL, interval TEXT NOT NULL, start INTEGER NOT NULL,
+     open REAL NOT NULL, high REAL NOT NULL, low REAL NOT NULL, close REAL NOT NULL, volume REAL NOT NULL,
+     PRIMARY KEY (symbol, interval, start)) WITHOUT ROWID;`,
+];

@@ -25,7 +25,8 @@ export const clientMessage = z.discriminatedUnion(
 
 export type ClientMessage = z.output<typeof clientMessage>;
 
-export type ErrorCode = 'not_text' | 'bad_json' | 'bad_message' | 'limit_exceeded' | 'unknown_symbol' | 'bad_resume';
+export type ErrorCode =
+  'not_text' | 'bad_json' | 'bad_message' | 'limit_exceeded' | 'unknown_symbol' | 'bad_resume' | 'slow_down';
 
 /** A refused request: answered with an error message, the connection stays open. */
 export class ProtocolError extends Error {

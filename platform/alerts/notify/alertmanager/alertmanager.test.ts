@@ -1,3 +1,4 @@
+import { loopbackAllowed } from '../../../net/config.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { alertmanagerWebhook } from '../../ingest/alertmanager.ts';
@@ -15,7 +16,7 @@ describe('Alertmanager-compatible webhook (Keep and others)', () => {
   });
 
   it('sends a version 4 payload that our own Alertmanager ingest accepts', async () => {
-    await alertmanagerChannel('https://app.example').send(
+    await alertmanagerChannel(loopbackAllowed(), 'https://app.example').send(
       { type: 'alertmanager', url: `${server.url}/alerts/event/prometheus` },
       testMessage(),
       { idempotencyKey: 'k', signal: AbortSignal.timeout(5_000) },

@@ -1,3 +1,4 @@
+import type { AddressPolicy } from '../../../net/address-policy.ts';
 import type { Channel } from '../channel.ts';
 import { postJson } from '../http.ts';
 import type { NotificationMessage } from '../message.ts';
@@ -29,11 +30,12 @@ export function alertmanagerPayload(message: NotificationMessage, externalURL: s
   };
 }
 
-export function alertmanagerChannel(externalURL: string): Channel<'alertmanager'> {
+export function alertmanagerChannel(policy: AddressPolicy, externalURL: string): Channel<'alertmanager'> {
   return {
     type: 'alertmanager',
     send: (target, message, ctx) =>
       postJson(
+        policy,
         target.url,
         alertmanagerPayload(message, externalURL),
         { 'idempotency-key': ctx.idempotencyKey },

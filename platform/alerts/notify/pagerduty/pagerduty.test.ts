@@ -1,3 +1,4 @@
+import { loopbackAllowed } from '../../../net/config.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { captureServer } from '../capture-server.ts';
@@ -16,7 +17,7 @@ describe('PagerDuty Events API v2', () => {
 
   it('triggers with the incident as dedup_key, then resolves the same key', async () => {
     const target = { type: 'pagerduty' as const, routing_key: 'R0UT1NG', url: `${server.url}/v2/enqueue` };
-    await pagerdutyChannel().send(target, testMessage(), ctx);
+    await pagerdutyChannel(loopbackAllowed()).send(target, testMessage(), ctx);
     const trigger = server.requests.at(-1)!.json() as {
       routing_key: string;
       event_action: string;
@@ -30,7 +31,7 @@ describe('PagerDuty Events API v2', () => {
       ['critical', 'db-0', 'PostgresDown'],
     );
     assert.equal(trigger.links.length, 2);
-    await pagerdutyChannel().send(target, testMessage({ kind: 'resolved' }), ctx);
+    await pagerdutyChannel(loopbackAllowed()).send(target, testMessage({ kind: 'resolved' }), ctx);
     assert.deepEqual(server.requests.at(-1)!.json(), {
       routing_key: 'R0UT1NG',
       event_action: 'resolve',

@@ -1,3 +1,4 @@
+import type { AddressPolicy } from '../../../net/address-policy.ts';
 import type { Channel } from '../channel.ts';
 import { postJson } from '../http.ts';
 import type { NotificationMessage } from '../message.ts';
@@ -34,9 +35,10 @@ export function pagerdutyEvent(routingKey: string, message: NotificationMessage)
   };
 }
 
-export function pagerdutyChannel(): Channel<'pagerduty'> {
+export function pagerdutyChannel(policy: AddressPolicy): Channel<'pagerduty'> {
   return {
     type: 'pagerduty',
-    send: (target, message, ctx) => postJson(target.url, pagerdutyEvent(target.routing_key, message), {}, ctx.signal),
+    send: (target, message, ctx) =>
+      postJson(policy, target.url, pagerdutyEvent(target.routing_key, message), {}, ctx.signal),
   };
 }

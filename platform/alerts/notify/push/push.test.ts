@@ -1,3 +1,4 @@
+import { loopbackAllowed } from '../../../net/config.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { captureServer } from '../capture-server.ts';
@@ -14,7 +15,7 @@ describe('mobile push through a provider relay', () => {
   });
 
   it('sends the device token, a title, a short body and high priority for P1', async () => {
-    await pushChannel({ url: `${server.url}/push`, token: 'relay' }).send(
+    await pushChannel(loopbackAllowed(), { url: `${server.url}/push`, token: 'relay' }).send(
       { type: 'push', token: 'device-token-123' },
       testMessage(),
       { idempotencyKey: 'k1', signal: AbortSignal.timeout(5_000) },
@@ -31,7 +32,7 @@ describe('mobile push through a provider relay', () => {
       ['device-token-123', 'high', 'inc-1', 'k1'],
     );
     assert.ok(body.body.length <= 160);
-    await pushChannel({ url: `${server.url}/push` }).send(
+    await pushChannel(loopbackAllowed(), { url: `${server.url}/push` }).send(
       { type: 'push', token: 'device-token-123' },
       testMessage({ priority: 4 }),
       { idempotencyKey: 'k2', signal: AbortSignal.timeout(5_000) },

@@ -1,10 +1,11 @@
+import type { AddressPolicy } from '../../../net/address-policy.ts';
 import type { Channel } from '../channel.ts';
 import { postJson } from '../http.ts';
 import { render } from '../templates.ts';
 import type { PushProvider } from './config.ts';
 
 /** Mobile push through a provider relay (FCM/APNs behind one HTTP API): title, body and the incident id. */
-export function pushChannel(provider: PushProvider): Channel<'push'> {
+export function pushChannel(policy: AddressPolicy, provider: PushProvider): Channel<'push'> {
   return {
     type: 'push',
     send(target, message, ctx) {
@@ -17,6 +18,7 @@ export function pushChannel(provider: PushProvider): Channel<'push'> {
         data: { incidentId: message.incidentId ?? '', kind: message.kind, idempotencyKey: ctx.idempotencyKey },
       };
       return postJson(
+        policy,
         provider.url,
         payload,
         {

@@ -1,3 +1,4 @@
+import { loopbackAllowed } from '../../../net/config.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { captureServer } from '../capture-server.ts';
@@ -15,7 +16,7 @@ describe('Slack incoming-webhook channel', () => {
 
   it('sends mrkdwn text with links and a severity colour; resolved is green', async () => {
     const ctx = { idempotencyKey: 'k', signal: AbortSignal.timeout(5_000) };
-    await slackChannel().send(
+    await slackChannel(loopbackAllowed()).send(
       { type: 'slack', url: `${server.url}/services/T/B/X`, channel: '#oncall' },
       testMessage(),
       ctx,
@@ -29,7 +30,11 @@ describe('Slack incoming-webhook channel', () => {
     assert.equal(body.text, '[PAGE] P1 PostgresDown on db');
     assert.equal(body.attachments[0]!.color, '#d00000');
     assert.match(body.attachments[0]!.text, /<https:\/\/app\.example\/runbooks\/instance-down\.md\|Runbook>/);
-    await slackChannel().send({ type: 'slack', url: `${server.url}/x` }, testMessage({ kind: 'resolved' }), ctx);
+    await slackChannel(loopbackAllowed()).send(
+      { type: 'slack', url: `${server.url}/x` },
+      testMessage({ kind: 'resolved' }),
+      ctx,
+    );
     assert.equal(
       (server.requests.at(-1)!.json() as { attachments: { color: string }[] }).attachments[0]?.color,
       '#2a9d8f',

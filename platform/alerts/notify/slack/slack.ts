@@ -1,3 +1,4 @@
+import type { AddressPolicy } from '../../../net/address-policy.ts';
 import type { Channel } from '../channel.ts';
 import { postJson } from '../http.ts';
 import { render } from '../templates.ts';
@@ -5,7 +6,7 @@ import { render } from '../templates.ts';
 const colour = { critical: '#d00000', error: '#e85d04', warning: '#ffba08', info: '#3a86ff' } as const;
 
 /** A Slack incoming-webhook message: mrkdwn text plus a coloured attachment per severity. */
-export function slackChannel(): Channel<'slack'> {
+export function slackChannel(policy: AddressPolicy): Channel<'slack'> {
   return {
     type: 'slack',
     send(target, message, ctx) {
@@ -22,7 +23,7 @@ export function slackChannel(): Channel<'slack'> {
           },
         ],
       };
-      return postJson(target.url, payload, {}, ctx.signal);
+      return postJson(policy, target.url, payload, {}, ctx.signal);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { loopbackAllowed } from '../../../net/config.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { captureServer } from '../capture-server.ts';
@@ -15,7 +16,7 @@ describe('SMS channel through a provider webhook', () => {
   });
 
   it('posts at most 160 characters to the number with the provider token', async () => {
-    await smsChannel({ url: `${server.url}/sms`, token: 'secret', from: '+15550001' }).send(
+    await smsChannel(loopbackAllowed(), { url: `${server.url}/sms`, token: 'secret', from: '+15550001' }).send(
       { type: 'sms', to: '+4915112345678' },
       testMessage({ title: 'x'.repeat(300) }),
       { idempotencyKey: 'k', signal: AbortSignal.timeout(5_000) },

@@ -1,3 +1,4 @@
+import { loopbackAllowed } from '../../../net/config.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { captureServer } from '../capture-server.ts';
@@ -16,7 +17,7 @@ describe('webhook channel', () => {
   const ctx = { idempotencyKey: 'inc-1:0.0:alice:webhook#0', signal: AbortSignal.timeout(5_000) };
 
   it('posts the message as JSON with its rendering and the idempotency key', async () => {
-    await webhookChannel().send(
+    await webhookChannel(loopbackAllowed()).send(
       { type: 'webhook', url: `${server.url}/hook`, headers: { 'x-token': 't' } },
       testMessage(),
       ctx,
@@ -32,11 +33,11 @@ describe('webhook channel', () => {
   it('treats 4xx as permanent and 5xx or 429 as worth a retry', async () => {
     const target = { type: 'webhook' as const, url: `${server.url}/hook`, headers: {} };
     server.status.code = 404;
-    await assert.rejects(webhookChannel().send(target, testMessage(), ctx), PermanentDeliveryError);
+    await assert.rejects(webhookChannel(loopbackAllowed()).send(target, testMessage(), ctx), PermanentDeliveryError);
     for (const code of [503, 429]) {
       server.status.code = code;
       await assert.rejects(
-        webhookChannel().send(target, testMessage(), ctx),
+        webhookChannel(loopbackAllowed()).send(target, testMessage(), ctx),
         (e: Error) => !(e instanceof PermanentDeliveryError) && e.message.includes(String(code)),
       );
     }

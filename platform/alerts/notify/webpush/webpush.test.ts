@@ -1,3 +1,4 @@
+import { loopbackAllowed } from '../../../net/config.ts';
 import assert from 'node:assert/strict';
 import { createDecipheriv, createECDH, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -58,7 +59,7 @@ describe('Web Push', () => {
       },
     ];
     const removed: string[] = [];
-    const channel = webpushChannel(loadOrCreateVapidKeys(dir), 'mailto:oncall@example.com', 600, {
+    const channel = webpushChannel(loopbackAllowed(), loadOrCreateVapidKeys(dir), 'mailto:oncall@example.com', 600, {
       list: () => subs,
       remove: (_u, endpoint) => {
         removed.push(endpoint);

@@ -1,3 +1,4 @@
+import type { AddressPolicy } from '../../../net/address-policy.ts';
 import webpush from 'web-push';
 import { PermanentDeliveryError, type Channel } from '../channel.ts';
 import { post } from '../http.ts';
@@ -12,9 +13,10 @@ export interface WebPushSubscriptions {
 
 /**
  * Web Push to each browser the recipient subscribed: web-push encrypts (aes128gcm) and signs (VAPID);
- * we send with fetch. A subscription the push service reports gone (404/410) is removed.
+ * we send through the outbound guard. A subscription the push service reports gone (404/410) is removed.
  */
 export function webpushChannel(
+  policy: AddressPolicy,
   keys: VapidKeys,
   subject: string,
   ttlSeconds: number,
@@ -44,7 +46,7 @@ export function webpushChannel(
           contentEncoding: 'aes128gcm',
         });
         try {
-          await post(details.endpoint, new Uint8Array(details.body), details.headers, ctx.signal);
+          await post(policy, details.endpoint, new Uint8Array(details.body), details.headers, ctx.signal);
         } catch (error) {
           if (/answered (404|410)/.test((error as Error).message)) subscriptions.remove(userId, sub.endpoint);
           else failures.push((error as Error).message);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { actionsFor, describeRule, incident, ruleFromForm } from './logic.ts';
+import { actionsFor, describeRule, incident, ruleFromForm, safeHref } from './logic.ts';
 
 describe('alerts view logic', () => {
   it('builds price-rule bodies from the form, or says what is missing', () => {
@@ -18,6 +18,16 @@ describe('alerts view logic', () => {
       otherSymbol: 'MSFT',
       threshold: 0.5,
     });
+  });
+
+  it('turns only http(s) links into hrefs', () => {
+    const base = 'http://localhost:8080/#/alerts';
+    assert.equal(safeHref('/runbooks/x.md', base), 'http://localhost:8080/runbooks/x.md');
+    assert.equal(safeHref('https://r.example/a', base), 'https://r.example/a');
+    for (const bad of ['javascript:alert(1)', ' JaVaScRiPt:alert(1)', 'data:text/html,x', 'vbscript:x', 'http://[']) {
+      assert.equal(safeHref(bad, base), null, bad);
+    }
+    assert.equal(safeHref(null, base), null);
   });
 
   it('describes rules and offers the actions an incident allows', () => {

@@ -25,6 +25,20 @@ export const incident = z.object({
   ),
 });
 export type Incident = z.infer<typeof incident>;
+
+/**
+ * A link from an alert (annotations come from whoever posts alerts) as an href, only when it resolves to http(s):
+ * `javascript:`, `data:` and other schemes are not rendered as links. Relative paths resolve against `base`.
+ */
+export function safeHref(url: string | null, base: string): string | null {
+  if (url === null) return null;
+  try {
+    const resolved = new URL(url, base);
+    return resolved.protocol === 'http:' || resolved.protocol === 'https:' ? resolved.href : null;
+  } catch {
+    return null;
+  }
+}
 const incidentList = z.object({ incidents: z.array(incident) });
 
 export const priceRule = z.object({

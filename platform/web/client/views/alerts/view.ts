@@ -13,6 +13,7 @@ import {
   listPriceRules,
   priceKinds,
   ruleFromForm,
+  safeHref,
   type Incident,
   type PriceKind,
 } from './logic.ts';
@@ -76,10 +77,8 @@ export const alertsView: View = {
         'ul',
         { class: 'alerts-labels' },
         ...i.alerts.slice(0, 10).map((a) => {
-          const runbook =
-            a.runbookUrl === null
-              ? []
-              : [' ', h('a', { href: a.runbookUrl, target: '_blank', rel: 'noopener' }, 'runbook')];
+          const href = safeHref(a.runbookUrl, location.href);
+          const runbook = href === null ? [] : [' ', h('a', { href, target: '_blank', rel: 'noopener' }, 'runbook')];
           return h(
             'li',
             { class: a.status },

@@ -1,0 +1,86 @@
+import { severities, severityOf, type Alert, type Incident, type IncidentAlert } from '../model.ts';
+import type { AlertsConfig } from '../config/schema.ts';
+import { Correlator, newIncidentId } from './correlate.ts';
+import { Topology } from './topology.ts';
+import { required, type AlertContext, type Stage } from './stage.ts';
+
+/**
+ * Puts a firing alert into an incident: the one the correlator matches (it owns the rules), else a new
+ * one. Calls the correlator only through `match` and `attach`, so its rules change without this file.
+ */
+export class CorrelateStage implements Stage {
+  readonly name = 'correlate';
+  readonly #correlator: Correlator;
+  readonly #opened: (incident: Incident) => void;
+
+  /** `opened` registers a new incident with the pipeline. */
+  constructor(correlator: Correlator, opened: (incident: Incident) => void) {
+    this.#correlator = correlator;
+    this.#opened = opened;
+  }
+
+  run(ctx: AlertContext): 'continue' {
+    const { alert, now } = ctx;
+    const enrichment = required(ctx.enrichment, 'enrichment', this.name);
+    let incident = this.#correlator.match(alert);
+    const opened = incident === undefined;
+    if (incident === undefined) {
+      incident = newIncident(alert, now);
+      this.#opened(incident);
+    }
+    const previous = incident.alerts.get(alert.fingerprint);
+    const entry: IncidentAlert = {
+      alert,
+      enrichment,
+      priority: 5,
+      firstSeen: previous?.firstSeen ?? now,
+      lastSeen: now,
+      routes: [],
+      acceptedAt: ctx.acceptedAt,
+    };
+    incident.alerts.set(alert.fingerprint, entry);
+    this.#correlator.attach(incident, alert);
+    incident.lastAlertAt = Math.max(incident.lastAlertAt, alert.startsAt);
+    incident.updatedAt = now;
+    if (severities.indexOf(severityOf(alert.labels)) < severities.indexOf(incident.severity))
+      incident.severity = severityOf(alert.labels);
+    ctx.incident = incident;
+    ctx.entry = entry;
+    ctx.outcome = opened ? 'opened' : previous === undefined ? 'joined' : 'updated';
+    return 'continue';
+  }
+}
+
+function newIncident(alert: Alert, now: number): Incident {
+  return {
+    id: newIncidentId(now),
+    status: 'triggered',
+    title: titleOf(alert),
+    severity: severityOf(alert.labels),
+    priority: 5,
+    createdAt: now,
+    updatedAt: now,
+    lastAlertAt: alert.startsAt,
+    alerts: new Map(),
+  };
+}
+
+function titleOf(alert: Alert): string {
+  const name = alert.labels.alertname ?? 'alert';
+  const where = alert.labels.service ?? alert.labels.job ?? alert.labels.instance;
+  return alert.annotations.summary ?? (where === undefined ? name : `${name} on ${where}`);
+}
+
+/** The correlator as the configuration describes it. */
+export function correlatorFor(c: AlertsConfig): Correlator {
+  return new Correlator(
+    {
+      windowMs: c.correlation.window,
+      maxHops: c.correlation.max_hops,
+      equal: c.correlation.equal,
+      labels: c.correlation.labels,
+      similarity: c.correlation.similarity,
+    },
+    new Topology(c.topology, c.correlation.max_hops),
+  );
+}

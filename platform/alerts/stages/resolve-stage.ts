@@ -1,0 +1,49 @@
+import type { Incident, IncidentAlert } from '../model.ts';
+import type { Inhibitor } from './inhibit.ts';
+import type { RouteStage } from './route-stage.ts';
+import { incidentPriority } from './suppress-stage.ts';
+import type { AlertContext, Stage } from './stage.ts';
+
+export interface ResolveOptions {
+  readonly inhibitor: Inhibitor;
+  readonly router: RouteStage;
+  readonly saveAlert: (incidentId: string, entry: IncidentAlert) => void;
+  readonly save: (incident: Incident) => void;
+  /** Closes an incident whose alerts all resolved. */
+  readonly close: (incident: Incident, now: number) => void;
+}
+
+/** A resolved alert updates its incident, and closes it when it was the last one firing; firing alerts go on. */
+export class ResolveStage implements Stage {
+  readonly name = 'resolve';
+  readonly #o: ResolveOptions;
+
+  constructor(options: ResolveOptions) {
+    this.#o = options;
+  }
+
+  run(ctx: AlertContext): 'continue' | 'stop' {
+    const { alert, now } = ctx;
+    if (alert.status !== 'resolved') return 'continue';
+    this.#o.inhibitor.observe(alert);
+    const incident = ctx.existing;
+    const entry = incident?.alerts.get(alert.fingerprint);
+    if (incident === undefined || entry === undefined) {
+      ctx.outcome = 'unknown-resolved';
+      return 'stop';
+    }
+    entry.alert = alert;
+    entry.lastSeen = now;
+    incident.updatedAt = now;
+    this.#o.saveAlert(incident.id, entry);
+    if ([...incident.alerts.values()].every((a) => a.alert.status === 'resolved')) this.#o.close(incident, now);
+    else {
+      this.#o.router.retouch(incident, entry);
+      incident.priority = incidentPriority(incident);
+      this.#o.save(incident);
+    }
+    ctx.incident = incident;
+    ctx.outcome = 'resolved-alert';
+    return 'stop';
+  }
+}
