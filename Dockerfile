@@ -1,19 +1,55 @@
-# One image for every service: the command picks the entrypoint (npm start runs them all).
-# Node 24, the same major version the project pins for development and CI.
-FROM node:24-slim
+# syntax=docker/dockerfile:1.7
+# Images per service from one multi-stage build: `docker build --target market-data .` builds that service's
+# image; the last stage (the default) runs every service in one process (embedded mode).
+# The base is pinned to an exact Node release on Debian bookworm (the project pins Node 24.21 for development
+# and CI); Dependabot (.github/dependabot.yml) proposes upgrades.
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+
+# Runtime dependencies only, installed from the lockfile without lifecycle scripts of their own.
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-# Runtime dependencies only: the image's own Node 24 runs the TypeScript sources directly.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY platform ./platform
-COPY collectors ./collectors
-COPY detectors ./detectors
-# Alert enrichment links each platform alert to its runbook, served at /runbooks/.
-COPY runbooks ./runbooks
+
+# What every service image holds: the sources (Node runs the TypeScript directly) and the runbooks served at
+# /runbooks/. No compiler, no dev dependencies, no npm cache.
+FROM ${NODE_IMAGE} AS runtime
+WORKDIR /app
+ENV NODE_ENV=production PORT=8080 DATA_DIR=/tmp/insitechart
+COPY --from=deps --chown=root:root /app/node_modules ./node_modules
+COPY --chown=root:root package.json ./
+COPY --chown=root:root platform ./platform
+COPY --chown=root:root collectors ./collectors
+COPY --chown=root:root detectors ./detectors
+COPY --chown=root:root runbooks ./runbooks
+# The sources stay owned by root: the unprivileged user can read them, never rewrite them.
 USER node
-ENV PORT=8080 DATA_DIR=/tmp/insitechart
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["node", "--import", "./platform/telemetry/register.ts"]
+
+FROM runtime AS market-feed
+CMD ["collectors/market/main.ts"]
+
+FROM runtime AS market-data
+CMD ["platform/market-data/main.ts"]
+
+FROM runtime AS analytics
+CMD ["platform/analytics/main.ts"]
+
+FROM runtime AS sentiment
+CMD ["platform/sentiment/main.ts"]
+
+FROM runtime AS alerts
+CMD ["platform/alerts/main.ts"]
+
+FROM runtime AS web
+CMD ["platform/web/main.ts"]
+
+FROM runtime AS detectors
+CMD ["detectors/main.ts"]
+
+# Default target: every service in one process.
+FROM runtime AS all
 CMD ["platform/main.ts"]

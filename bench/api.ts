@@ -10,6 +10,7 @@ import { loadConfig } from '../platform/config/config.ts';
 import { SqliteBarStore } from '../platform/market-data/history/sqlite-bar-store.ts';
 import { marketDataService } from '../platform/market-data/service.ts';
 import { instruments } from '../platform/reference/instruments.ts';
+import { loadIdentitySettings } from '../platform/identity/settings.ts';
 import { startPlatform } from '../platform/runtime/platform.ts';
 import { createLogger } from '../platform/telemetry/logger.ts';
 
@@ -81,6 +82,8 @@ export default async function api(args: readonly string[]): Promise<Record<strin
     logger: createLogger({ service: 'bench', level: 'silent' }),
     services: [marketDataService()],
     bus: new EmbeddedBus({ partitions: 8, source: 'bench' }),
+    // The load generator is one anonymous address: lift its rate limit (the gateway bench measures access).
+    identity: loadIdentitySettings({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000000' }),
   });
   const bare = express();
   bare.get('/quote/:symbol', (req, res) => {

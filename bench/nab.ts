@@ -1,10 +1,14 @@
 /**
  * `npm run bench -- nab [--data DIR --labels FILE --out DIR] [--quick] [--offsets N --step ROWS]`: runs
- * the combined anomaly detector over every file of a NAB-layout folder (default: the development subset),
- * writes NAB result CSVs under --out, and scores them with the TypeScript NAB scorer. --quick scores every
- * sixth file only. --offsets N (default 1) scores the corpus N times more, each time with the first
- * k × --step rows (default 15) of every file dropped, and reports the spread of the standard score: how
- * much of a result is where the data happens to begin.
+ * the anomaly detector over every file of a NAB-layout folder (default: the development subset), writes
+ * NAB result CSVs under --out, and scores them with the TypeScript NAB scorer (three profiles, per
+ * category). Then the protocol settings are judged by (detectors/nab/README.md):
+ *  - leave-one-category-out: each candidate of bench/nab/candidates.ts scores the corpus; for each category
+ *    with windows the candidate and threshold are chosen on the others and the category is scored with them;
+ *  - start offsets: everything again with the first k × --step rows (default 15) of every file dropped, for
+ *    k < --offsets (default 8): the default's standard score and the leave-one-out score, mean and spread.
+ * --quick scores every sixth file only, at one offset. Scores are cached per setting, offset and file
+ * (bench/nab/cache.ts), so a rerun only scores what changed.
  */
 import { join } from 'node:path';
 import { mkdtemp } from 'node:fs/promises';
@@ -12,6 +16,8 @@ import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { createAnomalyDetector } from '../detectors/anomaly/index.ts';
 import { tfReady } from '../detectors/tf/index.ts';
+import { leaveOneCategoryOut } from '../detectors/nab/protocol.ts';
+import type { LeaveOneOutResult } from '../detectors/nab/protocol.ts';
 import {
   DEFAULT_NAB_DIR,
   loadCorpus,
@@ -21,6 +27,10 @@ import {
   writeResult,
 } from '../detectors/nab/runner.ts';
 import type { CorpusFile } from '../detectors/nab/runner.ts';
+import type { ScoredFile } from '../detectors/nab/scorer.ts';
+import { cached, cacheKey, store } from './nab/cache.ts';
+import { CANDIDATES, DEFAULT_CANDIDATE } from './nab/candidates.ts';
+import type { Candidate } from './nab/candidates.ts';
 import { round } from './support/stats.ts';
 
 const argsSchema = z.object({
@@ -31,7 +41,7 @@ const argsSchema = z.object({
     .default(join(DEFAULT_NAB_DIR, 'labels', 'combined_windows.json')),
   out: z.string().min(1).optional(),
   quick: z.boolean().default(false),
-  offsets: z.coerce.number().int().min(1).max(100).default(1),
+  offsets: z.coerce.number().int().min(1).max(100).default(8),
   step: z.coerce.number().int().min(1).max(10_000).default(15),
 });
 
@@ -59,12 +69,29 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
   if (options.quick) corpus = corpus.filter((_, i) => i % 6 === 0);
   const backend = await tfReady();
   const started = performance.now();
-  const scored = run(corpus);
+  const scored = await run(corpus, DEFAULT_CANDIDATE, 0);
   for (const [i, { file }] of corpus.entries()) await writeResult(out, file, scored[i]?.scores ?? []);
   const seconds = (performance.now() - started) / 1000;
   const result = scoreCorpus(scored);
-  const offsets = Array.from({ length: options.offsets - 1 }, (_, k) => (k + 1) * options.step);
-  const shifted = offsets.map((rows) => scoreCorpus(run(offsetCorpus(corpus, rows))).standard);
+  const offsets = Array.from({ length: options.quick ? 1 : options.offsets }, (_, k) => k * options.step);
+  const standard: number[] = [];
+  const loco: LeaveOneOutResult[] = [];
+  // Each candidate alone (only the threshold chosen on the other categories), per offset.
+  const alone = CANDIDATES.map(() => ({ standard: [] as number[], loco: [] as number[] }));
+  for (const rows of offsets) {
+    const shifted = offsetCorpus(corpus, rows);
+    const runs: ScoredFile[][] = [];
+    for (const candidate of CANDIDATES) runs.push(await run(shifted, candidate, rows));
+    const shipped = runs[CANDIDATES.indexOf(DEFAULT_CANDIDATE)];
+    if (shipped !== undefined) standard.push(scoreCorpus(shipped).standard);
+    loco.push(leaveOneCategoryOut(runs));
+    for (const [c, files] of runs.entries()) {
+      alone[c]?.standard.push(scoreCorpus(files).standard);
+      alone[c]?.loco.push(leaveOneCategoryOut([files]).standard);
+    }
+    process.stderr.write(`offset ${String(rows)}: standard ${String(round(standard.at(-1) ?? NaN, 2))}, `);
+    process.stderr.write(`leave-one-category-out ${String(round(loco.at(-1)?.standard ?? NaN, 2))}\n`);
+  }
   const categories = Object.fromEntries(
     Object.entries(result.categories).map(([name, c]) => [
       name,
@@ -77,6 +104,7 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
     ]),
   );
   process.stderr.write(`results in ${out}; thresholds ${JSON.stringify(result.thresholds)}\n`);
+  const atStart = loco[0];
   return {
     bench: 'nab',
     standard: round(result.standard, 2),
@@ -87,25 +115,53 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
     rows: scored.reduce((n, f) => n + f.scores.length, 0),
     seconds: round(seconds, 2),
     tf_backend: backend,
-    ...(offsets.length === 0 ? {} : { offsets: spread([0, ...offsets], [result.standard, ...shifted]) }),
+    folds: atStart?.folds.map((f) => ({
+      category: f.category,
+      chosen: CANDIDATES[f.chosen]?.name,
+      train: round(f.train, 2),
+      held_out: round(f.heldOut, 2),
+    })),
+    offsets: {
+      rows: offsets,
+      standard: summary(standard),
+      leave_one_category_out: summary(loco.map((l) => l.standard)),
+    },
+    candidates: CANDIDATES.map((c, i) => ({
+      name: c.name,
+      standard: summary(alone[i]?.standard ?? []),
+      leave_one_category_out: summary(alone[i]?.loco ?? []),
+    })),
+    leave_one_category_out: round(atStart?.standard ?? Number.NaN, 2),
+    offset_mean: summary(standard).mean,
   };
 }
 
-function run(corpus: readonly CorpusFile[]): { name: string; scores: Float64Array; windows: CorpusFile['windows'] }[] {
-  return corpus.map(({ file, windows }) => ({
-    name: file.name,
-    scores: runFile(file, ({ probationary }) => createAnomalyDetector({ warmup: probationary, learned: 'self' })),
-    windows,
-  }));
+async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: number): Promise<ScoredFile[]> {
+  const scored: ScoredFile[] = [];
+  for (const { file, windows } of corpus) {
+    const key = await cacheKey(
+      candidate.options,
+      offset,
+      file.name,
+      file.rows.map((r) => r.value),
+    );
+    let scores = await cached(key, file.rows.length);
+    if (scores === undefined) {
+      scores = runFile(file, ({ probationary }) =>
+        createAnomalyDetector({ ...candidate.options, warmup: probationary }),
+      );
+      await store(key, scores);
+    }
+    scored.push({ name: file.name, scores, windows });
+  }
+  return scored;
 }
 
-function spread(rows: readonly number[], standard: readonly number[]): Record<string, unknown> {
-  const mean = standard.reduce((a, b) => a + b, 0) / standard.length;
+function summary(values: readonly number[]): { values: number[]; mean: number; min: number; max: number } {
   return {
-    rows,
-    standard: standard.map((s) => round(s, 2)),
-    mean: round(mean, 2),
-    min: round(Math.min(...standard), 2),
-    max: round(Math.max(...standard), 2),
+    values: values.map((v) => round(v, 2)),
+    mean: round(values.reduce((a, b) => a + b, 0) / values.length, 2),
+    min: round(Math.min(...values), 2),
+    max: round(Math.max(...values), 2),
   };
 }

@@ -11,6 +11,8 @@ import { loadConfig } from '../platform/config/config.ts';
 import { startPlatform, type RunningPlatform } from '../platform/runtime/platform.ts';
 import type { Service } from '../platform/runtime/service.ts';
 import { createLogger } from '../platform/telemetry/logger.ts';
+import { apiFetch } from '../platform/testing/api-client.ts';
+import { credentialsFor } from '../platform/testing/credentials.ts';
 import type { PrecursorPredictor } from './failure/index.ts';
 import { detectorService } from './service.ts';
 import { loadDetectorConfig } from './service/config.ts';
@@ -95,6 +97,8 @@ describe('detector service', () => {
       DETECTOR_POLL_INTERVAL_MS: '100',
       DETECTOR_WATCH: '{__name__="insitechart_test_queue_depth"}',
       DETECTOR_MIN_GAP_MS: '0',
+      // A queue depth is a strain: published once it has lasted this long with no user-facing symptom.
+      DETECTOR_STRAIN_GRACE_MS: '500',
     });
     platform = await startPlatform({
       config: platformConfig,
@@ -111,7 +115,7 @@ describe('detector service', () => {
       },
     });
 
-    const base = platform.url;
+    const base = { url: platform.url, credentials: credentialsFor(platform.identity) };
     // Warm-up: 20 points at 100 ms, then a little history without alarms.
     await new Promise((r) => setTimeout(r, 3_500));
     assert.equal(seen.length, 0, `no detection on the steady series: ${JSON.stringify(seen)}`);
@@ -130,31 +134,32 @@ describe('detector service', () => {
     assert.equal(seen.length, 1, 'a lasting anomaly is published once');
 
     const series = (await (
-      await fetch(`${base}/api/detectors/series?match=${encodeURIComponent('{queue="orders"}')}`)
+      await apiFetch(base, `/api/detectors/series?match=${encodeURIComponent('{queue="orders"}')}`)
     ).json()) as { series: { series: string; points: number; source: string }[] };
     assert.equal(series.series.length, 1);
     assert.equal(series.series[0]!.source, 'in-process');
     assert.ok(series.series[0]!.points >= 25);
-    const recent = (await (await fetch(`${base}/api/detectors/detections`)).json()) as {
+    const recent = (await (await apiFetch(base, `/api/detectors/detections`)).json()) as {
       detections: { detection: TopicData<'detections'> }[];
     };
     assert.deepEqual(recent.detections[0]!.detection.series, d.series);
-    const history = await fetch(
-      `${base}/api/detectors/series/history?series=${encodeURIComponent(series.series[0]!.series)}&historyMs=600000`,
+    const history = await apiFetch(
+      base,
+      `/api/detectors/series/history?series=${encodeURIComponent(series.series[0]!.series)}&historyMs=600000`,
     );
     assert.equal(history.status, 200);
     const forecast = (await (
-      await fetch(`${base}/api/detectors/forecast?series=${encodeURIComponent(series.series[0]!.series)}&steps=5`)
+      await apiFetch(base, `/api/detectors/forecast?series=${encodeURIComponent(series.series[0]!.series)}&steps=5`)
     ).json()) as { forecast: unknown[] };
     assert.equal(forecast.forecast.length, 5);
-    const missing = await fetch(`${base}/api/detectors/forecast?series=nope`);
+    const missing = await apiFetch(base, `/api/detectors/forecast?series=nope`);
     assert.equal(missing.status, 404);
-    const bad = await fetch(`${base}/api/detectors/series?match=${encodeURIComponent('{a=')}`);
+    const bad = await apiFetch(base, `/api/detectors/series?match=${encodeURIComponent('{a=')}`);
     assert.equal(bad.status, 400);
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${base.url}/metrics`)).text();
     assert.match(metrics, /insitechart_detector_detections_total\{outcome="published"\} 1/);
     assert.match(metrics, /insitechart_detector_series_watched\{state="all"\} 1/);
-    const predictions = (await (await fetch(`${base}/api/detectors/predictions`)).json()) as {
+    const predictions = (await (await apiFetch(base, `/api/detectors/predictions`)).json()) as {
       precursor: { enabled: boolean; reason: string };
     };
     assert.equal(predictions.precursor.enabled, false);
@@ -187,9 +192,10 @@ describe('detector service', () => {
         seen.push(d.envelope.data);
       },
     });
-    const url = `${platform.url}/api/detectors/predictions`;
+    const target = { url: platform.url, credentials: credentialsFor(platform.identity) };
+    const predictions = (): Promise<Response> => apiFetch(target, '/api/detectors/predictions', { as: 'viewer' });
     await new Promise((r) => setTimeout(r, 1_000));
-    const calm = (await (await fetch(url)).json()) as {
+    const calm = (await (await predictions()).json()) as {
       slos: { name: string; alerting: boolean; status: { burnRates: Record<string, number> } | null }[];
     };
     const api = calm.slos[0]!;
@@ -204,7 +210,7 @@ describe('detector service', () => {
     assert.ok(d.observed > 14.4, `half the requests fail: the budget burns far above 14.4x (${d.observed})`);
     assert.match(d.explanation, /SLO api \(99\.9% good\).*fast-burn-1h/);
     assert.equal(d.related[0]?.__name__, 'insitechart_test_errors_rate');
-    const burning = (await (await fetch(url)).json()) as { slos: { alerting: boolean }[] };
+    const burning = (await (await predictions()).json()) as { slos: { alerting: boolean }[] };
     assert.equal(burning.slos[0]?.alerting, true);
   });
 
@@ -270,7 +276,12 @@ describe('detector service', () => {
     assert.deepEqual(d.expected, { low: 0, high: 0.6 });
     assert.match(d.explanation, /within 10 min.*latency_p99/);
     assert.equal(d.related[0]?.__name__, 'insitechart_test_latency_seconds', 'the series behind the driving channel');
-    const status = (await (await fetch(`${platform.url}/api/detectors/predictions`)).json()) as {
+    const status = (await (
+      await apiFetch(
+        { url: platform.url, credentials: credentialsFor(platform.identity) },
+        '/api/detectors/predictions',
+      )
+    ).json()) as {
       precursor: { enabled: boolean; version: number; alerting: boolean; last: { prediction: { alert: boolean } } };
     };
     assert.equal(status.precursor.enabled, true);

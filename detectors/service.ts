@@ -10,6 +10,7 @@ import { LearnedFamilies } from './service/learned-families.ts';
 import { PrecursorWatch, precursorDetection } from './service/precursor.ts';
 import { SloWatch, sloDetection } from './service/slo.ts';
 import { mountDetectorRoutes, type RecentDetection, type SourceStatus } from './service/routes.ts';
+import { Triage, type TriagedFinding } from './service/triage.ts';
 import { SeriesWatcher, toDetection } from './service/watcher.ts';
 import { InProcessSource } from './sources/in-process.ts';
 import { OtlpSource } from './sources/otlp.ts';
@@ -49,6 +50,7 @@ function buildSources(ctx: ServiceContext, config: DetectorConfig, options: Dete
           intervalMs: config.sampleIntervalMs,
           maxSeries: config.seriesLimit,
           pointsPerSeries: config.pointsPerSeries,
+          labels: { service: ctx.config.serviceName },
           onError: (error) => {
             ctx.logger.warn({ err: error }, 'sampling the metrics registry failed');
           },
@@ -170,6 +172,20 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         }
       };
 
+      const triage = new Triage(config.strainGraceMs);
+      const triaged = new Counter({
+        name: 'insitechart_detector_findings_total',
+        help: 'Anomalous findings by what their series means: symptom and strain published, held, context, harmless',
+        labelNames: ['outcome'] as const,
+        registers: [ctx.metrics],
+      });
+      const publishFinding = ({ finding, meaning }: TriagedFinding): Promise<void> =>
+        publish(
+          toDetection(finding, watcher.related(finding.tracked, finding.ts, RELATED_WINDOW_MS), meaning),
+          finding.tracked.key,
+          finding.tracked.source,
+        );
+
       const pollSource = async (source: MetricSource): Promise<void> => {
         const st = status.get(source.name);
         const end = pollSeconds.startTimer({ source: source.name });
@@ -187,12 +203,14 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
             for (const p of series.points) newest = Math.max(newest, p.ts);
             n += series.points.length;
             for (const finding of findings) {
-              await publish(
-                toDetection(finding, watcher.related(finding.tracked, finding.ts, RELATED_WINDOW_MS)),
-                finding.tracked.key,
-                source.name,
-              );
+              const { outcome, publish: ready } = triage.admit(finding);
+              triaged.inc({ outcome });
+              if (ready !== undefined) await publishFinding(ready);
             }
+          }
+          for (const strain of triage.release(now())) {
+            triaged.inc({ outcome: 'strain' });
+            await publishFinding(strain);
           }
           cursor.set(source.name, newest);
           points.inc({ source: source.name }, n);

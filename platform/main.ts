@@ -1,13 +1,19 @@
 /** Embedded mode: every service in one process on the in-process backbone (or Kafka when configured). */
+import { loadOtlpConfig } from '../collectors/otlp/config.ts';
 import { loadAlertsConfig } from './alerts/config/load.ts';
+import { loadOutboundPolicy } from './net/config.ts';
 import { runMain } from './runtime/run-main.ts';
 
 await runMain({
-  // Fast checks of every setting first: a mistake is reported in well under a second, not after the
-  // services below have loaded TensorFlow.js and built the web client.
+  // Fast checks first: a mistake is reported before the services below load TensorFlow.js and build the
+  // web client. (The detector tier's settings are checked when it starts: its module loads TensorFlow.js.)
   checks: [
     (config) => {
       loadAlertsConfig(config.alerts.configFile);
+    },
+    () => {
+      loadOutboundPolicy();
+      loadOtlpConfig();
     },
   ],
   services: async () => {

@@ -3,9 +3,10 @@
  * happened to earlier ones, and its latency runs from when it was due, not from when it could be sent,
  * so a stalled server shows up in the figures instead of slowing the generator (coordinated omission).
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { z } from 'zod';
 import { percentile, round } from '../support/stats.ts';
+import { timedRequest } from '../support/timed-request.ts';
 
 const job = z.object({ urls: z.array(z.url()).min(1), rate: z.number().positive(), seconds: z.number().positive() });
 
@@ -23,21 +24,12 @@ async function run(urls: readonly string[], rate: number, seconds: number): Prom
     };
     const fire = (due: number, url: string): void => {
       inFlight += 1;
-      const req = request(url, { agent }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode === 200) latencies.push(performance.now() - due);
-          else errors += 1;
-          inFlight -= 1;
-          finish();
-        });
-      });
-      req.on('error', () => {
-        errors += 1;
+      timedRequest(url, { agent }, due, (latency) => {
+        if (latency === undefined) errors += 1;
+        else latencies.push(latency);
         inFlight -= 1;
         finish();
       });
-      req.end();
     };
     const pump = (): void => {
       const now = performance.now();

@@ -9,8 +9,8 @@ import { marketTick } from '../../platform/backbone/topics.ts';
 import { loadConfig, type Env } from '../../platform/config/config.ts';
 import { startPlatform, type RunningPlatform } from '../../platform/runtime/platform.ts';
 import { openApi } from '../../platform/http/openapi.ts';
-import { apiFetch } from '../../platform/testing/api-client.ts';
 import { createLogger } from '../../platform/telemetry/logger.ts';
+import { apiFetch } from '../../platform/testing/api-client.ts';
 import { marketFeedService } from './feed-service.ts';
 import type { MarketFeed, Tick } from './feed.ts';
 import { CSV_HEADER } from './replay/ohlcv-csv.ts';
@@ -71,7 +71,7 @@ describe('market feed service', () => {
       'staleness per symbol',
     );
     assert.equal(sample(text, /^insitechart_feed_breaker_state\{feed="simulated"\}/), 0);
-    const status = (await (await apiFetch(platform, '/api/market/feed')).json()) as {
+    const status = (await (await apiFetch(platform, '/api/market/feed', { as: 'anonymous' })).json()) as {
       feed: string;
       running: boolean;
       details: Record<string, unknown>;
@@ -115,7 +115,7 @@ describe('market feed service', () => {
     assert.equal(Math.max(...ticks.map((t) => t.price)), 68.4);
     assert.equal(Math.min(...ticks.map((t) => t.price)), 67.1);
     assert.ok(sample(await metricsText(platform), /^insitechart_feed_ticks_total\{feed="replay"\}/) === ticks.length);
-    const status = (await (await apiFetch(platform, '/api/market/feed')).json()) as {
+    const status = (await (await apiFetch(platform, '/api/market/feed', { as: 'anonymous' })).json()) as {
       details: Record<string, unknown>;
     };
     assert.deepEqual([status.details.symbols, status.details.days], [['JPM'], 2]);
@@ -143,7 +143,7 @@ describe('market feed service', () => {
     assert.equal(sample(text, /^insitechart_feed_ticks_total\{feed="yahoo"\}/), 2);
     assert.ok(sample(text, /^insitechart_feed_staleness_seconds\{feed="yahoo",symbol="AAPL"\}/) >= 0);
     assert.equal(sample(text, /^insitechart_feed_stale_symbols\{feed="yahoo"\}/), 0, 'a closed market is not stale');
-    const status = (await (await apiFetch(platform, '/api/market/feed')).json()) as {
+    const status = (await (await apiFetch(platform, '/api/market/feed', { as: 'anonymous' })).json()) as {
       details: Record<string, unknown>;
     };
     assert.deepEqual([status.details.breaker, status.details.staleSymbols], ['closed', []]);

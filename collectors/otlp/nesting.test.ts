@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { RunningPlatform } from '../../platform/runtime/platform.ts';
-import { startTestPlatform } from '../../platform/testing/platform.ts';
+import { apiFetch } from '../../platform/testing/api-client.ts';
+import { startTestPlatform, type TestPlatform } from '../../platform/testing/platform.ts';
 import { decodeStatus } from './codec.ts';
 import { loadOtlpConfig } from './config.ts';
 import { checkNesting } from './nesting.ts';
@@ -55,7 +55,7 @@ function nestedProtobuf(depth: number): Uint8Array {
 
 describe('OTLP nesting cap', () => {
   const dir = mkdtempSync(join(tmpdir(), 'otlp-nesting-'));
-  let platform: RunningPlatform;
+  let platform: TestPlatform;
   before(async () => {
     platform = await startTestPlatform(dir, [otlpReceiverService({ config: loadOtlpConfig({}) })]);
   });
@@ -65,7 +65,8 @@ describe('OTLP nesting cap', () => {
   });
 
   it('answers an anyValue nested 1,000 deep in JSON with 400 and an OTLP Status', async () => {
-    const res = await fetch(`${platform.url}/v1/metrics`, {
+    const res = await apiFetch(platform, '/v1/metrics', {
+      as: 'ingest',
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(nestedMetrics(1_000)),
@@ -77,7 +78,8 @@ describe('OTLP nesting cap', () => {
   });
 
   it('answers the same in protobuf with 400 and a protobuf Status', async () => {
-    const res = await fetch(`${platform.url}/v1/metrics`, {
+    const res = await apiFetch(platform, '/v1/metrics', {
+      as: 'ingest',
       method: 'POST',
       headers: { 'content-type': 'application/x-protobuf' },
       body: Buffer.from(nestedProtobuf(1_000)),
@@ -88,13 +90,15 @@ describe('OTLP nesting cap', () => {
   });
 
   it('still takes attributes nested a few levels', async () => {
-    const res = await fetch(`${platform.url}/v1/metrics`, {
+    const res = await apiFetch(platform, '/v1/metrics', {
+      as: 'ingest',
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(nestedMetrics(5)),
     });
     assert.equal(res.status, 200);
-    const proto = await fetch(`${platform.url}/v1/metrics`, {
+    const proto = await apiFetch(platform, '/v1/metrics', {
+      as: 'ingest',
       method: 'POST',
       headers: { 'content-type': 'application/x-protobuf' },
       body: Buffer.from(nestedProtobuf(5)),

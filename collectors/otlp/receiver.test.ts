@@ -37,6 +37,7 @@ const receiver = otlpReceiverService({ config });
 let source: OtlpSource;
 let platform: RunningPlatform;
 let url: string;
+const auth: Record<string, string> = {};
 
 before(async () => {
   platform = await startPlatform({
@@ -47,6 +48,8 @@ before(async () => {
   });
   source = new OtlpSource({ store: receiver.store });
   url = platform.url;
+  // What an OpenTelemetry exporter sends: OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer <token>.
+  auth.authorization = `Bearer ${platform.identity.tokens.create('otlp-test', 'ingest', 1).secret}`;
 });
 after(async () => {
   await platform.stop();
@@ -85,19 +88,23 @@ describe('OTLP/HTTP receiver with the OpenTelemetry SDK exporters', () => {
     let histogram: ReturnType<ReturnType<MeterProvider['getMeter']>['createHistogram']> | undefined;
     let gauge: ReturnType<ReturnType<MeterProvider['getMeter']>['createGauge']> | undefined;
     let queue: ReturnType<ReturnType<MeterProvider['getMeter']>['createUpDownCounter']> | undefined;
-    await exportMetrics(new JsonMetricExporter({ url: `${url}/v1/metrics` }), 'checkout', (meter, round) => {
-      counter ??= meter.createCounter('orders.created');
-      histogram ??= meter.createHistogram('order.latency', {
-        unit: 's',
-        advice: { explicitBucketBoundaries: [0.1, 0.2, 0.5, 1, 2] },
-      });
-      gauge ??= meter.createGauge('cart.size');
-      queue ??= meter.createUpDownCounter('queue.depth');
-      counter.add(round === 0 ? 5 : 100, { region: 'eu' });
-      for (let i = 0; i < 100; i++) histogram.record(round === 0 ? 0.15 : 0.7, { region: 'eu' });
-      gauge.record(round === 0 ? 3 : 7);
-      queue.add(round === 0 ? 10 : -4);
-    });
+    await exportMetrics(
+      new JsonMetricExporter({ url: `${url}/v1/metrics`, headers: auth }),
+      'checkout',
+      (meter, round) => {
+        counter ??= meter.createCounter('orders.created');
+        histogram ??= meter.createHistogram('order.latency', {
+          unit: 's',
+          advice: { explicitBucketBoundaries: [0.1, 0.2, 0.5, 1, 2] },
+        });
+        gauge ??= meter.createGauge('cart.size');
+        queue ??= meter.createUpDownCounter('queue.depth');
+        counter.add(round === 0 ? 5 : 100, { region: 'eu' });
+        for (let i = 0; i < 100; i++) histogram.record(round === 0 ? 0.15 : 0.7, { region: 'eu' });
+        gauge.record(round === 0 ? 3 : 7);
+        queue.add(round === 0 ? 10 : -4);
+      },
+    );
     const [rate] = await series(sel('orders_created_rate', { region: 'eu' }));
     assert.ok(rate, 'a rate series for the counter');
     assert.equal(rate.labels.service, 'checkout');
@@ -133,6 +140,7 @@ describe('OTLP/HTTP receiver with the OpenTelemetry SDK exporters', () => {
     await exportMetrics(
       new ProtoMetricExporter({
         url: `${url}/v1/metrics`,
+        headers: auth,
         temporalityPreference: AggregationTemporalityPreference.DELTA,
       }),
       'payments',
@@ -168,11 +176,13 @@ describe('OTLP/HTTP receiver with the OpenTelemetry SDK exporters', () => {
       await provider.forceFlush();
       await provider.shutdown();
     };
-    await spanRun(new JsonTraceExporter({ url: `${url}/v1/traces` }), 'web', 5);
-    await spanRun(new ProtoTraceExporter({ url: `${url}/v1/traces` }), 'api', 0);
+    await spanRun(new JsonTraceExporter({ url: `${url}/v1/traces`, headers: auth }), 'web', 5);
+    await spanRun(new ProtoTraceExporter({ url: `${url}/v1/traces`, headers: auth }), 'api', 0);
     const logs = new LoggerProvider({
       resource: resourceFromAttributes({ 'service.name': 'web' }),
-      processors: [new SimpleLogRecordProcessor({ exporter: new JsonLogExporter({ url: `${url}/v1/logs` }) })],
+      processors: [
+        new SimpleLogRecordProcessor({ exporter: new JsonLogExporter({ url: `${url}/v1/logs`, headers: auth }) }),
+      ],
     });
     const log = logs.getLogger('l');
     for (let i = 0; i < 3; i++) log.emit({ severityNumber: SeverityNumber.ERROR, severityText: 'ERROR', body: 'boom' });
@@ -226,7 +236,7 @@ interface Reply {
 }
 function post(path: string, body: Buffer | string, headers: Record<string, string>): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method: 'POST', headers }, (res) => {
+    const req = request(`${url}${path}`, { method: 'POST', headers: { ...auth, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -335,7 +345,10 @@ describe('OTLP/HTTP receiver protocol', () => {
   it('under overload answers 503 (too many in flight) and 429 (over the item rate), both with Retry-After', async () => {
     // Two requests that never finish sending hold both in-flight slots.
     const hold = [0, 1].map(() => {
-      const req = request(`${url}/v1/metrics`, { method: 'POST', headers: { ...json, 'content-length': '1000' } });
+      const req = request(`${url}/v1/metrics`, {
+        method: 'POST',
+        headers: { ...auth, ...json, 'content-length': '1000' },
+      });
       req.on('error', () => undefined);
       req.write('{');
       return req;

@@ -1,6 +1,4 @@
-import { m, type DashboardSpec } from '../lib/spec.ts';
-
-const increase = (metric: string, extra = ''): string => `increase(${m(metric, extra)}[$__rate_interval])`;
+import { increase, m, type DashboardSpec } from '../lib/spec.ts';
 
 export const alerting: DashboardSpec = {
   uid: 'insitechart-alerting',

@@ -1,6 +1,4 @@
-import { m, type DashboardSpec } from '../lib/spec.ts';
-
-const rate = (metric: string, extra = ''): string => `rate(${m(metric, extra)}[$__rate_interval])`;
+import { m, rate, type DashboardSpec } from '../lib/spec.ts';
 
 export const backbone: DashboardSpec = {
   uid: 'insitechart-backbone',

@@ -1,6 +1,4 @@
-import { m, type DashboardSpec } from '../lib/spec.ts';
-
-const rate = (metric: string, extra = ''): string => `rate(${m(metric, extra)}[$__rate_interval])`;
+import { m, rate, type DashboardSpec } from '../lib/spec.ts';
 
 export const market: DashboardSpec = {
   uid: 'insitechart-market',
@@ -40,12 +38,14 @@ export const market: DashboardSpec = {
         {
           kind: 'timeseries',
           title: 'Feed errors',
-          description: 'Feed errors, gaps and reconnects per second, and the breaker state (1 open).',
+          description:
+            'Feed errors and gaps per second, the breaker state (1 open), ticks refused for symbols beyond the bound.',
           unit: 'short',
           queries: [
             { expr: `sum by (feed) (${rate('insitechart_feed_errors_total')})`, legend: 'errors {{feed}}' },
             { expr: `sum by (feed) (${rate('insitechart_feed_gaps_total')})`, legend: 'gaps {{feed}}' },
             { expr: `max by (feed) (${m('insitechart_feed_breaker_state')})`, legend: 'breaker {{feed}}' },
+            { expr: `sum(${rate('insitechart_market_ticks_refused_total')})`, legend: 'refused (unknown symbols)' },
           ],
           populated: 'always',
           runbook: 'MarketFeedStale',
@@ -95,6 +95,7 @@ export const market: DashboardSpec = {
           queries: [
             { expr: `sum by (state) (${m('insitechart_ws_sessions')})`, legend: '{{state}}' },
             { expr: `sum(${m('insitechart_ws_slow_clients')})`, legend: 'slow' },
+            { expr: `sum(${m('insitechart_ws_retained_sessions')})`, legend: 'retained for resume' },
           ],
           populated: 'always',
         },

@@ -6,7 +6,8 @@ import type { DashboardSpec, PanelSpec } from '../lib/spec.ts';
 const busy = new Set(['feed-freshness', 'detector-coverage']);
 
 function sloPanels(slo: (typeof definitions)[number]): PanelSpec[] {
-  const scope = `slo="${slo.name}",environment=~"$environment"`;
+  // SLO series are aggregated per Prometheus (one per environment), so only the slo label selects them.
+  const scope = `slo="${slo.name}"`;
   const populated = busy.has(slo.name) ? 'always' : 'on-activity';
   return [
     {

@@ -64,3 +64,13 @@ export function m(metric: string, extra = ''): string {
 export function metricPanels(spec: DashboardSpec): MetricPanelSpec[] {
   return spec.rows.flatMap((r) => r.panels.filter((p): p is MetricPanelSpec => p.kind !== 'logs'));
 }
+
+/** `rate(metric{scope,extra}[$__rate_interval])`. */
+export function rate(metric: string, extra = ''): string {
+  return `rate(${m(metric, extra)}[$__rate_interval])`;
+}
+
+/** `increase(metric{scope,extra}[$__rate_interval])`: counts per point, for rare events. */
+export function increase(metric: string, extra = ''): string {
+  return `increase(${m(metric, extra)}[$__rate_interval])`;
+}

@@ -2,8 +2,8 @@
  * The learned detector as one more view of a series: the forecaster's error on each point, judged like
  * the statistical views (robust z against past errors, novelty against recent surprises).
  */
-import { View } from './statistical.ts';
-import type { StatisticalOptions, ViewSurprise } from './statistical.ts';
+import { View } from './views/view.ts';
+import type { StatisticalOptions, ViewSurprise } from './views/view.ts';
 import { LearnedForecaster, trainingPairs } from './learned.ts';
 
 export class LearnedView extends View {

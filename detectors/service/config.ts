@@ -101,6 +101,7 @@ const detectorEnv = z
     DETECTOR_REPEAT_MS: int(600_000, 0, 86_400_000),
     DETECTOR_MIN_GAP_MS: int(60_000, 0, 86_400_000),
     DETECTOR_MAX_DETECTIONS_PER_MINUTE: int(60, 1, 100_000),
+    DETECTOR_STRAIN_GRACE_MS: int(60_000, 0, 3_600_000),
     DETECTOR_PRECURSOR: z.preprocess(
       emptyToUndefined,
       z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
@@ -162,6 +163,8 @@ export interface DetectorConfig {
     readonly minGapMs: number;
   };
   readonly maxDetectionsPerMinute: number;
+  /** How long a strain (event-loop lag, CPU, traffic) waits for a symptom to explain it before it is published. */
+  readonly strainGraceMs: number;
   /** The learned precursor model (reloaded from DATA_DIR when one was trained) and the series feeding its channels. */
   readonly precursor: { readonly enabled: boolean; readonly channels: readonly ChannelBinding[] };
   /** SLOs watched for error-budget burn (multi-window, multi-burn-rate rules). */
@@ -198,6 +201,7 @@ export function loadDetectorConfig(env: Readonly<Record<string, string | undefin
       minGapMs: e.DETECTOR_MIN_GAP_MS,
     },
     maxDetectionsPerMinute: e.DETECTOR_MAX_DETECTIONS_PER_MINUTE,
+    strainGraceMs: e.DETECTOR_STRAIN_GRACE_MS,
     precursor: { enabled: e.DETECTOR_PRECURSOR === 'on', channels: e.DETECTOR_PRECURSOR_CHANNELS },
     slos: e.DETECTOR_SLOS,
   };

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createAnomalyDetector, familyModelName, loadForecaster } from '../anomaly/index.ts';
+import { createAnomalyDetector, DEFAULT_ANOMALY, familyModelName, loadForecaster } from '../anomaly/index.ts';
+import { meaningOf } from './meaning.ts';
 import type { LearnedForecaster } from '../anomaly/learned.ts';
 import { createModelStore } from '../models/index.ts';
 import type { SeriesDetector, SeriesLabels } from '../series.ts';
@@ -31,6 +32,10 @@ export class LearnedFamilies {
 
   detectorFor(labels: SeriesLabels): SeriesDetector {
     const model = this.#models.get(familyModelName(labels.__name__ ?? ''));
-    return createAnomalyDetector(model === undefined ? {} : { learned: model });
+    // A gauge that legitimately rests (heap size, a pool's size) is not stuck when it stops moving.
+    const statistical = meaningOf(labels).stallMatters
+      ? DEFAULT_ANOMALY.statistical
+      : { ...DEFAULT_ANOMALY.statistical, stall: 0 };
+    return createAnomalyDetector({ statistical, ...(model === undefined ? {} : { learned: model }) });
   }
 }

@@ -2,6 +2,7 @@ import type { TopicInput } from '../../platform/backbone/topics.ts';
 import { seriesKey, type AnomalyVerdict, type Series, type SeriesDetector, type SeriesLabels } from '../series.ts';
 import { matches, type LabelMatcher } from '../sources/source.ts';
 import { gateStep, newGateState, type GateOptions, type GateState } from './gate.ts';
+import { meaningOf, severityOf, type SeriesMeaning } from './meaning.ts';
 
 /** One watched series: its detector, the gate's state and the latest verdict. */
 export interface Tracked {
@@ -146,8 +147,15 @@ export class SeriesWatcher {
 const fmt = (v: number): string =>
   Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Math.round(v * 1_000) / 1_000);
 
-/** The `detections` event for a finding, with its explanation. */
-export function toDetection(finding: Finding, related: readonly SeriesLabels[]): TopicInput<'detections'> {
+/**
+ * The `detections` event for a finding: titled by what the series shows (its meaning's symptom), its
+ * severity set by what the series means and the score, with the explanation of the alarm.
+ */
+export function toDetection(
+  finding: Finding,
+  related: readonly SeriesLabels[],
+  meaning: SeriesMeaning = meaningOf(finding.tracked.labels),
+): TopicInput<'detections'> {
   const { tracked, verdict, ts, decision } = finding;
   const fired = verdict.fired.length > 0 ? verdict.fired.join(', ') : 'combined score';
   const side =
@@ -159,8 +167,13 @@ export function toDetection(finding: Finding, related: readonly SeriesLabels[]):
     `${fmt(verdict.expected.low)} to ${fmt(verdict.expected.high)}; score ${verdict.score.toFixed(2)} from ${fired}` +
     (related.length > 0 ? `; ${related.length} related series anomalous at the same time` : '') +
     '.';
+  const title =
+    `${meaning.symptom} ${side === 'inside' ? 'unusual' : `${side} normal`}: ${fmt(verdict.observed)} ` +
+    `(expected ${fmt(verdict.expected.low)} to ${fmt(verdict.expected.high)})`;
   return {
     detector: verdict.fired[0] ?? 'anomaly',
+    title,
+    severity: severityOf(meaning.concern, verdict.score),
     series: { ...tracked.labels },
     score: Math.min(1, Math.max(0, verdict.score)),
     observed: verdict.observed,

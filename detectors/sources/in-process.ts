@@ -16,6 +16,8 @@ export interface InProcessOptions {
   readonly pointsPerSeries: number;
   readonly now?: () => number;
   readonly onError?: (error: unknown) => void;
+  /** Labels added to every series, as a Prometheus scrape adds `job` and `instance` (e.g. the service). */
+  readonly labels?: SeriesLabels;
 }
 
 /** The detector's own metrics are left out by default: they move because of anomalies, not with them. */
@@ -69,7 +71,8 @@ export class InProcessSource implements MetricSource {
     const now = (this.#options.now ?? Date.now)();
     const metrics = await this.#options.registry.getMetricsAsJSON();
     let appended = 0;
-    const add = (labels: SeriesLabels, value: number): void => {
+    const add = (own: SeriesLabels, value: number): void => {
+      const labels = this.#options.labels === undefined ? own : { ...this.#options.labels, ...own };
       if (Number.isFinite(value) && matches(labels, this.#watch) && this.#store.append(labels, { ts: now, value }))
         appended++;
     };
@@ -92,7 +95,7 @@ export class InProcessSource implements MetricSource {
           if (rate !== undefined) add(labels, rate);
         }
       } else if (type === 'histogram') {
-        for (const reading of groupHistogram(metric.name, values)) {
+        for (const reading of withAggregates(groupHistogram(metric.name, values))) {
           const key = `${metric.name}|${seriesKey(reading.labels)}`;
           const prev = this.#previousHistograms.get(key);
           this.#remember(this.#previousHistograms, key, { ...reading, ts: now });
@@ -182,4 +185,35 @@ function groupHistogram(
     ...g,
     labels: Object.fromEntries(Object.entries(g.labels).filter(([k]) => k !== '__name__')),
   }));
+}
+
+/**
+ * A histogram split by route and status gives noisy per-series quantiles (a few observations a second
+ * each). What users feel is the whole: so, beside its label sets, the histogram summed over all of them
+ * (no labels: e.g. the API's overall latency and request rate) and, when it has a status label, over the
+ * server errors (`status_code="5xx"`: their rate, zero while there are none, is the error symptom).
+ */
+function withAggregates(readings: readonly HistogramReading[]): HistogramReading[] {
+  if (readings.length < 2) return [...readings];
+  const statusLabel = ['status_code', 'status'].find((l) => readings.some((r) => r.labels[l] !== undefined));
+  const sum = (labels: SeriesLabels, parts: readonly HistogramReading[]): HistogramReading => {
+    const le = new Map<number, number>();
+    for (const r of readings) for (const b of r.le) le.set(b.le, 0);
+    for (const r of parts) for (const b of r.le) le.set(b.le, (le.get(b.le) ?? 0) + b.cumulative);
+    return {
+      labels,
+      count: parts.reduce((n, r) => n + r.count, 0),
+      sum: parts.reduce((n, r) => n + r.sum, 0),
+      le: [...le].map(([bound, cumulative]) => ({ le: bound, cumulative })),
+    };
+  };
+  const out = [...readings, sum({}, readings)];
+  if (statusLabel !== undefined)
+    out.push(
+      sum(
+        { [statusLabel]: '5xx' },
+        readings.filter((r) => /^5/.test(r.labels[statusLabel] ?? '')),
+      ),
+    );
+  return out;
 }

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../backbone/conformance/bus-conformance.ts';
-import type { RunningPlatform } from '../runtime/platform.ts';
 import { freePort, peerSkipReason } from '../testing/peers.ts';
 import type { AlertsConfigInput } from './config/schema.ts';
 import { alertsService } from './service.ts';
+import { apiFetch } from '../testing/api-client.ts';
 import { loopbackAllowed } from '../net/config.ts';
-import { startTestPlatform } from '../testing/platform.ts';
+import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 
 const binary = '/usr/bin/prometheus-alertmanager';
 const skip = peerSkipReason(binary, 'prometheus-alertmanager');
@@ -33,7 +33,7 @@ describe('a real Alertmanager sends its webhook to the platform', { skip: skip ?
   let am: ChildProcess | undefined;
   let amUrl: string;
   let amLog = '';
-  let platform: RunningPlatform;
+  let platform: TestPlatform;
   let receiver: Server;
   const received: Received[] = [];
 
@@ -117,6 +117,11 @@ describe('a real Alertmanager sends its webhook to the platform', { skip: skip ?
         '    webhook_configs:',
         `      - url: ${platform.url}/api/alerts/alertmanager`,
         '        send_resolved: true',
+        // Alertmanager presents an API token with the ingest role, as an operator configures it.
+        '        http_config:',
+        '          authorization:',
+        '            type: Bearer',
+        `            credentials: ${platform.identity.tokens.create('alertmanager', 'ingest').secret}`,
         '',
       ].join('\n'),
     );
@@ -190,7 +195,7 @@ describe('a real Alertmanager sends its webhook to the platform', { skip: skip ?
       'nobody else is paged',
     );
 
-    const list = (await (await fetch(`${platform.url}/api/incidents`)).json()) as {
+    const list = (await (await apiFetch(platform, '/api/incidents', { as: 'viewer' })).json()) as {
       incidents: {
         id: string;
         status: string;
@@ -222,7 +227,9 @@ describe('a real Alertmanager sends its webhook to the platform', { skip: skip ?
       15_000,
       `the resolved notification (Alertmanager log:\n${amLog})`,
     );
-    const list = (await (await fetch(`${platform.url}/api/incidents`)).json()) as { incidents: { status: string }[] };
+    const list = (await (await apiFetch(platform, '/api/incidents', { as: 'viewer' })).json()) as {
+      incidents: { status: string }[];
+    };
     assert.equal(list.incidents[0]?.status, 'resolved');
     assert.equal(new Set(received.map((r) => r.key)).size, received.length, 'no notification delivered twice');
   });

@@ -38,8 +38,22 @@ export interface Enrichment {
 
 export type Suppression = 'inhibited' | 'silenced' | 'maintenance' | 'flapping';
 
+/** Why an alert is in its incident: the values it shares with it and what each weighed. */
+export interface CorrelationWhy {
+  readonly kind: 'opened' | 'joined' | 'moved';
+  /** The join score (sum of the shared values' weights, decayed with the time since onset). */
+  readonly score: number;
+  readonly shared: readonly { readonly label: string; readonly value: string; readonly weight: number }[];
+  /** Event time from the incident's onset (its first alert) to this alert's start. */
+  readonly sinceOnsetSeconds?: number;
+  /** Set when an operator moved the alert (merge or split). */
+  readonly by?: string;
+}
+
 export interface IncidentAlert {
   alert: Alert;
+  /** Set by the correlator: why this alert joined (or opened) its incident. */
+  correlation?: CorrelationWhy;
   enrichment: Enrichment;
   priority: Priority;
   suppressedBy?: Suppression;

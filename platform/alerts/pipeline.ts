@@ -8,7 +8,9 @@ import { hash, Notifier, type DigestItem } from './notify/notifier.ts';
 import type { OutboxItem } from './notify/outbox.ts';
 import type { Directory } from './oncall/directory.ts';
 import { CorrelateStage, correlatorFor } from './stages/correlate-stage.ts';
-import type { Correlator } from './stages/correlate.ts';
+import type { IncidentCorrelator } from './correlation/correlator.ts';
+import { IncidentMoves, type IncidentPersistence } from './correlation/incident-moves.ts';
+import { FileResolvedStage } from './stages/file-resolved-stage.ts';
 import { DedupStage } from './stages/dedup-stage.ts';
 import { Dedup } from './stages/dedup.ts';
 import { EnrichStage, enricherFor } from './stages/enrich-stage.ts';
@@ -33,7 +35,7 @@ export interface PipelineOptions {
   /** Where notifications go (the outbox). */
   readonly enqueue: (items: readonly OutboxItem[]) => void;
   /** Persistence of incident changes (SQLite in the service, nothing in unit tests). */
-  readonly persist?: { incident(i: Incident): void; alert(incidentId: string, a: IncidentAlert): void };
+  readonly persist?: IncidentPersistence;
   readonly silences: () => Iterable<Silence>;
   readonly runbooks: ReadonlySet<string>;
   /** Held notifications (SQLite in the service, so they survive restarts). */
@@ -53,7 +55,7 @@ export interface PipelineOptions {
 /** What is rebuilt from storage after a failed write: everything that remembers alerts. */
 interface State {
   readonly dedup: Dedup;
-  readonly correlator: Correlator;
+  readonly correlator: IncidentCorrelator;
   readonly inhibitor: Inhibitor;
   readonly groups: GroupScheduler;
   readonly incidents: Map<string, Incident>;
@@ -140,21 +142,21 @@ export class Pipeline {
       maintenance: c.maintenance_windows,
       priority: { businessImpact: c.priority.business_impact, flapThreshold: c.priority.flap.threshold },
     });
+    const filing = {
+      saveAlert: (id: string, a: IncidentAlert) => this.#options.persist?.alert(id, a),
+      save,
+      close: (incident: Incident, now: number) => {
+        lifecycle.close(incident, now);
+      },
+    };
     const stages: Stage[] = [
       new DedupStage(dedup, correlator),
-      new ResolveStage({
-        inhibitor,
-        router,
-        saveAlert: (id, a) => this.#options.persist?.alert(id, a),
-        save,
-        close: (incident, now) => {
-          lifecycle.close(incident, now);
-        },
-      }),
+      new ResolveStage({ inhibitor, router, ...filing }),
       new EnrichStage(this.#enricher),
       new CorrelateStage(correlator, (incident) => incidents.set(incident.id, incident)),
       suppress,
       router,
+      new FileResolvedStage(filing),
     ];
     return { dedup, correlator, inhibitor, groups, incidents, lifecycle, suppress, router, stages };
   }
@@ -272,6 +274,11 @@ export class Pipeline {
       this.#state.lifecycle.reassign(incident, userId, by);
       return incident;
     });
+  }
+
+  /** Operators' merges and splits (correlation/incident-moves.ts); run them through `atomically`. */
+  get moves(): IncidentMoves {
+    return new IncidentMoves(this.#state, this.#clock, this.#options.persist, this.#listeners);
   }
 
   /** Sends every digest now (also runs on the digest interval). */

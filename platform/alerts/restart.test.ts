@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../backbone/conformance/bus-conformance.ts';
-import type { RunningPlatform } from '../runtime/platform.ts';
 import { captureServer } from './notify/capture-server.ts';
 import { alertsService } from './service.ts';
-import { startTestPlatform } from '../testing/platform.ts';
+import { apiFetch, type ApiTarget } from '../testing/api-client.ts';
+import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 
 describe('alerts service across a restart', () => {
   let dir: string;
@@ -22,7 +22,7 @@ describe('alerts service across a restart', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const start = (): Promise<RunningPlatform> =>
+  const start = (): Promise<TestPlatform> =>
     startTestPlatform(dir, [
       alertsService({
         config: {
@@ -34,8 +34,9 @@ describe('alerts service across a restart', () => {
         outbound: loopbackAllowed(),
       }),
     ]);
-  const post = async (url: string): Promise<void> => {
-    const r = await fetch(`${url}/api/alerts`, {
+  const post = async (platform: ApiTarget): Promise<void> => {
+    const r = await apiFetch(platform, '/api/alerts', {
+      as: 'ingest',
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ labels: { alertname: 'QueueStuck', service: 'worker', severity: 'critical' } }),
@@ -45,15 +46,15 @@ describe('alerts service across a restart', () => {
 
   it('restores open incidents and pages nobody twice', async () => {
     const first = await start();
-    await post(first.url);
+    await post(first);
     await waitFor(() => receiver.requests.length === 1, 10_000, 'the page');
     await first.stop();
 
     const second = await start();
     try {
-      await post(second.url);
+      await post(second);
       await new Promise((r) => setTimeout(r, 500));
-      const list = (await (await fetch(`${second.url}/api/incidents`)).json()) as {
+      const list = (await (await apiFetch(second, '/api/incidents', { as: 'viewer' })).json()) as {
         incidents: { id: string; status: string; assignee: string; alertCount: number }[];
       };
       assert.equal(list.incidents.length, 1, 'the same incident, restored');
@@ -62,9 +63,9 @@ describe('alerts service across a restart', () => {
         ['triggered', 'alice', 1],
       );
       assert.equal(receiver.requests.length, 1, 'no second page for the same step');
-      const resolved = await fetch(`${second.url}/api/incidents/${list.incidents[0]?.id ?? ''}/resolve`, {
+      const resolved = await apiFetch(second, `/api/incidents/${list.incidents[0]?.id ?? ''}/resolve`, {
+        as: 'oncall',
         method: 'POST',
-        headers: { 'x-actor': 'alice' },
       });
       assert.equal(resolved.status, 200);
       await waitFor(() => receiver.requests.length === 2, 10_000, 'the resolved notification');

@@ -5,13 +5,14 @@ import type { DatabaseSync } from 'node:sqlite';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Subscription } from '../backbone/bus.ts';
 import type { Service, ServiceContext } from '../runtime/service.ts';
-import { auditTo } from './api/actor.ts';
+import { auditTo } from '../identity/audit.ts';
 import { incidentRoutes } from './api/incident-routes.ts';
 import { ingestRoutes } from './api/ingest-routes.ts';
 import { oncallRoutes } from './api/oncall-routes.ts';
 import { silenceRoutes } from './api/silence-routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { loadAlertsConfig } from './config/load.ts';
+import { withLinks } from './links.ts';
 import { alertsConfigSchema, type AlertsConfig, type AlertsConfigInput } from './config/schema.ts';
 import { fromDetection } from './ingest/detections.ts';
 import type { Alert } from './model.ts';
@@ -62,10 +63,14 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
   return {
     name: 'alerts',
     async start(ctx: ServiceContext) {
-      const config: AlertsConfig =
+      // Links (runbooks, incidents, dashboards) on PUBLIC_URL or this process's own port: links.ts.
+      const config: AlertsConfig = withLinks(
         options.config !== undefined
           ? alertsConfigSchema.parse(options.config)
-          : loadAlertsConfig(ctx.config.alerts.configFile);
+          : loadAlertsConfig(ctx.config.alerts.configFile),
+        process.env,
+        ctx.config.port,
+      );
       const dataDir = join(ctx.config.dataDir, 'alerts');
       db = openDatabase(dataDir);
       const database = db;
@@ -172,14 +177,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         enqueue: (items) => {
           box.enqueue(items);
         },
-        persist: {
-          incident: (i) => {
-            store.saveIncident(i);
-          },
-          alert: (id, a) => {
-            store.saveAlert(id, a);
-          },
-        },
+        persist: store.persistence(),
         silences: () => silences.all(),
         runbooks,
         digest: new SqliteDigestBuffer<DigestItem>(database),
@@ -194,7 +192,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         pipe.restore(store.loadOpen());
       });
       box.start();
-      const audit = auditTo(ctx.bus);
+      const audit = auditTo(ctx.bus, 'alerts');
 
       subscriptions.push(
         await ctx.bus.subscribe({

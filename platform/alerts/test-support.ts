@@ -2,6 +2,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { ManualClock } from './clock.ts';
 import { alertsConfigSchema, type AlertsConfigInput } from './config/schema.ts';
 import { fingerprintOf } from './fingerprint.ts';
+import { withLinks } from './links.ts';
 import type { Alert, Labels } from './model.ts';
 import type { OutboxItem } from './notify/outbox.ts';
 import { Directory } from './oncall/directory.ts';
@@ -13,7 +14,7 @@ export function testPipeline(
   input: AlertsConfigInput,
   start = Date.parse('2026-03-02T10:00:00Z'),
 ): { pipeline: Pipeline; clock: ManualClock; sent: OutboxItem[]; silences: Silence[]; directory: Directory } {
-  const config = alertsConfigSchema.parse(input);
+  const config = withLinks(alertsConfigSchema.parse(input), {}, 8080);
   const clock = new ManualClock(start);
   const sent: OutboxItem[] = [];
   const silences: Silence[] = [];

@@ -2,21 +2,28 @@
  * REST endpoints under /api/analytics on the live bar windows. Every query is validated with zod (400 with
  * the issues); an unknown symbol is a 404, too few points or a singular system a 422, each with a message.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
 import type { BarWindows, Interval } from './bar-windows.ts';
-import { correlationMatrix } from './correlation.ts';
+import type { VarRequest } from './compute-jobs.ts';
+import type { ComputeWorker } from './compute-pool.ts';
 import { AnalyticsInputError, SingularMatrixError } from './errors.ts';
-import { computeFixture, fixtureFile } from './fixture-file.ts';
-import { grangerCausality, grangerLagSelection } from './granger.ts';
-import { causalityGraph } from './graph.ts';
-import { partialCorrelation } from './partial.ts';
+import { fixtureFile } from './fixture-file.ts';
 import { returns } from './returns.ts';
-import { ewmaCorrelation, rollingCorrelation } from './rolling.ts';
 import type { BreakEvent, StreamingCorrelations } from './streaming.ts';
-import { fitVar, forecast, impulseResponse, selectOrder, testCausality, type VarFit } from './var.ts';
-import { priceSentimentVolume, regimeCorrelation, sectorCorrelation } from './views.ts';
+import { priceSentimentVolume } from './views.ts';
+import {
+  correlationWork,
+  fixtureWork,
+  graphWork,
+  grangerWork,
+  partialWork,
+  regimeWork,
+  requireWithinBudget,
+  rollingWork,
+  varWork,
+} from './work-caps.ts';
 
 export interface AnalyticsSources {
   readonly windows: BarWindows;
@@ -26,6 +33,20 @@ export interface AnalyticsSources {
   readonly sentimentAt: (symbol: string, ts: number) => number;
   readonly sectorOf: (symbol: string) => string;
   readonly defaultInterval: Interval;
+}
+
+export interface AnalyticsCompute {
+  /** Where the numerics run: off the event loop, with a deadline. */
+  readonly worker: ComputeWorker;
+  /** Per-request work cap (see work-caps.ts). */
+  readonly maxWork: number;
+}
+
+/** Sends `extras` then the job's result (JSON text) as one object; the result's keys win, as with a spread. */
+function sendMerged(res: Response, extras: Record<string, unknown>, json: string): void {
+  const head = JSON.stringify(extras).slice(0, -1);
+  const tail = json.slice(1);
+  res.type('application/json').send(head === '{' || tail === '}' ? `${head}${tail}` : `${head},${tail}`);
 }
 
 const intervalMs: Record<Interval, number> = {
@@ -81,8 +102,12 @@ function guard<T>(fn: () => T): T {
   }
 }
 
-export function analyticsRouter(src: AnalyticsSources): Router {
+export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute): Router {
   const router = Router();
+  const { worker } = compute;
+  const cap = (work: number, what: string): void => {
+    requireWithinBudget(work, compute.maxWork, what);
+  };
   const intervalOf = (q: { interval?: Interval | undefined }): Interval => q.interval ?? src.defaultInterval;
 
   const requireKnown = (interval: Interval, symbols: readonly string[]): void => {
@@ -127,7 +152,7 @@ export function analyticsRouter(src: AnalyticsSources): Router {
     });
   });
 
-  router.get('/analytics/correlation', (req, res) => {
+  router.get('/analytics/correlation', async (req, res) => {
     const q = parse(
       base.extend({
         symbols: symbolList(2, 500),
@@ -137,26 +162,23 @@ export function analyticsRouter(src: AnalyticsSources): Router {
       }),
       req,
     );
-    if (q.method === 'kendall' && q.symbols.length * q.symbols.length * q.points > 50_000_000)
-      throw new HttpError(422, 'Kendall is O(n^2) per pair: ask for fewer symbols or points');
+    cap(correlationWork(q.symbols.length, q.points, q.method, q.missing === 'pairwise'), `${q.method} correlation`);
     const data = returnsOf(q, q.symbols);
-    const result = guard(() => correlationMatrix(data.series, q.method, q.missing, { pvalues: q.pvalues === 'true' }));
-    res.json({
-      interval: data.interval,
-      symbols: q.symbols,
-      n: data.starts.length,
-      from: data.starts[0],
-      to: data.starts.at(-1),
-      ...result,
-    });
+    const { series, method, missing } = { ...data, ...q };
+    const json = await worker.run('correlation', { series, method, missing, pvalues: q.pvalues === 'true' });
+    const range = { n: data.starts.length, from: data.starts[0], to: data.starts.at(-1) };
+    sendMerged(res, { interval: data.interval, symbols: q.symbols, ...range }, json);
   });
 
-  router.get('/analytics/correlation/rolling', (req, res) => {
+  router.get('/analytics/correlation/rolling', async (req, res) => {
     const q = parse(base.extend({ x: ticker, y: ticker, window: int(3, 1_000, 60), span: int(2, 1_000, 60) }), req);
+    cap(rollingWork(q.points), 'rolling correlation');
     const data = returnsOf(q, [q.x, q.y]);
     const [x = new Float64Array(), y = new Float64Array()] = data.series;
-    const rolling = guard(() => rollingCorrelation(x, y, q.window));
-    const ewma = guard(() => ewmaCorrelation(x, y, q.span));
+    const { rolling, ewma } = JSON.parse(await worker.run('rolling', { x, y, window: q.window, span: q.span })) as {
+      rolling: (number | null)[];
+      ewma: (number | null)[];
+    };
     res.json({
       interval: data.interval,
       x: q.x,
@@ -167,10 +189,11 @@ export function analyticsRouter(src: AnalyticsSources): Router {
     });
   });
 
-  router.get('/analytics/correlation/partial', (req, res) => {
+  router.get('/analytics/correlation/partial', async (req, res) => {
     const q = parse(base.extend({ symbols: symbolList(2, 100) }), req);
+    cap(partialWork(q.symbols.length, q.points), 'partial correlation');
     const data = returnsOf(q, q.symbols);
-    res.json({ interval: data.interval, symbols: q.symbols, ...guard(() => partialCorrelation(data.series)) });
+    sendMerged(res, { interval: data.interval, symbols: q.symbols }, await worker.run('partial', data));
   });
 
   router.get('/analytics/correlation/live', (req, res) => {
@@ -182,60 +205,54 @@ export function analyticsRouter(src: AnalyticsSources): Router {
     res.json({ breaks: src.breaks() });
   });
 
-  router.get('/analytics/granger', (req, res) => {
+  router.get('/analytics/granger', async (req, res) => {
     const q = parse(base.extend({ cause: ticker, effect: ticker, maxlag: int(1, 20, 5) }), req);
     if (q.cause === q.effect) throw new HttpError(400, 'cause and effect must differ');
+    cap(grangerWork(q.points, q.maxlag), 'Granger causality');
     const data = returnsOf(q, [q.effect, q.cause]);
     const [effect = new Float64Array(), cause = new Float64Array()] = data.series;
-    const result = guard(() => grangerCausality(effect, cause, q.maxlag, { effect: q.effect, cause: q.cause }));
-    const selection = guard(() => grangerLagSelection(effect, cause, q.maxlag));
-    res.json({ interval: data.interval, n: data.starts.length, ...result, lag_selection: selection });
+    const names = { effect: q.effect, cause: q.cause };
+    const json = await worker.run('granger', { effect, cause, maxlag: q.maxlag, names });
+    sendMerged(res, { interval: data.interval, n: data.starts.length }, json);
   });
 
   const varQuery = base.extend({ symbols: symbolList(1, 20), lags: lagChoice, maxlags: int(1, 20, 8) });
-  const fitFor = (
+  /** Fits the VAR (choosing the order when asked) and what follows from it, in the worker. */
+  const varJob = async (
+    res: Response,
     q: z.output<typeof varQuery>,
-  ): { interval: Interval; fit: VarFit; selection: ReturnType<typeof selectOrder> | null } => {
+    then: VarRequest['then'],
+    more: { steps?: number; periods?: number } = {},
+  ): Promise<void> => {
+    const select = typeof q.lags !== 'number';
+    const order = typeof q.lags === 'number' ? q.lags : q.maxlags;
+    cap(varWork(q.points, q.symbols.length, { maxlags: q.maxlags, select, order, ...more }), 'the VAR');
     const data = returnsOf(q, q.symbols);
-    return guard(() => {
-      const selection = typeof q.lags === 'number' ? null : selectOrder(data.series, q.maxlags);
-      const order = typeof q.lags === 'number' ? q.lags : Math.max(1, selection?.selected_orders[q.lags] ?? 1);
-      return { interval: data.interval, fit: fitVar(data.series, order, q.symbols), selection };
+    const json = await worker.run('var', {
+      series: data.series,
+      symbols: q.symbols,
+      lags: q.lags,
+      maxlags: q.maxlags,
+      then,
     });
+    sendMerged(res, { interval: data.interval }, json);
   };
 
-  router.get('/analytics/var', (req, res) => {
-    const { interval, fit, selection } = fitFor(parse(varQuery, req));
-    // The residuals (nobs x k) and the design inverse are internal bulk: left out of the response.
-    const summary = Object.fromEntries(
-      Object.entries(fit).filter(([key]) => key !== 'resid' && key !== 'designInverse'),
-    );
-    res.json({ interval, selection, fit: summary });
+  router.get('/analytics/var', async (req, res) => {
+    await varJob(res, parse(varQuery, req), { kind: 'summary' });
   });
 
-  router.get('/analytics/var/forecast', (req, res) => {
+  router.get('/analytics/var/forecast', async (req, res) => {
     const q = parse(varQuery.extend({ steps: int(1, 500, 10), alpha: prob(0.05) }), req);
-    const { interval, fit } = fitFor(q);
-    res.json({
-      interval,
-      symbols: fit.symbols,
-      lag_order: fit.lag_order,
-      ...guard(() => forecast(fit, q.steps, q.alpha)),
-    });
+    await varJob(res, q, { kind: 'forecast', steps: q.steps, alpha: q.alpha }, { steps: q.steps });
   });
 
-  router.get('/analytics/var/irf', (req, res) => {
+  router.get('/analytics/var/irf', async (req, res) => {
     const q = parse(varQuery.extend({ periods: int(0, 200, 10) }), req);
-    const { interval, fit } = fitFor(q);
-    res.json({
-      interval,
-      symbols: fit.symbols,
-      lag_order: fit.lag_order,
-      ...guard(() => impulseResponse(fit, q.periods)),
-    });
+    await varJob(res, q, { kind: 'irf', periods: q.periods }, { periods: q.periods });
   });
 
-  router.get('/analytics/var/causality', (req, res) => {
+  router.get('/analytics/var/causality', async (req, res) => {
     const q = parse(
       varQuery.extend({
         caused: symbolList(1, 20),
@@ -245,15 +262,10 @@ export function analyticsRouter(src: AnalyticsSources): Router {
       }),
       req,
     );
-    const { interval, fit } = fitFor(q);
-    res.json({
-      interval,
-      lag_order: fit.lag_order,
-      ...guard(() => testCausality(fit, q.caused, q.causing, q.kind, q.signif)),
-    });
+    await varJob(res, q, { kind: 'causality', caused: q.caused, causing: q.causing, test: q.kind, signif: q.signif });
   });
 
-  router.get('/analytics/causality-graph', (req, res) => {
+  router.get('/analytics/causality-graph', async (req, res) => {
     const q = parse(
       base.extend({
         symbols: symbolList(2, 50),
@@ -265,20 +277,11 @@ export function analyticsRouter(src: AnalyticsSources): Router {
       }),
       req,
     );
+    cap(graphWork(q.symbols.length, q.points, q), 'the causality graph');
     const data = returnsOf(q, q.symbols);
-    res.json({
-      interval: data.interval,
-      n: data.starts.length,
-      ...guard(() =>
-        causalityGraph(data.series, q.symbols, {
-          method: q.method,
-          lag: q.lag,
-          maxlag: q.maxlag,
-          alpha: q.alpha,
-          adjustment: q.adjust,
-        }),
-      ),
-    });
+    const options = { method: q.method, lag: q.lag, maxlag: q.maxlag, alpha: q.alpha, adjustment: q.adjust };
+    const json = await worker.run('graph', { series: data.series, symbols: q.symbols, options });
+    sendMerged(res, { interval: data.interval, n: data.starts.length }, json);
   });
 
   router.get('/analytics/views/price-sentiment-volume', (req, res) => {
@@ -302,36 +305,35 @@ export function analyticsRouter(src: AnalyticsSources): Router {
     });
   });
 
-  router.get('/analytics/views/sectors', (req, res) => {
+  router.get('/analytics/views/sectors', async (req, res) => {
     const q = parse(base.extend({ symbols: symbolList(2, 500).optional() }), req);
     const symbols = q.symbols ?? src.windows.symbols(intervalOf(q)).map((s) => s.symbol);
     if (symbols.length < 2) throw new HttpError(422, `too few symbols with ${intervalOf(q)} bars: ${symbols.length}`);
+    cap(correlationWork(symbols.length, q.points, 'pearson', true), 'the sector view');
     const data = returnsOf(q, symbols);
-    res.json({
-      interval: data.interval,
-      n: data.starts.length,
-      ...guard(() => sectorCorrelation(data.series, symbols, src.sectorOf)),
-    });
+    const sectors = Object.fromEntries(symbols.map((s) => [s, src.sectorOf(s)]));
+    const json = await worker.run('sectors', { series: data.series, symbols, sectors });
+    sendMerged(res, { interval: data.interval, n: data.starts.length }, json);
   });
 
-  router.get('/analytics/views/regimes', (req, res) => {
+  router.get('/analytics/views/regimes', async (req, res) => {
     const q = parse(base.extend({ symbols: symbolList(2, 100), market: ticker, window: int(5, 500, 20) }), req);
     const all = q.symbols.includes(q.market) ? q.symbols : [...q.symbols, q.market];
+    cap(regimeWork(all.length, q.points, q.window), 'the regime view');
     const data = returnsOf(q, all);
     const market = data.series[all.indexOf(q.market)] ?? new Float64Array();
     const series = q.symbols.map((s) => data.series[all.indexOf(s)] ?? new Float64Array());
-    res.json({
-      interval: data.interval,
-      symbols: q.symbols,
-      market: q.market,
-      ...guard(() => regimeCorrelation(series, market, q.window)),
-    });
+    const json = await worker.run('regimes', { series, market, window: q.window });
+    sendMerged(res, { interval: data.interval, symbols: q.symbols, market: q.market }, json);
   });
 
   /** Computes a file of the reference-fixture layout posted as the body (the CLI's job, over HTTP). */
-  router.post('/analytics/compute', (req, res) => {
+  router.post('/analytics/compute', async (req, res) => {
     const file = fixtureFile.parse(req.body);
-    res.json({ fixture: file.fixture, outputs: guard(() => computeFixture(file)) });
+    cap(fixtureWork(file), `the ${file.fixture} fixture`);
+    res
+      .type('application/json')
+      .send(`{"fixture":${JSON.stringify(file.fixture)},"outputs":${await worker.run('fixture', { file })}}`);
   });
 
   return router;

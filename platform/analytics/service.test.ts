@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../backbone/conformance/bus-conformance.ts';
 import type { TopicData } from '../backbone/topics.ts';
-import type { RunningPlatform } from '../runtime/platform.ts';
 import { analyticsService } from './service.ts';
 import { seededGaussian } from './synthetic.ts';
-import { startTestPlatform } from '../testing/platform.ts';
+import { apiFetch } from '../testing/api-client.ts';
+import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 
 const n = 400;
 const t0 = 1_700_000_000_000;
@@ -40,10 +40,10 @@ function prices(): Record<string, number[]> {
 
 describe('analytics service', () => {
   const dir = mkdtempSync(join(tmpdir(), 'analytics-'));
-  let platform: RunningPlatform;
+  let platform: TestPlatform;
   const breaks: TopicData<'analytics.correlation'>[] = [];
   const get = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const response = await fetch(`${platform.url}/api/analytics${path}`);
+    const response = await apiFetch(platform, `/api/analytics${path}`, { as: 'viewer' });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
@@ -175,7 +175,8 @@ describe('analytics service', () => {
   });
 
   it('computes a posted fixture-layout file', async () => {
-    const response = await fetch(`${platform.url}/api/analytics/compute`, {
+    const response = await apiFetch(platform, '/api/analytics/compute', {
+      as: 'viewer',
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -187,7 +188,8 @@ describe('analytics service', () => {
     assert.equal(response.status, 200);
     const body = (await response.json()) as { outputs: { rolling_pearson: { values: (number | null)[] } } };
     assert.deepEqual(body.outputs.rolling_pearson.values.slice(0, 2), [null, null]);
-    const bad = await fetch(`${platform.url}/api/analytics/compute`, {
+    const bad = await apiFetch(platform, '/api/analytics/compute', {
+      as: 'viewer',
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"fixture":"nope"}',

@@ -9,6 +9,8 @@ import type { Subscription } from '../backbone/bus.ts';
 import { instrumentBySymbol } from '../reference/instruments.ts';
 import type { Service, ServiceContext } from '../runtime/service.ts';
 import { analyticsRouter } from './api.ts';
+import { ComputeWorker } from './compute-pool.ts';
+import { DEFAULT_MAX_WORK } from './work-caps.ts';
 import { BarWindows, type Interval } from './bar-windows.ts';
 import type { BreakDetectorOptions } from './change.ts';
 import { StreamingCorrelations, type BreakEvent } from './streaming.ts';
@@ -27,6 +29,10 @@ export interface AnalyticsServiceOptions {
   readonly maxStreamingSymbols?: number;
   /** Recent breaks kept for GET /api/analytics/correlation/breaks. */
   readonly keepBreaks?: number;
+  /** Per-request work cap in work units (default DEFAULT_MAX_WORK; see work-caps.ts). */
+  readonly maxWork?: number;
+  /** A computation running longer is stopped and answered 503 (default 30 s). */
+  readonly deadlineMs?: number;
 }
 
 const defaultBreaks: BreakDetectorOptions = { recent: 30, baseline: 120, alpha: 0.001, minDelta: 0.3, cooldown: 30 };
@@ -74,6 +80,8 @@ export function analyticsService(options: AnalyticsServiceOptions = {}): Service
   const recentBreaks: BreakEvent[] = [];
   const sentiment = new SentimentTrack(5_000);
   const subscriptions: Subscription[] = [];
+  // Started lazily by the first computation; replaced if a computation overruns its deadline.
+  const worker = new ComputeWorker({ deadlineMs: options.deadlineMs ?? 30_000, maxQueued: 16 });
 
   const streamFor = (interval: Interval): StreamingCorrelations => {
     let s = streams.get(interval);
@@ -174,18 +182,22 @@ export function analyticsService(options: AnalyticsServiceOptions = {}): Service
       );
 
       ctx.api.use(
-        analyticsRouter({
-          windows,
-          streaming: (interval) => streams.get(interval),
-          breaks: () => recentBreaks,
-          sentimentAt: (symbol, ts) => sentiment.at(symbol, ts),
-          sectorOf: (symbol) => instrumentBySymbol(symbol)?.sector ?? 'Unknown',
-          defaultInterval: options.defaultInterval ?? '1m',
-        }),
+        analyticsRouter(
+          {
+            windows,
+            streaming: (interval) => streams.get(interval),
+            breaks: () => recentBreaks,
+            sentimentAt: (symbol, ts) => sentiment.at(symbol, ts),
+            sectorOf: (symbol) => instrumentBySymbol(symbol)?.sector ?? 'Unknown',
+            defaultInterval: options.defaultInterval ?? '1m',
+          },
+          { worker, maxWork: options.maxWork ?? DEFAULT_MAX_WORK },
+        ),
       );
     },
     async stop() {
       await Promise.all(subscriptions.splice(0).map((s) => s.close('drain')));
+      await worker.close();
     },
   };
 }

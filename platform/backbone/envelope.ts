@@ -18,6 +18,8 @@ export interface Envelope<D = unknown> {
   readonly data: D;
   readonly traceparent?: string;
   readonly tracestate?: string;
+  /** Extension attribute: the authenticated identity whose request caused the event (`user:alice`, `token:am`). */
+  readonly actor?: string;
 }
 
 export type TopicEnvelope<T extends TopicName> = Envelope<TopicData<T>>;
@@ -32,6 +34,7 @@ export interface PublishInput<T extends TopicName> {
   readonly time?: Date;
   readonly traceparent?: string;
   readonly tracestate?: string;
+  readonly actor?: string;
 }
 
 export const EVENT_TYPE_PREFIX = 'com.insitechart.';
@@ -103,6 +106,7 @@ export function createEnvelope<T extends TopicName>(
   // Absent rather than undefined: the envelope must survive a JSON round trip unchanged.
   if (input.traceparent !== undefined) envelope.traceparent = input.traceparent;
   if (input.tracestate !== undefined) envelope.tracestate = input.tracestate;
+  if (input.actor !== undefined) envelope.actor = input.actor;
   return envelope;
 }
 
@@ -117,6 +121,7 @@ const envelopeShape = z.object({
   data: z.unknown(),
   traceparent: z.string().optional(),
   tracestate: z.string().optional(),
+  actor: z.string().max(200).optional(),
 });
 
 /** Parses an envelope that arrived from outside the process (durable log, Kafka) and validates its data. */
@@ -127,11 +132,12 @@ export function parseEnvelope<T extends TopicName>(topic: T, raw: unknown): Topi
     throw new InvalidEventError(topic, `envelope type ${parsed.data.type} does not belong to this topic`);
   }
   const data = validateData(topic, parsed.data.data);
-  const { traceparent, tracestate, ...rest } = parsed.data;
+  const { traceparent, tracestate, actor, ...rest } = parsed.data;
   return {
     ...rest,
     data,
     ...(traceparent === undefined ? {} : { traceparent }),
     ...(tracestate === undefined ? {} : { tracestate }),
+    ...(actor === undefined ? {} : { actor }),
   };
 }

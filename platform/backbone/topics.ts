@@ -60,6 +60,10 @@ export const detection = z.strictObject({
   ts: epochMs,
   explanation: z.string(),
   related: z.array(labels).default([]),
+  /** What users or operators see, from what the series means (detectors/service/meaning.ts). */
+  title: z.string().max(500).optional(),
+  /** How much it matters, from what the series means: a user-facing symptom pages, context informs. */
+  severity: z.enum(['critical', 'error', 'warning', 'info']).optional(),
 });
 
 export const remediation = z.strictObject({

@@ -36,7 +36,8 @@ const httpUrl = z.preprocess(
   z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
 );
 
-const bool = (fallback: boolean) =>
+/** A true/false variable (also 1/0, yes/no) with a default; shared by every module's settings. */
+export const bool = (fallback: boolean) =>
   z.preprocess(
     emptyToUndefined,
     z
@@ -45,7 +46,8 @@ const bool = (fallback: boolean) =>
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   );
 
-const positiveInt = (fallback: number, max: number) =>
+/** A whole number in [1, max] with a default. */
+export const positiveInt = (fallback: number, max: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').min(1).max(max).default(fallback));
 
 const samplerNames = [

@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { PlatformMetrics } from '../telemetry/metrics.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { errorHandler, notFound } from './errors.ts';
@@ -17,12 +17,14 @@ export interface HttpApp {
 
 /**
  * The platform's HTTP surface: probes, /metrics, the services' API, RED metrics on every route, security headers on
- * every response; past the probes, a Host allow-list (DNS rebinding) and the CORS policy.
+ * every response; past the probes, a Host allow-list (DNS rebinding) and the CORS policy. `access` decides every
+ * request before any route sees it (platform/http/access.ts).
  */
 export function createHttpApp(options: {
   metrics: PlatformMetrics;
   health: Health;
   logger: Logger;
+  access: RequestHandler;
   /** Absent: read from the environment (ALLOWED_HOSTS, CORS_ORIGINS, PUBLIC_URL). */
   security?: HttpSecurityConfig;
 }): HttpApp {
@@ -46,6 +48,7 @@ export function createHttpApp(options: {
     next();
   });
   app.use(securityHeaders());
+  app.use(options.access);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -123,10 +123,13 @@ export function listRoutes(
 ): { method: string; path: string }[] {
   const routes: { method: string; path: string }[] = [];
   for (const layer of router.stack as readonly RouterLayer[]) {
-    if (layer.route !== undefined && typeof layer.route.path === 'string') {
-      const path = (prefix + layer.route.path).replace(/:(\w+)/g, '{$1}').replace(/\*(\w+)/g, '{$1}');
-      for (const [method, on] of Object.entries(layer.route.methods))
-        if (on && method !== '_all') routes.push({ method, path });
+    if (layer.route !== undefined) {
+      const paths = Array.isArray(layer.route.path) ? (layer.route.path as unknown[]) : [layer.route.path];
+      for (const p of paths.filter((p): p is string => typeof p === 'string')) {
+        const path = (prefix + p).replace(/:(\w+)/g, '{$1}').replace(/\*(\w+)/g, '{$1}');
+        for (const [method, on] of Object.entries(layer.route.methods))
+          if (on && method !== '_all') routes.push({ method, path });
+      }
     } else if (layer.handle?.stack !== undefined) {
       const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
       routes.push(...listRoutes({ stack: layer.handle.stack }, prefix + mount));

@@ -1,7 +1,9 @@
 /** Security headers, the Host allow-list, CORS and client errors, sent by a real client to a platform on loopback. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
 import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +11,10 @@ import type { RunningPlatform } from '../runtime/platform.ts';
 import { sentimentService } from '../sentiment/service.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { startTestPlatform } from '../testing/platform.ts';
+import { createLogger } from '../telemetry/logger.ts';
+import { createMetrics } from '../telemetry/metrics.ts';
+import { createHttpApp } from './app.ts';
+import { Health } from './health.ts';
 import { hostAllowed } from './security.ts';
 import { loadHttpSecurityConfig } from './security-config.ts';
 
@@ -85,6 +91,48 @@ describe('HTTP security', () => {
     const res = await apiFetch(platform, '/api/sentiment/%E0%A4%A');
     assert.equal(res.status, 400);
     assert.match(((await res.json()) as { error: string }).error, /percent-encoding|decode/);
+  });
+});
+
+describe('CORS allow-list', () => {
+  it('lets an allow-listed origin call the API (with a preflight) and still refuses others', async () => {
+    const { app, api } = createHttpApp({
+      metrics: createMetrics(),
+      health: new Health(),
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      security: loadHttpSecurityConfig({ CORS_ORIGINS: 'https://dashboard.example' }),
+      // Access control has its own tests (platform/identity); this app lets every request through to CORS.
+      access: (_req, _res, next) => {
+        next();
+      },
+    });
+    api.post('/echo', (_req, res) => {
+      res.json({ ok: true });
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const target = { url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}` };
+    try {
+      const preflight = await apiFetch(target, '/api/echo', {
+        method: 'OPTIONS',
+        headers: { origin: 'https://dashboard.example', 'access-control-request-method': 'POST' },
+      });
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://dashboard.example');
+      const allowed = await apiFetch(target, '/api/echo', {
+        method: 'POST',
+        headers: { origin: 'https://dashboard.example' },
+      });
+      assert.equal(allowed.status, 200);
+      assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://dashboard.example');
+      const other = await apiFetch(target, '/api/echo', {
+        method: 'POST',
+        headers: { origin: 'https://dashboard.example.evil' },
+      });
+      assert.equal(other.status, 403);
+    } finally {
+      server.close();
+    }
   });
 });
 

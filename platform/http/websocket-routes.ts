@@ -31,7 +31,8 @@ export class WebSocketRoutes {
     });
   }
 
-  attach(server: Server): void {
+  /** Serves upgrades on `server`; `authorize` (the identity layer) refuses an upgrade without the credentials. */
+  attach(server: Server, authorize: (request: IncomingMessage) => boolean = () => true): void {
     server.on('upgrade', (request, socket: Duplex, head: Buffer) => {
       // A peer resetting the connection before the handshake ends must not become an uncaught 'error'.
       socket.on('error', () => socket.destroy());
@@ -39,6 +40,10 @@ export class WebSocketRoutes {
       const route = this.#routes.get(path);
       if (route === undefined) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      if (!authorize(request)) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
       const admission = route.admit?.(request) ?? { ok: true, release: () => undefined };

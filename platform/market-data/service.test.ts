@@ -6,10 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { waitFor } from '../backbone/conformance/bus-conformance.ts';
 import type { TopicData } from '../backbone/topics.ts';
-import type { RunningPlatform } from '../runtime/platform.ts';
 import { marketDataService } from './service.ts';
 import { apiFetch } from '../testing/api-client.ts';
-import { startTestPlatform } from '../testing/platform.ts';
+import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 
 type Message = { type: string; seq?: number; [key: string]: unknown };
 
@@ -31,13 +30,13 @@ async function connect(url: string): Promise<{ socket: WebSocket; messages: Mess
 
 describe('market-data service', () => {
   const dir = mkdtempSync(join(tmpdir(), 'market-data-'));
-  let platform: RunningPlatform;
+  let platform: TestPlatform;
   let wsUrl: string;
   const bars: TopicData<'market.bars'>[] = [];
   const tick = (symbol: string, price: number, ts = Date.now(), size = 1) =>
     platform.bus.publish('market.ticks', { key: symbol, data: { symbol, price, size, ts } });
   const get = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const response = await apiFetch(platform, path);
+    const response = await apiFetch(platform, path, { as: 'viewer' });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 

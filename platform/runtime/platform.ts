@@ -4,7 +4,12 @@ import type { EventBus } from '../backbone/bus.ts';
 import { instrumentBus } from '../backbone/instrumented-bus.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpApp } from '../http/app.ts';
+import { withActor } from '../identity/actor-bus.ts';
+import type { Identity } from '../identity/identity.ts';
+import { platformIdentity } from '../identity/platform-identity.ts';
+import { loadIdentitySettings, type IdentitySettings } from '../identity/settings.ts';
 import { Health } from '../http/health.ts';
+import { listRoutes } from '../http/openapi.ts';
 import { WebSocketRoutes } from '../http/websocket-routes.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { LogSink } from '../telemetry/logs/log-sink.ts';
@@ -19,6 +24,8 @@ export interface PlatformOptions {
   /** A ready bus (tests); otherwise one is made from the configuration. */
   readonly bus?: EventBus;
   readonly logSink?: LogSink;
+  /** Identity settings (tests); otherwise read from the environment. */
+  readonly identity?: IdentitySettings;
 }
 
 export interface RunningPlatform {
@@ -27,6 +34,10 @@ export interface RunningPlatform {
   readonly bus: EventBus;
   readonly metrics: PlatformMetrics;
   readonly health: Health;
+  /** Users, sessions and API tokens of this platform (DATA_DIR/identity.db). */
+  readonly identity: Identity;
+  /** Every HTTP route served (OpenAPI-style paths), for the access table's test. */
+  routes(): { method: string; path: string }[];
   /** Drains: stops taking requests and events, lets in-flight work finish, commits, closes the bus. */
   stop(): Promise<void>;
 }
@@ -36,11 +47,18 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const metrics = createMetrics();
   const health = new Health();
   const rawBus = options.bus ?? (await createBus(config, logger));
-  const bus = instrumentBus(rawBus, metrics.bus);
+  const bus = withActor(instrumentBus(rawBus, metrics.bus));
   metrics.watchLag(rawBus);
   if (options.logSink !== undefined) metrics.watchLogSink(options.logSink);
   health.add('backbone', () => rawBus.ready());
-  const { app, api, site } = createHttpApp({ metrics, health, logger });
+  const identity = platformIdentity(
+    config.dataDir,
+    options.identity ?? loadIdentitySettings(),
+    metrics.registry,
+    logger,
+  );
+  const { app, api, site } = createHttpApp({ metrics, health, logger, access: identity.access });
+  identity.mount(api, bus);
   const websockets = new WebSocketRoutes();
 
   const started: Service[] = [];
@@ -60,6 +78,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     }
   } catch (error) {
     await stopAll(started, bus, logger);
+    identity.close();
     throw error;
   }
 
@@ -70,9 +89,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     });
   }).catch(async (error: unknown) => {
     await stopAll(started, bus, logger);
+    identity.close();
     throw error;
   });
-  websockets.attach(server);
+  websockets.attach(server, identity.authorizeUpgrade);
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${String(address.port)}`;
@@ -91,6 +111,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     },
     `InsiteChart is up at ${url}/ (health ${url}/healthz, readiness ${url}/readyz, metrics ${url}/metrics)`,
   );
+  await identity.announce(url);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -99,6 +120,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     bus,
     metrics,
     health,
+    identity: identity.identity,
+    routes: () => listRoutes(app.router),
     stop: () => {
       stopping ??= (async () => {
         health.drain();
@@ -112,6 +135,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         await stopAll(started, bus, logger);
         server.closeAllConnections();
         await closed;
+        identity.close();
       })();
       return stopping;
     },

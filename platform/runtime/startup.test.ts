@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startFakeElasticsearch } from '../telemetry/logs/fake-elasticsearch.ts';
+import { apiFetch } from '../testing/api-client.ts';
+import { provisionTestCredentials } from '../testing/credentials.ts';
 import { startEntrypoint, waitForOutput } from '../testing/process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'startup-'));
@@ -42,6 +44,7 @@ describe('platform start-up and shutdown', () => {
     try {
       const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 20_000);
       assert.ok(url);
+      const platform = { url, credentials: provisionTestCredentials(dataDir) };
       assert.match(started.output(), /"healthz":"http:\/\/[\d.:]+\/healthz"/, 'the start-up log names the URLs');
       assert.equal((await fetch(`${url}/healthz`)).status, 200);
       const ready = await fetch(`${url}/readyz`);
@@ -50,11 +53,12 @@ describe('platform start-up and shutdown', () => {
 
       let quotes: unknown[] = [];
       for (let i = 0; i < 100 && quotes.length === 0; i++) {
-        quotes = ((await (await fetch(`${url}/api/quotes`)).json()) as { quotes: unknown[] }).quotes;
+        quotes = ((await (await apiFetch(platform, '/api/quotes', { as: 'viewer' })).json()) as { quotes: unknown[] })
+          .quotes;
         if (quotes.length === 0) await new Promise((r) => setTimeout(r, 50));
       }
       assert.equal(quotes.length, 20, 'simulated ticks flow through the backbone into market-data');
-      const bad = await fetch(`${url}/api/quotes/${'X'.repeat(40)}`);
+      const bad = await apiFetch(platform, `/api/quotes/${'X'.repeat(40)}`, { as: 'viewer' });
       assert.equal(bad.status, 400);
       assert.match(((await bad.json()) as { issues: { message: string }[] }).issues[0]?.message ?? '', /ticker symbol/);
 
@@ -138,7 +142,8 @@ describe('platform start-up and shutdown', () => {
     });
     try {
       const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 20_000);
-      assert.equal((await fetch(`${String(url)}/api/quotes`)).status, 200);
+      // Market data is public by default (PUBLIC_MARKET_DATA).
+      assert.equal((await apiFetch({ url: String(url) }, '/api/quotes', { as: 'anonymous' })).status, 200);
       started.child.kill('SIGTERM');
       assert.equal(await started.exited, 0);
       const traces = received.filter((r) => r.path === '/v1/traces');

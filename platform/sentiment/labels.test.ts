@@ -9,7 +9,7 @@ import { apiFetch } from '../testing/api-client.ts';
 import { startTestPlatform } from '../testing/platform.ts';
 import { sentimentService } from './service.ts';
 
-describe('sentiment metric labels', () => {
+describe('sentiment input bounds', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sentiment-labels-'));
   let platform: RunningPlatform;
   before(async () => {
@@ -38,5 +38,29 @@ describe('sentiment metric labels', () => {
     const metrics = await (await fetch(`${platform.url}/metrics`)).text();
     const series = metrics.split('\n').filter((l) => l.startsWith('insitechart_sentiment_texts_total{'));
     assert.deepEqual(series, ['insitechart_sentiment_texts_total{kind="news",source="api"} 200']);
+  });
+
+  it('keeps no state for invented tickers', async () => {
+    const res = await apiFetch(platform, '/api/sentiment/texts', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(
+        Array.from({ length: 100 }, (_, i) => ({
+          id: `x${String(i)}`,
+          kind: 'social',
+          source: 'x',
+          text: 'to the moon',
+          symbols: [`ZQ${String(i)}`],
+          ts: Date.now(),
+        })),
+      ),
+    });
+    assert.equal(res.status, 202);
+    assert.deepEqual(((await res.json()) as { scored: unknown[] }).scored, []);
+    const all = (await (await apiFetch(platform, '/api/sentiment')).json()) as { symbols: { symbol: string }[] };
+    assert.deepEqual(
+      all.symbols.map((s) => s.symbol),
+      ['AAPL'],
+    );
   });
 });

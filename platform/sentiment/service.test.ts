@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../backbone/conformance/bus-conformance.ts';
 import type { TopicData } from '../backbone/topics.ts';
-import type { RunningPlatform } from '../runtime/platform.ts';
 import type { TextFeed, TextSink } from './feed.ts';
 import { sentimentService } from './service.ts';
-import { startTestPlatform } from '../testing/platform.ts';
+import { apiFetch } from '../testing/api-client.ts';
+import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 
 describe('sentiment service', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sentiment-'));
-  let platform: RunningPlatform;
+  let platform: TestPlatform;
   let sink: TextSink | undefined;
   const scores: TopicData<'sentiment.scores'>[] = [];
   const feed: TextFeed = {
@@ -23,7 +23,7 @@ describe('sentiment service', () => {
     },
     stop: () => Promise.resolve(),
   };
-  const url = (path: string): string => `${platform.url}/api/sentiment${path}`;
+  const url = (path: string): string => `/api/sentiment${path}`;
 
   before(async () => {
     platform = await startTestPlatform(dir, [sentimentService({ feeds: () => [feed] })]);
@@ -55,13 +55,16 @@ describe('sentiment service', () => {
     await waitFor(() => scores.length === 2, 5_000, 'two scores on the bus');
     assert.ok((scores.find((s) => s.symbol === 'AAPL')?.score ?? 0) > 0.5);
     assert.ok((scores.find((s) => s.symbol === 'TSLA')?.score ?? 0) < -0.5, 'attributed by cashtag');
-    const aapl = (await (await fetch(url('/aapl'))).json()) as { aggregate: number; recent: { id: string }[] };
+    const aapl = (await (await apiFetch(platform, url('/aapl'))).json()) as {
+      aggregate: number;
+      recent: { id: string }[];
+    };
     assert.ok(aapl.aggregate > 0);
     assert.deepEqual(
       aapl.recent.map((r) => r.id),
       ['n1'],
     );
-    const all = (await (await fetch(url(''))).json()) as { symbols: { symbol: string }[] };
+    const all = (await (await apiFetch(platform, url(''))).json()) as { symbols: { symbol: string }[] };
     assert.deepEqual(
       all.symbols.map((s) => s.symbol),
       ['AAPL', 'TSLA'],
@@ -70,7 +73,8 @@ describe('sentiment service', () => {
 
   it('accepts texts over REST, ignores duplicates, validates input', async () => {
     const post = (body: unknown) =>
-      fetch(url('/texts'), {
+      apiFetch(platform, url('/texts'), {
+        as: 'feed',
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
@@ -92,8 +96,10 @@ describe('sentiment service', () => {
     assert.equal(again.scored.length, 0, 'a repeated id is ignored');
     assert.equal((await post({ ...item, id: 'r2', kind: 'rumour' })).status, 400);
     assert.equal((await post({ ...item, id: 'r3', symbols: ['not a ticker'] })).status, 400);
-    assert.equal((await fetch(url('/ZZZZ'))).status, 404);
-    const scored = (await (await fetch(url('/score?text=did%20not%20beat%20estimates'))).json()) as { score: number };
+    assert.equal((await apiFetch(platform, url('/ZZZZ'))).status, 404);
+    const scored = (await (await apiFetch(platform, url('/score?text=did%20not%20beat%20estimates'))).json()) as {
+      score: number;
+    };
     assert.ok(scored.score < 0);
   });
 });

@@ -63,7 +63,7 @@ export function sentimentService(options: SentimentServiceOptions = {}): Service
       });
       const rejected = new Counter({
         name: 'insitechart_sentiment_texts_rejected_total',
-        help: 'texts dropped: duplicate id or no symbol',
+        help: 'texts dropped: duplicate id, or no known symbol',
         labelNames: ['reason'],
         registers: [ctx.metrics],
       });
@@ -85,7 +85,8 @@ export function sentimentService(options: SentimentServiceOptions = {}): Service
         seenIds.add(`${item.source}/${item.id}`);
         seenOrder.push(`${item.source}/${item.id}`);
         if (seenOrder.length > 100_000) seenIds.delete(seenOrder.shift() ?? '');
-        const symbols = item.symbols ?? cashtags(item.text);
+        // Only instruments we know: per-symbol state (aggregates, recent texts) must not grow with invented tickers.
+        const symbols = (item.symbols ?? cashtags(item.text)).filter((sym) => instrumentBySymbol(sym) !== undefined);
         if (symbols.length === 0) {
           rejected.inc({ reason: 'no_symbol' });
           return [];

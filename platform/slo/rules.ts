@@ -26,8 +26,9 @@ function recordingRules(slo: SloDefinition): RecordingRule[] {
   const windows = sloWindows().map((w) => ({
     record: errorRatioRecord(w),
     expr:
+      // `or vector(0)`: no bad event at all is a ratio of 0, not an empty result.
       sli.kind === 'events'
-        ? `${sli.errors(w)}\n/\n${sli.total(w)}`
+        ? `(${sli.errors(w)} or vector(0))\n/\n${sli.total(w)}`
         : `avg_over_time(${SAMPLED_RECORD}{slo="${slo.name}"}[${w}])`,
     labels,
   }));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { apiFetch } from '../testing/api-client.ts';
 import { withInstrumentationHooks } from './hooks.ts';
 import { startTelemetry, type Telemetry } from './sdk.ts';
 
@@ -56,7 +57,9 @@ describe('trace context across HTTP, publish and consume', () => {
     await new Promise((resolve) => socket.once('open', resolve));
     socket.send(JSON.stringify({ type: 'subscribe', symbols: ['AAPL'] }));
     while (!messages.some((m) => m.type === 'subscribed')) await new Promise((r) => setTimeout(r, 5));
-    const response = await fetch(`${platform.url}/api/market/ticks`, {
+    const feed = { token: platform.identity.tokens.create('trace-test-feed', 'feed', 1).secret };
+    const response = await apiFetch(platform, '/api/market/ticks', {
+      as: feed,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ticks: [{ symbol: 'AAPL', price: 10.5, size: 3, ts: Date.now() }] }),

@@ -1,15 +1,38 @@
 import { EmbeddedBus } from '../backbone/embedded/embedded-bus.ts';
 import { loadConfig } from '../config/config.ts';
+import { loadIdentitySettings } from '../identity/settings.ts';
 import { startPlatform, type RunningPlatform } from '../runtime/platform.ts';
 import type { Service } from '../runtime/service.ts';
 import { createLogger } from '../telemetry/logger.ts';
+import { provisionTestCredentials, type TestCredentials } from './credentials.ts';
 
-/** The services on a loopback port chosen by the system, state under `dataDir`, an in-memory bus and no log output. */
-export function startTestPlatform(dataDir: string, services: readonly Service[]): Promise<RunningPlatform> {
-  return startPlatform({
+/** The password of the test platform's `admin` account, for tests that sign in as a person (a browser). */
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+
+export type TestPlatform = RunningPlatform & { readonly credentials: TestCredentials };
+
+/**
+ * The services on a loopback port chosen by the system, state under `dataDir`, an in-memory bus and no log output,
+ * with a test API token per role (apiFetch presents them). Rate limits are raised out of the way of tests;
+ * `identityEnv` overrides identity settings (PUBLIC_MARKET_DATA, RATE_LIMIT_PER_MINUTE, ...).
+ */
+export async function startTestPlatform(
+  dataDir: string,
+  services: readonly Service[],
+  identityEnv: Readonly<Record<string, string>> = {},
+): Promise<TestPlatform> {
+  const credentials = provisionTestCredentials(dataDir);
+  const platform = await startPlatform({
     config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }),
     logger: createLogger({ service: 'test', level: 'silent' }),
     bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
     services,
+    identity: loadIdentitySettings({
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
+      ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+      ...identityEnv,
+    }),
   });
+  return Object.assign(platform, { credentials });
 }

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { alertsService } from '../alerts/service.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { peerSkipReason } from '../testing/peers.ts';
-import { startTestPlatform } from '../testing/platform.ts';
+import { startTestPlatform, TEST_ADMIN_PASSWORD } from '../testing/platform.ts';
 import { CHROMIUM, launchChromium } from './browser.ts';
 import { webAppService } from './service.ts';
 
@@ -39,6 +39,11 @@ describe('alert links in the web app', { skip: skip ?? false }, () => {
       });
       assert.equal(posted.status, 202);
       const page = await browser.newPage();
+      // Incidents need a signed-in user: the page's context keeps the session cookie.
+      const signedIn = await page.request.post(`${platform.url}/api/identity/session`, {
+        data: { name: 'admin', password: TEST_ADMIN_PASSWORD },
+      });
+      assert.equal(signedIn.status(), 200);
       await page.goto(`${platform.url}/#/alerts`);
       await page.locator('article.incident', { hasText: 'service=good' }).first().waitFor({ timeout: 20_000 });
       await page.locator('article.incident', { hasText: 'service=evil' }).first().waitFor({ timeout: 20_000 });

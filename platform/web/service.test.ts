@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../config/config.ts';
 import { startPlatform, type RunningPlatform } from '../runtime/platform.ts';
 import { createLogger } from '../telemetry/logger.ts';
+import { apiFetch } from '../testing/api-client.ts';
 import { webAppService } from './service.ts';
 
 let platform: RunningPlatform;
@@ -78,7 +79,8 @@ describe('web app serving', () => {
 
   it('records browser reports (real-user monitoring) in its metrics, refusing a bad report with a 400', async () => {
     const post = (body: unknown) =>
-      fetch(`${platform.url}/api/web/client-metrics`, {
+      apiFetch(platform, '/api/web/client-metrics', {
+        as: 'anonymous',
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { apiFetch } from '../testing/api-client.ts';
+import { provisionTestCredentials } from '../testing/credentials.ts';
 import { startEntrypoint, waitForOutput } from '../testing/process.ts';
 import { freePort, peerSkipReason } from '../testing/peers.ts';
 import { CHROMIUM, launchChromium } from './browser.ts';
@@ -15,13 +17,14 @@ after(() => {
 });
 
 describe('the analytics and alerts views in headless Chromium', { skip: skip ?? false }, () => {
-  it('render without console errors; an incident posted to the API shows in #/alerts and is acknowledged from the page', async () => {
+  it('render without console errors; a user signs in, acknowledges an incident posted to the API, and signs out', async () => {
     const port = await freePort();
     const server = startEntrypoint('platform/main.ts', {
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       MARKET_TICK_INTERVAL_MS: '100',
+      ADMIN_PASSWORD: 'browser-test-password',
     });
     const browser = await launchChromium();
     const errors: string[] = [];
@@ -31,7 +34,8 @@ describe('the analytics and alerts views in headless Chromium', { skip: skip ?? 
       page.on('console', (message) => {
         // Right after start the analytics API answers 422 (too few points yet); the browser logs every non-2xx
         // load, and the view says so in its status line (the panels show it).
-        if (message.type() === 'error' && !/status of 422/.test(message.text())) errors.push(message.text());
+        // The anonymous visit to #/alerts gets its 401 the same way.
+        if (message.type() === 'error' && !/status of (422|401)/.test(message.text())) errors.push(message.text());
       });
       page.on('pageerror', (error) => {
         errors.push(`uncaught: ${error.message}`);
@@ -44,7 +48,9 @@ describe('the analytics and alerts views in headless Chromium', { skip: skip ?? 
       await page.locator('.analytics-status', { hasText: /\d+ symbols, \w+ bars/ }).waitFor({ timeout: 20_000 });
       await page.locator('.analytics-heatmap svg').first().waitFor({ timeout: 20_000 });
 
-      const posted = await fetch(`${String(url)}/api/alerts`, {
+      const platform = { url: String(url), credentials: provisionTestCredentials(dataDir) };
+      const posted = await apiFetch(platform, '/api/alerts', {
+        as: 'ingest',
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -59,18 +65,28 @@ describe('the analytics and alerts views in headless Chromium', { skip: skip ?? 
       });
       assert.equal(posted.status, 202);
       await page.goto(`${String(url)}/#/alerts`);
-      const incident = page.locator('article.incident', { hasText: 'QuoteLatencyHigh' }).first();
-      await incident.waitFor({ timeout: 20_000 });
-      // Actions are audited: without a name the page asks for one instead of acting.
-      await incident.locator('button[data-action="acknowledge"]').click();
-      await page.locator('.alerts-status', { hasText: 'enter your name' }).waitFor({ timeout: 5_000 });
-      await page.getByLabel('your name').fill('browser_test');
-      await page.getByLabel('your name').press('Tab');
-      await incident.locator('button[data-action="acknowledge"]').click();
+      // Market data is public; incidents are not: anonymously the view says to sign in.
+      await page.locator('.alerts-status', { hasText: 'sign in' }).waitFor({ timeout: 20_000 });
+
+      await page.locator('a.sign-in-link').click();
+      await page.getByLabel('Name', { exact: true }).fill('admin');
+      await page.getByLabel('Password', { exact: true }).fill('browser-test-password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('.user-menu .user-name', { hasText: 'admin' }).waitFor({ timeout: 15_000 });
+      await page.goto(`${String(url)}/#/alerts`);
+      const mine = page.locator('article.incident', { hasText: 'QuoteLatencyHigh' }).first();
+      await mine.waitFor({ timeout: 20_000 });
+      await mine.locator('button[data-action="acknowledge"]').click();
       await page
         .locator('article.incident[data-status="acknowledged"]', { hasText: 'QuoteLatencyHigh' })
         .first()
         .waitFor({ timeout: 10_000 });
+      const audited = (await (await apiFetch(platform, '/api/incidents?status=acknowledged')).json()) as {
+        incidents: { assignee: string | null }[];
+      };
+      assert.equal(audited.incidents.length, 1);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.locator('a.sign-in-link').waitFor({ timeout: 10_000 });
       assert.deepEqual(errors, [], 'no console errors in the analytics and alerts views');
     } finally {
       await browser.close();

@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../../backbone/conformance/bus-conformance.ts';
 import type { TopicData } from '../../backbone/topics.ts';
-import type { RunningPlatform } from '../../runtime/platform.ts';
 import { alertsService } from '../service.ts';
-import { startTestPlatform } from '../../testing/platform.ts';
+import { apiFetch, type ApiRequestInit } from '../../testing/api-client.ts';
+import { startTestPlatform, type TestPlatform } from '../../testing/platform.ts';
 
 describe('alerts API', () => {
   let dir: string;
-  let platform: RunningPlatform;
+  let platform: TestPlatform;
   const audit: TopicData<'audit'>[] = [];
+  const auditActors: (string | undefined)[] = [];
   const userAlerts: TopicData<'alerts.user'>[] = [];
 
   before(async () => {
@@ -35,6 +36,7 @@ describe('alerts API', () => {
       topic: 'audit',
       handler: ({ envelope }) => {
         audit.push(envelope.data);
+        auditActors.push(envelope.actor);
       },
     });
     await platform.bus.subscribe({
@@ -54,11 +56,12 @@ describe('alerts API', () => {
     method: string,
     path: string,
     body?: unknown,
-    actor = 'bob',
+    as: ApiRequestInit['as'] = 'sre',
   ): Promise<{ status: number; json: Record<string, unknown> }> => {
-    const r = await fetch(`${platform.url}/api${path}`, {
+    const r = await apiFetch(platform, `/api${path}`, {
+      as,
       method,
-      headers: { 'content-type': 'application/json', 'x-actor': actor },
+      headers: { 'content-type': 'application/json' },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await r.text();
@@ -114,12 +117,13 @@ describe('alerts API', () => {
     assert.deepEqual(
       audit.filter((a) => a.resource === `incident/${incident.id}`).map((a) => [a.actor, a.action]),
       [
-        ['bob', 'incident.acknowledge'],
-        ['bob', 'incident.snooze'],
-        ['bob', 'incident.reassign'],
-        ['bob', 'incident.resolve'],
+        ['token:test-sre', 'incident.acknowledge'],
+        ['token:test-sre', 'incident.snooze'],
+        ['token:test-sre', 'incident.reassign'],
+        ['token:test-sre', 'incident.resolve'],
       ],
     );
+    assert.ok(auditActors.includes('token:test-sre'), 'the audit events carry the authenticated actor');
   });
 
   it('silences: create, read, update, expire', async () => {
@@ -136,6 +140,7 @@ describe('alerts API', () => {
     });
     assert.equal(created.status, 201);
     assert.equal(created.json.state, 'active');
+    assert.equal(created.json.createdBy, 'token:test-sre', 'the author is the authenticated identity, not the claim');
     const id = String(created.json.id);
     assert.deepEqual((await call('GET', `/silences/${id}`)).json.matchers, ['service="ci"', 'alertname=~"Build.*"']);
     assert.equal(
@@ -178,21 +183,19 @@ describe('alerts API', () => {
   });
 
   it('users manage their own price alerts, which fire on market ticks', async () => {
+    const carol = { token: platform.identity.tokens.create('carol', 'trader').secret };
+    const dave = { token: platform.identity.tokens.create('dave', 'trader').secret };
     assert.equal((await call('GET', '/price-alerts', undefined, 'anonymous')).status, 401);
-    const created = await call(
-      'POST',
-      '/price-alerts',
-      { kind: 'price_above', symbol: 'acme', threshold: 100 },
-      'carol',
-    );
+    assert.equal((await call('GET', '/price-alerts', undefined, 'oncall')).status, 403);
+    const created = await call('POST', '/price-alerts', { kind: 'price_above', symbol: 'acme', threshold: 100 }, carol);
     assert.equal(created.status, 201);
     assert.equal(created.json.symbol, 'ACME');
     assert.equal(
-      ((await call('GET', '/price-alerts', undefined, 'dave')).json.alerts as unknown[]).length,
+      ((await call('GET', '/price-alerts', undefined, dave)).json.alerts as unknown[]).length,
       0,
       'not visible to others',
     );
-    assert.equal((await call('DELETE', `/price-alerts/${String(created.json.id)}`, undefined, 'dave')).status, 404);
+    assert.equal((await call('DELETE', `/price-alerts/${String(created.json.id)}`, undefined, dave)).status, 404);
     await new Promise((r) => setTimeout(r, 100));
     for (const price of [99, 101])
       await platform.bus.publish('market.ticks', {
@@ -202,17 +205,16 @@ describe('alerts API', () => {
     await waitFor(() => userAlerts.length === 1, 5_000, 'the price alert');
     assert.deepEqual(
       [userAlerts[0]?.userId, userAlerts[0]?.kind, userAlerts[0]?.observed],
-      ['carol', 'price_above', 101],
+      ['token:carol', 'price_above', 101],
     );
     for (
       let i = 0;
-      i < 100 &&
-      ((await call('GET', '/price-alerts/events', undefined, 'carol')).json.events as unknown[]).length === 0;
+      i < 100 && ((await call('GET', '/price-alerts/events', undefined, carol)).json.events as unknown[]).length === 0;
       i++
     )
       await new Promise((r) => setTimeout(r, 20));
-    assert.equal(((await call('GET', '/price-alerts/events', undefined, 'carol')).json.events as unknown[]).length, 1);
-    assert.equal((await call('DELETE', `/price-alerts/${String(created.json.id)}`, undefined, 'carol')).status, 204);
+    assert.equal(((await call('GET', '/price-alerts/events', undefined, carol)).json.events as unknown[]).length, 1);
+    assert.equal((await call('DELETE', `/price-alerts/${String(created.json.id)}`, undefined, carol)).status, 204);
   });
 
   it('turns detections into incidents enriched with the runbook and recent remediations', async () => {

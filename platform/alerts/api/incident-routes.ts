@@ -4,11 +4,15 @@ import { HttpError } from '../../http/errors.ts';
 import type { Outbox } from '../notify/outbox.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { IncidentStore } from '../store/incidents.ts';
-import { actorOf, type Audit } from './actor.ts';
+import type { Audit } from '../../identity/audit.ts';
+import { principalOf } from '../../identity/principal.ts';
 
 const listQuery = z.strictObject({
   status: z.enum(['open', 'triggered', 'acknowledged', 'snoozed', 'resolved']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  /** Alerts listed per incident (each incident also gives its `alertCount`). */
+  alerts: z.coerce.number().int().min(0).max(1_000).default(50),
 });
 const idParam = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not an incident id');
 const snoozeBody = z.union([
@@ -16,8 +20,10 @@ const snoozeBody = z.union([
   z.strictObject({ until: z.iso.datetime({ offset: true }) }),
 ]);
 const reassignBody = z.strictObject({ user: z.string().min(1) });
+const mergeBody = z.strictObject({ from: idParam });
+const splitBody = z.strictObject({ fingerprints: z.array(z.string().min(1).max(200)).min(1).max(1_000) });
 
-/** Incidents: list, detail (with the delivery log), acknowledge, resolve, snooze, reassign. */
+/** Incidents: list, detail (with the delivery log), acknowledge, resolve, snooze, reassign, merge, split. */
 export function incidentRoutes(
   api: Router,
   deps: {
@@ -36,7 +42,8 @@ export function incidentRoutes(
       incidents: store.list({
         ...(q.status !== undefined ? { status: q.status } : {}),
         limit: q.limit,
-        alertsPerIncident: 50,
+        offset: q.offset,
+        alertsPerIncident: q.alerts,
       }),
     });
   });
@@ -49,7 +56,7 @@ export function incidentRoutes(
   const action = (name: string, run: (id: string, actor: string, body: unknown) => Record<string, unknown>): void => {
     api.post(`/incidents/:id/${name}`, async (req, res) => {
       const id = idParam.parse(req.params.id);
-      const actor = actorOf(req);
+      const actor = principalOf(req).actor;
       if (pipeline.incident(id) === undefined)
         throw new HttpError(
           store.get(id) === undefined ? 404 : 409,
@@ -63,7 +70,7 @@ export function incidentRoutes(
         throw error;
       }
       await audit(actor, `incident.${name}`, `incident/${id}`, details);
-      res.json(store.get(id));
+      res.json({ ...store.get(id), ...(typeof details.to === 'string' ? { splitTo: details.to } : {}) });
     });
   };
   action('acknowledge', (id, actor) => {
@@ -85,6 +92,16 @@ export function incidentRoutes(
     const { user } = reassignBody.parse(body);
     pipeline.reassign(id, user, actor);
     return { user };
+  });
+  action('merge', (id, actor, body) => {
+    const { from } = mergeBody.parse(body);
+    pipeline.atomically(() => pipeline.moves.merge(id, from, actor));
+    return { from };
+  });
+  action('split', (id, actor, body) => {
+    const { fingerprints } = splitBody.parse(body);
+    const to = pipeline.atomically(() => pipeline.moves.split(id, fingerprints, actor));
+    return { to: to.id, fingerprints: fingerprints.length };
   });
   api.get('/alerts/deliveries', (_req, res) => {
     res.json({ counts: deps.outbox.counts(), deliveries: deps.outbox.deliveries(undefined, 200) });

@@ -4,7 +4,8 @@ import { HttpError } from '../../http/errors.ts';
 import { escalationPolicySchema, scheduleSchema, userSchema } from '../config/schema.ts';
 import type { Directory } from '../oncall/directory.ts';
 import { onCallAt } from '../oncall/schedule.ts';
-import { actorOf, type Audit } from './actor.ts';
+import type { Audit } from '../../identity/audit.ts';
+import { principalOf } from '../../identity/principal.ts';
 
 const idParam = z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'not an id');
 
@@ -25,13 +26,13 @@ export function oncallRoutes(api: Router, deps: { directory: Directory; audit: A
       const entity = schema.parse({ ...(req.body as object), id });
       check(entity);
       directory.put(kind, entity as never);
-      await audit(actorOf(req), `${kind}.put`, `${kind}/${id}`);
+      await audit(principalOf(req).actor, `${kind}.put`, `${kind}/${id}`);
       res.json(entity);
     });
     api.delete(`/oncall/${path}/:id`, async (req, res) => {
       const id = idParam.parse(req.params.id);
       if (!directory.remove(kind, id)) throw new HttpError(404, `no ${kind} ${id}`);
-      await audit(actorOf(req), `${kind}.delete`, `${kind}/${id}`);
+      await audit(principalOf(req).actor, `${kind}.delete`, `${kind}/${id}`);
       res.status(204).end();
     });
   };

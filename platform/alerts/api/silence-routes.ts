@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { HttpError } from '../../http/errors.ts';
 import { silenceInput } from '../stages/silence.ts';
 import { silenceView, type SilenceStore } from '../store/silences.ts';
-import { actorOf, type Audit } from './actor.ts';
+import type { Audit } from '../../identity/audit.ts';
+import { principalOf } from '../../identity/principal.ts';
 
 const idParam = z.uuid('not a silence id');
 
@@ -19,7 +20,8 @@ export function silenceRoutes(api: Router, deps: { silences: SilenceStore; audit
       matchers: input.matchers,
       startsAt,
       endsAt: input.endsAt,
-      createdBy: input.createdBy,
+      // The author is who authenticated, whatever the body claims.
+      createdBy: actor,
       comment: input.comment,
     });
     const view = silenceView(s, now());
@@ -35,18 +37,18 @@ export function silenceRoutes(api: Router, deps: { silences: SilenceStore; audit
     res.json(silenceView(s, now()));
   });
   api.post('/silences', async (req, res) => {
-    res.status(201).json(await save(actorOf(req), req.body));
+    res.status(201).json(await save(principalOf(req).actor, req.body));
   });
   api.put('/silences/:id', async (req, res) => {
     const id = idParam.parse(req.params.id);
     if (silences.get(id) === undefined) throw new HttpError(404, 'no such silence');
-    res.json(await save(actorOf(req), req.body, id));
+    res.json(await save(principalOf(req).actor, req.body, id));
   });
   api.delete('/silences/:id', async (req, res) => {
     const id = idParam.parse(req.params.id);
     const s = silences.expire(id, now());
     if (s === undefined) throw new HttpError(404, 'no such silence');
-    await audit(actorOf(req), 'silence.expire', `silence/${id}`);
+    await audit(principalOf(req).actor, 'silence.expire', `silence/${id}`);
     res.json(silenceView(s, now()));
   });
 }

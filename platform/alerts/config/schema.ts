@@ -160,12 +160,24 @@ export const alertsConfigSchema = z
         /** Labels compared for similarity (Jaccard over name=value pairs). */
         labels: z.array(z.string()).default(['alertname', 'service', 'job', 'namespace', 'instance']),
         similarity: z.number().min(0).max(1).default(0.5),
+        /**
+         * entities: learned from what alerts name (see correlation/README); topology: the `topology` graph and
+         * label similarity; group_by: Alertmanager-style, one incident per value set of `group_by`.
+         */
+        strategy: z.enum(['entities', 'topology', 'group_by']).default('entities'),
+        group_by: z.array(z.string()).default(['alertname']),
+        /** entities: score needed to join, decay of the score with the event-time gap, weight of alertname. */
+        threshold: z.number().min(0).max(100).default(2),
+        decay: duration.default(60_000),
+        symptom_weight: z.number().min(0).max(1).default(0.5),
+        /** entities: prior count of quiet-time alerts in a value's frequency (how rare values are by default). */
+        background: z.number().min(0).max(10_000).default(30),
       })
       .prefault({}),
     enrichment: z
       .strictObject({
-        /** `{service}` and `{alertname}` are replaced. */
-        dashboard_url: z.string().default('/dashboards/service?service={service}'),
+        /** `{service}` and `{alertname}` are replaced; empty: GRAFANA_URL's service dashboard, else no link. */
+        dashboard_url: z.string().default(''),
         runbook_base_url: z.string().default('/runbooks/'),
         remediation_window: duration.default(3_600_000),
       })
@@ -221,8 +233,8 @@ export const alertsConfigSchema = z
         fingerprints: z.number().int().min(1_000).default(100_000),
       })
       .prefault({}),
-    /** Public base URL of the web app, for links in notifications. */
-    public_url: z.string().default('http://localhost:8080'),
+    /** Public base URL of the web app for links in notifications; empty: PUBLIC_URL, else localhost:PORT. */
+    public_url: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
   })
   .superRefine((c, ctx) => {
     const receivers = new Set(c.receivers.map((r) => r.name));

@@ -19,7 +19,7 @@ describe('fatigue control', () => {
         },
       ],
       escalation_policies: [{ id: 'p', name: 'P', steps: [{ timeout: '1h', targets: [{ user: 'alice' }] }] }],
-      correlation: { similarity: 1, equal: [], labels: ['alertname'] },
+      correlation: { strategy: 'topology', similarity: 1, equal: [], labels: ['alertname'] },
       fatigue: { rate_limit: { max: 2, per: '10m' }, digest: { interval: '30m', min_priority: 4 } },
     });
 

@@ -8,21 +8,25 @@ export function severityOfScore(score: number): 'critical' | 'warning' | 'info' 
 
 const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** A detection from the detector tier as an operational alert (labels: the series plus the detector). */
+/**
+ * A detection from the detector tier as an operational alert (labels: the series plus the detector). The
+ * detector tier's title and severity (from what the series means) win over the score's severity.
+ */
 export function fromDetection(d: TopicData<'detections'>): TopicInput<'alerts.ops'> {
   const series = Object.fromEntries(Object.entries(d.series).filter(([k]) => labelName.test(k)));
   const labels = {
     alertname: series.alertname ?? 'AnomalyDetected',
     ...series,
     detector: d.detector,
-    severity: severityOfScore(d.score),
+    severity: d.severity ?? severityOfScore(d.score),
   };
   return {
     fingerprint: `det:${fingerprintOf({ ...series, detector: d.detector })}`,
     status: 'firing',
     labels,
     annotations: {
-      summary: d.explanation,
+      summary: d.title ?? d.explanation,
+      ...(d.title === undefined ? {} : { description: d.explanation }),
       score: d.score.toFixed(3),
       observed: String(d.observed),
       expected: `${String(d.expected.low)}..${String(d.expected.high)}`,

@@ -1,7 +1,8 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.ts';
-import { actorOf, type Audit } from '../api/actor.ts';
+import type { Audit } from '../../identity/audit.ts';
+import { principalOf } from '../../identity/principal.ts';
 import { pushSubscription } from '../notify/webpush/config.ts';
 import type { PushSubscriptionStore } from '../store/push-subscriptions.ts';
 import { priceRuleInput } from './rules.ts';
@@ -16,11 +17,8 @@ export function priceAlertRoutes(
   deps: { prices: PriceAlertService; pushSubscriptions: PushSubscriptionStore; vapidPublicKey: string; audit: Audit },
 ): void {
   const { prices, audit } = deps;
-  const user = (req: Parameters<typeof actorOf>[0]): string => {
-    const actor = actorOf(req);
-    if (actor === 'anonymous') throw new HttpError(401, 'price alerts belong to a user: send x-actor');
-    return actor;
-  };
+  // The access table lets only signed-in traders here: each sees and changes only their own alerts.
+  const user = (req: object): string => principalOf(req).actor;
   api.get('/price-alerts', (req, res) => {
     res.json({ alerts: prices.list(user(req)) });
   });

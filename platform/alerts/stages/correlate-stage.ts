@@ -1,20 +1,22 @@
 import { severities, severityOf, type Alert, type Incident, type IncidentAlert } from '../model.ts';
 import type { AlertsConfig } from '../config/schema.ts';
-import { Correlator, newIncidentId } from './correlate.ts';
-import { Topology } from './topology.ts';
+import type { IncidentCorrelator } from '../correlation/correlator.ts';
+import { createCorrelator } from '../correlation/create.ts';
+import { newIncidentId } from './correlate.ts';
 import { required, type AlertContext, type Stage } from './stage.ts';
 
 /**
- * Puts a firing alert into an incident: the one the correlator matches (it owns the rules), else a new
- * one. Calls the correlator only through `match` and `attach`, so its rules change without this file.
+ * Puts a firing alert (or a resolve never seen firing) into an incident: the one the correlator matches (it
+ * owns the rules), else a new one. Calls the correlator only through `match` and `attach`, so its rules
+ * change without this file.
  */
 export class CorrelateStage implements Stage {
   readonly name = 'correlate';
-  readonly #correlator: Correlator;
+  readonly #correlator: IncidentCorrelator;
   readonly #opened: (incident: Incident) => void;
 
   /** `opened` registers a new incident with the pipeline. */
-  constructor(correlator: Correlator, opened: (incident: Incident) => void) {
+  constructor(correlator: IncidentCorrelator, opened: (incident: Incident) => void) {
     this.#correlator = correlator;
     this.#opened = opened;
   }
@@ -39,11 +41,15 @@ export class CorrelateStage implements Stage {
       acceptedAt: ctx.acceptedAt,
     };
     incident.alerts.set(alert.fingerprint, entry);
-    this.#correlator.attach(incident, alert);
+    const why = this.#correlator.attach(incident, alert);
+    entry.correlation = previous?.correlation ?? why;
     incident.lastAlertAt = Math.max(incident.lastAlertAt, alert.startsAt);
     incident.updatedAt = now;
-    if (severities.indexOf(severityOf(alert.labels)) < severities.indexOf(incident.severity))
+    // An incident is titled by its most severe symptom: a user-facing one that joins later retitles it.
+    if (severities.indexOf(severityOf(alert.labels)) < severities.indexOf(incident.severity)) {
       incident.severity = severityOf(alert.labels);
+      incident.title = titleOf(alert);
+    }
     ctx.incident = incident;
     ctx.entry = entry;
     ctx.outcome = opened ? 'opened' : previous === undefined ? 'joined' : 'updated';
@@ -51,7 +57,7 @@ export class CorrelateStage implements Stage {
   }
 }
 
-function newIncident(alert: Alert, now: number): Incident {
+export function newIncident(alert: Alert, now: number): Incident {
   return {
     id: newIncidentId(now),
     status: 'triggered',
@@ -71,16 +77,7 @@ function titleOf(alert: Alert): string {
   return alert.annotations.summary ?? (where === undefined ? name : `${name} on ${where}`);
 }
 
-/** The correlator as the configuration describes it. */
-export function correlatorFor(c: AlertsConfig): Correlator {
-  return new Correlator(
-    {
-      windowMs: c.correlation.window,
-      maxHops: c.correlation.max_hops,
-      equal: c.correlation.equal,
-      labels: c.correlation.labels,
-      similarity: c.correlation.similarity,
-    },
-    new Topology(c.topology, c.correlation.max_hops),
-  );
+/** The correlator as the configuration describes it (correlation/create.ts). */
+export function correlatorFor(c: AlertsConfig): IncidentCorrelator {
+  return createCorrelator(c);
 }

@@ -8,7 +8,7 @@ describe('correlation into incidents', () => {
       route: { receiver: 'team' },
       receivers: [{ name: 'team', targets: [hook('team')] }],
       topology: { web: ['api'], api: ['db', 'cache'], reports: ['warehouse'] },
-      correlation: { window: '5m', max_hops: 1, equal: ['cluster'] },
+      correlation: { strategy: 'topology', window: '5m', max_hops: 1, equal: ['cluster'] },
     });
 
   it('joins alerts of neighbouring services within the window, same cluster only', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Alert, Incident, Labels } from '../model.ts';
+import type { IncidentCorrelator } from '../correlation/correlator.ts';
+import type { Alert, CorrelationWhy, Incident, Labels } from '../model.ts';
 import { serviceOf } from './enrich.ts';
 import type { Topology } from './topology.ts';
 
@@ -44,7 +45,7 @@ export function labelSimilarity(a: Labels, b: Labels, names: readonly string[]):
  * open incident that is close in time (event time within the window), has the same `equal` labels, and
  * is either near in the service topology or similar in labels; otherwise it opens a new incident.
  */
-export class Correlator {
+export class Correlator implements IncidentCorrelator {
   readonly #options: CorrelateOptions;
   readonly #topology: Topology;
   readonly #open = new Map<string, Open>();
@@ -84,8 +85,9 @@ export class Correlator {
   }
 
   /** Registers an alert as part of an incident (new or existing). */
-  attach(incident: Incident, alert: Alert): void {
+  attach(incident: Incident, alert: Alert): CorrelationWhy {
     let open = this.#open.get(incident.id);
+    const opened = open === undefined;
     if (open === undefined) {
       open = { incident, equalKey: this.#equalKey(alert.labels), services: new Set(), representatives: new Map() };
       this.#open.set(incident.id, open);
@@ -96,6 +98,15 @@ export class Correlator {
     const rep = `${alert.labels.alertname ?? ''}\u0000${service ?? ''}`;
     if (open.representatives.size < maxRepresentatives && !open.representatives.has(rep))
       open.representatives.set(rep, alert.labels);
+    return { kind: opened ? 'opened' : 'joined', score: 0, shared: [] };
+  }
+
+  detach(_incident: Incident, alert: Alert): void {
+    this.#byFingerprint.delete(alert.fingerprint);
+  }
+
+  feedback(): void {
+    // The configured topology is not learnt.
   }
 
   /** A resolved incident takes no more alerts: its fingerprints open a new incident next time. */

@@ -1,4 +1,4 @@
-import type { Correlator } from './correlate.ts';
+import type { IncidentCorrelator } from '../correlation/correlator.ts';
 import type { Dedup } from './dedup.ts';
 import type { AlertContext, Stage } from './stage.ts';
 
@@ -9,15 +9,16 @@ import type { AlertContext, Stage } from './stage.ts';
 export class DedupStage implements Stage {
   readonly name = 'dedup';
   readonly #dedup: Dedup;
-  readonly #correlator: Correlator;
+  readonly #correlator: IncidentCorrelator;
 
-  constructor(dedup: Dedup, correlator: Correlator) {
+  constructor(dedup: Dedup, correlator: IncidentCorrelator) {
     this.#dedup = dedup;
     this.#correlator = correlator;
   }
 
   run(ctx: AlertContext): 'continue' | 'stop' {
     const seen = this.#dedup.observe(ctx.alert, ctx.now);
+    ctx.seen = seen;
     ctx.existing = this.#correlator.incidentOf(ctx.alert.fingerprint);
     if (seen !== 'duplicate' || (ctx.existing === undefined && ctx.alert.status === 'firing')) return 'continue';
     const entry = ctx.existing?.alerts.get(ctx.alert.fingerprint);

@@ -17,16 +17,13 @@ export class EnrichStage implements Stage {
   }
 }
 
+/** The config's links are resolved (links.ts withLinks): relative ones are made absolute by the Enricher. */
 export function enricherFor(c: AlertsConfig, runbooks: ReadonlySet<string>): Enricher {
   return new Enricher({
-    dashboardUrl: absolute(c.enrichment.dashboard_url, c.public_url),
-    runbookBaseUrl: absolute(c.enrichment.runbook_base_url, c.public_url),
+    publicUrl: c.public_url,
+    runbookBaseUrl: c.enrichment.runbook_base_url,
+    ...(c.enrichment.dashboard_url === '' ? {} : { dashboardUrl: c.enrichment.dashboard_url }),
     runbooks,
     remediationWindowMs: c.enrichment.remediation_window,
   });
-}
-
-/** Links in notifications must work outside the app: relative ones are made absolute on public_url. */
-function absolute(url: string, base: string): string {
-  return /^https?:\/\//.test(url) ? url : `${base.replace(/\/$/, '')}/${url.replace(/^\//, '')}`;
 }

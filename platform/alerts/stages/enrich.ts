@@ -1,8 +1,20 @@
 import type { Alert, Enrichment, Labels, Remediation } from '../model.ts';
 
-export interface EnrichOptions {
-  readonly dashboardUrl: string;
+/** Where the links the pipeline sends point. Relative ones are made absolute on `publicUrl`. */
+export interface LinkSettings {
+  /** The web app's public base URL (PUBLIC_URL), without a trailing slash. */
+  readonly publicUrl: string;
+  /** Dashboard link template (`{service}`, `{alertname}`); absent: alerts carry no dashboard link. */
+  readonly dashboardUrl?: string;
   readonly runbookBaseUrl: string;
+}
+
+/** Links in notifications must work outside the app: a relative one is made absolute on the public URL. */
+export function absoluteUrl(url: string, publicUrl: string): string {
+  return /^https?:\/\//.test(url) ? url : `${publicUrl.replace(/\/$/, '')}/${url.replace(/^\//, '')}`;
+}
+
+export interface EnrichOptions extends LinkSettings {
   /** Runbook slugs (file names without .md) in runbooks/: the platform's own alerts. */
   readonly runbooks: ReadonlySet<string>;
   readonly remediationWindowMs: number;
@@ -45,18 +57,22 @@ export class Enricher {
     const { labels, annotations } = alert;
     const alertname = labels.alertname ?? '';
     const service = serviceOf(labels) ?? '';
-    const runbookUrl =
+    const { publicUrl, dashboardUrl: dashboardTemplate, runbookBaseUrl } = this.#options;
+    // The platform's rules carry runbook_url as a path (/runbooks/x.md): it is served on the public URL.
+    const runbook =
       annotations.runbook_url ??
       (this.#options.runbooks.has(runbookSlug(alertname))
-        ? `${this.#options.runbookBaseUrl}${runbookSlug(alertname)}.md`
+        ? `${runbookBaseUrl}${runbookSlug(alertname)}.md`
         : undefined);
-    const dashboardUrl =
+    const runbookUrl = runbook === undefined ? undefined : absoluteUrl(runbook, publicUrl);
+    const dashboard =
       annotations.dashboard_url ??
-      (service === ''
+      (service === '' || dashboardTemplate === undefined
         ? undefined
-        : this.#options.dashboardUrl
+        : dashboardTemplate
             .replaceAll('{service}', encodeURIComponent(service))
             .replaceAll('{alertname}', encodeURIComponent(alertname)));
+    const dashboardUrl = dashboard === undefined ? undefined : absoluteUrl(dashboard, publicUrl);
     const remediations = this.#remediations.filter(
       (r) => r.at >= now - this.#options.remediationWindowMs && targets(r.target, labels),
     );

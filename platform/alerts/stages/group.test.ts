@@ -13,7 +13,7 @@ describe('grouping with Alertmanager timing', () => {
         repeat_interval: '1h',
       },
       receivers: [{ name: 'team', targets: [hook('team')] }],
-      correlation: { labels: ['alertname'], similarity: 0.5 },
+      correlation: { strategy: 'topology', labels: ['alertname'], similarity: 0.5 },
     });
 
   it('waits group_wait, sends the batch once, sends changes on group_interval ticks and repeats after repeat_interval', () => {

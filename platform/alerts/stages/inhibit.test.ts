@@ -14,7 +14,7 @@ describe('inhibition', () => {
           equal: ['cluster'],
         },
       ],
-      correlation: { similarity: 1, equal: [] },
+      correlation: { strategy: 'topology', similarity: 1, equal: [] },
     });
 
   it('a firing source mutes matching targets with equal labels, only in its cluster', () => {

@@ -28,6 +28,8 @@ export class ResolveStage implements Stage {
     this.#o.inhibitor.observe(alert);
     const incident = ctx.existing;
     const entry = incident?.alerts.get(alert.fingerprint);
+    // A resolve never seen firing goes on to correlation (file-resolved-stage.ts): none accepted goes missing.
+    if (incident === undefined && ctx.seen === 'new') return 'continue';
     if (incident === undefined || entry === undefined) {
       ctx.outcome = 'unknown-resolved';
       return 'stop';

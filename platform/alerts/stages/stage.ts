@@ -1,4 +1,5 @@
 import type { Alert, Enrichment, Incident, IncidentAlert } from '../model.ts';
+import type { DedupOutcome } from './dedup.ts';
 
 export type ProcessOutcome = 'deduplicated' | 'opened' | 'joined' | 'updated' | 'resolved-alert' | 'unknown-resolved';
 
@@ -8,6 +9,8 @@ export interface AlertContext {
   readonly now: number;
   /** When the platform accepted the alert (wall clock), carried to notifications for latency figures. */
   readonly acceptedAt: number;
+  /** What dedup made of the alert: never seen, a repeat, or a change of state. */
+  seen?: DedupOutcome;
   /** The incident the fingerprint already belongs to (set by dedup). */
   existing?: Incident;
   enrichment?: Enrichment;

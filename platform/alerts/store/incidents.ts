@@ -27,6 +27,8 @@ export interface IncidentView {
     readonly dashboardUrl: string | null;
     readonly traceIds: readonly string[];
     readonly remediations: readonly unknown[];
+    /** Why the alert is in this incident (what it shares with it), from the correlator. */
+    readonly correlation: IncidentAlert['correlation'] | null;
   }[];
 }
 
@@ -94,8 +96,35 @@ export class IncidentStore {
     );
   }
 
+  /** The pipeline's `persist` option: every incident and alert change written here. */
+  persistence(): {
+    incident(i: Incident): void;
+    alert(incidentId: string, a: IncidentAlert): void;
+    moveAlert(fromId: string, toId: string, a: IncidentAlert): void;
+  } {
+    return {
+      incident: (i) => {
+        this.saveIncident(i);
+      },
+      alert: (id, a) => {
+        this.saveAlert(id, a);
+      },
+      moveAlert: (fromId, toId, a) => {
+        this.moveAlert(fromId, toId, a);
+      },
+    };
+  }
+
   saveAlert(incidentId: string, a: IncidentAlert): void {
     this.#upsertAlert.run(incidentId, a.alert.fingerprint, a.alert.status, JSON.stringify(a));
+  }
+
+  /** Moves an alert to another incident (an operator merged or split incidents). */
+  moveAlert(fromId: string, toId: string, a: IncidentAlert): void {
+    this.#db
+      .prepare(`DELETE FROM incident_alerts WHERE incident_id = ? AND fingerprint = ?`)
+      .run(fromId, a.alert.fingerprint);
+    this.saveAlert(toId, a);
   }
 
   /** Open (not resolved) incidents with their alerts, to rebuild the pipeline's state after a restart. */
@@ -129,13 +158,18 @@ export class IncidentStore {
     });
   }
 
-  list(filter: { status?: IncidentStatus | 'open'; limit: number; alertsPerIncident: number }): IncidentView[] {
+  list(filter: {
+    status?: IncidentStatus | 'open';
+    limit: number;
+    offset?: number;
+    alertsPerIncident: number;
+  }): IncidentView[] {
     const where =
       filter.status === undefined ? '' : filter.status === 'open' ? `WHERE status != 'resolved'` : 'WHERE status = ?';
     const params = filter.status === undefined || filter.status === 'open' ? [] : [filter.status];
     const rows = this.#db
-      .prepare(`SELECT * FROM incidents ${where} ORDER BY updated_at DESC LIMIT ?`)
-      .all(...params, filter.limit) as unknown as IncidentRow[];
+      .prepare(`SELECT * FROM incidents ${where} ORDER BY updated_at DESC, id LIMIT ? OFFSET ?`)
+      .all(...params, filter.limit, filter.offset ?? 0) as unknown as IncidentRow[];
     return rows.map((r) => this.#view(r, filter.alertsPerIncident));
   }
 
@@ -167,6 +201,7 @@ export class IncidentStore {
         dashboardUrl: ia.enrichment.dashboardUrl ?? null,
         traceIds: ia.enrichment.traceIds,
         remediations: ia.enrichment.remediations,
+        correlation: ia.correlation ?? null,
       };
     });
     return {

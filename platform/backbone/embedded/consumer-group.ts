@@ -19,6 +19,8 @@ export interface GroupHost {
   ): Promise<void>;
   /** Records a committed offset (the durable bus persists it). */
   committed(group: string, topic: TopicName, partition: number, nextOffset: number): void;
+  /** True once the bus is closing: a dead letter that cannot be written then waits for the next start. */
+  closing(): boolean;
   /** Reports a failure the group recovers from by itself (a dead letter not yet written, a pump that threw). */
   failed(group: string, topic: TopicName, partition: number, error: unknown): void;
 }
@@ -319,8 +321,10 @@ export class ConsumerGroup {
         );
         return true;
       } catch (error) {
-        if (error instanceof BusClosedError || isAborted(member) || cursor.generation !== generation) return false;
         this.#host.failed(this.name, this.topic, cursor.partition, error);
+        // Given up, the event stays uncommitted and is redelivered (and dead-lettered) after a restart.
+        const over = error instanceof BusClosedError || this.#host.closing() || cursor.generation !== generation;
+        if (over || isAborted(member)) return false;
         await sleepUnlessAborted(backoffMs(member.retry, Math.min(failures, 64)), member.controller.signal);
         if (isAborted(member)) return false;
       }

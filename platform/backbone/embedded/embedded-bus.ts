@@ -216,6 +216,7 @@ export class EmbeddedBus implements EventBus {
       this.#pendingCommits.set(commitKey(group, topic, partition), { group, topic, partition, offset });
       this.#scheduleFlush();
     },
+    closing: () => this.#closed,
     failed: (group, topic, partition, error) => {
       this.#onError(error, `consumer group ${group} on ${topic}[${String(partition)}]`);
     },

@@ -31,8 +31,13 @@ export class SqliteLogStore implements LogStore {
   readonly #upsertCommit: StatementSync;
   readonly #trim: StatementSync;
 
-  constructor(path: string) {
-    this.#db = openSqlite(path, { synchronous: 'FULL', migrations: { backbone: backboneMigrations } });
+  /** `busyTimeoutMs`: how long a write waits for another connection's lock (default 5 s). */
+  constructor(path: string, options: { readonly busyTimeoutMs?: number } = {}) {
+    this.#db = openSqlite(path, {
+      synchronous: 'FULL',
+      migrations: { backbone: backboneMigrations },
+      ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+    });
     this.#insertEvent = this.#db.prepare(
       'INSERT INTO events (topic, partition, offset, ts, envelope) VALUES (?, ?, ?, ?, ?)',
     );

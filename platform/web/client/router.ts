@@ -17,6 +17,7 @@ export class Router {
     this.#context = context;
     this.nav = h('nav', { class: 'views', 'aria-label': 'Views' });
     for (const view of views) {
+      if (view.inNavigation === false) continue;
       const link = h('a', { href: `#/${view.id}`, 'data-view': view.id }, view.title);
       this.#links.set(view.id, link);
       this.nav.append(link);

@@ -1,4 +1,5 @@
 import type { MarketConnection } from '../connection.ts';
+import type { Session } from '../session.ts';
 import type { MarketStore } from '../store.ts';
 import type { Watchlist } from '../watchlist.ts';
 
@@ -7,6 +8,8 @@ export interface AppContext {
   readonly connection: MarketConnection;
   readonly store: MarketStore;
   readonly watchlist: Watchlist;
+  /** Who is signed in and what they may do (actions a role lacks are hidden). */
+  readonly session: Session;
 }
 
 export interface MountedView {
@@ -22,5 +25,7 @@ export interface View {
   readonly id: string;
   /** Shown in the navigation and the document title. */
   readonly title: string;
+  /** False: reachable by its route only, not listed in the navigation. */
+  readonly inNavigation?: false;
   mount(container: HTMLElement, context: AppContext, params: URLSearchParams): MountedView;
 }

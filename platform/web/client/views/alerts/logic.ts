@@ -1,6 +1,6 @@
 /** Pure side of the alerts view (no DOM): API schemas, requests and the price-rule form, tested from Node. */
 import * as z from 'zod/mini';
-import { ApiError, getJson } from '../../api.ts';
+import { getJson } from '../../api.ts';
 
 const labels = z.record(z.string(), z.string());
 export const incident = z.object({
@@ -57,61 +57,35 @@ const priceEventList = z.object({ events: z.array(priceEvent) });
 export const priceKinds = ['price_above', 'price_below', 'percent_move', 'volume_spike', 'correlation_break'] as const;
 export type PriceKind = (typeof priceKinds)[number];
 
-/** Who acts: the name the user typed (the app has no login yet); sent as x-actor and audited. */
-export const actorPattern = /^[a-zA-Z0-9_.@:-]{1,64}$/;
-
-function headers(actor: string): Record<string, string> {
-  return { accept: 'application/json', 'content-type': 'application/json', 'x-actor': actor };
-}
-
-async function send(method: string, path: string, actor: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(path, {
-    method,
-    headers: headers(actor),
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const payload: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const message =
-      typeof payload === 'object' && payload !== null && 'error' in payload
-        ? String(payload.error)
-        : `${path} answered ${String(response.status)}`;
-    throw new ApiError(response.status, message);
-  }
-  return payload;
-}
+/** A write to the API as the signed-in user (Session.send: the cookie plus its CSRF token). */
+export type Send = (method: string, path: string, body?: unknown) => Promise<unknown>;
 
 export function listIncidents(status: 'open' | 'resolved'): Promise<Incident[]> {
   return getJson(`/api/incidents?status=${status}&limit=100`, incidentList).then((r) => r.incidents);
 }
 
 export async function incidentAction(
+  send: Send,
   id: string,
   action: 'acknowledge' | 'resolve' | 'snooze',
-  actor: string,
 ): Promise<void> {
-  await send(
-    'POST',
-    `/api/incidents/${encodeURIComponent(id)}/${action}`,
-    actor,
-    action === 'snooze' ? { minutes: 30 } : {},
-  );
+  await send('POST', `/api/incidents/${encodeURIComponent(id)}/${action}`, action === 'snooze' ? { minutes: 30 } : {});
 }
 
-export async function listPriceRules(actor: string): Promise<PriceRule[]> {
-  return priceRuleList.parse(await send('GET', '/api/price-alerts', actor)).alerts;
+export async function listPriceRules(): Promise<PriceRule[]> {
+  return (await getJson('/api/price-alerts', priceRuleList)).alerts;
 }
 
-export async function listPriceEvents(actor: string): Promise<PriceEvent[]> {
-  return priceEventList.parse(await send('GET', '/api/price-alerts/events?limit=20', actor)).events;
+export async function listPriceEvents(): Promise<PriceEvent[]> {
+  return (await getJson('/api/price-alerts/events?limit=20', priceEventList)).events;
 }
 
-export async function createPriceRule(actor: string, body: Record<string, unknown>): Promise<void> {
-  await send('POST', '/api/price-alerts', actor, body);
+export async function createPriceRule(send: Send, body: Record<string, unknown>): Promise<void> {
+  await send('POST', '/api/price-alerts', body);
 }
 
-export async function deletePriceRule(actor: string, id: string): Promise<void> {
-  await send('DELETE', `/api/price-alerts/${encodeURIComponent(id)}`, actor);
+export async function deletePriceRule(send: Send, id: string): Promise<void> {
+  await send('DELETE', `/api/price-alerts/${encodeURIComponent(id)}`);
 }
 
 /** The form's fields as the API's rule body; a message when something is missing (the server checks the rest). */

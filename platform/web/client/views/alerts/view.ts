@@ -3,7 +3,6 @@ import type { View } from '../view.ts';
 import './alerts.css';
 import {
   actionsFor,
-  actorPattern,
   createPriceRule,
   deletePriceRule,
   describeRule,
@@ -18,15 +17,19 @@ import {
   type PriceKind,
 } from './logic.ts';
 
-const actorKey = 'insitechart.actor';
 const refreshMs = 5_000;
 
-/** Incidents (acknowledge, snooze, resolve) and the user's own price alerts, polled from /api. */
+/**
+ * Incidents (acknowledge, snooze, resolve) and the user's own price alerts, polled from /api; what the signed-in
+ * role may not do is not shown.
+ */
 export const alertsView: View = {
   id: 'alerts',
   title: 'Alerts',
-  mount(container) {
-    let actor = localStorage.getItem(actorKey) ?? '';
+  mount(container, { session }) {
+    const send = session.send.bind(session);
+    const canAct = session.can('incidents:act');
+    const ownsAlerts = session.can('trading:own');
     let show: 'open' | 'resolved' = 'open';
     const status = h('p', { class: 'alerts-status', role: 'status' });
     const incidentsBox = h('div', { class: 'alerts-incidents' });
@@ -36,16 +39,6 @@ export const alertsView: View = {
       status.textContent = error instanceof Error ? error.message : String(error);
     };
 
-    const who = h('input', { type: 'text', placeholder: 'your name', 'aria-label': 'your name', value: actor });
-    who.addEventListener('change', () => {
-      if (!actorPattern.test(who.value)) {
-        status.textContent = 'names are letters, digits and _.@:-';
-        return;
-      }
-      actor = who.value;
-      localStorage.setItem(actorKey, actor);
-      void refresh();
-    });
     const filter = h(
       'select',
       { 'aria-label': 'incidents to show' },
@@ -58,18 +51,14 @@ export const alertsView: View = {
     });
 
     const renderIncident = (i: Incident): HTMLElement => {
-      const buttons = actionsFor(i.status).map((action) => {
+      const buttons = (canAct ? actionsFor(i.status) : []).map((action) => {
         const b = h(
           'button',
           { type: 'button', 'data-action': action },
           action === 'snooze' ? 'Snooze 30m' : action === 'acknowledge' ? 'Acknowledge' : 'Resolve',
         );
         b.addEventListener('click', () => {
-          if (actor === '') {
-            status.textContent = 'enter your name first: actions are audited';
-            return;
-          }
-          incidentAction(i.id, action, actor).then(refresh, report);
+          incidentAction(send, i.id, action).then(refresh, report);
         });
         return b;
       });
@@ -129,16 +118,12 @@ export const alertsView: View = {
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      if (actor === '') {
-        status.textContent = 'enter your name first: price alerts are yours';
-        return;
-      }
       const body = ruleFromForm(kind.value as PriceKind, symbol.value, threshold.value, other.value);
       if (typeof body === 'string') {
         status.textContent = body;
         return;
       }
-      createPriceRule(actor, body).then(() => {
+      createPriceRule(send, body).then(() => {
         symbol.value = '';
         threshold.value = '';
         other.value = '';
@@ -154,13 +139,13 @@ export const alertsView: View = {
             ? [h('p', { class: 'empty' }, show === 'open' ? 'No open incidents.' : 'No resolved incidents.')]
             : incidents.map(renderIncident)),
         );
-        if (actor !== '') {
-          const [rules, events] = await Promise.all([listPriceRules(actor), listPriceEvents(actor)]);
+        if (ownsAlerts) {
+          const [rules, events] = await Promise.all([listPriceRules(), listPriceEvents()]);
           rulesBox.replaceChildren(
             ...rules.map((r) => {
               const del = h('button', { type: 'button', 'aria-label': `delete ${describeRule(r)}` }, '×');
               del.addEventListener('click', () => {
-                deletePriceRule(actor, r.id).then(refresh, report);
+                deletePriceRule(send, r.id).then(refresh, report);
               });
               return h('li', {}, describeRule(r), ' ', del);
             }),
@@ -179,15 +164,10 @@ export const alertsView: View = {
       h(
         'div',
         { class: 'panel alerts-view' },
-        h(
-          'section',
-          {},
-          h('h2', {}, 'Incidents'),
-          h('div', { class: 'alerts-toolbar' }, who, filter),
-          status,
-          incidentsBox,
-        ),
-        h('section', {}, h('h2', {}, 'My price alerts'), form, rulesBox, h('h3', {}, 'Recently fired'), eventsBox),
+        h('section', {}, h('h2', {}, 'Incidents'), h('div', { class: 'alerts-toolbar' }, filter), status, incidentsBox),
+        ...(ownsAlerts
+          ? [h('section', {}, h('h2', {}, 'My price alerts'), form, rulesBox, h('h3', {}, 'Recently fired'), eventsBox)]
+          : []),
       ),
     );
     void refresh();

@@ -1,0 +1,29 @@
+/**
+ * Replays a storm through an in-process pipeline (manual clock, no HTTP): fast enough to compare settings.
+ * The figures the bench reports come from the running platform; this is for choosing settings only.
+ */
+import { fingerprintOf } from '../../platform/alerts/fingerprint.ts';
+import { alert, testPipeline } from '../../platform/alerts/test-support.ts';
+import type { AlertsConfigInput } from '../../platform/alerts/config/schema.ts';
+import { score, type Scores } from './score.ts';
+import type { Storm } from './storms/storm.ts';
+
+export function replay(storm: Storm, correlation: AlertsConfigInput['correlation']): Scores {
+  const { pipeline, clock } = testPipeline({
+    route: { receiver: 'none' },
+    receivers: [{ name: 'none', targets: [] }],
+    correlation,
+  });
+  const t0 = clock.now();
+  const placed = new Map<string, string>();
+  const causeOf = new Map<string, string>();
+  for (const a of storm.alerts) {
+    clock.set(t0 + a.at);
+    const fp = fingerprintOf(a.labels);
+    causeOf.set(fp, a.cause);
+    const r = pipeline.process({ ...alert(a.labels, t0 + a.startsAt, a.status), fingerprint: fp });
+    if (r.incidentId !== undefined && !placed.has(fp)) placed.set(fp, r.incidentId);
+  }
+  pipeline.stop();
+  return score([...causeOf].map(([fp, cause]) => ({ cause, incident: placed.get(fp) })));
+}

@@ -1,0 +1,154 @@
+/**
+ * Root causes and how they fan out in a world: a resource outage (database, cache, broker, market feed)
+ * hits the services using it and their callers; a machine failure hits every instance on it and callers of
+ * those services; a bad deploy hits one service's instances (labelled with the new version) and its callers.
+ * Each affected instance raises one to three alerts; callers' client-side alerts sometimes name the callee.
+ */
+import { callersOf, pick, type Resource, type World } from './world.ts';
+
+export type CauseKind = Resource | 'machine' | 'deploy';
+
+export interface Symptom {
+  readonly labels: Record<string, string>;
+  /** Delay after the cause's onset. */
+  readonly delayMs: number;
+}
+
+interface Ctx {
+  readonly world: World;
+  readonly random: () => number;
+  readonly context: Record<string, string>;
+}
+
+export function causeSymptoms(world: World, kind: CauseKind, random: () => number): Symptom[] {
+  const context = Object.fromEntries(Object.entries(world.context).map(([k, vs]) => [k, pick(random, vs)]));
+  const ctx: Ctx = { world, random, context };
+  if (kind === 'machine') return machineFailure(ctx);
+  if (kind === 'deploy') return badDeploy(ctx);
+  return resourceOutage(ctx, kind);
+}
+
+function base(ctx: Ctx, alertname: string, severity: number): Record<string, string> {
+  const s = ctx.world.vocabulary.severity;
+  return { alertname, [s.label]: s.values[severity] ?? 'warning', ...ctx.context };
+}
+
+function onInstances(
+  ctx: Ctx,
+  service: string,
+  names: readonly string[],
+  extra: Record<string, string>,
+  delayMs: number,
+  share: number,
+): Symptom[] {
+  const v = ctx.world.vocabulary;
+  const out: Symptom[] = [];
+  for (const inst of ctx.world.instances.get(service) ?? []) {
+    if (ctx.random() >= share) continue;
+    const n = 1 + Math.floor(ctx.random() * 3);
+    const chosen = new Set(Array.from({ length: n }, () => pick(ctx.random, names)));
+    for (const name of chosen)
+      out.push({
+        labels: {
+          ...base(ctx, name, 1 + Math.floor(ctx.random() * 2)),
+          [v.service]: service,
+          [v.instance]: inst.name,
+          [v.machine]: inst.machine,
+          ...extra,
+        },
+        delayMs: delayMs + ctx.random() * 60_000,
+      });
+  }
+  return out;
+}
+
+/** Callers of the affected services, up to two hops, alerting on a share of their instances. */
+function callers(ctx: Ctx, affected: readonly string[]): Symptom[] {
+  const v = ctx.world.vocabulary;
+  const out: Symptom[] = [];
+  const reached = new Set(affected);
+  for (const [service, hop] of callersOf(ctx.world, affected, 2)) {
+    const callee = (ctx.world.calls.get(service) ?? []).find((d) => reached.has(d));
+    const names = v.names.symptom;
+    const naming = ctx.random() < (hop === 1 ? 0.6 : 0.35) && callee !== undefined;
+    out.push(
+      ...onInstances(ctx, service, names, naming ? { [v.upstream]: callee } : {}, hop * 20_000, hop === 1 ? 0.5 : 0.2),
+    );
+    reached.add(service);
+  }
+  return out;
+}
+
+function resourceOutage(ctx: Ctx, kind: Resource): Symptom[] {
+  const v = ctx.world.vocabulary;
+  const pool = [...(ctx.world.resources.get(kind) ?? new Map<string, readonly string[]>())];
+  if (pool.length === 0) return [];
+  const [name, users] = pick(ctx.random, pool);
+  const label = v.resource[kind];
+  const out: Symptom[] = [];
+  const replicas = 1 + Math.floor(ctx.random() * 3);
+  for (let i = 0; i < replicas; i++)
+    out.push({
+      labels: {
+        ...base(ctx, pick(ctx.random, v.names.resourceDown[kind]), 0),
+        [label]: name,
+        [v.instance]: `${name}-${String(i)}:${String(9100 + i)}`,
+      },
+      delayMs: ctx.random() * 10_000,
+    });
+  for (const user of users) {
+    // Client-side alerts name the resource; the users' other symptoms do not.
+    out.push(...onInstances(ctx, user, v.names.resourceClient[kind], { [label]: name }, 5_000, 0.9));
+    out.push(...onInstances(ctx, user, v.names.symptom, {}, 10_000, 0.5));
+  }
+  return [...out, ...callers(ctx, users)];
+}
+
+function machineFailure(ctx: Ctx): Symptom[] {
+  const v = ctx.world.vocabulary;
+  const machine = pick(ctx.random, ctx.world.machines);
+  const out: Symptom[] = [
+    { labels: { ...base(ctx, pick(ctx.random, v.names.machineDown), 0), [v.machine]: machine }, delayMs: 0 },
+  ];
+  const hit: string[] = [];
+  for (const [service, insts] of ctx.world.instances)
+    for (const inst of insts)
+      if (inst.machine === machine) {
+        hit.push(service);
+        out.push({
+          labels: {
+            ...base(ctx, pick(ctx.random, v.names.instanceDown), 1),
+            [v.service]: service,
+            [v.instance]: inst.name,
+            [v.machine]: machine,
+          },
+          delayMs: 5_000 + ctx.random() * 30_000,
+        });
+      }
+  return [...out, ...callers(ctx, [...new Set(hit)])];
+}
+
+function badDeploy(ctx: Ctx): Symptom[] {
+  const v = ctx.world.vocabulary;
+  const services = [...ctx.world.instances.keys()];
+  const service = pick(ctx.random, services);
+  const version = v.version_of(service, ctx.random);
+  return [...onInstances(ctx, service, v.names.badDeploy, { [v.version]: version }, 0, 1), ...callers(ctx, [service])];
+}
+
+/** An unrelated one-off alert somewhere in the world. */
+export function noiseAlert(world: World, random: () => number): Record<string, string> {
+  const v = world.vocabulary;
+  const service = pick(random, [...world.instances.keys()]);
+  const inst = pick(random, world.instances.get(service) ?? [{ name: service, machine: pick(random, world.machines) }]);
+  const name = random() < 0.25 ? pick(random, v.names.symptom) : pick(random, v.names.noise);
+  const context = Object.fromEntries(Object.entries(world.context).map(([k, vs]) => [k, pick(random, vs)]));
+  return {
+    alertname: name,
+    [v.severity.label]: v.severity.values[2 + Math.floor(random() * 2)] ?? 'warning',
+    ...context,
+    [v.service]: service,
+    [v.instance]: inst.name,
+    [v.machine]: inst.machine,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * A labelled storm from one of the world generators: twelve root causes (three database outages, two machine
+ * failures, two feed stalls, three bad deploys, a broker loss, a cache outage) fanning out, plus forty
+ * unrelated one-off alerts; as Alertmanager sends them: repeats, flaps and resolves. Deterministic per seed.
+ * The ground truth (`cause`) stays in the bench.
+ */
+import { seededRandom } from '../../../platform/random/seeded.ts';
+import { causeSymptoms, noiseAlert, type CauseKind } from './causes.ts';
+import { fleetWorld } from './fleet.ts';
+import { kubernetesWorld } from './kubernetes.ts';
+import { marketWorld } from './market.ts';
+import type { World } from './world.ts';
+
+export const generators = { kubernetes: kubernetesWorld, fleet: fleetWorld, market: marketWorld } as const;
+export type GeneratorName = keyof typeof generators;
+
+export interface StormAlert {
+  readonly labels: Record<string, string>;
+  readonly status: 'firing' | 'resolved';
+  /** Simulated event time (ms from the storm's start) of this send. */
+  readonly at: number;
+  /** When the alert (this label set) started firing. */
+  readonly startsAt: number;
+  /** Ground truth: `root-N` or `noise-N`. */
+  readonly cause: string;
+}
+
+export interface Storm {
+  readonly name: string;
+  readonly alerts: StormAlert[];
+  readonly spanMs: number;
+  /** The label an Alertmanager user would group by in this vocabulary (the baseline). */
+  readonly serviceLabel: string;
+}
+
+const mix: readonly CauseKind[] = [
+  'database',
+  'database',
+  'database',
+  'machine',
+  'machine',
+  'feed',
+  'feed',
+  'deploy',
+  'deploy',
+  'deploy',
+  'broker',
+  'cache',
+];
+
+export function generateStorm(generator: GeneratorName, seed: number, noise = 40): Storm {
+  const random = seededRandom(seed * 7919 + generator.length);
+  const world: World = generators[generator](random);
+  const spanMs = 15 * 60_000;
+  const alerts: StormAlert[] = [];
+  const seen = new Set<string>();
+  const emit = (labels: Record<string, string>, at: number, cause: string): void => {
+    const key = JSON.stringify(Object.entries(labels).sort());
+    if (seen.has(key)) return;
+    seen.add(key);
+    const send = (status: StormAlert['status'], t: number): void => {
+      if (t < spanMs) alerts.push({ labels, status, at: t, startsAt: at, cause });
+    };
+    send('firing', at);
+    const repeats = 2 + Math.floor(random() * 5);
+    for (let k = 1; k <= repeats; k++) send('firing', at + k * 60_000 + random() * 5_000);
+    if (random() < 0.08) {
+      const off = at + 20_000 + random() * 40_000;
+      send('resolved', off);
+      send('firing', off + 30_000);
+    }
+    if (random() < 0.25) send('resolved', at + 180_000 + random() * 300_000);
+  };
+  mix.forEach((kind, r) => {
+    const start = random() * spanMs * 0.85;
+    for (const s of causeSymptoms(world, kind, random)) emit(s.labels, start + s.delayMs, `root-${String(r)}`);
+  });
+  for (let n = 0; n < noise; n++) emit(noiseAlert(world, random), random() * spanMs * 0.9, `noise-${String(n)}`);
+  alerts.sort((a, b) => a.at - b.at);
+  return { name: `${generator}-${String(seed)}`, alerts, spanMs, serviceLabel: world.vocabulary.service };
+}

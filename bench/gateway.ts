@@ -1,0 +1,186 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RequestHandler } from 'express';
+import { createHttpApp } from '../platform/http/app.ts';
+import { Health } from '../platform/http/health.ts';
+import { platformIdentity } from '../platform/identity/platform-identity.ts';
+import { loadIdentitySettings } from '../platform/identity/settings.ts';
+import { createLogger } from '../platform/telemetry/logger.ts';
+import { createMetrics } from '../platform/telemetry/metrics.ts';
+
+/**
+ * The cost of the access layer: one quote-sized handler at GET /api/quotes/:symbol (market data not public, so it
+ * needs credentials) served by the platform's HTTP app with the access middleware, called with a session cookie and
+ * with an API token, and the same handler in the same app without the middleware ("bare"), all in one run.
+ * Per variant: the highest rate 32 concurrent clients get (closed loop), and p50/p99 at a fixed open-loop rate of
+ * half the bare maximum (latency from each request's scheduled time). Rounds interleave the variants; figures are
+ * the medians over rounds, with the spread. Target: p99 at most 1.3x and rate at least 70% of bare.
+ *
+ * Args: --quick (1 s per measurement, 2 rounds), --seconds=N, --rounds=N.
+ */
+
+function option(args: readonly string[], name: string): string | undefined {
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+const quote = { symbol: 'AAPL', price: 189.25, change: 1.75, changePct: 0.93, volume: 51_234_000, ts: Date.now() };
+const handler: RequestHandler = (_req, res) => {
+  res.json({ ...quote, ts: Date.now() });
+};
+
+function serve(access: RequestHandler): Promise<Server> {
+  const { app, api } = createHttpApp({
+    metrics: createMetrics(),
+    health: new Health(),
+    logger: createLogger({ service: 'bench', level: 'silent' }),
+    access,
+  });
+  api.get('/quotes/:symbol', handler);
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => {
+      resolve(server);
+    });
+  });
+}
+
+interface Figures {
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+  not_sent: number;
+}
+
+function load(job: Record<string, unknown>): Promise<Figures> {
+  const child = fork(new URL('./gateway/load.ts', import.meta.url), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (figures) => {
+      resolve(figures as Figures);
+    });
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${String(code)}`));
+    });
+    child.send(job);
+  });
+}
+
+/**
+ * CPU time of the access middleware alone per request (no sockets), which the shared machine's load does not
+ * blur as much as latency: `n` calls with the given headers through to `next()`.
+ */
+async function middlewareMicros(access: RequestHandler, headers: Record<string, string>, n: number): Promise<number> {
+  const req = {
+    method: 'GET',
+    path: '/api/quotes/AAPL',
+    ip: '127.0.0.1',
+    headers,
+    header: (name: string) => headers[name.toLowerCase()],
+  };
+  const res = { setHeader: () => res, status: () => res, json: () => res };
+  const once = () =>
+    new Promise<void>((resolve, reject) => {
+      access(req as never, res as never, (error?: unknown) => {
+        if (error === undefined) resolve();
+        else reject(error instanceof Error ? error : new Error('the access middleware failed'));
+      });
+    });
+  for (let i = 0; i < 1_000; i++) await once();
+  const before = process.cpuUsage();
+  for (let i = 0; i < n; i++) await once();
+  const used = process.cpuUsage(before);
+  return Math.round(((used.user + used.system) / n) * 100) / 100;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)] ?? Number.NaN;
+};
+const spread = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
+
+export default async function gateway(args: readonly string[]): Promise<Record<string, unknown>> {
+  const quick = args.includes('--quick');
+  const seconds = Number(option(args, 'seconds') ?? (quick ? 1 : 3));
+  const rounds = Number(option(args, 'rounds') ?? (quick ? 2 : 3));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
+  const settings = loadIdentitySettings({
+    PUBLIC_MARKET_DATA: 'false',
+    ADMIN_PASSWORD: 'bench-admin-password',
+    RATE_LIMIT_PER_MINUTE: '10000000',
+  });
+  const identity = platformIdentity(
+    dir,
+    settings,
+    createMetrics().registry,
+    createLogger({ service: 'b', level: 'silent' }),
+  );
+  await identity.identity.users.put('bench', 'viewer', 'bench-password-long');
+  const session = identity.identity.sessions.create('bench');
+  const token = identity.identity.tokens.create('bench', 'viewer').secret;
+  const gated = await serve(identity.access);
+  const bare = await serve((_req, _res, next) => {
+    next();
+  });
+  const url = (server: Server) => `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/api/quotes/AAPL`;
+  const variants = {
+    session: { url: url(gated), headers: { cookie: `${identity.identity.cookieName}=${session.id}` } },
+    token: { url: url(gated), headers: { authorization: `Bearer ${token}` } },
+    bare: { url: url(bare), headers: {} },
+  };
+  const names = Object.keys(variants) as (keyof typeof variants)[];
+  const max: Record<string, Figures[]> = { session: [], token: [], bare: [] };
+  const open: Record<string, Figures[]> = { session: [], token: [], bare: [] };
+  try {
+    // Warm-up: JIT and SQLite caches.
+    for (const name of names) await load({ ...variants[name], mode: 'max', rate: 1, concurrency: 8, seconds: 0.5 });
+    for (let round = 0; round < rounds; round++) {
+      // Rotate the order each round so drift in machine load does not favour one variant.
+      const order = names.map((_, i) => names[(i + round) % names.length]!);
+      for (const name of order)
+        max[name]!.push(await load({ ...variants[name], mode: 'max', rate: 1, concurrency: 32, seconds }));
+    }
+    const rate = Math.max(100, Math.round(median(max.bare!.map((f) => f.rps)) / 2));
+    for (let round = 0; round < rounds; round++) {
+      const order = names.map((_, i) => names[(i + round) % names.length]!);
+      for (const name of order)
+        open[name]!.push(await load({ ...variants[name], mode: 'open', rate, concurrency: 1, seconds }));
+    }
+    const summary = (name: keyof typeof variants) => ({
+      rps: median(max[name]!.map((f) => f.rps)),
+      p50_ms: median(open[name]!.map((f) => f.p50_ms)),
+      p99_ms: median(open[name]!.map((f) => f.p99_ms)),
+      rps_spread: spread(max[name]!.map((f) => f.rps)),
+      p99_spread: spread(open[name]!.map((f) => f.p99_ms)),
+      errors: [...max[name]!, ...open[name]!].reduce((s, f) => s + f.errors + f.not_sent, 0),
+    });
+    const figures = { session: summary('session'), token: summary('token'), bare: summary('bare') };
+    const micros = {
+      session: await middlewareMicros(identity.access, variants.session.headers, 20_000),
+      token: await middlewareMicros(identity.access, variants.token.headers, 20_000),
+    };
+    const ratio = (name: 'session' | 'token') => ({
+      p99_vs_bare: Math.round((figures[name].p99_ms / figures.bare.p99_ms) * 100) / 100,
+      rps_vs_bare: Math.round((figures[name].rps / figures.bare.rps) * 100) / 100,
+    });
+    return {
+      bench: 'gateway',
+      ...figures,
+      open_loop_rate: rate,
+      access_middleware_cpu_us: micros,
+      rounds,
+      seconds,
+      ratios: { session: ratio('session'), token: ratio('token') },
+      target: { p99_vs_bare_max: 1.3, rps_vs_bare_min: 0.7 },
+    };
+  } finally {
+    gated.close();
+    bare.close();
+    identity.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,27 @@
+import type { AlertsConfig } from '../config/schema.ts';
+import { Correlator } from '../stages/correlate.ts';
+import { Topology } from '../stages/topology.ts';
+import type { IncidentCorrelator } from './correlator.ts';
+import { EntityCorrelator } from './entity-correlator.ts';
+import { GroupByCorrelator } from './group-by-correlator.ts';
+
+/** The correlator the configuration asks for. */
+export function createCorrelator(config: AlertsConfig): IncidentCorrelator {
+  const c = config.correlation;
+  if (c.strategy === 'group_by') return new GroupByCorrelator(c.group_by);
+  if (c.strategy === 'topology')
+    return new Correlator(
+      { windowMs: c.window, maxHops: c.max_hops, equal: c.equal, labels: c.labels, similarity: c.similarity },
+      new Topology(config.topology, c.max_hops),
+    );
+  return new EntityCorrelator({
+    windowMs: c.window,
+    threshold: c.threshold,
+    decayMs: c.decay,
+    symptomWeight: c.symptom_weight,
+    affinityWeight: 1,
+    background: c.background,
+    maxConcurrent: 20_000,
+    maxAffinityPairs: 50_000,
+  });
+}

@@ -1,0 +1,212 @@
+import type { Alert, CorrelationWhy, Incident } from '../model.ts';
+import { Affinity } from './affinity.ts';
+import { ConcurrentAlerts } from './concurrent.ts';
+import { IncidentProfile } from './profile.ts';
+import { tokensOf, type Token } from './tokens.ts';
+import type { IncidentCorrelator } from './correlator.ts';
+
+export interface EntityCorrelatorOptions {
+  /** An alert only joins an incident whose latest alert is this close in event time. */
+  readonly windowMs: number;
+  /** Join score needed (sum of shared values' weights). */
+  readonly threshold: number;
+  /** Time constant of the decay of the score with the time since the incident's onset (its first alert). */
+  readonly decayMs: number;
+  /** Weight of the alert name (the symptom) relative to a named entity. */
+  readonly symptomWeight: number;
+  /** Score added at full learned affinity between the alert's values and the incident's. */
+  readonly affinityWeight: number;
+  /** Prior count of quiet-time alerts in the frequency of a value. */
+  readonly background: number;
+  /** Bounds: concurrent alerts for the statistics, learned pairs. */
+  readonly maxConcurrent: number;
+  readonly maxAffinityPairs: number;
+}
+
+interface Open {
+  readonly incident: Incident;
+  readonly profile: IncidentProfile;
+}
+
+interface Pending {
+  readonly fingerprint: string;
+  readonly incidentId: string;
+  readonly why: CorrelationWhy;
+}
+
+const explained = 5;
+const learnedValues = 6;
+
+/**
+ * Correlation from what alerts name. Each value an alert shares with an open incident (a node, a pod, a
+ * database, a version, an exchange: whatever its labels say) weighs its log-lift: the share of the incident's
+ * alerts carrying it over its share among all concurrent alerts (IDF-like: a rare value shared weighs much;
+ * context labels most alerts carry with few values weigh nothing); a label counts once, by its best value.
+ * An alert joins the open incident with the highest sum, decayed with the event time since that incident's
+ * onset (a cause's alerts come in a burst after it), when it reaches the threshold; otherwise it opens its
+ * own. Learned affinity between values (closed incidents, operators' merges and splits) adds to the score.
+ */
+export class EntityCorrelator implements IncidentCorrelator {
+  readonly #o: EntityCorrelatorOptions;
+  readonly #concurrent: ConcurrentAlerts;
+  readonly #affinity: Affinity;
+  readonly #open = new Map<string, Open>();
+  readonly #byFingerprint = new Map<string, string>();
+  /** value -> open incidents whose profile names it: candidates without scanning every open incident. */
+  readonly #index = new Map<string, Set<string>>();
+  #pending: Pending | undefined;
+
+  constructor(options: EntityCorrelatorOptions) {
+    this.#o = options;
+    this.#concurrent = new ConcurrentAlerts({
+      windowMs: options.windowMs * 2,
+      maxAlerts: options.maxConcurrent,
+      background: options.background,
+    });
+    this.#affinity = new Affinity(options.maxAffinityPairs);
+  }
+
+  get openCount(): number {
+    return this.#open.size;
+  }
+
+  incidentOf(fingerprint: string): Incident | undefined {
+    const id = this.#byFingerprint.get(fingerprint);
+    return id === undefined ? undefined : this.#open.get(id)?.incident;
+  }
+
+  match(alert: Alert): Incident | undefined {
+    const known = this.incidentOf(alert.fingerprint);
+    if (known !== undefined) return known;
+    const tokens = tokensOf(alert.labels);
+    this.#concurrent.add(alert.fingerprint, alert.startsAt, tokens);
+    const weights = tokens.map((t) => ({ token: t, frequency: this.#frequency(t) }));
+    const candidates = new Set<string>();
+    for (const { token, frequency } of weights)
+      if (frequency !== undefined) for (const id of this.#index.get(token.value) ?? []) candidates.add(id);
+    let best: { open: Open; why: CorrelationWhy } | undefined;
+    for (const id of candidates) {
+      const open = this.#open.get(id);
+      if (open === undefined) continue;
+      if (Math.abs(alert.startsAt - open.profile.lastAlertAt) > this.#o.windowMs) continue;
+      // A cause's alerts start in a burst after its onset: the score fades with the time since then.
+      const why = this.#score(weights, open.profile, alert.startsAt - open.profile.onsetAt);
+      if (why.score >= this.#o.threshold && (best === undefined || why.score > best.why.score)) best = { open, why };
+    }
+    this.#pending =
+      best === undefined
+        ? undefined
+        : { fingerprint: alert.fingerprint, incidentId: best.open.incident.id, why: best.why };
+    return best?.open.incident;
+  }
+
+  attach(incident: Incident, alert: Alert): CorrelationWhy {
+    const tokens = tokensOf(alert.labels);
+    this.#concurrent.add(alert.fingerprint, alert.startsAt, tokens);
+    let open = this.#open.get(incident.id);
+    const opened = open === undefined;
+    if (open === undefined) {
+      open = { incident, profile: new IncidentProfile(alert.startsAt) };
+      this.#open.set(incident.id, open);
+    }
+    const known = open.profile.has(alert.fingerprint);
+    open.profile.add(alert.fingerprint, alert.startsAt, tokens);
+    for (const t of tokens) if (open.profile.share(t.value) > 0) this.#indexAdd(t.value, incident.id);
+    this.#byFingerprint.set(alert.fingerprint, incident.id);
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (pending?.fingerprint === alert.fingerprint && pending.incidentId === incident.id) return pending.why;
+    const kind = opened || (!known && open.profile.size === 1) ? 'opened' : 'joined';
+    return { kind, score: 0, shared: [] };
+  }
+
+  /** Takes an alert out of its incident (an operator split it off). */
+  detach(incident: Incident, alert: Alert): void {
+    const open = this.#open.get(incident.id);
+    if (open === undefined) return;
+    open.profile.remove(alert.fingerprint, tokensOf(alert.labels));
+    if (this.#byFingerprint.get(alert.fingerprint) === incident.id) this.#byFingerprint.delete(alert.fingerprint);
+  }
+
+  /** An operator said two incidents are one (`together`) or that two parts of one are not (`apart`). */
+  feedback(a: Incident, b: Incident, verdict: 'together' | 'apart'): void {
+    const pa = this.#open.get(a.id)?.profile.top(learnedValues) ?? [];
+    const pb = this.#open.get(b.id)?.profile.top(learnedValues) ?? [];
+    this.#affinity.learn(pa, pb, verdict === 'together' ? 2 : -2);
+  }
+
+  close(incident: Incident): void {
+    const open = this.#open.get(incident.id);
+    if (open !== undefined) {
+      if (open.profile.size > 1) {
+        const top = open.profile.top(learnedValues);
+        this.#affinity.learn(top, top, 0.5);
+      }
+      for (const v of open.profile.values()) this.#indexDelete(v, incident.id);
+    }
+    this.#open.delete(incident.id);
+    for (const fp of incident.alerts.keys())
+      if (this.#byFingerprint.get(fp) === incident.id) this.#byFingerprint.delete(fp);
+  }
+
+  /** How common the value is among concurrent alerts; undefined when it says nothing (context). */
+  #frequency(t: Token): number | undefined {
+    return this.#concurrent.frequency(t);
+  }
+
+  /**
+   * Sum over shared values of the log-lift: how much more common the value is in the incident than among
+   * concurrent alerts (a value every alert carries, or one shared by chance, lifts nothing).
+   */
+  #score(
+    weights: readonly { token: Token; frequency: number | undefined }[],
+    profile: IncidentProfile,
+    gap: number,
+  ): CorrelationWhy {
+    // One label is one piece of evidence: its best value counts (a host:port, its host and short name agree).
+    const best = new Map<string, { label: string; value: string; weight: number }>();
+    for (const { token, frequency } of weights) {
+      const share = profile.share(token.value);
+      if (frequency === undefined || share === 0) continue;
+      const lift = Math.log(share / frequency);
+      const w = token.label === 'alertname' ? lift * this.#o.symptomWeight : lift;
+      if (w > (best.get(token.label)?.weight ?? 0))
+        best.set(token.label, { label: token.label, value: token.value, weight: w });
+    }
+    const shared = [...best.values()];
+    let sum = shared.reduce((s, x) => s + x.weight, 0);
+    for (const x of shared) x.weight = round(x.weight);
+    if (this.#affinity.size > 0 && this.#o.affinityWeight > 0) {
+      let a = 0;
+      const top = profile.top(learnedValues);
+      for (const { token, frequency } of weights)
+        if (frequency !== undefined) for (const v of top) a = Math.max(a, this.#affinity.of(token.value, v));
+      if (a > 0) {
+        sum += a * this.#o.affinityWeight;
+        shared.push({ label: 'learned', value: 'affinity', weight: round(a * this.#o.affinityWeight) });
+      }
+    }
+    const score = sum * Math.exp(-Math.max(0, gap) / this.#o.decayMs);
+    shared.sort((x, y) => y.weight - x.weight);
+    return {
+      kind: 'joined',
+      score: round(score),
+      shared: shared.slice(0, explained),
+      sinceOnsetSeconds: round(gap / 1000),
+    };
+  }
+
+  #indexAdd(value: string, id: string): void {
+    let s = this.#index.get(value);
+    if (s === undefined) this.#index.set(value, (s = new Set()));
+    s.add(id);
+  }
+
+  #indexDelete(value: string, id: string): void {
+    const s = this.#index.get(value);
+    s?.delete(id);
+    if (s?.size === 0) this.#index.delete(value);
+  }
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;

@@ -1,0 +1,86 @@
+/**
+ * The analytics computations the compute worker runs: plain data in (numbers, Float64Arrays, strings), a JSON-ready
+ * result out. The routes gather the data on the main thread and send it here.
+ */
+import { correlationMatrix, type CorrelationMethod } from './correlation.ts';
+import { computeFixture, type FixtureFile } from './fixture-file.ts';
+import { grangerCausality, grangerLagSelection } from './granger.ts';
+import { causalityGraph, type CausalityGraphOptions } from './graph.ts';
+import { partialCorrelation } from './partial.ts';
+import { ewmaCorrelation, rollingCorrelation } from './rolling.ts';
+import { fitVar, forecast, impulseResponse, selectOrder, testCausality } from './var.ts';
+import { regimeCorrelation, sectorCorrelation } from './views.ts';
+
+type Series = readonly Float64Array[];
+
+export interface VarRequest {
+  readonly series: Series;
+  readonly symbols: readonly string[];
+  readonly lags: 'aic' | 'bic' | 'hqic' | 'fpe' | number;
+  readonly maxlags: number;
+  readonly then:
+    | { readonly kind: 'summary' }
+    | { readonly kind: 'forecast'; readonly steps: number; readonly alpha: number }
+    | { readonly kind: 'irf'; readonly periods: number }
+    | {
+        readonly kind: 'causality';
+        readonly caused: readonly string[];
+        readonly causing: readonly string[];
+        readonly test: 'f' | 'wald';
+        readonly signif: number;
+      };
+}
+
+function varJob(r: VarRequest): Record<string, unknown> {
+  const selection = typeof r.lags === 'number' ? null : selectOrder(r.series, r.maxlags);
+  const order = typeof r.lags === 'number' ? r.lags : Math.max(1, selection?.selected_orders[r.lags] ?? 1);
+  const fit = fitVar(r.series, order, r.symbols);
+  const head = { symbols: fit.symbols, lag_order: fit.lag_order };
+  switch (r.then.kind) {
+    case 'summary':
+      // The residuals (nobs x k) and the design inverse are internal bulk: left out of the response.
+      return {
+        selection,
+        fit: Object.fromEntries(Object.entries(fit).filter(([key]) => key !== 'resid' && key !== 'designInverse')),
+      };
+    case 'forecast':
+      return { ...head, ...forecast(fit, r.then.steps, r.then.alpha) };
+    case 'irf':
+      return { ...head, ...impulseResponse(fit, r.then.periods) };
+    case 'causality':
+      return {
+        lag_order: fit.lag_order,
+        ...testCausality(fit, [...r.then.caused], [...r.then.causing], r.then.test, r.then.signif),
+      };
+  }
+}
+
+export const computeJobs = {
+  correlation: (r: { series: Series; method: CorrelationMethod; missing: 'listwise' | 'pairwise'; pvalues: boolean }) =>
+    correlationMatrix(r.series, r.method, r.missing, { pvalues: r.pvalues }),
+  rolling: (r: { x: Float64Array; y: Float64Array; window: number; span: number }) => ({
+    rolling: rollingCorrelation(r.x, r.y, r.window),
+    ewma: ewmaCorrelation(r.x, r.y, r.span),
+  }),
+  partial: (r: { series: Series }) => partialCorrelation(r.series),
+  granger: (r: {
+    effect: Float64Array;
+    cause: Float64Array;
+    maxlag: number;
+    names: { effect: string; cause: string };
+  }) => ({
+    ...grangerCausality(r.effect, r.cause, r.maxlag, r.names),
+    lag_selection: grangerLagSelection(r.effect, r.cause, r.maxlag),
+  }),
+  var: varJob,
+  graph: (r: { series: Series; symbols: readonly string[]; options: CausalityGraphOptions }) =>
+    causalityGraph(r.series, r.symbols, r.options),
+  sectors: (r: { series: Series; symbols: readonly string[]; sectors: Readonly<Record<string, string>> }) =>
+    sectorCorrelation(r.series, r.symbols, (s) => r.sectors[s] ?? 'unknown'),
+  regimes: (r: { series: Series; market: Float64Array; window: number }) =>
+    regimeCorrelation(r.series, r.market, r.window),
+  fixture: (r: { file: FixtureFile }) => computeFixture(r.file),
+} as const;
+
+export type ComputeJobs = typeof computeJobs;
+export type JobName = keyof ComputeJobs;

@@ -1,0 +1,84 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { RequestHandler, Response } from 'express';
+import type { Identity } from '../identity/identity.ts';
+import type { IdentityMetrics } from '../identity/metrics.ts';
+import { routePermissions } from '../identity/permissions.ts';
+import { runAs, type Principal } from '../identity/principal.ts';
+import { RouteMatcher } from '../identity/route-matcher.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameSecret(a: string | undefined, b: string): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/**
+ * The one place access is decided. Every request is authenticated (bearer token, session cookie, or anonymous),
+ * its route looked up in the permission table (an undeclared route is refused), cookie-authenticated writes must
+ * carry the session's CSRF token, and non-public routes are rate limited per identity (anonymous: per address).
+ */
+export function accessControl(identity: Identity, metrics: IdentityMetrics): RequestHandler {
+  const matcher = new RouteMatcher(routePermissions);
+  const refuse = (res: Response, status: number, kind: string, error: string): void => {
+    metrics.refused.inc({ status: String(status), kind });
+    res.status(status).json({ error });
+  };
+  return (req, res, next) => {
+    const principal = identity.authenticate(req);
+    if (principal === 'invalid') {
+      res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+      refuse(res, 401, 'token', 'the bearer token is unknown, expired or revoked');
+      return;
+    }
+    // A CORS preflight carries no credentials and changes nothing: the CORS policy answers it.
+    if (req.method === 'OPTIONS' && matcher.allowed(req.path).length > 0) {
+      runAs(req, principal, next);
+      return;
+    }
+    const permission = matcher.permissionOf(req.method, req.path);
+    if (permission === undefined) {
+      const allow = matcher.allowed(req.path);
+      if (allow.length > 0) {
+        res.setHeader('Allow', allow.join(', '));
+        refuse(res, 405, principal.kind, `${req.method} is not allowed on ${req.path}`);
+        return;
+      }
+      refuse(res, 403, principal.kind, `no permission is declared for ${req.method} ${req.path}`);
+      return;
+    }
+    if (!principal.permissions.has(permission)) {
+      if (principal.kind === 'anonymous') refuse(res, 401, principal.kind, 'sign in or present an API token');
+      else refuse(res, 403, principal.kind, `role ${principal.role ?? 'none'} lacks permission ${permission}`);
+      return;
+    }
+    if (principal.mustChangePassword && permission !== 'public' && permission !== 'signed-in') {
+      refuse(res, 403, principal.kind, 'change the one-time password first (POST /api/identity/password)');
+      return;
+    }
+    if (principal.session !== undefined && !SAFE_METHODS.has(req.method)) {
+      if (!sameSecret(req.header('x-csrf-token'), principal.session.csrf)) {
+        refuse(res, 403, principal.kind, 'missing or wrong x-csrf-token for a cookie-authenticated write');
+        return;
+      }
+    }
+    if (permission === 'public') {
+      runAs(req, principal, next);
+      return;
+    }
+    limit(identity, principal, req.ip ?? 'unknown')
+      .then((retryAfter) => {
+        if (retryAfter === undefined) {
+          runAs(req, principal, next);
+          return;
+        }
+        res.setHeader('Retry-After', String(retryAfter));
+        refuse(res, 429, principal.kind, `rate limit exceeded: retry in ${String(retryAfter)} s`);
+      })
+      .catch(next);
+  };
+}
+
+function limit(identity: Identity, principal: Principal, address: string): Promise<number | undefined> {
+  return identity.rateLimits.consume(principal.kind === 'anonymous' ? { address } : { actor: principal.actor });
+}

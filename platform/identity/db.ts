@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+/**
+ * The identity database (users, sessions, API tokens) in DATA_DIR. The only place it is opened: the platform and
+ * `npm run token` share it, WAL lets the CLI write while the platform reads.
+ */
+export function openIdentityDatabase(dataDir: string): DatabaseSync {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new DatabaseSync(join(dataDir, 'identity.db'));
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS users (
+      name TEXT PRIMARY KEY,
+      role TEXT NOT NULL,
+      password TEXT,
+      must_change INTEGER NOT NULL DEFAULT 0,
+      created_at INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS sessions (
+      hash TEXT PRIMARY KEY,
+      user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      csrf TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      seen_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS sessions_by_seen ON sessions(seen_at);
+    CREATE TABLE IF NOT EXISTS tokens (
+      id TEXT PRIMARY KEY,
+      hash TEXT NOT NULL UNIQUE,
+      name TEXT NOT NULL,
+      role TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER,
+      revoked_at INTEGER
+    );
+  `);
+  db.exec('PRAGMA foreign_keys = ON;');
+  return db;
+}

@@ -1,0 +1,31 @@
+import { Counter, type Registry } from 'prom-client';
+
+/** What the identity layer counts: sign-ins by outcome, lock-outs, and refused requests (401, 403, 429). */
+export interface IdentityMetrics {
+  readonly signIns: Counter<'outcome'>;
+  readonly lockouts: Counter<'scope'>;
+  readonly refused: Counter<'status' | 'kind'>;
+}
+
+export function createIdentityMetrics(registry: Registry): IdentityMetrics {
+  return {
+    signIns: new Counter({
+      name: 'insitechart_signin_attempts_total',
+      help: 'Password sign-in attempts by outcome (success, rejected, throttled)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    lockouts: new Counter({
+      name: 'insitechart_signin_lockouts_total',
+      help: 'Sign-in lock-outs after repeated failures, by scope (account, address)',
+      labelNames: ['scope'] as const,
+      registers: [registry],
+    }),
+    refused: new Counter({
+      name: 'insitechart_http_refused_total',
+      help: 'Requests refused by access control, by status (401, 403, 429) and kind of identity',
+      labelNames: ['status', 'kind'] as const,
+      registers: [registry],
+    }),
+  };
+}

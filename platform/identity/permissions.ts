@@ -1,0 +1,156 @@
+/**
+ * Who may do what. Every route the platform serves declares the one permission it needs in `routePermissions`;
+ * the access middleware (platform/http/access.ts) refuses a request whose route is not declared.
+ */
+
+export const roles = ['viewer', 'trader', 'oncall', 'sre', 'admin', 'ingest', 'feed'] as const;
+export type Role = (typeof roles)[number];
+
+export const permissions = [
+  /** Probes, the web app's assets, runbooks, sign-in: anyone. */
+  'public',
+  /** Quotes, history, symbols, analytics and sentiment reads, the market WebSocket: anonymous too if configured. */
+  'market:read',
+  /** Any signed-in identity: who am I, sign out, change my password, heavy analytics. */
+  'signed-in',
+  /** Incidents, deliveries, silences, schedules, detector output. */
+  'ops:read',
+  /** Own price alerts, watchlists, Web Push subscriptions. */
+  'trading:own',
+  /** Acknowledge, resolve, snooze, reassign incidents. */
+  'incidents:act',
+  /** Silences, on-call users, schedules, escalation policies, remediation. */
+  'ops:configure',
+  /** Alertmanager webhook, generic alerts, OTLP telemetry. */
+  'ingest',
+  /** Market ticks and sentiment texts from external feeds. */
+  'feed:publish',
+  /** Users, API tokens, settings. */
+  'admin',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+const viewer: readonly Permission[] = ['public', 'market:read', 'signed-in', 'ops:read'];
+
+/** What each role holds. Machine roles (ingest, feed) are meant for API tokens. */
+export const rolePermissions: Readonly<Record<Role, ReadonlySet<Permission>>> = {
+  viewer: new Set(viewer),
+  trader: new Set([...viewer, 'trading:own']),
+  oncall: new Set([...viewer, 'incidents:act']),
+  sre: new Set([...viewer, 'incidents:act', 'ops:configure', 'ingest']),
+  admin: new Set(permissions),
+  ingest: new Set(['public', 'signed-in', 'ingest']),
+  feed: new Set(['public', 'market:read', 'signed-in', 'feed:publish']),
+};
+
+/** What an anonymous visitor holds: market data only when the configuration makes it public. */
+export function anonymousPermissions(publicMarketData: boolean): ReadonlySet<Permission> {
+  return new Set<Permission>(publicMarketData ? ['public', 'market:read'] : ['public']);
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RoutePermission {
+  readonly method: Method;
+  /** The express path as mounted, with `:name` segments (`*name` for the rest of the path). */
+  readonly path: string;
+  readonly permission: Permission;
+}
+
+const r = (method: Method, path: string, permission: Permission): RoutePermission => ({ method, path, permission });
+
+/** The one table: every route served, its method and the permission it needs. */
+export const routePermissions: readonly RoutePermission[] = [
+  // Probes and pages
+  r('GET', '/healthz', 'public'),
+  r('GET', '/readyz', 'public'),
+  r('GET', '/metrics', 'public'),
+  r('GET', '/', 'public'),
+  r('GET', '/index.html', 'public'),
+  r('GET', '/assets/*file', 'public'),
+  r('GET', '/runbooks/:slug.md', 'public'),
+  // Identity
+  r('POST', '/api/identity/session', 'public'),
+  r('DELETE', '/api/identity/session', 'signed-in'),
+  r('GET', '/api/identity/me', 'public'),
+  r('POST', '/api/identity/password', 'signed-in'),
+  r('GET', '/api/identity/users', 'admin'),
+  r('PUT', '/api/identity/users/:name', 'admin'),
+  r('DELETE', '/api/identity/users/:name', 'admin'),
+  r('GET', '/api/identity/tokens', 'admin'),
+  r('POST', '/api/identity/tokens', 'admin'),
+  r('DELETE', '/api/identity/tokens/:id', 'admin'),
+  // Market data
+  r('GET', '/api/openapi.json', 'market:read'),
+  r('GET', '/api/symbols', 'market:read'),
+  r('GET', '/api/quotes', 'market:read'),
+  r('GET', '/api/quotes/:symbol', 'market:read'),
+  r('GET', '/api/history/:symbol', 'market:read'),
+  r('GET', '/api/market/feed', 'market:read'),
+  r('POST', '/api/market/ticks', 'feed:publish'),
+  r('POST', '/api/web/client-metrics', 'market:read'),
+  // Analytics and sentiment
+  ...[
+    'symbols',
+    'correlation',
+    'correlation/rolling',
+    'correlation/partial',
+    'correlation/live',
+    'correlation/breaks',
+    'granger',
+    'var',
+    'var/forecast',
+    'var/irf',
+    'var/causality',
+    'causality-graph',
+    'views/price-sentiment-volume',
+    'views/sectors',
+    'views/regimes',
+  ].map((p) => r('GET', `/api/analytics/${p}`, 'market:read')),
+  r('POST', '/api/analytics/compute', 'signed-in'),
+  r('GET', '/api/sentiment', 'market:read'),
+  r('GET', '/api/sentiment/score', 'market:read'),
+  r('GET', '/api/sentiment/:symbol', 'market:read'),
+  r('POST', '/api/sentiment/texts', 'feed:publish'),
+  // Detector tier
+  ...['series', 'series/history', 'detections', 'sources', 'predictions', 'forecast', 'slo', 'exhaustion'].map((p) =>
+    r('GET', `/api/detectors/${p}`, 'ops:read'),
+  ),
+  // Alert ingestion
+  r('POST', '/api/alerts/alertmanager', 'ingest'),
+  r('POST', '/api/alerts', 'ingest'),
+  ...['metrics', 'traces', 'logs'].map((signal) => r('POST', `/v1/${signal}`, 'ingest')),
+  // Incidents
+  r('GET', '/api/incidents', 'ops:read'),
+  r('GET', '/api/incidents/:id', 'ops:read'),
+  r('POST', '/api/incidents/:id/acknowledge', 'incidents:act'),
+  r('POST', '/api/incidents/:id/resolve', 'incidents:act'),
+  r('POST', '/api/incidents/:id/snooze', 'incidents:act'),
+  r('POST', '/api/incidents/:id/reassign', 'incidents:act'),
+  r('GET', '/api/alerts/deliveries', 'ops:read'),
+  // Silences and on-call
+  r('GET', '/api/silences', 'ops:read'),
+  r('GET', '/api/silences/:id', 'ops:read'),
+  r('POST', '/api/silences', 'ops:configure'),
+  r('PUT', '/api/silences/:id', 'ops:configure'),
+  r('DELETE', '/api/silences/:id', 'ops:configure'),
+  // On-call contacts carry webhook credentials: only those who configure them read them.
+  r('GET', '/api/oncall/users', 'ops:configure'),
+  r('PUT', '/api/oncall/users/:id', 'ops:configure'),
+  r('DELETE', '/api/oncall/users/:id', 'ops:configure'),
+  r('GET', '/api/oncall/schedules', 'ops:read'),
+  r('PUT', '/api/oncall/schedules/:id', 'ops:configure'),
+  r('DELETE', '/api/oncall/schedules/:id', 'ops:configure'),
+  r('GET', '/api/oncall/schedules/:id/now', 'ops:read'),
+  r('GET', '/api/oncall/policies', 'ops:read'),
+  r('PUT', '/api/oncall/policies/:id', 'ops:configure'),
+  r('DELETE', '/api/oncall/policies/:id', 'ops:configure'),
+  // Price alerts: each trader's own
+  r('GET', '/api/price-alerts', 'trading:own'),
+  r('GET', '/api/price-alerts/events', 'trading:own'),
+  r('POST', '/api/price-alerts', 'trading:own'),
+  r('PUT', '/api/price-alerts/:id', 'trading:own'),
+  r('DELETE', '/api/price-alerts/:id', 'trading:own'),
+  r('GET', '/api/push/vapid-public-key', 'trading:own'),
+  r('POST', '/api/push/subscriptions', 'trading:own'),
+];

@@ -1,0 +1,64 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler, Router } from 'express';
+import type { Registry } from 'prom-client';
+import type { EventBus } from '../backbone/bus.ts';
+import { accessControl } from '../http/access.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { auditTo } from './audit.ts';
+import { Identity } from './identity.ts';
+import { createIdentityMetrics } from './metrics.ts';
+import { identityRoutes } from './routes.ts';
+import type { IdentitySettings } from './settings.ts';
+
+export interface PlatformIdentity {
+  readonly identity: Identity;
+  /** The access middleware every request passes. */
+  readonly access: RequestHandler;
+  /** Serves /api/identity/*. */
+  mount(api: Router, bus: EventBus): void;
+  /** Whether a WebSocket upgrade may proceed: it needs market:read (anonymous when market data is public). */
+  readonly authorizeUpgrade: (request: IncomingMessage) => boolean;
+  /** On first start, creates the admin and logs once how to sign in. */
+  announce(url: string): Promise<void>;
+  close(): void;
+}
+
+/** The identity layer of one platform process, on the identity database in `dataDir`. */
+export function platformIdentity(
+  dataDir: string,
+  settings: IdentitySettings,
+  registry: Registry,
+  logger: Logger,
+): PlatformIdentity {
+  const identity = new Identity(dataDir, settings);
+  const metrics = createIdentityMetrics(registry);
+  const log = logger.child({ component: 'identity' });
+  return {
+    identity,
+    access: accessControl(identity, metrics),
+    mount: (api, bus) => {
+      identityRoutes(api, { identity, audit: auditTo(bus, 'identity'), metrics, logger: log });
+    },
+    authorizeUpgrade: (request) => {
+      const principal = identity.authenticate(request);
+      return principal !== 'invalid' && !principal.mustChangePassword && principal.permissions.has('market:read');
+    },
+    announce: async (url) => {
+      const admin = await identity.bootstrapAdmin();
+      if (admin === undefined) return;
+      if (admin.oneTimePassword === undefined) {
+        log.info({ user: admin.name }, `Created the admin account '${admin.name}' with ADMIN_PASSWORD`);
+        return;
+      }
+      // Printed once, never stored in clear: the account must choose a new password at first sign-in.
+      log.warn(
+        { user: admin.name },
+        `First start: sign in at ${url}/#/sign-in as '${admin.name}' with the one-time password ` +
+          `${admin.oneTimePassword} (you will choose a new one). Set ADMIN_PASSWORD to choose it yourself.`,
+      );
+    },
+    close: () => {
+      identity.close();
+    },
+  };
+}

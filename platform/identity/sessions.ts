@@ -1,0 +1,100 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { newSecret, secretHash } from './secrets.ts';
+
+export interface SessionLimits {
+  /** A session unused this long ends. */
+  readonly idleMs: number;
+  /** A session ends this long after sign-in, used or not. */
+  readonly absoluteMs: number;
+  /** Sessions kept in all; the least recently used goes first. */
+  readonly maxSessions: number;
+  /** Sessions kept per user (browsers, phones). */
+  readonly maxPerUser: number;
+}
+
+export interface Session {
+  readonly user: string;
+  readonly csrf: string;
+  readonly createdAt: number;
+}
+
+interface Row {
+  user: string;
+  csrf: string;
+  created_at: number;
+  seen_at: number;
+}
+
+/** Write the last-seen time at most this often: a read-mostly table keeps requests cheap. */
+const TOUCH_EVERY_MS = 30_000;
+
+/** Cookie sessions stored by the SHA-256 of their id, with idle and absolute expiry and a bounded table. */
+export class SessionStore {
+  readonly #db: DatabaseSync;
+  readonly #limits: SessionLimits;
+  readonly #get: StatementSync;
+  readonly #touch: StatementSync;
+  readonly #remove: StatementSync;
+
+  constructor(db: DatabaseSync, limits: SessionLimits) {
+    this.#db = db;
+    this.#limits = limits;
+    this.#get = db.prepare('SELECT user, csrf, created_at, seen_at FROM sessions WHERE hash = ?');
+    this.#touch = db.prepare('UPDATE sessions SET seen_at = ? WHERE hash = ?');
+    this.#remove = db.prepare('DELETE FROM sessions WHERE hash = ?');
+  }
+
+  /** A new session for `user` (sign-in always makes a new id: no fixation); returns the id for the cookie. */
+  create(user: string, now = Date.now()): { id: string; session: Session } {
+    this.#expire(now);
+    const { maxSessions, maxPerUser } = this.#limits;
+    this.#db
+      .prepare(
+        `DELETE FROM sessions WHERE hash IN (SELECT hash FROM sessions WHERE user = ? ORDER BY seen_at DESC
+         LIMIT -1 OFFSET ?)`,
+      )
+      .run(user, maxPerUser - 1);
+    this.#db
+      .prepare('DELETE FROM sessions WHERE hash IN (SELECT hash FROM sessions ORDER BY seen_at DESC LIMIT -1 OFFSET ?)')
+      .run(maxSessions - 1);
+    const id = newSecret();
+    const csrf = newSecret();
+    this.#db
+      .prepare('INSERT INTO sessions (hash, user, csrf, created_at, seen_at) VALUES (?, ?, ?, ?, ?)')
+      .run(secretHash(id), user, csrf, now, now);
+    return { id, session: { user, csrf, createdAt: now } };
+  }
+
+  /** The live session of a cookie value, refreshing its idle timer; undefined if unknown or expired. */
+  get(id: string, now = Date.now()): Session | undefined {
+    if (id.length === 0 || id.length > 64) return undefined;
+    const hash = secretHash(id);
+    const row = this.#get.get(hash) as Row | undefined;
+    if (row === undefined) return undefined;
+    if (now - row.seen_at > this.#limits.idleMs || now - row.created_at > this.#limits.absoluteMs) {
+      this.#remove.run(hash);
+      return undefined;
+    }
+    if (now - row.seen_at > TOUCH_EVERY_MS) this.#touch.run(now, hash);
+    return { user: row.user, csrf: row.csrf, createdAt: row.created_at };
+  }
+
+  remove(id: string): void {
+    this.#remove.run(secretHash(id));
+  }
+
+  /** Ends every session of a user (password change, removal). */
+  removeUser(user: string): void {
+    this.#db.prepare('DELETE FROM sessions WHERE user = ?').run(user);
+  }
+
+  count(): number {
+    return (this.#db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
+  }
+
+  #expire(now: number): void {
+    this.#db
+      .prepare('DELETE FROM sessions WHERE seen_at < ? OR created_at < ?')
+      .run(now - this.#limits.idleMs, now - this.#limits.absoluteMs);
+  }
+}

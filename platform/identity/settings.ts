@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { bool, emptyToUndefined, parseEnv, positiveInt, type Env } from '../config/config.ts';
+
+const schema = z.object({
+  PUBLIC_MARKET_DATA: bool(true),
+  ADMIN_PASSWORD: z.preprocess(
+    emptyToUndefined,
+    z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+  ),
+  PUBLIC_URL: z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  ),
+  SESSION_IDLE_MINUTES: positiveInt(120, 7 * 24 * 60),
+  SESSION_MAX_HOURS: positiveInt(24, 90 * 24),
+  SESSION_MAX: positiveInt(10_000, 1_000_000),
+  RATE_LIMIT_PER_MINUTE: positiveInt(1_200, 10_000_000),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: positiveInt(600, 10_000_000),
+  SIGNIN_LOCKOUT_FAILURES: positiveInt(10, 1_000),
+  SIGNIN_LOCKOUT_MINUTES: positiveInt(15, 24 * 60),
+});
+
+export interface IdentitySettings {
+  /** Anonymous visitors may read market data (quotes, history, analytics, the market WebSocket). */
+  readonly publicMarketData: boolean;
+  /** The first admin's password; absent: a one-time password is generated and printed once. */
+  readonly adminPassword?: string;
+  /** Cookies are Secure (and `__Host-` prefixed) when the platform is served over https. */
+  readonly secureCookies: boolean;
+  readonly session: { readonly idleMs: number; readonly absoluteMs: number; readonly maxSessions: number };
+  readonly rateLimit: { readonly perMinute: number; readonly anonymousPerMinute: number };
+  readonly signIn: { readonly lockoutFailures: number; readonly lockoutMs: number };
+}
+
+/** The identity settings from the environment (see platform/identity/README.md); throws ConfigError. */
+export function loadIdentitySettings(env: Env = process.env): IdentitySettings {
+  const e = parseEnv(schema, env);
+  return {
+    publicMarketData: e.PUBLIC_MARKET_DATA,
+    ...(e.ADMIN_PASSWORD === undefined ? {} : { adminPassword: e.ADMIN_PASSWORD }),
+    secureCookies: e.PUBLIC_URL?.startsWith('https:') ?? false,
+    session: {
+      idleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: e.SESSION_MAX_HOURS * 3_600_000,
+      maxSessions: e.SESSION_MAX,
+    },
+    rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE },
+    signIn: { lockoutFailures: e.SIGNIN_LOCKOUT_FAILURES, lockoutMs: e.SIGNIN_LOCKOUT_MINUTES * 60_000 },
+  };
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { openIdentityDatabase } from './db.ts';
+import { hashPassword, verifyPassword } from './secrets.ts';
+import { SessionStore } from './sessions.ts';
+import { SignInThrottle } from './signin-throttle.ts';
+import { TokenStore } from './tokens.ts';
+import { UserStore } from './users.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'identity-stores-'));
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('identity stores', () => {
+  it('hashes passwords with scrypt and a salt, and verifies only the right one', async () => {
+    const a = await hashPassword('correct horse battery');
+    const b = await hashPassword('correct horse battery');
+    assert.match(a, /^scrypt\$32768\$8\$1\$/);
+    assert.notEqual(a, b, 'salted');
+    assert.equal(await verifyPassword('correct horse battery', a), true);
+    assert.equal(await verifyPassword('correct horse batterY', a), false);
+    assert.equal(await verifyPassword('x', 'not-a-hash'), false);
+  });
+
+  it('stores API tokens hashed; a revoked or expired token no longer verifies', () => {
+    const db = openIdentityDatabase(join(dir, 'tokens'));
+    const tokens = new TokenStore(db);
+    const now = Date.now();
+    const { token, secret } = tokens.create('alertmanager', 'ingest', 1, now);
+    assert.match(secret, /^ict_[\w-]{43}$/);
+    assert.equal(tokens.verify(secret, now)?.role, 'ingest');
+    assert.equal(tokens.verify(`${secret}x`, now), undefined);
+    assert.equal(tokens.verify(secret, now + 86_400_001), undefined, 'expired after its ttl');
+    db.close();
+    const file = readFileSync(join(dir, 'tokens', 'identity.db'));
+    assert.equal(file.includes(Buffer.from(secret.slice(4))), false, 'the secret is not in the database');
+    const again = openIdentityDatabase(join(dir, 'tokens'));
+    const reopened = new TokenStore(again);
+    assert.equal(reopened.revoke(token.id, now), 1);
+    assert.equal(reopened.verify(secret, now), undefined, 'revoked');
+    again.close();
+  });
+
+  it('expires sessions when idle or too old, keeps the table bounded, and rotates ids', async () => {
+    const db = openIdentityDatabase(join(dir, 'sessions'));
+    const users = new UserStore(db);
+    for (const name of ['ann', 'ben']) await users.put(name, 'viewer', 'a long enough password');
+    const sessions = new SessionStore(db, { idleMs: 60_000, absoluteMs: 600_000, maxSessions: 5, maxPerUser: 3 });
+    const t0 = 1_000_000;
+    const first = sessions.create('ann', t0);
+    const second = sessions.create('ann', t0);
+    assert.notEqual(first.id, second.id, 'every sign-in gets a new id');
+    assert.equal(sessions.get(first.id, t0 + 59_000)?.user, 'ann');
+    assert.equal(sessions.get(second.id, t0 + 61_000), undefined, 'idle for over a minute');
+    let t = t0;
+    let kept = first.id;
+    // Used every 50 s, it stays alive until the absolute limit.
+    while (t < t0 + 590_000) {
+      t += 50_000;
+      assert.ok(sessions.get(kept, t), `alive at ${String(t - t0)} ms`);
+    }
+    assert.equal(sessions.get(kept, t0 + 600_001), undefined, 'absolute expiry');
+    for (let i = 0; i < 10; i++) kept = sessions.create(i % 2 === 0 ? 'ann' : 'ben', t0 + i).id;
+    assert.ok(sessions.count() <= 5, `bounded: ${String(sessions.count())}`);
+    assert.ok(sessions.get(kept, t0 + 10), 'the newest survives');
+    db.close();
+  });
+
+  it('throttles sign-in with growing delays and locks out after repeated failures', async () => {
+    const throttle = new SignInThrottle({ lockoutFailures: 3, lockoutMs: 60_000 });
+    assert.deepEqual(await throttle.check('ann', '10.0.0.1'), {});
+    assert.deepEqual(await throttle.failed('ann', '10.0.0.1'), []);
+    const afterOne = (await throttle.check('ann', '10.0.0.2')).retryAfterSeconds ?? 0;
+    assert.ok(afterOne >= 1, 'a delay after the first failure');
+    assert.deepEqual(await throttle.failed('ann', '10.0.0.1'), []);
+    const afterTwo = (await throttle.check('ann', '10.0.0.2')).retryAfterSeconds ?? 0;
+    assert.ok(afterTwo >= 2 && afterTwo > afterOne - 1, `the delay grows: ${String(afterOne)} -> ${String(afterTwo)}`);
+    assert.deepEqual(await throttle.failed('ann', '10.0.0.1'), ['account'], 'the third failure locks the account');
+    assert.ok(((await throttle.check('ann', '10.0.0.9')).retryAfterSeconds ?? 0) >= 59, 'locked for the window');
+    assert.deepEqual(await throttle.check('ben', '10.0.0.9'), {}, 'other accounts from other addresses are fine');
+    await throttle.succeeded('ben');
+  });
+});

@@ -1,0 +1,81 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { z } from 'zod';
+import { roles, type Role } from './permissions.ts';
+import { hashPassword } from './secrets.ts';
+
+export const userName = z.string().regex(/^[a-z0-9][a-z0-9_.@-]{0,63}$/, 'names are 1-64 of a-z 0-9 _ . @ -');
+export const password = z.string().min(12, 'at least 12 characters').max(256, 'at most 256 characters');
+export const roleName = z.enum(roles);
+
+export interface User {
+  readonly name: string;
+  readonly role: Role;
+  readonly mustChangePassword: boolean;
+  readonly createdAt: string;
+}
+
+interface Row {
+  name: string;
+  role: string;
+  password: string | null;
+  must_change: number;
+  created_at: number;
+}
+
+function toUser(row: Row): User {
+  return {
+    name: row.name,
+    role: roleName.parse(row.role),
+    mustChangePassword: row.must_change === 1,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** Local accounts: name, role, scrypt password hash. */
+export class UserStore {
+  readonly #db: DatabaseSync;
+  readonly #get: StatementSync;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+    this.#get = db.prepare('SELECT * FROM users WHERE name = ?');
+  }
+
+  count(): number {
+    return (this.#db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  get(name: string): User | undefined {
+    const row = this.#get.get(name) as Row | undefined;
+    return row === undefined ? undefined : toUser(row);
+  }
+
+  /** The stored password hash, for sign-in only. */
+  passwordHash(name: string): string | undefined {
+    return (this.#get.get(name) as Row | undefined)?.password ?? undefined;
+  }
+
+  list(): User[] {
+    return (this.#db.prepare('SELECT * FROM users ORDER BY name').all() as unknown as Row[]).map(toUser);
+  }
+
+  /** Creates or updates an account; a new password replaces the old one. */
+  async put(name: string, role: Role, newPassword?: string, mustChange = false): Promise<User> {
+    const hash = newPassword === undefined ? undefined : await hashPassword(newPassword);
+    this.#db
+      .prepare(
+        `INSERT INTO users (name, role, password, must_change, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET role = excluded.role,
+           password = coalesce(excluded.password, users.password),
+           must_change = CASE WHEN excluded.password IS NULL THEN users.must_change ELSE excluded.must_change END`,
+      )
+      .run(name, role, hash ?? null, mustChange ? 1 : 0, Date.now());
+    const user = this.get(name);
+    if (user === undefined) throw new Error(`user ${name} was not stored`);
+    return user;
+  }
+
+  remove(name: string): boolean {
+    return this.#db.prepare('DELETE FROM users WHERE name = ?').run(name).changes > 0;
+  }
+}

@@ -1,0 +1,82 @@
+import * as z from 'zod/mini';
+import { ApiError } from './api.ts';
+
+/** GET /api/identity/me: who this browser is signed in as, and what that identity may do. */
+const me = z.object({
+  kind: z.enum(['user', 'token', 'anonymous']),
+  name: z.string(),
+  role: z.nullable(z.string()),
+  permissions: z.array(z.string()),
+  mustChangePassword: z.boolean(),
+  publicMarketData: z.boolean(),
+  csrf: z.optional(z.string()),
+});
+export type Me = z.infer<typeof me>;
+
+const anonymous: Me = {
+  kind: 'anonymous',
+  name: 'anonymous',
+  role: null,
+  permissions: [],
+  mustChangePassword: false,
+  publicMarketData: true,
+};
+
+async function call(method: string, path: string, csrf: string | undefined, body?: unknown): Promise<unknown> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json' };
+  // Cookie-authenticated writes carry the session's CSRF token (the server refuses them otherwise).
+  if (csrf !== undefined) headers['x-csrf-token'] = csrf;
+  const response = await fetch(path, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const payload: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const message =
+      typeof payload === 'object' && payload !== null && 'error' in payload
+        ? String(payload.error)
+        : `${path} answered ${String(response.status)}`;
+    throw new ApiError(response.status, message);
+  }
+  return payload;
+}
+
+/** The signed-in identity of this page (cookie session), its permissions, and the requests that change it. */
+export class Session {
+  #me: Me = anonymous;
+
+  get me(): Me {
+    return this.#me;
+  }
+
+  /** Whether the identity holds a permission (platform/identity/permissions.ts); hides what it may not do. */
+  can(permission: string): boolean {
+    return this.#me.permissions.includes(permission);
+  }
+
+  async load(): Promise<Me> {
+    this.#me = me.parse(await call('GET', '/api/identity/me', undefined));
+    return this.#me;
+  }
+
+  async signIn(name: string, password: string): Promise<Me> {
+    this.#me = me.parse(await call('POST', '/api/identity/session', this.#me.csrf, { name, password }));
+    return this.#me;
+  }
+
+  async changePassword(current: string, next: string): Promise<Me> {
+    this.#me = me.parse(await call('POST', '/api/identity/password', this.#me.csrf, { current, next }));
+    return this.#me;
+  }
+
+  async signOut(): Promise<void> {
+    await call('DELETE', '/api/identity/session', this.#me.csrf);
+    this.#me = anonymous;
+  }
+
+  /** A write to the API on behalf of the signed-in user. */
+  send(method: string, path: string, body?: unknown): Promise<unknown> {
+    return call(method, path, this.#me.csrf, body);
+  }
+}
