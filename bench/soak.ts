@@ -4,7 +4,8 @@
  * Alertmanager webhooks, OTLP metrics/traces/logs, WebSocket churn with resumes, sentiment texts), prints
  * a line per sample (heap, RSS, event-loop lag, every SQLite table's rows) and ends with one JSON line:
  * heap and RSS at the end against minute 10, tables against their bounds, events lost.
- * `SOAK_TOKEN`, when set, is sent as a bearer token on every request (HTTP and the WebSocket upgrade).
+ * Every request (HTTP and the WebSocket upgrade) carries a bearer token: `SOAK_TOKEN` when set, else an admin
+ * token the soak creates in its temporary DATA_DIR's identity store before the platform starts.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { provisionTestCredentials } from '../platform/testing/credentials.ts';
 import { projectRoot } from '../platform/testing/process.ts';
 import { soakClient } from './soak/http-client.ts';
 import { startLoad } from './soak/load.ts';
@@ -52,6 +54,7 @@ export default async function soak(args: readonly string[]): Promise<Record<stri
   const options = argsSchema.parse(values);
   const sampleMs = (options['sample-seconds'] ?? Math.min(15, Math.max(2, options.minutes))) * 1000;
   const dataDir = mkdtempSync(join(tmpdir(), 'soak-'));
+  const token = process.env.SOAK_TOKEN ?? provisionTestCredentials(dataDir).admin;
   const output = tail(64 * 1024);
   const child = spawn(process.execPath, ['--import', './platform/telemetry/register.ts', 'platform/main.ts'], {
     cwd: projectRoot,
@@ -78,7 +81,7 @@ export default async function soak(args: readonly string[]): Promise<Record<stri
       await sleep(100);
       url = upUrl(output.text());
     }
-    const client = soakClient(url);
+    const client = soakClient(url, token);
     const load = startLoad(client);
     const churn = startChurn(`${url.replace(/^http/, 'ws')}/ws`, client.headers, options.clients);
     const started = Date.now();
@@ -113,6 +116,7 @@ export default async function soak(args: readonly string[]): Promise<Record<stri
     const deadLettered = lines
       .filter((l) => l.name === 'insitechart_bus_events_published_total' && (l.labels.topic ?? '').endsWith('.dlq'))
       .reduce((s, l) => s + l.value, 0);
+    if (lines.length === 0) throw new Error('no /metrics answer after the load stopped: events lost unknown');
     const backlog = drainedBacklog(lines);
 
     child.kill('SIGTERM');
@@ -147,7 +151,6 @@ export default async function soak(args: readonly string[]): Promise<Record<stri
         skipped_beats: load.counts.skippedBeats,
       },
       websocket: churn.counts,
-      new_symbols: load.counts.newSymbols,
       exit_code: exitCode,
     };
   } finally {

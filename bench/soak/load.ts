@@ -3,9 +3,9 @@ import { seededRandom } from '../../platform/random/seeded.ts';
 import type { SoakClient } from './http-client.ts';
 
 /**
- * The soak's HTTP load: ticks from an external feed (catalog symbols plus a new symbol every 10 s, as a
- * feed listing new instruments would), Alertmanager webhooks (alerts fire and resolve 30 s later; 2 in 100
- * never resolve), OTLP metrics, traces and logs from a few services, and sentiment texts with unique ids.
+ * The soak's HTTP load: ticks from an external feed (catalog symbols), Alertmanager webhooks (alerts fire
+ * and resolve 30 s later; 2 in 100 never resolve), OTLP metrics, traces and logs from a few services, and
+ * sentiment texts with unique ids.
  * Each stream runs at a fixed rate; a beat whose previous request is still in flight is skipped and counted.
  */
 export interface LoadCounts {
@@ -15,7 +15,6 @@ export interface LoadCounts {
   otlpPoints: number;
   otlpRejected: number;
   skippedBeats: number;
-  newSymbols: number;
 }
 
 export interface Load {
@@ -23,7 +22,8 @@ export interface Load {
   stop(): Promise<void>;
 }
 
-const SYMBOLS = instruments.slice(0, 40).map((i) => i.symbol);
+/** The catalog symbols the soak's ticks, texts and WebSocket clients use. */
+export const SYMBOLS = instruments.slice(0, 40).map((i) => i.symbol);
 const SERVICES = ['checkout', 'payments', 'search', 'quotes', 'ledger'];
 
 function every(ms: number, counts: LoadCounts, beat: () => Promise<void>): () => Promise<void> {
@@ -55,18 +55,16 @@ export function startLoad(client: SoakClient, seed = 7): Load {
     otlpPoints: 0,
     otlpRejected: 0,
     skippedBeats: 0,
-    newSymbols: 0,
   };
   const prices = new Map<string, number>();
-  const extraSymbols: string[] = [];
   let alertSeq = 0;
   let textSeq = 0;
   const toResolve: { at: number; alert: Record<string, unknown> }[] = [];
 
   const ticks = every(250, counts, async () => {
     const batch = Array.from({ length: 40 }, (_, i) => {
-      const symbol =
-        i === 0 && extraSymbols.length > 0 ? extraSymbols[extraSymbols.length - 1]! : SYMBOLS[i % SYMBOLS.length]!;
+      // Catalog symbols only: the feed endpoint refuses unknown instruments (a bound on per-symbol state).
+      const symbol = SYMBOLS[i % SYMBOLS.length]!;
       const price = Math.max(1, (prices.get(symbol) ?? 100) * (1 + (random() - 0.5) * 0.002));
       prices.set(symbol, price);
       return { symbol, price: Math.round(price * 100) / 100, size: 1 + Math.floor(random() * 500), ts: Date.now() };
@@ -74,11 +72,6 @@ export function startLoad(client: SoakClient, seed = 7): Load {
     const answer = (await client.postJson('/api/market/ticks', { ticks: batch })) as { accepted?: number } | undefined;
     counts.ticks += answer?.accepted ?? 0;
   });
-  const newSymbol = setInterval(() => {
-    counts.newSymbols += 1;
-    extraSymbols.push(`SOAK${String(counts.newSymbols)}`);
-    if (extraSymbols.length > 4) extraSymbols.shift();
-  }, 10_000);
 
   const alerts = every(1_000, counts, async () => {
     const now = Date.now();
@@ -192,7 +185,6 @@ export function startLoad(client: SoakClient, seed = 7): Load {
   return {
     counts,
     async stop() {
-      clearInterval(newSymbol);
       await Promise.all([ticks(), alerts(), otlp(), texts()]);
     },
   };

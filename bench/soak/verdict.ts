@@ -47,7 +47,11 @@ const PARTITION_BOUND = 20_000;
 export function tableVerdicts(samples: readonly Sample[], referenceMinute: number) {
   const last = samples.at(-1);
   const ref = samples.find((s) => s.minute >= referenceMinute) ?? samples[0];
-  if (last === undefined || ref === undefined) return { per_table: {}, largest_partition: null };
+  if (last === undefined || ref === undefined)
+    return {
+      per_table: {} as Record<string, { rows: number; rows_per_min_after_reference: number }>,
+      largest_partition: null,
+    };
   const span = Math.max(last.minute - ref.minute, 1e-9);
   const perTable = Object.fromEntries(
     Object.entries(last.tables).map(([table, rows]) => [

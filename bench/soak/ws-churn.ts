@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
-import { instruments } from '../../platform/reference/instruments.ts';
 import { seededRandom } from '../../platform/random/seeded.ts';
+import { SYMBOLS } from './load.ts';
 
 /**
  * WebSocket churn: `clients` connections at a time, each subscribing to a few symbols (quotes and 1m bars),
@@ -16,10 +16,7 @@ export interface ChurnCounts {
   errors: number;
 }
 
-const SYMBOLS = instruments.slice(0, 40).map((i) => i.symbol);
-
 export function startChurn(wsUrl: string, headers: Readonly<Record<string, string>>, clients = 20, seed = 11) {
-  const random = seededRandom(seed);
   const counts: ChurnCounts = {
     connections: 0,
     resumed: 0,
@@ -28,6 +25,7 @@ export function startChurn(wsUrl: string, headers: Readonly<Record<string, strin
     closedByServer: 0,
     errors: 0,
   };
+  const random = seededRandom(seed);
   const open = new Set<WebSocket>();
   const timers = new Set<NodeJS.Timeout>();
   let stopping = false;

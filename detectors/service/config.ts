@@ -4,6 +4,7 @@ import { slos } from '../../platform/slo/definitions/index.ts';
 import { detectorSloSetting } from '../../platform/slo/rules.ts';
 import { DEFAULT_ANOMALY } from '../anomaly/index.ts';
 import { parseSelector, type LabelMatcher } from '../sources/source.ts';
+import type { PrometheusOptions } from '../sources/prometheus.ts';
 import { defaultChannelBindings, parseChannelBindings, type ChannelBinding } from './precursor.ts';
 import { parseSloBindings, type SloBinding } from './slo.ts';
 
@@ -146,14 +147,7 @@ const detectorEnv = z
 
 export interface DetectorConfig {
   readonly sources: readonly SourceName[];
-  readonly prometheus?: {
-    readonly url: string;
-    readonly queries: readonly string[];
-    readonly stepMs: number;
-    readonly lookbackMs: number;
-    readonly timeoutMs: number;
-    readonly retries: number;
-  };
+  readonly prometheus?: Omit<PrometheusOptions, 'fetch' | 'now'>;
   readonly pollIntervalMs: number;
   /** In-process registry sampling interval. */
   readonly sampleIntervalMs: number;

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
-import type { WebSocket } from 'ws';
 
 /**
  * Spans and W3C context for WebSocket traffic. The maintained OpenTelemetry instrumentation for `ws`
@@ -43,23 +42,6 @@ export function traceReceive<T>(connection: Context, path: string, messageType: 
       } finally {
         span.end();
       }
-    },
-  );
-}
-
-/** Sends a JSON message in a PRODUCER span of the current context, with that span's traceparent in it. */
-export function sendTraced(socket: WebSocket, message: Readonly<Record<string, unknown>>): void {
-  const type = typeof message.type === 'string' ? message.type : 'message';
-  tracer.startActiveSpan(
-    `WS send ${type}`,
-    { kind: SpanKind.PRODUCER, attributes: { 'websocket.message.type': type } },
-    (span) => {
-      const carrier: { traceparent?: string } = {};
-      propagation.inject(context.active(), carrier);
-      socket.send(
-        JSON.stringify(carrier.traceparent === undefined ? message : { ...message, traceparent: carrier.traceparent }),
-      );
-      span.end();
     },
   );
 }

@@ -1,4 +1,5 @@
 import type { Exchange } from '../../../platform/reference/instruments.ts';
+import { wallClock } from '../../../platform/time/wall-clock.ts';
 
 export type TradingSession = 'pre' | 'regular' | 'post' | 'closed';
 
@@ -45,31 +46,12 @@ export function sessionOfMinute(
   return 'closed';
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** Local weekday, minute of day and calendar day number of `ms` in `timeZone`. */
 export function localTime(ms: number, timeZone: string): { weekday: number; minuteOfDay: number; day: number } {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      weekday: 'short',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  const parts: Record<string, string> = {};
-  for (const p of f.formatToParts(ms)) parts[p.type] = p.value;
-  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday ?? '');
-  const minuteOfDay = Number(parts.hour) * 60 + Number(parts.minute) + Number(parts.second) / 60;
-  const day = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)) / 86_400_000;
-  return { weekday, minuteOfDay, day };
+  const w = wallClock(ms, timeZone);
+  const minuteOfDay = w.hour * 60 + w.minute + w.second / 60;
+  const day = Date.UTC(w.year, w.month - 1, w.day) / 86_400_000;
+  return { weekday: w.weekday, minuteOfDay, day };
 }
 
 export function createSessionClock(

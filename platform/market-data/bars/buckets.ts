@@ -4,6 +4,8 @@
  * hour is two distinct buckets (each one real hour), at a spring-forward the skipped hour has none.
  * Daily buckets run from local midnight to the next local midnight: 23 or 25 hours long on DST days.
  */
+import { wallClock } from '../../time/wall-clock.ts';
+
 export const intervals = ['1s', '1m', '5m', '1h', '1d'] as const;
 export type Interval = (typeof intervals)[number];
 
@@ -21,28 +23,9 @@ export interface Bucket {
   readonly end: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 /** UTC offset per time zone and quarter hour: every real zone changes its offset on a quarter hour. */
 const offsets = new Map<string, Map<number, number>>();
 const QUARTER_HOUR = 900_000;
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
 
 /** The zone's offset from UTC at instant `ts`, in ms (New York in winter: -5 h). */
 export function utcOffsetMs(timeZone: string, ts: number): number {
@@ -55,16 +38,8 @@ export function utcOffsetMs(timeZone: string, ts: number): number {
   const cached = zone.get(key);
   if (cached !== undefined) return cached;
   const at = key * QUARTER_HOUR;
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const local = Date.UTC(
-    parts.year ?? 1970,
-    (parts.month ?? 1) - 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-    parts.second ?? 0,
-  );
+  const w = wallClock(at, timeZone);
+  const local = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   const offset = local - at;
   if (zone.size > 50_000) zone.clear();
   zone.set(key, offset);
