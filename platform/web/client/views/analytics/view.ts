@@ -1,46 +1,14 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { ApiError, getJson } from '../../api.ts';
 import { h } from '../../dom.ts';
 import type { AppContext, MountedView, View } from '../view.ts';
 import './analytics.css';
+import { graphResponse, matrixResponse, rollingResponse, sentimentResponse, symbolsResponse } from './responses.ts';
 import { circleLayout, correlationColor, edgePath, edgeWidth, pickSymbols, polylines } from './logic.ts';
 
 const MAX_SYMBOLS = 12;
 const REFRESH_MS = 15_000;
 const intervalChoices = ['auto', '1s', '1m', '5m', '1h'] as const;
-
-const symbolsResponse = z.object({ symbols: z.array(z.object({ symbol: z.string(), bars: z.number() })) });
-const matrixResponse = z.object({
-  symbols: z.array(z.string()),
-  n: z.number(),
-  matrix: z.array(z.array(z.nullable(z.number()))),
-});
-const rollingResponse = z.object({
-  x: z.string(),
-  y: z.string(),
-  window: z.number(),
-  points: z.array(z.object({ start: z.number(), rolling: z.nullable(z.number()), ewma: z.nullable(z.number()) })),
-});
-const graphResponse = z.object({
-  lag: z.number(),
-  method: z.string(),
-  tests: z.number(),
-  n: z.number(),
-  nodes: z.array(z.object({ id: z.string(), outDegree: z.number(), inDegree: z.number() })),
-  edges: z.array(
-    z.object({
-      from: z.string(),
-      to: z.string(),
-      F: z.number(),
-      pvalue: z.number(),
-      adjustedPvalue: z.number(),
-      strength: z.number(),
-    }),
-  ),
-});
-const sentimentResponse = z.object({
-  symbols: z.array(z.object({ symbol: z.string(), aggregate: z.number(), texts: z.number() })),
-});
 
 const SVG = 'http://www.w3.org/2000/svg';
 function svg(
