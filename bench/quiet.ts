@@ -13,20 +13,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { marketFeedService } from '../collectors/market/feed-service.ts';
-import { otlpReceiverService } from '../collectors/otlp/service.ts';
-import { detectorService } from '../detectors/service.ts';
-import { alertsService } from '../platform/alerts/service.ts';
-import { analyticsService } from '../platform/analytics/service.ts';
 import { EmbeddedBus } from '../platform/backbone/embedded/embedded-bus.ts';
 import type { TopicData } from '../platform/backbone/topics.ts';
 import { loadConfig } from '../platform/config/config.ts';
-import { marketDataService } from '../platform/market-data/service.ts';
 import { startPlatform } from '../platform/runtime/platform.ts';
-import { sentimentService } from '../platform/sentiment/service.ts';
 import { createLogger } from '../platform/telemetry/logger.ts';
 import { apiFetch } from '../platform/testing/api-client.ts';
-import { webAppService } from '../platform/web/service.ts';
+import { everyService } from '../platform/testing/every-service.ts';
 import { startLoad } from './quiet/load.ts';
 import { round } from './support/stats.ts';
 
@@ -70,21 +63,11 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
   process.env.DETECTOR_SAMPLE_INTERVAL_MS ??= '1000';
   process.env.DETECTOR_POLL_INTERVAL_MS ??= '1000';
   const dir = mkdtempSync(join(tmpdir(), 'bench-quiet-'));
-  const otlp = otlpReceiverService();
   const platform = await startPlatform({
     config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' }),
     logger: createLogger({ service: 'bench', level: 'silent' }),
     bus: new EmbeddedBus({ partitions: 4, source: 'bench' }),
-    services: [
-      marketFeedService(),
-      marketDataService(),
-      otlp,
-      detectorService({ otlp }),
-      alertsService(),
-      analyticsService(),
-      sentimentService(),
-      webAppService(),
-    ],
+    services: everyService(),
   });
   const detections: { at: number; data: TopicData<'detections'> }[] = [];
   await platform.bus.subscribe({

@@ -3,16 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { marketFeedService } from '../../collectors/market/feed-service.ts';
-import { otlpReceiverService } from '../../collectors/otlp/service.ts';
-import { detectorService } from '../../detectors/service.ts';
-import { alertsService } from '../alerts/service.ts';
-import { analyticsService } from '../analytics/service.ts';
-import { marketDataService } from '../market-data/service.ts';
-import { sentimentService } from '../sentiment/service.ts';
 import { apiFetch } from '../testing/api-client.ts';
+import { everyService } from '../testing/every-service.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
-import { webAppService } from '../web/service.ts';
 import { anonymousPermissions, rolePermissions, roles, routePermissions, type Role } from './permissions.ts';
 
 /** The table's path in the form express routes are listed in (`:id` -> `{id}`). */
@@ -26,21 +19,7 @@ describe('the access table', () => {
   let platform: TestPlatform;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'access-'));
-    const otlp = otlpReceiverService();
-    platform = await startTestPlatform(
-      dir,
-      [
-        marketFeedService(),
-        marketDataService(),
-        otlp,
-        detectorService({ otlp }),
-        alertsService(),
-        analyticsService(),
-        sentimentService(),
-        webAppService(),
-      ],
-      { PUBLIC_MARKET_DATA: 'false' },
-    );
+    platform = await startTestPlatform(dir, everyService(), { PUBLIC_MARKET_DATA: 'false' });
   });
   after(async () => {
     await platform.stop();

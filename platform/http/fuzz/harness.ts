@@ -8,21 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import fc from 'fast-check';
+import { everyService } from '../../testing/every-service.ts';
 import { WebSocket } from 'ws';
-import { marketFeedService } from '../../../collectors/market/feed-service.ts';
-import { otlpReceiverService } from '../../../collectors/otlp/service.ts';
-import { detectorService } from '../../../detectors/service.ts';
-import { alertsService } from '../../alerts/service.ts';
-import { analyticsService } from '../../analytics/service.ts';
 import { EmbeddedBus } from '../../backbone/embedded/embedded-bus.ts';
 import { loadConfig } from '../../config/config.ts';
 import { clientMessage } from '../../market-data/stream/protocol.ts';
-import { marketDataService } from '../../market-data/service.ts';
 import { startPlatform, type RunningPlatform } from '../../runtime/platform.ts';
-import { sentimentService } from '../../sentiment/service.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { apiFetch } from '../../testing/api-client.ts';
-import { webAppService } from '../../web/service.ts';
 import { listRoutes } from '../openapi.ts';
 import { hostileBody, hostileFrame, hostileQuery, hostileSegment } from './inputs.ts';
 
@@ -43,20 +36,6 @@ export interface FuzzOptions {
   readonly seed: number;
   /** Also sends frames the socket layer must survive (invalid UTF-8 in a text frame, frames over 64 KB). */
   readonly socketEdges: boolean;
-}
-
-function services() {
-  const otlp = otlpReceiverService();
-  return [
-    marketFeedService(),
-    marketDataService(),
-    otlp,
-    detectorService({ otlp }),
-    alertsService(),
-    analyticsService(),
-    sentimentService(),
-    webAppService(),
-  ];
 }
 
 /** Query parameter names of each operation in the platform's own OpenAPI document. */
@@ -91,7 +70,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, MARKET_TICK_INTERVAL_MS: '250' }),
     logger: createLogger({ service: 'fuzz', level: 'silent' }),
     bus: new EmbeddedBus({ partitions: 2, source: 'fuzz' }),
-    services: services(),
+    services: everyService(),
   });
   // The OpenAPI document is built on its first request (about 1 s here), then served from memory: built before
   // the prober starts, so that one-time cost is not counted as a stall.
