@@ -130,7 +130,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           config.channels.webpush.ttl_seconds,
           pushSubs,
         ),
-        ...(config.channels.smtp !== undefined ? { email: emailChannel(config.channels.smtp) } : {}),
+        ...(config.channels.smtp !== undefined ? { email: emailChannel(outbound, config.channels.smtp) } : {}),
         ...(config.channels.sms !== undefined ? { sms: smsChannel(outbound, config.channels.sms) } : {}),
         ...(config.channels.push !== undefined ? { push: pushChannel(outbound, config.channels.push) } : {}),
       };

@@ -3,6 +3,7 @@ import type { RequestHandler, Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { EventBus } from '../backbone/bus.ts';
 import { accessControl } from '../http/access.ts';
+import type { WebSocketRefusal } from '../http/websocket-routes.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { auditTo } from './audit.ts';
 import { Identity } from './identity.ts';
@@ -16,8 +17,13 @@ export interface PlatformIdentity {
   readonly access: RequestHandler;
   /** Serves /api/identity/*. */
   mount(api: Router, bus: EventBus): void;
-  /** Whether a WebSocket upgrade may proceed: it needs market:read (anonymous when market data is public). */
-  readonly authorizeUpgrade: (request: IncomingMessage) => boolean;
+  /**
+   * Who a WebSocket upgrade is made as (`user:alice`, `token:feed`, `address:10.0.0.7` for anonymous peers), or
+   * undefined when it may not proceed: it needs market:read (anonymous when market data is public).
+   */
+  readonly authorizeUpgrade: (request: IncomingMessage) => string | undefined;
+  /** Counts WebSocket upgrades refused and connections closed at the boundary, by reason. */
+  readonly wsRefused: (reason: WebSocketRefusal) => void;
   /** On first start, creates the admin and logs once how to sign in. */
   announce(url: string): Promise<void>;
   close(): void;
@@ -41,7 +47,12 @@ export function platformIdentity(
     },
     authorizeUpgrade: (request) => {
       const principal = identity.authenticate(request);
-      return principal !== 'invalid' && !principal.mustChangePassword && principal.permissions.has('market:read');
+      if (principal === 'invalid' || principal.mustChangePassword || !principal.permissions.has('market:read'))
+        return undefined;
+      return principal.kind === 'anonymous' ? `address:${request.socket.remoteAddress ?? 'unknown'}` : principal.actor;
+    },
+    wsRefused: (reason) => {
+      metrics.wsRefused.inc({ reason });
     },
     announce: async (url) => {
       const admin = await identity.bootstrapAdmin();

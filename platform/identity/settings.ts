@@ -18,6 +18,7 @@ const schema = z.object({
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: positiveInt(600, 10_000_000),
   SIGNIN_LOCKOUT_FAILURES: positiveInt(10, 1_000),
   SIGNIN_LOCKOUT_MINUTES: positiveInt(15, 24 * 60),
+  WS_MESSAGES_PER_SECOND: positiveInt(100, 1_000_000),
 });
 
 export interface IdentitySettings {
@@ -30,6 +31,8 @@ export interface IdentitySettings {
   readonly session: { readonly idleMs: number; readonly absoluteMs: number; readonly maxSessions: number };
   readonly rateLimit: { readonly perMinute: number; readonly anonymousPerMinute: number };
   readonly signIn: { readonly lockoutFailures: number; readonly lockoutMs: number };
+  /** WebSocket messages per identity (user, token, or anonymous address) and second, over all its connections. */
+  readonly wsMessagesPerSecond: number;
 }
 
 /** The identity settings from the environment (see platform/identity/README.md); throws ConfigError. */
@@ -46,5 +49,6 @@ export function loadIdentitySettings(env: Env = process.env): IdentitySettings {
     },
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE },
     signIn: { lockoutFailures: e.SIGNIN_LOCKOUT_FAILURES, lockoutMs: e.SIGNIN_LOCKOUT_MINUTES * 60_000 },
+    wsMessagesPerSecond: e.WS_MESSAGES_PER_SECOND,
   };
 }
