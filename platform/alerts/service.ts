@@ -25,6 +25,7 @@ import { pushChannel } from './notify/push/push.ts';
 import { slackChannel } from './notify/slack/slack.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import { loadOutboundPolicy } from '../net/config.ts';
+import { priceAlertData, pushSubscriptionData } from './price/personal-data.ts';
 import { smsChannel } from './notify/sms/sms.ts';
 import { webhookChannel } from './notify/webhook/webhook.ts';
 import { loadOrCreateVapidKeys } from './notify/webpush/vapid.ts';
@@ -266,6 +267,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       silenceRoutes(ctx.api, { silences, audit, now: () => clock.now() });
       oncallRoutes(ctx.api, { directory, audit, now: () => clock.now() });
       priceAlertRoutes(ctx.api, { prices, pushSubscriptions: pushSubs, vapidPublicKey: vapid.publicKey, audit });
+      ctx.personalData?.register(priceAlertData(prices, database));
+      ctx.personalData?.register(pushSubscriptionData(pushSubs));
       ctx.site.get('/runbooks/:slug.md', (req, res) => {
         const slug = req.params.slug;
         if (!runbooks.has(slug)) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bool, emptyToUndefined, parseEnv, positiveInt, type Env } from '../config/config.ts';
+import type { RetentionSettings } from './retention.ts';
 
 const schema = z.object({
   PUBLIC_MARKET_DATA: bool(true),
@@ -19,6 +20,9 @@ const schema = z.object({
   SIGNIN_LOCKOUT_FAILURES: positiveInt(10, 1_000),
   SIGNIN_LOCKOUT_MINUTES: positiveInt(15, 24 * 60),
   WS_MESSAGES_PER_SECOND: positiveInt(100, 1_000_000),
+  AUDIT_RETENTION_DAYS: positiveInt(365, 10 * 365),
+  AUDIT_MAX_ROWS: positiveInt(1_000_000, 100_000_000),
+  RETENTION_SWEEP_MINUTES: positiveInt(60, 24 * 60),
 });
 
 export interface IdentitySettings {
@@ -33,6 +37,8 @@ export interface IdentitySettings {
   readonly signIn: { readonly lockoutFailures: number; readonly lockoutMs: number };
   /** WebSocket messages per identity (user, token, or anonymous address) and second, over all its connections. */
   readonly wsMessagesPerSecond: number;
+  /** How long the audit trail and sessions are kept, and how often the retention sweep runs. */
+  readonly retention: RetentionSettings;
 }
 
 /** The identity settings from the environment (see platform/identity/README.md); throws ConfigError. */
@@ -50,5 +56,10 @@ export function loadIdentitySettings(env: Env = process.env): IdentitySettings {
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE },
     signIn: { lockoutFailures: e.SIGNIN_LOCKOUT_FAILURES, lockoutMs: e.SIGNIN_LOCKOUT_MINUTES * 60_000 },
     wsMessagesPerSecond: e.WS_MESSAGES_PER_SECOND,
+    retention: {
+      auditMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
+      auditMaxRows: e.AUDIT_MAX_ROWS,
+      everyMs: e.RETENTION_SWEEP_MINUTES * 60_000,
+    },
   };
 }

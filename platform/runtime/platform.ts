@@ -58,7 +58,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const identitySettings = options.identity ?? loadIdentitySettings();
   const identity = platformIdentity(config.dataDir, identitySettings, metrics.registry, logger);
   const { app, api, site, security } = createHttpApp({ metrics, health, logger, access: identity.access });
-  identity.mount(api, bus);
+  await identity.mount(api, bus);
   const websockets = new WebSocketRoutes();
 
   const started: Service[] = [];
@@ -73,12 +73,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         metrics: metrics.registry,
         health,
         websockets,
+        personalData: identity.personalData,
       });
       started.push(service);
     }
   } catch (error) {
     await stopAll(started, bus, logger);
-    identity.close();
+    await identity.close();
     throw error;
   }
 
@@ -89,7 +90,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     });
   }).catch(async (error: unknown) => {
     await stopAll(started, bus, logger);
-    identity.close();
+    await identity.close();
     throw error;
   });
   websockets.attach(server, {
@@ -143,7 +144,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         await stopAll(started, bus, logger);
         server.closeAllConnections();
         await closed;
-        identity.close();
+        await identity.close();
       })();
       return stopping;
     },
