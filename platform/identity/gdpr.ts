@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditTrail } from './audit-trail.ts';
 import type { Identity } from './identity.ts';
+import type { PasskeyStore } from './passkeys.ts';
 import type { PersonalDataRegistry } from './personal-data.ts';
 
 /** Audit entries one export carries at most (the trail is itself bounded by retention). */
@@ -15,18 +16,20 @@ export interface Erasure {
 
 /**
  * The GDPR operations on one user (PROCESSING.md): export of everything the platform keeps about them, and erasure
- * (account, sessions, the services' data; audit entries pseudonymised rather than deleted, so the trail of what was
- * done stays whole).
+ * (account, sessions, passkeys, the services' data; audit entries pseudonymised rather than deleted, so the trail
+ * of what was done stays whole).
  */
 export class PersonalData {
   readonly #identity: Identity;
   readonly #trail: AuditTrail;
   readonly #holders: PersonalDataRegistry;
+  readonly #passkeys: PasskeyStore;
 
-  constructor(identity: Identity, trail: AuditTrail, holders: PersonalDataRegistry) {
+  constructor(identity: Identity, trail: AuditTrail, holders: PersonalDataRegistry, passkeys: PasskeyStore) {
     this.#identity = identity;
     this.#trail = trail;
     this.#holders = holders;
+    this.#passkeys = passkeys;
   }
 
   /** The user's data as JSON; undefined when there is no such user. */
@@ -39,6 +42,7 @@ export class PersonalData {
       exportedAt: now.toISOString(),
       account: user,
       sessions: this.#identity.sessions.listUser(name),
+      passkeys: this.#passkeys.list(name),
       auditTrail: this.#trail.forUser(name, EXPORT_AUDIT_LIMIT),
       services: this.#holders.export(subject),
     };

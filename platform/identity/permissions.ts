@@ -77,6 +77,13 @@ export const routePermissions: readonly RoutePermission[] = [
   r('GET', '/api/identity/me/data', 'signed-in'),
   r('POST', '/api/identity/me/erase', 'signed-in'),
   r('GET', '/api/identity/users/:name/data', 'admin'),
+  r('GET', '/api/identity/passkeys', 'signed-in'),
+  r('DELETE', '/api/identity/passkeys/:id', 'signed-in'),
+  r('POST', '/api/identity/passkeys/registration/options', 'signed-in'),
+  r('POST', '/api/identity/passkeys/registration', 'signed-in'),
+  // Passkey sign-in is sign-in: public, like POST /api/identity/session.
+  r('POST', '/api/identity/passkeys/authentication/options', 'public'),
+  r('POST', '/api/identity/passkeys/authentication', 'public'),
   r('GET', '/api/identity/users', 'admin'),
   r('PUT', '/api/identity/users/:name', 'admin'),
   r('DELETE', '/api/identity/users/:name', 'admin'),

@@ -9,6 +9,8 @@ import { auditTo } from './audit.ts';
 import { AuditTrail } from './audit-trail.ts';
 import { dataRoutes } from './data-routes.ts';
 import { PersonalData } from './gdpr.ts';
+import { passkeyRoutes } from './passkey-routes.ts';
+import { PasskeyStore } from './passkeys.ts';
 import { PersonalDataRegistry } from './personal-data.ts';
 import { RetentionSweep } from './retention.ts';
 import { Identity } from './identity.ts';
@@ -48,7 +50,8 @@ export function platformIdentity(
   const log = logger.child({ component: 'identity' });
   const holders = new PersonalDataRegistry();
   const trail = new AuditTrail(identity.database);
-  const data = new PersonalData(identity, trail, holders);
+  const passkeys = new PasskeyStore(identity.database);
+  const data = new PersonalData(identity, trail, holders, passkeys);
   const retention = new RetentionSweep({
     sessions: identity.sessions,
     trail,
@@ -64,6 +67,13 @@ export function platformIdentity(
       const audit = auditTo(bus, 'identity');
       identityRoutes(api, { identity, audit, metrics, logger: log, data });
       dataRoutes(api, { identity, data, audit });
+      passkeyRoutes(api, {
+        identity,
+        passkeys,
+        audit,
+        metrics,
+        ...(settings.publicUrl === undefined ? {} : { publicUrl: settings.publicUrl }),
+      });
       trailSubscription = await bus.subscribe({
         group: 'identity-audit-trail',
         topic: 'audit',

@@ -32,6 +32,8 @@ export interface IdentitySettings {
   readonly adminPassword?: string;
   /** Cookies are Secure (and `__Host-` prefixed) when the platform is served over https. */
   readonly secureCookies: boolean;
+  /** PUBLIC_URL: the passkeys' relying party (and OIDC's redirect) when set; else the request's Host. */
+  readonly publicUrl?: string;
   readonly session: { readonly idleMs: number; readonly absoluteMs: number; readonly maxSessions: number };
   readonly rateLimit: { readonly perMinute: number; readonly anonymousPerMinute: number };
   readonly signIn: { readonly lockoutFailures: number; readonly lockoutMs: number };
@@ -48,6 +50,7 @@ export function loadIdentitySettings(env: Env = process.env): IdentitySettings {
     publicMarketData: e.PUBLIC_MARKET_DATA,
     ...(e.ADMIN_PASSWORD === undefined ? {} : { adminPassword: e.ADMIN_PASSWORD }),
     secureCookies: e.PUBLIC_URL?.startsWith('https:') ?? false,
+    ...(e.PUBLIC_URL === undefined ? {} : { publicUrl: e.PUBLIC_URL }),
     session: {
       idleMs: e.SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: e.SESSION_MAX_HOURS * 3_600_000,
