@@ -44,6 +44,12 @@ export function openIdentityDatabase(dataDir: string): DatabaseSync {
       created_at INTEGER NOT NULL
     );
     CREATE INDEX IF NOT EXISTS passkeys_by_user ON passkeys(user);
+    CREATE TABLE IF NOT EXISTS oidc_links (
+      issuer TEXT NOT NULL,
+      subject TEXT NOT NULL,
+      user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      PRIMARY KEY (issuer, subject)
+    );
     CREATE TABLE IF NOT EXISTS audit_trail (
       id TEXT PRIMARY KEY,
       at INTEGER NOT NULL,

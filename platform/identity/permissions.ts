@@ -84,6 +84,8 @@ export const routePermissions: readonly RoutePermission[] = [
   // Passkey sign-in is sign-in: public, like POST /api/identity/session.
   r('POST', '/api/identity/passkeys/authentication/options', 'public'),
   r('POST', '/api/identity/passkeys/authentication', 'public'),
+  r('GET', '/api/identity/oidc/start', 'public'),
+  r('GET', '/api/identity/oidc/callback', 'public'),
   r('GET', '/api/identity/users', 'admin'),
   r('PUT', '/api/identity/users/:name', 'admin'),
   r('DELETE', '/api/identity/users/:name', 'admin'),

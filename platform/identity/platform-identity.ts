@@ -9,6 +9,8 @@ import { auditTo } from './audit.ts';
 import { AuditTrail } from './audit-trail.ts';
 import { dataRoutes } from './data-routes.ts';
 import { PersonalData } from './gdpr.ts';
+import { OidcSignIn } from './oidc.ts';
+import { oidcRoutes } from './oidc-routes.ts';
 import { passkeyRoutes } from './passkey-routes.ts';
 import { PasskeyStore } from './passkeys.ts';
 import { PersonalDataRegistry } from './personal-data.ts';
@@ -72,6 +74,13 @@ export function platformIdentity(
         passkeys,
         audit,
         metrics,
+        ...(settings.publicUrl === undefined ? {} : { publicUrl: settings.publicUrl }),
+      });
+      oidcRoutes(api, {
+        identity,
+        audit,
+        metrics,
+        ...(settings.oidc === undefined ? {} : { oidc: new OidcSignIn(settings.oidc, identity.database) }),
         ...(settings.publicUrl === undefined ? {} : { publicUrl: settings.publicUrl }),
       });
       trailSubscription = await bus.subscribe({

@@ -22,7 +22,7 @@ const tokenBody = z.strictObject({
 });
 const tokenId = z.uuid('not a token id');
 
-function describe(principal: Principal, publicMarketData: boolean): Record<string, unknown> {
+function describe(principal: Principal, publicMarketData: boolean, oidc = false): Record<string, unknown> {
   return {
     kind: principal.kind,
     name: principal.name,
@@ -31,6 +31,8 @@ function describe(principal: Principal, publicMarketData: boolean): Record<strin
     permissions: [...principal.permissions].sort(),
     mustChangePassword: principal.mustChangePassword,
     publicMarketData,
+    /** Whether "Sign in with your organisation" (OpenID Connect) is offered. */
+    oidc,
     ...(principal.session === undefined ? {} : { csrf: principal.session.csrf }),
   };
 }
@@ -45,7 +47,7 @@ export function identityRoutes(
   const actor = (req: Request): string => principalOf(req).actor;
 
   api.get('/identity/me', (req, res) => {
-    res.json(describe(principalOf(req), publicMarket));
+    res.json(describe(principalOf(req), publicMarket, identity.settings.oidc !== undefined));
   });
 
   api.post('/identity/session', async (req, res) => {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { bool, emptyToUndefined, parseEnv, positiveInt, type Env } from '../config/config.ts';
+import type { OidcSettings } from './oidc.ts';
+import type { Role } from './permissions.ts';
 import type { RetentionSettings } from './retention.ts';
 
 const schema = z.object({
@@ -23,6 +25,39 @@ const schema = z.object({
   AUDIT_RETENTION_DAYS: positiveInt(365, 10 * 365),
   AUDIT_MAX_ROWS: positiveInt(1_000_000, 100_000_000),
   RETENTION_SWEEP_MINUTES: positiveInt(60, 24 * 60),
+  OIDC_ISSUER: z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  ),
+  OIDC_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().max(256).optional()),
+  OIDC_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().max(1_024).optional()),
+  OIDC_ROLE_CLAIM: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[\w.:-]{1,64}$/)
+      .default('groups'),
+  ),
+  OIDC_ROLE_MAP: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('')
+      .transform((s, ctx) => {
+        const map: Record<string, Role> = {};
+        for (const pair of s
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p.length > 0)) {
+          const [value, role] = pair.split('=').map((p) => p.trim());
+          const parsed = z.enum(['viewer', 'trader', 'oncall', 'sre', 'admin']).safeParse(role);
+          if (value === undefined || value === '' || !parsed.success)
+            ctx.addIssue({ code: 'custom', message: `${JSON.stringify(pair)} is not VALUE=ROLE with a person's role` });
+          else map[value] = parsed.data;
+        }
+        return map;
+      }),
+  ),
 });
 
 export interface IdentitySettings {
@@ -41,6 +76,8 @@ export interface IdentitySettings {
   readonly wsMessagesPerSecond: number;
   /** How long the audit trail and sessions are kept, and how often the retention sweep runs. */
   readonly retention: RetentionSettings;
+  /** OpenID Connect sign-in, when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set. */
+  readonly oidc?: OidcSettings;
 }
 
 /** The identity settings from the environment (see platform/identity/README.md); throws ConfigError. */
@@ -64,5 +101,16 @@ export function loadIdentitySettings(env: Env = process.env): IdentitySettings {
       auditMaxRows: e.AUDIT_MAX_ROWS,
       everyMs: e.RETENTION_SWEEP_MINUTES * 60_000,
     },
+    ...(e.OIDC_ISSUER !== undefined && e.OIDC_CLIENT_ID !== undefined && e.OIDC_CLIENT_SECRET !== undefined
+      ? {
+          oidc: {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET,
+            roleClaim: e.OIDC_ROLE_CLAIM,
+            roleMap: e.OIDC_ROLE_MAP,
+          },
+        }
+      : {}),
   };
 }

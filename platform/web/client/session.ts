@@ -9,6 +9,8 @@ const me = z.object({
   permissions: z.array(z.string()),
   mustChangePassword: z.boolean(),
   publicMarketData: z.boolean(),
+  /** Whether sign-in through the organisation's identity provider (OpenID Connect) is offered. */
+  oidc: z.optional(z.boolean()),
   csrf: z.optional(z.string()),
 });
 export type Me = z.infer<typeof me>;

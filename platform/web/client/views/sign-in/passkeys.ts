@@ -8,12 +8,13 @@ import {
 import { h } from '../../dom.ts';
 import type { Session } from '../../session.ts';
 
-/** The passkey part of the sign-in view's strings, in one place for the locale files. */
+/** The passkey and organisation (OIDC) part of the sign-in view's strings, in one place for the locale files. */
 export const passkeyMessages = {
   signIn: 'Sign in with a passkey',
   register: 'Add a passkey on this device',
   registered: 'Passkey added: next time you can sign in with it.',
   unsupported: 'This browser does not support passkeys.',
+  organisation: 'Sign in with your organisation',
 } as const;
 
 /** Signs in with a passkey this device holds (the server's options, the browser's ceremony, the server's check). */
@@ -37,8 +38,8 @@ async function registerPasskey(session: Session): Promise<void> {
 }
 
 /**
- * The passkey buttons: "sign in with a passkey" for visitors, "add a passkey" for a signed-in user; `done` after a
- * sign-in, `report` for errors and notices.
+ * The passkey buttons: "sign in with a passkey" (and, when offered, "sign in with your organisation") for visitors,
+ * "add a passkey" for a signed-in user; `done` after a sign-in, `report` for errors and notices.
  */
 export function passkeyButtons(session: Session, done: () => void, report: (message: unknown) => void): HTMLElement {
   if (!browserSupportsWebAuthn()) return h('p', { class: 'sign-in-passkey' }, passkeyMessages.unsupported);
@@ -55,5 +56,8 @@ export function passkeyButtons(session: Session, done: () => void, report: (mess
   signIn.addEventListener('click', () => {
     signInWithPasskey(session).then(done, report);
   });
-  return h('div', { class: 'sign-in-passkey' }, signIn);
+  // OpenID Connect is a full-page round trip through the provider, which sends the browser back signed in.
+  const organisation =
+    session.me.oidc === true ? [h('a', { href: '/api/identity/oidc/start' }, passkeyMessages.organisation)] : [];
+  return h('div', { class: 'sign-in-passkey' }, signIn, ...organisation);
 }

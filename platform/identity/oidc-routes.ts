@@ -1,0 +1,54 @@
+import type { Request, Router } from 'express';
+import { HttpError } from '../http/errors.ts';
+import type { Audit } from './audit.ts';
+import type { Identity } from './identity.ts';
+import type { IdentityMetrics } from './metrics.ts';
+import type { OidcSignIn } from './oidc.ts';
+
+/**
+ * `GET /api/identity/oidc/start` sends the browser to the identity provider; `GET /api/identity/oidc/callback` is
+ * where it comes back: a verified answer signs the person in (their account is made at first sign-in, with the
+ * role the operator's claim mapping gives, else viewer), anything else is a 400 with a JSON message.
+ */
+export function oidcRoutes(
+  api: Router,
+  deps: { identity: Identity; oidc?: OidcSignIn; audit: Audit; metrics: IdentityMetrics; publicUrl?: string },
+): void {
+  const { identity, audit, metrics } = deps;
+  const origin = (req: Request): string =>
+    new URL(deps.publicUrl ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`).origin;
+  const configured = (): OidcSignIn => {
+    if (deps.oidc === undefined) throw new HttpError(404, 'OpenID Connect sign-in is not configured');
+    return deps.oidc;
+  };
+
+  api.get('/identity/oidc/start', async (req, res) => {
+    const oidc = configured();
+    const url = await oidc.start(`${origin(req)}/api/identity/oidc/callback`).catch((error: unknown) => {
+      throw new HttpError(503, `the identity provider cannot be reached: ${(error as Error).message}`);
+    });
+    res.redirect(302, url.href);
+  });
+
+  api.get('/identity/oidc/callback', async (req, res) => {
+    const oidc = configured();
+    const person = await oidc.finish(new URL(req.originalUrl, origin(req))).catch((error: unknown) => {
+      metrics.signIns.inc({ outcome: 'rejected' });
+      throw new HttpError(400, `OpenID Connect sign-in failed: ${(error as Error).message}`);
+    });
+    const existing = identity.users.get(person.name);
+    // The provider is the source of truth for the role: it is set from the claim at every sign-in.
+    const user = await identity.users.put(person.name, person.role);
+    oidc.link(person.subject, user.name);
+    if (existing === undefined || existing.role !== user.role) identity.sessions.removeUser(user.name);
+    const { id } = identity.sessions.create(user.name);
+    metrics.signIns.inc({ outcome: 'success' });
+    await audit(`user:${user.name}`, 'identity.sign-in', `user/${user.name}`, {
+      method: 'oidc',
+      role: user.role,
+      address: req.ip ?? 'unknown',
+    });
+    res.setHeader('Set-Cookie', identity.sessionCookie(id));
+    res.redirect(302, '/#/');
+  });
+}

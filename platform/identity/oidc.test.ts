@@ -1,0 +1,152 @@
+/** OpenID Connect sign-in against a real OpenID provider (oidc-provider) on loopback, driven like a browser. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Provider from 'oidc-provider';
+import { apiFetch } from '../testing/api-client.ts';
+import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
+
+const groups: Record<string, string[]> = { alice: ['ic-sre', 'staff'], bob: [], admin: ['staff'] };
+
+/** A browser's cookie jar for the provider's origin, and a fetch that follows nothing by itself. */
+class Browser {
+  readonly #cookies = new Map<string, string>();
+
+  async go(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.#cookies.size > 0) headers.set('cookie', [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair = ''] = c.split(';');
+      const at = pair.indexOf('=');
+      this.#cookies.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    return res;
+  }
+}
+
+describe('OpenID Connect sign-in (openid-client against oidc-provider on loopback)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oidc-'));
+  let idp: Server;
+  let issuer: string;
+  let platform: TestPlatform;
+
+  /** Signs in at the provider as `login` (any password: the provider's development login) and returns the callback. */
+  const throughProvider = async (login: string): Promise<string> => {
+    const start = await apiFetch(platform, '/api/identity/oidc/start', { as: 'anonymous', redirect: 'manual' });
+    assert.equal(start.status, 302);
+    let next = start.headers.get('location') ?? '';
+    assert.ok(next.startsWith(issuer), `to the provider: ${next}`);
+    const url = new URL(next);
+    assert.equal(url.searchParams.get('code_challenge_method'), 'S256', 'PKCE');
+    assert.ok(url.searchParams.get('state') !== null && url.searchParams.get('nonce') !== null, 'state and nonce');
+    const browser = new Browser();
+    for (let step = 0; step < 12; step++) {
+      if (next.startsWith(platform.url)) return next;
+      const res = await browser.go(new URL(next, issuer).href);
+      if (res.status >= 300 && res.status < 400) {
+        next = new URL(res.headers.get('location') ?? '', issuer).href;
+        continue;
+      }
+      const html = await res.text();
+      assert.equal(res.status, 200, html.slice(0, 300));
+      const action = /action="([^"]+)"/.exec(html)?.[1] ?? '';
+      const body = html.includes('name="login"')
+        ? new URLSearchParams({ prompt: 'login', login, password: 'any' })
+        : new URLSearchParams({ prompt: 'consent' });
+      const posted = await browser.go(new URL(action, issuer).href, { method: 'POST', body });
+      next = new URL(posted.headers.get('location') ?? '', issuer).href;
+    }
+    throw new Error('the provider did not send the browser back');
+  };
+
+  const signIn = async (login: string): Promise<{ status: number; cookie: string }> => {
+    const callback = await throughProvider(login);
+    const res = await apiFetch(platform, callback.slice(platform.url.length), { as: 'anonymous', redirect: 'manual' });
+    const cookie = /^(ic_session=[\w-]+);/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
+    return { status: res.status, cookie };
+  };
+  const me = async (cookie: string): Promise<{ actor: string; role: string }> =>
+    (await (await apiFetch(platform, '/api/identity/me', { as: 'anonymous', headers: { cookie } })).json()) as {
+      actor: string;
+      role: string;
+    };
+
+  before(async () => {
+    idp = createServer();
+    await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
+    issuer = `http://127.0.0.1:${String((idp.address() as AddressInfo).port)}`;
+    platform = await startTestPlatform(dir, [], {
+      OIDC_ISSUER: issuer,
+      OIDC_CLIENT_ID: 'insitechart',
+      OIDC_CLIENT_SECRET: 'a-client-secret-for-the-test-provider',
+      OIDC_ROLE_CLAIM: 'groups',
+      OIDC_ROLE_MAP: 'ic-sre=sre,ic-admins=admin',
+    });
+    const provider = new Provider(issuer, {
+      clients: [
+        {
+          client_id: 'insitechart',
+          client_secret: 'a-client-secret-for-the-test-provider',
+          redirect_uris: [`${platform.url}/api/identity/oidc/callback`],
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_post',
+        },
+      ],
+      findAccount: (_ctx: unknown, id: string) => ({
+        accountId: id,
+        claims: () => ({ sub: `sub-${id}`, preferred_username: id, email: `${id}@corp.example`, groups: groups[id] }),
+      }),
+      claims: { openid: ['sub'], profile: ['preferred_username'], email: ['email'], groups: ['groups'] },
+      pkce: { required: () => true },
+      features: { devInteractions: { enabled: true } },
+      cookies: { keys: ['a-cookie-key-for-the-test-provider'] },
+    });
+    idp.on('request', provider.callback());
+  });
+  after(async () => {
+    await platform.stop();
+    idp.closeAllConnections();
+    await new Promise((resolve) => idp.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs a new person in with the role their groups claim maps to', async () => {
+    const { status, cookie } = await signIn('alice');
+    assert.equal(status, 302);
+    const who = await me(cookie);
+    assert.equal(who.actor, 'user:alice');
+    assert.equal(who.role, 'sre');
+  });
+
+  it('gives a person whose claim maps to nothing the least role', async () => {
+    const { cookie } = await signIn('bob');
+    const who = await me(cookie);
+    assert.equal(who.actor, 'user:bob');
+    assert.equal(who.role, 'viewer');
+  });
+
+  it('never signs a provider user into a local account of the same name', async () => {
+    const { cookie } = await signIn('admin');
+    const who = await me(cookie);
+    assert.notEqual(who.actor, 'user:admin');
+    assert.match(who.actor, /^user:oidc-/);
+    assert.equal(who.role, 'viewer');
+  });
+
+  it('refuses a callback with an unknown state, and a replayed one, with 400 and a JSON message', async () => {
+    const forged = await apiFetch(platform, '/api/identity/oidc/callback?code=x&state=forged', { as: 'anonymous' });
+    assert.equal(forged.status, 400);
+    assert.match(((await forged.json()) as { error: string }).error, /state/);
+    const callback = (await throughProvider('alice')).slice(platform.url.length);
+    assert.equal((await apiFetch(platform, callback, { as: 'anonymous', redirect: 'manual' })).status, 302);
+    const replay = await apiFetch(platform, callback, { as: 'anonymous', redirect: 'manual' });
+    assert.equal(replay.status, 400, 'a state signs in once');
+    assert.equal(replay.headers.get('set-cookie'), null);
+  });
+});
