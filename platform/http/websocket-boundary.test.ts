@@ -8,36 +8,22 @@ import { WebSocket, type ClientOptions } from 'ws';
 import { marketDataService } from '../market-data/service.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
+import { openWsClient, type WsClient } from '../testing/ws-client.ts';
 import { IdentityMessageRate } from './ws-identity-rate.ts';
 
-interface Client {
-  readonly socket: WebSocket;
+interface Client extends WsClient {
   readonly pongs: string[];
-  readonly closed: Promise<number>;
 }
 
-/** Opens a real client; resolves once open, or rejects with the refusal's status and body. */
-function open(url: string, options: ClientOptions = {}): Promise<Client> {
-  const socket = new WebSocket(url, options);
-  const pongs: string[] = [];
-  socket.on('message', (data: Buffer) => {
-    const m = JSON.parse(data.toString()) as { type: string; id?: string };
-    if (m.type === 'pong') pongs.push(m.id ?? '');
-  });
-  const closed = new Promise<number>((resolve) => socket.once('close', resolve));
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => {
-      resolve({ socket, pongs, closed });
-    });
-    socket.once('unexpected-response', (_request, response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => {
-        reject(Object.assign(new Error(body), { status: response.statusCode, body }));
-      });
-    });
-    socket.once('error', reject);
-  });
+/** A client whose pongs are listed by id. */
+async function open(url: string, options: ClientOptions = {}): Promise<Client> {
+  const client = await openWsClient(url, options);
+  return {
+    ...client,
+    get pongs() {
+      return client.messages.filter((m) => m.type === 'pong').map((m) => String(m.id));
+    },
+  };
 }
 
 async function serves(client: Client, id: string): Promise<void> {

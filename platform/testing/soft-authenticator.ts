@@ -70,17 +70,16 @@ export class SoftAuthenticator {
     const clientData = this.#clientData('webauthn.get', options.challenge, origin, tamper);
     const authData = this.#authDataHead(tamper.rpId ?? options.rpId ?? '', 0x05, tamper.counter);
     const signature = sign('sha256', Buffer.concat([authData, sha256(clientData)]), this.#privateKey);
-    return {
-      id: this.id,
-      rawId: this.id,
-      type: 'public-key',
-      response: {
-        clientDataJSON: b64(clientData),
-        authenticatorData: b64(authData),
-        signature: b64(tamper.badSignature === true ? randomBytes(signature.length) : signature),
-      },
-      clientExtensionResults: {},
-    };
+    return this.#credential({
+      clientDataJSON: b64(clientData),
+      authenticatorData: b64(authData),
+      signature: b64(tamper.badSignature === true ? randomBytes(signature.length) : signature),
+    });
+  }
+
+  /** The PublicKeyCredential JSON around an authenticator's response. */
+  #credential(response: Record<string, unknown>): unknown {
+    return { id: this.id, rawId: this.id, type: 'public-key', response, clientExtensionResults: {} };
   }
 
   #clientData(type: string, challenge: string, origin: string, tamper: Tamper): Buffer {

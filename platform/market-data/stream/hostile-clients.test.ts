@@ -3,41 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { WebSocket, type ClientOptions } from 'ws';
+import type { ClientOptions, WebSocket } from 'ws';
 import type { RunningPlatform } from '../../runtime/platform.ts';
 import { startTestPlatform } from '../../testing/platform.ts';
+import { openWsClient, type WsClient } from '../../testing/ws-client.ts';
 import { marketDataService } from '../service.ts';
 
-type Message = { type: string; [key: string]: unknown };
-
-interface Client {
-  readonly socket: WebSocket;
-  readonly messages: Message[];
-  readonly closed: Promise<number>;
-}
-
-/** Opens a real client; resolves once open, or rejects with the refusal's HTTP status. */
-function open(url: string, options: ClientOptions = {}): Promise<Client> {
-  const socket = new WebSocket(url, options);
-  const messages: Message[] = [];
-  socket.on('message', (data: Buffer) => {
-    messages.push(JSON.parse(data.toString()) as Message);
-  });
-  const closed = new Promise<number>((resolve) => socket.once('close', resolve));
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => {
-      resolve({ socket, messages, closed });
-    });
-    socket.once('unexpected-response', (_request, response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => {
-        reject(Object.assign(new Error(body), { status: response.statusCode }));
-      });
-    });
-    socket.once('error', reject);
-  });
-}
+type Client = WsClient;
+const open = openWsClient;
 
 async function until(check: () => boolean, what: string, ms = 3_000): Promise<void> {
   const deadline = Date.now() + ms;

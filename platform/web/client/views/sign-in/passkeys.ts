@@ -17,25 +17,23 @@ export const passkeyMessages = {
   organisation: 'Sign in with your organisation',
 } as const;
 
-/** Signs in with a passkey this device holds (the server's options, the browser's ceremony, the server's check). */
-async function signInWithPasskey(session: Session): Promise<void> {
-  const optionsJSON = (await session.send(
-    'POST',
-    '/api/identity/passkeys/authentication/options',
-    {},
-  )) as PublicKeyCredentialRequestOptionsJSON;
-  await session.send('POST', '/api/identity/passkeys/authentication', await startAuthentication({ optionsJSON }));
+/** One WebAuthn ceremony: the server's options, the browser's answer to them, the server's check of it. */
+async function ceremony(session: Session, path: string, answer: (options: unknown) => Promise<unknown>): Promise<void> {
+  const options = await session.send('POST', `${path}/options`, {});
+  await session.send('POST', path, await answer(options));
 }
 
+/** Signs in with a passkey this device holds. */
+const signInWithPasskey = (session: Session): Promise<void> =>
+  ceremony(session, '/api/identity/passkeys/authentication', (options) =>
+    startAuthentication({ optionsJSON: options as PublicKeyCredentialRequestOptionsJSON }),
+  );
+
 /** Registers a passkey on this device for the signed-in user. */
-async function registerPasskey(session: Session): Promise<void> {
-  const optionsJSON = (await session.send(
-    'POST',
-    '/api/identity/passkeys/registration/options',
-    {},
-  )) as PublicKeyCredentialCreationOptionsJSON;
-  await session.send('POST', '/api/identity/passkeys/registration', await startRegistration({ optionsJSON }));
-}
+const registerPasskey = (session: Session): Promise<void> =>
+  ceremony(session, '/api/identity/passkeys/registration', (options) =>
+    startRegistration({ optionsJSON: options as PublicKeyCredentialCreationOptionsJSON }),
+  );
 
 /**
  * The passkey buttons: "sign in with a passkey" (and, when offered, "sign in with your organisation") for visitors,
