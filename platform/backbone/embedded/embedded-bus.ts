@@ -1,7 +1,8 @@
-import type { EventBus, PartitionLag, SubscribeOptions, Subscription } from '../bus.ts';
+import type { DeadLetterListener, EventBus, PartitionLag, SubscribeOptions, Subscription } from '../bus.ts';
 import { BusClosedError, resolveRetryPolicy } from '../bus.ts';
 import { toError } from '../../async/to-error.ts';
 import { createEnvelope, type PublishInput, type TopicEnvelope } from '../envelope.ts';
+import { DeadLetterObservers } from '../dead-letter-observers.ts';
 import { createKeyPartitioner } from '../partitioner.ts';
 import { allTopicNames, deadLetterTopic, isDeadLetterTopic, isTopicName, type TopicName } from '../topics.ts';
 import { ConsumerGroup, createMember, type GroupHost } from './consumer-group.ts';
@@ -60,6 +61,7 @@ export class EmbeddedBus implements EventBus {
   #closed = false;
   /** Set once the store is closed: from then on not even a dead letter can be written. */
   #storeClosed = false;
+  readonly #deadLetters = new DeadLetterObservers();
   readonly #onError: (error: unknown, context: string) => void;
 
   constructor(options: EmbeddedBusOptions) {
@@ -145,6 +147,10 @@ export class EmbeddedBus implements EventBus {
     return Promise.resolve(subscription);
   }
 
+  onDeadLetter(listener: DeadLetterListener): void {
+    this.#deadLetters.add(listener);
+  }
+
   lag(): Promise<PartitionLag[]> {
     return Promise.resolve([...this.#groups.values()].flatMap((g) => g.lag()));
   }
@@ -206,10 +212,10 @@ export class EmbeddedBus implements EventBus {
         original.subject.length > 0
           ? original.subject
           : `offset-${String(offset)}`;
-      await this.#append(deadLetterTopic(topic), {
-        key: subject,
-        data: { topic, partition, offset, group, attempts, error, original },
-      });
+      const dlq = deadLetterTopic(topic);
+      await this.#deadLetters.observe(dlq, () =>
+        this.#append(dlq, { key: subject, data: { topic, partition, offset, group, attempts, error, original } }),
+      );
     },
     committed: (group, topic, partition, offset) => {
       if (this.#store === undefined) return;
