@@ -36,6 +36,8 @@ const argsSchema = z.strictObject({
     .transform((s) => s.split(',').map(Number))
     .optional(),
   'heap-snapshot-dir': z.string().min(1).optional(),
+  /** Minute the end is compared with (default: 10, or a third of a shorter run). */
+  'reference-minute': z.coerce.number().positive().optional(),
 });
 
 /** Keeps the last `limit` characters of the child's output (for the report when it dies), nothing more. */
@@ -62,6 +64,7 @@ export default async function soak(args: readonly string[]): Promise<Record<stri
       clients: { type: 'string' },
       'heap-snapshots': { type: 'string' },
       'heap-snapshot-dir': { type: 'string' },
+      'reference-minute': { type: 'string' },
     },
   });
   const options = argsSchema.parse(values);
@@ -149,7 +152,7 @@ export default async function soak(args: readonly string[]): Promise<Record<stri
     const exitCode = await Promise.race([exited, sleep(30_000).then(() => 'timeout' as const)]);
     if (exitCode === 'timeout') child.kill('SIGKILL');
 
-    const memory = memoryVerdict(samples, options.minutes);
+    const memory = memoryVerdict(samples, options.minutes, options['reference-minute']);
     return {
       bench: 'soak',
       minutes: options.minutes,
