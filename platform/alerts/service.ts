@@ -38,6 +38,7 @@ import { PriceAlertService } from './price/service.ts';
 import { transaction } from '../storage/sqlite.ts';
 import { openDatabase } from './store/db.ts';
 import { IncidentStore } from './store/incidents.ts';
+import { pruneIncidents, retentionEveryMs, retentionOf } from './store/incident-retention.ts';
 import { SilenceStore } from './store/silences.ts';
 import { PushSubscriptionStore } from './store/push-subscriptions.ts';
 
@@ -61,6 +62,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
   let outbox: Outbox | undefined;
   let pipeline: Pipeline | undefined;
   let prices: PriceAlertService | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
   return {
     name: 'alerts',
     async start(ctx: ServiceContext) {
@@ -193,6 +195,16 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         pipe.restore(store.loadOpen());
       });
       box.start();
+      const applyRetention = (): void => {
+        try {
+          pruneIncidents(database, retentionOf(config), Date.now());
+        } catch (error) {
+          ctx.logger.error({ err: error }, 'alerts: incident retention failed; retried at the next run');
+        }
+      };
+      applyRetention();
+      retentionTimer = setInterval(applyRetention, retentionEveryMs);
+      retentionTimer.unref();
       const audit = auditTo(ctx.bus, 'alerts');
 
       subscriptions.push(
@@ -279,6 +291,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       });
     },
     async stop() {
+      clearInterval(retentionTimer);
       for (const s of subscriptions.splice(0)) await s.close('drain');
       pipeline?.stop();
       await outbox?.stop();

@@ -25,6 +25,10 @@ const carrierGetter = {
  * from an HTTP request through every consumer of the event it published.
  */
 export function instrumentBus(bus: EventBus, metrics?: BusMetrics): EventBus {
+  if (metrics !== undefined)
+    bus.onDeadLetter?.((topic, outcome) => {
+      metrics.published(topic, outcome);
+    });
   return {
     kind: bus.kind,
     publish<T extends TopicName>(topic: T, input: PublishInput<T>): Promise<TopicEnvelope<T>> {
@@ -96,5 +100,6 @@ export function instrumentBus(bus: EventBus, metrics?: BusMetrics): EventBus {
     lag: (): Promise<PartitionLag[]> => bus.lag(),
     ready: (): Promise<boolean> => bus.ready(),
     close: (): Promise<void> => bus.close(),
+    onDeadLetter: (listener) => bus.onDeadLetter?.(listener),
   };
 }
