@@ -24,7 +24,7 @@ export function startLoad(target: ApiTarget, rate: number): { counts: LoadCounts
       '/api/quotes',
       `/api/quotes/${symbol}`,
       `/api/history/${symbol}?interval=1m&limit=100`,
-      '/api/symbols',
+      '/api/symbols?q=A',
       '/api/analytics/symbols',
       '/api/sentiment',
       '/api/incidents?limit=20',
