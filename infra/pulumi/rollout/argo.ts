@@ -14,12 +14,13 @@ export interface AnalysisOptions {
 }
 
 /**
- * Queries take the service (its scrape job) as an argument. The error rate counts 5xx responses, or failed
+ * Queries take the service as an argument. The error rate counts 5xx responses, or failed
  * handler runs for a consumer; an anomaly score the detector tier has not exported yet counts as 0 (`or
  * vector(0)`) rather than as a failed measurement, so the gate is neutral until the metric exists.
  */
 export function analysisTemplateSpec(options: AnalysisOptions): Record<string, unknown> {
-  const job = 'job="{{args.service}}"';
+  // Scrape jobs are named insitechart-<service> (observability.ts), as the platform's rules expect.
+  const job = 'job="insitechart-{{args.service}}"';
   const prometheus = (query: string) => ({ prometheus: { address: options.prometheusUrl, query } });
   const metric = (name: string, limit: number, query: string) => ({
     name,
@@ -51,7 +52,7 @@ export function analysisTemplateSpec(options: AnalysisOptions): Record<string, u
       metric(
         'anomaly-score',
         options.gates.anomalyScore,
-        `max(insitechart_detector_anomaly_score{service="{{args.service}}"}) or vector(0)`,
+        `max(insitechart_detector_anomaly_score{series=~".*{{args.service}}.*"}) or vector(0)`,
       ),
     ],
   };
