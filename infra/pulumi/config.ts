@@ -126,7 +126,15 @@ export class StackConfigError extends Error {
 export function parseStackConfig(raw: Readonly<Record<string, unknown>>): StackConfig {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new StackConfigError(parsed.error.issues.map((i) => `insitechart:${i.path.join('.')}: ${i.message}`));
+    throw new StackConfigError(
+      parsed.error.issues.flatMap((i) => {
+        const at = i.path.map(String);
+        // A typo in a key is reported on the key itself, like every other problem.
+        if (i.code === 'unrecognized_keys')
+          return i.keys.map((k) => `insitechart:${[...at, k].join('.')}: unknown key`);
+        return [`insitechart:${at.join('.')}: ${i.message}`];
+      }),
+    );
   }
   return parsed.data;
 }

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { parse, stringify } from 'yaml';
 import type { StackConfig } from './config.ts';
 import { httpPort, serviceRoleLabel } from './pod.ts';

@@ -75,6 +75,17 @@ export async function deploy(config: StackConfig): Promise<{ resources: Recorded
 export const ofType = (resources: readonly Recorded[], kind: string): Recorded[] =>
   resources.filter((r) => r.type.endsWith(`:${kind}`));
 
+/** The signature Pulumi marks secret values with in resource inputs. */
+const secretSig = '4dabf18193072939515e22adb298388d';
+
+/** A secret input's value; fails when the value is not marked secret (it would land in the state in clear). */
+export function secretValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') throw new Error('not a secret');
+  const v = value as Record<string, unknown>;
+  if (v[secretSig] !== '1b47061264138c4ac30d75fd1eb44270') throw new Error('not a secret');
+  return v.value;
+}
+
 /** Reads a nested field of a recorded input without casts at every call site. */
 export function field(value: unknown, ...path: readonly (string | number)[]): unknown {
   let v = value;

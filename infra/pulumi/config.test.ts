@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseStackConfig, serviceSettings, StackConfigError } from './config.ts';
+import { platformServices, services } from './services.ts';
+import { testConfig } from './testing/mocks.ts';
+import { stackConfig, stackNames } from './testing/stacks.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+
+function problems(fields: Readonly<Record<string, unknown>>): readonly string[] {
+  try {
+    testConfig(fields);
+  } catch (error) {
+    if (error instanceof StackConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('service catalog', () => {
+  it('has one service per Dockerfile target, running the same entrypoint', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const targets = new Map(
+      [...dockerfile.matchAll(/^FROM runtime AS ([a-z-]+)\nCMD \["([^"]+)"\]/gm)].map((m) => [m[1], m[2]]),
+    );
+    targets.delete('all');
+    assert.ok(targets.size >= 7, 'the Dockerfile lists the service targets');
+    assert.deepEqual(new Map(platformServices.map((s) => [s.target, s.entrypoint])), targets);
+  });
+
+  it('says why each one-copy service cannot run more copies', () => {
+    for (const s of services) assert.equal(s.instances === 'single', s.why !== undefined, s.name);
+  });
+});
+
+describe('stack configuration', () => {
+  it('validates every committed stack file', () => {
+    for (const stack of stackNames) {
+      const config = stackConfig(stack);
+      assert.equal(config.environment, stack);
+    }
+  });
+
+  it('keeps a commit sha as a string (1234e56 is not a number)', () => {
+    const config = stackConfig('prod', { imageTag: '1234e56' });
+    assert.equal(config.imageTag, '1234e56');
+    assert.equal(serviceSettings(config, 'web').imageTag, '1234e56');
+  });
+
+  it('takes a canary weight set by the deploy workflow as text', () => {
+    assert.equal(stackConfig('prod', { canaryWeight: '10' }).canaryWeight, 10);
+  });
+
+  it('names each bad key', () => {
+    const found = problems({
+      imageTag: 'bad tag',
+      strategy: 'big-bang',
+      canary: { weights: [50, 10] },
+      services: { web: { replicaz: 2 } },
+    });
+    assert.ok(
+      found.some((p) => p.startsWith('insitechart:imageTag: must be an image tag')),
+      found.join('\n'),
+    );
+    assert.ok(found.some((p) => p.startsWith('insitechart:strategy:')));
+    assert.ok(found.some((p) => p === 'insitechart:canary.weights: weights must increase'));
+    assert.ok(found.some((p) => p === 'insitechart:services.web.replicaz: unknown key'));
+  });
+
+  it('refuses services it does not know and more than one copy of a one-copy service', () => {
+    const found = problems({ services: { nope: {}, alerts: { replicas: 2 }, analytics: { strategy: 'canary' } } });
+    assert.ok(
+      found.some((p) => p.startsWith('insitechart:services.nope: unknown service')),
+      found.join('\n'),
+    );
+    assert.ok(found.some((p) => p.startsWith('insitechart:services.alerts: runs one copy')));
+    assert.ok(found.some((p) => p === 'insitechart:services.analytics.strategy: one copy: no canary'));
+  });
+
+  it('rejects an unknown top-level key (a typo never passes silently)', () => {
+    assert.deepEqual(problems({ replicaz: 3 }), ['insitechart:replicaz: unknown key']);
+  });
+
+  it('applies service overrides over the stack defaults', () => {
+    const config = parseStackConfig({
+      ...testConfig(),
+      strategy: 'canary',
+      services: { web: { imageTag: 'v2', replicas: 4, canaryWeight: 30 } },
+    });
+    const web = serviceSettings(config, 'web');
+    assert.deepEqual([web.imageTag, web.replicas, web.maxReplicas, web.canaryWeight], ['v2', 4, 16, 30]);
+    const alerts = serviceSettings(config, 'alerts');
+    assert.deepEqual([alerts.imageTag, alerts.replicas, alerts.strategy], ['abc123', 1, 'rolling']);
+  });
+});
