@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { servicePath } from '../../detectors/remediation/executors/pulumi/changes.ts';
 import { parseStackConfig, serviceSettings, StackConfigError } from './config.ts';
 import { platformServices, services } from './services.ts';
 import { testConfig } from './testing/mocks.ts';
@@ -93,5 +94,28 @@ describe('stack configuration', () => {
     assert.deepEqual([web.imageTag, web.replicas, web.maxReplicas, web.canaryWeight], ['v2', 4, 16, 30]);
     const alerts = serviceSettings(config, 'alerts');
     assert.deepEqual([alerts.imageTag, alerts.replicas, alerts.strategy], ['abc123', 1, 'rolling']);
+  });
+});
+
+describe('the Pulumi executor and the program agree on the keys', () => {
+  /** What `pulumi config set --path 'services["web"].replicas' 6` does to the stack's `services` object. */
+  function setPath(services: Record<string, Record<string, string>>, path: string, value: string): void {
+    const m = /^services\["([a-z-]+)"\]\.([A-Za-z]+)$/.exec(path);
+    assert.ok(m?.[1] !== undefined && m[2] !== undefined, path);
+    services[m[1]] = { ...services[m[1]], [m[2]]: value };
+  }
+
+  it('reads every value the executor writes, as the executor means it', () => {
+    const services: Record<string, Record<string, string>> = {};
+    setPath(services, servicePath('web', 'replicas'), '6');
+    setPath(services, servicePath('web', 'canaryWeight'), '0');
+    setPath(services, servicePath('web', 'imageTag'), 'v1');
+    setPath(services, servicePath('web', 'restartedAt'), '2026-12-07T04:00:00.000Z');
+    setPath(services, servicePath('sentiment', 'previousImageTag'), 'v0');
+    const web = serviceSettings(testConfig({ services }), 'web');
+    assert.deepEqual(
+      [web.replicas, web.canaryWeight, web.imageTag, web.restartedAt],
+      [6, 0, 'v1', '2026-12-07T04:00:00.000Z'],
+    );
   });
 });
