@@ -119,3 +119,28 @@ describe('the Pulumi executor and the program agree on the keys', () => {
     );
   });
 });
+
+describe('the workflows and the stacks', () => {
+  const workflows = ['deploy.yml', 'pulumi-preview.yml'].map((f) =>
+    readFileSync(join(root, '.github', 'workflows', f), 'utf8'),
+  );
+
+  it('deploy and preview only stacks that exist', () => {
+    const named = workflows.flatMap((w) => [...w.matchAll(/stack(?:-name)?: ([a-z]+)$/gm)].map((m) => m[1]));
+    assert.ok(named.length >= 5, named.join());
+    for (const stack of named) assert.ok((stackNames as readonly (string | undefined)[]).includes(stack), stack);
+  });
+
+  it('set only configuration the program validates, and always the image tag', () => {
+    const maps = workflows.flatMap((w) => [...w.matchAll(/config-map: '(.+)'$/gm)].map((m) => m[1] ?? ''));
+    assert.equal(maps.length, 4);
+    for (const text of maps) {
+      const map = JSON.parse(text.replaceAll('${{ github.sha }}', '0123abc')) as Record<string, { value: string }>;
+      assert.ok('insitechart:imageTag' in map, text);
+      const overrides = Object.fromEntries(
+        Object.entries(map).map(([k, v]) => [k.replace(/^insitechart:/, ''), v.value]),
+      );
+      assert.equal(stackConfig('prod', overrides).imageTag, '0123abc');
+    }
+  });
+});
