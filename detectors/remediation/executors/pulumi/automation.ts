@@ -28,6 +28,15 @@ export async function openPulumiStack(location: StackLocation): Promise<StackPor
     },
     setConfig: (path, value) => stack.setConfig(path, { value }, true),
     removeConfig: (path) => stack.removeConfig(path, true),
+    lastUpdateConfig: async () => {
+      const last = (await stack.history(20)).find((u) => u.kind === 'update' && u.result === 'succeeded');
+      if (last === undefined) return undefined;
+      return Object.fromEntries(
+        Object.entries(last.config)
+          .filter(([, v]) => v.secret !== true)
+          .map(([k, v]) => [k, v.value]),
+      );
+    },
     refresh: async (o) => {
       await stack.refresh({ onOutput: o.onOutput, ...(o.signal ? { signal: o.signal } : {}) });
     },

@@ -12,6 +12,7 @@ class FakeStack implements StackPort {
   /** The configuration as the engine saw it when a preview or update ran. */
   seenByEngine: Map<string, string> | undefined;
   upResult: () => Promise<string> = () => Promise.resolve('succeeded');
+  deployed: Record<string, string> | undefined;
   summary: ChangeSummary = { same: 40, update: 1 };
 
   getConfig(path: string): Promise<string | undefined> {
@@ -27,6 +28,9 @@ class FakeStack implements StackPort {
     this.calls.push(`rm ${path}`);
     this.config.delete(path);
     return Promise.resolve();
+  }
+  lastUpdateConfig(): Promise<Readonly<Record<string, string>> | undefined> {
+    return Promise.resolve(this.deployed);
   }
   refresh(): Promise<void> {
     this.calls.push('refresh');
@@ -143,6 +147,20 @@ describe('Pulumi executor: configuration per action kind', () => {
     assert.equal(refused[1].detail, 'unknown service kafka (stack acme/insitechart/prod)');
     assert.match(refused[2].detail, /^scale: bad params/);
     assert.deepEqual(stack.calls, []);
+  });
+});
+
+describe('Pulumi executor: the deployed configuration', () => {
+  it('takes the image tag and strategy of the last update before changing anything', async () => {
+    const { stack, executor } = setup();
+    stack.config.set('insitechart:imageTag', 'latest');
+    stack.deployed = { 'insitechart:imageTag': '0123abc', 'insitechart:strategy': 'canary', 'insitechart:other': 'x' };
+    const r = await executor.execute(action('scale', { replicas: 4 }), live);
+    assert.equal(r.ok, true);
+    assert.equal(stack.seenByEngine?.get('insitechart:imageTag'), '0123abc');
+    assert.equal(stack.seenByEngine.get('insitechart:strategy'), 'canary');
+    assert.equal(stack.seenByEngine.has('insitechart:other'), false);
+    assert.equal(stack.seenByEngine.get(replicas), '4');
   });
 });
 

@@ -23,19 +23,26 @@ export interface PulumiExecutorOptions {
   readonly now?: () => Date;
   /** Actions waiting for the stack beyond this are refused (the guardrails keep it far lower). */
   readonly maxQueued?: number;
+  /**
+   * Keys the deploy workflow sets per run (its config-map), which the workspace's stack file does not hold:
+   * taken from the last successful update before any change, so an update never reverts a deployment.
+   */
+  readonly syncKeys?: readonly string[];
 }
+
+export const deployedKeys = ['insitechart:imageTag', 'insitechart:strategy', 'insitechart:canaryWeight'];
 
 /** Last lines of engine output kept for a failure's detail. */
 const tailLines = 20;
 
 export class PulumiExecutor implements RemediationExecutor {
   readonly name = 'pulumi';
-  readonly #o: Required<Omit<PulumiExecutorOptions, 'refreshFirst'>> & { readonly refreshFirst: boolean };
+  readonly #o: Required<PulumiExecutorOptions>;
   #queue: Promise<unknown> = Promise.resolve();
   #queued = 0;
 
   constructor(options: PulumiExecutorOptions) {
-    this.#o = { refreshFirst: false, now: () => new Date(), maxQueued: 8, ...options };
+    this.#o = { refreshFirst: false, now: () => new Date(), maxQueued: 8, syncKeys: deployedKeys, ...options };
   }
 
   supports(kind: ActionKind): boolean {
@@ -78,12 +85,23 @@ export class PulumiExecutor implements RemediationExecutor {
       const resolved = await resolveChange({ ...action, kind }, (p) => stack.getConfig(p), this.#o.now);
       if (!resolved.ok) return resolved;
       const { change } = resolved;
+      await this.#syncDeployed();
       if (this.#o.refreshFirst && !options.dryRun) await stack.refresh(run);
       const previous = await stack.getConfig(change.path);
       await write(stack, change.path, change.value);
       return await this.#apply(action, change, previous, options.dryRun, run, output);
     } catch (error) {
       return { ok: false, detail: failure(error, options.signal, output) };
+    }
+  }
+
+  async #syncDeployed(): Promise<void> {
+    const { stack } = this.#o;
+    const deployed = await stack.lastUpdateConfig();
+    if (deployed === undefined) return;
+    for (const key of this.#o.syncKeys) {
+      const value = deployed[key];
+      if (value !== undefined && (await stack.getConfig(key)) !== value) await stack.setConfig(key, value);
     }
   }
 

@@ -18,6 +18,8 @@ export interface StackPort {
   getConfig(path: string): Promise<string | undefined>;
   setConfig(path: string, value: string): Promise<void>;
   removeConfig(path: string): Promise<void>;
+  /** Non-secret configuration of the last successful update (full keys), undefined before the first. */
+  lastUpdateConfig(): Promise<Readonly<Record<string, string>> | undefined>;
   /** Reads the cluster's actual state into the stack's state (e.g. replicas an autoscaler changed). */
   refresh(options: RunOptions): Promise<void>;
   preview(options: RunOptions): Promise<ChangeSummary>;
