@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { globSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { servicePath } from '../../detectors/remediation/executors/pulumi/changes.ts';
@@ -29,6 +29,20 @@ describe('service catalog', () => {
     targets.delete('all');
     assert.ok(targets.size >= 7, 'the Dockerfile lists the service targets');
     assert.deepEqual(new Map(platformServices.map((s) => [s.target, s.entrypoint])), targets);
+  });
+
+  it('lists exactly the consumer groups the services subscribe with (KEDA reads their lag)', () => {
+    const files = globSync('{platform,collectors,detectors}/**/*.ts', { cwd: root }).filter(
+      (f) => !f.endsWith('.test.ts'),
+    );
+    const inCode = files.flatMap((f) =>
+      [...readFileSync(join(root, f), 'utf8').matchAll(/group: '([a-z-]+)',\s*topic: '([a-z.]+)'/g)].map(
+        (m) => `${m[1]}@${m[2]}`,
+      ),
+    );
+    assert.ok(inCode.length >= 10, inCode.join());
+    const listed = services.flatMap((s) => s.consumes.map((c) => `${c.group}@${c.topic}`));
+    assert.deepEqual(listed.sort(), inCode.sort());
   });
 
   it('says why each one-copy service cannot run more copies', () => {

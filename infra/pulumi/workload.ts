@@ -70,6 +70,7 @@ export function deployService(spec: ServiceSpec, ctx: WorkloadContext): Workload
     opts,
   );
 
+  const podSet = { replicas: settings.replicas, revisionHistoryLimit: 5, selector: { matchLabels: labels }, template };
   const progressive = settings.strategy === 'canary' || settings.strategy === 'blue-green';
   const kind = progressive ? 'Rollout' : 'Deployment';
   if (progressive) {
@@ -100,13 +101,7 @@ export function deployService(spec: ServiceSpec, ctx: WorkloadContext): Workload
         apiVersion: rolloutApi,
         kind: 'Rollout',
         metadata: metadata(spec.name),
-        spec: {
-          replicas: settings.replicas,
-          revisionHistoryLimit: 5,
-          selector: { matchLabels: labels },
-          template,
-          strategy,
-        },
+        spec: { ...podSet, strategy },
       },
       opts,
     );
@@ -116,10 +111,7 @@ export function deployService(spec: ServiceSpec, ctx: WorkloadContext): Workload
       {
         metadata: metadata(spec.name),
         spec: {
-          replicas: settings.replicas,
-          revisionHistoryLimit: 5,
-          selector: { matchLabels: labels },
-          template,
+          ...podSet,
           // One copy only ever: never two side by side, even for a moment.
           strategy:
             spec.instances === 'single'
