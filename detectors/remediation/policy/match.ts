@@ -10,6 +10,23 @@ function onProblemSide(policy: ReactivePolicy, signal: Signal): boolean {
   return direction === 'above' ? signal.observed > signal.expected.high : signal.observed < signal.expected.low;
 }
 
+type Params = Readonly<Record<string, string | number | boolean>>;
+
+/** Fills `{label}` parameters from the signal's labels; undefined when a label the policy names is missing. */
+export function fillParams(params: Params, labels: Readonly<Record<string, string>>): Params | undefined {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [name, value] of Object.entries(params)) {
+    const label = typeof value === 'string' ? /^\{([a-zA-Z_][a-zA-Z0-9_]*)\}$/.exec(value)?.[1] : undefined;
+    if (label === undefined) out[name] = value;
+    else {
+      const filled = labels[label];
+      if (filled === undefined) return undefined;
+      out[name] = filled;
+    }
+  }
+  return out;
+}
+
 /** The reactive policies' proposals for one signal, in the order the families and policies are declared. */
 export function proposalsFor(families: readonly PolicyFamily[], signal: Signal): Proposal[] {
   const out: Proposal[] = [];
@@ -18,12 +35,14 @@ export function proposalsFor(families: readonly PolicyFamily[], signal: Signal):
       if (policy.on.signal !== signal.kind) continue;
       if (!matches(signal.labels, policy.on.match)) continue;
       if ((signal.score ?? 1) < policy.on.min_score || !onProblemSide(policy, signal)) continue;
+      const params = fillParams(policy.action.params, signal.labels);
+      if (params === undefined) continue;
       out.push({
         action: {
           id: randomUUID(),
           kind: policy.action.kind,
           service: policy.action.service,
-          params: policy.action.params,
+          params,
         },
         policy: policy.name,
         family: family.family,

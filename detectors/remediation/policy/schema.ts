@@ -74,7 +74,7 @@ export const predictivePolicy = z
     risk: z.enum(risks),
     verify: z.strictObject({ within: duration }),
   })
-  .refine((p) => p.min <= p.max, { message: 'min must not exceed max' });
+  .refine((p) => p.min <= p.max, { error: 'min must not exceed max' });
 
 /** One policy family per file (policies/*.yml). */
 export const policyFamily = z.strictObject({
