@@ -56,7 +56,7 @@ describe('predictive scaling', () => {
     const replicas = Number(made[0]?.action.params.replicas);
     assert.equal(replicas, 2, 'a load of 120 rising to about 135: two workers of 100/s');
     assert.equal(made[0]?.signal.kind, 'forecast');
-    assert.ok((made[0]?.signal.observed ?? 0) > 124, 'sized on a peak above the current load');
+    assert.ok((made[0].signal.observed ?? 0) > 124, 'sized on a peak above the current load');
     size = replicas;
     assert.equal((await scaler.evaluate(start + 120 * 10_000)).length, 0, 'nothing to do once the pool has that size');
   });
