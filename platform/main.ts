@@ -17,7 +17,8 @@ await runMain({
     },
   ],
   services: async () => {
-    const [feed, marketData, otlpReceiver, detectors, alerts, analytics, sentiment, web] = await Promise.all([
+    const [faults, feed, marketData, otlpReceiver, detectors, alerts, analytics, sentiment, web] = await Promise.all([
+      import('./faults/service.ts'),
       import('../collectors/market/feed-service.ts'),
       import('./market-data/service.ts'),
       import('../collectors/otlp/service.ts'),
@@ -29,7 +30,9 @@ await runMain({
     ]);
     const otlp = otlpReceiver.otlpReceiverService();
     // The web app goes last: its routes at the root must not shadow /v1/* (OTLP) or /runbooks/* (alerts).
+    // The fault injector goes first: its request fault point must see /api requests before any service's routes.
     return [
+      faults.faultService(),
       feed.marketFeedService(),
       marketData.marketDataService(),
       otlp,

@@ -116,6 +116,11 @@ export const routePermissions: readonly RoutePermission[] = [
   ...['series', 'series/history', 'detections', 'sources', 'predictions', 'forecast', 'slo', 'exhaustion'].map((p) =>
     r('GET', `/api/detectors/${p}`, 'ops:read'),
   ),
+  // Fault injection (embedded mode): anyone in ops sees the faults, the sre role injects and clears them
+  r('GET', '/api/faults', 'ops:read'),
+  r('POST', '/api/faults', 'ops:configure'),
+  r('DELETE', '/api/faults', 'ops:configure'),
+  r('DELETE', '/api/faults/:id', 'ops:configure'),
   // Alert ingestion
   r('POST', '/api/alerts/alertmanager', 'ingest'),
   r('POST', '/api/alerts', 'ingest'),

@@ -1,6 +1,7 @@
 import { marketFeedService } from '../../collectors/market/feed-service.ts';
 import { otlpReceiverService } from '../../collectors/otlp/service.ts';
 import { detectorService } from '../../detectors/service.ts';
+import { faultService } from '../faults/service.ts';
 import { alertsService } from '../alerts/service.ts';
 import { analyticsService } from '../analytics/service.ts';
 import { marketDataService } from '../market-data/service.ts';
@@ -15,6 +16,7 @@ import { webAppService } from '../web/service.ts';
 export function everyService(): Service[] {
   const otlp = otlpReceiverService();
   return [
+    faultService(),
     marketFeedService(),
     marketDataService(),
     otlp,
