@@ -17,17 +17,19 @@ await runMain({
     },
   ],
   services: async () => {
-    const [faults, feed, marketData, otlpReceiver, detectors, alerts, analytics, sentiment, web] = await Promise.all([
-      import('./faults/service.ts'),
-      import('../collectors/market/feed-service.ts'),
-      import('./market-data/service.ts'),
-      import('../collectors/otlp/service.ts'),
-      import('../detectors/service.ts'),
-      import('./alerts/service.ts'),
-      import('./analytics/service.ts'),
-      import('./sentiment/service.ts'),
-      import('./web/service.ts'),
-    ]);
+    const [faults, feed, marketData, otlpReceiver, detectors, checks, alerts, analytics, sentiment, web] =
+      await Promise.all([
+        import('./faults/service.ts'),
+        import('../collectors/market/feed-service.ts'),
+        import('./market-data/service.ts'),
+        import('../collectors/otlp/service.ts'),
+        import('../detectors/service.ts'),
+        import('../detectors/checks/service.ts'),
+        import('./alerts/service.ts'),
+        import('./analytics/service.ts'),
+        import('./sentiment/service.ts'),
+        import('./web/service.ts'),
+      ]);
     const otlp = otlpReceiver.otlpReceiverService();
     // The web app goes last: its routes at the root must not shadow /v1/* (OTLP) or /runbooks/* (alerts).
     // The fault injector goes first: its request fault point must see /api requests before any service's routes.
@@ -37,6 +39,7 @@ await runMain({
       marketData.marketDataService(),
       otlp,
       detectors.detectorService({ otlp }),
+      checks.platformChecksService(),
       alerts.alertsService(),
       analytics.analyticsService(),
       sentiment.sentimentService(),

@@ -1,15 +1,38 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
+import { serviceOfApiPath } from '../http/api-services.ts';
 import type { FaultRegistry } from './registry.ts';
-import { serviceOfPath } from './registry.ts';
+
+interface RouteLayer {
+  readonly route?: { readonly path: unknown; readonly methods: Readonly<Record<string, boolean>> };
+  match(path: string): boolean;
+}
+
+/**
+ * The route a request would have reached, set on the request before the fault answers in its place, so that the
+ * RED metrics label the failure with the route (as a failure of the service itself would be), not `unmatched`.
+ * Reads express's router stack, which has no public API for this (as listRoutes in http/openapi.ts does).
+ */
+function claimRoute(api: Router, req: Request): void {
+  const method = req.method.toLowerCase();
+  for (const layer of api.stack as unknown as readonly RouteLayer[])
+    if (layer.route !== undefined && layer.route.methods[method] === true && layer.match(req.path)) {
+      (req as { route?: unknown }).route = layer.route;
+      return;
+    }
+}
 
 /**
  * The request fault point, mounted on /api ahead of every service's routes: a request to a service under a
  * latency fault waits, one under an error-rate fault or a bad deploy fails with a 503 or 500 (the platform's
  * RED metrics and traces see both, as they would a slow or broken dependency). `random` is injectable for tests.
  */
-export function requestFaults(registry: FaultRegistry, random: () => number = Math.random): RequestHandler {
+export function requestFaults(
+  registry: FaultRegistry,
+  api: Router,
+  random: () => number = Math.random,
+): RequestHandler {
   return (req, res, next) => {
-    const service = serviceOfPath(req.path);
+    const service = serviceOfApiPath(req.path);
     if (service === undefined) {
       next();
       return;
@@ -21,8 +44,12 @@ export function requestFaults(registry: FaultRegistry, random: () => number = Ma
     }
     const fail = random() < fault.failShare;
     const go = (): void => {
-      if (fail) res.status(fault.reason.startsWith('configuration') ? 500 : 503).json({ error: fault.reason });
-      else next();
+      if (!fail) {
+        next();
+        return;
+      }
+      claimRoute(api, req);
+      res.status(fault.reason.startsWith('configuration') ? 500 : 503).json({ error: fault.reason });
     };
     if (fault.delayMs > 0) setTimeout(go, fault.delayMs);
     else go();

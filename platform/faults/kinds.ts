@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiServices, type ApiService } from '../http/api-services.ts';
 
 /** What the injector can break in the embedded platform (issue 17, part 4). */
 export const faultKinds = [
@@ -12,15 +13,7 @@ export const faultKinds = [
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
-/** Services whose API routes a request fault (latency, error rate, bad deploy) can hit, by path under /api. */
-export const apiServices = {
-  'market-data': ['/quotes', '/history', '/symbols', '/market'],
-  analytics: ['/analytics'],
-  sentiment: ['/sentiment'],
-  alerts: ['/incidents', '/alerts', '/silences', '/oncall', '/price-alerts'],
-  detectors: ['/detectors'],
-} as const satisfies Record<string, readonly string[]>;
-export type ApiService = keyof typeof apiServices;
+/** Services whose API routes a request fault (latency, error rate, bad deploy) can hit. */
 const apiServiceNames = Object.keys(apiServices) as [ApiService, ...ApiService[]];
 
 /** Consumer groups a consumer-lag fault can slow down (the platform's own groups). */

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { injectRequest, limits, type InjectRequest } from './kinds.ts';
-import { FaultRegistry, serviceOfPath } from './registry.ts';
+import { serviceOfApiPath } from '../http/api-services.ts';
+import { FaultRegistry } from './registry.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'faults-registry-'));
 after(() => {
@@ -108,9 +109,9 @@ describe('fault registry: each kind has its effect and clearing removes it', () 
   });
 
   it('maps API paths to their service', () => {
-    assert.equal(serviceOfPath('/quotes/AAPL'), 'market-data');
-    assert.equal(serviceOfPath('/analytics/granger'), 'analytics');
-    assert.equal(serviceOfPath('/faults'), undefined);
-    assert.equal(serviceOfPath('/quotesx'), undefined);
+    assert.equal(serviceOfApiPath('/quotes/AAPL'), 'market-data');
+    assert.equal(serviceOfApiPath('/api/analytics/granger'), 'analytics');
+    assert.equal(serviceOfApiPath('/faults'), undefined);
+    assert.equal(serviceOfApiPath('/quotesx'), undefined);
   });
 });

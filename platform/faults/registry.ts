@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DiskFill } from './effects/disk-fill.ts';
 import { MemoryLeak } from './effects/memory-leak.ts';
-import {
-  apiServices,
-  defaults,
-  limits,
-  targets,
-  type ActiveFault,
-  type ApiService,
-  type InjectRequest,
-} from './kinds.ts';
+import type { ApiService } from '../http/api-services.ts';
+import { defaults, limits, targets, type ActiveFault, type InjectRequest } from './kinds.ts';
 import type { FaultPoints } from './points.ts';
 
 interface Held {
@@ -173,11 +166,4 @@ export class FaultRegistry implements FaultPoints {
   #view(entry: Entry | undefined): ActiveFault | undefined {
     return entry === undefined ? undefined : { ...entry.fault, heldBytes: entry.held?.heldBytes ?? 0 };
   }
-}
-
-/** The API service a request path under /api belongs to, for request faults. */
-export function serviceOfPath(path: string): ApiService | undefined {
-  for (const [service, prefixes] of Object.entries(apiServices) as [ApiService, readonly string[]][])
-    if (prefixes.some((p) => path === p || path.startsWith(`${p}/`))) return service;
-  return undefined;
 }

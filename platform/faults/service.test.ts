@@ -115,6 +115,12 @@ describe('fault injector on a running platform', () => {
   it('an error rate of 1 and a bad deploy fail every request until cleared', async () => {
     const errors = await inject({ kind: 'error-rate', service: 'market-data', intensity: 1 });
     assert.equal((await timed('/api/quotes')).status, 503);
+    const metrics = await (await apiFetch(platform, '/metrics')).text();
+    assert.match(
+      metrics,
+      /route="\/api\/quotes",status_code="503"/,
+      "the failure is the route's, as telemetry sees it",
+    );
     await clear(errors.id);
     const deploy = await inject({ kind: 'bad-deploy', service: 'market-data' });
     const broken = await apiFetch(platform, '/api/quotes', { as: 'viewer' });

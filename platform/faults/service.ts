@@ -47,7 +47,7 @@ export function faultService(): Service {
       registry = created;
       current = created;
       uninstall = installFaultPoints(created);
-      ctx.api.use(requestFaults(created));
+      ctx.api.use(requestFaults(created, ctx.api));
       mountFaultRoutes(ctx.api, created, auditTo(ctx.bus, 'faults'));
       return Promise.resolve();
     },

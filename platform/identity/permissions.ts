@@ -113,9 +113,17 @@ export const routePermissions: readonly RoutePermission[] = [
   r('GET', '/api/sentiment/:symbol', 'market:read'),
   r('POST', '/api/sentiment/texts', 'feed:publish'),
   // Detector tier
-  ...['series', 'series/history', 'detections', 'sources', 'predictions', 'forecast', 'slo', 'exhaustion'].map((p) =>
-    r('GET', `/api/detectors/${p}`, 'ops:read'),
-  ),
+  ...[
+    'series',
+    'series/history',
+    'detections',
+    'sources',
+    'predictions',
+    'forecast',
+    'slo',
+    'exhaustion',
+    'checks',
+  ].map((p) => r('GET', `/api/detectors/${p}`, 'ops:read')),
   // Fault injection (embedded mode): anyone in ops sees the faults, the sre role injects and clears them
   r('GET', '/api/faults', 'ops:read'),
   r('POST', '/api/faults', 'ops:configure'),

@@ -1,5 +1,6 @@
 import { marketFeedService } from '../../collectors/market/feed-service.ts';
 import { otlpReceiverService } from '../../collectors/otlp/service.ts';
+import { platformChecksService } from '../../detectors/checks/service.ts';
 import { detectorService } from '../../detectors/service.ts';
 import { faultService } from '../faults/service.ts';
 import { alertsService } from '../alerts/service.ts';
@@ -21,6 +22,7 @@ export function everyService(): Service[] {
     marketDataService(),
     otlp,
     detectorService({ otlp }),
+    platformChecksService(),
     alertsService(),
     analyticsService(),
     sentimentService(),
