@@ -4,21 +4,34 @@ import type { FaultRegistry } from './registry.ts';
 
 interface RouteLayer {
   readonly route?: { readonly path: unknown; readonly methods: Readonly<Record<string, boolean>> };
+  readonly handle?: { readonly stack?: readonly RouteLayer[] };
+  /** After a successful match: the part of the path the layer matched (a mount point). */
+  readonly path?: unknown;
   match(path: string): boolean;
 }
 
+function findRoute(stack: readonly RouteLayer[], path: string, method: string): { path: string } | undefined {
+  for (const layer of stack) {
+    if (layer.route !== undefined) {
+      if (layer.route.methods[method] === true && typeof layer.route.path === 'string' && layer.match(path))
+        return { path: layer.route.path };
+    } else if (layer.handle?.stack !== undefined && layer.match(path)) {
+      const mount = typeof layer.path === 'string' ? layer.path : '';
+      const found = findRoute(layer.handle.stack, path.slice(mount.length) || '/', method);
+      if (found !== undefined) return { path: mount + found.path };
+    }
+  }
+  return undefined;
+}
+
 /**
- * The route a request would have reached, set on the request before the fault answers in its place, so that the
- * RED metrics label the failure with the route (as a failure of the service itself would be), not `unmatched`.
- * Reads express's router stack, which has no public API for this (as listRoutes in http/openapi.ts does).
+ * The route a request would have reached (through mounted routers too), set on the request before the fault answers
+ * in its place, so that the RED metrics label the failure with the route (as a failure of the service itself would
+ * be), not `unmatched`. Reads express's router stack, which has no public API for this (as http/openapi.ts does).
  */
 function claimRoute(api: Router, req: Request): void {
-  const method = req.method.toLowerCase();
-  for (const layer of api.stack as unknown as readonly RouteLayer[])
-    if (layer.route !== undefined && layer.route.methods[method] === true && layer.match(req.path)) {
-      (req as { route?: unknown }).route = layer.route;
-      return;
-    }
+  const route = findRoute(api.stack as unknown as readonly RouteLayer[], req.path, req.method.toLowerCase());
+  if (route !== undefined) (req as { route?: unknown }).route = route;
 }
 
 /**

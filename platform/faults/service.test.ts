@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { marketFeedService } from '../../collectors/market/feed-service.ts';
+import { analyticsService } from '../analytics/service.ts';
 import { marketDataService } from '../market-data/service.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
@@ -19,7 +20,12 @@ describe('fault injector on a running platform', () => {
   let ticks = 0;
 
   before(async () => {
-    platform = await startTestPlatform(dir, [faultService(), marketFeedService(), marketDataService()]);
+    platform = await startTestPlatform(dir, [
+      faultService(),
+      marketFeedService(),
+      marketDataService(),
+      analyticsService(),
+    ]);
     await platform.bus.subscribe({
       group: 'faults-test',
       topic: 'market.ticks',
@@ -122,6 +128,12 @@ describe('fault injector on a running platform', () => {
       "the failure is the route's, as telemetry sees it",
     );
     await clear(errors.id);
+    // A service that mounts a router of its own: its failures are labelled with its route too.
+    const analytics = await inject({ kind: 'error-rate', service: 'analytics', intensity: 1 });
+    assert.equal((await timed('/api/analytics/symbols')).status, 503);
+    const labelled = await (await apiFetch(platform, '/metrics')).text();
+    assert.match(labelled, /route="\/api\/analytics\/symbols",status_code="503"/);
+    await clear(analytics.id);
     const deploy = await inject({ kind: 'bad-deploy', service: 'market-data' });
     const broken = await apiFetch(platform, '/api/quotes', { as: 'viewer' });
     assert.equal(broken.status, 500);
