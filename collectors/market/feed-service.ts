@@ -2,12 +2,14 @@ import { z } from 'zod';
 import type { Config } from '../../platform/config/config.ts';
 import { openApi } from '../../platform/http/openapi.ts';
 import { instrumentBySymbol } from '../../platform/reference/instruments.ts';
+import type { PlatformControls } from '../../platform/runtime/controls.ts';
 import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
 import type { Logger } from '../../platform/telemetry/logger.ts';
 import { faultPoints } from '../../platform/faults/points.ts';
 import { publishTickBatch } from './batch-publisher.ts';
 import type { MarketFeed, Tick } from './feed.ts';
 import { FeedMetrics } from './feed-metrics.ts';
+import { FeedSwitch } from './feed-switch.ts';
 import { ReplayFeed } from './replay-feed.ts';
 import { loadDailyBars } from './replay/ohlcv-csv.ts';
 import { SimulatedFeed } from './simulated-feed.ts';
@@ -66,18 +68,19 @@ function staleAfterMs(config: Config): number {
  * Finance), publishing each batch of ticks on `market.ticks` in its own trace with feed health metrics,
  * and accepts tick batches from external feeds at POST /api/market/ticks.
  */
-export function marketFeedService(options: { seed?: number; feed?: MarketFeed } = {}): Service {
-  let feed: MarketFeed | undefined;
+export function marketFeedService(
+  options: { seed?: number; feed?: MarketFeed; fallback?: MarketFeed; controls?: PlatformControls } = {},
+): Service {
+  let feed: FeedSwitch | undefined;
   return {
     name: 'market-feed',
     async start(ctx: ServiceContext) {
       const { bus, logger, config } = ctx;
       const configured =
         options.seed === undefined ? config : { ...config, market: { ...config.market, seed: options.seed } };
-      feed = options.feed ?? (await createFeed(configured, logger));
-      const metrics = new FeedMetrics(ctx.metrics, feed.name, { staleAfterMs: staleAfterMs(config) });
-      const name = feed.name;
-      const current = feed;
+      const primary = options.feed ?? (await createFeed(configured, logger));
+      const metrics = new FeedMetrics(ctx.metrics, primary.name, { staleAfterMs: staleAfterMs(config) });
+      const name = primary.name;
       openApi.add({
         method: 'get',
         path: '/market/feed',
@@ -86,7 +89,7 @@ export function marketFeedService(options: { seed?: number; feed?: MarketFeed } 
         responses: { 200: { description: 'feed status', schema: feedStatus } },
       });
       ctx.api.get('/market/feed', (_req, res) => {
-        res.json(current.status());
+        res.json(feed?.status() ?? { feed: name, running: false, details: {} });
       });
       // Symbols the running feed produces (bounded by its configuration), known besides the catalog.
       const liveSymbols = new Set<string>();
@@ -103,7 +106,15 @@ export function marketFeedService(options: { seed?: number; feed?: MarketFeed } 
         await publishTickBatch(bus, name, ticks);
         metrics.published(ticks, (performance.now() - started) / 1000);
       };
-      await feed.start({ emit, health: metrics, logger });
+      // The fallback (a simulated feed unless one is given) is built only when a remediation switches to it.
+      const fallback = (): Promise<MarketFeed> =>
+        options.fallback === undefined
+          ? createFeed({ ...configured, market: { ...configured.market, feed: 'simulated' } }, logger)
+          : Promise.resolve(options.fallback);
+      const current = new FeedSwitch(primary, fallback, { emit, health: metrics, logger });
+      feed = current;
+      options.controls?.feeds.set('market-feed', current);
+      await current.start();
     },
     async stop() {
       await feed?.stop();

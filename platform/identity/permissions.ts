@@ -143,6 +143,11 @@ export const routePermissions: readonly RoutePermission[] = [
   r('POST', '/api/incidents/:id/merge', 'incidents:act'),
   r('POST', '/api/incidents/:id/split', 'incidents:act'),
   r('GET', '/api/alerts/deliveries', 'ops:read'),
+  // Remediation: anyone on ops reads; a decision needs ops:configure (and the engine asks for a person with sre)
+  r('GET', '/api/remediations', 'ops:read'),
+  r('GET', '/api/remediations/:id', 'ops:read'),
+  r('POST', '/api/remediations/:id/approve', 'ops:configure'),
+  r('POST', '/api/remediations/:id/reject', 'ops:configure'),
   // Silences and on-call
   r('GET', '/api/silences', 'ops:read'),
   r('GET', '/api/silences/:id', 'ops:read'),
