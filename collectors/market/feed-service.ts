@@ -5,6 +5,7 @@ import { instrumentBySymbol } from '../../platform/reference/instruments.ts';
 import type { PlatformControls } from '../../platform/runtime/controls.ts';
 import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
 import type { Logger } from '../../platform/telemetry/logger.ts';
+import { faultPoints } from '../../platform/faults/points.ts';
 import { publishTickBatch } from './batch-publisher.ts';
 import type { MarketFeed, Tick } from './feed.ts';
 import { FeedMetrics } from './feed-metrics.ts';
@@ -99,6 +100,7 @@ export function marketFeedService(
         openApi,
       );
       const emit = async (ticks: readonly Tick[]): Promise<void> => {
+        if (faultPoints().feedStalled()) return;
         for (const tick of ticks) liveSymbols.add(tick.symbol);
         const started = performance.now();
         await publishTickBatch(bus, name, ticks);

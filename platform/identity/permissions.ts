@@ -123,9 +123,22 @@ export const routePermissions: readonly RoutePermission[] = [
   r('GET', '/api/sentiment/:symbol', 'market:read'),
   r('POST', '/api/sentiment/texts', 'feed:publish'),
   // Detector tier
-  ...['series', 'series/history', 'detections', 'sources', 'predictions', 'forecast', 'slo', 'exhaustion'].map((p) =>
-    r('GET', `/api/detectors/${p}`, 'ops:read'),
-  ),
+  ...[
+    'series',
+    'series/history',
+    'detections',
+    'sources',
+    'predictions',
+    'forecast',
+    'slo',
+    'exhaustion',
+    'checks',
+  ].map((p) => r('GET', `/api/detectors/${p}`, 'ops:read')),
+  // Fault injection (embedded mode): anyone in ops sees the faults, the sre role injects and clears them
+  r('GET', '/api/faults', 'ops:read'),
+  r('POST', '/api/faults', 'ops:configure'),
+  r('DELETE', '/api/faults', 'ops:configure'),
+  r('DELETE', '/api/faults/:id', 'ops:configure'),
   // Alert ingestion
   r('POST', '/api/alerts/alertmanager', 'ingest'),
   r('POST', '/api/alerts', 'ingest'),
