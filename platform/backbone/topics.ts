@@ -30,6 +30,31 @@ export const marketBar = z.strictObject({
   volume: z.number().nonnegative(),
 });
 
+const historyBar = z.strictObject({
+  start: epochMs,
+  open: z.number().positive(),
+  high: z.number().positive(),
+  low: z.number().positive(),
+  close: z.number().positive(),
+  volume: z.number().nonnegative(),
+});
+
+/** Past bars a feed loads at start (backfill): stored where no bar exists yet, never over a stored bar. */
+export const marketHistory = z.strictObject({
+  symbol,
+  interval: z.enum(['1s', '1m', '5m', '1h', '1d']),
+  bars: z.array(historyBar).min(1).max(2_000),
+});
+
+/** The instruments a running feed produces: what has a live source, as opposed to the catalog. */
+export const marketUniverse = z.strictObject({
+  feed: z.string().min(1).max(40),
+  simulated: z.boolean(),
+  timeZone: z.string().min(1),
+  symbols: z.array(symbol).max(10_000),
+  ts: epochMs,
+});
+
 export const userAlert = z.strictObject({
   alertId: z.string().min(1),
   userId: z.string().min(1),
@@ -135,6 +160,14 @@ export const deadLetter = z.strictObject({
 export const topicCatalog = {
   'market.ticks': { schema: marketTick, description: 'trades and quotes from market feeds, keyed by symbol' },
   'market.bars': { schema: marketBar, description: 'OHLCV bars per symbol and interval, keyed by symbol' },
+  'market.history': {
+    schema: marketHistory,
+    description: 'past bars a feed loads at start (backfill), keyed by symbol; stored only where none is',
+  },
+  'market.universe': {
+    schema: marketUniverse,
+    description: 'the instruments the running feed produces, keyed by feed',
+  },
   'alerts.user': { schema: userAlert, description: "end users' price alerts that fired, keyed by user" },
   'alerts.ops': {
     schema: opsAlert,

@@ -15,6 +15,8 @@ import { marketDataService } from './service.ts';
 /** An external-feed-only deployment: the configured feed produces nothing itself. */
 const idleFeed: MarketFeed = {
   name: 'idle',
+  simulated: false,
+  symbols: () => [],
   status: () => ({ feed: 'idle', running: true, details: {} }),
   start: () => Promise.resolve(),
   stop: () => Promise.resolve(),
