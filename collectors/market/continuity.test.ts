@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { waitFor } from '../../platform/backbone/conformance/bus-conformance.ts';
 import { marketDataService } from '../../platform/market-data/service.ts';
 import { apiFetch } from '../../platform/testing/api-client.ts';
+import { eventually } from '../../platform/testing/eventually.ts';
 import { startTestPlatform, type TestPlatform } from '../../platform/testing/platform.ts';
 import { marketFeedService } from './feed-service.ts';
 import { SqliteFeedStateStore } from './feed-state.ts';
@@ -57,15 +57,15 @@ describe('simulated history and continuity across a restart', () => {
     const platformMs = performance.now() - started;
     const firstFull = new Map<string, number>();
     try {
-      await waitFor(
+      await eventually(
         async () => {
           for (const interval of intervals)
             if (!firstFull.has(interval) && (await history(platform, 'NVDA', interval)).length >= 100)
               firstFull.set(interval, performance.now() - started);
           return firstFull.size === intervals.length;
         },
-        20_000,
         'a full chart at every interval',
+        20_000,
       );
       const status = (await (await apiFetch(platform, '/api/market/feed', { as: 'viewer' })).json()) as {
         details: { backfillMs?: number; backfillBars?: number };
@@ -84,7 +84,7 @@ describe('simulated history and continuity across a restart', () => {
       );
       t.diagnostic(`bars served per interval (limit 5000): ${counts.join(', ')}`);
       // The live feed continues the history: the first quotes sit next to the last backfilled close.
-      await waitFor(async () => (await price(platform, 'AAPL')) !== undefined, 10_000, 'a live AAPL quote');
+      await eventually(async () => (await price(platform, 'AAPL')) !== undefined, 'a live AAPL quote', 10_000);
       const daily = await history(platform, 'AAPL', '1d');
       const live = (await price(platform, 'AAPL')) ?? 0;
       const previousClose = daily.at(-2)?.close ?? 0;
@@ -112,7 +112,7 @@ describe('simulated history and continuity across a restart', () => {
         details: { backfill: string };
       };
       assert.equal(feed.details.backfill, 'done', 'no second backfill');
-      await waitFor(async () => (await price(platform, 'AAPL')) !== undefined, 10_000, 'a live AAPL quote');
+      await eventually(async () => (await price(platform, 'AAPL')) !== undefined, 'a live AAPL quote', 10_000);
       const first = (await price(platform, 'AAPL')) ?? 0;
       assert.ok(
         Math.abs(first / lastPrice - 1) < 0.01,

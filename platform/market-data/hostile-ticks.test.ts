@@ -9,6 +9,7 @@ import type { TopicData } from '../backbone/topics.ts';
 import { instruments } from '../reference/instruments.ts';
 import type { RunningPlatform } from '../runtime/platform.ts';
 import { apiFetch } from '../testing/api-client.ts';
+import { eventually } from '../testing/eventually.ts';
 import { startTestPlatform } from '../testing/platform.ts';
 import { marketDataService } from './service.ts';
 
@@ -23,14 +24,6 @@ const idleFeed: MarketFeed = {
 };
 
 type Tick = TopicData<'market.ticks'>;
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 3_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('tick ingestion and per-symbol state against hostile input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hostile-ticks-'));
