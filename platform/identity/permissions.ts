@@ -157,6 +157,14 @@ export const routePermissions: readonly RoutePermission[] = [
   r('POST', '/api/price-alerts', 'trading:own'),
   r('PUT', '/api/price-alerts/:id', 'trading:own'),
   r('DELETE', '/api/price-alerts/:id', 'trading:own'),
+  // Portfolios and watchlists: each trader's own
+  r('GET', '/api/portfolio', 'trading:own'),
+  r('PUT', '/api/portfolio/positions/:symbol', 'trading:own'),
+  r('DELETE', '/api/portfolio/positions/:symbol', 'trading:own'),
+  r('POST', '/api/portfolio/import', 'trading:own'),
+  r('GET', '/api/portfolio/export', 'trading:own'),
+  r('GET', '/api/watchlist', 'trading:own'),
+  r('PUT', '/api/watchlist', 'trading:own'),
   r('GET', '/api/push/vapid-public-key', 'trading:own'),
   r('POST', '/api/push/subscriptions', 'trading:own'),
 ];

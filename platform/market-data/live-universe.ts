@@ -47,13 +47,19 @@ export class LiveUniverse {
    * rule or position on an instrument that never trades here is refused with a reason instead of kept forever.
    */
   require(symbol: string): void {
-    if (this.#current === undefined)
-      throw new HttpError(503, 'the market feed has not announced its instruments yet; try again in a moment');
+    const current = this.requireAnnounced();
     if (!this.has(symbol))
       throw new HttpError(
         422,
-        `${symbol} has no live price source here (the ${this.#current.feed} feed trades ${String(this.#symbols.size)} instruments: GET /api/market/instruments)`,
+        `${symbol} has no live price source here (the ${current.feed} feed trades ${String(this.#symbols.size)} instruments: GET /api/market/instruments)`,
       );
+  }
+
+  /** The current universe; a 503 before the feed announced one. */
+  requireAnnounced(): Universe {
+    if (this.#current === undefined)
+      throw new HttpError(503, 'the market feed has not announced its instruments yet; try again in a moment');
+    return this.#current;
   }
 
   async close(): Promise<void> {
