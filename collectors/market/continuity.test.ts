@@ -10,16 +10,10 @@ import { startTestPlatform, type TestPlatform } from '../../platform/testing/pla
 import { marketFeedService } from './feed-service.ts';
 import { SqliteFeedStateStore } from './feed-state.ts';
 import { SimulatedFeed } from './simulated-feed.ts';
+import type { HistoryBar } from './simulation/backfill.ts';
 import { symbolUniverse } from './simulation/universe.ts';
 
-interface Bar {
-  start: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
+type Bar = HistoryBar;
 const intervals = ['1s', '1m', '5m', '1h', '1d'] as const;
 const instruments = symbolUniverse(20);
 

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { seededRandom } from '../random/seeded.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { eventually } from '../testing/eventually.ts';
+import { publishDailyHistory } from '../testing/market-fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 import { analyticsService } from './service.ts';
 
@@ -84,14 +85,7 @@ describe('analytics: every statistic with its sample size, a warning below the m
       ['AAA', a],
       ['BBB', b],
     ] as const)
-      await platform.bus.publish('market.history', {
-        key: symbol,
-        data: {
-          symbol,
-          interval: '1d',
-          bars: closes.map((c, i) => ({ start: t0 + i * 86_400_000, open: c, high: c, low: c, close: c, volume: 10 })),
-        },
-      });
+      await publishDailyHistory(platform.bus, symbol, closes, t0, 10);
     await eventually(async () => (await get('correlation?symbols=AAA,BBB&interval=1d')).status === 200, 'history');
     const { json } = await get('correlation?symbols=AAA,BBB&interval=1d&points=250');
     const sample = json.sample as Sample;

@@ -19,31 +19,24 @@ export const marketTick = z.strictObject({
   ts: epochMs,
 });
 
-export const marketBar = z.strictObject({
-  symbol,
-  interval: z.enum(['1s', '1m', '5m', '1h', '1d']),
+const barInterval = z.enum(['1s', '1m', '5m', '1h', '1d']);
+/** One OHLCV bar: its bucket start and prices. */
+const barFields = {
   start: epochMs,
   open: z.number().positive(),
   high: z.number().positive(),
   low: z.number().positive(),
   close: z.number().positive(),
   volume: z.number().nonnegative(),
-});
+};
 
-const historyBar = z.strictObject({
-  start: epochMs,
-  open: z.number().positive(),
-  high: z.number().positive(),
-  low: z.number().positive(),
-  close: z.number().positive(),
-  volume: z.number().nonnegative(),
-});
+export const marketBar = z.strictObject({ symbol, interval: barInterval, ...barFields });
 
 /** Past bars a feed loads at start (backfill): stored where no bar exists yet, never over a stored bar. */
 export const marketHistory = z.strictObject({
   symbol,
-  interval: z.enum(['1s', '1m', '5m', '1h', '1d']),
-  bars: z.array(historyBar).min(1).max(2_000),
+  interval: barInterval,
+  bars: z.array(z.strictObject(barFields)).min(1).max(2_000),
 });
 
 /** The instruments a running feed produces: what has a live source, as opposed to the catalog. */

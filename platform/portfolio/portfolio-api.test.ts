@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apiFetch, type ApiRequestInit } from '../testing/api-client.ts';
 import { eventually } from '../testing/eventually.ts';
+import { announceUniverse, publishDailyHistory } from '../testing/market-fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 import { portfolioService } from './service.ts';
 
@@ -39,16 +40,7 @@ describe('portfolio API: positions, valuation from live prices, CSV import and e
     platform = await startTestPlatform(dir, [portfolioService()]);
     gina = { token: platform.identity.tokens.create('gina', 'trader').secret };
     hal = { token: platform.identity.tokens.create('hal', 'trader').secret };
-    await platform.bus.publish('market.universe', {
-      key: 'simulated',
-      data: {
-        feed: 'simulated',
-        simulated: true,
-        timeZone: 'America/New_York',
-        symbols: ['AAPL', 'JPM'],
-        ts: Date.now(),
-      },
-    });
+    await announceUniverse(platform.bus, ['AAPL', 'JPM']);
     // 30 daily closes: AAPL rises 100 -> 129 with a fall in the middle; JPM flat at 50.
     const t0 = Date.UTC(2026, 9, 1, 4);
     const aapl = Array.from({ length: 30 }, (_, i) => (i === 15 ? 90 : 100 + i));
@@ -56,14 +48,7 @@ describe('portfolio API: positions, valuation from live prices, CSV import and e
       ['AAPL', aapl],
       ['JPM', aapl.map(() => 50)],
     ] as const)
-      await platform.bus.publish('market.history', {
-        key: symbol,
-        data: {
-          symbol,
-          interval: '1d',
-          bars: closes.map((c, i) => ({ start: t0 + i * DAY, open: c, high: c, low: c, close: c, volume: 1 })),
-        },
-      });
+      await publishDailyHistory(platform.bus, symbol, closes, t0);
     for (const [symbol, price] of [
       ['AAPL', 130],
       ['JPM', 55],

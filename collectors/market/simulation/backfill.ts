@@ -1,19 +1,13 @@
+import type { TopicData } from '../../../platform/backbone/topics.ts';
 import { exchanges, type Exchange, type Instrument } from '../../../platform/reference/instruments.ts';
 import { gaussianSource, seededRandom } from '../../../platform/random/seeded.ts';
 import { activityAt, type Activity } from './intraday-profile.ts';
 import { MarketModel } from './market-model.ts';
 import { localTime, sessionOfMinute, zonedTime } from './session-clock.ts';
 
-export type HistoryInterval = '1s' | '1m' | '5m' | '1h' | '1d';
-
-export interface HistoryBar {
-  readonly start: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-}
+/** A bar of a feed's history as the backbone carries it (`market.history`). */
+export type HistoryBar = TopicData<'market.history'>['bars'][number];
+export type HistoryInterval = TopicData<'market.history'>['interval'];
 
 export interface BackfillOptions {
   readonly instruments: readonly Instrument[];

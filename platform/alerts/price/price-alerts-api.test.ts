@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apiFetch, type ApiRequestInit } from '../../testing/api-client.ts';
 import { eventually } from '../../testing/eventually.ts';
+import { announceUniverse } from '../../testing/market-fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../../testing/platform.ts';
 import { alertsService } from '../service.ts';
 
@@ -69,16 +70,7 @@ describe('price alerts: live instruments only, units and cooldown, email, live s
   it('refuses every rule before the feed announced its instruments (503), then symbols without a live source (422)', async () => {
     const early = await call('POST', '/price-alerts', { kind: 'price_above', symbol: 'AAPL', threshold: 1 }, erin);
     assert.equal(early.status, 503);
-    await platform.bus.publish('market.universe', {
-      key: 'simulated',
-      data: {
-        feed: 'simulated',
-        simulated: true,
-        timeZone: 'America/New_York',
-        symbols: ['AAPL', 'JPM'],
-        ts: Date.now(),
-      },
-    });
+    await announceUniverse(platform.bus, ['AAPL', 'JPM']);
     await eventually(
       async () =>
         (await call('POST', '/price-alerts', { kind: 'price_above', symbol: 'X', threshold: 1 }, erin)).status === 422,
