@@ -49,7 +49,9 @@ describe('price alert by email through the SMTP integration (a real smtp-server 
   });
   after(async () => {
     await platform.stop();
-    await new Promise<void>((resolve) => server.close(resolve));
+    await new Promise<void>((resolve) => {
+      server.close(resolve);
+    });
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -64,7 +66,6 @@ describe('price alert by email through the SMTP integration (a real smtp-server 
       threshold: 150,
       notify: { webPush: false, email: 'ivy@example.com' },
     };
-    let status = 0;
     await eventually(async () => {
       const response = await apiFetch(platform, '/api/price-alerts', {
         method: 'POST',
@@ -72,8 +73,7 @@ describe('price alert by email through the SMTP integration (a real smtp-server 
         body: JSON.stringify(body),
         headers: { 'content-type': 'application/json' },
       });
-      status = response.status;
-      return status === 201;
+      return response.status === 201;
     }, 'the rule (after the universe announcement)');
     for (const price of [151, 149])
       await platform.bus.publish('market.ticks', {
@@ -82,6 +82,6 @@ describe('price alert by email through the SMTP integration (a real smtp-server 
       });
     await eventually(() => mails.length === 1, 'the email', 10_000);
     assert.deepEqual(mails[0]?.to, ['ivy@example.com']);
-    assert.match(mails[0]?.data ?? '', /AAPL crossed below 150/);
+    assert.match(mails[0].data, /AAPL crossed below 150/);
   });
 });
