@@ -34,7 +34,9 @@ import { Directory } from './oncall/directory.ts';
 import { Pipeline, type DigestItem } from './pipeline.ts';
 import { SqliteDigestBuffer } from './fatigue/digest.ts';
 import { priceAlertRoutes } from './price/routes.ts';
+import { PriceAlertLiveStream } from './price/live-stream.ts';
 import { PriceAlertService } from './price/service.ts';
+import { LiveUniverse } from '../market-data/live-universe.ts';
 import { transaction } from '../storage/sqlite.ts';
 import { openDatabase } from './store/db.ts';
 import { IncidentStore } from './store/incidents.ts';
@@ -63,6 +65,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
   let pipeline: Pipeline | undefined;
   let prices: PriceAlertService | undefined;
   let retentionTimer: NodeJS.Timeout | undefined;
+  const live = new PriceAlertLiveStream();
+  const universe = new LiveUniverse();
   return {
     name: 'alerts',
     async start(ctx: ServiceContext) {
@@ -262,6 +266,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           box.enqueue(items);
         },
         logger: ctx.logger,
+        universe,
+        live,
       });
       subscriptions.push(...(await prices.start()));
 
@@ -278,7 +284,14 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       });
       silenceRoutes(ctx.api, { silences, audit, now: () => clock.now() });
       oncallRoutes(ctx.api, { directory, audit, now: () => clock.now() });
-      priceAlertRoutes(ctx.api, { prices, pushSubscriptions: pushSubs, vapidPublicKey: vapid.publicKey, audit });
+      priceAlertRoutes(ctx.api, {
+        prices,
+        pushSubscriptions: pushSubs,
+        vapidPublicKey: vapid.publicKey,
+        audit,
+        live,
+        emailConfigured: config.channels.smtp !== undefined,
+      });
       ctx.personalData?.register(priceAlertData(prices, database));
       ctx.personalData?.register(pushSubscriptionData(pushSubs));
       ctx.site.get('/runbooks/:slug.md', (req, res) => {
@@ -292,6 +305,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
     },
     async stop() {
       clearInterval(retentionTimer);
+      live.close();
+      await universe.close();
       for (const s of subscriptions.splice(0)) await s.close('drain');
       pipeline?.stop();
       await outbox?.stop();
