@@ -98,7 +98,8 @@ export class CandleChart {
     this.#markers = createSeriesMarkers(this.#candles, []);
     this.#chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     this.#candles.priceScale().applyOptions({ scaleMargins: { top: 0.1, bottom: 0.25 } });
-    this.#legend = h('div', { class: 'legend', 'aria-live': 'off' });
+    // The chart is laid out left to right in every language; its legend's words follow the page's direction.
+    this.#legend = h('div', { class: 'legend', 'aria-live': 'off', dir: document.documentElement.dir || 'ltr' });
     this.#empty = h('div', { class: 'chart-empty' }, t('chart.waiting'));
     element.append(this.#legend, this.#empty);
     // The legend shows the bar under the crosshair, or the latest one.

@@ -10,6 +10,7 @@ import { SymbolSearch } from '../../search.ts';
 import { barKey, noSubscriptions } from '../../subscriptions.ts';
 import { ruleAtLevel } from '../price-alerts/logic.ts';
 import type { AppContext, MountedView, View } from '../view.ts';
+import './markets.css';
 
 const OWNER = 'markets-chart';
 const DEFAULT_INTERVAL: Interval = '1m';
