@@ -34,7 +34,7 @@ describe('the analytics and alerts views in headless Chromium', { skip: skip ?? 
       page.on('console', (message) => {
         // Right after start the analytics API answers 422 (too few points yet); the browser logs every non-2xx
         // load, and the view says so in its status line (the panels show it).
-                if (message.type() === 'error' && !/status of 422/.test(message.text())) errors.push(message.text());
+        if (message.type() === 'error' && !/status of 422/.test(message.text())) errors.push(message.text());
       });
       page.on('pageerror', (error) => {
         errors.push(`uncaught: ${error.message}`);
