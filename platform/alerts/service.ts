@@ -34,10 +34,13 @@ import { Directory } from './oncall/directory.ts';
 import { Pipeline, type DigestItem } from './pipeline.ts';
 import { SqliteDigestBuffer } from './fatigue/digest.ts';
 import { priceAlertRoutes } from './price/routes.ts';
+import { PriceAlertLiveStream } from './price/live-stream.ts';
 import { PriceAlertService } from './price/service.ts';
+import { LiveUniverse } from '../market-data/live-universe.ts';
 import { transaction } from '../storage/sqlite.ts';
 import { openDatabase } from './store/db.ts';
 import { IncidentStore } from './store/incidents.ts';
+import { pruneIncidents, retentionEveryMs, retentionOf } from './store/incident-retention.ts';
 import { SilenceStore } from './store/silences.ts';
 import { PushSubscriptionStore } from './store/push-subscriptions.ts';
 
@@ -61,6 +64,9 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
   let outbox: Outbox | undefined;
   let pipeline: Pipeline | undefined;
   let prices: PriceAlertService | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
+  const live = new PriceAlertLiveStream();
+  const universe = new LiveUniverse();
   return {
     name: 'alerts',
     async start(ctx: ServiceContext) {
@@ -193,6 +199,16 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         pipe.restore(store.loadOpen());
       });
       box.start();
+      const applyRetention = (): void => {
+        try {
+          pruneIncidents(database, retentionOf(config), Date.now());
+        } catch (error) {
+          ctx.logger.error({ err: error }, 'alerts: incident retention failed; retried at the next run');
+        }
+      };
+      applyRetention();
+      retentionTimer = setInterval(applyRetention, retentionEveryMs);
+      retentionTimer.unref();
       const audit = auditTo(ctx.bus, 'alerts');
 
       subscriptions.push(
@@ -250,6 +266,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           box.enqueue(items);
         },
         logger: ctx.logger,
+        universe,
+        live,
       });
       subscriptions.push(...(await prices.start()));
 
@@ -266,7 +284,14 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       });
       silenceRoutes(ctx.api, { silences, audit, now: () => clock.now() });
       oncallRoutes(ctx.api, { directory, audit, now: () => clock.now() });
-      priceAlertRoutes(ctx.api, { prices, pushSubscriptions: pushSubs, vapidPublicKey: vapid.publicKey, audit });
+      priceAlertRoutes(ctx.api, {
+        prices,
+        pushSubscriptions: pushSubs,
+        vapidPublicKey: vapid.publicKey,
+        audit,
+        live,
+        emailConfigured: config.channels.smtp !== undefined,
+      });
       ctx.personalData?.register(priceAlertData(prices, database));
       ctx.personalData?.register(pushSubscriptionData(pushSubs));
       ctx.site.get('/runbooks/:slug.md', (req, res) => {
@@ -279,6 +304,9 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       });
     },
     async stop() {
+      clearInterval(retentionTimer);
+      live.close();
+      await universe.close();
       for (const s of subscriptions.splice(0)) await s.close('drain');
       pipeline?.stop();
       await outbox?.stop();
