@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { alertsService } from '../alerts/service.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { apiFetch } from '../testing/api-client.ts';
+import { announceUniverse } from '../testing/market-fixtures.ts';
 import { startTestPlatform, TEST_ADMIN_PASSWORD, type TestPlatform } from '../testing/platform.ts';
 import { AuditTrail } from './audit-trail.ts';
 import { openIdentityDatabase } from './db.ts';
@@ -83,12 +84,16 @@ describe('GDPR: export, erasure, retention', () => {
     );
     assert.equal(changed.status, 200);
     alice = await signIn(platform, 'alice', password);
-    const rule = await apiFetch(
-      platform,
-      '/api/price-alerts',
-      as(alice, 'POST', { kind: 'price_above', symbol: 'AAPL', threshold: 500 }),
-    );
-    assert.equal(rule.status, 201);
+    // Price alerts are taken for live instruments only, once the feed has announced them.
+    await announceUniverse(platform.bus, ['AAPL']);
+    await until('AAPL to be live', async () => {
+      const rule = await apiFetch(
+        platform,
+        '/api/price-alerts',
+        as(alice, 'POST', { kind: 'price_above', symbol: 'AAPL', threshold: 500 }),
+      );
+      return rule.status === 201 ? true : undefined;
+    });
     const push = await apiFetch(
       platform,
       '/api/push/subscriptions',
