@@ -116,6 +116,16 @@ const valid: Record<TopicName, Record<string, unknown>> = {
     error: 'e',
     original: 'x',
   },
+  'traces.service-graph': { edges: [{ caller: 'checkout', callee: 'payments', calls: 3 }], windowMs: 10_000 },
+  'traces.service-graph.dlq': {
+    topic: 'traces.service-graph',
+    partition: 0,
+    offset: 0,
+    group: 'g',
+    attempts: 1,
+    error: 'e',
+    original: null,
+  },
   'audit.dlq': { topic: 'audit', partition: 0, offset: 0, group: 'g', attempts: 1, error: 'e', original: true },
   'analytics.correlation.dlq': {
     topic: 'analytics.correlation',
