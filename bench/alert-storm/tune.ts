@@ -5,11 +5,11 @@
  * defaults maximise mean purity plus mean completeness over the tuning storms.
  */
 import { replay } from './replay.ts';
-import { generateStorm, generators, type GeneratorName } from './storms/storm.ts';
+import { generateStorm, tuningGenerators } from './storms/storm.ts';
 
 const i = process.argv.indexOf('--seeds');
 const seeds = (i >= 0 ? (process.argv[i + 1] ?? '') : '1,2,3,4,5').split(',').map(Number);
-const storms = (Object.keys(generators) as GeneratorName[]).flatMap((g) => seeds.map((seed) => generateStorm(g, seed)));
+const storms = tuningGenerators.flatMap((g) => seeds.map((seed) => generateStorm(g, seed)));
 for (const threshold of [1.5, 2, 2.5])
   for (const decay of ['1m', '90s'])
     for (const graphWeight of [0, 0.5, 1, 1.5]) {

@@ -9,10 +9,18 @@ import { causeSymptoms, noiseAlert, type CauseKind } from './causes.ts';
 import { fleetWorld } from './fleet.ts';
 import { kubernetesWorld } from './kubernetes.ts';
 import { marketWorld } from './market.ts';
+import { saasWorld } from './saas.ts';
 import { tracesOf, type TraceSpan } from './traces.ts';
 import type { World } from './world.ts';
 
-export const generators = { kubernetes: kubernetesWorld, fleet: fleetWorld, market: marketWorld } as const;
+export const generators = {
+  kubernetes: kubernetesWorld,
+  fleet: fleetWorld,
+  market: marketWorld,
+  saas: saasWorld,
+} as const;
+/** The generators settings were chosen on (tune.ts); `saas` only checks they were not fitted to these. */
+export const tuningGenerators = ['kubernetes', 'fleet', 'market'] as const;
 export type GeneratorName = keyof typeof generators;
 
 export interface StormAlert {
