@@ -33,6 +33,26 @@ export function openIdentityDatabase(dataDir: string): DatabaseSync {
       expires_at INTEGER,
       revoked_at INTEGER
     );
+    CREATE TABLE IF NOT EXISTS passkeys (
+      id TEXT PRIMARY KEY,
+      user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      public_key BLOB NOT NULL,
+      counter INTEGER NOT NULL,
+      transports TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS passkeys_by_user ON passkeys(user);
+    CREATE TABLE IF NOT EXISTS audit_trail (
+      id TEXT PRIMARY KEY,
+      at INTEGER NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      resource TEXT NOT NULL,
+      details TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS audit_trail_by_at ON audit_trail(at);
+    CREATE INDEX IF NOT EXISTS audit_trail_by_actor ON audit_trail(actor);
+    CREATE INDEX IF NOT EXISTS audit_trail_by_resource ON audit_trail(resource);
   `);
   return db;
 }
