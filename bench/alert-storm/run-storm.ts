@@ -116,13 +116,7 @@ export async function runStorm(
     }
     await Promise.all(inflight);
     const seconds = (Date.now() - started) / 1000;
-    for (;;) {
-      const lag = (await platform.bus.lag())
-        .filter((l) => l.group === 'alerts-pipeline')
-        .reduce((s, l) => s + l.lag, 0);
-      if (lag === 0) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await drained(platform, 'alerts-pipeline');
     await new Promise((r) => setTimeout(r, 1_000));
     const placed = await listIncidents(platform);
     const firstPage = new Map<string, number>();
@@ -176,10 +170,13 @@ async function sendTraces(platform: Awaited<ReturnType<typeof startPlatform>> & 
   }
   // One collector window, then until the alerts service consumed what it published.
   await new Promise((r) => setTimeout(r, 1_000));
+  await drained(platform, 'alerts-service-graph');
+}
+
+/** Resolves once the consumer group has no lag left. */
+async function drained(platform: { bus: { lag(): Promise<{ group: string; lag: number }[]> } }, group: string) {
   for (;;) {
-    const lag = (await platform.bus.lag())
-      .filter((l) => l.group === 'alerts-service-graph')
-      .reduce((s, l) => s + l.lag, 0);
+    const lag = (await platform.bus.lag()).filter((l) => l.group === group).reduce((s, l) => s + l.lag, 0);
     if (lag === 0) return;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -60,3 +60,15 @@ export const hook = (name: string): { type: 'webhook'; url: string } => ({
   type: 'webhook',
   url: `http://127.0.0.1:9/${name}`,
 });
+
+/** Entity-correlator settings for unit tests: a wide window and decay, no learned affinity. */
+export const entityTestOptions = {
+  windowMs: 600_000,
+  threshold: 0.5,
+  decayMs: 600_000,
+  symptomWeight: 0.5,
+  affinityWeight: 0,
+  background: 30,
+  maxConcurrent: 1_000,
+  maxAffinityPairs: 100,
+} as const;

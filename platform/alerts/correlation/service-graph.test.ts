@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { alert } from '../test-support.ts';
+import { alert, entityTestOptions } from '../test-support.ts';
 import { EntityCorrelator } from './entity-correlator.ts';
 import { ServiceGraph } from './service-graph.ts';
 
-const options = {
-  windowMs: 600_000,
-  threshold: 1,
-  decayMs: 600_000,
-  symptomWeight: 0.5,
-  affinityWeight: 0,
-  background: 30,
-  maxConcurrent: 1_000,
-  maxAffinityPairs: 100,
-  graphWeight: 1,
-};
+const options = { ...entityTestOptions, threshold: 1, graphWeight: 1 };
 
 describe('the service graph from traces', () => {
   it('is undirected, decays with its half-life and keeps a bounded number of edges', () => {
