@@ -5,15 +5,18 @@
 import { fingerprintOf } from '../../platform/alerts/fingerprint.ts';
 import { alert, testPipeline } from '../../platform/alerts/test-support.ts';
 import type { AlertsConfigInput } from '../../platform/alerts/config/schema.ts';
+import { CallEdgeExtractor } from '../../collectors/otlp/call-edges.ts';
+import { ServiceGraph } from '../../platform/alerts/correlation/service-graph.ts';
 import { score, type Scores } from './score.ts';
 import type { Storm } from './storms/storm.ts';
 
 export function replay(storm: Storm, correlation: AlertsConfigInput['correlation']): Scores {
-  const { pipeline, clock } = testPipeline({
-    route: { receiver: 'none' },
-    receivers: [{ name: 'none', targets: [] }],
-    correlation,
-  });
+  const start = Date.parse('2026-03-02T10:00:00Z');
+  const { pipeline, clock } = testPipeline(
+    { route: { receiver: 'none' }, receivers: [{ name: 'none', targets: [] }], correlation },
+    start,
+    observedGraph(storm, start),
+  );
   const t0 = clock.now();
   const placed = new Map<string, string>();
   const causeOf = new Map<string, string>();
@@ -26,4 +29,13 @@ export function replay(storm: Storm, correlation: AlertsConfigInput['correlation
   }
   pipeline.stop();
   return score([...causeOf].map(([fp, cause]) => ({ cause, incident: placed.get(fp) })));
+}
+
+/** The graph as the platform builds it: spans through the collector's extractor into the alerts' graph. */
+export function observedGraph(storm: Storm, at: number): ServiceGraph {
+  const edges = new CallEdgeExtractor({ maxSpans: 50_000, maxEdges: 10_000 });
+  for (const s of storm.traces) edges.add(s.service, s.spanId, s.parentSpanId);
+  const graph = new ServiceGraph();
+  for (const e of edges.drain()) graph.observe(e.caller, e.callee, e.calls, at);
+  return graph;
 }

@@ -11,6 +11,8 @@ import { EmbeddedBus } from '../../platform/backbone/embedded/embedded-bus.ts';
 import { loadConfig } from '../../platform/config/config.ts';
 import type { AlertsConfigInput } from '../../platform/alerts/config/schema.ts';
 import { alertsService } from '../../platform/alerts/service.ts';
+import { loadOtlpConfig } from '../../collectors/otlp/config.ts';
+import { otlpReceiverService } from '../../collectors/otlp/service.ts';
 import { loopbackAllowed } from '../../platform/net/config.ts';
 import { startPlatform } from '../../platform/runtime/platform.ts';
 import { lockDataDir } from '../../platform/storage/data-dir-lock.ts';
@@ -22,6 +24,7 @@ import { percentile } from '../support/stats.ts';
 import { startReceiver } from './receiver.ts';
 import { score, type Scores } from './score.ts';
 import type { Storm } from './storms/storm.ts';
+import { otlpRequests } from './storms/traces.ts';
 
 export interface StormRun extends Scores {
   readonly sent: number;
@@ -52,11 +55,13 @@ export async function runStorm(
   const lock = lockDataDir(dir);
   const receiver = await startReceiver();
   const running = await startPlatform({
-    identity: loadIdentitySettings({ RATE_LIMIT_PER_MINUTE: '100000000' }),
+    identity: loadIdentitySettings({ RATE_LIMIT_PER_MINUTE: '10000000' }),
     config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' }),
     logger: createLogger({ service: 'bench', level: 'silent' }),
     bus: new EmbeddedBus({ partitions: 4, source: 'bench' }),
     services: [
+      // The platform's own trace receiver: the correlator's only view of who calls whom.
+      otlpReceiverService({ config: loadOtlpConfig({ OTLP_WINDOW_MS: '500' }) }),
       alertsService({
         outbound: loopbackAllowed(),
         config: {
@@ -70,6 +75,7 @@ export async function runStorm(
   });
   const platform = Object.assign(running, { credentials: credentialsFor(running.identity) });
   try {
+    await sendTraces(platform, storm);
     // Event times as they happened: the storm's span ends now; sends are paced at the requested rate.
     const t0 = Date.now() - storm.spanMs;
     const iso = (ms: number): string => new Date(t0 + ms).toISOString();
@@ -110,13 +116,7 @@ export async function runStorm(
     }
     await Promise.all(inflight);
     const seconds = (Date.now() - started) / 1000;
-    for (;;) {
-      const lag = (await platform.bus.lag())
-        .filter((l) => l.group === 'alerts-pipeline')
-        .reduce((s, l) => s + l.lag, 0);
-      if (lag === 0) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await drained(platform, 'alerts-pipeline');
     await new Promise((r) => setTimeout(r, 1_000));
     const placed = await listIncidents(platform);
     const firstPage = new Map<string, number>();
@@ -155,6 +155,30 @@ async function deliver(platform: { url: string }, body: string): Promise<void> {
       if (attempt >= 5 || !(error instanceof TypeError)) throw error;
       await new Promise((r) => setTimeout(r, 100 * attempt));
     }
+  }
+}
+
+/** The traces the services sent before the storm, as OTLP/JSON; waits until the alerts service has the graph. */
+async function sendTraces(platform: Awaited<ReturnType<typeof startPlatform>> & { url: string }, storm: Storm) {
+  for (const request of otlpRequests(storm.traces, Date.now())) {
+    const r = await apiFetch(platform, '/v1/traces', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    if (r.status !== 200) throw new Error(`OTLP answered ${String(r.status)}: ${await r.text()}`);
+  }
+  // One collector window, then until the alerts service consumed what it published.
+  await new Promise((r) => setTimeout(r, 1_000));
+  await drained(platform, 'alerts-service-graph');
+}
+
+/** Resolves once the consumer group has no lag left. */
+async function drained(platform: { bus: { lag(): Promise<{ group: string; lag: number }[]> } }, group: string) {
+  for (;;) {
+    const lag = (await platform.bus.lag()).filter((l) => l.group === group).reduce((s, l) => s + l.lag, 0);
+    if (lag === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -1,4 +1,5 @@
 import { Counter } from 'prom-client';
+import { CallEdgeExtractor } from './call-edges.ts';
 import { SeriesStore } from '../../platform/series/series-store.ts';
 import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
 import { loadOtlpConfig, type OtlpConfig } from './config.ts';
@@ -42,7 +43,27 @@ export function otlpReceiverService(options: { config?: OtlpConfig } = {}): Otlp
         labelNames: ['signal', 'outcome'] as const,
         registers: [ctx.metrics],
       });
-      const aggregator = new SignalAggregator({ maxKeys: config.maxSeries, now: Date.now() });
+      const edges = new CallEdgeExtractor({ maxSpans: 50_000, maxEdges: 10_000 });
+      const aggregator = new SignalAggregator({
+        maxKeys: config.maxSeries,
+        now: Date.now(),
+        onSpan: (service, spanId, parentSpanId) => {
+          edges.add(service, spanId, parentSpanId);
+        },
+      });
+      // The service graph goes on the bus: the alert correlator groups alerts of services that call each other.
+      const publishEdges = (): void => {
+        const drained = edges.drain();
+        if (drained.length === 0) return;
+        ctx.bus
+          .publish('traces.service-graph', {
+            key: 'otlp-receiver',
+            data: { edges: drained, windowMs: config.windowMs },
+          })
+          .catch((error: unknown) => {
+            ctx.logger.warn({ err: error }, 'service graph: a window of calls could not be published');
+          });
+      };
       const append = (
         samples: readonly { labels: Record<string, string>; point: { ts: number; value: number } }[],
       ): void => {
@@ -67,6 +88,7 @@ export function otlpReceiverService(options: { config?: OtlpConfig } = {}): Otlp
       );
       timer = setInterval(() => {
         append(aggregator.flush(Date.now()));
+        publishEdges();
       }, config.windowMs);
       timer.unref();
       ctx.logger.info(

@@ -61,8 +61,16 @@ export class SignalAggregator {
   readonly #maxKeys: number;
   #windowStart: number;
 
-  constructor(options: { maxKeys: number; now: number }) {
+  readonly #onSpan: ((service: string, spanId: string, parentSpanId: string) => void) | undefined;
+
+  /** `onSpan` sees every accepted span (the service graph's extractor). */
+  constructor(options: {
+    maxKeys: number;
+    now: number;
+    onSpan?: (service: string, spanId: string, parentSpanId: string) => void;
+  }) {
     this.#maxKeys = options.maxKeys;
+    this.#onSpan = options.onSpan;
     this.#windowStart = options.now;
   }
 
@@ -94,6 +102,7 @@ export class SignalAggregator {
             this.#spans.set(key, w);
           }
           w.count++;
+          this.#onSpan?.(base.service ?? 'unknown_service', s.spanId, s.parentSpanId);
           if (s.status.code === 2) w.errors++;
           const seconds = (s.endTimeUnixNano - s.startTimeUnixNano) / 1_000;
           const index = seconds > 0 ? Math.ceil(Math.log2(seconds) * 2 ** SCALE) - 1 : Number.NEGATIVE_INFINITY;

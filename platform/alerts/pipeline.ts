@@ -10,6 +10,7 @@ import type { Directory } from './oncall/directory.ts';
 import { CorrelateStage, correlatorFor } from './stages/correlate-stage.ts';
 import type { IncidentCorrelator } from './correlation/correlator.ts';
 import { IncidentMoves, type IncidentPersistence } from './correlation/incident-moves.ts';
+import type { ServiceGraph } from './correlation/service-graph.ts';
 import { FileResolvedStage } from './stages/file-resolved-stage.ts';
 import { DedupStage } from './stages/dedup-stage.ts';
 import { Dedup } from './stages/dedup.ts';
@@ -26,8 +27,6 @@ import type { AlertContext, ProcessOutcome, Stage } from './stages/stage.ts';
 import { SuppressStage } from './stages/suppress-stage.ts';
 
 export type { DigestItem } from './notify/notifier.ts';
-export type { IncidentEvent } from './incident-lifecycle.ts';
-export type { ProcessOutcome } from './stages/stage.ts';
 
 export interface PipelineOptions {
   readonly config: AlertsConfig;
@@ -49,6 +48,8 @@ export interface PipelineOptions {
    * duplicate of one that was never stored.
    */
   readonly load?: () => readonly Incident[];
+  /** The service graph seen in traces, for the entity correlator (kept across rebuilds). */
+  readonly serviceGraph?: ServiceGraph;
   /** Told of failed timer work (flushes, escalations, digests); it is retried on the next tick. */
   readonly onError?: (error: unknown, context: string) => void;
 }
@@ -113,7 +114,7 @@ export class Pipeline {
     const c = this.#config;
     const save = (i: Incident): void => this.#options.persist?.incident(i);
     const dedup = new Dedup(c.priority.flap.window, c.retention.fingerprints);
-    const correlator = correlatorFor(c);
+    const correlator = correlatorFor(c, this.#options.serviceGraph);
     const inhibitor = new Inhibitor(c.inhibit_rules);
     const incidents = new Map<string, Incident>();
     const groups = new GroupScheduler(this.#clock, (group, reason) => this.#groupFlush(group, reason));

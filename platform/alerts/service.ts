@@ -40,6 +40,7 @@ import { LiveUniverse } from '../market-data/live-universe.ts';
 import { transaction } from '../storage/sqlite.ts';
 import { openDatabase } from './store/db.ts';
 import { IncidentStore } from './store/incidents.ts';
+import { ServiceGraph } from './correlation/service-graph.ts';
 import { pruneIncidents, retentionEveryMs, retentionOf } from './store/incident-retention.ts';
 import { SilenceStore } from './store/silences.ts';
 import { PushSubscriptionStore } from './store/push-subscriptions.ts';
@@ -177,8 +178,10 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         schedules: config.schedules,
         policies: config.escalation_policies,
       });
+      const serviceGraph = new ServiceGraph();
       pipeline = new Pipeline({
         config,
+        serviceGraph,
         clock,
         directory,
         enqueue: (items) => {
@@ -232,6 +235,15 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
             // The pipeline runs its own transaction and rebuilds its memory if the write fails.
             const { outcome } = pipe.process(alert, Date.parse(envelope.time));
             processed.inc({ outcome });
+          },
+        }),
+        // The service graph from traces (collectors/otlp): lost at a restart, rebuilt as calls go on.
+        await ctx.bus.subscribe({
+          group: 'alerts-service-graph',
+          topic: 'traces.service-graph',
+          handler: ({ envelope }) => {
+            const at = Date.parse(envelope.time);
+            for (const e of envelope.data.edges) serviceGraph.observe(e.caller, e.callee, e.calls, at);
           },
         }),
         await ctx.bus.subscribe({

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { compileCheck } from './schema-check.ts';
 import { allTopicNames, schemaFor, type TopicName } from './topics.ts';
 
+/** A dead letter's fields but the original event. */
+const letter = (topic: string) => ({ topic, partition: 0, offset: 0, group: 'g', attempts: 1, error: 'e' });
 /** One valid event per topic: the mutations below start from these. */
 const valid: Record<TopicName, Record<string, unknown>> = {
   'market.ticks': { symbol: 'AAPL', price: 189.5, size: 100, bid: 189.49, ask: 189.51, ts: 1_700_000_000_000 },
@@ -140,6 +142,8 @@ const valid: Record<TopicName, Record<string, unknown>> = {
     error: 'e',
     original: 'x',
   },
+  'traces.service-graph': { edges: [{ caller: 'checkout', callee: 'payments', calls: 3 }], windowMs: 10_000 },
+  'traces.service-graph.dlq': { ...letter('traces.service-graph'), original: null },
   'audit.dlq': { topic: 'audit', partition: 0, offset: 0, group: 'g', attempts: 1, error: 'e', original: true },
   'analytics.correlation.dlq': {
     topic: 'analytics.correlation',

@@ -161,6 +161,20 @@ export const sentimentScore = z.strictObject({
   ts: epochMs,
 });
 
+/** Calls from one service to another seen in traces over one window (the OTLP collector's service graph). */
+export const serviceCalls = z.strictObject({
+  edges: z
+    .array(
+      z.strictObject({
+        caller: z.string().min(1).max(256),
+        callee: z.string().min(1).max(256),
+        calls: z.number().int().positive(),
+      }),
+    )
+    .max(10_000),
+  windowMs: z.number().int().positive(),
+});
+
 /** What a dead-letter topic carries: the original event as it was, and why it could not be handled. */
 export const deadLetter = z.strictObject({
   topic: z.string(),
@@ -195,6 +209,10 @@ export const topicCatalog = {
   'analytics.correlation': {
     schema: correlationBreak,
     description: 'correlation breaks between symbol pairs from streaming analytics, keyed by pair',
+  },
+  'traces.service-graph': {
+    schema: serviceCalls,
+    description: 'service-to-service calls seen in traces per window, keyed by collector',
   },
   'sentiment.scores': {
     schema: sentimentScore,

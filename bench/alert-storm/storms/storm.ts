@@ -9,9 +9,18 @@ import { causeSymptoms, noiseAlert, type CauseKind } from './causes.ts';
 import { fleetWorld } from './fleet.ts';
 import { kubernetesWorld } from './kubernetes.ts';
 import { marketWorld } from './market.ts';
+import { saasWorld } from './saas.ts';
+import { tracesOf, type TraceSpan } from './traces.ts';
 import type { World } from './world.ts';
 
-export const generators = { kubernetes: kubernetesWorld, fleet: fleetWorld, market: marketWorld } as const;
+export const generators = {
+  kubernetes: kubernetesWorld,
+  fleet: fleetWorld,
+  market: marketWorld,
+  saas: saasWorld,
+} as const;
+/** The generators settings were chosen on (tune.ts); `saas` only checks they were not fitted to these. */
+export const tuningGenerators = ['kubernetes', 'fleet', 'market'] as const;
 export type GeneratorName = keyof typeof generators;
 
 export interface StormAlert {
@@ -31,6 +40,8 @@ export interface Storm {
   readonly spanMs: number;
   /** The label an Alertmanager user would group by in this vocabulary (the baseline). */
   readonly serviceLabel: string;
+  /** Spans the platform saw before the storm (storms/traces.ts): its only view of who calls whom. */
+  readonly traces: readonly TraceSpan[];
 }
 
 const mix: readonly CauseKind[] = [
@@ -77,5 +88,7 @@ export function generateStorm(generator: GeneratorName, seed: number, noise = 40
   });
   for (let n = 0; n < noise; n++) emit(noiseAlert(world, random), random() * spanMs * 0.9, `noise-${String(n)}`);
   alerts.sort((a, b) => a.at - b.at);
-  return { name: `${generator}-${String(seed)}`, alerts, spanMs, serviceLabel: world.vocabulary.service };
+  // Its own random stream: the alerts of a seed are the same with or without traces.
+  const traces = tracesOf(world, seededRandom(seed * 104_729 + generator.length));
+  return { name: `${generator}-${String(seed)}`, alerts, spanMs, serviceLabel: world.vocabulary.service, traces };
 }

@@ -4,9 +4,10 @@ import { Topology } from '../stages/topology.ts';
 import type { IncidentCorrelator } from './correlator.ts';
 import { EntityCorrelator } from './entity-correlator.ts';
 import { GroupByCorrelator } from './group-by-correlator.ts';
+import type { ServiceGraph } from './service-graph.ts';
 
 /** The correlator the configuration asks for. */
-export function createCorrelator(config: AlertsConfig): IncidentCorrelator {
+export function createCorrelator(config: AlertsConfig, graph?: ServiceGraph): IncidentCorrelator {
   const c = config.correlation;
   if (c.strategy === 'group_by') return new GroupByCorrelator(c.group_by);
   if (c.strategy === 'topology')
@@ -21,6 +22,8 @@ export function createCorrelator(config: AlertsConfig): IncidentCorrelator {
     symptomWeight: c.symptom_weight,
     affinityWeight: 1,
     background: c.background,
+    graphWeight: c.graph_weight,
+    ...(graph === undefined ? {} : { graph }),
     maxConcurrent: 20_000,
     maxAffinityPairs: 50_000,
   });

@@ -2,6 +2,7 @@ import type { Alert, CorrelationWhy, Incident } from '../model.ts';
 import { Affinity } from './affinity.ts';
 import { ConcurrentAlerts } from './concurrent.ts';
 import { IncidentProfile } from './profile.ts';
+import type { ServiceGraph } from './service-graph.ts';
 import { tokensOf, type Token } from './tokens.ts';
 import type { IncidentCorrelator } from './correlator.ts';
 
@@ -18,6 +19,9 @@ export interface EntityCorrelatorOptions {
   readonly affinityWeight: number;
   /** Prior count of quiet-time alerts in the frequency of a value. */
   readonly background: number;
+  /** Services seen calling each other in traces, and the weight of such a call against a shared value. */
+  readonly graph?: ServiceGraph;
+  readonly graphWeight?: number;
   /** Bounds: concurrent alerts for the statistics, learned pairs. */
   readonly maxConcurrent: number;
   readonly maxAffinityPairs: number;
@@ -84,13 +88,15 @@ export class EntityCorrelator implements IncidentCorrelator {
     const candidates = new Set<string>();
     for (const { token, frequency } of weights)
       if (frequency !== undefined) for (const id of this.#index.get(token.value) ?? []) candidates.add(id);
+    const called = this.#called(weights, alert.startsAt);
+    for (const value of called.keys()) for (const id of this.#index.get(value) ?? []) candidates.add(id);
     let best: { open: Open; why: CorrelationWhy } | undefined;
     for (const id of candidates) {
       const open = this.#open.get(id);
       if (open === undefined) continue;
       if (Math.abs(alert.startsAt - open.profile.lastAlertAt) > this.#o.windowMs) continue;
       // A cause's alerts start in a burst after its onset: the score fades with the time since then.
-      const why = this.#score(weights, open.profile, alert.startsAt - open.profile.onsetAt);
+      const why = this.#score(weights, called, open.profile, alert.startsAt - open.profile.onsetAt);
       if (why.score >= this.#o.threshold && (best === undefined || why.score > best.why.score)) best = { open, why };
     }
     this.#pending =
@@ -155,6 +161,20 @@ export class EntityCorrelator implements IncidentCorrelator {
       if (this.#byFingerprint.get(fp)?.incident.id === incident.id) this.#byFingerprint.delete(fp);
   }
 
+  /** Services the alert's own values call or are called by (traces), with the edge's strength. */
+  #called(weights: readonly { token: Token; frequency: number | undefined }[], at: number): Map<string, number> {
+    const out = new Map<string, number>();
+    const graph = this.#o.graph;
+    if (graph === undefined || graph.size === 0 || (this.#o.graphWeight ?? 0) === 0) return out;
+    const own = new Set(weights.map((w) => w.token.value));
+    for (const { token, frequency } of weights) {
+      if (frequency === undefined || token.label === 'alertname') continue;
+      for (const [other, strength] of graph.neighbours(token.value, at))
+        if (!own.has(other) && strength > (out.get(other) ?? 0)) out.set(other, strength);
+    }
+    return out;
+  }
+
   /** How common the value is among concurrent alerts; undefined when it says nothing (context). */
   #frequency(t: Token): number | undefined {
     return this.#concurrent.frequency(t);
@@ -166,6 +186,7 @@ export class EntityCorrelator implements IncidentCorrelator {
    */
   #score(
     weights: readonly { token: Token; frequency: number | undefined }[],
+    called: ReadonlyMap<string, number>,
     profile: IncidentProfile,
     gap: number,
   ): CorrelationWhy {
@@ -178,6 +199,16 @@ export class EntityCorrelator implements IncidentCorrelator {
       const w = token.label === 'alertname' ? lift * this.#o.symptomWeight : lift;
       if (w > (best.get(token.label)?.weight ?? 0))
         best.set(token.label, { label: token.label, value: token.value, weight: w });
+    }
+    // A service the alert's service calls (or is called by) in the incident: one piece of evidence, its
+    // log-lift scaled by the edge's strength and the graph weight.
+    for (const [value, strength] of called) {
+      const share = profile.share(value);
+      const label = profile.labelOf(value);
+      const frequency = label === undefined ? undefined : this.#frequency({ label, value });
+      if (share === 0 || frequency === undefined) continue;
+      const w = Math.log(share / frequency) * strength * (this.#o.graphWeight ?? 0);
+      if (w > (best.get('calls')?.weight ?? 0)) best.set('calls', { label: 'calls', value, weight: w });
     }
     const shared = [...best.values()];
     let sum = shared.reduce((s, x) => s + x.weight, 0);

@@ -54,6 +54,11 @@ export class IncidentProfile {
     this.#members.delete(fingerprint);
   }
 
+  /** The label the value was first seen under. */
+  labelOf(value: string): string | undefined {
+    return this.#counts.get(value)?.label;
+  }
+
   values(): IterableIterator<string> {
     return this.#counts.keys();
   }

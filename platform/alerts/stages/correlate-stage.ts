@@ -2,6 +2,7 @@ import { severities, severityOf, type Alert, type Incident, type IncidentAlert }
 import type { AlertsConfig } from '../config/schema.ts';
 import type { IncidentCorrelator } from '../correlation/correlator.ts';
 import { createCorrelator } from '../correlation/create.ts';
+import type { ServiceGraph } from '../correlation/service-graph.ts';
 import { newIncidentId } from './correlate.ts';
 import { required, type AlertContext, type Stage } from './stage.ts';
 
@@ -78,6 +79,6 @@ function titleOf(alert: Alert): string {
 }
 
 /** The correlator as the configuration describes it (correlation/create.ts). */
-export function correlatorFor(c: AlertsConfig): IncidentCorrelator {
-  return createCorrelator(c);
+export function correlatorFor(c: AlertsConfig, graph?: ServiceGraph): IncidentCorrelator {
+  return createCorrelator(c, graph);
 }

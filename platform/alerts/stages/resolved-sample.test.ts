@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../clock.ts';
 import { EntityCorrelator } from '../correlation/entity-correlator.ts';
-import { alert, testPipeline } from '../test-support.ts';
+import { alert, entityTestOptions, testPipeline } from '../test-support.ts';
 import { GroupScheduler } from './group.ts';
 import { resolvedInMemory } from './resolved-sample.ts';
 import { compileRoute } from './route.ts';
@@ -39,16 +39,7 @@ describe('an open incident keeps its firing alerts and a bounded sample of resol
   });
 
   it('the entity correlator forgets the fingerprint but keeps its values as evidence', () => {
-    const c = new EntityCorrelator({
-      windowMs: 600_000,
-      threshold: 0.5,
-      decayMs: 600_000,
-      symptomWeight: 0.5,
-      affinityWeight: 0,
-      background: 30,
-      maxConcurrent: 1_000,
-      maxAffinityPairs: 100,
-    });
+    const c = new EntityCorrelator(entityTestOptions);
     const a = alert({ alertname: 'DbDown', db: 'orders-db' }, 0);
     const incident = { id: 'i1', alerts: new Map() } as unknown as Parameters<typeof c.attach>[0];
     c.attach(incident, a);
