@@ -106,7 +106,7 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
     const fault = detections.slice(healthyDetections);
     const opened = [...incidents.values()].filter((i) => i.seenAt >= faultAt);
     const firstIncident = Math.min(...opened.map((i) => i.seenAt));
-    report(detections.slice(0, healthyDetections), fault, opened);
+    report(detections.slice(0, healthyDetections), fault, opened, faultAt);
     return {
       bench: 'quiet',
       healthy_minutes: round(options.minutes, 2),
@@ -129,9 +129,10 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
 }
 
 function report(
-  healthy: readonly { data: TopicData<'detections'> }[],
+  healthy: readonly { at: number; data: TopicData<'detections'> }[],
   fault: readonly { at: number; data: TopicData<'detections'> }[],
   opened: readonly { title: string; severity: string }[],
+  faultAt: number,
 ): void {
   const bySeries = new Map<string, number>();
   for (const { data } of healthy) {
@@ -139,6 +140,11 @@ function report(
     bySeries.set(name, (bySeries.get(name) ?? 0) + 1);
   }
   process.stderr.write(`healthy detections by series: ${JSON.stringify([...bySeries].sort((a, b) => b[1] - a[1]))}\n`);
+  // When, before the fault: one just before it can hold the fault's onset back (the gate's minimum gap).
+  const when = healthy.map(
+    (h) => `${h.data.series.__name__ ?? '?'} ${String(round((faultAt - h.at) / 1000))} s before`,
+  );
+  process.stderr.write(`healthy detections: ${JSON.stringify(when)}\n`);
   process.stderr.write(`fault detections: ${JSON.stringify(fault.map((f) => f.data.explanation.slice(0, 160)))}\n`);
   process.stderr.write(`fault incidents: ${JSON.stringify(opened)}\n`);
 }

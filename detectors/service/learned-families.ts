@@ -35,9 +35,13 @@ export class LearnedFamilies {
     const model = this.#models.get(familyModelName(labels.__name__ ?? ''));
     // A gauge that legitimately rests (heap size, a pool's size) is not stuck when it stops moving.
     const meaning = meaningOf(labels);
-    const statistical = meaning.stallMatters
-      ? DEFAULT_ANOMALY.statistical
-      : { ...DEFAULT_ANOMALY.statistical, stall: 0 };
+    // No time-of-day profile live: it learns per point, so at 1-10 s sampling (90-900 points per visit of
+    // a 15-minute bucket, against NAB's 3) it is a moving average of the last minutes, not a day's shape.
+    const statistical = {
+      ...DEFAULT_ANOMALY.statistical,
+      dailyBuckets: 0,
+      ...(meaning.stallMatters ? {} : { stall: 0 }),
+    };
     const detector = createAnomalyDetector({ statistical, ...(model === undefined ? {} : { learned: model }) });
     // A symptom's limit pages even when the detector is fatigued or suppressed by earlier alarms.
     return withLimit(detector, meaning.limit);

@@ -15,21 +15,27 @@ function run(values: readonly number[], stepMs: number): AnomalyVerdict[] {
   return values.map((value, i) => d.update({ ts: i * stepMs, value }));
 }
 
-test('a value held over the limit pages whatever the inner detector says', () => {
-  const v = run([0.1, 0.6, 0.6, 0.6, 0.6, 0.6, 0.2], 1_000);
+test('a value held over the limit pages whatever the inner detector says, and only then', () => {
+  const v = run([0.1, 0.6, 0.6, 0.6, 0.6, 0.6, 0.2, 0.2, 0.2, 0.2], 1_000);
   assert.deepEqual(
     v.map((x) => x.score),
-    [0.1, 0.1, 0.1, 0.1, 1, 1, 0.1],
+    [0, 0, 0, 0, 1, 1, 1, 1, 0, 0],
+    'the stretch ends once the value has been back under the limit for the hold',
   );
   assert.equal(v[4]?.fired[0], 'limit');
   assert.deepEqual(v[4].expected, { low: 0, high: 0.3 });
 });
 
-test('a short excursion over the limit does not page; at slow sampling two points suffice', () => {
-  assert.ok(run([0.1, 0.9, 0.9, 0.1, 0.9, 0.9, 0.1], 1_000).every((x) => x.score < 1));
+test('a short excursion does not page, a stall seen between its stalls does; slow sampling needs two points', () => {
+  assert.ok(run([0.1, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1, 0.9, 0.9, 0.1], 1_000).every((x) => x.score === 0));
+  // Samples taken between two stalls dip under the limit: the stretch goes on.
+  assert.deepEqual(
+    run([0.1, 0.6, 0.2, 0.6, 0.6, 0.1, 0.6], 1_000).map((x) => x.score),
+    [0, 0, 0, 0, 1, 1, 1],
+  );
   assert.deepEqual(
     run([0.1, 0.9, 0.9], 10_000).map((x) => x.score),
-    [0.1, 0.1, 1],
+    [0, 0, 1],
   );
 });
 
