@@ -3,21 +3,8 @@ import * as z from 'zod/mini';
 import { getJson } from '../../api.ts';
 import { messages } from './messages.ts';
 
-const stepStatus = z.enum([
-  'planned',
-  'blocked',
-  'pending_approval',
-  'approved',
-  'rejected',
-  'expired',
-  'dry_run',
-  'applied',
-  'failed',
-  'verified',
-  'verification_failed',
-  'rolled_back',
-]);
-export type StepStatus = z.infer<typeof stepStatus>;
+/** Steps are validated as text: a status this page does not know yet is shown as it is named. */
+const stepStatus = z.string();
 
 const remediation = z.object({
   id: z.string(),
@@ -74,7 +61,8 @@ export function canDecide(me: { readonly kind: string; readonly role: string | n
 
 export interface TimelineEntry {
   readonly at: number;
-  readonly kind: 'incident' | 'alert' | 'delivery' | StepStatus;
+  /** incident, alert, delivery, or the remediation step's status. */
+  readonly kind: string;
   readonly text: string;
   readonly detail: string;
   readonly actor?: string;
@@ -101,11 +89,15 @@ export function timeline(incident: IncidentDetail, remediations: readonly Remedi
       entries.push({
         at: s.at,
         kind: s.status,
-        text: `${messages.step[s.status]}: ${r.kind} ${r.service}`,
+        text: `${stepText(s.status)}: ${r.kind} ${r.service}`,
         detail: s.detail,
         actor: s.actor,
       });
   if (incident.resolvedAt !== null)
     entries.push({ at: Date.parse(incident.resolvedAt), kind: 'incident', text: messages.resolved, detail: '' });
   return entries.filter((e) => Number.isFinite(e.at)).sort((a, b) => a.at - b.at);
+}
+
+function stepText(status: string): string {
+  return status in messages.step ? messages.step[status as keyof typeof messages.step] : status;
 }
