@@ -24,29 +24,38 @@ await runMain({
     },
   ],
   services: async () => {
-    const [feed, marketData, otlpReceiver, detectors, alerts, analytics, sentiment, remediation, web] =
+    const [faults, feed, marketData, otlpReceiver, detectors, checks, alerts, analytics, portfolio, sentiment] =
       await Promise.all([
+        import('./faults/service.ts'),
         import('../collectors/market/feed-service.ts'),
         import('./market-data/service.ts'),
         import('../collectors/otlp/service.ts'),
         import('../detectors/service.ts'),
+        import('../detectors/checks/service.ts'),
         import('./alerts/service.ts'),
         import('./analytics/service.ts'),
+        import('./portfolio/service.ts'),
         import('./sentiment/service.ts'),
-        import('../detectors/remediation/service.ts'),
-        import('./web/service.ts'),
       ]);
+    const [remediation, web] = await Promise.all([
+      import('../detectors/remediation/service.ts'),
+      import('./web/service.ts'),
+    ]);
     const otlp = otlpReceiver.otlpReceiverService();
     // The knobs services offer (feed, consumer pools, admission, runtime settings) for the remediation engine.
     const controls = new PlatformControls(new RuntimeSettings());
     // The web app goes last: its routes at the root must not shadow /v1/* (OTLP) or /runbooks/* (alerts).
+    // The fault injector goes first: its request fault point must see /api requests before any service's routes.
     return [
+      faults.faultService(),
       feed.marketFeedService({ controls }),
       marketData.marketDataService(),
       otlp,
       detectors.detectorService({ otlp }),
+      checks.platformChecksService(),
       alerts.alertsService(),
       analytics.analyticsService({ controls }),
+      portfolio.portfolioService(),
       sentiment.sentimentService(),
       remediation.remediationService({ controls }),
       web.webAppService(),

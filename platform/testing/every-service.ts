@@ -1,12 +1,15 @@
 import { marketFeedService } from '../../collectors/market/feed-service.ts';
 import { otlpReceiverService } from '../../collectors/otlp/service.ts';
+import { platformChecksService } from '../../detectors/checks/service.ts';
 import { remediationService } from '../../detectors/remediation/service.ts';
 import { detectorService } from '../../detectors/service.ts';
+import { faultService } from '../faults/service.ts';
 import { alertsService } from '../alerts/service.ts';
 import { analyticsService } from '../analytics/service.ts';
 import { marketDataService } from '../market-data/service.ts';
 import { PlatformControls } from '../runtime/controls.ts';
 import { RuntimeSettings } from '../runtime/runtime-settings.ts';
+import { portfolioService } from '../portfolio/service.ts';
 import type { Service } from '../runtime/service.ts';
 import { sentimentService } from '../sentiment/service.ts';
 import { webAppService } from '../web/service.ts';
@@ -19,12 +22,15 @@ import { webAppService } from '../web/service.ts';
 export function everyService(controls = new PlatformControls(new RuntimeSettings())): Service[] {
   const otlp = otlpReceiverService();
   return [
+    faultService(),
     marketFeedService({ controls }),
     marketDataService(),
     otlp,
     detectorService({ otlp }),
+    platformChecksService(),
     alertsService(),
     analyticsService({ controls }),
+    portfolioService(),
     sentimentService(),
     remediationService({ controls }),
     webAppService(),
