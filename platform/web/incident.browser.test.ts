@@ -24,7 +24,7 @@ async function signIn(page: Page, url: string, name: string, password: string): 
   await page.goto(`${url}/#/sign-in`);
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.locator('.user-menu .user-name', { hasText: name }).waitFor({ timeout: 15_000 });
 }
 
