@@ -1,3 +1,4 @@
+import type { remediationStatuses } from '../../platform/backbone/topics.ts';
 import type { RemediationAction } from './executor.ts';
 
 export const risks = ['low', 'medium', 'high'] as const;
@@ -35,19 +36,7 @@ export interface Proposal {
   readonly verifyWithinMs: number;
 }
 
-export type RemediationStatus =
-  | 'planned'
-  | 'blocked'
-  | 'pending_approval'
-  | 'approved'
-  | 'rejected'
-  | 'expired'
-  | 'dry_run'
-  | 'applied'
-  | 'failed'
-  | 'verified'
-  | 'verification_failed'
-  | 'rolled_back';
+export type RemediationStatus = (typeof remediationStatuses)[number];
 
 /** The statuses after which nothing more happens to a remediation. */
 export const finalStatuses: ReadonlySet<RemediationStatus> = new Set([

@@ -84,25 +84,28 @@ export const detection = z.strictObject({
   severity: z.enum(['critical', 'error', 'warning', 'info']).optional(),
 });
 
+/** The steps of a remediation's life, in the order they can happen (detectors/remediation). */
+export const remediationStatuses = [
+  'planned',
+  'blocked',
+  'pending_approval',
+  'approved',
+  'rejected',
+  'expired',
+  'dry_run',
+  'applied',
+  'failed',
+  'verified',
+  'verification_failed',
+  'rolled_back',
+] as const;
+
 /** One step in a remediation's life (detectors/remediation): planned, approved or not, applied, verified, undone. */
 export const remediation = z.strictObject({
   action: z.string().min(1),
   target: labels,
   reason: z.string(),
-  status: z.enum([
-    'planned',
-    'blocked',
-    'pending_approval',
-    'approved',
-    'rejected',
-    'expired',
-    'dry_run',
-    'applied',
-    'failed',
-    'verified',
-    'verification_failed',
-    'rolled_back',
-  ]),
+  status: z.enum(remediationStatuses),
   detectionId: z.string().optional(),
   /** The remediation every step of one action shares. */
   remediationId: z.string().min(1).max(100).optional(),

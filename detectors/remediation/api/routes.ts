@@ -1,27 +1,13 @@
 import type { Router } from 'express';
 import { z } from 'zod';
+import { remediationStatuses } from '../../../platform/backbone/topics.ts';
 import { HttpError } from '../../../platform/http/errors.ts';
 import { principalOf } from '../../../platform/identity/principal.ts';
 import type { RemediationEngine } from '../engine.ts';
 import type { RemediationRecord } from '../records.ts';
 
-const statuses = [
-  'planned',
-  'blocked',
-  'pending_approval',
-  'approved',
-  'rejected',
-  'expired',
-  'dry_run',
-  'applied',
-  'failed',
-  'verified',
-  'verification_failed',
-  'rolled_back',
-] as const;
-
 const listQuery = z.strictObject({
-  status: z.enum(statuses).optional(),
+  status: z.enum(remediationStatuses).optional(),
   /** The alert fingerprints of one incident, comma-separated: its remediations. */
   fingerprints: z
     .string()

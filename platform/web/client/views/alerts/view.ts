@@ -66,7 +66,12 @@ export const alertsView: View = {
       return h(
         'article',
         { class: `incident sev-${i.severity}`, 'data-incident': i.id, 'data-status': i.status },
-        h('header', {}, h('span', { class: 'prio' }, `P${String(i.priority)}`), h('strong', {}, i.title)),
+        h(
+          'header',
+          {},
+          h('span', { class: 'prio' }, `P${String(i.priority)}`),
+          h('a', { href: `#/incidents/${encodeURIComponent(i.id)}`, class: 'incident-link' }, h('strong', {}, i.title)),
+        ),
         h(
           'p',
           {},
