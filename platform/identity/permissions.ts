@@ -35,7 +35,8 @@ const viewer: readonly Permission[] = ['public', 'market:read', 'signed-in', 'op
 /** What each role holds. Machine roles (ingest, feed) are meant for API tokens. */
 export const rolePermissions: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   viewer: new Set(viewer),
-  trader: new Set([...viewer, 'trading:own']),
+  // Retail users: market data and their own alerts; operations incidents are for operator roles only.
+  trader: new Set(['public', 'market:read', 'signed-in', 'trading:own']),
   oncall: new Set([...viewer, 'incidents:act']),
   sre: new Set([...viewer, 'incidents:act', 'ops:configure', 'ingest']),
   admin: new Set(permissions),
@@ -74,6 +75,16 @@ export const routePermissions: readonly RoutePermission[] = [
   r('DELETE', '/api/identity/session', 'signed-in'),
   r('GET', '/api/identity/me', 'public'),
   r('POST', '/api/identity/password', 'signed-in'),
+  r('GET', '/api/identity/me/data', 'signed-in'),
+  r('POST', '/api/identity/me/erase', 'signed-in'),
+  r('GET', '/api/identity/users/:name/data', 'admin'),
+  r('GET', '/api/identity/passkeys', 'signed-in'),
+  r('DELETE', '/api/identity/passkeys/:id', 'signed-in'),
+  r('POST', '/api/identity/passkeys/registration/options', 'signed-in'),
+  r('POST', '/api/identity/passkeys/registration', 'signed-in'),
+  // Passkey sign-in is sign-in: public, like POST /api/identity/session.
+  r('POST', '/api/identity/passkeys/authentication/options', 'public'),
+  r('POST', '/api/identity/passkeys/authentication', 'public'),
   r('GET', '/api/identity/users', 'admin'),
   r('PUT', '/api/identity/users/:name', 'admin'),
   r('DELETE', '/api/identity/users/:name', 'admin'),
@@ -87,6 +98,7 @@ export const routePermissions: readonly RoutePermission[] = [
   r('GET', '/api/quotes/:symbol', 'market:read'),
   r('GET', '/api/history/:symbol', 'market:read'),
   r('GET', '/api/market/feed', 'market:read'),
+  r('GET', '/api/market/instruments', 'market:read'),
   r('POST', '/api/market/ticks', 'feed:publish'),
   r('POST', '/api/web/client-metrics', 'market:read'),
   // Analytics and sentiment
@@ -113,9 +125,22 @@ export const routePermissions: readonly RoutePermission[] = [
   r('GET', '/api/sentiment/:symbol', 'market:read'),
   r('POST', '/api/sentiment/texts', 'feed:publish'),
   // Detector tier
-  ...['series', 'series/history', 'detections', 'sources', 'predictions', 'forecast', 'slo', 'exhaustion'].map((p) =>
-    r('GET', `/api/detectors/${p}`, 'ops:read'),
-  ),
+  ...[
+    'series',
+    'series/history',
+    'detections',
+    'sources',
+    'predictions',
+    'forecast',
+    'slo',
+    'exhaustion',
+    'checks',
+  ].map((p) => r('GET', `/api/detectors/${p}`, 'ops:read')),
+  // Fault injection (embedded mode): anyone in ops sees the faults, the sre role injects and clears them
+  r('GET', '/api/faults', 'ops:read'),
+  r('POST', '/api/faults', 'ops:configure'),
+  r('DELETE', '/api/faults', 'ops:configure'),
+  r('DELETE', '/api/faults/:id', 'ops:configure'),
   // Alert ingestion
   r('POST', '/api/alerts/alertmanager', 'ingest'),
   r('POST', '/api/alerts', 'ingest'),
@@ -130,6 +155,11 @@ export const routePermissions: readonly RoutePermission[] = [
   r('POST', '/api/incidents/:id/merge', 'incidents:act'),
   r('POST', '/api/incidents/:id/split', 'incidents:act'),
   r('GET', '/api/alerts/deliveries', 'ops:read'),
+  // Remediation: anyone on ops reads; a decision needs ops:configure (and the engine asks for a person with sre)
+  r('GET', '/api/remediations', 'ops:read'),
+  r('GET', '/api/remediations/:id', 'ops:read'),
+  r('POST', '/api/remediations/:id/approve', 'ops:configure'),
+  r('POST', '/api/remediations/:id/reject', 'ops:configure'),
   // Silences and on-call
   r('GET', '/api/silences', 'ops:read'),
   r('GET', '/api/silences/:id', 'ops:read'),
@@ -150,9 +180,19 @@ export const routePermissions: readonly RoutePermission[] = [
   // Price alerts: each trader's own
   r('GET', '/api/price-alerts', 'trading:own'),
   r('GET', '/api/price-alerts/events', 'trading:own'),
+  r('GET', '/api/price-alerts/channels', 'trading:own'),
+  r('GET', '/api/price-alerts/stream', 'trading:own'),
   r('POST', '/api/price-alerts', 'trading:own'),
   r('PUT', '/api/price-alerts/:id', 'trading:own'),
   r('DELETE', '/api/price-alerts/:id', 'trading:own'),
+  // Portfolios and watchlists: each trader's own
+  r('GET', '/api/portfolio', 'trading:own'),
+  r('PUT', '/api/portfolio/positions/:symbol', 'trading:own'),
+  r('DELETE', '/api/portfolio/positions/:symbol', 'trading:own'),
+  r('POST', '/api/portfolio/import', 'trading:own'),
+  r('GET', '/api/portfolio/export', 'trading:own'),
+  r('GET', '/api/watchlist', 'trading:own'),
+  r('PUT', '/api/watchlist', 'trading:own'),
   r('GET', '/api/push/vapid-public-key', 'trading:own'),
   r('POST', '/api/push/subscriptions', 'trading:own'),
 ];
