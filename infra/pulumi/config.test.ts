@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { servicePath } from '../../detectors/remediation/executors/pulumi/changes.ts';
 import { parseStackConfig, serviceSettings, StackConfigError } from './config.ts';
-import { platformServices, services } from './services.ts';
+import { embeddedOnly, everyProcess, platformServices, services } from './services.ts';
 import { testConfig } from './testing/mocks.ts';
 import { stackConfig, stackNames } from './testing/stacks.ts';
 
@@ -41,7 +41,9 @@ describe('service catalog', () => {
       ),
     );
     assert.ok(inCode.length >= 10, inCode.join());
-    const listed = services.flatMap((s) => s.consumes.map((c) => `${c.group}@${c.topic}`));
+    const listed = [...services, ...embeddedOnly, { consumes: everyProcess }].flatMap((s) =>
+      s.consumes.map((c) => `${c.group}@${c.topic}`),
+    );
     assert.deepEqual(listed.sort(), inCode.sort());
   });
 

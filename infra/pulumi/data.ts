@@ -95,6 +95,8 @@ export function deployDataServices(config: StackConfig, opts: pulumi.CustomResou
             config: { 'node.store.allow_mmap': false },
             podTemplate: {
               spec: {
+                // The namespace enforces the restricted Pod Security Standard (allow_mmap off: no sysctl init).
+                securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
                 containers: [
                   {
                     name: 'elasticsearch',

@@ -26,10 +26,14 @@ interface RuleGroup {
   readonly rules: readonly Rule[];
 }
 
-/** Every group of the generated rule files, runbook links made absolute on the public URL. */
+/** Every group of the generated rule files (`*.rules.yml`), runbook links made absolute on the public URL. */
 export function ruleGroups(publicUrl: string, dir = rulesDir): RuleGroup[] {
   const base = publicUrl.replace(/\/+$/, '');
-  return ['platform.rules.yml', 'slo.rules.yml'].flatMap((file) => {
+  // Every generated file, in name order (platform, security, slo), as prometheusRule() lists them.
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.rules.yml'))
+    .sort();
+  return files.flatMap((file) => {
     const doc = parse(readFileSync(join(dir, file), 'utf8')) as { groups?: RuleGroup[] };
     if (!Array.isArray(doc.groups)) throw new Error(`${file}: no rule groups`);
     return doc.groups.map((g) => ({

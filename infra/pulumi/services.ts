@@ -71,7 +71,10 @@ export const services: readonly ServiceSpec[] = [
     entrypoint: 'platform/market-data/main.ts',
     instances: 'single',
     why: 'its one consumer group would split market.ticks between copies, and each WebSocket client needs every symbol',
-    consumes: [{ group: 'market-data', topic: 'market.ticks' }],
+    consumes: [
+      { group: 'market-data', topic: 'market.ticks' },
+      { group: 'market-data-history', topic: 'market.history' },
+    ],
     persistent: true,
     routes: ['/ws', '/api'],
     resources: large,
@@ -86,6 +89,7 @@ export const services: readonly ServiceSpec[] = [
     consumes: [
       { group: 'analytics', topic: 'market.bars' },
       { group: 'analytics-sentiment', topic: 'sentiment.scores' },
+      { group: 'analytics-history', topic: 'market.history' },
     ],
     routes: ['/api/analytics'],
     resources: large,
@@ -149,6 +153,31 @@ export const services: readonly ServiceSpec[] = [
     resources: small,
   },
 ];
+
+/**
+ * Services that run only in the embedded mode (platform/main.ts): without a distributed entrypoint or a
+ * Dockerfile target they are not deployed here (README, "Tested here, and not").
+ */
+export const embeddedOnly: readonly { readonly name: string; readonly consumes: readonly ConsumerGroup[] }[] = [
+  {
+    name: 'portfolio',
+    consumes: [
+      { group: 'portfolio-ticks', topic: 'market.ticks' },
+      { group: 'portfolio-bars', topic: 'market.bars' },
+      { group: 'portfolio-history', topic: 'market.history' },
+    ],
+  },
+  {
+    name: 'remediation',
+    consumes: [
+      { group: 'remediation-detections', topic: 'detections' },
+      { group: 'remediation-alerts', topic: 'alerts.ops' },
+    ],
+  },
+];
+
+/** Groups every platform process subscribes with (the identity layer's audit trail, platform/runtime). */
+export const everyProcess: readonly ConsumerGroup[] = [{ group: 'identity-audit-trail', topic: 'audit' }];
 
 /** The services built from this repository's Dockerfile (the OpenTelemetry Collector is upstream's image). */
 export const platformServices = services.filter((s) => s.target !== undefined);

@@ -51,25 +51,33 @@ export function testConfig(fields: Readonly<Record<string, unknown>> = {}): Stac
   });
 }
 
-/** Deploys under mocks and returns every resource registered, once all have reached the mocked monitor. */
-export async function deploy(config: StackConfig): Promise<{ resources: Recorded[]; outputs: PlatformOutputs }> {
+/** Runs a program under mocks and returns every resource it registered, once all reached the mocked monitor. */
+export async function record<T>(program: () => Promise<T>): Promise<{ resources: Recorded[]; result: T }> {
   await install();
   recorded = [];
   created = [];
-  const { deployPlatform } = await import('../platform.ts');
-  let outputs: PlatformOutputs | undefined;
+  let result: { value: T } | undefined;
   // The root stack resource exists only inside runInPulumiStack; the transformation sees every resource.
-  await pulumi.runtime.runInPulumiStack(() => {
+  await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
       created.push(args.resource);
       return undefined;
     });
-    outputs = deployPlatform(config, testSecrets);
-    return Promise.resolve(undefined);
+    result = { value: await program() };
+    return undefined;
   });
   await Promise.all(created.map((r) => resolved(r.urn)));
-  if (outputs === undefined) throw new Error('the program did not run');
-  return { resources: recorded, outputs };
+  if (result === undefined) throw new Error('the program did not run');
+  return { resources: recorded, result: result.value };
+}
+
+/** Deploys a configuration under mocks (platform.ts loads after the mocks are in place). */
+export async function deploy(config: StackConfig): Promise<{ resources: Recorded[]; outputs: PlatformOutputs }> {
+  const { resources, result } = await record(async () => {
+    const { deployPlatform } = await import('../platform.ts');
+    return deployPlatform(config, testSecrets);
+  });
+  return { resources, outputs: result };
 }
 
 export const ofType = (resources: readonly Recorded[], kind: string): Recorded[] =>
