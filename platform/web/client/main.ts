@@ -4,6 +4,7 @@ import { MarketConnection } from './connection.ts';
 import { connectionIndicator, problemBanner } from './connection-indicator.ts';
 import { h } from './dom.ts';
 import { direction, language, t } from './i18n/i18n.ts';
+import { keepLastQuotes } from './last-quotes.ts';
 import { Router } from './router.ts';
 import { Session } from './session.ts';
 import { settingsMenu } from './settings.ts';
@@ -33,11 +34,22 @@ const wantWatchlist = (symbols: readonly string[]) => {
 };
 wantWatchlist(watchlist.symbols);
 watchlist.listen(wantWatchlist);
+keepLastQuotes(store, watchlist, window.localStorage);
+// The service worker makes the installed app open offline; without one (old browsers) the app needs the network.
 
 document.documentElement.lang = language;
 document.documentElement.dir = direction;
 
 const session = new Session();
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').catch((error: unknown) => {
+    console.warn('service worker not registered', error);
+  });
+  // Once it controls the page, who-am-I is asked again through it, so an offline start knows the user's views.
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    session.load().catch(() => undefined);
+  });
+}
 const outlet = h('main', { id: 'main', tabindex: '-1' });
 
 function showApp(): void {
