@@ -17,16 +17,19 @@ await runMain({
     },
   ],
   services: async () => {
-    const [feed, marketData, otlpReceiver, detectors, alerts, analytics, sentiment, web] = await Promise.all([
-      import('../collectors/market/feed-service.ts'),
-      import('./market-data/service.ts'),
-      import('../collectors/otlp/service.ts'),
-      import('../detectors/service.ts'),
-      import('./alerts/service.ts'),
-      import('./analytics/service.ts'),
-      import('./sentiment/service.ts'),
-      import('./web/service.ts'),
-    ]);
+    const [feed, marketData, otlpReceiver, detectors, alerts, analytics, portfolio, sentiment, web] = await Promise.all(
+      [
+        import('../collectors/market/feed-service.ts'),
+        import('./market-data/service.ts'),
+        import('../collectors/otlp/service.ts'),
+        import('../detectors/service.ts'),
+        import('./alerts/service.ts'),
+        import('./analytics/service.ts'),
+        import('./portfolio/service.ts'),
+        import('./sentiment/service.ts'),
+        import('./web/service.ts'),
+      ],
+    );
     const otlp = otlpReceiver.otlpReceiverService();
     // The web app goes last: its routes at the root must not shadow /v1/* (OTLP) or /runbooks/* (alerts).
     return [
@@ -36,6 +39,7 @@ await runMain({
       detectors.detectorService({ otlp }),
       alerts.alertsService(),
       analytics.analyticsService(),
+      portfolio.portfolioService(),
       sentiment.sentimentService(),
       web.webAppService(),
     ];

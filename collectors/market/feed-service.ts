@@ -1,11 +1,15 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../../platform/config/config.ts';
 import { openApi } from '../../platform/http/openapi.ts';
-import { instrumentBySymbol } from '../../platform/reference/instruments.ts';
+import { exchanges, instrumentBySymbol } from '../../platform/reference/instruments.ts';
 import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
 import type { Logger } from '../../platform/telemetry/logger.ts';
 import { publishTickBatch } from './batch-publisher.ts';
-import type { MarketFeed, Tick } from './feed.ts';
+import { SqliteFeedStateStore, type FeedStateStore } from './feed-state.ts';
+import { publishHistory } from './history-publisher.ts';
+import { registerInstrumentRoutes } from './instruments-route.ts';
+import type { HistoryBatch, MarketFeed, Tick } from './feed.ts';
 import { FeedMetrics } from './feed-metrics.ts';
 import { ReplayFeed } from './replay-feed.ts';
 import { loadDailyBars } from './replay/ohlcv-csv.ts';
@@ -18,11 +22,13 @@ import { YahooQuoteSource } from './yahoo/yahoo-source.ts';
 const feedStatus = z.object({
   feed: z.string(),
   running: z.boolean(),
+  simulated: z.boolean().describe('the prices are made up by the simulated feed'),
+  timeZone: z.string().describe('IANA time zone of the exchange: bars and sessions are in it'),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])),
 });
 
 /** The feed the configuration names (MARKET_FEED), with its settings. */
-export async function createFeed(config: Config, logger: Logger): Promise<MarketFeed> {
+export async function createFeed(config: Config, logger: Logger, state?: FeedStateStore): Promise<MarketFeed> {
   const market = config.market;
   switch (market.feed) {
     case 'replay':
@@ -49,6 +55,8 @@ export async function createFeed(config: Config, logger: Logger): Promise<Market
         stepMs: market.tickIntervalMs,
         clock: market.sessionClock,
         dayMs: market.sessionDayMs,
+        backfillDays: market.backfillDays,
+        ...(state === undefined ? {} : { state }),
       });
   }
 }
@@ -67,13 +75,15 @@ function staleAfterMs(config: Config): number {
  */
 export function marketFeedService(options: { seed?: number; feed?: MarketFeed } = {}): Service {
   let feed: MarketFeed | undefined;
+  let state: FeedStateStore | undefined;
   return {
     name: 'market-feed',
     async start(ctx: ServiceContext) {
       const { bus, logger, config } = ctx;
       const configured =
         options.seed === undefined ? config : { ...config, market: { ...config.market, seed: options.seed } };
-      feed = options.feed ?? (await createFeed(configured, logger));
+      if (options.feed === undefined) state = new SqliteFeedStateStore(join(config.dataDir, 'market-feed', 'state.db'));
+      feed = options.feed ?? (await createFeed(configured, logger, state));
       const metrics = new FeedMetrics(ctx.metrics, feed.name, { staleAfterMs: staleAfterMs(config) });
       const name = feed.name;
       const current = feed;
@@ -84,9 +94,11 @@ export function marketFeedService(options: { seed?: number; feed?: MarketFeed } 
         tags: ['market feed'],
         responses: { 200: { description: 'feed status', schema: feedStatus } },
       });
+      const universe = { feed: name, simulated: current.simulated, timeZone: exchanges.XNYS.timeZone };
       ctx.api.get('/market/feed', (_req, res) => {
-        res.json(current.status());
+        res.json({ ...current.status(), simulated: universe.simulated, timeZone: universe.timeZone });
       });
+      registerInstrumentRoutes(ctx.api, () => ({ ...universe, symbols: current.symbols() }), openApi);
       // Symbols the running feed produces (bounded by its configuration), known besides the catalog.
       const liveSymbols = new Set<string>();
       registerTickIngest(
@@ -101,10 +113,21 @@ export function marketFeedService(options: { seed?: number; feed?: MarketFeed } 
         await publishTickBatch(bus, name, ticks);
         metrics.published(ticks, (performance.now() - started) / 1000);
       };
-      await feed.start({ emit, health: metrics, logger });
+      const history = async (batches: readonly HistoryBatch[]): Promise<void> => {
+        await publishHistory(bus, name, batches);
+      };
+      // Consumers (market data, price alerts, portfolios) learn from this which symbols have a live source.
+      await bus.publish('market.universe', {
+        key: name,
+        data: { ...universe, symbols: [...current.symbols()], ts: Date.now() },
+        source: `collectors/market/${name}`,
+      });
+      await feed.start({ emit, history, health: metrics, logger });
     },
     async stop() {
       await feed?.stop();
+      state?.close();
+      state = undefined;
     },
   };
 }

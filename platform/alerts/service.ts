@@ -33,7 +33,9 @@ import { Directory } from './oncall/directory.ts';
 import { Pipeline, type DigestItem } from './pipeline.ts';
 import { SqliteDigestBuffer } from './fatigue/digest.ts';
 import { priceAlertRoutes } from './price/routes.ts';
+import { PriceAlertLiveStream } from './price/live-stream.ts';
 import { PriceAlertService } from './price/service.ts';
+import { LiveUniverse } from '../market-data/live-universe.ts';
 import { transaction } from '../storage/sqlite.ts';
 import { openDatabase } from './store/db.ts';
 import { IncidentStore } from './store/incidents.ts';
@@ -60,6 +62,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
   let outbox: Outbox | undefined;
   let pipeline: Pipeline | undefined;
   let prices: PriceAlertService | undefined;
+  const live = new PriceAlertLiveStream();
+  const universe = new LiveUniverse();
   return {
     name: 'alerts',
     async start(ctx: ServiceContext) {
@@ -249,6 +253,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           box.enqueue(items);
         },
         logger: ctx.logger,
+        universe,
+        live,
       });
       subscriptions.push(...(await prices.start()));
 
@@ -265,7 +271,14 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       });
       silenceRoutes(ctx.api, { silences, audit, now: () => clock.now() });
       oncallRoutes(ctx.api, { directory, audit, now: () => clock.now() });
-      priceAlertRoutes(ctx.api, { prices, pushSubscriptions: pushSubs, vapidPublicKey: vapid.publicKey, audit });
+      priceAlertRoutes(ctx.api, {
+        prices,
+        pushSubscriptions: pushSubs,
+        vapidPublicKey: vapid.publicKey,
+        audit,
+        live,
+        emailConfigured: config.channels.smtp !== undefined,
+      });
       ctx.site.get('/runbooks/:slug.md', (req, res) => {
         const slug = req.params.slug;
         if (!runbooks.has(slug)) {
@@ -276,6 +289,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       });
     },
     async stop() {
+      live.close();
+      await universe.close();
       for (const s of subscriptions.splice(0)) await s.close('drain');
       pipeline?.stop();
       await outbox?.stop();

@@ -4,6 +4,7 @@ import { detectorService } from '../../detectors/service.ts';
 import { alertsService } from '../alerts/service.ts';
 import { analyticsService } from '../analytics/service.ts';
 import { marketDataService } from '../market-data/service.ts';
+import { portfolioService } from '../portfolio/service.ts';
 import type { Service } from '../runtime/service.ts';
 import { sentimentService } from '../sentiment/service.ts';
 import { webAppService } from '../web/service.ts';
@@ -21,6 +22,7 @@ export function everyService(): Service[] {
     detectorService({ otlp }),
     alertsService(),
     analyticsService(),
+    portfolioService(),
     sentimentService(),
     webAppService(),
   ];
