@@ -48,7 +48,7 @@ describe('the app offline (service worker, kept quotes, queued alerts)', { skip:
       assert.match(price ?? '', /\d+\.\d\d/, 'the last AAPL quote is shown offline');
 
       await showView(page, 'price-alerts');
-      await page.getByLabel('Symbol', { exact: true }).fill('AAPL');
+      await page.getByLabel('Symbol', { exact: true }).selectOption('AAPL');
       await page.getByLabel('Threshold', { exact: true }).fill('9999');
       await page.getByRole('button', { name: 'Add price alert' }).click();
       await page.locator('.price-alerts-status', { hasText: 'Offline' }).waitFor({ timeout: 10_000 });

@@ -30,7 +30,7 @@ const browser = await launchChromium().catch((error: unknown) => {
   throw new Error(`cannot start ${CHROMIUM}: ${String(error)}`);
 });
 try {
-  const [, url] = await waitForOutput(server, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 30_000);
+  const [, url] = await waitForOutput(server, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 90_000);
   mkdirSync(args.out, { recursive: true });
   for (const [name, viewport, scale] of [
     ['desktop', { width: 1280, height: 800 }, 1],

@@ -50,6 +50,7 @@ if ('serviceWorker' in navigator) {
   // Once it controls the page, who-am-I is asked again through it, so an offline start knows the user's views.
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     session.load().catch(() => undefined);
+    live.load();
   });
 }
 const outlet = h('main', { id: 'main', tabindex: '-1' });

@@ -36,8 +36,11 @@ const sw = self as unknown as SwScope;
 
 const SHELL_CACHE = `shell-${VERSION}`;
 const API_CACHE = 'api-v1';
-/** Reads kept for offline use: the identity (so an offline start shows the user's views) and their price alerts. */
-const KEPT_READS = /^\/api\/(identity\/me|price-alerts(\/events)?)$/;
+/**
+ * Reads kept for offline use: the identity (so an offline start shows the user's views), the live instruments (what
+ * may be offered) and the user's price alerts.
+ */
+const KEPT_READS = /^\/api\/(identity\/me|market\/instruments|price-alerts(\/events)?)$/;
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(
