@@ -1,6 +1,7 @@
 import { alertsView } from './alerts/view.ts';
 import { analyticsView } from './analytics/view.ts';
 import { marketsView } from './markets/view.ts';
+import { opsView } from './ops/view.ts';
 import { portfolioView } from './portfolio/view.ts';
 import { priceAlertsView } from './price-alerts/view.ts';
 import { signInView } from './sign-in/view.ts';
@@ -13,5 +14,6 @@ export const views: readonly View[] = [
   portfolioView,
   priceAlertsView,
   alertsView,
+  opsView,
   signInView,
 ];

@@ -1,6 +1,7 @@
 import { h } from '../../dom.ts';
 import { t } from '../../i18n/i18n.ts';
 import type { View } from '../view.ts';
+import { passkeyButtons } from './passkeys.ts';
 
 /** `#/sign-in`: name and password, then (with a one-time password) a new password; reloads signed in. */
 export const signInView: View = {
@@ -9,8 +10,8 @@ export const signInView: View = {
   inNavigation: false,
   mount(container, { session }) {
     const status = h('p', { class: 'sign-in-status', role: 'status' });
-    const report = (error: unknown): void => {
-      status.textContent = error instanceof Error ? error.message : String(error);
+    const report = (notice: unknown): void => {
+      status.textContent = notice instanceof Error ? notice.message : String(notice);
     };
     // A full reload opens the market WebSocket again, now with the session cookie.
     const done = (): void => {
@@ -61,12 +62,14 @@ export const signInView: View = {
       session.changePassword(current.value, next.value).then(done, report);
     });
 
+    const passkeys = passkeyButtons(session, done, report);
     container.append(
-      h('div', { class: 'panel sign-in' }, h('h2', {}, t('signIn.title')), signInForm, changeForm, status),
+      h('div', { class: 'panel sign-in' }, h('h2', {}, t('signIn.title')), signInForm, changeForm, passkeys, status),
     );
     if (session.me.kind === 'user' && session.me.mustChangePassword) {
       signInForm.hidden = true;
       changeForm.hidden = false;
+      passkeys.hidden = true;
     }
     return {
       unmount() {
