@@ -69,6 +69,10 @@ export const routePermissions: readonly RoutePermission[] = [
   r('GET', '/', 'public'),
   r('GET', '/index.html', 'public'),
   r('GET', '/assets/*file', 'public'),
+  // The installable app: service worker, manifest, icons.
+  r('GET', '/sw.js', 'public'),
+  r('GET', '/manifest.webmanifest', 'public'),
+  r('GET', '/icons/*file', 'public'),
   r('GET', '/runbooks/:slug.md', 'public'),
   // Identity
   r('POST', '/api/identity/session', 'public'),

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { build, type Metafile, type OutputFile } from 'esbuild';
+import { buildPwa } from './build-pwa.ts';
 
 export const clientDir = fileURLToPath(new URL('client/', import.meta.url));
 
@@ -33,6 +34,8 @@ const contentTypes: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /**
@@ -74,6 +77,10 @@ export async function buildClient(): Promise<BuiltApp> {
   const index = await asset('/index.html', Buffer.from(html), false);
   assets.set('/index.html', index);
   assets.set('/', index);
+  // The installed app's shell: the page and its bundle; the service worker caches it at install.
+  const shell = ['/', `/${js}`, ...(css === undefined ? [] : [`/${css}`])];
+  for (const file of await buildPwa(clientDir, shell, index.etag.slice(1, 13)))
+    assets.set(file.path, await asset(file.path, file.body, false));
   let raw = 0;
   let brotli = 0;
   for (const [path, a] of assets) {

@@ -1,6 +1,7 @@
 /**
- * Writes the README's screenshots: starts the platform (simulated market), lets candles accumulate, and
- * captures the app at desktop (1280x800) and phone (390x844) sizes into docs/.
+ * Writes the README's screenshots: starts the platform (simulated market, history backfilled at first start) and
+ * captures the markets view at desktop (1280x800) and phone (390x844) sizes, in English and in Arabic (right to
+ * left), as small JPEGs in docs/ (screenshot-<size>-<language>.jpg).
  * Usage: node platform/web/screenshot.ts [--wait-ms=N] [--out=docs]
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { CHROMIUM, launchChromium } from './browser.ts';
 
 const args = z
   .object({
-    'wait-ms': z.coerce.number().int().min(0).max(600_000).default(20_000),
+    'wait-ms': z.coerce.number().int().min(0).max(600_000).default(5_000),
     out: z.string().default(join(projectRoot, 'docs')),
   })
   .parse(parseArgs({ options: { 'wait-ms': { type: 'string' }, out: { type: 'string' } } }).values);
@@ -30,27 +31,30 @@ const browser = await launchChromium().catch((error: unknown) => {
   throw new Error(`cannot start ${CHROMIUM}: ${String(error)}`);
 });
 try {
-  const [, url] = await waitForOutput(server, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 30_000);
+  const [, url] = await waitForOutput(server, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 90_000);
   mkdirSync(args.out, { recursive: true });
-  for (const [name, viewport, scale] of [
-    ['desktop', { width: 1280, height: 800 }, 1],
-    ['phone', { width: 390, height: 844 }, 2],
+  for (const [size, viewport] of [
+    ['desktop', { width: 1280, height: 800 }],
+    ['phone', { width: 390, height: 844 }],
   ] as const) {
-    const page = await browser.newPage({ viewport, deviceScaleFactor: scale });
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning')
-        process.stderr.write(`[${name} console.${m.type()}] ${m.text()}\n`);
-    });
-    page.on('pageerror', (e) => {
-      process.stderr.write(`[${name} uncaught] ${e.message}\n`);
-    });
-    await page.goto(`${String(url)}/#/markets?s=AAPL&i=1s`);
-    await page.locator('.connection[data-state="connected"]').waitFor({ timeout: 15_000 });
-    await page.waitForTimeout(name === 'desktop' ? args['wait-ms'] : 1_000);
-    const file = join(args.out, `screenshot-${name}.png`);
-    await page.screenshot({ path: file });
-    process.stdout.write(`${file}\n`);
-    await page.close();
+    for (const locale of ['en', 'ar']) {
+      const name = `${size}-${locale}`;
+      const page = await browser.newPage({ viewport, locale, isMobile: size === 'phone', hasTouch: size === 'phone' });
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning')
+          process.stderr.write(`[${name} console.${m.type()}] ${m.text()}\n`);
+      });
+      page.on('pageerror', (e) => {
+        process.stderr.write(`[${name} uncaught] ${e.message}\n`);
+      });
+      await page.goto(`${String(url)}/#/markets?s=AAPL&i=5m`);
+      await page.locator('.connection[data-state="connected"]').waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(args['wait-ms']);
+      const file = join(args.out, `screenshot-${name}.jpg`);
+      await page.screenshot({ path: file, type: 'jpeg', quality: 70 });
+      process.stdout.write(`${file}\n`);
+      await page.close();
+    }
   }
 } finally {
   await browser.close();

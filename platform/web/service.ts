@@ -13,14 +13,17 @@ export function webAppService(): Service {
       const metrics = webMetrics(ctx.metrics);
       metrics.built(built);
       metrics.mount(ctx.api);
-      ctx.site.get(['/', '/index.html', '/assets/*file'], (req, res, next) => {
-        const found = built.assets.get(req.path);
-        if (found === undefined) {
-          next();
-          return;
-        }
-        send(req, res, found);
-      });
+      ctx.site.get(
+        ['/', '/index.html', '/assets/*file', '/sw.js', '/manifest.webmanifest', '/icons/*file'],
+        (req, res, next) => {
+          const found = built.assets.get(req.path);
+          if (found === undefined) {
+            next();
+            return;
+          }
+          send(req, res, found);
+        },
+      );
     },
     // Nothing to drain: assets live in memory and requests finish with the HTTP server.
     stop() {

@@ -82,3 +82,12 @@ export async function rawKeys(page: Page): Promise<string[]> {
   })()`);
   return Array.isArray(found) ? found.map(String) : [String(found)];
 }
+
+/** Waits until an expression is truthy in the page (page.waitForFunction would need eval, which the CSP refuses). */
+export async function waitForExpression(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(`Boolean(${expression})`))) {
+    if (Date.now() > deadline) throw new Error(`${expression} still false after ${String(timeoutMs)} ms`);
+    await page.waitForTimeout(200);
+  }
+}

@@ -29,7 +29,7 @@ describe('the analytics and alerts views in headless Chromium', { skip: skip ?? 
     const browser = await launchChromium();
     const errors: string[] = [];
     try {
-      const [, url] = await waitForOutput(server, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 30_000);
+      const [, url] = await waitForOutput(server, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 90_000);
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
       page.on('console', (message) => {
         // Right after start the analytics API answers 422 (too few points yet); the browser logs every non-2xx

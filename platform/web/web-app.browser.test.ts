@@ -53,7 +53,7 @@ describe('the web app in headless Chromium', { skip: skip ?? false }, () => {
     const errors: string[] = [];
     let outage = false;
     try {
-      const [, url] = await waitForOutput(server, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 30_000);
+      const [, url] = await waitForOutput(server, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 90_000);
       const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
       const page = await context.newPage();
       page.on('console', (message) => {

@@ -2,15 +2,6 @@ import * as z from 'zod/mini';
 import { bar, type Bar, type Interval } from './protocol.ts';
 
 /** The REST side of market-data (PROTOCOL.md, REST), validated like every other input. */
-const searchResult = z.object({
-  symbol: z.string(),
-  name: z.string(),
-  exchange: z.optional(z.string()),
-  sector: z.optional(z.string()),
-  kind: z.optional(z.string()),
-});
-export type SearchResult = z.infer<typeof searchResult>;
-const searchResponse = z.object({ results: z.array(searchResult) });
 const historyResponse = z.object({ symbol: z.string(), interval: z.string(), bars: z.array(bar) });
 const problem = z.object({ error: z.optional(z.string()), message: z.optional(z.string()) });
 
@@ -42,11 +33,6 @@ export async function getJson<T>(path: string, schema: z.ZodMiniType<T>, signal?
     );
   }
   return schema.parse(body);
-}
-
-export async function searchSymbols(query: string, signal?: AbortSignal): Promise<SearchResult[]> {
-  const params = new URLSearchParams({ q: query, limit: '8' });
-  return (await getJson(`/api/symbols?${params.toString()}`, searchResponse, signal)).results;
 }
 
 /** Final bars of a series that start before `before` (epoch ms), oldest first, at most `limit`. */

@@ -146,6 +146,11 @@ export class CandleChart {
     this.#mark(this.#last);
   }
 
+  /** What the empty chart says (waiting for data, or that the symbol has none here). */
+  setEmptyText(text: string): void {
+    this.#empty.textContent = text;
+  }
+
   /** Horizontal lines at the price alerts' levels, labelled. */
   setAlertLines(levels: readonly { readonly price: number; readonly title: string }[]): void {
     for (const line of this.#lines) this.#candles.removePriceLine(line);

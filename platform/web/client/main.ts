@@ -4,6 +4,8 @@ import { MarketConnection } from './connection.ts';
 import { connectionIndicator, problemBanner } from './connection-indicator.ts';
 import { h } from './dom.ts';
 import { direction, language, t } from './i18n/i18n.ts';
+import { keepLastQuotes } from './last-quotes.ts';
+import { LiveInstruments } from './live-instruments.ts';
 import { Router } from './router.ts';
 import { Session } from './session.ts';
 import { settingsMenu } from './settings.ts';
@@ -33,11 +35,24 @@ const wantWatchlist = (symbols: readonly string[]) => {
 };
 wantWatchlist(watchlist.symbols);
 watchlist.listen(wantWatchlist);
+keepLastQuotes(store, watchlist, window.localStorage);
+// The service worker makes the installed app open offline; without one (old browsers) the app needs the network.
 
 document.documentElement.lang = language;
 document.documentElement.dir = direction;
 
 const session = new Session();
+const live = new LiveInstruments();
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').catch((error: unknown) => {
+    console.warn('service worker not registered', error);
+  });
+  // Once it controls the page, who-am-I is asked again through it, so an offline start knows the user's views.
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    session.load().catch(() => undefined);
+    live.load();
+  });
+}
 const outlet = h('main', { id: 'main', tabindex: '-1' });
 
 function showApp(): void {
@@ -50,12 +65,18 @@ function showApp(): void {
       toasts.show(t('priceAlerts.firedTitle', { symbol: event.symbol }), event.message);
     },
   });
-  const router = new Router(views, outlet, { connection, store, watchlist, session, priceAlerts });
+  const router = new Router(views, outlet, { connection, store, watchlist, session, priceAlerts, live });
+  const simulated = h('span', { class: 'badge simulated', hidden: '' }, t('app.simulated'));
+  live.listen(() => {
+    simulated.hidden = live.market?.simulated !== true;
+    simulated.title = t('app.simulatedHint', { feed: live.market?.feed ?? '' });
+  });
   const header = h(
     'header',
     { class: 'app-header' },
     h('a', { class: 'brand', href: '#/' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '◆'), t('app.name')),
     router.nav,
+    simulated,
     connectionIndicator(connection),
     settingsMenu(),
     userMenu(session),
@@ -71,6 +92,7 @@ function showApp(): void {
   if (mustSignIn) location.hash = '#/sign-in';
   router.start();
   if (mustSignIn) return;
+  live.load();
   priceAlerts.start();
   reportClientMetrics(connection);
   connection.start();

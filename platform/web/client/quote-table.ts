@@ -2,6 +2,7 @@ import { direction, formatChange, formatPercent, formatPrice } from './format.ts
 import { h, reducedMotion } from './dom.ts';
 import { t } from './i18n/i18n.ts';
 import type { Quote } from './protocol.ts';
+import type { LiveInstruments } from './live-instruments.ts';
 import type { MarketStore } from './store.ts';
 import type { Watchlist } from './watchlist.ts';
 
@@ -26,14 +27,16 @@ export class QuoteTable {
   readonly #rows = new Map<string, Row>();
   readonly #store: MarketStore;
   readonly #watchlist: Watchlist;
+  readonly #live: LiveInstruments;
   readonly #onSelect: (symbol: string) => void;
   readonly #unlisten: (() => void)[] = [];
   #selected: string | undefined;
   readonly #pending = new Map<string, Quote>();
   #frame: number | undefined;
 
-  constructor(store: MarketStore, watchlist: Watchlist, onSelect: (symbol: string) => void) {
+  constructor(store: MarketStore, watchlist: Watchlist, live: LiveInstruments, onSelect: (symbol: string) => void) {
     this.#store = store;
+    this.#live = live;
     this.#watchlist = watchlist;
     this.#onSelect = onSelect;
     this.#body = h('tbody');
@@ -59,6 +62,11 @@ export class QuoteTable {
     this.#unlisten.push(
       watchlist.listen((symbols) => {
         this.#render(symbols);
+      }),
+    );
+    this.#unlisten.push(
+      live.listen(() => {
+        for (const [symbol, row] of this.#rows) this.#markLive(symbol, row);
       }),
     );
     this.#unlisten.push(
@@ -132,9 +140,17 @@ export class QuoteTable {
       this.#watchlist.remove(symbol);
     });
     this.#rows.set(symbol, row);
+    this.#markLive(symbol, row);
     const quote = this.#store.quote(symbol);
     if (quote !== undefined) this.#fill(row, quote);
     return row;
+  }
+
+  /** A symbol without a live source here says so instead of waiting for quotes that will never come. */
+  #markLive(symbol: string, row: Row): void {
+    const live = this.#live.has(symbol);
+    row.tr.dataset.live = String(live);
+    if (!live) row.price.textContent = t('quotes.noData');
   }
 
   /** Quotes arrive many per frame: rows are repainted once per animation frame with the latest. */

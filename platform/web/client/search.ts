@@ -1,6 +1,7 @@
-import { ApiError, searchSymbols, type SearchResult } from './api.ts';
+import { ApiError } from './api.ts';
 import { debounce, h } from './dom.ts';
 import { t } from './i18n/i18n.ts';
+import { searchLive, type LiveInstrument } from './live-instruments.ts';
 
 const DEBOUNCE_MS = 200;
 
@@ -14,7 +15,7 @@ export class SymbolSearch {
   readonly #list: HTMLUListElement;
   readonly #status: HTMLElement;
   readonly #onPick: (symbol: string) => void;
-  #results: SearchResult[] = [];
+  #results: LiveInstrument[] = [];
   #active = -1;
   #request: AbortController | undefined;
 
@@ -70,7 +71,7 @@ export class SymbolSearch {
     const request = new AbortController();
     this.#request = request;
     try {
-      const results = await searchSymbols(q, request.signal);
+      const results = await searchLive(q, request.signal);
       if (request.signal.aborted || this.#input.value.trim() !== q) return;
       this.#show(results);
       this.#status.textContent = results.length === 0 ? t('search.noMatch', { query: q }) : '';
@@ -82,7 +83,7 @@ export class SymbolSearch {
     }
   }
 
-  #show(results: SearchResult[]): void {
+  #show(results: LiveInstrument[]): void {
     this.#results = results;
     this.#active = results.length > 0 ? 0 : -1;
     this.#list.replaceChildren(
@@ -92,7 +93,7 @@ export class SymbolSearch {
           { role: 'option', id: `symbol-option-${i}`, 'data-symbol': r.symbol },
           h('span', { class: 'sym' }, r.symbol),
           h('span', { class: 'name' }, r.name),
-          h('span', { class: 'exchange' }, r.exchange ?? ''),
+          h('span', { class: 'exchange' }, r.exchange),
         );
         item.addEventListener('mousedown', (event) => {
           event.preventDefault(); // keep focus in the input until picked

@@ -24,14 +24,22 @@ const anonymous: Me = {
   publicMarketData: true,
 };
 
-async function call(method: string, path: string, csrf: string | undefined, body?: unknown): Promise<unknown> {
-  const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json' };
+async function call(
+  method: string,
+  path: string,
+  csrf: string | undefined,
+  body?: unknown,
+  type = 'application/json',
+): Promise<unknown> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': type };
   // Cookie-authenticated writes carry the session's CSRF token (the server refuses them otherwise).
   if (csrf !== undefined) headers['x-csrf-token'] = csrf;
   const response = await fetch(path, {
     method,
     headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(body === undefined
+      ? {}
+      : { body: typeof body === 'string' && type !== 'application/json' ? body : JSON.stringify(body) }),
   });
   const payload: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
   if (!response.ok) {
@@ -78,6 +86,11 @@ export class Session {
   async signOut(): Promise<void> {
     await call('DELETE', '/api/identity/session', this.#me.csrf);
     this.#me = anonymous;
+  }
+
+  /** A CSV upload on behalf of the signed-in user. */
+  sendCsv(path: string, csv: string): Promise<unknown> {
+    return call('POST', path, this.#me.csrf, csv, 'text/csv');
   }
 
   /** A write to the API on behalf of the signed-in user. */

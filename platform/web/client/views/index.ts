@@ -3,6 +3,7 @@ import { analyticsView } from './analytics/view.ts';
 import { incidentView } from './incident/view.ts';
 import { marketsView } from './markets/view.ts';
 import { opsView } from './ops/view.ts';
+import { portfolioView } from './portfolio/view.ts';
 import { priceAlertsView } from './price-alerts/view.ts';
 import { signInView } from './sign-in/view.ts';
 import type { View } from './view.ts';
@@ -11,6 +12,7 @@ import type { View } from './view.ts';
 export const views: readonly View[] = [
   marketsView,
   analyticsView,
+  portfolioView,
   priceAlertsView,
   alertsView,
   opsView,

@@ -1,5 +1,6 @@
 import type { MarketConnection } from '../connection.ts';
 import type { Session } from '../session.ts';
+import type { LiveInstruments } from '../live-instruments.ts';
 import type { MarketStore } from '../store.ts';
 import type { PriceAlerts } from './price-alerts/client.ts';
 import type { Watchlist } from '../watchlist.ts';
@@ -13,6 +14,8 @@ export interface AppContext {
   readonly session: Session;
   /** The user's price alerts (rules, queued, fired), shared by the chart and the price-alerts view. */
   readonly priceAlerts: PriceAlerts;
+  /** The instruments with live data here: views offer only these and say "no data" for others. */
+  readonly live: LiveInstruments;
 }
 
 export interface MountedView {

@@ -2,10 +2,22 @@ import type * as z from 'zod/mini';
 import { h } from '../../dom.ts';
 import { formatNumber } from '../../format.ts';
 import { t } from '../../i18n/i18n.ts';
-import type { graphResponse, matrixResponse, rollingResponse } from './responses.ts';
+import type { graphResponse, matrixResponse, rollingResponse, Sample } from './responses.ts';
 import { circleLayout, correlationColor, edgePath, edgeWidth, polylines } from './logic.ts';
 
 /** The analytics view's SVG drawings, each into its panel. */
+
+/** Below the method's minimum sample the figures are indicative only: said next to them. */
+function warning(sample: Sample): HTMLElement[] {
+  if (sample === undefined || sample.sufficient) return [];
+  return [
+    h(
+      'p',
+      { class: 'sample-warning', role: 'note' },
+      t('analytics.smallSample', { n: sample.n, minimum: sample.minimum }),
+    ),
+  ];
+}
 const SVG = 'http://www.w3.org/2000/svg';
 function svg(
   tag: string,
@@ -76,7 +88,11 @@ export function drawHeatmap(
         );
     });
   });
-  heat.replaceChildren(root, h('p', { class: 'hint' }, t('analytics.heatmapHint', { n: data.n })));
+  heat.replaceChildren(
+    root,
+    h('p', { class: 'hint' }, t('analytics.heatmapHint', { n: data.n })),
+    ...warning(data.sample),
+  );
 }
 
 /** Rolling and EWMA correlation of one pair over time. */
@@ -216,5 +232,6 @@ export function drawGraph(graph: HTMLElement, data: z.infer<typeof graphResponse
       { class: 'hint' },
       t('analytics.graphHint', { edges: data.edges.length, tests: data.tests, lag: data.lag, n: data.n }),
     ),
+    ...warning(data.sample),
   );
 }

@@ -1,11 +1,16 @@
 import * as z from 'zod/mini';
 
+/** Every answer computed from returns says on how many it rests and whether that is enough (analytics service). */
+const sample = z.optional(z.object({ n: z.number(), minimum: z.number(), sufficient: z.boolean() }));
+export type Sample = z.infer<typeof sample>;
+
 /** The shapes of the analytics API answers this view reads, checked before use. */
 export const symbolsResponse = z.object({ symbols: z.array(z.object({ symbol: z.string(), bars: z.number() })) });
 export const matrixResponse = z.object({
   symbols: z.array(z.string()),
   n: z.number(),
   matrix: z.array(z.array(z.nullable(z.number()))),
+  sample,
 });
 export const rollingResponse = z.object({
   x: z.string(),
@@ -18,6 +23,7 @@ export const graphResponse = z.object({
   method: z.string(),
   tests: z.number(),
   n: z.number(),
+  sample,
   nodes: z.array(z.object({ id: z.string(), outDegree: z.number(), inDegree: z.number() })),
   edges: z.array(
     z.object({

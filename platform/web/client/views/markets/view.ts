@@ -25,7 +25,7 @@ export const marketsView: View = {
   id: 'markets',
   title: 'views.markets',
   mount(container: HTMLElement, context: AppContext, params: URLSearchParams): MountedView {
-    const { connection, store, watchlist, priceAlerts } = context;
+    const { connection, store, watchlist, priceAlerts, live } = context;
     let symbol = '';
     let interval: Interval = DEFAULT_INTERVAL;
 
@@ -64,7 +64,7 @@ export const marketsView: View = {
       ),
     );
     const notice = h('p', { class: 'notice', role: 'status' });
-    const table = new QuoteTable(store, watchlist, (s) => {
+    const table = new QuoteTable(store, watchlist, live, (s) => {
       navigate(s, interval);
     });
     const search = new SymbolSearch((s) => {
@@ -111,6 +111,9 @@ export const marketsView: View = {
       );
     };
     const offAlerts = priceAlerts.listen({ changed: drawAlerts });
+    const offLive = live.listen(() => {
+      chart.setEmptyText(live.has(symbol) ? t('chart.waiting') : t('chart.noData', { symbol }));
+    });
 
     for (const button of buttons) {
       button.addEventListener('click', () => {
@@ -191,6 +194,7 @@ export const marketsView: View = {
         change.textContent = '';
       } else showQuote(quote);
       chart.show(s, i, store.bars(s, i));
+      chart.setEmptyText(live.has(s) ? t('chart.waiting') : t('chart.noData', { symbol: s }));
       drawAlerts();
       connection.want(OWNER, { quotes: new Set([s]), bars: new Set([barKey(s, i)]) });
     }
@@ -226,6 +230,7 @@ export const marketsView: View = {
         document.removeEventListener('keydown', focusSearch);
         offStore();
         offAlerts();
+        offLive();
         offWatchlist();
         table.dispose();
         chart.dispose();

@@ -69,7 +69,7 @@ function warmupList(checks: ChecksAnswer, series: SeriesAnswer | undefined): HTM
  */
 export const opsView: View = {
   id: 'ops',
-  title: messages.title,
+  title: 'views.ops',
   mount(container, { session }) {
     if (!session.can('ops:read')) {
       container.append(

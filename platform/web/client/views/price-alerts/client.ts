@@ -5,13 +5,18 @@ import {
   deletePriceRule,
   listPriceEvents,
   listPriceRules,
+  priceEvent,
   type PriceEvent,
   type PriceRule,
   type PriceRuleBody,
 } from './logic.ts';
 import { AlertQueue, unreachable } from './queue.ts';
 
-const POLL_MS = 5_000;
+/** The rules are polled; firings come over the stream (and the poll catches those missed while away). */
+const POLL_MS = 15_000;
+const STREAM = '/api/price-alerts/stream';
+/** Event ids remembered to announce each firing once. */
+const MAX_SEEN = 200;
 
 export interface PriceAlertListener {
   /** The rules, the queued ones or a sync result changed. */
@@ -56,6 +61,18 @@ export class PriceAlerts {
       void this.sync();
     });
     void this.sync();
+    // Server-sent events of this user's firings: EventSource reconnects by itself (the server says after 5 s).
+    const stream = new EventSource(STREAM);
+    stream.addEventListener('price-alert', (message) => {
+      let data: unknown;
+      try {
+        data = JSON.parse(String(message.data));
+      } catch {
+        return;
+      }
+      const parsed = priceEvent.safeParse(data);
+      if (parsed.success) this.#announce([parsed.data]);
+    });
     window.setInterval(() => {
       void this.refresh();
     }, POLL_MS);
@@ -93,14 +110,26 @@ export class PriceAlerts {
       const [rules, events] = await Promise.all([listPriceRules(), listPriceEvents()]);
       this.rules = rules;
       // The first answer only records what had fired before the page opened: those are history, not news.
-      const seen = this.#seen;
-      this.#seen = new Set(events.map((e) => e.id));
-      const fresh = seen === undefined ? [] : events.filter((e) => !seen.has(e.id)).reverse();
+      const first = this.#seen === undefined;
+      this.#seen ??= new Set();
+      if (first) for (const e of events) this.#seen.add(e.id);
+      else this.#announce([...events].reverse());
       this.fired = events;
-      for (const event of fresh) this.#emit((l) => l.fired?.(event));
     } catch {
       // Offline or signed out: the last rules stay on screen; the next poll tries again.
     }
+    this.#emit((l) => l.changed?.());
+  }
+
+  /** New firings (each once, whether it came by stream or by poll) become notifications and markers. */
+  #announce(events: readonly PriceEvent[]): void {
+    const seen = (this.#seen ??= new Set());
+    const fresh = events.filter((e) => !seen.has(e.id));
+    if (fresh.length === 0) return;
+    for (const e of fresh) seen.add(e.id);
+    if (seen.size > MAX_SEEN) this.#seen = new Set([...seen].slice(-MAX_SEEN / 2));
+    this.fired = [...fresh, ...this.fired.filter((e) => !fresh.some((f) => f.id === e.id))].slice(0, MAX_SEEN);
+    for (const event of fresh) this.#emit((l) => l.fired?.(event));
     this.#emit((l) => l.changed?.());
   }
 

@@ -5,7 +5,14 @@ import type { KeyValueStore } from '../../watchlist.ts';
 import { describeRule, ruleAtLevel, ruleFromForm, thresholdUnit, type PriceRuleBody } from './logic.ts';
 import { AlertQueue, MAX_QUEUED, QUEUE_KEY } from './queue.ts';
 
-const form = { kind: 'price_above' as const, symbol: ' aapl ', threshold: '200', otherSymbol: '', cooldown: '' };
+const form = {
+  kind: 'price_above' as const,
+  symbol: ' aapl ',
+  threshold: '200',
+  otherSymbol: '',
+  cooldown: '',
+  email: '',
+};
 
 function memory(): KeyValueStore & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -20,6 +27,13 @@ describe('price alerts logic', () => {
       symbol: 'AAPL',
       threshold: 200,
       cooldownMinutes: 15,
+    });
+    assert.deepEqual(ruleFromForm({ ...form, email: ' me@example.com ' }), {
+      kind: 'price_above',
+      symbol: 'AAPL',
+      threshold: 200,
+      cooldownMinutes: 60,
+      notify: { email: 'me@example.com' },
     });
     assert.equal(ruleFromForm({ ...form, symbol: ' ' }), 'Enter a symbol.');
     assert.equal(ruleFromForm({ ...form, threshold: 'x' }), 'Enter a number as the threshold.');

@@ -12,12 +12,21 @@ export const priceRule = z.object({
   threshold: z.optional(z.number()),
   otherSymbol: z.optional(z.string()),
   cooldownMinutes: z.optional(z.number()),
+  currency: z.optional(z.string()),
+  cooldownUntil: z.optional(z.string()),
+  notify: z.optional(z.object({ webPush: z.optional(z.boolean()), email: z.optional(z.string()) })),
 });
 export type PriceRule = z.infer<typeof priceRule>;
 const priceRuleList = z.object({ alerts: z.array(priceRule) });
 export const priceEvent = z.object({ id: z.string(), symbol: z.string(), message: z.string(), at: z.string() });
 export type PriceEvent = z.infer<typeof priceEvent>;
 const priceEventList = z.object({ events: z.array(priceEvent) });
+const channels = z.object({ webPush: z.boolean(), email: z.boolean() });
+
+/** Whether email can be offered (the platform has an SMTP relay). */
+export async function emailAvailable(): Promise<boolean> {
+  return (await getJson('/api/price-alerts/channels', channels)).email;
+}
 
 export const priceKinds = ['price_above', 'price_below', 'percent_move', 'volume_spike', 'correlation_break'] as const;
 export type PriceKind = (typeof priceKinds)[number];
@@ -49,6 +58,7 @@ export interface PriceRuleBody {
   readonly threshold: number;
   readonly cooldownMinutes: number;
   readonly otherSymbol?: string;
+  readonly notify?: { readonly email: string };
 }
 
 export interface RuleForm {
@@ -57,6 +67,8 @@ export interface RuleForm {
   readonly threshold: string;
   readonly otherSymbol: string;
   readonly cooldown: string;
+  /** Empty: no email. */
+  readonly email: string;
 }
 
 /** The form's fields as the API's rule body, or a message saying what is missing (the server checks the rest). */
@@ -68,7 +80,14 @@ export function ruleFromForm(form: RuleForm): PriceRuleBody | string {
   const cooldown = form.cooldown.trim() === '' ? DEFAULT_COOLDOWN_MINUTES : Number(form.cooldown);
   if (!Number.isInteger(cooldown) || cooldown < 0 || cooldown > 10_080)
     return t('priceAlerts.error.cooldown', { max: 10_080 });
-  const body = { kind: form.kind, symbol, threshold, cooldownMinutes: cooldown };
+  const email = form.email.trim();
+  const body = {
+    kind: form.kind,
+    symbol,
+    threshold,
+    cooldownMinutes: cooldown,
+    ...(email === '' ? {} : { notify: { email } }),
+  };
   if (form.kind !== 'correlation_break') return body;
   const otherSymbol = form.otherSymbol.trim().toUpperCase();
   if (otherSymbol === '') return t('priceAlerts.error.other');
@@ -89,7 +108,8 @@ export function ruleAtLevel(symbol: string, level: number, last: number): PriceR
 /** How a rule reads in the list, its threshold in its unit. */
 export function describeRule(r: PriceRule): string {
   const threshold = r.threshold ?? 0;
-  const value = r.kind === 'price_above' || r.kind === 'price_below' ? formatMoney(threshold) : formatNumber(threshold);
+  const value =
+    r.kind === 'price_above' || r.kind === 'price_below' ? formatMoney(threshold, r.currency) : formatNumber(threshold);
   return t(`priceAlerts.rule.${isPriceKind(r.kind) ? r.kind : 'other'}`, {
     symbol: r.symbol,
     threshold: value,

@@ -16,6 +16,7 @@ const body = z.object({
   threshold: z.number(),
   cooldownMinutes: z.number(),
   otherSymbol: z.optional(z.string().check(z.regex(/^[A-Z0-9.^=-]{1,15}$/))),
+  notify: z.optional(z.object({ email: z.string().check(z.maxLength(254)) })),
 });
 const stored = z.array(body).check(z.maxLength(MAX_QUEUED));
 

@@ -7,6 +7,7 @@ import './price-alerts.css';
 import {
   DEFAULT_COOLDOWN_MINUTES,
   describeRule,
+  emailAvailable,
   isPriceKind,
   priceKinds,
   ruleFromForm,
@@ -34,17 +35,32 @@ export const priceAlertsView: View = {
   id: 'price-alerts',
   title: 'views.priceAlerts',
   visible: (session) => session.can('trading:own'),
-  mount(container, { session, watchlist, priceAlerts }) {
+  mount(container, { session, priceAlerts, live }) {
     const status = h('p', { class: 'price-alerts-status', role: 'status' });
     const kind = h('select', {}, ...priceKinds.map((k) => h('option', { value: k }, t(`priceAlerts.kind.${k}`))));
-    const symbols = h('datalist', { id: 'alert-symbols' }, ...watchlist.symbols.map((s) => h('option', { value: s })));
-    const symbol = h('input', { type: 'text', list: 'alert-symbols', autocomplete: 'off', required: '' });
+    // Only instruments with live data are offered: an alert on any other could never fire.
+    const symbol = h('select', { required: '' });
+    const other = h('select', {});
+    const offLive = live.listen(() => {
+      for (const select of [symbol, other])
+        select.replaceChildren(...live.symbols.map((s) => h('option', { value: s }, s)));
+    });
     const unit = h('span', { class: 'hint' });
     const threshold = h('input', { type: 'text', inputmode: 'decimal', required: '' });
-    const other = h('input', { type: 'text', list: 'alert-symbols', autocomplete: 'off' });
     const otherField = field('alert-other', t('priceAlerts.other'), other);
     const cooldown = h('input', { type: 'number', min: '0', max: '10080', step: '1' });
     cooldown.value = String(DEFAULT_COOLDOWN_MINUTES);
+    // Email is offered only when the platform can send it.
+    const email = h('input', { type: 'email', autocomplete: 'email' });
+    const emailHint = h('span', { class: 'hint' }, t('priceAlerts.emailHint'));
+    const emailField = field('alert-email', t('priceAlerts.email'), email, emailHint);
+    emailField.hidden = true;
+    emailAvailable().then(
+      (available) => {
+        emailField.hidden = !available;
+      },
+      () => undefined,
+    );
     const kindChanged = (): void => {
       unit.textContent = t('priceAlerts.unitHint', { unit: thresholdUnit(kind.value) });
       otherField.hidden = kind.value !== 'correlation_break';
@@ -57,7 +73,6 @@ export const priceAlertsView: View = {
       h('h3', { id: 'price-alert-new' }, t('priceAlerts.new')),
       field('alert-kind', t('priceAlerts.kindLabel'), kind),
       field('alert-symbol', t('priceAlerts.symbol'), symbol),
-      symbols,
       field('alert-threshold', t('priceAlerts.threshold'), threshold, unit),
       otherField,
       field(
@@ -66,6 +81,7 @@ export const priceAlertsView: View = {
         cooldown,
         h('span', { class: 'hint' }, t('priceAlerts.cooldownHint')),
       ),
+      emailField,
       h('button', { type: 'submit' }, t('priceAlerts.add')),
     );
     form.addEventListener('submit', (event) => {
@@ -76,6 +92,7 @@ export const priceAlertsView: View = {
         threshold: threshold.value,
         otherSymbol: other.value,
         cooldown: cooldown.value,
+        email: emailField.hidden ? '' : email.value,
       });
       if (typeof body === 'string') {
         status.textContent = body;
@@ -84,9 +101,7 @@ export const priceAlertsView: View = {
       priceAlerts.create(body).then(
         (outcome) => {
           status.textContent = t(outcome === 'queued' ? 'priceAlerts.queuedNow' : 'priceAlerts.created');
-          symbol.value = '';
           threshold.value = '';
-          other.value = '';
         },
         (error: unknown) => {
           status.textContent = message(error);
@@ -207,6 +222,7 @@ export const priceAlertsView: View = {
     return {
       unmount() {
         off();
+        offLive();
         container.replaceChildren();
       },
     };

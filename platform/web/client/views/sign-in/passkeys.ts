@@ -6,15 +6,16 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
 import { h } from '../../dom.ts';
+import { t } from '../../i18n/i18n.ts';
 import type { Session } from '../../session.ts';
 
-/** The passkey and organisation (OIDC) part of the sign-in view's strings, in one place for the locale files. */
+/** The passkey and organisation (OIDC) part of the sign-in view's strings, from the locale files (group `signIn.passkey`). */
 export const passkeyMessages = {
-  signIn: 'Sign in with a passkey',
-  register: 'Add a passkey on this device',
-  registered: 'Passkey added: next time you can sign in with it.',
-  unsupported: 'This browser does not support passkeys.',
-  organisation: 'Sign in with your organisation',
+  signIn: t('signIn.passkey.signIn'),
+  register: t('signIn.passkey.register'),
+  registered: t('signIn.passkey.registered'),
+  unsupported: t('signIn.passkey.unsupported'),
+  organisation: t('signIn.passkey.organisation'),
 } as const;
 
 /** One WebAuthn ceremony: the server's options, the browser's answer to them, the server's check of it. */

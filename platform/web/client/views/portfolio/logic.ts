@@ -1,0 +1,56 @@
+/** Pure side of the portfolio view (no DOM): the API's answer, requests, the position form. */
+import * as z from 'zod/mini';
+import { getJson } from '../../api.ts';
+import { t } from '../../i18n/i18n.ts';
+import type { Send } from '../../session.ts';
+
+const money = z.nullable(z.number());
+const position = z.object({
+  symbol: z.string(),
+  quantity: z.number(),
+  averageCost: z.number(),
+  price: money,
+  marketValue: money,
+  unrealizedPnl: money,
+  unrealizedReturn: money,
+  dayChange: money,
+  dayReturn: money,
+});
+export type Position = z.infer<typeof position>;
+export const portfolioAnswer = z.object({
+  positions: z.array(position),
+  totals: z.object({
+    costBasis: z.number(),
+    marketValue: z.number(),
+    unrealizedPnl: z.number(),
+    unrealizedReturn: z.nullable(z.number()),
+    unpriced: z.array(z.string()),
+  }),
+  performance: z.object({
+    n: z.number(),
+    periodReturn: z.nullable(z.number()),
+    maxDrawdown: z.nullable(z.number()),
+    series: z.array(z.object({ start: z.number(), value: z.number() })),
+    warning: z.optional(z.string()),
+  }),
+});
+export type Portfolio = z.infer<typeof portfolioAnswer>;
+
+export const loadPortfolio = (): Promise<Portfolio> => getJson('/api/portfolio?days=252', portfolioAnswer);
+
+export async function setPosition(send: Send, symbol: string, quantity: number, averageCost: number): Promise<void> {
+  await send('PUT', `/api/portfolio/positions/${encodeURIComponent(symbol)}`, { quantity, averageCost });
+}
+
+export async function removePosition(send: Send, symbol: string): Promise<void> {
+  await send('DELETE', `/api/portfolio/positions/${encodeURIComponent(symbol)}`);
+}
+
+/** The position form as numbers, or what is wrong with it. */
+export function positionFromForm(quantity: string, cost: string): { quantity: number; averageCost: number } | string {
+  const q = Number(quantity);
+  const c = Number(cost);
+  if (quantity.trim() === '' || !Number.isFinite(q) || q <= 0) return t('portfolio.error.quantity');
+  if (cost.trim() === '' || !Number.isFinite(c) || c <= 0) return t('portfolio.error.cost');
+  return { quantity: q, averageCost: c };
+}
