@@ -3,14 +3,17 @@ import { z } from 'zod';
 import type { Config } from '../../platform/config/config.ts';
 import { openApi } from '../../platform/http/openapi.ts';
 import { exchanges, instrumentBySymbol } from '../../platform/reference/instruments.ts';
+import type { PlatformControls } from '../../platform/runtime/controls.ts';
 import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
 import type { Logger } from '../../platform/telemetry/logger.ts';
+import { faultPoints } from '../../platform/faults/points.ts';
 import { publishTickBatch } from './batch-publisher.ts';
 import { SqliteFeedStateStore, type FeedStateStore } from './feed-state.ts';
 import { publishHistory } from './history-publisher.ts';
 import { registerInstrumentRoutes } from './instruments-route.ts';
 import type { HistoryBatch, MarketFeed, Tick } from './feed.ts';
 import { FeedMetrics } from './feed-metrics.ts';
+import { FeedSwitch } from './feed-switch.ts';
 import { ReplayFeed } from './replay-feed.ts';
 import { loadDailyBars } from './replay/ohlcv-csv.ts';
 import { SimulatedFeed } from './simulated-feed.ts';
@@ -73,8 +76,10 @@ function staleAfterMs(config: Config): number {
  * Finance), publishing each batch of ticks on `market.ticks` in its own trace with feed health metrics,
  * and accepts tick batches from external feeds at POST /api/market/ticks.
  */
-export function marketFeedService(options: { seed?: number; feed?: MarketFeed } = {}): Service {
-  let feed: MarketFeed | undefined;
+export function marketFeedService(
+  options: { seed?: number; feed?: MarketFeed; fallback?: MarketFeed; controls?: PlatformControls } = {},
+): Service {
+  let feed: FeedSwitch | undefined;
   let state: FeedStateStore | undefined;
   return {
     name: 'market-feed',
@@ -83,10 +88,9 @@ export function marketFeedService(options: { seed?: number; feed?: MarketFeed } 
       const configured =
         options.seed === undefined ? config : { ...config, market: { ...config.market, seed: options.seed } };
       if (options.feed === undefined) state = new SqliteFeedStateStore(join(config.dataDir, 'market-feed', 'state.db'));
-      feed = options.feed ?? (await createFeed(configured, logger, state));
-      const metrics = new FeedMetrics(ctx.metrics, feed.name, { staleAfterMs: staleAfterMs(config) });
-      const name = feed.name;
-      const current = feed;
+      const primary = options.feed ?? (await createFeed(configured, logger, state));
+      const metrics = new FeedMetrics(ctx.metrics, primary.name, { staleAfterMs: staleAfterMs(config) });
+      const name = primary.name;
       openApi.add({
         method: 'get',
         path: '/market/feed',
@@ -94,11 +98,12 @@ export function marketFeedService(options: { seed?: number; feed?: MarketFeed } 
         tags: ['market feed'],
         responses: { 200: { description: 'feed status', schema: feedStatus } },
       });
-      const universe = { feed: name, simulated: current.simulated, timeZone: exchanges.XNYS.timeZone };
+      const universe = { feed: name, simulated: primary.simulated, timeZone: exchanges.XNYS.timeZone };
       ctx.api.get('/market/feed', (_req, res) => {
-        res.json({ ...current.status(), simulated: universe.simulated, timeZone: universe.timeZone });
+        const status = feed?.status() ?? { feed: name, running: false, details: {} };
+        res.json({ ...status, simulated: universe.simulated, timeZone: universe.timeZone });
       });
-      registerInstrumentRoutes(ctx.api, () => ({ ...universe, symbols: current.symbols() }), openApi);
+      registerInstrumentRoutes(ctx.api, () => ({ ...universe, symbols: primary.symbols() }), openApi);
       // Symbols the running feed produces (bounded by its configuration), known besides the catalog.
       const liveSymbols = new Set<string>();
       registerTickIngest(
@@ -108,6 +113,7 @@ export function marketFeedService(options: { seed?: number; feed?: MarketFeed } 
         openApi,
       );
       const emit = async (ticks: readonly Tick[]): Promise<void> => {
+        if (faultPoints().feedStalled()) return;
         for (const tick of ticks) liveSymbols.add(tick.symbol);
         const started = performance.now();
         await publishTickBatch(bus, name, ticks);
@@ -119,10 +125,18 @@ export function marketFeedService(options: { seed?: number; feed?: MarketFeed } 
       // Consumers (market data, price alerts, portfolios) learn from this which symbols have a live source.
       await bus.publish('market.universe', {
         key: name,
-        data: { ...universe, symbols: [...current.symbols()], ts: Date.now() },
+        data: { ...universe, symbols: [...primary.symbols()], ts: Date.now() },
         source: `collectors/market/${name}`,
       });
-      await feed.start({ emit, history, health: metrics, logger });
+      // The fallback (a simulated feed unless one is given) is built only when a remediation switches to it.
+      const fallback = (): Promise<MarketFeed> =>
+        options.fallback === undefined
+          ? createFeed({ ...configured, market: { ...configured.market, feed: 'simulated' } }, logger)
+          : Promise.resolve(options.fallback);
+      const current = new FeedSwitch(primary, fallback, { emit, history, health: metrics, logger });
+      feed = current;
+      options.controls?.feeds.set('market-feed', current);
+      await current.start();
     },
     async stop() {
       await feed?.stop();

@@ -20,9 +20,12 @@ export interface InProcessOptions {
   readonly labels?: SeriesLabels;
 }
 
-/** The detector's own metrics are left out by default: they move because of anomalies, not with them. */
+/**
+ * Left out by default: the detector's own metrics (they move because of anomalies, not with them) and the fault
+ * injector's (watching them would hand the detector the answer it is tested on).
+ */
 export const defaultInProcessWatch: readonly LabelMatcher[] = [
-  { name: '__name__', op: '!~', value: 'insitechart_detector_.*' },
+  { name: '__name__', op: '!~', value: 'insitechart_(detector|faults)_.*' },
 ];
 
 interface HistogramReading {

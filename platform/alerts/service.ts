@@ -25,6 +25,7 @@ import { pushChannel } from './notify/push/push.ts';
 import { slackChannel } from './notify/slack/slack.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import { loadOutboundPolicy } from '../net/config.ts';
+import { priceAlertData, pushSubscriptionData } from './price/personal-data.ts';
 import { smsChannel } from './notify/sms/sms.ts';
 import { webhookChannel } from './notify/webhook/webhook.ts';
 import { loadOrCreateVapidKeys } from './notify/webpush/vapid.ts';
@@ -39,6 +40,7 @@ import { LiveUniverse } from '../market-data/live-universe.ts';
 import { transaction } from '../storage/sqlite.ts';
 import { openDatabase } from './store/db.ts';
 import { IncidentStore } from './store/incidents.ts';
+import { pruneIncidents, retentionEveryMs, retentionOf } from './store/incident-retention.ts';
 import { SilenceStore } from './store/silences.ts';
 import { PushSubscriptionStore } from './store/push-subscriptions.ts';
 
@@ -62,6 +64,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
   let outbox: Outbox | undefined;
   let pipeline: Pipeline | undefined;
   let prices: PriceAlertService | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
   const live = new PriceAlertLiveStream();
   const universe = new LiveUniverse();
   return {
@@ -134,7 +137,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           config.channels.webpush.ttl_seconds,
           pushSubs,
         ),
-        ...(config.channels.smtp !== undefined ? { email: emailChannel(config.channels.smtp) } : {}),
+        ...(config.channels.smtp !== undefined ? { email: emailChannel(outbound, config.channels.smtp) } : {}),
         ...(config.channels.sms !== undefined ? { sms: smsChannel(outbound, config.channels.sms) } : {}),
         ...(config.channels.push !== undefined ? { push: pushChannel(outbound, config.channels.push) } : {}),
       };
@@ -196,6 +199,16 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         pipe.restore(store.loadOpen());
       });
       box.start();
+      const applyRetention = (): void => {
+        try {
+          pruneIncidents(database, retentionOf(config), Date.now());
+        } catch (error) {
+          ctx.logger.error({ err: error }, 'alerts: incident retention failed; retried at the next run');
+        }
+      };
+      applyRetention();
+      retentionTimer = setInterval(applyRetention, retentionEveryMs);
+      retentionTimer.unref();
       const audit = auditTo(ctx.bus, 'alerts');
 
       subscriptions.push(
@@ -279,6 +292,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         live,
         emailConfigured: config.channels.smtp !== undefined,
       });
+      ctx.personalData?.register(priceAlertData(prices, database));
+      ctx.personalData?.register(pushSubscriptionData(pushSubs));
       ctx.site.get('/runbooks/:slug.md', (req, res) => {
         const slug = req.params.slug;
         if (!runbooks.has(slug)) {
@@ -289,6 +304,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       });
     },
     async stop() {
+      clearInterval(retentionTimer);
       live.close();
       await universe.close();
       for (const s of subscriptions.splice(0)) await s.close('drain');

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { HttpError } from '../http/errors.ts';
+import type { AdmissionControl } from '../runtime/controls.ts';
 import type { ComputeJobs, JobName } from './compute-jobs.ts';
 import type { JobAnswer, JobMessage } from './compute-worker.ts';
 
@@ -22,6 +23,9 @@ export interface ComputeWorkerOptions {
  */
 export class ComputeWorker {
   readonly #options: ComputeWorkerOptions;
+  #maxQueued: number;
+  /** Admission control port: a lower queue limit sheds load (503 at once). */
+  readonly admission: AdmissionControl;
   readonly #queue: Pending[] = [];
   #worker: Worker | undefined;
   #current: Pending | undefined;
@@ -32,12 +36,21 @@ export class ComputeWorker {
 
   constructor(options: ComputeWorkerOptions) {
     this.#options = options;
+    this.#maxQueued = options.maxQueued;
+    this.admission = {
+      normal: options.maxQueued,
+      limit: () => this.#maxQueued,
+      setLimit: (limit) => {
+        if (!Number.isInteger(limit) || limit < 0) throw new RangeError('the queue limit must be a whole number >= 0');
+        this.#maxQueued = limit;
+      },
+    };
   }
 
   /** The job's result as JSON text; HttpError 422 for input the numerics refuse, 503 when busy or over time. */
   run<J extends JobName>(job: J, request: Parameters<ComputeJobs[J]>[0]): Promise<string> {
     if (this.#closed) return Promise.reject(new HttpError(503, 'analytics is shutting down'));
-    if (this.#queue.length >= this.#options.maxQueued)
+    if (this.#queue.length >= this.#maxQueued)
       return Promise.reject(new HttpError(503, 'analytics is busy: too many computations waiting; retry shortly'));
     return new Promise<string>((resolve, reject) => {
       this.#queue.push({ message: { id: this.#nextId++, job, request }, resolve, reject });

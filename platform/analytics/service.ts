@@ -6,7 +6,9 @@
  */
 import { Counter, Gauge } from 'prom-client';
 import type { Subscription } from '../backbone/bus.ts';
+import { ConsumerPool } from '../backbone/consumer-pool.ts';
 import { instrumentBySymbol } from '../reference/instruments.ts';
+import type { PlatformControls } from '../runtime/controls.ts';
 import type { Service, ServiceContext } from '../runtime/service.ts';
 import { analyticsRouter } from './api.ts';
 import { ComputeWorker } from './compute-pool.ts';
@@ -33,6 +35,10 @@ export interface AnalyticsServiceOptions {
   readonly maxWork?: number;
   /** A computation running longer is stopped and answered 503 (default 30 s). */
   readonly deadlineMs?: number;
+  /** Where the service registers its control ports (bar consumers, computation admission) for remediation. */
+  readonly controls?: PlatformControls;
+  /** Most members of the bar consumer group (default 4). */
+  readonly maxBarConsumers?: number;
 }
 
 const defaultBreaks: BreakDetectorOptions = { recent: 30, baseline: 120, alpha: 0.001, minDelta: 0.3, cooldown: 30 };
@@ -80,6 +86,7 @@ export function analyticsService(options: AnalyticsServiceOptions = {}): Service
   const recentBreaks: BreakEvent[] = [];
   const sentiment = new SentimentTrack(5_000);
   const subscriptions: Subscription[] = [];
+  let barsPool: ConsumerPool<'market.bars'> | undefined;
   // Started lazily by the first computation; replaced if a computation overruns its deadline.
   const worker = new ComputeWorker({ deadlineMs: options.deadlineMs ?? 30_000, maxQueued: 16 });
 
@@ -127,8 +134,10 @@ export function analyticsService(options: AnalyticsServiceOptions = {}): Service
         },
       });
 
-      subscriptions.push(
-        await ctx.bus.subscribe({
+      // A pool of group members, so that the remediation engine can scale bar consumption (controls port).
+      barsPool = new ConsumerPool(
+        ctx.bus,
+        {
           group: 'analytics',
           topic: 'market.bars',
           from: 'latest',
@@ -167,8 +176,12 @@ export function analyticsService(options: AnalyticsServiceOptions = {}): Service
               }
             }
           },
-        }),
+        },
+        { min: 1, max: options.maxBarConsumers ?? 4 },
       );
+      await barsPool.resize(1);
+      options.controls?.pools.set('analytics-bars', barsPool);
+      options.controls?.admission.set('analytics-compute', worker.admission);
       // Feeds' history (the first-start backfill, recorded history) fills the windows at every interval; it is
       // read again from the start of the retained log at each start, since the windows live in memory.
       const history = await ctx.bus.subscribe({
@@ -210,7 +223,7 @@ export function analyticsService(options: AnalyticsServiceOptions = {}): Service
       );
     },
     async stop() {
-      await Promise.all(subscriptions.splice(0).map((s) => s.close('drain')));
+      await Promise.all([...subscriptions.splice(0).map((s) => s.close('drain')), barsPool?.close()]);
       await worker.close();
     },
   };

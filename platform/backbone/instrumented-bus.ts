@@ -1,4 +1,5 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { faultPoints } from '../faults/points.ts';
 import type { Delivery, EventBus, PartitionLag, SubscribeOptions, Subscription } from './bus.ts';
 import type { PublishInput, TopicEnvelope } from './envelope.ts';
 import type { TopicName } from './topics.ts';
@@ -25,6 +26,10 @@ const carrierGetter = {
  * from an HTTP request through every consumer of the event it published.
  */
 export function instrumentBus(bus: EventBus, metrics?: BusMetrics): EventBus {
+  if (metrics !== undefined)
+    bus.onDeadLetter?.((topic, outcome) => {
+      metrics.published(topic, outcome);
+    });
   return {
     kind: bus.kind,
     publish<T extends TopicName>(topic: T, input: PublishInput<T>): Promise<TopicEnvelope<T>> {
@@ -75,6 +80,8 @@ export function instrumentBus(bus: EventBus, metrics?: BusMetrics): EventBus {
           async (span) => {
             const started = performance.now();
             try {
+              const delay = faultPoints().consumerDelayMs(options.group);
+              if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
               await options.handler(delivery);
               metrics?.consumed(delivery.topic, options.group, 'ok', (performance.now() - started) / 1000);
             } catch (error) {
@@ -96,5 +103,6 @@ export function instrumentBus(bus: EventBus, metrics?: BusMetrics): EventBus {
     lag: (): Promise<PartitionLag[]> => bus.lag(),
     ready: (): Promise<boolean> => bus.ready(),
     close: (): Promise<void> => bus.close(),
+    onDeadLetter: (listener) => bus.onDeadLetter?.(listener),
   };
 }

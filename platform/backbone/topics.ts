@@ -84,12 +84,34 @@ export const detection = z.strictObject({
   severity: z.enum(['critical', 'error', 'warning', 'info']).optional(),
 });
 
+/** One step in a remediation's life (detectors/remediation): planned, approved or not, applied, verified, undone. */
 export const remediation = z.strictObject({
   action: z.string().min(1),
   target: labels,
   reason: z.string(),
-  status: z.enum(['planned', 'applied', 'failed', 'rolled_back']),
+  status: z.enum([
+    'planned',
+    'blocked',
+    'pending_approval',
+    'approved',
+    'rejected',
+    'expired',
+    'dry_run',
+    'applied',
+    'failed',
+    'verified',
+    'verification_failed',
+    'rolled_back',
+  ]),
   detectionId: z.string().optional(),
+  /** The remediation every step of one action shares. */
+  remediationId: z.string().min(1).max(100).optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  risk: z.enum(['low', 'medium', 'high']).optional(),
+  policy: z.string().max(200).optional(),
+  /** The alert fingerprint of the signal that triggered it: the incident it belongs to. */
+  fingerprint: z.string().max(300).optional(),
+  detail: z.string().max(2_000).optional(),
 });
 
 export const notification = z.strictObject({

@@ -75,6 +75,16 @@ export const routePermissions: readonly RoutePermission[] = [
   r('DELETE', '/api/identity/session', 'signed-in'),
   r('GET', '/api/identity/me', 'public'),
   r('POST', '/api/identity/password', 'signed-in'),
+  r('GET', '/api/identity/me/data', 'signed-in'),
+  r('POST', '/api/identity/me/erase', 'signed-in'),
+  r('GET', '/api/identity/users/:name/data', 'admin'),
+  r('GET', '/api/identity/passkeys', 'signed-in'),
+  r('DELETE', '/api/identity/passkeys/:id', 'signed-in'),
+  r('POST', '/api/identity/passkeys/registration/options', 'signed-in'),
+  r('POST', '/api/identity/passkeys/registration', 'signed-in'),
+  // Passkey sign-in is sign-in: public, like POST /api/identity/session.
+  r('POST', '/api/identity/passkeys/authentication/options', 'public'),
+  r('POST', '/api/identity/passkeys/authentication', 'public'),
   r('GET', '/api/identity/users', 'admin'),
   r('PUT', '/api/identity/users/:name', 'admin'),
   r('DELETE', '/api/identity/users/:name', 'admin'),
@@ -115,9 +125,22 @@ export const routePermissions: readonly RoutePermission[] = [
   r('GET', '/api/sentiment/:symbol', 'market:read'),
   r('POST', '/api/sentiment/texts', 'feed:publish'),
   // Detector tier
-  ...['series', 'series/history', 'detections', 'sources', 'predictions', 'forecast', 'slo', 'exhaustion'].map((p) =>
-    r('GET', `/api/detectors/${p}`, 'ops:read'),
-  ),
+  ...[
+    'series',
+    'series/history',
+    'detections',
+    'sources',
+    'predictions',
+    'forecast',
+    'slo',
+    'exhaustion',
+    'checks',
+  ].map((p) => r('GET', `/api/detectors/${p}`, 'ops:read')),
+  // Fault injection (embedded mode): anyone in ops sees the faults, the sre role injects and clears them
+  r('GET', '/api/faults', 'ops:read'),
+  r('POST', '/api/faults', 'ops:configure'),
+  r('DELETE', '/api/faults', 'ops:configure'),
+  r('DELETE', '/api/faults/:id', 'ops:configure'),
   // Alert ingestion
   r('POST', '/api/alerts/alertmanager', 'ingest'),
   r('POST', '/api/alerts', 'ingest'),
@@ -132,6 +155,11 @@ export const routePermissions: readonly RoutePermission[] = [
   r('POST', '/api/incidents/:id/merge', 'incidents:act'),
   r('POST', '/api/incidents/:id/split', 'incidents:act'),
   r('GET', '/api/alerts/deliveries', 'ops:read'),
+  // Remediation: anyone on ops reads; a decision needs ops:configure (and the engine asks for a person with sre)
+  r('GET', '/api/remediations', 'ops:read'),
+  r('GET', '/api/remediations/:id', 'ops:read'),
+  r('POST', '/api/remediations/:id/approve', 'ops:configure'),
+  r('POST', '/api/remediations/:id/reject', 'ops:configure'),
   // Silences and on-call
   r('GET', '/api/silences', 'ops:read'),
   r('GET', '/api/silences/:id', 'ops:read'),

@@ -1,0 +1,72 @@
+/**
+ * `npm run bench -- chaos [--minutes 15] [--seed 1] [--rate 20] [--first 180]`: the closed loop under chaos. The
+ * embedded platform (every service, a fresh DATA_DIR, from cold) runs N minutes under a steady mixed load of R
+ * requests/s; the first fault is injected `first` seconds after start, then every fault kind three times at seeded
+ * random moments, one at a time, through the fault API as an sre would. Measured per kind: time to detect (to the
+ * first detection on the right service), time to recover (to the fault's signal back to normal), actions taken
+ * (`remediations` events applied), false actions, the share resolved without a person. Then a clean run of the same
+ * length from cold with no fault: every action there is a false one. At most 15 + 15 minutes. Per-fault details on
+ * stderr; the figures on stdout's last line.
+ */
+import { z } from 'zod';
+import { seededRandom } from '../platform/random/seeded.ts';
+import { runPhase } from './chaos/phase.ts';
+import { plan } from './chaos/schedule.ts';
+import { scoreFaults } from './chaos/score.ts';
+import { round } from './support/stats.ts';
+
+const argsSchema = z.strictObject({
+  minutes: z.coerce.number().min(6).max(15).default(15),
+  seed: z.coerce.number().int().min(0).default(1),
+  rate: z.coerce.number().min(1).max(200).default(20),
+  first: z.coerce.number().min(30).max(600).default(180),
+});
+
+function parseArgs(args: readonly string[]): z.infer<typeof argsSchema> {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const name = args[i] ?? '';
+    const value = args[i + 1];
+    if (!name.startsWith('--') || value === undefined) throw new Error(`expected --name value, got ${name}`);
+    raw[name.slice(2)] = value;
+  }
+  return argsSchema.parse(raw);
+}
+
+export default async function chaos(args: readonly string[]): Promise<Record<string, unknown>> {
+  const options = parseArgs(args);
+  process.env.DETECTOR_SAMPLE_INTERVAL_MS ??= '1000';
+  process.env.DETECTOR_POLL_INTERVAL_MS ??= '1000';
+  const runMs = options.minutes * 60_000;
+  const schedule = plan(seededRandom(options.seed), runMs, options.first * 1000, 3);
+  const faulty = await runPhase(schedule, runMs, options.rate);
+  for (const o of faulty.outcomes)
+    process.stderr.write(
+      `${JSON.stringify({
+        kind: o.planned.kind,
+        service: o.planned.service,
+        at_s: round(o.planned.atMs / 1000, 0),
+        ttd_s: o.detectedAt === undefined ? null : round((o.detectedAt - o.injectedAt) / 1000, 1),
+        ttr_s: o.recoveredAt === undefined ? null : round((o.recoveredAt - o.injectedAt) / 1000, 1),
+        by: o.detectedBy ?? null,
+        actions: o.actions,
+        ended_early: o.endedEarlyAt !== undefined,
+      })}\n`,
+    );
+  const clean = await runPhase([], runMs, options.rate);
+  return {
+    bench: 'chaos',
+    minutes_per_run: options.minutes,
+    seed: options.seed,
+    faults: scoreFaults(faulty.outcomes),
+    injected: faulty.outcomes.length,
+    undetected: faulty.outcomes.filter((o) => o.detectedAt === undefined).length,
+    stray_actions: faulty.strayActions,
+    fault_run_detections: faulty.detections,
+    fault_run_incidents: faulty.incidents,
+    clean_run_actions: clean.actions,
+    clean_run_detections: clean.detections,
+    clean_run_incidents: clean.incidents,
+    requests: faulty.requests + clean.requests,
+  };
+}

@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { TopicData } from '../../platform/backbone/topics.ts';
+import { apiFetch } from '../../platform/testing/api-client.ts';
+import { everyService } from '../../platform/testing/every-service.ts';
+import { startTestPlatform, type TestPlatform } from '../../platform/testing/platform.ts';
+import { startLoad } from '../quiet/load.ts';
+import { detects, recoverySignal } from './match.ts';
+import type { PlannedFault } from './schedule.ts';
+
+/** What happened to one injected fault, in bench time (ms since the epoch, as the bench saw it). */
+export interface FaultOutcome {
+  readonly planned: PlannedFault;
+  readonly injectedAt: number;
+  readonly expiresAt: number;
+  detectedAt?: number;
+  detectedBy?: string;
+  recoveredAt?: number;
+  /** When the fault left the injector's list before its expiry: something other than time ended it. */
+  endedEarlyAt?: number;
+  checkFired: boolean;
+  actions: number;
+  falseActions: number;
+}
+
+export interface PhaseResult {
+  readonly outcomes: FaultOutcome[];
+  /** Applied remediation actions no fault explains (outside every fault's window). */
+  readonly strayActions: number;
+  readonly actions: number;
+  readonly detections: number;
+  readonly incidents: number;
+  readonly requests: number;
+}
+
+const checkStatus = z.object({
+  status: z.array(z.object({ check: z.string(), subject: z.string(), firing: z.boolean() })),
+});
+const faultList = z.object({ faults: z.array(z.object({ id: z.string() })) });
+const incidentList = z.object({ incidents: z.array(z.object({ id: z.string() })) });
+const injected = z.object({ id: z.string(), expiresAt: z.number() });
+
+/** How long after a fault's expiry a detection or an action is still counted as its. */
+const GRACE_MS = 30_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One run of the embedded platform from cold (every service, a fresh DATA_DIR) under steady load for `runMs`,
+ * injecting the planned faults through the API as an sre would; an empty plan is the clean run.
+ */
+export async function runPhase(plan: readonly PlannedFault[], runMs: number, rate: number): Promise<PhaseResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-chaos-'));
+  const platform = await startTestPlatform(dir, everyService());
+  const started = Date.now();
+  const outcomes: (FaultOutcome & { id: string })[] = [];
+  const detections: { at: number; data: TopicData<'detections'> }[] = [];
+  let actions = 0;
+  let strayActions = 0;
+  await platform.bus.subscribe({
+    group: 'bench-chaos-detections',
+    topic: 'detections',
+    handler: (d) => {
+      const at = Date.now();
+      detections.push({ at, data: d.envelope.data });
+      for (const o of outcomes)
+        if (
+          o.detectedAt === undefined &&
+          at <= o.expiresAt + GRACE_MS &&
+          detects(o.planned.kind, o.planned.service, d.envelope.data)
+        ) {
+          o.detectedAt = at;
+          o.detectedBy = `${d.envelope.data.detector}: ${d.envelope.data.title ?? d.envelope.data.explanation}`.slice(
+            0,
+            200,
+          );
+        }
+    },
+  });
+  await platform.bus.subscribe({
+    group: 'bench-chaos-remediations',
+    topic: 'remediations',
+    handler: (d) => {
+      if (d.envelope.data.status !== 'applied') return;
+      actions += 1;
+      const at = Date.now();
+      const owner = outcomes.find((o) => at >= o.injectedAt && at <= o.expiresAt + GRACE_MS);
+      if (owner === undefined) strayActions += 1;
+      else {
+        owner.actions += 1;
+        const target = d.envelope.data.target.service;
+        const processWide = owner.planned.kind === 'memory-leak' || owner.planned.kind === 'disk-fill';
+        if (!processWide && target !== owner.planned.service) owner.falseActions += 1;
+      }
+    },
+  });
+  const load = startLoad(platform, rate);
+  try {
+    let next = 0;
+    while (Date.now() - started < runMs) {
+      await sleep(1_000);
+      const planned = plan[next];
+      if (planned !== undefined && Date.now() - started >= planned.atMs) {
+        next += 1;
+        const fault = await inject(platform, planned);
+        outcomes.push({ ...fault, planned, checkFired: false, actions: 0, falseActions: 0 });
+      }
+      await observe(platform, outcomes);
+    }
+    const incidents = incidentList.parse(await (await apiFetch(platform, '/api/incidents?limit=500')).json()).incidents;
+    return {
+      outcomes,
+      strayActions,
+      actions,
+      detections: detections.length,
+      incidents: incidents.length,
+      requests: load.counts.sent,
+    };
+  } finally {
+    load.stop();
+    await platform.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function inject(platform: TestPlatform, planned: PlannedFault) {
+  const res = await apiFetch(platform, '/api/faults', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      kind: planned.kind,
+      service: planned.service,
+      duration: planned.durationMs,
+      intensity: planned.intensity,
+      ...(planned.maxBytes === undefined ? {} : { maxBytes: planned.maxBytes }),
+    }),
+    as: 'sre',
+  });
+  if (res.status !== 201) throw new Error(`injecting ${planned.kind}: ${String(res.status)} ${await res.text()}`);
+  const fault = injected.parse(await res.json());
+  return { id: fault.id, injectedAt: Date.now(), expiresAt: fault.expiresAt };
+}
+
+/** Once a second: is each fault still listed, is its signal back to normal. */
+async function observe(platform: TestPlatform, outcomes: (FaultOutcome & { id: string })[]): Promise<void> {
+  const now = Date.now();
+  const open = outcomes.filter((o) => o.recoveredAt === undefined && now <= o.expiresAt + 5 * GRACE_MS);
+  if (open.length === 0) return;
+  const [checks, faults] = await Promise.all([
+    apiFetch(platform, '/api/detectors/checks').then(async (r) => checkStatus.parse(await r.json()).status),
+    apiFetch(platform, '/api/faults').then(async (r) => faultList.parse(await r.json()).faults),
+  ]);
+  for (const o of open) {
+    const signal = recoverySignal(o.planned.kind, o.planned.service);
+    const firing = checks.some((c) => c.check === signal.check && c.subject === signal.subject && c.firing);
+    if (firing) o.checkFired = true;
+    const listed = faults.some((f) => f.id === o.id);
+    if (!listed && o.endedEarlyAt === undefined && now < o.expiresAt - 1_000) o.endedEarlyAt = now;
+    if (o.detectedAt !== undefined && !firing && (o.checkFired || !listed)) o.recoveredAt = now;
+  }
+}

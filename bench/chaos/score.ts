@@ -1,0 +1,38 @@
+import { faultKinds } from '../../platform/faults/kinds.ts';
+import { round } from '../support/stats.ts';
+import type { FaultOutcome } from './phase.ts';
+
+const mean = (xs: readonly number[]): number | null =>
+  xs.length === 0 ? null : round(xs.reduce((a, b) => a + b, 0) / xs.length, 1);
+
+/**
+ * Per kind: injected, detected (a fault never detected is counted, not dropped, and has no time to detect),
+ * mean time to detect and to recover (from injection) over the faults detected and recovered, the share resolved
+ * without a person (recovered before the fault would have ended on its own, after an automatic action), actions
+ * and false actions (an action on another service than the fault's).
+ */
+export function scoreFaults(outcomes: readonly FaultOutcome[]) {
+  return faultKinds.map((kind) => {
+    const mine = outcomes.filter((o) => o.planned.kind === kind);
+    const detected = mine.filter((o) => o.detectedAt !== undefined);
+    const recovered = detected.filter((o) => o.recoveredAt !== undefined);
+    const auto = mine.filter((o) => o.actions > 0 && o.recoveredAt !== undefined && o.recoveredAt < o.expiresAt);
+    return {
+      kind,
+      injected: mine.length,
+      detected: detected.length,
+      undetected: mine.length - detected.length,
+      mttd_s: mean(detected.map((o) => ((o.detectedAt ?? 0) - o.injectedAt) / 1000)),
+      max_ttd_s:
+        detected.length === 0
+          ? null
+          : round(Math.max(...detected.map((o) => ((o.detectedAt ?? 0) - o.injectedAt) / 1000)), 1),
+      mttr_s: mean(recovered.map((o) => ((o.recoveredAt ?? 0) - o.injectedAt) / 1000)),
+      recovered: recovered.length,
+      fault_s: mine[0] === undefined ? null : round((mine[0].expiresAt - mine[0].injectedAt) / 1000, 1),
+      auto_resolved_share: mine.length === 0 ? null : round(auto.length / mine.length, 2),
+      actions: mine.reduce((n, o) => n + o.actions, 0),
+      false_actions: mine.reduce((n, o) => n + o.falseActions, 0),
+    };
+  });
+}

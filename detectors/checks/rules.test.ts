@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checks, type Check } from './rules.ts';
+import type { Sample } from './sample.ts';
+
+const MB = 1024 * 1024;
+const check = (name: string): Check => {
+  const found = checks.find((c) => c.name === name);
+  assert.ok(found, name);
+  return found;
+};
+
+/** One sample per second from `make(i)`. */
+function series(n: number, make: (i: number) => Partial<Sample>): Sample[] {
+  return Array.from({ length: n }, (_, i) => ({
+    ts: 1_000_000 + i * 1000,
+    http: {},
+    ticks: 0,
+    lag: {},
+    rssBytes: 100 * MB,
+    dataDirBytes: 10 * MB,
+    ...make(i),
+  }));
+}
+
+describe('fixed checks', () => {
+  it('error ratio fires on failing requests from the first seconds, and not on a rare error', () => {
+    const failing = series(10, (i) => ({ http: { api: { count: i * 10, errors: i >= 5 ? (i - 5) * 5 : 0, sum: i } } }));
+    const hit = check('error-ratio').evaluate(failing, 'api', undefined);
+    assert.equal(hit?.fire, true);
+    const rare = series(10, (i) => ({ http: { api: { count: i * 10, errors: i >= 8 ? 1 : 0, sum: i } } }));
+    assert.equal(check('error-ratio').evaluate(rare, 'api', undefined)?.fire, false);
+  });
+
+  it('latency uses a cold limit until it has a baseline, then four times the baseline (250 ms floor)', () => {
+    const slowish = series(10, (i) => ({ http: { api: { count: i * 10, errors: 0, sum: i * 10 * 0.5 } } }));
+    const cold = check('latency').evaluate(slowish, 'api', undefined);
+    assert.equal(cold?.limit, 1);
+    assert.equal(cold.fire, false, '0.5 s is under the cold limit');
+    // Four minutes at 20 ms, then 5 s at 0.5 s per request.
+    const warm = series(245, (i) => {
+      const slow = Math.max(0, i - 240);
+      return { http: { api: { count: i * 10, errors: 0, sum: (i - slow) * 10 * 0.02 + slow * 10 * 0.5 } } };
+    });
+    const hot = check('latency').evaluate(warm, 'api', undefined);
+    assert.equal(hot?.limit, 0.25);
+    assert.equal(hot.fire, true);
+  });
+
+  it('feed stall fires when a publishing feed goes quiet, clears when ticks come back', () => {
+    const stalled = series(45, (i) => ({ ticks: Math.min(i, 38) * 50 }));
+    assert.equal(check('feed-stall').evaluate(stalled, 'market-feed', undefined)?.fire, true);
+    const resumed = series(45, (i) => ({ ticks: i * 50 }));
+    const ok = check('feed-stall').evaluate(resumed, 'market-feed', undefined);
+    assert.equal(ok?.fire, false);
+    assert.equal(ok.clear, true);
+  });
+
+  it('consumer lag fires when the backlog is large and growing, not when it is large and draining', () => {
+    const growing = series(10, (i) => ({ lag: { g: i * 60 } }));
+    assert.equal(check('consumer-lag').evaluate(growing, 'g', undefined)?.fire, true);
+    const draining = series(10, (i) => ({ lag: { g: 1000 - i * 60 } }));
+    assert.equal(check('consumer-lag').evaluate(draining, 'g', undefined)?.fire, false);
+  });
+
+  it('memory growth fires on a leak above the baseline, and keeps its baseline while it fires', () => {
+    const leak = series(200, (i) => ({ rssBytes: (200 + Math.max(0, i - 170) * 8) * MB }));
+    const hit = check('memory-growth').evaluate(leak, 'platform', undefined);
+    assert.equal(hit?.fire, true);
+    assert.equal(hit.baseline, 200 * MB);
+    const flat = series(200, () => ({ rssBytes: 300 * MB }));
+    assert.equal(check('memory-growth').evaluate(flat, 'platform', 200 * MB)?.clear, false, 'still 100 MB above');
+    assert.equal(check('memory-growth').evaluate(flat, 'platform', undefined)?.clear, true, 'flat is normal');
+  });
+
+  it('disk growth needs DATA_DIR to grow fast, not the backbone log growing slowly', () => {
+    const fill = series(200, (i) => ({ dataDirBytes: (10 + Math.max(0, i - 180) * 16) * MB }));
+    assert.equal(check('disk-growth').evaluate(fill, 'data-dir', undefined)?.fire, true);
+    const slow = series(200, (i) => ({ dataDirBytes: (10 + i * 0.2) * MB }));
+    assert.equal(check('disk-growth').evaluate(slow, 'data-dir', undefined)?.fire, false);
+  });
+});

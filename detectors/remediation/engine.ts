@@ -1,0 +1,220 @@
+import { toError } from '../../platform/async/to-error.ts';
+import type { ExecutionResult, RemediationAction, RemediationExecutor } from './executor.ts';
+import { ApprovalQueue, approverRefusal, needsApproval, type Approver } from './guardrails/approval.ts';
+import { limitBlastRadius } from './guardrails/blast-radius.ts';
+import { Cooldown } from './guardrails/cooldown.ts';
+import { runsDry, type DryRunSettings } from './guardrails/dry-run.ts';
+import { ActionBudget } from './guardrails/rate-limit.ts';
+import { undoAction } from './guardrails/undo.ts';
+import { verifyRecovery, type SignalProbe } from './guardrails/verification.ts';
+import type { PolicyFamily } from './policy/schema.ts';
+import { proposalsFor } from './policy/match.ts';
+import { newRecord, RemediationRecords, type RemediationRecord } from './records.ts';
+import type { Proposal, RemediationStatus, Risk, Signal } from './types.ts';
+
+export const SYSTEM_ACTOR = 'system:remediation';
+
+export interface EngineSettings {
+  readonly dryRun: DryRunSettings;
+  /** Actions above this risk wait for a person ('none': all wait). */
+  readonly autoMaxRisk: Risk | 'none';
+  readonly cooldownMs: number;
+  readonly maxPerHour: number;
+  readonly maxPerServicePerHour: number;
+  /** Largest share of a service's replicas one action may touch. */
+  readonly maxReplicaShare: number;
+  readonly maxPending: number;
+  readonly approvalTtlMs: number;
+  readonly verifyIntervalMs: number;
+}
+
+/** One step as it is published (topic `remediations`) and audited, before memory changes. */
+export interface StepEvent {
+  readonly record: RemediationRecord;
+  readonly status: RemediationStatus;
+  readonly actor: string;
+  readonly detail: string;
+  readonly dryRun?: boolean;
+}
+
+export interface EngineOptions {
+  readonly families: readonly PolicyFamily[];
+  readonly executor: RemediationExecutor;
+  readonly probe: SignalProbe;
+  /** Persists a step (the bus, the audit log); the engine changes memory only after it resolved. */
+  readonly publish: (event: StepEvent) => Promise<void>;
+  /** How many replicas the action's target has now, for the blast radius; undefined when unknown. */
+  readonly replicas: (action: RemediationAction) => number | undefined;
+  readonly settings: EngineSettings;
+  readonly onError: (error: Error, record: RemediationRecord) => void;
+  readonly now?: () => number;
+}
+
+export type Decision =
+  | { readonly ok: true; readonly record: RemediationRecord }
+  | { readonly ok: false; readonly status: 403 | 404 | 409; readonly message: string };
+
+/**
+ * Policies turn signals into proposals; guardrails decide whether, when and how each runs: duplicates join the open
+ * remediation, cooldown, hourly budgets, blast radius, approval above a risk, dry run; after an action the
+ * triggering signal must recover within the policy's deadline, else the action is undone.
+ */
+export class RemediationEngine {
+  readonly records = new RemediationRecords();
+  readonly #o: EngineOptions;
+  readonly #now: () => number;
+  readonly #cooldown: Cooldown;
+  readonly #budget: ActionBudget;
+  readonly #approvals: ApprovalQueue;
+  readonly #abort = new AbortController();
+  readonly #running = new Set<Promise<void>>();
+
+  constructor(options: EngineOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+    const s = options.settings;
+    this.#cooldown = new Cooldown({ periodMs: s.cooldownMs });
+    this.#budget = new ActionBudget({ perHour: s.maxPerHour, perServicePerHour: s.maxPerServicePerHour });
+    this.#approvals = new ApprovalQueue({ maxPending: s.maxPending, ttlMs: s.approvalTtlMs });
+  }
+
+  /** Every policy's proposal for the signal, each through the guardrails. */
+  async onSignal(signal: Signal): Promise<void> {
+    for (const proposal of proposalsFor(this.#o.families, signal)) await this.propose(proposal);
+  }
+
+  async propose(proposal: Proposal): Promise<RemediationRecord | undefined> {
+    const { action } = proposal;
+    if (this.#abort.signal.aborted) return undefined;
+    if (this.records.openFor(proposal.policy, action.service) !== undefined) return undefined;
+    const record = newRecord(proposal, this.#now());
+    await this.#step(record, 'planned', SYSTEM_ACTOR, proposal.reason, true);
+    const refusal = this.#refusal(proposal);
+    if (refusal !== undefined) {
+      await this.#step(record, 'blocked', SYSTEM_ACTOR, refusal);
+      return record;
+    }
+    const radius = limitBlastRadius(action, this.#o.replicas(action), this.#o.settings.maxReplicaShare);
+    if (!radius.ok) {
+      await this.#step(record, 'blocked', SYSTEM_ACTOR, radius.reason);
+      return record;
+    }
+    const bounded = { ...proposal, action: radius.action };
+    if (!needsApproval(proposal.risk, this.#o.settings.autoMaxRisk)) {
+      this.#track(record, this.#run(record, bounded, false, radius.detail));
+      return record;
+    }
+    if (!this.#approvals.hasRoom()) {
+      await this.#step(record, 'blocked', SYSTEM_ACTOR, 'the approval queue is full');
+      return record;
+    }
+    const expiresAt = this.#now() + this.#o.settings.approvalTtlMs;
+    await this.#step(
+      record,
+      'pending_approval',
+      SYSTEM_ACTOR,
+      `waits for an sre until ${new Date(expiresAt).toISOString()}`,
+    );
+    record.expiresAt = expiresAt;
+    this.#approvals.add(record.id, bounded, this.#now());
+    return record;
+  }
+
+  /** A person's approval or rejection of a pending action. */
+  async decide(id: string, approve: boolean, approver: Approver, note = ''): Promise<Decision> {
+    const record = this.records.get(id);
+    if (record === undefined) return { ok: false, status: 404, message: `no remediation ${id}` };
+    const refusal = approverRefusal(approver);
+    if (refusal !== undefined) return { ok: false, status: 403, message: refusal };
+    const pending = this.#approvals.take(id, this.#now());
+    if (pending === undefined)
+      return { ok: false, status: 409, message: `remediation ${id} is ${record.status}, not pending` };
+    const detail = `${approve ? 'approved' : 'rejected'} by ${approver.actor}${note === '' ? '' : `: ${note}`}`;
+    await this.#step(record, approve ? 'approved' : 'rejected', approver.actor, detail);
+    record.expiresAt = undefined;
+    if (approve) {
+      const refusal = this.#refusal(pending.proposal);
+      if (refusal === undefined) this.#track(record, this.#run(record, pending.proposal, true));
+      else await this.#step(record, 'blocked', SYSTEM_ACTOR, refusal);
+    }
+    return { ok: true, record };
+  }
+
+  /** Pending approvals whose time ran out become `expired`. */
+  async expire(): Promise<void> {
+    for (const entry of this.#approvals.expire(this.#now())) {
+      const record = this.records.get(entry.id);
+      if (record !== undefined) await this.#step(record, 'expired', SYSTEM_ACTOR, 'nobody approved it in time');
+    }
+  }
+
+  /** Stops verifications in progress (their actions stay as they are) and waits for the engine's work. */
+  async close(): Promise<void> {
+    this.#abort.abort();
+    await Promise.allSettled([...this.#running]);
+  }
+
+  /** Waits for every action, verification and undo in progress (tests, benchmarks). */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+  }
+
+  #refusal(proposal: Proposal): string | undefined {
+    const { action } = proposal;
+    if (!this.#o.executor.supports(action.kind)) return `the ${this.#o.executor.name} executor cannot ${action.kind}`;
+    const wait = this.#cooldown.remainingMs(action.service, action.kind, this.#now());
+    if (wait > 0) return `cooldown: ${action.kind} on ${action.service} again in ${String(Math.ceil(wait / 1000))} s`;
+    return this.#budget.refusal(action.service, this.#now());
+  }
+
+  async #run(record: RemediationRecord, proposal: Proposal, approved: boolean, note?: string): Promise<void> {
+    const { action } = proposal;
+    const dryRun = runsDry(this.#o.settings.dryRun, proposal.risk, approved);
+    const signal = this.#abort.signal;
+    this.#cooldown.record(action.service, action.kind, this.#now());
+    this.#budget.record(action.service, this.#now());
+    let result: ExecutionResult;
+    try {
+      result = await this.#o.executor.execute(action, { dryRun, signal });
+    } catch (error) {
+      result = { ok: false, detail: toError(error).message };
+    }
+    const detail = note === undefined ? result.detail : `${result.detail}; ${note}`;
+    record.dryRun = dryRun;
+    if (!result.ok) return this.#step(record, 'failed', SYSTEM_ACTOR, detail);
+    if (dryRun) return this.#step(record, 'dry_run', SYSTEM_ACTOR, `dry run: ${detail}`);
+    await this.#step(record, 'applied', SYSTEM_ACTOR, detail);
+    const verdict = await verifyRecovery(this.#o.probe, proposal.signal, {
+      deadlineMs: proposal.verifyWithinMs,
+      intervalMs: this.#o.settings.verifyIntervalMs,
+      abort: signal,
+    });
+    const seconds = (verdict.afterMs / 1000).toFixed(1);
+    if (verdict.recovered) return this.#step(record, 'verified', SYSTEM_ACTOR, `${verdict.detail} after ${seconds} s`);
+    if (signal.aborted) return undefined;
+    await this.#step(record, 'verification_failed', SYSTEM_ACTOR, verdict.detail);
+    const undo = await undoAction(this.#o.executor, result, { dryRun: false, signal });
+    await this.#step(record, undo.undone ? 'rolled_back' : 'failed', SYSTEM_ACTOR, undo.detail);
+  }
+
+  #track(record: RemediationRecord, work: Promise<void>): void {
+    // A step that could not be persisted stops the remediation where it is: memory shows the last stored step.
+    const tracked = work.catch((error: unknown) => {
+      this.#o.onError(toError(error), record);
+    });
+    this.#running.add(tracked);
+    void tracked.finally(() => this.#running.delete(tracked));
+  }
+
+  async #step(record: RemediationRecord, status: RemediationStatus, actor: string, detail: string, first = false) {
+    await this.#o.publish({
+      record,
+      status,
+      actor,
+      detail,
+      ...(record.dryRun === undefined ? {} : { dryRun: record.dryRun }),
+    });
+    if (first) this.records.add(record);
+    this.records.step(record, { status, at: this.#now(), actor, detail });
+  }
+}

@@ -1,0 +1,154 @@
+import type { PlatformControls } from '../../../../platform/runtime/controls.ts';
+import type {
+  ActionKind,
+  ExecuteOptions,
+  ExecutionResult,
+  RemediationAction,
+  RemediationExecutor,
+} from '../../executor.ts';
+
+const kinds: ReadonlySet<ActionKind> = new Set([
+  'scale',
+  'restart',
+  'rollback',
+  'throttle-source',
+  'pause-producer',
+  'failover-feed',
+  'revert-config',
+]);
+
+const fail = (detail: string): ExecutionResult => ({ ok: false, detail });
+const inverse = (action: RemediationAction, params: RemediationAction['params']): RemediationAction => ({
+  id: `${action.id}-undo`,
+  kind: action.kind,
+  service: action.service,
+  params,
+});
+
+/**
+ * Acts on the running embedded platform through the services' control ports (platform/runtime/controls.ts): resizes
+ * consumer pools, restarts, pauses or fails over the market feed, lowers computation admission (sheds load), rolls
+ * a configuration change back. Canary weights exist only on Kubernetes (the Pulumi executor).
+ */
+export class LocalExecutor implements RemediationExecutor {
+  readonly name = 'local';
+  readonly #controls: PlatformControls;
+
+  constructor(controls: PlatformControls) {
+    this.#controls = controls;
+  }
+
+  supports(kind: ActionKind): boolean {
+    return kinds.has(kind);
+  }
+
+  /** Replicas the action's target has now (pools: members; the feed runs once), for the blast radius. */
+  replicas(action: RemediationAction): number | undefined {
+    if (action.kind === 'scale') return this.#controls.pools.get(String(action.params.pool))?.size();
+    if (action.kind === 'restart') return this.#controls.feeds.has(this.#feedName(action)) ? 1 : undefined;
+    return undefined;
+  }
+
+  async execute(action: RemediationAction, { dryRun }: ExecuteOptions): Promise<ExecutionResult> {
+    const p = action.params;
+    switch (action.kind) {
+      case 'scale': {
+        const pool = this.#controls.pools.get(String(p.pool));
+        if (pool === undefined) return fail(`no pool ${String(p.pool)}`);
+        const before = pool.size();
+        const target = Math.min(pool.max, Math.max(pool.min, Number(p.replicas)));
+        if (!Number.isInteger(target)) return fail('scale needs a whole number of replicas');
+        const detail = `${String(p.pool)}: ${String(before)} -> ${String(target)} members`;
+        if (!dryRun) await pool.resize(target);
+        return { ok: true, detail, undo: inverse(action, { ...p, replicas: before }) };
+      }
+      case 'restart':
+      case 'pause-producer':
+      case 'failover-feed':
+        return this.#feed(action, dryRun);
+      case 'throttle-source': {
+        const name = String(p.admission);
+        const admission = this.#controls.admission.get(name);
+        if (admission === undefined) return fail(`no admission control ${name}`);
+        const before = admission.limit();
+        const limit = p.limit === 'normal' ? admission.normal : Number(p.limit);
+        if (!Number.isInteger(limit) || limit < 0) return fail('throttle needs a whole number limit or "normal"');
+        if (!dryRun) admission.setLimit(limit);
+        return {
+          ok: true,
+          detail: `${name}: admits ${String(limit)} waiting (was ${String(before)})`,
+          undo: inverse(action, { ...p, limit: before }),
+        };
+      }
+      case 'rollback':
+      case 'revert-config':
+        return this.#config(action, dryRun);
+      case 'canary-weight':
+        return fail('canary weights are set on Kubernetes (Pulumi executor), not in embedded mode');
+    }
+  }
+
+  #feedName(action: RemediationAction): string {
+    return String(action.params.feed ?? action.service);
+  }
+
+  async #feed(action: RemediationAction, dryRun: boolean): Promise<ExecutionResult> {
+    const name = this.#feedName(action);
+    const feed = this.#controls.feeds.get(name);
+    if (feed === undefined) return fail(`no feed ${name}`);
+    const state = feed.state();
+    const verb = dryRun ? 'would ' : '';
+    if (action.kind === 'restart') {
+      if (!dryRun) await feed.restart();
+      return { ok: true, detail: `${verb}restart ${state.feed}` };
+    }
+    if (action.kind === 'pause-producer') {
+      const resume = action.params.resume === true;
+      if (!dryRun) await (resume ? feed.resume() : feed.pause());
+      return {
+        ok: true,
+        detail: `${verb}${resume ? 'resume' : 'pause'} ${state.feed}`,
+        undo: inverse(action, { ...action.params, resume: !resume }),
+      };
+    }
+    const on = action.params.fallback !== false;
+    if (!dryRun) await feed.useFallback(on);
+    return {
+      ok: true,
+      detail: `${verb}switch ${name} to its ${on ? 'fallback' : 'primary'} feed`,
+      undo: inverse(action, { ...action.params, fallback: !on }),
+    };
+  }
+
+  #config(action: RemediationAction, dryRun: boolean): ExecutionResult {
+    const config = this.#controls.config;
+    const history = config.history();
+    const key = action.kind === 'revert-config' ? String(action.params.key) : undefined;
+    // An explicit value (an undo) sets it; otherwise the last change (of the key, for revert-config) is reversed.
+    if ('value' in action.params || action.params.unset === true) {
+      const value = action.params.unset === true ? undefined : String(action.params.value);
+      const k = key ?? String(action.params.key);
+      const before = config.get(k);
+      if (!dryRun) config.set(k, value);
+      return { ok: true, detail: `${k} set back`, undo: inverse(action, restoring(k, before)) };
+    }
+    const last = [...history].reverse().find((c) => key === undefined || c.key === key);
+    if (last === undefined)
+      return fail(key === undefined ? 'no configuration change to roll back' : `no change of ${key}`);
+    if (!dryRun) config.set(last.key, last.before);
+    return {
+      ok: true,
+      detail: `${dryRun ? 'would roll' : 'rolled'} back change ${String(last.version)} of ${last.key}`,
+      undo: {
+        id: `${action.id}-undo`,
+        kind: 'revert-config',
+        service: action.service,
+        params: restoring(last.key, last.after),
+      },
+    };
+  }
+}
+
+function restoring(key: string, value: string | undefined): RemediationAction['params'] {
+  return value === undefined ? { key, unset: true } : { key, value };
+}

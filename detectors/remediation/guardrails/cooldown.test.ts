@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Cooldown } from './cooldown.ts';
+
+describe('cooldown guardrail', () => {
+  it('holds the same (service, kind) for the period, and only that pair', () => {
+    const c = new Cooldown({ periodMs: 60_000 });
+    assert.equal(c.remainingMs('feed', 'restart', 0), 0);
+    c.record('feed', 'restart', 1_000);
+    assert.equal(c.remainingMs('feed', 'restart', 31_000), 30_000);
+    assert.equal(c.remainingMs('feed', 'scale', 31_000), 0);
+    assert.equal(c.remainingMs('analytics', 'restart', 31_000), 0);
+    assert.equal(c.remainingMs('feed', 'restart', 61_000), 0);
+  });
+  it('keeps a bounded number of keys, forgetting the least recently acted on', () => {
+    const c = new Cooldown({ periodMs: 60_000, maxKeys: 2 });
+    c.record('a', 'restart', 0);
+    c.record('b', 'restart', 1);
+    c.record('a', 'restart', 2);
+    c.record('c', 'restart', 3);
+    assert.equal(c.remainingMs('b', 'restart', 10), 0, 'b was the oldest and is forgotten');
+    assert.ok(c.remainingMs('a', 'restart', 10) > 0);
+    assert.ok(c.remainingMs('c', 'restart', 10) > 0);
+  });
+});

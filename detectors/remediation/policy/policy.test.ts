@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Signal } from '../types.ts';
+import { loadPolicies, parseFamily } from './load.ts';
+import { proposalsFor } from './match.ts';
+
+const detection = (name: string, observed: number, extra: Record<string, string> = {}): Signal => ({
+  kind: 'detection',
+  key: name,
+  labels: { __name__: name, ...extra },
+  fingerprint: `det:${name}`,
+  title: `${name} off`,
+  at: 0,
+  score: 0.8,
+  observed,
+  expected: { low: 10, high: 100 },
+});
+
+describe('remediation policies', () => {
+  const families = loadPolicies();
+
+  it('ships the families as validated files, one per family', () => {
+    assert.deepEqual(families.map((f) => f.family).sort(), ['deploy', 'feed', 'ingestion', 'scaling']);
+    assert.ok(families.every((f) => f.reactive.length + f.predictive.length > 0));
+  });
+
+  it('maps a stalled feed to a restart, a flood (above) not to a restart', () => {
+    const stalled = proposalsFor(families, detection('insitechart_feed_ticks_total_rate', 0));
+    assert.deepEqual(
+      stalled.map((p) => [p.policy, p.action.kind, p.risk]),
+      [['feed-stalled-restart', 'restart', 'medium']],
+    );
+    assert.equal(stalled[0]?.verifyWithinMs, 30_000);
+    const flood = proposalsFor(families, { ...detection('insitechart_feed_ticks_total_rate', 900), score: 0.95 });
+    assert.deepEqual(
+      flood.map((p) => p.action.kind),
+      ['pause-producer'],
+    );
+  });
+
+  it('fills parameters from the alert labels, and skips a policy whose label is missing', () => {
+    const incident: Signal = {
+      ...detection('x', 0),
+      kind: 'incident',
+      labels: { alertname: 'BadDeploy', config_key: 'feed.rate' },
+    };
+    const [revert] = proposalsFor(families, incident);
+    assert.equal(revert?.action.kind, 'revert-config');
+    assert.equal(revert.action.params.key, 'feed.rate');
+    assert.deepEqual(proposalsFor(families, { ...incident, labels: { alertname: 'Other' } }), []);
+  });
+
+  it('ignores signals below the score floor or of another kind', () => {
+    assert.deepEqual(proposalsFor(families, { ...detection('insitechart_feed_ticks_total_rate', 0), score: 0.2 }), []);
+    assert.deepEqual(
+      proposalsFor(families, { ...detection('insitechart_feed_ticks_total_rate', 0), kind: 'incident' }),
+      [],
+    );
+  });
+
+  it('refuses invalid files with the file and the path of the mistake', () => {
+    assert.throws(
+      () => parseFamily('family: x\nreactive:\n  - name: a\n    on: {signal: detection, match: "up{"}\n', 'bad.yml'),
+      /bad\.yml: reactive\.0\.on\.match: .*; reactive\.0\.action: /,
+    );
+    assert.throws(() => parseFamily('family: x\nunknown: 1\n', 'extra.yml'), /extra\.yml: .*unknown/i);
+    assert.throws(() => parseFamily('family: [', 'broken.yml'), /broken\.yml: not YAML/);
+    const dir = mkdtempSync(join(tmpdir(), 'policies-'));
+    try {
+      const one =
+        'family: a\nreactive:\n  - {name: same, on: {signal: incident, match: "{a=\\"b\\"}"}, action: {kind: restart, service: s}, risk: low, verify: {within: 10s}}\n';
+      writeFileSync(join(dir, 'a.yml'), one);
+      writeFileSync(join(dir, 'b.yml'), one.replace('family: a', 'family: b'));
+      assert.throws(() => loadPolicies(dir), /policy same is defined twice/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import type { Registry } from 'prom-client';
+import type { SignalProbe } from './guardrails/verification.ts';
+import type { Signal } from './types.ts';
+
+const ignored = new Set(['__name__', 'service', 'quantile']);
+
+/**
+ * Reads a series as the in-process detector source names it, straight from the platform's registry: a gauge as is,
+ * `<counter>_rate` as the per-second rate between two reads. Labels the signal carries and the metric does not (the
+ * `service` the source adds) are ignored; the matching values are summed. Undefined: not a gauge or counter here.
+ */
+export class RegistryReader {
+  readonly #registry: Registry;
+  readonly #previous = new Map<string, { value: number; at: number }>();
+
+  constructor(registry: Registry) {
+    this.#registry = registry;
+  }
+
+  async read(labels: Readonly<Record<string, string>>, now = Date.now()): Promise<number | undefined> {
+    const name = labels.__name__ ?? '';
+    const direct = await this.#sum(name, labels, 'gauge');
+    if (direct !== undefined || !name.endsWith('_rate')) return direct;
+    const total = await this.#sum(name.slice(0, -'_rate'.length), labels, 'counter');
+    if (total === undefined) return undefined;
+    const key = JSON.stringify(labels);
+    const before = this.#previous.get(key);
+    this.#previous.set(key, { value: total, at: now });
+    if (this.#previous.size > 1_000) this.#previous.delete(this.#previous.keys().next().value ?? key);
+    if (before === undefined || now <= before.at) return undefined;
+    return Math.max(0, total - before.value) / ((now - before.at) / 1000);
+  }
+
+  async #sum(name: string, labels: Readonly<Record<string, string>>, type: 'gauge' | 'counter') {
+    const metric = this.#registry.getSingleMetric(name);
+    if (metric === undefined) return undefined;
+    const data = await metric.get();
+    // prom-client's typings say a numeric enum; at run time the type is its name.
+    if (String(data.type) !== type) return undefined;
+    let sum = 0;
+    for (const v of data.values) {
+      const own = v.labels as Readonly<Record<string, string | number | undefined>>;
+      const fits = Object.entries(labels).every(
+        ([k, want]) => ignored.has(k) || own[k] === undefined || String(own[k]) === want,
+      );
+      if (fits) sum += v.value;
+    }
+    return sum;
+  }
+}
+
+/** Fingerprints of alerts seen resolved (bounded), so an incident signal can be verified by its alert resolving. */
+export class ResolvedAlerts {
+  readonly #at = new Map<string, number>();
+  readonly #max: number;
+
+  constructor(max = 10_000) {
+    this.#max = max;
+  }
+
+  add(fingerprint: string, at: number): void {
+    this.#at.delete(fingerprint);
+    this.#at.set(fingerprint, at);
+    if (this.#at.size > this.#max) this.#at.delete(this.#at.keys().next().value ?? fingerprint);
+  }
+
+  since(fingerprint: string, since: number): boolean {
+    return (this.#at.get(fingerprint) ?? -Infinity) >= since;
+  }
+}
+
+/** Healthy again: back on the good side of the expected range the detection (or forecast) gave. */
+export function backInRange(signal: Signal, value: number): boolean {
+  const { expected, observed } = signal;
+  if (expected === undefined) return false;
+  if (observed !== undefined && observed < expected.low) return value >= expected.low;
+  if (observed !== undefined && observed > expected.high) return value <= expected.high;
+  return value >= expected.low && value <= expected.high;
+}
+
+/** The embedded platform's probe: incidents by their alert resolving, series by their value in the registry. */
+export function platformProbe(reader: RegistryReader, resolved: ResolvedAlerts): SignalProbe {
+  return {
+    async recovered(signal, since) {
+      if (signal.kind === 'incident') return resolved.since(signal.fingerprint, since);
+      const value = await reader.read(signal.labels);
+      return value === undefined ? undefined : backInRange(signal, value);
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { Subscription } from '../../platform/backbone/bus.ts';
+import { auditTo } from '../../platform/identity/audit.ts';
+import type { PlatformControls } from '../../platform/runtime/controls.ts';
+import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
+import { remediationRoutes } from './api/routes.ts';
+import { loadRemediationConfig } from './config.ts';
+import { RemediationEngine } from './engine.ts';
+import { publishStep } from './events.ts';
+import type { RemediationExecutor } from './executor.ts';
+import { LocalExecutor } from './executors/local/local-executor.ts';
+import { PredictiveScaler } from './forecast/predictive.ts';
+import { loadPolicies } from './policy/load.ts';
+import { platformProbe, RegistryReader, ResolvedAlerts } from './probe.ts';
+import { alertSignal, detectionSignal } from './signals.ts';
+
+export interface RemediationServiceOptions {
+  /** The running platform's control ports (embedded mode); the local executor acts through them. */
+  readonly controls: PlatformControls;
+  /** Another executor (Pulumi) instead of the local one; the blast radius then knows no replica counts. */
+  readonly executor?: RemediationExecutor;
+}
+
+/**
+ * The closed loop: detections, predictions, operational alerts and load forecasts go through the policies and
+ * guardrails; every step is published on `remediations`, audited and served at /api/remediations.
+ */
+export function remediationService(options: RemediationServiceOptions): Service {
+  let engine: RemediationEngine | undefined;
+  const subscriptions: Subscription[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  return {
+    name: 'remediation',
+    async start(ctx: ServiceContext) {
+      const config = loadRemediationConfig();
+      remediationRoutes(ctx.api, () => engine);
+      if (!config.enabled) {
+        ctx.logger.info('remediation disabled (REMEDIATION_ENABLED=false)');
+        return;
+      }
+      const families = loadPolicies(config.policiesDir);
+      const local = new LocalExecutor(options.controls);
+      const executor = options.executor ?? local;
+      const reader = new RegistryReader(ctx.metrics);
+      const resolved = new ResolvedAlerts();
+      const running = new RemediationEngine({
+        families,
+        executor,
+        probe: platformProbe(reader, resolved),
+        publish: publishStep(ctx.bus, auditTo(ctx.bus, 'detectors/remediation')),
+        replicas: (action) => (options.executor === undefined ? local.replicas(action) : undefined),
+        settings: config.engine,
+        onError: (error, record) => {
+          ctx.logger.error({ err: error, remediation: record.id }, 'a remediation step could not be recorded');
+        },
+      });
+      engine = running;
+      subscriptions.push(
+        await ctx.bus.subscribe({
+          group: 'remediation-detections',
+          topic: 'detections',
+          from: 'latest',
+          handler: ({ envelope }) => running.onSignal(detectionSignal(envelope.data)),
+        }),
+        await ctx.bus.subscribe({
+          group: 'remediation-alerts',
+          topic: 'alerts.ops',
+          from: 'latest',
+          handler: async ({ envelope }) => {
+            const alert = envelope.data;
+            if (alert.status === 'resolved') resolved.add(alert.fingerprint, Date.parse(envelope.time));
+            const signal = alertSignal(alert, Date.parse(envelope.time));
+            if (signal !== undefined) await running.onSignal(signal);
+          },
+        }),
+      );
+      const scaler = new PredictiveScaler({
+        families,
+        read: (series) => reader.read({ __name__: series }),
+        pool: (name) => options.controls.pools.get(name),
+        propose: (proposal) => running.propose(proposal),
+      });
+      const every = (ms: number, work: () => Promise<unknown>, what: string): void => {
+        const timer = setInterval(() => {
+          work().catch((error: unknown) => {
+            ctx.logger.warn({ err: error }, what);
+          });
+        }, ms);
+        timer.unref();
+        timers.push(timer);
+      };
+      every(1_000, () => running.expire(), 'expiring remediation approvals failed');
+      every(config.forecastSampleMs, () => scaler.sample(Date.now()), 'sampling load for predictive scaling failed');
+      every(config.forecastEveryMs, () => scaler.evaluate(Date.now()), 'predictive scaling failed');
+      ctx.logger.info(
+        { families: families.map((f) => f.family), executor: executor.name, ...config.engine },
+        'remediation engine started',
+      );
+    },
+    async stop() {
+      for (const t of timers.splice(0)) clearInterval(t);
+      await Promise.all(subscriptions.splice(0).map((s) => s.close('drain')));
+      await engine?.close();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { injectRequest, limits, type InjectRequest } from './kinds.ts';
+import { serviceOfApiPath } from '../http/api-services.ts';
+import { FaultRegistry } from './registry.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'faults-registry-'));
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const req = (input: Record<string, unknown>): InjectRequest => injectRequest.parse(input);
+
+describe('fault registry: each kind has its effect and clearing removes it', () => {
+  it('latency delays the target service only, and clears', () => {
+    const registry = new FaultRegistry(dir);
+    const fault = registry.inject(req({ kind: 'latency', service: 'analytics', intensity: 300 }));
+    assert.equal(registry.request('analytics').delayMs, 300);
+    assert.equal(registry.request('market-data').delayMs, 0);
+    assert.ok(registry.clear(fault.id));
+    assert.equal(registry.request('analytics').delayMs, 0);
+    assert.equal(registry.clear(fault.id), false, 'a cleared fault is gone');
+  });
+
+  it('error rate and bad deploy fail a share of requests; a bad deploy bumps the configuration and reverts', () => {
+    const registry = new FaultRegistry(dir);
+    registry.inject(req({ kind: 'error-rate', service: 'sentiment', intensity: 0.25 }));
+    assert.equal(registry.request('sentiment').failShare, 0.25);
+    registry.inject(req({ kind: 'bad-deploy', service: 'market-data' }));
+    assert.deepEqual(registry.configVersions(), { 'market-data': 2 });
+    assert.match(registry.request('market-data').reason, /configuration v2 of market-data/);
+    assert.equal(registry.restarted('market-data'), 0, 'a restart does not cure a bad configuration');
+    assert.equal(registry.revertConfig('market-data'), 1);
+    assert.deepEqual(registry.configVersions(), {});
+    assert.equal(registry.request('market-data').failShare, 0);
+    assert.equal(registry.restarted('sentiment'), 1, 'a restart clears a wedged service');
+    assert.equal(registry.request('sentiment').failShare, 0);
+  });
+
+  it('a memory leak really holds memory, bounded, and gives it back', async () => {
+    const registry = new FaultRegistry(dir);
+    const before = process.memoryUsage().arrayBuffers;
+    const fault = registry.inject(req({ kind: 'memory-leak', intensity: 4_000_000, maxBytes: 10_000_000 }));
+    await sleep(2_300);
+    const held = registry.get(fault.id)?.heldBytes ?? 0;
+    assert.equal(held, 10_000_000, 'grows to its bound and no further');
+    assert.ok(process.memoryUsage().arrayBuffers - before >= 9_000_000, 'the process holds it');
+    registry.clear(fault.id);
+    assert.deepEqual(registry.list(), []);
+  });
+
+  it('disk filling writes a bounded file in DATA_DIR and deletes it when cleared', async () => {
+    const registry = new FaultRegistry(dir);
+    const fault = registry.inject(req({ kind: 'disk-fill', intensity: 2_000_000, maxBytes: 5_000_000 }));
+    const path = join(dir, 'faults', `${fault.id}.fill`);
+    await sleep(2_300);
+    assert.equal(statSync(path).size, 5_000_000);
+    registry.clear(fault.id);
+    assert.equal(existsSync(path), false);
+  });
+
+  it('feed stall and consumer lag answer their fault points until a restart ends them', () => {
+    const registry = new FaultRegistry(dir);
+    registry.inject(req({ kind: 'feed-stall' }));
+    registry.inject(req({ kind: 'consumer-lag', service: 'analytics', intensity: 100 }));
+    assert.equal(registry.feedStalled(), true);
+    assert.equal(registry.consumerDelayMs('analytics'), 100);
+    assert.equal(registry.consumerDelayMs('market-data'), 0);
+    assert.equal(registry.restarted('market-feed'), 1);
+    assert.equal(registry.feedStalled(), false);
+    assert.equal(registry.clearAll(), 1);
+    assert.equal(registry.consumerDelayMs('analytics'), 0);
+  });
+
+  it('ends a fault at its expiry and reports each change', async () => {
+    const events: string[] = [];
+    const registry = new FaultRegistry(dir, (event, fault, why) => events.push(`${event} ${fault.kind} ${why}`));
+    registry.inject(req({ kind: 'feed-stall', duration: '1s' }));
+    await sleep(1_200);
+    assert.equal(registry.feedStalled(), false);
+    assert.deepEqual(events, ['injected feed-stall injected', 'cleared feed-stall expired']);
+  });
+
+  it('holds at most maxActive faults', () => {
+    const registry = new FaultRegistry(dir);
+    for (let i = 0; i < limits.maxActive; i += 1) registry.inject(req({ kind: 'latency', intensity: 1 }));
+    assert.throws(() => registry.inject(req({ kind: 'latency' })), /at most/);
+    assert.equal(registry.clearAll(), limits.maxActive);
+  });
+
+  it('parses durations and refuses what is out of bounds', () => {
+    assert.equal(req({ kind: 'latency', duration: '2m' }).duration, 120_000);
+    assert.equal(req({ kind: 'latency', duration: '1500ms' }).duration, 1500);
+    for (const bad of [
+      { kind: 'latency', duration: '16m' },
+      { kind: 'latency', duration: '1h' },
+      { kind: 'latency', intensity: 60_000 },
+      { kind: 'error-rate', intensity: 2 },
+      { kind: 'memory-leak', maxBytes: 10 * 1024 ** 3 },
+      { kind: 'feed-stall', service: 'analytics' },
+      { kind: 'reboot' },
+      { kind: 'latency', extra: 1 },
+    ])
+      assert.equal(injectRequest.safeParse(bad).success, false, JSON.stringify(bad));
+  });
+
+  it('maps API paths to their service', () => {
+    assert.equal(serviceOfApiPath('/quotes/AAPL'), 'market-data');
+    assert.equal(serviceOfApiPath('/api/analytics/granger'), 'analytics');
+    assert.equal(serviceOfApiPath('/faults'), undefined);
+    assert.equal(serviceOfApiPath('/quotesx'), undefined);
+  });
+});

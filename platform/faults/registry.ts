@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { DiskFill } from './effects/disk-fill.ts';
+import { MemoryLeak } from './effects/memory-leak.ts';
+import type { ApiService } from '../http/api-services.ts';
+import { defaults, limits, targets, type ActiveFault, type InjectRequest } from './kinds.ts';
+import type { FaultPoints } from './points.ts';
+
+interface Held {
+  readonly heldBytes: number;
+  release(): void;
+}
+
+interface Entry {
+  readonly fault: Omit<ActiveFault, 'heldBytes'>;
+  readonly held?: Held;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** What a request to one service's API suffers from the active faults. */
+export interface RequestFault {
+  readonly delayMs: number;
+  /** Share of requests that fail (0..1) and why, as the failing response says. */
+  readonly failShare: number;
+  readonly reason: string;
+}
+
+export class TooManyFaults extends Error {}
+
+/**
+ * The active faults of one platform: each applied at once, ended at its expiry or when cleared, at most
+ * `limits.maxActive` at a time. A bad deploy is a configuration version of the service: clearing it (or
+ * `revertConfig`) rolls the service back to the version before. `restarted(service)` ends the faults that live
+ * in a service's process state (what a restart really cures: a leak, a hung feed, a slow consumer, a wedged
+ * worker), and not those that survive it (a bad configuration, a full disk).
+ */
+export class FaultRegistry implements FaultPoints {
+  readonly #entries = new Map<string, Entry>();
+  readonly #dataDir: string;
+  readonly #onChange: (event: 'injected' | 'cleared', fault: ActiveFault, why: string) => void;
+  #configVersion = new Map<string, number>();
+
+  constructor(
+    dataDir: string,
+    onChange: (event: 'injected' | 'cleared', fault: ActiveFault, why: string) => void = () => undefined,
+  ) {
+    this.#dataDir = dataDir;
+    this.#onChange = onChange;
+  }
+
+  inject(request: InjectRequest, now = Date.now()): ActiveFault {
+    if (this.#entries.size >= limits.maxActive)
+      throw new TooManyFaults(`at most ${String(limits.maxActive)} faults at once: clear one first`);
+    const id = randomUUID();
+    const kind = request.kind;
+    const service = request.service ?? targets[kind][0];
+    const intensity = request.intensity ?? defaults[kind].intensity;
+    const maxBytes = request.maxBytes ?? defaults[kind].maxBytes;
+    const durationMs = request.duration ?? limits.defaultDurationMs;
+    let held: Held | undefined;
+    if (kind === 'memory-leak') held = new MemoryLeak(intensity, maxBytes);
+    if (kind === 'disk-fill') held = new DiskFill(this.#dataDir, id, intensity, maxBytes);
+    if (kind === 'bad-deploy') this.#configVersion.set(service, (this.#configVersion.get(service) ?? 1) + 1);
+    const timer = setTimeout(() => {
+      this.#end(id, 'expired');
+    }, durationMs);
+    timer.unref();
+    const fault = { id, kind, service, intensity, maxBytes, injectedAt: now, expiresAt: now + durationMs };
+    this.#entries.set(id, { fault, held, timer });
+    const listed = this.#view(this.#entries.get(id));
+    if (listed !== undefined) this.#onChange('injected', listed, 'injected');
+    return { ...fault, heldBytes: held?.heldBytes ?? 0 };
+  }
+
+  list(): ActiveFault[] {
+    return [...this.#entries.values()].flatMap((entry) => this.#view(entry) ?? []);
+  }
+
+  get(id: string): ActiveFault | undefined {
+    return this.#view(this.#entries.get(id));
+  }
+
+  /** Ends one fault; false when no such fault is active. */
+  clear(id: string, why = 'cleared'): boolean {
+    return this.#end(id, why);
+  }
+
+  clearAll(why = 'cleared'): number {
+    let n = 0;
+    for (const id of [...this.#entries.keys()]) if (this.#end(id, why)) n += 1;
+    return n;
+  }
+
+  /** A service restarted (a remediation did it): the faults held in its process state are gone. */
+  restarted(service: string): number {
+    const cured = new Set(['latency', 'error-rate', 'memory-leak', 'feed-stall', 'consumer-lag']);
+    return this.#endWhere((f) => f.service === service && cured.has(f.kind), `restart of ${service}`);
+  }
+
+  /** The service's configuration rolled back: its bad deploys end. */
+  revertConfig(service: string): number {
+    return this.#endWhere(
+      (f) => f.service === service && f.kind === 'bad-deploy',
+      `configuration of ${service} reverted`,
+    );
+  }
+
+  /** The configuration version each service runs (1 unless a bad deploy changed it). */
+  configVersions(): Record<string, number> {
+    return Object.fromEntries(this.#configVersion);
+  }
+
+  request(service: ApiService): RequestFault {
+    let delayMs = 0;
+    let pass = 1;
+    let reason = '';
+    for (const { fault } of this.#entries.values()) {
+      if (fault.service !== service) continue;
+      if (fault.kind === 'latency') delayMs += fault.intensity;
+      if (fault.kind === 'error-rate') {
+        pass *= 1 - fault.intensity;
+        reason ||= 'injected fault: error rate';
+      }
+      if (fault.kind === 'bad-deploy') {
+        pass *= 1 - fault.intensity;
+        reason = `configuration v${String(this.#configVersion.get(service) ?? 1)} of ${service} is broken`;
+      }
+    }
+    return { delayMs: Math.min(delayMs, limits.maxLatencyMs), failShare: 1 - pass, reason };
+  }
+
+  feedStalled(): boolean {
+    for (const { fault } of this.#entries.values()) if (fault.kind === 'feed-stall') return true;
+    return false;
+  }
+
+  consumerDelayMs(group: string): number {
+    let delay = 0;
+    for (const { fault } of this.#entries.values())
+      if (fault.kind === 'consumer-lag' && fault.service === group) delay += fault.intensity;
+    return Math.min(delay, limits.maxConsumerDelayMs);
+  }
+
+  #endWhere(match: (fault: Entry['fault']) => boolean, why: string): number {
+    let n = 0;
+    for (const [id, entry] of [...this.#entries]) if (match(entry.fault) && this.#end(id, why)) n += 1;
+    return n;
+  }
+
+  #end(id: string, why: string): boolean {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return false;
+    const listed = this.#view(entry);
+    clearTimeout(entry.timer);
+    entry.held?.release();
+    this.#entries.delete(id);
+    const { kind, service } = entry.fault;
+    if (kind === 'bad-deploy') {
+      const version = (this.#configVersion.get(service) ?? 2) - 1;
+      if (version <= 1) this.#configVersion.delete(service);
+      else this.#configVersion.set(service, version);
+    }
+    if (listed !== undefined) this.#onChange('cleared', listed, why);
+    return true;
+  }
+
+  #view(entry: Entry | undefined): ActiveFault | undefined {
+    return entry === undefined ? undefined : { ...entry.fault, heldBytes: entry.held?.heldBytes ?? 0 };
+  }
+}
