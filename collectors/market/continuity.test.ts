@@ -47,6 +47,7 @@ describe('simulated history and continuity across a restart', () => {
 
   it('first start: every interval shows at least 100 bars of history for every feed symbol within seconds', async (t) => {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const { platform, state } = await start(dir);
     const platformMs = performance.now() - started;
     const firstFull = new Map<string, number>();
@@ -61,6 +62,8 @@ describe('simulated history and continuity across a restart', () => {
         'a full chart at every interval',
         20_000,
       );
+      const used = process.cpuUsage(cpu);
+      t.diagnostic(`CPU used from the start to a full chart: ${((used.user + used.system) / 1000).toFixed(0)} ms`);
       const status = (await (await apiFetch(platform, '/api/market/feed', { as: 'viewer' })).json()) as {
         details: { backfillMs?: number; backfillBars?: number };
       };

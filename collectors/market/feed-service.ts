@@ -131,7 +131,8 @@ export function marketFeedService(
       // The fallback (a simulated feed unless one is given) is built only when a remediation switches to it.
       const fallback = (): Promise<MarketFeed> =>
         options.fallback === undefined
-          ? createFeed({ ...configured, market: { ...configured.market, feed: 'simulated' } }, logger)
+          ? // With the saved state a simulated fallback continues the simulated market's prices instead of its seed.
+            createFeed({ ...configured, market: { ...configured.market, feed: 'simulated' } }, logger, state)
           : Promise.resolve(options.fallback);
       const current = new FeedSwitch(primary, fallback, { emit, history, health: metrics, logger });
       feed = current;

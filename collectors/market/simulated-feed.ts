@@ -2,7 +2,7 @@ import { exchanges, type Exchange, type Instrument } from '../../platform/refere
 import type { FeedContext, FeedStatus, HistoryBatch, MarketFeed } from './feed.ts';
 import { startLoop, type FeedLoop } from './feed-loop.ts';
 import type { FeedStateStore, SimulatedFeedState } from './feed-state.ts';
-import { simulateHistory } from './simulation/backfill.ts';
+import { simulateHistoryInSlices } from './simulation/backfill.ts';
 import { activityAt } from './simulation/intraday-profile.ts';
 import { MarketModel, type ModelParameters } from './simulation/market-model.ts';
 import { createSessionClock, type SessionClock, type SessionClockMode } from './simulation/session-clock.ts';
@@ -146,11 +146,9 @@ export class SimulatedFeed implements MarketFeed {
   /** History of the model ending at the prices the live feed starts from, published once and then remembered. */
   async #runBackfill(context: FeedContext, endMs: number): Promise<void> {
     const endMids = this.#model.mids();
-    // Let the first live step go out before the CPU-bound generation (about half a second for 20 symbols).
-    await new Promise((resolve) => setImmediate(resolve));
     const started = performance.now();
     try {
-      const history = simulateHistory({
+      const history = await simulateHistoryInSlices({
         instruments: this.#options.instruments,
         seed: this.#options.seed,
         endMs,

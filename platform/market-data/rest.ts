@@ -14,6 +14,8 @@ export interface MarketDataView {
   /** Feed symbols (seen on the backbone), for symbols outside the instrument catalog. */
   feedSymbols(): Iterable<string>;
   isKnown(symbol: string): boolean;
+  /** Whether the running feed produces the symbol (its announced universe): the rest of the catalog has no data. */
+  isLive(symbol: string): boolean;
   timeZoneOf(symbol: string): string;
   history(symbol: string, interval: Interval, from: number, to: number, limit: number): Bar[];
 }
@@ -67,6 +69,7 @@ const searchResult = z.object({
   exchange: z.string().optional(),
   sector: z.string().optional(),
   timeZone: z.string(),
+  live: z.boolean().describe('the running feed produces it; catalog instruments without a live source have no data'),
 });
 const quotesQuery = z.strictObject({
   symbols: z
@@ -117,12 +120,13 @@ export function registerRestRoutes(api: Router, view: MarketDataView, registry: 
       exchange: i.exchange,
       sector: i.sector,
       timeZone: i.timeZone,
+      live: view.isLive(i.symbol),
     }));
     const prefix = q.toUpperCase();
     for (const s of [...view.feedSymbols()].sort()) {
       if (results.length >= limit) break;
       if (s.startsWith(prefix) && !results.some((r) => r.symbol === s))
-        results.push({ symbol: s, name: s, kind: 'feed', timeZone: view.timeZoneOf(s) });
+        results.push({ symbol: s, name: s, kind: 'feed', timeZone: view.timeZoneOf(s), live: view.isLive(s) });
     }
     res.json({ results });
   });

@@ -8,6 +8,7 @@ import { waitFor } from '../backbone/conformance/bus-conformance.ts';
 import type { TopicData } from '../backbone/topics.ts';
 import { marketDataService } from './service.ts';
 import { apiFetch } from '../testing/api-client.ts';
+import { announceUniverse } from '../testing/market-fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 
 type Message = { type: string; seq?: number; [key: string]: unknown };
@@ -126,8 +127,14 @@ describe('market-data service', () => {
     );
     const feed = await get('/api/symbols?q=SYM7');
     assert.deepEqual(feed.body.results, [
-      { symbol: 'SYM77', name: 'SYM77', kind: 'feed', timeZone: 'America/New_York' },
+      { symbol: 'SYM77', name: 'SYM77', kind: 'feed', timeZone: 'America/New_York', live: false },
     ]);
+    // Once the feed announces its universe, search says which instruments have a live source.
+    await announceUniverse(platform.bus, ['AAPL']);
+    const live = async (q: string): Promise<boolean | undefined> =>
+      ((await get(`/api/symbols?q=${q}`)).body.results as { symbol: string; live: boolean }[])[0]?.live;
+    for (let i = 0; i < 100 && (await live('AAPL')) !== true; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual([await live('AAPL'), await live('MSFT')], [true, false]);
     assert.equal((await get('/api/symbols')).status, 400);
   });
 

@@ -8,6 +8,7 @@ import type { Interval } from './bars/buckets.ts';
 import type { BarStore } from './history/bar-store.ts';
 import { CachedBarStore } from './history/cached-bar-store.ts';
 import { SqliteBarStore } from './history/sqlite-bar-store.ts';
+import { LiveUniverse } from './live-universe.ts';
 import { resumeStoredBars, takeHistory } from './history/history-intake.ts';
 import { openApi } from '../http/openapi.ts';
 import { QuoteBook } from './quote-book.ts';
@@ -46,6 +47,7 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
   const subscriptions: Subscription[] = [];
   let store: BarStore | undefined;
   let aggregator: BarAggregator | undefined;
+  const universe = new LiveUniverse();
   let hub: FanoutHub | undefined;
   const timers: NodeJS.Timeout[] = [];
 
@@ -118,6 +120,7 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
         }
       };
 
+      await universe.follow(bus, 'market-data-universe');
       subscriptions.push(
         await bus.subscribe({
           group: 'market-data-history',
@@ -190,6 +193,7 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
           quotes: () => book.all(),
           feedSymbols: () => tracked.feedSymbols(),
           isKnown,
+          isLive: (symbol) => universe.has(symbol),
           timeZoneOf,
           history,
         },
@@ -198,6 +202,7 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
       registerMetrics(ctx.metrics, stream, bars, tracked);
     },
     async stop() {
+      await universe.close();
       await Promise.all(subscriptions.splice(0).map((s) => s.close('drain')));
       for (const timer of timers) clearInterval(timer);
       timers.length = 0;

@@ -13,7 +13,9 @@ export interface Started {
 export function startEntrypoint(entry: string, env: Record<string, string>): Started {
   const child = spawn(process.execPath, ['--import', './platform/telemetry/register.ts', entry], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // The regular session clock unless a test asks otherwise: the compressed demo clock rests on the exchange's
+    // weekends and holidays, and a test must not depend on the day it runs.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MARKET_SESSION_CLOCK: 'regular', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -68,6 +68,30 @@ class Series {
  * return) so that its last close is its `endMids` price. Deterministic for a seed and an end time.
  */
 export function simulateHistory(options: BackfillOptions): Backfill {
+  const steps = generate(options);
+  let step = steps.next();
+  while (step.done !== true) step = steps.next();
+  return step.value;
+}
+
+/**
+ * The same history, generated in slices of about `sliceMs` with the event loop free in between: the first start
+ * keeps answering HTTP and trading live while it backfills (a worker thread costs more to start than this work).
+ */
+export async function simulateHistoryInSlices(options: BackfillOptions, sliceMs = 15): Promise<Backfill> {
+  const steps = generate(options);
+  let sliceStart = performance.now();
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done === true) return step.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** Generates the history one trading day per step. */
+function* generate(options: BackfillOptions): Generator<undefined, Backfill> {
   const exchange = options.exchange ?? exchanges.XNYS;
   const tz = exchange.timeZone;
   const symbols = options.instruments.map((i) => i.symbol);
@@ -121,6 +145,7 @@ export function simulateHistory(options: BackfillOptions): Backfill {
     if (d < intradayFrom) {
       const stepMs = ((exchange.sessions.regular[1] - exchange.sessions.regular[0]) * 60_000) / SUBSTEPS_PER_DAY;
       for (let k = 0; k < SUBSTEPS_PER_DAY; k++) move(stepMs, REGULAR_DAY, d, [['1d', midnight]]);
+      if (d % 20 === 0) yield;
       continue;
     }
     const regular = [exchange.sessions.regular[0], regularClose] as const;
@@ -143,6 +168,7 @@ export function simulateHistory(options: BackfillOptions): Backfill {
         move(60_000 / steps, activity, d, buckets);
       }
     }
+    yield;
   }
   return finish(options, symbols, series, prices, days[Math.max(0, days.length - (options.minuteDays ?? 2))]?.date);
 }

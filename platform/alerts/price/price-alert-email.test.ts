@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
+import { loopbackAllowed } from '../../net/config.ts';
 import { apiFetch } from '../../testing/api-client.ts';
 import { eventually } from '../../testing/eventually.ts';
 import { announceUniverse } from '../../testing/market-fixtures.ts';
@@ -43,6 +44,8 @@ describe('price alert by email through the SMTP integration (a real smtp-server 
           receivers: [{ name: 'none' }],
           channels: { smtp: { host: '127.0.0.1', port, from: 'alerts@insitechart.test' } },
         },
+        // SMTP goes through the outbound guard: the loopback relay of this test is allowed explicitly.
+        outbound: loopbackAllowed(),
       }),
     ]);
     await announceUniverse(platform.bus, ['AAPL']);
