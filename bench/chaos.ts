@@ -54,6 +54,7 @@ export default async function chaos(args: readonly string[]): Promise<Record<str
       })}\n`,
     );
   const clean = await runPhase([], runMs, options.rate);
+  process.stderr.write(`clean run detections: ${JSON.stringify(clean.detectionTitles)}\n`);
   return {
     bench: 'chaos',
     minutes_per_run: options.minutes,

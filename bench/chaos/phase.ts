@@ -31,6 +31,8 @@ export interface PhaseResult {
   readonly strayActions: number;
   readonly actions: number;
   readonly detections: number;
+  /** The first 50 detections' detector and title (what a clean run alarmed on). */
+  readonly detectionTitles: string[];
   readonly incidents: number;
   readonly requests: number;
 }
@@ -114,6 +116,9 @@ export async function runPhase(plan: readonly PlannedFault[], runMs: number, rat
       strayActions,
       actions,
       detections: detections.length,
+      detectionTitles: detections
+        .slice(0, 50)
+        .map((d) => `${d.data.detector}: ${d.data.title ?? d.data.explanation}`.slice(0, 160)),
       incidents: incidents.length,
       requests: load.counts.sent,
     };

@@ -67,11 +67,12 @@ describe('fault registry: each kind has its effect and clearing removes it', () 
     const registry = new FaultRegistry(dir);
     registry.inject(req({ kind: 'feed-stall' }));
     registry.inject(req({ kind: 'consumer-lag', service: 'analytics', intensity: 100 }));
-    assert.equal(registry.feedStalled(), true);
+    assert.equal(registry.feedStalled(0), true, 'hangs the feed run that was going');
+    assert.equal(registry.feedStalled(Date.now() + 1), false, 'a run started after the fault is not hung');
     assert.equal(registry.consumerDelayMs('analytics'), 100);
     assert.equal(registry.consumerDelayMs('market-data'), 0);
     assert.equal(registry.restarted('market-feed'), 1);
-    assert.equal(registry.feedStalled(), false);
+    assert.equal(registry.feedStalled(0), false);
     assert.equal(registry.clearAll(), 1);
     assert.equal(registry.consumerDelayMs('analytics'), 0);
   });
@@ -81,7 +82,7 @@ describe('fault registry: each kind has its effect and clearing removes it', () 
     const registry = new FaultRegistry(dir, (event, fault, why) => events.push(`${event} ${fault.kind} ${why}`));
     registry.inject(req({ kind: 'feed-stall', duration: '1s' }));
     await sleep(1_200);
-    assert.equal(registry.feedStalled(), false);
+    assert.equal(registry.feedStalled(0), false);
     assert.deepEqual(events, ['injected feed-stall injected', 'cleared feed-stall expired']);
   });
 
