@@ -180,7 +180,7 @@ export default async function gateway(args: readonly string[]): Promise<Record<s
   } finally {
     gated.close();
     bare.close();
-    identity.close();
+    await identity.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,22 +1,24 @@
 /**
- * `npm run bench -- nab [--data DIR --labels FILE --out DIR] [--quick] [--offsets N --step ROWS]`: runs
- * the anomaly detector over every file of a NAB-layout folder (default: the development subset), writes
- * NAB result CSVs under --out, and scores them with the TypeScript NAB scorer (three profiles, per
- * category). Then the protocol settings are judged by (detectors/nab/README.md):
- *  - leave-one-category-out: each candidate of bench/nab/candidates.ts scores the corpus; for each category
- *    with windows the candidate and threshold are chosen on the others and the category is scored with them;
+ * `npm run bench -- nab [--data DIR --labels FILE --out DIR] [--quick] [--offsets N --step ROWS]
+ * [--settings a,b]`: runs the anomaly detector over every file of a NAB-layout folder (default: the
+ * development subset), writes NAB result CSVs under --out, and scores them with the TypeScript NAB scorer
+ * (three profiles, per category). Then the settings of bench/nab/candidates.ts are judged by the protocol
+ * (detectors/nab/README.md):
+ *  - leave-one-category-out: for each category with windows the setting (among CHOICES) and the threshold
+ *    are chosen on the others and the category is scored with them; every setting also alone;
+ *  - at the alarm level: the default scored at its own alarm threshold, nothing chosen;
  *  - start offsets: everything again with the first k × --step rows (default 15) of every file dropped, for
- *    k < --offsets (default 8): the default's standard score and the leave-one-out score, mean and spread.
- * --quick scores every sixth file only, at one offset. Scores are cached per setting, offset and file
- * (bench/nab/cache.ts), so a rerun only scores what changed.
+ *    k < --offsets (default 8): means and spreads.
+ * --quick scores every sixth file only, at one offset; --settings judges only those settings (and the
+ * default). Scores are cached per setting, offset and file (bench/nab/cache.ts): a rerun scores what changed.
  */
 import { join } from 'node:path';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
-import { createAnomalyDetector } from '../detectors/anomaly/index.ts';
+import { createAnomalyDetector, DEFAULT_ANOMALY } from '../detectors/anomaly/index.ts';
 import { tfReady } from '../detectors/tf/index.ts';
-import { leaveOneCategoryOut } from '../detectors/nab/protocol.ts';
+import { atFixedThreshold, leaveOneCategoryOut } from '../detectors/nab/protocol.ts';
 import type { LeaveOneOutResult } from '../detectors/nab/protocol.ts';
 import {
   DEFAULT_NAB_DIR,
@@ -29,7 +31,7 @@ import {
 import type { CorpusFile } from '../detectors/nab/runner.ts';
 import type { ScoredFile } from '../detectors/nab/scorer.ts';
 import { cached, cacheKey, store } from './nab/cache.ts';
-import { CANDIDATES, DEFAULT_CANDIDATE } from './nab/candidates.ts';
+import { ABLATIONS, CHALLENGERS, CHOICES, DEFAULT_CANDIDATE } from './nab/candidates.ts';
 import type { Candidate } from './nab/candidates.ts';
 import { round } from './support/stats.ts';
 
@@ -43,6 +45,8 @@ const argsSchema = z.object({
   quick: z.boolean().default(false),
   offsets: z.coerce.number().int().min(1).max(100).default(8),
   step: z.coerce.number().int().min(1).max(10_000).default(15),
+  /** Comma-separated setting names to judge (the default always): a rerun of a few settings only. */
+  settings: z.string().optional(),
 });
 
 function parseArgs(args: readonly string[]): z.infer<typeof argsSchema> {
@@ -75,22 +79,31 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
   const result = scoreCorpus(scored);
   const offsets = Array.from({ length: options.quick ? 1 : options.offsets }, (_, k) => k * options.step);
   const standard: number[] = [];
+  const fixed: number[] = [];
   const loco: LeaveOneOutResult[] = [];
-  // Each candidate alone (only the threshold chosen on the other categories), per offset.
-  const alone = CANDIDATES.map(() => ({ standard: [] as number[], loco: [] as number[] }));
+  const only = options.settings?.split(',');
+  const judged = [...CHOICES, ...CHALLENGERS, ...ABLATIONS].filter(
+    (c) => c === DEFAULT_CANDIDATE || only === undefined || only.includes(c.name),
+  );
+  // Each setting alone (only the threshold chosen on the other categories), per offset.
+  const alone = judged.map(() => ({ standard: [] as number[], loco: [] as number[] }));
   for (const rows of offsets) {
     const shifted = offsetCorpus(corpus, rows);
     const runs: ScoredFile[][] = [];
-    for (const candidate of CANDIDATES) runs.push(await run(shifted, candidate, rows));
-    const shipped = runs[CANDIDATES.indexOf(DEFAULT_CANDIDATE)];
-    if (shipped !== undefined) standard.push(scoreCorpus(shipped).standard);
-    loco.push(leaveOneCategoryOut(runs));
+    for (const candidate of judged) runs.push(await run(shifted, candidate, rows));
+    const shipped = runs[judged.indexOf(DEFAULT_CANDIDATE)];
+    if (shipped !== undefined) {
+      standard.push(scoreCorpus(shipped).standard);
+      fixed.push(atFixedThreshold(shipped, DEFAULT_ANOMALY.alarm));
+    }
+    loco.push(leaveOneCategoryOut(runs.filter((_, i) => CHOICES.includes(judged[i] ?? DEFAULT_CANDIDATE))));
     for (const [c, files] of runs.entries()) {
       alone[c]?.standard.push(scoreCorpus(files).standard);
       alone[c]?.loco.push(leaveOneCategoryOut([files]).standard);
     }
     process.stderr.write(`offset ${String(rows)}: standard ${String(round(standard.at(-1) ?? NaN, 2))}, `);
-    process.stderr.write(`leave-one-category-out ${String(round(loco.at(-1)?.standard ?? NaN, 2))}\n`);
+    process.stderr.write(`leave-one-category-out ${String(round(loco.at(-1)?.standard ?? NaN, 2))}, `);
+    process.stderr.write(`at the alarm level ${String(round(fixed.at(-1) ?? NaN, 2))}\n`);
   }
   const categories = Object.fromEntries(
     Object.entries(result.categories).map(([name, c]) => [
@@ -117,20 +130,25 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
     tf_backend: backend,
     folds: atStart?.folds.map((f) => ({
       category: f.category,
-      chosen: CANDIDATES[f.chosen]?.name,
+      chosen: judged.filter((c) => CHOICES.includes(c))[f.chosen]?.name,
+      threshold: round(f.threshold, 4),
       train: round(f.train, 2),
       held_out: round(f.heldOut, 2),
+      held_out_over_offsets: summary(loco.map((l) => l.folds.find((g) => g.category === f.category)?.heldOut ?? NaN)),
     })),
     offsets: {
       rows: offsets,
       standard: summary(standard),
       leave_one_category_out: summary(loco.map((l) => l.standard)),
+      fixed_threshold: summary(fixed),
     },
-    candidates: CANDIDATES.map((c, i) => ({
+    candidates: judged.map((c, i) => ({
       name: c.name,
+      offered: CHOICES.includes(c),
       standard: summary(alone[i]?.standard ?? []),
       leave_one_category_out: summary(alone[i]?.loco ?? []),
     })),
+    fixed_threshold: round(fixed[0] ?? Number.NaN, 2),
     leave_one_category_out: round(atStart?.standard ?? Number.NaN, 2),
     offset_mean: summary(standard).mean,
   };

@@ -13,13 +13,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { EmbeddedBus } from '../platform/backbone/embedded/embedded-bus.ts';
 import type { TopicData } from '../platform/backbone/topics.ts';
-import { loadConfig } from '../platform/config/config.ts';
-import { startPlatform } from '../platform/runtime/platform.ts';
-import { createLogger } from '../platform/telemetry/logger.ts';
 import { apiFetch } from '../platform/testing/api-client.ts';
 import { everyService } from '../platform/testing/every-service.ts';
+import { startTestPlatform } from '../platform/testing/platform.ts';
 import { startLoad } from './quiet/load.ts';
 import { round } from './support/stats.ts';
 
@@ -63,12 +60,8 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
   process.env.DETECTOR_SAMPLE_INTERVAL_MS ??= '1000';
   process.env.DETECTOR_POLL_INTERVAL_MS ??= '1000';
   const dir = mkdtempSync(join(tmpdir(), 'bench-quiet-'));
-  const platform = await startPlatform({
-    config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' }),
-    logger: createLogger({ service: 'bench', level: 'silent' }),
-    bus: new EmbeddedBus({ partitions: 4, source: 'bench' }),
-    services: everyService(),
-  });
+  // Every /api route needs credentials: the test platform's tokens (and rate limits out of the load's way).
+  const platform = await startTestPlatform(dir, everyService());
   const detections: { at: number; data: TopicData<'detections'> }[] = [];
   await platform.bus.subscribe({
     group: 'bench-quiet',
@@ -126,6 +119,7 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
       fault_incident_titles: opened.map((i) => `[${i.severity}] ${i.title}`.slice(0, 200)),
       requests: load.counts.sent,
       request_failures: load.counts.failed + load.counts.serverErrors,
+      requests_refused: load.counts.refused,
     };
   } finally {
     load.stop();

@@ -29,6 +29,15 @@ const argsSchema = z.strictObject({
     .default(30),
   'sample-seconds': z.coerce.number().min(1).max(600).optional(),
   clients: z.coerce.number().int().min(0).max(1000).default(20),
+  /** Minutes at which the platform writes a V8 heap snapshot (into `--heap-snapshot-dir`), e.g. `2,8`. */
+  'heap-snapshots': z
+    .string()
+    .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/)
+    .transform((s) => s.split(',').map(Number))
+    .optional(),
+  'heap-snapshot-dir': z.string().min(1).optional(),
+  /** Minute the end is compared with (default: 10, or a third of a shorter run). */
+  'reference-minute': z.coerce.number().positive().optional(),
 });
 
 /** Keeps the last `limit` characters of the child's output (for the report when it dies), nothing more. */
@@ -49,24 +58,39 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export default async function soak(args: readonly string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({
     args: [...args],
-    options: { minutes: { type: 'string' }, 'sample-seconds': { type: 'string' }, clients: { type: 'string' } },
+    options: {
+      minutes: { type: 'string' },
+      'sample-seconds': { type: 'string' },
+      clients: { type: 'string' },
+      'heap-snapshots': { type: 'string' },
+      'heap-snapshot-dir': { type: 'string' },
+      'reference-minute': { type: 'string' },
+    },
   });
   const options = argsSchema.parse(values);
   const sampleMs = (options['sample-seconds'] ?? Math.min(15, Math.max(2, options.minutes))) * 1000;
   const dataDir = mkdtempSync(join(tmpdir(), 'soak-'));
   const token = process.env.SOAK_TOKEN ?? provisionTestCredentials(dataDir).admin;
   const output = tail(64 * 1024);
-  const child = spawn(process.execPath, ['--import', './platform/telemetry/register.ts', 'platform/main.ts'], {
-    cwd: projectRoot,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
+  const snapshotAt = [...(options['heap-snapshots'] ?? [])].sort((a, b) => a - b);
+  const snapshotDir = options['heap-snapshot-dir'] ?? dataDir;
+  const snapshotFlags =
+    snapshotAt.length > 0 ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : [];
+  const child = spawn(
+    process.execPath,
+    [...snapshotFlags, '--import', './platform/telemetry/register.ts', 'platform/main.ts'],
+    {
+      cwd: projectRoot,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   child.stdout.on('data', output.push);
   child.stderr.on('data', output.push);
   const exited = new Promise<number | null>((resolve) => {
@@ -91,6 +115,11 @@ export default async function soak(args: readonly string[]): Promise<Record<stri
     while (minutes() < options.minutes) {
       await sleep(Math.min(sampleMs, Math.max(0, options.minutes * 60_000 - (Date.now() - started))));
       if (child.exitCode !== null) throw new Error(`platform exited ${String(child.exitCode)}:\n${output.text()}`);
+      if (snapshotAt.length > 0 && minutes() >= (snapshotAt[0] ?? Infinity)) {
+        snapshotAt.shift();
+        child.kill('SIGUSR2');
+        process.stdout.write(`${JSON.stringify({ heap_snapshot: true, minute: minutes(), dir: snapshotDir })}\n`);
+      }
       // An overloaded platform may miss a scrape: counted and reported, the soak goes on.
       try {
         const sample = takeSample(minutes(), await client.getText('/metrics'), dataDir);
@@ -123,7 +152,7 @@ export default async function soak(args: readonly string[]): Promise<Record<stri
     const exitCode = await Promise.race([exited, sleep(30_000).then(() => 'timeout' as const)]);
     if (exitCode === 'timeout') child.kill('SIGKILL');
 
-    const memory = memoryVerdict(samples, options.minutes);
+    const memory = memoryVerdict(samples, options.minutes, options['reference-minute']);
     return {
       bench: 'soak',
       minutes: options.minutes,

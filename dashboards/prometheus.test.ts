@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { allAlerts, platformRuleGroups, sloRuleGroupList } from '../platform/alerts/rules/index.ts';
+import { allAlerts, platformRuleGroups, securityRuleGroups, sloRuleGroupList } from '../platform/alerts/rules/index.ts';
 import { isAlertingRule } from '../platform/alerts/rules/model.ts';
 import { apiFetch } from '../platform/testing/api-client.ts';
 import { freePort, peerSkipReason } from '../platform/testing/peers.ts';
@@ -20,9 +20,11 @@ import { metricPanels } from './lib/spec.ts';
  */
 const binary = '/usr/bin/prometheus';
 const skip = peerSkipReason(binary, 'prometheus') ?? false;
-const ruleFiles = ['platform.rules.yml', 'slo.rules.yml'].map((f) => join(projectRoot, 'platform/alerts/rules', f));
+const ruleFiles = ['platform.rules.yml', 'security.rules.yml', 'slo.rules.yml'].map((f) =>
+  join(projectRoot, 'platform/alerts/rules', f),
+);
 const panels = dashboards.flatMap((d) => metricPanels(d).map((p) => ({ dashboard: d.uid, ...p })));
-const rules = [...platformRuleGroups, ...sloRuleGroupList].flatMap((g) => g.rules);
+const rules = [...platformRuleGroups, ...securityRuleGroups, ...sloRuleGroupList].flatMap((g) => g.rules);
 const recorded = new Set(rules.flatMap((r) => (isAlertingRule(r) ? [] : [r.record])));
 
 interface QueryAnswer {

@@ -20,4 +20,6 @@ export interface AnomalyVerdict {
 /** Streaming anomaly detection for one series: bounded state, one point at a time, in time order. */
 export interface SeriesDetector {
   update(point: Point): AnomalyVerdict;
+  /** Points the detector learns from before it judges (scores 0 until then); absent: it judges at once. */
+  readonly warmup?: number;
 }

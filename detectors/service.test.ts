@@ -65,6 +65,7 @@ function zScoreDetector(warmup: number): SeriesDetector {
   let mean = 0;
   let m2 = 0;
   return {
+    warmup,
     update(point) {
       const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
       const z = std > 0 ? Math.abs(point.value - mean) / std : 0;
@@ -135,10 +136,16 @@ describe('detector service', () => {
 
     const series = (await (
       await apiFetch(base, `/api/detectors/series?match=${encodeURIComponent('{queue="orders"}')}`)
-    ).json()) as { series: { series: string; points: number; source: string }[] };
+    ).json()) as {
+      warming: number;
+      series: { series: string; points: number; source: string; warmup: { warming: boolean; needed: number } }[];
+    };
     assert.equal(series.series.length, 1);
     assert.equal(series.series[0]!.source, 'in-process');
     assert.ok(series.series[0]!.points >= 25);
+    // Past its 20-point warm-up: judging (other series of the registry may still be warming).
+    assert.deepEqual(series.series[0]!.warmup, { warming: false, points: series.series[0]!.points, needed: 20 });
+    assert.equal(typeof series.warming, 'number');
     const recent = (await (await apiFetch(base, `/api/detectors/detections`)).json()) as {
       detections: { detection: TopicData<'detections'> }[];
     };

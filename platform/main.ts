@@ -24,7 +24,7 @@ await runMain({
     },
   ],
   services: async () => {
-    const [faults, feed, marketData, otlpReceiver, detectors, checks, alerts, analytics, sentiment, remediation, web] =
+    const [faults, feed, marketData, otlpReceiver, detectors, checks, alerts, analytics, portfolio, sentiment] =
       await Promise.all([
         import('./faults/service.ts'),
         import('../collectors/market/feed-service.ts'),
@@ -34,10 +34,13 @@ await runMain({
         import('../detectors/checks/service.ts'),
         import('./alerts/service.ts'),
         import('./analytics/service.ts'),
+        import('./portfolio/service.ts'),
         import('./sentiment/service.ts'),
-        import('../detectors/remediation/service.ts'),
-        import('./web/service.ts'),
       ]);
+    const [remediation, web] = await Promise.all([
+      import('../detectors/remediation/service.ts'),
+      import('./web/service.ts'),
+    ]);
     const otlp = otlpReceiver.otlpReceiverService();
     // The knobs services offer (feed, consumer pools, admission, runtime settings) for the remediation engine.
     const controls = new PlatformControls(new RuntimeSettings());
@@ -52,6 +55,7 @@ await runMain({
       checks.platformChecksService(),
       alerts.alertsService(),
       analytics.analyticsService({ controls }),
+      portfolio.portfolioService(),
       sentiment.sentimentService(),
       remediation.remediationService({ controls }),
       web.webAppService(),

@@ -13,6 +13,7 @@ import type { AlertsConfigInput } from '../../platform/alerts/config/schema.ts';
 import { alertsService } from '../../platform/alerts/service.ts';
 import { loopbackAllowed } from '../../platform/net/config.ts';
 import { startPlatform } from '../../platform/runtime/platform.ts';
+import { lockDataDir } from '../../platform/storage/data-dir-lock.ts';
 import { createLogger } from '../../platform/telemetry/logger.ts';
 import { apiFetch } from '../../platform/testing/api-client.ts';
 import { credentialsFor } from '../../platform/testing/credentials.ts';
@@ -47,6 +48,8 @@ export async function runStorm(
   ratePerMin: number,
 ): Promise<StormRun> {
   const dir = await mkdtemp(join(tmpdir(), 'alert-storm-'));
+  // Taken as platform/main.ts takes it: nothing else may write this platform's SQLite files.
+  const lock = lockDataDir(dir);
   const receiver = await startReceiver();
   const running = await startPlatform({
     identity: loadIdentitySettings({ RATE_LIMIT_PER_MINUTE: '100000000' }),
@@ -132,6 +135,7 @@ export async function runStorm(
   } finally {
     await platform.stop();
     await receiver.close();
+    lock.release();
     await rm(dir, { recursive: true, force: true });
   }
 }

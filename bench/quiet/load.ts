@@ -11,18 +11,20 @@ export interface LoadCounts {
   sent: number;
   failed: number;
   serverErrors: number;
+  /** Answers 4xx: a load that is refused (no credentials, rate limited) does not exercise the platform. */
+  refused: number;
 }
 
 export function startLoad(target: ApiTarget, rate: number): { counts: LoadCounts; stop(): void } {
   const symbols = instruments.slice(0, 20).map((i) => i.symbol);
-  const counts: LoadCounts = { sent: 0, failed: 0, serverErrors: 0 };
+  const counts: LoadCounts = { sent: 0, failed: 0, serverErrors: 0, refused: 0 };
   const paths = (n: number): string => {
     const symbol = symbols[n % symbols.length] ?? 'AAPL';
     const mix = [
       '/api/quotes',
       `/api/quotes/${symbol}`,
       `/api/history/${symbol}?interval=1m&limit=100`,
-      '/api/symbols',
+      '/api/symbols?q=A',
       '/api/analytics/symbols',
       '/api/sentiment',
       '/api/incidents?limit=20',
@@ -36,6 +38,7 @@ export function startLoad(target: ApiTarget, rate: number): { counts: LoadCounts
     apiFetch(target, path)
       .then(async (res) => {
         if (res.status >= 500) counts.serverErrors += 1;
+        else if (res.status >= 400) counts.refused += 1;
         await res.arrayBuffer();
       })
       .catch(() => {

@@ -14,8 +14,8 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
  * Heap and RSS at the end against the reference (minute 10, or a third of a shorter run): the median of
  * the samples within a minute of each point, so one sample caught before a GC does not decide.
  */
-export function memoryVerdict(samples: readonly Sample[], minutes: number) {
-  const reference = Math.min(10, minutes / 3);
+export function memoryVerdict(samples: readonly Sample[], minutes: number, referenceMinute?: number) {
+  const reference = referenceMinute ?? Math.min(10, minutes / 3);
   const near = (at: number) => samples.filter((s) => Math.abs(s.minute - at) <= Math.min(1, minutes / 10));
   const atReference = near(reference);
   const atEnd = near(samples.at(-1)?.minute ?? minutes);

@@ -1,13 +1,17 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../../platform/config/config.ts';
 import { openApi } from '../../platform/http/openapi.ts';
-import { instrumentBySymbol } from '../../platform/reference/instruments.ts';
+import { exchanges, instrumentBySymbol } from '../../platform/reference/instruments.ts';
 import type { PlatformControls } from '../../platform/runtime/controls.ts';
 import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
 import type { Logger } from '../../platform/telemetry/logger.ts';
 import { faultPoints } from '../../platform/faults/points.ts';
 import { publishTickBatch } from './batch-publisher.ts';
-import type { MarketFeed, Tick } from './feed.ts';
+import { SqliteFeedStateStore, type FeedStateStore } from './feed-state.ts';
+import { publishHistory } from './history-publisher.ts';
+import { registerInstrumentRoutes } from './instruments-route.ts';
+import type { HistoryBatch, MarketFeed, Tick } from './feed.ts';
 import { FeedMetrics } from './feed-metrics.ts';
 import { FeedSwitch } from './feed-switch.ts';
 import { ReplayFeed } from './replay-feed.ts';
@@ -21,11 +25,13 @@ import { YahooQuoteSource } from './yahoo/yahoo-source.ts';
 const feedStatus = z.object({
   feed: z.string(),
   running: z.boolean(),
+  simulated: z.boolean().describe('the prices are made up by the simulated feed'),
+  timeZone: z.string().describe('IANA time zone of the exchange: bars and sessions are in it'),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])),
 });
 
 /** The feed the configuration names (MARKET_FEED), with its settings. */
-export async function createFeed(config: Config, logger: Logger): Promise<MarketFeed> {
+export async function createFeed(config: Config, logger: Logger, state?: FeedStateStore): Promise<MarketFeed> {
   const market = config.market;
   switch (market.feed) {
     case 'replay':
@@ -52,6 +58,8 @@ export async function createFeed(config: Config, logger: Logger): Promise<Market
         stepMs: market.tickIntervalMs,
         clock: market.sessionClock,
         dayMs: market.sessionDayMs,
+        backfillDays: market.backfillDays,
+        ...(state === undefined ? {} : { state }),
       });
   }
 }
@@ -72,13 +80,15 @@ export function marketFeedService(
   options: { seed?: number; feed?: MarketFeed; fallback?: MarketFeed; controls?: PlatformControls } = {},
 ): Service {
   let feed: FeedSwitch | undefined;
+  let state: FeedStateStore | undefined;
   return {
     name: 'market-feed',
     async start(ctx: ServiceContext) {
       const { bus, logger, config } = ctx;
       const configured =
         options.seed === undefined ? config : { ...config, market: { ...config.market, seed: options.seed } };
-      const primary = options.feed ?? (await createFeed(configured, logger));
+      if (options.feed === undefined) state = new SqliteFeedStateStore(join(config.dataDir, 'market-feed', 'state.db'));
+      const primary = options.feed ?? (await createFeed(configured, logger, state));
       const metrics = new FeedMetrics(ctx.metrics, primary.name, { staleAfterMs: staleAfterMs(config) });
       const name = primary.name;
       openApi.add({
@@ -88,9 +98,12 @@ export function marketFeedService(
         tags: ['market feed'],
         responses: { 200: { description: 'feed status', schema: feedStatus } },
       });
+      const universe = { feed: name, simulated: primary.simulated, timeZone: exchanges.XNYS.timeZone };
       ctx.api.get('/market/feed', (_req, res) => {
-        res.json(feed?.status() ?? { feed: name, running: false, details: {} });
+        const status = feed?.status() ?? { feed: name, running: false, details: {} };
+        res.json({ ...status, simulated: universe.simulated, timeZone: universe.timeZone });
       });
+      registerInstrumentRoutes(ctx.api, () => ({ ...universe, symbols: primary.symbols() }), openApi);
       // Symbols the running feed produces (bounded by its configuration), known besides the catalog.
       const liveSymbols = new Set<string>();
       registerTickIngest(
@@ -106,18 +119,29 @@ export function marketFeedService(
         await publishTickBatch(bus, name, ticks);
         metrics.published(ticks, (performance.now() - started) / 1000);
       };
+      const history = async (batches: readonly HistoryBatch[]): Promise<void> => {
+        await publishHistory(bus, name, batches);
+      };
+      // Consumers (market data, price alerts, portfolios) learn from this which symbols have a live source.
+      await bus.publish('market.universe', {
+        key: name,
+        data: { ...universe, symbols: [...primary.symbols()], ts: Date.now() },
+        source: `collectors/market/${name}`,
+      });
       // The fallback (a simulated feed unless one is given) is built only when a remediation switches to it.
       const fallback = (): Promise<MarketFeed> =>
         options.fallback === undefined
           ? createFeed({ ...configured, market: { ...configured.market, feed: 'simulated' } }, logger)
           : Promise.resolve(options.fallback);
-      const current = new FeedSwitch(primary, fallback, { emit, health: metrics, logger });
+      const current = new FeedSwitch(primary, fallback, { emit, history, health: metrics, logger });
       feed = current;
       options.controls?.feeds.set('market-feed', current);
       await current.start();
     },
     async stop() {
       await feed?.stop();
+      state?.close();
+      state = undefined;
     },
   };
 }

@@ -1,7 +1,16 @@
 import type { Logger } from '../../platform/telemetry/logger.ts';
+import type { HistoryBar, HistoryInterval } from './simulation/backfill.ts';
 import type { Tick } from './simulation/market-model.ts';
 
 export type { Tick } from './simulation/market-model.ts';
+export type { HistoryBar, HistoryInterval } from './simulation/backfill.ts';
+
+/** Past bars of one symbol and interval, oldest first. */
+export interface HistoryBatch {
+  readonly symbol: string;
+  readonly interval: HistoryInterval;
+  readonly bars: readonly HistoryBar[];
+}
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -17,6 +26,8 @@ export interface FeedHealth {
 export interface FeedContext {
   /** Publishes one batch of ticks (one trace per batch); resolves once the backbone took every tick. */
   emit(ticks: readonly Tick[]): Promise<void>;
+  /** Publishes past bars on `market.history` (stored where no bar is yet); resolves once the backbone took them. */
+  history(batches: readonly HistoryBatch[]): Promise<void>;
   readonly health: FeedHealth;
   readonly logger: Logger;
 }
@@ -31,6 +42,10 @@ export interface FeedStatus {
 /** A source of market ticks: the simulator, a CSV replay, or an upstream market data API. */
 export interface MarketFeed {
   readonly name: string;
+  /** Whether its prices are made up (the web app shows a "simulated" badge). */
+  readonly simulated: boolean;
+  /** The symbols it produces: the instruments with a live source. */
+  symbols(): readonly string[];
   status(): FeedStatus;
   /** Starts producing; resolves once the feed is running (not when it ends). */
   start(context: FeedContext): Promise<void>;

@@ -1,5 +1,5 @@
 import { exchanges, type Exchange } from '../../platform/reference/instruments.ts';
-import type { FeedContext, FeedStatus, MarketFeed, Tick } from './feed.ts';
+import type { FeedContext, FeedStatus, HistoryBatch, MarketFeed, Tick } from './feed.ts';
 import { startLoop, type FeedLoop } from './feed-loop.ts';
 import { barPath } from './replay/bar-path.ts';
 import type { DailyBar } from './replay/ohlcv-csv.ts';
@@ -27,6 +27,7 @@ export interface ReplayFeedOptions {
  */
 export class ReplayFeed implements MarketFeed {
   readonly name = 'replay';
+  readonly simulated = false;
   readonly #options: ReplayFeedOptions;
   readonly #exchange: Exchange;
   readonly #days: string[];
@@ -47,6 +48,30 @@ export class ReplayFeed implements MarketFeed {
     this.finished = new Promise((resolve) => {
       this.#finished = resolve;
     });
+  }
+
+  symbols(): readonly string[] {
+    return [...this.#options.bars.keys()];
+  }
+
+  /** The recorded daily bars before the first replayed day: the chart's history when the replay starts. */
+  history(): HistoryBatch[] {
+    const first = this.#days[0] ?? '';
+    const batches: HistoryBatch[] = [];
+    for (const [symbol, bars] of this.#options.bars) {
+      const past = bars
+        .filter((b) => b.date < first)
+        .map((b) => ({
+          start: zonedTime(b.date, 0, this.#exchange.timeZone),
+          open: b.open,
+          high: b.high,
+          low: b.low,
+          close: b.close,
+          volume: b.volume,
+        }));
+      if (past.length > 0) batches.push({ symbol, interval: '1d', bars: past });
+    }
+    return batches;
   }
 
   /** Trading days to replay, in order. */
@@ -84,6 +109,12 @@ export class ReplayFeed implements MarketFeed {
 
   start(context: FeedContext): Promise<void> {
     const { dayMs, stepMs } = this.#options;
+    const history = this.history();
+    if (history.length > 0)
+      context.history(history).catch((error: unknown) => {
+        context.health.error('backfill');
+        context.logger.error({ err: error }, 'publishing the recorded history failed');
+      });
     const slices = Math.max(1, Math.round(dayMs / stepMs));
     let slice = 0;
     let current: Tick[] = [];

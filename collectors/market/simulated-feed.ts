@@ -1,6 +1,8 @@
 import { exchanges, type Exchange, type Instrument } from '../../platform/reference/instruments.ts';
-import type { FeedContext, FeedStatus, MarketFeed } from './feed.ts';
+import type { FeedContext, FeedStatus, HistoryBatch, MarketFeed } from './feed.ts';
 import { startLoop, type FeedLoop } from './feed-loop.ts';
+import type { FeedStateStore, SimulatedFeedState } from './feed-state.ts';
+import { simulateHistory } from './simulation/backfill.ts';
 import { activityAt } from './simulation/intraday-profile.ts';
 import { MarketModel, type ModelParameters } from './simulation/market-model.ts';
 import { createSessionClock, type SessionClock, type SessionClockMode } from './simulation/session-clock.ts';
@@ -16,28 +18,49 @@ export interface SimulatedFeedOptions {
   readonly exchange?: Exchange;
   readonly parameters?: ModelParameters;
   readonly now?: () => number;
+  /** Where the feed keeps prices and session state to continue from after a restart (none: always the seed). */
+  readonly state?: FeedStateStore;
+  /** Trading days of daily history to backfill on the first start (0 or absent: none). */
+  readonly backfillDays?: number;
 }
+
+/** How the first-start history went, for GET /api/market/feed. */
+type BackfillState =
+  | { readonly state: 'none' | 'pending' }
+  | { readonly state: 'done'; readonly at: number; readonly ms?: number; readonly bars?: number }
+  | { readonly state: 'failed'; readonly error: string };
+
+const STATE_KEY = 'simulated';
 
 /**
  * The simulated market as a feed: steps the market model on a timer, at the activity of the session
- * clock, and emits each step's trades as one batch stamped with the wall-clock time.
+ * clock, and emits each step's trades as one batch stamped with the wall-clock time. With a state store
+ * it saves prices, regime and clock origin before each batch goes out, so a restart continues where the
+ * market was; on its first start it backfills a history of the same model ending at its starting prices.
  */
 export class SimulatedFeed implements MarketFeed {
   readonly name = 'simulated';
+  readonly simulated = true;
   readonly #model: MarketModel;
   readonly #clock: SessionClock;
+  readonly #clockOrigin: number;
   readonly #options: SimulatedFeedOptions;
   readonly #exchange: Exchange;
   readonly #now: () => number;
   #loop: FeedLoop | undefined;
+  #backfill: BackfillState;
+  #backfillRun: Promise<void> | undefined;
 
   constructor(options: SimulatedFeedOptions) {
     this.#options = options;
     this.#exchange = options.exchange ?? exchanges.XNYS;
     this.#now = options.now ?? Date.now;
+    const saved = options.state?.load(STATE_KEY);
+    const resumed = saved?.seed === options.seed ? saved : undefined;
+    this.#clockOrigin = resumed?.clockOrigin ?? compressedOrigin(this.#exchange, this.#now(), options.dayMs);
     this.#clock = createSessionClock(options.clock, this.#exchange, {
       dayMs: options.dayMs,
-      originMs: compressedOrigin(this.#exchange, this.#now(), options.dayMs),
+      originMs: this.#clockOrigin,
     });
     const [open, close] = this.#exchange.sessions.regular;
     const stepsPerDay = ((close - open) * 60_000) / this.#clock.speed / options.stepMs;
@@ -47,12 +70,27 @@ export class SimulatedFeed implements MarketFeed {
       stepsPerDay,
       ...(options.parameters ? { parameters: options.parameters } : {}),
     });
+    if (resumed !== undefined)
+      this.#model.restore({
+        mids: resumed.mids,
+        regime: resumed.regime,
+        ...(resumed.day === undefined ? {} : { day: resumed.day }),
+      });
+    this.#backfill =
+      resumed?.backfilledAt !== undefined
+        ? { state: 'done', at: resumed.backfilledAt }
+        : { state: (options.backfillDays ?? 0) > 0 ? 'pending' : 'none' };
+  }
+
+  symbols(): readonly string[] {
+    return this.#options.instruments.map((i) => i.symbol);
   }
 
   status(): FeedStatus {
     const state = this.#clock.at(this.#now());
     const minute = Math.floor(state.minuteOfDay);
     const hhmm = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+    const b = this.#backfill;
     return {
       feed: this.name,
       running: this.#loop !== undefined,
@@ -60,22 +98,31 @@ export class SimulatedFeed implements MarketFeed {
         symbols: this.#options.instruments.length,
         clock: this.#clock.mode,
         session: state.session,
-        exchangeTime: hhmm,
+        // The compressed clock's own time of day (it runs faster than the wall clock); the exchange's zone.
+        sessionTime: hhmm,
+        exchangeTimeZone: this.#exchange.timeZone,
         regime: this.#model.regime,
         seed: this.#options.seed,
+        backfill: b.state,
+        ...(b.state === 'done' && b.bars !== undefined ? { backfillBars: b.bars, backfillMs: b.ms ?? 0 } : {}),
+        ...(b.state === 'failed' ? { backfillError: b.error } : {}),
       },
     };
   }
 
   start(context: FeedContext): Promise<void> {
     const { stepMs } = this.#options;
+    if (this.#backfill.state === 'pending') this.#backfillRun = this.#runBackfill(context, this.#now());
     this.#loop = startLoop(
       stepMs,
       async () => {
         const now = this.#now();
         const state = this.#clock.at(now);
         const ticks = this.#model.step(now, stepMs * this.#clock.speed, activityAt(state, this.#clock.mode), state.day);
-        if (ticks.length > 0) await context.emit(ticks);
+        if (ticks.length === 0) return;
+        // Saved before the ticks go out: a crash after this never rewinds prices the charts have shown.
+        this.#save();
+        await context.emit(ticks);
       },
       (error) => {
         context.health.error('publish');
@@ -92,6 +139,57 @@ export class SimulatedFeed implements MarketFeed {
   async stop(): Promise<void> {
     await this.#loop?.stop();
     this.#loop = undefined;
+    await this.#backfillRun;
+    this.#save();
+  }
+
+  /** History of the model ending at the prices the live feed starts from, published once and then remembered. */
+  async #runBackfill(context: FeedContext, endMs: number): Promise<void> {
+    const endMids = this.#model.mids();
+    // Let the first live step go out before the CPU-bound generation (about half a second for 20 symbols).
+    await new Promise((resolve) => setImmediate(resolve));
+    const started = performance.now();
+    try {
+      const history = simulateHistory({
+        instruments: this.#options.instruments,
+        seed: this.#options.seed,
+        endMs,
+        endMids,
+        exchange: this.#exchange,
+        days: this.#options.backfillDays ?? 0,
+      });
+      const batches: HistoryBatch[] = [];
+      // Finest first: the 1s and 1m charts fill before the years of daily bars.
+      for (const interval of ['1s', '1m', '5m', '1h', '1d'] as const)
+        for (const [symbol, bars] of history.get(interval) ?? []) batches.push({ symbol, interval, bars });
+      await context.history(batches);
+      const bars = batches.reduce((n, b) => n + b.bars.length, 0);
+      const ms = Math.round(performance.now() - started);
+      this.#backfill = { state: 'done', at: endMs, ms, bars };
+      this.#save();
+      context.logger.info({ bars, ms, days: this.#options.backfillDays }, 'simulated history backfilled');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#backfill = { state: 'failed', error: message };
+      context.health.error('backfill');
+      context.logger.error({ err: error }, 'backfilling the simulated history failed; the next start tries again');
+    }
+  }
+
+  #save(): void {
+    const store = this.#options.state;
+    if (store === undefined) return;
+    const snapshot = this.#model.snapshot();
+    const state: SimulatedFeedState = {
+      seed: this.#options.seed,
+      clockOrigin: this.#clockOrigin,
+      mids: { ...snapshot.mids },
+      regime: snapshot.regime,
+      ...(snapshot.day === undefined ? {} : { day: snapshot.day }),
+      ...(this.#backfill.state === 'done' ? { backfilledAt: this.#backfill.at } : {}),
+      savedAt: this.#now(),
+    };
+    store.save(STATE_KEY, state);
   }
 }
 

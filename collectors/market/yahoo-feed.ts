@@ -18,6 +18,8 @@ export interface YahooFeedOptions {
   readonly retry?: Partial<RetryPolicy>;
   readonly breaker?: { readonly failureThreshold: number; readonly openMs: number };
   readonly staleAfterMs?: number;
+  /** Loads a year of daily bars per symbol at start (default true). */
+  readonly history?: boolean;
   readonly now?: () => number;
   readonly random?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -43,6 +45,7 @@ function retryable(error: Error): boolean {
  */
 export class YahooFeed implements MarketFeed {
   readonly name = 'yahoo';
+  readonly simulated = false;
   readonly #options: YahooFeedOptions;
   readonly #bucket: TokenBucket;
   readonly #breaker: CircuitBreaker;
@@ -54,6 +57,7 @@ export class YahooFeed implements MarketFeed {
   #stale = new Set<string>();
   #loop: FeedLoop | undefined;
   #lastPoll: number | undefined;
+  #historyRun: Promise<void> = Promise.resolve();
 
   constructor(options: YahooFeedOptions) {
     this.#options = options;
@@ -159,6 +163,28 @@ export class YahooFeed implements MarketFeed {
     context.health.staleSymbols(stale.size);
   }
 
+  symbols(): readonly string[] {
+    return this.#options.symbols;
+  }
+
+  /** A year of daily bars per symbol from the chart endpoint, under the same limits as the quotes. */
+  async #loadHistory(context: FeedContext): Promise<void> {
+    const to = new Date(this.#now());
+    const from = new Date(to.getTime() - 366 * 86_400_000);
+    const stopped = (): boolean => this.#abort.signal.aborted;
+    for (const symbol of this.#options.symbols) {
+      if (stopped()) return;
+      try {
+        const bars = (await this.history(symbol, { from, to, interval: '1d' })).slice(-2_000);
+        if (bars.length > 0) await context.history([{ symbol, interval: '1d', bars }]);
+      } catch (error) {
+        if (stopped()) return;
+        context.health.error('backfill');
+        context.logger.warn({ err: error, symbol }, 'loading Yahoo history failed');
+      }
+    }
+  }
+
   /** Symbols currently judged stale. */
   get staleSymbols(): readonly string[] {
     return [...this.#stale].sort();
@@ -181,6 +207,7 @@ export class YahooFeed implements MarketFeed {
   start(context: FeedContext): Promise<void> {
     this.#context = context;
     context.health.breaker(this.#breaker.state);
+    this.#historyRun = this.#options.history === false ? Promise.resolve() : this.#loadHistory(context);
     this.#loop = startLoop(
       this.#options.pollMs,
       async () => {
@@ -202,6 +229,7 @@ export class YahooFeed implements MarketFeed {
   async stop(): Promise<void> {
     this.#abort.abort();
     await this.#loop?.stop();
+    await this.#historyRun;
     this.#loop = undefined;
   }
 }

@@ -80,6 +80,21 @@ export const security: DashboardSpec = {
           ],
           populated: 'on-activity',
         },
+        {
+          kind: 'timeseries',
+          title: 'WebSocket refusals',
+          description:
+            'WebSocket upgrades refused (host, credentials, origin, connections) and connections closed for ' +
+            'flooding (identity-rate), by reason.',
+          unit: 'short',
+          queries: [
+            {
+              expr: `sum by (reason) (rate(${m('insitechart_ws_refused_total')}[$__rate_interval]))`,
+              legend: '{{reason}}',
+            },
+          ],
+          populated: 'on-activity',
+        },
       ],
     },
     {

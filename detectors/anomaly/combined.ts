@@ -106,6 +106,10 @@ export class CombinedDetector implements SeriesDetector {
     }
   }
 
+  get warmup(): number {
+    return this.options.warmup;
+  }
+
   update(point: Point): AnomalyVerdict {
     const surprises = this.statistical.update(point);
     const learned = this.learned?.update(point);

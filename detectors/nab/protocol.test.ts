@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { leaveOneCategoryOut } from './protocol.ts';
+import { atFixedThreshold, leaveOneCategoryOut } from './protocol.ts';
 import { optimise, PROFILES } from './scorer.ts';
 import type { ScoredFile } from './scorer.ts';
 
@@ -58,4 +58,13 @@ test('candidates must score the same files', () => {
     () => leaveOneCategoryOut([[file('a/1.csv', [WINDOW], {})], [file('b/1.csv', [WINDOW], {})]]),
     RangeError,
   );
+});
+
+test('at a fixed threshold nothing is chosen: below it nothing alarms, and it never beats the sweep', () => {
+  const files = [file('a/1.csv', [WINDOW], { 500: 0.9 }), file('b/1.csv', [WINDOW], { ...noisyRows, 500: 0.4 })];
+  assert.equal(atFixedThreshold(files, 0.95), 0, 'no alert: both windows missed');
+  assert.equal(atFixedThreshold(files, 0.9), 50, 'a found at the labelled row, b missed');
+  // At 0.5 b's window is found too, but its 30 false positives cost more than a window is worth here.
+  assert.ok(atFixedThreshold(files, 0.5) < 50);
+  assert.ok(atFixedThreshold(files, 0.5) <= optimise(files, PROFILES.standard).score);
 });

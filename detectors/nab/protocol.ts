@@ -66,3 +66,16 @@ export function leaveOneCategoryOut(candidates: readonly (readonly ScoredFile[])
   const windows = folds.reduce((n, f) => n + f.windows, 0);
   return { standard: normalise(raw, windows, profile), folds };
 }
+
+/**
+ * The standard score with no threshold chosen at all: every file scored at the detector's own alarm level
+ * (a score at or above it is what the detector calls an alarm), the raw scores summed and normalised over
+ * all windows. Nothing is fitted, so it is out of sample for the threshold on any corpus; it can only be
+ * below the in-sample sweep's score on the same files.
+ */
+export function atFixedThreshold(files: readonly ScoredFile[], threshold: number): number {
+  const profile = PROFILES.standard;
+  const raw = files.reduce((sum, f) => sum + scoreFile(f, threshold, profile), 0);
+  const windows = files.reduce((n, f) => n + f.windows.length, 0);
+  return normalise(raw, windows, profile);
+}

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAnomalyDetector, DEFAULT_ANOMALY, familyModelName, loadForecaster } from '../anomaly/index.ts';
+import { withLimit } from './limit.ts';
 import { meaningOf } from './meaning.ts';
 import type { LearnedForecaster } from '../anomaly/learned.ts';
 import { createModelStore } from '../models/index.ts';
@@ -33,9 +34,12 @@ export class LearnedFamilies {
   detectorFor(labels: SeriesLabels): SeriesDetector {
     const model = this.#models.get(familyModelName(labels.__name__ ?? ''));
     // A gauge that legitimately rests (heap size, a pool's size) is not stuck when it stops moving.
-    const statistical = meaningOf(labels).stallMatters
+    const meaning = meaningOf(labels);
+    const statistical = meaning.stallMatters
       ? DEFAULT_ANOMALY.statistical
       : { ...DEFAULT_ANOMALY.statistical, stall: 0 };
-    return createAnomalyDetector({ statistical, ...(model === undefined ? {} : { learned: model }) });
+    const detector = createAnomalyDetector({ statistical, ...(model === undefined ? {} : { learned: model }) });
+    // A symptom's limit pages even when the detector is fatigued or suppressed by earlier alarms.
+    return withLimit(detector, meaning.limit);
   }
 }

@@ -23,6 +23,8 @@ export interface SeriesMeaning {
   readonly stallMatters: boolean;
   /** Below this (in the series' unit) no rise matters to anyone, however unusual: 20 ms of API latency. */
   readonly floor: number;
+  /** At or above this (held a few seconds) the symptom pages whatever its history (`limit.ts`). */
+  readonly limit: number;
 }
 
 interface Rule {
@@ -47,12 +49,22 @@ const whole = (labels: SeriesLabels): boolean =>
 const meaning = (
   concern: Concern,
   symptom: string,
-  { direction = 'up', stallMatters = false, floor = Number.NEGATIVE_INFINITY }: Partial<SeriesMeaning> = {},
-): SeriesMeaning => ({ concern, symptom, direction, stallMatters, floor });
+  {
+    direction = 'up',
+    stallMatters = false,
+    floor = Number.NEGATIVE_INFINITY,
+    limit = Number.POSITIVE_INFINITY,
+  }: Partial<SeriesMeaning> = {},
+): SeriesMeaning => ({ concern, symptom, direction, stallMatters, floor, limit });
 
 const HTTP = '(http_request_duration_seconds|http_server_(request_)?duration|otlp_span_duration_seconds)';
-/** A user notices a wait from about a tenth of a second; below it a latency rise is not a symptom. */
-const NOTICEABLE_S = 0.1;
+/**
+ * Apdex's customary T: a request answered within half a second satisfies its user. A p99 wait below it
+ * means 99% of requests still do, so no rise below it is a symptom, however unusual; a p99 held above it
+ * is one, however usual lately (on a loaded machine the ordinary p99 rises to 0.1-0.3 s).
+ */
+const TOLERATED_S = 0.5;
+const waits = { floor: TOLERATED_S, limit: TOLERATED_S };
 
 /** First match wins; the order puts the specific before the general. */
 const RULES: readonly Rule[] = [
@@ -68,8 +80,7 @@ const RULES: readonly Rule[] = [
   {
     name: new RegExp(`${HTTP}$`),
     when: (l) => l.quantile !== undefined && !serverError(l),
-    meaning: (l) =>
-      meaning(whole(l) ? 'symptom' : 'strain', `API latency${quantile(l)}${where(l)}`, { floor: NOTICEABLE_S }),
+    meaning: (l) => meaning(whole(l) ? 'symptom' : 'strain', `API latency${quantile(l)}${where(l)}`, waits),
   },
   {
     name: new RegExp(`${HTTP}_count_rate$|^otlp_span_rate$`),
@@ -88,7 +99,7 @@ const RULES: readonly Rule[] = [
   // sees it: in Node the lag is the users' queueing delay, the symptom of a blocked loop.
   {
     name: /^nodejs_eventloop_lag_p99_seconds$|event_loop_delay_p99/,
-    meaning: () => meaning('symptom', 'Slow responses: event-loop lag p99', { floor: NOTICEABLE_S }),
+    meaning: () => meaning('symptom', 'Slow responses: event-loop lag p99', waits),
   },
   { name: /cpu_seconds_total_rate$|cpu_utili[sz]ation/, meaning: () => meaning('strain', 'CPU use') },
   {

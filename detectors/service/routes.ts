@@ -8,6 +8,7 @@ import { fitForecaster } from '../forecast/index.ts';
 import { seriesKey, type Point } from '../series.ts';
 import { matches, parseSelector, SelectorError, type LabelMatcher, type MetricSource } from '../sources/source.ts';
 import type { SeriesWatcher, Tracked } from './watcher.ts';
+import { warmupStatus } from './warmup.ts';
 
 export interface RecentDetection {
   readonly id: string;
@@ -72,6 +73,7 @@ function view(t: Tracked) {
     expected: t.last?.expected ?? null,
     anomalous: t.gate.active,
     anomalousSince: t.gate.active ? t.gate.since : null,
+    warmup: warmupStatus(t.points, t.detector.warmup),
   };
 }
 
@@ -117,6 +119,7 @@ export function mountDetectorRoutes(api: Router, deps: RouteDeps): void {
     res.json({
       watched: watcher.size,
       anomalous: watcher.anomalousCount(),
+      warming: watcher.warmingCount(),
       evicted: watcher.evicted,
       series: items.map(view),
     });

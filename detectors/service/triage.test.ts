@@ -54,19 +54,22 @@ test('what a series means: user-facing symptoms, strains, and context that never
 
 test('a symptom is published at once, titled by what users see, with a severity from its meaning', () => {
   const triage = new Triage(60_000);
-  const f = finding(apiP99, 1_000, 0.4);
+  const f = finding(apiP99, 1_000, 0.8);
   const { outcome, publish } = triage.admit(f);
   assert.equal(outcome, 'symptom');
   assert.ok(publish !== undefined);
   const d = toDetection(publish.finding, [], publish.meaning);
   assert.equal(d.severity, 'error');
-  assert.match(d.title ?? '', /^API latency p99 above normal: 0\.4 \(expected 0\.01 to 0\.05\)$/);
+  assert.match(d.title ?? '', /^API latency p99 above normal: 0\.8 \(expected 0\.01 to 0\.05\)$/);
   assert.equal(toDetection(finding(cpu, 0, 0.4), []).severity, 'warning');
 });
 
-test('a latency rise users cannot notice, or a fall, is not published', () => {
+test('a latency rise that leaves the p99 within what users tolerate, or a fall, is not published', () => {
   const triage = new Triage(60_000);
   assert.equal(triage.admit(finding(apiP99, 0, 0.08)).outcome, 'harmless');
+  assert.equal(triage.admit(finding(apiP99, 0, 0.3)).outcome, 'harmless', 'p99 under Apdex T = 0.5 s');
+  assert.equal(triage.admit(finding(loopLag, 0, 0.45)).outcome, 'harmless');
+  assert.equal(triage.admit(finding(loopLag, 0, 0.6)).outcome, 'symptom');
   assert.equal(triage.admit(finding(apiP99, 0, 0.001)).outcome, 'harmless');
   assert.equal(triage.admit(finding(loopLag, 0, 0.06)).outcome, 'harmless');
   assert.equal(triage.admit(finding(cpu, 0, 0.001)).outcome, 'harmless');
@@ -76,7 +79,7 @@ test('a strain waits for its grace: explained by a symptom, recovered, or publis
   const triage = new Triage(60_000);
   // Explained: a symptom follows 5 s later.
   assert.equal(triage.admit(finding(cpu, 0, 0.4)).outcome, 'held');
-  triage.admit(finding(apiP99, 5_000, 0.4));
+  triage.admit(finding(apiP99, 5_000, 0.8));
   assert.deepEqual(triage.release(70_000), []);
   assert.equal(triage.held, 0);
   // Recovered: the lag is back inside its range when the grace ends.

@@ -2,6 +2,7 @@ import type { TopicInput } from '../../platform/backbone/topics.ts';
 import { seriesKey, type AnomalyVerdict, type Series, type SeriesDetector, type SeriesLabels } from '../series.ts';
 import { matches, type LabelMatcher } from '../sources/source.ts';
 import { gateStep, newGateState, type GateOptions, type GateState } from './gate.ts';
+import { warmupStatus } from './warmup.ts';
 import { meaningOf, severityOf, type SeriesMeaning } from './meaning.ts';
 
 /** One watched series: its detector, the gate's state and the latest verdict. */
@@ -135,6 +136,13 @@ export class SeriesWatcher {
     for (const t of this.#series.values())
       if (t.lastTs >= freshSince && matches(t.labels, matchers)) out.push(t.lastValue);
     return out;
+  }
+
+  /** Series whose detector has not yet seen the points it needs to judge. */
+  warmingCount(): number {
+    let n = 0;
+    for (const t of this.#series.values()) if (warmupStatus(t.points, t.detector.warmup).warming) n++;
+    return n;
   }
 
   anomalousCount(): number {

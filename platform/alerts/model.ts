@@ -85,7 +85,10 @@ export interface Incident {
   acknowledgedBy?: string;
   /** Escalation: which policy, and when the current epoch (restarted by snooze expiry, reassign) began. */
   escalation?: { policyId: string; epoch: number; startedAt: number };
+  /** Firing alerts and the latest resolved ones (stages/resolved-sample.ts); every alert is stored. */
   readonly alerts: Map<string, IncidentAlert>;
+  /** Resolved alerts no longer in `alerts` (still stored): counted in what notifications say. */
+  forgotten?: number;
 }
 
 export function severityOf(labels: Labels): Severity {

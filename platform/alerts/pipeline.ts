@@ -18,6 +18,7 @@ import type { Enricher } from './stages/enrich.ts';
 import { GroupScheduler, type FlushResult, type Group } from './stages/group.ts';
 import { Inhibitor } from './stages/inhibit.ts';
 import { ResolveStage } from './stages/resolve-stage.ts';
+import { forgetOldResolved } from './stages/resolved-sample.ts';
 import { RouteStage } from './stages/route-stage.ts';
 import { compileRoute, type RouteNode } from './stages/route.ts';
 import type { Silence } from './stages/silence.ts';
@@ -151,7 +152,7 @@ export class Pipeline {
     };
     const stages: Stage[] = [
       new DedupStage(dedup, correlator),
-      new ResolveStage({ inhibitor, router, ...filing }),
+      new ResolveStage({ inhibitor, router, correlator, ...filing }),
       new EnrichStage(this.#enricher),
       new CorrelateStage(correlator, (incident) => incidents.set(incident.id, incident)),
       suppress,
@@ -166,6 +167,7 @@ export class Pipeline {
     const s = this.#state;
     for (const incident of incidents) {
       s.incidents.set(incident.id, incident);
+      forgetOldResolved(incident, () => undefined);
       for (const ia of incident.alerts.values()) {
         s.dedup.observe(ia.alert, ia.lastSeen);
         s.inhibitor.observe(ia.alert);

@@ -25,6 +25,7 @@ import { pushChannel } from './notify/push/push.ts';
 import { slackChannel } from './notify/slack/slack.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import { loadOutboundPolicy } from '../net/config.ts';
+import { priceAlertData, pushSubscriptionData } from './price/personal-data.ts';
 import { smsChannel } from './notify/sms/sms.ts';
 import { webhookChannel } from './notify/webhook/webhook.ts';
 import { loadOrCreateVapidKeys } from './notify/webpush/vapid.ts';
@@ -33,10 +34,13 @@ import { Directory } from './oncall/directory.ts';
 import { Pipeline, type DigestItem } from './pipeline.ts';
 import { SqliteDigestBuffer } from './fatigue/digest.ts';
 import { priceAlertRoutes } from './price/routes.ts';
+import { PriceAlertLiveStream } from './price/live-stream.ts';
 import { PriceAlertService } from './price/service.ts';
+import { LiveUniverse } from '../market-data/live-universe.ts';
 import { transaction } from '../storage/sqlite.ts';
 import { openDatabase } from './store/db.ts';
 import { IncidentStore } from './store/incidents.ts';
+import { pruneIncidents, retentionEveryMs, retentionOf } from './store/incident-retention.ts';
 import { SilenceStore } from './store/silences.ts';
 import { PushSubscriptionStore } from './store/push-subscriptions.ts';
 
@@ -60,6 +64,9 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
   let outbox: Outbox | undefined;
   let pipeline: Pipeline | undefined;
   let prices: PriceAlertService | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
+  const live = new PriceAlertLiveStream();
+  const universe = new LiveUniverse();
   return {
     name: 'alerts',
     async start(ctx: ServiceContext) {
@@ -130,7 +137,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           config.channels.webpush.ttl_seconds,
           pushSubs,
         ),
-        ...(config.channels.smtp !== undefined ? { email: emailChannel(config.channels.smtp) } : {}),
+        ...(config.channels.smtp !== undefined ? { email: emailChannel(outbound, config.channels.smtp) } : {}),
         ...(config.channels.sms !== undefined ? { sms: smsChannel(outbound, config.channels.sms) } : {}),
         ...(config.channels.push !== undefined ? { push: pushChannel(outbound, config.channels.push) } : {}),
       };
@@ -192,6 +199,16 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         pipe.restore(store.loadOpen());
       });
       box.start();
+      const applyRetention = (): void => {
+        try {
+          pruneIncidents(database, retentionOf(config), Date.now());
+        } catch (error) {
+          ctx.logger.error({ err: error }, 'alerts: incident retention failed; retried at the next run');
+        }
+      };
+      applyRetention();
+      retentionTimer = setInterval(applyRetention, retentionEveryMs);
+      retentionTimer.unref();
       const audit = auditTo(ctx.bus, 'alerts');
 
       subscriptions.push(
@@ -249,6 +266,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           box.enqueue(items);
         },
         logger: ctx.logger,
+        universe,
+        live,
       });
       subscriptions.push(...(await prices.start()));
 
@@ -265,7 +284,16 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       });
       silenceRoutes(ctx.api, { silences, audit, now: () => clock.now() });
       oncallRoutes(ctx.api, { directory, audit, now: () => clock.now() });
-      priceAlertRoutes(ctx.api, { prices, pushSubscriptions: pushSubs, vapidPublicKey: vapid.publicKey, audit });
+      priceAlertRoutes(ctx.api, {
+        prices,
+        pushSubscriptions: pushSubs,
+        vapidPublicKey: vapid.publicKey,
+        audit,
+        live,
+        emailConfigured: config.channels.smtp !== undefined,
+      });
+      ctx.personalData?.register(priceAlertData(prices, database));
+      ctx.personalData?.register(pushSubscriptionData(pushSubs));
       ctx.site.get('/runbooks/:slug.md', (req, res) => {
         const slug = req.params.slug;
         if (!runbooks.has(slug)) {
@@ -276,6 +304,9 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       });
     },
     async stop() {
+      clearInterval(retentionTimer);
+      live.close();
+      await universe.close();
       for (const s of subscriptions.splice(0)) await s.close('drain');
       pipeline?.stop();
       await outbox?.stop();

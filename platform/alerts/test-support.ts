@@ -1,4 +1,4 @@
-import { DatabaseSync } from 'node:sqlite';
+import { openSqlite } from '../storage/sqlite.ts';
 import { ManualClock } from './clock.ts';
 import { alertsConfigSchema, type AlertsConfigInput } from './config/schema.ts';
 import { fingerprintOf } from './fingerprint.ts';
@@ -19,7 +19,7 @@ export function testPipeline(
   const sent: OutboxItem[] = [];
   const silences: Silence[] = [];
   const keys = new Set<string>();
-  const directory = new Directory(new DatabaseSync(':memory:'), {
+  const directory = new Directory(openSqlite(':memory:', { synchronous: 'NORMAL' }), {
     users: config.users,
     schedules: config.schedules,
     policies: config.escalation_policies,

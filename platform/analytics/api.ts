@@ -12,6 +12,7 @@ import { AnalyticsInputError, SingularMatrixError } from './errors.ts';
 import { fixtureFile } from './fixture-file.ts';
 import { returns } from './returns.ts';
 import type { BreakEvent, StreamingCorrelations } from './streaming.ts';
+import { minimumSample, sampleInfo, type SampleInfo } from './sample-size.ts';
 import { priceSentimentVolume } from './views.ts';
 import {
   correlationWork,
@@ -81,6 +82,8 @@ const base = z.object({
   interval: z.enum(['1s', '1m', '5m', '1h', '1d']).optional(),
   points: int(10, 5_000, 500),
   returns: z.enum(['log', 'simple']).default('log'),
+  /** `skip`: symbols without bars at the interval are left out and listed in `skipped` instead of a 404. */
+  onMissing: z.enum(['error', 'skip']).default('error'),
 });
 const lagChoice = z
   .union([
@@ -119,12 +122,30 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
       );
   };
 
-  /** Returns of the symbols on their common bar starts (the last `points` returns). */
-  const returnsOf = (
-    q: z.output<typeof base>,
-    symbols: readonly string[],
-  ): { interval: Interval; starts: number[]; series: Float64Array[]; closes: number[][]; volumes: number[][] } => {
+  interface Aligned {
+    interval: Interval;
+    /** The symbols used, in the order asked (without the skipped ones). */
+    symbols: string[];
+    skipped: string[];
+    starts: number[];
+    series: Float64Array[];
+    closes: number[][];
+    volumes: number[][];
+  }
+
+  /**
+   * Returns of the symbols on their common bar starts (the last `points` returns). With `onMissing=skip` the
+   * symbols without bars are left out (listed in `skipped`) as long as `least` symbols remain.
+   */
+  const returnsOf = (q: z.output<typeof base>, asked: readonly string[], least = asked.length): Aligned => {
     const interval = intervalOf(q);
+    const skipped = q.onMissing === 'skip' ? asked.filter((s) => !src.windows.has(interval, s)) : [];
+    const symbols = asked.filter((s) => !skipped.includes(s));
+    if (symbols.length < least)
+      throw new HttpError(
+        422,
+        `too few symbols with ${interval} bars: ${symbols.join(', ') || 'none'} (no data: ${skipped.join(', ')})`,
+      );
     requireKnown(interval, symbols);
     const aligned = src.windows.aligned(interval, symbols, q.points + 1);
     if (aligned.starts.length < 3)
@@ -134,12 +155,20 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
       );
     return {
       interval,
+      symbols,
+      skipped,
       starts: aligned.starts.slice(1),
       series: aligned.closes.map((c) => returns(c, q.returns)),
       closes: aligned.closes,
       volumes: aligned.volumes,
     };
   };
+
+  /** The `sample` block and `skipped` list every answer computed from returns carries. */
+  const about = (data: Aligned, minimum: number, what: string): { sample: SampleInfo; skipped: string[] } => ({
+    sample: sampleInfo(data.interval, data.starts, minimum, what),
+    skipped: data.skipped,
+  });
 
   const parse = <S extends z.ZodType>(schema: S, req: Request): z.output<S> => schema.parse(req.query);
 
@@ -163,11 +192,12 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
       req,
     );
     cap(correlationWork(q.symbols.length, q.points, q.method, q.missing === 'pairwise'), `${q.method} correlation`);
-    const data = returnsOf(q, q.symbols);
+    const data = returnsOf(q, q.symbols, 2);
     const { series, method, missing } = { ...data, ...q };
     const json = await worker.run('correlation', { series, method, missing, pvalues: q.pvalues === 'true' });
     const range = { n: data.starts.length, from: data.starts[0], to: data.starts.at(-1) };
-    sendMerged(res, { interval: data.interval, symbols: q.symbols, ...range }, json);
+    const sample = about(data, minimumSample('correlation'), `${q.method} correlation`);
+    sendMerged(res, { interval: data.interval, symbols: data.symbols, ...range, ...sample }, json);
   });
 
   router.get('/analytics/correlation/rolling', async (req, res) => {
@@ -185,6 +215,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
       y: q.y,
       window: q.window,
       span: q.span,
+      ...about(data, minimumSample('rolling', { window: q.window }), `a ${String(q.window)}-bar rolling correlation`),
       points: data.starts.map((start, t) => ({ start, rolling: rolling[t] ?? null, ewma: ewma[t] ?? null })),
     });
   });
@@ -192,8 +223,10 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
   router.get('/analytics/correlation/partial', async (req, res) => {
     const q = parse(base.extend({ symbols: symbolList(2, 100) }), req);
     cap(partialWork(q.symbols.length, q.points), 'partial correlation');
-    const data = returnsOf(q, q.symbols);
-    sendMerged(res, { interval: data.interval, symbols: q.symbols }, await worker.run('partial', data));
+    const data = returnsOf(q, q.symbols, 2);
+    const sample = about(data, minimumSample('partial', { symbols: data.symbols.length }), 'partial correlation');
+    const json = await worker.run('partial', { series: data.series });
+    sendMerged(res, { interval: data.interval, symbols: data.symbols, n: data.starts.length, ...sample }, json);
   });
 
   router.get('/analytics/correlation/live', (req, res) => {
@@ -213,7 +246,8 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
     const [effect = new Float64Array(), cause = new Float64Array()] = data.series;
     const names = { effect: q.effect, cause: q.cause };
     const json = await worker.run('granger', { effect, cause, maxlag: q.maxlag, names });
-    sendMerged(res, { interval: data.interval, n: data.starts.length }, json);
+    const sample = about(data, minimumSample('granger', { lags: q.maxlag }), 'Granger causality');
+    sendMerged(res, { interval: data.interval, n: data.starts.length, ...sample }, json);
   });
 
   const varQuery = base.extend({ symbols: symbolList(1, 20), lags: lagChoice, maxlags: int(1, 20, 8) });
@@ -227,15 +261,16 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
     const select = typeof q.lags !== 'number';
     const order = typeof q.lags === 'number' ? q.lags : q.maxlags;
     cap(varWork(q.points, q.symbols.length, { maxlags: q.maxlags, select, order, ...more }), 'the VAR');
-    const data = returnsOf(q, q.symbols);
+    const data = returnsOf(q, q.symbols, then.kind === 'causality' ? q.symbols.length : 1);
     const json = await worker.run('var', {
       series: data.series,
-      symbols: q.symbols,
+      symbols: data.symbols,
       lags: q.lags,
       maxlags: q.maxlags,
       then,
     });
-    sendMerged(res, { interval: data.interval }, json);
+    const sample = about(data, minimumSample('var', { symbols: data.symbols.length, lags: order }), 'the VAR');
+    sendMerged(res, { interval: data.interval, symbols: data.symbols, n: data.starts.length, ...sample }, json);
   };
 
   router.get('/analytics/var', async (req, res) => {
@@ -278,10 +313,16 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
       req,
     );
     cap(graphWork(q.symbols.length, q.points, q), 'the causality graph');
-    const data = returnsOf(q, q.symbols);
+    const data = returnsOf(q, q.symbols, 2);
     const options = { method: q.method, lag: q.lag, maxlag: q.maxlag, alpha: q.alpha, adjustment: q.adjust };
-    const json = await worker.run('graph', { series: data.series, symbols: q.symbols, options });
-    sendMerged(res, { interval: data.interval, n: data.starts.length }, json);
+    const json = await worker.run('graph', { series: data.series, symbols: data.symbols, options });
+    const lags = typeof q.lag === 'number' ? q.lag : q.maxlag;
+    const minimum =
+      q.method === 'var'
+        ? minimumSample('var', { symbols: data.symbols.length, lags })
+        : minimumSample('granger', { lags });
+    const sample = about(data, minimum, 'the causality graph');
+    sendMerged(res, { interval: data.interval, symbols: data.symbols, n: data.starts.length, ...sample }, json);
   });
 
   router.get('/analytics/views/price-sentiment-volume', (req, res) => {
@@ -295,6 +336,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
     res.json({
       interval,
       symbol: q.symbol,
+      sample: sampleInfo(interval, aligned.starts.slice(1), minimumSample('view'), 'the price-sentiment-volume view'),
       ...view,
       series: aligned.starts.map((start, t) => ({
         start,
@@ -310,10 +352,11 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
     const symbols = q.symbols ?? src.windows.symbols(intervalOf(q)).map((s) => s.symbol);
     if (symbols.length < 2) throw new HttpError(422, `too few symbols with ${intervalOf(q)} bars: ${symbols.length}`);
     cap(correlationWork(symbols.length, q.points, 'pearson', true), 'the sector view');
-    const data = returnsOf(q, symbols);
-    const sectors = Object.fromEntries(symbols.map((s) => [s, src.sectorOf(s)]));
-    const json = await worker.run('sectors', { series: data.series, symbols, sectors });
-    sendMerged(res, { interval: data.interval, n: data.starts.length }, json);
+    const data = returnsOf(q, symbols, 2);
+    const sectors = Object.fromEntries(data.symbols.map((s) => [s, src.sectorOf(s)]));
+    const json = await worker.run('sectors', { series: data.series, symbols: data.symbols, sectors });
+    const sample = about(data, minimumSample('correlation'), 'the sector view');
+    sendMerged(res, { interval: data.interval, n: data.starts.length, ...sample }, json);
   });
 
   router.get('/analytics/views/regimes', async (req, res) => {
@@ -324,7 +367,9 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
     const market = data.series[all.indexOf(q.market)] ?? new Float64Array();
     const series = q.symbols.map((s) => data.series[all.indexOf(s)] ?? new Float64Array());
     const json = await worker.run('regimes', { series, market, window: q.window });
-    sendMerged(res, { interval: data.interval, symbols: q.symbols, market: q.market }, json);
+    // Each regime holds about half the points: the minimum applies to each half.
+    const sample = about(data, 2 * minimumSample('correlation'), 'correlations split by volatility regime');
+    sendMerged(res, { interval: data.interval, symbols: q.symbols, market: q.market, ...sample }, json);
   });
 
   /** Computes a file of the reference-fixture layout posted as the body (the CLI's job, over HTTP). */

@@ -182,6 +182,20 @@ export function analyticsService(options: AnalyticsServiceOptions = {}): Service
       await barsPool.resize(1);
       options.controls?.pools.set('analytics-bars', barsPool);
       options.controls?.admission.set('analytics-compute', worker.admission);
+      // Feeds' history (the first-start backfill, recorded history) fills the windows at every interval; it is
+      // read again from the start of the retained log at each start, since the windows live in memory.
+      const history = await ctx.bus.subscribe({
+        group: 'analytics-history',
+        topic: 'market.history',
+        from: 'earliest',
+        handler: (delivery) => {
+          const { symbol, interval, bars: past } = delivery.envelope.data;
+          for (const bar of past) windows.add({ symbol, interval, ...bar });
+          bars.inc({ interval }, past.length);
+        },
+      });
+      subscriptions.push(history);
+      await history.replay({ offset: 0 });
       subscriptions.push(
         await ctx.bus.subscribe({
           group: 'analytics-sentiment',

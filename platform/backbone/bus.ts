@@ -1,5 +1,5 @@
 import type { PublishInput, TopicEnvelope } from './envelope.ts';
-import type { TopicName } from './topics.ts';
+import type { DeadLetterTopicName, TopicName } from './topics.ts';
 
 /** Raised by publish() and subscribe() once the bus is closing or closed. */
 export class BusClosedError extends Error {
@@ -85,7 +85,14 @@ export interface EventBus {
   ready(): Promise<boolean>;
   /** Drains every subscription, flushes what is pending and releases resources. */
   close(): Promise<void>;
+  /**
+   * Told of every dead letter the adapter publishes itself ('ok' once stored, 'error' for a failed write),
+   * which no wrapper of `publish` sees: the instrumented bus counts them as published on `<topic>.dlq`.
+   */
+  onDeadLetter?(listener: DeadLetterListener): void;
 }
+
+export type DeadLetterListener = (topic: DeadLetterTopicName, outcome: 'ok' | 'error') => void;
 
 export function resolveRetryPolicy(overrides: Partial<RetryPolicy> | undefined): RetryPolicy {
   const policy = { ...defaultRetryPolicy, ...overrides };

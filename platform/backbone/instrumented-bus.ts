@@ -26,6 +26,10 @@ const carrierGetter = {
  * from an HTTP request through every consumer of the event it published.
  */
 export function instrumentBus(bus: EventBus, metrics?: BusMetrics): EventBus {
+  if (metrics !== undefined)
+    bus.onDeadLetter?.((topic, outcome) => {
+      metrics.published(topic, outcome);
+    });
   return {
     kind: bus.kind,
     publish<T extends TopicName>(topic: T, input: PublishInput<T>): Promise<TopicEnvelope<T>> {
@@ -99,5 +103,6 @@ export function instrumentBus(bus: EventBus, metrics?: BusMetrics): EventBus {
     lag: (): Promise<PartitionLag[]> => bus.lag(),
     ready: (): Promise<boolean> => bus.ready(),
     close: (): Promise<void> => bus.close(),
+    onDeadLetter: (listener) => bus.onDeadLetter?.(listener),
   };
 }

@@ -16,6 +16,12 @@ const valid: Record<TopicName, Record<string, unknown>> = {
     close: 1.5,
     volume: 1000,
   },
+  'market.history': {
+    symbol: 'MSFT',
+    interval: '1d',
+    bars: [{ start: 1_700_000_000_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 1000 }],
+  },
+  'market.universe': { feed: 'simulated', simulated: true, timeZone: 'America/New_York', symbols: ['AAPL'], ts: 1 },
   'alerts.user': {
     alertId: 'a1',
     userId: 'u1',
@@ -86,6 +92,24 @@ const valid: Record<TopicName, Record<string, unknown>> = {
     attempts: 0,
     error: 'not JSON',
     original: '{',
+  },
+  'market.history.dlq': {
+    topic: 'market.history',
+    partition: 0,
+    offset: 0,
+    group: 'g',
+    attempts: 1,
+    error: 'boom',
+    original: {},
+  },
+  'market.universe.dlq': {
+    topic: 'market.universe',
+    partition: 0,
+    offset: 0,
+    group: 'g',
+    attempts: 1,
+    error: 'boom',
+    original: {},
   },
   'alerts.user.dlq': {
     topic: 'alerts.user',

@@ -19,15 +19,33 @@ export const marketTick = z.strictObject({
   ts: epochMs,
 });
 
-export const marketBar = z.strictObject({
-  symbol,
-  interval: z.enum(['1s', '1m', '5m', '1h', '1d']),
+const barInterval = z.enum(['1s', '1m', '5m', '1h', '1d']);
+/** One OHLCV bar: its bucket start and prices. */
+const barFields = {
   start: epochMs,
   open: z.number().positive(),
   high: z.number().positive(),
   low: z.number().positive(),
   close: z.number().positive(),
   volume: z.number().nonnegative(),
+};
+
+export const marketBar = z.strictObject({ symbol, interval: barInterval, ...barFields });
+
+/** Past bars a feed loads at start (backfill): stored where no bar exists yet, never over a stored bar. */
+export const marketHistory = z.strictObject({
+  symbol,
+  interval: barInterval,
+  bars: z.array(z.strictObject(barFields)).min(1).max(2_000),
+});
+
+/** The instruments a running feed produces: what has a live source, as opposed to the catalog. */
+export const marketUniverse = z.strictObject({
+  feed: z.string().min(1).max(40),
+  simulated: z.boolean(),
+  timeZone: z.string().min(1),
+  symbols: z.array(symbol).max(10_000),
+  ts: epochMs,
 });
 
 export const userAlert = z.strictObject({
@@ -157,6 +175,14 @@ export const deadLetter = z.strictObject({
 export const topicCatalog = {
   'market.ticks': { schema: marketTick, description: 'trades and quotes from market feeds, keyed by symbol' },
   'market.bars': { schema: marketBar, description: 'OHLCV bars per symbol and interval, keyed by symbol' },
+  'market.history': {
+    schema: marketHistory,
+    description: 'past bars a feed loads at start (backfill), keyed by symbol; stored only where none is',
+  },
+  'market.universe': {
+    schema: marketUniverse,
+    description: 'the instruments the running feed produces, keyed by feed',
+  },
   'alerts.user': { schema: userAlert, description: "end users' price alerts that fired, keyed by user" },
   'alerts.ops': {
     schema: opsAlert,

@@ -113,6 +113,10 @@ const envSchema = z.object({
       .default('compressed'),
   ),
   MARKET_SESSION_DAY_MS: positiveInt(30 * 60_000, 7 * 24 * 3_600_000),
+  MARKET_BACKFILL_DAYS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int('must be a whole number').min(0).max(2_520).default(756),
+  ),
   MARKET_REPLAY_DIR: z.preprocess(emptyToUndefined, z.string().default('../shared/data/market/daily')),
   MARKET_REPLAY_DAY_MS: positiveInt(2_000, 24 * 3_600_000),
   MARKET_REPLAY_FROM: z.preprocess(emptyToUndefined, z.iso.date({ error: 'must be a date YYYY-MM-DD' }).optional()),
@@ -160,6 +164,8 @@ export interface Config {
     /** The simulated feed's session clock: a compressed day, the real exchange clock, or always-regular. */
     readonly sessionClock: 'compressed' | 'exchange' | 'regular';
     readonly sessionDayMs: number;
+    /** Trading days of history the simulated feed backfills on its first start (0: none). */
+    readonly backfillDays: number;
     readonly replayDir: string;
     /** Wall-clock milliseconds to replay one trading day. */
     readonly replayDayMs: number;
@@ -222,6 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
       seed: e.MARKET_SEED,
       sessionClock: e.MARKET_SESSION_CLOCK,
       sessionDayMs: e.MARKET_SESSION_DAY_MS,
+      backfillDays: e.MARKET_BACKFILL_DAYS,
       replayDir: e.MARKET_REPLAY_DIR,
       replayDayMs: e.MARKET_REPLAY_DAY_MS,
       ...(e.MARKET_REPLAY_FROM === undefined ? {} : { replayFrom: e.MARKET_REPLAY_FROM }),

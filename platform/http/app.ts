@@ -13,6 +13,8 @@ export interface HttpApp {
   readonly api: Router;
   /** Pages and static assets (the web app), served from the root after the probes and the API. */
   readonly site: Router;
+  /** The Host allow-list and CORS settings in force (WebSocket upgrades apply the same Host allow-list). */
+  readonly security: HttpSecurityConfig;
 }
 
 /**
@@ -57,12 +59,13 @@ export function createHttpApp(options: {
     const readiness = await health.readiness();
     res.status(readiness.ready ? 200 : 503).json(readiness);
   });
-  app.get('/metrics', async (_req, res) => {
+  // Probes above answer any Host (orchestrators address pods by any name; they reveal nothing). /metrics does not:
+  // a DNS-rebinding page could read it. Scrapers address pods by IP or service name, which the allow-list passes.
+  const allowedHost = hostAllowList(security);
+  app.get('/metrics', allowedHost, async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-
-  // Probes and /metrics above answer any Host: orchestrators and scrapers address pods by IP or service name.
-  app.use(hostAllowList(security), corsPolicy(security));
+  app.use(allowedHost, corsPolicy(security));
 
   const api = express.Router();
   // Building the document (zod to JSON Schema for every operation) takes long enough to stall the event loop:
@@ -97,5 +100,5 @@ export function createHttpApp(options: {
   });
   app.use(notFound);
   app.use(errorHandler(logger));
-  return { app, api, site };
+  return { app, api, site, security };
 }

@@ -73,6 +73,14 @@ describe('HTTP security', () => {
     }
     const probe = await rawGet(platform.url, '/healthz', { host: `attacker.example:${port}` });
     assert.equal(probe.status, 200, 'probes answer any Host');
+    const metrics = await rawGet(platform.url, '/metrics', { host: `attacker.example:${port}` });
+    assert.equal(metrics.status, 421, 'a rebinding page cannot read /metrics');
+    assert.doesNotMatch(metrics.body, /insitechart_/);
+    for (const host of [`127.0.0.1:${port}`, `insitechart:${port}`]) {
+      const scrape = await rawGet(platform.url, '/metrics', { host });
+      assert.equal(scrape.status, 200, `a scraper addressing the pod as ${host}`);
+      assert.match(scrape.body, /insitechart_/);
+    }
   });
 
   it('refuses cross-origin requests unless the origin is allow-listed', async () => {

@@ -3,6 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Context } from '@opentelemetry/api';
 import { traceUpgrade } from '../telemetry/ws-tracing.ts';
+import { hostAllowed } from './security.ts';
+import type { IdentityMessageRate } from './ws-identity-rate.ts';
 
 export type ConnectionHandler = (socket: WebSocket, connection: Context, request: IncomingMessage) => void;
 
@@ -12,7 +14,37 @@ export type Admission =
   | { readonly ok: false; readonly status: 403 | 429 | 503; readonly message: string };
 export type Admit = (request: IncomingMessage) => Admission;
 
-const reasons = { 403: 'Forbidden', 429: 'Too Many Requests', 503: 'Service Unavailable' } as const;
+const reasons = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  421: 'Misdirected Request',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+} as const;
+
+/** Why an upgrade was refused or a connection closed by the boundary (a metric label: a fixed set). */
+export type WebSocketRefusal = 'host' | 'credentials' | 'origin' | 'connections' | 'identity-rate';
+
+/** What every upgrade passes before its route's own admission. */
+export interface UpgradeGate {
+  /** Hosts besides IP literals, localhost and single-label names (the HTTP Host allow-list, DNS rebinding). */
+  readonly allowedHosts: readonly string[];
+  /** The identity the upgrade is made as (the key of its message allowance), or undefined: refused with 401. */
+  authorize(request: IncomingMessage): string | undefined;
+  /** Messages per identity and second over all its connections. */
+  readonly messageRate: IdentityMessageRate;
+  readonly onRefused?: (reason: WebSocketRefusal) => void;
+}
+
+const RATE_CLOSE_CODE = 4029;
+
+function refuse(socket: Duplex, status: keyof typeof reasons, message: string): void {
+  const body = JSON.stringify({ error: message });
+  socket.end(
+    `HTTP/1.1 ${String(status)} ${reasons[status]}\r\nConnection: close\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${String(Buffer.byteLength(body))}\r\n\r\n${body}`,
+  );
+}
 
 /** Largest client message accepted; bigger ones close the socket (1009). */
 const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -31,8 +63,13 @@ export class WebSocketRoutes {
     });
   }
 
-  /** Serves upgrades on `server`; `authorize` (the identity layer) refuses an upgrade without the credentials. */
-  attach(server: Server, authorize: (request: IncomingMessage) => boolean = () => true): void {
+  /**
+   * Serves upgrades on `server`. Each passes, in order: the Host allow-list (421), the identity layer (401), the
+   * route's admission (origin, connection caps), and a connection's messages count against its identity's allowance
+   * across all its connections (over it: closed with 4029).
+   */
+  attach(server: Server, gate: UpgradeGate): void {
+    const refused = gate.onRefused ?? (() => undefined);
     server.on('upgrade', (request, socket: Duplex, head: Buffer) => {
       // A peer resetting the connection before the handshake ends must not become an uncaught 'error'.
       socket.on('error', () => socket.destroy());
@@ -42,28 +79,52 @@ export class WebSocketRoutes {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
-      if (!authorize(request)) {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      if (!hostAllowed(request.headers.host, gate.allowedHosts)) {
+        refused('host');
+        refuse(socket, 421, 'this server does not answer to that Host');
+        return;
+      }
+      const identity = gate.authorize(request);
+      if (identity === undefined) {
+        refused('credentials');
+        refuse(socket, 401, 'credentials required');
         return;
       }
       const admission = route.admit?.(request) ?? { ok: true, release: () => undefined };
       if (!admission.ok) {
-        const body = JSON.stringify({ error: admission.message });
-        socket.end(
-          `HTTP/1.1 ${String(admission.status)} ${reasons[admission.status]}\r\nConnection: close\r\n` +
-            `Content-Type: application/json\r\nContent-Length: ${String(Buffer.byteLength(body))}\r\n\r\n${body}`,
-        );
+        refused(admission.status === 403 ? 'origin' : 'connections');
+        refuse(socket, admission.status, admission.message);
+        return;
+      }
+      const allowance = gate.messageRate.open(identity);
+      if (allowance === undefined) {
+        admission.release();
+        refused('connections');
+        refuse(socket, 503, 'too many WebSocket clients; retry later');
         return;
       }
       // The raw socket closes whether the handshake succeeds or not: the admission is released either way.
       socket.once('close', () => {
         admission.release();
+        allowance.release();
       });
       const connection = traceUpgrade(request, path);
       route.server.handleUpgrade(request, socket, head, (ws) => {
         // A protocol error (invalid UTF-8, a frame over maxPayload) is emitted on the socket, which ws then
         // closes (1007, 1009): without a listener it would be an uncaught 'error' that ends the process.
         ws.on('error', () => undefined);
+        // Registered before the route's listener, so it runs first; ws still delivers frames while a close
+        // handshake is pending, so a client that keeps sending after the 4029 is cut off.
+        let cut = false;
+        ws.on('message', () => {
+          if (allowance.allow(Date.now())) return;
+          if (cut) ws.terminate();
+          else if (ws.readyState === ws.OPEN) {
+            cut = true;
+            refused('identity-rate');
+            ws.close(RATE_CLOSE_CODE, `more than ${String(gate.messageRate.perSecond)} messages per second`);
+          }
+        });
         route.onConnection(ws, connection, request);
       });
     });

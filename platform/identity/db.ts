@@ -1,15 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { openSqlite } from '../storage/sqlite.ts';
 
 /**
  * The identity database (users, sessions, API tokens) in DATA_DIR. The only place it is opened: the platform and
  * `npm run token` share it, WAL lets the CLI write while the platform reads.
  */
 export function openIdentityDatabase(dataDir: string): DatabaseSync {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new DatabaseSync(join(dataDir, 'identity.db'));
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+  const db = openSqlite(join(dataDir, 'identity.db'), { synchronous: 'NORMAL' });
   db.exec(`
     CREATE TABLE IF NOT EXISTS users (
       name TEXT PRIMARY KEY,
@@ -35,7 +33,26 @@ export function openIdentityDatabase(dataDir: string): DatabaseSync {
       expires_at INTEGER,
       revoked_at INTEGER
     );
+    CREATE TABLE IF NOT EXISTS passkeys (
+      id TEXT PRIMARY KEY,
+      user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      public_key BLOB NOT NULL,
+      counter INTEGER NOT NULL,
+      transports TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS passkeys_by_user ON passkeys(user);
+    CREATE TABLE IF NOT EXISTS audit_trail (
+      id TEXT PRIMARY KEY,
+      at INTEGER NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      resource TEXT NOT NULL,
+      details TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS audit_trail_by_at ON audit_trail(at);
+    CREATE INDEX IF NOT EXISTS audit_trail_by_actor ON audit_trail(actor);
+    CREATE INDEX IF NOT EXISTS audit_trail_by_resource ON audit_trail(resource);
   `);
-  db.exec('PRAGMA foreign_keys = ON;');
   return db;
 }

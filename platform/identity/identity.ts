@@ -32,6 +32,11 @@ export class Identity {
   readonly #db: DatabaseSync;
   readonly #anonymous: Principal;
 
+  /** identity.db, for the stores kept beside the accounts (the audit trail). */
+  get database(): DatabaseSync {
+    return this.#db;
+  }
+
   constructor(dataDir: string, settings: IdentitySettings) {
     this.settings = settings;
     this.#db = openIdentityDatabase(dataDir);

@@ -5,6 +5,7 @@ export interface IdentityMetrics {
   readonly signIns: Counter<'outcome'>;
   readonly lockouts: Counter<'scope'>;
   readonly refused: Counter<'status' | 'kind' | 'token'>;
+  readonly wsRefused: Counter<'reason'>;
 }
 
 export function createIdentityMetrics(registry: Registry): IdentityMetrics {
@@ -27,6 +28,14 @@ export function createIdentityMetrics(registry: Registry): IdentityMetrics {
         'Requests refused by access control, by status (401, 403, 405, 429), kind of identity and API token name ' +
         '(token misuse; empty for others)',
       labelNames: ['status', 'kind', 'token'] as const,
+      registers: [registry],
+    }),
+    wsRefused: new Counter({
+      name: 'insitechart_ws_refused_total',
+      help:
+        'WebSocket upgrades refused and connections closed at the boundary, by reason (host, credentials, origin, ' +
+        'connections, identity-rate)',
+      labelNames: ['reason'] as const,
       registers: [registry],
     }),
   };

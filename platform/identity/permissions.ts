@@ -35,7 +35,8 @@ const viewer: readonly Permission[] = ['public', 'market:read', 'signed-in', 'op
 /** What each role holds. Machine roles (ingest, feed) are meant for API tokens. */
 export const rolePermissions: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   viewer: new Set(viewer),
-  trader: new Set([...viewer, 'trading:own']),
+  // Retail users: market data and their own alerts; operations incidents are for operator roles only.
+  trader: new Set(['public', 'market:read', 'signed-in', 'trading:own']),
   oncall: new Set([...viewer, 'incidents:act']),
   sre: new Set([...viewer, 'incidents:act', 'ops:configure', 'ingest']),
   admin: new Set(permissions),
@@ -74,6 +75,16 @@ export const routePermissions: readonly RoutePermission[] = [
   r('DELETE', '/api/identity/session', 'signed-in'),
   r('GET', '/api/identity/me', 'public'),
   r('POST', '/api/identity/password', 'signed-in'),
+  r('GET', '/api/identity/me/data', 'signed-in'),
+  r('POST', '/api/identity/me/erase', 'signed-in'),
+  r('GET', '/api/identity/users/:name/data', 'admin'),
+  r('GET', '/api/identity/passkeys', 'signed-in'),
+  r('DELETE', '/api/identity/passkeys/:id', 'signed-in'),
+  r('POST', '/api/identity/passkeys/registration/options', 'signed-in'),
+  r('POST', '/api/identity/passkeys/registration', 'signed-in'),
+  // Passkey sign-in is sign-in: public, like POST /api/identity/session.
+  r('POST', '/api/identity/passkeys/authentication/options', 'public'),
+  r('POST', '/api/identity/passkeys/authentication', 'public'),
   r('GET', '/api/identity/users', 'admin'),
   r('PUT', '/api/identity/users/:name', 'admin'),
   r('DELETE', '/api/identity/users/:name', 'admin'),
@@ -87,6 +98,7 @@ export const routePermissions: readonly RoutePermission[] = [
   r('GET', '/api/quotes/:symbol', 'market:read'),
   r('GET', '/api/history/:symbol', 'market:read'),
   r('GET', '/api/market/feed', 'market:read'),
+  r('GET', '/api/market/instruments', 'market:read'),
   r('POST', '/api/market/ticks', 'feed:publish'),
   r('POST', '/api/web/client-metrics', 'market:read'),
   // Analytics and sentiment
@@ -168,9 +180,19 @@ export const routePermissions: readonly RoutePermission[] = [
   // Price alerts: each trader's own
   r('GET', '/api/price-alerts', 'trading:own'),
   r('GET', '/api/price-alerts/events', 'trading:own'),
+  r('GET', '/api/price-alerts/channels', 'trading:own'),
+  r('GET', '/api/price-alerts/stream', 'trading:own'),
   r('POST', '/api/price-alerts', 'trading:own'),
   r('PUT', '/api/price-alerts/:id', 'trading:own'),
   r('DELETE', '/api/price-alerts/:id', 'trading:own'),
+  // Portfolios and watchlists: each trader's own
+  r('GET', '/api/portfolio', 'trading:own'),
+  r('PUT', '/api/portfolio/positions/:symbol', 'trading:own'),
+  r('DELETE', '/api/portfolio/positions/:symbol', 'trading:own'),
+  r('POST', '/api/portfolio/import', 'trading:own'),
+  r('GET', '/api/portfolio/export', 'trading:own'),
+  r('GET', '/api/watchlist', 'trading:own'),
+  r('PUT', '/api/watchlist', 'trading:own'),
   r('GET', '/api/push/vapid-public-key', 'trading:own'),
   r('POST', '/api/push/subscriptions', 'trading:own'),
 ];

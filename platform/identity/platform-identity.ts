@@ -1,10 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Router } from 'express';
 import type { Registry } from 'prom-client';
-import type { EventBus } from '../backbone/bus.ts';
+import type { EventBus, Subscription } from '../backbone/bus.ts';
 import { accessControl } from '../http/access.ts';
+import type { WebSocketRefusal } from '../http/websocket-routes.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { auditTo } from './audit.ts';
+import { AuditTrail } from './audit-trail.ts';
+import { dataRoutes } from './data-routes.ts';
+import { PersonalData } from './gdpr.ts';
+import { passkeyRoutes } from './passkey-routes.ts';
+import { PasskeyStore } from './passkeys.ts';
+import { PersonalDataRegistry } from './personal-data.ts';
+import { RetentionSweep } from './retention.ts';
 import { Identity } from './identity.ts';
 import { createIdentityMetrics } from './metrics.ts';
 import { identityRoutes } from './routes.ts';
@@ -14,13 +22,20 @@ export interface PlatformIdentity {
   readonly identity: Identity;
   /** The access middleware every request passes. */
   readonly access: RequestHandler;
-  /** Serves /api/identity/*. */
-  mount(api: Router, bus: EventBus): void;
-  /** Whether a WebSocket upgrade may proceed: it needs market:read (anonymous when market data is public). */
-  readonly authorizeUpgrade: (request: IncomingMessage) => boolean;
+  /** Where services register the personal data they hold (export and erasure). */
+  readonly personalData: PersonalDataRegistry;
+  /** Serves /api/identity/*, keeps the audit trail from the `audit` topic, starts the retention sweep. */
+  mount(api: Router, bus: EventBus): Promise<void>;
+  /**
+   * Who a WebSocket upgrade is made as (`user:alice`, `token:feed`, `address:10.0.0.7` for anonymous peers), or
+   * undefined when it may not proceed: it needs market:read (anonymous when market data is public).
+   */
+  readonly authorizeUpgrade: (request: IncomingMessage) => string | undefined;
+  /** Counts WebSocket upgrades refused and connections closed at the boundary, by reason. */
+  readonly wsRefused: (reason: WebSocketRefusal) => void;
   /** On first start, creates the admin and logs once how to sign in. */
   announce(url: string): Promise<void>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** The identity layer of one platform process, on the identity database in `dataDir`. */
@@ -33,15 +48,50 @@ export function platformIdentity(
   const identity = new Identity(dataDir, settings);
   const metrics = createIdentityMetrics(registry);
   const log = logger.child({ component: 'identity' });
+  const holders = new PersonalDataRegistry();
+  const trail = new AuditTrail(identity.database);
+  const passkeys = new PasskeyStore(identity.database);
+  const data = new PersonalData(identity, trail, holders, passkeys);
+  const retention = new RetentionSweep({
+    sessions: identity.sessions,
+    trail,
+    settings: settings.retention,
+    logger: log,
+  });
+  let trailSubscription: Subscription | undefined;
   return {
     identity,
+    personalData: holders,
     access: accessControl(identity, metrics),
-    mount: (api, bus) => {
-      identityRoutes(api, { identity, audit: auditTo(bus, 'identity'), metrics, logger: log });
+    mount: async (api, bus) => {
+      const audit = auditTo(bus, 'identity');
+      identityRoutes(api, { identity, audit, metrics, logger: log, data });
+      dataRoutes(api, { identity, data, audit });
+      passkeyRoutes(api, {
+        identity,
+        passkeys,
+        audit,
+        metrics,
+        ...(settings.publicUrl === undefined ? {} : { publicUrl: settings.publicUrl }),
+      });
+      trailSubscription = await bus.subscribe({
+        group: 'identity-audit-trail',
+        topic: 'audit',
+        from: 'earliest',
+        handler: ({ envelope }) => {
+          trail.record({ id: envelope.id, at: envelope.time, ...envelope.data });
+        },
+      });
+      retention.start();
     },
     authorizeUpgrade: (request) => {
       const principal = identity.authenticate(request);
-      return principal !== 'invalid' && !principal.mustChangePassword && principal.permissions.has('market:read');
+      if (principal === 'invalid' || principal.mustChangePassword || !principal.permissions.has('market:read'))
+        return undefined;
+      return principal.kind === 'anonymous' ? `address:${request.socket.remoteAddress ?? 'unknown'}` : principal.actor;
+    },
+    wsRefused: (reason) => {
+      metrics.wsRefused.inc({ reason });
     },
     announce: async (url) => {
       const admin = await identity.bootstrapAdmin();
@@ -57,7 +107,10 @@ export function platformIdentity(
           `${admin.oneTimePassword} (you will choose a new one). Set ADMIN_PASSWORD to choose it yourself.`,
       );
     },
-    close: () => {
+    close: async () => {
+      retention.stop();
+      // The bus may already be closed (it closes its subscriptions then).
+      await trailSubscription?.close('drain').catch(() => undefined);
       identity.close();
     },
   };

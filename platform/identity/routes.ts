@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Audit } from './audit.ts';
+import { eraseAsAdmin } from './data-routes.ts';
+import type { PersonalData } from './gdpr.ts';
 import type { Identity } from './identity.ts';
 import type { IdentityMetrics } from './metrics.ts';
 import { principalOf, type Principal } from './principal.ts';
@@ -36,7 +38,7 @@ function describe(principal: Principal, publicMarketData: boolean): Record<strin
 /** Sign-in and sign-out, the current identity, password change, and the admin's users and tokens. */
 export function identityRoutes(
   api: Router,
-  deps: { identity: Identity; audit: Audit; metrics: IdentityMetrics; logger: Logger },
+  deps: { identity: Identity; audit: Audit; metrics: IdentityMetrics; logger: Logger; data: PersonalData },
 ): void {
   const { identity, audit, metrics, logger } = deps;
   const publicMarket = identity.settings.publicMarketData;
@@ -113,11 +115,8 @@ export function identityRoutes(
     res.status(existing === undefined ? 201 : 200).json(user);
   });
   api.delete('/identity/users/:name', async (req, res) => {
-    const name = userName.parse(req.params.name);
-    if (name === principalOf(req).name) throw new HttpError(400, 'you cannot remove yourself');
-    if (!identity.users.remove(name)) throw new HttpError(404, `no user ${name}`);
-    identity.sessions.removeUser(name);
-    await audit(actor(req), 'user.delete', `user/${name}`);
+    // Removing a user is erasing them (GDPR): their data goes, their audit entries are pseudonymised.
+    await eraseAsAdmin(deps, principalOf(req).name, actor(req), userName.parse(req.params.name));
     res.status(204).end();
   });
 

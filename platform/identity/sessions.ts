@@ -88,6 +88,27 @@ export class SessionStore {
     this.#db.prepare('DELETE FROM sessions WHERE user = ?').run(user);
   }
 
+  /** A user's sessions as they may see them (never the id or CSRF token), for a personal-data export. */
+  listUser(user: string): { createdAt: string; lastSeenAt: string }[] {
+    const rows = this.#db
+      .prepare('SELECT created_at, seen_at FROM sessions WHERE user = ? ORDER BY created_at')
+      .all(user) as { created_at: number; seen_at: number }[];
+    return rows.map((r) => ({
+      createdAt: new Date(r.created_at).toISOString(),
+      lastSeenAt: new Date(r.seen_at).toISOString(),
+    }));
+  }
+
+  /** Deletes at most `limit` expired sessions (the retention sweep); returns how many. */
+  sweep(now: number, limit: number): number {
+    const result = this.#db
+      .prepare(
+        `DELETE FROM sessions WHERE hash IN (SELECT hash FROM sessions WHERE seen_at < ? OR created_at < ? LIMIT ?)`,
+      )
+      .run(now - this.#limits.idleMs, now - this.#limits.absoluteMs, limit);
+    return Number(result.changes);
+  }
+
   count(): number {
     return (this.#db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bool, emptyToUndefined, parseEnv, positiveInt, type Env } from '../config/config.ts';
+import type { RetentionSettings } from './retention.ts';
 
 const schema = z.object({
   PUBLIC_MARKET_DATA: bool(true),
@@ -18,6 +19,10 @@ const schema = z.object({
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: positiveInt(600, 10_000_000),
   SIGNIN_LOCKOUT_FAILURES: positiveInt(10, 1_000),
   SIGNIN_LOCKOUT_MINUTES: positiveInt(15, 24 * 60),
+  WS_MESSAGES_PER_SECOND: positiveInt(100, 1_000_000),
+  AUDIT_RETENTION_DAYS: positiveInt(365, 10 * 365),
+  AUDIT_MAX_ROWS: positiveInt(1_000_000, 100_000_000),
+  RETENTION_SWEEP_MINUTES: positiveInt(60, 24 * 60),
 });
 
 export interface IdentitySettings {
@@ -27,9 +32,15 @@ export interface IdentitySettings {
   readonly adminPassword?: string;
   /** Cookies are Secure (and `__Host-` prefixed) when the platform is served over https. */
   readonly secureCookies: boolean;
+  /** PUBLIC_URL: the passkeys' relying party (and OIDC's redirect) when set; else the request's Host. */
+  readonly publicUrl?: string;
   readonly session: { readonly idleMs: number; readonly absoluteMs: number; readonly maxSessions: number };
   readonly rateLimit: { readonly perMinute: number; readonly anonymousPerMinute: number };
   readonly signIn: { readonly lockoutFailures: number; readonly lockoutMs: number };
+  /** WebSocket messages per identity (user, token, or anonymous address) and second, over all its connections. */
+  readonly wsMessagesPerSecond: number;
+  /** How long the audit trail and sessions are kept, and how often the retention sweep runs. */
+  readonly retention: RetentionSettings;
 }
 
 /** The identity settings from the environment (see platform/identity/README.md); throws ConfigError. */
@@ -39,6 +50,7 @@ export function loadIdentitySettings(env: Env = process.env): IdentitySettings {
     publicMarketData: e.PUBLIC_MARKET_DATA,
     ...(e.ADMIN_PASSWORD === undefined ? {} : { adminPassword: e.ADMIN_PASSWORD }),
     secureCookies: e.PUBLIC_URL?.startsWith('https:') ?? false,
+    ...(e.PUBLIC_URL === undefined ? {} : { publicUrl: e.PUBLIC_URL }),
     session: {
       idleMs: e.SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: e.SESSION_MAX_HOURS * 3_600_000,
@@ -46,5 +58,11 @@ export function loadIdentitySettings(env: Env = process.env): IdentitySettings {
     },
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE },
     signIn: { lockoutFailures: e.SIGNIN_LOCKOUT_FAILURES, lockoutMs: e.SIGNIN_LOCKOUT_MINUTES * 60_000 },
+    wsMessagesPerSecond: e.WS_MESSAGES_PER_SECOND,
+    retention: {
+      auditMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
+      auditMaxRows: e.AUDIT_MAX_ROWS,
+      everyMs: e.RETENTION_SWEEP_MINUTES * 60_000,
+    },
   };
 }

@@ -9,26 +9,21 @@ import type { TopicData } from '../backbone/topics.ts';
 import { instruments } from '../reference/instruments.ts';
 import type { RunningPlatform } from '../runtime/platform.ts';
 import { apiFetch } from '../testing/api-client.ts';
+import { eventually } from '../testing/eventually.ts';
 import { startTestPlatform } from '../testing/platform.ts';
 import { marketDataService } from './service.ts';
 
 /** An external-feed-only deployment: the configured feed produces nothing itself. */
 const idleFeed: MarketFeed = {
   name: 'idle',
+  simulated: false,
+  symbols: () => [],
   status: () => ({ feed: 'idle', running: true, details: {} }),
   start: () => Promise.resolve(),
   stop: () => Promise.resolve(),
 };
 
 type Tick = TopicData<'market.ticks'>;
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 3_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('tick ingestion and per-symbol state against hostile input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hostile-ticks-'));

@@ -8,6 +8,7 @@ import type { Interval } from './bars/buckets.ts';
 import type { BarStore } from './history/bar-store.ts';
 import { CachedBarStore } from './history/cached-bar-store.ts';
 import { SqliteBarStore } from './history/sqlite-bar-store.ts';
+import { resumeStoredBars, takeHistory } from './history/history-intake.ts';
 import { openApi } from '../http/openapi.ts';
 import { QuoteBook } from './quote-book.ts';
 import { registerMetrics } from './metrics.ts';
@@ -42,8 +43,9 @@ const EVICT_MS = 60_000;
 export function marketDataService(options: MarketDataOptions = {}): Service {
   const defaultTimeZone = options.defaultTimeZone ?? 'America/New_York';
   const snapshotBars = options.snapshotBars ?? 500;
-  let subscription: Subscription | undefined;
+  const subscriptions: Subscription[] = [];
   let store: BarStore | undefined;
+  let aggregator: BarAggregator | undefined;
   let hub: FanoutHub | undefined;
   const timers: NodeJS.Timeout[] = [];
 
@@ -54,6 +56,7 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
       const config: MarketDataConfig = loadMarketDataConfig();
       const timeZoneOf = (symbol: string): string => instrumentBySymbol(symbol)?.timeZone ?? defaultTimeZone;
       const bars = new BarAggregator({ timeZoneOf });
+      aggregator = bars;
       const book = new QuoteBook();
       const tracked = new TrackedSymbols(
         { ...config.symbols, ...options.symbols },
@@ -67,8 +70,11 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
       const history = (symbol: string, interval: Interval, from: number, to: number, limit: number): Bar[] => {
         const stored = barStore.range({ symbol, interval, from, to, limit });
         const open = bars.current(symbol, interval);
-        if (open !== undefined && open.start >= from && open.start < to && (stored.at(-1)?.start ?? -1) < open.start)
+        if (open !== undefined && open.start >= from && open.start < to) {
+          // The open bar is newer than a stored copy of it (stored at the last shutdown, then resumed).
+          if (stored.at(-1)?.start === open.start) stored.pop();
           stored.push(open);
+        }
         return stored.length > limit ? stored.slice(stored.length - limit) : stored;
       };
 
@@ -112,7 +118,18 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
         }
       };
 
-      subscription = await bus.subscribe({
+      subscriptions.push(
+        await bus.subscribe({
+          group: 'market-data-history',
+          topic: 'market.history',
+          from: 'earliest',
+          handler: (delivery) => {
+            const stored = takeHistory(delivery.envelope.data, bars, barStore, Date.now());
+            logger.debug({ symbol: delivery.envelope.data.symbol, stored }, 'history bars stored');
+          },
+        }),
+      );
+      const tickSubscription = await bus.subscribe({
         group: 'market-data',
         topic: 'market.ticks',
         from: 'latest',
@@ -120,6 +137,7 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
           const tick = delivery.envelope.data;
           const now = Date.now();
           if (!tracked.admit(tick.symbol, now)) return;
+          if (!bars.knows(tick.symbol)) resumeStoredBars(tick.symbol, bars, barStore, now);
           const events = bars.add(tick, now);
           onBars(events);
           // The quote book takes only what the bars took: a tick they drop (stamped in the future, or
@@ -129,6 +147,7 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
           if (quote !== undefined) stream.quote(quote);
         },
       });
+      subscriptions.push(tickSubscription);
       timers.push(
         setInterval(() => {
           onBars(bars.advance(Date.now()));
@@ -179,10 +198,13 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
       registerMetrics(ctx.metrics, stream, bars, tracked);
     },
     async stop() {
-      await subscription?.close('drain');
+      await Promise.all(subscriptions.splice(0).map((s) => s.close('drain')));
       for (const timer of timers) clearInterval(timer);
       timers.length = 0;
       hub?.stop();
+      // The open bars are stored as they are: the next start resumes them (the day keeps its open).
+      const open = aggregator?.openBars() ?? [];
+      store?.write(open.map((e) => ({ symbol: e.symbol, interval: e.interval, ...e.bar })));
       store?.close();
     },
   };

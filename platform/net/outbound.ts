@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import { connect, isIP, type LookupFunction, type Socket } from 'node:net';
 import type { AddressPolicy } from './address-policy.ts';
 
 /** The destination is not one outbound calls may reach (or not an http(s) URL): retrying cannot help. */
@@ -103,5 +103,35 @@ export function outboundRequest(policy: AddressPolicy, url: string, init: Outbou
       else reject(new DestinationUnreachableError(`${origin}: could not connect`));
     });
     req.end(init.body);
+  });
+}
+
+/**
+ * A TCP connection to `host:port` (an SMTP server, say) when the policy permits every address the name resolves to
+ * (an IP literal is checked as is); rejects with DestinationRefusedError otherwise, DestinationUnreachableError when
+ * nothing answers. The socket is handed over connected, for the caller's protocol (nodemailer's `getSocket`).
+ */
+export function guardedConnect(
+  policy: AddressPolicy,
+  host: string,
+  port: number,
+  signal?: AbortSignal,
+): Promise<Socket> {
+  const where = `${host}:${String(port)}`;
+  const literal = host.replace(/^\[|\]$/g, '');
+  if (isIP(literal) !== 0 && !policy.permits(literal))
+    return Promise.reject(new DestinationRefusedError(`${where}: destination address not allowed`));
+  return new Promise<Socket>((resolve, reject) => {
+    const socket = connect({ host: literal, port, lookup: guardedLookup(policy), ...(signal ? { signal } : {}) });
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (error: Error & { code?: string }) => {
+      socket.destroy();
+      if (error.code === 'EREFUSEDDEST')
+        reject(new DestinationRefusedError(`${where}: destination address not allowed`));
+      else reject(new DestinationUnreachableError(`${where}: could not connect`));
+    });
   });
 }

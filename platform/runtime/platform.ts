@@ -11,11 +11,15 @@ import { loadIdentitySettings, type IdentitySettings } from '../identity/setting
 import { Health } from '../http/health.ts';
 import { listRoutes } from '../http/openapi.ts';
 import { WebSocketRoutes } from '../http/websocket-routes.ts';
+import { IdentityMessageRate } from '../http/ws-identity-rate.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { LogSink } from '../telemetry/logs/log-sink.ts';
 import { createMetrics, type PlatformMetrics } from '../telemetry/metrics.ts';
 import { createBus } from './create-bus.ts';
 import type { Service } from './service.ts';
+
+/** Identities with a WebSocket open at once (the admission caps connections; this bounds the rate table too). */
+const WS_MAX_IDENTITIES = 100_000;
 
 export interface PlatformOptions {
   readonly config: Config;
@@ -51,14 +55,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   metrics.watchLag(rawBus);
   if (options.logSink !== undefined) metrics.watchLogSink(options.logSink);
   health.add('backbone', () => rawBus.ready());
-  const identity = platformIdentity(
-    config.dataDir,
-    options.identity ?? loadIdentitySettings(),
-    metrics.registry,
-    logger,
-  );
-  const { app, api, site } = createHttpApp({ metrics, health, logger, access: identity.access });
-  identity.mount(api, bus);
+  const identitySettings = options.identity ?? loadIdentitySettings();
+  const identity = platformIdentity(config.dataDir, identitySettings, metrics.registry, logger);
+  const { app, api, site, security } = createHttpApp({ metrics, health, logger, access: identity.access });
+  await identity.mount(api, bus);
   const websockets = new WebSocketRoutes();
 
   const started: Service[] = [];
@@ -73,12 +73,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         metrics: metrics.registry,
         health,
         websockets,
+        personalData: identity.personalData,
       });
       started.push(service);
     }
   } catch (error) {
     await stopAll(started, bus, logger);
-    identity.close();
+    await identity.close();
     throw error;
   }
 
@@ -89,10 +90,18 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     });
   }).catch(async (error: unknown) => {
     await stopAll(started, bus, logger);
-    identity.close();
+    await identity.close();
     throw error;
   });
-  websockets.attach(server, identity.authorizeUpgrade);
+  websockets.attach(server, {
+    allowedHosts: security.allowedHosts,
+    authorize: identity.authorizeUpgrade,
+    messageRate: new IdentityMessageRate({
+      perSecond: identitySettings.wsMessagesPerSecond,
+      maxKeys: WS_MAX_IDENTITIES,
+    }),
+    onRefused: identity.wsRefused,
+  });
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${String(address.port)}`;
@@ -135,7 +144,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         await stopAll(started, bus, logger);
         server.closeAllConnections();
         await closed;
-        identity.close();
+        await identity.close();
       })();
       return stopping;
     },

@@ -3,6 +3,7 @@ import type { EventBus } from '../backbone/bus.ts';
 import type { Config } from '../config/config.ts';
 import type { Health } from '../http/health.ts';
 import type { WebSocketRoutes } from '../http/websocket-routes.ts';
+import type { PersonalDataRegistry } from '../identity/personal-data.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Registry } from 'prom-client';
 
@@ -19,6 +20,8 @@ export interface ServiceContext {
   readonly health: Health;
   /** WebSocket endpoints on the platform's HTTP server. */
   readonly websockets: WebSocketRoutes;
+  /** Services holding personal data register it here for the users' export and erasure (GDPR). */
+  readonly personalData?: PersonalDataRegistry;
 }
 
 /** A product service: runs alone (distributed mode) or beside the others in one process (embedded). */

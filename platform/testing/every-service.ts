@@ -9,6 +9,7 @@ import { analyticsService } from '../analytics/service.ts';
 import { marketDataService } from '../market-data/service.ts';
 import { PlatformControls } from '../runtime/controls.ts';
 import { RuntimeSettings } from '../runtime/runtime-settings.ts';
+import { portfolioService } from '../portfolio/service.ts';
 import type { Service } from '../runtime/service.ts';
 import { sentimentService } from '../sentiment/service.ts';
 import { webAppService } from '../web/service.ts';
@@ -29,6 +30,7 @@ export function everyService(controls = new PlatformControls(new RuntimeSettings
     platformChecksService(),
     alertsService(),
     analyticsService({ controls }),
+    portfolioService(),
     sentimentService(),
     remediationService({ controls }),
     webAppService(),

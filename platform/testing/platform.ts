@@ -23,7 +23,9 @@ export async function startTestPlatform(
 ): Promise<TestPlatform> {
   const credentials = provisionTestCredentials(dataDir);
   const platform = await startPlatform({
-    config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }),
+    // The regular session clock: the simulated market trades whatever the date (the compressed demo clock rests on
+    // the exchange's weekends and holidays, and tests must not depend on the day they run).
+    config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, MARKET_SESSION_CLOCK: 'regular' }),
     logger: createLogger({ service: 'test', level: 'silent' }),
     bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
     services,

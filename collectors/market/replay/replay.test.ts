@@ -190,6 +190,7 @@ describe('replay feed', () => {
         batches.push([...ticks]);
         return Promise.resolve();
       },
+      history: () => Promise.resolve(),
       health: silentHealth,
       logger: createLogger({ service: 'test', level: 'silent' }),
     });

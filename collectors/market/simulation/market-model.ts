@@ -11,6 +11,14 @@ export const TRADING_YEAR_MS = 252 * 6.5 * 3_600_000;
 
 export type Regime = 'calm' | 'turbulent';
 
+/** The state a restart continues from. */
+export interface ModelSnapshot {
+  readonly mids: Readonly<Record<string, number>>;
+  readonly regime: Regime;
+  /** The trading-day counter of the last step (an overnight gap follows when the next step's differs). */
+  readonly day?: number;
+}
+
 export interface ModelParameters {
   /** Annualised volatility of the market factor. */
   readonly marketVolatility: number;
@@ -155,6 +163,11 @@ export class MarketModel {
     return this.#regime;
   }
 
+  /** Writes the current mids in instrument order into `into` (no allocation: history builds call it per step). */
+  copyMids(into: Float64Array): void {
+    for (let k = 0; k < this.#symbols.length; k++) into[k] = this.#symbols[k]?.mid ?? 0;
+  }
+
   /** The current mid price of every symbol. */
   mids(): Map<string, number> {
     return new Map(this.#symbols.map((s) => [s.instrument.symbol, s.mid]));
@@ -165,13 +178,38 @@ export class MarketModel {
    * returns the trades of the step, stamped `ts`.
    */
   step(ts: number, simDtMs: number, activity: Activity, day: number): Tick[] {
-    if (activity.intensity <= 0) return [];
+    if (!this.advance(simDtMs, activity, day)) return [];
+    return this.#trade(ts, activity);
+  }
+
+  /** Moves the prices like `step` without drawing trades (history is built from the mid path); false when closed. */
+  advance(simDtMs: number, activity: Activity, day: number): boolean {
+    if (activity.intensity <= 0) return false;
     if (this.#day !== undefined && day !== this.#day) this.#move(this.#parameters.overnightVarianceShare / 252, 1);
     this.#day = day;
     const dtYears = simDtMs / TRADING_YEAR_MS;
     this.#switchRegime(dtYears * 252);
     this.#move(dtYears, activity.volatility);
-    return this.#trade(ts, activity);
+    return true;
+  }
+
+  /** What a restart needs to continue this market instead of rewinding to the seed. */
+  snapshot(): ModelSnapshot {
+    return {
+      mids: Object.fromEntries(this.mids()),
+      regime: this.#regime,
+      ...(this.#day === undefined ? {} : { day: this.#day }),
+    };
+  }
+
+  /** Continues from a snapshot: known symbols take their saved mid, others keep their reference price. */
+  restore(snapshot: ModelSnapshot): void {
+    for (const s of this.#symbols) {
+      const mid = snapshot.mids[s.instrument.symbol];
+      if (mid !== undefined && Number.isFinite(mid) && mid > 0) s.mid = mid;
+    }
+    this.#regime = snapshot.regime;
+    this.#day = snapshot.day;
   }
 
   #switchRegime(dtDays: number): void {

@@ -36,17 +36,29 @@ describe('session clock', () => {
 
   it('compresses an extended-hours day into dayMs of wall time, skipping the closed hours', () => {
     const dayMs = 96_000; // 960 minutes of extended hours: 1 wall ms = 10 market minutes / 1000
-    const clock = createSessionClock('compressed', nyse, { dayMs, originMs: 1_000 });
+    const o = Date.parse('2026-12-02T15:00:00Z'); // a Wednesday
+    const clock = createSessionClock('compressed', nyse, { dayMs, originMs: o });
     assert.equal(clock.speed, 600);
-    assert.equal(clock.at(1_000).session, 'pre');
-    assert.equal(clock.at(1_000).minuteOfDay, 240);
-    assert.equal(clock.at(1_000 + 32_999).session, 'pre'); // 09:29.99
-    assert.equal(clock.at(1_000 + 33_000).session, 'regular'); // 09:30
-    assert.equal(clock.at(1_000 + 72_000).session, 'post'); // 16:00
-    assert.equal(clock.at(1_000 + 96_000).session, 'pre', 'the next day starts at once');
-    assert.equal(clock.at(1_000 + 96_000).day, 1);
-    const sessions = new Set(Array.from({ length: 1_000 }, (_, i) => clock.at(1_000 + i * 977).session));
-    assert.deepEqual([...sessions].sort(), ['post', 'pre', 'regular'], 'never closed: a demo is alive at any hour');
+    assert.equal(clock.at(o).session, 'pre');
+    assert.equal(clock.at(o).minuteOfDay, 240);
+    assert.equal(clock.at(o + 32_999).session, 'pre'); // 09:29.99
+    assert.equal(clock.at(o + 33_000).session, 'regular'); // 09:30
+    assert.equal(clock.at(o + 72_000).session, 'post'); // 16:00
+    assert.equal(clock.at(o + 96_000).session, 'pre', 'the next day starts at once');
+    assert.equal(clock.at(o + 96_000).day, 1);
+    const sessions = new Set(Array.from({ length: 1_000 }, (_, i) => clock.at(o + i * 977).session));
+    assert.deepEqual([...sessions].sort(), ['post', 'pre', 'regular'], 'never closed on a trading day');
+  });
+
+  it('rests on the exchange weekends and holidays in compressed mode: the chart never shows trading then', () => {
+    const clock = createSessionClock('compressed', nyse, { dayMs: 96_000, originMs: 0 });
+    assert.equal(clock.at(Date.parse('2026-12-06T23:51:00Z')).session, 'closed', 'Sunday 18:51 in New York');
+    assert.equal(clock.at(Date.parse('2026-12-05T15:00:00Z')).session, 'closed', 'Saturday');
+    assert.equal(clock.at(Date.parse('2026-12-25T15:00:00Z')).session, 'closed', 'Christmas');
+    const monday = new Set(
+      Array.from({ length: 200 }, (_, i) => clock.at(Date.parse('2026-12-07T05:00:00Z') + i * 977).session),
+    );
+    assert.ok(!monday.has('closed'), 'a trading day is alive at any hour (00:00 New York included)');
   });
 
   it('stays mid regular session in "regular" mode', () => {

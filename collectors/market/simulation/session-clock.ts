@@ -19,7 +19,8 @@ export interface SessionState {
  * - 'exchange': the real clock in the exchange's time zone (nights, weekends and holidays are closed, no
  *   ticks; early-close days end the regular session at 13:00 and after-hours at 17:00);
  * - 'compressed': a whole extended-hours day (pre, regular, post) replays every `dayMs` of wall time and the
- *   closed hours are skipped, so a demo is alive at any hour and shows every session within minutes;
+ *   closed hours are skipped, so a demo is alive at any hour of a trading day and shows every session within
+ *   minutes; on the exchange's weekends and holidays (of the wall-clock date) it is closed;
  * - 'regular': always mid regular session, with a flat intensity (benchmarks want a steady rate).
  */
 export type SessionClockMode = 'exchange' | 'compressed' | 'regular';
@@ -94,9 +95,18 @@ export function createSessionClock(
       const elapsed = Math.max(0, wallMs - origin) / dayMs;
       const day = Math.floor(elapsed);
       const minuteOfDay = first + (elapsed - day) * span;
-      return { session: sessionOfMinute(exchange, minuteOfDay), minuteOfDay, day, regular: exchange.sessions.regular };
+      // Ticks carry wall-clock time: on a weekend or holiday of the exchange the chart would show trading on a
+      // day the market is shut, so the compressed demo rests then too.
+      const session = tradesOn(exchange, wallMs) ? sessionOfMinute(exchange, minuteOfDay) : 'closed';
+      return { session, minuteOfDay, day, regular: exchange.sessions.regular };
     },
   };
+}
+
+/** Whether the exchange trades on the local date of `wallMs` (not a weekend or holiday). */
+export function tradesOn(exchange: Exchange, wallMs: number): boolean {
+  const t = localTime(wallMs, exchange.timeZone);
+  return exchange.calendar(new Date(t.day * 86_400_000).toISOString().slice(0, 10)).open;
 }
 
 /** Epoch milliseconds of `minuteOfDay` on calendar day `date` (YYYY-MM-DD) in `timeZone`, across DST changes. */

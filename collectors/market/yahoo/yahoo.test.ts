@@ -67,7 +67,7 @@ class RecordingHealth implements FeedHealth {
 }
 
 function context(health: FeedHealth): FeedContext {
-  return { emit: () => Promise.resolve(), health, logger };
+  return { emit: () => Promise.resolve(), history: () => Promise.resolve(), health, logger };
 }
 
 describe('Yahoo source on the recorded responses (the library parses and validates them)', () => {

@@ -183,6 +183,12 @@ describe('alerts API', () => {
   });
 
   it('users manage their own price alerts, which fire on market ticks', async () => {
+    // The feed's announcement of its instruments: price alerts are taken on these only.
+    await platform.bus.publish('market.universe', {
+      key: 'test',
+      data: { feed: 'test', simulated: true, timeZone: 'America/New_York', symbols: ['ACME'], ts: Date.now() },
+    });
+    await new Promise((r) => setTimeout(r, 50));
     const carol = { token: platform.identity.tokens.create('carol', 'trader').secret };
     const dave = { token: platform.identity.tokens.create('dave', 'trader').secret };
     assert.equal((await call('GET', '/price-alerts', undefined, 'anonymous')).status, 401);

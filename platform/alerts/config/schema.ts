@@ -231,6 +231,11 @@ export const alertsConfigSchema = z
         delivery_log_rows: z.number().int().min(1_000).default(200_000),
         /** Fingerprints remembered for dedup and flap counting (least recently seen go first). */
         fingerprints: z.number().int().min(1_000).default(100_000),
+        /** Resolved incidents and their alerts (store/incident-retention.ts). */
+        incidents: duration.default(2_592_000_000),
+        /** Alert rows kept per incident and in all: resolved ones least recently seen go first. */
+        incident_alerts: z.number().int().min(100).default(1_000),
+        incident_alert_rows: z.number().int().min(1_000).default(200_000),
       })
       .prefault({}),
     /** Public base URL of the web app for links in notifications; empty: PUBLIC_URL, else localhost:PORT. */

@@ -11,6 +11,11 @@ export interface IncidentCorrelator {
   attach(incident: Incident, alert: Alert): CorrelationWhy;
   /** Takes an alert out of its incident (an operator split it off). */
   detach(incident: Incident, alert: Alert): void;
+  /**
+   * A resolved alert of an open incident left memory (it stays stored): forget its fingerprint, keep what
+   * it said as evidence about the incident.
+   */
+  forget(incident: Incident, fingerprint: string): void;
   /** Operators' verdict on two incidents: learnt by correlators that learn. */
   feedback(a: Incident, b: Incident, verdict: 'together' | 'apart'): void;
   /** A resolved incident takes no more alerts. */

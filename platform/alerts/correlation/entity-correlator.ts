@@ -129,6 +129,11 @@ export class EntityCorrelator implements IncidentCorrelator {
       this.#byFingerprint.delete(alert.fingerprint);
   }
 
+  forget(incident: Incident, fingerprint: string): void {
+    this.#open.get(incident.id)?.profile.forget(fingerprint);
+    if (this.#byFingerprint.get(fingerprint)?.incident.id === incident.id) this.#byFingerprint.delete(fingerprint);
+  }
+
   /** An operator said two incidents are one (`together`) or that two parts of one are not (`apart`). */
   feedback(a: Incident, b: Incident, verdict: 'together' | 'apart'): void {
     const pa = this.#open.get(a.id)?.profile.top(learnedValues) ?? [];

@@ -43,6 +43,10 @@ export class GroupByCorrelator implements IncidentCorrelator {
     this.#byFingerprint.delete(alert.fingerprint);
   }
 
+  forget(_incident: Incident, fingerprint: string): void {
+    this.#byFingerprint.delete(fingerprint);
+  }
+
   feedback(): void {
     // Grouping by labels learns nothing.
   }

@@ -6,7 +6,9 @@ const maxValues = 512;
 /** What an open incident's alerts name: how many of them carry each value, and when they started. */
 export class IncidentProfile {
   readonly #counts = new Map<string, { label: string; count: number }>();
+  /** Fingerprints of the alerts in memory; `#size` also counts those forgotten (resolved, out of memory). */
   readonly #members = new Set<string>();
+  #size = 0;
   lastAlertAt: number;
   /** Event time of the incident's first alert: its onset. */
   readonly onsetAt: number;
@@ -17,7 +19,7 @@ export class IncidentProfile {
   }
 
   get size(): number {
-    return this.#members.size;
+    return this.#size;
   }
 
   has(fingerprint: string): boolean {
@@ -28,6 +30,7 @@ export class IncidentProfile {
     this.lastAlertAt = Math.max(this.lastAlertAt, at);
     if (this.#members.has(fingerprint)) return;
     this.#members.add(fingerprint);
+    this.#size++;
     for (const t of tokens) {
       const known = this.#counts.get(t.value);
       if (known !== undefined) known.count++;
@@ -37,6 +40,7 @@ export class IncidentProfile {
 
   remove(fingerprint: string, tokens: readonly Token[]): void {
     if (!this.#members.delete(fingerprint)) return;
+    this.#size--;
     for (const t of tokens) {
       const known = this.#counts.get(t.value);
       if (known === undefined) continue;
@@ -45,13 +49,18 @@ export class IncidentProfile {
     }
   }
 
+  /** The alert left memory: its values still count as evidence, its fingerprint is no longer kept. */
+  forget(fingerprint: string): void {
+    this.#members.delete(fingerprint);
+  }
+
   values(): IterableIterator<string> {
     return this.#counts.keys();
   }
 
   /** Share of the incident's alerts that name this value, smoothed (n + 1): one alert is weak evidence. */
   share(value: string): number {
-    return (this.#counts.get(value)?.count ?? 0) / (this.#members.size + 1);
+    return (this.#counts.get(value)?.count ?? 0) / (this.#size + 1);
   }
 
   /** The most common values, for learning and for the explanation. */

@@ -160,7 +160,8 @@ export class Notifier {
       status: incident.status,
       severity: incident.severity,
       priority: incident.priority,
-      alertCount: alerts.length,
+      // A resolution covers every alert, also those no longer in memory (stages/resolved-sample.ts).
+      alertCount: alerts.length + (kind === 'resolved' ? (incident.forgotten ?? 0) : 0),
       alerts: alerts.slice(0, 20).map((a) => ({
         labels: a.alert.labels,
         annotations: a.alert.annotations,

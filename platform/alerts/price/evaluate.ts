@@ -125,6 +125,12 @@ export class RuleState {
     return undefined;
   }
 
+  /** Until when the rule stays quiet after its last firing (undefined when it is not cooling down at `now`). */
+  cooldownUntil(now: number): number | undefined {
+    const until = this.#lastFiredAt + this.rule.cooldownMinutes * 60_000;
+    return until > now ? until : undefined;
+  }
+
   #fire(ts: number, observed: number, message: string): Firing | undefined {
     if (!this.rule.enabled || ts - this.#lastFiredAt < this.rule.cooldownMinutes * 60_000) return undefined;
     this.#lastFiredAt = ts;

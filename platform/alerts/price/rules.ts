@@ -4,10 +4,22 @@ const symbol = z
   .string()
   .regex(/^[A-Za-z0-9.^=-]{1,15}$/, 'must be a ticker symbol')
   .transform((s) => s.toUpperCase());
+/** How a firing reaches its owner besides the in-app feed and the live stream of open sessions. */
+const notify = z
+  .strictObject({
+    /** Web Push to the browsers the user registered (POST /api/push/subscriptions). */
+    webPush: z.boolean().default(true),
+    /** An email through the platform's SMTP relay (GET /api/price-alerts/channels says whether one is set up). */
+    email: z.email('must be an email address').max(254).optional(),
+  })
+  .default({ webPush: true });
+
 const common = {
   symbol,
+  /** After a firing the rule stays quiet this long (0: fire on every crossing). */
   cooldownMinutes: z.number().int().min(0).max(10_080).default(60),
   enabled: z.boolean().default(true),
+  notify,
 };
 
 /** A user's price alert rule, as the API takes it. */
@@ -39,3 +51,20 @@ export const priceRuleInput = z.discriminatedUnion('kind', [
 ]);
 export type PriceRuleInput = z.output<typeof priceRuleInput>;
 export type PriceRule = PriceRuleInput & { readonly id: string; readonly userId: string; readonly createdAt: string };
+
+/** The unit of a rule's threshold, for the API and the web app to show next to the number. */
+export type ThresholdUnit = 'price' | 'percent' | 'times average volume' | 'correlation';
+
+export function thresholdUnit(kind: PriceRuleInput['kind']): ThresholdUnit {
+  switch (kind) {
+    case 'price_above':
+    case 'price_below':
+      return 'price';
+    case 'percent_move':
+      return 'percent';
+    case 'volume_spike':
+      return 'times average volume';
+    case 'correlation_break':
+      return 'correlation';
+  }
+}

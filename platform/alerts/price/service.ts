@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { EventBus, Subscription } from '../../backbone/bus.ts';
 import type { Logger } from '../../telemetry/logger.ts';
+import type { LiveUniverse } from '../../market-data/live-universe.ts';
+import { instrumentBySymbol } from '../../reference/instruments.ts';
+import type { NotificationMessage } from '../notify/message.ts';
 import type { OutboxItem } from '../notify/outbox.ts';
 import { RuleState, type Bar } from './evaluate.ts';
-import type { PriceRule, PriceRuleInput } from './rules.ts';
+import type { PriceAlertLiveStream } from './live-stream.ts';
+import { thresholdUnit, type PriceRule, type PriceRuleInput, type ThresholdUnit } from './rules.ts';
 
 export interface PriceAlertEvent {
   readonly id: string;
@@ -19,6 +23,13 @@ export interface PriceAlertEvent {
 
 const maxBars = 600;
 
+/** A rule as the API shows it: with its threshold's unit and, while it is quiet after a firing, until when. */
+export type PriceRuleView = PriceRule & {
+  readonly thresholdUnit: ThresholdUnit;
+  readonly currency: string;
+  readonly cooldownUntil?: string;
+};
+
 /**
  * Users' price alerts: rules in SQLite, evaluated against `market.ticks` and 1-minute `market.bars`;
  * firings are published on `alerts.user`, then kept as the user's in-app feed and sent by Web Push.
@@ -28,6 +39,8 @@ export class PriceAlertService {
   readonly #bus: EventBus;
   readonly #enqueue: (items: readonly OutboxItem[]) => void;
   readonly #logger: Logger;
+  readonly #universe: LiveUniverse;
+  readonly #live: PriceAlertLiveStream;
   readonly #states = new Map<string, RuleState>();
   readonly #bars = new Map<string, Bar[]>();
 
@@ -36,7 +49,13 @@ export class PriceAlertService {
     bus: EventBus;
     enqueue: (items: readonly OutboxItem[]) => void;
     logger: Logger;
+    /** The instruments with a live source: rules on others are refused. */
+    universe: LiveUniverse;
+    /** The open web sessions that get each firing at once. */
+    live: PriceAlertLiveStream;
   }) {
+    this.#universe = deps.universe;
+    this.#live = deps.live;
     this.#db = deps.db;
     this.#bus = deps.bus;
     this.#enqueue = deps.enqueue;
@@ -51,7 +70,12 @@ export class PriceAlertService {
     }
   }
 
+  get universe(): LiveUniverse {
+    return this.#universe;
+  }
+
   async start(): Promise<Subscription[]> {
+    await this.#universe.follow(this.#bus, 'price-alerts-universe');
     return [
       await this.#bus.subscribe({
         group: 'price-alerts-ticks',
@@ -88,30 +112,52 @@ export class PriceAlertService {
           this.#db
             .prepare(`INSERT OR IGNORE INTO price_events (id, user_id, data, at) VALUES (?, ?, ?, ?)`)
             .run(event.id, event.userId, JSON.stringify(event), Date.parse(event.at));
-          this.#enqueue([
-            {
-              key: `price:${envelope.id}`,
-              target: { type: 'webpush' },
-              recipient: a.userId,
-              message: {
-                kind: 'price',
-                title: a.message,
-                status: 'fired',
-                severity: 'info',
-                priority: 3,
-                alertCount: 1,
-                alerts: [],
-                links: {},
-                remediations: [],
-                traceIds: [],
-                language: 'en',
-                recipient: { id: a.userId, name: a.userId },
-              },
-            },
-          ]);
+          this.#live.publish({ ...event, threshold: a.threshold, thresholdUnit: thresholdUnit(a.kind) });
+          this.#enqueue(this.#deliveries(envelope.id, a.alertId, a.userId, a.message));
         },
       }),
     ];
+  }
+
+  /** Web Push (unless the rule turned it off) and email (when the rule names an address) for one firing. */
+  #deliveries(eventId: string, ruleId: string, userId: string, title: string): OutboxItem[] {
+    const notify = this.#states.get(ruleId)?.rule.notify ?? { webPush: true };
+    const message: NotificationMessage = {
+      kind: 'price',
+      title,
+      status: 'fired',
+      severity: 'info',
+      priority: 3,
+      alertCount: 1,
+      alerts: [],
+      links: {},
+      remediations: [],
+      traceIds: [],
+      language: 'en',
+      recipient: { id: userId, name: userId },
+    };
+    const items: OutboxItem[] = [];
+    if (notify.webPush)
+      items.push({ key: `price:${eventId}`, target: { type: 'webpush' }, recipient: userId, message });
+    if (notify.email !== undefined)
+      items.push({
+        key: `price-email:${eventId}`,
+        target: { type: 'email', to: notify.email },
+        recipient: userId,
+        message,
+      });
+    return items;
+  }
+
+  /** The API's view of a rule. */
+  view(rule: PriceRule): PriceRuleView {
+    const until = this.#states.get(rule.id)?.cooldownUntil(Date.now());
+    return {
+      ...rule,
+      thresholdUnit: thresholdUnit(rule.kind),
+      currency: instrumentBySymbol(rule.symbol)?.currency ?? 'USD',
+      ...(until === undefined ? {} : { cooldownUntil: new Date(until).toISOString() }),
+    };
   }
 
   list(userId: string): PriceRule[] {

@@ -1,4 +1,4 @@
-import { platformRuleGroups, sloRuleGroupList } from './index.ts';
+import { platformRuleGroups, securityRuleGroups, sloRuleGroupList } from './index.ts';
 import { isAlertingRule, type RuleGroup } from './model.ts';
 
 export interface PrometheusRuleOptions {
@@ -25,7 +25,7 @@ export interface PrometheusRuleManifest {
 /** Every platform rule (cause-based and SLO) in one PrometheusRule, runbook links absolute. */
 export function prometheusRule(options: PrometheusRuleOptions): PrometheusRuleManifest {
   const base = options.publicUrl.replace(/\/+$/, '');
-  const groups = [...platformRuleGroups, ...sloRuleGroupList].map((g) => ({
+  const groups = [...platformRuleGroups, ...securityRuleGroups, ...sloRuleGroupList].map((g) => ({
     ...g,
     rules: g.rules.map((r) =>
       isAlertingRule(r) && r.annotations.runbook_url.startsWith('/')

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { peerSkipReason } from '../../testing/peers.ts';
 import { runbookSlug } from '../stages/enrich.ts';
-import { allAlerts, platformRuleGroups, sloRuleGroupList } from './index.ts';
+import { allAlerts, platformRuleGroups, securityRuleGroups, sloRuleGroupList } from './index.ts';
 import { isAlertingRule } from './model.ts';
 import { prometheusRule } from './prometheus-rule.ts';
 import { renderRuleArtifacts } from './render.ts';
@@ -14,8 +14,10 @@ import { runbookProblems } from './runbook.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const here = fileURLToPath(new URL('./', import.meta.url));
-const ruleFiles = ['platform.rules.yml', 'slo.rules.yml'].map((f) => `${here}${f}`);
-const testFiles = ['tests/platform.test.yml', 'tests/slo.test.yml'].map((f) => `${here}${f}`);
+const ruleFiles = ['platform.rules.yml', 'security.rules.yml', 'slo.rules.yml'].map((f) => `${here}${f}`);
+const testFiles = ['tests/platform.test.yml', 'tests/security.test.yml', 'tests/slo.test.yml'].map(
+  (f) => `${here}${f}`,
+);
 const skip = peerSkipReason('/usr/bin/promtool', 'prometheus') ?? false;
 
 describe("the platform's own alert rules", () => {
@@ -59,7 +61,10 @@ describe("the platform's own alert rules", () => {
     const manifest = prometheusRule({ namespace: 'insitechart', publicUrl: 'https://insitechart.example/' });
     assert.equal(manifest.kind, 'PrometheusRule');
     const rules = manifest.spec.groups.flatMap((g) => g.rules);
-    const count = [...platformRuleGroups, ...sloRuleGroupList].reduce((n, g) => n + g.rules.length, 0);
+    const count = [...platformRuleGroups, ...securityRuleGroups, ...sloRuleGroupList].reduce(
+      (n, g) => n + g.rules.length,
+      0,
+    );
     assert.equal(rules.length, count);
     const alerting = rules.filter(isAlertingRule);
     assert.ok(alerting.length > 15);

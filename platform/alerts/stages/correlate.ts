@@ -105,6 +105,10 @@ export class Correlator implements IncidentCorrelator {
     this.#byFingerprint.delete(alert.fingerprint);
   }
 
+  forget(_incident: Incident, fingerprint: string): void {
+    this.#byFingerprint.delete(fingerprint);
+  }
+
   feedback(): void {
     // The configured topology is not learnt.
   }

@@ -56,6 +56,12 @@ export class GroupScheduler {
     return [...this.#groups.values()].filter((e) => e.group.incidentId === incidentId).map((e) => e.group);
   }
 
+  /** A resolved alert left memory: no group of its incident waits for it any more. */
+  forget(incidentId: string, fingerprint: string): void {
+    for (const e of this.#groups.values())
+      if (e.group.incidentId === incidentId) e.group.fingerprints.delete(fingerprint);
+  }
+
   drop(incidentId: string): void {
     for (const [key, e] of this.#groups)
       if (e.group.incidentId === incidentId) {

@@ -1,6 +1,8 @@
+import type { IncidentCorrelator } from '../correlation/correlator.ts';
 import type { Incident, IncidentAlert } from '../model.ts';
 import type { Inhibitor } from './inhibit.ts';
 import type { RouteStage } from './route-stage.ts';
+import { forgetOldResolved } from './resolved-sample.ts';
 import { incidentPriority } from './suppress-stage.ts';
 import type { AlertContext, Stage } from './stage.ts';
 
@@ -11,6 +13,8 @@ export interface ResolveOptions {
   readonly save: (incident: Incident) => void;
   /** Closes an incident whose alerts all resolved. */
   readonly close: (incident: Incident, now: number) => void;
+  /** Told when a resolved alert of an open incident leaves memory (resolved-sample.ts). */
+  readonly correlator: IncidentCorrelator;
 }
 
 /** A resolved alert updates its incident, and closes it when it was the last one firing; firing alerts go on. */
@@ -41,6 +45,10 @@ export class ResolveStage implements Stage {
     if ([...incident.alerts.values()].every((a) => a.alert.status === 'resolved')) this.#o.close(incident, now);
     else {
       this.#o.router.retouch(incident, entry);
+      forgetOldResolved(incident, (fp) => {
+        this.#o.correlator.forget(incident, fp);
+        this.#o.router.forget(incident.id, fp);
+      });
       incident.priority = incidentPriority(incident);
       this.#o.save(incident);
     }

@@ -39,6 +39,11 @@ export class RouteStage implements Stage {
     }
   }
 
+  /** A resolved alert left memory: its groups no longer wait for it. */
+  forget(incidentId: string, fingerprint: string): void {
+    this.#groups.forget(incidentId, fingerprint);
+  }
+
   node(id: string): RouteNode | undefined {
     return this.#byId.get(id);
   }

@@ -47,6 +47,7 @@ interface IncidentRow {
   snoozed_until: number | null;
   acknowledged_by: string | null;
   escalation: string | null;
+  pruned_alerts: number;
 }
 
 const iso = (ms: number | null | undefined): string | null =>
@@ -70,6 +71,10 @@ export class IncidentStore {
       CREATE TABLE IF NOT EXISTS incident_alerts (
         incident_id TEXT NOT NULL REFERENCES incidents(id), fingerprint TEXT NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL,
         PRIMARY KEY (incident_id, fingerprint));`,
+      // Retention (store/incident-retention.ts): when a row was last written, what was pruned per incident.
+      `ALTER TABLE incident_alerts ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX IF NOT EXISTS incident_alerts_seen ON incident_alerts (status, seen_at);
+      ALTER TABLE incidents ADD COLUMN pruned_alerts INTEGER NOT NULL DEFAULT 0;`,
     ]);
     this.#upsertIncident =
       db.prepare(`INSERT INTO incidents (id, status, title, severity, priority, assignee, created_at, updated_at, last_alert_at, resolved_at, snoozed_until, acknowledged_by, escalation)
@@ -77,8 +82,8 @@ export class IncidentStore {
       priority = excluded.priority, assignee = excluded.assignee, updated_at = excluded.updated_at, last_alert_at = excluded.last_alert_at,
       resolved_at = excluded.resolved_at, snoozed_until = excluded.snoozed_until, acknowledged_by = excluded.acknowledged_by, escalation = excluded.escalation`);
     this.#upsertAlert =
-      db.prepare(`INSERT INTO incident_alerts (incident_id, fingerprint, status, data) VALUES (?, ?, ?, ?)
-      ON CONFLICT (incident_id, fingerprint) DO UPDATE SET status = excluded.status, data = excluded.data`);
+      db.prepare(`INSERT INTO incident_alerts (incident_id, fingerprint, status, data, seen_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (incident_id, fingerprint) DO UPDATE SET status = excluded.status, data = excluded.data, seen_at = excluded.seen_at`);
   }
 
   saveIncident(i: Incident): void {
@@ -119,7 +124,7 @@ export class IncidentStore {
   }
 
   saveAlert(incidentId: string, a: IncidentAlert): void {
-    this.#upsertAlert.run(incidentId, a.alert.fingerprint, a.alert.status, JSON.stringify(a));
+    this.#upsertAlert.run(incidentId, a.alert.fingerprint, a.alert.status, JSON.stringify(a), a.lastSeen);
   }
 
   /** Moves an alert to another incident (an operator merged or split incidents). */
@@ -219,7 +224,8 @@ export class IncidentStore {
       resolvedAt: iso(r.resolved_at),
       snoozedUntil: iso(r.snoozed_until),
       acknowledgedBy: r.acknowledged_by,
-      alertCount: count,
+      // Alerts pruned by retention (incident-retention.ts) still count.
+      alertCount: count + r.pruned_alerts,
       alerts,
     };
   }

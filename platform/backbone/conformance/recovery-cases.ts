@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { BusClosedError, type Delivery } from '../bus.ts';
+import { instrumentBus } from '../instrumented-bus.ts';
 import { waitFor, type AuditDelivery, type ConformanceContext } from './context.ts';
 
 /** Dead letters, replay, manual commits, drain, lag, close and restart: what an adapter does when things end. */
@@ -9,6 +10,12 @@ export function recoveryCases(ctx: ConformanceContext): void {
 
   it('sends an event that keeps failing to the dead-letter topic after the configured retries, then moves on', async () => {
     const bus = await open();
+    // Counted through the instrumented bus, as /metrics counts it: the adapter's own dead-letter publish.
+    const counted: string[] = [];
+    instrumentBus(bus, {
+      published: (topic, outcome) => counted.push(`${topic}:${outcome}`),
+      consumed: () => undefined,
+    });
     const key = uniq('poison');
     const attempts: number[] = [];
     const handled: number[] = [];
@@ -48,6 +55,7 @@ export function recoveryCases(ctx: ConformanceContext): void {
     assert.equal(letter.attempts, 3);
     assert.match(letter.error, /cannot handle this one/);
     assert.equal((letter.original as { id: string }).id, poison.id);
+    assert.deepEqual(counted, ['audit.dlq:ok'], 'the dead letter counted once as published on audit.dlq');
   });
 
   it('replays a group from an offset and from a time', async () => {

@@ -106,6 +106,48 @@ describe('embedded bus specifics', () => {
     await bus.close();
   });
 
+  it('bounds the events kept over all partitions and topics, read ones first, in memory and in the store', async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const path = join(dir, 'total.db');
+    const total = 2_000;
+    const bus = new EmbeddedBus({
+      partitions: 4,
+      source: 'test',
+      store: new SqliteLogStore(path),
+      retention: { events: 100_000, hardLimit: 1_000_000, total },
+    });
+    let read = 0;
+    await bus.subscribe({
+      group: 'g',
+      topic: 'audit',
+      handler: () => {
+        read++;
+      },
+    });
+    let peak = 0;
+    for (let i = 0; i < 12_000; i += 250) {
+      await Promise.all(
+        Array.from({ length: 250 }, (_, j) =>
+          bus.publish('audit', {
+            key: `k${String(j % 13)}`,
+            data: { actor: 'a', action: 'x', resource: String(i + j) },
+          }),
+        ),
+      );
+      await waitFor(() => read === i + 250, 10_000, 'the batch consumed');
+      peak = Math.max(peak, bus.retained);
+    }
+    // Trimming runs every tenth of the bound: at most that much above it between two trims.
+    assert.ok(peak <= total * 1.1 + 250, `peak ${String(peak)} within the bound`);
+    assert.ok(peak > total / 2, 'the bound, not something smaller, decided');
+    assert.equal(read, 12_000, 'nothing unread was trimmed');
+    await bus.close();
+    const db = new DatabaseSync(path);
+    const { n } = db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
+    db.close();
+    assert.ok(n <= total * 1.1 + 250, `stored rows ${String(n)} within the bound`);
+  });
+
   it('applies retention to the durable log as events are consumed', async () => {
     const { DatabaseSync } = await import('node:sqlite');
     const path = join(dir, 'retention.db');

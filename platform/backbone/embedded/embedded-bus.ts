@@ -1,7 +1,8 @@
-import type { EventBus, PartitionLag, SubscribeOptions, Subscription } from '../bus.ts';
+import type { DeadLetterListener, EventBus, PartitionLag, SubscribeOptions, Subscription } from '../bus.ts';
 import { BusClosedError, resolveRetryPolicy } from '../bus.ts';
 import { toError } from '../../async/to-error.ts';
 import { createEnvelope, type PublishInput, type TopicEnvelope } from '../envelope.ts';
+import { DeadLetterObservers } from '../dead-letter-observers.ts';
 import { createKeyPartitioner } from '../partitioner.ts';
 import { allTopicNames, deadLetterTopic, isDeadLetterTopic, isTopicName, type TopicName } from '../topics.ts';
 import { ConsumerGroup, createMember, type GroupHost } from './consumer-group.ts';
@@ -16,9 +17,12 @@ export interface EmbeddedBusOptions {
   readonly store?: LogStore;
   /**
    * Events kept per partition once every group has read them; a partition past `hardLimit` is trimmed
-   * even for lagging groups (as Kafka retention does) so a stuck consumer cannot exhaust memory.
+   * even for lagging groups (as Kafka retention does) so a stuck consumer cannot exhaust memory. `total`
+   * bounds the read events kept over all topics and partitions (default 50,000): every retained event
+   * lives in memory, so a per-partition count alone lets memory grow with the number of busy partitions
+   * until each has filled, hours at low rates (the soak's heap growth).
    */
-  readonly retention?: { readonly events: number; readonly hardLimit: number };
+  readonly retention?: { readonly events: number; readonly hardLimit: number; readonly total?: number };
   /**
    * Told of failures the bus recovers from by itself (a failed store write or trim, a dead letter not yet
    * written); the platform logs them. They never reject a promise nobody awaits.
@@ -45,7 +49,7 @@ export class EmbeddedBus implements EventBus {
   readonly #partitions: number;
   readonly #source: string;
   readonly #store: LogStore | undefined;
-  readonly #retention: { readonly events: number; readonly hardLimit: number };
+  readonly #retention: { readonly events: number; readonly hardLimit: number; readonly total: number };
   readonly #partitionOf: (key: string) => number;
   readonly #logs = new Map<TopicName, PartitionLog[]>();
   readonly #groups = new Map<string, ConsumerGroup>();
@@ -60,13 +64,14 @@ export class EmbeddedBus implements EventBus {
   #closed = false;
   /** Set once the store is closed: from then on not even a dead letter can be written. */
   #storeClosed = false;
+  readonly #deadLetters = new DeadLetterObservers();
   readonly #onError: (error: unknown, context: string) => void;
 
   constructor(options: EmbeddedBusOptions) {
     this.#partitions = options.partitions;
     this.#source = options.source;
     this.#store = options.store;
-    this.#retention = options.retention ?? { events: 10_000, hardLimit: 200_000 };
+    this.#retention = { events: 10_000, hardLimit: 200_000, total: 50_000, ...options.retention };
     this.#onError = options.onError ?? (() => undefined);
     this.#partitionOf = createKeyPartitioner(options.partitions);
     this.kind = options.store === undefined ? 'embedded' : 'embedded-durable';
@@ -145,6 +150,17 @@ export class EmbeddedBus implements EventBus {
     return Promise.resolve(subscription);
   }
 
+  /** Events held over all topics and partitions (each of them in memory). */
+  get retained(): number {
+    let n = 0;
+    for (const logs of this.#logs.values()) for (const log of logs) n += log.size;
+    return n;
+  }
+
+  onDeadLetter(listener: DeadLetterListener): void {
+    this.#deadLetters.add(listener);
+  }
+
   lag(): Promise<PartitionLag[]> {
     return Promise.resolve([...this.#groups.values()].flatMap((g) => g.lag()));
   }
@@ -206,10 +222,10 @@ export class EmbeddedBus implements EventBus {
         original.subject.length > 0
           ? original.subject
           : `offset-${String(offset)}`;
-      await this.#append(deadLetterTopic(topic), {
-        key: subject,
-        data: { topic, partition, offset, group, attempts, error, original },
-      });
+      const dlq = deadLetterTopic(topic);
+      await this.#deadLetters.observe(dlq, () =>
+        this.#append(dlq, { key: subject, data: { topic, partition, offset, group, attempts, error, original } }),
+      );
     },
     committed: (group, topic, partition, offset) => {
       if (this.#store === undefined) return;
@@ -295,22 +311,50 @@ export class EmbeddedBus implements EventBus {
     }
   }
 
-  /** Applies retention every 10,000 appended events. */
+  /** Applies retention every 10,000 appended events (a tenth of the total bound when that is smaller). */
   #maybeTrim(appended: number): void {
     this.#appendsSinceTrim += appended;
-    if (this.#appendsSinceTrim < 10_000) return;
+    if (this.#appendsSinceTrim < Math.min(10_000, Math.ceil(this.#retention.total / 10))) return;
     this.#appendsSinceTrim = 0;
+    const trimmable: { topic: TopicName; partition: number; log: PartitionLog; readByAll: number }[] = [];
+    let retained = 0;
     for (const [topic, logs] of this.#logs) {
       const groups = this.#groupsByTopic.get(topic) ?? [];
       logs.forEach((log, partition) => {
-        if (log.size <= this.#retention.events) return;
+        if (log.size === 0) return;
         const readByAll = groups.reduce((min, g) => Math.min(min, g.committedOffset(partition)), log.visibleEnd);
-        const keepFrom = Math.max(
-          Math.min(readByAll, log.visibleEnd - this.#retention.events),
-          log.visibleEnd - this.#retention.hardLimit,
-        );
-        if (log.trimBefore(keepFrom) > 0) this.#trimStore(topic, partition, log.start);
+        if (log.size > this.#retention.events) {
+          const keepFrom = Math.max(
+            Math.min(readByAll, log.visibleEnd - this.#retention.events),
+            log.visibleEnd - this.#retention.hardLimit,
+          );
+          if (log.trimBefore(keepFrom) > 0) this.#trimStore(topic, partition, log.start);
+        }
+        retained += log.size;
+        if (readByAll > log.start) trimmable.push({ topic, partition, log, readByAll });
       });
+    }
+    this.#trimToTotal(retained, trimmable);
+  }
+
+  /** Over the total bound: read events go, oldest appended first, across every partition. */
+  #trimToTotal(
+    retained: number,
+    trimmable: { topic: TopicName; partition: number; log: PartitionLog; readByAll: number }[],
+  ): void {
+    let excess = retained - this.#retention.total;
+    const firstTime = (t: { log: PartitionLog }): number => t.log.timestampAt(t.log.start) ?? Infinity;
+    while (excess > 0 && trimmable.length > 0) {
+      trimmable.sort((a, b) => firstTime(a) - firstTime(b));
+      const oldest = trimmable[0];
+      if (oldest === undefined) break;
+      // A chunk at a time, so partitions of similar age give up events in turn.
+      const chunk = Math.min(excess, oldest.readByAll - oldest.log.start, 1_000);
+      const removed = oldest.log.trimBefore(oldest.log.start + chunk);
+      if (removed === 0) break;
+      excess -= removed;
+      this.#trimStore(oldest.topic, oldest.partition, oldest.log.start);
+      if (oldest.log.start >= oldest.readByAll) trimmable.shift();
     }
   }
 

@@ -2,12 +2,14 @@ import kafkajs, { type Admin, type Producer } from 'kafkajs';
 import {
   BusClosedError,
   resolveRetryPolicy,
+  type DeadLetterListener,
   type EventBus,
   type Handler,
   type PartitionLag,
   type SubscribeOptions,
   type Subscription,
 } from '../bus.ts';
+import { DeadLetterObservers } from '../dead-letter-observers.ts';
 import { createEnvelope, type Envelope, type PublishInput, type TopicEnvelope } from '../envelope.ts';
 import { allTopicNames, deadLetterTopic, isTopicName, type TopicName } from '../topics.ts';
 import { withTimeout } from '../../async/abort.ts';
@@ -78,6 +80,7 @@ export class KafkaBus implements EventBus {
   readonly #kafka: KafkaClient;
   readonly #admin: Admin;
   readonly #producer: Producer;
+  readonly #deadLetters = new DeadLetterObservers();
   readonly #queue: PublishQueue;
   readonly #host: SubscriptionHost;
   readonly #subscriptions = new Set<KafkaSubscription>();
@@ -193,6 +196,10 @@ export class KafkaBus implements EventBus {
     }
   }
 
+  onDeadLetter(listener: DeadLetterListener): void {
+    this.#deadLetters.add(listener);
+  }
+
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
     return this.#closing;
@@ -270,7 +277,7 @@ export class KafkaBus implements EventBus {
           },
           this.#source,
         );
-        await this.#send(deadLetterTopic(topic), envelope);
+        await this.#deadLetters.observe(deadLetterTopic(topic), () => this.#send(deadLetterTopic(topic), envelope));
       },
       replayTargets: (kafkaTopic, position) => replayTargets(this.#admin, kafkaTopic, position),
       peers: (of) => [...this.#subscriptions].filter((s) => s.groupId === of.groupId && s.kafkaTopic === of.kafkaTopic),

@@ -184,6 +184,54 @@ export class BarAggregator {
     this.#symbols.delete(symbol);
   }
 
+  /** Whether the symbol has state here (it ticked, or a bar was resumed, since the start). */
+  knows(symbol: string): boolean {
+    return this.#symbols.has(symbol);
+  }
+
+  /**
+   * Takes a bar built elsewhere before now (stored before a restart, or loaded history) whose bucket is still
+   * open at `now` as the open bar, so the ticks that follow extend it instead of replacing it; an open bar of
+   * the same bucket absorbs it as its earlier part. Returns false (nothing changed) for a bucket already over.
+   */
+  resume(symbol: string, interval: Interval, bar: Bar, now: number): boolean {
+    if (!this.#intervals.includes(interval)) return false;
+    const bucket = bucketOf(bar.start, interval, this.#timeZoneOf(symbol));
+    if (bucket.start !== bar.start || bucket.end <= now) return false;
+    let state = this.#symbols.get(symbol);
+    if (state === undefined) {
+      state = { watermark: bar.start, lastTickAt: now, streams: new Map() };
+      this.#symbols.set(symbol, state);
+    }
+    let stream = state.streams.get(interval);
+    if (stream === undefined) {
+      stream = { open: undefined, closed: [] };
+      state.streams.set(interval, stream);
+    }
+    const open = stream.open;
+    if (open === undefined) {
+      if (stream.closed.some((b) => b.start >= bar.start)) return false;
+      stream.open = { ...bar, end: bucket.end, openTs: bar.start, closeTs: bar.start };
+      return true;
+    }
+    if (open.start !== bar.start) return false;
+    open.open = bar.open;
+    open.openTs = bar.start;
+    open.high = Math.max(open.high, bar.high);
+    open.low = Math.min(open.low, bar.low);
+    open.volume += bar.volume;
+    return true;
+  }
+
+  /** Every open bar, e.g. to store them at shutdown so a restart resumes them. */
+  openBars(): BarEvent[] {
+    const events: BarEvent[] = [];
+    for (const [symbol, state] of this.#symbols)
+      for (const [interval, stream] of state.streams)
+        if (stream.open !== undefined) events.push(this.#event(symbol, interval, stream.open, 'open'));
+    return events;
+  }
+
   /** The still-open bar of a symbol and interval, if any. */
   current(symbol: string, interval: Interval): Bar | undefined {
     const open = this.#symbols.get(symbol)?.streams.get(interval)?.open;

@@ -21,6 +21,8 @@ export interface RangeQuery {
 export interface BarStore {
   /** Queues bars (a later write of the same symbol, interval and start replaces the earlier: corrections). */
   write(bars: readonly StoredBar[]): void;
+  /** Stores bars where none is stored yet (loaded history), at once and in one transaction: never over a stored bar. */
+  insertMissing(bars: readonly StoredBar[]): number;
   /** Writes what is queued, in one transaction. */
   flush(): void;
   /** Bars of the range, oldest first. */

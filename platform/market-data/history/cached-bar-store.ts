@@ -40,6 +40,13 @@ export class CachedBarStore implements BarStore {
     }
   }
 
+  insertMissing(bars: readonly StoredBar[]): number {
+    const inserted = this.#inner.insertMissing(bars);
+    // The cached streams it touched are reloaded on their next read (history arrives once, in large batches).
+    for (const bar of bars) this.#recent.delete(key(bar.symbol, bar.interval));
+    return inserted;
+  }
+
   flush(): void {
     this.#inner.flush();
   }

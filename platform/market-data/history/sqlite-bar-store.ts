@@ -14,6 +14,7 @@ export class SqliteBarStore implements BarStore {
   readonly #db: DatabaseSync;
   readonly #upsert: StatementSync;
   readonly #range: StatementSync;
+  readonly #insertMissing: StatementSync;
   readonly #prune: StatementSync;
   readonly #retention: Retention;
   #queue = new Map<string, StoredBar>();
@@ -24,6 +25,10 @@ export class SqliteBarStore implements BarStore {
     this.#upsert = this.#db.prepare(
       `INSERT INTO bars (symbol, interval, start, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (symbol, interval, start) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume`,
+    );
+    this.#insertMissing = this.#db.prepare(
+      `INSERT INTO bars (symbol, interval, start, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (symbol, interval, start) DO NOTHING`,
     );
     // Newest first with LIMIT takes the most recent bars of the range; the caller gets them oldest first.
     this.#range = this.#db.prepare(
@@ -56,6 +61,24 @@ export class SqliteBarStore implements BarStore {
       for (const [key, bar] of batch) if (!this.#queue.has(key)) this.#queue.set(key, bar);
       throw error;
     }
+  }
+
+  insertMissing(bars: readonly StoredBar[]): number {
+    // Queued bars were built from ticks: they go first and win over loaded history.
+    this.flush();
+    let inserted = 0;
+    this.#db.exec('BEGIN');
+    try {
+      for (const b of bars)
+        inserted += Number(
+          this.#insertMissing.run(b.symbol, b.interval, b.start, b.open, b.high, b.low, b.close, b.volume).changes,
+        );
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+    return inserted;
   }
 
   range(query: RangeQuery): Bar[] {

@@ -2,22 +2,38 @@ import {
   CandlestickSeries,
   ColorType,
   createChart,
+  createSeriesMarkers,
   CrosshairMode,
   HistogramSeries,
+  LineStyle,
   TickMarkType,
   type IChartApi,
+  type IPriceLine,
   type ISeriesApi,
+  type ISeriesMarkersPluginApi,
   type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
 import { h } from './dom.ts';
-import { formatClock, formatDay, formatDayTime, formatPrice, formatVolume } from './format.ts';
+import {
+  formatDay,
+  formatDayTime,
+  formatDayTimeSeconds,
+  formatHourMinute,
+  formatClock,
+  formatMonthDay,
+  formatPrice,
+  formatVolume,
+} from './format.ts';
+import { language, t } from './i18n/i18n.ts';
 import type { Bar, Interval } from './protocol.ts';
 
 const UP = '#16a34a';
 /** How close to the oldest bar (in bars) scrolling asks for more history. */
 const NEAR_START_BARS = 10;
 const DOWN = '#dc2626';
+/** Alert lines and markers: amber, apart from the candles' green and red. */
+const ALERT = '#f59e0b';
 
 /**
  * A candlestick chart with volume beneath, for one symbol and interval at a time. The container carries
@@ -31,6 +47,9 @@ export class CandleChart {
   readonly #volume: ISeriesApi<'Histogram'>;
   readonly #legend: HTMLElement;
   readonly #empty: HTMLElement;
+  readonly #markers: ISeriesMarkersPluginApi<Time>;
+  #lines: IPriceLine[] = [];
+  #fired: readonly { readonly at: number; readonly text: string }[] = [];
   #interval: Interval = '1m';
   #last: Bar | undefined;
   #hovering = false;
@@ -48,7 +67,8 @@ export class CandleChart {
         background: { type: ColorType.Solid, color: 'transparent' },
         textColor: text,
         fontFamily: 'inherit',
-        attributionLogo: true,
+        // The logo is an unlabelled link in the tab order; the attribution is a text link under the chart.
+        attributionLogo: false,
       },
       grid: { vertLines: { color: grid }, horzLines: { color: grid } },
       crosshair: { mode: CrosshairMode.Normal },
@@ -60,7 +80,7 @@ export class CandleChart {
         secondsVisible: false,
         tickMarkFormatter: (time: Time, type: TickMarkType) => this.#tick(time, type),
       },
-      localization: { timeFormatter: (time: Time) => this.#label(time) },
+      localization: { locale: language, priceFormatter: formatPrice, timeFormatter: (time: Time) => this.#label(time) },
     });
     this.#candles = this.#chart.addSeries(CandlestickSeries, {
       upColor: UP,
@@ -75,10 +95,12 @@ export class CandleChart {
       lastValueVisible: false,
       priceLineVisible: false,
     });
+    this.#markers = createSeriesMarkers(this.#candles, []);
     this.#chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     this.#candles.priceScale().applyOptions({ scaleMargins: { top: 0.1, bottom: 0.25 } });
-    this.#legend = h('div', { class: 'legend', 'aria-live': 'off' });
-    this.#empty = h('div', { class: 'chart-empty' }, 'Waiting for data…');
+    // The chart is laid out left to right in every language; its legend's words follow the page's direction.
+    this.#legend = h('div', { class: 'legend', 'aria-live': 'off', dir: document.documentElement.dir || 'ltr' });
+    this.#empty = h('div', { class: 'chart-empty' }, t('chart.waiting'));
     element.append(this.#legend, this.#empty);
     // The legend shows the bar under the crosshair, or the latest one.
     this.#chart.subscribeCrosshairMove((param) => {
@@ -107,8 +129,9 @@ export class CandleChart {
     this.#count = bars.length;
     this.#element.dataset.symbol = symbol;
     this.#element.dataset.interval = interval;
-    this.#element.setAttribute('aria-label', `${symbol} candlestick chart, ${interval} bars`);
+    this.#element.setAttribute('aria-label', t('chart.label', { symbol, interval }));
     this.#mark(bars.at(-1));
+    this.#drawMarkers();
     this.#chart.timeScale().scrollToRealTime();
   }
 
@@ -121,6 +144,29 @@ export class CandleChart {
     this.#count = bars.length;
     if (range !== null) scale.setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
     this.#mark(this.#last);
+  }
+
+  /** Horizontal lines at the price alerts' levels, labelled. */
+  setAlertLines(levels: readonly { readonly price: number; readonly title: string }[]): void {
+    for (const line of this.#lines) this.#candles.removePriceLine(line);
+    this.#lines = levels.map(({ price, title }) =>
+      this.#candles.createPriceLine({ price, title, color: ALERT, lineStyle: LineStyle.Dashed, lineWidth: 1 }),
+    );
+    this.#element.dataset.alertLines = String(levels.length);
+  }
+
+  /** A marker above the bar in which each alert fired (drawn when that bar is in the series). */
+  setFired(fired: readonly { readonly at: number; readonly text: string }[]): void {
+    this.#fired = fired;
+    this.#drawMarkers();
+  }
+
+  /** Calls `pick` with the price under the pointer when the chart is clicked or tapped. */
+  onPickPrice(pick: (price: number) => void): void {
+    this.#chart.subscribeClick((param) => {
+      const price = param.point === undefined ? null : this.#candles.coordinateToPrice(param.point.y);
+      if (price !== null) pick(price);
+    });
   }
 
   /** Calls `near` whenever the user scrolls to within a few bars of the oldest one drawn. */
@@ -146,6 +192,20 @@ export class CandleChart {
     this.#chart.remove();
   }
 
+  #drawMarkers(): void {
+    const times = this.#candles.data().map((c) => c.time as number);
+    const markers = this.#fired.flatMap(({ at, text }) => {
+      const second = Math.floor(at / 1000);
+      const time = times.findLast((start) => start <= second);
+      if (time === undefined || second - time > 86_400) return [];
+      return [
+        { time: time as UTCTimestamp, position: 'aboveBar' as const, shape: 'arrowDown' as const, color: ALERT, text },
+      ];
+    });
+    this.#markers.setMarkers(markers.sort((a, b) => a.time - b.time));
+    this.#element.dataset.markers = String(markers.length);
+  }
+
   #showLegend(bar: Bar | undefined): void {
     if (bar === undefined) {
       this.#legend.replaceChildren();
@@ -154,11 +214,11 @@ export class CandleChart {
     const item = (label: string, value: string) => h('span', {}, h('b', {}, label), value);
     this.#legend.replaceChildren(
       h('span', { class: 'when' }, this.#label(Math.floor(bar.start / 1000) as UTCTimestamp)),
-      item('O', formatPrice(bar.open)),
-      item('H', formatPrice(bar.high)),
-      item('L', formatPrice(bar.low)),
-      item('C', formatPrice(bar.close)),
-      item('V', formatVolume(bar.volume)),
+      item(t('chart.open'), formatPrice(bar.open)),
+      item(t('chart.high'), formatPrice(bar.high)),
+      item(t('chart.low'), formatPrice(bar.low)),
+      item(t('chart.close'), formatPrice(bar.close)),
+      item(t('chart.volume'), formatVolume(bar.volume)),
     );
     this.#legend.dataset.direction = bar.close >= bar.open ? 'up' : 'down';
   }
@@ -182,15 +242,14 @@ export class CandleChart {
   #label(time: Time): string {
     const ms = (time as number) * 1000;
     if (this.#interval === '1d') return formatDay(ms);
-    return this.#interval === '1s' ? `${formatDayTime(ms)}:${formatClock(ms).slice(-2)}` : formatDayTime(ms);
+    return this.#interval === '1s' ? formatDayTimeSeconds(ms) : formatDayTime(ms);
   }
 
   #tick(time: Time, type: TickMarkType): string {
     const ms = (time as number) * 1000;
     if (type === TickMarkType.Year || type === TickMarkType.Month || type === TickMarkType.DayOfMonth)
-      return formatDay(ms).replace(/, \d{4}$/, '');
-    const hms = formatClock(ms);
-    return type === TickMarkType.TimeWithSeconds ? hms : hms.slice(0, 5);
+      return type === TickMarkType.Year ? formatDay(ms) : formatMonthDay(ms);
+    return type === TickMarkType.TimeWithSeconds ? formatClock(ms) : formatHourMinute(ms);
   }
 }
 

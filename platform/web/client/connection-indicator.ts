@@ -1,12 +1,8 @@
 import type { ConnectionState, MarketConnection } from './connection.ts';
 import { h } from './dom.ts';
+import { t } from './i18n/i18n.ts';
 
-const labels: Record<ConnectionState, string> = {
-  connecting: 'Connecting…',
-  connected: 'Live',
-  reconnecting: 'Reconnecting…',
-  offline: 'Offline',
-};
+const labels = (state: ConnectionState): string => t(`connection.${state}`);
 
 /**
  * The connection state for people (a dot and a word) and for tools: data-state, data-session,
@@ -14,7 +10,7 @@ const labels: Record<ConnectionState, string> = {
  */
 export function connectionIndicator(connection: MarketConnection): HTMLElement {
   const text = h('span', { class: 'label' });
-  const retry = h('button', { type: 'button', class: 'retry', hidden: '' }, 'Retry now');
+  const retry = h('button', { type: 'button', class: 'retry', hidden: '' }, t('connection.retry'));
   retry.addEventListener('click', () => {
     connection.retryNow();
   });
@@ -27,14 +23,18 @@ export function connectionIndicator(connection: MarketConnection): HTMLElement {
   );
   const render = (state: ConnectionState) => {
     element.dataset.state = state;
-    text.textContent = labels[state];
+    text.textContent = labels(state);
     retry.hidden = state !== 'reconnecting';
     element.dataset.session = connection.session ?? '';
     element.dataset.resumed = String(connection.resumed);
     element.title =
       connection.session === undefined
-        ? labels[state]
-        : `${labels[state]}: session ${connection.session}, message ${connection.lastSeq}`;
+        ? labels(state)
+        : t('connection.detail', {
+            state: labels(state),
+            session: connection.session,
+            seq: connection.lastSeq,
+          });
   };
   render(connection.state);
   connection.listen({

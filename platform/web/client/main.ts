@@ -3,10 +3,14 @@ import { browserEnvironment } from './browser-environment.ts';
 import { MarketConnection } from './connection.ts';
 import { connectionIndicator, problemBanner } from './connection-indicator.ts';
 import { h } from './dom.ts';
+import { direction, language, t } from './i18n/i18n.ts';
 import { Router } from './router.ts';
 import { Session } from './session.ts';
+import { settingsMenu } from './settings.ts';
 import { reportClientMetrics } from './telemetry.ts';
+import { Toasts } from './toast.ts';
 import { userMenu } from './user-menu.ts';
+import { PriceAlerts } from './views/price-alerts/client.ts';
 import { MarketStore } from './store.ts';
 import { Watchlist } from './watchlist.ts';
 import { views } from './views/index.ts';
@@ -30,26 +34,44 @@ const wantWatchlist = (symbols: readonly string[]) => {
 wantWatchlist(watchlist.symbols);
 watchlist.listen(wantWatchlist);
 
+document.documentElement.lang = language;
+document.documentElement.dir = direction;
+
 const session = new Session();
-const outlet = h('main', { id: 'main' });
-const router = new Router(views, outlet, { connection, store, watchlist, session });
+const outlet = h('main', { id: 'main', tabindex: '-1' });
 
 function showApp(): void {
   const me = session.me;
+  // Built once the identity is known: views the role may not see are left out.
+  const priceAlerts = new PriceAlerts(session, window.localStorage);
+  const toasts = new Toasts();
+  priceAlerts.listen({
+    fired: (event) => {
+      toasts.show(t('priceAlerts.firedTitle', { symbol: event.symbol }), event.message);
+    },
+  });
+  const router = new Router(views, outlet, { connection, store, watchlist, session, priceAlerts });
   const header = h(
     'header',
     { class: 'app-header' },
-    h('a', { class: 'brand', href: '#/' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '◆'), 'InsiteChart'),
+    h('a', { class: 'brand', href: '#/' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '◆'), t('app.name')),
     router.nav,
     connectionIndicator(connection),
+    settingsMenu(),
     userMenu(session),
   );
-  document.body.replaceChildren(header, problemBanner(connection), outlet);
+  const skip = h('a', { class: 'skip-link', href: '#main' }, t('app.skipToContent'));
+  skip.addEventListener('click', (event) => {
+    event.preventDefault(); // the hash is the router's: move focus instead of navigating
+    outlet.focus();
+  });
+  document.body.replaceChildren(skip, header, problemBanner(connection), outlet, toasts.element);
   // Without public market data (or with a one-time password to replace) there is nothing to show before sign-in.
   const mustSignIn = (me.kind === 'anonymous' && !me.publicMarketData) || me.mustChangePassword;
   if (mustSignIn) location.hash = '#/sign-in';
   router.start();
   if (mustSignIn) return;
+  priceAlerts.start();
   reportClientMetrics(connection);
   connection.start();
 }

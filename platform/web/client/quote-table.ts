@@ -1,5 +1,6 @@
 import { direction, formatChange, formatPercent, formatPrice } from './format.ts';
 import { h, reducedMotion } from './dom.ts';
+import { t } from './i18n/i18n.ts';
 import type { Quote } from './protocol.ts';
 import type { MarketStore } from './store.ts';
 import type { Watchlist } from './watchlist.ts';
@@ -38,18 +39,18 @@ export class QuoteTable {
     this.#body = h('tbody');
     this.element = h(
       'table',
-      { class: 'quotes', 'aria-label': 'Watchlist quotes' },
+      { class: 'quotes', 'aria-label': t('quotes.label') },
       h(
         'thead',
         {},
         h(
           'tr',
           {},
-          h('th', { scope: 'col' }, 'Symbol'),
-          h('th', { scope: 'col', class: 'num' }, 'Last'),
-          h('th', { scope: 'col', class: 'num' }, 'Chg'),
-          h('th', { scope: 'col', class: 'num' }, 'Chg %'),
-          h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Remove')),
+          h('th', { scope: 'col' }, t('quotes.symbol')),
+          h('th', { scope: 'col', class: 'num' }, t('quotes.last')),
+          h('th', { scope: 'col', class: 'num' }, h('abbr', { title: t('quotes.changeLong') }, t('quotes.change'))),
+          h('th', { scope: 'col', class: 'num' }, t('quotes.changePercent')),
+          h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('quotes.remove'))),
         ),
       ),
       this.#body,
@@ -87,13 +88,7 @@ export class QuoteTable {
       }
     }
     if (symbols.length === 0) {
-      this.#body.replaceChildren(
-        h(
-          'tr',
-          { class: 'empty' },
-          h('td', { colspan: '5' }, 'Your watchlist is empty: search for a symbol to add it.'),
-        ),
-      );
+      this.#body.replaceChildren(h('tr', { class: 'empty' }, h('td', { colspan: '5' }, t('quotes.empty'))));
       return;
     }
     this.#body.querySelector('tr.empty')?.remove();
@@ -109,8 +104,7 @@ export class QuoteTable {
       {
         class: 'remove',
         type: 'button',
-        title: `Remove ${symbol}`,
-        'aria-label': `Remove ${symbol} from the watchlist`,
+        'aria-label': t('quotes.removeSymbol', { symbol }),
       },
       '×',
     );

@@ -1,4 +1,5 @@
 import { h } from './dom.ts';
+import { t } from './i18n/i18n.ts';
 import { parseRoute } from './route.ts';
 import type { AppContext, MountedView, View } from './views/view.ts';
 
@@ -12,13 +13,13 @@ export class Router {
   #current: { id: string; mounted: MountedView } | undefined;
 
   constructor(views: readonly View[], outlet: HTMLElement, context: AppContext) {
-    this.#views = views;
     this.#outlet = outlet;
     this.#context = context;
-    this.nav = h('nav', { class: 'views', 'aria-label': 'Views' });
-    for (const view of views) {
+    this.#views = views.filter((v) => v.visible?.(context.session) ?? true);
+    this.nav = h('nav', { class: 'views', 'aria-label': t('app.views') });
+    for (const view of this.#views) {
       if (view.inNavigation === false) continue;
-      const link = h('a', { href: `#/${view.id}`, 'data-view': view.id }, view.title);
+      const link = h('a', { href: `#/${view.id}`, 'data-view': view.id }, t(view.title));
       this.#links.set(view.id, link);
       this.nav.append(link);
     }
@@ -40,10 +41,11 @@ export class Router {
     this.#current?.mounted.unmount();
     const view = this.#views.find((v) => v.id === route.id);
     if (view === undefined) return;
-    const container = h('section', { class: `view view-${view.id}`, 'data-view': view.id, 'aria-label': view.title });
+    const title = t(view.title);
+    const container = h('section', { class: `view view-${view.id}`, 'data-view': view.id, 'aria-label': title });
     this.#outlet.replaceChildren(container);
     this.#current = { id: view.id, mounted: view.mount(container, this.#context, route.params) };
-    document.title = `${view.title} · InsiteChart`;
+    document.title = t('app.documentTitle', { title });
     for (const [id, link] of this.#links) {
       if (id === view.id) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');

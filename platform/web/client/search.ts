@@ -1,5 +1,6 @@
 import { ApiError, searchSymbols, type SearchResult } from './api.ts';
 import { debounce, h } from './dom.ts';
+import { t } from './i18n/i18n.ts';
 
 const DEBOUNCE_MS = 200;
 
@@ -22,9 +23,8 @@ export class SymbolSearch {
     this.#input = h('input', {
       type: 'search',
       id: 'symbol-search',
-      placeholder: 'Search symbol or company…',
+      placeholder: t('search.placeholder'),
       'aria-keyshortcuts': '/',
-      title: 'Search (press /)',
       autocomplete: 'off',
       spellcheck: 'false',
       role: 'combobox',
@@ -37,7 +37,7 @@ export class SymbolSearch {
     this.element = h(
       'div',
       { class: 'search' },
-      h('label', { for: 'symbol-search', class: 'sr-only' }, 'Search symbols'),
+      h('label', { for: 'symbol-search', class: 'search-label' }, t('search.label')),
       this.#input,
       this.#list,
       this.#status,
@@ -73,12 +73,12 @@ export class SymbolSearch {
       const results = await searchSymbols(q, request.signal);
       if (request.signal.aborted || this.#input.value.trim() !== q) return;
       this.#show(results);
-      this.#status.textContent = results.length === 0 ? `No symbol matches “${q}”.` : '';
+      this.#status.textContent = results.length === 0 ? t('search.noMatch', { query: q }) : '';
     } catch (error) {
       if (request.signal.aborted) return;
       this.#show([]);
       this.#status.textContent =
-        error instanceof ApiError && error.status < 500 ? error.message : 'Search is unavailable right now.';
+        error instanceof ApiError && error.status < 500 ? error.message : t('search.unavailable');
     }
   }
 

@@ -42,6 +42,9 @@ async function call(method: string, path: string, csrf: string | undefined, body
   return payload;
 }
 
+/** A write to the API as the signed-in user (Session.send: the cookie plus its CSRF token). */
+export type Send = (method: string, path: string, body?: unknown) => Promise<unknown>;
+
 /** The signed-in identity of this page (cookie session), its permissions, and the requests that change it. */
 export class Session {
   #me: Me = anonymous;

@@ -5,6 +5,8 @@ import { SMTPServer } from 'smtp-server';
 import { PermanentDeliveryError } from '../channel.ts';
 import { testMessage } from '../test-message.ts';
 import { smtpSettings } from './config.ts';
+import { AddressPolicy } from '../../../net/address-policy.ts';
+import { loopbackAllowed } from '../../../net/config.ts';
 import { emailChannel } from './email.ts';
 
 interface Mail {
@@ -56,6 +58,7 @@ describe('email over SMTP (nodemailer against a real smtp-server on loopback)', 
 
   it('sends the rendered page in the recipient language, with a Message-ID from the idempotency key', async () => {
     const channel = emailChannel(
+      loopbackAllowed(),
       smtpSettings.parse({ host: '127.0.0.1', port, from: 'InsiteChart <oncall@insitechart.example>' }),
     );
     const ctx = { idempotencyKey: 'inc-1:0.0:alice:email#0', signal: AbortSignal.timeout(5_000) };
@@ -75,7 +78,10 @@ describe('email over SMTP (nodemailer against a real smtp-server on loopback)', 
   });
 
   it('a rejected mailbox is a permanent failure', async () => {
-    const channel = emailChannel(smtpSettings.parse({ host: '127.0.0.1', port, from: 'oncall@insitechart.example' }));
+    const channel = emailChannel(
+      loopbackAllowed(),
+      smtpSettings.parse({ host: '127.0.0.1', port, from: 'oncall@insitechart.example' }),
+    );
     await assert.rejects(
       channel.send({ type: 'email', to: 'gone@bounce.example' }, testMessage(), {
         idempotencyKey: 'x',
@@ -84,5 +90,22 @@ describe('email over SMTP (nodemailer against a real smtp-server on loopback)', 
       PermanentDeliveryError,
     );
     channel.close();
+  });
+
+  it('goes through the outbound guard: an SMTP host on loopback, by IP or by name, is refused and gets no mail', async () => {
+    const before = mails.length;
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const channel = emailChannel(new AddressPolicy(), smtpSettings.parse({ host, port, from: 'oncall@x.example' }));
+      await assert.rejects(
+        channel.send({ type: 'email', to: 'alice@example.com' }, testMessage(), {
+          idempotencyKey: `guard-${host}`,
+          signal: AbortSignal.timeout(5_000),
+        }),
+        (error: unknown) => error instanceof PermanentDeliveryError && /not allowed/.test(error.message),
+        host,
+      );
+      channel.close();
+    }
+    assert.equal(mails.length, before, 'the server on loopback received nothing');
   });
 });

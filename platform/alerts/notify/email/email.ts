@@ -1,15 +1,29 @@
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import type { AddressPolicy } from '../../../net/address-policy.ts';
+import { DestinationRefusedError, guardedConnect } from '../../../net/outbound.ts';
 import { PermanentDeliveryError, type Channel } from '../channel.ts';
 import { render } from '../templates.ts';
 import type { SmtpSettings } from './config.ts';
 
 /**
  * Email over SMTP with nodemailer. The Message-ID derives from the idempotency key, so a redelivery after
- * a crash is the same message to mail clients. SMTP 5xx answers (bad mailbox) are permanent.
+ * a crash is the same message to mail clients. SMTP 5xx answers (bad mailbox) are permanent. The connection goes
+ * through the outbound guard like every other channel's: a configured host that resolves to a loopback, private or
+ * metadata address is refused unless OUTBOUND_ALLOW_CIDRS lists it.
  */
-export function emailChannel(smtp: SmtpSettings): Channel<'email'> & { close(): void } {
+export function emailChannel(policy: AddressPolicy, smtp: SmtpSettings): Channel<'email'> & { close(): void } {
   const transport = nodemailer.createTransport({
+    getSocket: (_options, callback) => {
+      guardedConnect(policy, smtp.host, smtp.port).then(
+        (connection) => {
+          callback(null, { connection });
+        },
+        (error: unknown) => {
+          callback(error as Error, undefined);
+        },
+      );
+    },
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
@@ -36,6 +50,8 @@ export function emailChannel(smtp: SmtpSettings): Channel<'email'> & { close(): 
           },
         });
       } catch (error) {
+        // A destination the guard refuses stays refused: retrying cannot help.
+        if (error instanceof DestinationRefusedError) throw new PermanentDeliveryError(error.message);
         const code = (error as { responseCode?: unknown }).responseCode;
         if (typeof code === 'number' && code >= 500)
           throw new PermanentDeliveryError(`SMTP ${String(code)}: ${(error as Error).message}`);

@@ -1,6 +1,7 @@
 import type { MarketConnection } from '../connection.ts';
 import type { Session } from '../session.ts';
 import type { MarketStore } from '../store.ts';
+import type { PriceAlerts } from './price-alerts/client.ts';
 import type { Watchlist } from '../watchlist.ts';
 
 /** What every view may use: the one shared live connection, its data, and the user's watchlist. */
@@ -10,6 +11,8 @@ export interface AppContext {
   readonly watchlist: Watchlist;
   /** Who is signed in and what they may do (actions a role lacks are hidden). */
   readonly session: Session;
+  /** The user's price alerts (rules, queued, fired), shared by the chart and the price-alerts view. */
+  readonly priceAlerts: PriceAlerts;
 }
 
 export interface MountedView {
@@ -23,8 +26,10 @@ export interface MountedView {
 export interface View {
   /** Route segment: lower-case letters, digits and dashes. */
   readonly id: string;
-  /** Shown in the navigation and the document title. */
+  /** The i18n key of its name, shown in the navigation and the document title (i18n/locales/en.json). */
   readonly title: string;
+  /** Whether the signed-in identity may see it at all (operations views: operator roles only); default yes. */
+  readonly visible?: (session: Session) => boolean;
   /** False: reachable by its route only, not listed in the navigation. */
   readonly inNavigation?: false;
   mount(container: HTMLElement, context: AppContext, params: URLSearchParams): MountedView;

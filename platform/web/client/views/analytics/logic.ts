@@ -77,3 +77,14 @@ export function polylines(
 export function pickSymbols(watchlist: readonly string[], max: number): string[] {
   return [...new Set(watchlist.map((s) => s.toUpperCase()))].slice(0, max);
 }
+
+/** The symbols with bars at an interval (`known`: the analytics API's counts), those without, and the fewest bars. */
+export function splitByData(
+  symbols: readonly string[],
+  known: readonly { readonly symbol: string; readonly bars: number }[],
+): { withData: string[]; without: string[]; fewest: number } {
+  const bars = new Map(known.map((k) => [k.symbol, k.bars]));
+  const withData = symbols.filter((s) => (bars.get(s) ?? 0) > 0);
+  const fewest = withData.length === 0 ? 0 : Math.min(...withData.map((s) => bars.get(s) ?? 0));
+  return { withData, without: symbols.filter((s) => !withData.includes(s)), fewest };
+}

@@ -1,26 +1,17 @@
-import type * as z from 'zod/mini';
 import { ApiError, getJson } from '../../api.ts';
 import { h } from '../../dom.ts';
+import { formatClock, timeZoneLabel } from '../../format.ts';
+import { t } from '../../i18n/i18n.ts';
 import type { AppContext, MountedView, View } from '../view.ts';
 import './analytics.css';
 import { graphResponse, matrixResponse, rollingResponse, sentimentResponse, symbolsResponse } from './responses.ts';
-import { circleLayout, correlationColor, edgePath, edgeWidth, pickSymbols, polylines } from './logic.ts';
+import { drawGraph, drawHeatmap, drawRolling } from './draw.ts';
+import { pickSymbols, splitByData } from './logic.ts';
 
 const MAX_SYMBOLS = 12;
 const REFRESH_MS = 15_000;
 const intervalChoices = ['auto', '1s', '1m', '5m', '1h'] as const;
-
-const SVG = 'http://www.w3.org/2000/svg';
-function svg(
-  tag: string,
-  attributes: Record<string, string | number> = {},
-  ...children: (Node | string)[]
-): SVGElement {
-  const element = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
-  element.append(...children);
-  return element;
-}
+const MIN_BARS = 40;
 
 function message(error: unknown): string {
   return error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);
@@ -32,7 +23,7 @@ function message(error: unknown): string {
  */
 export const analyticsView: View = {
   id: 'analytics',
-  title: 'Analytics',
+  title: 'views.analytics',
   mount(container: HTMLElement, { watchlist }: AppContext, params: URLSearchParams): MountedView {
     let chosen: string = params.get('i') ?? 'auto';
     let pair: [string, string] | undefined;
@@ -40,228 +31,61 @@ export const analyticsView: View = {
 
     const intervalSelect = h(
       'select',
-      { 'aria-label': 'Bar interval' },
-      ...intervalChoices.map((i) => h('option', { value: i }, i === 'auto' ? 'auto interval' : i)),
+      { id: 'analytics-interval' },
+      ...intervalChoices.map((i) => h('option', { value: i }, i === 'auto' ? t('analytics.autoInterval') : i)),
     );
     intervalSelect.value = intervalChoices.includes(chosen as (typeof intervalChoices)[number]) ? chosen : 'auto';
     const status = h('span', { class: 'analytics-status', role: 'status' });
+    const skipped = h('p', { class: 'analytics-skipped', role: 'status' });
     const heat = h('div', { class: 'analytics-body' });
     const rolling = h('div', { class: 'analytics-body' });
     const graph = h('div', { class: 'analytics-body' });
     const mood = h('div', { class: 'analytics-sentiment' });
-    const rollingTitle = h('h3', {}, 'Rolling correlation');
+    const rollingTitle = h('h3', {}, t('analytics.rolling'));
     container.append(
       h(
         'div',
         { class: 'analytics' },
-        h('div', { class: 'analytics-toolbar' }, h('h2', {}, 'Analytics'), intervalSelect, status),
+        h(
+          'div',
+          { class: 'analytics-toolbar' },
+          h('h2', {}, t('views.analytics')),
+          h('label', { for: 'analytics-interval' }, t('analytics.interval')),
+          intervalSelect,
+          status,
+        ),
+        skipped,
         h(
           'section',
-          { class: 'panel analytics-heatmap', 'aria-label': 'Correlation heatmap' },
-          h('h3', {}, 'Correlation of returns'),
+          { class: 'panel analytics-heatmap', 'aria-label': t('analytics.heatmap') },
+          h('h3', {}, t('analytics.correlation')),
           heat,
         ),
         h(
           'section',
-          { class: 'panel analytics-graph', 'aria-label': 'Causality graph' },
-          h('h3', {}, 'Granger causality'),
+          { class: 'panel analytics-graph', 'aria-label': t('analytics.graph') },
+          h('h3', {}, t('analytics.granger')),
           graph,
         ),
-        h('section', { class: 'panel analytics-rolling', 'aria-label': 'Rolling correlation' }, rollingTitle, rolling),
-        h('section', { class: 'panel analytics-mood', 'aria-label': 'Sentiment' }, h('h3', {}, 'Sentiment'), mood),
+        h('section', { class: 'panel analytics-rolling', 'aria-label': t('analytics.rolling') }, rollingTitle, rolling),
+        h(
+          'section',
+          { class: 'panel analytics-mood', 'aria-label': t('analytics.sentiment') },
+          h('h3', {}, t('analytics.sentiment')),
+          mood,
+        ),
       ),
     );
 
-    const pickInterval = async (symbols: string[], signal: AbortSignal): Promise<string> => {
-      if (chosen !== 'auto') return chosen;
-      for (const interval of ['1m', '1s']) {
+    // Symbols without bars at the interval are left out of every panel, and named.
+    const pickInterval = async (symbols: string[], signal: AbortSignal) => {
+      let picked = { interval: '1s', ...splitByData(symbols, []) };
+      for (const interval of chosen === 'auto' ? ['1m', '1s'] : [chosen]) {
         const known = await getJson(`/api/analytics/symbols?interval=${interval}`, symbolsResponse, signal);
-        const bars = symbols.map((s) => known.symbols.find((k) => k.symbol === s)?.bars ?? 0);
-        if (bars.length > 0 && Math.min(...bars) >= 40) return interval;
+        picked = { interval, ...splitByData(symbols, known.symbols) };
+        if (picked.withData.length >= 2 && picked.fewest >= MIN_BARS) break;
       }
-      return '1s';
-    };
-
-    const drawHeatmap = (data: z.infer<typeof matrixResponse>): void => {
-      const k = data.symbols.length;
-      const cell = Math.max(28, Math.min(56, Math.floor(480 / Math.max(1, k))));
-      const label = 56;
-      const size = label + k * cell;
-      const root = svg('svg', {
-        viewBox: `0 0 ${size} ${size}`,
-        class: 'heatmap',
-        role: 'img',
-        'aria-label': `Correlation matrix of ${data.symbols.join(', ')} over ${data.n} returns`,
-      });
-      data.symbols.forEach((s, i) => {
-        root.append(svg('text', { x: label - 6, y: label + i * cell + cell / 2 + 4, 'text-anchor': 'end' }, s));
-        root.append(svg('text', { x: label + i * cell + cell / 2, y: label - 8, 'text-anchor': 'middle' }, s));
-      });
-      data.matrix.forEach((row, i) => {
-        row.forEach((r, j) => {
-          const x = data.symbols[j] ?? '';
-          const y = data.symbols[i] ?? '';
-          const rect = svg(
-            'rect',
-            {
-              x: label + j * cell,
-              y: label + i * cell,
-              width: cell - 2,
-              height: cell - 2,
-              rx: 3,
-              fill: correlationColor(r),
-              'data-pair': `${y}|${x}`,
-              tabindex: i === j ? -1 : 0,
-            },
-            svg('title', {}, `${y} / ${x}: ${r === null ? 'undefined' : r.toFixed(3)}`),
-          );
-          if (i !== j)
-            rect.addEventListener('click', () => {
-              pair = [y, x];
-              void loadRolling();
-            });
-          root.append(rect);
-          if (cell >= 34)
-            root.append(
-              svg(
-                'text',
-                {
-                  x: label + j * cell + cell / 2 - 1,
-                  y: label + i * cell + cell / 2 + 3,
-                  'text-anchor': 'middle',
-                  class: 'value',
-                },
-                r === null ? '–' : r.toFixed(2),
-              ),
-            );
-        });
-      });
-      heat.replaceChildren(
-        root,
-        h('p', { class: 'hint' }, `${data.n} returns per pair. Click a cell for its rolling correlation.`),
-      );
-    };
-
-    const drawRolling = (data: z.infer<typeof rollingResponse>): void => {
-      const width = 720;
-      const height = 180;
-      const root = svg('svg', {
-        viewBox: `0 0 ${width} ${height}`,
-        class: 'rolling',
-        role: 'img',
-        'aria-label': `Rolling ${data.window}-bar and EWMA correlation of ${data.x} and ${data.y}`,
-      });
-      for (const level of [-1, -0.5, 0, 0.5, 1]) {
-        const y = height - ((level + 1) / 2) * height;
-        root.append(
-          svg('line', { x1: 0, x2: width, y1: y, y2: y, class: level === 0 ? 'axis zero' : 'axis' }),
-          svg('text', { x: 4, y: Math.min(height - 2, Math.max(10, y - 2)), class: 'tick' }, level.toFixed(1)),
-        );
-      }
-      for (const points of polylines(
-        data.points.map((p) => p.ewma),
-        width,
-        height,
-      ))
-        root.append(svg('polyline', { points, class: 'ewma' }));
-      for (const points of polylines(
-        data.points.map((p) => p.rolling),
-        width,
-        height,
-      ))
-        root.append(svg('polyline', { points, class: 'roll' }));
-      const last = data.points.at(-1);
-      rollingTitle.textContent = `Rolling correlation: ${data.x} / ${data.y}`;
-      rolling.replaceChildren(
-        root,
-        h(
-          'p',
-          { class: 'hint' },
-          h('span', { class: 'key roll' }, `rolling ${data.window}`),
-          ' ',
-          h('span', { class: 'key ewma' }, 'EWMA'),
-          `  latest ${last?.rolling?.toFixed(3) ?? '–'} / ${last?.ewma?.toFixed(3) ?? '–'}`,
-        ),
-      );
-    };
-
-    const drawGraph = (data: z.infer<typeof graphResponse>): void => {
-      const size = 420;
-      const r = 22;
-      const at = new Map(
-        data.nodes.map((n, i) => [
-          n.id,
-          circleLayout(data.nodes.length, size / 2, size / 2, size / 2 - r - 20)[i] ?? { x: 0, y: 0 },
-        ]),
-      );
-      const root = svg(
-        'svg',
-        {
-          viewBox: `0 0 ${size} ${size}`,
-          class: 'causality',
-          role: 'img',
-          'aria-label': `Granger causality graph at lag ${data.lag}: ${data.edges.length} significant edges`,
-        },
-        svg(
-          'defs',
-          {},
-          svg(
-            'marker',
-            {
-              id: 'arrow',
-              viewBox: '0 0 10 10',
-              refX: 9,
-              refY: 5,
-              markerWidth: 6,
-              markerHeight: 6,
-              orient: 'auto-start-reverse',
-            },
-            svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }),
-          ),
-        ),
-      );
-      for (const e of data.edges) {
-        const a = at.get(e.from);
-        const b = at.get(e.to);
-        if (!a || !b) continue;
-        root.append(
-          svg(
-            'path',
-            {
-              d: edgePath(a, b, r + 2),
-              class: 'edge',
-              'stroke-width': edgeWidth(e.strength),
-              'marker-end': 'url(#arrow)',
-              'data-edge': `${e.from}>${e.to}`,
-            },
-            svg(
-              'title',
-              {},
-              `${e.from} → ${e.to}: F = ${e.F.toFixed(2)}, p = ${e.pvalue.toExponential(2)} (adjusted ${e.adjustedPvalue.toExponential(2)})`,
-            ),
-          ),
-        );
-      }
-      for (const n of data.nodes) {
-        const p = at.get(n.id) ?? { x: 0, y: 0 };
-        root.append(
-          svg(
-            'g',
-            { class: 'node', 'data-node': n.id },
-            svg('circle', { cx: p.x, cy: p.y, r }),
-            svg('text', { x: p.x, y: p.y + 4, 'text-anchor': 'middle' }, n.id),
-            svg('title', {}, `${n.id}: causes ${n.outDegree}, caused by ${n.inDegree}`),
-          ),
-        );
-      }
-      graph.replaceChildren(
-        root,
-        h(
-          'p',
-          { class: 'hint' },
-          `${data.edges.length} of ${data.tests} directed tests significant (lag ${data.lag}, FDR-adjusted, ${data.n} returns). Arrow width: strength.`,
-        ),
-      );
+      return picked;
     };
 
     let interval = '1m';
@@ -270,6 +94,8 @@ export const analyticsView: View = {
       const [x, y] = pair;
       try {
         drawRolling(
+          rolling,
+          rollingTitle,
           await getJson(
             `/api/analytics/correlation/rolling?x=${x}&y=${y}&window=30&span=30&interval=${interval}&points=600`,
             rollingResponse,
@@ -285,18 +111,29 @@ export const analyticsView: View = {
       controller.abort();
       controller = new AbortController();
       const signal = controller.signal;
-      const symbols = pickSymbols(watchlist.symbols, MAX_SYMBOLS);
-      if (symbols.length < 2) {
-        status.textContent = 'Add at least two symbols to the watchlist.';
-        return;
-      }
+      const listed = pickSymbols(watchlist.symbols, MAX_SYMBOLS);
+      let symbols: string[];
       try {
-        interval = await pickInterval(symbols, signal);
+        const picked = await pickInterval(listed, signal);
+        interval = picked.interval;
+        symbols = picked.withData;
+        skipped.textContent =
+          picked.without.length === 0
+            ? ''
+            : t('analytics.skipped', { count: picked.without.length, symbols: picked.without.join(', ') });
       } catch (error) {
         if (!signal.aborted) status.textContent = message(error);
         return;
       }
-      status.textContent = `${symbols.length} symbols, ${interval} bars, updated ${new Date().toLocaleTimeString()}`;
+      if (symbols.length < 2) {
+        status.textContent = t('analytics.needTwo');
+        return;
+      }
+      status.textContent = t('analytics.status', {
+        count: symbols.length,
+        interval,
+        time: `${formatClock(Date.now())} ${timeZoneLabel()}`,
+      });
       const list = symbols.join(',');
       pair ??= [symbols[0] ?? '', symbols[1] ?? ''];
       const jobs: Promise<void>[] = [
@@ -304,28 +141,41 @@ export const analyticsView: View = {
           `/api/analytics/correlation?symbols=${list}&interval=${interval}&points=500&pvalues=false&missing=pairwise`,
           matrixResponse,
           signal,
-        ).then(drawHeatmap, (e: unknown) => {
-          if (!signal.aborted) heat.replaceChildren(h('p', { class: 'problem' }, message(e)));
-        }),
+        ).then(
+          (data) => {
+            drawHeatmap(heat, data, (y, x) => {
+              pair = [y, x];
+              void loadRolling();
+            });
+          },
+          (e: unknown) => {
+            if (!signal.aborted) heat.replaceChildren(h('p', { class: 'problem' }, message(e)));
+          },
+        ),
         getJson(
           `/api/analytics/causality-graph?symbols=${list}&interval=${interval}&points=500&lag=aic&maxlag=3`,
           graphResponse,
           signal,
-        ).then(drawGraph, (e: unknown) => {
-          if (!signal.aborted) graph.replaceChildren(h('p', { class: 'problem' }, message(e)));
-        }),
+        ).then(
+          (data) => {
+            drawGraph(graph, data);
+          },
+          (e: unknown) => {
+            if (!signal.aborted) graph.replaceChildren(h('p', { class: 'problem' }, message(e)));
+          },
+        ),
         getJson('/api/sentiment', sentimentResponse, signal).then(
           (data) => {
             const rows = data.symbols.filter((s) => symbols.includes(s.symbol));
             mood.replaceChildren(
               ...(rows.length === 0
-                ? [h('p', { class: 'hint' }, 'No news or posts about these symbols yet.')]
+                ? [h('p', { class: 'hint' }, t('analytics.noSentiment'))]
                 : rows.map((s) =>
                     h(
                       'span',
                       {
                         class: `chip ${s.aggregate > 0.05 ? 'up' : s.aggregate < -0.05 ? 'down' : ''}`,
-                        title: `${s.texts} texts`,
+                        title: t('analytics.texts', { count: s.texts }),
                       },
                       `${s.symbol} ${s.aggregate >= 0 ? '+' : ''}${s.aggregate.toFixed(2)}`,
                     ),

@@ -1,13 +1,16 @@
 import { olderBars } from '../../api.ts';
 import { CandleChart } from '../../chart.ts';
 import { h } from '../../dom.ts';
-import { direction, formatChange, formatPercent, formatPrice } from '../../format.ts';
+import { direction, formatChange, formatPercent, formatPrice, timeZoneLabel } from '../../format.ts';
+import { t } from '../../i18n/i18n.ts';
 import { intervals, type Interval, type Quote } from '../../protocol.ts';
 import { QuoteTable } from '../../quote-table.ts';
 import { routeHash } from '../../route.ts';
 import { SymbolSearch } from '../../search.ts';
 import { barKey, noSubscriptions } from '../../subscriptions.ts';
+import { ruleAtLevel } from '../price-alerts/logic.ts';
 import type { AppContext, MountedView, View } from '../view.ts';
+import './markets.css';
 
 const OWNER = 'markets-chart';
 const DEFAULT_INTERVAL: Interval = '1m';
@@ -20,18 +23,28 @@ function isInterval(value: string | null): value is Interval {
 /** Watchlist with live quotes, symbol search, and the chart of the selected symbol. Route: #/markets?s=AAPL&i=1m. */
 export const marketsView: View = {
   id: 'markets',
-  title: 'Markets',
-  mount(container: HTMLElement, { connection, store, watchlist }: AppContext, params: URLSearchParams): MountedView {
+  title: 'views.markets',
+  mount(container: HTMLElement, context: AppContext, params: URLSearchParams): MountedView {
+    const { connection, store, watchlist, priceAlerts } = context;
     let symbol = '';
     let interval: Interval = DEFAULT_INTERVAL;
 
     const heading = h('h2', { class: 'symbol' });
     const price = h('span', { class: 'last' });
     const change = h('span', { class: 'change' });
+    // Placing a price alert: press the button, then click the chart at the level.
+    const placeAlert = h(
+      'button',
+      { type: 'button', class: 'place-alert', 'aria-pressed': 'false' },
+      t('markets.placeAlert'),
+    );
+    placeAlert.addEventListener('click', () => {
+      placeAlert.setAttribute('aria-pressed', String(placeAlert.getAttribute('aria-pressed') !== 'true'));
+    });
     const buttons = intervals.map((i) =>
       h('button', { type: 'button', 'data-interval': i, 'aria-pressed': 'false' }, i),
     );
-    const chartElement = h('div', { class: 'chart', id: 'chart', role: 'img', 'aria-label': 'Candlestick chart' });
+    const chartElement = h('div', { class: 'chart', id: 'chart', role: 'img', 'aria-label': t('chart.name') });
     const chartPanel = h(
       'div',
       { class: 'panel chart-panel' },
@@ -39,16 +52,23 @@ export const marketsView: View = {
         'header',
         { class: 'chart-head' },
         h('div', { class: 'title' }, heading, h('div', { class: 'quote-line' }, price, change)),
-        h('div', { class: 'intervals', role: 'group', 'aria-label': 'Interval' }, ...buttons),
+        h('div', { class: 'intervals', role: 'group', 'aria-label': t('markets.interval') }, ...buttons),
+        ...(priceAlerts.enabled ? [placeAlert] : []),
       ),
       chartElement,
+      h(
+        'p',
+        { class: 'chart-foot' },
+        h('span', { class: 'time-policy' }, t('markets.timesIn', { zone: timeZoneLabel() })),
+        h('a', { href: 'https://www.tradingview.com/', rel: 'noopener', target: '_blank' }, t('markets.attribution')),
+      ),
     );
     const notice = h('p', { class: 'notice', role: 'status' });
     const table = new QuoteTable(store, watchlist, (s) => {
       navigate(s, interval);
     });
     const search = new SymbolSearch((s) => {
-      if (!watchlist.has(s) && !watchlist.add(s)) notice.textContent = 'The watchlist is full: remove a symbol first.';
+      if (!watchlist.has(s) && !watchlist.add(s)) notice.textContent = t('markets.watchlistFull');
       navigate(s, interval);
     });
     const listPanel = h(
@@ -60,6 +80,37 @@ export const marketsView: View = {
     );
     container.append(chartPanel, listPanel);
     const chart = new CandleChart(chartElement);
+    chart.onPickPrice((level) => {
+      if (placeAlert.getAttribute('aria-pressed') !== 'true') return;
+      placeAlert.setAttribute('aria-pressed', 'false');
+      const last = store.quote(symbol)?.price ?? store.bars(symbol, interval).at(-1)?.close;
+      if (last === undefined) return;
+      const rule = ruleAtLevel(symbol, level, last);
+      priceAlerts.create(rule).then(
+        (outcome) => {
+          notice.textContent = t(outcome === 'queued' ? 'priceAlerts.queuedNow' : 'markets.alertPlaced', {
+            symbol,
+            price: formatPrice(rule.threshold),
+          });
+        },
+        (error: unknown) => {
+          notice.textContent = error instanceof Error ? error.message : String(error);
+        },
+      );
+    });
+    const drawAlerts = (): void => {
+      chart.setAlertLines(
+        priceAlerts.rules
+          .filter((r) => r.symbol === symbol && (r.kind === 'price_above' || r.kind === 'price_below'))
+          .map((r) => ({ price: r.threshold ?? 0, title: t(`markets.line.${r.kind}`) })),
+      );
+      chart.setFired(
+        priceAlerts.fired
+          .filter((e) => e.symbol === symbol)
+          .map((e) => ({ at: Date.parse(e.at), text: t('markets.fired') })),
+      );
+    };
+    const offAlerts = priceAlerts.listen({ changed: drawAlerts });
 
     for (const button of buttons) {
       button.addEventListener('click', () => {
@@ -83,7 +134,9 @@ export const marketsView: View = {
         })
         .catch((error: unknown) => {
           state.exhausted = true; // not retried on every scroll event; a new selection tries again
-          notice.textContent = `Older bars could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+          notice.textContent = t('markets.olderFailed', {
+            message: error instanceof Error ? error.message : String(error),
+          });
         })
         .finally(() => {
           state.loading = false;
@@ -138,12 +191,13 @@ export const marketsView: View = {
         change.textContent = '';
       } else showQuote(quote);
       chart.show(s, i, store.bars(s, i));
+      drawAlerts();
       connection.want(OWNER, { quotes: new Set([s]), bars: new Set([barKey(s, i)]) });
     }
 
     function showQuote(q: Quote): void {
       price.textContent = formatPrice(q.price);
-      document.title = `${q.symbol} ${formatPrice(q.price)} · InsiteChart`;
+      document.title = t('app.documentTitle', { title: `${q.symbol} ${formatPrice(q.price)}` });
       change.textContent = `${formatChange(q.change)} (${formatPercent(q.changePct)})`;
       const d = direction(q.change);
       change.dataset.direction = d > 0 ? 'up' : d < 0 ? 'down' : 'flat';
@@ -171,6 +225,7 @@ export const marketsView: View = {
       unmount() {
         document.removeEventListener('keydown', focusSearch);
         offStore();
+        offAlerts();
         offWatchlist();
         table.dispose();
         chart.dispose();

@@ -1,15 +1,17 @@
 import { h } from '../../dom.ts';
+import { t } from '../../i18n/i18n.ts';
 import type { View } from '../view.ts';
+import { passkeyButtons } from './passkeys.ts';
 
 /** `#/sign-in`: name and password, then (with a one-time password) a new password; reloads signed in. */
 export const signInView: View = {
   id: 'sign-in',
-  title: 'Sign in',
+  title: 'views.signIn',
   inNavigation: false,
   mount(container, { session }) {
     const status = h('p', { class: 'sign-in-status', role: 'status' });
-    const report = (error: unknown): void => {
-      status.textContent = error instanceof Error ? error.message : String(error);
+    const report = (notice: unknown): void => {
+      status.textContent = notice instanceof Error ? notice.message : String(notice);
     };
     // A full reload opens the market WebSocket again, now with the session cookie.
     const done = (): void => {
@@ -26,20 +28,20 @@ export const signInView: View = {
     });
     const signInForm = h(
       'form',
-      { class: 'sign-in-form', 'aria-label': 'Sign in' },
-      h('label', {}, 'Name', name),
-      h('label', {}, 'Password', password),
-      h('button', { type: 'submit' }, 'Sign in'),
+      { class: 'sign-in-form', 'aria-label': t('signIn.title') },
+      h('label', {}, t('signIn.name'), name),
+      h('label', {}, t('signIn.password'), password),
+      h('button', { type: 'submit' }, t('signIn.submit')),
     );
     const current = h('input', { type: 'password', autocomplete: 'current-password', required: '' });
     const next = h('input', { type: 'password', autocomplete: 'new-password', minlength: '12', required: '' });
     const changeForm = h(
       'form',
-      { class: 'sign-in-form', 'aria-label': 'Choose a new password', hidden: '' },
-      h('p', {}, 'You signed in with a one-time password: choose your own (12 characters or more).'),
-      h('label', {}, 'One-time password', current),
-      h('label', {}, 'New password', next),
-      h('button', { type: 'submit' }, 'Set password'),
+      { class: 'sign-in-form', 'aria-label': t('signIn.choose'), hidden: '' },
+      h('p', {}, t('signIn.oneTimeHint', { min: 12 })),
+      h('label', {}, t('signIn.oneTime'), current),
+      h('label', {}, t('signIn.newPassword'), next),
+      h('button', { type: 'submit' }, t('signIn.setPassword')),
     );
 
     signInForm.addEventListener('submit', (event) => {
@@ -60,10 +62,14 @@ export const signInView: View = {
       session.changePassword(current.value, next.value).then(done, report);
     });
 
-    container.append(h('div', { class: 'panel sign-in' }, h('h2', {}, 'Sign in'), signInForm, changeForm, status));
+    const passkeys = passkeyButtons(session, done, report);
+    container.append(
+      h('div', { class: 'panel sign-in' }, h('h2', {}, t('signIn.title')), signInForm, changeForm, passkeys, status),
+    );
     if (session.me.kind === 'user' && session.me.mustChangePassword) {
       signInForm.hidden = true;
       changeForm.hidden = false;
+      passkeys.hidden = true;
     }
     return {
       unmount() {

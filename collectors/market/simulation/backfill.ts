@@ -1,0 +1,237 @@
+import type { TopicData } from '../../../platform/backbone/topics.ts';
+import { exchanges, type Exchange, type Instrument } from '../../../platform/reference/instruments.ts';
+import { gaussianSource, seededRandom } from '../../../platform/random/seeded.ts';
+import { activityAt, type Activity } from './intraday-profile.ts';
+import { MarketModel } from './market-model.ts';
+import { localTime, sessionOfMinute, zonedTime } from './session-clock.ts';
+
+/** A bar of a feed's history as the backbone carries it (`market.history`). */
+export type HistoryBar = TopicData<'market.history'>['bars'][number];
+export type HistoryInterval = TopicData<'market.history'>['interval'];
+
+export interface BackfillOptions {
+  readonly instruments: readonly Instrument[];
+  readonly seed: number;
+  /** The history ends here (exclusive): where the live feed starts. */
+  readonly endMs: number;
+  /** The mid each symbol's history ends at (the live model's starting prices). */
+  readonly endMids: ReadonlyMap<string, number>;
+  readonly exchange?: Exchange;
+  /** Trading days of daily bars (default 756, three years). */
+  readonly days?: number;
+  /** The most recent trading days simulated minute by minute: their 5m and 1h bars (default 8). */
+  readonly intradayDays?: number;
+  /** The most recent trading days whose 1m bars are kept (default 2). */
+  readonly minuteDays?: number;
+  /** Trading seconds before the end simulated second by second: their 1s bars (default 300). */
+  readonly seconds?: number;
+}
+
+export type Backfill = ReadonlyMap<HistoryInterval, ReadonlyMap<string, readonly HistoryBar[]>>;
+
+const DAY_MS = 86_400_000;
+const SUBSTEPS_PER_DAY = 13;
+const SUBSTEPS_PER_MINUTE = 4;
+const REGULAR_DAY: Activity = { intensity: 1, volatility: 1, spread: 1 };
+
+interface Building {
+  start: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+/** One symbol's bars of one interval, built from consecutive price points. */
+class Series {
+  readonly bars: Building[] = [];
+
+  /** A price move from `from` to `to` in the bucket starting at `start`, with its volume. */
+  add(start: number, from: number, to: number, volume: number): void {
+    const last = this.bars.at(-1);
+    if (last?.start === start) {
+      last.high = Math.max(last.high, to);
+      last.low = Math.min(last.low, to);
+      last.close = to;
+      last.volume += volume;
+    } else this.bars.push({ start, open: from, high: Math.max(from, to), low: Math.min(from, to), close: to, volume });
+  }
+}
+
+/**
+ * A history that the simulated market could have produced, ending at the live feed's starting prices:
+ * the same factor model, stepped over the exchange's real trading days (holidays and early closes
+ * included): half-hour steps for the older daily bars, 15-second steps through the extended sessions of
+ * the last `intradayDays`, 1-second steps over the last `seconds`. Every coarser bar aggregates the finer
+ * ones of its bucket, so the intervals agree. Each symbol's path is scaled (a constant factor keeps every
+ * return) so that its last close is its `endMids` price. Deterministic for a seed and an end time.
+ */
+export function simulateHistory(options: BackfillOptions): Backfill {
+  const exchange = options.exchange ?? exchanges.XNYS;
+  const tz = exchange.timeZone;
+  const symbols = options.instruments.map((i) => i.symbol);
+  const model = new MarketModel({
+    instruments: options.instruments,
+    seed: (options.seed ^ 0x5bd1e995) >>> 0,
+    stepsPerDay: 1,
+  });
+  const random = seededRandom((options.seed ^ 0x27d4eb2d) >>> 0);
+  const gaussian = gaussianSource(random);
+  const noise = (): number => Math.exp(0.3 * gaussian() - 0.045);
+  const adv = options.instruments.map((i) => i.avgDailyVolume);
+  const series = new Map<HistoryInterval, Series[]>(
+    (['1s', '1m', '1d'] as const).map((i) => [i, symbols.map(() => new Series())]),
+  );
+  const days = tradingDays(exchange, options.endMs, options.days ?? 756);
+  const intradayFrom = Math.max(0, days.length - (options.intradayDays ?? 8));
+  const lastDay = days.at(-1);
+  // The 1s bars end where trading last happened: now during a session, else the last session's end.
+  const tradingEnd =
+    lastDay === undefined
+      ? options.endMs
+      : Math.min(options.endMs, zonedTime(lastDay.date, 0, tz) + postEnd(exchange, lastDay.regularClose) * 60_000);
+  const secondsFrom = tradingEnd - (options.seconds ?? 300) * 1_000;
+  let prices = new Float64Array(symbols.length);
+  let next = new Float64Array(symbols.length);
+  model.copyMids(prices);
+
+  const move = (
+    simMs: number,
+    activity: Activity,
+    day: number,
+    buckets: readonly [HistoryInterval, number][],
+  ): void => {
+    model.advance(simMs, activity, day);
+    model.copyMids(next);
+    const share = (activity.intensity * simMs) / (6.5 * 3_600_000);
+    const targets = buckets.map(([interval, start]) => ({ list: series.get(interval) ?? [], start }));
+    for (let k = 0; k < symbols.length; k++) {
+      const volume = Math.round((adv[k] ?? 0) * share * noise());
+      const from = prices[k] ?? 1;
+      const to = next[k] ?? 1;
+      for (const target of targets) target.list[k]?.add(target.start, from, to, volume);
+    }
+    [prices, next] = [next, prices];
+  };
+
+  for (let d = 0; d < days.length; d++) {
+    const { date, regularClose } = days[d] ?? { date: '', regularClose: 0 };
+    const midnight = zonedTime(date, 0, tz);
+    if (d < intradayFrom) {
+      const stepMs = ((exchange.sessions.regular[1] - exchange.sessions.regular[0]) * 60_000) / SUBSTEPS_PER_DAY;
+      for (let k = 0; k < SUBSTEPS_PER_DAY; k++) move(stepMs, REGULAR_DAY, d, [['1d', midnight]]);
+      continue;
+    }
+    const regular = [exchange.sessions.regular[0], regularClose] as const;
+    for (let minute = exchange.sessions.pre[0]; minute < exchange.sessions.post[1]; minute++) {
+      const session = sessionOfMinute(exchange, minute, regularClose);
+      if (session === 'closed') continue;
+      const start = midnight + minute * 60_000;
+      if (start >= options.endMs) break;
+      const activity = activityAt({ session, minuteOfDay: minute, day: d, regular }, 'exchange');
+      const perSecond = start + 60_000 > secondsFrom;
+      const steps = perSecond ? 60 : SUBSTEPS_PER_MINUTE;
+      for (let k = 0; k < steps; k++) {
+        const at = start + (k * 60_000) / steps;
+        if (at >= options.endMs) break;
+        const buckets: [HistoryInterval, number][] = [
+          ['1m', start],
+          ['1d', midnight],
+        ];
+        if (perSecond && at >= secondsFrom) buckets.push(['1s', at]);
+        move(60_000 / steps, activity, d, buckets);
+      }
+    }
+  }
+  return finish(options, symbols, series, prices, days[Math.max(0, days.length - (options.minuteDays ?? 2))]?.date);
+}
+
+/** Aggregates 1m into 5m and 1h, keeps the recent 1m bars, and scales each symbol to its end price. */
+function finish(
+  options: BackfillOptions,
+  symbols: readonly string[],
+  series: ReadonlyMap<HistoryInterval, Series[]>,
+  lastPrices: Float64Array,
+  firstMinuteDate: string | undefined,
+): Backfill {
+  const tz = (options.exchange ?? exchanges.XNYS).timeZone;
+  const minuteFrom = firstMinuteDate === undefined ? 0 : zonedTime(firstMinuteDate, 0, tz);
+  const out = new Map<HistoryInterval, Map<string, HistoryBar[]>>();
+  const put = (interval: HistoryInterval, symbol: string, bars: readonly HistoryBar[], factor: number): void => {
+    if (bars.length === 0) return;
+    let bySymbol = out.get(interval);
+    if (bySymbol === undefined) out.set(interval, (bySymbol = new Map<string, HistoryBar[]>()));
+    bySymbol.set(
+      symbol,
+      bars.map((b) => scaled(b, factor)),
+    );
+  };
+  symbols.forEach((symbol, k) => {
+    const end = options.endMids.get(symbol);
+    const factor = end === undefined ? 1 : end / (lastPrices[k] ?? end);
+    const minutes = series.get('1m')?.[k]?.bars ?? [];
+    put('1s', symbol, series.get('1s')?.[k]?.bars ?? [], factor);
+    put(
+      '1m',
+      symbol,
+      minutes.filter((b) => b.start >= minuteFrom),
+      factor,
+    );
+    put('5m', symbol, aggregate(minutes, 300_000), factor);
+    put('1h', symbol, aggregate(minutes, 3_600_000), factor);
+    put('1d', symbol, series.get('1d')?.[k]?.bars ?? [], factor);
+  });
+  return out;
+}
+
+/** Bars of a whole-hour-offset zone (New York) in fixed buckets of `ms`, from finer bars. */
+function aggregate(bars: readonly HistoryBar[], ms: number): HistoryBar[] {
+  const out: Building[] = [];
+  for (const b of bars) {
+    const start = Math.floor(b.start / ms) * ms;
+    const last = out.at(-1);
+    if (last?.start === start) {
+      last.high = Math.max(last.high, b.high);
+      last.low = Math.min(last.low, b.low);
+      last.close = b.close;
+      last.volume += b.volume;
+    } else out.push({ ...b, start });
+  }
+  return out;
+}
+
+const cents = (x: number): number => Math.max(0.01, Math.round(x * 100) / 100);
+
+function scaled(b: HistoryBar, factor: number): HistoryBar {
+  return {
+    start: b.start,
+    open: cents(b.open * factor),
+    high: cents(b.high * factor),
+    low: cents(b.low * factor),
+    close: cents(b.close * factor),
+    volume: b.volume,
+  };
+}
+
+/** Where the after-hours session ends on a day whose regular session ends at `regularClose` (early or not). */
+function postEnd(exchange: Exchange, regularClose: number): number {
+  return exchange.sessions.post[1] - (exchange.sessions.regular[1] - regularClose);
+}
+
+/** The last `count` trading days up to the local date of `endMs` (today only once its pre-market began). */
+export function tradingDays(
+  exchange: Exchange,
+  endMs: number,
+  count: number,
+): { date: string; regularClose: number }[] {
+  const today = localTime(endMs, exchange.timeZone);
+  const days: { date: string; regularClose: number }[] = [];
+  for (let day = today.day; days.length < count && day > today.day - 2 * count - 30; day--) {
+    if (day === today.day && today.minuteOfDay <= exchange.sessions.pre[0]) continue;
+    const date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    const trading = exchange.calendar(date);
+    if (trading.open) days.push({ date, regularClose: trading.regularClose });
+  }
+  return days.reverse();
+}

@@ -1,0 +1,49 @@
+/**
+ * The real StackPort: Pulumi's Automation API on a local workspace (the program in infra/pulumi and the
+ * `pulumi` CLI on the PATH, logged in to the stack's backend). Thin on purpose: no logic to test here, and
+ * the CLI cannot run on the development machines (see the README).
+ */
+import * as pulumi from '@pulumi/pulumi';
+import type { StackPort } from './stack-port.ts';
+
+export interface StackLocation {
+  /** The Pulumi project's directory (infra/pulumi). */
+  readonly workDir: string;
+  /** Fully qualified or short stack name (`prod`, `acme/insitechart/prod`). */
+  readonly stackName: string;
+}
+
+export async function openPulumiStack(location: StackLocation): Promise<StackPort> {
+  const stack = await pulumi.automation.LocalWorkspace.selectStack(location);
+  return {
+    name: stack.name,
+    getConfig: async (path) => {
+      try {
+        return (await stack.getConfig(path, true)).value;
+      } catch (error) {
+        // The CLI's only way of saying "not set"; any other failure is a real error.
+        if (error instanceof Error && /not found/i.test(error.message)) return undefined;
+        throw error;
+      }
+    },
+    setConfig: (path, value) => stack.setConfig(path, { value }, true),
+    removeConfig: (path) => stack.removeConfig(path, true),
+    lastUpdateConfig: async () => {
+      const last = (await stack.history(20)).find((u) => u.kind === 'update' && u.result === 'succeeded');
+      if (last === undefined) return undefined;
+      return Object.fromEntries(
+        Object.entries(last.config)
+          .filter(([, v]) => v.secret !== true)
+          .map(([k, v]) => [k, v.value]),
+      );
+    },
+    refresh: async (o) => {
+      await stack.refresh({ onOutput: o.onOutput, ...(o.signal ? { signal: o.signal } : {}) });
+    },
+    preview: async (o) =>
+      (await stack.preview({ onOutput: o.onOutput, diff: true, ...(o.signal ? { signal: o.signal } : {}) }))
+        .changeSummary,
+    up: async (o) =>
+      (await stack.up({ onOutput: o.onOutput, ...(o.signal ? { signal: o.signal } : {}) })).summary.result,
+  };
+}

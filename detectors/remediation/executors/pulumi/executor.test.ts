@@ -1,0 +1,260 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RemediationAction } from '../../executor.ts';
+import { PulumiExecutor } from './executor.ts';
+import type { ChangeSummary, RunOptions, StackPort } from './stack-port.ts';
+
+/** A stack whose configuration is a map and whose engine runs do what each test says. */
+class FakeStack implements StackPort {
+  readonly name = 'acme/insitechart/prod';
+  readonly config = new Map<string, string>();
+  readonly calls: string[] = [];
+  /** The configuration as the engine saw it when a preview or update ran. */
+  seenByEngine: Map<string, string> | undefined;
+  upResult: () => Promise<string> = () => Promise.resolve('succeeded');
+  deployed: Record<string, string> | undefined;
+  summary: ChangeSummary = { same: 40, update: 1 };
+
+  getConfig(path: string): Promise<string | undefined> {
+    this.calls.push(`get ${path}`);
+    return Promise.resolve(this.config.get(path));
+  }
+  setConfig(path: string, value: string): Promise<void> {
+    this.calls.push(`set ${path}=${value}`);
+    this.config.set(path, value);
+    return Promise.resolve();
+  }
+  removeConfig(path: string): Promise<void> {
+    this.calls.push(`rm ${path}`);
+    this.config.delete(path);
+    return Promise.resolve();
+  }
+  lastUpdateConfig(): Promise<Readonly<Record<string, string>> | undefined> {
+    return Promise.resolve(this.deployed);
+  }
+  refresh(): Promise<void> {
+    this.calls.push('refresh');
+    return Promise.resolve();
+  }
+  preview(o: RunOptions): Promise<ChangeSummary> {
+    this.calls.push('preview');
+    this.seenByEngine = new Map(this.config);
+    o.onOutput('Previewing update (prod)');
+    return Promise.resolve(this.summary);
+  }
+  up(o: RunOptions): Promise<string> {
+    this.calls.push('up');
+    this.seenByEngine = new Map(this.config);
+    for (let i = 1; i <= 30; i++) o.onOutput(`line ${i}`);
+    return this.upResult();
+  }
+}
+
+const services = ['web', 'sentiment', 'market-data'];
+/** Whether the stack saw a call (a function, so an earlier assertion on calls does not narrow its type). */
+const ran = (stack: FakeStack, call: string): boolean => stack.calls.includes(call);
+const clock = () => new Date('2026-12-07T04:00:00.000Z');
+const setup = (options: { refreshFirst?: boolean; maxQueued?: number } = {}) => {
+  const stack = new FakeStack();
+  return { stack, executor: new PulumiExecutor({ stack, services, now: clock, ...options }) };
+};
+const action = (
+  kind: RemediationAction['kind'],
+  params: RemediationAction['params'],
+  service = 'web',
+): RemediationAction => ({
+  id: 'a1',
+  kind,
+  service,
+  params,
+});
+const live = { dryRun: false };
+const replicas = 'services["web"].replicas';
+
+describe('Pulumi executor: configuration per action kind', () => {
+  it('scale sets the service replicas, runs an update, and returns the undo to the previous count', async () => {
+    const { stack, executor } = setup();
+    stack.config.set(replicas, '3');
+    const r = await executor.execute(action('scale', { replicas: 6 }), live);
+    assert.equal(r.ok, true, r.detail);
+    assert.deepEqual(stack.calls, [`get ${replicas}`, `set ${replicas}=6`, 'up']);
+    assert.equal(stack.seenByEngine?.get(replicas), '6');
+    assert.equal(r.detail, 'scale: services["web"].replicas 3 -> 6 on acme/insitechart/prod');
+    assert.deepEqual(r.undo, { id: 'a1:undo', kind: 'scale', service: 'web', params: { replicas: 3 } });
+    const back = await executor.execute(r.undo, live);
+    assert.equal(back.ok, true);
+    assert.equal(stack.config.get(replicas), '3');
+  });
+
+  it('undoes a change of a key that was unset by removing it again (the stack default applies)', async () => {
+    const { stack, executor } = setup();
+    const r = await executor.execute(action('canary-weight', { weight: 0 }, 'sentiment'), live);
+    assert.equal(stack.seenByEngine?.get('services["sentiment"].canaryWeight'), '0');
+    assert.deepEqual(r.undo?.params, { reset: true });
+    await executor.execute(r.undo, live);
+    assert.equal(stack.config.has('services["sentiment"].canaryWeight'), false);
+    assert.deepEqual(stack.calls.slice(-2), ['rm services["sentiment"].canaryWeight', 'up']);
+  });
+
+  it('rollback sets the image tag given, or the recorded previous tag', async () => {
+    const { stack, executor } = setup();
+    stack.config.set('services["web"].imageTag', 'v2');
+    const given = await executor.execute(action('rollback', { imageTag: 'v1' }), live);
+    assert.equal(stack.seenByEngine?.get('services["web"].imageTag'), 'v1');
+    assert.deepEqual(given.undo?.params, { imageTag: 'v2' });
+    stack.config.set('services["web"].previousImageTag', 'v0');
+    const recorded = await executor.execute(action('rollback', {}), live);
+    assert.equal(recorded.ok, true, recorded.detail);
+    assert.equal(stack.config.get('services["web"].imageTag'), 'v0');
+  });
+
+  it('refuses a rollback with nowhere to go, before any change', async () => {
+    const { stack, executor } = setup();
+    const r = await executor.execute(action('rollback', {}), live);
+    assert.deepEqual(r, { ok: false, detail: 'rollback of web: no imageTag given and no previousImageTag recorded' });
+    assert.deepEqual(stack.calls, ['get services["web"].previousImageTag']);
+  });
+
+  it('restart stamps the pod template (no undo: the pods are new either way)', async () => {
+    const { stack, executor } = setup();
+    const r = await executor.execute(action('restart', {}, 'market-data'), live);
+    assert.equal(stack.seenByEngine?.get('services["market-data"].restartedAt'), '2026-12-07T04:00:00.000Z');
+    assert.equal(r.ok, true);
+    assert.equal(r.undo, undefined);
+  });
+
+  it('handles only what the stack can change, on its own services, with valid params', async () => {
+    const { stack, executor } = setup();
+    assert.deepEqual(
+      (['scale', 'restart', 'rollback', 'canary-weight', 'throttle-source', 'pause-producer'] as const).map((k) =>
+        executor.supports(k),
+      ),
+      [true, true, true, true, false, false],
+    );
+    const refused = await Promise.all([
+      executor.execute(action('throttle-source', {}), live),
+      executor.execute(action('scale', { replicas: 3 }, 'kafka'), live),
+      executor.execute(action('scale', { replicas: 0 }), live),
+      executor.execute(action('scale', { replicas: '3' }), live),
+      executor.execute(action('rollback', { imageTag: '../etc' }), live),
+      executor.execute(action('canary-weight', { weight: 30, extra: true }), live),
+    ]);
+    assert.deepEqual(
+      refused.map((r) => r.ok),
+      [false, false, false, false, false, false],
+    );
+    assert.equal(refused[0].detail, 'the pulumi executor does not handle throttle-source');
+    assert.equal(refused[1].detail, 'unknown service kafka (stack acme/insitechart/prod)');
+    assert.match(refused[2].detail, /^scale: bad params/);
+    assert.deepEqual(stack.calls, []);
+  });
+});
+
+describe('Pulumi executor: the deployed configuration', () => {
+  it('takes the image tag and strategy of the last update before changing anything', async () => {
+    const { stack, executor } = setup();
+    stack.config.set('insitechart:imageTag', 'latest');
+    stack.deployed = { 'insitechart:imageTag': '0123abc', 'insitechart:strategy': 'canary', 'insitechart:other': 'x' };
+    const r = await executor.execute(action('scale', { replicas: 4 }), live);
+    assert.equal(r.ok, true);
+    assert.equal(stack.seenByEngine?.get('insitechart:imageTag'), '0123abc');
+    assert.equal(stack.seenByEngine.get('insitechart:strategy'), 'canary');
+    assert.equal(stack.seenByEngine.has('insitechart:other'), false);
+    assert.equal(stack.seenByEngine.get(replicas), '4');
+  });
+});
+
+describe('Pulumi executor: dry run, failures, abort', () => {
+  it('a dry run previews with the change in place, never updates, and leaves the configuration as it was', async () => {
+    const { stack, executor } = setup();
+    stack.config.set(replicas, '3');
+    const r = await executor.execute(action('scale', { replicas: 5 }), { dryRun: true });
+    assert.equal(r.ok, true);
+    assert.equal(stack.seenByEngine?.get(replicas), '5');
+    assert.ok(!stack.calls.includes('up'));
+    assert.equal(stack.config.get(replicas), '3');
+    assert.equal(r.undo, undefined);
+    assert.match(r.detail, /^dry run: .* 3 -> 5 .*; preview: update 1; configuration restored/);
+  });
+
+  it('a failed update is ok:false with the engine output and the configuration restored', async () => {
+    const { stack, executor } = setup();
+    stack.config.set(replicas, '3');
+    stack.upResult = () => Promise.reject(new Error('resource web was not ready: 0/6 pods available'));
+    const r = await executor.execute(action('scale', { replicas: 6 }), live);
+    assert.equal(r.ok, false);
+    assert.equal(r.undo, undefined);
+    assert.match(r.detail, /^update failed: resource web was not ready/);
+    assert.ok(r.detail.includes('line 30') && !r.detail.includes('line 10\n'), 'keeps the last 20 lines only');
+    assert.match(r.detail, /configuration restored \(services\["web"\]\.replicas = 3\)$/);
+    assert.equal(stack.config.get(replicas), '3');
+  });
+
+  it('an update the engine reports as failed is a failure too', async () => {
+    const { stack, executor } = setup();
+    stack.upResult = () => Promise.resolve('failed');
+    const r = await executor.execute(action('canary-weight', { weight: 50 }), live);
+    assert.equal(r.ok, false);
+    assert.match(r.detail, /^update failed: update failed/);
+    assert.equal(stack.config.has('services["web"].canaryWeight'), false);
+  });
+
+  it('an abort before the start changes nothing; during the update it stops and restores', async () => {
+    const { stack, executor } = setup();
+    const early = new AbortController();
+    early.abort();
+    const before = await executor.execute(action('scale', { replicas: 4 }), { dryRun: false, signal: early.signal });
+    assert.deepEqual(before, { ok: false, detail: 'aborted before any change' });
+    assert.deepEqual(stack.calls, []);
+
+    const during = new AbortController();
+    let passed: AbortSignal | undefined;
+    stack.up = (o: RunOptions) => {
+      passed = o.signal;
+      stack.calls.push('up');
+      return new Promise<string>((_, reject) => {
+        o.signal?.addEventListener('abort', () => {
+          reject(new Error('update canceled'));
+        });
+      });
+    };
+    const pending = executor.execute(action('scale', { replicas: 4 }), { dryRun: false, signal: during.signal });
+    while (!ran(stack, 'up')) await new Promise((r) => setImmediate(r));
+    during.abort();
+    const r = await pending;
+    assert.equal(passed, during.signal);
+    assert.equal(r.ok, false);
+    assert.match(r.detail, /^aborted: update canceled/);
+    assert.equal(stack.config.has(replicas), false);
+  });
+
+  it('refreshes before a live update when asked, never in a dry run', async () => {
+    const { stack, executor } = setup({ refreshFirst: true });
+    await executor.execute(action('scale', { replicas: 2 }), live);
+    assert.equal(stack.calls[0], 'refresh');
+    stack.calls.length = 0;
+    await executor.execute(action('scale', { replicas: 3 }), { dryRun: true });
+    assert.ok(!stack.calls.includes('refresh'));
+  });
+
+  it('runs one action at a time on the stack and refuses beyond its queue bound', async () => {
+    const { stack, executor } = setup({ maxQueued: 2 });
+    let release: (v: string) => void = () => undefined;
+    stack.upResult = () =>
+      new Promise<string>((resolve) => {
+        release = resolve;
+      });
+    const first = executor.execute(action('scale', { replicas: 2 }), live);
+    const second = executor.execute(action('canary-weight', { weight: 10 }), live);
+    const third = await executor.execute(action('restart', {}), live);
+    assert.equal(third.ok, false);
+    assert.match(third.detail, /busy: 2 actions waiting/);
+    while (!ran(stack, 'up')) await new Promise((r) => setImmediate(r));
+    assert.ok(!stack.calls.some((c) => c.includes('canaryWeight')), 'the second waits for the first update');
+    release('succeeded');
+    assert.equal((await first).ok, true);
+    while (stack.calls.filter((c) => c === 'up').length < 2) await new Promise((r) => setImmediate(r));
+    release('succeeded');
+    assert.equal((await second).ok, true);
+  });
+});

@@ -1,0 +1,165 @@
+/**
+ * The Pulumi executor: a remediation becomes a change of the stack's configuration (replicas, image tag,
+ * canary weight, a restart stamp) followed by `pulumi up`, or `pulumi preview` in a dry run. One action at
+ * a time per stack (Pulumi locks a stack during an update); the configuration is put back whenever the
+ * update does not succeed, and a dry run never leaves its change behind.
+ */
+import type {
+  ActionKind,
+  ExecuteOptions,
+  ExecutionResult,
+  RemediationAction,
+  RemediationExecutor,
+} from '../../executor.ts';
+import { isPulumiKind, resolveChange, type ConfigChange } from './changes.ts';
+import type { ChangeSummary, RunOptions, StackPort } from './stack-port.ts';
+
+export interface PulumiExecutorOptions {
+  readonly stack: StackPort;
+  /** Services the stack deploys (infra/pulumi/services.ts): anything else is refused before any call. */
+  readonly services: readonly string[];
+  /** Refresh before each update, so it starts from what runs (e.g. replicas an autoscaler set). */
+  readonly refreshFirst?: boolean;
+  readonly now?: () => Date;
+  /** Actions waiting for the stack beyond this are refused (the guardrails keep it far lower). */
+  readonly maxQueued?: number;
+  /**
+   * Keys the deploy workflow sets per run (its config-map), which the workspace's stack file does not hold:
+   * taken from the last successful update before any change, so an update never reverts a deployment.
+   */
+  readonly syncKeys?: readonly string[];
+}
+
+export const deployedKeys = ['insitechart:imageTag', 'insitechart:strategy', 'insitechart:canaryWeight'];
+
+/** Last lines of engine output kept for a failure's detail. */
+const tailLines = 20;
+
+export class PulumiExecutor implements RemediationExecutor {
+  readonly name = 'pulumi';
+  readonly #o: Required<PulumiExecutorOptions>;
+  #queue: Promise<unknown> = Promise.resolve();
+  #queued = 0;
+
+  constructor(options: PulumiExecutorOptions) {
+    this.#o = { refreshFirst: false, now: () => new Date(), maxQueued: 8, syncKeys: deployedKeys, ...options };
+  }
+
+  supports(kind: ActionKind): boolean {
+    return isPulumiKind(kind);
+  }
+
+  execute(action: RemediationAction, options: ExecuteOptions): Promise<ExecutionResult> {
+    if (this.#queued >= this.#o.maxQueued) {
+      return Promise.resolve({
+        ok: false,
+        detail: `stack ${this.#o.stack.name} busy: ${this.#queued} actions waiting`,
+      });
+    }
+    this.#queued += 1;
+    const run = this.#queue.then(() => this.#execute(action, options));
+    // The queue only orders runs; #execute never rejects, and this keeps the chain alive if it ever did.
+    this.#queue = run.catch(() => undefined);
+    return run.finally(() => {
+      this.#queued -= 1;
+    });
+  }
+
+  async #execute(action: RemediationAction, options: ExecuteOptions): Promise<ExecutionResult> {
+    const { stack } = this.#o;
+    const kind = action.kind;
+    if (!isPulumiKind(kind)) return { ok: false, detail: `the pulumi executor does not handle ${kind}` };
+    if (!this.#o.services.includes(action.service)) {
+      return { ok: false, detail: `unknown service ${action.service} (stack ${stack.name})` };
+    }
+    if (options.signal?.aborted === true) return { ok: false, detail: 'aborted before any change' };
+    const output: string[] = [];
+    const run: RunOptions = {
+      onOutput: (line: string) => {
+        output.push(line.trimEnd());
+        if (output.length > tailLines) output.shift();
+      },
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    try {
+      const resolved = await resolveChange({ ...action, kind }, (p) => stack.getConfig(p), this.#o.now);
+      if (!resolved.ok) return resolved;
+      const { change } = resolved;
+      await this.#syncDeployed();
+      if (this.#o.refreshFirst && !options.dryRun) await stack.refresh(run);
+      const previous = await stack.getConfig(change.path);
+      await write(stack, change.path, change.value);
+      return await this.#apply(action, change, previous, options.dryRun, run, output);
+    } catch (error) {
+      return { ok: false, detail: failure(error, options.signal, output) };
+    }
+  }
+
+  async #syncDeployed(): Promise<void> {
+    const { stack } = this.#o;
+    const deployed = await stack.lastUpdateConfig();
+    if (deployed === undefined) return;
+    for (const key of this.#o.syncKeys) {
+      const value = deployed[key];
+      if (value !== undefined && (await stack.getConfig(key)) !== value) await stack.setConfig(key, value);
+    }
+  }
+
+  async #apply(
+    action: RemediationAction,
+    change: ConfigChange,
+    previous: string | undefined,
+    dryRun: boolean,
+    run: RunOptions,
+    output: readonly string[],
+  ): Promise<ExecutionResult> {
+    const { stack } = this.#o;
+    const what = `${change.path} ${previous ?? '(default)'} -> ${change.value ?? '(default)'} on ${stack.name}`;
+    try {
+      if (dryRun) {
+        const summary = await stack.preview(run);
+        const restored = await restore(stack, change.path, previous);
+        return { ok: restored.ok, detail: `dry run: ${what}; preview: ${describe(summary)}; ${restored.note}` };
+      }
+      const result = await stack.up(run);
+      if (result !== 'succeeded') throw new Error(`update ${result}`);
+      const undo = change.undoFrom(previous);
+      return { ok: true, detail: `${action.kind}: ${what}`, ...(undo === undefined ? {} : { undo }) };
+    } catch (error) {
+      const restored = await restore(stack, change.path, previous);
+      return { ok: false, detail: `${failure(error, run.signal, output)}\n${restored.note}` };
+    }
+  }
+}
+
+function write(stack: StackPort, path: string, value: string | undefined): Promise<void> {
+  return value === undefined ? stack.removeConfig(path) : stack.setConfig(path, value);
+}
+
+/** Puts the previous value back; says what happened, never throws (it runs on failure paths). */
+async function restore(
+  stack: StackPort,
+  path: string,
+  previous: string | undefined,
+): Promise<{ ok: boolean; note: string }> {
+  try {
+    await write(stack, path, previous);
+    return { ok: true, note: `configuration restored (${path} = ${previous ?? '(default)'})` };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { ok: false, note: `configuration NOT restored (${path}): ${why}` };
+  }
+}
+
+function failure(error: unknown, signal: AbortSignal | undefined, output: readonly string[]): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const head = signal?.aborted === true ? `aborted: ${message}` : `update failed: ${message}`;
+  return output.length === 0 ? head : `${head}\n${output.join('\n')}`;
+}
+
+function describe(summary: ChangeSummary): string {
+  const parts = Object.entries(summary)
+    .filter(([op, n]) => op !== 'same' && n !== undefined && n > 0)
+    .map(([op, n]) => `${op} ${String(n)}`);
+  return parts.length === 0 ? 'no changes' : parts.join(', ');
+}

@@ -1,0 +1,19 @@
+/**
+ * The Pulumi program (Pulumi.yaml's main): reads the stack's configuration, validates it, deploys the
+ * platform and exports what was deployed. Everything else lives in modules the tests load under mocks.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { loadStackConfig } from './config.ts';
+import { deployPlatform } from './platform.ts';
+
+const raw = new pulumi.Config('insitechart');
+const config = loadStackConfig({ get: (key) => raw.get(key) });
+const outputs = deployPlatform(config, {
+  adminPassword: raw.requireSecret('adminPassword'),
+  ingestToken: raw.requireSecret('ingestToken'),
+  alertsConfig: raw.getSecret('alertsConfig') ?? '{}',
+});
+
+export const namespace = outputs.namespace;
+export const workloads = outputs.workloads;
+export const images = outputs.images;

@@ -1,0 +1,147 @@
+/**
+ * The whole stack from a validated configuration: namespace, shared ConfigMap and Secret, Kafka and
+ * Elasticsearch, the monitoring stack, the analysis template the rollouts' gates run, every service, the
+ * NetworkPolicies and, only when configured, an Ingress. index.ts calls it with the stack's configuration;
+ * the tests call it under pulumi.runtime.setMocks.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import type * as pulumi from '@pulumi/pulumi';
+import type { StackConfig } from './config.ts';
+import { deployDataServices } from './data.ts';
+import { networkPolicies } from './network.ts';
+import { deployObservability } from './observability.ts';
+import { configMapName, httpPort, secretName } from './pod.ts';
+import { analysisTemplateName, analysisTemplateSpec } from './rollout/argo.ts';
+import { services, type ServiceSpec } from './services.ts';
+import { deployService, type Workload } from './workload.ts';
+
+export interface PlatformSecrets {
+  readonly adminPassword: pulumi.Input<string>;
+  /** An API token with the `ingest` role (`npm run token -- create --role ingest`): Alertmanager and the collector. */
+  readonly ingestToken: pulumi.Input<string>;
+  /** The alert pipeline's JSON configuration (ALERTS_CONFIG). */
+  readonly alertsConfig: pulumi.Input<string>;
+}
+
+export interface PlatformOutputs {
+  readonly namespace: string;
+  readonly workloads: Readonly<Record<string, Workload['kind']>>;
+  readonly images: Readonly<Record<string, string>>;
+}
+
+export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): PlatformOutputs {
+  const ns = new k8s.core.v1.Namespace('namespace', {
+    metadata: {
+      name: config.namespace,
+      labels: {
+        'app.kubernetes.io/part-of': 'insitechart',
+        environment: config.environment,
+        // Pod Security Admission: the hardened profile, enforced.
+        'pod-security.kubernetes.io/enforce': 'restricted',
+      },
+    },
+  });
+  const opts: pulumi.CustomResourceOptions = { dependsOn: [ns] };
+
+  new k8s.core.v1.ConfigMap(
+    'config',
+    {
+      metadata: { name: configMapName, namespace: config.namespace },
+      data: {
+        PUBLIC_URL: config.publicUrl,
+        LOG_LEVEL: config.environment === 'prod' ? 'info' : 'debug',
+        BUS_PARTITIONS: '8',
+        PUBLIC_MARKET_DATA: 'true',
+        ...(config.ingress === undefined ? {} : { ALLOWED_HOSTS: config.ingress.host }),
+      },
+    },
+    opts,
+  );
+  new k8s.core.v1.Secret(
+    'secrets',
+    {
+      metadata: { name: secretName, namespace: config.namespace },
+      type: 'Opaque',
+      stringData: {
+        ADMIN_PASSWORD: secrets.adminPassword,
+        INGEST_TOKEN: secrets.ingestToken,
+        'alerts.json': secrets.alertsConfig,
+      },
+    },
+    opts,
+  );
+
+  const data = deployDataServices(config, opts);
+  const { prometheusUrl } = deployObservability({ config, ingestToken: secrets.ingestToken, opts });
+  new k8s.apiextensions.CustomResource(
+    'analysis',
+    {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: analysisTemplateName, namespace: config.namespace },
+      spec: analysisTemplateSpec({
+        prometheusUrl,
+        intervalSeconds: config.canary.analysisIntervalSeconds,
+        count: config.canary.analysisCount,
+        gates: config.canary.gates,
+      }),
+    },
+    opts,
+  );
+
+  const workloads: Record<string, Workload['kind']> = {};
+  const images: Record<string, string> = {};
+  for (const spec of services) {
+    const w = deployService(spec, {
+      config,
+      opts,
+      kafkaBootstrap: data.kafkaBootstrap,
+      elasticsearchHost: data.elasticsearchHost,
+      prometheusUrl,
+      otlpEndpoint: `http://otel-collector.${config.namespace}.svc:4318`,
+    });
+    workloads[spec.name] = w.kind;
+    images[spec.name] = w.image;
+  }
+
+  for (const p of networkPolicies(config, services)) {
+    new k8s.networking.v1.NetworkPolicy(
+      `netpol-${p.name}`,
+      { metadata: { name: p.name, namespace: config.namespace }, spec: p.spec },
+      opts,
+    );
+  }
+  if (config.ingress !== undefined) ingress(config, config.ingress, services, opts);
+  return { namespace: config.namespace, workloads, images };
+}
+
+/** Longest prefix first, so /api/alerts reaches alerts and the rest of /api market-data. */
+function ingress(
+  config: StackConfig,
+  settings: NonNullable<StackConfig['ingress']>,
+  specs: readonly ServiceSpec[],
+  opts: pulumi.CustomResourceOptions,
+): void {
+  const paths = specs
+    .flatMap((s) => s.routes.map((path) => ({ path, service: s.name })))
+    .sort((a, b) => b.path.length - a.path.length)
+    .map(({ path, service }) => ({
+      path,
+      pathType: 'Prefix',
+      backend: { service: { name: service, port: { number: httpPort } } },
+    }));
+  new k8s.networking.v1.Ingress(
+    'ingress',
+    {
+      metadata: { name: 'insitechart', namespace: config.namespace },
+      spec: {
+        ingressClassName: settings.className,
+        ...(settings.tlsSecret === undefined
+          ? {}
+          : { tls: [{ hosts: [settings.host], secretName: settings.tlsSecret }] }),
+        rules: [{ host: settings.host, http: { paths } }],
+      },
+    },
+    opts,
+  );
+}

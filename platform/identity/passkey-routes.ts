@@ -1,0 +1,171 @@
+import type { Request, Router } from 'express';
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import { z } from 'zod';
+import { HttpError } from '../http/errors.ts';
+import type { Audit } from './audit.ts';
+import type { Identity } from './identity.ts';
+import type { IdentityMetrics } from './metrics.ts';
+import { ChallengeStore, PASSKEYS_PER_USER, type PasskeyStore } from './passkeys.ts';
+import { principalOf } from './principal.ts';
+
+const b64url = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[\w-]*={0,2}$/, 'must be base64url');
+const credentialId = b64url(1_024);
+const registrationBody = z.object({
+  id: credentialId,
+  rawId: credentialId,
+  type: z.literal('public-key'),
+  response: z.object({
+    clientDataJSON: b64url(8_192),
+    attestationObject: b64url(65_536),
+    transports: z.array(z.string().max(32)).max(10).optional(),
+  }),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+});
+const authenticationBody = z.object({
+  id: credentialId,
+  rawId: credentialId,
+  type: z.literal('public-key'),
+  response: z.object({
+    clientDataJSON: b64url(8_192),
+    authenticatorData: b64url(8_192),
+    signature: b64url(1_024),
+    userHandle: b64url(1_024).optional(),
+  }),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** The challenges' life: as long as the ceremony's timeout the options give the browser. */
+const CEREMONY_MS = 5 * 60_000;
+
+/**
+ * Passkeys (WebAuthn, @simplewebauthn/server): a signed-in user registers one, anyone signs in with one. The relying
+ * party is PUBLIC_URL's host when set, else the Host the request came to (already checked by the Host allow-list).
+ */
+export function passkeyRoutes(
+  api: Router,
+  deps: { identity: Identity; passkeys: PasskeyStore; audit: Audit; metrics: IdentityMetrics; publicUrl?: string },
+): void {
+  const { identity, passkeys, audit, metrics } = deps;
+  const challenges = new ChallengeStore({ ttlMs: CEREMONY_MS, max: 10_000 });
+  const relyingParty = (req: Request): { rpID: string; origin: string } => {
+    const origin = deps.publicUrl ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
+    const url = new URL(origin);
+    return { rpID: url.hostname, origin: url.origin };
+  };
+  const user = (req: Request): string => {
+    const principal = principalOf(req);
+    if (principal.kind !== 'user') throw new HttpError(400, 'only a signed-in user registers passkeys');
+    return principal.name;
+  };
+  /** The library's verification errors (wrong challenge, origin, RP ID, signature, counter) become 400s. */
+  const verified = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw new HttpError(400, `passkey not accepted: ${error instanceof Error ? error.message : 'invalid'}`);
+    }
+  };
+
+  api.get('/identity/passkeys', (req, res) => {
+    res.json({ passkeys: passkeys.list(user(req)) });
+  });
+  api.delete('/identity/passkeys/:id', async (req, res) => {
+    const name = user(req);
+    const id = credentialId.parse(req.params.id);
+    if (!passkeys.remove(name, id)) throw new HttpError(404, 'no such passkey');
+    await audit(`user:${name}`, 'passkey.remove', `user/${name}`);
+    res.status(204).end();
+  });
+
+  api.post('/identity/passkeys/registration/options', async (req, res) => {
+    const name = user(req);
+    const mine = passkeys.list(name);
+    if (mine.length >= PASSKEYS_PER_USER)
+      throw new HttpError(409, `at most ${String(PASSKEYS_PER_USER)} passkeys per user`);
+    const options = await generateRegistrationOptions({
+      rpName: 'InsiteChart',
+      rpID: relyingParty(req).rpID,
+      userName: name,
+      timeout: CEREMONY_MS,
+      excludeCredentials: mine.map((p) => ({ id: p.id })),
+      authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
+    });
+    challenges.issue(options.challenge, `register:${name}`);
+    res.json(options);
+  });
+  api.post('/identity/passkeys/registration', async (req, res) => {
+    const name = user(req);
+    const response = registrationBody.parse(req.body) as RegistrationResponseJSON;
+    const { rpID, origin } = relyingParty(req);
+    const result = await verified(() =>
+      verifyRegistrationResponse({
+        response,
+        expectedChallenge: (c) => challenges.consume(c, `register:${name}`),
+        expectedOrigin: origin,
+        expectedRPID: rpID,
+        requireUserVerification: false,
+      }),
+    );
+    if (!result.verified) throw new HttpError(400, 'passkey not accepted');
+    if (passkeys.find(result.registrationInfo.credential.id) !== undefined)
+      throw new HttpError(409, 'this passkey is already registered');
+    passkeys.add(name, result.registrationInfo.credential);
+    await audit(`user:${name}`, 'passkey.register', `user/${name}`);
+    res.status(201).json({ id: result.registrationInfo.credential.id });
+  });
+
+  api.post('/identity/passkeys/authentication/options', async (req, res) => {
+    const options = await generateAuthenticationOptions({
+      rpID: relyingParty(req).rpID,
+      timeout: CEREMONY_MS,
+      userVerification: 'preferred',
+    });
+    challenges.issue(options.challenge, 'sign-in');
+    res.json(options);
+  });
+  api.post('/identity/passkeys/authentication', async (req, res) => {
+    const response = authenticationBody.parse(req.body) as AuthenticationResponseJSON;
+    const stored = passkeys.find(response.id);
+    const account = stored === undefined ? undefined : identity.users.get(stored.user);
+    if (stored === undefined || account === undefined) {
+      metrics.signIns.inc({ outcome: 'rejected' });
+      throw new HttpError(401, 'unknown passkey');
+    }
+    const { rpID, origin } = relyingParty(req);
+    const result = await verified(() =>
+      verifyAuthenticationResponse({
+        response,
+        expectedChallenge: (c) => challenges.consume(c, 'sign-in'),
+        expectedOrigin: origin,
+        expectedRPID: rpID,
+        credential: stored.credential,
+        requireUserVerification: false,
+      }),
+    ).catch((error: unknown) => {
+      metrics.signIns.inc({ outcome: 'rejected' });
+      throw error;
+    });
+    if (!result.verified) throw new HttpError(401, 'passkey not accepted');
+    passkeys.setCounter(stored.credential.id, result.authenticationInfo.newCounter);
+    metrics.signIns.inc({ outcome: 'success' });
+    const { id, session } = identity.sessions.create(account.name);
+    await audit(`user:${account.name}`, 'identity.sign-in', `user/${account.name}`, {
+      method: 'passkey',
+      address: req.ip ?? 'unknown',
+    });
+    res.setHeader('Set-Cookie', identity.sessionCookie(id));
+    res.json({ name: account.name, role: account.role, csrf: session.csrf });
+  });
+}

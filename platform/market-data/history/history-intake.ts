@@ -1,0 +1,33 @@
+import type { TopicData } from '../../backbone/topics.ts';
+import type { BarAggregator } from '../bars/aggregator.ts';
+import { intervals } from '../bars/buckets.ts';
+import type { BarStore, StoredBar } from './bar-store.ts';
+
+/**
+ * Past bars from a feed (`market.history`): a bar whose bucket is still open joins the aggregator's open bar as
+ * its earlier part; the others are stored only where no bar is stored yet, so loading history twice, or
+ * after live bars were built, never rewrites a stored bar. Returns how many bars were stored.
+ */
+export function takeHistory(
+  batch: TopicData<'market.history'>,
+  aggregator: BarAggregator,
+  store: BarStore,
+  now: number,
+): number {
+  const missing: StoredBar[] = [];
+  for (const bar of batch.bars)
+    if (!aggregator.resume(batch.symbol, batch.interval, bar, now))
+      missing.push({ symbol: batch.symbol, interval: batch.interval, ...bar });
+  return missing.length === 0 ? 0 : store.insertMissing(missing);
+}
+
+/**
+ * Before a symbol's first tick after a start, its newest stored bar of each interval is resumed when its bucket
+ * is still open (stored at the previous shutdown): the day's open, high and low survive a restart.
+ */
+export function resumeStoredBars(symbol: string, aggregator: BarAggregator, store: BarStore, now: number): void {
+  for (const interval of intervals) {
+    const last = store.range({ symbol, interval, from: 0, to: Number.MAX_SAFE_INTEGER, limit: 1 })[0];
+    if (last !== undefined) aggregator.resume(symbol, interval, last, now);
+  }
+}

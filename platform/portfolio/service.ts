@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { LiveUniverse } from '../market-data/live-universe.ts';
+import type { Service, ServiceContext } from '../runtime/service.ts';
+import { PortfolioPrices } from './prices.ts';
+import { portfolioRoutes } from './routes.ts';
+import { PortfolioStore } from './store.ts';
+
+/**
+ * Portfolios and watchlists: each user's positions (SQLite), valued at live prices with P&L, returns and
+ * drawdown, CSV import and export; only instruments with a live source are taken.
+ */
+export function portfolioService(): Service {
+  let store: PortfolioStore | undefined;
+  const prices = new PortfolioPrices();
+  const universe = new LiveUniverse();
+  return {
+    name: 'portfolio',
+    async start(ctx: ServiceContext) {
+      store = new PortfolioStore(join(ctx.config.dataDir, 'portfolio', 'portfolio.db'));
+      await universe.follow(ctx.bus, 'portfolio-universe');
+      await prices.follow(ctx.bus);
+      portfolioRoutes(ctx.api, { store, prices, universe });
+    },
+    async stop() {
+      await universe.close();
+      await prices.close();
+      store?.close();
+      store = undefined;
+    },
+  };
+}

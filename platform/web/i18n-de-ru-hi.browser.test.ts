@@ -1,0 +1,3 @@
+import { checkLanguages } from './i18n-check.ts';
+
+checkLanguages(['de', 'ru', 'hi']);
