@@ -41,15 +41,19 @@ describe('fault registry: each kind has its effect and clearing removes it', () 
     assert.equal(registry.request('sentiment').failShare, 0);
   });
 
-  it('a memory leak really holds memory, bounded, and gives it back', async () => {
+  it('a memory leak really holds resident memory, bounded, and gives it back when cleared', async () => {
     const registry = new FaultRegistry(dir);
-    const before = process.memoryUsage().arrayBuffers;
-    const fault = registry.inject(req({ kind: 'memory-leak', intensity: 4_000_000, maxBytes: 10_000_000 }));
-    await sleep(2_300);
-    const held = registry.get(fault.id)?.heldBytes ?? 0;
-    assert.equal(held, 10_000_000, 'grows to its bound and no further');
-    assert.ok(process.memoryUsage().arrayBuffers - before >= 9_000_000, 'the process holds it');
+    const before = process.memoryUsage.rss();
+    const fault = registry.inject(req({ kind: 'memory-leak', intensity: 16_000_000, maxBytes: 40_000_000 }));
+    for (let waited = 0; waited < 10_000 && registry.get(fault.id)?.heldBytes !== 40_000_000; waited += 200)
+      await sleep(200);
+    await sleep(1_100);
+    assert.equal(registry.get(fault.id)?.heldBytes, 40_000_000, 'grows to its bound and no further');
+    const leaking = process.memoryUsage.rss();
+    assert.ok(leaking - before >= 36_000_000, `the process holds it: +${String(leaking - before)} bytes`);
     registry.clear(fault.id);
+    await sleep(500);
+    assert.ok(leaking - process.memoryUsage.rss() >= 30_000_000, 'resident memory given back');
     assert.deepEqual(registry.list(), []);
   });
 
