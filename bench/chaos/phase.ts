@@ -86,6 +86,8 @@ export async function runPhase(plan: readonly PlannedFault[], runMs: number, rat
     handler: (d) => {
       if (d.envelope.data.status !== 'applied') return;
       actions += 1;
+      const { action, target, reason } = d.envelope.data;
+      process.stderr.write(`action applied: ${JSON.stringify({ action, target, reason: reason.slice(0, 200) })}\n`);
       const at = Date.now();
       const owner = outcomes.find((o) => at >= o.injectedAt && at <= o.expiresAt + GRACE_MS);
       if (owner === undefined) strayActions += 1;
