@@ -8,6 +8,7 @@
  * length from cold with no fault: every action there is a false one. At most 15 + 15 minutes. Per-fault details on
  * stderr; the figures on stdout's last line.
  */
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { seededRandom } from '../platform/random/seeded.ts';
 import { runPhase } from './chaos/phase.ts';
@@ -22,24 +23,26 @@ const argsSchema = z.strictObject({
   first: z.coerce.number().min(30).max(600).default(180),
 });
 
-function parseArgs(args: readonly string[]): z.infer<typeof argsSchema> {
-  const raw: Record<string, string> = {};
-  for (let i = 0; i < args.length; i += 2) {
-    const name = args[i] ?? '';
-    const value = args[i + 1];
-    if (!name.startsWith('--') || value === undefined) throw new Error(`expected --name value, got ${name}`);
-    raw[name.slice(2)] = value;
-  }
-  return argsSchema.parse(raw);
+function options(args: readonly string[]): z.infer<typeof argsSchema> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      minutes: { type: 'string' },
+      seed: { type: 'string' },
+      rate: { type: 'string' },
+      first: { type: 'string' },
+    },
+  });
+  return argsSchema.parse(values);
 }
 
 export default async function chaos(args: readonly string[]): Promise<Record<string, unknown>> {
-  const options = parseArgs(args);
+  const settings = options(args);
   process.env.DETECTOR_SAMPLE_INTERVAL_MS ??= '1000';
   process.env.DETECTOR_POLL_INTERVAL_MS ??= '1000';
-  const runMs = options.minutes * 60_000;
-  const schedule = plan(seededRandom(options.seed), runMs, options.first * 1000, 3);
-  const faulty = await runPhase(schedule, runMs, options.rate);
+  const runMs = settings.minutes * 60_000;
+  const schedule = plan(seededRandom(settings.seed), runMs, settings.first * 1000, 3);
+  const faulty = await runPhase(schedule, runMs, settings.rate);
   for (const o of faulty.outcomes)
     process.stderr.write(
       `${JSON.stringify({
@@ -53,11 +56,12 @@ export default async function chaos(args: readonly string[]): Promise<Record<str
         ended_early: o.endedEarlyAt !== undefined,
       })}\n`,
     );
-  const clean = await runPhase([], runMs, options.rate);
+  const clean = await runPhase([], runMs, settings.rate);
+  process.stderr.write(`clean run detections: ${JSON.stringify(clean.detectionTitles)}\n`);
   return {
     bench: 'chaos',
-    minutes_per_run: options.minutes,
-    seed: options.seed,
+    minutes_per_run: settings.minutes,
+    seed: settings.seed,
     faults: scoreFaults(faulty.outcomes),
     injected: faulty.outcomes.length,
     undetected: faulty.outcomes.filter((o) => o.detectedAt === undefined).length,

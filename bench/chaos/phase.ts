@@ -31,6 +31,8 @@ export interface PhaseResult {
   readonly strayActions: number;
   readonly actions: number;
   readonly detections: number;
+  /** The first 50 detections' detector and title (what a clean run alarmed on). */
+  readonly detectionTitles: string[];
   readonly incidents: number;
   readonly requests: number;
 }
@@ -84,6 +86,8 @@ export async function runPhase(plan: readonly PlannedFault[], runMs: number, rat
     handler: (d) => {
       if (d.envelope.data.status !== 'applied') return;
       actions += 1;
+      const { action, target, reason } = d.envelope.data;
+      process.stderr.write(`action applied: ${JSON.stringify({ action, target, reason: reason.slice(0, 200) })}\n`);
       const at = Date.now();
       const owner = outcomes.find((o) => at >= o.injectedAt && at <= o.expiresAt + GRACE_MS);
       if (owner === undefined) strayActions += 1;
@@ -114,6 +118,9 @@ export async function runPhase(plan: readonly PlannedFault[], runMs: number, rat
       strayActions,
       actions,
       detections: detections.length,
+      detectionTitles: detections
+        .slice(0, 50)
+        .map((d) => `${d.data.detector}: ${d.data.title ?? d.data.explanation}`.slice(0, 160)),
       incidents: incidents.length,
       requests: load.counts.sent,
     };

@@ -113,7 +113,7 @@ export function marketFeedService(
         openApi,
       );
       const emit = async (ticks: readonly Tick[]): Promise<void> => {
-        if (faultPoints().feedStalled()) return;
+        if (faultPoints().feedStalled(feed?.runStartedAt() ?? 0)) return;
         for (const tick of ticks) liveSymbols.add(tick.symbol);
         const started = performance.now();
         await publishTickBatch(bus, name, ticks);

@@ -12,6 +12,8 @@ export class FeedSwitch implements FeedControl {
   #fallback: MarketFeed | undefined;
   #current: MarketFeed;
   #paused = false;
+  /** When the running feed last started: a fault that hung an earlier run (a feed stall) does not hang this one. */
+  #runStartedAt = 0;
   #queue: Promise<void> = Promise.resolve();
 
   constructor(primary: MarketFeed, makeFallback: () => Promise<MarketFeed>, context: FeedContext) {
@@ -32,7 +34,16 @@ export class FeedSwitch implements FeedControl {
   }
 
   start(): Promise<void> {
-    return this.#run(() => this.#current.start(this.#context));
+    return this.#run(() => this.#startCurrent());
+  }
+
+  runStartedAt(): number {
+    return this.#runStartedAt;
+  }
+
+  #startCurrent(): Promise<void> {
+    this.#runStartedAt = Date.now();
+    return this.#current.start(this.#context);
   }
 
   stop(): Promise<void> {
@@ -42,7 +53,7 @@ export class FeedSwitch implements FeedControl {
   restart(): Promise<void> {
     return this.#run(async () => {
       await this.#current.stop();
-      await this.#current.start(this.#context);
+      await this.#startCurrent();
       this.#paused = false;
     });
   }
@@ -58,7 +69,7 @@ export class FeedSwitch implements FeedControl {
   resume(): Promise<void> {
     return this.#run(async () => {
       if (!this.#paused) return;
-      await this.#current.start(this.#context);
+      await this.#startCurrent();
       this.#paused = false;
     });
   }
@@ -69,7 +80,7 @@ export class FeedSwitch implements FeedControl {
       if (next === this.#current) return;
       await this.#current.stop();
       this.#current = next;
-      if (!this.#paused) await next.start(this.#context);
+      if (!this.#paused) await this.#startCurrent();
       this.#context.logger.warn({ feed: next.name, fallback: on }, 'market feed switched');
     });
   }

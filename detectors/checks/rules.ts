@@ -147,7 +147,10 @@ const consumerLag: Check = {
   },
 };
 
-/** A level that rose far above its baseline (median over 1 to 3 minutes ago) and is still rising. */
+/**
+ * A level that rose far above its baseline (median over 15 to 90 s ago: recent enough that start-up growth has left
+ * it three minutes after a cold start) and is still rising.
+ */
 function growth(
   name: string,
   subject: string,
@@ -158,13 +161,13 @@ function growth(
 ): Check {
   return {
     name,
-    warmupS: 180,
+    warmupS: 90,
     subjects: () => [subject],
     evaluate(history, _subject, frozen) {
       const newest = history.at(-1);
       const now = newest === undefined ? undefined : read(newest);
       if (newest === undefined || now === undefined) return undefined;
-      const past = history.filter((s) => newest.ts - s.ts >= 60_000 && newest.ts - s.ts <= 180_000);
+      const past = history.filter((s) => newest.ts - s.ts >= 15_000 && newest.ts - s.ts <= 90_000);
       const baseline = frozen ?? median(past.flatMap((s) => read(s) ?? []));
       if (baseline === undefined) return undefined;
       const earlier = history

@@ -4,8 +4,11 @@
  * nothing is ever faulted. Kept tiny so that the code consulting it pays one call when no fault is active.
  */
 export interface FaultPoints {
-  /** The market feed's emit: true while a feed-stall fault holds the feed (its ticks go nowhere). */
-  feedStalled(): boolean;
+  /**
+   * The market feed's emit: true while a feed-stall fault hangs the feed run that started at `runStartedAt` (its
+   * ticks go nowhere). A run started after the fault (a restart, a failover) is not hung: what a restart cures.
+   */
+  feedStalled(runStartedAt: number): boolean;
   /** Milliseconds a consumer of `group` waits before handling each event (consumer-lag fault); 0 without one. */
   consumerDelayMs(group: string): number;
 }

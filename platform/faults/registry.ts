@@ -128,8 +128,9 @@ export class FaultRegistry implements FaultPoints {
     return { delayMs: Math.min(delayMs, limits.maxLatencyMs), failShare: 1 - pass, reason };
   }
 
-  feedStalled(): boolean {
-    for (const { fault } of this.#entries.values()) if (fault.kind === 'feed-stall') return true;
+  feedStalled(runStartedAt: number): boolean {
+    for (const { fault } of this.#entries.values())
+      if (fault.kind === 'feed-stall' && fault.injectedAt >= runStartedAt) return true;
     return false;
   }
 

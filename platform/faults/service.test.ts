@@ -8,6 +8,8 @@ import { analyticsService } from '../analytics/service.ts';
 import { marketDataService } from '../market-data/service.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
+import { PlatformControls } from '../runtime/controls.ts';
+import { RuntimeSettings } from '../runtime/runtime-settings.ts';
 import { limits, type ActiveFault } from './kinds.ts';
 import { faultService } from './service.ts';
 
@@ -18,11 +20,12 @@ describe('fault injector on a running platform', () => {
   const dir = mkdtempSync(join(tmpdir(), 'faults-service-'));
   let platform: TestPlatform;
   let ticks = 0;
+  const controls = new PlatformControls(new RuntimeSettings());
 
   before(async () => {
     platform = await startTestPlatform(dir, [
       faultService(),
-      marketFeedService(),
+      marketFeedService({ controls }),
       marketDataService(),
       analyticsService(),
     ]);
@@ -151,6 +154,19 @@ describe('fault injector on a running platform', () => {
     await clear(fault.id);
     await sleep(1_200);
     assert.ok(ticks > during, 'ticks again after clearing');
+  });
+
+  it('a restart of the feed (the remediation control port) cures a stall: the new run is not hung', async () => {
+    const fault = await inject({ kind: 'feed-stall' });
+    await sleep(400);
+    const during = ticks;
+    await sleep(800);
+    assert.equal(ticks, during);
+    await controls.feeds.get('market-feed')?.restart();
+    await sleep(1_200);
+    assert.ok(ticks > during, 'ticks again after the restart');
+    assert.equal((await listed()).length, 1, 'the fault itself is still listed until it expires');
+    await clear(fault.id);
   });
 
   it('consumer lag builds a real backlog for the slowed group, and it drains once cleared', async () => {
