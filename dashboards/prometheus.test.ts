@@ -109,10 +109,12 @@ describe('dashboards and rules against a real Prometheus scraping the platform',
     }, 100);
     if (skip !== false) return;
     // Enough scrapes for a 30 s rate, and the SLO rules evaluated over them.
-    await until('6 scrapes of the platform and the SLO rules evaluated', 45_000, async () => {
+    await until('6 scrapes, the SLO rules evaluated and API request rates', 45_000, async () => {
       const scrapes = await query('count_over_time(up{job="insitechart"}[1m]) >= 6');
       const slo = await query('slo:error_budget:remaining_ratio{slo="detector-coverage"} >= -Inf');
-      return (scrapes.data?.result.length ?? 0) > 0 && (slo.data?.result.length ?? 0) > 0;
+      // The API traffic starts once the platform is up: wait until its request rate spans two scrapes.
+      const requests = await query('sum(rate(insitechart_http_request_duration_seconds_count[30s])) > 0');
+      return [scrapes, slo, requests].every((answer) => (answer.data?.result.length ?? 0) > 0);
     });
   });
 

@@ -71,7 +71,7 @@ describe('the analytics and alerts views in headless Chromium', { skip: skip ?? 
       await page.locator('a.sign-in-link').click();
       await page.getByLabel('Name', { exact: true }).fill('admin');
       await page.getByLabel('Password', { exact: true }).fill('browser-test-password');
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.locator('.user-menu .user-name', { hasText: 'admin' }).waitFor({ timeout: 15_000 });
       await page.goto(`${String(url)}/#/alerts`);
       const mine = page.locator('article.incident', { hasText: 'QuoteLatencyHigh' }).first();

@@ -32,7 +32,7 @@ describe('the ops view in headless Chromium', { skip: skip ?? false }, () => {
       await page.goto(`${platform.url}/#/sign-in`);
       await page.getByLabel('Name', { exact: true }).fill('admin');
       await page.getByLabel('Password', { exact: true }).fill(TEST_ADMIN_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.locator('.user-menu .user-name', { hasText: 'admin' }).waitFor({ timeout: 15_000 });
       await page.goto(`${platform.url}/#/ops`);
       await page
