@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { alertsService } from '../alerts/service.ts';
+import { portfolioService } from '../portfolio/service.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { announceUniverse } from '../testing/market-fixtures.ts';
@@ -57,7 +58,11 @@ interface Export {
   account: { name: string; role: string };
   sessions: unknown[];
   auditTrail: { actor: string; action: string }[];
-  services: { priceAlerts: { rules: { symbol: string }[] }; pushSubscriptions: { endpoint: string }[] };
+  services: {
+    priceAlerts: { rules: { symbol: string }[] };
+    pushSubscriptions: { endpoint: string }[];
+    portfolio: { positions: { symbol: string; quantity: number }[]; watchlist: string[] };
+  };
 }
 
 describe('GDPR: export, erasure, retention', () => {
@@ -68,7 +73,7 @@ describe('GDPR: export, erasure, retention', () => {
   const password = 'alice-password-long';
 
   before(async () => {
-    platform = await startTestPlatform(dir, [alertsService()]);
+    platform = await startTestPlatform(dir, [alertsService(), portfolioService()]);
     admin = await signIn(platform, 'admin', TEST_ADMIN_PASSWORD);
     const created = await apiFetch(
       platform,
@@ -103,6 +108,15 @@ describe('GDPR: export, erasure, retention', () => {
       }),
     );
     assert.ok(push.status < 300, `push subscription ${String(push.status)}`);
+    await until('a position in the portfolio', async () => {
+      const held = await apiFetch(
+        platform,
+        '/api/portfolio/positions/AAPL',
+        as(alice, 'PUT', { quantity: 3, averageCost: 200 }),
+      );
+      return held.status === 200 ? true : undefined;
+    });
+    assert.equal((await apiFetch(platform, '/api/watchlist', as(alice, 'PUT', { symbols: ['AAPL'] }))).status, 200);
   });
   after(async () => {
     await platform.stop();
@@ -122,6 +136,11 @@ describe('GDPR: export, erasure, retention', () => {
       ['AAPL'],
     );
     assert.deepEqual(mine.services.pushSubscriptions, [{ endpoint: 'https://push.example/alice-1' }]);
+    assert.deepEqual(
+      mine.services.portfolio.positions.map((p) => [p.symbol, p.quantity]),
+      [['AAPL', 3]],
+    );
+    assert.deepEqual(mine.services.portfolio.watchlist, ['AAPL']);
     assert.ok(mine.auditTrail.some((e) => e.action === 'identity.sign-in' && e.actor === 'user:alice'));
     assert.doesNotMatch(JSON.stringify(mine), /csrf|p256dh|scrypt/i, 'no secrets in the export');
 
@@ -153,7 +172,7 @@ describe('GDPR: export, erasure, retention', () => {
     const res = await apiFetch(platform, '/api/identity/me/erase', as(alice, 'POST', { password }));
     assert.equal(res.status, 200);
     const erased = (await res.json()) as { pseudonym: string; deleted: Record<string, number> };
-    assert.deepEqual(erased.deleted, { priceAlerts: 1, pushSubscriptions: 1, account: 1 });
+    assert.deepEqual(erased.deleted, { priceAlerts: 1, pushSubscriptions: 1, portfolio: 2, account: 1 });
     assert.equal((await apiFetch(platform, '/api/identity/me/data', as(alice))).status, 401, 'the session ended');
     assert.equal((await apiFetch(platform, '/api/identity/users/alice/data', as(admin))).status, 404);
 

@@ -4,6 +4,7 @@ import type { Service, ServiceContext } from '../runtime/service.ts';
 import { PortfolioPrices } from './prices.ts';
 import { portfolioRoutes } from './routes.ts';
 import { PortfolioStore } from './store.ts';
+import { portfolioData } from './personal-data.ts';
 
 /**
  * Portfolios and watchlists: each user's positions (SQLite), valued at live prices with P&L, returns and
@@ -20,6 +21,7 @@ export function portfolioService(): Service {
       await universe.follow(ctx.bus, 'portfolio-universe');
       await prices.follow(ctx.bus);
       portfolioRoutes(ctx.api, { store, prices, universe });
+      ctx.personalData?.register(portfolioData(store));
     },
     async stop() {
       await universe.close();

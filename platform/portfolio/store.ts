@@ -98,6 +98,12 @@ export class PortfolioStore {
       .run(userId, JSON.stringify(symbols));
   }
 
+  /** Deletes the user's positions and watchlist (erasure); returns the rows removed. */
+  erase(userId: string): number {
+    const positions = Number(this.#clear.run(userId).changes);
+    return positions + Number(this.#db.prepare('DELETE FROM watchlists WHERE user_id = ?').run(userId).changes);
+  }
+
   close(): void {
     this.#db.close();
   }
