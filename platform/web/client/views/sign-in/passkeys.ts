@@ -9,7 +9,7 @@ import { h } from '../../dom.ts';
 import { t } from '../../i18n/i18n.ts';
 import type { Session } from '../../session.ts';
 
-/** The passkey and organisation (OIDC) part of the sign-in view's strings, from the locale files (group `signIn.passkey`). */
+/** The passkey and organisation (OIDC) sign-in strings, from the locale files (group `signIn.passkey`). */
 export const passkeyMessages = {
   signIn: t('signIn.passkey.signIn'),
   register: t('signIn.passkey.register'),
