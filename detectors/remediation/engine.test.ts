@@ -106,6 +106,22 @@ describe('remediation engine', () => {
     assert.match(record.steps[1]?.detail ?? '', /blast radius/);
   });
 
+  it('acts on no detection during the start-up warm-up, and on the same signal after it', async () => {
+    const h = harness({ settings: { warmupMs: 120_000 } });
+    await h.engine.onSignal(signal('lag', 50));
+    h.advance(119_000);
+    await h.engine.onSignal(signal('lag', 50));
+    await h.engine.idle();
+    assert.equal(h.events.length, 0, 'nothing planned while warming up');
+    h.advance(1_000);
+    await h.engine.onSignal(signal('lag', 50));
+    await h.engine.idle();
+    assert.deepEqual(
+      h.events.map((e) => e.status),
+      ['planned', 'applied', 'verified'],
+    );
+  });
+
   it('undoes the action when the signal does not recover within the deadline', async () => {
     const h = harness({ recovers: false });
     await h.engine.onSignal(signal('lag', 50));
