@@ -84,6 +84,7 @@ function harness(
   });
   return {
     engine,
+    executor,
     events,
     executed,
     replicas: () => replicas,
@@ -119,6 +120,24 @@ describe('remediation engine', () => {
     assert.deepEqual(
       h.events.map((e) => e.status),
       ['planned', 'applied', 'verified'],
+    );
+  });
+
+  it('an action the executor refused changed nothing and does not hold the cooldown', async () => {
+    const h = harness();
+    let refuse = true;
+    const original = h.executor.execute.bind(h.executor);
+    h.executor.execute = (action, opts) =>
+      refuse ? Promise.resolve({ ok: false, detail: 'no change to revert' }) : original(action, opts);
+    await h.engine.onSignal(signal('lag', 50));
+    await h.engine.idle();
+    refuse = false;
+    h.advance(1_000);
+    await h.engine.onSignal(signal('lag', 50));
+    await h.engine.idle();
+    assert.deepEqual(
+      h.events.map((e) => e.status),
+      ['planned', 'failed', 'planned', 'applied', 'verified'],
     );
   });
 

@@ -179,7 +179,8 @@ export class RemediationEngine {
     const { action } = proposal;
     const dryRun = runsDry(this.#o.settings.dryRun, proposal.risk, approved);
     const signal = this.#abort.signal;
-    this.#cooldown.record(action.service, action.kind, this.#now());
+    const startedAt = this.#now();
+    this.#cooldown.record(action.service, action.kind, startedAt);
     this.#budget.record(action.service, this.#now());
     let result: ExecutionResult;
     try {
@@ -189,7 +190,10 @@ export class RemediationEngine {
     }
     const detail = note === undefined ? result.detail : `${result.detail}; ${note}`;
     record.dryRun = dryRun;
-    if (!result.ok) return this.#step(record, 'failed', SYSTEM_ACTOR, detail);
+    if (!result.ok) {
+      this.#cooldown.release(action.service, action.kind, startedAt);
+      return this.#step(record, 'failed', SYSTEM_ACTOR, detail);
+    }
     if (dryRun) return this.#step(record, 'dry_run', SYSTEM_ACTOR, `dry run: ${detail}`);
     await this.#step(record, 'applied', SYSTEM_ACTOR, detail);
     const verdict = await verifyRecovery(this.#o.probe, proposal.signal, {
