@@ -47,7 +47,7 @@ await runMain({
     // The web app goes last: its routes at the root must not shadow /v1/* (OTLP) or /runbooks/* (alerts).
     // The fault injector goes first: its request fault point must see /api requests before any service's routes.
     return [
-      faults.faultService(),
+      faults.faultService({ controls }),
       feed.marketFeedService({ controls }),
       marketData.marketDataService(),
       otlp,

@@ -19,6 +19,7 @@ const schema = z.object({
   REMEDIATION_MAX_PENDING: positiveInt(50, 1_000),
   REMEDIATION_APPROVAL_TTL_MS: positiveInt(900_000, 86_400_000),
   REMEDIATION_VERIFY_INTERVAL_MS: positiveInt(2_000, 600_000),
+  REMEDIATION_WARMUP_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(120_000)),
   REMEDIATION_FORECAST_SAMPLE_MS: positiveInt(10_000, 3_600_000),
   REMEDIATION_FORECAST_EVERY_MS: positiveInt(60_000, 86_400_000),
   REMEDIATION_POLICIES_DIR: z.preprocess(emptyToUndefined, z.string().default(defaultPolicyDir)),
@@ -53,6 +54,7 @@ export function loadRemediationConfig(env: Env = process.env): RemediationConfig
       maxPending: e.REMEDIATION_MAX_PENDING,
       approvalTtlMs: e.REMEDIATION_APPROVAL_TTL_MS,
       verifyIntervalMs: e.REMEDIATION_VERIFY_INTERVAL_MS,
+      warmupMs: e.REMEDIATION_WARMUP_MS,
     },
   };
 }

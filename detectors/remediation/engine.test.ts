@@ -84,6 +84,7 @@ function harness(
   });
   return {
     engine,
+    executor,
     events,
     executed,
     replicas: () => replicas,
@@ -104,6 +105,40 @@ describe('remediation engine', () => {
     assert.deepEqual(h.statuses(record.id), ['planned', 'applied', 'verified']);
     assert.equal(h.replicas(), 3, '2 -> 4 is cut to 2 -> 3 (half of the replicas at once)');
     assert.match(record.steps[1]?.detail ?? '', /blast radius/);
+  });
+
+  it('acts on no detection during the start-up warm-up, and on the same signal after it', async () => {
+    const h = harness({ settings: { warmupMs: 120_000 } });
+    await h.engine.onSignal(signal('lag', 50));
+    h.advance(119_000);
+    await h.engine.onSignal(signal('lag', 50));
+    await h.engine.idle();
+    assert.equal(h.events.length, 0, 'nothing planned while warming up');
+    h.advance(1_000);
+    await h.engine.onSignal(signal('lag', 50));
+    await h.engine.idle();
+    assert.deepEqual(
+      h.events.map((e) => e.status),
+      ['planned', 'applied', 'verified'],
+    );
+  });
+
+  it('an action the executor refused changed nothing and does not hold the cooldown', async () => {
+    const h = harness();
+    let refuse = true;
+    const original = h.executor.execute.bind(h.executor);
+    h.executor.execute = (action, opts) =>
+      refuse ? Promise.resolve({ ok: false, detail: 'no change to revert' }) : original(action, opts);
+    await h.engine.onSignal(signal('lag', 50));
+    await h.engine.idle();
+    refuse = false;
+    h.advance(1_000);
+    await h.engine.onSignal(signal('lag', 50));
+    await h.engine.idle();
+    assert.deepEqual(
+      h.events.map((e) => e.status),
+      ['planned', 'failed', 'planned', 'applied', 'verified'],
+    );
   });
 
   it('undoes the action when the signal does not recover within the deadline', async () => {

@@ -26,6 +26,11 @@ export interface EngineSettings {
   readonly maxPending: number;
   readonly approvalTtlMs: number;
   readonly verifyIntervalMs: number;
+  /**
+   * Detections and predictions arriving this soon after the engine started are not acted on: a cold platform's
+   * start-up (compilation, caches, the first connections) looks like event-loop lag and slow requests. 0: none.
+   */
+  readonly warmupMs?: number;
 }
 
 /** One step as it is published (topic `remediations`) and audited, before memory changes. */
@@ -68,10 +73,12 @@ export class RemediationEngine {
   readonly #approvals: ApprovalQueue;
   readonly #abort = new AbortController();
   readonly #running = new Set<Promise<void>>();
+  readonly #startedAt: number;
 
   constructor(options: EngineOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#startedAt = this.#now();
     const s = options.settings;
     this.#cooldown = new Cooldown({ periodMs: s.cooldownMs });
     this.#budget = new ActionBudget({ perHour: s.maxPerHour, perServicePerHour: s.maxPerServicePerHour });
@@ -80,6 +87,7 @@ export class RemediationEngine {
 
   /** Every policy's proposal for the signal, each through the guardrails. */
   async onSignal(signal: Signal): Promise<void> {
+    if (signal.kind !== 'incident' && this.#now() - this.#startedAt < (this.#o.settings.warmupMs ?? 0)) return;
     for (const proposal of proposalsFor(this.#o.families, signal)) await this.propose(proposal);
   }
 
@@ -171,7 +179,8 @@ export class RemediationEngine {
     const { action } = proposal;
     const dryRun = runsDry(this.#o.settings.dryRun, proposal.risk, approved);
     const signal = this.#abort.signal;
-    this.#cooldown.record(action.service, action.kind, this.#now());
+    const startedAt = this.#now();
+    this.#cooldown.record(action.service, action.kind, startedAt);
     this.#budget.record(action.service, this.#now());
     let result: ExecutionResult;
     try {
@@ -181,7 +190,10 @@ export class RemediationEngine {
     }
     const detail = note === undefined ? result.detail : `${result.detail}; ${note}`;
     record.dryRun = dryRun;
-    if (!result.ok) return this.#step(record, 'failed', SYSTEM_ACTOR, detail);
+    if (!result.ok) {
+      this.#cooldown.release(action.service, action.kind, startedAt);
+      return this.#step(record, 'failed', SYSTEM_ACTOR, detail);
+    }
     if (dryRun) return this.#step(record, 'dry_run', SYSTEM_ACTOR, `dry run: ${detail}`);
     await this.#step(record, 'applied', SYSTEM_ACTOR, detail);
     const verdict = await verifyRecovery(this.#o.probe, proposal.signal, {

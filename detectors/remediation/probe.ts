@@ -78,11 +78,22 @@ export function backInRange(signal: Signal, value: number): boolean {
   return value >= expected.low && value <= expected.high;
 }
 
-/** The embedded platform's probe: incidents by their alert resolving, series by their value in the registry. */
+/** The gauge the fixed checks (detectors/checks) keep: 1 while a check fires on a subject, 0 once it cleared. */
+export const CHECK_FIRING = 'insitechart_detector_check_firing';
+
+/**
+ * The embedded platform's probe: incidents by their alert resolving, a fixed check's detection by the check clearing
+ * (its own hysteresis decides), other series by their value in the registry.
+ */
 export function platformProbe(reader: RegistryReader, resolved: ResolvedAlerts): SignalProbe {
   return {
     async recovered(signal, since) {
       if (signal.kind === 'incident') return resolved.since(signal.fingerprint, since);
+      const { check, service } = signal.labels;
+      if (signal.labels.__name__?.startsWith('check_') === true && check !== undefined && service !== undefined) {
+        const firing = await reader.read({ __name__: CHECK_FIRING, check, subject: service });
+        return firing === undefined ? undefined : firing === 0;
+      }
       const value = await reader.read(signal.labels);
       return value === undefined ? undefined : backInRange(signal, value);
     },

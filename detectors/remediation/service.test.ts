@@ -35,6 +35,7 @@ reactive:
 Object.assign(process.env, {
   REMEDIATION_VERIFY_INTERVAL_MS: '200',
   REMEDIATION_COOLDOWN_MS: '1000',
+  REMEDIATION_WARMUP_MS: '0',
   REMEDIATION_POLICIES_DIR: policies,
 });
 const controls = new PlatformControls(new RuntimeSettings());

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { injectRequest, limits, type InjectRequest } from './kinds.ts';
 import { serviceOfApiPath } from '../http/api-services.ts';
 import { FaultRegistry } from './registry.ts';
+import { RuntimeSettings } from '../runtime/runtime-settings.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'faults-registry-'));
 after(() => {
@@ -38,6 +39,32 @@ describe('fault registry: each kind has its effect and clearing removes it', () 
     assert.deepEqual(registry.configVersions(), {});
     assert.equal(registry.request('market-data').failShare, 0);
     assert.equal(registry.restarted('sentiment'), 1, 'a restart clears a wedged service');
+    assert.equal(registry.request('sentiment').failShare, 0);
+  });
+
+  it('with runtime settings, a bad deploy is a recorded change of release.<service>; undoing the change cures it', () => {
+    const settings = new RuntimeSettings();
+    settings.set('release.sentiment', 'v1');
+    const registry = new FaultRegistry(dir, undefined, settings);
+    const fault = registry.inject(req({ kind: 'bad-deploy', service: 'sentiment' }));
+    const change = settings.history().at(-1);
+    assert.equal(change?.key, 'release.sentiment');
+    assert.equal(change.before, 'v1');
+    assert.match(settings.get('release.sentiment') ?? '', /^v2-broken-/);
+    assert.equal(registry.request('sentiment').failShare, 1);
+    settings.set('release.sentiment', change.before);
+    assert.equal(registry.request('sentiment').failShare, 0, 'the service runs the previous release again');
+    assert.equal(registry.get(fault.id), undefined, 'the fault ended with its release');
+    assert.equal(settings.get('release.sentiment'), 'v1', 'its end does not touch a setting changed since');
+  });
+
+  it('a bad deploy that expires rolls its own release back', async () => {
+    const settings = new RuntimeSettings();
+    const registry = new FaultRegistry(dir, undefined, settings);
+    registry.inject(req({ kind: 'bad-deploy', service: 'sentiment', duration: 1_000 }));
+    assert.notEqual(settings.get('release.sentiment'), undefined);
+    await sleep(1_100);
+    assert.equal(settings.get('release.sentiment'), undefined);
     assert.equal(registry.request('sentiment').failShare, 0);
   });
 

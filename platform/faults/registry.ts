@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DiskFill } from './effects/disk-fill.ts';
 import { MemoryLeak } from './effects/memory-leak.ts';
 import type { ApiService } from '../http/api-services.ts';
+import type { ConfigControl } from '../runtime/controls.ts';
 import { defaults, limits, targets, type ActiveFault, type InjectRequest } from './kinds.ts';
 import type { FaultPoints } from './points.ts';
 
@@ -14,6 +15,8 @@ interface Entry {
   readonly fault: Omit<ActiveFault, 'heldBytes'>;
   readonly held?: Held;
   readonly timer: NodeJS.Timeout;
+  /** A bad deploy's runtime setting (`release.<service>`) and the broken value it rolled out. */
+  readonly release?: { readonly key: string; readonly value: string };
 }
 
 /** What a request to one service's API suffers from the active faults. */
@@ -29,22 +32,27 @@ export class TooManyFaults extends Error {}
 /**
  * The active faults of one platform: each applied at once, ended at its expiry or when cleared, at most
  * `limits.maxActive` at a time. A bad deploy is a configuration version of the service: clearing it (or
- * `revertConfig`) rolls the service back to the version before. `restarted(service)` ends the faults that live
- * in a service's process state (what a restart really cures: a leak, a hung feed, a slow consumer, a wedged
- * worker), and not those that survive it (a bad configuration, a full disk).
+ * `revertConfig`) rolls the service back to the version before. Given the runtime settings, a bad deploy is also a
+ * real change of the setting `release.<service>`, recorded in their history: the service fails while the setting
+ * holds the broken value, so reverting that change (the remediation's revert-config) cures it.
+ * `restarted(service)` ends the faults that live in a service's process state (what a restart really cures: a leak,
+ * a hung feed, a slow consumer, a wedged worker), and not those that survive it (a bad configuration, a full disk).
  */
 export class FaultRegistry implements FaultPoints {
   readonly #entries = new Map<string, Entry>();
   readonly #dataDir: string;
   readonly #onChange: (event: 'injected' | 'cleared', fault: ActiveFault, why: string) => void;
   #configVersion = new Map<string, number>();
+  readonly #config: ConfigControl | undefined;
 
   constructor(
     dataDir: string,
     onChange: (event: 'injected' | 'cleared', fault: ActiveFault, why: string) => void = () => undefined,
+    config?: ConfigControl,
   ) {
     this.#dataDir = dataDir;
     this.#onChange = onChange;
+    this.#config = config;
   }
 
   inject(request: InjectRequest, now = Date.now()): ActiveFault {
@@ -59,13 +67,19 @@ export class FaultRegistry implements FaultPoints {
     let held: Held | undefined;
     if (kind === 'memory-leak') held = new MemoryLeak(intensity, maxBytes);
     if (kind === 'disk-fill') held = new DiskFill(this.#dataDir, id, intensity, maxBytes);
-    if (kind === 'bad-deploy') this.#configVersion.set(service, (this.#configVersion.get(service) ?? 1) + 1);
+    let release: Entry['release'];
+    if (kind === 'bad-deploy') {
+      const version = (this.#configVersion.get(service) ?? 1) + 1;
+      this.#configVersion.set(service, version);
+      release = { key: `release.${service}`, value: `v${String(version)}-broken-${id.slice(0, 8)}` };
+      this.#config?.set(release.key, release.value);
+    }
     const timer = setTimeout(() => {
       this.#end(id, 'expired');
     }, durationMs);
     timer.unref();
     const fault = { id, kind, service, intensity, maxBytes, injectedAt: now, expiresAt: now + durationMs };
-    this.#entries.set(id, { fault, held, timer });
+    this.#entries.set(id, { fault, held, timer, ...(release === undefined ? {} : { release }) });
     const listed = this.#view(this.#entries.get(id));
     if (listed !== undefined) this.#onChange('injected', listed, 'injected');
     return { ...fault, heldBytes: held?.heldBytes ?? 0 };
@@ -113,8 +127,12 @@ export class FaultRegistry implements FaultPoints {
     let delayMs = 0;
     let pass = 1;
     let reason = '';
-    for (const { fault } of this.#entries.values()) {
+    for (const [id, { fault, release }] of [...this.#entries]) {
       if (fault.service !== service) continue;
+      if (release !== undefined && this.#config !== undefined && this.#config.get(release.key) !== release.value) {
+        this.#end(id, `setting ${release.key} no longer holds the bad release`);
+        continue;
+      }
       if (fault.kind === 'latency') delayMs += fault.intensity;
       if (fault.kind === 'error-rate') {
         pass *= 1 - fault.intensity;
@@ -154,6 +172,12 @@ export class FaultRegistry implements FaultPoints {
     clearTimeout(entry.timer);
     entry.held?.release();
     this.#entries.delete(id);
+    // The fault's end rolls its own release back, unless something else changed the setting since.
+    const release = entry.release;
+    if (release !== undefined && this.#config?.get(release.key) === release.value) {
+      const before = this.#config.history().findLast((c) => c.key === release.key && c.after === release.value);
+      this.#config.set(release.key, before?.before);
+    }
     const { kind, service } = entry.fault;
     if (kind === 'bad-deploy') {
       const version = (this.#configVersion.get(service) ?? 2) - 1;

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { Counter, Gauge } from 'prom-client';
 import { auditTo } from '../identity/audit.ts';
+import type { PlatformControls } from '../runtime/controls.ts';
 import type { Service } from '../runtime/service.ts';
 import { diskFillDir } from './effects/disk-fill.ts';
 import { requestFaults } from './http.ts';
@@ -18,9 +19,10 @@ export function activeFaultRegistry(): FaultRegistry | undefined {
 /**
  * The fault injector of the embedded mode (issue 17, part 4). Must start before the services whose API routes it
  * faults: its request fault point is mounted on /api ahead of theirs. Clears every fault when it stops, and
- * removes disk-fill files a killed process left behind when it starts.
+ * removes disk-fill files a killed process left behind when it starts. Given the platform's controls, a bad deploy
+ * is a change of their runtime settings (see FaultRegistry).
  */
-export function faultService(): Service {
+export function faultService(options: { controls?: PlatformControls } = {}): Service {
   let registry: FaultRegistry | undefined;
   let uninstall: (() => void) | undefined;
   return {
@@ -39,11 +41,15 @@ export function faultService(): Service {
         labelNames: ['kind'] as const,
         registers: [ctx.metrics],
       });
-      const created = new FaultRegistry(ctx.config.dataDir, (event, fault, why) => {
-        active.inc({ kind: fault.kind, service: fault.service }, event === 'injected' ? 1 : -1);
-        if (event === 'injected') injected.inc({ kind: fault.kind });
-        ctx.logger.warn({ fault: { id: fault.id, kind: fault.kind, service: fault.service }, why }, `fault ${event}`);
-      });
+      const created = new FaultRegistry(
+        ctx.config.dataDir,
+        (event, fault, why) => {
+          active.inc({ kind: fault.kind, service: fault.service }, event === 'injected' ? 1 : -1);
+          if (event === 'injected') injected.inc({ kind: fault.kind });
+          ctx.logger.warn({ fault: { id: fault.id, kind: fault.kind, service: fault.service }, why }, `fault ${event}`);
+        },
+        options.controls?.config,
+      );
       registry = created;
       current = created;
       uninstall = installFaultPoints(created);

@@ -22,7 +22,7 @@ import { webAppService } from '../web/service.ts';
 export function everyService(controls = new PlatformControls(new RuntimeSettings())): Service[] {
   const otlp = otlpReceiverService();
   return [
-    faultService(),
+    faultService({ controls }),
     marketFeedService({ controls }),
     marketDataService(),
     otlp,

@@ -31,6 +31,7 @@ async function signIn(page: Page, url: string, name: string, password: string): 
 describe('the incident page in headless Chromium', { skip: skip ?? false }, () => {
   it('a stalled feed becomes an incident whose restart waits for approval; an sre approves it and the timeline shows action, verification and recovery', async () => {
     process.env.REMEDIATION_VERIFY_INTERVAL_MS = '500';
+    process.env.REMEDIATION_WARMUP_MS = '0';
     const controls = new PlatformControls(new RuntimeSettings());
     const [platform, browser] = await Promise.all([
       startTestPlatform(dataDir, everyService(controls)),

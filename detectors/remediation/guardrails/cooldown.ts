@@ -27,4 +27,10 @@ export class Cooldown {
       if (oldest !== undefined) this.#last.delete(oldest);
     }
   }
+
+  /** An action that changed nothing (the executor refused it) gives its slot back: nothing needs time to work. */
+  release(service: string, kind: string, at: number): void {
+    const key = `${service}\u0000${kind}`;
+    if (this.#last.get(key) === at) this.#last.delete(key);
+  }
 }

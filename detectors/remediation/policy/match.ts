@@ -12,17 +12,23 @@ function onProblemSide(policy: ReactivePolicy, signal: Signal): boolean {
 
 type Params = Readonly<Record<string, string | number | boolean>>;
 
-/** Fills `{label}` parameters from the signal's labels; undefined when a label the policy names is missing. */
+const serviceName = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const placeholder = /\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g;
+
+/** Replaces every `{label}` in the text by the signal's label; undefined when a label it names is missing. */
+function fillText(text: string, labels: Readonly<Record<string, string>>): string | undefined {
+  const names = [...text.matchAll(placeholder)].map((m) => m[1] ?? '');
+  if (names.some((label) => labels[label] === undefined)) return undefined;
+  return text.replace(placeholder, (_, label: string) => labels[label] ?? '');
+}
+
+/** Fills `{label}` parts of string parameters from the signal's labels; undefined when a label is missing. */
 export function fillParams(params: Params, labels: Readonly<Record<string, string>>): Params | undefined {
   const out: Record<string, string | number | boolean> = {};
   for (const [name, value] of Object.entries(params)) {
-    const label = typeof value === 'string' ? /^\{([a-zA-Z_][a-zA-Z0-9_]*)\}$/.exec(value)?.[1] : undefined;
-    if (label === undefined) out[name] = value;
-    else {
-      const filled = labels[label];
-      if (filled === undefined) return undefined;
-      out[name] = filled;
-    }
+    const filled = typeof value === 'string' ? fillText(value, labels) : value;
+    if (filled === undefined) return undefined;
+    out[name] = filled;
   }
   return out;
 }
@@ -36,12 +42,13 @@ export function proposalsFor(families: readonly PolicyFamily[], signal: Signal):
       if (!matches(signal.labels, policy.on.match)) continue;
       if ((signal.score ?? 1) < policy.on.min_score || !onProblemSide(policy, signal)) continue;
       const params = fillParams(policy.action.params, signal.labels);
-      if (params === undefined) continue;
+      const service = fillText(policy.action.service, signal.labels);
+      if (params === undefined || service === undefined || !serviceName.test(service)) continue;
       out.push({
         action: {
           id: randomUUID(),
           kind: policy.action.kind,
-          service: policy.action.service,
+          service,
           params,
         },
         policy: policy.name,

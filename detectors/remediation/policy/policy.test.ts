@@ -23,7 +23,7 @@ describe('remediation policies', () => {
   const families = loadPolicies();
 
   it('ships the families as validated files, one per family', () => {
-    assert.deepEqual(families.map((f) => f.family).sort(), ['deploy', 'feed', 'ingestion', 'scaling']);
+    assert.deepEqual(families.map((f) => f.family).sort(), ['checks', 'deploy', 'feed', 'ingestion', 'scaling']);
     assert.ok(families.every((f) => f.reactive.length + f.predictive.length > 0));
   });
 
@@ -51,6 +51,30 @@ describe('remediation policies', () => {
     assert.equal(revert?.action.kind, 'revert-config');
     assert.equal(revert.action.params.key, 'feed.rate');
     assert.deepEqual(proposalsFor(families, { ...incident, labels: { alertname: 'Other' } }), []);
+  });
+
+  it('maps the fixed checks to their cures, low risk, on the service the check names', () => {
+    const check = (name: string, service: string): Signal => ({
+      ...detection(`check_${name.replaceAll('-', '_')}`, 1, { service, check: name }),
+      score: 1,
+      expected: { low: 0, high: 0 },
+    });
+    const cure = (signal: Signal) =>
+      proposalsFor(families, signal).map((p) => [p.action.kind, p.action.service, p.action.params, p.risk]);
+    assert.deepEqual(cure(check('feed-stall', 'market-feed')), [
+      ['restart', 'market-feed', { feed: 'market-feed' }, 'low'],
+    ]);
+    assert.deepEqual(cure(check('consumer-lag', 'analytics')), [
+      ['scale', 'analytics', { pool: 'analytics-bars', replicas: 3 }, 'low'],
+    ]);
+    // No pool to scale for the other groups: nothing automatic.
+    assert.deepEqual(cure(check('consumer-lag', 'market-data')), []);
+    assert.deepEqual(cure(check('error-ratio', 'quotes')), [
+      ['revert-config', 'quotes', { key: 'release.quotes' }, 'low'],
+    ]);
+    // A label that is no service name is not acted on.
+    assert.deepEqual(cure(check('error-ratio', 'Quotes; rm')), []);
+    for (const none of ['latency', 'memory-growth', 'disk-growth']) assert.deepEqual(cure(check(none, 'platform')), []);
   });
 
   it('ignores signals below the score floor or of another kind', () => {

@@ -39,9 +39,12 @@ const trigger = z.strictObject({
 
 const param = z.union([z.string().max(200), z.number(), z.boolean()]);
 
+/** A service name, or `{label}`: the service the signal names (a check's `service` label). */
+const serviceOrLabel = z.union([name, z.string().regex(/^\{[a-zA-Z_][a-zA-Z0-9_]*\}$/, 'a service or {label}')]);
+
 const action = z.strictObject({
   kind: z.enum(actionKinds),
-  service: name,
+  service: serviceOrLabel,
   params: z.record(z.string().max(64), param).default({}),
 });
 
