@@ -5,11 +5,7 @@ import { marketTick } from '../../../platform/backbone/topics.ts';
 import { createLogger } from '../../../platform/telemetry/logger.ts';
 import type { BreakerState, FeedContext, FeedHealth } from '../feed.ts';
 import { YahooFeed } from '../yahoo-feed.ts';
-import { CircuitBreaker, CircuitOpenError } from './circuit-breaker.ts';
 import { dataCalls, recordedTransport, recording } from './recorded-transport.ts';
-import { retryWithBackoff } from './retry.ts';
-import { StalenessTracker } from './staleness.ts';
-import { TokenBucket } from './token-bucket.ts';
 import { YahooQuoteSource } from './yahoo-source.ts';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -320,115 +316,5 @@ describe('Yahoo feed', () => {
     });
     await feed.poll(context(new RecordingHealth()));
     assert.deepEqual(feed.staleSymbols, []);
-  });
-});
-
-describe('resilience primitives', () => {
-  it('token bucket: bursts up to capacity, then paces at the refill rate', () => {
-    let now = 0;
-    const bucket = new TokenBucket({ capacity: 3, perSecond: 2, now: () => now });
-    assert.deepEqual(
-      [bucket.tryTake(), bucket.tryTake(), bucket.tryTake()].map((r) => r.ok),
-      [true, true, true],
-    );
-    assert.deepEqual(bucket.tryTake(), { ok: false, waitMs: 500 });
-    now += 500;
-    assert.equal(bucket.tryTake().ok, true);
-    now += 10_000;
-    assert.equal([1, 2, 3, 4].filter(() => bucket.tryTake().ok).length, 3, 'never more than capacity after idling');
-  });
-
-  it('token bucket take() waits for a token and gives up when aborted', async () => {
-    const bucket = new TokenBucket({ capacity: 1, perSecond: 50 });
-    const controller = new AbortController();
-    assert.equal(await bucket.take(controller.signal), true);
-    const started = performance.now();
-    assert.equal(await bucket.take(controller.signal), true);
-    assert.ok(performance.now() - started >= 15, 'waited about 20 ms for a refill');
-    controller.abort();
-    assert.equal(await bucket.take(controller.signal), false);
-  });
-
-  it('circuit breaker lets a single trial through when half-open and reopens if it fails', async () => {
-    let now = 0;
-    const states: string[] = [];
-    const breaker = new CircuitBreaker({
-      failureThreshold: 1,
-      openMs: 100,
-      now: () => now,
-      onStateChange: (s) => states.push(s),
-    });
-    await assert.rejects(
-      breaker.execute(() => Promise.reject(new Error('down'))),
-      /down/,
-    );
-    await assert.rejects(
-      breaker.execute(() => Promise.resolve(1)),
-      CircuitOpenError,
-    );
-    now = 100;
-    let release: () => void = () => undefined;
-    const trial = breaker.execute(
-      () =>
-        new Promise<void>((resolve) => {
-          release = resolve;
-        }),
-    );
-    await assert.rejects(
-      breaker.execute(() => Promise.resolve()),
-      CircuitOpenError,
-      'a second call waits for the trial',
-    );
-    release();
-    await trial;
-    assert.equal(breaker.state, 'closed');
-    await assert.rejects(breaker.execute(() => Promise.reject(new Error('down'))));
-    now = 250;
-    await assert.rejects(breaker.execute(() => Promise.reject(new Error('still down'))));
-    assert.equal(breaker.state, 'open');
-    assert.deepEqual(states, ['open', 'half-open', 'closed', 'open', 'half-open', 'open']);
-  });
-
-  it('retry backs off exponentially with jitter up to the cap, then rethrows', async () => {
-    const delays: number[] = [];
-    let attempts = 0;
-    const work = (): Promise<never> => {
-      attempts++;
-      return Promise.reject(new Error(`fail ${String(attempts)}`));
-    };
-    await assert.rejects(
-      retryWithBackoff(work, {
-        signal: new AbortController().signal,
-        policy: { retries: 5, initialBackoffMs: 100, maxBackoffMs: 400, multiplier: 2 },
-        random: () => 1,
-        sleep: (ms) => {
-          delays.push(ms);
-          return Promise.resolve();
-        },
-      }),
-      /fail 6/,
-    );
-    assert.deepEqual(delays, [100, 200, 400, 400, 400]);
-    const low: number[] = [];
-    await assert.rejects(
-      retryWithBackoff(work, {
-        signal: new AbortController().signal,
-        policy: { retries: 2, initialBackoffMs: 100, maxBackoffMs: 400, multiplier: 2 },
-        random: () => 0,
-        sleep: (ms) => {
-          low.push(ms);
-          return Promise.resolve();
-        },
-      }),
-    );
-    assert.deepEqual(low, [50, 100], 'jitter spreads each delay over its upper half');
-  });
-
-  it('staleness tracker: a symbol the upstream stopped returning goes stale too', () => {
-    const tracker = new StalenessTracker(1_000);
-    tracker.observe('A', 0, 'CLOSED', 0);
-    tracker.observe('B', 0, 'REGULAR', 0);
-    assert.deepEqual(tracker.stale(['A', 'B', 'C'], 500), []);
-    assert.deepEqual(tracker.stale(['A', 'B', 'C'], 1_001), ['A', 'B']);
   });
 });
