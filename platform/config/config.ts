@@ -13,16 +13,22 @@ export class ConfigError extends Error {
 /** An empty variable counts as unset, so `FOO=` falls back to the default. */
 export const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
+/** The trimmed, non-empty items of a comma-separated variable. */
+export const commaItems = (s: string): string[] =>
+  s
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+
+/** A comma-separated list variable, empty when unset, each item checked by `item`. */
+export const commaList = (item: z.ZodType<string, string>): z.ZodType<string[]> =>
+  z.preprocess(emptyToUndefined, z.string().default('').transform(commaItems).pipe(z.array(item)));
+
 const brokerList = z.preprocess(
   emptyToUndefined,
   z
     .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((b) => b.trim())
-        .filter((b) => b.length > 0),
-    )
+    .transform(commaItems)
     .pipe(
       z
         .array(z.string().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'each broker must be host:port'))

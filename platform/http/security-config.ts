@@ -1,20 +1,5 @@
 import { z } from 'zod';
-import { emptyToUndefined, parseEnv, type Env } from '../config/config.ts';
-
-const list = (item: z.ZodString) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .default('')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((v) => v.trim())
-          .filter((v) => v.length > 0),
-      )
-      .pipe(z.array(item)),
-  );
+import { commaList, emptyToUndefined, parseEnv, type Env } from '../config/config.ts';
 
 const hostName = z
   .string()
@@ -24,8 +9,8 @@ const origin = z
   .regex(/^https?:\/\/[A-Za-z0-9.\-[\]:]+$/, 'each origin must be scheme://host[:port] with no path (http or https)');
 
 const securityEnv = z.object({
-  ALLOWED_HOSTS: list(hostName),
-  CORS_ORIGINS: list(origin),
+  ALLOWED_HOSTS: commaList(hostName),
+  CORS_ORIGINS: commaList(origin),
   PUBLIC_URL: z.preprocess(
     emptyToUndefined,
     z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, emptyToUndefined, parseEnv, positiveInt, type Env } from '../config/config.ts';
+import { bool, commaItems, emptyToUndefined, parseEnv, positiveInt, type Env } from '../config/config.ts';
 import type { OidcSettings } from './oidc.ts';
 import type { Role } from './permissions.ts';
 import type { RetentionSettings } from './retention.ts';
@@ -45,10 +45,7 @@ const schema = z.object({
       .default('')
       .transform((s, ctx) => {
         const map: Record<string, Role> = {};
-        for (const pair of s
-          .split(',')
-          .map((p) => p.trim())
-          .filter((p) => p.length > 0)) {
+        for (const pair of commaItems(s)) {
           const [value, role] = pair.split('=').map((p) => p.trim());
           const parsed = z.enum(['viewer', 'trader', 'oncall', 'sre', 'admin']).safeParse(role);
           if (value === undefined || value === '' || !parsed.success)

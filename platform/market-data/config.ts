@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emptyToUndefined, parseEnv } from '../config/config.ts';
+import { commaList, emptyToUndefined, parseEnv } from '../config/config.ts';
 import type { AdmissionSettings } from './stream/admission.ts';
 import type { HubOptions } from './stream/fanout-hub.ts';
 import type { SymbolBounds } from './tracked-symbols.ts';
@@ -13,19 +13,7 @@ const origin = z.url({ protocol: /^https?$/, error: 'must be http(s) origins lik
 const marketDataEnv = z.object({
   WS_MAX_CONNECTIONS: int(20_000, 1, 1_000_000),
   WS_MAX_CONNECTIONS_PER_ADDRESS: int(100, 1, 1_000_000),
-  WS_ALLOWED_ORIGINS: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .default('')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((o) => o.trim())
-          .filter((o) => o.length > 0),
-      )
-      .pipe(z.array(origin)),
-  ),
+  WS_ALLOWED_ORIGINS: commaList(origin),
   PUBLIC_URL: z.preprocess(emptyToUndefined, origin.optional()),
   WS_MAX_MESSAGES_PER_SECOND: int(50, 1, 100_000),
   WS_SESSION_TTL_MS: int(60_000, 1_000, 3_600_000),

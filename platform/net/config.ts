@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emptyToUndefined, parseEnv, type Env } from '../config/config.ts';
+import { commaItems, emptyToUndefined, parseEnv, type Env } from '../config/config.ts';
 import { AddressPolicy, cidrProblems } from './address-policy.ts';
 
 const outboundEnv = z.object({
@@ -8,12 +8,7 @@ const outboundEnv = z.object({
     z
       .string()
       .default('')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((v) => v.trim())
-          .filter((v) => v.length > 0),
-      )
+      .transform(commaItems)
       .superRefine((list, ctx) => {
         for (const problem of cidrProblems(list)) ctx.addIssue({ code: 'custom', message: problem });
       }),
