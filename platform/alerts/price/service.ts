@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { EventBus, Subscription } from '../../backbone/bus.ts';
+import type { TopicData } from '../../backbone/topics.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { LiveUniverse } from '../../market-data/live-universe.ts';
 import { instrumentBySymbol } from '../../reference/instruments.ts';
@@ -113,18 +114,28 @@ export class PriceAlertService {
             .prepare(`INSERT OR IGNORE INTO price_events (id, user_id, data, at) VALUES (?, ?, ?, ?)`)
             .run(event.id, event.userId, JSON.stringify(event), Date.parse(event.at));
           this.#live.publish({ ...event, threshold: a.threshold, thresholdUnit: thresholdUnit(a.kind) });
-          this.#enqueue(this.#deliveries(envelope.id, a.alertId, a.userId, a.message));
+          this.#enqueue(this.#deliveries(envelope.id, a, a.message));
         },
       }),
     ];
   }
 
   /** Web Push (unless the rule turned it off) and email (when the rule names an address) for one firing. */
-  #deliveries(eventId: string, ruleId: string, userId: string, title: string): OutboxItem[] {
-    const notify = this.#states.get(ruleId)?.rule.notify ?? { webPush: true };
+  #deliveries(eventId: string, firing: TopicData<'alerts.user'>, title: string): OutboxItem[] {
+    const { alertId: ruleId, userId } = firing;
+    const rule = this.#states.get(ruleId)?.rule;
+    const notify = rule?.notify ?? { webPush: true };
     const message: NotificationMessage = {
       kind: 'price',
       title,
+      price: {
+        kind: firing.kind,
+        symbol: firing.symbol,
+        threshold: firing.threshold,
+        observed: firing.observed,
+        ...(rule?.kind === 'correlation_break' ? { otherSymbol: rule.otherSymbol } : {}),
+        ...(rule?.kind === 'percent_move' ? { windowMinutes: rule.windowMinutes } : {}),
+      },
       status: 'fired',
       severity: 'info',
       priority: 3,
@@ -133,7 +144,7 @@ export class PriceAlertService {
       links: {},
       remediations: [],
       traceIds: [],
-      language: 'en',
+      language: notify.language ?? 'en',
       recipient: { id: userId, name: userId },
     };
     const items: OutboxItem[] = [];
