@@ -64,10 +64,14 @@ export class PriceAlertService {
     this.#db
       .exec(`CREATE TABLE IF NOT EXISTS price_rules (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, data TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS price_events (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, data TEXT NOT NULL, at INTEGER NOT NULL);
-      CREATE INDEX IF NOT EXISTS price_events_user ON price_events (user_id, at);`);
-    for (const r of this.#db.prepare(`SELECT data FROM price_rules`).all() as { data: string }[]) {
+      CREATE INDEX IF NOT EXISTS price_events_user ON price_events (user_id, at);
+      CREATE TABLE IF NOT EXISTS price_rule_fired (id TEXT PRIMARY KEY, fired_at INTEGER NOT NULL);`);
+    const rows = this.#db
+      .prepare(`SELECT r.data, f.fired_at FROM price_rules r LEFT JOIN price_rule_fired f ON f.id = r.id`)
+      .all() as { data: string; fired_at: number | null }[];
+    for (const r of rows) {
       const rule = JSON.parse(r.data) as PriceRule;
-      this.#states.set(rule.id, new RuleState(rule));
+      this.#states.set(rule.id, new RuleState(rule, r.fired_at ?? -Infinity));
     }
   }
 
@@ -192,6 +196,8 @@ export class PriceAlertService {
         `INSERT INTO price_rules (id, user_id, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data`,
       )
       .run(id, userId, JSON.stringify(rule));
+    // A changed rule is a new rule: no cooldown from its previous form.
+    this.#db.prepare(`DELETE FROM price_rule_fired WHERE id = ?`).run(id);
     this.#states.set(id, new RuleState(rule));
     return rule;
   }
@@ -199,6 +205,7 @@ export class PriceAlertService {
   remove(userId: string, id: string): boolean {
     if (this.get(userId, id) === undefined) return false;
     this.#db.prepare(`DELETE FROM price_rules WHERE id = ?`).run(id);
+    this.#db.prepare(`DELETE FROM price_rule_fired WHERE id = ?`).run(id);
     return this.#states.delete(id);
   }
 
@@ -214,7 +221,7 @@ export class PriceAlertService {
     for (const state of this.#states.values())
       if (state.rule.symbol === symbol) {
         const fired = state.onTick(price, ts);
-        if (fired !== undefined) await this.#publish(state.rule, fired.observed, fired.message);
+        if (fired !== undefined) await this.#publish(state, fired.observed, fired.message);
       }
   }
 
@@ -233,11 +240,18 @@ export class PriceAlertService {
         other === undefined ? [] : (this.#bars.get(other) ?? []),
         bar.start,
       );
-      if (fired !== undefined) await this.#publish(r, fired.observed, fired.message);
+      if (fired !== undefined) await this.#publish(state, fired.observed, fired.message);
     }
   }
 
-  async #publish(rule: PriceRule, observed: number, message: string): Promise<void> {
+  async #publish(state: RuleState, observed: number, message: string): Promise<void> {
+    const rule = state.rule;
+    // Kept before the firing goes out: a restart continues the cooldown instead of firing again at once.
+    this.#db
+      .prepare(
+        `INSERT INTO price_rule_fired (id, fired_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET fired_at = excluded.fired_at`,
+      )
+      .run(rule.id, state.lastFiredAt);
     const threshold = 'threshold' in rule ? rule.threshold : 0;
     await this.#bus.publish('alerts.user', {
       key: rule.userId,
