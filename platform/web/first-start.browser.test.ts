@@ -88,10 +88,14 @@ describe('first start and restart in headless Chromium', { skip: skip ?? false }
         const bars = await chartReaches(page, 'bars', 100, 30_000);
         full.push(`${interval} ${String(bars)} bars at ${((performance.now() - up) / 1000).toFixed(2)} s`);
       }
+      const feed = (await (await apiFetch(platform, '/api/market/feed', { as: 'viewer' })).json()) as {
+        details: { backfillMs?: number };
+      };
       const load = loadavg().map((l) => l.toFixed(1));
       t.diagnostic(
         `platform up in ${((up - started) / 1000).toFixed(2)} s, page connected ${((connected - up) / 1000).toFixed(2)} s ` +
-          `later; charts full (after the platform is up): ${full.join(', ')}; ` +
+          `later; charts full (after the platform is up): ${full.join(', ')}; backfill generated and stored in ` +
+          `${String(feed.details.backfillMs)} ms; ` +
           `load average ${load.join(' ')}`,
       );
 
@@ -109,7 +113,11 @@ describe('first start and restart in headless Chromium', { skip: skip ?? false }
 
       const restarted = await start();
       platform = restarted;
+      const reopened = performance.now();
       const again = await openChart(browser, restarted, '1m');
+      t.diagnostic(
+        `after the restart (no backfill) the page connected in ${((performance.now() - reopened) / 1000).toFixed(2)} s`,
+      );
       await chartReaches(again, 'updates', 1, 20_000);
       await again.locator('tr[data-symbol="AAPL"][data-direction]').waitFor({ timeout: 20_000 });
       const firstShown = await shownPrice(again);
