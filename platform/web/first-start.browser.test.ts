@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { marketFeedService } from '../../collectors/market/feed-service.ts';
+import type { Bar } from '../market-data/bars/aggregator.ts';
 import { marketDataService } from '../market-data/service.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { peerSkipReason } from '../testing/peers.ts';
@@ -23,14 +24,6 @@ after(() => {
 });
 
 const intervals = ['1s', '1m', '5m', '1h', '1d'] as const;
-interface Bar {
-  readonly start: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-}
 
 /**
  * The services `npm start` runs for the markets view, keeping their state (feed prices, bars) in `dir`. The web app
