@@ -48,8 +48,11 @@ async function chartReaches(page: Page, name: string, atLeast: number, timeoutMs
   }
 }
 
-async function openChart(browser: Browser, platform: TestPlatform, interval: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+/** A tab of the browser the user already has open (its start is not part of waiting for the app). */
+const newTab = async (browser: Browser): Promise<Page> =>
+  (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+
+async function openChart(page: Page, platform: TestPlatform, interval: string): Promise<Page> {
   await page.goto(`${platform.url}/#/markets?s=AAPL&i=${interval}`);
   await page.locator('.connection[data-state="connected"]').waitFor({ timeout: 20_000 });
   return page;
@@ -69,10 +72,11 @@ describe('first start and restart in headless Chromium', { skip: skip ?? false }
     const browser = await launchChromium();
     let platform: TestPlatform | undefined;
     try {
+      const tab = await newTab(browser);
       const started = performance.now();
       platform = await start();
       const up = performance.now();
-      const page = await openChart(browser, platform, '1s');
+      const page = await openChart(tab, platform, '1s');
       const connected = performance.now();
       const full: string[] = [];
       for (const interval of intervals) {
@@ -106,8 +110,9 @@ describe('first start and restart in headless Chromium', { skip: skip ?? false }
 
       const restarted = await start();
       platform = restarted;
+      const tab2 = await newTab(browser);
       const reopened = performance.now();
-      const again = await openChart(browser, restarted, '1m');
+      const again = await openChart(tab2, restarted, '1m');
       t.diagnostic(
         `after the restart (no backfill) the page connected in ${((performance.now() - reopened) / 1000).toFixed(2)} s`,
       );
