@@ -8,14 +8,16 @@ describe('portfolio view logic', () => {
     const refused = new ApiError(400, 'the file has 2 bad rows; nothing was imported', {
       error: 'the file has 2 bad rows; nothing was imported',
       rows: [
-        { line: 3, message: 'MSFT has no live price source here' },
-        { line: 5, message: 'quantity "-1" must be a positive number' },
+        { line: 3, code: 'not_live', params: { symbol: 'MSFT' }, message: 'MSFT has no live price source here' },
+        { line: 4, code: 'duplicate', params: { symbol: 'AAPL', first: 2 }, message: 'AAPL is already on line 2' },
+        { line: 5, code: 'someday', params: {}, message: 'a problem this client does not know' },
       ],
     });
     assert.deepEqual(importRowErrors(refused), [
-      '2 rows could not be read; nothing was imported.',
-      'Line 3: MSFT has no live price source here',
-      'Line 5: quantity "-1" must be a positive number',
+      '3 rows could not be read; nothing was imported.',
+      'Line 3: MSFT has no live price source here.',
+      'Line 4: AAPL is already on line 2.',
+      'Line 5: a problem this client does not know',
     ]);
   });
 

@@ -55,9 +55,25 @@ export function positionFromForm(quantity: string, cost: string): { quantity: nu
   return { quantity: q, averageCost: c };
 }
 
+const rowCodes = ['header', 'too_many', 'fields', 'symbol', 'not_live', 'duplicate', 'quantity', 'cost'] as const;
 const refusedImport = z.object({
-  rows: z.array(z.object({ line: z.number(), message: z.string() })).check(z.maxLength(50)),
+  rows: z
+    .array(
+      z.object({
+        line: z.number(),
+        message: z.string(),
+        code: z.optional(z.string()),
+        params: z.optional(z.record(z.string(), z.union([z.string(), z.number()]))),
+      }),
+    )
+    .check(z.maxLength(50)),
 });
+
+/** A row's problem in the app's language when the server named it by a code we know, else the server's words. */
+const rowMessage = (row: z.infer<typeof refusedImport>['rows'][number]): string =>
+  (rowCodes as readonly (string | undefined)[]).includes(row.code)
+    ? t(`portfolio.row.${row.code ?? ''}`, row.params ?? {})
+    : row.message;
 
 /**
  * A refused CSV import as lines to show: how many rows were bad, then each with its line number (the server checks
@@ -69,6 +85,6 @@ export function importRowErrors(error: unknown): string[] | undefined {
   if (!parsed.success || parsed.data.rows.length === 0) return undefined;
   return [
     t('portfolio.importRefused', { count: parsed.data.rows.length }),
-    ...parsed.data.rows.map((r) => t('portfolio.rowError', { line: r.line, message: r.message })),
+    ...parsed.data.rows.map((r) => t('portfolio.rowError', { line: r.line, message: rowMessage(r) })),
   ];
 }
