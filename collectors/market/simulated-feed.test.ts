@@ -27,6 +27,42 @@ const saturdayNight = Date.parse('2025-03-09T03:00:00Z');
 const mondayNight = Date.parse('2025-03-11T03:00:00Z'); // 23:00 in New York
 
 describe('simulated feed', () => {
+  it('backfills symbol by symbol, most traded first, every interval of a symbol before the next', async () => {
+    const instruments = symbolUniverse(6);
+    const feed = new SimulatedFeed({ instruments, seed: 3, stepMs: 1_000, clock: 'regular', backfillDays: 30 });
+    const order: string[] = [];
+    let done: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    await feed.start({
+      emit: () => Promise.resolve(),
+      history: (batches) => {
+        order.push(...batches.map((b) => `${b.symbol} ${b.interval}`));
+        done();
+        return Promise.resolve();
+      },
+      health: silentHealth,
+      logger,
+    });
+    await finished;
+    await feed.stop();
+    const symbols = [...new Set(order.map((o) => o.split(' ')[0]))];
+    const dollarVolume = (s: string | undefined): number => {
+      const i = instruments.find((x) => x.symbol === s);
+      return (i?.avgDailyVolume ?? 0) * (i?.basePrice ?? 0);
+    };
+    assert.equal(symbols.length, instruments.length);
+    for (let k = 1; k < symbols.length; k++)
+      assert.ok(
+        dollarVolume(symbols[k - 1]) >= dollarVolume(symbols[k]),
+        `${String(symbols[k - 1])} before ${String(symbols[k])}`,
+      );
+    assert.deepEqual(
+      order.slice(0, 5),
+      ['1s', '1m', '5m', '1h', '1d'].map((i) => `${String(symbols[0])} ${i}`),
+      "the first symbol's every interval first",
+    );
+  });
+
   it('is silent on the real exchange clock when the market is closed', async () => {
     const feed = new SimulatedFeed({
       instruments: symbolUniverse(20),

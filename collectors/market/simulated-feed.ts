@@ -157,9 +157,13 @@ export class SimulatedFeed implements MarketFeed {
         days: this.#options.backfillDays ?? 0,
       });
       const batches: HistoryBatch[] = [];
-      // Finest first: the 1s and 1m charts fill before the years of daily bars.
-      for (const interval of ['1s', '1m', '5m', '1h', '1d'] as const)
-        for (const [symbol, bars] of history.get(interval) ?? []) batches.push({ symbol, interval, bars });
+      // Symbol by symbol, most traded first (the ones people watch): a symbol's every interval is stored, and its
+      // open charts refreshed, before the next symbol's bars go out.
+      for (const { symbol } of byDollarVolume(this.#options.instruments))
+        for (const interval of ['1s', '1m', '5m', '1h', '1d'] as const) {
+          const bars = history.get(interval)?.get(symbol);
+          if (bars !== undefined) batches.push({ symbol, interval, bars });
+        }
       await context.history(batches);
       const bars = batches.reduce((n, b) => n + b.bars.length, 0);
       const ms = Math.round(performance.now() - started);
@@ -189,6 +193,10 @@ export class SimulatedFeed implements MarketFeed {
     };
     store.save(STATE_KEY, state);
   }
+}
+
+function byDollarVolume(instruments: readonly Instrument[]): Instrument[] {
+  return [...instruments].sort((a, b) => b.avgDailyVolume * b.basePrice - a.avgDailyVolume * a.basePrice);
 }
 
 /** A compressed day starts at the regular open, so a fresh demo shows the busy open first. */

@@ -127,8 +127,10 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
           topic: 'market.history',
           from: 'earliest',
           handler: (delivery) => {
+            const { symbol, interval } = delivery.envelope.data;
             const stored = takeHistory(delivery.envelope.data, bars, barStore, Date.now());
-            logger.debug({ symbol: delivery.envelope.data.symbol, stored }, 'history bars stored');
+            stream.history(symbol, interval);
+            logger.debug({ symbol, stored }, 'history bars stored');
           },
         }),
       );

@@ -123,6 +123,15 @@ describe('portfolio API: positions, valuation from live prices, CSV import and e
       JSON.stringify(bad.json.rows),
       /MSFT has no live price source.*quantity \\"x\\" must be a positive number.*AAPL is already on line 2/,
     );
+    // Codes and values for a client that writes the message in its own language.
+    assert.deepEqual(
+      (bad.json.rows as { code: string; params: unknown }[]).map((r) => [r.code, r.params]),
+      [
+        ['not_live', { symbol: 'MSFT' }],
+        ['quantity', { value: 'x' }],
+        ['duplicate', { symbol: 'AAPL', first: 2 }],
+      ],
+    );
     assert.equal(
       ((await call('GET', '/portfolio', undefined, hal)).json.positions as unknown[]).length,
       0,

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { build, type Metafile, type OutputFile } from 'esbuild';
 import { buildPwa } from './build-pwa.ts';
+import { noscriptHtml } from './client/i18n/noscript.ts';
 
 export const clientDir = fileURLToPath(new URL('client/', import.meta.url));
 
@@ -68,7 +69,8 @@ export async function buildClient(): Promise<BuiltApp> {
   const template = await readFile(`${clientDir}index.html`, 'utf8');
   const html = template
     .replace('<!--styles-->', css === undefined ? '' : `<link rel="stylesheet" href="/${css}">`)
-    .replace('<!--script-->', `<script type="module" src="/${js}"></script>`);
+    .replace('<!--script-->', `<script type="module" src="/${js}"></script>`)
+    .replace('<!--noscript-->', noscriptHtml());
   const assets = new Map<string, Asset>();
   const built = await Promise.all(
     [...outputs].map(([path, file]) => asset(`/${path}`, Buffer.from(file.contents), true)),

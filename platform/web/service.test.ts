@@ -32,6 +32,9 @@ describe('web app serving', () => {
     const style = /<link rel="stylesheet" href="(\/assets\/main-[A-Z0-9]{8}\.css)">/.exec(html)?.[1];
     assert.ok(script, `index.html names the hashed script:\n${html}`);
     assert.ok(style, 'and the hashed stylesheet');
+    const noscript = /<noscript>(.*)<\/noscript>/.exec(html)?.[1] ?? '';
+    assert.equal(noscript.match(/<p lang="[a-z]{2}" dir="(ltr|rtl)">[^<]+<\/p>/g)?.length, 11, 'a line per language');
+    assert.match(noscript, /<p lang="ar" dir="rtl">يحتاج InsiteChart/);
 
     const js = await fetch(`${platform.url}${script}`);
     assert.equal(js.status, 200);

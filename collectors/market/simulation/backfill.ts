@@ -62,10 +62,11 @@ class Series {
 /**
  * A history that the simulated market could have produced, ending at the live feed's starting prices:
  * the same factor model, stepped over the exchange's real trading days (holidays and early closes
- * included): half-hour steps for the older daily bars, 15-second steps through the extended sessions of
- * the last `intradayDays`, 1-second steps over the last `seconds`. Every coarser bar aggregates the finer
- * ones of its bucket, so the intervals agree. Each symbol's path is scaled (a constant factor keeps every
- * return) so that its last close is its `endMids` price. Deterministic for a seed and an end time.
+ * included): half-hour steps for the older daily bars, minute steps through the extended sessions of the last
+ * `intradayDays` (15-second steps over the last `minuteDays`, whose 1m bars are kept), 1-second steps over the
+ * last `seconds`. Every coarser bar aggregates the finer ones of its bucket, so the intervals agree. Each symbol's
+ * path is scaled (a constant factor keeps every return) so that its last close is its `endMids` price.
+ * Deterministic for a seed and an end time.
  */
 export function simulateHistory(options: BackfillOptions): Backfill {
   const steps = generate(options);
@@ -109,6 +110,7 @@ function* generate(options: BackfillOptions): Generator<undefined, Backfill> {
   );
   const days = tradingDays(exchange, options.endMs, options.days ?? 756);
   const intradayFrom = Math.max(0, days.length - (options.intradayDays ?? 8));
+  const minuteFrom = Math.max(0, days.length - (options.minuteDays ?? 2));
   const lastDay = days.at(-1);
   // The 1s bars end where trading last happened: now during a session, else the last session's end.
   const tradingEnd =
@@ -156,7 +158,8 @@ function* generate(options: BackfillOptions): Generator<undefined, Backfill> {
       if (start >= options.endMs) break;
       const activity = activityAt({ session, minuteOfDay: minute, day: d, regular }, 'exchange');
       const perSecond = start + 60_000 > secondsFrom;
-      const steps = perSecond ? 60 : SUBSTEPS_PER_MINUTE;
+      // Days whose 1m bars are not kept feed only 5m and 1h bars: one step a minute draws those well enough.
+      const steps = perSecond ? 60 : d >= minuteFrom ? SUBSTEPS_PER_MINUTE : 1;
       for (let k = 0; k < steps; k++) {
         const at = start + (k * 60_000) / steps;
         if (at >= options.endMs) break;
@@ -170,7 +173,7 @@ function* generate(options: BackfillOptions): Generator<undefined, Backfill> {
     }
     yield;
   }
-  return finish(options, symbols, series, prices, days[Math.max(0, days.length - (options.minuteDays ?? 2))]?.date);
+  return finish(options, symbols, series, prices, days[minuteFrom]?.date);
 }
 
 /** Aggregates 1m into 5m and 1h, keeps the recent 1m bars, and scales each symbol to its end price. */

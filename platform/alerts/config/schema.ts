@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { duration } from '../durations.ts';
 import { matcherList, parseMatcher } from '../matchers.ts';
 import { smtpSettings } from '../notify/email/config.ts';
+import { languages } from '../notify/message.ts';
 import { pushProvider } from '../notify/push/config.ts';
 import { smsProvider } from '../notify/sms/config.ts';
 import { channelTarget } from '../notify/targets.ts';
@@ -66,7 +67,7 @@ export const receiverSchema = z.strictObject({
 export const userSchema = z.strictObject({
   id,
   name: z.string().min(1),
-  language: z.enum(['en', 'de', 'fr']).default('en'),
+  language: z.enum(languages).default('en'),
   time_zone: timeZone.default('UTC'),
   /** Non-critical notifications wait for the digest during these local hours. */
   quiet_hours: z.strictObject({ start: clockTime, end: clockTime }).optional(),

@@ -1,6 +1,18 @@
 import type { Labels, Priority, Severity } from '../model.ts';
 
-export type Language = 'en' | 'de' | 'fr';
+/** The languages notifications are written in: the web app's (templates-locales/ holds one file each). */
+export const languages = ['en', 'ko', 'ja', 'zh', 'es', 'fr', 'de', 'ru', 'ar', 'hi', 'he'] as const;
+export type Language = (typeof languages)[number];
+
+/** A price alert's firing: the templates write its title in the recipient's language. */
+export interface PriceFiring {
+  readonly kind: 'price_above' | 'price_below' | 'percent_move' | 'volume_spike' | 'correlation_break';
+  readonly symbol: string;
+  readonly threshold: number;
+  readonly observed: number;
+  readonly otherSymbol?: string;
+  readonly windowMinutes?: number;
+}
 
 /** One thing to tell one recipient, before a channel formats it. Stored as JSON in the outbox. */
 export interface NotificationMessage {
@@ -29,6 +41,7 @@ export interface NotificationMessage {
   readonly step?: number;
   /** Digest entries. */
   readonly items?: readonly { readonly title: string; readonly priority: Priority; readonly incidentId?: string }[];
+  readonly price?: PriceFiring;
   /** When the platform accepted the newest alert in this message (for latency figures). */
   readonly acceptedAt?: number;
 }

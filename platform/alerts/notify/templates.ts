@@ -1,5 +1,17 @@
+import { IntlMessageFormat } from 'intl-messageformat';
+import ar from './templates-locales/ar.json' with { type: 'json' };
+import de from './templates-locales/de.json' with { type: 'json' };
+import en from './templates-locales/en.json' with { type: 'json' };
+import es from './templates-locales/es.json' with { type: 'json' };
+import fr from './templates-locales/fr.json' with { type: 'json' };
+import he from './templates-locales/he.json' with { type: 'json' };
+import hi from './templates-locales/hi.json' with { type: 'json' };
+import ja from './templates-locales/ja.json' with { type: 'json' };
+import ko from './templates-locales/ko.json' with { type: 'json' };
+import ru from './templates-locales/ru.json' with { type: 'json' };
+import zh from './templates-locales/zh.json' with { type: 'json' };
 import type { ChannelType } from './targets.ts';
-import type { Language, NotificationMessage } from './message.ts';
+import type { Language, NotificationMessage, PriceFiring } from './message.ts';
 
 /** A rendered message: `subject` for mail and push titles, `text` for bodies, `short` for SMS. */
 export interface Rendered {
@@ -8,66 +20,45 @@ export interface Rendered {
   readonly short: string;
 }
 
-interface Phrases {
-  readonly kind: Record<NotificationMessage['kind'], string>;
-  readonly alerts: (n: number) => string;
-  readonly runbook: string;
-  readonly dashboard: string;
-  readonly incident: string;
-  readonly remediations: string;
-  readonly traces: string;
-  readonly digest: (n: number) => string;
+/** Every language's phrases, ICU messages (plurals by the language's own rules); English's shape is the reference. */
+export type Phrases = typeof en;
+export const templateLocales: Readonly<Record<Language, Phrases>> = { en, ko, ja, zh, es, fr, de, ru, ar, hi, he };
+
+const formats = new Map<string, IntlMessageFormat>();
+
+/** Formats one ICU message of a language (parsed once, then cached: the set is fixed). */
+function format(language: Language, message: string, values: Record<string, string | number>): string {
+  const key = `${language}\u0000${message}`;
+  let compiled = formats.get(key);
+  if (compiled === undefined) formats.set(key, (compiled = new IntlMessageFormat(message, language)));
+  return String(compiled.format(values));
 }
 
-const phrases: Record<Language, Phrases> = {
-  en: {
-    kind: { page: 'PAGE', update: 'UPDATE', resolved: 'RESOLVED', digest: 'DIGEST', price: 'PRICE ALERT' },
-    alerts: (n) => `${n} alert${n === 1 ? '' : 's'}`,
-    runbook: 'Runbook',
-    dashboard: 'Dashboard',
-    incident: 'Incident',
-    remediations: 'Recent remediations',
-    traces: 'Related traces',
-    digest: (n) => `${n} lower-priority notification${n === 1 ? '' : 's'} held for this digest`,
-  },
-  de: {
-    kind: {
-      page: 'ALARM',
-      update: 'AKTUALISIERUNG',
-      resolved: 'BEHOBEN',
-      digest: 'ZUSAMMENFASSUNG',
-      price: 'KURSALARM',
-    },
-    alerts: (n) => `${n} Alarm${n === 1 ? '' : 'e'}`,
-    runbook: 'Runbook',
-    dashboard: 'Dashboard',
-    incident: 'Vorfall',
-    remediations: 'Letzte Gegenmaßnahmen',
-    traces: 'Zugehörige Traces',
-    digest: (n) => `${n} Benachrichtigung${n === 1 ? '' : 'en'} niedriger Priorität gesammelt`,
-  },
-  fr: {
-    kind: { page: 'ALERTE', update: 'MISE À JOUR', resolved: 'RÉSOLU', digest: 'RÉSUMÉ', price: 'ALERTE DE COURS' },
-    alerts: (n) => `${n} alerte${n === 1 ? '' : 's'}`,
-    runbook: 'Procédure',
-    dashboard: 'Tableau de bord',
-    incident: 'Incident',
-    remediations: 'Remédiations récentes',
-    traces: 'Traces liées',
-    digest: (n) => `${n} notification${n === 1 ? '' : 's'} de faible priorité regroupée${n === 1 ? '' : 's'}`,
-  },
-};
+/** A price alert's title in the recipient's language, its numbers written the language's way. */
+function priceTitle(language: Language, p: Phrases, price: PriceFiring): string {
+  const number = new Intl.NumberFormat(language, { maximumFractionDigits: 2 });
+  return format(language, p.price[price.kind], {
+    symbol: price.symbol,
+    other: price.otherSymbol ?? '',
+    threshold: number.format(price.threshold),
+    observed: number.format(price.observed),
+    window: number.format(price.windowMinutes ?? 0),
+  });
+}
 
 /** Renders a message in the recipient's language, shaped for the channel (Slack mrkdwn, SMS 160 chars). */
 export function render(message: NotificationMessage, channel: ChannelType): Rendered {
-  const p = phrases[message.language];
-  const head = `[${p.kind[message.kind]}] P${message.priority} ${message.title}`;
+  const language = message.language;
+  const p = templateLocales[language];
+  const alerts = format(language, p.alerts, { count: message.alertCount });
+  const title = message.price === undefined ? message.title : priceTitle(language, p, message.price);
+  const head = `[${p.kind[message.kind]}] P${message.priority} ${title}`;
   const bold = (s: string): string => (channel === 'slack' ? `*${s}*` : s);
   const link = (label: string, url: string | undefined): string[] =>
     url === undefined ? [] : [channel === 'slack' ? `<${url}|${label}>` : `${label}: ${url}`];
-  const lines: string[] = [bold(head), `${message.severity} · ${message.status} · ${p.alerts(message.alertCount)}`];
+  const lines: string[] = [bold(head), `${message.severity} · ${message.status} · ${alerts}`];
   if (message.kind === 'digest') {
-    lines.push(p.digest(message.items?.length ?? 0));
+    lines.push(format(language, p.digest, { count: message.items?.length ?? 0 }));
     for (const item of message.items ?? []) lines.push(`- P${item.priority} ${item.title}`);
   }
   for (const a of message.alerts.slice(0, 5)) {
@@ -83,6 +74,6 @@ export function render(message: NotificationMessage, channel: ChannelType): Rend
   );
   if (message.remediations.length > 0) lines.push(`${p.remediations}: ${message.remediations.join('; ')}`);
   if (message.traceIds.length > 0) lines.push(`${p.traces}: ${message.traceIds.join(', ')}`);
-  const short = `${head} (${p.alerts(message.alertCount)})${message.links.incident !== undefined ? ` ${message.links.incident}` : ''}`;
+  const short = `${head} (${alerts})${message.links.incident !== undefined ? ` ${message.links.incident}` : ''}`;
   return { subject: head, text: lines.join('\n'), short: short.length > 160 ? `${short.slice(0, 157)}...` : short };
 }

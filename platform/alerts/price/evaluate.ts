@@ -55,10 +55,16 @@ export class RuleState {
   #lastPrice: number | undefined;
   readonly #prices: { ts: number; price: number }[] = [];
   #lastCorrelation: number | undefined;
-  #lastFiredAt = -Infinity;
+  #lastFiredAt: number;
 
-  constructor(rule: PriceRule) {
+  /** `lastFiredAt`: the rule's last firing before a restart, so its cooldown goes on. */
+  constructor(rule: PriceRule, lastFiredAt = -Infinity) {
     this.rule = rule;
+    this.#lastFiredAt = lastFiredAt;
+  }
+
+  get lastFiredAt(): number {
+    return this.#lastFiredAt;
   }
 
   onTick(price: number, ts: number): Firing | undefined {

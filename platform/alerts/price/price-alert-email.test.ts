@@ -58,7 +58,7 @@ describe('price alert by email through the SMTP integration (a real smtp-server 
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('a rule with an email address sends the firing there', async () => {
+  it('a rule with an email address sends the firing there, in the language the rule was made in', async () => {
     const channels = (await (await apiFetch(platform, '/api/price-alerts/channels', { as: 'trader' })).json()) as {
       email: boolean;
     };
@@ -67,7 +67,7 @@ describe('price alert by email through the SMTP integration (a real smtp-server 
       kind: 'price_below',
       symbol: 'AAPL',
       threshold: 150,
-      notify: { webPush: false, email: 'ivy@example.com' },
+      notify: { webPush: false, email: 'ivy@example.com', language: 'de' },
     };
     await eventually(async () => {
       const response = await apiFetch(platform, '/api/price-alerts', {
@@ -85,6 +85,6 @@ describe('price alert by email through the SMTP integration (a real smtp-server 
       });
     await eventually(() => mails.length === 1, 'the email', 10_000);
     assert.deepEqual(mails[0]?.to, ['ivy@example.com']);
-    assert.match(mails[0].data, /AAPL crossed below 150/);
+    assert.match(mails[0].data, /Subject: \[KURSALARM\] P3 AAPL fiel unter 150 \(jetzt 149\)/);
   });
 });

@@ -139,6 +139,25 @@ describe('price alerts: live instruments only, units and cooldown, email, live s
     assert.equal(theirs.events.length, 0, 'another user never sees it');
     mine.close();
     theirs.close();
+
+    // A restart keeps the cooldown: the rule says so and a new crossing inside it does not fire.
+    await platform.stop();
+    platform = await startTestPlatform(dir, [
+      alertsService({ config: { route: { receiver: 'none' }, receivers: [{ name: 'none' }] } }),
+    ]);
+    await announceUniverse(platform.bus, ['AAPL', 'JPM']);
+    const after = (await call('GET', '/price-alerts', undefined, erin)).json.alerts as Json[];
+    assert.equal(after[0]?.cooldownUntil, listed[0]?.cooldownUntil, 'the same cooldown after the restart');
+    const again = openStream(platform.url, erin.token);
+    assert.equal(await again.opened, 200);
+    for (const price of [199, 201])
+      await platform.bus.publish('market.ticks', {
+        key: 'AAPL',
+        data: { symbol: 'AAPL', price, size: 1, ts: Date.now() },
+      });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(again.events.length, 0, 'no firing inside the cooldown');
+    again.close();
   });
 
   it('operations incidents are for operator roles: a trader is refused', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { languages } from '../notify/message.ts';
 
 const symbol = z
   .string()
@@ -11,6 +12,8 @@ const notify = z
     webPush: z.boolean().default(true),
     /** An email through the platform's SMTP relay (GET /api/price-alerts/channels says whether one is set up). */
     email: z.email('must be an email address').max(254).optional(),
+    /** The language push and email are written in (the web app sends its own; absent: English). */
+    language: z.enum(languages).optional(),
   })
   .default({ webPush: true });
 

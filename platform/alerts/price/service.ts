@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { EventBus, Subscription } from '../../backbone/bus.ts';
+import type { TopicData } from '../../backbone/topics.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { LiveUniverse } from '../../market-data/live-universe.ts';
 import { instrumentBySymbol } from '../../reference/instruments.ts';
@@ -63,10 +64,14 @@ export class PriceAlertService {
     this.#db
       .exec(`CREATE TABLE IF NOT EXISTS price_rules (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, data TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS price_events (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, data TEXT NOT NULL, at INTEGER NOT NULL);
-      CREATE INDEX IF NOT EXISTS price_events_user ON price_events (user_id, at);`);
-    for (const r of this.#db.prepare(`SELECT data FROM price_rules`).all() as { data: string }[]) {
+      CREATE INDEX IF NOT EXISTS price_events_user ON price_events (user_id, at);
+      CREATE TABLE IF NOT EXISTS price_rule_fired (id TEXT PRIMARY KEY, fired_at INTEGER NOT NULL);`);
+    const rows = this.#db
+      .prepare(`SELECT r.data, f.fired_at FROM price_rules r LEFT JOIN price_rule_fired f ON f.id = r.id`)
+      .all() as { data: string; fired_at: number | null }[];
+    for (const r of rows) {
       const rule = JSON.parse(r.data) as PriceRule;
-      this.#states.set(rule.id, new RuleState(rule));
+      this.#states.set(rule.id, new RuleState(rule, r.fired_at ?? -Infinity));
     }
   }
 
@@ -113,18 +118,28 @@ export class PriceAlertService {
             .prepare(`INSERT OR IGNORE INTO price_events (id, user_id, data, at) VALUES (?, ?, ?, ?)`)
             .run(event.id, event.userId, JSON.stringify(event), Date.parse(event.at));
           this.#live.publish({ ...event, threshold: a.threshold, thresholdUnit: thresholdUnit(a.kind) });
-          this.#enqueue(this.#deliveries(envelope.id, a.alertId, a.userId, a.message));
+          this.#enqueue(this.#deliveries(envelope.id, a, a.message));
         },
       }),
     ];
   }
 
   /** Web Push (unless the rule turned it off) and email (when the rule names an address) for one firing. */
-  #deliveries(eventId: string, ruleId: string, userId: string, title: string): OutboxItem[] {
-    const notify = this.#states.get(ruleId)?.rule.notify ?? { webPush: true };
+  #deliveries(eventId: string, firing: TopicData<'alerts.user'>, title: string): OutboxItem[] {
+    const { alertId: ruleId, userId } = firing;
+    const rule = this.#states.get(ruleId)?.rule;
+    const notify = rule?.notify ?? { webPush: true };
     const message: NotificationMessage = {
       kind: 'price',
       title,
+      price: {
+        kind: firing.kind,
+        symbol: firing.symbol,
+        threshold: firing.threshold,
+        observed: firing.observed,
+        ...(rule?.kind === 'correlation_break' ? { otherSymbol: rule.otherSymbol } : {}),
+        ...(rule?.kind === 'percent_move' ? { windowMinutes: rule.windowMinutes } : {}),
+      },
       status: 'fired',
       severity: 'info',
       priority: 3,
@@ -133,7 +148,7 @@ export class PriceAlertService {
       links: {},
       remediations: [],
       traceIds: [],
-      language: 'en',
+      language: notify.language ?? 'en',
       recipient: { id: userId, name: userId },
     };
     const items: OutboxItem[] = [];
@@ -181,6 +196,8 @@ export class PriceAlertService {
         `INSERT INTO price_rules (id, user_id, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data`,
       )
       .run(id, userId, JSON.stringify(rule));
+    // A changed rule is a new rule: no cooldown from its previous form.
+    this.#db.prepare(`DELETE FROM price_rule_fired WHERE id = ?`).run(id);
     this.#states.set(id, new RuleState(rule));
     return rule;
   }
@@ -188,6 +205,7 @@ export class PriceAlertService {
   remove(userId: string, id: string): boolean {
     if (this.get(userId, id) === undefined) return false;
     this.#db.prepare(`DELETE FROM price_rules WHERE id = ?`).run(id);
+    this.#db.prepare(`DELETE FROM price_rule_fired WHERE id = ?`).run(id);
     return this.#states.delete(id);
   }
 
@@ -203,7 +221,7 @@ export class PriceAlertService {
     for (const state of this.#states.values())
       if (state.rule.symbol === symbol) {
         const fired = state.onTick(price, ts);
-        if (fired !== undefined) await this.#publish(state.rule, fired.observed, fired.message);
+        if (fired !== undefined) await this.#publish(state, fired.observed, fired.message);
       }
   }
 
@@ -222,11 +240,18 @@ export class PriceAlertService {
         other === undefined ? [] : (this.#bars.get(other) ?? []),
         bar.start,
       );
-      if (fired !== undefined) await this.#publish(r, fired.observed, fired.message);
+      if (fired !== undefined) await this.#publish(state, fired.observed, fired.message);
     }
   }
 
-  async #publish(rule: PriceRule, observed: number, message: string): Promise<void> {
+  async #publish(state: RuleState, observed: number, message: string): Promise<void> {
+    const rule = state.rule;
+    // Kept before the firing goes out: a restart continues the cooldown instead of firing again at once.
+    this.#db
+      .prepare(
+        `INSERT INTO price_rule_fired (id, fired_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET fired_at = excluded.fired_at`,
+      )
+      .run(rule.id, state.lastFiredAt);
     const threshold = 'threshold' in rule ? rule.threshold : 0;
     await this.#bus.publish('alerts.user', {
       key: rule.userId,

@@ -100,6 +100,31 @@ describe('WebSocket fan-out hub', () => {
     );
   });
 
+  it('sends a new snapshot of a stream to its subscribers only when history for it is stored', () => {
+    const stored: number[] = [];
+    const h = hub({
+      snapshot: (_symbol, intervals) => ({
+        quote: undefined,
+        bars: Object.fromEntries(
+          intervals.map((i) => [i, stored.map((start) => ({ start, open: 1, high: 1, low: 1, close: 1, volume: 1 }))]),
+        ),
+      }),
+    });
+    const charting = client(h);
+    const other = client(h);
+    charting.say({ type: 'subscribe', symbols: ['AAPL'], intervals: ['1h'] });
+    other.say({ type: 'subscribe', symbols: ['AAPL'], intervals: ['1m'] });
+    stored.push(1_000, 2_000);
+    h.history('AAPL', '1h');
+    h.history('TSLA', '1h');
+    const snapshots = charting.of('snapshot');
+    assert.equal(snapshots.length, 2, 'the subscription snapshot, then the one after the history');
+    assert.deepEqual(Object.keys(snapshots[1]?.bars ?? {}), ['1h']);
+    assert.equal((snapshots[1]?.bars as { '1h': unknown[] })['1h'].length, 2);
+    assert.deepEqual(seqs(charting), [1, 2, 3]);
+    assert.equal(other.of('snapshot').length, 1, 'no snapshot for a stream the client does not follow');
+  });
+
   it('refuses unknown symbols, limits and bad messages with a clear error and keeps the session', () => {
     const h = hub({ limits: { maxSymbols: 2, maxStreams: 3 } });
     const c = client(h);

@@ -10,7 +10,8 @@ import { parseClientMessage, ProtocolError, type ClientMessage } from './protoco
 import { frame, restOf } from './replay-ring.ts';
 import { Session, SessionRegistry } from './session.ts';
 import { listSubscriptions, subscribe, unsubscribe, type StreamLimits } from './subscriptions.ts';
-import type { HubOptions, HubStats } from './hub-options.ts';
+import type { HubOptions, HubStats, Snapshot } from './hub-options.ts';
+import type { Interval } from '../bars/buckets.ts';
 import { MessageRate, sendDirect, text } from './wire.ts';
 
 export type { HubOptions, HubStats, Snapshot, StreamLimits } from './hub-options.ts';
@@ -139,6 +140,23 @@ export class FanoutHub {
       ...(event.state === 'corrected' ? { corrected: true } : {}),
     };
     this.#changes.bar(key, event.bar.start, JSON.stringify(update));
+  }
+
+  /**
+   * Bars of a stream were loaded from a feed's history (a first start's backfill lands after charts opened): its
+   * subscribers get a new snapshot of that interval, so an open chart fills as soon as its symbol's history is stored.
+   * A slow client is skipped (snapshots are the largest messages); its chart fills on its next subscription.
+   */
+  history(symbol: string, interval: Interval): void {
+    const key = streamKey(symbol, interval);
+    if (!this.#groups.hasStream(key)) return;
+    let snapshot: Snapshot | undefined;
+    for (const session of this.#sessions.values()) {
+      if (session.socket === undefined || !session.streams.has(key) || this.#backpressure.mustCoalesce(session))
+        continue;
+      snapshot ??= this.#snapshot(symbol, [interval]);
+      this.#reply(session, 'snapshot', { symbol, quote: snapshot.quote ?? null, bars: snapshot.bars });
+    }
   }
 
   /** Serves one connection; `address` is the peer's (retained sessions are bounded per address). */

@@ -7,10 +7,13 @@ const problem = z.object({ error: z.optional(z.string()), message: z.optional(z.
 
 export class ApiError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** The answer's JSON body, for details beyond its message (a CSV import's bad rows). */
+  readonly body: unknown;
+  constructor(status: number, message: string, body?: unknown) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
+    this.body = body;
   }
 }
 

@@ -47,7 +47,7 @@ async function call(
       typeof payload === 'object' && payload !== null && 'error' in payload
         ? String(payload.error)
         : `${path} answered ${String(response.status)}`;
-    throw new ApiError(response.status, message);
+    throw new ApiError(response.status, message, payload);
   }
   return payload;
 }

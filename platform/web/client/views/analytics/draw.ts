@@ -144,8 +144,9 @@ export function drawRolling(
         ewma: last?.ewma == null ? '–' : formatNumber(last.ewma),
       }),
       ' ',
-      t('analytics.sample', { n: data.points.length }),
+      t('analytics.sample', { n: data.sample?.n ?? data.points.length }),
     ),
+    ...warning(data.sample),
   );
 }
 

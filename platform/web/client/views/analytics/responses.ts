@@ -16,6 +16,7 @@ export const rollingResponse = z.object({
   x: z.string(),
   y: z.string(),
   window: z.number(),
+  sample,
   points: z.array(z.object({ start: z.number(), rolling: z.nullable(z.number()), ewma: z.nullable(z.number()) })),
 });
 export const graphResponse = z.object({

@@ -4,6 +4,7 @@ import { t } from '../../i18n/i18n.ts';
 import { polylines } from '../analytics/logic.ts';
 import type { View } from '../view.ts';
 import {
+  importRowErrors,
   loadPortfolio,
   positionFromForm,
   removePosition,
@@ -176,12 +177,22 @@ export const portfolioView: View = {
         .then((csv) =>
           session.sendCsv(`/api/portfolio/import?mode=${mode.value === 'merge' ? 'merge' : 'replace'}`, csv),
         )
-        .then(() => {
-          status.textContent = t('portfolio.imported');
-          file.value = '';
-          return refresh();
-        }, report);
+        .then(
+          () => {
+            rowErrors.replaceChildren();
+            status.textContent = t('portfolio.imported');
+            file.value = '';
+            return refresh();
+          },
+          (error: unknown) => {
+            const [summary, ...rows] = importRowErrors(error) ?? [message(error)];
+            status.textContent = summary ?? '';
+            rowErrors.replaceChildren(...rows.map((r) => h('li', {}, r)));
+          },
+        );
     });
+    // Each bad row of a refused import, with its line: the file can be fixed without guessing.
+    const rowErrors = h('ul', { class: 'portfolio-import-errors', 'aria-live': 'polite' });
     const csv = h(
       'div',
       { class: 'portfolio-csv' },
@@ -190,6 +201,7 @@ export const portfolioView: View = {
       h('label', { for: 'portfolio-mode' }, t('portfolio.mode')),
       mode,
       h('a', { href: '/api/portfolio/export', download: 'portfolio.csv' }, t('portfolio.export')),
+      rowErrors,
     );
 
     container.append(

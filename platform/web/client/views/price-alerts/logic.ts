@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { getJson } from '../../api.ts';
 import { formatMoney, formatNumber } from '../../format.ts';
-import { t } from '../../i18n/i18n.ts';
+import { language, t } from '../../i18n/i18n.ts';
 import type { Send } from '../../session.ts';
 
 export const priceRule = z.object({
@@ -44,8 +44,9 @@ export async function listPriceEvents(limit = 20): Promise<PriceEvent[]> {
   return (await getJson(`/api/price-alerts/events?limit=${String(limit)}`, priceEventList)).events;
 }
 
+/** Push and email for the rule are written in the app's language. */
 export async function createPriceRule(send: Send, body: PriceRuleBody): Promise<void> {
-  await send('POST', '/api/price-alerts', body);
+  await send('POST', '/api/price-alerts', { ...body, notify: { ...body.notify, language } });
 }
 
 export async function deletePriceRule(send: Send, id: string): Promise<void> {
