@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { toError } from '../platform/async/to-error.ts';
 import type { TopicInput } from '../platform/backbone/topics.ts';
 import type { Service, ServiceContext } from '../platform/runtime/service.ts';
@@ -7,6 +7,7 @@ import type { SeriesDetector, SeriesLabels } from './series.ts';
 import { loadDetectorConfig, type DetectorConfig } from './service/config.ts';
 import { gateStep, newGateState, RateBudget } from './service/gate.ts';
 import { LearnedFamilies } from './service/learned-families.ts';
+import { registerWatcherMetrics } from './service/metrics.ts';
 import { PrecursorWatch, precursorDetection } from './service/precursor.ts';
 import { SloWatch, sloDetection } from './service/slo.ts';
 import { mountDetectorRoutes, type RecentDetection, type SourceStatus } from './service/routes.ts';
@@ -137,24 +138,7 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         labelNames: ['outcome'] as const,
         registers: [ctx.metrics],
       });
-      new Gauge({
-        name: 'insitechart_detector_series_watched',
-        help: 'Series watched by the detectors, and how many are anomalous now',
-        labelNames: ['state'] as const,
-        registers: [ctx.metrics],
-        collect() {
-          this.set({ state: 'all' }, watcher.size);
-          this.set({ state: 'anomalous' }, watcher.anomalousCount());
-        },
-      });
-      new Gauge({
-        name: 'insitechart_detector_series_evicted',
-        help: 'Series forgotten for the series limit since start',
-        registers: [ctx.metrics],
-        collect() {
-          this.set(watcher.evicted);
-        },
-      });
+      registerWatcherMetrics(ctx.metrics, watcher);
 
       const publish = async (data: TopicInput<'detections'>, key: string, from: string): Promise<void> => {
         if (!budget.take(now())) {
