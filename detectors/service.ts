@@ -3,11 +3,13 @@ import { toError } from '../platform/async/to-error.ts';
 import type { TopicInput } from '../platform/backbone/topics.ts';
 import type { Service, ServiceContext } from '../platform/runtime/service.ts';
 import type { PrecursorPredictor } from './failure/index.ts';
-import type { SeriesDetector, SeriesLabels } from './series.ts';
+import { seriesKey, type SeriesDetector, type SeriesLabels } from './series.ts';
 import { loadDetectorConfig, type DetectorConfig } from './service/config.ts';
 import { gateStep, newGateState, RateBudget } from './service/gate.ts';
 import { LearnedFamilies } from './service/learned-families.ts';
+import { BandHistory } from './service/bands.ts';
 import { registerWatcherMetrics } from './service/metrics.ts';
+import { mountOpsRoutes } from './service/ops-routes.ts';
 import { PrecursorWatch, precursorDetection } from './service/precursor.ts';
 import { SloWatch, sloDetection } from './service/slo.ts';
 import { mountDetectorRoutes, type RecentDetection, type SourceStatus } from './service/routes.ts';
@@ -98,10 +100,12 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
           },
         );
       }
+      const bands = new BandHistory();
       const watcher = new SeriesWatcher({
         limit: config.seriesLimit,
         gate: config.gate,
-        detectorFor: options.detectorFor ?? ((labels) => families.detectorFor(labels)),
+        detectorFor: (labels) =>
+          bands.wrap(seriesKey(labels), options.detectorFor?.(labels) ?? families.detectorFor(labels)),
       });
       const budget = new RateBudget(config.maxDetectionsPerMinute, now());
       const recent: RecentDetection[] = [];
@@ -163,12 +167,14 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         labelNames: ['outcome'] as const,
         registers: [ctx.metrics],
       });
-      const publishFinding = ({ finding, meaning }: TriagedFinding): Promise<void> =>
-        publish(
+      const publishFinding = ({ finding, meaning }: TriagedFinding): Promise<void> => {
+        bands.keep(finding.tracked.key);
+        return publish(
           toDetection(finding, watcher.related(finding.tracked, finding.ts, RELATED_WINDOW_MS), meaning),
           finding.tracked.key,
           finding.tracked.source,
         );
+      };
 
       const pollSource = async (source: MetricSource): Promise<void> => {
         const st = status.get(source.name);
@@ -347,6 +353,7 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         precursor: precursorStatus,
         slos: sloStatus,
       });
+      mountOpsRoutes(ctx.api, { recent: () => recent, watcher, sources, bands, now });
       loop = (async () => {
         while (!abort.signal.aborted) {
           await Promise.all(sources.map(pollSource));

@@ -135,6 +135,8 @@ export const routePermissions: readonly RoutePermission[] = [
     'series',
     'series/history',
     'detections',
+    'detections/:id/band',
+    'detections/:id/forecast',
     'sources',
     'predictions',
     'forecast',
