@@ -353,7 +353,7 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         precursor: precursorStatus,
         slos: sloStatus,
       });
-      mountOpsRoutes(ctx.api, { recent: () => recent, watcher, sources, bands, now });
+      mountOpsRoutes(ctx.api, { recent: () => recent, watcher, sources, bands, now, slos: sloStatus });
       loop = (async () => {
         while (!abort.signal.aborted) {
           await Promise.all(sources.map(pollSource));

@@ -83,7 +83,14 @@ describe('ops routes: a detection with its band and a forecast against actual', 
     });
     const app = express();
     const api = express.Router();
-    mountOpsRoutes(api, { recent: () => recent, watcher, sources: [source], bands, now: () => end });
+    mountOpsRoutes(api, {
+      recent: () => recent,
+      watcher,
+      sources: [source],
+      bands,
+      now: () => end,
+      slos: () => [{ name: 'api-availability', alerting: true, status: { budgetRemaining: 0.5 } }],
+    });
     app.use('/api', api);
     app.use(errorHandler(createLogger({ service: 'test', level: 'silent' })));
     server = app.listen(0, '127.0.0.1');
@@ -121,6 +128,22 @@ describe('ops routes: a detection with its band and a forecast against actual', 
     const heldOut = body.actual.slice(-10);
     assert.ok(Math.abs((body.forecast[0]?.ts ?? 0) - (heldOut[0]?.ts ?? 0)) <= 2 * SEC);
     assert.ok(body.forecast.every((f) => f.lower80 <= f.value && f.value <= f.upper80));
+  });
+
+  it('lists every SLO with its runbook, the watched ones with their burn status', async () => {
+    const body = (await (await fetch(url.replace(/detections$/, 'slos'))).json()) as {
+      slos: { name: string; runbook: string; watched: boolean; alerting: boolean; status: unknown }[];
+    };
+    assert.ok(body.slos.length >= 6);
+    const api = body.slos.find((s) => s.name === 'api-availability');
+    assert.ok(api !== undefined);
+    assert.deepEqual(api.status, { budgetRemaining: 0.5 });
+    assert.equal(api.alerting, true);
+    assert.equal(api.runbook, '/runbooks/api-availability-budget-burn.md');
+    const latency = body.slos.find((s) => s.name === 'api-latency');
+    assert.ok(latency !== undefined);
+    assert.equal(latency.watched, false);
+    assert.equal(latency.status, null);
   });
 
   it('rejects unknown detections and bad windows', async () => {

@@ -1,6 +1,8 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../../platform/http/errors.ts';
+import { slos } from '../../platform/slo/definitions/index.ts';
+import { sloRunbookPath } from '../../platform/slo/rules.ts';
 import { fitForecaster } from '../forecast/index.ts';
 import { seriesKey, type Point } from '../series.ts';
 import type { MetricSource } from '../sources/source.ts';
@@ -14,6 +16,8 @@ export interface OpsRouteDeps {
   readonly sources: readonly MetricSource[];
   readonly bands: BandHistory;
   readonly now: () => number;
+  /** The detector tier's SLO monitors (DETECTOR_SLOS), by SLO name. */
+  readonly slos: () => readonly { readonly name: string; readonly alerting: boolean; readonly status: unknown }[];
 }
 
 const MIN = 60_000;
@@ -41,8 +45,8 @@ export const backtestQuery = z.object({
 });
 
 /**
- * The ops view's evidence under /api/detectors: the band a detection fired against (bands.ts keeps it), and
- * a forecast against the actual values it forecast (the last `holdout` points held out of the fit).
+ * The ops view's evidence under /api/detectors: every SLO with its burn status, the band a detection fired against
+ * (bands.ts keeps it), and a forecast against the actual values it forecast (the last `holdout` points held out).
  */
 export function mountOpsRoutes(api: Router, deps: OpsRouteDeps): void {
   const detection = (params: unknown): RecentDetection => {
@@ -51,6 +55,24 @@ export function mountOpsRoutes(api: Router, deps: OpsRouteDeps): void {
     if (found === undefined) throw new HttpError(404, `detection ${id} is not among the recent ones`);
     return found;
   };
+
+  // Every SLO of the platform (platform/slo), with the detector tier's burn status where it watches one.
+  api.get('/detectors/slos', (_req, res) => {
+    const watched = new Map(deps.slos().map((s) => [s.name, s]));
+    res.json({
+      slos: slos.map((slo) => ({
+        name: slo.name,
+        title: slo.title,
+        description: slo.description,
+        service: slo.service,
+        objective: slo.objective,
+        runbook: sloRunbookPath(slo),
+        watched: watched.has(slo.name),
+        alerting: watched.get(slo.name)?.alerting ?? false,
+        status: watched.get(slo.name)?.status ?? null,
+      })),
+    });
+  });
 
   api.get('/detectors/detections/:id/band', (req, res) => {
     const q = bandQuery.parse(req.query);

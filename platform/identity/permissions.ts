@@ -139,6 +139,7 @@ export const routePermissions: readonly RoutePermission[] = [
     'detections/:id/forecast',
     'sources',
     'predictions',
+    'slos',
     'forecast',
     'slo',
     'exhaustion',
