@@ -178,8 +178,17 @@ export const opsView: View = {
       if (!stopped)
         status.textContent = problems.length > 0 ? problems.join(' · ') : messages.updated(formatClock(now));
     };
-    void refresh();
-    const timer = window.setInterval(() => void refresh(), refreshMs);
+    // A refresh slower than the interval (a loaded platform) is not stacked with the next one.
+    let running: Promise<void> | undefined;
+    const tick = (): void => {
+      running ??= refresh()
+        .catch(() => undefined)
+        .finally(() => {
+          running = undefined;
+        });
+    };
+    tick();
+    const timer = window.setInterval(tick, refreshMs);
     return {
       unmount: () => {
         stopped = true;
