@@ -10,6 +10,8 @@ import { LearnedFamilies } from './service/learned-families.ts';
 import { BandHistory } from './service/bands.ts';
 import { registerWatcherMetrics } from './service/metrics.ts';
 import { mountOpsRoutes } from './service/ops-routes.ts';
+import { describeDetectorRoutes } from './service/openapi.ts';
+import { openApi } from '../platform/http/openapi.ts';
 import { PrecursorWatch, precursorDetection } from './service/precursor.ts';
 import { SloWatch, sloDetection } from './service/slo.ts';
 import { mountDetectorRoutes, type RecentDetection, type SourceStatus } from './service/routes.ts';
@@ -353,6 +355,7 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         precursor: precursorStatus,
         slos: sloStatus,
       });
+      describeDetectorRoutes(openApi);
       mountOpsRoutes(ctx.api, { recent: () => recent, watcher, sources, bands, now, slos: sloStatus });
       loop = (async () => {
         while (!abort.signal.aborted) {
