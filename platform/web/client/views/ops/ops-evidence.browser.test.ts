@@ -6,8 +6,9 @@ import { after, describe, it } from 'node:test';
 import { apiFetch } from '../../../../testing/api-client.ts';
 import { everyService } from '../../../../testing/every-service.ts';
 import { peerSkipReason } from '../../../../testing/peers.ts';
-import { startTestPlatform, TEST_ADMIN_PASSWORD } from '../../../../testing/platform.ts';
+import { startTestPlatform } from '../../../../testing/platform.ts';
 import { CHROMIUM, launchChromium } from '../../../browser.ts';
+import { adminSession } from '../../../view-walk.ts';
 
 const skip = peerSkipReason(CHROMIUM, 'chromium');
 const dataDir = mkdtempSync(join(tmpdir(), 'web-ops-evidence-'));
@@ -54,15 +55,13 @@ describe('the ops view shows a detection with its evidence, in headless Chromium
       });
       assert.equal(fed.status, 200, await fed.text());
 
-      const page = await (await browser.newContext({ viewport: { width: 1280, height: 1400 } })).newPage();
+      const storageState = await adminSession(browser, platform);
+      const page = await (
+        await browser.newContext({ viewport: { width: 1280, height: 1400 }, storageState })
+      ).newPage();
       page.on('pageerror', (error) => {
         errors.push(`uncaught: ${error.message}`);
       });
-      await page.goto(`${platform.url}/#/sign-in`);
-      await page.getByLabel('Name', { exact: true }).fill('admin');
-      await page.getByLabel('Password', { exact: true }).fill(TEST_ADMIN_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.locator('.user-menu .user-name', { hasText: 'admin' }).waitFor({ timeout: 15_000 });
       await page.goto(`${platform.url}/#/ops`);
 
       // Every SLO is listed with its runbook; the detector tier's own SLOs with their budget once measured.
