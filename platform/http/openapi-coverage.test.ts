@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
+import { remediationResponses } from '../../detectors/remediation/api/openapi.ts';
 import { detectorResponses } from '../../detectors/service/openapi.ts';
 import { incidentSchema, silenceSchema } from '../alerts/api/openapi.ts';
+import { faultResponses } from '../faults/openapi.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { everyService } from '../testing/every-service.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
@@ -36,7 +38,6 @@ const NOT_YET_DESCRIBED: Readonly<Record<string, readonly string[]>> = {
     'get /api/analytics/views/regimes',
     'get /api/analytics/views/sectors',
   ],
-  'faults (platform/faults)': ['get /api/faults', 'post /api/faults', 'delete /api/faults', 'delete /api/faults/{id}'],
   'identity (platform/identity)': [
     'get /api/identity/me',
     'get /api/identity/me/data',
@@ -80,12 +81,6 @@ const NOT_YET_DESCRIBED: Readonly<Record<string, readonly string[]>> = {
     'get /api/price-alerts/stream',
     'post /api/push/subscriptions',
     'get /api/push/vapid-public-key',
-  ],
-  'remediation (detectors/remediation)': [
-    'get /api/remediations',
-    'get /api/remediations/{id}',
-    'post /api/remediations/{id}/approve',
-    'post /api/remediations/{id}/reject',
   ],
   'sentiment (platform/sentiment)': [
     'get /api/sentiment',
@@ -159,6 +154,8 @@ describe('OpenAPI coverage of the whole platform', () => {
       ['/api/detectors/checks', detectorResponses.checks],
       ['/api/incidents', z.object({ incidents: z.array(incidentSchema) })],
       ['/api/silences', z.object({ silences: z.array(silenceSchema) })],
+      ['/api/faults', faultResponses.list],
+      ['/api/remediations', remediationResponses.list],
     ];
     for (const [path, schema] of answers) {
       const res = await apiFetch(platform, path, { as: 'admin' });
