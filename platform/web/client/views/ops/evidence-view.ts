@@ -55,7 +55,14 @@ export function sloTable(slos: readonly Slo[]): HTMLElement {
       h('td', {}, runbookLink(s.runbook)),
     );
   });
-  const head = [messages.slo, messages.objective, messages.budgetLeft, messages.burnRates, messages.state, ''];
+  const head = [
+    messages.slo,
+    messages.objective,
+    messages.budgetLeft,
+    messages.burnRates,
+    messages.state,
+    messages.runbook,
+  ];
   return h(
     'table',
     { class: 'ops-health ops-slos' },

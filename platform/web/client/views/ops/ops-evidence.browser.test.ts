@@ -8,6 +8,7 @@ import { everyService } from '../../../../testing/every-service.ts';
 import { peerSkipReason } from '../../../../testing/peers.ts';
 import { startTestPlatform } from '../../../../testing/platform.ts';
 import { CHROMIUM, launchChromium } from '../../../browser.ts';
+import { axeSource, violations } from '../../../a11y-check.ts';
 import { adminSession } from '../../../view-walk.ts';
 
 const skip = peerSkipReason(CHROMIUM, 'chromium');
@@ -56,9 +57,11 @@ describe('the ops view shows a detection with its evidence, in headless Chromium
       assert.equal(fed.status, 200, await fed.text());
 
       const storageState = await adminSession(browser, platform);
-      const page = await (
-        await browser.newContext({ viewport: { width: 1280, height: 1400 }, storageState })
-      ).newPage();
+      const page =
+        await // bypassCSP: axe-core is injected as an inline script (every other test runs the app under its CSP).
+        (
+          await browser.newContext({ viewport: { width: 1280, height: 1400 }, storageState, bypassCSP: true })
+        ).newPage();
       page.on('pageerror', (error) => {
         errors.push(`uncaught: ${error.message}`);
       });
@@ -79,6 +82,14 @@ describe('the ops view shows a detection with its evidence, in headless Chromium
       assert.ok(Number(await band.getAttribute('data-points')) >= 20, 'the band spans the time around the detection');
       // A forecast against actual, or why there is none.
       await detection.locator('[data-forecast], [data-forecast-none]').first().waitFor({ timeout: 15_000 });
+
+      // No serious or critical accessibility violation with the charts drawn (axe-core, WCAG A and AA).
+      await page.addScriptTag({ path: axeSource });
+      const serious = (await violations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(
+        serious.map((v) => `${v.id} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`),
+        [],
+      );
 
       const runbook = detection.locator('a.ops-runbook');
       const href = (await runbook.getAttribute('href')) ?? '';
