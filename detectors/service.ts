@@ -9,7 +9,7 @@ import { gateStep, newGateState, RateBudget } from './service/gate.ts';
 import { LearnedFamilies } from './service/learned-families.ts';
 import { BandHistory } from './service/bands.ts';
 import { registerWatcherMetrics } from './service/metrics.ts';
-import { mountOpsRoutes } from './service/ops-routes.ts';
+import { grafanaFromEnv, mountOpsRoutes } from './service/ops-routes.ts';
 import { describeDetectorRoutes } from './service/openapi.ts';
 import { openApi } from '../platform/http/openapi.ts';
 import { PrecursorWatch, precursorDetection } from './service/precursor.ts';
@@ -356,7 +356,15 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         slos: sloStatus,
       });
       describeDetectorRoutes(openApi);
-      mountOpsRoutes(ctx.api, { recent: () => recent, watcher, sources, bands, now, slos: sloStatus });
+      mountOpsRoutes(ctx.api, {
+        recent: () => recent,
+        watcher,
+        sources,
+        bands,
+        now,
+        slos: sloStatus,
+        grafanaUrl: grafanaFromEnv(process.env),
+      });
       loop = (async () => {
         while (!abort.signal.aborted) {
           await Promise.all(sources.map(pollSource));

@@ -98,6 +98,10 @@ export const detectorResponses = {
     exhaustion: z.looseObject({ status: z.string() }),
   }),
   slos: z.object({
+    dashboards: z
+      .object({ slos: z.string(), detectors: z.string() })
+      .nullable()
+      .describe("Grafana's SLO and detector dashboards, when GRAFANA_URL is set"),
     slos: z.array(
       z.object({
         name: z.string(),

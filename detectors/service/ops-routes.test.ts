@@ -9,7 +9,7 @@ import { createLogger } from '../../platform/telemetry/logger.ts';
 import { seriesKey, type SeriesDetector } from '../series.ts';
 import { OtlpSource } from '../sources/otlp.ts';
 import { BAND_POINTS, BandHistory } from './bands.ts';
-import { mountOpsRoutes } from './ops-routes.ts';
+import { grafanaFromEnv, mountOpsRoutes } from './ops-routes.ts';
 import type { RecentDetection } from './routes.ts';
 import { SeriesWatcher } from './watcher.ts';
 
@@ -90,6 +90,7 @@ describe('ops routes: a detection with its band and a forecast against actual', 
       bands,
       now: () => end,
       slos: () => [{ name: 'api-availability', alerting: true, status: { budgetRemaining: 0.5 } }],
+      grafanaUrl: grafanaFromEnv({ GRAFANA_URL: 'https://grafana.example/' }),
     });
     app.use('/api', api);
     app.use(errorHandler(createLogger({ service: 'test', level: 'silent' })));
@@ -133,7 +134,12 @@ describe('ops routes: a detection with its band and a forecast against actual', 
   it('lists every SLO with its runbook, the watched ones with their burn status', async () => {
     const body = (await (await fetch(url.replace(/detections$/, 'slos'))).json()) as {
       slos: { name: string; runbook: string; watched: boolean; alerting: boolean; status: unknown }[];
+      dashboards: { slos: string; detectors: string } | null;
     };
+    assert.deepEqual(body.dashboards, {
+      slos: 'https://grafana.example/d/insitechart-slos/',
+      detectors: 'https://grafana.example/d/insitechart-detectors/',
+    });
     assert.ok(body.slos.length >= 6);
     const api = body.slos.find((s) => s.name === 'api-availability');
     assert.ok(api !== undefined);
@@ -144,6 +150,12 @@ describe('ops routes: a detection with its band and a forecast against actual', 
     assert.ok(latency !== undefined);
     assert.equal(latency.watched, false);
     assert.equal(latency.status, null);
+  });
+
+  it('reads GRAFANA_URL: unset is none, anything but http(s) is a configuration error', () => {
+    assert.equal(grafanaFromEnv({}), undefined);
+    assert.equal(grafanaFromEnv({ GRAFANA_URL: '' }), undefined);
+    assert.throws(() => grafanaFromEnv({ GRAFANA_URL: 'javascript:alert(1)' }), /GRAFANA_URL/);
   });
 
   it('rejects unknown detections and bad windows', async () => {

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
+import { emptyToUndefined, parseEnv, type Env } from '../../platform/config/config.ts';
 import { HttpError } from '../../platform/http/errors.ts';
 import { slos } from '../../platform/slo/definitions/index.ts';
 import { sloRunbookPath } from '../../platform/slo/rules.ts';
@@ -16,11 +17,25 @@ export interface OpsRouteDeps {
   readonly sources: readonly MetricSource[];
   readonly bands: BandHistory;
   readonly now: () => number;
+  /** Grafana's base URL (GRAFANA_URL), when one runs beside the platform: the ops view links to its dashboards. */
+  readonly grafanaUrl?: string | undefined;
   /** The detector tier's SLO monitors (DETECTOR_SLOS), by SLO name. */
   readonly slos: () => readonly { readonly name: string; readonly alerting: boolean; readonly status: unknown }[];
 }
 
 const MIN = 60_000;
+
+/** GRAFANA_URL, validated (a ConfigError names it when it is not an http(s) URL); undefined when unset. */
+export function grafanaFromEnv(env: Env): string | undefined {
+  const url = z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  );
+  return parseEnv(z.object({ GRAFANA_URL: url }), env).GRAFANA_URL?.replace(/\/+$/, '');
+}
+
+/** The generated dashboards (dashboards/definitions) the ops view links to when Grafana runs. */
+const DASHBOARDS = { slos: '/d/insitechart-slos/', detectors: '/d/insitechart-detectors/' } as const;
 const detectionParams = z.object({ id: z.string().min(1).max(200) });
 
 /** GET /detectors/detections/{id}/band: the series' value against its expected range around the detection. */
@@ -59,7 +74,12 @@ export function mountOpsRoutes(api: Router, deps: OpsRouteDeps): void {
   // Every SLO of the platform (platform/slo), with the detector tier's burn status where it watches one.
   api.get('/detectors/slos', (_req, res) => {
     const watched = new Map(deps.slos().map((s) => [s.name, s]));
+    const grafana = deps.grafanaUrl;
     res.json({
+      dashboards:
+        grafana === undefined
+          ? null
+          : { slos: `${grafana}${DASHBOARDS.slos}`, detectors: `${grafana}${DASHBOARDS.detectors}` },
       slos: slos.map((slo) => ({
         name: slo.name,
         title: slo.title,

@@ -215,6 +215,7 @@ describe('the link crawler', { skip: skip ?? false }, () => {
       // The crawl reached the views, an incident page from a notification, and runbooks from the views.
       assert.ok(pages.some((p) => p.startsWith('/incidents/')));
       assert.ok([...checked.keys()].some((u) => u.startsWith(`${publicUrl}/runbooks/`)));
+      assert.ok(checked.has(`${grafana.url}/d/insitechart-detectors/`), "the ops view's dashboard links");
       assert.ok(visited >= 8, `${String(visited)} pages visited`);
       assert.ok(queue.length === 0, `more than ${String(MAX_PAGES)} pages: raise the bound or find the loop`);
     } finally {

@@ -10,6 +10,7 @@ import {
   outsideBand,
   type Detection,
   type Slo,
+  type SlosAnswer,
 } from './evidence.ts';
 import { messages } from './messages.ts';
 
@@ -35,8 +36,19 @@ function sloState(s: Slo): { text: string; cls: string } {
     : { text: messages.sloWithin, cls: 'ops-ok' };
 }
 
-/** One row per SLO: objective, budget left and burn rate per window where the detector tier watches it. */
-export function sloTable(slos: readonly Slo[]): HTMLElement {
+function dashboardLink(href: string): HTMLElement {
+  return h(
+    'a',
+    { href, class: 'ops-dashboard', 'data-dashboard': href, target: '_blank', rel: 'noopener' },
+    messages.dashboard,
+  );
+}
+
+/**
+ * One row per SLO: objective, budget left and burn rate per window where the detector tier watches it; the Grafana
+ * SLO dashboard above when GRAFANA_URL is set.
+ */
+export function sloTable({ slos, dashboards }: SlosAnswer): HTMLElement {
   const rows = slos.map((s) => {
     const state = sloState(s);
     const rates = s.status === null ? [] : burnRates(s.status);
@@ -63,12 +75,13 @@ export function sloTable(slos: readonly Slo[]): HTMLElement {
     messages.state,
     messages.runbook,
   ];
-  return h(
+  const table = h(
     'table',
     { class: 'ops-health ops-slos' },
     h('thead', {}, h('tr', {}, ...head.map((t) => h('th', {}, t)))),
     h('tbody', {}, ...rows),
   );
+  return dashboards === null ? table : h('div', {}, h('p', {}, dashboardLink(dashboards.slos)), table);
 }
 
 async function bandFigure(d: Detection, series: string): Promise<HTMLElement> {
@@ -114,7 +127,7 @@ async function forecastFigure(d: Detection, series: string): Promise<HTMLElement
 }
 
 /** A detection: its title, when and how sure, its runbook, and (for the first few) its band and forecast charts. */
-export async function detectionItem(d: Detection, slos: readonly Slo[], charted: boolean): Promise<HTMLElement> {
+export async function detectionItem(d: Detection, answer: SlosAnswer, charted: boolean): Promise<HTMLElement> {
   const { detection } = d;
   const series = Object.entries(detection.series)
     .map(([k, v]) => (k === '__name__' ? v : `${k}=${v}`))
@@ -128,7 +141,8 @@ export async function detectionItem(d: Detection, slos: readonly Slo[], charted:
     },
     h('strong', {}, detection.title ?? detection.explanation),
     ' ',
-    runbookLink(detectionRunbook(d, slos)),
+    runbookLink(detectionRunbook(d, answer.slos)),
+    ...(answer.dashboards === null ? [] : [' ', dashboardLink(answer.dashboards.detectors)]),
     h(
       'p',
       { class: 'ops-sub' },
@@ -146,8 +160,8 @@ export async function detectionItem(d: Detection, slos: readonly Slo[], charted:
 }
 
 /** The detections panel: newest first, the first CHARTED_DETECTIONS with their charts, and a legend. */
-export async function detectionList(detections: readonly Detection[], slos: readonly Slo[]): Promise<HTMLElement> {
+export async function detectionList(detections: readonly Detection[], answer: SlosAnswer): Promise<HTMLElement> {
   if (detections.length === 0) return h('p', { class: 'ops-empty' }, messages.noDetections);
-  const items = await Promise.all(detections.map((d, i) => detectionItem(d, slos, i < CHARTED_DETECTIONS)));
+  const items = await Promise.all(detections.map((d, i) => detectionItem(d, answer, i < CHARTED_DETECTIONS)));
   return h('div', {}, h('p', { class: 'ops-sub' }, messages.legend), h('ul', { class: 'ops-detections' }, ...items));
 }

@@ -19,8 +19,12 @@ const slo = z.object({
   alerting: z.boolean(),
   status: z.nullable(burnStatus),
 });
-const slosAnswer = z.object({ slos: z.array(slo) });
+const slosAnswer = z.object({
+  dashboards: z.nullable(z.object({ slos: z.string(), detectors: z.string() })),
+  slos: z.array(slo),
+});
 export type Slo = z.infer<typeof slo>;
+export type SlosAnswer = z.infer<typeof slosAnswer>;
 
 const detection = z.object({
   id: z.string(),
@@ -52,7 +56,7 @@ const backtestAnswer = z.object({
 export type Backtest = z.infer<typeof backtestAnswer>;
 
 const detectionPath = (id: string): string => `/api/detectors/detections/${encodeURIComponent(id)}`;
-export const loadSlos = (): Promise<Slo[]> => getJson('/api/detectors/slos', slosAnswer).then((a) => a.slos);
+export const loadSlos = (): Promise<SlosAnswer> => getJson('/api/detectors/slos', slosAnswer);
 export const loadDetections = (limit: number): Promise<Detection[]> =>
   getJson(`/api/detectors/detections?limit=${String(limit)}`, detectionsAnswer).then((a) => a.detections);
 export const loadBand = (id: string): Promise<BandPoint[]> =>

@@ -31,6 +31,7 @@ export const messages = {
   budgetLeft: t('ops.budgetLeft'),
   burnRates: t('ops.burnRates'),
   runbook: t('ops.runbook'),
+  dashboard: t('ops.dashboard'),
   sloBurning: t('ops.sloBurning'),
   sloWithin: t('ops.sloWithin'),
   sloWaiting: t('ops.sloWaiting'),

@@ -133,7 +133,7 @@ export const opsView: View = {
       await Promise.all([
         show(
           messages.detections,
-          async () => detectionList(await loadDetections(10), slos ?? []),
+          async () => detectionList(await loadDetections(10), slos ?? { dashboards: null, slos: [] }),
           (list) => list,
           panels.detections,
         ),
