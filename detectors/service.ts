@@ -1,12 +1,17 @@
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { toError } from '../platform/async/to-error.ts';
 import type { TopicInput } from '../platform/backbone/topics.ts';
 import type { Service, ServiceContext } from '../platform/runtime/service.ts';
 import type { PrecursorPredictor } from './failure/index.ts';
-import type { SeriesDetector, SeriesLabels } from './series.ts';
+import { seriesKey, type SeriesDetector, type SeriesLabels } from './series.ts';
 import { loadDetectorConfig, type DetectorConfig } from './service/config.ts';
 import { gateStep, newGateState, RateBudget } from './service/gate.ts';
 import { LearnedFamilies } from './service/learned-families.ts';
+import { BandHistory } from './service/bands.ts';
+import { registerWatcherMetrics } from './service/metrics.ts';
+import { grafanaFromEnv, mountOpsRoutes } from './service/ops-routes.ts';
+import { describeDetectorRoutes } from './service/openapi.ts';
+import { openApi } from '../platform/http/openapi.ts';
 import { PrecursorWatch, precursorDetection } from './service/precursor.ts';
 import { SloWatch, sloDetection } from './service/slo.ts';
 import { mountDetectorRoutes, type RecentDetection, type SourceStatus } from './service/routes.ts';
@@ -97,10 +102,12 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
           },
         );
       }
+      const bands = new BandHistory();
       const watcher = new SeriesWatcher({
         limit: config.seriesLimit,
         gate: config.gate,
-        detectorFor: options.detectorFor ?? ((labels) => families.detectorFor(labels)),
+        detectorFor: (labels) =>
+          bands.wrap(seriesKey(labels), options.detectorFor?.(labels) ?? families.detectorFor(labels)),
       });
       const budget = new RateBudget(config.maxDetectionsPerMinute, now());
       const recent: RecentDetection[] = [];
@@ -137,24 +144,7 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         labelNames: ['outcome'] as const,
         registers: [ctx.metrics],
       });
-      new Gauge({
-        name: 'insitechart_detector_series_watched',
-        help: 'Series watched by the detectors, and how many are anomalous now',
-        labelNames: ['state'] as const,
-        registers: [ctx.metrics],
-        collect() {
-          this.set({ state: 'all' }, watcher.size);
-          this.set({ state: 'anomalous' }, watcher.anomalousCount());
-        },
-      });
-      new Gauge({
-        name: 'insitechart_detector_series_evicted',
-        help: 'Series forgotten for the series limit since start',
-        registers: [ctx.metrics],
-        collect() {
-          this.set(watcher.evicted);
-        },
-      });
+      registerWatcherMetrics(ctx.metrics, watcher);
 
       const publish = async (data: TopicInput<'detections'>, key: string, from: string): Promise<void> => {
         if (!budget.take(now())) {
@@ -179,12 +169,14 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         labelNames: ['outcome'] as const,
         registers: [ctx.metrics],
       });
-      const publishFinding = ({ finding, meaning }: TriagedFinding): Promise<void> =>
-        publish(
+      const publishFinding = ({ finding, meaning }: TriagedFinding): Promise<void> => {
+        bands.keep(finding.tracked.key);
+        return publish(
           toDetection(finding, watcher.related(finding.tracked, finding.ts, RELATED_WINDOW_MS), meaning),
           finding.tracked.key,
           finding.tracked.source,
         );
+      };
 
       const pollSource = async (source: MetricSource): Promise<void> => {
         const st = status.get(source.name);
@@ -362,6 +354,16 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         now,
         precursor: precursorStatus,
         slos: sloStatus,
+      });
+      describeDetectorRoutes(openApi);
+      mountOpsRoutes(ctx.api, {
+        recent: () => recent,
+        watcher,
+        sources,
+        bands,
+        now,
+        slos: sloStatus,
+        grafanaUrl: grafanaFromEnv(process.env),
       });
       loop = (async () => {
         while (!abort.signal.aborted) {

@@ -75,10 +75,10 @@ export const detectors: DashboardSpec = {
         {
           kind: 'timeseries',
           title: 'Anomaly scores',
-          description: 'The highest anomaly scores in [0, 1] among watched series.',
+          description: 'The highest anomaly scores in [0, 1] among watched series (the 50 highest are exported).',
           unit: 'percentunit',
           queries: [{ expr: `topk(10, ${m('insitechart_detector_anomaly_score')})`, legend: '{{series}}' }],
-          populated: 'pending-metric',
+          populated: 'always',
           runbook: 'AnomalyDetected',
         },
         {

@@ -4,7 +4,6 @@
  */
 export const PENDING_METRICS: Readonly<Record<string, string>> = {
   insitechart_remediation_actions_total: 'the remediation engine (actions and outcomes), not built yet',
-  insitechart_detector_anomaly_score: "the detector tier (each watched series' latest score)",
   insitechart_detector_forecast: 'the detector tier (forecast with its interval: bound=mean|low|high)',
   insitechart_detector_forecast_actual: 'the detector tier (the observed value beside the forecast)',
   insitechart_alert_incident_ack_seconds: 'the incident page work (time from open to acknowledge)',

@@ -3,6 +3,8 @@ import { auditTo } from '../../platform/identity/audit.ts';
 import type { PlatformControls } from '../../platform/runtime/controls.ts';
 import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
 import { remediationRoutes } from './api/routes.ts';
+import { describeRemediationRoutes } from './api/openapi.ts';
+import { openApi } from '../../platform/http/openapi.ts';
 import { loadRemediationConfig } from './config.ts';
 import { RemediationEngine } from './engine.ts';
 import { publishStep } from './events.ts';
@@ -33,6 +35,7 @@ export function remediationService(options: RemediationServiceOptions): Service 
     async start(ctx: ServiceContext) {
       const config = loadRemediationConfig();
       remediationRoutes(ctx.api, () => engine);
+      describeRemediationRoutes(openApi);
       if (!config.enabled) {
         ctx.logger.info('remediation disabled (REMEDIATION_ENABLED=false)');
         return;

@@ -13,6 +13,8 @@ import { silenceRoutes } from './api/silence-routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { loadAlertsConfig } from './config/load.ts';
 import { withLinks } from './links.ts';
+import { describeAlertRoutes } from './api/openapi.ts';
+import { openApi } from '../http/openapi.ts';
 import { alertsConfigSchema, type AlertsConfig, type AlertsConfigInput } from './config/schema.ts';
 import { fromDetection } from './ingest/detections.ts';
 import type { Alert } from './model.ts';
@@ -296,6 +298,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       });
       silenceRoutes(ctx.api, { silences, audit, now: () => clock.now() });
       oncallRoutes(ctx.api, { directory, audit, now: () => clock.now() });
+      describeAlertRoutes(openApi);
       priceAlertRoutes(ctx.api, {
         prices,
         pushSubscriptions: pushSubs,

@@ -8,6 +8,8 @@ import { requestFaults } from './http.ts';
 import { installFaultPoints } from './points.ts';
 import { FaultRegistry } from './registry.ts';
 import { mountFaultRoutes } from './routes.ts';
+import { describeFaultRoutes } from './openapi.ts';
+import { openApi } from '../http/openapi.ts';
 
 let current: FaultRegistry | undefined;
 
@@ -55,6 +57,7 @@ export function faultService(options: { controls?: PlatformControls } = {}): Ser
       uninstall = installFaultPoints(created);
       ctx.api.use(requestFaults(created, ctx.api));
       mountFaultRoutes(ctx.api, created, auditTo(ctx.bus, 'faults'));
+      describeFaultRoutes(openApi);
       return Promise.resolve();
     },
     stop() {

@@ -74,6 +74,8 @@ export const routePermissions: readonly RoutePermission[] = [
   r('GET', '/manifest.webmanifest', 'public'),
   r('GET', '/icons/*file', 'public'),
   r('GET', '/runbooks/:slug.md', 'public'),
+  // Notifications' incident links, redirected to the app's incident page
+  r('GET', '/incidents/:id', 'public'),
   // Identity
   r('POST', '/api/identity/session', 'public'),
   r('DELETE', '/api/identity/session', 'signed-in'),
@@ -135,8 +137,11 @@ export const routePermissions: readonly RoutePermission[] = [
     'series',
     'series/history',
     'detections',
+    'detections/:id/band',
+    'detections/:id/forecast',
     'sources',
     'predictions',
+    'slos',
     'forecast',
     'slo',
     'exhaustion',

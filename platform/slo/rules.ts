@@ -14,6 +14,12 @@ import {
 const SAMPLED_RECORD = 'slo:sli_error:ratio_instant';
 
 /** Every window a burn rule or the budget needs, shortest first. */
+
+/** Where the SLO's burn alert runbook is served (runbooks/<kebab-case alertname>.md). */
+export function sloRunbookPath(slo: SloDefinition): string {
+  return runbookPath(runbookSlug(slo.alertName));
+}
+
 export function sloWindows(rules: readonly BurnRule[] = DEFAULT_BURN_RULES): string[] {
   const ms = new Set<number>([SLO_PERIOD_MS]);
   for (const r of rules) ms.add(r.longWindowMs).add(r.shortWindowMs);
@@ -69,7 +75,7 @@ export function burnAlert(slo: SloDefinition, rules: readonly BurnRule[] = DEFAU
       annotations: {
         summary: `SLO ${slo.title} (${percent}) is burning its error budget too fast (${severity})`,
         description: `${slo.description} Burn rates above ${of.map((r) => `${String(r.burnRate)}x`).join(' / ')}.`,
-        runbook_url: runbookPath(runbookSlug(slo.alertName)),
+        runbook_url: sloRunbookPath(slo),
       },
     }));
   const windowsText = rules

@@ -14,18 +14,20 @@ export type TestPlatform = RunningPlatform & { readonly credentials: TestCredent
 /**
  * The services on a loopback port chosen by the system, state under `dataDir`, an in-memory bus and no log output,
  * with a test API token per role (apiFetch presents them). Rate limits are raised out of the way of tests;
- * `identityEnv` overrides identity settings (PUBLIC_MARKET_DATA, RATE_LIMIT_PER_MINUTE, ...).
+ * `identityEnv` overrides identity settings (PUBLIC_MARKET_DATA, RATE_LIMIT_PER_MINUTE, ...). `port`: a port chosen
+ * up front (freePort), for tests whose links must name the platform's address before it listens (PUBLIC_URL).
  */
 export async function startTestPlatform(
   dataDir: string,
   services: readonly Service[],
   identityEnv: Readonly<Record<string, string>> = {},
+  port = 0,
 ): Promise<TestPlatform> {
   const credentials = provisionTestCredentials(dataDir);
   const platform = await startPlatform({
     // The regular session clock: the simulated market trades whatever the date (the compressed demo clock rests on
     // the exchange's weekends and holidays, and tests must not depend on the day they run).
-    config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, MARKET_SESSION_CLOCK: 'regular' }),
+    config: loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, MARKET_SESSION_CLOCK: 'regular' }),
     logger: createLogger({ service: 'test', level: 'silent' }),
     bus: new EmbeddedBus({ partitions: 2, source: 'test' }),
     services,

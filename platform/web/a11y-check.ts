@@ -14,7 +14,7 @@ import { CHROMIUM, launchChromium } from './browser.ts';
 import { adminSession, openApp, showView, startViewsPlatform, viewIds } from './view-walk.ts';
 
 const skip = peerSkipReason(CHROMIUM, 'chromium');
-const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+export const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 interface Violation {
@@ -30,7 +30,7 @@ export const desktop = { viewport: { width: 1280, height: 800 } } as const;
 export const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const;
 
 /** Runs axe-core's rules in the page; the page must have axe injected. */
-async function violations(page: Page): Promise<Violation[]> {
+export async function violations(page: Page): Promise<Violation[]> {
   const result: unknown = await page.evaluate(
     `axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(tags)} } }).then((r) => r.violations)`,
   );

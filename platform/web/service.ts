@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { Service, ServiceContext } from '../runtime/service.ts';
 import { buildClient, type Asset } from './build.ts';
 import { webMetrics } from './client-metrics.ts';
+import { mountDeepLinks } from './deep-links.ts';
 
 /** The InsiteChart web app: built in-process at start and served from memory at `/`. */
 export function webAppService(): Service {
@@ -24,6 +25,7 @@ export function webAppService(): Service {
           send(req, res, found);
         },
       );
+      mountDeepLinks(ctx.site);
     },
     // Nothing to drain: assets live in memory and requests finish with the HTTP server.
     stop() {

@@ -6,7 +6,7 @@ import { principalOf } from '../../../platform/identity/principal.ts';
 import type { RemediationEngine } from '../engine.ts';
 import type { RemediationRecord } from '../records.ts';
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   status: z.enum(remediationStatuses).optional(),
   /** The alert fingerprints of one incident, comma-separated: its remediations. */
   fingerprints: z
@@ -17,8 +17,8 @@ const listQuery = z.strictObject({
     .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-const idParam = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'not a remediation id');
-const decisionBody = z.strictObject({ note: z.string().max(500).default('') }).default({ note: '' });
+export const idParam = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'not a remediation id');
+export const decisionBody = z.strictObject({ note: z.string().max(500).default('') }).default({ note: '' });
 
 const view = (r: RemediationRecord) => ({ ...r, steps: [...r.steps] });
 

@@ -7,21 +7,21 @@ import type { IncidentStore } from '../store/incidents.ts';
 import type { Audit } from '../../identity/audit.ts';
 import { principalOf } from '../../identity/principal.ts';
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   status: z.enum(['open', 'triggered', 'acknowledged', 'snoozed', 'resolved']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   /** Alerts listed per incident (each incident also gives its `alertCount`). */
   alerts: z.coerce.number().int().min(0).max(1_000).default(50),
 });
-const idParam = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not an incident id');
-const snoozeBody = z.union([
+export const idParam = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not an incident id');
+export const snoozeBody = z.union([
   z.strictObject({ minutes: z.number().int().min(1).max(10_080) }),
   z.strictObject({ until: z.iso.datetime({ offset: true }) }),
 ]);
-const reassignBody = z.strictObject({ user: z.string().min(1) });
-const mergeBody = z.strictObject({ from: idParam });
-const splitBody = z.strictObject({ fingerprints: z.array(z.string().min(1).max(200)).min(1).max(1_000) });
+export const reassignBody = z.strictObject({ user: z.string().min(1) });
+export const mergeBody = z.strictObject({ from: idParam });
+export const splitBody = z.strictObject({ fingerprints: z.array(z.string().min(1).max(200)).min(1).max(1_000) });
 
 /** Incidents: list, detail (with the delivery log), acknowledge, resolve, snooze, reassign, merge, split. */
 export function incidentRoutes(

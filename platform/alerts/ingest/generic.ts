@@ -3,7 +3,7 @@ import type { TopicInput } from '../../backbone/topics.ts';
 import { fingerprintOf } from '../fingerprint.ts';
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and _');
-const genericAlert = z.strictObject({
+export const genericAlert = z.strictObject({
   labels: z
     .record(labelName, z.string())
     .refine((l) => typeof l.alertname === 'string' && l.alertname.length > 0, 'labels.alertname is required'),
@@ -16,7 +16,7 @@ const genericAlert = z.strictObject({
   fingerprint: z.string().min(1).max(200).optional(),
 });
 
-const batch = z.strictObject({
+export const batch = z.strictObject({
   source: z.string().min(1).max(100).default('api'),
   alerts: z.array(genericAlert).min(1).max(10_000),
 });

@@ -18,7 +18,13 @@ const fault = z.object({ id: z.string(), kind: z.string(), service: z.string(), 
 const faultsAnswer = z.object({ faults: z.array(fault) });
 export type Fault = z.infer<typeof fault>;
 
-const incident = z.object({ id: z.string(), title: z.string(), severity: z.string(), priority: z.number() });
+const incident = z.object({
+  id: z.string(),
+  title: z.string(),
+  severity: z.string(),
+  priority: z.number(),
+  alerts: z.optional(z.array(z.object({ runbookUrl: z.nullable(z.string()) }))),
+});
 const incidentsAnswer = z.object({ incidents: z.array(incident) });
 export type OpsIncident = z.infer<typeof incident>;
 

@@ -60,8 +60,12 @@ describe('the ops view in headless Chromium', { skip: skip ?? false }, () => {
       await page
         .locator('.ops-health tr[data-service="market-data"][data-state="degraded"]')
         .waitFor({ timeout: 20_000 });
-      const incident = page.locator('[data-panel="incidents"] li[data-incident] a', { hasText: 'market-data' }).first();
-      await incident.waitFor({ timeout: 30_000 });
+      // The fault's first incident: market-data's error ratio, or the API availability SLO burning from the same 5xx
+      // (which one the correlator opens first depends on timing on a loaded machine).
+      const incident = page
+        .locator('[data-panel="incidents"] li[data-incident] a', { hasText: /market-data|api-availability/ })
+        .first();
+      await incident.waitFor({ timeout: 45_000 });
       assert.match((await incident.getAttribute('href')) ?? '', /^#\/incidents\/[^/]+$/);
       // Remediation approvals have their own panel: a list, or why it is unavailable.
       assert.ok(((await page.locator('[data-panel="remediations"]').textContent()) ?? '').length > 0);

@@ -16,14 +16,18 @@ import {
   type PendingRemediation,
   type SeriesAnswer,
 } from './data.ts';
+import { safeHref } from '../alerts/logic.ts';
+import { loadDetections, loadSlos } from './evidence.ts';
+import { detectionList, sloTable } from './evidence-view.ts';
 import { messages } from './messages.ts';
 import './ops.css';
 
 const refreshMs = 5_000;
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-function section(id: string, title: string, body: HTMLElement): HTMLElement {
-  return h('section', { class: 'ops-panel', 'data-panel': id, 'aria-label': title }, h('h2', {}, title), body);
+function section(id: string, title: string, body: HTMLElement, wide = false): HTMLElement {
+  const cls = wide ? 'ops-panel ops-wide' : 'ops-panel';
+  return h('section', { class: cls, 'data-panel': id, 'aria-label': title }, h('h2', {}, title), body);
 }
 
 function list<T>(items: readonly T[], empty: string, item: (t: T) => HTMLElement): HTMLElement {
@@ -62,9 +66,16 @@ function warmupList(checks: ChecksAnswer, series: SeriesAnswer | undefined): HTM
   return items.length === 0 ? h('p', { class: 'ops-empty' }, messages.warmupNone) : h('ul', {}, ...items);
 }
 
+/** The incident's first runbook link (absolute on PUBLIC_URL, made by the alert pipeline), if any is safe. */
+function incidentRunbook(i: OpsIncident): (string | HTMLElement)[] {
+  const href = safeHref(i.alerts?.find((a) => a.runbookUrl !== null)?.runbookUrl ?? null, location.href);
+  return href === null ? [] : [' ', h('a', { href, class: 'ops-runbook', 'data-runbook': href }, messages.runbook)];
+}
+
 /**
  * `#/ops`: the platform's own health for operators in embedded mode (no Grafana here): services' health from the
- * detector tier's fixed checks, active injected faults, open incidents (linking to their page), remediations waiting
+ * detector tier's fixed checks, SLO budgets and burn rates, recent detections with their band and forecast charts
+ * and runbooks, active injected faults, open incidents (linking to their page), remediations waiting
  * for approval, and which detectors are still warming up. Polled every 5 s.
  */
 export const opsView: View = {
@@ -80,6 +91,8 @@ export const opsView: View = {
     const status = h('p', { class: 'ops-status', role: 'status' });
     const panels = {
       health: h('div'),
+      slos: h('div'),
+      detections: h('div'),
       faults: h('div'),
       incidents: h('div'),
       remediations: h('div'),
@@ -90,6 +103,8 @@ export const opsView: View = {
       h(
         'div',
         { class: 'ops-grid' },
+        section('slos', messages.slos, panels.slos, true),
+        section('detections', messages.detections, panels.detections, true),
         section('health', messages.services, panels.health),
         section('faults', messages.faults, panels.faults),
         section('incidents', messages.incidents, panels.incidents),
@@ -110,7 +125,18 @@ export const opsView: View = {
       problems.length = 0;
       const now = Date.now();
       const series = await loadSeries().catch(() => undefined);
+      const slos = await loadSlos().catch((error: unknown) => {
+        problems.push(messages.failed(messages.slos, reason(error)));
+        return undefined;
+      });
+      if (slos !== undefined) panels.slos.replaceChildren(sloTable(slos));
       await Promise.all([
+        show(
+          messages.detections,
+          async () => detectionList(await loadDetections(10), slos ?? { dashboards: null, slos: [] }),
+          (list) => list,
+          panels.detections,
+        ),
         show(messages.services, loadChecks, (c) => healthTable(c), panels.health),
         show(messages.warmup, loadChecks, (c) => warmupList(c, series), panels.warmup),
         show(
@@ -131,6 +157,7 @@ export const opsView: View = {
                 'li',
                 { class: `sev-${i.severity}`, 'data-incident': i.id },
                 h('a', { href: incidentHref(i.id) }, `P${String(i.priority)} ${i.title}`),
+                ...incidentRunbook(i),
               ),
             ),
           panels.incidents,
@@ -151,8 +178,17 @@ export const opsView: View = {
       if (!stopped)
         status.textContent = problems.length > 0 ? problems.join(' · ') : messages.updated(formatClock(now));
     };
-    void refresh();
-    const timer = window.setInterval(() => void refresh(), refreshMs);
+    // A refresh slower than the interval (a loaded platform) is not stacked with the next one.
+    let running: Promise<void> | undefined;
+    const tick = (): void => {
+      running ??= refresh()
+        .catch(() => undefined)
+        .finally(() => {
+          running = undefined;
+        });
+    };
+    tick();
+    const timer = window.setInterval(tick, refreshMs);
     return {
       unmount: () => {
         stopped = true;

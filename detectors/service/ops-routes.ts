@@ -1,0 +1,131 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { emptyToUndefined, parseEnv, type Env } from '../../platform/config/config.ts';
+import { HttpError } from '../../platform/http/errors.ts';
+import { slos } from '../../platform/slo/definitions/index.ts';
+import { sloRunbookPath } from '../../platform/slo/rules.ts';
+import { fitForecaster } from '../forecast/index.ts';
+import { seriesKey, type Point } from '../series.ts';
+import type { MetricSource } from '../sources/source.ts';
+import { BAND_POINTS, type BandHistory } from './bands.ts';
+import type { RecentDetection } from './routes.ts';
+import type { SeriesWatcher } from './watcher.ts';
+
+export interface OpsRouteDeps {
+  readonly recent: () => readonly RecentDetection[];
+  readonly watcher: SeriesWatcher;
+  readonly sources: readonly MetricSource[];
+  readonly bands: BandHistory;
+  readonly now: () => number;
+  /** Grafana's base URL (GRAFANA_URL), when one runs beside the platform: the ops view links to its dashboards. */
+  readonly grafanaUrl?: string | undefined;
+  /** The detector tier's SLO monitors (DETECTOR_SLOS), by SLO name. */
+  readonly slos: () => readonly { readonly name: string; readonly alerting: boolean; readonly status: unknown }[];
+}
+
+const MIN = 60_000;
+
+/** GRAFANA_URL, validated (a ConfigError names it when it is not an http(s) URL); undefined when unset. */
+export function grafanaFromEnv(env: Env): string | undefined {
+  const url = z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  );
+  return parseEnv(z.object({ GRAFANA_URL: url }), env).GRAFANA_URL?.replace(/\/+$/, '');
+}
+
+/** The generated dashboards (dashboards/definitions) the ops view links to when Grafana runs. */
+const DASHBOARDS = { slos: '/d/insitechart-slos/', detectors: '/d/insitechart-detectors/' } as const;
+const detectionParams = z.object({ id: z.string().min(1).max(200) });
+
+/** GET /detectors/detections/{id}/band: the series' value against its expected range around the detection. */
+export const bandQuery = z.object({
+  windowMs: z.coerce
+    .number()
+    .int()
+    .min(MIN)
+    .max(60 * MIN)
+    .default(10 * MIN),
+});
+
+/** GET /detectors/detections/{id}/forecast: a forecast made `holdout` points ago, against what then happened. */
+export const backtestQuery = z.object({
+  historyMs: z.coerce
+    .number()
+    .int()
+    .min(MIN)
+    .max(24 * 60 * MIN)
+    .default(60 * MIN),
+  holdout: z.coerce.number().int().min(1).max(BAND_POINTS).default(20),
+});
+
+/**
+ * The ops view's evidence under /api/detectors: every SLO with its burn status, the band a detection fired against
+ * (bands.ts keeps it), and a forecast against the actual values it forecast (the last `holdout` points held out).
+ */
+export function mountOpsRoutes(api: Router, deps: OpsRouteDeps): void {
+  const detection = (params: unknown): RecentDetection => {
+    const { id } = detectionParams.parse(params);
+    const found = deps.recent().find((d) => d.id === id);
+    if (found === undefined) throw new HttpError(404, `detection ${id} is not among the recent ones`);
+    return found;
+  };
+
+  // Every SLO of the platform (platform/slo), with the detector tier's burn status where it watches one.
+  api.get('/detectors/slos', (_req, res) => {
+    const watched = new Map(deps.slos().map((s) => [s.name, s]));
+    const grafana = deps.grafanaUrl;
+    res.json({
+      dashboards:
+        grafana === undefined
+          ? null
+          : { slos: `${grafana}${DASHBOARDS.slos}`, detectors: `${grafana}${DASHBOARDS.detectors}` },
+      slos: slos.map((slo) => ({
+        name: slo.name,
+        title: slo.title,
+        description: slo.description,
+        service: slo.service,
+        objective: slo.objective,
+        runbook: sloRunbookPath(slo),
+        watched: watched.has(slo.name),
+        alerting: watched.get(slo.name)?.alerting ?? false,
+        status: watched.get(slo.name)?.status ?? null,
+      })),
+    });
+  });
+
+  api.get('/detectors/detections/:id/band', (req, res) => {
+    const q = bandQuery.parse(req.query);
+    const d = detection(req.params);
+    const series = seriesKey(d.detection.series);
+    const at = d.detection.ts;
+    const points = deps.bands.band(series, at - q.windowMs, at + q.windowMs) ?? [];
+    res.json({ id: d.id, series, at, detection: d.detection, points });
+  });
+
+  api.get('/detectors/detections/:id/forecast', async (req, res) => {
+    const q = backtestQuery.parse(req.query);
+    const d = detection(req.params);
+    const key = seriesKey(d.detection.series);
+    const tracked = deps.watcher.get(d.source, key);
+    const source = deps.sources.find((s) => s.name === d.source);
+    if (tracked === undefined || source === undefined) throw new HttpError(404, `series ${key} is no longer watched`);
+    const to = deps.now();
+    const matchers = Object.entries(tracked.labels).map(([name, value]) => ({ name, op: '=' as const, value }));
+    const found = await source.readRange(matchers, { from: to - q.historyMs, to }, AbortSignal.timeout(30_000));
+    const points: Point[] = found.find((s) => seriesKey(s.labels) === key)?.points.slice() ?? [];
+    const fit = points.slice(0, -q.holdout);
+    if (fit.length < 3)
+      throw new HttpError(
+        409,
+        `series ${key} has ${String(points.length)} points; holding ${String(q.holdout)} out leaves too few to fit`,
+      );
+    res.json({
+      id: d.id,
+      series: key,
+      fittedOn: fit.length,
+      actual: points.slice(-3 * q.holdout),
+      forecast: fitForecaster(fit).forecast(q.holdout),
+    });
+  });
+}
