@@ -17,6 +17,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { createAnomalyDetector, DEFAULT_ANOMALY } from '../detectors/anomaly/index.ts';
+import { LikelihoodDetector } from '../detectors/anomaly/likelihood.ts';
 import { tfReady } from '../detectors/tf/index.ts';
 import { atFixedThreshold, leaveOneCategoryOut } from '../detectors/nab/protocol.ts';
 import type { LeaveOneOutResult } from '../detectors/nab/protocol.ts';
@@ -158,7 +159,7 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
   const scored: ScoredFile[] = [];
   for (const { file, windows } of corpus) {
     const key = await cacheKey(
-      candidate.options,
+      candidate.likelihood ? { ...candidate.options, likelihood: true } : candidate.options,
       offset,
       file.name,
       file.rows.map((r) => r.value),
@@ -166,7 +167,12 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
     let scores = await cached(key, file.rows.length);
     if (scores === undefined) {
       scores = runFile(file, ({ probationary }) =>
-        createAnomalyDetector({ ...candidate.options, warmup: probationary }),
+        candidate.likelihood
+          ? new LikelihoodDetector(
+              createAnomalyDetector({ ...candidate.options, warmup: Math.floor(probationary / 2) }),
+              probationary,
+            )
+          : createAnomalyDetector({ ...candidate.options, warmup: probationary }),
       );
       await store(key, scores);
     }
