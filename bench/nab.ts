@@ -17,7 +17,6 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { createAnomalyDetector, DEFAULT_ANOMALY } from '../detectors/anomaly/index.ts';
-import { LikelihoodDetector } from '../detectors/anomaly/likelihood.ts';
 import { tfReady } from '../detectors/tf/index.ts';
 import { atFixedThreshold, leaveOneCategoryOut } from '../detectors/nab/protocol.ts';
 import type { LeaveOneOutResult } from '../detectors/nab/protocol.ts';
@@ -159,7 +158,7 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
   const scored: ScoredFile[] = [];
   for (const { file, windows } of corpus) {
     const key = await cacheKey(
-      candidate.likelihood ? { ...candidate.options, likelihood: true } : candidate.options,
+      candidate.options,
       offset,
       file.name,
       file.rows.map((r) => r.value),
@@ -167,12 +166,7 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
     let scores = await cached(key, file.rows.length);
     if (scores === undefined) {
       scores = runFile(file, ({ probationary }) =>
-        candidate.likelihood
-          ? new LikelihoodDetector(
-              createAnomalyDetector({ ...candidate.options, warmup: Math.floor(probationary / 2) }),
-              probationary,
-            )
-          : createAnomalyDetector({ ...candidate.options, warmup: probationary }),
+        createAnomalyDetector({ ...candidate.options, warmup: probationary }),
       );
       await store(key, scores);
     }

@@ -13,8 +13,6 @@ import type { AnomalyOptions } from '../../detectors/anomaly/index.ts';
 export interface Candidate {
   readonly name: string;
   readonly options: Partial<AnomalyOptions>;
-  /** Scores judged by their anomaly likelihood for the series (detectors/anomaly/likelihood.ts). */
-  readonly likelihood?: true;
 }
 
 export const DEFAULT_CANDIDATE: Candidate = { name: 'default', options: {} };
@@ -23,16 +21,12 @@ export const CHOICES: readonly Candidate[] = [DEFAULT_CANDIDATE];
 
 /**
  * Candidates for a change to the default, each judged alone against it (not offered to the fold choice).
- * The one before (a seasonal profile learned per day, judged from the third day) lost 2.2 points in-sample
- * and 3.2 left out over the 8 starts, and was removed with its option. `likelihood`: the default's scores
- * judged by their anomaly likelihood (NuPIC's published constants, nothing chosen).
+ * Empty: the last two were removed with their code after losing by both measures. A seasonal profile learned
+ * per day lost 2.2 points in-sample and 3.2 left out over the 8 starts; NuPIC's anomaly likelihood over the
+ * default's scores (commit f053a1b) scored 0 in-sample and left out, and over its raw novelties 9.16 / 2.41:
+ * averaging 10 scores dilutes this detector's one-point alarms (`../../detectors/nab/README.md`).
  */
-export const CHALLENGERS: readonly Candidate[] = [
-  { name: 'likelihood', options: {}, likelihood: true },
-  // The likelihood in place of the detector's own calibration: every novelty scored (no suppression after
-  // an alarm, no fatigue bar), the series' history of them deciding what is unusual.
-  { name: 'likelihood-raw', options: { suppress: 0, barGain: 1 }, likelihood: true },
-];
+export const CHALLENGERS: readonly Candidate[] = [];
 
 export const ABLATIONS: readonly Candidate[] = [
   { name: 'no-discount-no-fatigue', options: { familiarWeight: 1, barGain: 1 } },
