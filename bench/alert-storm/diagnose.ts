@@ -28,6 +28,7 @@ interface Row {
   why: string;
 }
 const rows = new Map<string, Row>();
+const open = new Set<string>();
 for (const a of storm.alerts) {
   clock.set(t0 + a.at);
   const fp = fingerprintOf(a.labels);
@@ -45,6 +46,21 @@ for (const a of storm.alerts) {
           ? '?'
           : `${w.kind} ${w.score} ${w.shared.map((s) => `${s.label}=${s.value}:${s.weight}`).join(' ')}`,
     });
+  }
+  // Merges move alerts: each alert's place is its latest open incident's.
+  if (r.incidentId !== undefined) open.add(r.incidentId);
+  for (const id of open) {
+    const incident = pipeline.incident(id);
+    if (incident === undefined) {
+      open.delete(id);
+      continue;
+    }
+    for (const [fp2, entry] of incident.alerts) {
+      const row = rows.get(fp2);
+      if (row === undefined || row.inc === id) continue;
+      row.inc = id;
+      row.why += ` -> moved (${entry.correlation?.by ?? '?'})`;
+    }
   }
 }
 const drop = new Set([
