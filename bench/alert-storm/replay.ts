@@ -20,12 +20,20 @@ export function replay(storm: Storm, correlation: AlertsConfigInput['correlation
   const t0 = clock.now();
   const placed = new Map<string, string>();
   const causeOf = new Map<string, string>();
+  // Open incidents, followed until they close: an alert's place is its last open incident's (merges move it).
+  const open = new Set<string>();
   for (const a of storm.alerts) {
     clock.set(t0 + a.at);
     const fp = fingerprintOf(a.labels);
     causeOf.set(fp, a.cause);
     const r = pipeline.process({ ...alert(a.labels, t0 + a.startsAt, a.status), fingerprint: fp });
     if (r.incidentId !== undefined && !placed.has(fp)) placed.set(fp, r.incidentId);
+    if (r.incidentId !== undefined) open.add(r.incidentId);
+    for (const id of open) {
+      const incident = pipeline.incident(id);
+      if (incident === undefined) open.delete(id);
+      else for (const moved of incident.alerts.keys()) placed.set(moved, id);
+    }
   }
   pipeline.stop();
   return score([...causeOf].map(([fp, cause]) => ({ cause, incident: placed.get(fp) })));

@@ -155,7 +155,7 @@ export class Pipeline {
       new DedupStage(dedup, correlator),
       new ResolveStage({ inhibitor, router, correlator, ...filing }),
       new EnrichStage(this.#enricher),
-      new CorrelateStage(correlator, (incident) => incidents.set(incident.id, incident)),
+      new CorrelateStage(correlator, incidents, () => this.moves),
       suppress,
       router,
       new FileResolvedStage(filing),

@@ -16,7 +16,7 @@ import { withLinks } from './links.ts';
 import { describeAlertRoutes } from './api/openapi.ts';
 import { openApi } from '../http/openapi.ts';
 import { alertsConfigSchema, type AlertsConfig, type AlertsConfigInput } from './config/schema.ts';
-import { fromDetection } from './ingest/detections.ts';
+import { DetectionEpisodes } from './ingest/detection-episodes.ts';
 import type { Alert } from './model.ts';
 import { alertmanagerChannel } from './notify/alertmanager/alertmanager.ts';
 import type { ChannelSet } from './notify/channel.ts';
@@ -215,6 +215,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       retentionTimer = setInterval(applyRetention, retentionEveryMs);
       retentionTimer.unref();
       const audit = auditTo(ctx.bus, 'alerts');
+      const episodes = new DetectionEpisodes();
 
       subscriptions.push(
         await ctx.bus.subscribe({
@@ -252,8 +253,8 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           group: 'alerts-detections',
           topic: 'detections',
           handler: async ({ envelope }) => {
-            const data = fromDetection(envelope.data);
-            await ctx.bus.publish('alerts.ops', { key: data.fingerprint, data, source: 'alerts' });
+            for (const data of episodes.alertsOf(envelope.data))
+              await ctx.bus.publish('alerts.ops', { key: data.fingerprint, data, source: 'alerts' });
             received.inc({ source: 'detections' });
           },
         }),

@@ -175,6 +175,8 @@ export const alertsConfigSchema = z
         background: z.number().min(0).max(10_000).default(30),
         /** entities: weight of a call between services seen in traces, against naming the same value (1). */
         graph_weight: z.number().min(0).max(2).default(1),
+        /** entities: an alert able to join open incidents whose onsets are this close merges them (0: never). */
+        merge_onset: duration.default(60_000),
       })
       .prefault({}),
     enrichment: z

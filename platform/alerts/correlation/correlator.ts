@@ -20,4 +20,16 @@ export interface IncidentCorrelator {
   feedback(a: Incident, b: Incident, verdict: 'together' | 'apart'): void;
   /** A resolved incident takes no more alerts. */
   close(incident: Incident): void;
+  /**
+   * Incidents the last attached alert showed to be one (it had the evidence to join each): the pipeline
+   * moves `from`'s alerts into `into` and resolves `from`. Correlators that never merge leave it out.
+   */
+  takeMerges?(): readonly IncidentMerge[];
+}
+
+export interface IncidentMerge {
+  readonly into: Incident;
+  readonly from: Incident;
+  /** The bridging alert's evidence for joining `from`. */
+  readonly why: CorrelationWhy;
 }

@@ -23,6 +23,7 @@ export function createCorrelator(config: AlertsConfig, graph?: ServiceGraph): In
     affinityWeight: 1,
     background: c.background,
     graphWeight: c.graph_weight,
+    mergeOnsetMs: c.merge_onset,
     ...(graph === undefined ? {} : { graph }),
     maxConcurrent: 20_000,
     maxAffinityPairs: 50_000,

@@ -4,7 +4,7 @@ import { ConcurrentAlerts } from './concurrent.ts';
 import { IncidentProfile } from './profile.ts';
 import type { ServiceGraph } from './service-graph.ts';
 import { tokensOf, type Token } from './tokens.ts';
-import type { IncidentCorrelator } from './correlator.ts';
+import type { IncidentCorrelator, IncidentMerge } from './correlator.ts';
 
 export interface EntityCorrelatorOptions {
   /** An alert only joins an incident whose latest alert is this close in event time. */
@@ -22,6 +22,11 @@ export interface EntityCorrelatorOptions {
   /** Services seen calling each other in traces, and the weight of such a call against a shared value. */
   readonly graph?: ServiceGraph;
   readonly graphWeight?: number;
+  /**
+   * An alert that reaches the threshold for several open incidents whose onsets are this close merges them
+   * (an effect seen before its cause's evidence arrived opened an incident of its own); 0: never merge.
+   */
+  readonly mergeOnsetMs?: number;
   /** Bounds: concurrent alerts for the statistics, learned pairs. */
   readonly maxConcurrent: number;
   readonly maxAffinityPairs: number;
@@ -60,6 +65,7 @@ export class EntityCorrelator implements IncidentCorrelator {
   /** value -> open incidents whose profile names it: candidates without scanning every open incident. */
   readonly #index = new Map<string, Set<string>>();
   #pending: Pending | undefined;
+  #merges: IncidentMerge[] = [];
 
   constructor(options: EntityCorrelatorOptions) {
     this.#o = options;
@@ -90,20 +96,43 @@ export class EntityCorrelator implements IncidentCorrelator {
       if (frequency !== undefined) for (const id of this.#index.get(token.value) ?? []) candidates.add(id);
     const called = this.#called(weights, alert.startsAt);
     for (const value of called.keys()) for (const id of this.#index.get(value) ?? []) candidates.add(id);
-    let best: { open: Open; why: CorrelationWhy } | undefined;
+    const passing: { open: Open; why: CorrelationWhy }[] = [];
     for (const id of candidates) {
       const open = this.#open.get(id);
       if (open === undefined) continue;
       if (Math.abs(alert.startsAt - open.profile.lastAlertAt) > this.#o.windowMs) continue;
       // A cause's alerts start in a burst after its onset: the score fades with the time since then.
       const why = this.#score(weights, called, open.profile, alert.startsAt - open.profile.onsetAt);
-      if (why.score >= this.#o.threshold && (best === undefined || why.score > best.why.score)) best = { open, why };
+      if (why.score >= this.#o.threshold) passing.push({ open, why });
     }
+    const best = passing.reduce<(typeof passing)[number] | undefined>(
+      (b, p) => (b === undefined || p.why.score > b.why.score ? p : b),
+      undefined,
+    );
+    this.#merges = best === undefined ? [] : this.#mergesAround(best.open, passing);
     this.#pending =
       best === undefined
         ? undefined
         : { fingerprint: alert.fingerprint, incidentId: best.open.incident.id, why: best.why };
     return best?.open.incident;
+  }
+
+  takeMerges(): readonly IncidentMerge[] {
+    const merges = this.#merges;
+    this.#merges = [];
+    return merges;
+  }
+
+  /** The incidents the alert can join whose onsets are close to its best one's, merged into the earliest. */
+  #mergesAround(best: Open, passing: readonly { open: Open; why: CorrelationWhy }[]): IncidentMerge[] {
+    const limit = this.#o.mergeOnsetMs ?? 0;
+    if (limit <= 0) return [];
+    const close = passing.filter((p) => Math.abs(p.open.profile.onsetAt - best.profile.onsetAt) <= limit);
+    if (close.length < 2) return [];
+    close.sort((a, b) => a.open.profile.onsetAt - b.open.profile.onsetAt);
+    const into = close[0]?.open.incident;
+    if (into === undefined) return [];
+    return close.slice(1).map((p) => ({ into, from: p.open.incident, why: p.why }));
   }
 
   attach(incident: Incident, alert: Alert): CorrelationWhy {

@@ -1,11 +1,11 @@
 import type { Clock } from '../clock.ts';
-import type { Incident, IncidentAlert } from '../model.ts';
+import type { CorrelationWhy, Incident, IncidentAlert } from '../model.ts';
 import { severities, severityOf } from '../model.ts';
 import { newIncident } from '../stages/correlate-stage.ts';
 import { incidentPriority } from '../stages/suppress-stage.ts';
 import type { IncidentLifecycle, IncidentEvent } from '../incident-lifecycle.ts';
 import type { RouteStage } from '../stages/route-stage.ts';
-import type { IncidentCorrelator } from './correlator.ts';
+import type { IncidentCorrelator, IncidentMerge } from './correlator.ts';
 
 /** What the moves work on: the pipeline's open incidents, correlator, router and lifecycle. */
 export interface MovesState {
@@ -42,15 +42,24 @@ export class IncidentMoves {
     this.#listeners = listeners;
   }
 
-  /** Incident `fromId` is part of `intoId`: its alerts move there and it resolves. */
-  merge(intoId: string, fromId: string, by: string): Incident {
+  /**
+   * Incident `fromId` is part of `intoId`: its alerts move there and it resolves. `evidence` is set when the
+   * correlator merged them itself (an alert bridged both): the moved alerts say so, and nothing is learnt
+   * from a decision the correlator made (only operators teach it).
+   */
+  merge(intoId: string, fromId: string, by: string, evidence?: CorrelationWhy): Incident {
     const into = this.#open(intoId);
     const from = this.#open(fromId);
     if (into === from) throw new RangeError('an incident cannot be merged into itself');
-    this.#s.correlator.feedback(into, from, 'together');
-    this.#move(from, into, [...from.alerts.keys()], by);
+    if (evidence === undefined) this.#s.correlator.feedback(into, from, 'together');
+    this.#move(from, into, [...from.alerts.keys()], by, evidence);
     this.#s.lifecycle.close(from, this.#clock.now());
     return into;
+  }
+
+  /** A merge the correlator asked for (an alert bridged two open incidents). */
+  correlated(m: IncidentMerge): Incident {
+    return this.merge(m.into.id, m.from.id, 'correlation', m.why);
   }
 
   /** These alerts are not part of incident `id`: they move to a new incident. */
@@ -71,7 +80,7 @@ export class IncidentMoves {
     return to;
   }
 
-  #move(from: Incident, to: Incident, fingerprints: readonly string[], by: string): void {
+  #move(from: Incident, to: Incident, fingerprints: readonly string[], by: string, evidence?: CorrelationWhy): void {
     for (const fp of fingerprints) {
       const entry = from.alerts.get(fp);
       if (entry === undefined) continue;
@@ -79,7 +88,7 @@ export class IncidentMoves {
       this.#s.correlator.detach(from, entry.alert);
       to.alerts.set(fp, entry);
       this.#s.correlator.attach(to, entry.alert);
-      entry.correlation = { kind: 'moved', score: 0, shared: [], by };
+      entry.correlation = { ...(evidence ?? { score: 0, shared: [] }), kind: 'moved', by };
       to.lastAlertAt = Math.max(to.lastAlertAt, entry.alert.startsAt);
       if (severities.indexOf(severityOf(entry.alert.labels)) < severities.indexOf(to.severity))
         to.severity = severityOf(entry.alert.labels);

@@ -1,6 +1,7 @@
 import { severities, severityOf, type Alert, type Incident, type IncidentAlert } from '../model.ts';
 import type { AlertsConfig } from '../config/schema.ts';
 import type { IncidentCorrelator } from '../correlation/correlator.ts';
+import type { IncidentMoves } from '../correlation/incident-moves.ts';
 import { createCorrelator } from '../correlation/create.ts';
 import type { ServiceGraph } from '../correlation/service-graph.ts';
 import { newIncidentId } from './correlate.ts';
@@ -14,12 +15,14 @@ import { required, type AlertContext, type Stage } from './stage.ts';
 export class CorrelateStage implements Stage {
   readonly name = 'correlate';
   readonly #correlator: IncidentCorrelator;
-  readonly #opened: (incident: Incident) => void;
+  readonly #incidents: Map<string, Incident>;
+  readonly #moves: () => IncidentMoves;
 
-  /** `opened` registers a new incident with the pipeline. */
-  constructor(correlator: IncidentCorrelator, opened: (incident: Incident) => void) {
+  /** New incidents go into the pipeline's `incidents`; `moves` carries out merges the correlator asks for. */
+  constructor(correlator: IncidentCorrelator, incidents: Map<string, Incident>, moves: () => IncidentMoves) {
     this.#correlator = correlator;
-    this.#opened = opened;
+    this.#incidents = incidents;
+    this.#moves = moves;
   }
 
   run(ctx: AlertContext): 'continue' {
@@ -29,7 +32,7 @@ export class CorrelateStage implements Stage {
     const opened = incident === undefined;
     if (incident === undefined) {
       incident = newIncident(alert, now);
-      this.#opened(incident);
+      this.#incidents.set(incident.id, incident);
     }
     const previous = incident.alerts.get(alert.fingerprint);
     const entry: IncidentAlert = {
@@ -50,6 +53,10 @@ export class CorrelateStage implements Stage {
     if (severities.indexOf(severityOf(alert.labels)) < severities.indexOf(incident.severity)) {
       incident.severity = severityOf(alert.labels);
       incident.title = titleOf(alert);
+    }
+    for (const m of this.#correlator.takeMerges?.() ?? []) {
+      this.#moves().correlated(m);
+      if (m.from === incident) incident = m.into;
     }
     ctx.incident = incident;
     ctx.entry = entry;
