@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { everyService } from '../testing/every-service.ts';
 import { TestOidcProvider } from '../testing/openid-provider.ts';
 import { peerSkipReason } from '../testing/peers.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 import { CHROMIUM, launchChromium } from '../web/browser.ts';
+import { signInTestServices } from './browser-testing.ts';
 
 const skip = peerSkipReason(CHROMIUM, 'chromium');
 
@@ -45,7 +45,10 @@ describe('OpenID Connect sign-in in headless Chromium (oidc-provider on loopback
 
   before(async () => {
     idp = await TestOidcProvider.listen();
-    [platform, browser] = await Promise.all([startTestPlatform(dir, everyService(), idp.env()), launchChromium()]);
+    [platform, browser] = await Promise.all([
+      startTestPlatform(dir, signInTestServices(), idp.env()),
+      launchChromium(),
+    ]);
     idp.serve(platform.url, { alice: ['ic-sre', 'staff'] });
   });
   after(async () => {

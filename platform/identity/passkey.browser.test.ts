@@ -11,11 +11,11 @@ import { after, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { createPerson } from '../../detectors/remediation/testing.ts';
 import { apiFetch } from '../testing/api-client.ts';
-import { everyService } from '../testing/every-service.ts';
 import { peerSkipReason } from '../testing/peers.ts';
 import { startTestPlatform } from '../testing/platform.ts';
 import { atLocalhost } from '../testing/soft-authenticator.ts';
 import { CHROMIUM, launchChromium } from '../web/browser.ts';
+import { signInTestServices } from './browser-testing.ts';
 
 const skip = peerSkipReason(CHROMIUM, 'chromium');
 const dataDir = mkdtempSync(join(tmpdir(), 'passkey-browser-'));
@@ -25,6 +25,7 @@ after(() => {
 
 const NAME = 'olive';
 const PASSWORD = 'olive-the-oncall-password';
+const FINGERPRINT = 'passkey-browser-1';
 
 /** What the alerts view shows of an incident: its status, from the API the view reads. */
 interface Listed {
@@ -66,36 +67,23 @@ async function signOut(page: Page): Promise<void> {
 
 describe('passkeys in headless Chromium (virtual authenticator)', { skip: skip ?? false }, () => {
   it('password, then a passkey added, sign-out, sign-in with the passkey, an incident acknowledged, sign-out', async () => {
-    const [platform, browser] = await Promise.all([startTestPlatform(dataDir, everyService()), launchChromium()]);
+    const [platform, browser] = await Promise.all([startTestPlatform(dataDir, signInTestServices()), launchChromium()]);
     const errors: string[] = [];
     try {
       await createPerson(platform, NAME, 'oncall', PASSWORD);
-      const posted = await apiFetch(platform, '/api/alerts/alertmanager', {
-        as: 'ingest',
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          version: '4',
-          groupKey: '{}:{}',
+      // An operational alert as the ingest routes publish it.
+      await platform.bus.publish('alerts.ops', {
+        key: FINGERPRINT,
+        data: {
+          fingerprint: FINGERPRINT,
           status: 'firing',
-          receiver: 'insitechart',
-          groupLabels: {},
-          commonLabels: {},
-          commonAnnotations: {},
-          externalURL: 'http://am.invalid',
-          alerts: [
-            {
-              status: 'firing',
-              labels: { alertname: 'QuoteFeedStale', service: 'market-feed', severity: 'critical' },
-              annotations: { summary: 'quotes stopped' },
-              startsAt: new Date(Date.now() - 60_000).toISOString(),
-              fingerprint: 'passkey-browser-1',
-            },
-          ],
-        }),
+          labels: { alertname: 'QuoteFeedStale', service: 'market-feed', severity: 'critical' },
+          annotations: { summary: 'quotes stopped' },
+          startsAt: new Date(Date.now() - 60_000).toISOString(),
+          source: 'passkey-browser-test',
+        },
       });
-      assert.equal(posted.status, 202);
-      const incidentId = await waitForIncident(platform, 'am:passkey-browser-1');
+      const incidentId = await waitForIncident(platform, FINGERPRINT);
 
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
