@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedBus } from '../platform/backbone/embedded/embedded-bus.ts';
 import { loadConfig } from '../platform/config/config.ts';
+import { loadIdentitySettings } from '../platform/identity/settings.ts';
 import { marketDataService } from '../platform/market-data/service.ts';
 import { instruments } from '../platform/reference/instruments.ts';
 import { startPlatform } from '../platform/runtime/platform.ts';
@@ -131,6 +132,9 @@ async function runOurs(
       }),
     ],
     bus: new EmbeddedBus({ partitions: 8, source: 'bench' }),
+    // One address and one (anonymous) identity for every client: its shared message allowance and request rate
+    // would close all but the first hundred subscribers a second.
+    identity: loadIdentitySettings({ WS_MESSAGES_PER_SECOND: '1000000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000' }),
   });
   const load = new LoadProcesses(procs);
   try {

@@ -45,5 +45,8 @@ describe('soak verdict', () => {
     const tables = tableVerdicts(samples, 10);
     assert.equal(tables.largest_partition?.within_bound, false);
     assert.deepEqual(tables.per_table['backbone.db:events'], { rows: 25_000, rows_per_min_after_reference: 1500 });
+    assert.equal(tables.bounded['backbone.db:events']?.within_bound, true);
+    const over = tableVerdicts([sample(10, 1, 1, 10_000), sample(20, 1, 1, 60_000), sample(30, 1, 1, 50_000)], 10);
+    assert.deepEqual(over.bounded['backbone.db:events'], { max_rows_seen: 60_000, bound: 55_000, within_bound: false });
   });
 });

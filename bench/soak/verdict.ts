@@ -44,6 +44,16 @@ export function memoryVerdict(samples: readonly Sample[], minutes: number, refer
  */
 const PARTITION_BOUND = 20_000;
 
+/**
+ * Row bounds of tables that declare one: the bus log keeps 50,000 events over all partitions (`retention.total`),
+ * trimmed every 5,000 appends (a tenth of it); the alert tables' row caps from platform/alerts (`retention`).
+ */
+export const TABLE_BOUNDS: Readonly<Record<string, number>> = {
+  'backbone.db:events': 55_000,
+  'alerts/alerts.db:incident_alerts': 200_000,
+  'alerts/alerts.db:delivery_log': 200_000,
+};
+
 export function tableVerdicts(samples: readonly Sample[], referenceMinute: number) {
   const last = samples.at(-1);
   const ref = samples.find((s) => s.minute >= referenceMinute) ?? samples[0];
@@ -51,6 +61,7 @@ export function tableVerdicts(samples: readonly Sample[], referenceMinute: numbe
     return {
       per_table: {} as Record<string, { rows: number; rows_per_min_after_reference: number }>,
       largest_partition: null,
+      bounded: {} as Record<string, { max_rows_seen: number; bound: number; within_bound: boolean }>,
     };
   const span = Math.max(last.minute - ref.minute, 1e-9);
   const perTable = Object.fromEntries(
@@ -60,8 +71,15 @@ export function tableVerdicts(samples: readonly Sample[], referenceMinute: numbe
     ]),
   );
   const largest = Math.max(...samples.map((s) => s.largestPartition.rows));
+  const bounded = Object.fromEntries(
+    Object.entries(TABLE_BOUNDS).map(([table, bound]) => {
+      const max = Math.max(0, ...samples.map((s) => s.tables[table] ?? 0));
+      return [table, { max_rows_seen: max, bound, within_bound: max <= bound }];
+    }),
+  );
   return {
     per_table: perTable,
+    bounded,
     largest_partition: {
       ...last.largestPartition,
       max_rows_seen: largest,

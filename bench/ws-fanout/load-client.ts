@@ -94,8 +94,16 @@ async function connect(url: string, mode: 'ours' | 'bare', subscriptions: string
             });
             socket.on('close', () => {
               closed += 1;
+              // Closed before the welcome (refused by the server): counted as failed, the wave goes on.
+              if (mode === 'ours' && !welcomed) {
+                welcomed = true;
+                failed += 1;
+                resolve();
+              }
             });
             socket.once('error', () => {
+              if (welcomed) return;
+              welcomed = true; // its 'close' follows: counted once
               failed += 1;
               resolve();
             });

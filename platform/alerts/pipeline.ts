@@ -132,7 +132,7 @@ export class Pipeline {
       },
       closed: (incident) => {
         correlator.close(incident);
-        this.#notifier.resolved(incident, this.#notifiedReceivers(incident, groups));
+        this.#notifier.resolved(incident, router.notifiedReceivers(incident, this.#receivers));
         groups.drop(incident.id);
         incidents.delete(incident.id);
       },
@@ -238,6 +238,13 @@ export class Pipeline {
 
   get openIncidents(): number {
     return this.#state.correlator.openCount;
+  }
+
+  /** The firing alerts of open incidents, for the resolve timeout (resolve-timeout.ts). */
+  firingAlerts(): IncidentAlert[] {
+    this.#refresh();
+    const all = [...this.#state.incidents.values()].flatMap((i) => [...i.alerts.values()]);
+    return all.filter((ia) => ia.alert.status === 'firing');
   }
 
   /** Fingerprints remembered for dedup (bounded by `retention.fingerprints`). */
@@ -362,19 +369,6 @@ export class Pipeline {
       if (user !== undefined) this.#notifier.page(incident, user, `${group.route.id}:${suffix}`, 'update', now);
     }
     return 'sent';
-  }
-
-  /** The receivers an incident's resolution goes to: those whose groups notified it. */
-  #notifiedReceivers(incident: Incident, groups: GroupScheduler): ReceiverConfig[] {
-    if (groups.groupsOf(incident.id).every((g) => g.sent === 0)) return [];
-    const found = new Map<string, ReceiverConfig>();
-    for (const ia of incident.alerts.values())
-      for (const routeId of ia.routes) {
-        const route = this.#state.router.node(routeId);
-        const receiver = route === undefined ? undefined : this.#receivers.get(route.receiver);
-        if (receiver !== undefined) found.set(receiver.name, receiver);
-      }
-    return [...found.values()];
   }
 
   #mustBeOpen(id: string): Incident {

@@ -34,6 +34,7 @@ import { loadOrCreateVapidKeys } from './notify/webpush/vapid.ts';
 import { webpushChannel } from './notify/webpush/webpush.ts';
 import { Directory } from './oncall/directory.ts';
 import { Pipeline, type DigestItem } from './pipeline.ts';
+import { ResolveTimeout } from './resolve-timeout.ts';
 import { SqliteDigestBuffer } from './fatigue/digest.ts';
 import { priceAlertRoutes } from './price/routes.ts';
 import { PriceAlertLiveStream } from './price/live-stream.ts';
@@ -68,6 +69,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
   let pipeline: Pipeline | undefined;
   let prices: PriceAlertService | undefined;
   let retentionTimer: NodeJS.Timeout | undefined;
+  let resolveTimeout: ResolveTimeout | undefined;
   const live = new PriceAlertLiveStream();
   const universe = new LiveUniverse();
   return {
@@ -203,6 +205,21 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
       transact(() => {
         pipe.restore(store.loadOpen());
       });
+      resolveTimeout = new ResolveTimeout({
+        target: {
+          firingAlerts: () => pipe.firingAlerts(),
+          process: (alert) => {
+            pipe.process(alert);
+            processed.inc({ outcome: 'resolve-timeout' });
+          },
+        },
+        clock,
+        timeoutMs: ctx.config.alerts.resolveTimeoutMs,
+        onError: (error) => {
+          ctx.logger.error({ err: error }, 'alerts: resolving a timed-out alert failed; retried at the next check');
+        },
+      });
+      resolveTimeout.start();
       box.start();
       const applyRetention = (): void => {
         try {
@@ -321,6 +338,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
     },
     async stop() {
       clearInterval(retentionTimer);
+      resolveTimeout?.stop();
       live.close();
       await universe.close();
       for (const s of subscriptions.splice(0)) await s.close('drain');

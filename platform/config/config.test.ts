@@ -116,10 +116,11 @@ describe('market feed configuration', () => {
 
 describe('alerts configuration', () => {
   it('points at the alert pipeline config file only when ALERTS_CONFIG is set', () => {
-    assert.deepEqual(loadConfig({}).alerts, {});
-    assert.deepEqual(loadConfig({ ALERTS_CONFIG: '/etc/insitechart/alerts.json' }).alerts, {
-      configFile: '/etc/insitechart/alerts.json',
-    });
-    assert.deepEqual(loadConfig({ ALERTS_CONFIG: ' ' }).alerts, {});
+    assert.equal(loadConfig({}).alerts.configFile, undefined);
+    assert.equal(
+      loadConfig({ ALERTS_CONFIG: '/etc/insitechart/alerts.json' }).alerts.configFile,
+      '/etc/insitechart/alerts.json',
+    );
+    assert.equal(loadConfig({ ALERTS_CONFIG: ' ' }).alerts.configFile, undefined);
   });
 });

@@ -129,6 +129,16 @@ const envSchema = z.object({
   MARKET_YAHOO_POLL_MS: positiveInt(5_000, 3_600_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
   ALERTS_CONFIG: z.preprocess(emptyToUndefined, z.string().optional()),
+  // Alertmanager's resolve_timeout; above Alertmanager's default repeat_interval (4 h), so its re-sends keep an alert.
+  ALERTS_RESOLVE_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(60_000, 'must be at least 60000 (a minute)')
+      .max(30 * 86_400_000)
+      .default(86_400_000),
+  ),
   // The OpenTelemetry SDK's own sampling variables, checked here so a typo stops the start (exit 2)
   // instead of a diagnostic nobody reads and a silent fallback.
   OTEL_TRACES_SAMPLER: z.preprocess(
@@ -181,7 +191,11 @@ export interface Config {
   };
   readonly shutdownTimeoutMs: number;
   /** The alert pipeline's JSON configuration file (routing tree, on-call, channels); see platform/alerts/README.md. */
-  readonly alerts: { readonly configFile?: string };
+  readonly alerts: {
+    readonly configFile?: string;
+    /** A firing alert not received again within this long is taken as resolved (platform/alerts/resolve-timeout.ts). */
+    readonly resolveTimeoutMs: number;
+  };
 }
 
 /**
@@ -241,6 +255,9 @@ export function loadConfig(env: Env = process.env): Config {
       yahooPollMs: e.MARKET_YAHOO_POLL_MS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    alerts: e.ALERTS_CONFIG !== undefined ? { configFile: e.ALERTS_CONFIG } : {},
+    alerts: {
+      ...(e.ALERTS_CONFIG !== undefined ? { configFile: e.ALERTS_CONFIG } : {}),
+      resolveTimeoutMs: e.ALERTS_RESOLVE_TIMEOUT_MS,
+    },
   };
 }

@@ -1,13 +1,11 @@
 /** OpenID Connect sign-in against a real OpenID provider (oidc-provider) on loopback, driven like a browser. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Provider from 'oidc-provider';
 import { apiFetch } from '../testing/api-client.ts';
+import { TestOidcProvider } from '../testing/openid-provider.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 
 const groups: Record<string, string[]> = { alice: ['ic-sre', 'staff'], bob: [], admin: ['staff'] };
@@ -31,7 +29,7 @@ class Browser {
 
 describe('OpenID Connect sign-in (openid-client against oidc-provider on loopback)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'oidc-'));
-  let idp: Server;
+  let idp: TestOidcProvider;
   let issuer: string;
   let platform: TestPlatform;
 
@@ -77,42 +75,14 @@ describe('OpenID Connect sign-in (openid-client against oidc-provider on loopbac
     };
 
   before(async () => {
-    idp = createServer();
-    await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
-    issuer = `http://127.0.0.1:${String((idp.address() as AddressInfo).port)}`;
-    platform = await startTestPlatform(dir, [], {
-      OIDC_ISSUER: issuer,
-      OIDC_CLIENT_ID: 'insitechart',
-      OIDC_CLIENT_SECRET: 'a-client-secret-for-the-test-provider',
-      OIDC_ROLE_CLAIM: 'groups',
-      OIDC_ROLE_MAP: 'ic-sre=sre,ic-admins=admin',
-    });
-    const provider = new Provider(issuer, {
-      clients: [
-        {
-          client_id: 'insitechart',
-          client_secret: 'a-client-secret-for-the-test-provider',
-          redirect_uris: [`${platform.url}/api/identity/oidc/callback`],
-          grant_types: ['authorization_code'],
-          response_types: ['code'],
-          token_endpoint_auth_method: 'client_secret_post',
-        },
-      ],
-      findAccount: (_ctx: unknown, id: string) => ({
-        accountId: id,
-        claims: () => ({ sub: `sub-${id}`, preferred_username: id, email: `${id}@corp.example`, groups: groups[id] }),
-      }),
-      claims: { openid: ['sub'], profile: ['preferred_username'], email: ['email'], groups: ['groups'] },
-      pkce: { required: () => true },
-      features: { devInteractions: { enabled: true } },
-      cookies: { keys: ['a-cookie-key-for-the-test-provider'] },
-    });
-    idp.on('request', provider.callback());
+    idp = await TestOidcProvider.listen();
+    issuer = idp.issuer;
+    platform = await startTestPlatform(dir, [], idp.env());
+    idp.serve(platform.url, groups);
   });
   after(async () => {
     await platform.stop();
-    idp.closeAllConnections();
-    await new Promise((resolve) => idp.close(resolve));
+    await idp.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -7,6 +7,7 @@ import {
   type AuthenticationResponseJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
 import type { Audit } from './audit.ts';
@@ -40,11 +41,22 @@ const authenticationBody = z.object({
   response: z.object({
     clientDataJSON: b64url(8_192),
     authenticatorData: b64url(8_192),
-    signature: b64url(1_024),
+    // Post-quantum ML-DSA signatures (COSE -48..-50, which Chromium's authenticators offer) run to 4,627 bytes.
+    signature: b64url(8_192),
     userHandle: b64url(1_024).optional(),
   }),
   clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
 });
+
+/** The refusal for an app opened at an IP address: on loopback, the same app at `localhost` works. */
+export function passkeysNeedADomain(url: URL): string {
+  const loopback = ipaddr.process(url.hostname.replace(/^\[|\]$/g, '')).range() === 'loopback';
+  const local = new URL(url.origin);
+  local.hostname = 'localhost';
+  return loopback
+    ? `passkeys need a domain name, not an IP address: open ${local.origin} instead`
+    : 'passkeys need a domain name, not an IP address: open the app by its name (or set PUBLIC_URL)';
+}
 
 /** The challenges' life: as long as the ceremony's timeout the options give the browser. */
 const CEREMONY_MS = 5 * 60_000;
@@ -62,6 +74,8 @@ export function passkeyRoutes(
   const relyingParty = (req: Request): { rpID: string; origin: string } => {
     const origin = deps.publicUrl ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
     const url = new URL(origin);
+    // Browsers refuse an IP address as relying party ID ("127.0.0.1 is an invalid domain"): say what works instead.
+    if (ipaddr.isValid(url.hostname.replace(/^\[|\]$/g, ''))) throw new HttpError(400, passkeysNeedADomain(url));
     return { rpID: url.hostname, origin: url.origin };
   };
   const user = (req: Request): string => {

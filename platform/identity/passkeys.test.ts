@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { apiFetch } from '../testing/api-client.ts';
+import { apiFetch, type ApiTarget } from '../testing/api-client.ts';
 import { startTestPlatform, TEST_ADMIN_PASSWORD, type TestPlatform } from '../testing/platform.ts';
-import { SoftAuthenticator, type Tamper } from '../testing/soft-authenticator.ts';
+import { atLocalhost, SoftAuthenticator, type Tamper } from '../testing/soft-authenticator.ts';
 import { ChallengeStore } from './passkeys.ts';
 
 const json = { 'content-type': 'application/json' };
@@ -22,8 +22,8 @@ interface Session {
 const cookieOf = (res: Response): string =>
   /^(ic_session=[\w-]+);/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
 
-const post = (platform: TestPlatform, path: string, body: unknown, s?: Session): Promise<Response> =>
-  apiFetch(platform, path, {
+const post = (target: ApiTarget, path: string, body: unknown, s?: Session): Promise<Response> =>
+  apiFetch(target, path, {
     as: 'anonymous',
     method: 'POST',
     headers: { ...json, ...(s === undefined ? {} : { cookie: s.cookie, 'x-csrf-token': s.csrf }) },
@@ -33,27 +33,30 @@ const post = (platform: TestPlatform, path: string, body: unknown, s?: Session):
 describe('passkeys (WebAuthn ceremonies with a software authenticator)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'passkeys-'));
   let platform: TestPlatform;
+  /** The platform at `localhost`: browsers take no IP address as relying party ID. */
+  let site: ApiTarget;
   let admin: Session;
   const key = new SoftAuthenticator();
 
   const registrationOptions = async (): Promise<{ challenge: string; rp: { id: string } }> => {
-    const res = await post(platform, '/api/identity/passkeys/registration/options', {}, admin);
+    const res = await post(site, '/api/identity/passkeys/registration/options', {}, admin);
     assert.equal(res.status, 200);
     return (await res.json()) as { challenge: string; rp: { id: string } };
   };
   const signIn = async (tamper: Tamper = {}, options?: { challenge: string; rpId: string }): Promise<Response> => {
     const opts =
       options ??
-      ((await (await post(platform, '/api/identity/passkeys/authentication/options', {})).json()) as {
+      ((await (await post(site, '/api/identity/passkeys/authentication/options', {})).json()) as {
         challenge: string;
         rpId: string;
       });
-    return post(platform, '/api/identity/passkeys/authentication', key.authenticate(opts, platform.url, tamper));
+    return post(site, '/api/identity/passkeys/authentication', key.authenticate(opts, site.url, tamper));
   };
 
   before(async () => {
     platform = await startTestPlatform(dir, []);
-    const res = await post(platform, '/api/identity/session', { name: 'admin', password: TEST_ADMIN_PASSWORD });
+    site = { url: atLocalhost(platform.url), credentials: platform.credentials };
+    const res = await post(site, '/api/identity/session', { name: 'admin', password: TEST_ADMIN_PASSWORD });
     admin = { cookie: cookieOf(res), csrf: ((await res.json()) as { csrf: string }).csrf };
   });
   after(async () => {
@@ -69,35 +72,49 @@ describe('passkeys (WebAuthn ceremonies with a software authenticator)', () => {
     ]) {
       const options = await registrationOptions();
       const res = await post(
-        platform,
+        site,
         '/api/identity/passkeys/registration',
-        key.register(options, platform.url, tamper),
+        key.register(options, site.url, tamper),
         admin,
       );
       assert.equal(res.status, 400, JSON.stringify(tamper));
       assert.match(((await res.json()) as { error: string }).error, /passkey not accepted/);
     }
     const options = await registrationOptions();
-    const anonymous = await post(platform, '/api/identity/passkeys/registration', key.register(options, platform.url));
+    const anonymous = await post(site, '/api/identity/passkeys/registration', key.register(options, site.url));
     assert.equal(anonymous.status, 401);
-    const junk = await post(platform, '/api/identity/passkeys/registration', { id: '<script>', type: 'x' }, admin);
+    const junk = await post(site, '/api/identity/passkeys/registration', { id: '<script>', type: 'x' }, admin);
     assert.equal(junk.status, 400);
-    const list = await apiFetch(platform, '/api/identity/passkeys', {
+    const list = await apiFetch(site, '/api/identity/passkeys', {
       as: 'anonymous',
       headers: { cookie: admin.cookie },
     });
     assert.deepEqual(((await list.json()) as { passkeys: unknown[] }).passkeys, [], 'nothing was registered');
   });
 
+  it('refuses ceremonies at an IP address, naming the localhost address that works', async () => {
+    for (const path of ['registration/options', 'authentication/options']) {
+      const res = await apiFetch(platform, `/api/identity/passkeys/${path}`, {
+        as: 'anonymous',
+        method: 'POST',
+        headers: { ...json, cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+        body: '{}',
+      });
+      assert.equal(res.status, 400, path);
+      const { error } = (await res.json()) as { error: string };
+      assert.ok(error.includes(`open ${site.url} instead`), error);
+    }
+  });
+
   it('registers a passkey for the signed-in user; a challenge works once', async () => {
     const options = await registrationOptions();
-    const response = key.register(options, platform.url);
-    const res = await post(platform, '/api/identity/passkeys/registration', response, admin);
+    const response = key.register(options, site.url);
+    const res = await post(site, '/api/identity/passkeys/registration', response, admin);
     assert.equal(res.status, 201);
     assert.equal(((await res.json()) as { id: string }).id, key.id);
-    const again = await post(platform, '/api/identity/passkeys/registration', response, admin);
+    const again = await post(site, '/api/identity/passkeys/registration', response, admin);
     assert.equal(again.status, 400, 'the challenge was used up');
-    const list = await apiFetch(platform, '/api/identity/passkeys', {
+    const list = await apiFetch(site, '/api/identity/passkeys', {
       as: 'anonymous',
       headers: { cookie: admin.cookie },
     });
@@ -112,7 +129,7 @@ describe('passkeys (WebAuthn ceremonies with a software authenticator)', () => {
     assert.equal(res.status, 200);
     const body = (await res.json()) as { name: string; csrf: string };
     assert.equal(body.name, 'admin');
-    const me = await apiFetch(platform, '/api/identity/me', { as: 'anonymous', headers: { cookie: cookieOf(res) } });
+    const me = await apiFetch(site, '/api/identity/me', { as: 'anonymous', headers: { cookie: cookieOf(res) } });
     assert.equal(((await me.json()) as { actor: string }).actor, 'user:admin');
   });
 
@@ -129,14 +146,14 @@ describe('passkeys (WebAuthn ceremonies with a software authenticator)', () => {
       assert.equal(res.status, 400, what);
       assert.equal(res.headers.get('set-cookie'), null, `${what}: no session`);
     }
-    const options = (await (await post(platform, '/api/identity/passkeys/authentication/options', {})).json()) as {
+    const options = (await (await post(site, '/api/identity/passkeys/authentication/options', {})).json()) as {
       challenge: string;
       rpId: string;
     };
     assert.equal((await signIn({}, options)).status, 200);
     assert.equal((await signIn({}, options)).status, 400, 'a challenge signs in once');
-    const unknown = await post(platform, '/api/identity/passkeys/authentication', {
-      ...(new SoftAuthenticator().authenticate(options, platform.url) as object),
+    const unknown = await post(site, '/api/identity/passkeys/authentication', {
+      ...(new SoftAuthenticator().authenticate(options, site.url) as object),
     });
     assert.equal(unknown.status, 401);
   });

@@ -109,3 +109,13 @@ export interface Tamper {
   readonly counter?: number;
   readonly badSignature?: boolean;
 }
+
+/**
+ * A test platform's address (http://127.0.0.1:PORT) as browsers must open it for WebAuthn: a relying party ID is a
+ * domain name, never an IP address, so the same port at `localhost` (a secure context, like the loopback address).
+ */
+export function atLocalhost(url: string): string {
+  const local = new URL(url);
+  local.hostname = 'localhost';
+  return local.origin;
+}

@@ -48,6 +48,19 @@ export class RouteStage implements Stage {
     return this.#byId.get(id);
   }
 
+  /** The receivers an incident's resolution goes to: those whose groups notified it. */
+  notifiedReceivers<R>(incident: Incident, receivers: ReadonlyMap<string, R>): R[] {
+    if (this.#groups.groupsOf(incident.id).every((g) => g.sent === 0)) return [];
+    const found = new Map<string, R>();
+    for (const ia of incident.alerts.values())
+      for (const routeId of ia.routes) {
+        const name = this.#byId.get(routeId)?.receiver;
+        const receiver = name === undefined ? undefined : receivers.get(name);
+        if (name !== undefined && receiver !== undefined) found.set(name, receiver);
+      }
+    return [...found.values()];
+  }
+
   #touch(route: RouteNode, incident: Incident, entry: IncidentAlert): void {
     const fp = entry.alert.fingerprint;
     this.#groups.touch(groupKey(route, incident.id, entry.alert.labels, fp), route, incident.id, fp);

@@ -16,6 +16,7 @@ export const passkeyMessages = {
   registered: t('signIn.passkey.registered'),
   unsupported: t('signIn.passkey.unsupported'),
   organisation: t('signIn.passkey.organisation'),
+  organisationFailed: t('signIn.passkey.organisationFailed'),
 } as const;
 
 /** One WebAuthn ceremony: the server's options, the browser's answer to them, the server's check of it. */
