@@ -5,6 +5,8 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export interface ApiResponse {
   readonly description: string;
   readonly schema?: z.ZodType;
+  /** The body's media type (default application/json): `text/event-stream` with the schema of each event's data. */
+  readonly mediaType?: string;
 }
 
 /** One API operation, described by the zod schemas its handler validates with. */
@@ -74,7 +76,7 @@ export class OpenApiRegistry {
           description: response.description,
           ...(schema === undefined
             ? {}
-            : { content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }),
+            : { content: { [response.mediaType ?? 'application/json']: { schema: jsonSchema(schema, 'output') } } }),
         };
       }
       (paths[`/api${op.path}`] ??= {})[op.method] = {
