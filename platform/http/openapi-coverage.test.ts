@@ -15,6 +15,7 @@ import { detectorResponses } from '../../detectors/service/openapi.ts';
 import { incidentSchema, silenceSchema } from '../alerts/api/openapi.ts';
 import { priceAlertResponses } from '../alerts/price/openapi.ts';
 import { faultResponses } from '../faults/openapi.ts';
+import { portfolioResponses } from '../portfolio/openapi.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { everyService } from '../testing/every-service.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
@@ -63,15 +64,6 @@ const NOT_YET_DESCRIBED: Readonly<Record<string, readonly string[]>> = {
     'get /api/identity/users/{name}/data',
   ],
   'http (platform/http)': ['get /api/openapi.json'],
-  'portfolio (platform/portfolio)': [
-    'get /api/portfolio',
-    'get /api/portfolio/export',
-    'post /api/portfolio/import',
-    'put /api/portfolio/positions/{symbol}',
-    'delete /api/portfolio/positions/{symbol}',
-    'get /api/watchlist',
-    'put /api/watchlist',
-  ],
   'sentiment (platform/sentiment)': [
     'get /api/sentiment',
     'get /api/sentiment/{symbol}',
@@ -152,6 +144,8 @@ describe('OpenAPI coverage of the whole platform', () => {
       ['/api/price-alerts/channels', priceAlertResponses.channels],
       ['/api/price-alerts/events', priceAlertResponses.events],
       ['/api/push/vapid-public-key', priceAlertResponses.vapidKey],
+      ['/api/portfolio', portfolioResponses.portfolio],
+      ['/api/watchlist', portfolioResponses.watchlist],
     ];
     for (const [path, schema] of answers) {
       const res = await apiFetch(platform, path, { as: 'admin' });

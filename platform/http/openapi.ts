@@ -19,6 +19,8 @@ export interface ApiOperation {
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
+  /** The request body's media type (default application/json), e.g. `text/csv` with a string schema. */
+  readonly bodyMediaType?: string;
   readonly responses: Readonly<Record<number, ApiResponse>>;
 }
 
@@ -92,7 +94,7 @@ export class OpenApiRegistry {
           : {
               requestBody: {
                 required: true,
-                content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
+                content: { [op.bodyMediaType ?? 'application/json']: { schema: jsonSchema(op.body, 'input') } },
               },
             }),
         responses,
