@@ -16,6 +16,7 @@ import { incidentSchema, silenceSchema } from '../alerts/api/openapi.ts';
 import { priceAlertResponses } from '../alerts/price/openapi.ts';
 import { faultResponses } from '../faults/openapi.ts';
 import { portfolioResponses } from '../portfolio/openapi.ts';
+import { sentimentResponses } from '../sentiment/openapi.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { everyService } from '../testing/every-service.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
@@ -64,12 +65,6 @@ const NOT_YET_DESCRIBED: Readonly<Record<string, readonly string[]>> = {
     'get /api/identity/users/{name}/data',
   ],
   'http (platform/http)': ['get /api/openapi.json'],
-  'sentiment (platform/sentiment)': [
-    'get /api/sentiment',
-    'get /api/sentiment/{symbol}',
-    'get /api/sentiment/score',
-    'post /api/sentiment/texts',
-  ],
   'web (platform/web)': ['post /api/web/client-metrics'],
 };
 
@@ -129,6 +124,23 @@ describe('OpenAPI coverage of the whole platform', () => {
   });
 
   it("matches the declared response schemas with the platform's answers", async () => {
+    const text = {
+      id: 'openapi-1',
+      kind: 'news',
+      source: 'test',
+      text: 'AAPL beats estimates',
+      symbols: ['AAPL'],
+      ts: 1,
+    };
+    const posted = await apiFetch(platform, '/api/sentiment/texts', {
+      method: 'POST',
+      as: 'admin',
+      body: JSON.stringify(text),
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(posted.status, 202);
+    const scored = sentimentResponses.texts.safeParse(await posted.json());
+    assert.ok(scored.success, scored.error?.message);
     const answers: [string, z.ZodType][] = [
       ['/api/detectors/series?limit=20', detectorResponses.series],
       ['/api/detectors/detections', detectorResponses.detections],
@@ -146,6 +158,9 @@ describe('OpenAPI coverage of the whole platform', () => {
       ['/api/push/vapid-public-key', priceAlertResponses.vapidKey],
       ['/api/portfolio', portfolioResponses.portfolio],
       ['/api/watchlist', portfolioResponses.watchlist],
+      ['/api/sentiment', sentimentResponses.all],
+      ['/api/sentiment/score?text=shares%20surge%20on%20record%20profit', sentimentResponses.score],
+      ['/api/sentiment/AAPL', sentimentResponses.symbol],
     ];
     for (const [path, schema] of answers) {
       const res = await apiFetch(platform, path, { as: 'admin' });
