@@ -65,7 +65,6 @@ const NOT_YET_DESCRIBED: Readonly<Record<string, readonly string[]>> = {
     'get /api/identity/users/{name}/data',
   ],
   'http (platform/http)': ['get /api/openapi.json'],
-  'web (platform/web)': ['post /api/web/client-metrics'],
 };
 
 interface Operation {
