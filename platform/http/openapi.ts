@@ -171,5 +171,24 @@ function parametersOf(object: z.ZodObject | undefined, where: 'path' | 'query'):
   });
 }
 
+/** The document's top level (what document() returns). */
+export const openApiDocument = z.looseObject({
+  openapi: z.literal('3.1.0'),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
 /** The process's registry: services add their operations to it at start; /api/openapi.json serves it. */
 export const openApi = new OpenApiRegistry();
+openApi.add({
+  method: 'get',
+  path: '/openapi.json',
+  summary: 'This document',
+  tags: ['meta'],
+  responses: {
+    200: {
+      description: 'OpenAPI 3.1',
+      schema: openApiDocument,
+    },
+  },
+});
