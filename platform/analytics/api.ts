@@ -3,13 +3,14 @@
  * the issues); an unknown symbol is a 404, too few points or a singular system a 422, each with a message.
  */
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
 import type { BarWindows, Interval } from './bar-windows.ts';
 import type { VarRequest } from './compute-jobs.ts';
 import type { ComputeWorker } from './compute-pool.ts';
 import { AnalyticsInputError, SingularMatrixError } from './errors.ts';
 import { fixtureFile } from './fixture-file.ts';
+import { analyticsQueries as Q, type base } from './queries.ts';
 import { returns } from './returns.ts';
 import type { BreakEvent, StreamingCorrelations } from './streaming.ts';
 import { minimumSample, sampleInfo, type SampleInfo } from './sample-size.ts';
@@ -57,44 +58,6 @@ const intervalMs: Record<Interval, number> = {
   '1h': 3_600_000,
   '1d': 86_400_000,
 };
-const tickerRe = /^[A-Z0-9.^=-]{1,15}$/;
-const ticker = z.string().trim().toUpperCase().regex(tickerRe, 'must be a ticker symbol');
-const symbolList = (min: number, max: number) =>
-  z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim().toUpperCase())
-        .filter((x) => x.length > 0),
-    )
-    .pipe(
-      z
-        .array(z.string().regex(tickerRe, 'each symbol must be a ticker'))
-        .min(min, `list at least ${min} symbols`)
-        .max(max, `list at most ${max} symbols`),
-    )
-    .refine((l) => new Set(l).size === l.length, 'symbols must be distinct');
-const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
-const prob = (fallback: number) => z.coerce.number().gt(0).lt(1).default(fallback);
-
-const base = z.object({
-  interval: z.enum(['1s', '1m', '5m', '1h', '1d']).optional(),
-  points: int(10, 5_000, 500),
-  returns: z.enum(['log', 'simple']).default('log'),
-  /** `skip`: symbols without bars at the interval are left out and listed in `skipped` instead of a 404. */
-  onMissing: z.enum(['error', 'skip']).default('error'),
-});
-const lagChoice = z
-  .union([
-    z.literal('aic'),
-    z.literal('bic'),
-    z.literal('hqic'),
-    z.literal('fpe'),
-    z.coerce.number().int().min(1).max(20),
-  ])
-  .default('aic');
-
 function guard<T>(fn: () => T): T {
   try {
     return fn();
@@ -173,7 +136,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
   const parse = <S extends z.ZodType>(schema: S, req: Request): z.output<S> => schema.parse(req.query);
 
   router.get('/analytics/symbols', (req, res) => {
-    const q = parse(z.object({ interval: base.shape.interval }), req);
+    const q = parse(Q.symbols, req);
     res.json({
       interval: intervalOf(q),
       intervals: src.windows.intervals(),
@@ -182,15 +145,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
   });
 
   router.get('/analytics/correlation', async (req, res) => {
-    const q = parse(
-      base.extend({
-        symbols: symbolList(2, 500),
-        method: z.enum(['pearson', 'spearman', 'kendall']).default('pearson'),
-        missing: z.enum(['listwise', 'pairwise']).default('listwise'),
-        pvalues: z.enum(['true', 'false']).default('true'),
-      }),
-      req,
-    );
+    const q = parse(Q.correlation, req);
     cap(correlationWork(q.symbols.length, q.points, q.method, q.missing === 'pairwise'), `${q.method} correlation`);
     const data = returnsOf(q, q.symbols, 2);
     const { series, method, missing } = { ...data, ...q };
@@ -201,7 +156,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
   });
 
   router.get('/analytics/correlation/rolling', async (req, res) => {
-    const q = parse(base.extend({ x: ticker, y: ticker, window: int(3, 1_000, 60), span: int(2, 1_000, 60) }), req);
+    const q = parse(Q.rolling, req);
     cap(rollingWork(q.points), 'rolling correlation');
     const data = returnsOf(q, [q.x, q.y]);
     const [x = new Float64Array(), y = new Float64Array()] = data.series;
@@ -221,7 +176,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
   });
 
   router.get('/analytics/correlation/partial', async (req, res) => {
-    const q = parse(base.extend({ symbols: symbolList(2, 100) }), req);
+    const q = parse(Q.partial, req);
     cap(partialWork(q.symbols.length, q.points), 'partial correlation');
     const data = returnsOf(q, q.symbols, 2);
     const sample = about(data, minimumSample('partial', { symbols: data.symbols.length }), 'partial correlation');
@@ -230,7 +185,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
   });
 
   router.get('/analytics/correlation/live', (req, res) => {
-    const q = parse(z.object({ interval: base.shape.interval }), req);
+    const q = parse(Q.live, req);
     res.json({ interval: intervalOf(q), pairs: src.streaming(intervalOf(q))?.snapshot() ?? [] });
   });
 
@@ -239,7 +194,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
   });
 
   router.get('/analytics/granger', async (req, res) => {
-    const q = parse(base.extend({ cause: ticker, effect: ticker, maxlag: int(1, 20, 5) }), req);
+    const q = parse(Q.granger, req);
     if (q.cause === q.effect) throw new HttpError(400, 'cause and effect must differ');
     cap(grangerWork(q.points, q.maxlag), 'Granger causality');
     const data = returnsOf(q, [q.effect, q.cause]);
@@ -250,11 +205,10 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
     sendMerged(res, { interval: data.interval, n: data.starts.length, ...sample }, json);
   });
 
-  const varQuery = base.extend({ symbols: symbolList(1, 20), lags: lagChoice, maxlags: int(1, 20, 8) });
   /** Fits the VAR (choosing the order when asked) and what follows from it, in the worker. */
   const varJob = async (
     res: Response,
-    q: z.output<typeof varQuery>,
+    q: z.output<typeof Q.var>,
     then: VarRequest['then'],
     more: { steps?: number; periods?: number } = {},
   ): Promise<void> => {
@@ -274,44 +228,26 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
   };
 
   router.get('/analytics/var', async (req, res) => {
-    await varJob(res, parse(varQuery, req), { kind: 'summary' });
+    await varJob(res, parse(Q.var, req), { kind: 'summary' });
   });
 
   router.get('/analytics/var/forecast', async (req, res) => {
-    const q = parse(varQuery.extend({ steps: int(1, 500, 10), alpha: prob(0.05) }), req);
+    const q = parse(Q.varForecast, req);
     await varJob(res, q, { kind: 'forecast', steps: q.steps, alpha: q.alpha }, { steps: q.steps });
   });
 
   router.get('/analytics/var/irf', async (req, res) => {
-    const q = parse(varQuery.extend({ periods: int(0, 200, 10) }), req);
+    const q = parse(Q.varIrf, req);
     await varJob(res, q, { kind: 'irf', periods: q.periods }, { periods: q.periods });
   });
 
   router.get('/analytics/var/causality', async (req, res) => {
-    const q = parse(
-      varQuery.extend({
-        caused: symbolList(1, 20),
-        causing: symbolList(1, 20),
-        kind: z.enum(['f', 'wald']).default('f'),
-        signif: prob(0.05),
-      }),
-      req,
-    );
+    const q = parse(Q.varCausality, req);
     await varJob(res, q, { kind: 'causality', caused: q.caused, causing: q.causing, test: q.kind, signif: q.signif });
   });
 
   router.get('/analytics/causality-graph', async (req, res) => {
-    const q = parse(
-      base.extend({
-        symbols: symbolList(2, 50),
-        method: z.enum(['pairwise', 'var']).default('pairwise'),
-        lag: z.union([z.literal('aic'), z.coerce.number().int().min(1).max(20)]).default('aic'),
-        maxlag: int(1, 20, 5),
-        alpha: prob(0.05),
-        adjust: z.enum(['none', 'bh']).default('bh'),
-      }),
-      req,
-    );
+    const q = parse(Q.causalityGraph, req);
     cap(graphWork(q.symbols.length, q.points, q), 'the causality graph');
     const data = returnsOf(q, q.symbols, 2);
     const options = { method: q.method, lag: q.lag, maxlag: q.maxlag, alpha: q.alpha, adjustment: q.adjust };
@@ -326,7 +262,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
   });
 
   router.get('/analytics/views/price-sentiment-volume', (req, res) => {
-    const q = parse(base.extend({ symbol: ticker }), req);
+    const q = parse(Q.priceSentimentVolume, req);
     const interval = intervalOf(q);
     requireKnown(interval, [q.symbol]);
     const aligned = src.windows.aligned(interval, [q.symbol], q.points + 1);
@@ -348,7 +284,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
   });
 
   router.get('/analytics/views/sectors', async (req, res) => {
-    const q = parse(base.extend({ symbols: symbolList(2, 500).optional() }), req);
+    const q = parse(Q.sectors, req);
     const symbols = q.symbols ?? src.windows.symbols(intervalOf(q)).map((s) => s.symbol);
     if (symbols.length < 2) throw new HttpError(422, `too few symbols with ${intervalOf(q)} bars: ${symbols.length}`);
     cap(correlationWork(symbols.length, q.points, 'pearson', true), 'the sector view');
@@ -360,7 +296,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
   });
 
   router.get('/analytics/views/regimes', async (req, res) => {
-    const q = parse(base.extend({ symbols: symbolList(2, 100), market: ticker, window: int(5, 500, 20) }), req);
+    const q = parse(Q.regimes, req);
     const all = q.symbols.includes(q.market) ? q.symbols : [...q.symbols, q.market];
     cap(regimeWork(all.length, q.points, q.window), 'the regime view');
     const data = returnsOf(q, all);

@@ -4,8 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { z } from 'zod';
 import { waitFor } from '../backbone/conformance/bus-conformance.ts';
 import type { TopicData } from '../backbone/topics.ts';
+import { analyticsResponses } from './openapi.ts';
 import { analyticsService } from './service.ts';
 import { seededGaussian } from './synthetic.ts';
 import { apiFetch } from '../testing/api-client.ts';
@@ -150,6 +152,31 @@ describe('analytics service', () => {
     const psv = await get('/views/price-sentiment-volume?symbol=AAA');
     assert.equal(psv.status, 422, 'no sentiment received for AAA yet');
     assert.match(String(psv.body.error), /too few|at least/);
+  });
+
+  it('answers as its OpenAPI document declares', async () => {
+    const answers: [string, z.ZodType][] = [
+      ['/symbols', analyticsResponses.symbols],
+      ['/correlation/live?interval=1m', analyticsResponses.live],
+      ['/correlation/breaks', analyticsResponses.breaks],
+      ['/correlation?symbols=AAA,BBB,CCC&points=250', analyticsResponses.correlation],
+      ['/correlation/rolling?x=AAA&y=BBB&window=30&points=100', analyticsResponses.rolling],
+      ['/correlation/partial?symbols=AAA,BBB,CCC', analyticsResponses.partial],
+      ['/granger?cause=AAA&effect=CCC&maxlag=3', analyticsResponses.granger],
+      ['/var?symbols=AAA,BBB,CCC&lags=aic&maxlags=4', analyticsResponses.var],
+      ['/var/forecast?symbols=AAA,BBB,CCC&lags=1&steps=5', analyticsResponses.varForecast],
+      ['/var/irf?symbols=AAA,BBB,CCC&lags=1&periods=4', analyticsResponses.varIrf],
+      ['/var/causality?symbols=AAA,BBB,CCC&lags=1&caused=CCC&causing=AAA', analyticsResponses.varCausality],
+      ['/causality-graph?symbols=AAA,BBB,CCC&lag=1', analyticsResponses.causalityGraph],
+      ['/views/sectors?symbols=AAA,BBB,CCC', analyticsResponses.sectors],
+      ['/views/regimes?symbols=AAA,BBB&market=CCC&window=20', analyticsResponses.regimes],
+    ];
+    for (const [path, schema] of answers) {
+      const { status, body } = await get(path);
+      assert.equal(status, 200, path);
+      const parsed = schema.safeParse(body);
+      assert.ok(parsed.success, `${path}: ${parsed.error?.message ?? ''}`);
+    }
   });
 
   it('answers bad input with a 4xx and a message, never a 500', async () => {

@@ -10,8 +10,10 @@ import { ConsumerPool } from '../backbone/consumer-pool.ts';
 import { instrumentBySymbol } from '../reference/instruments.ts';
 import type { PlatformControls } from '../runtime/controls.ts';
 import type { Service, ServiceContext } from '../runtime/service.ts';
+import { openApi } from '../http/openapi.ts';
 import { analyticsRouter } from './api.ts';
 import { ComputeWorker } from './compute-pool.ts';
+import { describeAnalyticsRoutes } from './openapi.ts';
 import { DEFAULT_MAX_WORK } from './work-caps.ts';
 import { BarWindows, type Interval } from './bar-windows.ts';
 import type { BreakDetectorOptions } from './change.ts';
@@ -221,6 +223,7 @@ export function analyticsService(options: AnalyticsServiceOptions = {}): Service
           { worker, maxWork: options.maxWork ?? DEFAULT_MAX_WORK },
         ),
       );
+      describeAnalyticsRoutes(openApi);
     },
     async stop() {
       await Promise.all([...subscriptions.splice(0).map((s) => s.close('drain')), barsPool?.close()]);

@@ -5,6 +5,8 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export interface ApiResponse {
   readonly description: string;
   readonly schema?: z.ZodType;
+  /** The body's media type (default application/json): `text/event-stream` with the schema of each event's data. */
+  readonly mediaType?: string;
 }
 
 /** One API operation, described by the zod schemas its handler validates with. */
@@ -17,6 +19,8 @@ export interface ApiOperation {
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
+  /** The request body's media type (default application/json), e.g. `text/csv` with a string schema. */
+  readonly bodyMediaType?: string;
   readonly responses: Readonly<Record<number, ApiResponse>>;
 }
 
@@ -74,7 +78,7 @@ export class OpenApiRegistry {
           description: response.description,
           ...(schema === undefined
             ? {}
-            : { content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }),
+            : { content: { [response.mediaType ?? 'application/json']: { schema: jsonSchema(schema, 'output') } } }),
         };
       }
       (paths[`/api${op.path}`] ??= {})[op.method] = {
@@ -90,7 +94,7 @@ export class OpenApiRegistry {
           : {
               requestBody: {
                 required: true,
-                content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
+                content: { [op.bodyMediaType ?? 'application/json']: { schema: jsonSchema(op.body, 'input') } },
               },
             }),
         responses,
@@ -167,5 +171,24 @@ function parametersOf(object: z.ZodObject | undefined, where: 'path' | 'query'):
   });
 }
 
+/** The document's top level (what document() returns). */
+export const openApiDocument = z.looseObject({
+  openapi: z.literal('3.1.0'),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
 /** The process's registry: services add their operations to it at start; /api/openapi.json serves it. */
 export const openApi = new OpenApiRegistry();
+openApi.add({
+  method: 'get',
+  path: '/openapi.json',
+  summary: 'This document',
+  tags: ['meta'],
+  responses: {
+    200: {
+      description: 'OpenAPI 3.1',
+      schema: openApiDocument,
+    },
+  },
+});

@@ -8,7 +8,7 @@ import { principalOf } from './principal.ts';
 import { verifyPassword } from './secrets.ts';
 import { userName } from './users.ts';
 
-const eraseBody = z.strictObject({ password: z.string().max(256) });
+export const eraseBody = z.strictObject({ password: z.string().max(256) });
 
 /**
  * GDPR: a user's export of their own data and their own erasure (with their password), and the admin's export and

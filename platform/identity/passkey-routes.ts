@@ -22,8 +22,8 @@ const b64url = (max: number) =>
     .min(1)
     .max(max)
     .regex(/^[\w-]*={0,2}$/, 'must be base64url');
-const credentialId = b64url(1_024);
-const registrationBody = z.object({
+export const credentialId = b64url(1_024);
+export const registrationBody = z.object({
   id: credentialId,
   rawId: credentialId,
   type: z.literal('public-key'),
@@ -34,7 +34,7 @@ const registrationBody = z.object({
   }),
   clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
 });
-const authenticationBody = z.object({
+export const authenticationBody = z.object({
   id: credentialId,
   rawId: credentialId,
   type: z.literal('public-key'),

@@ -12,15 +12,15 @@ import { verifyPassword } from './secrets.ts';
 import { tokenName } from './tokens.ts';
 import { password, roleName, userName } from './users.ts';
 
-const signInBody = z.strictObject({ name: z.string().max(64), password: z.string().max(256) });
-const passwordBody = z.strictObject({ current: z.string().max(256), next: password });
-const userBody = z.strictObject({ role: roleName, password: password.optional() });
-const tokenBody = z.strictObject({
+export const signInBody = z.strictObject({ name: z.string().max(64), password: z.string().max(256) });
+export const passwordBody = z.strictObject({ current: z.string().max(256), next: password });
+export const userBody = z.strictObject({ role: roleName, password: password.optional() });
+export const tokenBody = z.strictObject({
   name: tokenName,
   role: roleName,
   ttlDays: z.number().int().min(1).max(3_650).optional(),
 });
-const tokenId = z.uuid('not a token id');
+export const tokenId = z.uuid('not a token id');
 
 function describe(principal: Principal, publicMarketData: boolean, oidc = false): Record<string, unknown> {
   return {

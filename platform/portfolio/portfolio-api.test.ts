@@ -7,6 +7,7 @@ import { apiFetch, type ApiRequestInit } from '../testing/api-client.ts';
 import { eventually } from '../testing/eventually.ts';
 import { announceUniverse, publishDailyHistory } from '../testing/market-fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
+import { portfolioResponses } from './openapi.ts';
 import { portfolioService } from './service.ts';
 
 type Json = Record<string, unknown>;
@@ -72,6 +73,7 @@ describe('portfolio API: positions, valuation from live prices, CSV import and e
       return (p.totals as Json).unpriced !== undefined && ((p.totals as Json).unpriced as string[]).length === 0;
     }, 'live prices');
     const { json } = await call('GET', '/portfolio', undefined, gina);
+    assert.ok(portfolioResponses.portfolio.safeParse(json).success, 'answers as the OpenAPI document declares');
     const [aapl, jpm] = json.positions as Json[];
     assert.deepEqual(
       [aapl?.symbol, aapl?.marketValue, aapl?.unrealizedPnl, aapl?.unrealizedReturn],

@@ -7,18 +7,18 @@ import { formatPortfolioCsv, parsePortfolioCsv } from './csv.ts';
 import { MAX_POSITIONS, MAX_WATCHLIST, type PortfolioStore } from './store.ts';
 import { performance, totals, valuePositions, type PriceSource } from './valuation.ts';
 
-const ticker = z
+export const ticker = z
   .string()
   .trim()
   .toUpperCase()
   .regex(/^[A-Z0-9.^=-]{1,15}$/, 'must be a ticker symbol');
-const positionBody = z.strictObject({
+export const positionBody = z.strictObject({
   quantity: z.number().positive().max(1e9),
   averageCost: z.number().positive().max(1e7),
 });
-const portfolioQuery = z.strictObject({ days: z.coerce.number().int().min(2).max(800).default(252) });
-const importQuery = z.strictObject({ mode: z.enum(['replace', 'merge']).default('replace') });
-const watchlistBody = z.strictObject({
+export const portfolioQuery = z.strictObject({ days: z.coerce.number().int().min(2).max(800).default(252) });
+export const importQuery = z.strictObject({ mode: z.enum(['replace', 'merge']).default('replace') });
+export const watchlistBody = z.strictObject({
   symbols: z
     .array(ticker)
     .max(MAX_WATCHLIST, `a watchlist holds at most ${String(MAX_WATCHLIST)} symbols`)

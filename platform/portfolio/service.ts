@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { LiveUniverse } from '../market-data/live-universe.ts';
 import type { Service, ServiceContext } from '../runtime/service.ts';
+import { openApi } from '../http/openapi.ts';
+import { describePortfolioRoutes } from './openapi.ts';
 import { PortfolioPrices } from './prices.ts';
 import { portfolioRoutes } from './routes.ts';
 import { PortfolioStore } from './store.ts';
@@ -21,6 +23,7 @@ export function portfolioService(): Service {
       await universe.follow(ctx.bus, 'portfolio-universe');
       await prices.follow(ctx.bus);
       portfolioRoutes(ctx.api, { store, prices, universe });
+      describePortfolioRoutes(openApi);
       ctx.personalData?.register(portfolioData(store));
     },
     async stop() {

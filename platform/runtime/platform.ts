@@ -6,10 +6,11 @@ import type { Config } from '../config/config.ts';
 import { createHttpApp } from '../http/app.ts';
 import { withActor } from '../identity/actor-bus.ts';
 import type { Identity } from '../identity/identity.ts';
+import { describeIdentityRoutes } from '../identity/openapi.ts';
 import { platformIdentity } from '../identity/platform-identity.ts';
 import { loadIdentitySettings, type IdentitySettings } from '../identity/settings.ts';
 import { Health } from '../http/health.ts';
-import { listRoutes } from '../http/openapi.ts';
+import { listRoutes, openApi } from '../http/openapi.ts';
 import { WebSocketRoutes } from '../http/websocket-routes.ts';
 import { IdentityMessageRate } from '../http/ws-identity-rate.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -59,6 +60,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const identity = platformIdentity(config.dataDir, identitySettings, metrics.registry, logger);
   const { app, api, site, security } = createHttpApp({ metrics, health, logger, access: identity.access });
   await identity.mount(api, bus);
+  describeIdentityRoutes(openApi);
   const websockets = new WebSocketRoutes();
 
   const started: Service[] = [];

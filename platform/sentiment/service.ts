@@ -4,13 +4,15 @@
  * with time decay, publishes each score on `sentiment.scores` and serves REST under /api/sentiment.
  */
 import { Counter } from 'prom-client';
-import { z } from 'zod';
 import type { Subscription } from '../backbone/bus.ts';
 import { HttpError } from '../http/errors.ts';
+import { openApi } from '../http/openapi.ts';
 import { instrumentBySymbol, instruments } from '../reference/instruments.ts';
 import type { Service, ServiceContext } from '../runtime/service.ts';
 import { SentimentAggregator } from './aggregate.ts';
-import { textItem, type TextFeed, type TextItem } from './feed.ts';
+import type { TextFeed, TextItem } from './feed.ts';
+import { describeSentimentRoutes } from './openapi.ts';
+import { scoreQuery, symbolParam, textsBody } from './requests.ts';
 import { SampleTextFeed, type SampleCompany } from './sample-feed.ts';
 import { cashtags, FinanceSentiment } from './scorer.ts';
 
@@ -34,12 +36,6 @@ export interface ScoredText {
   readonly aggregate: number;
   readonly ts: number;
 }
-
-const symbolParam = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z0-9.^=-]{1,15}$/, 'must be a ticker symbol');
 
 export function sentimentService(options: SentimentServiceOptions = {}): Service {
   const now = options.now ?? Date.now;
@@ -155,7 +151,7 @@ export function sentimentService(options: SentimentServiceOptions = {}): Service
         res.json({ asOf: now(), symbols: aggregator.all(now()) });
       });
       ctx.api.get('/sentiment/score', (req, res) => {
-        const { text } = z.object({ text: z.string().min(1).max(1000) }).parse(req.query);
+        const { text } = scoreQuery.parse(req.query);
         res.json({ text, ...scorer.score(text) });
       });
       ctx.api.get('/sentiment/:symbol', (req, res) => {
@@ -165,12 +161,13 @@ export function sentimentService(options: SentimentServiceOptions = {}): Service
         res.json({ ...current, recent: [...(recent.get(symbol) ?? [])].reverse() });
       });
       ctx.api.post('/sentiment/texts', async (req, res) => {
-        const items = z.union([textItem, z.array(textItem).min(1).max(500)]).parse(req.body);
+        const items = textsBody.parse(req.body);
         const list = Array.isArray(items) ? items : [items];
         const scored: ScoredText[] = [];
         for (const item of list) scored.push(...(await ingest(item, 'api')));
         res.status(202).json({ accepted: list.length, scored });
       });
+      describeSentimentRoutes(openApi);
     },
     async stop() {
       await Promise.all(feeds.map((f) => f.stop()));

@@ -3,6 +3,7 @@ import ipaddr from 'ipaddr.js';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
+import { openApi, type ApiOperation } from '../http/openapi.ts';
 import type { BuiltApp } from './build.ts';
 
 /**
@@ -32,6 +33,19 @@ export interface ClientReportLimits {
 }
 
 const defaultLimits: ClientReportLimits = { perAddress: 4, total: 5_000 };
+
+const reportOperation: ApiOperation = {
+  method: 'post',
+  path: '/web/client-metrics',
+  summary: "A browser's real-user report of the live stream (sessions, problems, tick lag) for the last 30 s",
+  tags: ['web'],
+  body: clientReport,
+  responses: {
+    204: { description: 'counted' },
+    400: { description: 'invalid report' },
+    429: { description: 'too many reports from this address or from everyone; nothing counted' },
+  },
+};
 
 /** The client's address, IPv6 reduced to its /64 (one host commonly owns a whole /64). */
 function addressKey(req: Request): string {
@@ -110,6 +124,7 @@ export function webMetrics(registry: Registry, limits: ClientReportLimits = defa
         for (const ms of report.lagMs) lag.observe(ms / 1000);
         res.status(204).end();
       });
+      openApi.add(reportOperation);
     },
   };
 }

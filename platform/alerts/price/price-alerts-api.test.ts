@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apiFetch, type ApiRequestInit } from '../../testing/api-client.ts';
+import { priceAlertResponses } from './openapi.ts';
 import { eventually } from '../../testing/eventually.ts';
 import { announceUniverse } from '../../testing/market-fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../../testing/platform.ts';
@@ -108,6 +109,8 @@ describe('price alerts: live instruments only, units and cooldown, email, live s
       [move.json.thresholdUnit, move.json.cooldownMinutes, move.json.currency, move.json.notify],
       ['percent', 60, 'USD', { webPush: true }],
     );
+    const listed = priceAlertResponses.list.safeParse((await call('GET', '/price-alerts', undefined, erin)).json);
+    assert.ok(listed.success && listed.data.alerts.length >= 1, 'answers as the OpenAPI document declares');
     await call('DELETE', `/price-alerts/${String(move.json.id)}`, undefined, erin);
   });
 

@@ -1,16 +1,14 @@
 import type { Router } from 'express';
-import { z } from 'zod';
 import { HttpError } from '../../http/errors.ts';
+import { openApi } from '../../http/openapi.ts';
 import type { Audit } from '../../identity/audit.ts';
 import { principalOf } from '../../identity/principal.ts';
 import { pushSubscription } from '../notify/webpush/config.ts';
 import type { PushSubscriptionStore } from '../store/push-subscriptions.ts';
 import type { PriceAlertLiveStream } from './live-stream.ts';
-import { priceRuleInput, type PriceRuleInput } from './rules.ts';
+import { describePriceAlertRoutes } from './openapi.ts';
+import { idParam, limitQuery, priceRuleInput, type PriceRuleInput } from './rules.ts';
 import type { PriceAlertService } from './service.ts';
-
-const idParam = z.uuid('not a price alert id');
-const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
 /** Each user manages their own price alerts (the actor is the user), and registers browsers for Web Push. */
 export function priceAlertRoutes(
@@ -80,4 +78,5 @@ export function priceAlertRoutes(
     await audit(u, 'push.subscribe', `push/${u}`);
     res.status(201).json({ ok: true });
   });
+  describePriceAlertRoutes(openApi);
 }

@@ -25,6 +25,10 @@ const common = {
   notify,
 };
 
+export const idParam = z.uuid('not a price alert id');
+/** How many of the latest firings GET /api/price-alerts/events returns. */
+export const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
 /** A user's price alert rule, as the API takes it. */
 export const priceRuleInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('price_above'), threshold: z.number().positive(), ...common }),
