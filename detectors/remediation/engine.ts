@@ -9,6 +9,7 @@ import { undoAction } from './guardrails/undo.ts';
 import { verifyRecovery, type SignalProbe } from './guardrails/verification.ts';
 import type { PolicyFamily } from './policy/schema.ts';
 import { proposalsFor } from './policy/match.ts';
+import type { PendingStore } from './pending-store.ts';
 import { newRecord, RemediationRecords, type RemediationRecord } from './records.ts';
 import type { Proposal, RemediationStatus, Risk, Signal } from './types.ts';
 
@@ -53,6 +54,8 @@ export interface EngineOptions {
   readonly settings: EngineSettings;
   readonly onError: (error: Error, record: RemediationRecord) => void;
   readonly now?: () => number;
+  /** Keeps pending approvals across restarts (saved before memory changes); without it they live in memory only. */
+  readonly pending?: PendingStore;
 }
 
 export type Decision =
@@ -123,9 +126,32 @@ export class RemediationEngine {
       SYSTEM_ACTOR,
       `waits for an sre until ${new Date(expiresAt).toISOString()}`,
     );
+    this.#o.pending?.save({ record: { ...record, expiresAt }, proposal: bounded, expiresAt });
     record.expiresAt = expiresAt;
-    this.#approvals.add(record.id, bounded, this.#now());
+    this.#approvals.add(record.id, bounded, this.#now(), expiresAt);
     return record;
+  }
+
+  /**
+   * Puts back the approvals that were pending when the platform stopped, with their expiry (those whose time ran out
+   * meanwhile expire at the next `expire()`, as an event). Returns how many; at most the queue's bound.
+   */
+  restorePending(): { restored: number; dropped: number } {
+    const { entries, invalid } = this.#o.pending?.load() ?? { entries: [], invalid: 0 };
+    let restored = 0;
+    let dropped = invalid;
+    for (const { record, proposal, expiresAt } of entries) {
+      if (this.records.get(record.id) !== undefined) continue;
+      if (!this.#approvals.hasRoom()) {
+        dropped += 1;
+        this.#o.pending?.remove(record.id);
+        continue;
+      }
+      this.records.add({ ...record, steps: [...record.steps], expiresAt });
+      this.#approvals.add(record.id, proposal, record.updatedAt, expiresAt);
+      restored += 1;
+    }
+    return { restored, dropped };
   }
 
   /** A person's approval or rejection of a pending action. */
@@ -139,6 +165,7 @@ export class RemediationEngine {
       return { ok: false, status: 409, message: `remediation ${id} is ${record.status}, not pending` };
     const detail = `${approve ? 'approved' : 'rejected'} by ${approver.actor}${note === '' ? '' : `: ${note}`}`;
     await this.#step(record, approve ? 'approved' : 'rejected', approver.actor, detail);
+    this.#o.pending?.remove(id);
     record.expiresAt = undefined;
     if (approve) {
       const refusal = this.#refusal(pending.proposal);
@@ -153,6 +180,7 @@ export class RemediationEngine {
     for (const entry of this.#approvals.expire(this.#now())) {
       const record = this.records.get(entry.id);
       if (record !== undefined) await this.#step(record, 'expired', SYSTEM_ACTOR, 'nobody approved it in time');
+      this.#o.pending?.remove(entry.id);
     }
   }
 
