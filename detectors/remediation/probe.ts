@@ -85,7 +85,7 @@ export class RegistryReader {
     // prom-client's typings say a numeric enum; at run time the type is its name.
     if (String(data.type) !== type) return undefined;
     let sum = 0;
-    for (const v of data.values) if (fits(labels, v.labels as OwnLabels)) sum += v.value;
+    for (const v of data.values) if (fits(labels, v.labels)) sum += v.value;
     return sum;
   }
 }
