@@ -191,6 +191,10 @@ function growth(
   };
 }
 
+const components = (latest: Sample): string[] => Object.keys(latest.componentBytes);
+/** A component that held nothing earlier held 0 bytes then (its scope did not exist yet). */
+const componentBytes = (s: Sample, component: string): number => s.componentBytes[component] ?? 0;
+
 export const checks: readonly Check[] = [
   errorRatio,
   latency,
@@ -204,15 +208,7 @@ export const checks: readonly Check[] = [
     48,
     'resident memory',
   ),
-  // A component that held nothing earlier held 0 bytes then (its scope did not exist yet).
-  growth(
-    'component-memory',
-    (latest) => Object.keys(latest.componentBytes),
-    (s, component) => s.componentBytes[component] ?? 0,
-    64,
-    24,
-    'memory of its threads',
-  ),
+  growth('component-memory', components, componentBytes, 64, 24, 'memory of its threads'),
   growth(
     'disk-growth',
     () => ['data-dir'],

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { RemediationEngine, type EngineSettings, type StepEvent } from './engine.ts';
 import type { RemediationAction, RemediationExecutor } from './executor.ts';
 import { parseFamily } from './policy/load.ts';
+import { testEngineSettings } from './testing.ts';
 import type { Signal } from './types.ts';
 
 const family = parseFamily(
@@ -22,17 +23,7 @@ reactive:
   'test.yml',
 );
 
-const settings: EngineSettings = {
-  dryRun: { all: false, liveMaxRisk: 'low' },
-  autoMaxRisk: 'low',
-  cooldownMs: 60_000,
-  maxPerHour: 20,
-  maxPerServicePerHour: 5,
-  maxReplicaShare: 0.5,
-  maxPending: 2,
-  approvalTtlMs: 60_000,
-  verifyIntervalMs: 10,
-};
+const settings = testEngineSettings;
 
 const signal = (name: string, observed: number): Signal => ({
   kind: 'detection',

@@ -8,6 +8,7 @@ import { RemediationEngine, type StepEvent } from './engine.ts';
 import type { RemediationAction } from './executor.ts';
 import { SqlitePendingStore } from './pending-store.ts';
 import { parseFamily } from './policy/load.ts';
+import { testEngineSettings } from './testing.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'remediation-pending-'));
 after(() => {
@@ -47,17 +48,7 @@ function engineOn(path: string, clock: { now: number }) {
       return Promise.resolve();
     },
     replicas: () => 1,
-    settings: {
-      dryRun: { all: false, liveMaxRisk: 'low' },
-      autoMaxRisk: 'low',
-      cooldownMs: 60_000,
-      maxPerHour: 20,
-      maxPerServicePerHour: 5,
-      maxReplicaShare: 0.5,
-      maxPending: 5,
-      approvalTtlMs: 60_000,
-      verifyIntervalMs: 10,
-    },
+    settings: { ...testEngineSettings, maxPending: 5 },
     onError: () => undefined,
     now: () => clock.now,
     pending,
