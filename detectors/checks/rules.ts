@@ -191,6 +191,10 @@ function growth(
   };
 }
 
+const processWide = (): string[] => ['platform'];
+const rss = (s: Sample): number => s.rssBytes;
+const dataDir = (): string[] => ['data-dir'];
+const dataDirBytes = (s: Sample): number | undefined => s.dataDirBytes;
 const components = (latest: Sample): string[] => Object.keys(latest.componentBytes);
 /** A component that held nothing earlier held 0 bytes then (its scope did not exist yet). */
 const componentBytes = (s: Sample, component: string): number => s.componentBytes[component] ?? 0;
@@ -200,21 +204,7 @@ export const checks: readonly Check[] = [
   latency,
   feedStall,
   consumerLag,
-  growth(
-    'memory-growth',
-    () => ['platform'],
-    (s) => s.rssBytes,
-    128,
-    48,
-    'resident memory',
-  ),
+  growth('memory-growth', processWide, rss, 128, 48, 'resident memory'),
   growth('component-memory', components, componentBytes, 64, 24, 'memory of its threads'),
-  growth(
-    'disk-growth',
-    () => ['data-dir'],
-    (s) => s.dataDirBytes,
-    96,
-    32,
-    'DATA_DIR holds',
-  ),
+  growth('disk-growth', dataDir, dataDirBytes, 96, 32, 'DATA_DIR holds'),
 ];
