@@ -155,6 +155,23 @@ describe('remediation engine', () => {
     assert.equal(h.executed.length, 1);
   });
 
+  it('after a verified action the pair is held only briefly; after an undone one for the whole cooldown', async () => {
+    const verified = harness({ settings: { cooldownVerifiedMs: 10_000 } });
+    await verified.engine.onSignal(signal('lag', 50));
+    await verified.engine.idle();
+    verified.advance(11_000);
+    await verified.engine.onSignal(signal('lag', 50));
+    await verified.engine.idle();
+    assert.equal(verified.executed.length, 2, 'a new incident after the recovery is acted on');
+    const undone = harness({ recovers: false, settings: { cooldownVerifiedMs: 10_000 } });
+    await undone.engine.onSignal(signal('lag', 50));
+    await undone.engine.idle();
+    undone.advance(11_000);
+    await undone.engine.onSignal(signal('lag', 50));
+    const [blocked] = undone.engine.records.list({ limit: 1 });
+    assert.match(blocked?.steps.at(-1)?.detail ?? '', /cooldown/);
+  });
+
   it('makes a medium-risk action wait for an sre, then runs it live once approved', async () => {
     const h = harness();
     await h.engine.onSignal(signal('ticks', 0));

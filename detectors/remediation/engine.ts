@@ -20,6 +20,8 @@ export interface EngineSettings {
   /** Actions above this risk wait for a person ('none': all wait). */
   readonly autoMaxRisk: Risk | 'none';
   readonly cooldownMs: number;
+  /** After an action whose verification confirmed the recovery, the cooldown ends this long after the recovery. */
+  readonly cooldownVerifiedMs?: number;
   readonly maxPerHour: number;
   readonly maxPerServicePerHour: number;
   /** Largest share of a service's replicas one action may touch. */
@@ -83,7 +85,7 @@ export class RemediationEngine {
     this.#now = options.now ?? Date.now;
     this.#startedAt = this.#now();
     const s = options.settings;
-    this.#cooldown = new Cooldown({ periodMs: s.cooldownMs });
+    this.#cooldown = new Cooldown({ periodMs: s.cooldownMs, verifiedMs: s.cooldownVerifiedMs ?? s.cooldownMs });
     this.#budget = new ActionBudget({ perHour: s.maxPerHour, perServicePerHour: s.maxPerServicePerHour });
     this.#approvals = new ApprovalQueue({ maxPending: s.maxPending, ttlMs: s.approvalTtlMs });
   }
@@ -230,7 +232,11 @@ export class RemediationEngine {
       abort: signal,
     });
     const seconds = (verdict.afterMs / 1000).toFixed(1);
-    if (verdict.recovered) return this.#step(record, 'verified', SYSTEM_ACTOR, `${verdict.detail} after ${seconds} s`);
+    if (verdict.recovered) {
+      await this.#step(record, 'verified', SYSTEM_ACTOR, `${verdict.detail} after ${seconds} s`);
+      this.#cooldown.verified(action.service, action.kind, startedAt, this.#now());
+      return;
+    }
     if (signal.aborted) return undefined;
     await this.#step(record, 'verification_failed', SYSTEM_ACTOR, verdict.detail);
     const undo = await undoAction(this.#o.executor, result, { dryRun: false, signal });
