@@ -211,7 +211,7 @@ export class RemediationEngine {
     const signal = this.#abort.signal;
     const startedAt = this.#now();
     this.#cooldown.record(action.service, action.kind, startedAt);
-    this.#budget.record(action.service, this.#now());
+    this.#budget.record(action.service, startedAt);
     let result: ExecutionResult;
     try {
       result = await this.#o.executor.execute(action, { dryRun, signal });
@@ -222,6 +222,7 @@ export class RemediationEngine {
     record.dryRun = dryRun;
     if (!result.ok) {
       this.#cooldown.release(action.service, action.kind, startedAt);
+      this.#budget.release(action.service, startedAt);
       return this.#step(record, 'failed', SYSTEM_ACTOR, detail);
     }
     if (dryRun) return this.#step(record, 'dry_run', SYSTEM_ACTOR, `dry run: ${detail}`);
