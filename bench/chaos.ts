@@ -54,6 +54,8 @@ export default async function chaos(args: readonly string[]): Promise<Record<str
         by: o.detectedBy ?? null,
         actions: o.actions,
         ended_early: o.endedEarlyAt !== undefined,
+        auto: o.autoResolved,
+        false_actions: o.falseActions,
       })}\n`,
     );
   const clean = await runPhase([], runMs, settings.rate);

@@ -52,7 +52,7 @@ await runMain({
       marketData.marketDataService(),
       otlp,
       detectors.detectorService({ otlp }),
-      checks.platformChecksService(),
+      checks.platformChecksService({ components: controls.components }),
       alerts.alertsService(),
       analytics.analyticsService({ controls }),
       portfolio.portfolioService(),

@@ -15,7 +15,7 @@ export function recoverySignal(kind: FaultKind, service: string): { check: strin
     case 'consumer-lag':
       return { check: 'consumer-lag', subject: service };
     case 'memory-leak':
-      return { check: 'memory-growth', subject: 'platform' };
+      return { check: 'component-memory', subject: service };
     case 'disk-fill':
       return { check: 'disk-growth', subject: 'data-dir' };
   }
@@ -23,14 +23,19 @@ export function recoverySignal(kind: FaultKind, service: string): { check: strin
 
 /**
  * Whether a detection is about this fault on the right service: a fixed check on it, or an anomaly on one of its
- * series (a route of the service, its consumer group, the feed's tick rate). Memory and disk are the one process's
- * and the one DATA_DIR's in embedded mode: no detection could name the service, so the process-wide one counts.
+ * series (a route of the service, its consumer group, the feed's tick rate). A leak is seen on its component's
+ * memory, or on the process's as a whole; the disk is the one DATA_DIR's in embedded mode: no detection could name
+ * the service, so the DATA_DIR's counts.
  */
 export function detects(kind: FaultKind, service: string, d: TopicData<'detections'>): boolean {
   const s = d.series;
   const name = s.__name__ ?? '';
   const signal = recoverySignal(kind, service);
-  if (d.detector === 'check') return s.check === signal.check && s.service === signal.subject;
+  if (d.detector === 'check')
+    return (
+      (s.check === signal.check && s.service === signal.subject) ||
+      (kind === 'memory-leak' && s.check === 'memory-growth')
+    );
   const route = s.route === undefined ? undefined : serviceOfApiPath(s.route);
   switch (kind) {
     case 'latency':

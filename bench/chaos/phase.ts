@@ -7,6 +7,7 @@ import { apiFetch } from '../../platform/testing/api-client.ts';
 import { everyService } from '../../platform/testing/every-service.ts';
 import { startTestPlatform, type TestPlatform } from '../../platform/testing/platform.ts';
 import { startLoad } from '../quiet/load.ts';
+import { attribute, GRACE_MS, type AppliedAction } from './attribute.ts';
 import { detects, recoverySignal } from './match.ts';
 import type { PlannedFault } from './schedule.ts';
 
@@ -21,8 +22,11 @@ export interface FaultOutcome {
   /** When the fault left the injector's list before its expiry: something other than time ended it. */
   endedEarlyAt?: number;
   checkFired: boolean;
+  /** Filled at the end of the run (attribute.ts): actions on its target in its window, others, and whether a
+   * verified action of the platform ended it. */
   actions: number;
   falseActions: number;
+  autoResolved: boolean;
 }
 
 export interface PhaseResult {
@@ -44,8 +48,6 @@ const faultList = z.object({ faults: z.array(z.object({ id: z.string() })) });
 const incidentList = z.object({ incidents: z.array(z.object({ id: z.string() })) });
 const injected = z.object({ id: z.string(), expiresAt: z.number() });
 
-/** How long after a fault's expiry a detection or an action is still counted as its. */
-const GRACE_MS = 30_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -58,8 +60,8 @@ export async function runPhase(plan: readonly PlannedFault[], runMs: number, rat
   const started = Date.now();
   const outcomes: (FaultOutcome & { id: string })[] = [];
   const detections: { at: number; data: TopicData<'detections'> }[] = [];
-  let actions = 0;
-  let strayActions = 0;
+  const applied: AppliedAction[] = [];
+  const verified = new Set<string>();
   await platform.bus.subscribe({
     group: 'bench-chaos-detections',
     topic: 'detections',
@@ -84,19 +86,12 @@ export async function runPhase(plan: readonly PlannedFault[], runMs: number, rat
     group: 'bench-chaos-remediations',
     topic: 'remediations',
     handler: (d) => {
-      if (d.envelope.data.status !== 'applied') return;
-      actions += 1;
-      const { action, target, reason } = d.envelope.data;
+      const { action, target, reason, status } = d.envelope.data;
+      const remediationId = d.envelope.data.remediationId ?? '';
+      if (status === 'verified') verified.add(remediationId);
+      if (status !== 'applied') return;
+      applied.push({ at: Date.now(), remediationId, service: target.service ?? '' });
       process.stderr.write(`action applied: ${JSON.stringify({ action, target, reason: reason.slice(0, 200) })}\n`);
-      const at = Date.now();
-      const owner = outcomes.find((o) => at >= o.injectedAt && at <= o.expiresAt + GRACE_MS);
-      if (owner === undefined) strayActions += 1;
-      else {
-        owner.actions += 1;
-        const target = d.envelope.data.target.service;
-        const processWide = owner.planned.kind === 'memory-leak' || owner.planned.kind === 'disk-fill';
-        if (!processWide && target !== owner.planned.service) owner.falseActions += 1;
-      }
     },
   });
   const load = startLoad(platform, rate);
@@ -108,15 +103,20 @@ export async function runPhase(plan: readonly PlannedFault[], runMs: number, rat
       if (planned !== undefined && Date.now() - started >= planned.atMs) {
         next += 1;
         const fault = await inject(platform, planned);
-        outcomes.push({ ...fault, planned, checkFired: false, actions: 0, falseActions: 0 });
+        outcomes.push({ ...fault, planned, checkFired: false, actions: 0, falseActions: 0, autoResolved: false });
       }
       await observe(platform, outcomes);
     }
+    // Verification may confirm a recovery a little after the run's last second.
+    await sleep(2_000);
     const incidents = incidentList.parse(await (await apiFetch(platform, '/api/incidents?limit=500')).json()).incidents;
+    const windows = outcomes.map((o) => ({ ...o, kind: o.planned.kind, service: o.planned.service }));
+    const { credits, stray } = attribute(windows, applied, verified);
+    outcomes.forEach((o, i) => Object.assign(o, credits[i]));
     return {
       outcomes,
-      strayActions,
-      actions,
+      strayActions: stray,
+      actions: applied.length,
       detections: detections.length,
       detectionTitles: detections
         .slice(0, 50)

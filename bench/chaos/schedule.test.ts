@@ -23,7 +23,7 @@ describe('chaos bench plan and score', () => {
 
   it('counts a fault never detected as undetected, outside the means', () => {
     const planned = { atMs: 0, kind: 'latency' as const, service: 'analytics', durationMs: 10_000, intensity: 800 };
-    const outcome = (detectedAt?: number, recoveredAt?: number, actions = 0): FaultOutcome => ({
+    const outcome = (detectedAt?: number, recoveredAt?: number, actions = 0, autoResolved = false): FaultOutcome => ({
       planned,
       injectedAt: 1_000,
       expiresAt: 11_000,
@@ -32,12 +32,14 @@ describe('chaos bench plan and score', () => {
       checkFired: detectedAt !== undefined,
       actions,
       falseActions: 0,
+      autoResolved,
     });
-    const [latency] = scoreFaults([outcome(4_000, 20_000), outcome(), outcome(2_000, 8_000, 1)]);
+    const [latency] = scoreFaults([outcome(4_000, 20_000), outcome(), outcome(2_000, 8_000, 1, true)]);
     assert.equal(latency?.injected, 3);
     assert.equal(latency.undetected, 1);
     assert.equal(latency.mttd_s, 2, 'mean of 3 s and 1 s');
     assert.equal(latency.mttr_s, 13, 'mean of 19 s and 7 s');
-    assert.equal(latency.auto_resolved_share, 0.33, 'one of three recovered before expiry after an action');
+    assert.equal(latency.auto_resolved_share, 0.33, 'one of three ended by a verified action');
+    assert.equal(latency.actions, 1);
   });
 });

@@ -8,15 +8,15 @@ const mean = (xs: readonly number[]): number | null =>
 /**
  * Per kind: injected, detected (a fault never detected is counted, not dropped, and has no time to detect),
  * mean time to detect and to recover (from injection) over the faults detected and recovered, the share resolved
- * without a person (recovered before the fault would have ended on its own, after an automatic action), actions
- * and false actions (an action on another service than the fault's).
+ * without a person (attribute.ts: a verified action of the platform ended it before its own expiry), actions and
+ * false actions (an action on another service than the fault's, within its window).
  */
 export function scoreFaults(outcomes: readonly FaultOutcome[]) {
   return faultKinds.map((kind) => {
     const mine = outcomes.filter((o) => o.planned.kind === kind);
     const detected = mine.filter((o) => o.detectedAt !== undefined);
     const recovered = detected.filter((o) => o.recoveredAt !== undefined);
-    const auto = mine.filter((o) => o.actions > 0 && o.recoveredAt !== undefined && o.recoveredAt < o.expiresAt);
+    const auto = mine.filter((o) => o.autoResolved);
     return {
       kind,
       injected: mine.length,

@@ -19,6 +19,7 @@ function series(n: number, make: (i: number) => Partial<Sample>): Sample[] {
     lag: {},
     rssBytes: 100 * MB,
     dataDirBytes: 10 * MB,
+    componentBytes: {},
     ...make(i),
   }));
 }
@@ -68,9 +69,32 @@ describe('fixed checks', () => {
     const hit = check('memory-growth').evaluate(leak, 'platform', undefined);
     assert.equal(hit?.fire, true);
     assert.equal(hit.baseline, 200 * MB);
+    const rising = series(200, (i) => ({ rssBytes: (300 + i) * MB }));
+    assert.equal(check('memory-growth').evaluate(rising, 'platform', 200 * MB)?.clear, false, 'above and rising');
     const flat = series(200, () => ({ rssBytes: 300 * MB }));
-    assert.equal(check('memory-growth').evaluate(flat, 'platform', 200 * MB)?.clear, false, 'still 100 MB above');
-    assert.equal(check('memory-growth').evaluate(flat, 'platform', undefined)?.clear, true, 'flat is normal');
+    const stays = check('memory-growth').evaluate(flat, 'platform', 200 * MB);
+    assert.equal(stays?.clear, true, 'a level that stopped rising a minute ago clears (freed pages may stay resident)');
+    assert.equal(stays.fire, false);
+  });
+
+  it("a component's memory: a leak in one component's threads fires for it alone and clears when it restarts", () => {
+    const leak = (i: number) => Math.max(0, i - 170) * 24 * MB;
+    const bytes = (i: number): Record<string, number> => (i < 170 ? { a: 0 } : { a: leak(i), b: 0 });
+    const leaking = series(180, (i) => ({ componentBytes: bytes(i) }));
+    const hit = check('component-memory').evaluate(leaking, 'a', undefined);
+    assert.equal(hit?.fire, true, 'its threads hold 240 MB more than before');
+    assert.equal(check('component-memory').evaluate(leaking, 'b', undefined)?.fire, false);
+    const last = leaking.at(-1);
+    assert.ok(last);
+    assert.deepEqual(check('component-memory').subjects(last), ['a', 'b']);
+    const restarted = [
+      ...leaking,
+      ...series(3, () => ({ componentBytes: { a: 0, b: 0 } })).map((s, i) => ({
+        ...s,
+        ts: 1_180_000 + i * 1000,
+      })),
+    ];
+    assert.equal(check('component-memory').evaluate(restarted, 'a', hit.baseline)?.clear, true);
   });
 
   it('disk growth needs DATA_DIR to grow fast, not the backbone log growing slowly', () => {

@@ -149,12 +149,14 @@ const consumerLag: Check = {
 
 /**
  * A level that rose far above its baseline (median over 15 to 90 s ago: recent enough that start-up growth has left
- * it three minutes after a cold start) and is still rising.
+ * it three minutes after a cold start) and is still rising. It clears when the level is back near the baseline, or
+ * when it has stopped rising for a minute: a level that stays is not a leak any more (freed memory may stay resident,
+ * the allocator keeping its pages), and it becomes the next baseline.
  */
 function growth(
   name: string,
-  subject: string,
-  read: (s: Sample) => number | undefined,
+  subjects: (latest: Sample) => string[],
+  read: (s: Sample, subject: string) => number | undefined,
   fireAboveMB: number,
   risingMB: number,
   what: string,
@@ -162,24 +164,26 @@ function growth(
   return {
     name,
     warmupS: 90,
-    subjects: () => [subject],
-    evaluate(history, _subject, frozen) {
+    subjects,
+    evaluate(history, subject, frozen) {
       const newest = history.at(-1);
-      const now = newest === undefined ? undefined : read(newest);
+      const now = newest === undefined ? undefined : read(newest, subject);
       if (newest === undefined || now === undefined) return undefined;
       const past = history.filter((s) => newest.ts - s.ts >= 15_000 && newest.ts - s.ts <= 90_000);
-      const baseline = frozen ?? median(past.flatMap((s) => read(s) ?? []));
+      const baseline = frozen ?? median(past.flatMap((s) => read(s, subject) ?? []));
       if (baseline === undefined) return undefined;
-      const earlier = history
-        .filter((s) => newest.ts - s.ts >= 10_000)
-        .flatMap((s) => read(s) ?? [])
-        .at(-1);
+      const before = (seconds: number): number | undefined => {
+        const s = ago(history, seconds);
+        return s === undefined ? undefined : read(s, subject);
+      };
+      const earlier = before(10);
+      const minuteAgo = before(60);
       const above = (now - baseline) / MB;
       return {
         value: now,
         limit: baseline + fireAboveMB * MB,
         fire: above > fireAboveMB && earlier !== undefined && (now - earlier) / MB > risingMB,
-        clear: above < fireAboveMB / 3,
+        clear: above < fireAboveMB / 3 || (minuteAgo !== undefined && (now - minuteAgo) / MB < risingMB / 4),
         title: `${subject}: ${what} ${String(Math.round(now / MB))} MB, ${String(Math.round(above))} MB above its usual level and rising`,
         baseline,
       };
@@ -187,11 +191,20 @@ function growth(
   };
 }
 
+const processWide = (): string[] => ['platform'];
+const rss = (s: Sample): number => s.rssBytes;
+const dataDir = (): string[] => ['data-dir'];
+const dataDirBytes = (s: Sample): number | undefined => s.dataDirBytes;
+const components = (latest: Sample): string[] => Object.keys(latest.componentBytes);
+/** A component that held nothing earlier held 0 bytes then (its scope did not exist yet). */
+const componentBytes = (s: Sample, component: string): number => s.componentBytes[component] ?? 0;
+
 export const checks: readonly Check[] = [
   errorRatio,
   latency,
   feedStall,
   consumerLag,
-  growth('memory-growth', 'platform', (s) => s.rssBytes, 128, 48, 'resident memory'),
-  growth('disk-growth', 'data-dir', (s) => s.dataDirBytes, 96, 32, 'DATA_DIR holds'),
+  growth('memory-growth', processWide, rss, 128, 48, 'resident memory'),
+  growth('component-memory', components, componentBytes, 64, 24, 'memory of its threads'),
+  growth('disk-growth', dataDir, dataDirBytes, 96, 32, 'DATA_DIR holds'),
 ];

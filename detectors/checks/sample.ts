@@ -15,6 +15,8 @@ export interface Sample {
   readonly rssBytes: number;
   /** Bytes under DATA_DIR (undefined between measurements: walking the directory is not free). */
   readonly dataDirBytes: number | undefined;
+  /** Embedded mode: memory each component's threads hold (its process scope), by component. */
+  readonly componentBytes: Readonly<Record<string, number>>;
 }
 
 interface MetricValue {
@@ -24,7 +26,11 @@ interface MetricValue {
 }
 
 /** Reads one sample from the platform's registry (what /metrics serves). */
-export async function readSample(registry: Registry, dataDirBytes: number | undefined): Promise<Sample> {
+export async function readSample(
+  registry: Registry,
+  dataDirBytes: number | undefined,
+  componentBytes: Readonly<Record<string, number>> = {},
+): Promise<Sample> {
   const metrics = (await registry.getMetricsAsJSON()) as unknown as { name: string; values: MetricValue[] }[];
   const values = (name: string): MetricValue[] => metrics.find((m) => m.name === name)?.values ?? [];
   const http: Record<string, { count: number; errors: number; sum: number }> = {};
@@ -49,6 +55,7 @@ export async function readSample(registry: Registry, dataDirBytes: number | unde
     lag,
     rssBytes: process.memoryUsage.rss(),
     dataDirBytes,
+    componentBytes,
   };
 }
 

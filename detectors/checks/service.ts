@@ -1,4 +1,5 @@
 import { Gauge } from 'prom-client';
+import type { ProcessScopes } from '../../platform/runtime/process-scopes.ts';
 import type { Service } from '../../platform/runtime/service.ts';
 import { checks, type Check } from './rules.ts';
 import { directoryBytes, readSample, type Sample } from './sample.ts';
@@ -29,12 +30,13 @@ interface State {
 
 /**
  * The detector tier's fixed checks (rules.ts) on the platform's own registry, every `intervalMs`: an error ratio
- * and a response time per API service, a stalled feed, a growing consumer lag, memory and disk growth. A check
+ * and a response time per API service, a stalled feed, a growing consumer lag, memory growth (the process's, and
+ * each component's in embedded mode, given the process scopes) and disk growth. A check
  * that starts firing is published on `detections` (detector `check`, series `check_<name>{service}`), as the
  * anomaly detector's findings are, so alert routing and remediation treat both alike. Status at
  * GET /api/detectors/checks, with each check's warm-up.
  */
-export function platformChecksService(options: { intervalMs?: number } = {}): Service {
+export function platformChecksService(options: { intervalMs?: number; components?: ProcessScopes } = {}): Service {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   return {
@@ -67,7 +69,8 @@ export function platformChecksService(options: { intervalMs?: number } = {}): Se
         });
       };
       const step = async (): Promise<void> => {
-        history.push(await readSample(ctx.metrics, directoryBytes(ctx.config.dataDir)));
+        const componentBytes = (await options.components?.memory()) ?? {};
+        history.push(await readSample(ctx.metrics, directoryBytes(ctx.config.dataDir), componentBytes));
         if (history.length > HISTORY) history.shift();
         const latest = history.at(-1);
         if (latest === undefined) return;

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { RemediationEngine, type EngineSettings, type StepEvent } from './engine.ts';
 import type { RemediationAction, RemediationExecutor } from './executor.ts';
 import { parseFamily } from './policy/load.ts';
+import { testEngineSettings } from './testing.ts';
 import type { Signal } from './types.ts';
 
 const family = parseFamily(
@@ -22,17 +23,7 @@ reactive:
   'test.yml',
 );
 
-const settings: EngineSettings = {
-  dryRun: { all: false, liveMaxRisk: 'low' },
-  autoMaxRisk: 'low',
-  cooldownMs: 60_000,
-  maxPerHour: 20,
-  maxPerServicePerHour: 5,
-  maxReplicaShare: 0.5,
-  maxPending: 2,
-  approvalTtlMs: 60_000,
-  verifyIntervalMs: 10,
-};
+const settings = testEngineSettings;
 
 const signal = (name: string, observed: number): Signal => ({
   kind: 'detection',
@@ -162,6 +153,23 @@ describe('remediation engine', () => {
     assert.equal(blocked?.status, 'blocked');
     assert.match(blocked.steps.at(-1)?.detail ?? '', /cooldown: scale on analytics again in 59 s/);
     assert.equal(h.executed.length, 1);
+  });
+
+  it('after a verified action the pair is held only briefly; after an undone one for the whole cooldown', async () => {
+    const verified = harness({ settings: { cooldownVerifiedMs: 10_000 } });
+    await verified.engine.onSignal(signal('lag', 50));
+    await verified.engine.idle();
+    verified.advance(11_000);
+    await verified.engine.onSignal(signal('lag', 50));
+    await verified.engine.idle();
+    assert.equal(verified.executed.length, 2, 'a new incident after the recovery is acted on');
+    const undone = harness({ recovers: false, settings: { cooldownVerifiedMs: 10_000 } });
+    await undone.engine.onSignal(signal('lag', 50));
+    await undone.engine.idle();
+    undone.advance(11_000);
+    await undone.engine.onSignal(signal('lag', 50));
+    const [blocked] = undone.engine.records.list({ limit: 1 });
+    assert.match(blocked?.steps.at(-1)?.detail ?? '', /cooldown/);
   });
 
   it('makes a medium-risk action wait for an sre, then runs it live once approved', async () => {

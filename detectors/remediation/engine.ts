@@ -9,6 +9,7 @@ import { undoAction } from './guardrails/undo.ts';
 import { verifyRecovery, type SignalProbe } from './guardrails/verification.ts';
 import type { PolicyFamily } from './policy/schema.ts';
 import { proposalsFor } from './policy/match.ts';
+import type { PendingStore } from './pending-store.ts';
 import { newRecord, RemediationRecords, type RemediationRecord } from './records.ts';
 import type { Proposal, RemediationStatus, Risk, Signal } from './types.ts';
 
@@ -19,6 +20,8 @@ export interface EngineSettings {
   /** Actions above this risk wait for a person ('none': all wait). */
   readonly autoMaxRisk: Risk | 'none';
   readonly cooldownMs: number;
+  /** After an action whose verification confirmed the recovery, the cooldown ends this long after the recovery. */
+  readonly cooldownVerifiedMs?: number;
   readonly maxPerHour: number;
   readonly maxPerServicePerHour: number;
   /** Largest share of a service's replicas one action may touch. */
@@ -53,6 +56,8 @@ export interface EngineOptions {
   readonly settings: EngineSettings;
   readonly onError: (error: Error, record: RemediationRecord) => void;
   readonly now?: () => number;
+  /** Keeps pending approvals across restarts (saved before memory changes); without it they live in memory only. */
+  readonly pending?: PendingStore;
 }
 
 export type Decision =
@@ -80,7 +85,7 @@ export class RemediationEngine {
     this.#now = options.now ?? Date.now;
     this.#startedAt = this.#now();
     const s = options.settings;
-    this.#cooldown = new Cooldown({ periodMs: s.cooldownMs });
+    this.#cooldown = new Cooldown({ periodMs: s.cooldownMs, verifiedMs: s.cooldownVerifiedMs ?? s.cooldownMs });
     this.#budget = new ActionBudget({ perHour: s.maxPerHour, perServicePerHour: s.maxPerServicePerHour });
     this.#approvals = new ApprovalQueue({ maxPending: s.maxPending, ttlMs: s.approvalTtlMs });
   }
@@ -123,9 +128,32 @@ export class RemediationEngine {
       SYSTEM_ACTOR,
       `waits for an sre until ${new Date(expiresAt).toISOString()}`,
     );
+    this.#o.pending?.save({ record: { ...record, expiresAt }, proposal: bounded, expiresAt });
     record.expiresAt = expiresAt;
-    this.#approvals.add(record.id, bounded, this.#now());
+    this.#approvals.add(record.id, bounded, this.#now(), expiresAt);
     return record;
+  }
+
+  /**
+   * Puts back the approvals that were pending when the platform stopped, with their expiry (those whose time ran out
+   * meanwhile expire at the next `expire()`, as an event). Returns how many; at most the queue's bound.
+   */
+  restorePending(): { restored: number; dropped: number } {
+    const { entries, invalid } = this.#o.pending?.load() ?? { entries: [], invalid: 0 };
+    let restored = 0;
+    let dropped = invalid;
+    for (const { record, proposal, expiresAt } of entries) {
+      if (this.records.get(record.id) !== undefined) continue;
+      if (!this.#approvals.hasRoom()) {
+        dropped += 1;
+        this.#o.pending?.remove(record.id);
+        continue;
+      }
+      this.records.add({ ...record, steps: [...record.steps], expiresAt });
+      this.#approvals.add(record.id, proposal, record.updatedAt, expiresAt);
+      restored += 1;
+    }
+    return { restored, dropped };
   }
 
   /** A person's approval or rejection of a pending action. */
@@ -139,6 +167,7 @@ export class RemediationEngine {
       return { ok: false, status: 409, message: `remediation ${id} is ${record.status}, not pending` };
     const detail = `${approve ? 'approved' : 'rejected'} by ${approver.actor}${note === '' ? '' : `: ${note}`}`;
     await this.#step(record, approve ? 'approved' : 'rejected', approver.actor, detail);
+    this.#o.pending?.remove(id);
     record.expiresAt = undefined;
     if (approve) {
       const refusal = this.#refusal(pending.proposal);
@@ -153,6 +182,7 @@ export class RemediationEngine {
     for (const entry of this.#approvals.expire(this.#now())) {
       const record = this.records.get(entry.id);
       if (record !== undefined) await this.#step(record, 'expired', SYSTEM_ACTOR, 'nobody approved it in time');
+      this.#o.pending?.remove(entry.id);
     }
   }
 
@@ -181,7 +211,7 @@ export class RemediationEngine {
     const signal = this.#abort.signal;
     const startedAt = this.#now();
     this.#cooldown.record(action.service, action.kind, startedAt);
-    this.#budget.record(action.service, this.#now());
+    this.#budget.record(action.service, startedAt);
     let result: ExecutionResult;
     try {
       result = await this.#o.executor.execute(action, { dryRun, signal });
@@ -192,6 +222,7 @@ export class RemediationEngine {
     record.dryRun = dryRun;
     if (!result.ok) {
       this.#cooldown.release(action.service, action.kind, startedAt);
+      this.#budget.release(action.service, startedAt);
       return this.#step(record, 'failed', SYSTEM_ACTOR, detail);
     }
     if (dryRun) return this.#step(record, 'dry_run', SYSTEM_ACTOR, `dry run: ${detail}`);
@@ -202,7 +233,11 @@ export class RemediationEngine {
       abort: signal,
     });
     const seconds = (verdict.afterMs / 1000).toFixed(1);
-    if (verdict.recovered) return this.#step(record, 'verified', SYSTEM_ACTOR, `${verdict.detail} after ${seconds} s`);
+    if (verdict.recovered) {
+      await this.#step(record, 'verified', SYSTEM_ACTOR, `${verdict.detail} after ${seconds} s`);
+      this.#cooldown.verified(action.service, action.kind, startedAt, this.#now());
+      return;
+    }
     if (signal.aborted) return undefined;
     await this.#step(record, 'verification_failed', SYSTEM_ACTOR, verdict.detail);
     const undo = await undoAction(this.#o.executor, result, { dryRun: false, signal });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Subscription } from '../../platform/backbone/bus.ts';
 import { auditTo } from '../../platform/identity/audit.ts';
 import type { PlatformControls } from '../../platform/runtime/controls.ts';
@@ -11,6 +12,7 @@ import { publishStep } from './events.ts';
 import type { RemediationExecutor } from './executor.ts';
 import { LocalExecutor } from './executors/local/local-executor.ts';
 import { PredictiveScaler } from './forecast/predictive.ts';
+import { SqlitePendingStore } from './pending-store.ts';
 import { loadPolicies } from './policy/load.ts';
 import { platformProbe, RegistryReader, ResolvedAlerts } from './probe.ts';
 import { alertSignal, detectionSignal } from './signals.ts';
@@ -24,10 +26,12 @@ export interface RemediationServiceOptions {
 
 /**
  * The closed loop: detections, predictions, operational alerts and load forecasts go through the policies and
- * guardrails; every step is published on `remediations`, audited and served at /api/remediations.
+ * guardrails; every step is published on `remediations`, audited and served at /api/remediations. Approvals that
+ * wait for a person are kept in DATA_DIR/remediation.db and restored at the next start.
  */
 export function remediationService(options: RemediationServiceOptions): Service {
   let engine: RemediationEngine | undefined;
+  let pending: SqlitePendingStore | undefined;
   const subscriptions: Subscription[] = [];
   const timers: NodeJS.Timeout[] = [];
   return {
@@ -45,6 +49,7 @@ export function remediationService(options: RemediationServiceOptions): Service 
       const executor = options.executor ?? local;
       const reader = new RegistryReader(ctx.metrics);
       const resolved = new ResolvedAlerts();
+      pending = new SqlitePendingStore(join(ctx.config.dataDir, 'remediation.db'));
       const running = new RemediationEngine({
         families,
         executor,
@@ -52,11 +57,15 @@ export function remediationService(options: RemediationServiceOptions): Service 
         publish: publishStep(ctx.bus, auditTo(ctx.bus, 'detectors/remediation')),
         replicas: (action) => (options.executor === undefined ? local.replicas(action) : undefined),
         settings: config.engine,
+        pending,
         onError: (error, record) => {
           ctx.logger.error({ err: error, remediation: record.id }, 'a remediation step could not be recorded');
         },
       });
       engine = running;
+      const restored = running.restorePending();
+      if (restored.restored + restored.dropped > 0)
+        ctx.logger.info(restored, 'pending remediation approvals restored after a restart');
       subscriptions.push(
         await ctx.bus.subscribe({
           group: 'remediation-detections',
@@ -103,6 +112,8 @@ export function remediationService(options: RemediationServiceOptions): Service 
       for (const t of timers.splice(0)) clearInterval(t);
       await Promise.all(subscriptions.splice(0).map((s) => s.close('drain')));
       await engine?.close();
+      pending?.close();
+      pending = undefined;
     },
   };
 }

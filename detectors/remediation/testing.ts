@@ -1,6 +1,20 @@
 import type { EventBus } from '../../platform/backbone/bus.ts';
 import type { TopicInput } from '../../platform/backbone/topics.ts';
 import { apiFetch, type ApiTarget } from '../../platform/testing/api-client.ts';
+import type { EngineSettings } from './engine.ts';
+
+/** Engine settings for unit tests: low risk runs at once, a short verification interval, a small queue. */
+export const testEngineSettings: EngineSettings = {
+  dryRun: { all: false, liveMaxRisk: 'low' },
+  autoMaxRisk: 'low',
+  cooldownMs: 60_000,
+  maxPerHour: 20,
+  maxPerServicePerHour: 5,
+  maxReplicaShare: 0.5,
+  maxPending: 2,
+  approvalTtlMs: 60_000,
+  verifyIntervalMs: 10,
+};
 
 /**
  * Test helpers: publish a detection as the detector tier would (the chaos work injects real faults instead), and

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { injectRequest, limits, type InjectRequest } from './kinds.ts';
 import { serviceOfApiPath } from '../http/api-services.ts';
 import { FaultRegistry } from './registry.ts';
+import { ProcessScopes } from '../runtime/process-scopes.ts';
 import { RuntimeSettings } from '../runtime/runtime-settings.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'faults-registry-'));
@@ -28,17 +29,20 @@ describe('fault registry: each kind has its effect and clearing removes it', () 
   });
 
   it('error rate and bad deploy fail a share of requests; a bad deploy bumps the configuration and reverts', () => {
-    const registry = new FaultRegistry(dir);
+    const scopes = new ProcessScopes();
+    const registry = new FaultRegistry(dir, undefined, undefined, scopes);
     registry.inject(req({ kind: 'error-rate', service: 'sentiment', intensity: 0.25 }));
     assert.equal(registry.request('sentiment').failShare, 0.25);
     registry.inject(req({ kind: 'bad-deploy', service: 'market-data' }));
     assert.deepEqual(registry.configVersions(), { 'market-data': 2 });
     assert.match(registry.request('market-data').reason, /configuration v2 of market-data/);
-    assert.equal(registry.restarted('market-data'), 0, 'a restart does not cure a bad configuration');
+    assert.equal(scopes.restart('market-data'), 0, 'a restart does not cure a bad configuration');
+    assert.equal(registry.request('market-data').failShare, 1);
     assert.equal(registry.revertConfig('market-data'), 1);
     assert.deepEqual(registry.configVersions(), {});
     assert.equal(registry.request('market-data').failShare, 0);
-    assert.equal(registry.restarted('sentiment'), 1, 'a restart clears a wedged service');
+    assert.equal(scopes.restart('sentiment'), 1, 'a restart clears a wedged service');
+    assert.equal(registry.list().length, 0);
     assert.equal(registry.request('sentiment').failShare, 0);
   });
 
@@ -68,8 +72,9 @@ describe('fault registry: each kind has its effect and clearing removes it', () 
     assert.equal(registry.request('sentiment').failShare, 0);
   });
 
-  it('a memory leak really holds resident memory, bounded, and gives it back when cleared', async () => {
-    const registry = new FaultRegistry(dir);
+  it("a memory leak really holds memory in its target's scope, bounded; a restart of the target gives it back", async () => {
+    const scopes = new ProcessScopes();
+    const registry = new FaultRegistry(dir, undefined, undefined, scopes);
     const before = process.memoryUsage.rss();
     const fault = registry.inject(req({ kind: 'memory-leak', intensity: 16_000_000, maxBytes: 40_000_000 }));
     for (let waited = 0; waited < 10_000 && registry.get(fault.id)?.heldBytes !== 40_000_000; waited += 200)
@@ -78,10 +83,13 @@ describe('fault registry: each kind has its effect and clearing removes it', () 
     assert.equal(registry.get(fault.id)?.heldBytes, 40_000_000, 'grows to its bound and no further');
     const leaking = process.memoryUsage.rss();
     assert.ok(leaking - before >= 36_000_000, `the process holds it: +${String(leaking - before)} bytes`);
-    registry.clear(fault.id);
+    const held = (await scopes.memory())[fault.service] ?? 0;
+    assert.ok(held >= 40_000_000, `the target's scope measures it in its thread: ${String(held)}`);
+    assert.equal(scopes.restart(fault.service), 1);
     await sleep(500);
     assert.ok(leaking - process.memoryUsage.rss() >= 30_000_000, 'resident memory given back');
     assert.deepEqual(registry.list(), []);
+    assert.deepEqual(await scopes.memory(), { [fault.service]: 0 }, 'the scope holds nothing after its restart');
   });
 
   it('disk filling writes a bounded file in DATA_DIR and deletes it when cleared', async () => {
@@ -95,17 +103,19 @@ describe('fault registry: each kind has its effect and clearing removes it', () 
   });
 
   it('feed stall and consumer lag answer their fault points until a restart ends them', () => {
-    const registry = new FaultRegistry(dir);
+    const scopes = new ProcessScopes();
+    const registry = new FaultRegistry(dir, undefined, undefined, scopes);
     registry.inject(req({ kind: 'feed-stall' }));
     registry.inject(req({ kind: 'consumer-lag', service: 'analytics', intensity: 100 }));
     assert.equal(registry.feedStalled(0), true, 'hangs the feed run that was going');
     assert.equal(registry.feedStalled(Date.now() + 1), false, 'a run started after the fault is not hung');
     assert.equal(registry.consumerDelayMs('analytics'), 100);
     assert.equal(registry.consumerDelayMs('market-data'), 0);
-    assert.equal(registry.restarted('market-feed'), 1);
-    assert.equal(registry.feedStalled(0), false);
-    assert.equal(registry.clearAll(), 1);
+    assert.equal(scopes.restart('market-feed'), 0, 'the feed restarts through its own port: a new run');
+    assert.equal(scopes.restart('analytics'), 1, "a restart of the consumer's service ends its slowness");
     assert.equal(registry.consumerDelayMs('analytics'), 0);
+    assert.equal(registry.clearAll(), 1);
+    assert.equal(registry.feedStalled(0), false);
   });
 
   it('ends a fault at its expiry and reports each change', async () => {

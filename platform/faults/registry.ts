@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
 import { DiskFill } from './effects/disk-fill.ts';
 import { MemoryLeak } from './effects/memory-leak.ts';
 import type { ApiService } from '../http/api-services.ts';
 import type { ConfigControl } from '../runtime/controls.ts';
-import { defaults, limits, targets, type ActiveFault, type InjectRequest } from './kinds.ts';
+import type { ProcessScopes } from '../runtime/process-scopes.ts';
+import { defaults, limits, targets, type ActiveFault, type FaultKind, type InjectRequest } from './kinds.ts';
 import type { FaultPoints } from './points.ts';
 
 interface Held {
   readonly heldBytes: number;
+  readonly thread?: Worker;
   release(): void;
 }
+
+/** Faults that live in the target's process state: a restart of the target ends them. */
+const processState: ReadonlySet<FaultKind> = new Set(['latency', 'error-rate', 'memory-leak', 'consumer-lag']);
 
 interface Entry {
   readonly fault: Omit<ActiveFault, 'heldBytes'>;
@@ -17,6 +23,8 @@ interface Entry {
   readonly timer: NodeJS.Timeout;
   /** A bad deploy's runtime setting (`release.<service>`) and the broken value it rolled out. */
   readonly release?: { readonly key: string; readonly value: string };
+  /** Lets go of the fault's place in its target's process scope. */
+  readonly unhold?: () => void;
 }
 
 /** What a request to one service's API suffers from the active faults. */
@@ -35,8 +43,10 @@ export class TooManyFaults extends Error {}
  * `revertConfig`) rolls the service back to the version before. Given the runtime settings, a bad deploy is also a
  * real change of the setting `release.<service>`, recorded in their history: the service fails while the setting
  * holds the broken value, so reverting that change (the remediation's revert-config) cures it.
- * `restarted(service)` ends the faults that live in a service's process state (what a restart really cures: a leak,
- * a hung feed, a slow consumer, a wedged worker), and not those that survive it (a bad configuration, a full disk).
+ * Given the process scopes, the faults that live in a target's process state (a leak, a wedged handler that answers
+ * slowly or fails, a slow consumer) are held in the target's scope: restarting the target (the remediation's restart
+ * through the control port) ends them, and a leak's thread with them. A bad configuration and a full disk survive a
+ * restart; a hung feed run ends with the feed's own restart (`feedStalled`).
  */
 export class FaultRegistry implements FaultPoints {
   readonly #entries = new Map<string, Entry>();
@@ -44,15 +54,18 @@ export class FaultRegistry implements FaultPoints {
   readonly #onChange: (event: 'injected' | 'cleared', fault: ActiveFault, why: string) => void;
   #configVersion = new Map<string, number>();
   readonly #config: ConfigControl | undefined;
+  readonly #scopes: ProcessScopes | undefined;
 
   constructor(
     dataDir: string,
     onChange: (event: 'injected' | 'cleared', fault: ActiveFault, why: string) => void = () => undefined,
     config?: ConfigControl,
+    scopes?: ProcessScopes,
   ) {
     this.#dataDir = dataDir;
     this.#onChange = onChange;
     this.#config = config;
+    this.#scopes = scopes;
   }
 
   inject(request: InjectRequest, now = Date.now()): ActiveFault {
@@ -79,7 +92,21 @@ export class FaultRegistry implements FaultPoints {
     }, durationMs);
     timer.unref();
     const fault = { id, kind, service, intensity, maxBytes, injectedAt: now, expiresAt: now + durationMs };
-    this.#entries.set(id, { fault, held, timer, ...(release === undefined ? {} : { release }) });
+    const unhold = processState.has(kind)
+      ? this.#scopes?.hold(service, {
+          release: () => {
+            this.#end(id, `restart of ${service}`);
+          },
+          ...(held?.thread === undefined ? {} : { thread: held.thread }),
+        })
+      : undefined;
+    this.#entries.set(id, {
+      fault,
+      held,
+      timer,
+      ...(release === undefined ? {} : { release }),
+      ...(unhold === undefined ? {} : { unhold }),
+    });
     const listed = this.#view(this.#entries.get(id));
     if (listed !== undefined) this.#onChange('injected', listed, 'injected');
     return { ...fault, heldBytes: held?.heldBytes ?? 0 };
@@ -102,12 +129,6 @@ export class FaultRegistry implements FaultPoints {
     let n = 0;
     for (const id of [...this.#entries.keys()]) if (this.#end(id, why)) n += 1;
     return n;
-  }
-
-  /** A service restarted (a remediation did it): the faults held in its process state are gone. */
-  restarted(service: string): number {
-    const cured = new Set(['latency', 'error-rate', 'memory-leak', 'feed-stall', 'consumer-lag']);
-    return this.#endWhere((f) => f.service === service && cured.has(f.kind), `restart of ${service}`);
   }
 
   /** The service's configuration rolled back: its bad deploys end. */
@@ -170,6 +191,7 @@ export class FaultRegistry implements FaultPoints {
     if (entry === undefined) return false;
     const listed = this.#view(entry);
     clearTimeout(entry.timer);
+    entry.unhold?.();
     entry.held?.release();
     this.#entries.delete(id);
     // The fault's end rolls its own release back, unless something else changed the setting since.

@@ -11,18 +11,12 @@ import { mountFaultRoutes } from './routes.ts';
 import { describeFaultRoutes } from './openapi.ts';
 import { openApi } from '../http/openapi.ts';
 
-let current: FaultRegistry | undefined;
-
-/** The running platform's injector, for the local remediation executor (restart, revert-config) in process. */
-export function activeFaultRegistry(): FaultRegistry | undefined {
-  return current;
-}
-
 /**
  * The fault injector of the embedded mode (issue 17, part 4). Must start before the services whose API routes it
  * faults: its request fault point is mounted on /api ahead of theirs. Clears every fault when it stops, and
  * removes disk-fill files a killed process left behind when it starts. Given the platform's controls, a bad deploy
- * is a change of their runtime settings (see FaultRegistry).
+ * is a change of their runtime settings and process-state faults live in their targets' process scopes (see
+ * FaultRegistry).
  */
 export function faultService(options: { controls?: PlatformControls } = {}): Service {
   let registry: FaultRegistry | undefined;
@@ -51,9 +45,9 @@ export function faultService(options: { controls?: PlatformControls } = {}): Ser
           ctx.logger.warn({ fault: { id: fault.id, kind: fault.kind, service: fault.service }, why }, `fault ${event}`);
         },
         options.controls?.config,
+        options.controls?.components,
       );
       registry = created;
-      current = created;
       uninstall = installFaultPoints(created);
       ctx.api.use(requestFaults(created, ctx.api));
       mountFaultRoutes(ctx.api, created, auditTo(ctx.bus, 'faults'));
@@ -63,7 +57,6 @@ export function faultService(options: { controls?: PlatformControls } = {}): Ser
     stop() {
       registry?.clearAll('platform stopping');
       uninstall?.();
-      if (current === registry) current = undefined;
       return Promise.resolve();
     },
   };

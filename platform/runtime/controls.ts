@@ -1,3 +1,5 @@
+import { ProcessScopes } from './process-scopes.ts';
+
 /**
  * Control ports: the knobs a service offers for acting on it while it runs (the remediation engine's local executor
  * turns them in embedded mode). Each service registers its own; nothing here knows who turns them.
@@ -55,6 +57,8 @@ export class PlatformControls {
   readonly feeds = new Map<string, FeedControl>();
   readonly pools = new Map<string, PoolControl>();
   readonly admission = new Map<string, AdmissionControl>();
+  /** What each component holds in the embedded process; restarting one releases it. */
+  readonly components = new ProcessScopes();
   readonly config: ConfigControl;
 
   constructor(config: ConfigControl) {

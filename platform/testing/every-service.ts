@@ -27,7 +27,7 @@ export function everyService(controls = new PlatformControls(new RuntimeSettings
     marketDataService(),
     otlp,
     detectorService({ otlp }),
-    platformChecksService(),
+    platformChecksService({ components: controls.components }),
     alertsService(),
     analyticsService({ controls }),
     portfolioService(),

@@ -44,9 +44,10 @@ export class ApprovalQueue {
     return this.#pending.size < this.#maxPending;
   }
 
-  add(id: string, proposal: Proposal, now: number): PendingApproval {
+  /** `expiresAt`: a restored entry keeps the expiry it was given before a restart. */
+  add(id: string, proposal: Proposal, now: number, expiresAt = now + this.#ttlMs): PendingApproval {
     if (!this.hasRoom()) throw new RangeError('the approval queue is full');
-    const entry = { id, proposal, since: now, expiresAt: now + this.#ttlMs };
+    const entry = { id, proposal, since: now, expiresAt };
     this.#pending.set(id, entry);
     return entry;
   }

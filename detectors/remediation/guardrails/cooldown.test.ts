@@ -12,6 +12,22 @@ describe('cooldown guardrail', () => {
     assert.equal(c.remainingMs('analytics', 'restart', 31_000), 0);
     assert.equal(c.remainingMs('feed', 'restart', 61_000), 0);
   });
+  it('a verified action holds the pair only a short while after the recovery; an unverified one the whole period', () => {
+    const c = new Cooldown({ periodMs: 300_000, verifiedMs: 60_000 });
+    c.record('feed', 'restart', 0);
+    c.record('analytics', 'restart', 0);
+    c.verified('feed', 'restart', 0, 10_000);
+    assert.equal(c.remainingMs('feed', 'restart', 20_000), 50_000, 'held until 60 s after the recovery');
+    assert.equal(c.remainingMs('feed', 'restart', 70_000), 0);
+    assert.equal(c.remainingMs('analytics', 'restart', 70_000), 230_000, 'not verified: the whole period');
+    c.record('feed', 'restart', 80_000);
+    c.verified('feed', 'restart', 0, 90_000);
+    assert.equal(
+      c.remainingMs('feed', 'restart', 200_000),
+      180_000,
+      "an older action's verification does not shorten a newer hold",
+    );
+  });
   it('keeps a bounded number of keys, forgetting the least recently acted on', () => {
     const c = new Cooldown({ periodMs: 60_000, maxKeys: 2 });
     c.record('a', 'restart', 0);

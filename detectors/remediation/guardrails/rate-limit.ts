@@ -46,4 +46,12 @@ export class ActionBudget {
     window.times.push(now);
     window.count(now);
   }
+
+  /** An action the executor refused changed nothing: it gives back the slot it took at `at`. */
+  release(service: string, at: number): void {
+    for (const window of [this.#global, this.#services.get(service)]) {
+      const i = window?.times.lastIndexOf(at) ?? -1;
+      if (i >= 0) window?.times.splice(i, 1);
+    }
+  }
 }

@@ -67,14 +67,20 @@ describe('remediation policies', () => {
     assert.deepEqual(cure(check('consumer-lag', 'analytics')), [
       ['scale', 'analytics', { pool: 'analytics-bars', replicas: 3 }, 'low'],
     ]);
-    // No pool to scale for the other groups: nothing automatic.
-    assert.deepEqual(cure(check('consumer-lag', 'market-data')), []);
+    // No pool to scale for the other groups: their consumer restarts.
+    assert.deepEqual(cure(check('consumer-lag', 'market-data')), [['restart', 'market-data', {}, 'low']]);
+    // A failing service: revert its release if a change of it holds, else restart it (the executor decides which).
     assert.deepEqual(cure(check('error-ratio', 'quotes')), [
+      ['restart', 'quotes', { unless_changed: 'release.quotes' }, 'low'],
       ['revert-config', 'quotes', { key: 'release.quotes' }, 'low'],
     ]);
+    assert.deepEqual(cure(check('latency', 'quotes')), [
+      ['restart', 'quotes', { unless_changed: 'release.quotes' }, 'low'],
+    ]);
+    assert.deepEqual(cure(check('component-memory', 'analytics')), [['restart', 'analytics', {}, 'low']]);
     // A label that is no service name is not acted on.
     assert.deepEqual(cure(check('error-ratio', 'Quotes; rm')), []);
-    for (const none of ['latency', 'memory-growth', 'disk-growth']) assert.deepEqual(cure(check(none, 'platform')), []);
+    for (const none of ['memory-growth', 'disk-growth']) assert.deepEqual(cure(check(none, 'platform')), []);
   });
 
   it('ignores signals below the score floor or of another kind', () => {

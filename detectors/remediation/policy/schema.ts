@@ -3,7 +3,7 @@ import { duration } from '../../../platform/alerts/durations.ts';
 import { parseSelector } from '../../sources/source.ts';
 import { risks } from '../types.ts';
 
-const actionKinds = [
+export const actionKinds = [
   'scale',
   'restart',
   'rollback',

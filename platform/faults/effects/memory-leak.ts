@@ -36,6 +36,11 @@ export class MemoryLeak {
     this.#worker.unref();
   }
 
+  /** The leaking thread: its heap statistics show what it holds. */
+  get thread(): Worker {
+    return this.#worker;
+  }
+
   get heldBytes(): number {
     return this.#held;
   }

@@ -1,4 +1,4 @@
-import type { PlatformControls } from '../../../../platform/runtime/controls.ts';
+import type { ConfigChange, PlatformControls } from '../../../../platform/runtime/controls.ts';
 import type {
   ActionKind,
   ExecuteOptions,
@@ -27,8 +27,9 @@ const inverse = (action: RemediationAction, params: RemediationAction['params'])
 
 /**
  * Acts on the running embedded platform through the services' control ports (platform/runtime/controls.ts): resizes
- * consumer pools, restarts, pauses or fails over the market feed, lowers computation admission (sheds load), rolls
- * a configuration change back. Canary weights exist only on Kubernetes (the Pulumi executor).
+ * consumer pools, restarts, pauses or fails over the market feed, restarts a component (its process scope), lowers
+ * computation admission (sheds load), rolls a configuration change back. Canary weights exist only on Kubernetes
+ * (the Pulumi executor).
  */
 export class LocalExecutor implements RemediationExecutor {
   readonly name = 'local';
@@ -42,10 +43,11 @@ export class LocalExecutor implements RemediationExecutor {
     return kinds.has(kind);
   }
 
-  /** Replicas the action's target has now (pools: members; the feed runs once), for the blast radius. */
+  /** Replicas the action's target has now (pools: members; the feed and each component run once), for the blast
+   * radius. */
   replicas(action: RemediationAction): number | undefined {
     if (action.kind === 'scale') return this.#controls.pools.get(String(action.params.pool))?.size();
-    if (action.kind === 'restart') return this.#controls.feeds.has(this.#feedName(action)) ? 1 : undefined;
+    if (action.kind === 'restart') return 1;
     return undefined;
   }
 
@@ -63,6 +65,7 @@ export class LocalExecutor implements RemediationExecutor {
         return { ok: true, detail, undo: inverse(action, { ...p, replicas: before }) };
       }
       case 'restart':
+        return action.params.feed === undefined ? this.#restartComponent(action, dryRun) : this.#feed(action, dryRun);
       case 'pause-producer':
       case 'failover-feed':
         return this.#feed(action, dryRun);
@@ -86,6 +89,25 @@ export class LocalExecutor implements RemediationExecutor {
       case 'canary-weight':
         return fail('canary weights are set on Kubernetes (Pulumi executor), not in embedded mode');
     }
+  }
+
+  /**
+   * Restarts a component of the embedded process (its process scope: what it held is released). With `unless_changed`
+   * (a setting, e.g. `release.analytics`), refused while a change of that setting holds: a failure after a release
+   * is cured by reverting it, and a restart would only hide it for a moment.
+   */
+  #restartComponent(action: RemediationAction, dryRun: boolean): ExecutionResult {
+    const guard = action.params.unless_changed;
+    if (typeof guard === 'string') {
+      const change = holdingChange(this.#controls.config.history(), guard);
+      if (change !== undefined)
+        return fail(
+          `change ${String(change.version)} of ${guard} holds: revert it rather than restart ${action.service}`,
+        );
+    }
+    if (dryRun) return { ok: true, detail: `would restart ${action.service}` };
+    const released = this.#controls.components.restart(action.service);
+    return { ok: true, detail: `restarted ${action.service} (its process scope released ${String(released)} held)` };
   }
 
   #feedName(action: RemediationAction): string {
@@ -147,6 +169,16 @@ export class LocalExecutor implements RemediationExecutor {
       },
     };
   }
+}
+
+/** The change of `key` that holds now, unless that change was itself the undoing of the change before it. */
+function holdingChange(history: readonly ConfigChange[], key: string): ConfigChange | undefined {
+  const changes = history.filter((c) => c.key === key);
+  const last = changes.at(-1);
+  const previous = changes.at(-2);
+  if (last === undefined) return undefined;
+  const undoing = previous !== undefined && last.after === previous.before && last.before === previous.after;
+  return undoing ? undefined : last;
 }
 
 function restoring(key: string, value: string | undefined): RemediationAction['params'] {

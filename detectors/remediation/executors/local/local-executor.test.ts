@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PlatformControls } from '../../../../platform/runtime/controls.ts';
+import { RuntimeSettings } from '../../../../platform/runtime/runtime-settings.ts';
+import type { RemediationAction } from '../../executor.ts';
+import { LocalExecutor } from './local-executor.ts';
+
+const restart = (service: string, params: RemediationAction['params'] = {}): RemediationAction => ({
+  id: `r-${service}`,
+  kind: 'restart',
+  service,
+  params,
+});
+
+describe('local executor: restarting a component', () => {
+  it("releases what the component's process scope holds, only on a live run", async () => {
+    const controls = new PlatformControls(new RuntimeSettings());
+    const executor = new LocalExecutor(controls);
+    let released = 0;
+    controls.components.hold('sentiment', { release: () => (released += 1) });
+    const dry = await executor.execute(restart('sentiment'), { dryRun: true });
+    assert.equal(dry.ok, true);
+    assert.equal(released, 0, 'a dry run releases nothing');
+    const live = await executor.execute(restart('sentiment'), { dryRun: false });
+    assert.equal(live.ok, true);
+    assert.equal(released, 1);
+    assert.equal(live.undo, undefined, 'a restart has no inverse');
+    assert.equal(executor.replicas(restart('sentiment')), 1);
+  });
+
+  it('refuses a restart while a change of the named release setting holds, allows it once that change is undone', async () => {
+    const settings = new RuntimeSettings();
+    const controls = new PlatformControls(settings);
+    const executor = new LocalExecutor(controls);
+    const guarded = restart('analytics', { unless_changed: 'release.analytics' });
+    assert.equal((await executor.execute(guarded, { dryRun: false })).ok, true, 'no change at all');
+    settings.set('release.analytics', 'v2-broken');
+    const refused = await executor.execute(guarded, { dryRun: false });
+    assert.equal(refused.ok, false);
+    assert.match(refused.detail, /release\.analytics holds: revert it/);
+    const revert = await executor.execute(
+      { id: 'v', kind: 'revert-config', service: 'analytics', params: { key: 'release.analytics' } },
+      { dryRun: false },
+    );
+    assert.equal(revert.ok, true);
+    assert.equal(settings.get('release.analytics'), undefined);
+    assert.equal((await executor.execute(guarded, { dryRun: false })).ok, true, 'the change was undone');
+    settings.set('release.analytics', 'v3');
+    assert.equal((await executor.execute(guarded, { dryRun: false })).ok, false, 'a new change holds again');
+  });
+});
