@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventBus } from '../backbone/bus.ts';
 import type { BusMetrics } from '../backbone/instrumented-bus.ts';
+import { EventLoopDelayWindow, registerEventLoopDelay } from './event-loop-delay.ts';
 import type { LogSink } from './logs/log-sink.ts';
 
 export interface PlatformMetrics {
@@ -22,6 +23,7 @@ export function createMetrics(prefix = 'insitechart_'): PlatformMetrics {
   // only sum the per-type gauges nodejs_active_{handles,requests,resources}, which stay.
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
     registry.removeSingleMetric(name);
+  registerEventLoopDelay(registry, new EventLoopDelayWindow());
   const httpRequestDuration = new Histogram({
     name: `${prefix}http_request_duration_seconds`,
     help: 'HTTP requests by method, matched route and status code',
