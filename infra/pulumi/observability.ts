@@ -11,6 +11,9 @@ import { parse, stringify } from 'yaml';
 import type { StackConfig } from './config.ts';
 import { httpPort, serviceRoleLabel } from './pod.ts';
 
+/** Prometheus scrapes every service this often; the event-loop delay gauges describe windows as long. */
+export const scrapeIntervalSeconds = 15;
+
 const root = join(import.meta.dirname, '..', '..');
 export const rulesDir = join(root, 'platform', 'alerts', 'rules');
 export const dashboardsDir = join(root, 'dashboards', 'generated');
@@ -186,7 +189,7 @@ export function deployObservability({ config, ingestToken, opts }: Observability
           {
             port: 'http',
             path: '/metrics',
-            interval: '15s',
+            interval: `${String(scrapeIntervalSeconds)}s`,
             // Jobs named insitechart-<service>, as the rules (up{job=~"insitechart.*"}) and dashboards expect.
             relabelings: [
               {

@@ -150,6 +150,10 @@ describe('every service, rolling updates', () => {
     const monitor = named(rs, 'ServiceMonitor', 'insitechart');
     const relabel = field(monitor.inputs, 'spec', 'endpoints', 0, 'relabelings', 0);
     assert.deepEqual([field(relabel, 'targetLabel'), field(relabel, 'replacement')], ['job', 'insitechart-$1']);
+    // Each scrape must see every event-loop stall since the one before: the delay window is the scrape interval.
+    const interval = String(field(monitor.inputs, 'spec', 'endpoints', 0, 'interval'));
+    const windowMs = Number(field(named(rs, 'ConfigMap', 'insitechart-config').inputs, 'data', 'EVENT_LOOP_WINDOW_MS'));
+    assert.equal(`${String(windowMs / 1_000)}s`, interval);
     const collector = named(rs, 'ConfigMap', 'otel-collector');
     assert.match(
       String(field(collector.inputs, 'data', 'config.yaml')),

@@ -9,7 +9,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.ts';
 import { deployDataServices } from './data.ts';
 import { networkPolicies } from './network.ts';
-import { deployObservability } from './observability.ts';
+import { deployObservability, scrapeIntervalSeconds } from './observability.ts';
 import { configMapName, httpPort, secretName } from './pod.ts';
 import { analysisTemplateName, analysisTemplateSpec } from './rollout/argo.ts';
 import { services, type ServiceSpec } from './services.ts';
@@ -52,6 +52,8 @@ export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): P
         LOG_LEVEL: config.environment === 'prod' ? 'info' : 'debug',
         BUS_PARTITIONS: '8',
         PUBLIC_MARKET_DATA: 'true',
+        // One scrape sees every stall of the interval before it (platform/telemetry/event-loop-delay.ts).
+        EVENT_LOOP_WINDOW_MS: String(scrapeIntervalSeconds * 1_000),
         ...(config.ingress === undefined ? {} : { ALLOWED_HOSTS: config.ingress.host }),
       },
     },

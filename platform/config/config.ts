@@ -128,6 +128,7 @@ const envSchema = z.object({
   MARKET_REPLAY_FROM: z.preprocess(emptyToUndefined, z.iso.date({ error: 'must be a date YYYY-MM-DD' }).optional()),
   MARKET_YAHOO_POLL_MS: positiveInt(5_000, 3_600_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 600_000),
+  EVENT_LOOP_WINDOW_MS: positiveInt(1_000, 300_000),
   ALERTS_CONFIG: z.preprocess(emptyToUndefined, z.string().optional()),
   // Alertmanager's resolve_timeout; above Alertmanager's default repeat_interval (4 h), so its re-sends keep an alert.
   ALERTS_RESOLVE_TIMEOUT_MS: z.preprocess(
@@ -190,6 +191,8 @@ export interface Config {
     readonly yahooPollMs: number;
   };
   readonly shutdownTimeoutMs: number;
+  /** The event-loop delay gauges describe windows this long (the sampling or scrape interval). */
+  readonly eventLoopWindowMs: number;
   /** The alert pipeline's JSON configuration file (routing tree, on-call, channels); see platform/alerts/README.md. */
   readonly alerts: {
     readonly configFile?: string;
@@ -255,6 +258,7 @@ export function loadConfig(env: Env = process.env): Config {
       yahooPollMs: e.MARKET_YAHOO_POLL_MS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    eventLoopWindowMs: e.EVENT_LOOP_WINDOW_MS,
     alerts: {
       ...(e.ALERTS_CONFIG !== undefined ? { configFile: e.ALERTS_CONFIG } : {}),
       resolveTimeoutMs: e.ALERTS_RESOLVE_TIMEOUT_MS,

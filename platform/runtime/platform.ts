@@ -49,7 +49,7 @@ export interface RunningPlatform {
 
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
   const { config, logger } = options;
-  const metrics = createMetrics();
+  const metrics = createMetrics(undefined, config.eventLoopWindowMs);
   const health = new Health();
   const rawBus = options.bus ?? (await createBus(config, logger));
   const bus = withActor(instrumentBus(rawBus, metrics.bus));

@@ -16,14 +16,15 @@ export interface PlatformMetrics {
 }
 
 /** One prom-client registry per platform process, served at /metrics. */
-export function createMetrics(prefix = 'insitechart_'): PlatformMetrics {
+/** `eventLoopWindowMs`: the window the event-loop delay gauges describe (see event-loop-delay.ts). */
+export function createMetrics(prefix = 'insitechart_', eventLoopWindowMs = 1_000): PlatformMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   // These gauges break Prometheus naming (a _total suffix on a non-counter: promtool rejects them) and
   // only sum the per-type gauges nodejs_active_{handles,requests,resources}, which stay.
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
     registry.removeSingleMetric(name);
-  registerEventLoopDelay(registry, new EventLoopDelayWindow());
+  registerEventLoopDelay(registry, new EventLoopDelayWindow(eventLoopWindowMs));
   const httpRequestDuration = new Histogram({
     name: `${prefix}http_request_duration_seconds`,
     help: 'HTTP requests by method, matched route and status code',
