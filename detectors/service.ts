@@ -26,9 +26,7 @@ import { matches, type MetricSource } from './sources/source.ts';
 export interface DetectorServiceOptions {
   /** Settings; read from the environment (DETECTOR_*) at start when absent. */
   readonly config?: DetectorConfig;
-  /**
-   * The OTLP receiver (collectors/otlp/service.ts), started before this service, when the 'otlp' source is configured.
-   */
+  /** The OTLP receiver (collectors/otlp/service.ts), started first, when the 'otlp' source is configured. */
   readonly otlp?: { readonly store: SeriesStore };
   /** Replaces the sources built from the configuration (tests, embedding). */
   readonly sources?: (ctx: ServiceContext, config: DetectorConfig) => readonly MetricSource[];
