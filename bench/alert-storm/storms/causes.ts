@@ -2,11 +2,13 @@
  * Root causes and how they fan out in a world: a resource outage (database, cache, broker, market feed)
  * hits the services using it and their callers; a machine failure hits every instance on it and callers of
  * those services; a bad deploy hits one service's instances (labelled with the new version) and its callers.
- * Each affected instance raises one to three alerts; callers' client-side alerts sometimes name the callee.
+ * A zone outage (a PoP or rack losing power or its uplink) is a machine failure on every machine in it, the
+ * machines' alerts naming the zone. Each affected instance raises one to three alerts; callers' client-side
+ * alerts sometimes name the callee.
  */
 import { callersOf, pick, type Resource, type World } from './world.ts';
 
-export type CauseKind = Resource | 'machine' | 'deploy';
+export type CauseKind = Resource | 'machine' | 'zone' | 'deploy';
 
 export interface Symptom {
   readonly labels: Record<string, string>;
@@ -24,6 +26,7 @@ export function causeSymptoms(world: World, kind: CauseKind, random: () => numbe
   const context = Object.fromEntries(Object.entries(world.context).map(([k, vs]) => [k, pick(random, vs)]));
   const ctx: Ctx = { world, random, context };
   if (kind === 'machine') return machineFailure(ctx);
+  if (kind === 'zone') return zoneOutage(ctx);
   if (kind === 'deploy') return badDeploy(ctx);
   return resourceOutage(ctx, kind);
 }
@@ -105,22 +108,41 @@ function resourceOutage(ctx: Ctx, kind: Resource): Symptom[] {
 }
 
 function machineFailure(ctx: Ctx): Symptom[] {
-  const v = ctx.world.vocabulary;
   const machine = pick(ctx.random, ctx.world.machines);
-  const out: Symptom[] = [
-    { labels: { ...base(ctx, pick(ctx.random, v.names.machineDown), 0), [v.machine]: machine }, delayMs: 0 },
-  ];
+  return machinesDown(ctx, [machine], {});
+}
+
+function zoneOutage(ctx: Ctx): Symptom[] {
+  const v = ctx.world.vocabulary;
+  const zones = [...(ctx.world.zones ?? new Map<string, readonly string[]>())];
+  const label = v.zone;
+  if (zones.length === 0 || label === undefined) return machineFailure(ctx);
+  const [zone, machines] = pick(ctx.random, zones);
+  const names = v.names.zoneDown ?? [];
+  const own: Symptom[] =
+    names.length === 0 ? [] : [{ labels: { ...base(ctx, pick(ctx.random, names), 0), [label]: zone }, delayMs: 0 }];
+  return [...own, ...machinesDown(ctx, machines, { [label]: zone })];
+}
+
+/** Machines lost: each one's own alert, every instance on them, and callers of their services. */
+function machinesDown(ctx: Ctx, machines: readonly string[], extra: Record<string, string>): Symptom[] {
+  const v = ctx.world.vocabulary;
+  const out: Symptom[] = machines.map((machine) => ({
+    labels: { ...base(ctx, pick(ctx.random, v.names.machineDown), 0), [v.machine]: machine, ...extra },
+    // One machine's own alert comes first; a zone's machines report within seconds of each other.
+    delayMs: machines.length === 1 ? 0 : ctx.random() * 5_000,
+  }));
   const hit: string[] = [];
   for (const [service, insts] of ctx.world.instances)
     for (const inst of insts)
-      if (inst.machine === machine) {
+      if (machines.includes(inst.machine)) {
         hit.push(service);
         out.push({
           labels: {
             ...base(ctx, pick(ctx.random, v.names.instanceDown), 1),
             [v.service]: service,
             [v.instance]: inst.name,
-            [v.machine]: machine,
+            [v.machine]: inst.machine,
           },
           delayMs: 5_000 + ctx.random() * 30_000,
         });

@@ -1,11 +1,13 @@
 /**
  * A labelled storm from one of the world generators: twelve root causes (three database outages, two machine
  * failures, two feed stalls, three bad deploys, a broker loss, a cache outage) fanning out, plus forty
- * unrelated one-off alerts; as Alertmanager sends them: repeats, flaps and resolves. Deterministic per seed.
+ * unrelated one-off alerts (the edge generator: fourteen causes, two of them zone outages, and sixty
+ * one-offs); as Alertmanager sends them: repeats, flaps and resolves. Deterministic per seed.
  * The ground truth (`cause`) stays in the bench.
  */
 import { seededRandom } from '../../../platform/random/seeded.ts';
 import { causeSymptoms, noiseAlert, type CauseKind } from './causes.ts';
+import { edgeWorld } from './edge.ts';
 import { fleetWorld } from './fleet.ts';
 import { kubernetesWorld } from './kubernetes.ts';
 import { marketWorld } from './market.ts';
@@ -18,8 +20,12 @@ export const generators = {
   fleet: fleetWorld,
   market: marketWorld,
   saas: saasWorld,
+  edge: edgeWorld,
 } as const;
-/** The generators settings were chosen on (tune.ts); `saas` only checks they were not fitted to these. */
+/**
+ * The generators settings were chosen on (tune.ts); `saas` and `edge` (written later, with its own cause mix)
+ * only check that they were not fitted to these.
+ */
 export const tuningGenerators = ['kubernetes', 'fleet', 'market'] as const;
 export type GeneratorName = keyof typeof generators;
 
@@ -44,7 +50,7 @@ export interface Storm {
   readonly traces: readonly TraceSpan[];
 }
 
-const mix: readonly CauseKind[] = [
+const defaultMix: readonly CauseKind[] = [
   'database',
   'database',
   'database',
@@ -59,7 +65,31 @@ const mix: readonly CauseKind[] = [
   'cache',
 ];
 
-export function generateStorm(generator: GeneratorName, seed: number, noise = 40): Storm {
+/** Generators with a cause mix of their own: which causes, how many one-offs. */
+const mixes: Partial<Record<GeneratorName, { readonly causes: readonly CauseKind[]; readonly noise: number }>> = {
+  edge: {
+    causes: [
+      'zone',
+      'zone',
+      'machine',
+      'machine',
+      'feed',
+      'feed',
+      'feed',
+      'deploy',
+      'deploy',
+      'deploy',
+      'cache',
+      'cache',
+      'database',
+      'broker',
+    ],
+    noise: 60,
+  },
+};
+
+export function generateStorm(generator: GeneratorName, seed: number): Storm {
+  const { causes: mix, noise } = mixes[generator] ?? { causes: defaultMix, noise: 40 };
   const random = seededRandom(seed * 7919 + generator.length);
   const world: World = generators[generator](random);
   const spanMs = 15 * 60_000;

@@ -18,6 +18,8 @@ export interface World {
   /** resource kind -> resource name -> services that use it. */
   readonly resources: ReadonlyMap<Resource, ReadonlyMap<string, readonly string[]>>;
   readonly machines: readonly string[];
+  /** Failure domains (a PoP, a rack, a zone) -> their machines; a generator without them has no zone outages. */
+  readonly zones?: ReadonlyMap<string, readonly string[]>;
   /** Labels every alert carries (cluster, environment, site), drawn per alert from these values. */
   readonly context: Readonly<Record<string, readonly string[]>>;
   readonly vocabulary: Vocabulary;
@@ -27,6 +29,8 @@ export interface Vocabulary {
   readonly service: string;
   readonly instance: string;
   readonly machine: string;
+  /** The label machine-level alerts name their failure domain with, when the world has zones. */
+  readonly zone?: string;
   /** The label a caller's client-side alert names its callee with (`upstream`, `backend`, `peer`). */
   readonly upstream: string;
   readonly resource: Readonly<Record<Resource, string>>;
@@ -36,6 +40,8 @@ export interface Vocabulary {
     readonly resourceDown: Readonly<Record<Resource, readonly string[]>>;
     readonly resourceClient: Readonly<Record<Resource, readonly string[]>>;
     readonly machineDown: readonly string[];
+    /** The failure domain's own alerts (power, uplink), when the world has zones. */
+    readonly zoneDown?: readonly string[];
     readonly instanceDown: readonly string[];
     readonly badDeploy: readonly string[];
     readonly symptom: readonly string[];
