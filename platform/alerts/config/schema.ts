@@ -168,9 +168,11 @@ export const alertsConfigSchema = z
         strategy: z.enum(['entities', 'topology', 'group_by']).default('entities'),
         group_by: z.array(z.string()).default(['alertname']),
         /** entities: score needed to join, decay of the score with the event-time gap, weight of alertname. */
-        threshold: z.number().min(0).max(100).default(1.5),
+        threshold: z.number().min(0).max(100).default(1),
         decay: duration.default(60_000),
         symptom_weight: z.number().min(0).max(1).default(0.5),
+        /** entities: factor on the score against an incident that never showed the alert's name (1: none). */
+        foreign_symptom: z.number().min(0).max(1).default(0.5),
         /** entities: prior count of quiet-time alerts in a value's frequency (how rare values are by default). */
         background: z.number().min(0).max(10_000).default(30),
         /** entities: weight of a call between services seen in traces, against naming the same value (1). */

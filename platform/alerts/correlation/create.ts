@@ -20,6 +20,7 @@ export function createCorrelator(config: AlertsConfig, graph?: ServiceGraph): In
     threshold: c.threshold,
     decayMs: c.decay,
     symptomWeight: c.symptom_weight,
+    foreignSymptom: c.foreign_symptom,
     affinityWeight: 1,
     background: c.background,
     graphWeight: c.graph_weight,

@@ -130,6 +130,34 @@ describe('entity correlator', () => {
     assert.ok(again === a || again === b, 'joins the merged pair');
   });
 
+  it('asks more of an alert whose symptom the incident never showed', () => {
+    const run = (foreignSymptom: number): [string | undefined, string | undefined] => {
+      const c = new EntityCorrelator({ ...options, threshold: 3, foreignSymptom });
+      feed(c, background(40));
+      const [root] = feed(c, [
+        alertOf({ alertname: 'HighErrorRate', cluster: 'eu', service: 'quotes', pod: 'q-1' }, 50),
+        alertOf({ alertname: 'HighErrorRate', cluster: 'eu', service: 'quotes', pod: 'q-2' }, 52),
+      ]);
+      const [same, foreign] = feed(c, [
+        alertOf({ alertname: 'HighErrorRate', cluster: 'eu', service: 'quotes', pod: 'q-3' }, 55),
+        alertOf({ alertname: 'CertificateExpiring', cluster: 'eu', service: 'quotes', pod: 'q-4' }, 56),
+      ]);
+      return [same === root ? 'joined' : undefined, foreign === root ? 'joined' : undefined];
+    };
+    assert.deepEqual(run(1), ['joined', 'joined'], 'the shared service alone is enough without the factor');
+    assert.deepEqual(run(0.5), ['joined', undefined], 'the one-off on the same service stays apart');
+  });
+
+  it('never joins on a shared symptom alone', () => {
+    const c = new EntityCorrelator({ ...options, threshold: 0.1, symptomWeight: 1 });
+    feed(c, background(40));
+    const [a, b] = feed(c, [
+      alertOf({ alertname: 'DiskFull', cluster: 'eu', service: 'ledger', node: 'n-a' }, 50),
+      alertOf({ alertname: 'DiskFull', cluster: 'eu', service: 'search', node: 'n-b' }, 51),
+    ]);
+    assert.notEqual(b, a);
+  });
+
   it('bounds what it remembers of concurrent alerts', () => {
     const concurrent = new ConcurrentAlerts({ windowMs: 3_600_000, maxAlerts: 50, background: 0 });
     for (let i = 0; i < 500; i++) concurrent.add(`fp${String(i)}`, t0 + i, tokensOf({ node: `n${String(i)}` }));

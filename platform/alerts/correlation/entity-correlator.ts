@@ -15,6 +15,11 @@ export interface EntityCorrelatorOptions {
   readonly decayMs: number;
   /** Weight of the alert name (the symptom) relative to a named entity. */
   readonly symptomWeight: number;
+  /**
+   * Factor on the score against an incident none of whose alerts showed this alert's symptom (its name): a
+   * disk or certificate alert on a pod of an outage is usually a one-off that happens to be there. 1: none.
+   */
+  readonly foreignSymptom?: number;
   /** Score added at full learned affinity between the alert's values and the incident's. */
   readonly affinityWeight: number;
   /** Prior count of quiet-time alerts in the frequency of a value. */
@@ -52,7 +57,8 @@ const learnedValues = 6;
  * alerts carrying it over its share among all concurrent alerts (IDF-like: a rare value shared weighs much;
  * context labels most alerts carry with few values weigh nothing); a label counts once, by its best value.
  * An alert joins the open incident with the highest sum, decayed with the event time since that incident's
- * onset (a cause's alerts come in a burst after it), when it reaches the threshold; otherwise it opens its
+ * onset (a cause's alerts come in a burst after it), and by `foreignSymptom` when the incident never showed
+ * the alert's symptom, when it reaches the threshold and names at least one entity; otherwise it opens its
  * own. Learned affinity between values (closed incidents, operators' merges and splits) adds to the score.
  */
 export class EntityCorrelator implements IncidentCorrelator {
@@ -103,7 +109,7 @@ export class EntityCorrelator implements IncidentCorrelator {
       if (Math.abs(alert.startsAt - open.profile.lastAlertAt) > this.#o.windowMs) continue;
       // A cause's alerts start in a burst after its onset: the score fades with the time since then.
       const why = this.#score(weights, called, open.profile, alert.startsAt - open.profile.onsetAt);
-      if (why.score >= this.#o.threshold) passing.push({ open, why });
+      if (why.score >= this.#o.threshold && namesAnEntity(why)) passing.push({ open, why });
     }
     const best = passing.reduce<(typeof passing)[number] | undefined>(
       (b, p) => (b === undefined || p.why.score > b.why.score ? p : b),
@@ -252,6 +258,8 @@ export class EntityCorrelator implements IncidentCorrelator {
         shared.push({ label: 'learned', value: 'affinity', weight: round(a * this.#o.affinityWeight) });
       }
     }
+    const name = weights.find((w) => w.token.label === 'alertname')?.token.value;
+    if (name !== undefined && profile.share(name) === 0) sum *= this.#o.foreignSymptom ?? 1;
     const score = sum * Math.exp(-Math.max(0, gap) / this.#o.decayMs);
     shared.sort((x, y) => y.weight - x.weight);
     return {
@@ -276,3 +284,7 @@ export class EntityCorrelator implements IncidentCorrelator {
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** A shared symptom alone (two unrelated disks filling up) or learned affinity alone does not make one cause. */
+const namesAnEntity = (why: CorrelationWhy): boolean =>
+  why.shared.some((s) => s.label !== 'alertname' && s.label !== 'learned');

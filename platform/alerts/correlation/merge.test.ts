@@ -15,7 +15,10 @@ function background(run: (labels: Labels, atSeconds: number) => string | undefin
 }
 
 function storm(mergeOnset: string) {
-  const { pipeline, clock } = testPipeline({ ...none, correlation: { threshold: 2, merge_onset: mergeOnset } });
+  const { pipeline, clock } = testPipeline({
+    ...none,
+    correlation: { threshold: 2, foreign_symptom: 1, merge_onset: mergeOnset },
+  });
   const t0 = clock.now();
   const run = (labels: Labels, atSeconds: number): string | undefined => {
     clock.set(t0 + atSeconds * 1000);
