@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { score } from '../score.ts';
+import { generateStorm, generators, type GeneratorName } from './storm.ts';
+
+const names = Object.keys(generators) as GeneratorName[];
+
+describe('alert storms', () => {
+  it('are the same for the same seed and differ between seeds', () => {
+    for (const g of names) {
+      assert.deepEqual(generateStorm(g, 3).alerts, generateStorm(g, 3).alerts, g);
+      assert.notDeepEqual(generateStorm(g, 3).alerts, generateStorm(g, 4).alerts, g);
+    }
+  });
+
+  it('carry their causes and one-offs, and no ground truth in what is sent', () => {
+    const expected: Partial<Record<GeneratorName, [number, number]>> = { edge: [14, 60] };
+    for (const g of names) {
+      const storm = generateStorm(g, 11);
+      const causes = new Set(storm.alerts.map((a) => a.cause));
+      const roots = [...causes].filter((c) => c.startsWith('root-')).length;
+      const noise = [...causes].filter((c) => c.startsWith('noise-')).length;
+      const [r, n] = expected[g] ?? [12, 40];
+      assert.ok(roots >= r - 1 && roots <= r, `${g}: ${String(roots)} causes with alerts`);
+      assert.ok(noise >= n - 2 && noise <= n, `${g}: ${String(noise)} one-offs`);
+      for (const a of storm.alerts) {
+        assert.ok(!Object.values(a.labels).some((v) => causes.has(v)), `${g}: a label names its cause`);
+        assert.ok(a.at >= 0 && a.at < storm.spanMs && a.startsAt <= a.at, `${g}: send times inside the storm`);
+      }
+      assert.ok(
+        storm.traces.every((s) => !causes.has(s.service)),
+        `${g}: traces carry services only`,
+      );
+    }
+  });
+
+  it('takes a whole PoP down in the edge storms: its servers and the allocations on them', () => {
+    const storm = generateStorm('edge', 11);
+    const popDown = storm.alerts.filter((a) => /^Pop/.test(a.labels.alertname ?? ''));
+    assert.ok(popDown.length > 0);
+    for (const down of popDown) {
+      const pop = down.labels.pop ?? '';
+      const servers = storm.alerts.filter((a) => a.cause === down.cause && a.labels.server?.startsWith(`${pop}-`));
+      assert.ok(servers.length >= 4, `${pop}: ${String(servers.length)} alerts on its servers`);
+    }
+  });
+});
+
+describe('storm scores', () => {
+  it('count majority causes, the largest share of each cause and alerts in no incident', () => {
+    const s = score([
+      { cause: 'root-0', incident: 'a' },
+      { cause: 'root-0', incident: 'a' },
+      { cause: 'root-0', incident: 'b' },
+      { cause: 'root-1', incident: 'b' },
+      { cause: 'noise-0', incident: 'a' },
+      { cause: 'root-1', incident: undefined },
+    ]);
+    assert.equal(s.incidents, 2);
+    assert.equal(s.lost, 1);
+    assert.equal(s.noiseMerged, 1);
+    assert.equal(s.purity, 3 / 6, 'a: 2 of 3 root-0, b: 1 of 2, the lost alert counts against');
+    assert.equal(s.completeness, 3 / 5, 'root-0: 2 of 3 together, root-1: 1 of 2 (the other lost)');
+  });
+});
