@@ -148,6 +148,20 @@ describe('entity correlator', () => {
     assert.deepEqual(run(0.5), ['joined', undefined], 'the one-off on the same service stays apart');
   });
 
+  it('says in the reason what a symptom new to the incident cost', () => {
+    const c = new EntityCorrelator({ ...options, threshold: 1, foreignSymptom: 0.5 });
+    feed(c, background(40));
+    feed(c, [alertOf({ alertname: 'NodeDown', cluster: 'eu', node: 'ip-10-0-1-7' }, 50)]);
+    const pod = alertOf({ alertname: 'PodNotReady', cluster: 'eu', pod: 'api-1', node: 'ip-10-0-1-7' }, 51);
+    const incident = c.match(pod);
+    assert.ok(incident !== undefined);
+    const why = c.attach(incident, pod);
+    const cost = why.shared.find((s) => s.label === 'new symptom');
+    assert.equal(cost?.value, 'podnotready');
+    const gained = why.shared.reduce((sum, s) => sum + Math.max(0, s.weight), 0);
+    assert.ok(Math.abs(cost.weight + gained / 2) < 0.01, 'half the evidence');
+  });
+
   it('never joins on a shared symptom alone', () => {
     const c = new EntityCorrelator({ ...options, threshold: 0.1, symptomWeight: 1 });
     feed(c, background(40));

@@ -258,16 +258,17 @@ export class EntityCorrelator implements IncidentCorrelator {
         shared.push({ label: 'learned', value: 'affinity', weight: round(a * this.#o.affinityWeight) });
       }
     }
-    const name = weights.find((w) => w.token.label === 'alertname')?.token.value;
-    if (name !== undefined && profile.share(name) === 0) sum *= this.#o.foreignSymptom ?? 1;
-    const score = sum * Math.exp(-Math.max(0, gap) / this.#o.decayMs);
     shared.sort((x, y) => y.weight - x.weight);
-    return {
-      kind: 'joined',
-      score: round(score),
-      shared: shared.slice(0, explained),
-      sinceOnsetSeconds: round(gap / 1000),
-    };
+    const explanation = shared.slice(0, explained);
+    const name = weights.find((w) => w.token.label === 'alertname')?.token.value;
+    const factor = this.#o.foreignSymptom ?? 1;
+    if (name !== undefined && profile.share(name) === 0 && factor < 1 && sum > 0) {
+      // Said in the reason as what it cost: the incident never showed this symptom.
+      explanation.push({ label: newSymptom, value: name, weight: round(-sum * (1 - factor)) });
+      sum *= factor;
+    }
+    const score = sum * Math.exp(-Math.max(0, gap) / this.#o.decayMs);
+    return { kind: 'joined', score: round(score), shared: explanation, sinceOnsetSeconds: round(gap / 1000) };
   }
 
   #indexAdd(value: string, id: string): void {
@@ -285,6 +286,9 @@ export class EntityCorrelator implements IncidentCorrelator {
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
+/** The reason's entry for `foreign_symptom`: the alert's name, and what the factor took off the score. */
+const newSymptom = 'new symptom';
+
 /** A shared symptom alone (two unrelated disks filling up) or learned affinity alone does not make one cause. */
 const namesAnEntity = (why: CorrelationWhy): boolean =>
-  why.shared.some((s) => s.label !== 'alertname' && s.label !== 'learned');
+  why.shared.some((s) => s.weight > 0 && s.label !== 'alertname' && s.label !== 'learned');
