@@ -17,6 +17,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { createAnomalyDetector, DEFAULT_ANOMALY } from '../detectors/anomaly/index.ts';
+import { ArtDetector } from '../detectors/anomaly/art.ts';
 import { tfReady } from '../detectors/tf/index.ts';
 import { atFixedThreshold, leaveOneCategoryOut } from '../detectors/nab/protocol.ts';
 import type { LeaveOneOutResult } from '../detectors/nab/protocol.ts';
@@ -158,7 +159,7 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
   const scored: ScoredFile[] = [];
   for (const { file, windows } of corpus) {
     const key = await cacheKey(
-      candidate.options,
+      candidate.art === undefined ? candidate.options : { art: candidate.art },
       offset,
       file.name,
       file.rows.map((r) => r.value),
@@ -166,7 +167,9 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
     let scores = await cached(key, file.rows.length);
     if (scores === undefined) {
       scores = runFile(file, ({ probationary }) =>
-        createAnomalyDetector({ ...candidate.options, warmup: probationary }),
+        candidate.art !== undefined
+          ? new ArtDetector({ ...candidate.art, warmup: probationary })
+          : createAnomalyDetector({ ...candidate.options, warmup: probationary }),
       );
       await store(key, scores);
     }

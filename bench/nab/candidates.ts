@@ -9,10 +9,13 @@
  */
 import { DEFAULT_ANOMALY } from '../../detectors/anomaly/index.ts';
 import type { AnomalyOptions } from '../../detectors/anomaly/index.ts';
+import type { ArtOptions } from '../../detectors/anomaly/art.ts';
 
 export interface Candidate {
   readonly name: string;
   readonly options: Partial<AnomalyOptions>;
+  /** Another detector than the combined one, with its own options (`options` unused then). */
+  readonly art?: Partial<ArtOptions>;
 }
 
 export const DEFAULT_CANDIDATE: Candidate = { name: 'default', options: {} };
@@ -26,7 +29,11 @@ export const CHOICES: readonly Candidate[] = [DEFAULT_CANDIDATE];
  * default's scores (commit f053a1b) scored 0 in-sample and left out, and over its raw novelties 9.16 / 2.41:
  * averaging 10 scores dilutes this detector's one-point alarms (`../../detectors/nab/README.md`).
  */
-export const CHALLENGERS: readonly Candidate[] = [];
+export const CHALLENGERS: readonly Candidate[] = [
+  { name: 'art', options: {}, art: {} },
+  { name: 'art-vigilance-0.8', options: {}, art: { vigilance: 0.8 } },
+  { name: 'art-vigilance-0.95', options: {}, art: { vigilance: 0.95 } },
+];
 
 export const ABLATIONS: readonly Candidate[] = [
   { name: 'no-discount-no-fatigue', options: { familiarWeight: 1, barGain: 1 } },
