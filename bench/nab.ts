@@ -17,7 +17,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { createAnomalyDetector, DEFAULT_ANOMALY } from '../detectors/anomaly/index.ts';
-import { ArtDetector } from '../detectors/anomaly/art.ts';
+import { ArtDetector, EitherDetector } from '../detectors/anomaly/art.ts';
 import { tfReady } from '../detectors/tf/index.ts';
 import { atFixedThreshold, leaveOneCategoryOut } from '../detectors/nab/protocol.ts';
 import type { LeaveOneOutResult } from '../detectors/nab/protocol.ts';
@@ -159,7 +159,9 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
   const scored: ScoredFile[] = [];
   for (const { file, windows } of corpus) {
     const key = await cacheKey(
-      candidate.art === undefined ? candidate.options : { art: candidate.art },
+      candidate.art === undefined
+        ? candidate.options
+        : { art: candidate.art, either: candidate.either, ...candidate.options },
       offset,
       file.name,
       file.rows.map((r) => r.value),
@@ -167,9 +169,14 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
     let scores = await cached(key, file.rows.length);
     if (scores === undefined) {
       scores = runFile(file, ({ probationary }) =>
-        candidate.art !== undefined
-          ? new ArtDetector({ ...candidate.art, warmup: probationary })
-          : createAnomalyDetector({ ...candidate.options, warmup: probationary }),
+        candidate.art !== undefined && candidate.either === true
+          ? new EitherDetector(
+              createAnomalyDetector({ ...candidate.options, warmup: probationary }),
+              new ArtDetector({ ...candidate.art, warmup: probationary }),
+            )
+          : candidate.art !== undefined
+            ? new ArtDetector({ ...candidate.art, warmup: probationary })
+            : createAnomalyDetector({ ...candidate.options, warmup: probationary }),
       );
       await store(key, scores);
     }

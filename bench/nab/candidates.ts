@@ -16,6 +16,8 @@ export interface Candidate {
   readonly options: Partial<AnomalyOptions>;
   /** Another detector than the combined one, with its own options (`options` unused then). */
   readonly art?: Partial<ArtOptions>;
+  /** With `art`: the combined detector (with `options`) and the ART detector side by side. */
+  readonly either?: boolean;
 }
 
 export const DEFAULT_CANDIDATE: Candidate = { name: 'default', options: {} };
@@ -33,6 +35,7 @@ export const CHALLENGERS: readonly Candidate[] = [
   { name: 'art', options: {}, art: {} },
   { name: 'art-vigilance-0.8', options: {}, art: { vigilance: 0.8 } },
   { name: 'art-vigilance-0.95', options: {}, art: { vigilance: 0.95 } },
+  { name: 'default-or-art-0.95', options: {}, art: { vigilance: 0.95 }, either: true },
 ];
 
 export const ABLATIONS: readonly Candidate[] = [

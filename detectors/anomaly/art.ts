@@ -173,3 +173,38 @@ export class ArtDetector implements SeriesDetector {
     return this.features;
   }
 }
+
+/**
+ * The combined detector and the ART detector side by side: the larger score, one shared suppression after
+ * an alarm of either (each keeps its own fatigue bar and suppression inside).
+ */
+export class EitherDetector implements SeriesDetector {
+  private readonly combined: SeriesDetector;
+  private readonly art: ArtDetector;
+  private seen = 0;
+  private quietUntil = -1;
+  private quietUntilTs = Number.POSITIVE_INFINITY;
+
+  constructor(combined: SeriesDetector, art: ArtDetector) {
+    this.combined = combined;
+    this.art = art;
+  }
+
+  get warmup(): number {
+    return this.art.warmup;
+  }
+
+  update(point: Point): AnomalyVerdict {
+    const index = this.seen;
+    this.seen += 1;
+    const a = this.combined.update(point);
+    const b = this.art.update(point);
+    const verdict = b.score > a.score ? { ...a, score: b.score, fired: [...b.fired, ...a.fired] } : a;
+    if (index <= this.quietUntil && point.ts < this.quietUntilTs) return { ...verdict, score: 0 };
+    if (verdict.score >= DEFAULT_ANOMALY.alarm) {
+      this.quietUntil = index + DEFAULT_ANOMALY.suppress;
+      this.quietUntilTs = point.ts + DEFAULT_ANOMALY.suppressMs;
+    }
+    return verdict;
+  }
+}
