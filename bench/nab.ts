@@ -161,7 +161,12 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
     const key = await cacheKey(
       candidate.art === undefined
         ? candidate.options
-        : { art: candidate.art, either: candidate.either, ...candidate.options },
+        : {
+            art: candidate.art,
+            either: candidate.either,
+            range: candidate.lookahead === true ? 'whole file' : 'warm-up',
+            ...candidate.options,
+          },
       offset,
       file.name,
       file.rows.map((r) => r.value),
@@ -175,7 +180,11 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
               new ArtDetector({ ...candidate.art, warmup: probationary }),
             )
           : candidate.art !== undefined
-            ? new ArtDetector({ ...candidate.art, warmup: probationary })
+            ? new ArtDetector({
+                ...candidate.art,
+                warmup: probationary,
+                ...(candidate.lookahead === true ? { range: rangeOf(file.rows.map((r) => r.value)) } : {}),
+              })
             : createAnomalyDetector({ ...candidate.options, warmup: probationary }),
       );
       await store(key, scores);
@@ -183,6 +192,11 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
     scored.push({ name: file.name, scores, windows });
   }
   return scored;
+}
+
+/** The whole file's range, as NAB hands it to its detectors (inputMin/inputMax): look-ahead, diagnostics only. */
+function rangeOf(values: readonly number[]): { low: number; high: number } {
+  return { low: Math.min(...values), high: Math.max(...values) };
 }
 
 function summary(values: readonly number[]): { values: number[]; mean: number; min: number; max: number } {

@@ -18,6 +18,8 @@ export interface Candidate {
   readonly art?: Partial<ArtOptions>;
   /** With `art`: the combined detector (with `options`) and the ART detector side by side. */
   readonly either?: boolean;
+  /** Diagnostic only, not allowed in a shipped detector: the ART detector scales by the whole file's range. */
+  readonly lookahead?: boolean;
 }
 
 export const DEFAULT_CANDIDATE: Candidate = { name: 'default', options: {} };
@@ -36,6 +38,14 @@ export const CHALLENGERS: readonly Candidate[] = [
   { name: 'art-vigilance-0.8', options: {}, art: { vigilance: 0.8 } },
   { name: 'art-vigilance-0.95', options: {}, art: { vigilance: 0.95 } },
   { name: 'default-or-art-0.95', options: {}, art: { vigilance: 0.95 }, either: true },
+  { name: 'art-0.95-artime-windows', options: {}, art: { vigilance: 0.95, downsample: true } },
+  { name: 'art-0.95-lookahead-range', options: {}, art: { vigilance: 0.95 }, lookahead: true },
+  {
+    name: 'art-0.95-artime-windows-lookahead-range',
+    options: {},
+    art: { vigilance: 0.95, downsample: true },
+    lookahead: true,
+  },
 ];
 
 export const ABLATIONS: readonly Candidate[] = [

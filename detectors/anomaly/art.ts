@@ -21,9 +21,23 @@ export interface ArtOptions {
   readonly vigilance: number;
   /** Categories kept per series (the least recently chosen is replaced): the memory bound. */
   readonly categories: number;
+  /**
+   * ARTime's windowing: each segment spans warmup / (segments · 13) points (13 windows per probationary
+   * period) and is represented by its value farthest from the segment's mean, so a spike survives.
+   */
+  readonly downsample: boolean;
+  /** Diagnostic only (look-ahead, as NAB's inputMin/inputMax): the range to scale by instead of the warm-up's. */
+  readonly range?: { readonly low: number; readonly high: number };
 }
 
-export const DEFAULT_ART: ArtOptions = { warmup: 300, window: 24, segments: 8, vigilance: 0.9, categories: 64 };
+export const DEFAULT_ART: ArtOptions = {
+  warmup: 300,
+  window: 24,
+  segments: 8,
+  vigilance: 0.9,
+  categories: 64,
+  downsample: false,
+};
 
 /** Fuzzy ART over complement-coded inputs in [0, 1]^d, fast learning, a bounded set of categories. */
 export class FuzzyArt {
@@ -97,6 +111,8 @@ export class FuzzyArt {
 export class ArtDetector implements SeriesDetector {
   private readonly options: ArtOptions;
   private readonly ring: Float64Array;
+  private readonly window: number;
+  private readonly per: number;
   private readonly features: Float32Array;
   private readonly art: FuzzyArt;
   private readonly barDecay: number;
@@ -112,7 +128,10 @@ export class ArtDetector implements SeriesDetector {
 
   constructor(options: Partial<ArtOptions> = {}) {
     this.options = { ...DEFAULT_ART, ...options };
-    this.ring = new Float64Array(this.options.window);
+    const { segments, warmup, downsample } = this.options;
+    this.per = downsample ? Math.max(1, Math.floor(warmup / (segments * 13))) : this.options.window / segments;
+    this.window = this.per * segments;
+    this.ring = new Float64Array(this.window);
     this.features = new Float32Array(this.options.segments);
     this.art = new FuzzyArt(this.options.segments, this.options.vigilance, this.options.categories);
     this.barDecay = Math.pow(0.5, 1 / DEFAULT_ANOMALY.barHalfLife);
@@ -125,7 +144,8 @@ export class ArtDetector implements SeriesDetector {
   update(point: Point): AnomalyVerdict {
     const index = this.seen;
     this.seen += 1;
-    const { window, warmup } = this.options;
+    const { warmup } = this.options;
+    const window = this.window;
     this.ring[index % window] = point.value;
     const expected = { low: this.low, high: this.high };
     if (index < warmup) {
@@ -149,9 +169,9 @@ export class ArtDetector implements SeriesDetector {
   /** Range from the warm-up, then its windows learned in order; the second half sets the usual match. */
   private learnWarmup(): void {
     const values = this.warmupValues;
-    this.low = Math.min(...values);
-    this.high = Math.max(...values);
-    const { window } = this.options;
+    this.low = this.options.range?.low ?? Math.min(...values);
+    this.high = this.options.range?.high ?? Math.max(...values);
+    const window = this.window;
     for (let end = window - 1; end < values.length; end++) {
       const match = this.art.learn(this.featuresAt(end, (i) => values[i] ?? 0));
       if (end >= values.length / 2 && match < this.usual) this.usual = match;
@@ -161,13 +181,22 @@ export class ArtDetector implements SeriesDetector {
 
   /** Segment means of the window ending at `end`, scaled to the warm-up's range and clipped to [0, 1]. */
   private featuresAt(end: number, at: (i: number) => number): Float32Array {
-    const { window, segments } = this.options;
-    const per = window / segments;
+    const { segments, downsample } = this.options;
+    const { window, per } = this;
     const span = this.high - this.low || 1;
     for (let s = 0; s < segments; s++) {
       let sum = 0;
-      for (let k = 0; k < per; k++) sum += at(end - window + 1 + s * per + k);
-      const x = (sum / per - this.low) / span;
+      let low = Number.POSITIVE_INFINITY;
+      let high = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < per; k++) {
+        const v = at(end - window + 1 + s * per + k);
+        sum += v;
+        low = Math.min(low, v);
+        high = Math.max(high, v);
+      }
+      const mean = sum / per;
+      const value = !downsample ? mean : high - mean > mean - low ? high : low;
+      const x = (value - this.low) / span;
       this.features[s] = Math.min(1, Math.max(0, x));
     }
     return this.features;
