@@ -17,7 +17,6 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { createAnomalyDetector, DEFAULT_ANOMALY } from '../detectors/anomaly/index.ts';
-import { ArtDetector, EitherDetector } from '../detectors/anomaly/art.ts';
 import { tfReady } from '../detectors/tf/index.ts';
 import { atFixedThreshold, leaveOneCategoryOut } from '../detectors/nab/protocol.ts';
 import type { LeaveOneOutResult } from '../detectors/nab/protocol.ts';
@@ -159,14 +158,7 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
   const scored: ScoredFile[] = [];
   for (const { file, windows } of corpus) {
     const key = await cacheKey(
-      candidate.art === undefined
-        ? candidate.options
-        : {
-            art: candidate.art,
-            either: candidate.either,
-            range: candidate.lookahead === true ? 'whole file' : 'warm-up',
-            ...candidate.options,
-          },
+      candidate.options,
       offset,
       file.name,
       file.rows.map((r) => r.value),
@@ -174,29 +166,13 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
     let scores = await cached(key, file.rows.length);
     if (scores === undefined) {
       scores = runFile(file, ({ probationary }) =>
-        candidate.art !== undefined && candidate.either === true
-          ? new EitherDetector(
-              createAnomalyDetector({ ...candidate.options, warmup: probationary }),
-              new ArtDetector({ ...candidate.art, warmup: probationary }),
-            )
-          : candidate.art !== undefined
-            ? new ArtDetector({
-                ...candidate.art,
-                warmup: probationary,
-                ...(candidate.lookahead === true ? { range: rangeOf(file.rows.map((r) => r.value)) } : {}),
-              })
-            : createAnomalyDetector({ ...candidate.options, warmup: probationary }),
+        createAnomalyDetector({ ...candidate.options, warmup: probationary }),
       );
       await store(key, scores);
     }
     scored.push({ name: file.name, scores, windows });
   }
   return scored;
-}
-
-/** The whole file's range, as NAB hands it to its detectors (inputMin/inputMax): look-ahead, diagnostics only. */
-function rangeOf(values: readonly number[]): { low: number; high: number } {
-  return { low: Math.min(...values), high: Math.max(...values) };
 }
 
 function summary(values: readonly number[]): { values: number[]; mean: number; min: number; max: number } {

@@ -9,17 +9,10 @@
  */
 import { DEFAULT_ANOMALY } from '../../detectors/anomaly/index.ts';
 import type { AnomalyOptions } from '../../detectors/anomaly/index.ts';
-import type { ArtOptions } from '../../detectors/anomaly/art.ts';
 
 export interface Candidate {
   readonly name: string;
   readonly options: Partial<AnomalyOptions>;
-  /** Another detector than the combined one, with its own options (`options` unused then). */
-  readonly art?: Partial<ArtOptions>;
-  /** With `art`: the combined detector (with `options`) and the ART detector side by side. */
-  readonly either?: boolean;
-  /** Diagnostic only, not allowed in a shipped detector: the ART detector scales by the whole file's range. */
-  readonly lookahead?: boolean;
 }
 
 export const DEFAULT_CANDIDATE: Candidate = { name: 'default', options: {} };
@@ -28,25 +21,14 @@ export const CHOICES: readonly Candidate[] = [DEFAULT_CANDIDATE];
 
 /**
  * Candidates for a change to the default, each judged alone against it (not offered to the fold choice).
- * Empty: the last two were removed with their code after losing by both measures. A seasonal profile learned
+ * Empty: the last ones were removed with their code after losing by both measures. A seasonal profile learned
  * per day lost 2.2 points in-sample and 3.2 left out over the 8 starts; NuPIC's anomaly likelihood over the
  * default's scores (commit f053a1b) scored 0 in-sample and left out, and over its raw novelties 9.16 / 2.41:
- * averaging 10 scores dilutes this detector's one-point alarms (`../../detectors/nab/README.md`).
+ * averaging 10 scores dilutes this detector's one-point alarms. An ART-style detector (Fuzzy ART over scaled
+ * windows, near-binary scores; commit f096687) scored 52–55 in-sample and 51–56 left out, alone or beside
+ * the default 70.62 / 67.87 (`../../detectors/nab/README.md`, thirteenth round).
  */
-export const CHALLENGERS: readonly Candidate[] = [
-  { name: 'art', options: {}, art: {} },
-  { name: 'art-vigilance-0.8', options: {}, art: { vigilance: 0.8 } },
-  { name: 'art-vigilance-0.95', options: {}, art: { vigilance: 0.95 } },
-  { name: 'default-or-art-0.95', options: {}, art: { vigilance: 0.95 }, either: true },
-  { name: 'art-0.95-artime-windows', options: {}, art: { vigilance: 0.95, downsample: true } },
-  { name: 'art-0.95-lookahead-range', options: {}, art: { vigilance: 0.95 }, lookahead: true },
-  {
-    name: 'art-0.95-artime-windows-lookahead-range',
-    options: {},
-    art: { vigilance: 0.95, downsample: true },
-    lookahead: true,
-  },
-];
+export const CHALLENGERS: readonly Candidate[] = [];
 
 export const ABLATIONS: readonly Candidate[] = [
   { name: 'no-discount-no-fatigue', options: { familiarWeight: 1, barGain: 1 } },
