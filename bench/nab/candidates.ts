@@ -28,7 +28,10 @@ export const CHOICES: readonly Candidate[] = [DEFAULT_CANDIDATE];
  * windows, near-binary scores; commit f096687) scored 52–55 in-sample and 51–56 left out, alone or beside
  * the default 70.62 / 67.87 (`../../detectors/nab/README.md`, thirteenth round).
  */
-export const CHALLENGERS: readonly Candidate[] = [];
+export const CHALLENGERS: readonly Candidate[] = [
+  // Judge positive skewed series on the log scale when Box-Cox likelihood on the warm-up prefers it.
+  { name: 'box-cox', options: { transform: 'box-cox' } },
+];
 
 export const ABLATIONS: readonly Candidate[] = [
   { name: 'no-discount-no-fatigue', options: { familiarWeight: 1, barGain: 1 } },
