@@ -29,8 +29,10 @@ export const CHOICES: readonly Candidate[] = [DEFAULT_CANDIDATE];
  * the default 70.62 / 67.87 (`../../detectors/nab/README.md`, thirteenth round).
  */
 export const CHALLENGERS: readonly Candidate[] = [
-  // Judge positive skewed series on the log scale when Box-Cox likelihood on the warm-up prefers it.
-  { name: 'box-cox', options: { transform: 'box-cox' } },
+  // Judge positive skewed series on a Box-Cox scale chosen by likelihood on the warm-up.
+  { name: 'box-cox-log', options: { transform: [0, 1] } },
+  { name: 'box-cox-sqrt', options: { transform: [0.5, 1] } },
+  { name: 'box-cox-log-sqrt', options: { transform: [0, 0.5, 1] } },
 ];
 
 export const ABLATIONS: readonly Candidate[] = [

@@ -43,10 +43,10 @@ export interface AnomalyOptions {
   /** The other views' novelties are weighted by this on a familiar shape (1: shape never discounts). */
   readonly familiarWeight: number;
   /**
-   * The scale the views judge values on: 'box-cox' chooses the log or the raw values by Box-Cox likelihood on
-   * the warm-up (kept until then, replayed on the chosen scale); 'none' always the raw values.
+   * Box-Cox powers the views may judge values on (0: log, ½: square root, 1: raw), chosen per series by
+   * likelihood on the warm-up (its points kept until then and replayed on the chosen scale); [1]: raw.
    */
-  readonly transform: 'box-cox' | 'none';
+  readonly transform: readonly number[];
 }
 
 export const DEFAULT_ANOMALY: AnomalyOptions = {
@@ -62,7 +62,7 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   suppressMs: 45_000_000,
   familiarShape: 1,
   familiarWeight: 0.5,
-  transform: 'none',
+  transform: [1],
 };
 
 /**
@@ -105,7 +105,7 @@ export class CombinedDetector implements SeriesDetector {
     this.statistical = new StatisticalDetector(this.options.statistical);
     this.barDecay = Math.pow(0.5, 1 / this.options.barHalfLife);
     const { learned, warmup } = this.options;
-    if (this.options.transform === 'box-cox' && warmup > 0)
+    if (this.options.transform.some((lambda) => lambda !== 1) && warmup > 0)
       this.pending = { ts: new Float64Array(warmup), values: new Float64Array(warmup) };
     if (learned !== 'off') {
       const shared = learned === 'self' ? undefined : learned;
@@ -172,7 +172,7 @@ export class CombinedDetector implements SeriesDetector {
   }
 
   private chooseScale({ ts, values }: { readonly ts: Float64Array; readonly values: Float64Array }): void {
-    this.transform = chooseTransform(values);
+    this.transform = chooseTransform(values, this.options.transform);
     for (let i = 0; i < values.length; i++)
       this.statistical.update({ ts: ts[i] ?? 0, value: this.transform.forward(values[i] ?? 0) });
     this.pending = undefined;
