@@ -1,18 +1,20 @@
 /**
- * `npm run bench -- nab-synthetic [--seeds 1-5] [--files 3] [--settings a,b]`: the anomaly detector on the
- * seeded generators of bench/nab-synthetic/generators.ts (bursty counts, heavy-tailed latencies, a sparse
- * hourly business metric, a Gaussian control), scored with the project's NAB scorer. Per generator and
- * seed, one corpus of --files files; its standard threshold is chosen on that corpus, as NAB does. Also,
- * at the detector's own alarm level (0.5): false positives per 5,000 scored rows (alerting rows outside
- * windows), windows found, and which view raised the false positives. Means and spreads over the seeds.
- * Settings: the default and the bench/nab/candidates.ts CHALLENGERS named in --settings.
+ * `npm run bench -- nab-synthetic [--seeds 1-5] [--files 3] [--settings a,b] [--generators a,b]`: the
+ * anomaly detector on the seeded generators of bench/nab-synthetic/generators.ts (bursty counts,
+ * heavy-tailed latencies, a sparse hourly business metric, a Gaussian control), scored with the project's
+ * NAB scorer. Per generator and seed, one corpus of --files files; its standard threshold is chosen on that
+ * corpus, as NAB does. Also, at the detector's own alarm level (0.5): false positives per 5,000 scored rows
+ * (alerting rows outside windows), windows found, and which view raised the false positives. Means and
+ * spreads over the seeds, and each setting's difference to the default paired by seed (the same files).
+ * Settings: the default and the bench/nab/candidates.ts CHALLENGERS and ABLATIONS named in --settings;
+ * --generators a,b runs only those generators.
  */
 import { z } from 'zod';
 import { createAnomalyDetector, DEFAULT_ANOMALY } from '../detectors/anomaly/index.ts';
 import type { CorpusFile } from '../detectors/nab/runner.ts';
 import { scoreCorpus } from '../detectors/nab/runner.ts';
 import { probationaryLength } from '../detectors/nab/scorer.ts';
-import { CHALLENGERS, DEFAULT_CANDIDATE } from './nab/candidates.ts';
+import { ABLATIONS, CHALLENGERS, DEFAULT_CANDIDATE } from './nab/candidates.ts';
 import type { Candidate } from './nab/candidates.ts';
 import { generateFile, GENERATORS } from './nab-synthetic/generators.ts';
 import { round } from './support/stats.ts';
@@ -101,7 +103,7 @@ export default async function nabSynthetic(args: readonly string[]): Promise<Rec
   const [from = 1, to = 5] = options.seeds.split('-').map(Number);
   const seeds = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
   const names = options.settings?.split(',') ?? [];
-  const candidates = [DEFAULT_CANDIDATE, ...CHALLENGERS.filter((c) => names.includes(c.name))];
+  const candidates = [DEFAULT_CANDIDATE, ...[...CHALLENGERS, ...ABLATIONS].filter((c) => names.includes(c.name))];
   const generators = GENERATORS.filter((g) => options.generators?.split(',').includes(g.name) ?? true);
   const results = [];
   for (const generator of generators) {

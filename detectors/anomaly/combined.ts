@@ -9,8 +9,6 @@ import type { StatisticalOptions, ViewSurprise } from './statistical.ts';
 import { DEFAULT_FORECASTER } from './learned.ts';
 import type { LearnedForecaster } from './learned.ts';
 import { LearnedView } from './learned-view.ts';
-import { chooseTransform, IDENTITY } from './transform.ts';
-import type { ValueTransform } from './transform.ts';
 
 export interface AnomalyOptions {
   /** Points learned from before any score is given (NAB: the probationary period). */
@@ -42,11 +40,6 @@ export interface AnomalyOptions {
   readonly familiarShape: number;
   /** The other views' novelties are weighted by this on a familiar shape (1: shape never discounts). */
   readonly familiarWeight: number;
-  /**
-   * Box-Cox powers the views may judge values on (0: log, ½: square root, 1: raw), chosen per series by
-   * likelihood on the warm-up (its points kept until then and replayed on the chosen scale); [1]: raw.
-   */
-  readonly transform: readonly number[];
 }
 
 export const DEFAULT_ANOMALY: AnomalyOptions = {
@@ -62,7 +55,6 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   suppressMs: 45_000_000,
   familiarShape: 1,
   familiarWeight: 0.5,
-  transform: [1],
 };
 
 /**
@@ -89,9 +81,6 @@ export function strongestSurprise(
 export class CombinedDetector implements SeriesDetector {
   private readonly options: AnomalyOptions;
   private readonly statistical: StatisticalDetector;
-  private transform: ValueTransform = IDENTITY;
-  /** The warm-up's points while the scale is not chosen yet (then replayed on it and dropped). */
-  private pending: { readonly ts: Float64Array; readonly values: Float64Array } | undefined;
   private readonly learned: LearnedView | undefined;
   private seen = 0;
   private quietUntil = -1;
@@ -105,8 +94,6 @@ export class CombinedDetector implements SeriesDetector {
     this.statistical = new StatisticalDetector(this.options.statistical);
     this.barDecay = Math.pow(0.5, 1 / this.options.barHalfLife);
     const { learned, warmup } = this.options;
-    if (this.options.transform.some((lambda) => lambda !== 1) && warmup > 0)
-      this.pending = { ts: new Float64Array(warmup), values: new Float64Array(warmup) };
     if (learned !== 'off') {
       const shared = learned === 'self' ? undefined : learned;
       const lags = shared?.options.lags ?? DEFAULT_FORECASTER.lags;
@@ -124,26 +111,17 @@ export class CombinedDetector implements SeriesDetector {
   }
 
   update(point: Point): AnomalyVerdict {
+    const surprises = this.statistical.update(point);
     const learned = this.learned?.update(point);
     const index = this.seen;
     this.seen += 1;
-    if (this.pending !== undefined) {
-      this.pending.ts[index] = point.ts;
-      this.pending.values[index] = point.value;
-      if (this.seen >= this.pending.values.length) this.chooseScale(this.pending);
-      return { score: 0, observed: point.value, expected: { low: point.value, high: point.value }, fired: [] };
-    }
-    const surprises = this.statistical.update({ ts: point.ts, value: this.transform.forward(point.value) });
     const strongest = strongestSurprise(surprises, this.options);
     // The stall view expects no value in particular, only one that moves: the range is the level view's.
     const ranged = strongest?.view === 'stall' ? (surprises.find((s) => s.view === 'level') ?? strongest) : strongest;
     const expected =
       ranged === undefined
         ? { low: point.value, high: point.value }
-        : {
-            low: this.transform.inverse(ranged.expected - 3 * ranged.scale),
-            high: this.transform.inverse(ranged.expected + 3 * ranged.scale),
-          };
+        : { low: ranged.expected - 3 * ranged.scale, high: ranged.expected + 3 * ranged.scale };
     if (strongest === undefined || index < this.options.warmup) {
       return { score: 0, observed: point.value, expected, fired: [] };
     }
@@ -169,12 +147,5 @@ export class CombinedDetector implements SeriesDetector {
       .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
       .map((s) => s.view);
     return { score, observed: point.value, expected, fired: raisedBy === undefined ? fired : [raisedBy, ...fired] };
-  }
-
-  private chooseScale({ ts, values }: { readonly ts: Float64Array; readonly values: Float64Array }): void {
-    this.transform = chooseTransform(values, this.options.transform);
-    for (let i = 0; i < values.length; i++)
-      this.statistical.update({ ts: ts[i] ?? 0, value: this.transform.forward(values[i] ?? 0) });
-    this.pending = undefined;
   }
 }
