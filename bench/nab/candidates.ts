@@ -21,10 +21,15 @@ export const CHOICES: readonly Candidate[] = [DEFAULT_CANDIDATE];
 
 /**
  * Candidates for a change to the default, each judged alone against it (not offered to the fold choice).
- * Empty: the last two were removed with their code after losing by both measures. A seasonal profile learned
+ * Empty: the last ones were removed with their code after losing by both measures. A seasonal profile learned
  * per day lost 2.2 points in-sample and 3.2 left out over the 8 starts; NuPIC's anomaly likelihood over the
  * default's scores (commit f053a1b) scored 0 in-sample and left out, and over its raw novelties 9.16 / 2.41:
- * averaging 10 scores dilutes this detector's one-point alarms (`../../detectors/nab/README.md`).
+ * averaging 10 scores dilutes this detector's one-point alarms. An ART-style detector (Fuzzy ART over scaled
+ * windows, near-binary scores; commit f096687) scored 52–55 in-sample and 51–56 left out, alone or beside
+ * the default 70.62 / 67.87 (`../../detectors/nab/README.md`, thirteenth round). A Box-Cox scale (log, square
+root or raw, chosen per series by likelihood on the warm-up; commit 503f7e2) halved the false alarms on the
+synthetic heavy-tailed series (`npm run bench -- nab-synthetic`) but scored 63-69 in-sample and 62-67 left out
+here (fourteenth round): NAB's windows on skewed series are upward spikes the log scale folds into the tail.
  */
 export const CHALLENGERS: readonly Candidate[] = [];
 
