@@ -70,6 +70,48 @@ describe('identity stores', () => {
     db.close();
   });
 
+  it('ends a session read before (kept in memory) at sign-out, user removal, eviction, expiry and sweep', async () => {
+    const db = openIdentityDatabase(join(dir, 'session-cache'));
+    const users = new UserStore(db);
+    for (const name of ['cy', 'di']) await users.put(name, 'viewer', 'a long enough password');
+    const sessions = new SessionStore(db, { idleMs: 60_000, absoluteMs: 600_000, maxSessions: 4, maxPerUser: 2 });
+    const t0 = 2_000_000;
+    const read = (id: string, t = t0 + 1) => sessions.get(id, t)?.user;
+    const signedOut = sessions.create('cy', t0).id;
+    assert.equal(read(signedOut), 'cy');
+    sessions.remove(signedOut);
+    assert.equal(read(signedOut), undefined, 'signed out');
+
+    const [a, b] = [sessions.create('cy', t0).id, sessions.create('di', t0).id];
+    assert.equal(read(a), 'cy');
+    assert.equal(read(b), 'di');
+    sessions.removeUser('cy');
+    assert.equal(read(a), undefined, 'every session of a removed user ends');
+    assert.equal(read(b), 'di', 'others stay');
+
+    const perUser = [sessions.create('cy', t0 + 10).id, sessions.create('cy', t0 + 20).id];
+    assert.equal(read(perUser[0] ?? '', t0 + 21), 'cy');
+    sessions.create('cy', t0 + 30);
+    assert.equal(read(perUser[0] ?? '', t0 + 31), undefined, 'evicted by the per-user bound');
+
+    const idle = sessions.create('di', t0 + 40).id;
+    assert.equal(read(idle, t0 + 41), 'di');
+    assert.equal(read(idle, t0 + 40 + 60_001), undefined, 'idle expiry');
+
+    const swept = sessions.create('di', t0 + 50).id;
+    assert.equal(read(swept, t0 + 51), 'di');
+    assert.ok(sessions.sweep(t0 + 50 + 60_001, 100) >= 1);
+    assert.equal(sessions.count(), 0);
+    assert.equal(read(swept, t0 + 52), undefined, 'a swept session is gone from memory too');
+
+    assert.equal(users.get('cy')?.role, 'viewer');
+    await users.put('cy', 'sre');
+    assert.equal(users.get('cy')?.role, 'sre', 'a role change is seen at once');
+    users.remove('cy');
+    assert.equal(users.get('cy'), undefined, 'a removed account is gone');
+    db.close();
+  });
+
   it('throttles sign-in with growing delays and locks out after repeated failures', async () => {
     const throttle = new SignInThrottle({ lockoutFailures: 3, lockoutMs: 60_000 });
     assert.deepEqual(await throttle.check('ann', '10.0.0.1'), {});
