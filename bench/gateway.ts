@@ -22,7 +22,7 @@ import { createMetrics } from '../platform/telemetry/metrics.ts';
  * bare are medians of the ratios within each round. The load averages before and after are printed with them.
  * Target: p99 at most 1.3x and rate at least 70% of bare.
  *
- * Args: --quick (1 s per measurement, 2 rounds), --seconds=N (2), --rounds=N (7).
+ * Args: --quick (3 rounds), --seconds=N per measurement (1), --rounds=N (15).
  */
 
 function option(args: readonly string[], name: string): string | undefined {
@@ -57,19 +57,30 @@ interface Figures {
   not_sent: number;
 }
 
-function load(job: Record<string, unknown>): Promise<Figures> {
+/** The load generator: one child process for the run, one job at a time. */
+function loadGenerator(): { load: (job: Record<string, unknown>) => Promise<Figures>; close: () => void } {
   const child = fork(new URL('./gateway/load.ts', import.meta.url), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  return new Promise((resolve, reject) => {
-    child.once('message', (figures) => {
-      resolve(figures as Figures);
-    });
-    child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`load generator exited with ${String(code)}`));
-    });
-    child.send(job);
+  let pending: { resolve: (f: Figures) => void; reject: (e: Error) => void } | undefined;
+  child.on('message', (figures) => {
+    pending?.resolve(figures as Figures);
+    pending = undefined;
   });
+  child.once('exit', (code) => {
+    pending?.reject(new Error(`load generator exited with ${String(code)}`));
+    pending = undefined;
+  });
+  return {
+    load: (job) =>
+      new Promise((resolve, reject) => {
+        pending = { resolve, reject };
+        child.send(job);
+      }),
+    close: () => {
+      if (child.connected) child.send(null);
+    },
+  };
 }
 
 /**
@@ -110,7 +121,10 @@ type Variant = 'session' | 'token' | 'bare';
 const variantNames: readonly Variant[] = ['session', 'token', 'bare'];
 
 /** One closed-loop measurement with the server's CPU time per request (this process serves; the load is a child). */
-async function maxRate(job: Record<string, unknown>): Promise<Figures & { cpu_us: number }> {
+async function maxRate(
+  load: (job: Record<string, unknown>) => Promise<Figures>,
+  job: Record<string, unknown>,
+): Promise<Figures & { cpu_us: number }> {
   const before = process.cpuUsage();
   const figures = await load(job);
   const used = process.cpuUsage(before);
@@ -120,8 +134,8 @@ async function maxRate(job: Record<string, unknown>): Promise<Figures & { cpu_us
 
 export default async function gateway(args: readonly string[]): Promise<Record<string, unknown>> {
   const quick = args.includes('--quick');
-  const seconds = Number(option(args, 'seconds') ?? (quick ? 1 : 2));
-  const rounds = Number(option(args, 'rounds') ?? (quick ? 2 : 7));
+  const seconds = Number(option(args, 'seconds') ?? 1);
+  const rounds = Number(option(args, 'rounds') ?? (quick ? 3 : 15));
   const loadBefore = loadavg().map(r2);
   const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
   const settings = loadIdentitySettings({
@@ -154,18 +168,19 @@ export default async function gateway(args: readonly string[]): Promise<Record<s
   // within seconds of each other: the machine's load drifts over minutes, and the median of paired ratios is what
   // that drift blurs least.
   const order = (round: number): Variant[] => variantNames.map((_, i) => variantNames[(i + round) % 3] ?? 'bare');
+  const generator = loadGenerator();
+  const load = generator.load;
   try {
-    // Warm-up (JIT, SQLite caches), then the open-loop rate: half the bare handler's maximum.
+    // Warm-up (JIT, SQLite caches); then the maximum rates; then latency at half the bare handler's median maximum.
     for (const name of variantNames)
       await load({ ...variants[name], mode: 'max', rate: 1, concurrency: 8, seconds: 0.5 });
-    const calibration = await maxRate({ ...variants.bare, mode: 'max', rate: 1, concurrency: 32, seconds });
-    const rate = Math.max(100, Math.round(calibration.rps / 2));
-    for (let round = 0; round < rounds; round++) {
+    for (let round = 0; round < rounds; round++)
       for (const name of order(round))
-        max[name].push(await maxRate({ ...variants[name], mode: 'max', rate: 1, concurrency: 32, seconds }));
-      for (const name of order(round + 1))
+        max[name].push(await maxRate(load, { ...variants[name], mode: 'max', rate: 1, concurrency: 32, seconds }));
+    const rate = Math.max(100, Math.round(median(max.bare.map((f) => f.rps)) / 2));
+    for (let round = 0; round < rounds; round++)
+      for (const name of order(round))
         open[name].push(await load({ ...variants[name], mode: 'open', rate, concurrency: 1, seconds }));
-    }
     const summary = (name: Variant) => ({
       rps: median(max[name].map((f) => f.rps)),
       p50_ms: median(open[name].map((f) => f.p50_ms)),
@@ -202,6 +217,7 @@ export default async function gateway(args: readonly string[]): Promise<Record<s
       load_average: { before: loadBefore, after: loadavg().map(r2) },
     };
   } finally {
+    generator.close();
     gated.close();
     bare.close();
     await identity.close();

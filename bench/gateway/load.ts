@@ -73,12 +73,16 @@ function run(j: Job): Promise<Record<string, number>> {
   });
 }
 
-process.once('message', (raw: unknown) => {
+// One child serves every measurement of a run (jobs one at a time; `null` ends it), so no measurement pays for a
+// process start and the rounds can be short and many.
+process.on('message', (raw: unknown) => {
+  if (raw === null) {
+    process.disconnect();
+    return;
+  }
   void run(job.parse(raw))
     .then((figures) => {
-      process.send?.(figures, () => {
-        process.disconnect();
-      });
+      process.send?.(figures);
     })
     .catch((error: unknown) => {
       process.stderr.write(`${String(error)}\n`);
