@@ -10,11 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { slos } from '../../platform/slo/definitions/index.ts';
 import { errorBudget } from '../../platform/slo/model.ts';
 import { peerSkipReason } from '../../platform/testing/peers.ts';
 import { SloMeter } from './slo-meter.ts';
+import { sloTestMetrics } from './slo-test-metrics.ts';
 
 const skip = peerSkipReason('/usr/bin/promtool', 'prometheus') ?? false;
 const rules = fileURLToPath(new URL('../../platform/alerts/rules/slo.rules.yml', import.meta.url));
@@ -25,44 +26,7 @@ after(() => {
 
 /** One minute of the platform's traffic: every SLO with bad events, and series outside the SLOs' selectors. */
 function platformMetrics(registry: Registry): () => void {
-  const http = new Histogram({
-    name: 'insitechart_http_request_duration_seconds',
-    help: 'h',
-    labelNames: ['method', 'route', 'status_code'],
-    buckets: [0.05, 0.25, 1],
-    registers: [registry],
-  });
-  const lag = new Histogram({
-    name: 'insitechart_web_client_tick_lag_seconds',
-    help: 'h',
-    buckets: [0.25, 1, 5],
-    registers: [registry],
-  });
-  const notify = new Histogram({
-    name: 'insitechart_alert_notify_latency_seconds',
-    help: 'h',
-    labelNames: ['channel'],
-    buckets: [5, 30, 120],
-    registers: [registry],
-  });
-  const polls = new Counter({
-    name: 'insitechart_detector_polls_total',
-    help: 'h',
-    labelNames: ['source', 'outcome'],
-    registers: [registry],
-  });
-  const stale = new Gauge({
-    name: 'insitechart_feed_stale_symbols',
-    help: 'h',
-    labelNames: ['feed'],
-    registers: [registry],
-  });
-  const staleness = new Gauge({
-    name: 'insitechart_feed_staleness_seconds',
-    help: 'h',
-    labelNames: ['symbol'],
-    registers: [registry],
-  });
+  const { http, lag, notify, polls, stale, staleness } = sloTestMetrics(registry);
   const times = (n: number, f: () => void): void => {
     for (let i = 0; i < n; i++) f();
   };
