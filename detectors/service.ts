@@ -361,7 +361,7 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         now,
         slos: sloStatus,
         grafanaUrl: grafanaFromEnv(process.env),
-        meter: { registry: ctx.metrics, signal: abort.signal },
+        meter: config.sources.includes('in-process') ? { registry: ctx.metrics, signal: abort.signal } : undefined,
       });
       loop = (async () => {
         while (!abort.signal.aborted) {

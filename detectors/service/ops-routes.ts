@@ -31,7 +31,8 @@ export interface OpsRouteDeps {
   }[];
   /**
    * The process's metrics registry: the SLOs the detector tier does not watch are measured from it (slo-meter.ts)
-   * every `intervalMs` (10 s) until `signal` aborts. Absent: those SLOs read "not measured here".
+   * every `intervalMs` (10 s) until `signal` aborts. Only where the process's registry is the platform's (the
+   * in-process source, embedded mode); absent, those SLOs read "not measured in this process".
    */
   readonly meter?: { readonly registry: Registry; readonly signal: AbortSignal; readonly intervalMs?: number };
 }
