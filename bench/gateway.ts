@@ -82,7 +82,7 @@ function loadGenerator(): { load: (job: Record<string, unknown>) => Promise<Figu
         child.send(job);
       }),
     close: () => {
-      if (child.connected) child.send(null);
+      if (child.connected) child.send('end');
     },
   };
 }

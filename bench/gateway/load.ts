@@ -75,10 +75,10 @@ function run(j: Job): Promise<Record<string, number | number[]>> {
   });
 }
 
-// One child serves every measurement of a run (jobs one at a time; `null` ends it), so no measurement pays for a
+// One child serves every measurement of a run (jobs one at a time; 'end' ends it), so no measurement pays for a
 // process start and the rounds can be short and many.
 process.on('message', (raw: unknown) => {
-  if (raw === null) {
+  if (raw === 'end') {
     process.disconnect();
     return;
   }
