@@ -34,7 +34,13 @@ export interface OpsRouteDeps {
    * every `intervalMs` (10 s) until `signal` aborts. Only where the process's registry is the platform's (the
    * in-process source, embedded mode); absent, those SLOs read "not measured in this process".
    */
-  readonly meter?: { readonly registry: Registry; readonly signal: AbortSignal; readonly intervalMs?: number };
+  readonly meter?: {
+    readonly registry: Registry;
+    readonly signal: AbortSignal;
+    readonly intervalMs?: number;
+    /** The meter's clock (default `now`). */
+    readonly now?: () => number;
+  };
 }
 
 const MIN = 60_000;
@@ -77,20 +83,30 @@ export const backtestQuery = z.object({
 function startMeter(deps: OpsRouteDeps): SloMeter | undefined {
   const options = deps.meter;
   if (options === undefined) return undefined;
+  const clock = options.now ?? deps.now;
   const watched = new Set(deps.slos().map((s) => s.name));
   const meter = new SloMeter(
     options.registry,
     slos.filter((s) => !watched.has(s.name)),
   );
-  let stepping: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    stepping = stepping.then(() => meter.step(deps.now())).catch(() => undefined);
-  }, options.intervalMs ?? 10_000);
+  // One reading at a time: the first now, then every interval; a tick while one still runs is skipped.
+  let busy = false;
+  const step = (): void => {
+    if (busy) return;
+    busy = true;
+    meter
+      .step(clock())
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
+  };
+  step();
+  const timer = setInterval(step, options.intervalMs ?? 10_000);
   timer.unref();
   options.signal.addEventListener('abort', () => {
     clearInterval(timer);
   });
-  void meter.step(deps.now()).catch(() => undefined);
   return meter;
 }
 
@@ -134,7 +150,7 @@ export function mountOpsRoutes(api: Router, deps: OpsRouteDeps): void {
           status,
           exhaustion:
             status === null ? { state: 'no-data' } : budgetExhaustion(status.budgetRemaining, status.burnRates),
-          reason: tier !== undefined ? null : (metered?.reason ?? 'not measured in this process'),
+          reason: tier !== undefined ? null : metered === undefined ? 'not measured in this process' : metered.reason,
         };
       }),
     });

@@ -96,6 +96,23 @@ describe('embedded SLO measurement', () => {
     );
   });
 
+  it('says why an SLO has no figure yet, and forgets the reason once its metrics appear', async () => {
+    const registry = new Registry();
+    const meter = new SloMeter(registry, [definition('feed-freshness')]);
+    const t0 = Date.UTC(2026, 11, 7);
+    await meter.step(t0);
+    assert.match(meter.status('feed-freshness')?.reason ?? '', /not exported here/);
+    const m = sloTestMetrics(registry);
+    await meter.step(t0 + 10_000);
+    assert.match(meter.status('feed-freshness')?.reason ?? '', /no insitechart_feed_staleness_seconds series yet/);
+    m.staleness.set({ symbol: 'AAPL' }, 1);
+    await meter.step(t0 + 20_000);
+    assert.equal(meter.status('feed-freshness')?.reason, 'measuring: two readings are needed');
+    await meter.step(t0 + 30_000);
+    assert.deepEqual(meter.status('feed-freshness')?.reason, null);
+    assert.equal(meter.status('feed-freshness')?.status?.budgetRemaining, 1, 'no symbol stale');
+  });
+
   it('counts from zero after a counter reset, as rate() does', async () => {
     const m = registryWithPlatformMetrics();
     const meter = new SloMeter(m.registry, [definition('detector-coverage')]);

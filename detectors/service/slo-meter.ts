@@ -57,6 +57,8 @@ export async function readSli(registry: Registry, sli: Sli): Promise<Reading> {
   return { kind: 'events', total, bad: Math.max(0, total - sum(atThreshold)) };
 }
 
+const MEASURING = 'measuring: two readings are needed';
+
 interface Metered {
   readonly slo: SloDefinition;
   readonly monitor: BurnRateMonitor;
@@ -80,7 +82,7 @@ export class SloMeter {
     this.#metered = definitions.map((slo) => ({
       slo,
       monitor: createBurnRateMonitor({ objective: slo.objective }),
-      reason: 'measuring: two readings are needed',
+      reason: MEASURING,
     }));
   }
 
@@ -97,7 +99,10 @@ export class SloMeter {
         reading.kind === 'events' ? { at: now, total: reading.total, bad: reading.bad } : { at: now, total: 0, bad: 0 };
       const previous = m.previous;
       m.previous = current;
-      if (previous === undefined || now <= previous.at) continue;
+      if (previous === undefined || now <= previous.at) {
+        m.reason = MEASURING;
+        continue;
+      }
       if (reading.kind === 'share') {
         const seconds = (now - previous.at) / 1_000;
         m.monitor.record(now, seconds, Math.min(1, Math.max(0, reading.share)) * seconds);
