@@ -15,6 +15,18 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A fresh identity database with viewer accounts and a session store (1 min idle, 10 min absolute). */
+async function sessionStore(
+  name: string,
+  accounts: readonly string[],
+  bounds: { maxSessions: number; maxPerUser: number },
+) {
+  const db = openIdentityDatabase(join(dir, name));
+  const users = new UserStore(db);
+  for (const account of accounts) await users.put(account, 'viewer', 'a long enough password');
+  return { db, users, sessions: new SessionStore(db, { idleMs: 60_000, absoluteMs: 600_000, ...bounds }) };
+}
+
 describe('identity stores', () => {
   it('hashes passwords with scrypt and a salt, and verifies only the right one', async () => {
     const a = await hashPassword('correct horse battery');
@@ -46,10 +58,7 @@ describe('identity stores', () => {
   });
 
   it('expires sessions when idle or too old, keeps the table bounded, and rotates ids', async () => {
-    const db = openIdentityDatabase(join(dir, 'sessions'));
-    const users = new UserStore(db);
-    for (const name of ['ann', 'ben']) await users.put(name, 'viewer', 'a long enough password');
-    const sessions = new SessionStore(db, { idleMs: 60_000, absoluteMs: 600_000, maxSessions: 5, maxPerUser: 3 });
+    const { db, sessions } = await sessionStore('sessions', ['ann', 'ben'], { maxSessions: 5, maxPerUser: 3 });
     const t0 = 1_000_000;
     const first = sessions.create('ann', t0);
     const second = sessions.create('ann', t0);
@@ -71,10 +80,10 @@ describe('identity stores', () => {
   });
 
   it('ends a session read before (kept in memory) at sign-out, user removal, eviction, expiry and sweep', async () => {
-    const db = openIdentityDatabase(join(dir, 'session-cache'));
-    const users = new UserStore(db);
-    for (const name of ['cy', 'di']) await users.put(name, 'viewer', 'a long enough password');
-    const sessions = new SessionStore(db, { idleMs: 60_000, absoluteMs: 600_000, maxSessions: 4, maxPerUser: 2 });
+    const { db, users, sessions } = await sessionStore('session-cache', ['cy', 'di'], {
+      maxSessions: 4,
+      maxPerUser: 2,
+    });
     const t0 = 2_000_000;
     const read = (id: string, t = t0 + 1) => sessions.get(id, t)?.user;
     const signedOut = sessions.create('cy', t0).id;
