@@ -116,7 +116,6 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         ]),
       );
       const cursor = new Map<string, number>(sources.map((s) => [s.name, Number.NEGATIVE_INFINITY]));
-
       const points = new Counter({
         name: 'insitechart_detector_points_total',
         help: 'Points scored by the detectors, by source',
@@ -362,6 +361,7 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         now,
         slos: sloStatus,
         grafanaUrl: grafanaFromEnv(process.env),
+        meter: config.sources.includes('in-process') ? { registry: ctx.metrics, signal: abort.signal } : undefined,
       });
       loop = (async () => {
         while (!abort.signal.aborted) {

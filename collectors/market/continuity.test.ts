@@ -57,11 +57,15 @@ describe('simulated history and continuity across a restart', () => {
           for (const interval of intervals)
             if (!firstFull.has(interval) && (await history(platform, 'NVDA', interval)).length >= 100)
               firstFull.set(interval, performance.now() - started);
-          return firstFull.size === intervals.length;
+          if (firstFull.size < intervals.length) return false;
+          // The backfill yields to requests between batches: the last symbol's bars land a little after the first's.
+          for (const interval of intervals) if ((await history(platform, 'XLU', interval)).length < 100) return false;
+          return true;
         },
-        'a full chart at every interval',
+        'a full chart at every interval, for the first and the last symbol',
         20_000,
       );
+      t.diagnostic(`the last symbol's charts full ${(performance.now() - started).toFixed(0)} ms after the start`);
       const used = process.cpuUsage(cpu);
       t.diagnostic(`CPU used from the start to a full chart: ${((used.user + used.system) / 1000).toFixed(0)} ms`);
       const status = (await (await apiFetch(platform, '/api/market/feed', { as: 'viewer' })).json()) as {

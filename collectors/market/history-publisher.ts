@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { EventBus } from '../../platform/backbone/bus.ts';
 import type { HistoryBatch } from './feed.ts';
 
@@ -15,9 +16,12 @@ export async function publishHistory(bus: EventBus, feed: string, batches: reado
     for (let i = 0; i < batch.bars.length; i += HISTORY_CHUNK)
       events.push({ symbol: batch.symbol, interval: batch.interval, bars: batch.bars.slice(i, i + HISTORY_CHUNK) });
   const parallel = 8;
-  for (let i = 0; i < events.length; i += parallel)
+  for (let i = 0; i < events.length; i += parallel) {
     await Promise.all(
       events.slice(i, i + parallel).map((data) => bus.publish('market.history', { key: data.symbol, data, source })),
     );
+    // The embedded bus acknowledges without I/O: without this the whole backfill would go out in one task.
+    await setImmediate();
+  }
   return events.length;
 }

@@ -111,8 +111,28 @@ export const detectorResponses = {
         objective: z.number(),
         runbook: z.string(),
         watched: z.boolean(),
+        measuredBy: z
+          .enum(['detector-tier', 'embedded'])
+          .nullable()
+          .describe("the detector tier (DETECTOR_SLOS) or the embedded measurement from this process's metrics"),
         alerting: z.boolean(),
         status: burnStatus.nullable(),
+        exhaustion: z
+          .discriminatedUnion('state', [
+            z.object({ state: z.literal('no-data') }),
+            z.object({ state: z.enum(['not-burning', 'exhausted']), burnRate: z.number(), window: z.string() }),
+            z.object({
+              state: z.literal('burning'),
+              burnRate: z.number(),
+              window: z.string(),
+              inMs: z.number().describe('budget left x 30 days / burn rate'),
+            }),
+          ])
+          .describe(
+            "time to budget exhaustion at the fastest burn over the burn rules' long windows (1h, 6h, 1d, 3d); " +
+              'not-burning at a burn of 1 or less',
+          ),
+        reason: z.string().nullable().describe('why there is no status yet (e.g. a metric not exported here)'),
       }),
     ),
   }),

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
+import { Histogram, Registry } from 'prom-client';
 import { errorHandler } from '../../platform/http/errors.ts';
 import { SeriesStore } from '../../platform/series/series-store.ts';
 import { createLogger } from '../../platform/telemetry/logger.ts';
@@ -59,6 +60,26 @@ describe('ops routes: a detection with its band and a forecast against actual', 
   });
   const spikeAt = end - 60 * SEC;
   const recent: RecentDetection[] = [];
+  // Half the budget left, burning 6x over the last hour: 0.5 x 30 days / 6 = 2.5 days to exhaustion.
+  const burning = {
+    at: end,
+    alerts: [],
+    budgetRemaining: 0.5,
+    burnRates: { [String(3_600 * SEC)]: 6, [String(6 * 3_600 * SEC)]: 2 },
+  };
+  // The API's latency histogram, which the embedded meter reads for the api-latency SLO.
+  const registry = new Registry();
+  new Histogram({
+    name: 'insitechart_http_request_duration_seconds',
+    help: 'h',
+    labelNames: ['route'],
+    buckets: [0.25],
+    registers: [registry],
+  }).observe({ route: '/api/quotes' }, 0.01);
+  const meterStop = new AbortController();
+  after(() => {
+    meterStop.abort();
+  });
   let server: Server;
   let url = '';
 
@@ -89,8 +110,9 @@ describe('ops routes: a detection with its band and a forecast against actual', 
       sources: [source],
       bands,
       now: () => end,
-      slos: () => [{ name: 'api-availability', alerting: true, status: { budgetRemaining: 0.5 } }],
+      slos: () => [{ name: 'api-availability', alerting: true, status: burning }],
       grafanaUrl: grafanaFromEnv({ GRAFANA_URL: 'https://grafana.example/' }),
+      meter: { registry, signal: meterStop.signal, intervalMs: 20, now: Date.now },
     });
     app.use('/api', api);
     app.use(errorHandler(createLogger({ service: 'test', level: 'silent' })));
@@ -132,8 +154,24 @@ describe('ops routes: a detection with its band and a forecast against actual', 
   });
 
   it('lists every SLO with its runbook, the watched ones with their burn status', async () => {
-    const body = (await (await fetch(url.replace(/detections$/, 'slos'))).json()) as {
-      slos: { name: string; runbook: string; watched: boolean; alerting: boolean; status: unknown }[];
+    // The meter reads the registry every 20 ms here: the first answer after its second reading.
+    const slosUrl = url.replace(/detections$/, 'slos');
+    for (let tries = 0; tries < 100; tries++) {
+      const measured = (await (await fetch(slosUrl)).json()) as { slos: { name: string; status: unknown }[] };
+      if (measured.slos.find((s) => s.name === 'api-latency')?.status !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const body = (await (await fetch(slosUrl)).json()) as {
+      slos: {
+        name: string;
+        runbook: string;
+        watched: boolean;
+        measuredBy: string | null;
+        alerting: boolean;
+        status: unknown;
+        exhaustion: { state: string; inMs?: number; window?: string };
+        reason: string | null;
+      }[];
       dashboards: { slos: string; detectors: string } | null;
     };
     assert.deepEqual(body.dashboards, {
@@ -143,13 +181,21 @@ describe('ops routes: a detection with its band and a forecast against actual', 
     assert.ok(body.slos.length >= 6);
     const api = body.slos.find((s) => s.name === 'api-availability');
     assert.ok(api !== undefined);
-    assert.deepEqual(api.status, { budgetRemaining: 0.5 });
+    assert.deepEqual(api.status, burning);
     assert.equal(api.alerting, true);
+    assert.equal(api.measuredBy, 'detector-tier');
+    assert.deepEqual(api.exhaustion, { state: 'burning', burnRate: 6, window: '1h', inMs: 2.5 * 86_400 * SEC });
     assert.equal(api.runbook, '/runbooks/api-availability-budget-burn.md');
+    // Not watched by the detector tier: measured here from the registry (no request since: not burning).
     const latency = body.slos.find((s) => s.name === 'api-latency');
     assert.ok(latency !== undefined);
     assert.equal(latency.watched, false);
-    assert.equal(latency.status, null);
+    assert.equal(latency.measuredBy, 'embedded');
+    assert.ok(latency.status !== null, 'measured');
+    assert.equal(latency.exhaustion.state, 'not-burning');
+    assert.equal(latency.reason, null);
+    const alerts = body.slos.find((s) => s.name === 'alert-notification-latency');
+    assert.match(alerts?.reason ?? '', /not exported here/, 'a metric this process does not export is named');
   });
 
   it('reads GRAFANA_URL: unset is none, anything but http(s) is a configuration error', () => {

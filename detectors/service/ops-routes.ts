@@ -1,15 +1,19 @@
 import type { Router } from 'express';
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { emptyToUndefined, parseEnv, type Env } from '../../platform/config/config.ts';
 import { HttpError } from '../../platform/http/errors.ts';
 import { slos } from '../../platform/slo/definitions/index.ts';
+import { budgetExhaustion } from '../../platform/slo/exhaustion.ts';
 import { sloRunbookPath } from '../../platform/slo/rules.ts';
 import { fitForecaster } from '../forecast/index.ts';
 import { seriesKey, type Point } from '../series.ts';
 import type { MetricSource } from '../sources/source.ts';
 import { BAND_POINTS, type BandHistory } from './bands.ts';
 import type { RecentDetection } from './routes.ts';
+import { SloMeter } from './slo-meter.ts';
 import type { SeriesWatcher } from './watcher.ts';
+import type { BurnStatus } from '../failure/slo-burn.ts';
 
 export interface OpsRouteDeps {
   readonly recent: () => readonly RecentDetection[];
@@ -20,7 +24,23 @@ export interface OpsRouteDeps {
   /** Grafana's base URL (GRAFANA_URL), when one runs beside the platform: the ops view links to its dashboards. */
   readonly grafanaUrl?: string | undefined;
   /** The detector tier's SLO monitors (DETECTOR_SLOS), by SLO name. */
-  readonly slos: () => readonly { readonly name: string; readonly alerting: boolean; readonly status: unknown }[];
+  readonly slos: () => readonly {
+    readonly name: string;
+    readonly alerting: boolean;
+    readonly status: BurnStatus | null;
+  }[];
+  /**
+   * The process's metrics registry: the SLOs the detector tier does not watch are measured from it (slo-meter.ts)
+   * every `intervalMs` (10 s) until `signal` aborts. Only where the process's registry is the platform's (the
+   * in-process source, embedded mode); absent, those SLOs read "not measured in this process".
+   */
+  readonly meter?: {
+    readonly registry: Registry;
+    readonly signal: AbortSignal;
+    readonly intervalMs?: number;
+    /** The meter's clock (default `now`). */
+    readonly now?: () => number;
+  };
 }
 
 const MIN = 60_000;
@@ -59,6 +79,37 @@ export const backtestQuery = z.object({
   holdout: z.coerce.number().int().min(1).max(BAND_POINTS).default(20),
 });
 
+/** The embedded measurement of the SLOs the detector tier does not watch, stepped until the signal aborts. */
+function startMeter(deps: OpsRouteDeps): SloMeter | undefined {
+  const options = deps.meter;
+  if (options === undefined) return undefined;
+  const clock = options.now ?? deps.now;
+  const watched = new Set(deps.slos().map((s) => s.name));
+  const meter = new SloMeter(
+    options.registry,
+    slos.filter((s) => !watched.has(s.name)),
+  );
+  // One reading at a time: the first now, then every interval; a tick while one still runs is skipped.
+  let busy = false;
+  const step = (): void => {
+    if (busy) return;
+    busy = true;
+    meter
+      .step(clock())
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
+  };
+  step();
+  const timer = setInterval(step, options.intervalMs ?? 10_000);
+  timer.unref();
+  options.signal.addEventListener('abort', () => {
+    clearInterval(timer);
+  });
+  return meter;
+}
+
 /**
  * The ops view's evidence under /api/detectors: every SLO with its burn status, the band a detection fired against
  * (bands.ts keeps it), and a forecast against the actual values it forecast (the last `holdout` points held out).
@@ -71,7 +122,9 @@ export function mountOpsRoutes(api: Router, deps: OpsRouteDeps): void {
     return found;
   };
 
-  // Every SLO of the platform (platform/slo), with the detector tier's burn status where it watches one.
+  const meter = startMeter(deps);
+  // Every SLO of the platform (platform/slo): the detector tier's burn status where it watches one, else the embedded
+  // measurement from the registry; with the time left until its budget runs out at the current burn.
   api.get('/detectors/slos', (_req, res) => {
     const watched = new Map(deps.slos().map((s) => [s.name, s]));
     const grafana = deps.grafanaUrl;
@@ -80,17 +133,26 @@ export function mountOpsRoutes(api: Router, deps: OpsRouteDeps): void {
         grafana === undefined
           ? null
           : { slos: `${grafana}${DASHBOARDS.slos}`, detectors: `${grafana}${DASHBOARDS.detectors}` },
-      slos: slos.map((slo) => ({
-        name: slo.name,
-        title: slo.title,
-        description: slo.description,
-        service: slo.service,
-        objective: slo.objective,
-        runbook: sloRunbookPath(slo),
-        watched: watched.has(slo.name),
-        alerting: watched.get(slo.name)?.alerting ?? false,
-        status: watched.get(slo.name)?.status ?? null,
-      })),
+      slos: slos.map((slo) => {
+        const tier = watched.get(slo.name);
+        const metered = tier === undefined ? meter?.status(slo.name) : undefined;
+        const status = tier?.status ?? metered?.status ?? null;
+        return {
+          name: slo.name,
+          title: slo.title,
+          description: slo.description,
+          service: slo.service,
+          objective: slo.objective,
+          runbook: sloRunbookPath(slo),
+          watched: tier !== undefined,
+          measuredBy: tier !== undefined ? 'detector-tier' : metered !== undefined ? 'embedded' : null,
+          alerting: tier?.alerting ?? (status?.alerts.length ?? 0) > 0,
+          status,
+          exhaustion:
+            status === null ? { state: 'no-data' } : budgetExhaustion(status.budgetRemaining, status.burnRates),
+          reason: tier !== undefined ? null : metered === undefined ? 'not measured in this process' : metered.reason,
+        };
+      }),
     });
   });
 

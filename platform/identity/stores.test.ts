@@ -15,6 +15,18 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A fresh identity database with viewer accounts and a session store (1 min idle, 10 min absolute). */
+async function sessionStore(
+  name: string,
+  accounts: readonly string[],
+  bounds: { maxSessions: number; maxPerUser: number },
+) {
+  const db = openIdentityDatabase(join(dir, name));
+  const users = new UserStore(db);
+  for (const account of accounts) await users.put(account, 'viewer', 'a long enough password');
+  return { db, users, sessions: new SessionStore(db, { idleMs: 60_000, absoluteMs: 600_000, ...bounds }) };
+}
+
 describe('identity stores', () => {
   it('hashes passwords with scrypt and a salt, and verifies only the right one', async () => {
     const a = await hashPassword('correct horse battery');
@@ -46,10 +58,7 @@ describe('identity stores', () => {
   });
 
   it('expires sessions when idle or too old, keeps the table bounded, and rotates ids', async () => {
-    const db = openIdentityDatabase(join(dir, 'sessions'));
-    const users = new UserStore(db);
-    for (const name of ['ann', 'ben']) await users.put(name, 'viewer', 'a long enough password');
-    const sessions = new SessionStore(db, { idleMs: 60_000, absoluteMs: 600_000, maxSessions: 5, maxPerUser: 3 });
+    const { db, sessions } = await sessionStore('sessions', ['ann', 'ben'], { maxSessions: 5, maxPerUser: 3 });
     const t0 = 1_000_000;
     const first = sessions.create('ann', t0);
     const second = sessions.create('ann', t0);
@@ -67,6 +76,48 @@ describe('identity stores', () => {
     for (let i = 0; i < 10; i++) kept = sessions.create(i % 2 === 0 ? 'ann' : 'ben', t0 + i).id;
     assert.ok(sessions.count() <= 5, `bounded: ${String(sessions.count())}`);
     assert.ok(sessions.get(kept, t0 + 10), 'the newest survives');
+    db.close();
+  });
+
+  it('ends a session read before (kept in memory) at sign-out, user removal, eviction, expiry and sweep', async () => {
+    const { db, users, sessions } = await sessionStore('session-cache', ['cy', 'di'], {
+      maxSessions: 4,
+      maxPerUser: 2,
+    });
+    const t0 = 2_000_000;
+    const read = (id: string, t = t0 + 1) => sessions.get(id, t)?.user;
+    const signedOut = sessions.create('cy', t0).id;
+    assert.equal(read(signedOut), 'cy');
+    sessions.remove(signedOut);
+    assert.equal(read(signedOut), undefined, 'signed out');
+
+    const [a, b] = [sessions.create('cy', t0).id, sessions.create('di', t0).id];
+    assert.equal(read(a), 'cy');
+    assert.equal(read(b), 'di');
+    sessions.removeUser('cy');
+    assert.equal(read(a), undefined, 'every session of a removed user ends');
+    assert.equal(read(b), 'di', 'others stay');
+
+    const perUser = [sessions.create('cy', t0 + 10).id, sessions.create('cy', t0 + 20).id];
+    assert.equal(read(perUser[0] ?? '', t0 + 21), 'cy');
+    sessions.create('cy', t0 + 30);
+    assert.equal(read(perUser[0] ?? '', t0 + 31), undefined, 'evicted by the per-user bound');
+
+    const idle = sessions.create('di', t0 + 40).id;
+    assert.equal(read(idle, t0 + 41), 'di');
+    assert.equal(read(idle, t0 + 40 + 60_001), undefined, 'idle expiry');
+
+    const swept = sessions.create('di', t0 + 50).id;
+    assert.equal(read(swept, t0 + 51), 'di');
+    assert.ok(sessions.sweep(t0 + 50 + 60_001, 100) >= 1);
+    assert.equal(sessions.count(), 0);
+    assert.equal(read(swept, t0 + 52), undefined, 'a swept session is gone from memory too');
+
+    assert.equal(users.get('cy')?.role, 'viewer');
+    await users.put('cy', 'sre');
+    assert.equal(users.get('cy')?.role, 'sre', 'a role change is seen at once');
+    users.remove('cy');
+    assert.equal(users.get('cy'), undefined, 'a removed account is gone');
     db.close();
   });
 

@@ -31,10 +31,17 @@ function toUser(row: Row): User {
   };
 }
 
-/** Local accounts: name, role, scrypt password hash. */
+/** Accounts kept in memory once read; the table holds every account, so this only bounds memory. */
+const CACHED_USERS = 10_000;
+
+/**
+ * Local accounts: name, role, scrypt password hash. Accounts read are kept in memory (every cookie-authenticated
+ * request looks its user up); only this store writes the table, and each write drops the account it changed.
+ */
 export class UserStore {
   readonly #db: DatabaseSync;
   readonly #get: StatementSync;
+  readonly #cache = new Map<string, User>();
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -46,8 +53,14 @@ export class UserStore {
   }
 
   get(name: string): User | undefined {
+    const cached = this.#cache.get(name);
+    if (cached !== undefined) return cached;
     const row = this.#get.get(name) as Row | undefined;
-    return row === undefined ? undefined : toUser(row);
+    if (row === undefined) return undefined;
+    const user = toUser(row);
+    if (this.#cache.size >= CACHED_USERS) this.#cache.clear();
+    this.#cache.set(name, user);
+    return user;
   }
 
   /** The stored password hash, for sign-in only. */
@@ -62,6 +75,7 @@ export class UserStore {
   /** Creates or updates an account; a new password replaces the old one. */
   async put(name: string, role: Role, newPassword?: string, mustChange = false): Promise<User> {
     const hash = newPassword === undefined ? undefined : await hashPassword(newPassword);
+    this.#cache.delete(name);
     this.#db
       .prepare(
         `INSERT INTO users (name, role, password, must_change, created_at) VALUES (?, ?, ?, ?, ?)
@@ -76,6 +90,7 @@ export class UserStore {
   }
 
   remove(name: string): boolean {
+    this.#cache.delete(name);
     return this.#db.prepare('DELETE FROM users WHERE name = ?').run(name).changes > 0;
   }
 }

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { join } from 'node:path';
 import { Counter } from 'prom-client';
 import type { Subscription } from '../backbone/bus.ts';
@@ -126,11 +127,14 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
           group: 'market-data-history',
           topic: 'market.history',
           from: 'earliest',
-          handler: (delivery) => {
+          handler: async (delivery) => {
             const { symbol, interval } = delivery.envelope.data;
             const stored = takeHistory(delivery.envelope.data, bars, barStore, Date.now());
             stream.history(symbol, interval);
             logger.debug({ symbol, stored }, 'history bars stored');
+            // A first start's backfill is hundreds of these back to back: between two, the event loop answers the
+            // requests and WebSocket handshakes of the pages opening meanwhile.
+            await setImmediate();
           },
         }),
       );

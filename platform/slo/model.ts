@@ -26,17 +26,24 @@ export const DEFAULT_BURN_RULES: readonly BurnRule[] = [
 export const SLO_PERIOD_MS = 30 * 24 * HOUR;
 
 /**
- * How good and bad are counted. `events`: counters, the error ratio over a window is errors(w) / total(w)
- * (each a PromQL expression over the range `w`). `sampled`: a gauge-derived share of bad things right now
- * (for example stale symbols), averaged over each window.
+ * How good and bad are counted, as data: the Prometheus recording rules (sli.ts) and the embedded mode's own
+ * measurement (detectors/service/slo-meter.ts) are both derived from it, so they read the same metrics the same way.
+ * - `ratio`: a counter (or a histogram's `_count`) over `selector`; bad events are those also matching `bad`.
+ * - `latency`: a histogram over `selector`; bad events are observations above `thresholdSeconds` (count minus the
+ *   bucket `le` = threshold, which must be one of the histogram's bounds).
+ * - `sampled`: a gauge-derived share of bad things right now, `sum(bad) / count(population)` (e.g. stale symbols
+ *   among watched ones), averaged over each window.
+ * Selectors are PromQL label matchers without braces, e.g. `route=~"/api/.+"`; empty selects every series.
  */
 export type Sli =
+  | { readonly kind: 'ratio'; readonly counter: string; readonly selector: string; readonly bad: string }
   | {
-      readonly kind: 'events';
-      readonly total: (window: string) => string;
-      readonly errors: (window: string) => string;
+      readonly kind: 'latency';
+      readonly histogram: string;
+      readonly selector: string;
+      readonly thresholdSeconds: number;
     }
-  | { readonly kind: 'sampled'; readonly errorRatio: string };
+  | { readonly kind: 'sampled'; readonly bad: string; readonly population: string };
 
 /** What the on-call reads in the runbook of the SLO's burn alert (rendered by platform/alerts/rules). */
 export interface SloRunbook {

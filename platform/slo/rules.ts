@@ -9,6 +9,7 @@ import {
   type BurnRule,
   type SloDefinition,
 } from './model.ts';
+import { sampledErrorRatio, sliErrors, sliTotal } from './sli.ts';
 
 /** The instantaneous bad share of a sampled SLI, averaged over each window. */
 const SAMPLED_RECORD = 'slo:sli_error:ratio_instant';
@@ -33,12 +34,12 @@ function recordingRules(slo: SloDefinition): RecordingRule[] {
     record: errorRatioRecord(w),
     expr:
       // `or vector(0)`: no bad event at all is a ratio of 0, not an empty result.
-      sli.kind === 'events'
-        ? `(${sli.errors(w)} or vector(0))\n/\n${sli.total(w)}`
-        : `avg_over_time(${SAMPLED_RECORD}{slo="${slo.name}"}[${w}])`,
+      sli.kind === 'sampled'
+        ? `avg_over_time(${SAMPLED_RECORD}{slo="${slo.name}"}[${w}])`
+        : `(${sliErrors(sli, w)} or vector(0))\n/\n${sliTotal(sli, w)}`,
     labels,
   }));
-  const head = sli.kind === 'sampled' ? [{ record: SAMPLED_RECORD, expr: sli.errorRatio, labels }] : [];
+  const head = sli.kind === 'sampled' ? [{ record: SAMPLED_RECORD, expr: sampledErrorRatio(sli), labels }] : [];
   const period = promDuration(SLO_PERIOD_MS);
   return [
     ...head,

@@ -173,17 +173,17 @@ function* generate(options: BackfillOptions): Generator<undefined, Backfill> {
     }
     yield;
   }
-  return finish(options, symbols, series, prices, days[minuteFrom]?.date);
+  return yield* finish(options, symbols, series, prices, days[minuteFrom]?.date);
 }
 
-/** Aggregates 1m into 5m and 1h, keeps the recent 1m bars, and scales each symbol to its end price. */
-function finish(
+/** Aggregates 1m into 5m and 1h, keeps the recent 1m bars, and scales each symbol to its end price: a step each. */
+function* finish(
   options: BackfillOptions,
   symbols: readonly string[],
   series: ReadonlyMap<HistoryInterval, Series[]>,
   lastPrices: Float64Array,
   firstMinuteDate: string | undefined,
-): Backfill {
+): Generator<undefined, Backfill> {
   const tz = (options.exchange ?? exchanges.XNYS).timeZone;
   const minuteFrom = firstMinuteDate === undefined ? 0 : zonedTime(firstMinuteDate, 0, tz);
   const out = new Map<HistoryInterval, Map<string, HistoryBar[]>>();
@@ -196,7 +196,8 @@ function finish(
       bars.map((b) => scaled(b, factor)),
     );
   };
-  symbols.forEach((symbol, k) => {
+  for (const [k, symbol] of symbols.entries()) {
+    yield;
     const end = options.endMids.get(symbol);
     const factor = end === undefined ? 1 : end / (lastPrices[k] ?? end);
     const minutes = series.get('1m')?.[k]?.bars ?? [];
@@ -210,7 +211,7 @@ function finish(
     put('5m', symbol, aggregate(minutes, 300_000), factor);
     put('1h', symbol, aggregate(minutes, 3_600_000), factor);
     put('1d', symbol, series.get('1d')?.[k]?.bars ?? [], factor);
-  });
+  }
   return out;
 }
 

@@ -1,7 +1,16 @@
 import type { TopicData } from '../../backbone/topics.ts';
 import type { BarAggregator } from '../bars/aggregator.ts';
-import { intervals } from '../bars/buckets.ts';
+import { intervals, type Interval } from '../bars/buckets.ts';
 import type { BarStore, StoredBar } from './bar-store.ts';
+
+/** The longest a bucket of each interval lasts: a day is 25 hours when clocks go back. */
+const longestBucketMs: Readonly<Record<Interval, number>> = {
+  '1s': 1_000,
+  '1m': 60_000,
+  '5m': 300_000,
+  '1h': 3_600_000,
+  '1d': 25 * 3_600_000,
+};
 
 /**
  * Past bars from a feed (`market.history`): a bar whose bucket is still open joins the aggregator's open bar as
@@ -15,8 +24,10 @@ export function takeHistory(
   now: number,
 ): number {
   const missing: StoredBar[] = [];
+  // Only the newest bars can still be open: the others skip the bucket arithmetic (time zones, for days).
+  const surelyOver = now - longestBucketMs[batch.interval];
   for (const bar of batch.bars)
-    if (!aggregator.resume(batch.symbol, batch.interval, bar, now))
+    if (bar.start < surelyOver || !aggregator.resume(batch.symbol, batch.interval, bar, now))
       missing.push({ symbol: batch.symbol, interval: batch.interval, ...bar });
   return missing.length === 0 ? 0 : store.insertMissing(missing);
 }

@@ -9,11 +9,7 @@ export const alertNotificationLatency: SloDefinition = {
   description: '99% of alerts reach their first notification within 30 s.',
   service: 'alerts',
   objective: 0.99,
-  sli: {
-    kind: 'events',
-    total: (w) => `sum(rate(${latency}_count[${w}]))`,
-    errors: (w) => `(sum(rate(${latency}_count[${w}])) - sum(rate(${latency}_bucket{le="30"}[${w}])))`,
-  },
+  sli: { kind: 'latency', histogram: latency, selector: '', thresholdSeconds: 30 },
   runbook: {
     impact: 'On-call staff learn of incidents late: outages last longer.',
     diagnosis: [

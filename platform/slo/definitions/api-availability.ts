@@ -1,7 +1,5 @@
 import type { SloDefinition } from '../model.ts';
 
-const requests = 'insitechart_http_request_duration_seconds_count{route=~"/api/.+"}';
-
 export const apiAvailability: SloDefinition = {
   name: 'api-availability',
   alertName: 'ApiAvailabilityBudgetBurn',
@@ -10,9 +8,10 @@ export const apiAvailability: SloDefinition = {
   service: 'http',
   objective: 0.999,
   sli: {
-    kind: 'events',
-    total: (w) => `sum(rate(${requests}[${w}]))`,
-    errors: (w) => `sum(rate(${requests.replace('}', ',status_code=~"5.."}')}[${w}]))`,
+    kind: 'ratio',
+    counter: 'insitechart_http_request_duration_seconds_count',
+    selector: 'route=~"/api/.+"',
+    bad: 'status_code=~"5.."',
   },
   detector: {
     total: 'insitechart_http_request_duration_seconds_count_rate{route=~"/api/.+"}',

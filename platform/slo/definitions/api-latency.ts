@@ -10,12 +10,7 @@ export const apiLatency: SloDefinition = {
   description: '99% of REST API requests answer within 250 ms.',
   service: 'http',
   objective: 0.99,
-  sli: {
-    kind: 'events',
-    total: (w) => `sum(rate(${requests}_count{${api}}[${w}]))`,
-    errors: (w) =>
-      `(sum(rate(${requests}_count{${api}}[${w}])) - sum(rate(${requests}_bucket{${api},le="0.25"}[${w}])))`,
-  },
+  sli: { kind: 'latency', histogram: requests, selector: api, thresholdSeconds: 0.25 },
   runbook: {
     impact: 'Charts, quotes and analytics load slowly; the web app feels stuck.',
     diagnosis: [

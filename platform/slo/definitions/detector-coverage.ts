@@ -9,11 +9,7 @@ export const detectorCoverage: SloDefinition = {
   description: '99% of detector polls read their source: the detectors are not blind.',
   service: 'detectors',
   objective: 0.99,
-  sli: {
-    kind: 'events',
-    total: (w) => `sum(rate(${polls}[${w}]))`,
-    errors: (w) => `sum(rate(${polls}{outcome!="ok"}[${w}]))`,
-  },
+  sli: { kind: 'ratio', counter: polls, selector: '', bad: 'outcome!="ok"' },
   detector: { total: `${polls}_rate`, bad: `${polls}_rate{outcome!="ok"}` },
   runbook: {
     impact: 'Anomalies and predicted failures go unseen: incidents are found by users first.',

@@ -7,10 +7,7 @@ export const feedFreshness: SloDefinition = {
   description: '99% of symbol-minutes have a recent tick (no symbol counted stale by its feed).',
   service: 'market-feed',
   objective: 0.99,
-  sli: {
-    kind: 'sampled',
-    errorRatio: 'sum(insitechart_feed_stale_symbols) / count(insitechart_feed_staleness_seconds)',
-  },
+  sli: { kind: 'sampled', bad: 'insitechart_feed_stale_symbols', population: 'insitechart_feed_staleness_seconds' },
   runbook: {
     impact: 'Quotes and charts of the stale symbols stop moving; price alerts on them do not fire.',
     diagnosis: [

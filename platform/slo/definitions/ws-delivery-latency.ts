@@ -9,11 +9,7 @@ export const wsDeliveryLatency: SloDefinition = {
   description: "99% of ticks reach the browser's screen within 1 s (as browsers report it).",
   service: 'market-data',
   objective: 0.99,
-  sli: {
-    kind: 'events',
-    total: (w) => `sum(rate(${lag}_count[${w}]))`,
-    errors: (w) => `(sum(rate(${lag}_count[${w}])) - sum(rate(${lag}_bucket{le="1"}[${w}])))`,
-  },
+  sli: { kind: 'latency', histogram: lag, selector: '', thresholdSeconds: 1 },
   runbook: {
     impact: 'Live quotes and candles lag behind the market: users trade on stale prices.',
     diagnosis: [

@@ -52,6 +52,7 @@ const dayTimeSeconds = new Intl.DateTimeFormat(language, {
 });
 const zoneName = new Intl.DateTimeFormat(language, { timeZone, timeZoneName: 'shortGeneric' });
 const money = new Map<string, Intl.NumberFormat>();
+const units = new Map<string, Intl.NumberFormat>();
 
 export const formatPrice = (n: number): string => price.format(n);
 export const formatChange = (n: number): string => signed.format(n);
@@ -78,4 +79,14 @@ export function formatMoney(n: number, currency = 'USD'): string {
 }
 
 /** -1, 0 or 1 for styling a change. */
+/** `2.5 days`, `40 minutes`: an amount of one time unit, unit names from Intl in the chosen language. */
+export function formatUnit(amount: number, unit: 'day' | 'hour' | 'minute'): string {
+  let format = units.get(unit);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 1 });
+    units.set(unit, format);
+  }
+  return format.format(amount);
+}
+
 export const direction = (n: number): -1 | 0 | 1 => (n > 0 ? 1 : n < 0 ? -1 : 0);

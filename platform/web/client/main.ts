@@ -91,10 +91,15 @@ function showApp(): void {
   const mustSignIn = (me.kind === 'anonymous' && !me.publicMarketData) || me.mustChangePassword;
   if (mustSignIn) location.hash = '#/sign-in';
   router.start();
-  if (mustSignIn) return;
+  if (mustSignIn) {
+    connection.stop();
+    return;
+  }
   live.load();
   priceAlerts.start();
-  reportClientMetrics(connection);
-  connection.start();
 }
+// The live stream does not wait for who-am-I and the app's first render: it authenticates with the same cookie, so
+// the chart's history is on its way while the page is built (on a first start, the critical path to a full chart).
+reportClientMetrics(connection);
+connection.start();
 session.load().then(showApp, showApp);

@@ -1,14 +1,16 @@
 /** The ops view's evidence panels: SLO budgets and burn rates, detections with their band and forecast charts. */
 import { h } from '../../dom.ts';
-import { formatClock } from '../../format.ts';
+import { formatClock, formatUnit } from '../../format.ts';
 import { intervalChart } from './chart.ts';
 import {
   burnRates,
   detectionRunbook,
+  durationUnit,
   loadBacktest,
   loadBand,
   outsideBand,
   type Detection,
+  type Exhaustion,
   type Slo,
   type SlosAnswer,
 } from './evidence.ts';
@@ -29,7 +31,7 @@ function runbookLink(href: string): HTMLElement {
 }
 
 function sloState(s: Slo): { text: string; cls: string } {
-  if (!s.watched) return { text: messages.sloNotWatched, cls: 'ops-empty' };
+  if (s.measuredBy === null) return { text: messages.sloNotWatched, cls: 'ops-empty' };
   if (s.status === null) return { text: messages.sloWaiting, cls: 'ops-empty' };
   return s.alerting || s.status.alerts.length > 0
     ? { text: messages.sloBurning, cls: 'ops-bad' }
@@ -44,9 +46,21 @@ function dashboardLink(href: string): HTMLElement {
   );
 }
 
+function exhaustionCell(e: Exhaustion): HTMLElement {
+  const attributes = { 'data-exhaustion': e.state, 'data-exhaustion-ms': e.inMs === undefined ? '' : String(e.inMs) };
+  if (e.state === 'burning' && e.inMs !== undefined) {
+    const [amount, unit] = durationUnit(e.inMs);
+    const text = messages.exhaustionIn(formatUnit(amount, unit), (e.burnRate ?? 0).toFixed(1), e.window ?? '');
+    return h('td', { ...attributes, class: 'ops-bad' }, text);
+  }
+  if (e.state === 'exhausted') return h('td', { ...attributes, class: 'ops-bad' }, messages.exhausted);
+  if (e.state === 'not-burning') return h('td', { ...attributes, class: 'ops-ok' }, messages.notBurning);
+  return h('td', attributes, '–');
+}
+
 /**
- * One row per SLO: objective, budget left and burn rate per window where the detector tier watches it; the Grafana
- * SLO dashboard above when GRAFANA_URL is set.
+ * One row per SLO: objective, budget left, burn rate per window and when the budget runs out at that burn (from the
+ * detector tier, or measured in this process); the Grafana SLO dashboard above when GRAFANA_URL is set.
  */
 export function sloTable({ slos, dashboards }: SlosAnswer): HTMLElement {
   const rows = slos.map((s) => {
@@ -54,7 +68,7 @@ export function sloTable({ slos, dashboards }: SlosAnswer): HTMLElement {
     const rates = s.status === null ? [] : burnRates(s.status);
     return h(
       'tr',
-      { 'data-slo': s.name },
+      { 'data-slo': s.name, 'data-measured-by': s.measuredBy ?? 'none' },
       h('th', { scope: 'row', title: s.service }, s.title),
       h('td', {}, percent(s.objective, 2)),
       h(
@@ -63,7 +77,8 @@ export function sloTable({ slos, dashboards }: SlosAnswer): HTMLElement {
         s.status === null ? '–' : percent(s.status.budgetRemaining),
       ),
       h('td', {}, rates.map(([w, r]) => `${w} ${r.toFixed(1)}x`).join(' · ')),
-      h('td', { class: state.cls }, state.text),
+      exhaustionCell(s.exhaustion),
+      h('td', { class: state.cls, title: s.reason ?? '' }, state.text),
       h('td', {}, runbookLink(s.runbook)),
     );
   });
@@ -72,6 +87,7 @@ export function sloTable({ slos, dashboards }: SlosAnswer): HTMLElement {
     messages.objective,
     messages.budgetLeft,
     messages.burnRates,
+    messages.exhaustion,
     messages.state,
     messages.runbook,
   ];

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { burnRates, detectionRunbook, outsideBand, runbookHref, windowName, type Detection } from './evidence.ts';
+import {
+  burnRates,
+  detectionRunbook,
+  durationUnit,
+  outsideBand,
+  runbookHref,
+  windowName,
+  type Detection,
+} from './evidence.ts';
 
 const detection = (detector: string, series: Record<string, string>): Detection => ({
   id: 'd1',
@@ -14,8 +22,11 @@ const slo = {
   objective: 0.999,
   runbook: '/runbooks/api-availability-budget-burn.md',
   watched: true,
+  measuredBy: 'detector-tier' as const,
   alerting: false,
   status: null,
+  exhaustion: { state: 'no-data' as const },
+  reason: null,
 };
 
 describe('ops view evidence', () => {
@@ -42,6 +53,14 @@ describe('ops view evidence', () => {
     assert.equal(detectionRunbook(detection('slo-burn', { slo: 'unknown' }), [slo]), '/runbooks/anomaly-detected.md');
     assert.equal(detectionRunbook(detection('ewma', { __name__: 'x' }), [slo]), runbookHref('anomaly-detected'));
     assert.equal(runbookHref('a/b'), '/runbooks/a%2Fb.md');
+  });
+
+  it('shows a time to exhaustion in its largest whole unit, one decimal', () => {
+    assert.deepEqual(durationUnit(2.5 * 86_400_000), [2.5, 'day']);
+    assert.deepEqual(durationUnit(86_400_000 - 60_000), [24, 'hour']);
+    assert.deepEqual(durationUnit(5_400_000), [1.5, 'hour']);
+    assert.deepEqual(durationUnit(40 * 60_000 + 20_000), [40, 'minute']);
+    assert.deepEqual(durationUnit(1_000), [1, 'minute'], 'never "0 minutes"');
   });
 
   it('counts the points outside their expected band', () => {

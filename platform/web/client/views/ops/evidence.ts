@@ -9,6 +9,13 @@ const burnStatus = z.object({
   burnRates: z.record(z.string(), z.number()),
   alerts: z.array(z.object({ rule: z.string(), severity: z.string() })),
 });
+/** When the budget runs out at the current burn (platform/slo/exhaustion.ts). */
+const exhaustion = z.object({
+  state: z.enum(['no-data', 'not-burning', 'exhausted', 'burning']),
+  burnRate: z.optional(z.number()),
+  window: z.optional(z.string()),
+  inMs: z.optional(z.number()),
+});
 const slo = z.object({
   name: z.string(),
   title: z.string(),
@@ -16,9 +23,14 @@ const slo = z.object({
   objective: z.number(),
   runbook: z.string(),
   watched: z.boolean(),
+  /** The detector tier, the embedded measurement from this process's metrics, or nobody here. */
+  measuredBy: z.nullable(z.enum(['detector-tier', 'embedded'])),
   alerting: z.boolean(),
   status: z.nullable(burnStatus),
+  exhaustion,
+  reason: z.nullable(z.string()),
 });
+export type Exhaustion = z.infer<typeof exhaustion>;
 const slosAnswer = z.object({
   dashboards: z.nullable(z.object({ slos: z.string(), detectors: z.string() })),
   slos: z.array(slo),
@@ -94,6 +106,14 @@ export function burnRates(status: NonNullable<Slo['status']>): [string, number][
     .filter(([ms]) => Number.isFinite(ms))
     .sort((a, b) => a[0] - b[0])
     .map(([ms, rate]) => [windowName(ms), rate]);
+}
+
+/** The largest whole unit of a duration with one decimal, e.g. [2.5, 'day'] or [40, 'minute']. */
+export function durationUnit(ms: number): [number, 'day' | 'hour' | 'minute'] {
+  const round = (v: number): number => Math.round(v * 10) / 10;
+  if (ms >= 86_400_000) return [round(ms / 86_400_000), 'day'];
+  if (ms >= 3_600_000) return [round(ms / 3_600_000), 'hour'];
+  return [Math.max(1, Math.round(ms / 60_000)), 'minute'];
 }
 
 /** Points of a band chart whose value left the expected range. */

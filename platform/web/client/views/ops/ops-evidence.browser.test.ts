@@ -70,6 +70,20 @@ describe('the ops view shows a detection with its evidence, in headless Chromium
       // Every SLO is listed with its runbook; the detector tier's own SLOs with their budget once measured.
       await page.locator('[data-panel="slos"] tr[data-slo="api-availability"]').waitFor({ timeout: 15_000 });
       assert.ok((await page.locator('[data-panel="slos"] tr[data-slo]').count()) >= 6);
+      // The SLOs the detector tier does not watch are measured here from the registry, with a time to exhaustion
+      // once two readings are in (10 s apart): "not burning", when the budget runs out, or "exhausted" (a few slow
+      // requests while the platform warms up can spend the small budget of the first minute on a loaded machine).
+      const latency = page.locator('[data-panel="slos"] tr[data-slo="api-latency"][data-measured-by="embedded"]');
+      const measured = latency.locator('td[data-exhaustion]:not([data-exhaustion="no-data"])');
+      await measured.waitFor({ timeout: 40_000 });
+      assert.match((await measured.textContent()) ?? '', /^(not burning|exhausted|in .+ \(\d+\.\d× over \d+[hd]\))$/);
+      assert.match((await latency.locator('td[data-budget]').textContent()) ?? '', /%$/);
+      for (const name of ['ws-delivery-latency', 'feed-freshness', 'alert-notification-latency'])
+        assert.equal(
+          await page.locator(`[data-panel="slos"] tr[data-slo="${name}"]`).getAttribute('data-measured-by'),
+          'embedded',
+          name,
+        );
 
       const detection = page.locator('[data-panel="detections"] li[data-detection]', { hasText: 'checkout' }).first();
       await detection.waitFor({ timeout: 30_000 });
