@@ -14,6 +14,11 @@ reactive:
     action: { kind: scale, service: analytics, params: { pool: p, replicas: 4 } }
     risk: low
     verify: { within: 200ms }
+  - name: backlog-scale
+    on: { signal: detection, match: 'backlog', direction: above }
+    action: { kind: scale, service: analytics, params: { pool: p, replicas: 4 } }
+    risk: low
+    verify: { within: 200ms }
   - name: stall-restart
     on: { signal: detection, match: 'ticks', direction: below }
     action: { kind: restart, service: feed }
@@ -170,6 +175,34 @@ describe('remediation engine', () => {
     await undone.engine.onSignal(signal('lag', 50));
     const [blocked] = undone.engine.records.list({ limit: 1 });
     assert.match(blocked?.steps.at(-1)?.detail ?? '', /cooldown/);
+  });
+
+  it('after a verified cure a different signal on the same component is a new cause', async () => {
+    const h = harness({ settings: { cooldownVerifiedMs: 60_000 } });
+    await h.engine.onSignal(signal('lag', 50));
+    await h.engine.idle();
+    h.advance(20_000);
+    await h.engine.onSignal(signal('backlog', 50));
+    await h.engine.idle();
+    assert.equal(h.executed.length, 2, 'the backlog, a different signal, is acted on 20 s after the lag was cured');
+    h.advance(1_000);
+    await h.engine.onSignal(signal('lag', 50));
+    await h.engine.idle();
+    const [blocked] = h.engine.records.list({ limit: 1 });
+    assert.match(blocked?.steps.at(-1)?.detail ?? '', /cooldown: scale on analytics/, 'the cured cause itself waits');
+    assert.equal(h.executed.length, 2);
+  });
+
+  it('a different signal waits while the action on the same component is not verified', async () => {
+    const h = harness({ recovers: false, settings: { cooldownVerifiedMs: 60_000 } });
+    await h.engine.onSignal(signal('lag', 50));
+    await h.engine.idle();
+    h.advance(20_000);
+    await h.engine.onSignal(signal('backlog', 50));
+    const [blocked] = h.engine.records.list({ limit: 1 });
+    assert.equal(blocked?.policy, 'backlog-scale');
+    assert.match(blocked.steps.at(-1)?.detail ?? '', /cooldown: scale on analytics again in 40 s/);
+    assert.equal(h.executed.filter((e) => e.action.kind === 'scale').length, 2, 'the first action and its undo only');
   });
 
   it('makes a medium-risk action wait for an sre, then runs it live once approved', async () => {
