@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { seededRandom } from '../platform/random/seeded.ts';
 import { runPhase } from './chaos/phase.ts';
 import { plan } from './chaos/schedule.ts';
-import { scoreFaults } from './chaos/score.ts';
+import { autoResolvedShares, scoreFaults } from './chaos/score.ts';
 import { round } from './support/stats.ts';
 
 const argsSchema = z.strictObject({
@@ -67,6 +67,7 @@ export default async function chaos(args: readonly string[]): Promise<Record<str
     faults: scoreFaults(faulty.outcomes),
     injected: faulty.outcomes.length,
     undetected: faulty.outcomes.filter((o) => o.detectedAt === undefined).length,
+    ...autoResolvedShares(faulty.outcomes),
     stray_actions: faulty.strayActions,
     fault_run_detections: faulty.detections,
     fault_run_incidents: faulty.incidents,

@@ -7,6 +7,7 @@ import { apiFetch } from '../../platform/testing/api-client.ts';
 import { everyService } from '../../platform/testing/every-service.ts';
 import { startTestPlatform, type TestPlatform } from '../../platform/testing/platform.ts';
 import { startLoad } from '../quiet/load.ts';
+import { round } from '../support/stats.ts';
 import { attribute, GRACE_MS, type AppliedAction } from './attribute.ts';
 import { detects, recoverySignal } from './match.ts';
 import type { PlannedFault } from './schedule.ts';
@@ -86,12 +87,22 @@ export async function runPhase(plan: readonly PlannedFault[], runMs: number, rat
     group: 'bench-chaos-remediations',
     topic: 'remediations',
     handler: (d) => {
-      const { action, target, reason, status } = d.envelope.data;
+      const { action, target, status, policy, detail } = d.envelope.data;
       const remediationId = d.envelope.data.remediationId ?? '';
       if (status === 'verified') verified.add(remediationId);
-      if (status !== 'applied') return;
-      applied.push({ at: Date.now(), remediationId, service: target.service ?? '' });
-      process.stderr.write(`action applied: ${JSON.stringify({ action, target, reason: reason.slice(0, 200) })}\n`);
+      if (status === 'applied') applied.push({ at: Date.now(), remediationId, service: target.service ?? '' });
+      // The per-fault timeline: every step after planning, with the guardrail's reason when one held it back.
+      if (status !== 'planned')
+        process.stderr.write(
+          `remediation: ${JSON.stringify({
+            at_s: round((Date.now() - started) / 1000, 1),
+            status,
+            action,
+            service: target.service,
+            policy,
+            detail: (detail ?? '').slice(0, 200),
+          })}\n`,
+        );
     },
   });
   const load = startLoad(platform, rate);

@@ -4,7 +4,7 @@ import { faultKinds } from '../../platform/faults/kinds.ts';
 import { seededRandom } from '../../platform/random/seeded.ts';
 import type { FaultOutcome } from './phase.ts';
 import { plan } from './schedule.ts';
-import { scoreFaults } from './score.ts';
+import { autoResolvedShares, scoreFaults } from './score.ts';
 
 describe('chaos bench plan and score', () => {
   it('plans every kind three times, one at a time, the first at the given moment, reproducibly', () => {
@@ -41,5 +41,28 @@ describe('chaos bench plan and score', () => {
     assert.equal(latency.mttr_s, 13, 'mean of 19 s and 7 s');
     assert.equal(latency.auto_resolved_share, 0.33, 'one of three ended by a verified action');
     assert.equal(latency.actions, 1);
+  });
+  it('counts every injected fault in the headline share, and names the kinds without a platform cure beside it', () => {
+    const outcome = (kind: 'latency' | 'disk-fill', autoResolved: boolean): FaultOutcome => ({
+      planned: { atMs: 0, kind, service: 'alerts', durationMs: 10_000, intensity: 1 },
+      injectedAt: 0,
+      expiresAt: 10_000,
+      checkFired: true,
+      actions: autoResolved ? 1 : 0,
+      falseActions: 0,
+      autoResolved,
+    });
+    const shares = autoResolvedShares([
+      outcome('latency', true),
+      outcome('latency', true),
+      outcome('latency', false),
+      outcome('disk-fill', false),
+    ]);
+    assert.deepEqual(shares, {
+      auto_resolved: 2,
+      auto_resolved_share: 0.5,
+      without_platform_cure: ['disk-fill'],
+      auto_resolved_share_with_a_cure: 0.67,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { faultKinds } from '../../platform/faults/kinds.ts';
+import { faultKinds, type FaultKind } from '../../platform/faults/kinds.ts';
 import { round } from '../support/stats.ts';
 import type { FaultOutcome } from './phase.ts';
 
@@ -35,4 +35,25 @@ export function scoreFaults(outcomes: readonly FaultOutcome[]) {
       false_actions: mine.reduce((n, o) => n + o.falseActions, 0),
     };
   });
+}
+
+/**
+ * Kinds the platform has no legitimate automatic cure for in embedded mode: the injector's disk fill writes a file
+ * the platform did not write, and nothing the platform owns and may reclaim removes it (detectors/remediation
+ * README). They stay in the headline share (the target counts every injected fault); the share over the other kinds
+ * is reported beside it, named as such.
+ */
+export const withoutPlatformCure: readonly FaultKind[] = ['disk-fill'];
+
+/** Faults resolved without a person over all injected ones, and over the kinds the platform has a cure for. */
+export function autoResolvedShares(outcomes: readonly FaultOutcome[]) {
+  const curable = outcomes.filter((o) => !withoutPlatformCure.includes(o.planned.kind));
+  const share = (xs: readonly FaultOutcome[]): number | null =>
+    xs.length === 0 ? null : round(xs.filter((o) => o.autoResolved).length / xs.length, 2);
+  return {
+    auto_resolved: outcomes.filter((o) => o.autoResolved).length,
+    auto_resolved_share: share(outcomes),
+    without_platform_cure: withoutPlatformCure,
+    auto_resolved_share_with_a_cure: share(curable),
+  };
 }

@@ -103,4 +103,19 @@ describe('fixed checks', () => {
     const slow = series(200, (i) => ({ dataDirBytes: (10 + i * 0.2) * MB }));
     assert.equal(check('disk-growth').evaluate(slow, 'data-dir', undefined)?.fire, false);
   });
+
+  it('a level back up after a dip within the minute is not a level that stopped rising', () => {
+    // A first fill to 394 MB, deleted 20 s later, then a second fill 64 s after the first: 4 s into the second the
+    // level is about where it was a minute ago, but it rose from the baseline within that minute.
+    const level = (i: number): number => {
+      if (i >= 136 && i < 160) return Math.min(384, (i - 135) * 32);
+      if (i >= 200) return Math.min(384, (i - 199) * 32);
+      return 0;
+    };
+    const fills = series(205, (i) => ({ dataDirBytes: (10 + level(i)) * MB }));
+    const second = check('disk-growth').evaluate(fills, 'data-dir', 10 * MB);
+    assert.equal(second?.clear, false, 'still filling');
+    const plateau = series(205, (i) => ({ dataDirBytes: (10 + Math.min(384, Math.max(0, i - 100) * 32)) * MB }));
+    assert.equal(check('disk-growth').evaluate(plateau, 'data-dir', 10 * MB)?.clear, true, 'flat for a minute');
+  });
 });

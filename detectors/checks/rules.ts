@@ -150,8 +150,9 @@ const consumerLag: Check = {
 /**
  * A level that rose far above its baseline (median over 15 to 90 s ago: recent enough that start-up growth has left
  * it three minutes after a cold start) and is still rising. It clears when the level is back near the baseline, or
- * when it has stopped rising for a minute: a level that stays is not a leak any more (freed memory may stay resident,
- * the allocator keeping its pages), and it becomes the next baseline.
+ * when it has not risen over the last minute (from its lowest level of the minute, not from the level a minute ago):
+ * a level that stays is not a leak any more (freed memory may stay resident, the allocator keeping its pages), and it
+ * becomes the next baseline.
  */
 function growth(
   name: string,
@@ -177,13 +178,16 @@ function growth(
         return s === undefined ? undefined : read(s, subject);
       };
       const earlier = before(10);
-      const minuteAgo = before(60);
+      // The lowest level of the last minute: equal to the level a minute ago is not flat when it dipped in between
+      // (a fault cleared, then a new one filled it back up).
+      const lastMinute = history.filter((s) => newest.ts - s.ts <= 60_000).flatMap((s) => read(s, subject) ?? []);
+      const flatForAMinute = ago(history, 60) !== undefined && (now - Math.min(...lastMinute)) / MB < risingMB / 4;
       const above = (now - baseline) / MB;
       return {
         value: now,
         limit: baseline + fireAboveMB * MB,
         fire: above > fireAboveMB && earlier !== undefined && (now - earlier) / MB > risingMB,
-        clear: above < fireAboveMB / 3 || (minuteAgo !== undefined && (now - minuteAgo) / MB < risingMB / 4),
+        clear: above < fireAboveMB / 3 || flatForAMinute,
         title: `${subject}: ${what} ${String(Math.round(now / MB))} MB, ${String(Math.round(above))} MB above its usual level and rising`,
         baseline,
       };

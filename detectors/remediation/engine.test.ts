@@ -14,6 +14,11 @@ reactive:
     action: { kind: scale, service: analytics, params: { pool: p, replicas: 4 } }
     risk: low
     verify: { within: 200ms }
+  - name: backlog-scale
+    on: { signal: detection, match: 'backlog', direction: above }
+    action: { kind: scale, service: analytics, params: { pool: p, replicas: 4 } }
+    risk: low
+    verify: { within: 200ms }
   - name: stall-restart
     on: { signal: detection, match: 'ticks', direction: below }
     action: { kind: restart, service: feed }
@@ -85,6 +90,13 @@ function harness(
 }
 
 const sre = { kind: 'user', role: 'sre', actor: 'user:sam' } as const;
+
+/** `afterMs` later, the named signal arrives and everything it started finishes. */
+async function signalAfter(h: ReturnType<typeof harness>, afterMs: number, name: string): Promise<void> {
+  h.advance(afterMs);
+  await h.engine.onSignal(signal(name, 50));
+  await h.engine.idle();
+}
 
 describe('remediation engine', () => {
   it('runs a low-risk action at once, within the blast radius, and keeps it when the signal recovers', async () => {
@@ -170,6 +182,27 @@ describe('remediation engine', () => {
     await undone.engine.onSignal(signal('lag', 50));
     const [blocked] = undone.engine.records.list({ limit: 1 });
     assert.match(blocked?.steps.at(-1)?.detail ?? '', /cooldown/);
+  });
+
+  it('after a verified cure a different signal on the same component is a new cause', async () => {
+    const h = harness({ settings: { cooldownVerifiedMs: 60_000 } });
+    await signalAfter(h, 0, 'lag');
+    await signalAfter(h, 20_000, 'backlog');
+    assert.equal(h.executed.length, 2, 'the backlog, a different signal, is acted on 20 s after the lag was cured');
+    await signalAfter(h, 1_000, 'lag');
+    const [blocked] = h.engine.records.list({ limit: 1 });
+    assert.match(blocked?.steps.at(-1)?.detail ?? '', /cooldown: scale on analytics/, 'the cured cause itself waits');
+    assert.equal(h.executed.length, 2);
+  });
+
+  it('a different signal waits while the action on the same component is not verified', async () => {
+    const h = harness({ recovers: false, settings: { cooldownVerifiedMs: 60_000 } });
+    await signalAfter(h, 0, 'lag');
+    await signalAfter(h, 20_000, 'backlog');
+    const [blocked] = h.engine.records.list({ limit: 1 });
+    assert.equal(blocked?.policy, 'backlog-scale');
+    assert.match(blocked.steps.at(-1)?.detail ?? '', /cooldown: scale on analytics again in 40 s/);
+    assert.equal(h.executed.filter((e) => e.action.kind === 'scale').length, 2, 'the first action and its undo only');
   });
 
   it('makes a medium-risk action wait for an sre, then runs it live once approved', async () => {

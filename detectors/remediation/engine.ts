@@ -66,8 +66,9 @@ export type Decision =
 
 /**
  * Policies turn signals into proposals; guardrails decide whether, when and how each runs: duplicates join the open
- * remediation, cooldown, hourly budgets, blast radius, approval above a risk, dry run; after an action the
- * triggering signal must recover within the policy's deadline, else the action is undone.
+ * remediation, cooldown (per service and kind; after a verified cure, per cause: the triggering signal), hourly
+ * budgets, blast radius, approval above a risk, dry run; after an action the triggering signal must recover within
+ * the policy's deadline, else the action is undone.
  */
 export class RemediationEngine {
   readonly records = new RemediationRecords();
@@ -200,7 +201,7 @@ export class RemediationEngine {
   #refusal(proposal: Proposal): string | undefined {
     const { action } = proposal;
     if (!this.#o.executor.supports(action.kind)) return `the ${this.#o.executor.name} executor cannot ${action.kind}`;
-    const wait = this.#cooldown.remainingMs(action.service, action.kind, this.#now());
+    const wait = this.#cooldown.remainingMs(action.service, action.kind, this.#now(), proposal.signal.key);
     if (wait > 0) return `cooldown: ${action.kind} on ${action.service} again in ${String(Math.ceil(wait / 1000))} s`;
     return this.#budget.refusal(action.service, this.#now());
   }
@@ -210,7 +211,7 @@ export class RemediationEngine {
     const dryRun = runsDry(this.#o.settings.dryRun, proposal.risk, approved);
     const signal = this.#abort.signal;
     const startedAt = this.#now();
-    this.#cooldown.record(action.service, action.kind, startedAt);
+    this.#cooldown.record(action.service, action.kind, startedAt, proposal.signal.key);
     this.#budget.record(action.service, startedAt);
     let result: ExecutionResult;
     try {

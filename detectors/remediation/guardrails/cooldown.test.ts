@@ -28,6 +28,37 @@ describe('cooldown guardrail', () => {
       "an older action's verification does not shorten a newer hold",
     );
   });
+  it('after a verified cure a different cause on the pair may act; the same cause and unverified ones are held', () => {
+    const c = new Cooldown({ periodMs: 300_000, verifiedMs: 60_000 });
+    c.record('analytics', 'restart', 0, 'check_latency{service="analytics"}');
+    assert.equal(
+      c.remainingMs('analytics', 'restart', 5_000, 'check_component_memory{service="analytics"}'),
+      295_000,
+      'while the first action is unverified its cause is not known to be cured: every cause waits',
+    );
+    c.verified('analytics', 'restart', 0, 8_000);
+    assert.equal(c.remainingMs('analytics', 'restart', 20_000, 'check_component_memory{service="analytics"}'), 0);
+    assert.equal(
+      c.remainingMs('analytics', 'restart', 20_000, 'check_latency{service="analytics"}'),
+      48_000,
+      'the cured cause itself is held until a minute after its recovery',
+    );
+    c.record('analytics', 'restart', 20_000, 'check_component_memory{service="analytics"}');
+    assert.equal(
+      c.remainingMs('analytics', 'restart', 30_000, 'check_error_ratio{service="analytics"}'),
+      290_000,
+      'the second cause is unverified: the pair is held again for everyone',
+    );
+    assert.equal(
+      c.remainingMs('analytics', 'restart', 30_000, 'check_latency{service="analytics"}'),
+      290_000,
+      'the first cause keeps its own hold too',
+    );
+    c.release('analytics', 'restart', 20_000);
+    assert.equal(c.remainingMs('analytics', 'restart', 30_000, 'check_latency{service="analytics"}'), 38_000);
+    assert.equal(c.remainingMs('analytics', 'restart', 30_000, 'check_error_ratio{service="analytics"}'), 0);
+    assert.equal(c.remainingMs('market-data', 'restart', 30_000, 'check_latency{service="analytics"}'), 0);
+  });
   it('keeps a bounded number of keys, forgetting the least recently acted on', () => {
     const c = new Cooldown({ periodMs: 60_000, maxKeys: 2 });
     c.record('a', 'restart', 0);

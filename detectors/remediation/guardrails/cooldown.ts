@@ -1,16 +1,30 @@
+interface Hold {
+  /** The signal the action answered (its series key or alert fingerprint). */
+  readonly cause: string;
+  readonly at: number;
+  until: number;
+  /** Its verification confirmed the recovery: the cause is known to have been cured. */
+  verified: boolean;
+}
+
+/** Causes remembered per (service, kind): the newest ones (a verified cure of an older cause is forgotten first). */
+const MAX_CAUSES = 16;
+
 /**
- * At most one action of a kind on a service per period: a fix is given time to work before it is repeated. An action
- * whose verification confirmed the recovery needs no more time to work: its hold ends `verifiedMs` after the
- * recovery (a new failure after that is a new incident; the hourly budgets bound how often one service is acted on,
- * so a restart loop still ends with a person). Keys are bounded (least recently acted on forgotten first, which can
- * only allow an action earlier, never lose one).
+ * At most one action of a kind on a service per period: a fix is given time to work before it is repeated, so one
+ * cause cannot make the platform flap. While an action is unverified (acting, verifying, undone) it holds the pair
+ * (service, kind) against every cause: what went wrong is not known yet. An action whose verification confirmed the
+ * recovery needs no more time to work: its hold ends `verifiedMs` after the recovery and covers only its own cause
+ * (the signal that triggered it). A different signal on the same component after a verified cure is a new cause and
+ * may act; the hourly budgets still bound how often one service is acted on, so a restart loop ends with a person.
+ * Keys are bounded (least recently acted on forgotten first, which can only allow an action earlier, never lose one).
  */
 export class Cooldown {
   readonly #periodMs: number;
   readonly #verifiedMs: number;
   readonly #maxKeys: number;
-  /** Per (service, kind): when the last action started and until when it holds the pair. */
-  readonly #held = new Map<string, { at: number; until: number }>();
+  /** Per (service, kind): the holds of its recent actions, by cause. */
+  readonly #held = new Map<string, Map<string, Hold>>();
 
   constructor(options: { periodMs: number; verifiedMs?: number; maxKeys?: number }) {
     this.#periodMs = options.periodMs;
@@ -18,16 +32,25 @@ export class Cooldown {
     this.#maxKeys = options.maxKeys ?? 10_000;
   }
 
-  /** Milliseconds until (service, kind) may act again; 0 when it may now. */
-  remainingMs(service: string, kind: string, now: number): number {
-    const held = this.#held.get(`${service}\u0000${kind}`);
-    return held === undefined ? 0 : Math.max(0, held.until - now);
+  /** Milliseconds until (service, kind) may act again for `cause`; 0 when it may now. */
+  remainingMs(service: string, kind: string, now: number, cause = ''): number {
+    let remaining = 0;
+    for (const hold of this.#held.get(pair(service, kind))?.values() ?? [])
+      if (!hold.verified || hold.cause === cause) remaining = Math.max(remaining, hold.until - now);
+    return remaining;
   }
 
-  record(service: string, kind: string, now: number): void {
-    const key = `${service}\u0000${kind}`;
+  record(service: string, kind: string, now: number, cause = ''): void {
+    const key = pair(service, kind);
+    const holds = this.#held.get(key) ?? new Map<string, Hold>();
     this.#held.delete(key);
-    this.#held.set(key, { at: now, until: now + this.#periodMs });
+    this.#held.set(key, holds);
+    for (const [c, hold] of holds) if (hold.until <= now || c === cause) holds.delete(c);
+    holds.set(cause, { cause, at: now, until: now + this.#periodMs, verified: false });
+    if (holds.size > MAX_CAUSES) {
+      const oldest = holds.keys().next().value;
+      if (oldest !== undefined) holds.delete(oldest);
+    }
     if (this.#held.size > this.#maxKeys) {
       const oldest = this.#held.keys().next().value;
       if (oldest !== undefined) this.#held.delete(oldest);
@@ -36,13 +59,19 @@ export class Cooldown {
 
   /** An action that changed nothing (the executor refused it) gives its slot back: nothing needs time to work. */
   release(service: string, kind: string, at: number): void {
-    const key = `${service}\u0000${kind}`;
-    if (this.#held.get(key)?.at === at) this.#held.delete(key);
+    const holds = this.#held.get(pair(service, kind));
+    for (const [cause, hold] of holds ?? []) if (hold.at === at) holds?.delete(cause);
   }
 
-  /** The action started at `at` was verified at `verifiedAt`: its hold ends `verifiedMs` later, if that is sooner. */
+  /** The action started at `at` was verified at `verifiedAt`: its hold ends `verifiedMs` later, if that is sooner,
+   * and holds only its own cause from now on. */
   verified(service: string, kind: string, at: number, verifiedAt: number): void {
-    const held = this.#held.get(`${service}\u0000${kind}`);
-    if (held?.at === at) held.until = Math.min(held.until, verifiedAt + this.#verifiedMs);
+    for (const hold of this.#held.get(pair(service, kind))?.values() ?? [])
+      if (hold.at === at) {
+        hold.until = Math.min(hold.until, verifiedAt + this.#verifiedMs);
+        hold.verified = true;
+      }
   }
 }
+
+const pair = (service: string, kind: string): string => `${service}\u0000${kind}`;

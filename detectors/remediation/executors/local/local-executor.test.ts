@@ -48,4 +48,27 @@ describe('local executor: restarting a component', () => {
     settings.set('release.analytics', 'v3');
     assert.equal((await executor.execute(guarded, { dryRun: false })).ok, false, 'a new change holds again');
   });
+
+  it('does not revert a change that undid the one before (that would put the bad value back)', async () => {
+    const settings = new RuntimeSettings();
+    const executor = new LocalExecutor(new PlatformControls(settings));
+    const revert: RemediationAction = {
+      id: 'v',
+      kind: 'revert-config',
+      service: 'analytics',
+      params: { key: 'release.analytics' },
+    };
+    settings.set('release.analytics', 'v1');
+    settings.set('release.analytics', 'v2-broken');
+    settings.set('release.analytics', 'v1');
+    const refused = await executor.execute(revert, { dryRun: false });
+    assert.equal(refused.ok, false);
+    assert.match(refused.detail, /release\.analytics is back at its earlier value .*nothing to revert/);
+    assert.equal(settings.get('release.analytics'), 'v1', 'the broken value is not put back');
+    const rollback = await executor.execute({ ...revert, kind: 'rollback', params: {} }, { dryRun: false });
+    assert.equal(rollback.ok, false, 'nor by a rollback of the last change');
+    settings.set('release.analytics', 'v3-broken');
+    assert.equal((await executor.execute(revert, { dryRun: false })).ok, true, 'a new change can be reverted');
+    assert.equal(settings.get('release.analytics'), 'v1');
+  });
 });

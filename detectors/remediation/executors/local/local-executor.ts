@@ -157,6 +157,12 @@ export class LocalExecutor implements RemediationExecutor {
     const last = [...history].reverse().find((c) => key === undefined || c.key === key);
     if (last === undefined)
       return fail(key === undefined ? 'no configuration change to roll back' : `no change of ${key}`);
+    // Reversing a change that itself undid the one before would put the undone (bad) value back, as a rollout undo
+    // that toggles between the last two revisions does.
+    if (holdingChange(history, last.key) === undefined)
+      return fail(
+        `${last.key} is back at its earlier value (change ${String(last.version)} undid the one before): nothing to revert`,
+      );
     if (!dryRun) config.set(last.key, last.before);
     return {
       ok: true,
