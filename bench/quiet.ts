@@ -125,6 +125,7 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
       requests: load.counts.sent,
       request_failures: load.counts.failed + load.counts.serverErrors,
       requests_refused: load.counts.refused,
+      load_behind_max: load.counts.behindMax,
     };
   } finally {
     load.stop();
