@@ -41,7 +41,7 @@ const shape = (s: string): string =>
     ? `string(${String(Math.min(1000, Math.round(s.length / 100) * 100))}+ chars)`
     : s.replace(/[0-9a-f]{8,}/g, '<hex>');
 
-interface Snapshot {
+export interface Snapshot {
   readonly nodes: number[];
   readonly edges: number[];
   readonly strings: string[];
@@ -53,7 +53,7 @@ interface Snapshot {
   readonly edgeTypeNames: string[];
 }
 
-function load(path: string, withEdges: boolean): Snapshot {
+export function readSnapshot(path: string, withEdges: boolean): Snapshot {
   const buf = readFileSync(path);
   const headerEnd = buf.indexOf('"nodes":[');
   const header = buf.subarray(0, headerEnd).toString();
@@ -85,7 +85,7 @@ function bucketOf(snap: Snapshot, i: number): string {
 }
 
 export function summarise(path: string): Map<string, Bucket> {
-  const snap = load(path, false);
+  const snap = readSnapshot(path, false);
   const sizeIx = snap.field('self_size');
   const out = new Map<string, Bucket>();
   for (let i = 0; i < snap.nodes.length; i += snap.width) {
@@ -103,7 +103,7 @@ export function summarise(path: string): Map<string, Bucket> {
  * the first strong (non-weak) retainer's bucket and the edge's name, `depth` levels up.
  */
 export function retainers(path: string, pattern: RegExp, depth: number): Map<string, Bucket> {
-  const snap = load(path, true);
+  const snap = readSnapshot(path, true);
   const { nodes, edges, width, edgeWidth } = snap;
   const edgeCountIx = snap.field('edge_count');
   const [typeIx, nameIx, toIx] = ['type', 'name_or_index', 'to_node'].map((f) => snap.edgeField(f));
@@ -118,7 +118,8 @@ export function retainers(path: string, pattern: RegExp, depth: number): Map<str
       if (type === 'weak' || type === 'shortcut' || (owner[to] ?? 0) >= 0) continue;
       owner[to] = i / width;
       const n = edges[e + (nameIx ?? 1)] ?? 0;
-      via[to] = type === 'element' || type === 'hidden' ? `[${type}]` : `.${snap.strings[n] ?? '?'}`;
+      const name = snap.strings[n] ?? '?';
+      via[to] = type === 'element' || type === 'hidden' || /^\d+$/.test(name) ? `[${type}]` : `.${name}`;
     }
   }
   const out = new Map<string, Bucket>();
