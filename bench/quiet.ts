@@ -6,9 +6,9 @@
  * event loop stalls 600 ms of every second for 30 s (a blocking call in a hot path), which users see as
  * slow answers. Detections (from the bus) and incidents (GET /api/incidents) are counted before the fault
  * and for S seconds (default 60) after it starts; the fault's first detection (a reminder of a finding made
- * while healthy, same series and detector, is not the fault's) and first incident are timed
- * from its start. Figures on stdout's last line; the healthy detections' series and the incident titles on
- * stderr.
+ * while healthy, same series and detector and continuing since before the fault, is not the fault's) and
+ * first incident are timed from its start. Figures on stdout's last line; the healthy detections' series and
+ * the incident titles on stderr.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,10 +104,11 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
       }
     }
     clearInterval(stalls);
-    // A reminder of a finding already made while healthy (the same series and detector) is not the fault's.
+    // A reminder of a finding already made while healthy (the same series and detector, continuing since
+    // before the fault) is not the fault's; a new onset on a series that fired while healthy is.
     const healthyFindings = new Set(detections.slice(0, healthyDetections).map((d) => findingOf(d.data)));
     const after = detections.slice(healthyDetections);
-    const fault = after.filter((d) => !healthyFindings.has(findingOf(d.data)));
+    const fault = after.filter((d) => !(healthyFindings.has(findingOf(d.data)) && continuingSince(d.data) < faultAt));
     const opened = [...incidents.values()].filter((i) => i.seenAt >= faultAt);
     const firstIncident = Math.min(...opened.map((i) => i.seenAt));
     report(detections.slice(0, healthyDetections), fault, opened, faultAt);
@@ -125,6 +126,7 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
       requests: load.counts.sent,
       request_failures: load.counts.failed + load.counts.serverErrors,
       requests_refused: load.counts.refused,
+      load_behind_max: load.counts.behindMax,
     };
   } finally {
     load.stop();
@@ -132,6 +134,12 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** When the episode a detection reminds of began ("Anomaly continuing since ..."); +Infinity for an onset. */
+const continuingSince = (d: TopicData<'detections'>): number => {
+  const since = /continuing since (\S+)/.exec(d.explanation)?.[1];
+  return since === undefined ? Number.POSITIVE_INFINITY : Date.parse(since);
+};
 
 const findingOf = (d: TopicData<'detections'>): string =>
   JSON.stringify([d.detector, Object.entries(d.series).sort(([a], [b]) => a.localeCompare(b))]);

@@ -34,10 +34,13 @@ describe('soak verdict', () => {
     assert.equal(verdict.reference_minute, 10);
     assert.equal(verdict.heap.at_end_mb, 100);
     assert.equal(verdict.heap.within_10pct, true);
+    assert.deepEqual(verdict.heap_floor, { at_reference_mb: 100, at_end_mb: 100 });
+    assert.deepEqual(verdict.heap_by_5_minutes, [NaN, 100, 100, NaN, NaN, 100]);
     const growing = [9.5, 10, 10.5, 29, 29.5, 30].map((m) => sample(m, 100 + m * 2, 300 + m, 1000));
     const grown = memoryVerdict(growing, 30);
     assert.equal(grown.heap.within_10pct, false);
     assert.ok(grown.heap.ratio > 1.3);
+    assert.deepEqual(grown.heap_floor, { at_reference_mb: 119, at_end_mb: 158 });
   });
 
   it('judges the largest partition against its bound and reports growth after the reference', () => {

@@ -29,9 +29,20 @@ export function memoryVerdict(samples: readonly Sample[], minutes: number, refer
       within_10pct: end <= 1.1 * ref,
     };
   };
+  // The lowest heap within a minute of each point: the sawtooth's floor, nearest to what survives a
+  // collection (the median also carries whatever garbage the samples caught). Reported, not judged.
+  const floor = (xs: readonly Sample[]): number => Math.min(...xs.map((s) => s.heapUsedMb));
+  const fifths = Math.max(1, Math.ceil((samples.at(-1)?.minute ?? 0) / 5));
   return {
     reference_minute: round1(reference),
     heap: judge((s) => s.heapUsedMb),
+    heap_floor: { at_reference_mb: floor(atReference), at_end_mb: floor(atEnd) },
+    /** Median heap of each 5 minutes: whether it levels off, and when. */
+    heap_by_5_minutes: Array.from({ length: fifths }, (_, i) =>
+      round1(
+        median(samples.filter((s) => Math.min(fifths - 1, Math.floor(s.minute / 5)) === i).map((s) => s.heapUsedMb)),
+      ),
+    ),
     rss: judge((s) => s.rssMb),
     event_loop_lag_p99_ms_max: Math.max(...samples.map((s) => s.eventLoopLagP99Ms)),
   };

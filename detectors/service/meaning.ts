@@ -25,6 +25,12 @@ export interface SeriesMeaning {
   readonly floor: number;
   /** At or above this (held a few seconds) the symptom pages whatever its history (`limit.ts`). */
   readonly limit: number;
+  /**
+   * How much is asked of the service (its request or span rate): a change alone hurts no one. Fewer
+   * requests is fewer users asking (or a load generator that slowed down); more, if it hurts, shows as
+   * latency or errors, which page on their own. Only a stop is news: nobody reaches the service.
+   */
+  readonly demand: boolean;
 }
 
 interface Rule {
@@ -54,8 +60,9 @@ const meaning = (
     stallMatters = false,
     floor = Number.NEGATIVE_INFINITY,
     limit = Number.POSITIVE_INFINITY,
+    demand = false,
   }: Partial<SeriesMeaning> = {},
-): SeriesMeaning => ({ concern, symptom, direction, stallMatters, floor, limit });
+): SeriesMeaning => ({ concern, symptom, direction, stallMatters, floor, limit, demand });
 
 const HTTP = '(http_request_duration_seconds|http_server_(request_)?duration|otlp_span_duration_seconds)';
 /**
@@ -85,7 +92,8 @@ const RULES: readonly Rule[] = [
   {
     name: new RegExp(`${HTTP}_count_rate$|^otlp_span_rate$`),
     when: whole,
-    meaning: (l) => meaning('strain', `API traffic${where(l)}`, { direction: 'both', stallMatters: true }),
+    meaning: (l) =>
+      meaning('strain', `API traffic${where(l)}`, { direction: 'both', stallMatters: true, demand: true }),
   },
   // Per route and status the rates and quantiles are too thin to mean much alone: the whole speaks for them.
   { name: new RegExp(HTTP), meaning: (l) => meaning('context', `${l.__name__ ?? ''}${where(l)}`) },
@@ -150,6 +158,14 @@ export function deviationMatters(m: SeriesMeaning, observed: number, expected: {
   if (m.direction === 'both') return true;
   const mid = (expected.low + expected.high) / 2;
   return m.direction === 'up' ? observed >= mid && observed >= m.floor : observed <= mid;
+}
+
+/**
+ * Whether a demand series has stopped: its rate at zero, or held at one value (the detector's stall view
+ * raised the finding). Anything short of a stop on such a series is not published (`demand` above).
+ */
+export function demandStopped(verdict: { observed: number; fired: readonly string[] }): boolean {
+  return verdict.observed <= 0 || verdict.fired[0] === 'stall';
 }
 
 /** Whether a value is still outside the expected range on a side that matters (a strain that lasts). */

@@ -95,3 +95,22 @@ test('a strain waits for its grace: explained by a symptom, recovered, or publis
   assert.equal(out.length, 1);
   assert.equal(out[0]?.meaning.symptom, 'CPU use');
 });
+
+test('a change in demand is context unless it stops: a request-rate dip or rise with no symptom does not page', () => {
+  const traffic = { __name__: 'insitechart_http_request_duration_seconds_count_rate' };
+  assert.equal(meaningOf(traffic).demand, true);
+  assert.equal(meaningOf(cpu).demand, false, 'CPU use is a strain on the platform, not demand');
+  const dip = (observed: number, fired: string[]): Finding => {
+    const f = finding(traffic, 0, observed);
+    return { ...f, verdict: { ...f.verdict, expected: { low: 15, high: 25 }, fired } };
+  };
+  const triage = new Triage(60_000);
+  assert.equal(triage.admit(dip(9, ['level'])).outcome, 'context', 'fewer requests: fewer users asking');
+  assert.equal(triage.admit(dip(60, ['level', 'drift'])).outcome, 'context', 'more: latency or errors would say');
+  assert.equal(triage.held, 0);
+  // Nobody reaches the service: a stop is a strain, published when it lasts and no symptom explains it.
+  assert.equal(triage.admit(dip(0, ['level'])).outcome, 'held');
+  assert.equal(triage.release(61_000).length, 1);
+  const stuck = new Triage(60_000);
+  assert.equal(stuck.admit(dip(12, ['stall', 'level'])).outcome, 'held', 'a rate held at one value is stuck');
+});

@@ -1,14 +1,15 @@
 /**
  * Which findings become detections, by what their series means (meaning.ts). A symptom users feel is
- * published at once. A strain (event-loop lag, CPU, traffic) is held for `graceMs`: if a symptom appears
- * meanwhile, the strain is part of that story (listed as a related series) and not published on its own;
- * if none does and the value is still outside its expected range, it is published as a warning. Context
- * (memory gauges, per-symbol
- * series, internal rates) and deviations in a harmless direction (latency below normal) are never
- * published: they stay visible on REST and as related series.
+ * published at once. A change in demand (the API's request rate) short of a stop is context: fewer or
+ * more requests hurt no one unless latency or errors say so, and those page on their own. A strain
+ * (CPU, consumer lag, traffic that stopped) is held for `graceMs`: if a symptom appears meanwhile, the
+ * strain is part of that story (listed as a related series) and not published on its own; if none does and
+ * the value is still outside its expected range, it is published as a warning. Context (memory gauges,
+ * per-symbol series, internal rates) and deviations in a harmless direction (latency below normal) are
+ * never published: they stay visible on REST and as related series.
  */
 import type { Finding } from './watcher.ts';
-import { deviationMatters, meaningOf, stillOutside, type SeriesMeaning } from './meaning.ts';
+import { demandStopped, deviationMatters, meaningOf, stillOutside, type SeriesMeaning } from './meaning.ts';
 
 export interface TriagedFinding {
   readonly finding: Finding;
@@ -35,6 +36,8 @@ export class Triage {
     const { observed, expected } = finding.verdict;
     if (meaning.concern === 'context') return { outcome: 'context' };
     if (!deviationMatters(meaning, observed, expected)) return { outcome: 'harmless' };
+    // A change in how much is asked (a request-rate dip or rise) explains symptoms; alone it is context.
+    if (meaning.demand && !demandStopped(finding.verdict)) return { outcome: 'context' };
     if (meaning.concern === 'symptom') {
       this.#lastSymptomTs = Math.max(this.#lastSymptomTs, finding.ts);
       return { outcome: 'symptom', publish: { finding, meaning } };
