@@ -71,4 +71,35 @@ describe('local executor: restarting a component', () => {
     assert.equal((await executor.execute(revert, { dryRun: false })).ok, true, 'a new change can be reverted');
     assert.equal(settings.get('release.analytics'), 'v1');
   });
+
+  it('refuses to shed load that is already shed, and still restores it to normal', async () => {
+    const controls = new PlatformControls(new RuntimeSettings());
+    let limit = 8;
+    controls.admission.set('analytics-compute', { normal: 8, limit: () => limit, setLimit: (n) => (limit = n) });
+    const executor = new LocalExecutor(controls);
+    const shed = (to: number | string): RemediationAction => ({
+      id: `t-${String(to)}`,
+      kind: 'throttle-source',
+      service: 'analytics',
+      params: { admission: 'analytics-compute', limit: to },
+    });
+    const first = await executor.execute(shed(2), { dryRun: false });
+    assert.equal(first.ok, true);
+    assert.equal(limit, 2);
+    const again = await executor.execute(shed(2), { dryRun: false });
+    assert.equal(again.ok, false);
+    assert.match(again.detail, /already admits 2 waiting/);
+    assert.equal(limit, 2, 'nothing changed');
+    const stricter = await executor.execute(shed(1), { dryRun: false });
+    assert.equal(stricter.ok, true, 'a stricter shed still acts');
+    assert.deepEqual(stricter.undo?.params, { admission: 'analytics-compute', limit: 2 });
+    assert.equal(
+      (await executor.execute(stricter.undo ?? shed(2), { dryRun: false })).ok,
+      true,
+      'its undo is not refused',
+    );
+    assert.equal(limit, 2);
+    assert.equal((await executor.execute(shed('normal'), { dryRun: false })).ok, true);
+    assert.equal(limit, 8);
+  });
 });

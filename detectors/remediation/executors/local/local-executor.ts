@@ -76,6 +76,10 @@ export class LocalExecutor implements RemediationExecutor {
         const before = admission.limit();
         const limit = p.limit === 'normal' ? admission.normal : Number(p.limit);
         if (!Number.isInteger(limit) || limit < 0) return fail('throttle needs a whole number limit or "normal"');
+        // Shedding what is already shed changes nothing: refused, so it spends no hourly slot and hides no failure.
+        if (limit < admission.normal && before === limit) {
+          return fail(`${name} already admits ${String(before)} waiting: shedding to ${String(limit)} changes nothing`);
+        }
         if (!dryRun) admission.setLimit(limit);
         return {
           ok: true,
