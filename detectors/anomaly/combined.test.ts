@@ -64,7 +64,7 @@ for (const [name, { anomaly, within }] of Object.entries(cases)) {
 
 test('a series that idles now and then is found stuck once it idles longer than it ever did', () => {
   // Disk writes of a batch host: a burst of noisy activity, then 30 points at zero, in turn; from ONSET
-  // the host hangs. A zero run is in the usual range and, to the shape and spread views, a familiar
+  // the host hangs. A zero run is in the usual range and, to the shape view, a familiar
   // flat stretch; only its length is news.
   const idle = 30;
   const noise = gaussian(4);

@@ -17,8 +17,6 @@ export interface AnomalyOptions {
   readonly suppress: number;
   /** Score at or above which a point raises an alarm (and starts the suppression). */
   readonly alarm: number;
-  /** Novelty at which the score reaches one half. */
-  readonly noveltyHalf: number;
   readonly statistical: StatisticalOptions;
   /**
    * The learned view: a family's shared forecaster, 'self' to train one per series on the first 60% of
@@ -46,7 +44,6 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   warmup: 300,
   suppress: 150,
   alarm: 0.5,
-  noveltyHalf: 1,
   statistical: DEFAULT_STATISTICAL,
   learned: 'off',
   confirmFrom: 1,
@@ -133,7 +130,7 @@ export class CombinedDetector implements SeriesDetector {
         : Math.max(strongest.novelty, Math.sqrt(strongest.novelty * learned.novelty));
     this.bar = 1 + (this.bar - 1) * this.barDecay;
     const relative = n / this.bar;
-    let score = relative / (relative + this.options.noveltyHalf);
+    let score = relative / (relative + 1);
     // The view that set an alarming score leads the explanation even when its z is small (a stall's).
     const raisedBy = score >= this.options.alarm ? strongest.view : undefined;
     if (index <= this.quietUntil && point.ts < this.quietUntilTs) score = 0;

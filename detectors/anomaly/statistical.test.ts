@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_STATISTICAL, StatisticalDetector } from './statistical.ts';
 import type { StatisticalOptions } from './statistical.ts';
+import { gaussianSource, seededRandom } from '../../platform/random/seeded.ts';
 
 const STEP = 300_000;
 const GAP = 1500;
@@ -27,11 +28,9 @@ function largestLaterZ(options: StatisticalOptions): Map<string, number> {
 test('a burst like an earlier one keeps a finite z after an idle stretch longer than the history', () => {
   const floored = largestLaterZ(DEFAULT_STATISTICAL);
   const collapsed = largestLaterZ({ ...DEFAULT_STATISTICAL, scaleFloor: 0 });
-  for (const view of ['spread', 'shape']) {
-    // Without the floor the idle window's scale is the 1e-9 fallback and the burst's z is astronomical.
-    assert.ok((collapsed.get(view) ?? 0) > 1e6, `${view} without floor: ${String(collapsed.get(view))}`);
-  }
-  for (const view of ['spread', 'seasonal', 'shape']) {
+  // Without the floor the idle window's scale is the 1e-9 fallback and the burst's z is astronomical.
+  assert.ok((collapsed.get('shape') ?? 0) > 1e6, `shape without floor: ${String(collapsed.get('shape'))}`);
+  for (const view of ['seasonal', 'shape']) {
     const z = floored.get(view) ?? Infinity;
     assert.ok(z < 1000 && z < (collapsed.get(view) ?? 0), `${view} with floor: ${String(z)}`);
   }
@@ -85,4 +84,25 @@ test('the stall view does not judge a series that has never moved, nor one with 
   const detector = new StatisticalDetector({ ...DEFAULT_STATISTICAL, stall: 0 });
   const views = Array.from({ length: 300 }, (_, t) => detector.update({ ts: t * STEP, value: t % 50 < 30 ? 1 : t }));
   assert.ok(views.every((surprises) => surprises.every((s) => s.view !== 'stall')));
+});
+
+/** The spread view's |z| at each point of Gaussian noise (σ 1) with `change` applied from its onset. */
+function spreadZ(change: (t: number, noise: number) => number): number[] {
+  const noise = gaussianSource(seededRandom(7));
+  const detector = new StatisticalDetector(DEFAULT_STATISTICAL);
+  return Array.from({ length: 1600 }, (_, t) => {
+    const surprises = detector.update({ ts: t * STEP, value: 100 + change(t, noise()) });
+    return Math.abs(surprises.find((s) => s.view === 'spread')?.z ?? 0);
+  });
+}
+
+test('the spread view follows the median change: one spike does not move it, a lasting variance change does', () => {
+  const onset = 1500;
+  // Below the z floor no view can alarm; the mean of the 12 changes put this spike near z 30.
+  const { zFloor } = DEFAULT_STATISTICAL;
+  const spike = Math.max(...spreadZ((t, e) => e + (t === onset ? 50 : 0)).slice(onset));
+  assert.ok(spike < zFloor, `largest |z| after a spike: ${String(spike)}`);
+  // Half of the 12 changes must be wider before the median moves: within a window of the onset.
+  const wider = Math.max(...spreadZ((t, e) => (t >= onset ? 4 * e : e)).slice(onset, onset + 12));
+  assert.ok(wider > zFloor, `largest |z| after the change: ${String(wider)}`);
 });

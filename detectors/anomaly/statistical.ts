@@ -5,9 +5,8 @@
  *
  *  - level/k: the mean of the last k values against past k-means (k = 1: spikes and new extremes;
  *    larger k: level shifts, earlier than any single noisy value would show them);
- *  - step: the change from the previous value against past changes (jumps inside the usual range);
- *  - spread/k: the mean absolute change over the last k points against its past (variance changes,
- *    denser spikes);
+ *  - spread/k: the median absolute change over the last k points against its past (variance changes; one
+ *    spike does not move a median);
  *  - seasonal: the value against a time-of-day profile (breaks of a daily pattern inside the range);
  *  - drift: a leaky CUSUM of the values' robust z (small shifts that persist);
  *  - shape: the distance to the nearest earlier stretch of values (a discord: shapes never seen);
@@ -22,7 +21,6 @@ import { SeasonalView } from './views/seasonal.ts';
 import { ShapeView } from './views/shape.ts';
 import { SpreadView } from './views/spread.ts';
 import { StallView } from './views/stall.ts';
-import { StepView } from './views/step.ts';
 
 export type { StatisticalOptions, ViewSurprise } from './views/view.ts';
 export { DEFAULT_STATISTICAL } from './views/view.ts';
@@ -35,7 +33,6 @@ export class StatisticalDetector {
     const values = options.levels.includes(1) ? levels[options.levels.indexOf(1)]?.history : undefined;
     // The drift view reads the values before the level view learns the point, so it goes first.
     const views: View[] = options.drift > 0 ? [new DriftView(options.drift, options, values), ...levels] : levels;
-    if (options.step) views.push(new StepView(options));
     if (options.spread > 0) views.push(new SpreadView(options.spread, options));
     if (options.dailyBuckets > 0) views.push(new SeasonalView(options.dailyBuckets, options));
     if (options.shape > 0) views.push(new ShapeView(options.shape, options.shapeMemory, options));

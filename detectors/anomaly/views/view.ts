@@ -9,8 +9,6 @@ export interface StatisticalOptions {
   readonly history: number;
   /** Window lengths of the level views. */
   readonly levels: readonly number[];
-  /** Whether to keep the step view (the learned forecaster can stand in for it). */
-  readonly step: boolean;
   /** Window length of the spread view (0: none). */
   readonly spread: number;
   /** Time-of-day buckets of the seasonal view (0: none). */
@@ -43,7 +41,6 @@ export interface StatisticalOptions {
 export const DEFAULT_STATISTICAL: StatisticalOptions = {
   history: 1000,
   levels: [1],
-  step: false,
   spread: 12,
   dailyBuckets: 96,
   memory: 1024,
@@ -146,7 +143,7 @@ export abstract class View implements SeriesView {
 
   /**
    * The baseline's robust scale; for a floored view at least `scaleFloor` times the largest one it had
-   * lately. Derived statistics (mean change, seasonal residual, shape distance) of a series that is
+   * lately. Derived statistics (median change, seasonal residual, shape distance) of a series that is
    * mostly idle sit at exactly zero for longer than the window at times: their scale then collapses to
    * the tiny floor, and the next ordinary burst scored z ≈ 1e13 (and alarmed) as if it were the first.
    */
