@@ -199,10 +199,8 @@ function* finish(
       if (bars.length === 0) continue;
       let bySymbol = out.get(interval);
       if (bySymbol === undefined) out.set(interval, (bySymbol = new Map<string, HistoryBar[]>()));
-      bySymbol.set(
-        symbol,
-        bars.map((b) => scaled(b, factor)),
-      );
+      for (const b of bars) scale(b, factor);
+      bySymbol.set(symbol, bars);
     }
   }
   return out;
@@ -210,15 +208,12 @@ function* finish(
 
 const cents = (x: number): number => Math.max(0.01, Math.round(x * 100) / 100);
 
-function scaled(b: HistoryBar, factor: number): HistoryBar {
-  return {
-    start: b.start,
-    open: cents(b.open * factor),
-    high: cents(b.high * factor),
-    low: cents(b.low * factor),
-    close: cents(b.close * factor),
-    volume: b.volume,
-  };
+/** Scales a bar built here in place (a copy of each of some 90,000 bars would only feed the collector). */
+function scale(b: Building, factor: number): void {
+  b.open = cents(b.open * factor);
+  b.high = cents(b.high * factor);
+  b.low = cents(b.low * factor);
+  b.close = cents(b.close * factor);
 }
 
 /** Where the after-hours session ends on a day whose regular session ends at `regularClose` (early or not). */
