@@ -98,7 +98,7 @@ export async function simulateHistoryInSlices(options: BackfillOptions, sliceMs 
   }
 }
 
-/** Generates the history one trading day per step. */
+/** Generates the history in steps of 20 older days or half an hour of a minute-by-minute day. */
 function* generate(options: BackfillOptions): Generator<undefined, Backfill> {
   const exchange = options.exchange ?? exchanges.XNYS;
   const tz = exchange.timeZone;
@@ -158,6 +158,8 @@ function* generate(options: BackfillOptions): Generator<undefined, Backfill> {
     }
     const regular = [exchange.sessions.regular[0], regularClose] as const;
     for (let minute = exchange.sessions.pre[0]; minute < exchange.sessions.post[1]; minute++) {
+      // A minute-by-minute day is up to 4,000 steps: a chance to yield every half hour keeps slices near their size.
+      if (minute % 30 === 0) yield;
       const session = sessionOfMinute(exchange, minute, regularClose);
       if (session === 'closed') continue;
       const start = midnight + minute * 60_000;
