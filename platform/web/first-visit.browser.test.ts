@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { marketFeedService } from '../../collectors/market/feed-service.ts';
+import { SimulatedFeed } from '../../collectors/market/simulated-feed.ts';
+import { symbolUniverse } from '../../collectors/market/simulation/universe.ts';
 import { marketDataService } from '../market-data/service.ts';
 import { peerSkipReason } from '../testing/peers.ts';
 import { startTestPlatform } from '../testing/platform.ts';
@@ -26,7 +28,9 @@ const counted = ['/api/identity/me', '/api/market/instruments'] as const;
 
 describe('a first visit in headless Chromium', { skip: skip ?? false }, () => {
   it('asks for who-am-I and the live instruments once, and keeps them for an offline start', async () => {
-    const platform = await startTestPlatform(dir, [webAppService(), marketFeedService(), marketDataService()]);
+    // Without a backfill (not what is counted here): the platform starts in a few seconds.
+    const feed = new SimulatedFeed({ instruments: symbolUniverse(20), seed: 7, stepMs: 100, clock: 'regular' });
+    const platform = await startTestPlatform(dir, [webAppService(), marketFeedService({ feed }), marketDataService()]);
     const requests = new Map<string, number>(counted.map((path) => [path, 0]));
     // Counted where they arrive (the page's own requests and the service worker's alike), before the routers
     // rewrite the URL.
