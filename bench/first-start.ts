@@ -3,7 +3,8 @@
  * view opened in Chromium while the simulated feed backfills its history, then a restart of the same data directory
  * (no backfill) as the baseline in the same minutes: seconds after the platform is up until the chart had 100+ bars
  * at each of the five intervals in turn, the ratio of the two, the backfill's own time and the load average. The
- * target (issue 19): every interval full within 5 s of a first start.
+ * target (issue 19): every interval full within 5 s of a first start. Only the first round is a cold start (later
+ * rounds run the backfill with the JIT warm, two to six times faster): compare runs of `--rounds 1`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
