@@ -7,56 +7,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { marketFeedService } from '../../collectors/market/feed-service.ts';
+import type { Page } from 'playwright-core';
 import type { Bar } from '../market-data/bars/aggregator.ts';
-import { marketDataService } from '../market-data/service.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { peerSkipReason } from '../testing/peers.ts';
-import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
+import type { TestPlatform } from '../testing/platform.ts';
 import { CHROMIUM, launchChromium } from './browser.ts';
-import { webAppService } from './service.ts';
+import {
+  chartNumber,
+  chartReaches,
+  fillEveryInterval,
+  intervals,
+  newTab,
+  openChart,
+  startMarkets as start,
+} from './first-start-walk.ts';
 
 const skip = peerSkipReason(CHROMIUM, 'chromium');
 const dir = mkdtempSync(join(tmpdir(), 'web-first-start-'));
 after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-const intervals = ['1s', '1m', '5m', '1h', '1d'] as const;
-
-/**
- * The services `npm start` runs for the markets view, keeping their state (feed prices, bars) in `dir`. The web app
- * is built first here (`npm start` builds it last) so that the page opens while the feed is still backfilling: the
- * chart must fill when its symbol's history lands, not only when it was stored before the page asked.
- */
-const start = (): Promise<TestPlatform> =>
-  startTestPlatform(dir, [webAppService(), marketFeedService(), marketDataService()]);
-
-const chartNumber = async (page: Page, name: string): Promise<number> =>
-  Number(await page.locator('#chart').getAttribute(`data-${name}`));
-
-/** Polls the chart's data attribute until it reaches `atLeast` (the CSP forbids page.waitForFunction's eval). */
-async function chartReaches(page: Page, name: string, atLeast: number, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await chartNumber(page, name);
-    if (value >= atLeast) return value;
-    if (Date.now() > deadline)
-      throw new Error(`chart data-${name} is ${String(value)}, not ${String(atLeast)}, after ${String(timeoutMs)} ms`);
-    await page.waitForTimeout(50);
-  }
-}
-
-/** A tab of the browser the user already has open (its start is not part of waiting for the app). */
-const newTab = async (browser: Browser): Promise<Page> =>
-  (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-
-async function openChart(page: Page, platform: TestPlatform, interval: string): Promise<Page> {
-  await page.goto(`${platform.url}/#/markets?s=AAPL&i=${interval}`);
-  await page.locator('.connection[data-state="connected"]').waitFor({ timeout: 20_000 });
-  return page;
-}
 
 async function stored(platform: TestPlatform, interval: string): Promise<Bar[]> {
   const response = await apiFetch(platform, `/api/history/AAPL?interval=${interval}&limit=5000`, { as: 'viewer' });
@@ -74,17 +45,13 @@ describe('first start and restart in headless Chromium', { skip: skip ?? false }
     try {
       const tab = await newTab(browser);
       const started = performance.now();
-      platform = await start();
+      platform = await start(dir);
       const up = performance.now();
       const page = await openChart(tab, platform, '1s');
       const connected = performance.now();
-      const full: string[] = [];
-      for (const interval of intervals) {
-        await page.locator(`.intervals button[data-interval="${interval}"]`).click();
-        await page.locator(`#chart[data-interval="${interval}"]`).waitFor({ timeout: 10_000 });
-        const bars = await chartReaches(page, 'bars', 100, 30_000);
-        full.push(`${interval} ${String(bars)} bars at ${((performance.now() - up) / 1000).toFixed(2)} s`);
-      }
+      const full = (await fillEveryInterval(page, up)).map(
+        (f) => `${f.interval} ${String(f.bars)} bars at ${f.seconds.toFixed(2)} s`,
+      );
       const feed = (await (await apiFetch(platform, '/api/market/feed', { as: 'viewer' })).json()) as {
         details: { backfillMs?: number };
       };
@@ -108,7 +75,7 @@ describe('first start and restart in headless Chromium', { skip: skip ?? false }
       await platform.stop();
       platform = undefined;
 
-      const restarted = await start();
+      const restarted = await start(dir);
       platform = restarted;
       const tab2 = await newTab(browser);
       const reopened = performance.now();

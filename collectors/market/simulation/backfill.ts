@@ -46,18 +46,25 @@ interface Building {
 /** One symbol's bars of one interval, built from consecutive price points. */
 class Series {
   readonly bars: Building[] = [];
+  #last: Building | undefined;
 
   /** A price move from `from` to `to` in the bucket starting at `start`, with its volume. */
   add(start: number, from: number, to: number, volume: number): void {
-    const last = this.bars.at(-1);
+    const last = this.#last;
     if (last?.start === start) {
-      last.high = Math.max(last.high, to);
-      last.low = Math.min(last.low, to);
+      if (to > last.high) last.high = to;
+      if (to < last.low) last.low = to;
       last.close = to;
       last.volume += volume;
-    } else this.bars.push({ start, open: from, high: Math.max(from, to), low: Math.min(from, to), close: to, volume });
+    } else {
+      this.#last = { start, open: from, high: Math.max(from, to), low: Math.min(from, to), close: to, volume };
+      this.bars.push(this.#last);
+    }
   }
 }
+
+/** The intervals built, in the order of a step's bucket starts (NaN: the step is in no bar of that interval). */
+const BUILT = ['1s', '1m', '5m', '1h', '1d'] as const;
 
 /**
  * A history that the simulated market could have produced, ending at the live feed's starting prices:
@@ -91,7 +98,7 @@ export async function simulateHistoryInSlices(options: BackfillOptions, sliceMs 
   }
 }
 
-/** Generates the history one trading day per step. */
+/** Generates the history in steps of 20 older days or half an hour of a minute-by-minute day. */
 function* generate(options: BackfillOptions): Generator<undefined, Backfill> {
   const exchange = options.exchange ?? exchanges.XNYS;
   const tz = exchange.timeZone;
@@ -105,9 +112,7 @@ function* generate(options: BackfillOptions): Generator<undefined, Backfill> {
   const gaussian = gaussianSource(random);
   const noise = (): number => Math.exp(0.3 * gaussian() - 0.045);
   const adv = options.instruments.map((i) => i.avgDailyVolume);
-  const series = new Map<HistoryInterval, Series[]>(
-    (['1s', '1m', '1d'] as const).map((i) => [i, symbols.map(() => new Series())]),
-  );
+  const series = BUILT.map(() => symbols.map(() => new Series()));
   const days = tradingDays(exchange, options.endMs, options.days ?? 756);
   const intradayFrom = Math.max(0, days.length - (options.intradayDays ?? 8));
   const minuteFrom = Math.max(0, days.length - (options.minuteDays ?? 2));
@@ -121,22 +126,21 @@ function* generate(options: BackfillOptions): Generator<undefined, Backfill> {
   let prices = new Float64Array(symbols.length);
   let next = new Float64Array(symbols.length);
   model.copyMids(prices);
+  // The bucket each interval's bar of the current step starts at, in BUILT's order (reused: no allocation a step).
+  const starts = new Float64Array(BUILT.length).fill(Number.NaN);
 
-  const move = (
-    simMs: number,
-    activity: Activity,
-    day: number,
-    buckets: readonly [HistoryInterval, number][],
-  ): void => {
+  const move = (simMs: number, activity: Activity, day: number): void => {
     model.advance(simMs, activity, day);
     model.copyMids(next);
     const share = (activity.intensity * simMs) / (6.5 * 3_600_000);
-    const targets = buckets.map(([interval, start]) => ({ list: series.get(interval) ?? [], start }));
     for (let k = 0; k < symbols.length; k++) {
       const volume = Math.round((adv[k] ?? 0) * share * noise());
       const from = prices[k] ?? 1;
       const to = next[k] ?? 1;
-      for (const target of targets) target.list[k]?.add(target.start, from, to, volume);
+      for (let i = 0; i < BUILT.length; i++) {
+        const start = starts[i] ?? Number.NaN;
+        if (!Number.isNaN(start)) series[i]?.[k]?.add(start, from, to, volume);
+      }
     }
     [prices, next] = [next, prices];
   };
@@ -144,14 +148,18 @@ function* generate(options: BackfillOptions): Generator<undefined, Backfill> {
   for (let d = 0; d < days.length; d++) {
     const { date, regularClose } = days[d] ?? { date: '', regularClose: 0 };
     const midnight = zonedTime(date, 0, tz);
+    starts.fill(Number.NaN);
+    starts[4] = midnight;
     if (d < intradayFrom) {
       const stepMs = ((exchange.sessions.regular[1] - exchange.sessions.regular[0]) * 60_000) / SUBSTEPS_PER_DAY;
-      for (let k = 0; k < SUBSTEPS_PER_DAY; k++) move(stepMs, REGULAR_DAY, d, [['1d', midnight]]);
+      for (let k = 0; k < SUBSTEPS_PER_DAY; k++) move(stepMs, REGULAR_DAY, d);
       if (d % 20 === 0) yield;
       continue;
     }
     const regular = [exchange.sessions.regular[0], regularClose] as const;
     for (let minute = exchange.sessions.pre[0]; minute < exchange.sessions.post[1]; minute++) {
+      // A minute-by-minute day is up to 4,000 steps: a chance to yield every half hour keeps slices near their size.
+      if (minute % 30 === 0) yield;
       const session = sessionOfMinute(exchange, minute, regularClose);
       if (session === 'closed') continue;
       const start = midnight + minute * 60_000;
@@ -160,88 +168,54 @@ function* generate(options: BackfillOptions): Generator<undefined, Backfill> {
       const perSecond = start + 60_000 > secondsFrom;
       // Days whose 1m bars are not kept feed only 5m and 1h bars: one step a minute draws those well enough.
       const steps = perSecond ? 60 : d >= minuteFrom ? SUBSTEPS_PER_MINUTE : 1;
+      // A whole-hour-offset zone (New York): 5m and 1h buckets are fixed spans of epoch time.
+      starts[1] = d >= minuteFrom ? start : Number.NaN;
+      starts[2] = Math.floor(start / 300_000) * 300_000;
+      starts[3] = Math.floor(start / 3_600_000) * 3_600_000;
       for (let k = 0; k < steps; k++) {
         const at = start + (k * 60_000) / steps;
         if (at >= options.endMs) break;
-        const buckets: [HistoryInterval, number][] = [
-          ['1m', start],
-          ['1d', midnight],
-        ];
-        if (perSecond && at >= secondsFrom) buckets.push(['1s', at]);
-        move(60_000 / steps, activity, d, buckets);
+        starts[0] = perSecond && at >= secondsFrom ? at : Number.NaN;
+        move(60_000 / steps, activity, d);
       }
     }
     yield;
   }
-  return yield* finish(options, symbols, series, prices, days[minuteFrom]?.date);
+  return yield* finish(options, symbols, series, prices);
 }
 
-/** Aggregates 1m into 5m and 1h, keeps the recent 1m bars, and scales each symbol to its end price: a step each. */
+/** Keeps each symbol's bars that have any, scaled to its end price: a step each. */
 function* finish(
   options: BackfillOptions,
   symbols: readonly string[],
-  series: ReadonlyMap<HistoryInterval, Series[]>,
+  series: readonly (readonly Series[])[],
   lastPrices: Float64Array,
-  firstMinuteDate: string | undefined,
 ): Generator<undefined, Backfill> {
-  const tz = (options.exchange ?? exchanges.XNYS).timeZone;
-  const minuteFrom = firstMinuteDate === undefined ? 0 : zonedTime(firstMinuteDate, 0, tz);
   const out = new Map<HistoryInterval, Map<string, HistoryBar[]>>();
-  const put = (interval: HistoryInterval, symbol: string, bars: readonly HistoryBar[], factor: number): void => {
-    if (bars.length === 0) return;
-    let bySymbol = out.get(interval);
-    if (bySymbol === undefined) out.set(interval, (bySymbol = new Map<string, HistoryBar[]>()));
-    bySymbol.set(
-      symbol,
-      bars.map((b) => scaled(b, factor)),
-    );
-  };
   for (const [k, symbol] of symbols.entries()) {
     yield;
     const end = options.endMids.get(symbol);
     const factor = end === undefined ? 1 : end / (lastPrices[k] ?? end);
-    const minutes = series.get('1m')?.[k]?.bars ?? [];
-    put('1s', symbol, series.get('1s')?.[k]?.bars ?? [], factor);
-    put(
-      '1m',
-      symbol,
-      minutes.filter((b) => b.start >= minuteFrom),
-      factor,
-    );
-    put('5m', symbol, aggregate(minutes, 300_000), factor);
-    put('1h', symbol, aggregate(minutes, 3_600_000), factor);
-    put('1d', symbol, series.get('1d')?.[k]?.bars ?? [], factor);
-  }
-  return out;
-}
-
-/** Bars of a whole-hour-offset zone (New York) in fixed buckets of `ms`, from finer bars. */
-function aggregate(bars: readonly HistoryBar[], ms: number): HistoryBar[] {
-  const out: Building[] = [];
-  for (const b of bars) {
-    const start = Math.floor(b.start / ms) * ms;
-    const last = out.at(-1);
-    if (last?.start === start) {
-      last.high = Math.max(last.high, b.high);
-      last.low = Math.min(last.low, b.low);
-      last.close = b.close;
-      last.volume += b.volume;
-    } else out.push({ ...b, start });
+    for (const [i, interval] of BUILT.entries()) {
+      const bars = series[i]?.[k]?.bars ?? [];
+      if (bars.length === 0) continue;
+      let bySymbol = out.get(interval);
+      if (bySymbol === undefined) out.set(interval, (bySymbol = new Map<string, HistoryBar[]>()));
+      for (const b of bars) scale(b, factor);
+      bySymbol.set(symbol, bars);
+    }
   }
   return out;
 }
 
 const cents = (x: number): number => Math.max(0.01, Math.round(x * 100) / 100);
 
-function scaled(b: HistoryBar, factor: number): HistoryBar {
-  return {
-    start: b.start,
-    open: cents(b.open * factor),
-    high: cents(b.high * factor),
-    low: cents(b.low * factor),
-    close: cents(b.close * factor),
-    volume: b.volume,
-  };
+/** Scales a bar built here in place (a copy of each of some 90,000 bars would only feed the collector). */
+function scale(b: Building, factor: number): void {
+  b.open = cents(b.open * factor);
+  b.high = cents(b.high * factor);
+  b.low = cents(b.low * factor);
+  b.close = cents(b.close * factor);
 }
 
 /** Where the after-hours session ends on a day whose regular session ends at `regularClose` (early or not). */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { fetchKept } from './kept-reads.ts';
 import { bar, type Bar, type Interval } from './protocol.ts';
 
 /** The REST side of market-data (PROTOCOL.md, REST), validated like every other input. */
@@ -22,7 +23,7 @@ export class ApiError extends Error {
  * message.
  */
 export async function getJson<T>(path: string, schema: z.ZodMiniType<T>, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, {
+  const response = await fetchKept(path, {
     headers: { accept: 'application/json' },
     ...(signal === undefined ? {} : { signal }),
   });

@@ -47,11 +47,6 @@ if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/sw.js').catch((error: unknown) => {
     console.warn('service worker not registered', error);
   });
-  // Once it controls the page, who-am-I is asked again through it, so an offline start knows the user's views.
-  navigator.serviceWorker.addEventListener('controllerchange', () => {
-    session.load().catch(() => undefined);
-    live.load();
-  });
 }
 const outlet = h('main', { id: 'main', tabindex: '-1' });
 

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ApiError } from './api.ts';
+import { fetchKept, forgetKeptReads } from './kept-reads.ts';
 
 /** GET /api/identity/me: who this browser is signed in as, and what that identity may do. */
 const me = z.object({
@@ -34,7 +35,7 @@ async function call(
   const headers: Record<string, string> = { accept: 'application/json', 'content-type': type };
   // Cookie-authenticated writes carry the session's CSRF token (the server refuses them otherwise).
   if (csrf !== undefined) headers['x-csrf-token'] = csrf;
-  const response = await fetch(path, {
+  const response = await fetchKept(path, {
     method,
     headers,
     ...(body === undefined
@@ -84,6 +85,7 @@ export class Session {
   }
 
   async signOut(): Promise<void> {
+    await forgetKeptReads();
     await call('DELETE', '/api/identity/session', this.#me.csrf);
     this.#me = anonymous;
   }

@@ -1,8 +1,11 @@
 /**
  * The service worker (built on its own into /sw.js, scope /): the app shell cached at install so the installed app
- * opens offline; the signed-in user's reads (who am I, price alerts) kept from the last answer for offline use;
+ * opens offline; the reads of kept-reads.ts (who am I, live instruments, price alerts) kept from the last answer for
+ * offline use;
  * Web Push shown as notifications. Market data itself comes over the WebSocket and is kept by the page.
  */
+
+import { API_CACHE, KEPT_READS } from './kept-reads.ts';
 
 /** The shell's paths and the build's version, written in by the build (build-pwa.ts). */
 declare const SHELL: readonly string[];
@@ -35,12 +38,6 @@ interface SwScope {
 const sw = self as unknown as SwScope;
 
 const SHELL_CACHE = `shell-${VERSION}`;
-const API_CACHE = 'api-v1';
-/**
- * Reads kept for offline use: the identity (so an offline start shows the user's views), the live instruments (what
- * may be offered) and the user's price alerts.
- */
-const KEPT_READS = /^\/api\/(identity\/me|market\/instruments|price-alerts(\/events)?)$/;
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(
@@ -80,11 +77,6 @@ sw.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
   if (url.origin !== sw.location.origin) return;
-  if (request.method === 'DELETE' && url.pathname === '/api/identity/session') {
-    // Signing out forgets the user's kept reads.
-    event.respondWith(caches.delete(API_CACHE).then(() => fetch(request)));
-    return;
-  }
   if (request.method !== 'GET') return;
   if (request.mode === 'navigate') event.respondWith(networkFirst(request, SHELL_CACHE, '/'));
   else if (url.pathname.startsWith('/assets/') || SHELL.includes(url.pathname))
