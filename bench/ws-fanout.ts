@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedBus } from '../platform/backbone/embedded/embedded-bus.ts';
 import { loadConfig } from '../platform/config/config.ts';
@@ -13,6 +13,7 @@ import { round } from './support/stats.ts';
 import { BareBroadcastServer, type BenchTick } from './ws-fanout/bare-server.ts';
 import { startFeed, type PacedFeed } from './ws-fanout/feed.ts';
 import { LoadProcesses, type LoadResult } from './ws-fanout/load-processes.ts';
+import { measureProcessUse, SATURATED_ELU, type ProcessUse } from './ws-fanout/process-use.ts';
 
 /**
  * Tick-to-client delivery of /ws fan-out: the market-data service in this process (ticks published on the
@@ -25,6 +26,11 @@ import { LoadProcesses, type LoadResult } from './ws-fanout/load-processes.ts';
  * coalesced update: ours only, by design) and dropped (never delivered by the end: coalesced ones included).
  * The window's ticks are those emitted during the measured seconds; the clients get DRAIN_MS after the
  * feed stops to receive what is in flight. Closed sockets are reported apart.
+ *
+ * Server and clients share this machine's cores, so each side's use over the window and drain is reported
+ * beside the latencies: CPU (share of a core and per tick delivery), event-loop utilisation and the share of
+ * the time its main thread waited for a CPU (Linux schedstat). A side whose loop was saturated put its own
+ * queue into the latency (`bound`); a high CPU wait says the machine, not either program, set the figure.
  *
  * Args: --quick (1k clients, 3 s), --clients=1000,5000 (counts), --seconds=N, --rate=N ticks/s, --procs=N,
  * --no-baseline (ours only, for profiling).
@@ -45,6 +51,20 @@ interface Figures {
   closed_sockets: number;
   connect_failed: number;
   seq_gaps?: number;
+  /** Share of one core (100 = one core) used over the window and drain by the server (+ feed) and the clients. */
+  server_cpu_pct: number;
+  clients_cpu_pct: number;
+  server_elu: number;
+  clients_elu_max: number;
+  /** CPU microseconds per tick delivery (window and drain): what one delivery costs each side. */
+  server_cpu_us_per_tick: number;
+  clients_cpu_us_per_tick: number;
+  /** Share of the span (%) the server's / the most delayed load process's main thread waited for a CPU. */
+  server_cpu_wait_pct: number | null;
+  clients_cpu_wait_pct_max: number | null;
+  /** Which side's event loop was saturated: a latency measured by saturated clients is not the server's. */
+  bound: 'server' | 'clients' | 'server and clients' | 'neither';
+  load_average_1m: number;
 }
 
 const SYMBOLS = instruments.slice(0, 100).map((i) => i.symbol);
@@ -72,9 +92,10 @@ async function measure(
   load: LoadProcesses,
   feed: PacedFeed,
   seconds: number,
-): Promise<{ result: LoadResult; seconds: number; fed: { ticks: number; seconds: number } }> {
+): Promise<{ result: LoadResult; seconds: number; fed: { ticks: number; seconds: number }; server: ProcessUse }> {
   await sleep(WARMUP_MS);
   load.measure(feed.counters());
+  const serverUse = measureProcessUse();
   const started = performance.now();
   await sleep(seconds * 1000);
   const fed = feed.stop();
@@ -82,13 +103,22 @@ async function measure(
   const measured = (performance.now() - started) / 1000;
   await sleep(DRAIN_MS);
   const result = await load.report(to);
-  return { result, seconds: measured, fed };
+  return { result, seconds: measured, fed, server: serverUse() };
 }
 
-function figures(run: { result: LoadResult; seconds: number }, failed: number): Figures {
-  const { result, seconds } = run;
+const percent = (share: number): number | null => (Number.isFinite(share) ? round(100 * share, 0) : null);
+
+function boundBy(server: number, clients: number): Figures['bound'] {
+  const s = server >= SATURATED_ELU;
+  const c = clients >= SATURATED_ELU;
+  return s && c ? 'server and clients' : s ? 'server' : c ? 'clients' : 'neither';
+}
+
+function figures(run: { result: LoadResult; seconds: number; server: ProcessUse }, failed: number): Figures {
+  const { result, seconds, server } = run;
   const delivered = result.latency.total;
   const dropped = Math.max(0, result.expected - delivered);
+  const used = seconds + DRAIN_MS / 1000;
   return {
     p50_ms: result.latency.percentile(50),
     p95_ms: result.latency.percentile(95),
@@ -101,6 +131,16 @@ function figures(run: { result: LoadResult; seconds: number }, failed: number): 
     dropped_pct: result.expected === 0 ? 0 : round((100 * dropped) / result.expected, 2),
     closed_sockets: result.closed,
     connect_failed: failed,
+    server_cpu_pct: round((100 * server.cpuSeconds) / used, 0),
+    clients_cpu_pct: round((100 * result.cpuSeconds) / used, 0),
+    server_elu: round(server.elu, 2),
+    clients_elu_max: round(result.eluMax, 2),
+    server_cpu_us_per_tick: round((1e6 * server.cpuSeconds) / Math.max(1, delivered), 2),
+    clients_cpu_us_per_tick: round((1e6 * result.cpuSeconds) / Math.max(1, delivered), 2),
+    server_cpu_wait_pct: percent(server.cpuWait),
+    clients_cpu_wait_pct_max: percent(result.cpuWaitMax),
+    bound: boundBy(server.elu, result.eluMax),
+    load_average_1m: round(loadavg()[0] ?? 0, 1),
   };
 }
 
@@ -119,7 +159,7 @@ async function runOurs(
   rate: number,
   procs: number,
   seconds: number,
-): Promise<Figures & Record<string, number>> {
+): Promise<Figures & { feed_ticks_per_s: number; server_msgs_per_s: number; coalesced_per_s: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ws-'));
   const platform = await startPlatform({
     config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' }),
@@ -206,11 +246,14 @@ export default async function wsFanout(args: readonly string[]): Promise<Record<
       feed_batch_ms: FEED_PERIOD_MS,
       server_flush_ms: 25,
       load_processes: procs,
+      cores: availableParallelism(),
       warmup_s: WARMUP_MS / 1000,
       measure_s: seconds,
       drain_s: DRAIN_MS / 1000,
       latency: "client Date.now() minus the tick's scheduled time (epoch ms, same host), every delivered tick",
       dropped: 'tick deliveries owed to subscribed clients and never made by the end of the drain (coalesced included)',
+      cpu_wait: 'share of window + drain the main thread was runnable but waiting for a CPU (/proc/self/schedstat)',
+      bound: `event loop utilisation >= ${String(SATURATED_ELU)} over window + drain in the server (+ feed) or the busiest load process; client-bound latencies include the clients' own queue`,
       ours: 'market-data service: embedded backbone -> consumer -> bars + quotes -> /ws hub (groups, seq, replay ring, coalescing)',
       baseline:
         'bare ws server: each feed batch filtered per client, JSON.stringify, send (no seq, replay, backpressure or tracing)',

@@ -6,6 +6,7 @@
 import { WebSocket } from 'ws';
 import { z } from 'zod';
 import { MsHistogram } from './histogram.ts';
+import { measureProcessUse } from './process-use.ts';
 
 const counters = z.record(z.string(), z.number());
 const command = z.discriminatedUnion('cmd', [
@@ -37,6 +38,8 @@ let coalesced = 0;
 /** Window: ticks numbered in (from, to] per symbol; to is open (Infinity) until the report. */
 let from = new Map<string, number>();
 let measuring = false;
+/** This process's CPU and event-loop use since the window started: is the client side keeping up? */
+let use = measureProcessUse();
 
 // Quotes (ours) and ticks (bare) both start with symbol and price; the tick number is in `size`.
 const TICK = /"symbol":"([^"]+)","price":[^,]+,(?:"bid":[^,]+,)?(?:"ask":[^,]+,)?"size":(\d+),[^}]*?"ts":(\d+)/g;
@@ -143,6 +146,7 @@ process.on('message', (raw: unknown) => {
       gaps = 0;
       coalesced = 0;
       from = new Map(Object.entries(message.from));
+      use = measureProcessUse();
       measuring = true;
       return;
     case 'report': {
@@ -157,6 +161,7 @@ process.on('message', (raw: unknown) => {
         gaps,
         expected: want,
         coalesced,
+        ...use(),
       });
       return;
     }

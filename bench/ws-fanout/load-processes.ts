@@ -14,6 +14,9 @@ interface Report {
   gaps: number;
   expected: number;
   coalesced: number;
+  cpuSeconds: number;
+  elu: number;
+  cpuWait: number;
 }
 
 function next<T extends { ev: string }>(child: ChildProcess, ev: T['ev']): Promise<T> {
@@ -42,6 +45,12 @@ export interface LoadResult {
   readonly expected: number;
   /** Ticks superseded in coalesced updates (ours only): never delivered, by design. */
   readonly coalesced: number;
+  /** CPU seconds the load processes used together over the window and drain. */
+  readonly cpuSeconds: number;
+  /** The busiest load process's event-loop utilisation (0-1) over the window and drain. */
+  readonly eluMax: number;
+  /** The longest share of the span a load process waited for a CPU (0-1). */
+  readonly cpuWaitMax: number;
 }
 
 /** WebSocket clients spread over several child processes, each holding many sockets. */
@@ -97,6 +106,9 @@ export class LoadProcesses {
       gaps: reports.reduce((a, r) => a + r.gaps, 0),
       expected: reports.reduce((a, r) => a + r.expected, 0),
       coalesced: reports.reduce((a, r) => a + r.coalesced, 0),
+      cpuSeconds: reports.reduce((a, r) => a + r.cpuSeconds, 0),
+      eluMax: Math.max(...reports.map((r) => r.elu)),
+      cpuWaitMax: Math.max(...reports.map((r) => r.cpuWait)),
     };
   }
 
