@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { type Role } from './permissions.ts';
 import { newSecret, secretHash } from './secrets.ts';
@@ -66,14 +67,15 @@ export interface TokenCache {
 export class TokenStore {
   readonly #db: DatabaseSync;
   readonly #byHash: StatementSync;
-  readonly #cache: TokenCache | undefined;
-  /** Tokens by hash as read (revoked and expired ones too), least recently used first. */
-  readonly #rows = new Map<string, Read>();
+  readonly #changed: (() => boolean) | undefined;
+  /** Tokens by hash as read (revoked and expired ones too). */
+  readonly #rows: LRUCache<string, Read> | undefined;
 
   constructor(db: DatabaseSync, cache?: TokenCache) {
     this.#db = db;
     this.#byHash = db.prepare('SELECT * FROM tokens WHERE hash = ?');
-    this.#cache = cache;
+    this.#changed = cache?.changed;
+    this.#rows = cache === undefined ? undefined : new LRUCache({ max: cache.maxRows });
   }
 
   /** Creates a token; the secret is returned here once and never stored. */
@@ -110,26 +112,18 @@ export class TokenStore {
   }
 
   #read(hash: string): Read | undefined {
-    const cache = this.#cache;
-    if (cache?.changed() === true) this.#rows.clear();
-    const cached = this.#rows.get(hash);
-    if (cached !== undefined) {
-      this.#rows.delete(hash);
-      this.#rows.set(hash, cached);
-      return cached;
-    }
+    if (this.#changed?.() === true) this.#rows?.clear();
+    const cached = this.#rows?.get(hash);
+    if (cached !== undefined) return cached;
     const row = this.#byHash.get(hash) as Row | undefined;
     if (row === undefined) return undefined;
     const read = { token: toToken(row), expiresAt: row.expires_at, revokedAt: row.revoked_at };
-    if (cache === undefined) return read;
-    this.#rows.set(hash, read);
-    const oldest = this.#rows.keys().next();
-    if (this.#rows.size > cache.maxRows && oldest.done !== true) this.#rows.delete(oldest.value);
+    this.#rows?.set(hash, read);
     return read;
   }
 
   /** Rows held in memory (for the bound's test). */
   get cachedRows(): number {
-    return this.#rows.size;
+    return this.#rows?.size ?? 0;
   }
 }
