@@ -21,6 +21,18 @@ function sloPanels(slo: (typeof definitions)[number]): PanelSpec[] {
       width: 6,
     },
     {
+      kind: 'stat',
+      title: `${slo.title}: time to budget exhaustion`,
+      description:
+        'At the fastest burn over 1 h, 6 h, 1 d and 3 d, when the budget left runs out (0: spent). ' +
+        'Empty while no window burns faster than the budget refills (as the ops view says "not burning").',
+      unit: 's',
+      queries: [{ expr: `slo:error_budget:exhaustion_seconds{${scope}}`, legend: 'exhausted in' }],
+      populated: 'on-activity',
+      runbook: slo.alertName,
+      width: 6,
+    },
+    {
       kind: 'timeseries',
       title: `${slo.title}: burn rate`,
       description: 'Error ratio over each alert window divided by the budget (1 spends exactly the budget).',
@@ -31,7 +43,7 @@ function sloPanels(slo: (typeof definitions)[number]): PanelSpec[] {
       })),
       populated,
       runbook: slo.alertName,
-      width: 18,
+      width: 12,
     },
   ];
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run token -- create --name NAME --role ROLE [--ttl-days N]`, `list`, `revoke ID_OR_NAME`: API tokens in the
- * identity database of DATA_DIR, also while the platform runs (it reads tokens from the database on every request).
+ * identity database of DATA_DIR, also while the platform runs (it drops the tokens it keeps in memory after any commit,
+ * so a revocation here acts on its next request).
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.ts';

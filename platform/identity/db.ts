@@ -2,12 +2,16 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { openSqlite } from '../storage/sqlite.ts';
 
+export function identityDatabasePath(dataDir: string): string {
+  return join(dataDir, 'identity.db');
+}
+
 /**
  * The identity database (users, sessions, API tokens) in DATA_DIR. The only place it is opened: the platform and
  * `npm run token` share it, WAL lets the CLI write while the platform reads.
  */
 export function openIdentityDatabase(dataDir: string): DatabaseSync {
-  const db = openSqlite(join(dataDir, 'identity.db'), { synchronous: 'NORMAL' });
+  const db = openSqlite(identityDatabasePath(dataDir), { synchronous: 'NORMAL' });
   db.exec(`
     CREATE TABLE IF NOT EXISTS users (
       name TEXT PRIMARY KEY,

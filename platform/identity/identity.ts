@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { DatabaseSync } from 'node:sqlite';
-import { openIdentityDatabase } from './db.ts';
+import { CommitWatch } from './commit-watch.ts';
+import { identityDatabasePath, openIdentityDatabase } from './db.ts';
 import { anonymousPermissions, rolePermissions, type Role } from './permissions.ts';
 import type { Principal } from './principal.ts';
 import { RequestRateLimits } from './rate-limit.ts';
@@ -13,6 +14,8 @@ import { UserStore, type User } from './users.ts';
 
 /** Sessions one user may hold at once (browsers, phones). */
 const SESSIONS_PER_USER = 20;
+/** API tokens kept in memory (machines: a handful in practice). */
+const TOKENS_CACHED = 10_000;
 
 export type SignInResult =
   | { readonly ok: true; readonly user: User; readonly sessionId: string; readonly csrf: string }
@@ -30,6 +33,7 @@ export class Identity {
   /** The session cookie's name: `__Host-` prefixed when Secure, so no subdomain or http page can set it. */
   readonly cookieName: string;
   readonly #db: DatabaseSync;
+  readonly #commits: CommitWatch;
   readonly #anonymous: Principal;
 
   /** identity.db, for the stores kept beside the accounts (the audit trail). */
@@ -41,7 +45,9 @@ export class Identity {
     this.settings = settings;
     this.#db = openIdentityDatabase(dataDir);
     this.users = new UserStore(this.#db);
-    this.tokens = new TokenStore(this.#db);
+    const commits = new CommitWatch(identityDatabasePath(dataDir));
+    this.#commits = commits;
+    this.tokens = new TokenStore(this.#db, { maxRows: TOKENS_CACHED, changed: () => commits.changed() });
     this.sessions = new SessionStore(this.#db, { ...settings.session, maxPerUser: SESSIONS_PER_USER });
     this.throttle = new SignInThrottle(settings.signIn);
     this.rateLimits = new RequestRateLimits(settings.rateLimit);
@@ -114,6 +120,7 @@ export class Identity {
   }
 
   close(): void {
+    this.#commits.close();
     this.#db.close();
   }
 }

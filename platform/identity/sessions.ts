@@ -1,4 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { LRUCache } from 'lru-cache';
 import { newSecret, secretHash } from './secrets.ts';
 
 export interface SessionLimits {
@@ -42,12 +43,13 @@ export class SessionStore {
   readonly #get: StatementSync;
   readonly #touch: StatementSync;
   readonly #remove: StatementSync;
-  /** Rows by hash, least recently used first; never more than the table may hold. */
-  readonly #cache = new Map<string, Row>();
+  /** Rows by hash; never more than the table may hold. */
+  readonly #cache: LRUCache<string, Row>;
 
   constructor(db: DatabaseSync, limits: SessionLimits) {
     this.#db = db;
     this.#limits = limits;
+    this.#cache = new LRUCache({ max: limits.maxSessions });
     this.#get = db.prepare('SELECT user, csrf, created_at, seen_at FROM sessions WHERE hash = ?');
     this.#touch = db.prepare('UPDATE sessions SET seen_at = ? WHERE hash = ?');
     this.#remove = db.prepare('DELETE FROM sessions WHERE hash = ?');
@@ -148,17 +150,11 @@ export class SessionStore {
   /** The row of a hash, from memory when it was read before. */
   #read(hash: string): Row | undefined {
     const cached = this.#cache.get(hash);
-    if (cached !== undefined) {
-      this.#cache.delete(hash);
-      this.#cache.set(hash, cached);
-      return cached;
-    }
+    if (cached !== undefined) return cached;
     const row = this.#get.get(hash) as Row | undefined;
     if (row === undefined) return undefined;
     const copy = { user: row.user, csrf: row.csrf, created_at: row.created_at, seen_at: row.seen_at };
     this.#cache.set(hash, copy);
-    const oldest = this.#cache.keys().next();
-    if (this.#cache.size > this.#limits.maxSessions && oldest.done !== true) this.#cache.delete(oldest.value);
     return copy;
   }
 

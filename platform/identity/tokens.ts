@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { type Role } from './permissions.ts';
 import { newSecret, secretHash } from './secrets.ts';
@@ -27,6 +28,13 @@ interface Row {
   revoked_at: number | null;
 }
 
+/** A row as verify needs it: the token, and its expiry and revocation as numbers. */
+interface Read {
+  readonly token: ApiToken;
+  readonly expiresAt: number | null;
+  readonly revokedAt: number | null;
+}
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 function toToken(row: Row): ApiToken {
@@ -40,14 +48,34 @@ function toToken(row: Row): ApiToken {
   };
 }
 
-/** API tokens for machines: random, stored as a SHA-256 hash, role-scoped, expiring, revocable. */
+/** How a store may keep the rows it read: bounded, and dropped whenever the database may have changed. */
+export interface TokenCache {
+  /** At most this many rows are kept; the least recently used goes first. */
+  readonly maxRows: number;
+  /** True when any connection may have committed since the last call (see CommitWatch). */
+  readonly changed: () => boolean;
+}
+
+/**
+ * API tokens for machines: random, stored as a SHA-256 hash, role-scoped, expiring, revocable.
+ *
+ * With a cache, rows once read are kept in memory (a statement costs a read transaction, two lock syscalls, most of
+ * a token request's access check) and all of them are dropped before any verification that follows a commit by any
+ * connection: `npm run token -- revoke` in another process writes the same file, so a revocation still acts on the
+ * next request. Only tokens that exist are kept, so unknown secrets cannot grow the cache.
+ */
 export class TokenStore {
   readonly #db: DatabaseSync;
   readonly #byHash: StatementSync;
+  readonly #changed: (() => boolean) | undefined;
+  /** Tokens by hash as read (revoked and expired ones too). */
+  readonly #rows: LRUCache<string, Read> | undefined;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, cache?: TokenCache) {
     this.#db = db;
     this.#byHash = db.prepare('SELECT * FROM tokens WHERE hash = ?');
+    this.#changed = cache?.changed;
+    this.#rows = cache === undefined ? undefined : new LRUCache({ max: cache.maxRows });
   }
 
   /** Creates a token; the secret is returned here once and never stored. */
@@ -61,14 +89,13 @@ export class TokenStore {
     return { token: toToken({ id, name, role, created_at: now, expires_at: expires, revoked_at: null }), secret };
   }
 
-  /** The live token a secret presents: not revoked, not expired. Read from the database each time, so a revocation
-   * by the CLI takes effect on the next request. */
+  /** The live token a secret presents: not revoked, not expired, as the database holds it now. */
   verify(secret: string, now = Date.now()): ApiToken | undefined {
     if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 128) return undefined;
-    const row = this.#byHash.get(secretHash(secret)) as Row | undefined;
-    if (row === undefined || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now))
+    const read = this.#read(secretHash(secret));
+    if (read === undefined || read.revokedAt !== null || (read.expiresAt !== null && read.expiresAt <= now))
       return undefined;
-    return toToken(row);
+    return read.token;
   }
 
   list(): ApiToken[] {
@@ -82,5 +109,21 @@ export class TokenStore {
         .prepare('UPDATE tokens SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL')
         .run(now, idOrName, idOrName).changes,
     );
+  }
+
+  #read(hash: string): Read | undefined {
+    if (this.#changed?.() === true) this.#rows?.clear();
+    const cached = this.#rows?.get(hash);
+    if (cached !== undefined) return cached;
+    const row = this.#byHash.get(hash) as Row | undefined;
+    if (row === undefined) return undefined;
+    const read = { token: toToken(row), expiresAt: row.expires_at, revokedAt: row.revoked_at };
+    this.#rows?.set(hash, read);
+    return read;
+  }
+
+  /** Rows held in memory (for the bound's test). */
+  get cachedRows(): number {
+    return this.#rows?.size ?? 0;
   }
 }

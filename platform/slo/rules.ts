@@ -50,6 +50,37 @@ function recordingRules(slo: SloDefinition): RecordingRule[] {
       expr: `1 - ${errorRatioRecord(period)}{slo="${slo.name}"} / ${String(errorBudget(slo))}`,
       labels,
     },
+    ...exhaustionRules(slo),
+  ];
+}
+
+/**
+ * Time to budget exhaustion as `exhaustion.ts` computes it for the ops view: the fastest burn over the burn rules'
+ * long windows (windows without data skipped: `max` ignores NaN), then the budget left x the period / that burn,
+ * only while it exceeds 1 ("not burning" and "no data" record nothing), 0 once the budget is spent.
+ * They follow the records they read, in the same group, so one evaluation sees the same figures.
+ */
+export function exhaustionRules(slo: SloDefinition, rules: readonly BurnRule[] = DEFAULT_BURN_RULES): RecordingRule[] {
+  const labels = { slo: slo.name, service: slo.service };
+  const scope = `slo="${slo.name}"`;
+  const longWindows = [...new Set(rules.map((r) => r.longWindowMs))].sort((a, b) => a - b).map(promDuration);
+  const left = `slo:error_budget:remaining_ratio{${scope}}`;
+  const burn = `slo:error_budget:burn_rate_fastest{${scope}}`;
+  return [
+    {
+      record: 'slo:error_budget:burn_rate_fastest',
+      expr:
+        `max by (slo, service) ({__name__=~"${errorRatioRecord(`(${longWindows.join('|')})`)}", ${scope}})\n` +
+        `/ ${String(errorBudget(slo))}`,
+      labels,
+    },
+    {
+      record: 'slo:error_budget:exhaustion_seconds',
+      expr:
+        `(${left} * ${String(SLO_PERIOD_MS / 1000)} / (${burn} > 1) and ${left} > 0)\n` +
+        `or\n(0 * (${burn} >= 0) and ${left} <= 0)`,
+      labels,
+    },
   ];
 }
 
@@ -100,10 +131,15 @@ export function burnAlert(slo: SloDefinition, rules: readonly BurnRule[] = DEFAU
           expr: `{__name__=~"slo:sli_error:ratio_rate.+", slo="${slo.name}"}`,
         },
         { what: 'Budget left over 30 days', expr: `slo:error_budget:remaining_ratio{slo="${slo.name}"}` },
+        {
+          what: 'When the budget runs out at the fastest long-window burn (seconds; empty: not burning)',
+          expr: `slo:error_budget:exhaustion_seconds{slo="${slo.name}"}`,
+        },
         ...slo.runbook.diagnosis,
       ],
       panels: [
         { dashboard: 'insitechart-slos', panel: `${slo.title}: budget left` },
+        { dashboard: 'insitechart-slos', panel: `${slo.title}: time to budget exhaustion` },
         { dashboard: 'insitechart-slos', panel: `${slo.title}: burn rate` },
       ],
       mitigation: slo.runbook.mitigation,

@@ -15,9 +15,12 @@ import { runbookProblems } from './runbook.ts';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const here = fileURLToPath(new URL('./', import.meta.url));
 const ruleFiles = ['platform.rules.yml', 'security.rules.yml', 'slo.rules.yml'].map((f) => `${here}${f}`);
-const testFiles = ['tests/platform.test.yml', 'tests/security.test.yml', 'tests/slo.test.yml'].map(
-  (f) => `${here}${f}`,
-);
+const testFiles = [
+  'tests/platform.test.yml',
+  'tests/security.test.yml',
+  'tests/slo.test.yml',
+  'tests/slo-exhaustion.test.yml',
+].map((f) => `${here}${f}`);
 const skip = peerSkipReason('/usr/bin/promtool', 'prometheus') ?? false;
 
 describe("the platform's own alert rules", () => {
