@@ -3,7 +3,7 @@
  * this module's numerics into an `outputs` object with the fixture's keys. Used by the CLI and the tests.
  */
 import { z } from 'zod';
-import { correlationMatrix, kendallTauB, listwiseComplete, summary } from './correlation.ts';
+import { correlationMatrix, kendallTauB, listwiseComplete, requireVariation, summary } from './correlation.ts';
 import { AnalyticsInputError } from './errors.ts';
 import { grangerCausality, grangerLagSelection } from './granger.ts';
 import { partialCorrelation } from './partial.ts';
@@ -12,17 +12,23 @@ import { ewmaCorrelation, rollingCorrelation } from './rolling.ts';
 import { fitVar, forecast, impulseResponse, selectOrder, testCausality, type LagOrderSelection } from './var.ts';
 
 const symbol = z.string().min(1);
-const series = z.array(z.number().nullable()).min(1);
+const distinct = (l: readonly string[]): boolean => new Set(l).size === l.length;
+const symbolList = (min: number) => z.array(symbol).min(min).refine(distinct, 'symbols must be distinct');
+// Beyond this magnitude squares and cross products overflow to Infinity: refused instead of answered with NaN.
+const value = z.number().refine((v) => Math.abs(v) <= 1e100, 'values must be within +-1e100');
+const series = z.array(value.nullable()).min(1);
 const seriesBySymbol = z.record(symbol, series);
 
 const correlationFile = z.object({
   fixture: z.literal('correlation'),
   inputs: z.object({
-    symbols: z.array(symbol).min(2),
-    close: seriesBySymbol.optional(),
+    symbols: symbolList(2),
+    close: z.record(symbol, z.array(value.positive('prices must be positive').nullable()).min(1)).optional(),
     log_returns: seriesBySymbol.optional(),
   }),
-  params: z.object({ kendall_pair: z.tuple([symbol, symbol]).optional() }).default({}),
+  params: z
+    .object({ kendall_pair: z.tuple([symbol, symbol]).refine(distinct, 'the Kendall pair must differ').optional() })
+    .default({}),
 });
 const rollingFile = z.object({
   fixture: z.literal('rolling_correlation'),
@@ -41,12 +47,16 @@ const grangerFile = z.object({
   params: z.object({
     maxlag: z.number().int().min(1).max(50),
     addconst: z.literal(true).default(true),
-    pairs: z.array(z.object({ cause: symbol, effect: symbol })).min(1),
+    pairs: z
+      .array(
+        z.object({ cause: symbol, effect: symbol }).refine((p) => p.cause !== p.effect, 'cause and effect must differ'),
+      )
+      .min(1),
   }),
 });
 const varFile = z.object({
   fixture: z.literal('var'),
-  inputs: z.object({ symbols: z.array(symbol).min(1), data: z.array(z.array(z.number())).min(1) }),
+  inputs: z.object({ symbols: symbolList(1), data: z.array(z.array(value)).min(1) }),
   params: z.object({
     maxlags: z.number().int().min(1).max(50),
     // The fixture's lag_order is prose ("AIC choice ...; 2 if AIC chose 0"); a number fixes the order instead.
@@ -71,8 +81,8 @@ const varFile = z.object({
 });
 const partialFile = z.object({
   fixture: z.literal('partial_correlation'),
-  inputs: z.object({ symbols: z.array(symbol).min(2), log_returns: seriesBySymbol }),
-  params: z.object({ subsets: z.record(z.string(), z.array(symbol).min(2)).optional() }).nullish(),
+  inputs: z.object({ symbols: symbolList(2), log_returns: seriesBySymbol }),
+  params: z.object({ subsets: z.record(z.string(), symbolList(2)).optional() }).nullish(),
 });
 
 export const fixtureFile = z.discriminatedUnion('fixture', [
@@ -143,6 +153,11 @@ function withDeclaredParams(json: unknown): unknown {
   return { ...json, params };
 }
 
+/** A parsed JSON body of the fixture layout (parameters stated next to the answers included); throws ZodError. */
+export function fixtureFromJson(json: unknown): FixtureFile {
+  return fixtureFile.parse(withDeclaredParams(json));
+}
+
 export function parseFixtureFile(text: string): FixtureFile {
   let json: unknown;
   try {
@@ -177,6 +192,7 @@ function computeCorrelation(file: z.output<typeof correlationFile>): Record<stri
   };
   // Missing values: listwise (the time points where every series is finite), stated in the output.
   const cols = listwiseComplete(symbols.map(returnsOf));
+  requireVariation(cols, symbols);
   const pearson = correlationMatrix(cols, 'pearson', 'listwise');
   const spearman = correlationMatrix(cols, 'spearman', 'listwise');
   const kendall = correlationMatrix(cols, 'kendall', 'listwise');
