@@ -10,6 +10,7 @@ import type { TopicData } from '../backbone/topics.ts';
 import { analyticsResponses } from './openapi.ts';
 import { analyticsService } from './service.ts';
 import { seededGaussian } from './synthetic.ts';
+import { flatBar } from './test-bars.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 
@@ -68,19 +69,7 @@ describe('analytics service', () => {
     for (let t = 0; t < n; t++) {
       for (const [symbol, closes] of Object.entries(series)) {
         const close = closes[t] ?? 1;
-        await platform.bus.publish('market.bars', {
-          key: symbol,
-          data: {
-            symbol,
-            interval: '1m',
-            start: t0 + t * 60_000,
-            open: close,
-            high: close,
-            low: close,
-            close,
-            volume: 1000 + t,
-          },
-        });
+        await platform.bus.publish('market.bars', flatBar(symbol, '1m', t0 + t * 60_000, close, 1000 + t));
       }
     }
     for (const deadline = Date.now() + 10_000; ;) {
@@ -350,19 +339,7 @@ describe('analytics service', () => {
         ['EEE', 10],
         ['FFF', 10 + Math.sin(t)],
       ] as const)
-        await platform.bus.publish('market.bars', {
-          key: symbol,
-          data: {
-            symbol,
-            interval: '5m',
-            start: t0 + t * 300_000,
-            open: close,
-            high: close,
-            low: close,
-            close,
-            volume: 1,
-          },
-        });
+        await platform.bus.publish('market.bars', flatBar(symbol, '5m', t0 + t * 300_000, close));
     for (const deadline = Date.now() + 10_000; ;) {
       if ((await get('/correlation?symbols=EEE,FFF&interval=5m&points=10')).status !== 404) break;
       assert.ok(Date.now() < deadline, '5m bars in the windows');
