@@ -115,7 +115,7 @@ function withDeclaredParams(json: unknown): unknown {
   const out = json.outputs;
   const params: Json = isObject(json.params) ? { ...json.params } : {};
   const set = (key: string, value: unknown): void => {
-    if (params[key] === undefined && value !== undefined) params[key] = value;
+    if (params[key] === undefined && value !== undefined && value !== null) params[key] = value;
   };
   const field = (o: unknown, key: string): unknown => (isObject(o) ? o[key] : undefined);
   switch (json.fixture) {
