@@ -199,6 +199,25 @@ describe('derived rolling and EWM fixtures', () => {
     assert.ok(values > n / 2 && values < n - window, `${values} values`);
   });
 
+  it('settings stated only next to the answers (as a reference file does) are the ones used', () => {
+    const declared = compute({
+      fixture: 'rolling_correlation',
+      inputs: { x, y },
+      params: { ewm_span: 9 },
+      outputs: {
+        rolling_pearson: { window, min_periods: minPeriods },
+        ewm_pearson: { span, min_periods: ewmMin },
+      },
+    });
+    // An explicit param wins (span 9); the rest comes from the outputs.
+    const explicit = compute({
+      fixture: 'rolling_correlation',
+      inputs: { x, y },
+      params: { window, ewm_span: 9, min_periods: minPeriods, ewm_min_periods: ewmMin },
+    });
+    assert.deepEqual(declared, explicit);
+  });
+
   it(`ewm(span=${span}, min_periods=${ewmMin}) equals the adjust=True weighted formula`, () => {
     const alpha = 2 / (span + 1);
     for (let t = 0; t < n; t++) {
