@@ -9,7 +9,8 @@ import type { BarWindows, Interval } from './bar-windows.ts';
 import type { VarRequest } from './compute-jobs.ts';
 import type { ComputeWorker } from './compute-pool.ts';
 import { AnalyticsInputError, SingularMatrixError } from './errors.ts';
-import { fixtureFile } from './fixture-file.ts';
+import { requireVariation } from './correlation.ts';
+import { fixtureFromJson } from './fixture-file.ts';
 import { analyticsQueries as Q, type base } from './queries.ts';
 import { returns } from './returns.ts';
 import type { BreakEvent, StreamingCorrelations } from './streaming.ts';
@@ -149,6 +150,9 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
     cap(correlationWork(q.symbols.length, q.points, q.method, q.missing === 'pairwise'), `${q.method} correlation`);
     const data = returnsOf(q, q.symbols, 2);
     const { series, method, missing } = { ...data, ...q };
+    guard(() => {
+      requireVariation(series, data.symbols);
+    });
     const json = await worker.run('correlation', { series, method, missing, pvalues: q.pvalues === 'true' });
     const range = { n: data.starts.length, from: data.starts[0], to: data.starts.at(-1) };
     const sample = about(data, minimumSample('correlation'), `${q.method} correlation`);
@@ -160,6 +164,11 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
     cap(rollingWork(q.points), 'rolling correlation');
     const data = returnsOf(q, [q.x, q.y]);
     const [x = new Float64Array(), y = new Float64Array()] = data.series;
+    if (q.window > x.length)
+      throw new HttpError(
+        422,
+        `a ${String(q.window)}-point window needs at least that many returns, got ${String(x.length)}`,
+      );
     const { rolling, ewma } = JSON.parse(await worker.run('rolling', { x, y, window: q.window, span: q.span })) as {
       rolling: (number | null)[];
       ewma: (number | null)[];
@@ -243,6 +252,9 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
 
   router.get('/analytics/var/causality', async (req, res) => {
     const q = parse(Q.varCausality, req);
+    // A variable's own lags are not a causal claim between symbols.
+    const both = q.caused.filter((s) => q.causing.includes(s));
+    if (both.length > 0) throw new HttpError(400, `caused and causing must not share symbols: ${both.join(', ')}`);
     await varJob(res, q, { kind: 'causality', caused: q.caused, causing: q.causing, test: q.kind, signif: q.signif });
   });
 
@@ -310,7 +322,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
 
   /** Computes a file of the reference-fixture layout posted as the body (the CLI's job, over HTTP). */
   router.post('/analytics/compute', async (req, res) => {
-    const file = fixtureFile.parse(req.body);
+    const file = fixtureFromJson(req.body);
     cap(fixtureWork(file), `the ${file.fixture} fixture`);
     res
       .type('application/json')

@@ -366,3 +366,22 @@ export function summary(series: readonly ArrayLike<number>[]): Summary {
   }
   return { mean: means, stdDdof1: cov.map((row, i) => Math.sqrt(row[i] ?? 0)), covarianceDdof1: cov };
 }
+
+/**
+ * Refuses a series that does not vary on its finite points: every correlation with it is 0/0 (undefined), which
+ * a caller should hear as a reason, not receive as a matrix of NaN.
+ */
+export function requireVariation(series: readonly ArrayLike<number>[], names: readonly string[]): void {
+  series.forEach((s, i) => {
+    let first = Number.NaN;
+    for (let t = 0; t < s.length; t++) {
+      const v = s[t] ?? Number.NaN;
+      if (!Number.isFinite(v)) continue;
+      if (Number.isNaN(first)) first = v;
+      else if (v !== first) return;
+    }
+    throw new AnalyticsInputError(
+      `${names[i] ?? `series ${String(i + 1)}`} is constant (or has no finite value): its correlations are undefined`,
+    );
+  });
+}

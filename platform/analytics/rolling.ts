@@ -5,11 +5,17 @@
  */
 import { AnalyticsInputError } from './errors.ts';
 
+const complete = (a: number | undefined, b: number | undefined): boolean => Number.isFinite(a) && Number.isFinite(b);
+
 export class RollingCorrelation {
   readonly window: number;
+  /** Complete pairs a window needs for a value (pandas min_periods; at least 2). */
+  readonly minPeriods: number;
   private readonly xs: Float64Array;
   private readonly ys: Float64Array;
   private head = 0;
+  /** Slots filled (complete or missing) and complete pairs among them. */
+  private slots = 0;
   private count = 0;
   private mx = 0;
   private my = 0;
@@ -18,28 +24,39 @@ export class RollingCorrelation {
   private sxy = 0;
   private sinceRebuild = 0;
 
-  constructor(window: number) {
+  constructor(window: number, minPeriods: number = window) {
     if (!Number.isInteger(window) || window < 3)
       throw new AnalyticsInputError(`rolling window must be an integer >= 3, got ${window}`);
+    if (!Number.isInteger(minPeriods) || minPeriods < 0 || minPeriods > window)
+      throw new AnalyticsInputError(`min_periods must be an integer in 0..${window}, got ${minPeriods}`);
     this.window = window;
+    this.minPeriods = Math.max(2, minPeriods);
     this.xs = new Float64Array(window);
     this.ys = new Float64Array(window);
   }
 
-  /** Adds a pair and returns the correlation of the last `window` pairs, or null until the window is full. */
+  /**
+   * Adds a pair and returns the correlation of the complete pairs among the last `window`, or null while fewer
+   * than min_periods are complete. A non-finite x or y is a missing pair: it takes a slot but adds nothing.
+   */
   push(x: number, y: number): number | null {
-    if (this.count === this.window) this.remove(this.xs[this.head] ?? 0, this.ys[this.head] ?? 0);
-    this.xs[this.head] = x;
-    this.ys[this.head] = y;
+    if (this.slots === this.window) {
+      const ox = this.xs[this.head] ?? Number.NaN;
+      const oy = this.ys[this.head] ?? Number.NaN;
+      if (complete(ox, oy)) this.remove(ox, oy);
+    } else this.slots++;
+    const ok = complete(x, y);
+    this.xs[this.head] = ok ? x : Number.NaN;
+    this.ys[this.head] = ok ? y : Number.NaN;
     this.head = (this.head + 1) % this.window;
-    this.add(x, y);
+    if (ok) this.add(x, y);
     // Add/remove updates drift slowly; an exact recomputation every few windows bounds the error.
     if (++this.sinceRebuild >= 4 * this.window) this.rebuild();
     return this.value();
   }
 
   value(): number | null {
-    if (this.count < this.window) return null;
+    if (this.count < this.minPeriods) return null;
     const d = Math.sqrt(this.sxx * this.syy);
     if (!(d > 0)) return null;
     const r = this.sxy / d;
@@ -87,12 +104,14 @@ export class RollingCorrelation {
   }
 
   private rebuild(): void {
-    const n = this.count;
+    const n = this.slots;
     const start = (this.head - n + this.window) % this.window;
     this.reset();
     for (let i = 0; i < n; i++) {
       const at = (start + i) % this.window;
-      this.add(this.xs[at] ?? 0, this.ys[at] ?? 0);
+      const x = this.xs[at] ?? Number.NaN;
+      const y = this.ys[at] ?? Number.NaN;
+      if (complete(x, y)) this.add(x, y);
     }
     this.sinceRebuild = 0;
   }
@@ -117,10 +136,12 @@ export class EwmaCorrelation {
     this.minPeriods = Math.max(1, options.minPeriods);
   }
 
-  /** pandas' convention: span s gives alpha = 2 / (s + 1), and no value until `span` observations. */
-  static fromSpan(span: number): EwmaCorrelation {
+  /** pandas' convention: span s gives alpha = 2 / (s + 1); no value until minPeriods (default `span`) observations. */
+  static fromSpan(span: number, minPeriods: number = Math.ceil(span)): EwmaCorrelation {
     if (!(span >= 1)) throw new AnalyticsInputError(`EWMA span must be >= 1, got ${span}`);
-    return new EwmaCorrelation({ alpha: 2 / (span + 1), minPeriods: Math.ceil(span) });
+    if (!Number.isInteger(minPeriods) || minPeriods < 0)
+      throw new AnalyticsInputError(`EWMA min_periods must be a non-negative integer, got ${minPeriods}`);
+    return new EwmaCorrelation({ alpha: 2 / (span + 1), minPeriods });
   }
 
   /** Weighted means and (biased) co-moments updated as pandas' ewmcov does: stable for price levels too. */
@@ -158,29 +179,34 @@ function check(x: ArrayLike<number>, y: ArrayLike<number>): void {
   if (x.length !== y.length) throw new AnalyticsInputError(`series lengths differ: ${x.length} and ${y.length}`);
 }
 
-const finitePair = (a: number | undefined, b: number | undefined): boolean => Number.isFinite(a) && Number.isFinite(b);
-
 /**
- * Rolling correlation over a whole series: values[t] uses points t-window+1..t, null before the window fills.
- * A missing (non-finite) point makes every window containing it null, as pandas with min_periods = window.
+ * Rolling correlation over a whole series, as pandas `rolling(window, min_periods).corr`: values[t] uses the
+ * complete pairs among points t-window+1..t and is null while fewer than min_periods (default window) are complete.
  */
-export function rollingCorrelation(x: ArrayLike<number>, y: ArrayLike<number>, window: number): (number | null)[] {
+export function rollingCorrelation(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  window: number,
+  minPeriods: number = window,
+): (number | null)[] {
   check(x, y);
-  let roll = new RollingCorrelation(window);
-  return Array.from({ length: x.length }, (_, t) => {
-    if (!finitePair(x[t], y[t])) {
-      roll = new RollingCorrelation(window);
-      return null;
-    }
-    return roll.push(x[t] ?? 0, y[t] ?? 0);
-  });
+  const roll = new RollingCorrelation(window, minPeriods);
+  return Array.from({ length: x.length }, (_, t) => roll.push(x[t] ?? Number.NaN, y[t] ?? Number.NaN));
 }
 
-/** EWMA correlation over a whole series; missing points add nothing but age the weights (pandas ignore_na=False). */
-export function ewmaCorrelation(x: ArrayLike<number>, y: ArrayLike<number>, span: number): (number | null)[] {
+/**
+ * EWMA correlation over a whole series (pandas `ewm(span, adjust=True, min_periods).corr`, min_periods default
+ * span); missing points add nothing but age the weights (pandas ignore_na=False).
+ */
+export function ewmaCorrelation(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  span: number,
+  minPeriods?: number,
+): (number | null)[] {
   check(x, y);
-  const ewma = EwmaCorrelation.fromSpan(span);
+  const ewma = EwmaCorrelation.fromSpan(span, minPeriods);
   return Array.from({ length: x.length }, (_, t) =>
-    finitePair(x[t], y[t]) ? ewma.push(x[t] ?? 0, y[t] ?? 0) : ewma.skip(),
+    complete(x[t], y[t]) ? ewma.push(x[t] ?? 0, y[t] ?? 0) : ewma.skip(),
   );
 }

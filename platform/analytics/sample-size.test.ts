@@ -9,6 +9,7 @@ import { eventually } from '../testing/eventually.ts';
 import { publishDailyHistory } from '../testing/market-fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 import { analyticsService } from './service.ts';
+import { flatBar } from './test-bars.ts';
 
 type Json = Record<string, unknown>;
 interface Sample {
@@ -57,19 +58,7 @@ describe('analytics: every statistic with its sample size, a warning below the m
         ['AAA', a[i] ?? 1],
         ['BBB', b[i] ?? 1],
       ] as const)
-        await platform.bus.publish('market.bars', {
-          key: symbol,
-          data: {
-            symbol,
-            interval: '1m',
-            start: t0 + i * 60_000,
-            open: close,
-            high: close,
-            low: close,
-            close,
-            volume: 1,
-          },
-        });
+        await platform.bus.publish('market.bars', flatBar(symbol, '1m', t0 + i * 60_000, close));
     await eventually(async () => (await get('correlation?symbols=AAA,BBB&interval=1m')).status === 200, 'the bars');
     const { json } = await get('correlation?symbols=AAA,BBB&interval=1m&pvalues=false');
     const sample = json.sample as Sample;

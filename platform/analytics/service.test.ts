@@ -10,6 +10,7 @@ import type { TopicData } from '../backbone/topics.ts';
 import { analyticsResponses } from './openapi.ts';
 import { analyticsService } from './service.ts';
 import { seededGaussian } from './synthetic.ts';
+import { flatBar } from './test-bars.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 
@@ -68,19 +69,7 @@ describe('analytics service', () => {
     for (let t = 0; t < n; t++) {
       for (const [symbol, closes] of Object.entries(series)) {
         const close = closes[t] ?? 1;
-        await platform.bus.publish('market.bars', {
-          key: symbol,
-          data: {
-            symbol,
-            interval: '1m',
-            start: t0 + t * 60_000,
-            open: close,
-            high: close,
-            low: close,
-            close,
-            volume: 1000 + t,
-          },
-        });
+        await platform.bus.publish('market.bars', flatBar(symbol, '1m', t0 + t * 60_000, close, 1000 + t));
       }
     }
     for (const deadline = Date.now() + 10_000; ;) {
@@ -222,5 +211,153 @@ describe('analytics service', () => {
       body: '{"fixture":"nope"}',
     });
     assert.equal(bad.status, 400);
+  });
+  it('answers hostile fixture bodies and queries with a 4xx naming the reason, never a 500 or a NaN', async () => {
+    const wave = (n: number, f: number): number[] =>
+      Array.from({ length: n }, (_, i) => Math.sin(i * f + i * i * 0.01));
+    const rows = (n: number): number[][] => wave(n, 1).map((v, i) => [v, wave(n, 2.3)[i] ?? 0]);
+    const cases: [string, unknown, number, RegExp][] = [
+      [
+        'constant series',
+        {
+          fixture: 'correlation',
+          inputs: { symbols: ['A', 'B'], log_returns: { A: wave(50, 1), B: new Array(50).fill(0.01) } },
+        },
+        422,
+        /B is constant/,
+      ],
+      [
+        'too short',
+        { fixture: 'correlation', inputs: { symbols: ['A', 'B'], log_returns: { A: [1, 2], B: [2, 1] } } },
+        422,
+        /at least 3 points/,
+      ],
+      [
+        'mismatched lengths',
+        { fixture: 'correlation', inputs: { symbols: ['A', 'B'], log_returns: { A: wave(50, 1), B: wave(40, 2) } } },
+        422,
+        /lengths differ/,
+      ],
+      [
+        'duplicate symbols',
+        {
+          fixture: 'var',
+          inputs: { symbols: ['A', 'A'], data: rows(80) },
+          params: { maxlags: 2, forecast_steps: 2, irf_periods: 2 },
+        },
+        400,
+        /distinct/,
+      ],
+      [
+        'overflowing values',
+        {
+          fixture: 'var',
+          inputs: { symbols: ['A', 'B'], data: rows(80).map(([a, b]) => [1e300 * (a ?? 0), b]) },
+          params: { maxlags: 2, forecast_steps: 2, irf_periods: 2 },
+        },
+        400,
+        /1e100/,
+      ],
+      [
+        'non-numeric value',
+        {
+          fixture: 'rolling_correlation',
+          inputs: { x: ['NaN', 1, 2], y: [1, 2, 3] },
+          params: { window: 3, ewm_span: 2 },
+        },
+        400,
+        /invalid request/,
+      ],
+      [
+        'min_periods above the window',
+        {
+          fixture: 'rolling_correlation',
+          inputs: { x: wave(20, 1), y: wave(20, 2) },
+          params: { window: 5, min_periods: 9, ewm_span: 2 },
+        },
+        422,
+        /min_periods/,
+      ],
+      [
+        'VAR lag beyond the data',
+        {
+          fixture: 'var',
+          inputs: { symbols: ['A', 'B'], data: rows(80) },
+          params: { maxlags: 2, lag_order: 60, forecast_steps: 2, irf_periods: 2 },
+        },
+        422,
+        /needs at least/,
+      ],
+      [
+        'Granger maxlag beyond the data',
+        {
+          fixture: 'granger',
+          inputs: { series: { A: wave(30, 1), B: wave(30, 2) } },
+          params: { maxlag: 12, pairs: [{ cause: 'A', effect: 'B' }] },
+        },
+        422,
+        /needs at least/,
+      ],
+      [
+        'Granger cause = effect',
+        {
+          fixture: 'granger',
+          inputs: { series: { A: wave(80, 1) } },
+          params: { maxlag: 2, pairs: [{ cause: 'A', effect: 'A' }] },
+        },
+        400,
+        /must differ/,
+      ],
+      [
+        'partial with a constant series',
+        {
+          fixture: 'partial_correlation',
+          inputs: {
+            symbols: ['A', 'B', 'C'],
+            log_returns: { A: wave(50, 1), B: wave(50, 2), C: new Array(50).fill(0) },
+          },
+        },
+        422,
+        /singular/,
+      ],
+    ];
+    for (const [what, body, status, message] of cases) {
+      const response = await apiFetch(platform, '/api/analytics/compute', {
+        as: 'viewer',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      assert.equal(response.status, status, `${what}: ${text}`);
+      assert.match(text, message, what);
+      assert.doesNotMatch(text, /NaN|Infinity/, what);
+    }
+    // A constant price gives constant (zero) returns: named, not a matrix of NaN.
+    for (let t = 0; t < 60; t++)
+      for (const [symbol, close] of [
+        ['EEE', 10],
+        ['FFF', 10 + Math.sin(t)],
+      ] as const)
+        await platform.bus.publish('market.bars', flatBar(symbol, '5m', t0 + t * 300_000, close));
+    for (const deadline = Date.now() + 10_000; ;) {
+      if ((await get('/correlation?symbols=EEE,FFF&interval=5m&points=10')).status !== 404) break;
+      assert.ok(Date.now() < deadline, '5m bars in the windows');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const queries: [string, number, RegExp][] = [
+      ['/correlation?symbols=EEE,FFF&interval=5m&points=50', 422, /EEE is constant/],
+      ['/correlation?symbols=AAA,AAA', 400, /distinct/],
+      ['/var/causality?symbols=AAA,BBB&lags=1&caused=AAA&causing=AAA', 400, /must not share symbols: AAA/],
+      ['/var?symbols=AAA,BBB&lags=15&points=20', 422, /needs at least/],
+      ['/correlation/rolling?x=AAA&y=BBB&window=600&points=100', 422, /600-point window needs at least/],
+    ];
+    for (const [path, status, message] of queries) {
+      const { status: got, body } = await get(path);
+      const text = JSON.stringify(body);
+      assert.equal(got, status, `${path}: ${text}`);
+      assert.match(text, message, path);
+      assert.doesNotMatch(text, /NaN|Infinity/, path);
+    }
   });
 });
