@@ -2,7 +2,9 @@
  * When a detection is worth publishing. Per series, hysteresis: a series becomes anomalous when its
  * score reaches `enter`, and stays so until the score has been below `exit` for `clearAfter` points in a
  * row; it is published at onset and then at most every `repeatMs` while it lasts, never twice within
- * `minGapMs`. Across series, a token bucket caps detections per minute, so an outage that lights up
+ * `minGapMs`. An onset inside `minGapMs` of the last publication is deferred, not dropped: it is published
+ * at the stretch's first point at or above `enter` once the gap has passed (a flap that cleared by then is
+ * not). Across series, a token bucket caps detections per minute, so an outage that lights up
  * every series does not flood the bus.
  */
 export interface GateOptions {
@@ -22,10 +24,19 @@ export interface GateState {
   lastPublished: number;
   /** Highest score of the current stretch. */
   peak: number;
+  /** The current stretch's onset was held back by `minGapMs` and is not yet published. */
+  deferred: boolean;
 }
 
 export function newGateState(): GateState {
-  return { active: false, below: 0, since: Number.NEGATIVE_INFINITY, lastPublished: Number.NEGATIVE_INFINITY, peak: 0 };
+  return {
+    active: false,
+    below: 0,
+    since: Number.NEGATIVE_INFINITY,
+    lastPublished: Number.NEGATIVE_INFINITY,
+    peak: 0,
+    deferred: false,
+  };
 }
 
 export type GateDecision = 'onset' | 'repeat' | 'resolved' | undefined;
@@ -38,7 +49,8 @@ export function gateStep(state: GateState, score: number, ts: number, options: G
     state.below = 0;
     state.since = ts;
     state.peak = score;
-    if (ts - state.lastPublished < options.minGapMs) return undefined;
+    state.deferred = ts - state.lastPublished < options.minGapMs;
+    if (state.deferred) return undefined;
     state.lastPublished = ts;
     return 'onset';
   }
@@ -49,11 +61,18 @@ export function gateStep(state: GateState, score: number, ts: number, options: G
       state.active = false;
       state.below = 0;
       state.peak = 0;
+      state.deferred = false;
       return 'resolved';
     }
     return undefined;
   }
   state.below = 0;
+  // Without this a stretch that began inside the gap stayed silent until `repeatMs` (10 minutes by default).
+  if (state.deferred && score >= options.enter && ts - state.lastPublished >= options.minGapMs) {
+    state.deferred = false;
+    state.lastPublished = ts;
+    return 'onset';
+  }
   if (score >= options.enter && ts - state.lastPublished >= Math.max(options.repeatMs, options.minGapMs)) {
     state.lastPublished = ts;
     return 'repeat';
