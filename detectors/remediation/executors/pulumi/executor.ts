@@ -13,6 +13,7 @@ import type {
 } from '../../executor.ts';
 import { isPulumiKind, resolveChange, type ConfigChange } from './changes.ts';
 import type { ChangeSummary, RunOptions, StackPort } from './stack-port.ts';
+import { resolveVolumeGrowth } from './volume.ts';
 
 export interface PulumiExecutorOptions {
   readonly stack: StackPort;
@@ -46,7 +47,7 @@ export class PulumiExecutor implements RemediationExecutor {
   }
 
   supports(kind: ActionKind): boolean {
-    return isPulumiKind(kind);
+    return isPulumiKind(kind) || kind === 'expand-volume';
   }
 
   execute(action: RemediationAction, options: ExecuteOptions): Promise<ExecutionResult> {
@@ -68,7 +69,7 @@ export class PulumiExecutor implements RemediationExecutor {
   async #execute(action: RemediationAction, options: ExecuteOptions): Promise<ExecutionResult> {
     const { stack } = this.#o;
     const kind = action.kind;
-    if (!isPulumiKind(kind)) return { ok: false, detail: `the pulumi executor does not handle ${kind}` };
+    if (!this.supports(kind)) return { ok: false, detail: `the pulumi executor does not handle ${kind}` };
     if (!this.#o.services.includes(action.service)) {
       return { ok: false, detail: `unknown service ${action.service} (stack ${stack.name})` };
     }
@@ -82,12 +83,17 @@ export class PulumiExecutor implements RemediationExecutor {
       ...(options.signal ? { signal: options.signal } : {}),
     };
     try {
-      const resolved = await resolveChange({ ...action, kind }, (p) => stack.getConfig(p), this.#o.now);
+      const resolved = isPulumiKind(kind)
+        ? await resolveChange({ ...action, kind }, (p) => stack.getConfig(p), this.#o.now)
+        : await resolveVolumeGrowth(action, () => stack.outputs());
       if (!resolved.ok) return resolved;
       const { change } = resolved;
       await this.#syncDeployed();
       if (this.#o.refreshFirst && !options.dryRun) await stack.refresh(run);
       const previous = await stack.getConfig(change.path);
+      // Setting what is set changes nothing: refused, so it spends no slot and takes no credit for a recovery.
+      if (previous === change.value)
+        return { ok: false, detail: `${change.path} is already ${previous ?? '(default)'}` };
       await write(stack, change.path, change.value);
       return await this.#apply(action, change, previous, options.dryRun, run, output);
     } catch (error) {
@@ -114,7 +120,9 @@ export class PulumiExecutor implements RemediationExecutor {
     output: readonly string[],
   ): Promise<ExecutionResult> {
     const { stack } = this.#o;
-    const what = `${change.path} ${previous ?? '(default)'} -> ${change.value ?? '(default)'} on ${stack.name}`;
+    const what =
+      `${change.path} ${previous ?? '(default)'} -> ${change.value ?? '(default)'} on ${stack.name}` +
+      (change.note === undefined ? '' : ` (${change.note})`);
     try {
       if (dryRun) {
         const summary = await stack.preview(run);
