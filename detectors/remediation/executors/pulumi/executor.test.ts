@@ -205,6 +205,28 @@ describe('Pulumi executor: dry run, failures, abort', () => {
     assert.equal(stack.config.has('services["web"].canaryWeight'), false);
   });
 
+  it('after a failed update refuses live updates for the backoff (dry runs still preview), then tries again', async () => {
+    const stack = new FakeStack();
+    let now = Date.parse('2026-12-07T04:00:00.000Z');
+    const executor = new PulumiExecutor({ stack, services, now: () => new Date(now), failureBackoffMs: 60_000 });
+    stack.upResult = () => Promise.reject(new Error('PersistentVolumeClaim alerts-data: forbidden\nmore'));
+    assert.equal((await executor.execute(action('scale', { replicas: 4 }), live)).ok, false);
+    stack.upResult = () => Promise.resolve('succeeded');
+    stack.calls.length = 0;
+    now += 59_000;
+    const refused = await executor.execute(action('scale', { replicas: 4 }), live);
+    assert.deepEqual(refused, {
+      ok: false,
+      detail:
+        'the last update of acme/insitechart/prod failed; no update before 2026-12-07T04:01:00.000Z: ' +
+        'PersistentVolumeClaim alerts-data: forbidden',
+    });
+    assert.deepEqual(stack.calls, [], 'nothing read, set or run');
+    assert.equal((await executor.execute(action('scale', { replicas: 4 }), { dryRun: true })).ok, true, 'preview');
+    now += 1_000;
+    assert.equal((await executor.execute(action('scale', { replicas: 4 }), live)).ok, true, 'after the backoff');
+  });
+
   it('an abort before the start changes nothing; during the update it stops and restores', async () => {
     const { stack, executor } = setup();
     const early = new AbortController();

@@ -29,6 +29,12 @@ export interface PulumiExecutorOptions {
    * taken from the last successful update before any change, so an update never reverts a deployment.
    */
   readonly syncKeys?: readonly string[];
+  /**
+   * After a live update fails, further live updates are refused this long (ms). A failed update may have changed the
+   * cluster and costs minutes; the engine gives a failed action's slot back, so without this a failing stack would be
+   * updated again on every signal.
+   */
+  readonly failureBackoffMs?: number;
 }
 
 export const deployedKeys = ['insitechart:imageTag', 'insitechart:strategy', 'insitechart:canaryWeight'];
@@ -41,9 +47,18 @@ export class PulumiExecutor implements RemediationExecutor {
   readonly #o: Required<PulumiExecutorOptions>;
   #queue: Promise<unknown> = Promise.resolve();
   #queued = 0;
+  /** The last failed live update: until when updates are refused, and why. */
+  #backoff: { readonly until: number; readonly detail: string } | undefined;
 
   constructor(options: PulumiExecutorOptions) {
-    this.#o = { refreshFirst: false, now: () => new Date(), maxQueued: 8, syncKeys: deployedKeys, ...options };
+    this.#o = {
+      refreshFirst: false,
+      now: () => new Date(),
+      maxQueued: 8,
+      syncKeys: deployedKeys,
+      failureBackoffMs: 600_000,
+      ...options,
+    };
   }
 
   supports(kind: ActionKind): boolean {
@@ -74,6 +89,14 @@ export class PulumiExecutor implements RemediationExecutor {
       return { ok: false, detail: `unknown service ${action.service} (stack ${stack.name})` };
     }
     if (options.signal?.aborted === true) return { ok: false, detail: 'aborted before any change' };
+    const now = this.#o.now().getTime();
+    if (!options.dryRun && this.#backoff !== undefined && now < this.#backoff.until) {
+      const at = new Date(this.#backoff.until).toISOString();
+      return {
+        ok: false,
+        detail: `the last update of ${stack.name} failed; no update before ${at}: ${this.#backoff.detail}`,
+      };
+    }
     const output: string[] = [];
     const run: RunOptions = {
       onOutput: (line: string) => {
@@ -99,6 +122,11 @@ export class PulumiExecutor implements RemediationExecutor {
     } catch (error) {
       return { ok: false, detail: failure(error, options.signal, output) };
     }
+  }
+
+  #failed(error: unknown): void {
+    const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    this.#backoff = { until: this.#o.now().getTime() + this.#o.failureBackoffMs, detail };
   }
 
   async #syncDeployed(): Promise<void> {
@@ -129,8 +157,14 @@ export class PulumiExecutor implements RemediationExecutor {
         const restored = await restore(stack, change.path, previous);
         return { ok: restored.ok, detail: `dry run: ${what}; preview: ${describe(summary)}; ${restored.note}` };
       }
-      const result = await stack.up(run);
-      if (result !== 'succeeded') throw new Error(`update ${result}`);
+      const result = await stack.up(run).catch((error: unknown) => {
+        this.#failed(error);
+        throw error;
+      });
+      if (result !== 'succeeded') {
+        this.#failed(`update ${result}`);
+        throw new Error(`update ${result}`);
+      }
       const undo = change.undoFrom(previous);
       return { ok: true, detail: `${action.kind}: ${what}`, ...(undo === undefined ? {} : { undo }) };
     } catch (error) {
