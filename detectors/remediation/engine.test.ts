@@ -191,7 +191,11 @@ describe('remediation engine', () => {
     assert.equal(h.executed.length, 2, 'the backlog, a different signal, is acted on 20 s after the lag was cured');
     await signalAfter(h, 1_000, 'lag');
     const [blocked] = h.engine.records.list({ limit: 1 });
-    assert.match(blocked?.steps.at(-1)?.detail ?? '', /cooldown: scale on analytics/, 'the cured cause itself waits');
+    assert.match(
+      blocked?.steps.at(-1)?.detail ?? '',
+      /cooldown: scale on analytics again in \d+ s: this signal came back soon after its verified cure/,
+      'the cured cause itself waits, and the reason says it came back',
+    );
     assert.equal(h.executed.length, 2);
   });
 
@@ -201,7 +205,10 @@ describe('remediation engine', () => {
     await signalAfter(h, 20_000, 'backlog');
     const [blocked] = h.engine.records.list({ limit: 1 });
     assert.equal(blocked?.policy, 'backlog-scale');
-    assert.match(blocked.steps.at(-1)?.detail ?? '', /cooldown: scale on analytics again in 40 s/);
+    assert.match(
+      blocked.steps.at(-1)?.detail ?? '',
+      /cooldown: scale on analytics again in 40 s: an earlier scale on analytics is not verified yet/,
+    );
     assert.equal(h.executed.filter((e) => e.action.kind === 'scale').length, 2, 'the first action and its undo only');
   });
 

@@ -201,8 +201,14 @@ export class RemediationEngine {
   #refusal(proposal: Proposal): string | undefined {
     const { action } = proposal;
     if (!this.#o.executor.supports(action.kind)) return `the ${this.#o.executor.name} executor cannot ${action.kind}`;
-    const wait = this.#cooldown.remainingMs(action.service, action.kind, this.#now(), proposal.signal.key);
-    if (wait > 0) return `cooldown: ${action.kind} on ${action.service} again in ${String(Math.ceil(wait / 1000))} s`;
+    const now = this.#now();
+    const wait = this.#cooldown.remainingMs(action.service, action.kind, now, proposal.signal.key);
+    if (wait > 0) {
+      const why = this.#cooldown.recurs(action.service, action.kind, now, proposal.signal.key)
+        ? 'this signal came back soon after its verified cure (a flap is not repeated; for a person)'
+        : `an earlier ${action.kind} on ${action.service} is not verified yet`;
+      return `cooldown: ${action.kind} on ${action.service} again in ${String(Math.ceil(wait / 1000))} s: ${why}`;
+    }
     return this.#budget.refusal(action.service, this.#now());
   }
 

@@ -10,7 +10,9 @@ export type ActionKind =
   | 'throttle-source'
   | 'pause-producer'
   | 'failover-feed'
-  | 'revert-config';
+  | 'revert-config'
+  /** Grows a service's data volume (Kubernetes: a PersistentVolumeClaim; it cannot shrink back). */
+  | 'expand-volume';
 
 export interface RemediationAction {
   readonly id: string;

@@ -96,6 +96,26 @@ describe('stack configuration', () => {
     assert.ok(found.some((p) => p === 'insitechart:services.analytics.strategy: one copy: no canary'));
   });
 
+  it('sizes data volumes only for persistent services, never above their maximum', () => {
+    const found = problems({
+      services: {
+        web: { storageGi: 20 },
+        alerts: { storageGi: 60, maxStorageGi: 40 },
+        'market-data': { storageGi: 60 },
+      },
+    });
+    assert.deepEqual([...found].sort(), [
+      'insitechart:services.alerts.storageGi: above maxStorageGi',
+      'insitechart:services.web: has no data volume',
+    ]);
+    const grown = serviceSettings(testConfig({ services: { 'market-data': { storageGi: 60 } } }), 'market-data');
+    assert.deepEqual(
+      [grown.storageGi, grown.maxStorageGi],
+      [60, 60],
+      'set above the default maximum: it is the maximum',
+    );
+  });
+
   it('rejects an unknown top-level key (a typo never passes silently)', () => {
     assert.deepEqual(problems({ replicaz: 3 }), ['insitechart:replicaz: unknown key']);
   });
@@ -128,11 +148,13 @@ describe('the Pulumi executor and the program agree on the keys', () => {
     setPath(services, servicePath('web', 'imageTag'), 'v1');
     setPath(services, servicePath('web', 'restartedAt'), '2026-12-07T04:00:00.000Z');
     setPath(services, servicePath('sentiment', 'previousImageTag'), 'v0');
+    setPath(services, servicePath('alerts', 'storageGi'), '15');
     const web = serviceSettings(testConfig({ services }), 'web');
     assert.deepEqual(
       [web.replicas, web.canaryWeight, web.imageTag, web.restartedAt],
       [6, 0, 'v1', '2026-12-07T04:00:00.000Z'],
     );
+    assert.equal(serviceSettings(testConfig({ services }), 'alerts').storageGi, 15);
   });
 });
 

@@ -11,6 +11,11 @@ const weight = z.coerce.number().int().min(0).max(100);
 const count = (max: number) => z.coerce.number().int().min(0).max(max);
 
 export const strategies = ['canary', 'blue-green', 'rolling'] as const;
+
+/** A persistent service's data volume, unless its `storageGi` says otherwise. */
+export const defaultStorageGi = 10;
+/** How far a remediation may grow a data volume, unless its `maxStorageGi` says otherwise. */
+export const defaultMaxStorageGi = 50;
 export type Strategy = (typeof strategies)[number];
 
 const serviceOverrides = z
@@ -27,6 +32,10 @@ const serviceOverrides = z
     restartedAt: z.string().max(64).optional(),
     /** Consumer lag per replica at which KEDA adds one. */
     lagThreshold: count(1_000_000).optional(),
+    /** The data volume's size (persistent services). It only ever grows: a PersistentVolumeClaim cannot shrink. */
+    storageGi: count(10_000).min(1).optional(),
+    /** The largest size a remediation may grow the data volume to. */
+    maxStorageGi: count(10_000).min(1).optional(),
   })
   .strict();
 export type ServiceOverrides = z.output<typeof serviceOverrides>;
@@ -100,6 +109,12 @@ const schema = z
       }
       if (spec.instances === 'single' && ((o.replicas ?? 1) > 1 || (o.maxReplicas ?? 1) > 1)) {
         ctx.addIssue({ code: 'custom', path: ['services', name], message: `runs one copy: ${spec.why ?? ''}` });
+      }
+      if (!spec.persistent && (o.storageGi !== undefined || o.maxStorageGi !== undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['services', name], message: 'has no data volume' });
+      }
+      if ((o.storageGi ?? defaultStorageGi) > (o.maxStorageGi ?? Math.max(o.storageGi ?? 0, defaultMaxStorageGi))) {
+        ctx.addIssue({ code: 'custom', path: ['services', name, 'storageGi'], message: 'above maxStorageGi' });
       }
       if (spec.instances === 'single' && (o.strategy ?? 'rolling') !== 'rolling') {
         ctx.addIssue({ code: 'custom', path: ['services', name, 'strategy'], message: 'one copy: no canary' });
@@ -186,6 +201,8 @@ export function serviceSettings(
   readonly maxReplicas: number;
   readonly restartedAt?: string;
   readonly lagThreshold: number;
+  readonly storageGi: number;
+  readonly maxStorageGi: number;
 } {
   const o = config.services[name] ?? {};
   const spec = serviceNamed(name);
@@ -198,6 +215,8 @@ export function serviceSettings(
     replicas,
     maxReplicas: single ? 1 : Math.max(replicas, o.maxReplicas ?? replicas * 4),
     lagThreshold: o.lagThreshold ?? 1000,
+    storageGi: o.storageGi ?? defaultStorageGi,
+    maxStorageGi: o.maxStorageGi ?? Math.max(o.storageGi ?? 0, defaultMaxStorageGi),
     ...(canaryWeight === undefined ? {} : { canaryWeight }),
     ...(o.restartedAt === undefined ? {} : { restartedAt: o.restartedAt }),
   };

@@ -17,3 +17,5 @@ const outputs = deployPlatform(config, {
 export const namespace = outputs.namespace;
 export const workloads = outputs.workloads;
 export const images = outputs.images;
+/** Read by the remediation executor before it grows a data volume (detectors/remediation/executors/pulumi). */
+export const dataVolumes = outputs.dataVolumes;

@@ -6,7 +6,16 @@ import { prometheusRule } from '../../platform/alerts/rules/prometheus-rule.ts';
 import { canaryStrategy } from './rollout/argo.ts';
 import { canarySteps } from './rollout/plan.ts';
 import { services } from './services.ts';
-import { deploy, field, ofType, secretValue, testConfig, testSecrets, type Recorded } from './testing/mocks.ts';
+import {
+  clusterObjects,
+  deploy,
+  field,
+  ofType,
+  secretValue,
+  testConfig,
+  testSecrets,
+  type Recorded,
+} from './testing/mocks.ts';
 
 type Env = { name: string; value?: string; valueFrom?: unknown }[];
 
@@ -234,5 +243,47 @@ describe('canary and blue-green', () => {
       field(workloadOf(rs, 'web').inputs, 'spec', 'template', 'metadata', 'annotations', 'insitechart.io/restartedAt'),
       undefined,
     );
+  });
+});
+
+describe('data volumes', () => {
+  const resolved = <T>(o: { apply: (f: (v: T) => void) => unknown }): Promise<T> =>
+    new Promise((resolve) => o.apply(resolve));
+  const storageOf = (rs: readonly Recorded[], claim: string) =>
+    field(named(rs, 'PersistentVolumeClaim', claim).inputs, 'spec', 'resources', 'requests', 'storage');
+
+  it('gives each persistent service a claim of its configured size and exports what may grow', async () => {
+    clusterObjects.set('kubernetes:storage.k8s.io/v1:StorageClass/fast-ssd', { allowVolumeExpansion: true });
+    // A class that does not say allowVolumeExpansion does not allow it.
+    clusterObjects.set('kubernetes:storage.k8s.io/v1:StorageClass/fixed', {});
+    const grown = await deploy(
+      testConfig({ storageClass: 'fast-ssd', services: { alerts: { storageGi: 15, maxStorageGi: 40 } } }),
+    );
+    assert.equal(storageOf(grown.resources, 'alerts-data'), '15Gi');
+    assert.equal(storageOf(grown.resources, 'market-data-data'), '10Gi', 'the others keep the default');
+    assert.deepEqual(
+      Object.keys(grown.outputs.dataVolumes).sort(),
+      services
+        .filter((s) => s.persistent)
+        .map((s) => s.name)
+        .sort(),
+    );
+    const alerts = grown.outputs.dataVolumes.alerts;
+    assert.ok(alerts);
+    assert.deepEqual(
+      [alerts.claim, alerts.sizeGi, alerts.maxGi, alerts.storageClass],
+      ['alerts-data', 15, 40, 'fast-ssd'],
+    );
+    assert.equal(await resolved(alerts.expandable), true, "read from the cluster's StorageClass");
+    assert.equal(ofType(grown.resources, 'StorageClass').length, 0, 'read, never created or changed');
+
+    const fixed = (await deploy(testConfig({ storageClass: 'fixed' }))).outputs.dataVolumes['market-data'];
+    assert.ok(fixed);
+    assert.equal(await resolved(fixed.expandable), false, 'a class without allowVolumeExpansion');
+    const unnamed = await deploy(testConfig());
+    const defaultClass = unnamed.outputs.dataVolumes.alerts;
+    assert.ok(defaultClass);
+    assert.equal(await resolved(defaultClass.expandable), false, 'the cluster default class is not assumed to grow');
+    assert.equal(defaultClass.maxGi, 50);
   });
 });

@@ -13,6 +13,7 @@ import { deployObservability, scrapeIntervalSeconds } from './observability.ts';
 import { configMapName, httpPort, secretName } from './pod.ts';
 import { analysisTemplateName, analysisTemplateSpec } from './rollout/argo.ts';
 import { services, type ServiceSpec } from './services.ts';
+import { volumeExpansion, type DataVolume } from './volume.ts';
 import { deployService, type Workload } from './workload.ts';
 
 export interface PlatformSecrets {
@@ -27,6 +28,8 @@ export interface PlatformOutputs {
   readonly namespace: string;
   readonly workloads: Readonly<Record<string, Workload['kind']>>;
   readonly images: Readonly<Record<string, string>>;
+  /** Per persistent service: its claim, size, maximum and whether it may grow (the Pulumi executor reads this). */
+  readonly dataVolumes: Readonly<Record<string, DataVolume>>;
 }
 
 export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): PlatformOutputs {
@@ -93,6 +96,8 @@ export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): P
 
   const workloads: Record<string, Workload['kind']> = {};
   const images: Record<string, string> = {};
+  const dataVolumes: Record<string, DataVolume> = {};
+  const expandable = volumeExpansion(config, opts);
   for (const spec of services) {
     const w = deployService(spec, {
       config,
@@ -101,9 +106,11 @@ export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): P
       elasticsearchHost: data.elasticsearchHost,
       prometheusUrl,
       otlpEndpoint: `http://otel-collector.${config.namespace}.svc:4318`,
+      volumeExpansion: expandable,
     });
     workloads[spec.name] = w.kind;
     images[spec.name] = w.image;
+    if (w.volume !== undefined) dataVolumes[spec.name] = w.volume;
   }
 
   for (const p of networkPolicies(config, services)) {
@@ -114,7 +121,7 @@ export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): P
     );
   }
   if (config.ingress !== undefined) ingress(config, config.ingress, services, opts);
-  return { namespace: config.namespace, workloads, images };
+  return { namespace: config.namespace, workloads, images, dataVolumes };
 }
 
 /** Longest prefix first, so /api/alerts reaches alerts and the rest of /api market-data. */

@@ -10,15 +10,19 @@ import { httpPort, labelsFor, otelCollectorImage, podTemplate, serviceRoleLabel,
 import { blueGreenStrategy, canaryStrategy } from './rollout/argo.ts';
 import { canarySteps } from './rollout/plan.ts';
 import type { ServiceSpec } from './services.ts';
+import { dataVolume, type DataVolume } from './volume.ts';
 
 export interface WorkloadContext extends Omit<PodContext, 'image' | 'restartedAt'> {
   readonly config: StackConfig;
   readonly opts: pulumi.CustomResourceOptions;
+  /** Whether the stack's StorageClass allows growing a claim (volume.ts). */
+  readonly volumeExpansion: pulumi.Output<boolean>;
 }
 
 export interface Workload {
   readonly kind: 'Deployment' | 'Rollout';
   readonly image: string;
+  readonly volume?: DataVolume;
 }
 
 const rolloutApi = 'argoproj.io/v1alpha1';
@@ -49,20 +53,7 @@ export function deployService(spec: ServiceSpec, ctx: WorkloadContext): Workload
     ...(settings.restartedAt === undefined ? {} : { restartedAt: settings.restartedAt }),
   });
 
-  if (spec.persistent) {
-    new k8s.core.v1.PersistentVolumeClaim(
-      `${spec.name}-data`,
-      {
-        metadata: metadata(`${spec.name}-data`),
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          resources: { requests: { storage: '10Gi' } },
-          ...(config.storageClass === undefined ? {} : { storageClassName: config.storageClass }),
-        },
-      },
-      opts,
-    );
-  }
+  const volume = spec.persistent ? dataVolume(spec, config, ctx.volumeExpansion, opts) : undefined;
 
   new k8s.core.v1.Service(
     spec.name,
@@ -131,7 +122,7 @@ export function deployService(spec: ServiceSpec, ctx: WorkloadContext): Workload
   );
 
   if (spec.instances === 'scalable') scale(spec, ctx, kind, settings);
-  return { kind, image };
+  return { kind, image, ...(volume === undefined ? {} : { volume }) };
 }
 
 function scale(

@@ -60,6 +60,18 @@ export async function runMain(options: MainOptions): Promise<void> {
       return;
     }
   }
+  // Installed before the start: a SIGTERM while services start (an orchestrator stopping a pod early) is kept and
+  // drained once they are up, never the default action that kills the process mid-write.
+  let requested: string | undefined;
+  let onSignal = (signal: string): void => {
+    requested ??= signal;
+  };
+  process.once('SIGTERM', (signal) => {
+    onSignal(signal);
+  });
+  process.once('SIGINT', (signal) => {
+    onSignal(signal);
+  });
   let platform: Awaited<ReturnType<typeof startPlatform>>;
   try {
     platform = await startPlatform({
@@ -105,8 +117,8 @@ export async function runMain(options: MainOptions): Promise<void> {
       process.exit(0);
     })();
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  onSignal = shutdown;
+  if (requested !== undefined) shutdown(requested);
 }
 
 /** Prints an operator's mistake as readable text (not a JSON log line) and sets exit code 2; rethrows bugs. */

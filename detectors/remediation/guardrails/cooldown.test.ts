@@ -36,7 +36,10 @@ describe('cooldown guardrail', () => {
       295_000,
       'while the first action is unverified its cause is not known to be cured: every cause waits',
     );
+    assert.equal(c.recurs('analytics', 'restart', 5_000, 'check_latency{service="analytics"}'), false, 'unverified');
     c.verified('analytics', 'restart', 0, 8_000);
+    assert.equal(c.recurs('analytics', 'restart', 20_000, 'check_latency{service="analytics"}'), true, 'came back');
+    assert.equal(c.recurs('analytics', 'restart', 68_000, 'check_latency{service="analytics"}'), false, 'hold over');
     assert.equal(c.remainingMs('analytics', 'restart', 20_000, 'check_component_memory{service="analytics"}'), 0);
     assert.equal(
       c.remainingMs('analytics', 'restart', 20_000, 'check_latency{service="analytics"}'),

@@ -40,6 +40,12 @@ export class Cooldown {
     return remaining;
   }
 
+  /** Whether what holds `cause` back is its own verified cure: the same signal came back soon after being cured. */
+  recurs(service: string, kind: string, now: number, cause = ''): boolean {
+    const hold = this.#held.get(pair(service, kind))?.get(cause);
+    return hold !== undefined && hold.verified && hold.until > now;
+  }
+
   record(service: string, kind: string, now: number, cause = ''): void {
     const key = pair(service, kind);
     const holds = this.#held.get(key) ?? new Map<string, Hold>();

@@ -23,7 +23,14 @@ describe('remediation policies', () => {
   const families = loadPolicies();
 
   it('ships the families as validated files, one per family', () => {
-    assert.deepEqual(families.map((f) => f.family).sort(), ['checks', 'deploy', 'feed', 'ingestion', 'scaling']);
+    assert.deepEqual(families.map((f) => f.family).sort(), [
+      'checks',
+      'deploy',
+      'feed',
+      'ingestion',
+      'scaling',
+      'storage',
+    ]);
     assert.ok(families.every((f) => f.reactive.length + f.predictive.length > 0));
   });
 
@@ -81,6 +88,16 @@ describe('remediation policies', () => {
     // A label that is no service name is not acted on.
     assert.deepEqual(cure(check('error-ratio', 'Quotes; rm')), []);
     for (const none of ['memory-growth', 'disk-growth']) assert.deepEqual(cure(check(none, 'platform')), []);
+  });
+
+  it("grows a filling data volume on the alert about its free space, on the claim's service", () => {
+    const filling = (labels: Record<string, string>): Signal => ({ ...detection('x', 0), kind: 'incident', labels });
+    const grown = proposalsFor(families, filling({ alertname: 'DataVolumeFillingUp', service: 'alerts' }));
+    assert.deepEqual(
+      grown.map((p) => [p.policy, p.action.kind, p.action.service, p.action.params, p.risk, p.verifyWithinMs]),
+      [['data-volume-filling-expand', 'expand-volume', 'alerts', { growPercent: 50 }, 'low', 600_000]],
+    );
+    assert.deepEqual(proposalsFor(families, filling({ alertname: 'DataVolumeFillingUp' })), [], 'no owner: none');
   });
 
   it('ignores signals below the score floor or of another kind', () => {

@@ -12,6 +12,7 @@ export const actionKinds = [
   'pause-producer',
   'failover-feed',
   'revert-config',
+  'expand-volume',
 ] as const;
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');

@@ -15,6 +15,8 @@ export interface Recorded {
 }
 
 let recorded: Recorded[] = [];
+/** Objects that already exist in the mocked cluster, by `<type>/<id>` (e.g. a StorageClass the program reads). */
+export const clusterObjects = new Map<string, Record<string, unknown>>();
 let created: pulumi.Resource[] = [];
 let ready: Promise<void> | undefined;
 
@@ -23,6 +25,10 @@ function install(): Promise<void> {
     await pulumi.runtime.setMocks(
       {
         newResource: (args) => {
+          // A read of an existing object (Resource.get): what the test put in the cluster, never recorded as sent.
+          if (args.id !== undefined && args.id !== '') {
+            return { id: args.id, state: clusterObjects.get(`${args.type}/${args.id}`) ?? {} };
+          }
           recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
           return { id: `${args.name}-id`, state: args.inputs as Record<string, unknown> };
         },

@@ -103,3 +103,67 @@ describe('local executor: restarting a component', () => {
     assert.equal(limit, 8);
   });
 });
+
+describe('local executor: actions that would change nothing are refused', () => {
+  const act = (kind: RemediationAction['kind'], params: RemediationAction['params']): RemediationAction => ({
+    id: `${kind}-1`,
+    kind,
+    service: 'market-feed',
+    params,
+  });
+
+  it('scaling a pool to the size it has (or past its bound, where it already is)', async () => {
+    const controls = new PlatformControls(new RuntimeSettings());
+    let size = 1;
+    controls.pools.set('analytics-bars', {
+      min: 1,
+      max: 4,
+      size: () => size,
+      resize: (n) => Promise.resolve(void (size = n)),
+    });
+    const executor = new LocalExecutor(controls);
+    const scale = (replicas: number) => act('scale', { pool: 'analytics-bars', replicas });
+    const grown = await executor.execute(scale(4), { dryRun: false });
+    assert.equal(grown.ok, true);
+    assert.equal(size, 4);
+    const same = await executor.execute(scale(4), { dryRun: false });
+    assert.equal(same.ok, false);
+    assert.match(same.detail, /has 4 members: nothing to scale/);
+    assert.equal((await executor.execute(scale(9), { dryRun: true })).ok, false, 'clamped to 4: no change either');
+    assert.equal((await executor.execute(grown.undo ?? scale(1), { dryRun: false })).ok, true, 'the undo acts');
+    assert.equal(size, 1);
+  });
+
+  it('pausing a paused feed, resuming a running one, failing over to the side it is on', async () => {
+    const controls = new PlatformControls(new RuntimeSettings());
+    const state = { feed: 'market-feed', running: true, paused: false, onFallback: false };
+    controls.feeds.set('market-feed', {
+      state: () => ({ ...state }),
+      restart: () => Promise.resolve(),
+      pause: () => Promise.resolve(void (state.paused = true)),
+      resume: () => Promise.resolve(void (state.paused = false)),
+      useFallback: (on) => Promise.resolve(void (state.onFallback = on)),
+    });
+    const executor = new LocalExecutor(controls);
+    const live = { dryRun: false };
+    assert.equal((await executor.execute(act('pause-producer', { resume: true }), live)).ok, false, 'running');
+    const pause = await executor.execute(act('pause-producer', {}), live);
+    assert.equal(pause.ok, true);
+    const again = await executor.execute(act('pause-producer', {}), live);
+    assert.deepEqual([again.ok, again.detail], [false, 'market-feed is already paused']);
+    assert.equal((await executor.execute(pause.undo ?? act('pause-producer', {}), live)).ok, true, 'resumes');
+    assert.equal(state.paused, false);
+    assert.equal((await executor.execute(act('failover-feed', { fallback: false }), live)).ok, false, 'primary');
+    assert.equal((await executor.execute(act('failover-feed', {}), live)).ok, true);
+    assert.equal(state.onFallback, true);
+    assert.equal((await executor.execute(act('failover-feed', {}), live)).ok, false, 'already on the fallback');
+  });
+
+  it('does not grow volumes: that is Kubernetes (the Pulumi executor)', async () => {
+    const executor = new LocalExecutor(new PlatformControls(new RuntimeSettings()));
+    assert.equal(executor.supports('expand-volume'), false);
+    const r = await executor.execute(act('expand-volume', { growPercent: 50 }), { dryRun: false });
+    assert.equal(r.ok, false);
+    assert.match(r.detail, /DATA_DIR is a host directory/);
+  });
+});

@@ -60,6 +60,8 @@ export class LocalExecutor implements RemediationExecutor {
         const before = pool.size();
         const target = Math.min(pool.max, Math.max(pool.min, Number(p.replicas)));
         if (!Number.isInteger(target)) return fail('scale needs a whole number of replicas');
+        // Scaling to the size it has changes nothing: refused, so it spends no slot and takes no credit for a recovery.
+        if (target === before) return fail(`${String(p.pool)} has ${String(before)} members: nothing to scale`);
         const detail = `${String(p.pool)}: ${String(before)} -> ${String(target)} members`;
         if (!dryRun) await pool.resize(target);
         return { ok: true, detail, undo: inverse(action, { ...p, replicas: before }) };
@@ -92,6 +94,8 @@ export class LocalExecutor implements RemediationExecutor {
         return this.#config(action, dryRun);
       case 'canary-weight':
         return fail('canary weights are set on Kubernetes (Pulumi executor), not in embedded mode');
+      case 'expand-volume':
+        return fail('data volumes grow on Kubernetes (Pulumi executor); in embedded mode DATA_DIR is a host directory');
     }
   }
 
@@ -130,6 +134,7 @@ export class LocalExecutor implements RemediationExecutor {
     }
     if (action.kind === 'pause-producer') {
       const resume = action.params.resume === true;
+      if (state.paused !== resume) return fail(`${state.feed} is already ${resume ? 'running' : 'paused'}`);
       if (!dryRun) await (resume ? feed.resume() : feed.pause());
       return {
         ok: true,
@@ -138,6 +143,7 @@ export class LocalExecutor implements RemediationExecutor {
       };
     }
     const on = action.params.fallback !== false;
+    if (state.onFallback === on) return fail(`${name} is already on its ${on ? 'fallback' : 'primary'} feed`);
     if (!dryRun) await feed.useFallback(on);
     return {
       ok: true,

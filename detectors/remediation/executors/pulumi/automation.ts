@@ -37,6 +37,11 @@ export async function openPulumiStack(location: StackLocation): Promise<StackPor
           .map(([k, v]) => [k, v.value]),
       );
     },
+    outputs: async () => {
+      const out = await stack.outputs();
+      const entries = Object.entries(out);
+      return entries.length === 0 ? undefined : Object.fromEntries(entries.map(([k, v]) => [k, v.value as unknown]));
+    },
     refresh: async (o) => {
       await stack.refresh({ onOutput: o.onOutput, ...(o.signal ? { signal: o.signal } : {}) });
     },

@@ -30,6 +30,8 @@ export interface ConfigChange {
   readonly path: string;
   /** The new value; undefined removes the key (the stack's default applies again). */
   readonly value: string | undefined;
+  /** What the change means beyond the key and values (said in the result's detail). */
+  readonly note?: string;
   /** Builds the action that restores what was there before (undefined: nothing can be undone). */
   readonly undoFrom: (previous: string | undefined) => RemediationAction | undefined;
 }

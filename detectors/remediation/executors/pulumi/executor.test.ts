@@ -32,6 +32,12 @@ class FakeStack implements StackPort {
   lastUpdateConfig(): Promise<Readonly<Record<string, string>> | undefined> {
     return Promise.resolve(this.deployed);
   }
+  /** The program's outputs of the last update (infra/pulumi/index.ts). */
+  stackOutputs: Record<string, unknown> | undefined;
+  outputs(): Promise<Readonly<Record<string, unknown>> | undefined> {
+    this.calls.push('outputs');
+    return Promise.resolve(this.stackOutputs);
+  }
   refresh(): Promise<void> {
     this.calls.push('refresh');
     return Promise.resolve();
@@ -126,10 +132,10 @@ describe('Pulumi executor: configuration per action kind', () => {
   it('handles only what the stack can change, on its own services, with valid params', async () => {
     const { stack, executor } = setup();
     assert.deepEqual(
-      (['scale', 'restart', 'rollback', 'canary-weight', 'throttle-source', 'pause-producer'] as const).map((k) =>
-        executor.supports(k),
-      ),
-      [true, true, true, true, false, false],
+      (
+        ['scale', 'restart', 'rollback', 'canary-weight', 'expand-volume', 'throttle-source', 'pause-producer'] as const
+      ).map((k) => executor.supports(k)),
+      [true, true, true, true, true, false, false],
     );
     const refused = await Promise.all([
       executor.execute(action('throttle-source', {}), live),
@@ -199,6 +205,28 @@ describe('Pulumi executor: dry run, failures, abort', () => {
     assert.equal(stack.config.has('services["web"].canaryWeight'), false);
   });
 
+  it('after a failed update refuses live updates for the backoff (dry runs still preview), then tries again', async () => {
+    const stack = new FakeStack();
+    let now = Date.parse('2026-12-07T04:00:00.000Z');
+    const executor = new PulumiExecutor({ stack, services, now: () => new Date(now), failureBackoffMs: 60_000 });
+    stack.upResult = () => Promise.reject(new Error('PersistentVolumeClaim alerts-data: forbidden\nmore'));
+    assert.equal((await executor.execute(action('scale', { replicas: 4 }), live)).ok, false);
+    stack.upResult = () => Promise.resolve('succeeded');
+    stack.calls.length = 0;
+    now += 59_000;
+    const refused = await executor.execute(action('scale', { replicas: 4 }), live);
+    assert.deepEqual(refused, {
+      ok: false,
+      detail:
+        'the last update of acme/insitechart/prod failed; no update before 2026-12-07T04:01:00.000Z: ' +
+        'PersistentVolumeClaim alerts-data: forbidden',
+    });
+    assert.deepEqual(stack.calls, [], 'nothing read, set or run');
+    assert.equal((await executor.execute(action('scale', { replicas: 4 }), { dryRun: true })).ok, true, 'preview');
+    now += 1_000;
+    assert.equal((await executor.execute(action('scale', { replicas: 4 }), live)).ok, true, 'after the backoff');
+  });
+
   it('an abort before the start changes nothing; during the update it stops and restores', async () => {
     const { stack, executor } = setup();
     const early = new AbortController();
@@ -256,5 +284,76 @@ describe('Pulumi executor: dry run, failures, abort', () => {
     while (stack.calls.filter((c) => c === 'up').length < 2) await new Promise((r) => setImmediate(r));
     release('succeeded');
     assert.equal((await second).ok, true);
+  });
+});
+
+describe('Pulumi executor: growing a data volume', () => {
+  const volumes = (expandable: boolean, sizeGi = 10, maxGi = 40) => ({
+    dataVolumes: {
+      alerts: { claim: 'alerts-data', sizeGi, maxGi, storageClass: 'fast-ssd', expandable },
+      'market-data': { claim: 'market-data-data', sizeGi: 10, maxGi: 50, storageClass: 'fast-ssd', expandable },
+    },
+  });
+  const grow = (service = 'alerts', growPercent: unknown = 50) =>
+    action('expand-volume', { growPercent } as RemediationAction['params'], service);
+  const storage = 'services["alerts"].storageGi';
+  const setupVolumes = () => {
+    const stack = new FakeStack();
+    return { stack, executor: new PulumiExecutor({ stack, services: [...services, 'alerts'], now: clock }) };
+  };
+
+  it('grows the deployed size by the share asked, within the maximum, with no undo (a claim cannot shrink)', async () => {
+    const { stack, executor } = setupVolumes();
+    stack.stackOutputs = volumes(true);
+    const r = await executor.execute(grow(), live);
+    assert.equal(r.ok, true, r.detail);
+    assert.deepEqual(stack.calls, ['outputs', `get ${storage}`, `set ${storage}=15`, 'up']);
+    assert.equal(stack.seenByEngine?.get(storage), '15');
+    assert.equal(r.undo, undefined);
+    assert.match(r.detail, /alerts-data 10 -> 15 Gi \(at most 40\); a claim cannot shrink: no undo/);
+    stack.stackOutputs = volumes(true, 30);
+    assert.equal((await executor.execute(grow('alerts', 100), live)).ok, true);
+    assert.equal(stack.config.get(storage), '40', 'cut to the maximum');
+  });
+
+  it('refuses before any change: a class without expansion, at the maximum, no volume, no outputs, bad params', async () => {
+    const { stack, executor } = setupVolumes();
+    const cases: [Record<string, unknown> | undefined, RemediationAction, RegExp][] = [
+      [volumes(false), grow(), /alerts-data: fast-ssd does not allow volume expansion/],
+      [volumes(true, 40), grow(), /alerts-data is at its maximum of 40 Gi/],
+      [volumes(true), grow('web'), /web has no data volume/],
+      [undefined, grow(), /the stack exports no valid dataVolumes/],
+      [{ dataVolumes: { alerts: { claim: 'alerts-data', sizeGi: '10' } } }, grow(), /no valid dataVolumes/],
+      [volumes(true), grow('alerts', 500), /^expand-volume: bad params/],
+    ];
+    for (const [outputs, a, why] of cases) {
+      stack.stackOutputs = outputs;
+      const r = await executor.execute(a, live);
+      assert.equal(r.ok, false, why.source);
+      assert.match(r.detail, why);
+    }
+    assert.ok(!stack.calls.some((c) => c.startsWith('set') || c === 'up' || c === 'preview'), stack.calls.join());
+  });
+
+  it('previews a growth in a dry run and leaves the size as it was', async () => {
+    const { stack, executor } = setupVolumes();
+    stack.stackOutputs = volumes(true);
+    const r = await executor.execute(grow(), { dryRun: true });
+    assert.equal(r.ok, true, r.detail);
+    assert.equal(stack.seenByEngine?.get(storage), '15', 'the preview saw the bigger claim');
+    assert.equal(stack.config.has(storage), false);
+    assert.ok(!ran(stack, 'up'));
+  });
+});
+
+describe('Pulumi executor: a change to what is already set', () => {
+  it('is refused without an update (it would change nothing)', async () => {
+    const { stack, executor } = setup();
+    stack.config.set(replicas, '4');
+    const r = await executor.execute(action('scale', { replicas: 4 }), live);
+    assert.deepEqual(r, { ok: false, detail: 'services["web"].replicas is already 4' });
+    assert.equal((await executor.execute(action('canary-weight', { reset: true }), live)).ok, false, 'unset already');
+    assert.ok(!ran(stack, 'up'));
+    assert.equal((await executor.execute(action('restart', {}), live)).ok, true, 'a restart always stamps anew');
   });
 });

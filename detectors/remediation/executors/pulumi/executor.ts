@@ -13,6 +13,7 @@ import type {
 } from '../../executor.ts';
 import { isPulumiKind, resolveChange, type ConfigChange } from './changes.ts';
 import type { ChangeSummary, RunOptions, StackPort } from './stack-port.ts';
+import { resolveVolumeGrowth } from './volume.ts';
 
 export interface PulumiExecutorOptions {
   readonly stack: StackPort;
@@ -28,6 +29,12 @@ export interface PulumiExecutorOptions {
    * taken from the last successful update before any change, so an update never reverts a deployment.
    */
   readonly syncKeys?: readonly string[];
+  /**
+   * After a live update fails, further live updates are refused this long (ms). A failed update may have changed the
+   * cluster and costs minutes; the engine gives a failed action's slot back, so without this a failing stack would be
+   * updated again on every signal.
+   */
+  readonly failureBackoffMs?: number;
 }
 
 export const deployedKeys = ['insitechart:imageTag', 'insitechart:strategy', 'insitechart:canaryWeight'];
@@ -40,13 +47,22 @@ export class PulumiExecutor implements RemediationExecutor {
   readonly #o: Required<PulumiExecutorOptions>;
   #queue: Promise<unknown> = Promise.resolve();
   #queued = 0;
+  /** The last failed live update: until when updates are refused, and why. */
+  #backoff: { readonly until: number; readonly detail: string } | undefined;
 
   constructor(options: PulumiExecutorOptions) {
-    this.#o = { refreshFirst: false, now: () => new Date(), maxQueued: 8, syncKeys: deployedKeys, ...options };
+    this.#o = {
+      refreshFirst: false,
+      now: () => new Date(),
+      maxQueued: 8,
+      syncKeys: deployedKeys,
+      failureBackoffMs: 600_000,
+      ...options,
+    };
   }
 
   supports(kind: ActionKind): boolean {
-    return isPulumiKind(kind);
+    return isPulumiKind(kind) || kind === 'expand-volume';
   }
 
   execute(action: RemediationAction, options: ExecuteOptions): Promise<ExecutionResult> {
@@ -68,11 +84,19 @@ export class PulumiExecutor implements RemediationExecutor {
   async #execute(action: RemediationAction, options: ExecuteOptions): Promise<ExecutionResult> {
     const { stack } = this.#o;
     const kind = action.kind;
-    if (!isPulumiKind(kind)) return { ok: false, detail: `the pulumi executor does not handle ${kind}` };
+    if (!this.supports(kind)) return { ok: false, detail: `the pulumi executor does not handle ${kind}` };
     if (!this.#o.services.includes(action.service)) {
       return { ok: false, detail: `unknown service ${action.service} (stack ${stack.name})` };
     }
     if (options.signal?.aborted === true) return { ok: false, detail: 'aborted before any change' };
+    const now = this.#o.now().getTime();
+    if (!options.dryRun && this.#backoff !== undefined && now < this.#backoff.until) {
+      const at = new Date(this.#backoff.until).toISOString();
+      return {
+        ok: false,
+        detail: `the last update of ${stack.name} failed; no update before ${at}: ${this.#backoff.detail}`,
+      };
+    }
     const output: string[] = [];
     const run: RunOptions = {
       onOutput: (line: string) => {
@@ -82,17 +106,27 @@ export class PulumiExecutor implements RemediationExecutor {
       ...(options.signal ? { signal: options.signal } : {}),
     };
     try {
-      const resolved = await resolveChange({ ...action, kind }, (p) => stack.getConfig(p), this.#o.now);
+      const resolved = isPulumiKind(kind)
+        ? await resolveChange({ ...action, kind }, (p) => stack.getConfig(p), this.#o.now)
+        : await resolveVolumeGrowth(action, () => stack.outputs());
       if (!resolved.ok) return resolved;
       const { change } = resolved;
       await this.#syncDeployed();
       if (this.#o.refreshFirst && !options.dryRun) await stack.refresh(run);
       const previous = await stack.getConfig(change.path);
+      // Setting what is set changes nothing: refused, so it spends no slot and takes no credit for a recovery.
+      if (previous === change.value)
+        return { ok: false, detail: `${change.path} is already ${previous ?? '(default)'}` };
       await write(stack, change.path, change.value);
       return await this.#apply(action, change, previous, options.dryRun, run, output);
     } catch (error) {
       return { ok: false, detail: failure(error, options.signal, output) };
     }
+  }
+
+  #failed(error: unknown): void {
+    const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    this.#backoff = { until: this.#o.now().getTime() + this.#o.failureBackoffMs, detail };
   }
 
   async #syncDeployed(): Promise<void> {
@@ -114,15 +148,23 @@ export class PulumiExecutor implements RemediationExecutor {
     output: readonly string[],
   ): Promise<ExecutionResult> {
     const { stack } = this.#o;
-    const what = `${change.path} ${previous ?? '(default)'} -> ${change.value ?? '(default)'} on ${stack.name}`;
+    const what =
+      `${change.path} ${previous ?? '(default)'} -> ${change.value ?? '(default)'} on ${stack.name}` +
+      (change.note === undefined ? '' : ` (${change.note})`);
     try {
       if (dryRun) {
         const summary = await stack.preview(run);
         const restored = await restore(stack, change.path, previous);
         return { ok: restored.ok, detail: `dry run: ${what}; preview: ${describe(summary)}; ${restored.note}` };
       }
-      const result = await stack.up(run);
-      if (result !== 'succeeded') throw new Error(`update ${result}`);
+      const result = await stack.up(run).catch((error: unknown) => {
+        this.#failed(error);
+        throw error;
+      });
+      if (result !== 'succeeded') {
+        this.#failed(`update ${result}`);
+        throw new Error(`update ${result}`);
+      }
       const undo = change.undoFrom(previous);
       return { ok: true, detail: `${action.kind}: ${what}`, ...(undo === undefined ? {} : { undo }) };
     } catch (error) {

@@ -20,6 +20,8 @@ export interface StackPort {
   removeConfig(path: string): Promise<void>;
   /** Non-secret configuration of the last successful update (full keys), undefined before the first. */
   lastUpdateConfig(): Promise<Readonly<Record<string, string>> | undefined>;
+  /** The stack's outputs (values) from its last update; undefined before the first. */
+  outputs(): Promise<Readonly<Record<string, unknown>> | undefined>;
   /** Reads the cluster's actual state into the stack's state (e.g. replicas an autoscaler changed). */
   refresh(options: RunOptions): Promise<void>;
   preview(options: RunOptions): Promise<ChangeSummary>;
