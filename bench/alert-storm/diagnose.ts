@@ -1,9 +1,12 @@
 /**
- * `node bench/alert-storm/diagnose.ts GENERATOR SEED [causes|mixed|classify]`: where a tuning storm loses
- * purity and completeness, replayed in-process with the default settings. `causes`: each root cause's alerts
- * in event-time order with the incident each ended in and why it joined; `mixed`: incidents holding alerts
- * of several causes; `classify`: counts of alerts that opened or joined their cause's main incident, a
- * fragment of it, or another cause's. Use tuning seeds (1-5) only: the bench's held-out seeds stay unseen.
+ * `node bench/alert-storm/diagnose.ts GENERATOR SEED [causes|mixed|classify|minority|hubs]`: where a tuning
+ * storm loses purity and completeness, replayed in-process with the default settings. `causes`: each root
+ * cause's alerts in event-time order with the incident each ended in and why it joined; `mixed`: incidents
+ * holding alerts of several causes; `classify`: counts of alerts that opened or joined their cause's main
+ * incident, a fragment of it, or another cause's; `minority`: the alerts outside their incident's majority
+ * cause, by how they got there (joined, opened it, moved in by a merge); `hubs`: the evidence of joins into
+ * the right and the wrong cause's incident, by label and by the traced degree of the shared value. Use tuning
+ * seeds (1-5) only: the bench's held-out seeds stay unseen.
  */
 import { fingerprintOf } from '../../platform/alerts/fingerprint.ts';
 import { alert, testPipeline } from '../../platform/alerts/test-support.ts';
@@ -97,6 +100,13 @@ for (const r of rows.values()) {
   l.push(r);
   byCause.set(r.cause, l);
 }
+/** Each incident's majority cause. */
+const majority = new Map<string, string>();
+for (const [i, rs] of byInc) {
+  const c = new Map<string, number>();
+  for (const r of rs) c.set(r.cause, (c.get(r.cause) ?? 0) + 1);
+  majority.set(i, [...c].sort((a, b) => b[1] - a[1])[0]![0]);
+}
 const mode = process.argv[4] ?? 'causes';
 if (mode === 'causes')
   for (const [c, rs] of [...byCause].sort()) {
@@ -116,13 +126,8 @@ if (mode === 'mixed')
       console.log(`  ${r.cause} t=${(r.at / 1000).toFixed(0)} ${short(r.labels)} | ${r.why}`);
   }
 if (mode === 'classify') {
-  // majority cause per incident, biggest incident per cause
-  const maj = new Map<string, string>();
-  for (const [i, rs] of byInc) {
-    const c = new Map<string, number>();
-    for (const r of rs) c.set(r.cause, (c.get(r.cause) ?? 0) + 1);
-    maj.set(i, [...c].sort((a, b) => b[1] - a[1])[0]![0]);
-  }
+  // biggest incident per cause
+  const maj = majority;
   const home = new Map<string, string>();
   for (const [c, rs] of byCause) {
     const m = new Map<string, number>();
@@ -163,4 +168,54 @@ if (mode === 'classify') {
       .map(([a, b]) => `${a}: ${b}`)
       .join('\n'),
   );
+}
+if (mode === 'minority') {
+  const k = new Map<string, number>();
+  const add = (s: string) => k.set(s, (k.get(s) ?? 0) + 1);
+  for (const [i, rs] of byInc)
+    for (const r of rs) {
+      if (r.cause === majority.get(i)) continue;
+      const how = r.why.includes('moved (correlation)')
+        ? 'via merge'
+        : r.why.startsWith('opened')
+          ? 'opened (others joined)'
+          : 'joined';
+      add(`${r.cause.startsWith('noise') ? 'noise' : 'root'} ${how}`);
+    }
+  console.log(
+    `distinct ${rows.size} ` +
+      [...k]
+        .sort()
+        .map(([a, b]) => `${a}: ${b}`)
+        .join(', '),
+  );
+}
+if (mode === 'hubs') {
+  const graph = observedGraph(storm, start);
+  const deg = (v: string): number => graph.neighbours(v, start).length;
+  // Per join: was the incident's (final) majority cause the alert's own? Which evidence carried it, how hub-like.
+  const stats = new Map<string, number[]>();
+  for (const r of rows.values()) {
+    if (!r.why.startsWith('joined') || r.why.includes('moved')) continue;
+    const ok = majority.get(r.inc) === r.cause ? 'right' : 'wrong';
+    const ev = r.why
+      .replace(/ new symptom=\S+/, '')
+      .split(' ')
+      .slice(2)
+      .map((x) => {
+        const i = x.lastIndexOf(':');
+        const [l, v] = [x.slice(0, x.indexOf('=')), x.slice(x.indexOf('=') + 1, i)];
+        return { l, v, w: Number(x.slice(i + 1)) };
+      });
+    for (const e of ev) {
+      if (e.l === 'alertname') continue;
+      const d = deg(e.v);
+      const key = `${ok} ${e.l} deg${d === 0 ? '0' : d <= 3 ? '1-3' : d <= 6 ? '4-6' : '7+'}`;
+      const a = stats.get(key) ?? [];
+      a.push(e.w);
+      stats.set(key, a);
+    }
+  }
+  for (const [k, a] of [...stats].sort())
+    console.log(`${k}: n=${a.length} weight=${a.reduce((x, y) => x + y, 0).toFixed(1)}`);
 }

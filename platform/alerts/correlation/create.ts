@@ -5,9 +5,14 @@ import type { IncidentCorrelator } from './correlator.ts';
 import { EntityCorrelator } from './entity-correlator.ts';
 import { GroupByCorrelator } from './group-by-correlator.ts';
 import type { ServiceGraph } from './service-graph.ts';
+import type { JoinObserver } from './join-gate.ts';
 
 /** The correlator the configuration asks for. */
-export function createCorrelator(config: AlertsConfig, graph?: ServiceGraph): IncidentCorrelator {
+export function createCorrelator(
+  config: AlertsConfig,
+  graph?: ServiceGraph,
+  observeJoin?: JoinObserver,
+): IncidentCorrelator {
   const c = config.correlation;
   if (c.strategy === 'group_by') return new GroupByCorrelator(c.group_by);
   if (c.strategy === 'topology')
@@ -25,6 +30,8 @@ export function createCorrelator(config: AlertsConfig, graph?: ServiceGraph): In
     background: c.background,
     graphWeight: c.graph_weight,
     mergeOnsetMs: c.merge_onset,
+    joinGate: c.join_gate,
+    ...(observeJoin === undefined ? {} : { observeJoin }),
     ...(graph === undefined ? {} : { graph }),
     maxConcurrent: 20_000,
     maxAffinityPairs: 50_000,

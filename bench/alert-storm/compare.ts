@@ -1,0 +1,45 @@
+/**
+ * `node bench/alert-storm/compare.ts [--seeds 1,2,3,4,5] [--generators kubernetes,fleet,market] [--setting JSON]`:
+ * one correlation setting (the `correlation` config block as JSON, default: the defaults) replayed in-process
+ * (replay.ts) on every storm of the given seeds and generators; prints purity and completeness per generator
+ * as min-max (mean), and the means over all storms. Choose settings on tuning seeds (1-5, tune.ts); replay the
+ * held-out seeds (11-20) only to report a setting already chosen.
+ */
+import { z } from 'zod';
+import type { AlertsConfigInput } from '../../platform/alerts/config/schema.ts';
+import { replay } from './replay.ts';
+import type { Scores } from './score.ts';
+import { generateStorm, generators, type GeneratorName } from './storms/storm.ts';
+
+const value = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const args = z
+  .object({
+    seeds: z.array(z.coerce.number().int().min(0)).min(1),
+    generators: z.array(z.enum(Object.keys(generators) as [GeneratorName, ...GeneratorName[]])).min(1),
+    setting: z.record(z.string(), z.unknown()),
+  })
+  .parse({
+    seeds: (value('seeds') ?? '1,2,3,4,5').split(','),
+    generators: (value('generators') ?? 'kubernetes,fleet,market').split(','),
+    setting: JSON.parse(value('setting') ?? '{}') as unknown,
+  });
+const setting = args.setting as AlertsConfigInput['correlation'];
+
+const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+const spread = (xs: readonly number[]): string =>
+  `${Math.min(...xs).toFixed(3)}-${Math.max(...xs).toFixed(3)} (${mean(xs).toFixed(3)})`;
+const all: Scores[] = [];
+for (const g of args.generators) {
+  const rs = args.seeds.map((seed) => replay(generateStorm(g, seed), setting));
+  all.push(...rs);
+  process.stdout.write(
+    `${g}: purity ${spread(rs.map((r) => r.purity))} completeness ${spread(rs.map((r) => r.completeness))} ` +
+      `incidents ${mean(rs.map((r) => r.incidents)).toFixed(1)} noise merged ${mean(rs.map((r) => r.noiseMerged)).toFixed(1)}\n`,
+  );
+}
+const p = mean(all.map((r) => r.purity));
+const c = mean(all.map((r) => r.completeness));
+process.stdout.write(`all: purity ${p.toFixed(3)} completeness ${c.toFixed(3)} sum ${(p + c).toFixed(3)}\n`);
