@@ -7,21 +7,15 @@ import { alert, testPipeline } from '../../platform/alerts/test-support.ts';
 import type { AlertsConfigInput } from '../../platform/alerts/config/schema.ts';
 import { CallEdgeExtractor } from '../../collectors/otlp/call-edges.ts';
 import { ServiceGraph } from '../../platform/alerts/correlation/service-graph.ts';
-import type { JoinObserver } from '../../platform/alerts/correlation/join-gate.ts';
 import { score, type Scores } from './score.ts';
 import type { Storm } from './storms/storm.ts';
 
-export function replay(
-  storm: Storm,
-  correlation: AlertsConfigInput['correlation'],
-  observeJoin?: JoinObserver,
-): Scores {
+export function replay(storm: Storm, correlation: AlertsConfigInput['correlation']): Scores {
   const start = Date.parse('2026-03-02T10:00:00Z');
   const { pipeline, clock } = testPipeline(
     { route: { receiver: 'none' }, receivers: [{ name: 'none', targets: [] }], correlation },
     start,
     observedGraph(storm, start),
-    observeJoin,
   );
   const t0 = clock.now();
   const placed = new Map<string, string>();

@@ -11,7 +11,6 @@ import { CorrelateStage, correlatorFor } from './stages/correlate-stage.ts';
 import type { IncidentCorrelator } from './correlation/correlator.ts';
 import { IncidentMoves, type IncidentPersistence } from './correlation/incident-moves.ts';
 import type { ServiceGraph } from './correlation/service-graph.ts';
-import type { JoinObserver } from './correlation/join-gate.ts';
 import { FileResolvedStage } from './stages/file-resolved-stage.ts';
 import { DedupStage } from './stages/dedup-stage.ts';
 import { Dedup } from './stages/dedup.ts';
@@ -51,8 +50,6 @@ export interface PipelineOptions {
   readonly load?: () => readonly Incident[];
   /** The service graph seen in traces, for the entity correlator (kept across rebuilds). */
   readonly serviceGraph?: ServiceGraph;
-  /** Told of each join the entity correlator weighs (bench/alert-storm/fit-gate.ts fits its gate on them). */
-  readonly observeJoin?: JoinObserver;
   /** Told of failed timer work (flushes, escalations, digests); it is retried on the next tick. */
   readonly onError?: (error: unknown, context: string) => void;
 }
@@ -117,7 +114,7 @@ export class Pipeline {
     const c = this.#config;
     const save = (i: Incident): void => this.#options.persist?.incident(i);
     const dedup = new Dedup(c.priority.flap.window, c.retention.fingerprints);
-    const correlator = correlatorFor(c, this.#options.serviceGraph, this.#options.observeJoin);
+    const correlator = correlatorFor(c, this.#options.serviceGraph);
     const inhibitor = new Inhibitor(c.inhibit_rules);
     const incidents = new Map<string, Incident>();
     const groups = new GroupScheduler(this.#clock, (group, reason) => this.#groupFlush(group, reason));

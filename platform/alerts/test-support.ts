@@ -8,7 +8,6 @@ import type { OutboxItem } from './notify/outbox.ts';
 import { Directory } from './oncall/directory.ts';
 import { Pipeline } from './pipeline.ts';
 import type { ServiceGraph } from './correlation/service-graph.ts';
-import type { JoinObserver } from './correlation/join-gate.ts';
 import type { Silence } from './stages/silence.ts';
 
 /** Test support: a pipeline on a manual clock whose outbox is a plain array. */
@@ -16,7 +15,6 @@ export function testPipeline(
   input: AlertsConfigInput,
   start = Date.parse('2026-03-02T10:00:00Z'),
   serviceGraph?: ServiceGraph,
-  observeJoin?: JoinObserver,
 ): { pipeline: Pipeline; clock: ManualClock; sent: OutboxItem[]; silences: Silence[]; directory: Directory } {
   const config = withLinks(alertsConfigSchema.parse(input), {}, 8080);
   const clock = new ManualClock(start);
@@ -31,7 +29,6 @@ export function testPipeline(
   const pipeline = new Pipeline({
     config,
     ...(serviceGraph === undefined ? {} : { serviceGraph }),
-    ...(observeJoin === undefined ? {} : { observeJoin }),
     clock,
     directory,
     enqueue: (items) => {

@@ -179,8 +179,6 @@ export const alertsConfigSchema = z
         graph_weight: z.number().min(0).max(2).default(1),
         /** entities: an alert able to join open incidents whose onsets are this close merges them (0: never). */
         merge_onset: duration.default(60_000),
-        /** entities: a join less plausible than this (correlation/join-gate.ts) opens an incident (0: off). */
-        join_gate: z.number().min(0).max(1).default(0.5),
       })
       .prefault({}),
     enrichment: z

@@ -5,14 +5,9 @@ import type { IncidentCorrelator } from './correlator.ts';
 import { EntityCorrelator } from './entity-correlator.ts';
 import { GroupByCorrelator } from './group-by-correlator.ts';
 import type { ServiceGraph } from './service-graph.ts';
-import type { JoinObserver } from './join-gate.ts';
 
 /** The correlator the configuration asks for. */
-export function createCorrelator(
-  config: AlertsConfig,
-  graph?: ServiceGraph,
-  observeJoin?: JoinObserver,
-): IncidentCorrelator {
+export function createCorrelator(config: AlertsConfig, graph?: ServiceGraph): IncidentCorrelator {
   const c = config.correlation;
   if (c.strategy === 'group_by') return new GroupByCorrelator(c.group_by);
   if (c.strategy === 'topology')
@@ -30,8 +25,6 @@ export function createCorrelator(
     background: c.background,
     graphWeight: c.graph_weight,
     mergeOnsetMs: c.merge_onset,
-    joinGate: c.join_gate,
-    ...(observeJoin === undefined ? {} : { observeJoin }),
     ...(graph === undefined ? {} : { graph }),
     maxConcurrent: 20_000,
     maxAffinityPairs: 50_000,

@@ -1,17 +1,60 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Alert } from '../model.ts';
+import { fingerprintOf } from '../fingerprint.ts';
+import type { Alert, Incident, Labels } from '../model.ts';
 import { ConcurrentAlerts } from './concurrent.ts';
 import { EntityCorrelator } from './entity-correlator.ts';
-import { alertOf, place, t0, testOptions } from './testing.ts';
 import { tokensOf } from './tokens.ts';
 
-const options = testOptions;
+const t0 = Date.parse('2026-03-02T10:00:00Z');
+const options = {
+  windowMs: 600_000,
+  threshold: 2,
+  decayMs: 60_000,
+  symptomWeight: 0.5,
+  affinityWeight: 1,
+  background: 30,
+  maxConcurrent: 1_000,
+  maxAffinityPairs: 1_000,
+};
+
+const alertOf = (labels: Labels, atSeconds: number): Alert => ({
+  fingerprint: fingerprintOf(labels),
+  status: 'firing',
+  labels,
+  annotations: {},
+  startsAt: t0 + atSeconds * 1000,
+  source: 'test',
+  traceIds: [],
+});
 
 /** Feeds alerts through match/attach as the pipeline does; returns the incident id of each. */
 let opened = 0;
-const feed = (c: EntityCorrelator, alerts: readonly Alert[]): string[] =>
-  alerts.map((a) => place(c, a, `inc-${String(opened++)}`).incident.id);
+function feed(c: EntityCorrelator, alerts: readonly Alert[]): string[] {
+  return alerts.map((a) => {
+    const incident: Incident = c.match(a) ?? {
+      id: `inc-${String(opened++)}`,
+      status: 'triggered',
+      title: '',
+      severity: 'warning',
+      priority: 3,
+      createdAt: 0,
+      updatedAt: 0,
+      lastAlertAt: a.startsAt,
+      alerts: new Map(),
+    };
+    incident.alerts.set(a.fingerprint, {
+      alert: a,
+      enrichment: { remediations: [], traceIds: [] },
+      priority: 3,
+      firstSeen: 0,
+      lastSeen: 0,
+      routes: [],
+    });
+    c.attach(incident, a);
+    return incident.id;
+  });
+}
 
 /** Background: alerts on many services and nodes, all in one cluster (context). */
 const background = (count: number): Alert[] =>

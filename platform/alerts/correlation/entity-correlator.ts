@@ -5,7 +5,6 @@ import { IncidentProfile } from './profile.ts';
 import type { ServiceGraph } from './service-graph.ts';
 import { tokensOf, type Token } from './tokens.ts';
 import type { IncidentCorrelator, IncidentMerge } from './correlator.ts';
-import { plausibility, type JoinFeatures, type JoinObserver } from './join-gate.ts';
 
 export interface EntityCorrelatorOptions {
   /** An alert only joins an incident whose latest alert is this close in event time. */
@@ -33,10 +32,6 @@ export interface EntityCorrelatorOptions {
    * (an effect seen before its cause's evidence arrived opened an incident of its own); 0: never merge.
    */
   readonly mergeOnsetMs?: number;
-  /** A join rated less plausible than this (join-gate.ts) opens an incident instead; 0: every join. */
-  readonly joinGate?: number;
-  /** Told of every join the correlator is about to weigh (for fitting the gate's model; never needed). */
-  readonly observeJoin?: JoinObserver;
   /** Bounds: concurrent alerts for the statistics, learned pairs. */
   readonly maxConcurrent: number;
   readonly maxAffinityPairs: number;
@@ -49,8 +44,7 @@ interface Open {
 
 interface Pending {
   readonly fingerprint: string;
-  /** Undefined: the alert opens an incident (the gate declined its best join). */
-  readonly incidentId: string | undefined;
+  readonly incidentId: string;
   readonly why: CorrelationWhy;
 }
 
@@ -108,34 +102,25 @@ export class EntityCorrelator implements IncidentCorrelator {
       if (frequency !== undefined) for (const id of this.#index.get(token.value) ?? []) candidates.add(id);
     const called = this.#called(weights, alert.startsAt);
     for (const value of called.keys()) for (const id of this.#index.get(value) ?? []) candidates.add(id);
-    const scored: { open: Open; why: CorrelationWhy }[] = [];
+    const passing: { open: Open; why: CorrelationWhy }[] = [];
     for (const id of candidates) {
       const open = this.#open.get(id);
       if (open === undefined) continue;
       if (Math.abs(alert.startsAt - open.profile.lastAlertAt) > this.#o.windowMs) continue;
       // A cause's alerts start in a burst after its onset: the score fades with the time since then.
       const why = this.#score(weights, called, open.profile, alert.startsAt - open.profile.onsetAt);
-      if (namesAnEntity(why)) scored.push({ open, why });
+      if (why.score >= this.#o.threshold && namesAnEntity(why)) passing.push({ open, why });
     }
-    scored.sort((a, b) => b.why.score - a.why.score);
-    const passing = scored.filter((p) => p.why.score >= this.#o.threshold);
-    const best = passing[0];
-    this.#merges = [];
-    this.#pending = undefined;
-    if (best === undefined) return undefined;
-    const features = joinFeatures(best, scored, passing.length, alert.startsAt, weights);
-    this.#o.observeJoin?.(alert.fingerprint, best.open.incident, features);
-    const gate = this.#o.joinGate ?? 0;
-    const rated = gate > 0 ? plausibility(features) : 1;
-    if (rated < gate) {
-      // Said in the opened incident's reason: the join it did not make, and how plausible it was.
-      const declined = { label: declinedJoin, value: best.open.incident.title, weight: round(rated) };
-      this.#pending = { fingerprint: alert.fingerprint, incidentId: undefined, why: opened(declined) };
-      return undefined;
-    }
-    this.#merges = this.#mergesAround(best.open, passing);
-    this.#pending = { fingerprint: alert.fingerprint, incidentId: best.open.incident.id, why: best.why };
-    return best.open.incident;
+    const best = passing.reduce<(typeof passing)[number] | undefined>(
+      (b, p) => (b === undefined || p.why.score > b.why.score ? p : b),
+      undefined,
+    );
+    this.#merges = best === undefined ? [] : this.#mergesAround(best.open, passing);
+    this.#pending =
+      best === undefined
+        ? undefined
+        : { fingerprint: alert.fingerprint, incidentId: best.open.incident.id, why: best.why };
+    return best?.open.incident;
   }
 
   takeMerges(): readonly IncidentMerge[] {
@@ -160,7 +145,7 @@ export class EntityCorrelator implements IncidentCorrelator {
     const tokens = tokensOf(alert.labels);
     this.#concurrent.add(alert.fingerprint, alert.startsAt, tokens);
     let open = this.#open.get(incident.id);
-    const isNew = open === undefined;
+    const opened = open === undefined;
     if (open === undefined) {
       open = { incident, profile: new IncidentProfile(alert.startsAt) };
       this.#open.set(incident.id, open);
@@ -171,9 +156,8 @@ export class EntityCorrelator implements IncidentCorrelator {
     this.#byFingerprint.set(alert.fingerprint, open);
     const pending = this.#pending;
     this.#pending = undefined;
-    if (pending?.fingerprint === alert.fingerprint && pending.incidentId === (isNew ? undefined : incident.id))
-      return pending.why;
-    const kind = isNew || (!known && open.profile.size === 1) ? 'opened' : 'joined';
+    if (pending?.fingerprint === alert.fingerprint && pending.incidentId === incident.id) return pending.why;
+    const kind = opened || (!known && open.profile.size === 1) ? 'opened' : 'joined';
     return { kind, score: 0, shared: [] };
   }
 
@@ -304,42 +288,6 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** The reason's entry for `foreign_symptom`: the alert's name, and what the factor took off the score. */
 const newSymptom = 'new symptom';
-
-/** The reason's entry for a join the gate declined: the incident's title, the join's plausibility. */
-const declinedJoin = 'declined join';
-
-const opened = (declined: CorrelationWhy['shared'][number]): CorrelationWhy => ({
-  kind: 'opened',
-  score: 0,
-  shared: [declined],
-});
-
-/** What the gate weighs of the best passing join (join-gate.ts). */
-function joinFeatures(
-  best: { open: Open; why: CorrelationWhy },
-  scored: readonly { why: CorrelationWhy }[],
-  candidates: number,
-  at: number,
-  weights: readonly { token: Token; frequency: number | undefined }[],
-): JoinFeatures {
-  const evidence = best.why.shared.filter((x) => x.weight > 0 && x.label !== 'alertname' && x.label !== 'learned');
-  const profile = best.open.profile;
-  return {
-    score: best.why.score,
-    sinceOnsetS: (at - profile.onsetAt) / 1000,
-    sinceLastS: (at - profile.lastAlertAt) / 1000,
-    newSymptom: best.why.shared.some((x) => x.label === newSymptom),
-    entities: evidence.length,
-    strongest: Math.max(0, ...evidence.map((x) => x.weight)),
-    symptom: best.why.shared.find((x) => x.label === 'alertname')?.weight ?? 0,
-    traced: evidence.some((x) => x.label === 'calls'),
-    topShare: Math.max(0, ...evidence.map((x) => profile.share(x.value))),
-    incidentSize: profile.size,
-    candidates,
-    runnerUp: (scored[1]?.why.score ?? 0) / best.why.score,
-    labels: weights.filter((w) => w.frequency !== undefined).length,
-  };
-}
 
 /** A shared symptom alone (two unrelated disks filling up) or learned affinity alone does not make one cause. */
 const namesAnEntity = (why: CorrelationWhy): boolean =>

@@ -4,7 +4,6 @@ import type { IncidentCorrelator } from '../correlation/correlator.ts';
 import type { IncidentMoves } from '../correlation/incident-moves.ts';
 import { createCorrelator } from '../correlation/create.ts';
 import type { ServiceGraph } from '../correlation/service-graph.ts';
-import type { JoinObserver } from '../correlation/join-gate.ts';
 import { newIncidentId } from './correlate.ts';
 import { required, type AlertContext, type Stage } from './stage.ts';
 
@@ -87,6 +86,6 @@ function titleOf(alert: Alert): string {
 }
 
 /** The correlator as the configuration describes it (correlation/create.ts). */
-export function correlatorFor(c: AlertsConfig, graph?: ServiceGraph, observe?: JoinObserver): IncidentCorrelator {
-  return createCorrelator(c, graph, observe);
+export function correlatorFor(c: AlertsConfig, graph?: ServiceGraph): IncidentCorrelator {
+  return createCorrelator(c, graph);
 }
