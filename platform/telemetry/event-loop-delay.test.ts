@@ -49,6 +49,29 @@ void describe('event-loop delay over closed windows', () => {
     assert.equal(second, first, 'a second reader right after sees the same window');
   });
 
+  void it('sees a periodic stall in phase with the window timer (run in the same timer pass just before it)', async () => {
+    const window = new EventLoopDelayWindow(200);
+    // Same period, created right after the window's timer: both run in one pass of the 200 ms timer list.
+    const stalls = setInterval(() => {
+      block(120);
+    }, 200);
+    const seen: number[] = [];
+    try {
+      await sleep(100);
+      for (let i = 0; i < 6; i += 1) {
+        seen.push(window.last.max);
+        await sleep(200);
+      }
+    } finally {
+      clearInterval(stalls);
+      window.stop();
+    }
+    assert.ok(
+      seen.slice(2).every((max) => max >= 0.08),
+      `every window shows the 120 ms stall, got ${seen.join(', ')}`,
+    );
+  });
+
   void it('reports an idle window as zeros, not NaN', () => {
     const window = new EventLoopDelayWindow(60_000);
     try {

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { Gauge, type Registry } from 'prom-client';
 
 /** The event-loop delay of one closed window, in seconds. */
@@ -18,16 +18,26 @@ const idle: EventLoopDelaySnapshot = { min: 0, max: 0, mean: 0, stddev: 0, p50: 
  * Event-loop delay over fixed windows. prom-client resets its delay histogram at every collect, so with several
  * readers of one registry (the detector tier, the fixed checks, a Prometheus scrape) each saw only the delays
  * since another reader's collect, and a stall went to whichever read first. Here a timer closes a window every
- * `windowMs` and every reader sees the last closed one; a stall delays the timer, so its window holds the stall.
+ * `windowMs` and every reader sees the last closed one. The delay is measured by a ticker of our own (how late
+ * each `resolutionMs` tick runs), not `monitorEventLoopDelay`: resetting that monitor at a window's close lost a
+ * block that ran in the same timer pass just before the close, so a stall in phase with the window timer read as
+ * 10 ms in every window (quiet bench run 4). A late tick is recorded whenever it runs, in this window or the next.
  */
 export class EventLoopDelayWindow {
-  readonly #histogram: ELDHistogram;
+  readonly #histogram: RecordableHistogram = createHistogram();
+  readonly #ticker: NodeJS.Timeout;
   readonly #timer: NodeJS.Timeout;
   #last: EventLoopDelaySnapshot = idle;
 
   constructor(windowMs = 1_000, resolutionMs = 10) {
-    this.#histogram = monitorEventLoopDelay({ resolution: resolutionMs });
-    this.#histogram.enable();
+    let due = performance.now() + resolutionMs;
+    this.#ticker = setInterval(() => {
+      const now = performance.now();
+      // Nanoseconds, at least 1: a recordable histogram refuses values below 1.
+      this.#histogram.record(Math.max(1, Math.round((now - due) * 1e6)));
+      due = now + resolutionMs;
+    }, resolutionMs);
+    this.#ticker.unref();
     this.#timer = setInterval(() => {
       this.close();
     }, windowMs);
@@ -41,7 +51,7 @@ export class EventLoopDelayWindow {
   /** Closes the current window now; the timer calls it every `windowMs`. */
   close(): EventLoopDelaySnapshot {
     const h = this.#histogram;
-    // An empty window (no timer tick recorded yet) reports NaN and a huge min: nothing was delayed.
+    // An empty window (no tick recorded yet) reports NaN and a huge min: nothing was delayed.
     this.#last =
       h.count === 0
         ? idle
@@ -60,7 +70,7 @@ export class EventLoopDelayWindow {
 
   stop(): void {
     clearInterval(this.#timer);
-    this.#histogram.disable();
+    clearInterval(this.#ticker);
   }
 }
 
