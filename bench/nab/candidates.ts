@@ -36,7 +36,16 @@ the Gaussian control lost 5 of 80 variance-change windows on held-out seeds, wit
 hourly generator lost 8 points; the spread view's median change (instead of the mean) was kept
 (`../../detectors/anomaly/README.md`).
  */
-export const CHALLENGERS: readonly Candidate[] = [];
+export const CHALLENGERS: readonly Candidate[] = [
+  // Sixteenth round: a suppression that silences repeats but lets a stronger surprise through, so that at any
+  // threshold above the alarm level the first point over it is kept (a weaker alarm no longer hides it).
+  { name: 'escalate', options: { escalate: 'restart' } },
+  { name: 'escalate-within', options: { escalate: 'within' } },
+  // Sixteenth round: the yardsticks of novelty (recent and per-phase surprises) learn only from the second half
+  // of the warm-up, not from the inflated z's of a baseline of a few points (as NAB's numenta detector splits it).
+  { name: 'remember-late', options: { remember: 'after-half-warmup' } },
+  { name: 'escalate-remember-late', options: { escalate: 'restart', remember: 'after-half-warmup' } },
+];
 
 export const ABLATIONS: readonly Candidate[] = [
   { name: 'no-discount-no-fatigue', options: { familiarWeight: 1, barGain: 1 } },
