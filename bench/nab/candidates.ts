@@ -34,18 +34,12 @@ Fifteenth round: the bar calibrated on the warm-up's largest novelty (as a start
 of the combined novelty as a second yardstick lost 8-18 points on synthetic generators; without the spread view
 the Gaussian control lost 5 of 80 variance-change windows on held-out seeds, without the drift view too the
 hourly generator lost 8 points; the spread view's median change (instead of the mean) was kept
-(`../../detectors/anomaly/README.md`).
+(`../../detectors/anomaly/README.md`). Sixteenth round (commit d37092f): a suppression a stronger surprise breaks
+through lost 4.2 in-sample and 5.7 left out (a new suppression and a higher bar per escalation), or 25 / 37 (the
+suppression kept: the stall and drift views' novelties grow through an episode, so every point escalates);
+remembering surprises only from the warm-up's second half lost 5.1 / 4.9 (alarms right after the warm-up).
  */
-export const CHALLENGERS: readonly Candidate[] = [
-  // Sixteenth round: a suppression that silences repeats but lets a stronger surprise through, so that at any
-  // threshold above the alarm level the first point over it is kept (a weaker alarm no longer hides it).
-  { name: 'escalate', options: { escalate: 'restart' } },
-  { name: 'escalate-within', options: { escalate: 'within' } },
-  // Sixteenth round: the yardsticks of novelty (recent and per-phase surprises) learn only from the second half
-  // of the warm-up, not from the inflated z's of a baseline of a few points (as NAB's numenta detector splits it).
-  { name: 'remember-late', options: { remember: 'after-half-warmup' } },
-  { name: 'escalate-remember-late', options: { escalate: 'restart', remember: 'after-half-warmup' } },
-];
+export const CHALLENGERS: readonly Candidate[] = [];
 
 export const ABLATIONS: readonly Candidate[] = [
   { name: 'no-discount-no-fatigue', options: { familiarWeight: 1, barGain: 1 } },

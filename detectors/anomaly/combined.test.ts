@@ -169,21 +169,3 @@ test('the familiar-shape rule acts on a noisy series, and where the scores first
   }
   assert.ok(differ > 0, 'the rule never changed a score on a noisy seasonal series');
 });
-
-test('with escalation a stronger surprise breaks through the suppression, a weaker one does not', () => {
-  // A moderate spike at ONSET, then a second one 20 points later: much larger, or about the same.
-  const twoSpikes =
-    (second: number): Anomaly =>
-    (t, normal, e) =>
-      normal + e + (t === ONSET ? 16 : t === ONSET + 20 ? second : 0);
-  const later = (verdicts: readonly AnomalyVerdict[]) => alarms(verdicts).filter((t) => t > ONSET && t <= ONSET + 150);
-  for (const escalate of ['off', 'restart', 'within'] as const) {
-    const stronger = run(series(twoSpikes(80)), { escalate });
-    const first = stronger[ONSET]?.score ?? 0;
-    assert.ok(first >= 0.5, `escalate ${escalate}: the first spike did not alarm`);
-    assert.deepEqual(later(stronger), escalate === 'off' ? [] : [ONSET + 20], `escalate ${escalate}`);
-    if (escalate !== 'off') assert.ok((stronger[ONSET + 20]?.score ?? 0) > first);
-    // A second spike no larger than the first stays suppressed either way.
-    assert.deepEqual(later(run(series(twoSpikes(12)), { escalate })), [], `escalate ${escalate}`);
-  }
-});

@@ -38,16 +38,6 @@ export interface AnomalyOptions {
   readonly familiarShape: number;
   /** The other views' novelties are weighted by this on a familiar shape (1: shape never discounts). */
   readonly familiarWeight: number;
-  /**
-   * During a suppression, a score above the alarm that started it still alarms (and starts a new one):
-   * the suppression then silences repeats, never a stronger surprise (false: it silences everything).
-   */
-  readonly escalate: 'off' | 'restart' | 'within';
-  /**
-   * 'after-half-warmup': the views remember their surprises (the yardsticks of novelty) only from the
-   * second half of the warm-up on, once their baselines hold that many points; 'always': from the start.
-   */
-  readonly remember: 'always' | 'after-half-warmup';
 }
 
 export const DEFAULT_ANOMALY: AnomalyOptions = {
@@ -62,8 +52,6 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   suppressMs: 45_000_000,
   familiarShape: 1,
   familiarWeight: 0.5,
-  escalate: 'off',
-  remember: 'always',
 };
 
 /**
@@ -94,25 +82,18 @@ export class CombinedDetector implements SeriesDetector {
   private seen = 0;
   private quietUntil = -1;
   private quietUntilTs = Number.POSITIVE_INFINITY;
-  /** The score of the alarm that started the current suppression. */
-  private quietBelow = 0;
   /** Novelty an alarm needs now: 1, raised by each alarm, relaxing back over time. */
   private bar = 1;
   private readonly barDecay: number;
 
   constructor(options: Partial<AnomalyOptions> = {}) {
     this.options = { ...DEFAULT_ANOMALY, ...options, statistical: { ...DEFAULT_STATISTICAL, ...options.statistical } };
-    const { learned, warmup, remember } = this.options;
-    const statistical =
-      remember === 'always'
-        ? this.options.statistical
-        : { ...this.options.statistical, rememberFrom: Math.floor(warmup / 2) };
-    this.statistical = new StatisticalDetector(statistical);
+    this.statistical = new StatisticalDetector(this.options.statistical);
     this.barDecay = Math.pow(0.5, 1 / this.options.barHalfLife);
+    const { learned, warmup } = this.options;
     if (learned !== 'off') {
       const shared = learned === 'self' ? undefined : learned;
       const lags = shared?.options.lags ?? DEFAULT_FORECASTER.lags;
-      // Its errors start once it is trained (60% into the warm-up): it remembers them from the first.
       this.learned = new LearnedView(
         this.options.statistical,
         shared,
@@ -152,13 +133,10 @@ export class CombinedDetector implements SeriesDetector {
     let score = relative / (relative + 1);
     // The view that set an alarming score leads the explanation even when its z is small (a stall's).
     const raisedBy = score >= this.options.alarm ? strongest.view : undefined;
-    const quiet = index <= this.quietUntil && point.ts < this.quietUntilTs;
-    if (quiet && this.options.escalate === 'within' && score > this.quietBelow) this.quietBelow = score;
-    else if (quiet && !(this.options.escalate === 'restart' && score > this.quietBelow)) score = 0;
+    if (index <= this.quietUntil && point.ts < this.quietUntilTs) score = 0;
     else if (score >= this.options.alarm) {
       this.quietUntil = index + this.options.suppress;
       this.quietUntilTs = this.options.suppressMs > 0 ? point.ts + this.options.suppressMs : Number.POSITIVE_INFINITY;
-      this.quietBelow = score;
       this.bar *= this.options.barGain;
     }
     const fired = [...surprises, ...(learned === undefined ? [] : [learned])]

@@ -36,11 +36,6 @@ export interface StatisticalOptions {
   readonly scaleMemory: number;
   /** Repeats of one value before the stall view may call a series stuck (0: no stall view). */
   readonly stall: number;
-  /**
-   * Statistics a view judges before it remembers its surprises (0: from the first). The first z's come
-   * from a baseline of a few points and are inflated; the per-phase memory would keep them for months.
-   */
-  readonly rememberFrom: number;
 }
 
 export const DEFAULT_STATISTICAL: StatisticalOptions = {
@@ -58,7 +53,6 @@ export const DEFAULT_STATISTICAL: StatisticalOptions = {
   scaleFloor: 0.05,
   scaleMemory: 8000,
   stall: 10,
-  rememberFrom: 0,
 };
 
 export interface ViewSurprise {
@@ -94,9 +88,6 @@ export abstract class View implements SeriesView {
   private readonly scaleFloor: number;
   private readonly scaleDecay: number;
   private largestScale = 0;
-  private readonly rememberFrom: number;
-  /** Statistics judged so far, counted up to `rememberFrom`. */
-  private judged = 0;
 
   constructor({
     history,
@@ -107,9 +98,7 @@ export abstract class View implements SeriesView {
     phaseDecay,
     scaleFloor,
     scaleMemory,
-    rememberFrom,
   }: StatisticalOptions) {
-    this.rememberFrom = rememberFrom;
     this.scaleFloor = scaleFloor;
     this.scaleDecay = Math.pow(0.5, 1 / scaleMemory);
     this.zFloor = zFloor;
@@ -133,8 +122,6 @@ export abstract class View implements SeriesView {
    */
   protected judge(stat: number, offset: number, ts: number): ViewSurprise | undefined {
     let surprise: ViewSurprise | undefined;
-    const remember = this.judged >= this.rememberFrom;
-    if (!remember) this.judged += 1;
     if (this.baseline.size >= MIN_HISTORY) {
       const median = this.baseline.quantile(0.5);
       const scale = this.scale();
@@ -145,10 +132,10 @@ export abstract class View implements SeriesView {
       if (buckets > 0) {
         const b = dayBucket(ts, buckets);
         for (const n of [b - 1, b, b + 1]) past = Math.max(past, this.phaseZ[(n + buckets) % buckets] ?? 0);
-        if (remember) this.phaseZ[b] = Math.max(size, (this.phaseZ[b] ?? 0) * this.decay);
+        this.phaseZ[b] = Math.max(size, (this.phaseZ[b] ?? 0) * this.decay);
       }
       surprise = { view: this.name, z, novelty: size / past, expected: offset + median, scale };
-      if (remember) this.pastZ.push(size);
+      this.pastZ.push(size);
     }
     this.baseline.push(stat);
     return surprise;
