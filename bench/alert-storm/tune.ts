@@ -11,10 +11,9 @@ import { generateStorm, tuningGenerators } from './storms/storm.ts';
 const i = process.argv.indexOf('--seeds');
 const seeds = (i >= 0 ? (process.argv[i + 1] ?? '') : '1,2,3,4,5').split(',').map(Number);
 const storms = tuningGenerators.flatMap((g) => seeds.map((seed) => generateStorm(g, seed)));
-for (const threshold of [0.9, 1, 1.25, 1.5])
-  for (const traced of [0, 0.5, 1, 1.5])
+for (const threshold of [0.9, 1, 1.25])
+  for (const traced of [0, 0.5, 1])
     for (const foreignFailure of [1, 0.7, 0.5, 0.3]) {
-      if (traced === 0 && foreignFailure !== 1) continue;
       const setting = { threshold, traced_weight: traced, foreign_failure: foreignFailure };
       const rs = storms.map((s) => replay(s, setting));
       const mean = (f: (r: (typeof rs)[number]) => number): number => rs.reduce((a, r) => a + f(r), 0) / rs.length;

@@ -21,7 +21,7 @@ export interface FaultWindow {
 
 /** Every 10 s of a fault, each failing service yields a kept trace with this probability. */
 const keep = 0.5;
-const stepMs = 10_000;
+const stepMs = 2_000;
 /** A caller passes an error on (instead of handling it) with this probability, per hop. */
 const passOn = 0.75;
 /** Unrelated failed requests per service over the storm. */

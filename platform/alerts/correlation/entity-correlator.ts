@@ -82,6 +82,8 @@ export class EntityCorrelator implements IncidentCorrelator {
   readonly #index = new Map<string, Set<string>>();
   /** Fingerprint and start -> the values it names (labels, traced failures) as first seen: same on every use. */
   readonly #tokens = new Map<string, readonly Token[]>();
+  /** Traced failures count for (`tracedWeight`) or against (`foreignFailure`) a join. */
+  readonly #usesTraces: boolean;
   #pending: Pending | undefined;
   #merges: IncidentMerge[] = [];
 
@@ -93,6 +95,7 @@ export class EntityCorrelator implements IncidentCorrelator {
       background: options.background,
     });
     this.#affinity = new Affinity(options.maxAffinityPairs);
+    this.#usesTraces = (options.tracedWeight ?? 0) > 0 || (options.foreignFailure ?? 1) < 1;
   }
 
   get openCount(): number {
@@ -219,7 +222,7 @@ export class EntityCorrelator implements IncidentCorrelator {
     const own = tokensOf(alert.labels);
     const errors = this.#o.graph?.errors;
     const tokens = [...own];
-    if (errors !== undefined && errors.size > 0 && (this.#o.tracedWeight ?? 0) > 0) {
+    if (errors !== undefined && errors.size > 0 && this.#usesTraces) {
       const values = new Set(own.map((t) => t.value));
       for (const { origin } of errors.originsOf([...values], alert.startsAt))
         for (const value of origin)

@@ -41,7 +41,7 @@ export class TracedErrors {
   readonly #byInstance = new Map<string, Entry[]>();
 
   constructor(
-    options: TracedErrorsOptions = { maxEntities: 10_000, maxPerEntity: 512, lookbackMs: 120_000, minShare: 0.2 },
+    options: TracedErrorsOptions = { maxEntities: 10_000, maxPerEntity: 512, lookbackMs: 120_000, minShare: 0.5 },
   ) {
     this.#o = options;
   }
