@@ -19,7 +19,7 @@ export interface FaultWindow {
   readonly endMs: number;
 }
 
-/** Every 10 s of a fault, each failing service yields a kept trace with this probability. */
+/** Every `stepMs` of a fault, each failing service yields a kept trace with this probability. */
 const keep = 0.5;
 const stepMs = 2_000;
 /** A caller passes an error on (instead of handling it) with this probability, per hop. */
