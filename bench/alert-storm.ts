@@ -1,12 +1,13 @@
 /**
  * `npm run bench -- alert-storm [--quick] [--seeds 11,12,13] [--generators kubernetes,fleet,market] [--rate N]`:
- * storms from five generators (Kubernetes microservices, a VM/host fleet, a market-data pipeline, a SaaS mesh
- * and a CDN edge; different topologies, label vocabularies and, for the edge, cause mix), each replayed over
+ * storms from six generators (Kubernetes microservices, a VM/host fleet, a market-data pipeline, a SaaS mesh,
+ * a CDN edge and a mobile core; different topologies, label vocabularies and, for the last two, cause mixes),
+ * with the traces their services sent (before the storm and of the requests failing during it), each replayed over
  * HTTP as Alertmanager v4 webhooks into a running embedded platform and scored from `GET /api/incidents`; then
  * the same storm again with an Alertmanager-style `group_by: [<the vocabulary's service label>]` as the
  * baseline, through the same pipeline.
  * Settings were chosen on seeds 1-5 of the first three (bench/alert-storm/tune.ts); the default seeds 11-20
- * are held out, and saas and edge were never tuned on. Spreads are printed over all storms and per generator.
+ * are held out, and saas, edge and telco were never tuned on. Spreads are printed over all storms and per generator.
  */
 import { z } from 'zod';
 import { runStorm, type StormRun } from './alert-storm/run-storm.ts';

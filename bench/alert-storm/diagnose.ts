@@ -5,21 +5,25 @@
  * holding alerts of several causes; `classify`: counts of alerts that opened or joined their cause's main
  * incident, a fragment of it, or another cause's; `minority`: the alerts outside their incident's majority
  * cause, by how they got there (joined, opened it, moved in by a merge); `hubs`: the evidence of joins into
- * the right and the wrong cause's incident, by label and by the traced degree of the shared value. Use tuning
+ * the right and the wrong cause's incident, by label and by the traced degree of the shared value; `traced`:
+ * what the traced failures add to each alert (nothing; only values it names itself; a value alerts of its own
+ * cause name; only values of other causes' alerts; values no alert names). Use tuning
  * seeds (1-5) only: the bench's held-out seeds stay unseen.
  */
 import { fingerprintOf } from '../../platform/alerts/fingerprint.ts';
 import { alert, testPipeline } from '../../platform/alerts/test-support.ts';
+import { tokensOf } from '../../platform/alerts/correlation/tokens.ts';
 import { observedGraph } from './replay.ts';
 import { generateStorm, type GeneratorName } from './storms/storm.ts';
 const g = (process.argv[2] ?? 'kubernetes') as GeneratorName;
 const seed = Number(process.argv[3] ?? '1');
 const storm = generateStorm(g, seed);
 const start = Date.parse('2026-03-02T10:00:00Z');
+const graph = observedGraph(storm, start);
 const { pipeline, clock } = testPipeline(
   { route: { receiver: 'none' }, receivers: [{ name: 'none', targets: [] }] },
   start,
-  observedGraph(storm, start),
+  graph,
 );
 const t0 = clock.now();
 interface Row {
@@ -191,7 +195,6 @@ if (mode === 'minority') {
   );
 }
 if (mode === 'hubs') {
-  const graph = observedGraph(storm, start);
   const deg = (v: string): number => graph.neighbours(v, start).length;
   // Per join: was the incident's (final) majority cause the alert's own? Which evidence carried it, how hub-like.
   const stats = new Map<string, number[]>();
@@ -218,4 +221,37 @@ if (mode === 'hubs') {
   }
   for (const [k, a] of [...stats].sort())
     console.log(`${k}: n=${a.length} weight=${a.reduce((x, y) => x + y, 0).toFixed(1)}`);
+}
+if (mode === 'traced') {
+  // Which causes' alerts name each value literally.
+  const namedBy = new Map<string, Set<string>>();
+  for (const r of rows.values())
+    for (const t of tokensOf(r.labels)) namedBy.set(t.value, (namedBy.get(t.value) ?? new Set<string>()).add(r.cause));
+  const k = new Map<string, number>();
+  const add = (s: string) => k.set(s, (k.get(s) ?? 0) + 1);
+  for (const r of rows.values()) {
+    const own = new Set(tokensOf(r.labels).map((t) => t.value));
+    const origins = graph.errors.originsOf([...own], start + r.at);
+    const added = origins.flatMap((o) => o.origin).filter((v) => !own.has(v));
+    const kind = r.cause.startsWith('noise') ? 'noise' : 'root';
+    const verdict =
+      origins.length === 0
+        ? 'no traced failures'
+        : added.length === 0
+          ? 'only values it names'
+          : added.some((v) => namedBy.get(v)?.has(r.cause) === true)
+            ? added.some((v) => [...(namedBy.get(v) ?? [])].some((c) => c !== r.cause))
+              ? 'its own cause and another'
+              : 'its own cause'
+            : added.some((v) => (namedBy.get(v)?.size ?? 0) > 0)
+              ? 'other causes only'
+              : 'values no alert names';
+    add(`${kind}: ${verdict}`);
+  }
+  console.log(
+    [...k]
+      .sort()
+      .map(([a, b]) => `${a}: ${b}`)
+      .join('\n'),
+  );
 }

@@ -5,17 +5,20 @@
 import { fingerprintOf } from '../../platform/alerts/fingerprint.ts';
 import { alert, testPipeline } from '../../platform/alerts/test-support.ts';
 import type { AlertsConfigInput } from '../../platform/alerts/config/schema.ts';
-import { CallEdgeExtractor } from '../../collectors/otlp/call-edges.ts';
+import { tracesRequest } from '../../collectors/otlp/schema.ts';
+import { SignalAggregator } from '../../collectors/otlp/signals.ts';
+import { traceGraphExtractors } from '../../collectors/otlp/trace-graph.ts';
 import { ServiceGraph } from '../../platform/alerts/correlation/service-graph.ts';
 import { score, type Scores } from './score.ts';
 import type { Storm } from './storms/storm.ts';
+import { otlpRequests } from './storms/traces.ts';
 
 export function replay(storm: Storm, correlation: AlertsConfigInput['correlation']): Scores {
   const start = Date.parse('2026-03-02T10:00:00Z');
   const { pipeline, clock } = testPipeline(
     { route: { receiver: 'none' }, receivers: [{ name: 'none', targets: [] }], correlation },
     start,
-    observedGraph(storm, start),
+    graphOf(storm, start),
   );
   const t0 = clock.now();
   const placed = new Map<string, string>();
@@ -39,11 +42,24 @@ export function replay(storm: Storm, correlation: AlertsConfigInput['correlation
   return score([...causeOf].map(([fp, cause]) => ({ cause, incident: placed.get(fp) })));
 }
 
-/** The graph as the platform builds it: spans through the collector's extractor into the alerts' graph. */
+/** The graph is only read while alerts are correlated: one per storm serves every setting replayed. */
+const graphs = new WeakMap<Storm, ServiceGraph>();
+function graphOf(storm: Storm, at: number): ServiceGraph {
+  let graph = graphs.get(storm);
+  if (graph === undefined) graphs.set(storm, (graph = observedGraph(storm, at)));
+  return graph;
+}
+
+/**
+ * The graph as the platform builds it: the spans as OTLP requests (event times from `at`, the storm's start)
+ * through the collector's extractors into the alerts' graph and its traced errors.
+ */
 export function observedGraph(storm: Storm, at: number): ServiceGraph {
-  const edges = new CallEdgeExtractor({ maxSpans: 50_000, maxEdges: 10_000 });
-  for (const s of storm.traces) edges.add(s.service, s.spanId, s.parentSpanId);
+  const { edges, failures, onSpan } = traceGraphExtractors(() => at);
+  const aggregator = new SignalAggregator({ maxKeys: 100_000, now: at, onSpan });
+  for (const request of otlpRequests(storm.traces, at)) aggregator.addSpans(tracesRequest.parse(request));
   const graph = new ServiceGraph();
   for (const e of edges.drain()) graph.observe(e.caller, e.callee, e.calls, at);
+  for (const e of failures.drain(at)) graph.errors.observe(e);
   return graph;
 }

@@ -75,9 +75,10 @@ export async function runStorm(
   });
   const platform = Object.assign(running, { credentials: credentialsFor(running.identity) });
   try {
-    await sendTraces(platform, storm);
-    // Event times as they happened: the storm's span ends now; sends are paced at the requested rate.
+    // Event times as they happened: the storm's span ends now; sends are paced at the requested rate. The
+    // spans go first (those sent during the storm carry their own times): the platform files them by time.
     const t0 = Date.now() - storm.spanMs;
+    await sendTraces(platform, storm, t0);
     const iso = (ms: number): string => new Date(t0 + ms).toISOString();
     const causeOf = new Map<string, string>();
     const batch = 20;
@@ -158,9 +159,13 @@ async function deliver(platform: { url: string }, body: string): Promise<void> {
   }
 }
 
-/** The traces the services sent before the storm, as OTLP/JSON; waits until the alerts service has the graph. */
-async function sendTraces(platform: Awaited<ReturnType<typeof startPlatform>> & { url: string }, storm: Storm) {
-  for (const request of otlpRequests(storm.traces, Date.now())) {
+/** The services' traces as OTLP/JSON; waits until the alerts service has the graph and the failed requests. */
+async function sendTraces(
+  platform: Awaited<ReturnType<typeof startPlatform>> & { url: string },
+  storm: Storm,
+  t0: number,
+) {
+  for (const request of otlpRequests(storm.traces, t0)) {
     const r = await apiFetch(platform, '/v1/traces', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -168,8 +173,8 @@ async function sendTraces(platform: Awaited<ReturnType<typeof startPlatform>> & 
     });
     if (r.status !== 200) throw new Error(`OTLP answered ${String(r.status)}: ${await r.text()}`);
   }
-  // One collector window, then until the alerts service consumed what it published.
-  await new Promise((r) => setTimeout(r, 1_000));
+  // Three collector windows (a trace is counted once quiet for one), then until the alerts service has it.
+  await new Promise((r) => setTimeout(r, 1_500));
   await drained(platform, 'alerts-service-graph');
 }
 

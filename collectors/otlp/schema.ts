@@ -194,6 +194,7 @@ export const span = z
   .object({
     name: z.string().default(''),
     /** Opaque ids (hex in OTLP/JSON, base64 from protobuf): only compared, for the service graph. */
+    traceId: z.string().max(64).default(''),
     spanId: z.string().max(64).default(''),
     parentSpanId: z.string().max(64).default(''),
     kind: z.number().int().min(0, 'kind must be 0 to 5').max(5, 'kind must be 0 to 5').default(0),

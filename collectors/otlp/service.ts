@@ -1,11 +1,11 @@
 import { Counter } from 'prom-client';
-import { CallEdgeExtractor } from './call-edges.ts';
 import { SeriesStore } from '../../platform/series/series-store.ts';
 import type { Service, ServiceContext } from '../../platform/runtime/service.ts';
 import { loadOtlpConfig, type OtlpConfig } from './config.ts';
 import { MetricsConverter } from './metrics.ts';
 import { createOtlpRouter } from './receiver.ts';
 import { SignalAggregator } from './signals.ts';
+import { traceGraphExtractors } from './trace-graph.ts';
 
 /**
  * The OTLP/HTTP receiver as a platform service: mounts /v1/metrics, /v1/traces and /v1/logs at the root
@@ -16,6 +16,9 @@ export interface OtlpReceiverService extends Service {
   /** The series the receiver fills, read by the detector tier's OTLP source; there once the service started. */
   readonly store: SeriesStore;
 }
+
+/** Failed-request paths per event on the bus (its schema takes 10,000). */
+const pathsPerEvent = 5_000;
 
 export function otlpReceiverService(options: { config?: OtlpConfig } = {}): OtlpReceiverService {
   let timer: NodeJS.Timeout | undefined;
@@ -43,26 +46,22 @@ export function otlpReceiverService(options: { config?: OtlpConfig } = {}): Otlp
         labelNames: ['signal', 'outcome'] as const,
         registers: [ctx.metrics],
       });
-      const edges = new CallEdgeExtractor({ maxSpans: 50_000, maxEdges: 10_000 });
-      const aggregator = new SignalAggregator({
-        maxKeys: config.maxSeries,
-        now: Date.now(),
-        onSpan: (service, spanId, parentSpanId) => {
-          edges.add(service, spanId, parentSpanId);
-        },
-      });
-      // The service graph goes on the bus: the alert correlator groups alerts of services that call each other.
+      const { edges, failures, onSpan } = traceGraphExtractors(() => Date.now());
+      const aggregator = new SignalAggregator({ maxKeys: config.maxSeries, now: Date.now(), onSpan });
+      // The service graph goes on the bus: the alert correlator groups alerts of services that call each other,
+      // and of services whose requests failed at the same place.
       const publishEdges = (): void => {
         const drained = edges.drain();
-        if (drained.length === 0) return;
-        ctx.bus
-          .publish('traces.service-graph', {
-            key: 'otlp-receiver',
-            data: { edges: drained, windowMs: config.windowMs },
-          })
-          .catch((error: unknown) => {
+        // A trace is complete once it has been quiet for a window.
+        const errors = failures.drain(Date.now() - config.windowMs);
+        for (let i = 0; i === 0 || i < errors.length; i += pathsPerEvent) {
+          const chunk = errors.slice(i, i + pathsPerEvent);
+          const data = { edges: i === 0 ? drained : [], errors: chunk, windowMs: config.windowMs };
+          if (data.edges.length === 0 && chunk.length === 0) return;
+          ctx.bus.publish('traces.service-graph', { key: 'otlp-receiver', data }).catch((error: unknown) => {
             ctx.logger.warn({ err: error }, 'service graph: a window of calls could not be published');
           });
+        }
       };
       const append = (
         samples: readonly { labels: Record<string, string>; point: { ts: number; value: number } }[],

@@ -1,8 +1,11 @@
 import type { z } from 'zod';
 import { denseBuckets, exponentialBucketList, quantileFromBuckets } from '../../platform/series/histogram-math.ts';
-import { resourceLabels } from './labels.ts';
+import { attributeMap, resourceLabels } from './labels.ts';
 import type { Sample } from './metrics.ts';
-import { logRecord, span as spanSchema, type logsRequest, type tracesRequest } from './schema.ts';
+import { logRecord, span as spanSchema, type logsRequest, type Span, type tracesRequest } from './schema.ts';
+
+/** Sees every accepted span with its service and resource attributes (the service graph's extractors). */
+export type SpanObserver = (span: Span, service: string, resource: ReadonlyMap<string, string>) => void;
 
 /** Duration histogram resolution: scale 3 buckets grow by 2^(1/8), about 9%, so quantiles are within ~5%. */
 const SCALE = 3;
@@ -61,14 +64,9 @@ export class SignalAggregator {
   readonly #maxKeys: number;
   #windowStart: number;
 
-  readonly #onSpan: ((service: string, spanId: string, parentSpanId: string) => void) | undefined;
+  readonly #onSpan: SpanObserver | undefined;
 
-  /** `onSpan` sees every accepted span (the service graph's extractor). */
-  constructor(options: {
-    maxKeys: number;
-    now: number;
-    onSpan?: (service: string, spanId: string, parentSpanId: string) => void;
-  }) {
+  constructor(options: { maxKeys: number; now: number; onSpan?: SpanObserver }) {
     this.#maxKeys = options.maxKeys;
     this.#onSpan = options.onSpan;
     this.#windowStart = options.now;
@@ -81,6 +79,7 @@ export class SignalAggregator {
     for (const rs of request.resourceSpans) {
       for (const ss of rs.scopeSpans) {
         const base = resourceLabels(rs.resource.attributes, '');
+        const resource = attributeMap(rs.resource.attributes);
         for (const raw of ss.spans) {
           const parsed = spanSchema.safeParse(raw);
           if (!parsed.success) {
@@ -102,7 +101,7 @@ export class SignalAggregator {
             this.#spans.set(key, w);
           }
           w.count++;
-          this.#onSpan?.(base.service ?? 'unknown_service', s.spanId, s.parentSpanId);
+          this.#onSpan?.(s, base.service ?? 'unknown_service', resource);
           if (s.status.code === 2) w.errors++;
           const seconds = (s.endTimeUnixNano - s.startTimeUnixNano) / 1_000;
           const index = seconds > 0 ? Math.ceil(Math.log2(seconds) * 2 ** SCALE) - 1 : Number.NEGATIVE_INFINITY;

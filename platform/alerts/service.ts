@@ -264,6 +264,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
           handler: ({ envelope }) => {
             const at = Date.parse(envelope.time);
             for (const e of envelope.data.edges) serviceGraph.observe(e.caller, e.callee, e.calls, at);
+            for (const e of envelope.data.errors ?? []) serviceGraph.errors.observe(e);
           },
         }),
         await ctx.bus.subscribe({

@@ -175,6 +175,18 @@ export const serviceCalls = z.strictObject({
       }),
     )
     .max(10_000),
+  /** Failed requests seen in traces: the service (and instance) that failed, where the failure started. */
+  errors: z
+    .array(
+      z.strictObject({
+        at: z.number().int().nonnegative(),
+        on: z.array(z.string().min(1).max(256)).min(1).max(2),
+        origin: z.array(z.string().min(1).max(256)).min(1).max(2),
+        count: z.number().int().positive(),
+      }),
+    )
+    .max(10_000)
+    .optional(),
   windowMs: z.number().int().positive(),
 });
 

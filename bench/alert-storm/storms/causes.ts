@@ -10,6 +10,22 @@ import { callersOf, pick, type Resource, type World } from './world.ts';
 
 export type CauseKind = Resource | 'machine' | 'zone' | 'deploy';
 
+/**
+ * What physically fails, for the traces the services send while it lasts (storms/failures.ts): calls to a
+ * remote that no longer answers (a database, a cache, a broker), services answering errors of their own
+ * (stale data behind a stalled feed), instances gone with their machine, or a service's new version failing.
+ */
+export type Fault =
+  | { readonly kind: 'remote'; readonly remote: string; readonly attribute: string; readonly users: readonly string[] }
+  | { readonly kind: 'stale'; readonly services: readonly string[] }
+  | { readonly kind: 'instances'; readonly instances: ReadonlySet<string> }
+  | { readonly kind: 'version'; readonly service: string; readonly version: string };
+
+export interface Cause {
+  readonly symptoms: Symptom[];
+  readonly fault: Fault;
+}
+
 export interface Symptom {
   readonly labels: Record<string, string>;
   /** Delay after the cause's onset. */
@@ -22,7 +38,7 @@ interface Ctx {
   readonly context: Record<string, string>;
 }
 
-export function causeSymptoms(world: World, kind: CauseKind, random: () => number): Symptom[] {
+export function causeSymptoms(world: World, kind: CauseKind, random: () => number): Cause {
   const context = Object.fromEntries(Object.entries(world.context).map(([k, vs]) => [k, pick(random, vs)]));
   const ctx: Ctx = { world, random, context };
   if (kind === 'machine') return machineFailure(ctx);
@@ -82,10 +98,17 @@ function callers(ctx: Ctx, affected: readonly string[]): Symptom[] {
   return out;
 }
 
-function resourceOutage(ctx: Ctx, kind: Resource): Symptom[] {
+/** The attribute a client span names each kind of remote with (OpenTelemetry conventions). */
+const remoteAttribute: Readonly<Record<Exclude<Resource, 'feed'>, string>> = {
+  database: 'db.namespace',
+  cache: 'server.address',
+  broker: 'server.address',
+};
+
+function resourceOutage(ctx: Ctx, kind: Resource): Cause {
   const v = ctx.world.vocabulary;
   const pool = [...(ctx.world.resources.get(kind) ?? new Map<string, readonly string[]>())];
-  if (pool.length === 0) return [];
+  if (pool.length === 0) return { symptoms: [], fault: { kind: 'stale', services: [] } };
   const [name, users] = pick(ctx.random, pool);
   const label = v.resource[kind];
   const out: Symptom[] = [];
@@ -104,15 +127,20 @@ function resourceOutage(ctx: Ctx, kind: Resource): Symptom[] {
     out.push(...onInstances(ctx, user, v.names.resourceClient[kind], { [label]: name }, 5_000, 0.9));
     out.push(...onInstances(ctx, user, v.names.symptom, {}, 10_000, 0.5));
   }
-  return [...out, ...callers(ctx, users)];
+  // A stalled feed raises no error in a call: its users answer with stale data, errors of their own.
+  const fault: Fault =
+    kind === 'feed'
+      ? { kind: 'stale', services: users }
+      : { kind: 'remote', remote: name, attribute: remoteAttribute[kind], users };
+  return { symptoms: [...out, ...callers(ctx, users)], fault };
 }
 
-function machineFailure(ctx: Ctx): Symptom[] {
+function machineFailure(ctx: Ctx): Cause {
   const machine = pick(ctx.random, ctx.world.machines);
   return machinesDown(ctx, [machine], {});
 }
 
-function zoneOutage(ctx: Ctx): Symptom[] {
+function zoneOutage(ctx: Ctx): Cause {
   const v = ctx.world.vocabulary;
   const zones = [...(ctx.world.zones ?? new Map<string, readonly string[]>())];
   const label = v.zone;
@@ -121,11 +149,12 @@ function zoneOutage(ctx: Ctx): Symptom[] {
   const names = v.names.zoneDown ?? [];
   const own: Symptom[] =
     names.length === 0 ? [] : [{ labels: { ...base(ctx, pick(ctx.random, names), 0), [label]: zone }, delayMs: 0 }];
-  return [...own, ...machinesDown(ctx, machines, { [label]: zone })];
+  const down = machinesDown(ctx, machines, { [label]: zone });
+  return { symptoms: [...own, ...down.symptoms], fault: down.fault };
 }
 
 /** Machines lost: each one's own alert, every instance on them, and callers of their services. */
-function machinesDown(ctx: Ctx, machines: readonly string[], extra: Record<string, string>): Symptom[] {
+function machinesDown(ctx: Ctx, machines: readonly string[], extra: Record<string, string>): Cause {
   const v = ctx.world.vocabulary;
   const out: Symptom[] = machines.map((machine) => ({
     labels: { ...base(ctx, pick(ctx.random, v.names.machineDown), 0), [v.machine]: machine, ...extra },
@@ -133,10 +162,12 @@ function machinesDown(ctx: Ctx, machines: readonly string[], extra: Record<strin
     delayMs: machines.length === 1 ? 0 : ctx.random() * 5_000,
   }));
   const hit: string[] = [];
+  const gone = new Set<string>();
   for (const [service, insts] of ctx.world.instances)
     for (const inst of insts)
       if (machines.includes(inst.machine)) {
         hit.push(service);
+        gone.add(inst.name);
         out.push({
           labels: {
             ...base(ctx, pick(ctx.random, v.names.instanceDown), 1),
@@ -147,15 +178,21 @@ function machinesDown(ctx: Ctx, machines: readonly string[], extra: Record<strin
           delayMs: 5_000 + ctx.random() * 30_000,
         });
       }
-  return [...out, ...callers(ctx, [...new Set(hit)])];
+  return { symptoms: [...out, ...callers(ctx, [...new Set(hit)])], fault: { kind: 'instances', instances: gone } };
 }
 
-function badDeploy(ctx: Ctx): Symptom[] {
+function badDeploy(ctx: Ctx): Cause {
   const v = ctx.world.vocabulary;
   const services = [...ctx.world.instances.keys()];
   const service = pick(ctx.random, services);
   const version = v.version_of(service, ctx.random);
-  return [...onInstances(ctx, service, v.names.badDeploy, { [v.version]: version }, 0, 1), ...callers(ctx, [service])];
+  return {
+    symptoms: [
+      ...onInstances(ctx, service, v.names.badDeploy, { [v.version]: version }, 0, 1),
+      ...callers(ctx, [service]),
+    ],
+    fault: { kind: 'version', service, version },
+  };
 }
 
 /** An unrelated one-off alert somewhere in the world. */

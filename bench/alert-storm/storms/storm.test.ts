@@ -14,7 +14,7 @@ describe('alert storms', () => {
   });
 
   it('carry their causes and one-offs, and no ground truth in what is sent', () => {
-    const expected: Partial<Record<GeneratorName, [number, number]>> = { edge: [14, 60] };
+    const expected: Partial<Record<GeneratorName, [number, number]>> = { edge: [14, 60], telco: [11, 50] };
     for (const g of names) {
       const storm = generateStorm(g, 11);
       const causes = new Set(storm.alerts.map((a) => a.cause));
@@ -31,6 +31,19 @@ describe('alert storms', () => {
         storm.traces.every((s) => !causes.has(s.service)),
         `${g}: traces carry services only`,
       );
+    }
+  });
+
+  it('send failed requests while causes last, with spans that name no cause', () => {
+    for (const g of names) {
+      const storm = generateStorm(g, 11);
+      const failed = storm.traces.filter((s) => s.error);
+      assert.ok(failed.length > 200, `${g}: ${String(failed.length)} failed spans`);
+      assert.ok(
+        failed.every((s) => s.at >= 0 && s.at < storm.spanMs),
+        `${g}: failures during the storm`,
+      );
+      assert.ok(!/(root|noise)-\d/.test(JSON.stringify(storm.traces)), `${g}: a span names a cause`);
     }
   });
 

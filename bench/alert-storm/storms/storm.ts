@@ -7,12 +7,14 @@
  */
 import { seededRandom } from '../../../platform/random/seeded.ts';
 import { causeSymptoms, noiseAlert, type CauseKind } from './causes.ts';
+import { failureTraces, type FaultWindow } from './failures.ts';
 import { edgeWorld } from './edge.ts';
 import { fleetWorld } from './fleet.ts';
 import { kubernetesWorld } from './kubernetes.ts';
 import { marketWorld } from './market.ts';
 import { saasWorld } from './saas.ts';
-import { tracesOf, type TraceSpan } from './traces.ts';
+import { telcoWorld } from './telco.ts';
+import { SpanMaker, tracesOf, versionsOf, type TraceSpan } from './traces.ts';
 import type { World } from './world.ts';
 
 export const generators = {
@@ -21,10 +23,11 @@ export const generators = {
   market: marketWorld,
   saas: saasWorld,
   edge: edgeWorld,
+  telco: telcoWorld,
 } as const;
 /**
- * The generators settings were chosen on (tune.ts); `saas` and `edge` (written later, with its own cause mix)
- * only check that they were not fitted to these.
+ * The generators settings were chosen on (tune.ts); `saas`, `edge` and `telco` (written later, the last two
+ * with cause mixes of their own) only check that they were not fitted to these.
  */
 export const tuningGenerators = ['kubernetes', 'fleet', 'market'] as const;
 export type GeneratorName = keyof typeof generators;
@@ -46,7 +49,10 @@ export interface Storm {
   readonly spanMs: number;
   /** The label an Alertmanager user would group by in this vocabulary (the baseline). */
   readonly serviceLabel: string;
-  /** Spans the platform saw before the storm (storms/traces.ts): its only view of who calls whom. */
+  /**
+   * Spans the services sent: before the storm (storms/traces.ts, its view of who calls whom) and while it
+   * lasts (storms/failures.ts, where requests failed), in the order they are sent.
+   */
   readonly traces: readonly TraceSpan[];
 }
 
@@ -86,7 +92,26 @@ const mixes: Partial<Record<GeneratorName, { readonly causes: readonly CauseKind
     ],
     noise: 60,
   },
+  telco: {
+    causes: [
+      'zone',
+      'machine',
+      'machine',
+      'database',
+      'database',
+      'cache',
+      'broker',
+      'feed',
+      'deploy',
+      'deploy',
+      'deploy',
+    ],
+    noise: 50,
+  },
 };
+
+/** How long a fault makes requests fail (alerts resolve 3-8 minutes after they start). */
+const faultMs = 6 * 60_000;
 
 export function generateStorm(generator: GeneratorName, seed: number): Storm {
   const { causes: mix, noise } = mixes[generator] ?? { causes: defaultMix, noise: 40 };
@@ -112,13 +137,20 @@ export function generateStorm(generator: GeneratorName, seed: number): Storm {
     }
     if (random() < 0.25) send('resolved', at + 180_000 + random() * 300_000);
   };
+  const faults: FaultWindow[] = [];
   mix.forEach((kind, r) => {
     const start = random() * spanMs * 0.85;
-    for (const s of causeSymptoms(world, kind, random)) emit(s.labels, start + s.delayMs, `root-${String(r)}`);
+    const cause = causeSymptoms(world, kind, random);
+    for (const s of cause.symptoms) emit(s.labels, start + s.delayMs, `root-${String(r)}`);
+    faults.push({ fault: cause.fault, onsetMs: start, endMs: start + faultMs });
   });
   for (let n = 0; n < noise; n++) emit(noiseAlert(world, random), random() * spanMs * 0.9, `noise-${String(n)}`);
   alerts.sort((a, b) => a.at - b.at);
-  // Its own random stream: the alerts of a seed are the same with or without traces.
-  const traces = tracesOf(world, seededRandom(seed * 104_729 + generator.length));
+  // Their own random streams: the alerts of a seed are the same with or without traces.
+  const traceRandom = seededRandom(seed * 104_729 + generator.length);
+  const make = new SpanMaker(world, traceRandom, versionsOf(world, traceRandom));
+  const before = tracesOf(world, traceRandom, make);
+  const during = failureTraces(world, faults, spanMs, seededRandom(seed * 15_485_863 + generator.length), make);
+  const traces = [...before, ...during];
   return { name: `${generator}-${String(seed)}`, alerts, spanMs, serviceLabel: world.vocabulary.service, traces };
 }

@@ -177,6 +177,10 @@ export const alertsConfigSchema = z
         background: z.number().min(0).max(10_000).default(30),
         /** entities: weight of a call between services seen in traces, against naming the same value (1). */
         graph_weight: z.number().min(0).max(2).default(1),
+        /** entities: weight of where an alert's service's failed requests started in traces, as evidence for. */
+        traced_weight: z.number().min(0).max(2).default(0),
+        /** entities: factor on the score against an incident naming none of those origins (1: none). */
+        foreign_failure: z.number().min(0).max(1).default(0.5),
         /** entities: an alert able to join open incidents whose onsets are this close merges them (0: never). */
         merge_onset: duration.default(60_000),
       })

@@ -58,11 +58,13 @@ export class ConcurrentAlerts {
   /**
    * Share of concurrent alerts naming this value (at least one alert's worth); undefined for context. A prior
    * of `background` alerts that name other things keeps the first alerts of a storm from looking common.
+   * `labelMayBeContext` false: only the value's own share can make it context, not its label's.
    */
-  frequency(token: Token): number | undefined {
+  frequency(token: Token, labelMayBeContext = true): number | undefined {
     const n = this.#present.size;
     const count = this.#valueCount.get(token.value) ?? 0;
-    if (this.isContext(token.label) || (n >= minAlertsForContext && count >= contextCoverage * n)) return undefined;
+    if (labelMayBeContext && this.isContext(token.label)) return undefined;
+    if (n >= minAlertsForContext && count >= contextCoverage * n) return undefined;
     return Math.max(1, count) / (n + this.#options.background);
   }
 

@@ -24,6 +24,8 @@ export function createCorrelator(config: AlertsConfig, graph?: ServiceGraph): In
     affinityWeight: 1,
     background: c.background,
     graphWeight: c.graph_weight,
+    tracedWeight: c.traced_weight,
+    foreignFailure: c.foreign_failure,
     mergeOnsetMs: c.merge_onset,
     ...(graph === undefined ? {} : { graph }),
     maxConcurrent: 20_000,

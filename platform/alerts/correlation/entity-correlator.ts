@@ -28,6 +28,16 @@ export interface EntityCorrelatorOptions {
   readonly graph?: ServiceGraph;
   readonly graphWeight?: number;
   /**
+   * Weight of where the alert's service's failed requests started in traces (the graph's error paths), as a
+   * value the alert names, against a value it names itself (1); 0: not used.
+   */
+  readonly tracedWeight?: number;
+  /**
+   * Factor on the score against an incident that names none of the places where the alert's service's
+   * requests were failing (its traces point at another cause). 1: none.
+   */
+  readonly foreignFailure?: number;
+  /**
    * An alert that reaches the threshold for several open incidents whose onsets are this close merges them
    * (an effect seen before its cause's evidence arrived opened an incident of its own); 0: never merge.
    */
@@ -70,6 +80,10 @@ export class EntityCorrelator implements IncidentCorrelator {
   readonly #byFingerprint = new Map<string, Open>();
   /** value -> open incidents whose profile names it: candidates without scanning every open incident. */
   readonly #index = new Map<string, Set<string>>();
+  /** Fingerprint and start -> the values it names (labels, traced failures) as first seen: same on every use. */
+  readonly #tokens = new Map<string, readonly Token[]>();
+  /** Traced failures count for (`tracedWeight`) or against (`foreignFailure`) a join. */
+  readonly #usesTraces: boolean;
   #pending: Pending | undefined;
   #merges: IncidentMerge[] = [];
 
@@ -81,6 +95,7 @@ export class EntityCorrelator implements IncidentCorrelator {
       background: options.background,
     });
     this.#affinity = new Affinity(options.maxAffinityPairs);
+    this.#usesTraces = (options.tracedWeight ?? 0) > 0 || (options.foreignFailure ?? 1) < 1;
   }
 
   get openCount(): number {
@@ -94,7 +109,7 @@ export class EntityCorrelator implements IncidentCorrelator {
   match(alert: Alert): Incident | undefined {
     const known = this.incidentOf(alert.fingerprint);
     if (known !== undefined) return known;
-    const tokens = tokensOf(alert.labels);
+    const tokens = this.#tokensOf(alert);
     this.#concurrent.add(alert.fingerprint, alert.startsAt, tokens);
     const weights = tokens.map((t) => ({ token: t, frequency: this.#frequency(t) }));
     const candidates = new Set<string>();
@@ -142,7 +157,7 @@ export class EntityCorrelator implements IncidentCorrelator {
   }
 
   attach(incident: Incident, alert: Alert): CorrelationWhy {
-    const tokens = tokensOf(alert.labels);
+    const tokens = this.#tokensOf(alert);
     this.#concurrent.add(alert.fingerprint, alert.startsAt, tokens);
     let open = this.#open.get(incident.id);
     const opened = open === undefined;
@@ -165,7 +180,7 @@ export class EntityCorrelator implements IncidentCorrelator {
   detach(incident: Incident, alert: Alert): void {
     const open = this.#open.get(incident.id);
     if (open === undefined) return;
-    open.profile.remove(alert.fingerprint, tokensOf(alert.labels));
+    open.profile.remove(alert.fingerprint, this.#tokensOf(alert));
     if (this.#byFingerprint.get(alert.fingerprint)?.incident.id === incident.id)
       this.#byFingerprint.delete(alert.fingerprint);
   }
@@ -196,6 +211,34 @@ export class EntityCorrelator implements IncidentCorrelator {
       if (this.#byFingerprint.get(fp)?.incident.id === incident.id) this.#byFingerprint.delete(fp);
   }
 
+  /**
+   * The values the alert names, and where its service's (or instance's) failed requests started in the
+   * traces before it fired, under the label `traced errors` (values it names itself are not repeated).
+   */
+  #tokensOf(alert: Alert): readonly Token[] {
+    const key = `${alert.fingerprint}\u0000${String(alert.startsAt)}`;
+    const cached = this.#tokens.get(key);
+    if (cached !== undefined) return cached;
+    const own = tokensOf(alert.labels);
+    const errors = this.#o.graph?.errors;
+    const tokens = [...own];
+    if (errors !== undefined && errors.size > 0 && this.#usesTraces) {
+      const values = new Set(own.map((t) => t.value));
+      for (const { origin } of errors.originsOf([...values], alert.startsAt))
+        for (const value of origin)
+          if (!values.has(value)) {
+            values.add(value);
+            tokens.push({ label: tracedLabel, value });
+          }
+    }
+    this.#tokens.set(key, tokens);
+    if (this.#tokens.size > this.#o.maxConcurrent) {
+      const oldest = this.#tokens.keys().next();
+      if (oldest.done !== true) this.#tokens.delete(oldest.value);
+    }
+    return tokens;
+  }
+
   /** Services the alert's own values call or are called by (traces), with the edge's strength. */
   #called(weights: readonly { token: Token; frequency: number | undefined }[], at: number): Map<string, number> {
     const out = new Map<string, number>();
@@ -203,7 +246,7 @@ export class EntityCorrelator implements IncidentCorrelator {
     if (graph === undefined || graph.size === 0 || (this.#o.graphWeight ?? 0) === 0) return out;
     const own = new Set(weights.map((w) => w.token.value));
     for (const { token, frequency } of weights) {
-      if (frequency === undefined || token.label === 'alertname') continue;
+      if (frequency === undefined || token.label === 'alertname' || token.label === tracedLabel) continue;
       for (const [other, strength] of graph.neighbours(token.value, at))
         if (!own.has(other) && strength > (out.get(other) ?? 0)) out.set(other, strength);
     }
@@ -212,7 +255,8 @@ export class EntityCorrelator implements IncidentCorrelator {
 
   /** How common the value is among concurrent alerts; undefined when it says nothing (context). */
   #frequency(t: Token): number | undefined {
-    return this.#concurrent.frequency(t);
+    // Traced origins are entities whatever share of alerts has one: never a context label.
+    return this.#concurrent.frequency(t, t.label !== tracedLabel);
   }
 
   /**
@@ -231,7 +275,12 @@ export class EntityCorrelator implements IncidentCorrelator {
       const share = profile.share(token.value);
       if (frequency === undefined || share === 0) continue;
       const lift = Math.log(share / frequency);
-      const w = token.label === 'alertname' ? lift * this.#o.symptomWeight : lift;
+      const w =
+        token.label === 'alertname'
+          ? lift * this.#o.symptomWeight
+          : token.label === tracedLabel
+            ? lift * (this.#o.tracedWeight ?? 0)
+            : lift;
       if (w > (best.get(token.label)?.weight ?? 0))
         best.set(token.label, { label: token.label, value: token.value, weight: w });
     }
@@ -267,6 +316,12 @@ export class EntityCorrelator implements IncidentCorrelator {
       explanation.push({ label: newSymptom, value: name, weight: round(-sum * (1 - factor)) });
       sum *= factor;
     }
+    const traced = weights.filter((w) => w.token.label === tracedLabel).map((w) => w.token.value);
+    const elsewhere = this.#o.foreignFailure ?? 1;
+    if (traced.length > 0 && elsewhere < 1 && sum > 0 && traced.every((v) => profile.share(v) === 0)) {
+      explanation.push({ label: otherFailure, value: traced[0] ?? '', weight: round(-sum * (1 - elsewhere)) });
+      sum *= elsewhere;
+    }
     const score = sum * Math.exp(-Math.max(0, gap) / this.#o.decayMs);
     return { kind: 'joined', score: round(score), shared: explanation, sinceOnsetSeconds: round(gap / 1000) };
   }
@@ -285,6 +340,12 @@ export class EntityCorrelator implements IncidentCorrelator {
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** The label of the values an alert names through its service's failed requests in traces. */
+const tracedLabel = 'traced errors';
+
+/** The reason's entry for `foreign_failure`: where the alert's requests failed, and what that took off. */
+const otherFailure = 'failing elsewhere';
 
 /** The reason's entry for `foreign_symptom`: the alert's name, and what the factor took off the score. */
 const newSymptom = 'new symptom';

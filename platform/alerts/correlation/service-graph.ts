@@ -4,6 +4,8 @@
  * being used fades, bounded in edges (least recently observed go first). Undirected for correlation: an
  * outage shows on callers and callees alike. Nothing here is configured: it is only what traces said.
  */
+import { TracedErrors } from './traced-errors.ts';
+
 export interface ServiceGraphOptions {
   /** Half-life of an edge's call count. */
   readonly halfLifeMs: number;
@@ -21,6 +23,8 @@ interface Edge {
 }
 
 export class ServiceGraph {
+  /** Where the services' failed requests started, from the same traces. */
+  readonly errors = new TracedErrors();
   readonly #o: ServiceGraphOptions;
   /** Key `a\0b` (a < b), in order of last observation, least recent first. */
   readonly #edges = new Map<string, Edge>();
