@@ -71,7 +71,11 @@ const rollingFile = z.object({
       ewm_adjust: z.boolean().default(true),
       ewm_ignore_na: z.boolean().default(false),
     })
-    .strict(),
+    .strict()
+    .refine(
+      (p) => [p.ewm_span, p.ewm_com, p.ewm_halflife, p.ewm_alpha].filter((v) => v !== undefined).length === 1,
+      'EWM needs exactly one of ewm_span, ewm_com, ewm_halflife, ewm_alpha (pandas)',
+    ),
 });
 const grangerFile = z.object({
   fixture: z.literal('granger'),
