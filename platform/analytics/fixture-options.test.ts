@@ -165,6 +165,23 @@ describe('Granger options', () => {
   });
 });
 
+describe('VAR order stated in prose', () => {
+  it('a lag_order text that names one number and no criterion fixes that order', () => {
+    const symbols = ['AMZN', 'MSFT'];
+    const cols = symbols.map((s) => returns(s, 0, 200));
+    const data = (cols[0] ?? []).map((_, t) => cols.map((c) => c[t] ?? 0));
+    const fit = (lag_order: string): unknown =>
+      compute({
+        fixture: 'var',
+        inputs: { symbols, data },
+        params: { maxlags: 4, lag_order, forecast_steps: 1, irf_periods: 1 },
+      }).fit?.lag_order;
+    assert.equal(fit('fixed at 3: VAR(...).fit(3)'), 3);
+    assert.equal(fit('3'), 3);
+    assert.notEqual(fit('BIC choice'), 3);
+  });
+});
+
 describe('settings not supported are refused by name', () => {
   const rolling = { fixture: 'rolling_correlation', inputs: { x: [1, 2, 3], y: [3, 1, 2] } };
   const cases: [string, unknown, RegExp][] = [

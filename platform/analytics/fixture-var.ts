@@ -54,6 +54,11 @@ function lagOrder(
   if (typeof p.lag_order === 'number') return { order: p.lag_order, reason: 'order given in params.lag_order' };
   const prose = (p.lag_order ?? '').toLowerCase();
   const named = /\b(aic|bic|hqic|fpe)\b/.exec(prose)?.[1] as Criterion | undefined;
+  // Prose that names no criterion but one order ("2", "fixed at 2", "fit(2)") fixes that order.
+  const numbers = [...new Set(prose.match(/\d+/g) ?? [])];
+  const fixed = numbers.length === 1 ? numbers[0] : undefined;
+  if (p.ic === undefined && named === undefined && fixed !== undefined)
+    return { order: Number(fixed), reason: `order ${fixed} fixed by params.lag_order` };
   const ic: Criterion = p.ic ?? named ?? 'aic';
   const chosen = selected[ic];
   const fallback = /(\d+)\s+if\s+\w+\s+(?:chose|chooses|selects|selected)\s+0\b/.exec(prose)?.[1];
