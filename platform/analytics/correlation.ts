@@ -1,7 +1,7 @@
 /**
- * Pearson, Spearman and Kendall (tau-b) correlation of pairs and of N series, with explicit missing-data
- * handling. Conventions follow numpy/scipy: Pearson p-values from the t distribution with n - 2 df, Spearman
- * on average ranks, Kendall tau-b with the tie-corrected asymptotic normal p-value (scipy.stats.kendalltau).
+ * Pearson, Spearman and Kendall correlation of pairs and of N series, with explicit missing-data handling.
+ * Conventions follow numpy/scipy: Pearson p-values from the t distribution with n - 2 df, Spearman on average
+ * ranks, Kendall in `kendall.ts` (tau-b with the tie-corrected asymptotic p-value unless asked otherwise).
  */
 import { AnalyticsInputError, requireLength } from './errors.ts';
 import { tPValue, type Alternative } from './distributions.ts';
@@ -99,11 +99,6 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): Correlatio
   checkPair(x, y, 2);
   const r = pearsonR(ranks(x), ranks(y));
   return { r, pvalue: correlationPValue(r, x.length), n: x.length };
-}
-
-/** Kendall tau-b and its asymptotic two-sided p-value (scipy.stats.kendalltau, variant 'b', method 'asymptotic'). */
-export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): Correlation {
-  return kendallTau(x, y, { variant: 'b', method: 'asymptotic' });
 }
 
 /** Test options: the alternative (every method) and Kendall's variant and p-value method. */
