@@ -217,6 +217,15 @@ describe('settings not supported are refused by name', () => {
       },
       /kendall_variant/,
     ],
+    [
+      'a Kendall variant named only in the conventions text',
+      {
+        fixture: 'correlation',
+        inputs: { symbols: ['A', 'B'] },
+        conventions: { kendall: "scipy.stats.kendalltau(x, y, variant='a')" },
+      },
+      /kendall_variant/,
+    ],
   ];
   for (const [what, file, message] of cases)
     it(what, () => {

@@ -45,8 +45,9 @@ function checkBlock(name: string, block: unknown): void {
 
 /** Copies each declared setting into `params` where `params` does not give it. */
 export function withDeclaredParams(json: unknown): unknown {
-  if (!isObject(json) || !isObject(json.outputs)) return json;
-  const out = json.outputs;
+  if (!isObject(json)) return json;
+  // A file without answers (a question posted to be computed) may still state settings in its conventions.
+  const out = isObject(json.outputs) ? json.outputs : {};
   const conventions = isObject(json.conventions) ? json.conventions : {};
   const params: Json = isObject(json.params) ? { ...json.params } : {};
   // An explicit param wins over the value written next to the answers.
@@ -97,17 +98,14 @@ export function withDeclaredParams(json: unknown): unknown {
       set('addconst', proseBool(field(first, 'statsmodels_call'), 'addconst'));
       break;
     }
-    case 'partial_correlation':
-      set(
-        'subsets',
-        Object.fromEntries(
-          Object.entries(out).flatMap(([name, v]) => {
-            const symbols = field(v, 'symbols');
-            return Array.isArray(symbols) ? [[name, symbols]] : [];
-          }),
-        ),
-      );
+    case 'partial_correlation': {
+      const subsets = Object.entries(out).flatMap(([name, v]) => {
+        const symbols = field(v, 'symbols');
+        return Array.isArray(symbols) ? [[name, symbols] as const] : [];
+      });
+      if (subsets.length > 0) set('subsets', Object.fromEntries(subsets));
       break;
+    }
     case 'correlation': {
       const pair = out.kendall_pair;
       if (isObject(pair)) set('kendall_pair', [pair.x, pair.y]);
