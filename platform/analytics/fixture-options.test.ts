@@ -137,6 +137,28 @@ describe('rolling and EWM options', () => {
   });
 });
 
+describe('degenerate windows', () => {
+  it('a window (or an EWM history) whose values are all equal has no correlation, as pandas (var exactly 0)', () => {
+    const n = 120;
+    const y = returns('SPY', 0, n);
+    // x constant at the start (EWM history) and from 40 to 79 (rolling windows inside the stretch).
+    const x = returns('AAPL', 0, n).map((v, t) => (t < 10 || (t >= 40 && t < 80) ? 0.0123 : v));
+    const out = compute({
+      fixture: 'rolling_correlation',
+      inputs: { x, y },
+      params: { window: 15, ewm_span: 5, ewm_min_periods: 2 },
+    });
+    const roll = values(out, 'rolling_pearson');
+    for (let t = 14; t < n; t++) {
+      const inside = t - 14 >= 40 && t < 80;
+      assert.equal(roll[t] === null, inside, `rolling t=${t}: ${String(roll[t])}`);
+    }
+    const ewm = values(out, 'ewm_pearson');
+    for (let t = 0; t < 10; t++) assert.equal(ewm[t], null, `ewm t=${t}`);
+    assert.notEqual(ewm[10], null);
+  });
+});
+
 describe('Granger options', () => {
   const series = { A: returns('AMZN', 0, 300), G: returns('GOOGL', 0, 300) };
   const run = (maxlag: unknown, s: Record<string, number[]> = series): { lag: number; ssr_ftest: { F: number } }[] =>

@@ -23,6 +23,14 @@ export class RollingCorrelation {
   private syy = 0;
   private sxy = 0;
   private sinceRebuild = 0;
+  /**
+   * Runs of equal consecutive complete values of x and y (pandas roll_var): a window whose complete values are
+   * all equal has variance exactly 0 there, so no correlation, where add/remove updates can leave a residue.
+   */
+  private sameX = 0;
+  private sameY = 0;
+  private lastX = Number.NaN;
+  private lastY = Number.NaN;
 
   constructor(window: number, minPeriods: number = window) {
     if (!Number.isInteger(window) || window < 1)
@@ -49,7 +57,13 @@ export class RollingCorrelation {
     this.xs[this.head] = ok ? x : Number.NaN;
     this.ys[this.head] = ok ? y : Number.NaN;
     this.head = (this.head + 1) % this.window;
-    if (ok) this.add(x, y);
+    if (ok) {
+      this.add(x, y);
+      this.sameX = x === this.lastX ? this.sameX + 1 : 1;
+      this.sameY = y === this.lastY ? this.sameY + 1 : 1;
+      this.lastX = x;
+      this.lastY = y;
+    }
     // Add/remove updates drift slowly; an exact recomputation every few windows bounds the error.
     if (++this.sinceRebuild >= 4 * this.window) this.rebuild();
     return this.value();
@@ -57,6 +71,7 @@ export class RollingCorrelation {
 
   value(): number | null {
     if (this.count < this.minPeriods) return null;
+    if (this.sameX >= this.count || this.sameY >= this.count) return null;
     const d = Math.sqrt(this.sxx * this.syy);
     if (!(d > 0)) return null;
     const r = this.sxy / d;
@@ -197,8 +212,10 @@ export class EwmaCorrelation {
     const total = old + fresh;
     const mxOld = this.mx;
     const myOld = this.my;
-    this.mx = (old * mxOld + fresh * x) / total;
-    this.my = (old * myOld + fresh * y) / total;
+    // pandas keeps a mean that equals the new value (and takes the first value as it is): a constant stretch
+    // then has co-moments of exactly 0, no correlation, instead of rounding residues.
+    this.mx = old === 0 ? x : mxOld === x ? mxOld : (old * mxOld + fresh * x) / total;
+    this.my = old === 0 ? y : myOld === y ? myOld : (old * myOld + fresh * y) / total;
     const dx = mxOld - this.mx;
     const dy = myOld - this.my;
     this.cxx = (old * (this.cxx + dx * dx) + fresh * (x - this.mx) * (x - this.mx)) / total;
