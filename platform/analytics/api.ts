@@ -8,7 +8,7 @@ import { HttpError } from '../http/errors.ts';
 import type { BarWindows, Interval } from './bar-windows.ts';
 import type { VarRequest } from './compute-jobs.ts';
 import type { ComputeWorker } from './compute-pool.ts';
-import { AnalyticsInputError, SingularMatrixError } from './errors.ts';
+import { AnalyticsInputError, FixtureFileError, SingularMatrixError } from './errors.ts';
 import { requireVariation } from './correlation.ts';
 import { fixtureFromJson } from './fixture-file.ts';
 import { analyticsQueries as Q, type base } from './queries.ts';
@@ -322,7 +322,14 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
 
   /** Computes a file of the reference-fixture layout posted as the body (the CLI's job, over HTTP). */
   router.post('/analytics/compute', async (req, res) => {
-    const file = fixtureFromJson(req.body);
+    const file = (() => {
+      try {
+        return fixtureFromJson(req.body);
+      } catch (error) {
+        if (error instanceof FixtureFileError) throw new HttpError(400, error.message);
+        throw error;
+      }
+    })();
     cap(fixtureWork(file), `the ${file.fixture} fixture`);
     res
       .type('application/json')

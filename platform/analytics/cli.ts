@@ -3,8 +3,8 @@
  * `{ "fixture": ..., "outputs": { ... } }` with the fixture's output keys. Exit code 2 on a bad file or input.
  */
 import { readFile } from 'node:fs/promises';
-import { AnalyticsInputError, SingularMatrixError } from './errors.ts';
-import { computeFixture, FixtureFileError, parseFixtureFile } from './fixture-file.ts';
+import { AnalyticsInputError, FixtureFileError, SingularMatrixError } from './errors.ts';
+import { computeFixture, parseFixtureFile } from './fixture-file.ts';
 
 async function main(args: readonly string[]): Promise<number> {
   const [path, ...rest] = args;

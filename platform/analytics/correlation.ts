@@ -1,10 +1,11 @@
 /**
- * Pearson, Spearman and Kendall (tau-b) correlation of pairs and of N series, with explicit missing-data
- * handling. Conventions follow numpy/scipy: Pearson p-values from the t distribution with n - 2 df, Spearman
- * on average ranks, Kendall tau-b with the tie-corrected asymptotic normal p-value (scipy.stats.kendalltau).
+ * Pearson, Spearman and Kendall correlation of pairs and of N series, with explicit missing-data handling.
+ * Conventions follow numpy/scipy: Pearson p-values from the t distribution with n - 2 df, Spearman on average
+ * ranks, Kendall in `kendall.ts` (tau-b with the tie-corrected asymptotic p-value unless asked otherwise).
  */
 import { AnalyticsInputError, requireLength } from './errors.ts';
-import { normalTwoSided, tTwoSided } from './distributions.ts';
+import { tPValue, type Alternative } from './distributions.ts';
+import { kendallTau, type KendallOptions } from './kendall.ts';
 
 export type CorrelationMethod = 'pearson' | 'spearman' | 'kendall';
 /**
@@ -44,12 +45,15 @@ function clamp(r: number): number {
   return r > 1 ? 1 : r < -1 ? -1 : r;
 }
 
-/** Two-sided p-value of a correlation coefficient by the t test with n - 2 df (scipy pearsonr, spearmanr). */
-export function correlationPValue(r: number, n: number): number {
+/**
+ * p-value of a correlation coefficient by the t test with n - 2 df (scipy pearsonr, spearmanr), two-sided by
+ * default. pearsonr's beta distribution of r is this t distribution in another variable.
+ */
+export function correlationPValue(r: number, n: number, alternative: Alternative = 'two-sided'): number {
   if (Number.isNaN(r) || n < 3) return Number.NaN;
-  if (Math.abs(r) >= 1) return 0;
   const df = n - 2;
-  return tTwoSided(r * Math.sqrt(df / ((1 - r) * (1 + r))), df);
+  const t = Math.abs(r) >= 1 ? r * Number.POSITIVE_INFINITY : r * Math.sqrt(df / ((1 - r) * (1 + r)));
+  return tPValue(t, df, alternative);
 }
 
 export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): number {
@@ -97,57 +101,22 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): Correlatio
   return { r, pvalue: correlationPValue(r, x.length), n: x.length };
 }
 
-/** Tie statistics of one series: tied pairs, sum t(t-1)(t-2), sum t(t-1)(2t+5) over tie groups. */
-function tieStats(x: ArrayLike<number>): { pairs: number; v1: number; v2: number } {
-  const counts = new Map<number, number>();
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i] ?? 0;
-    counts.set(v, (counts.get(v) ?? 0) + 1);
-  }
-  let pairs = 0;
-  let v1 = 0;
-  let v2 = 0;
-  for (const t of counts.values()) {
-    if (t < 2) continue;
-    pairs += (t * (t - 1)) / 2;
-    v1 += t * (t - 1) * (t - 2);
-    v2 += t * (t - 1) * (2 * t + 5);
-  }
-  return { pairs, v1, v2 };
+/** Test options: the alternative (every method) and Kendall's variant and p-value method. */
+export interface CorrelationTestOptions {
+  readonly alternative?: Alternative;
+  readonly kendall?: Omit<KendallOptions, 'alternative'>;
 }
 
-/**
- * Kendall tau-b and its asymptotic two-sided p-value (scipy.stats.kendalltau, variant 'b', method
- * 'asymptotic'). Counts pairs directly: O(n^2), fine for the few thousand points a request carries.
- */
-export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): Correlation {
-  checkPair(x, y, 2);
-  const n = x.length;
-  let s = 0; // concordant minus discordant
-  for (let i = 0; i < n; i++) {
-    const xi = x[i] ?? 0;
-    const yi = y[i] ?? 0;
-    for (let j = i + 1; j < n; j++) {
-      const a = (x[j] ?? 0) - xi;
-      const b = (y[j] ?? 0) - yi;
-      const p = a * b;
-      if (p > 0) s++;
-      else if (p < 0) s--;
-    }
-  }
-  const tx = tieStats(x);
-  const ty = tieStats(y);
-  const total = (n * (n - 1)) / 2;
-  const tau = s / Math.sqrt(total - tx.pairs) / Math.sqrt(total - ty.pairs);
-  const m = n * (n - 1);
-  const variance =
-    (m * (2 * n + 5) - tx.v2 - ty.v2) / 18 + (2 * tx.pairs * ty.pairs) / m + (tx.v1 * ty.v1) / (9 * m * (n - 2));
-  const pvalue = n > 2 ? normalTwoSided(s / Math.sqrt(variance)) : Number.NaN;
-  return { r: clamp(tau), pvalue, n };
-}
-
-export function correlate(method: CorrelationMethod, x: ArrayLike<number>, y: ArrayLike<number>): Correlation {
-  return method === 'pearson' ? pearson(x, y) : method === 'spearman' ? spearman(x, y) : kendallTauB(x, y);
+export function correlate(
+  method: CorrelationMethod,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  options: CorrelationTestOptions = {},
+): Correlation {
+  const alternative = options.alternative ?? 'two-sided';
+  if (method === 'kendall') return kendallTau(x, y, { method: 'asymptotic', ...options.kendall, alternative });
+  const r = method === 'pearson' ? pearsonR(x, y) : spearman(x, y).r;
+  return { r, pvalue: correlationPValue(r, x.length, alternative), n: x.length };
 }
 
 /** Rows where every series is finite. */
@@ -279,7 +248,7 @@ export function correlationMatrix(
   series: readonly ArrayLike<number>[],
   method: CorrelationMethod,
   missing: MissingPolicy,
-  options: { pvalues?: boolean } = {},
+  options: { pvalues?: boolean } & CorrelationTestOptions = {},
 ): CorrelationMatrix {
   const withP = options.pvalues ?? true;
   const k = series.length;
@@ -309,14 +278,15 @@ export function correlationMatrix(
     requireLength('correlation matrix (listwise complete rows)', n, 3);
     if (method === 'kendall') {
       for (let i = 0; i < k; i++)
-        for (let j = i + 1; j < k; j++) set(i, j, kendallTauB(complete[i] ?? [], complete[j] ?? []));
+        for (let j = i + 1; j < k; j++) set(i, j, correlate('kendall', complete[i] ?? [], complete[j] ?? [], options));
     } else {
       const cols = method === 'spearman' ? complete.map((c) => ranks(c)) : complete;
       const r = pearsonMatrixComplete(cols);
       for (let i = 0; i < k; i++)
         for (let j = i + 1; j < k; j++) {
           const rij = r[i]?.[j] ?? Number.NaN;
-          set(i, j, { r: rij, pvalue: withP ? correlationPValue(rij, n) : Number.NaN, n });
+          const pvalue = withP ? correlationPValue(rij, n, options.alternative) : Number.NaN;
+          set(i, j, { r: rij, pvalue, n });
         }
     }
     for (let i = 0; i < k; i++) {
@@ -327,7 +297,8 @@ export function correlationMatrix(
     for (let i = 0; i < k; i++) {
       for (let j = i + 1; j < k; j++) {
         const [x, y] = pairwiseComplete(series[i] ?? [], series[j] ?? []);
-        set(i, j, x.length >= 3 ? correlate(method, x, y) : { r: Number.NaN, pvalue: Number.NaN, n: x.length });
+        const c = x.length >= 3 ? correlate(method, x, y, options) : { r: Number.NaN, pvalue: Number.NaN, n: x.length };
+        set(i, j, c);
       }
       const nr = nobs[i];
       if (nr) nr[i] = pairwiseComplete(series[i] ?? [], series[i] ?? [])[0].length;

@@ -34,6 +34,27 @@ export function normalTwoSided(z: number): number {
   return gammainc((z * z) / 2, 0.5, true, true);
 }
 
+/** The alternative hypothesis of a correlation test (scipy's `alternative`): rho != 0, rho > 0, rho < 0. */
+export type Alternative = 'two-sided' | 'greater' | 'less';
+
+/** p-value of a statistic whose null distribution is symmetric, from its two-sided p-value (scipy convention). */
+function sided(stat: number, twoSided: number, alternative: Alternative): number {
+  if (alternative === 'two-sided' || Number.isNaN(stat)) return twoSided;
+  const towards = alternative === 'greater' ? stat > 0 : stat < 0;
+  // 1 - p/2 on the far side: only there can it lose digits, and there it is close to 1 anyway.
+  return towards ? twoSided / 2 : 1 - twoSided / 2;
+}
+
+/** p-value of a Student t statistic under the given alternative (scipy `_ttest_finish`, `pearsonr`). */
+export function tPValue(t: number, df: number, alternative: Alternative): number {
+  return sided(t, tTwoSided(t, df), alternative);
+}
+
+/** p-value of a standard normal statistic under the given alternative (scipy `_normtest_finish`). */
+export function normalPValue(z: number, alternative: Alternative): number {
+  return sided(z, normalTwoSided(z), alternative);
+}
+
 /** Upper standard normal tail P(Z > z). */
 export function normalSf(z: number): number {
   const half = normalTwoSided(z) / 2;

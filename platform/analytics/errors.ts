@@ -17,3 +17,11 @@ export class SingularMatrixError extends Error {
 export function requireLength(what: string, n: number, min: number): void {
   if (n < min) throw new AnalyticsInputError(`${what}: needs at least ${min} points, got ${n}`);
 }
+
+/** A file (or posted body) that is not valid JSON, lacks the fixture layout, or asks for a setting not supported. */
+export class FixtureFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FixtureFileError';
+  }
+}

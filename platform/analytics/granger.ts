@@ -282,11 +282,10 @@ function checkPair(effect: ArrayLike<number>, cause: ArrayLike<number>, maxlag: 
     throw new AnalyticsInputError(`series lengths differ: ${effect.length} and ${cause.length}`);
   if (!Number.isInteger(maxlag) || maxlag < 1)
     throw new AnalyticsInputError(`maxlag must be a positive integer, got ${maxlag}`);
+  // statsmodels refuses n <= 3 maxlag + 1 (with the constant): the largest lag then keeps one residual df.
   const need = 3 * maxlag + 2;
-  if (effect.length - maxlag < need)
-    throw new AnalyticsInputError(
-      `Granger test at lag ${maxlag} needs at least ${need + maxlag} points, got ${effect.length}`,
-    );
+  if (effect.length < need)
+    throw new AnalyticsInputError(`Granger test at lag ${maxlag} needs at least ${need} points, got ${effect.length}`);
   for (let t = 0; t < effect.length; t++) {
     if (!Number.isFinite(effect[t]) || !Number.isFinite(cause[t]))
       throw new AnalyticsInputError(`Granger test needs complete series: missing value at index ${t}`);

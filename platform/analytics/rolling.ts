@@ -1,7 +1,7 @@
 /**
  * Streaming correlation of a pair, updated in O(1) per observation: a fixed rolling window (Welford updates
- * for adding the new point and removing the oldest) and an exponentially weighted one (pandas ewm with
- * adjust=True: weights (1 - alpha)^age over all history).
+ * for adding the new point and removing the oldest) and an exponentially weighted one (pandas 1.5 `ewm`:
+ * adjust=True weights (1 - alpha)^age over all history, adjust=False the recursive form; ignore_na).
  */
 import { AnalyticsInputError } from './errors.ts';
 
@@ -23,10 +23,18 @@ export class RollingCorrelation {
   private syy = 0;
   private sxy = 0;
   private sinceRebuild = 0;
+  /**
+   * Runs of equal consecutive complete values of x and y (pandas roll_var): a window whose complete values are
+   * all equal has variance exactly 0 there, so no correlation, where add/remove updates can leave a residue.
+   */
+  private sameX = 0;
+  private sameY = 0;
+  private lastX = Number.NaN;
+  private lastY = Number.NaN;
 
   constructor(window: number, minPeriods: number = window) {
-    if (!Number.isInteger(window) || window < 3)
-      throw new AnalyticsInputError(`rolling window must be an integer >= 3, got ${window}`);
+    if (!Number.isInteger(window) || window < 1)
+      throw new AnalyticsInputError(`rolling window must be a positive integer, got ${window}`);
     if (!Number.isInteger(minPeriods) || minPeriods < 0 || minPeriods > window)
       throw new AnalyticsInputError(`min_periods must be an integer in 0..${window}, got ${minPeriods}`);
     this.window = window;
@@ -49,7 +57,13 @@ export class RollingCorrelation {
     this.xs[this.head] = ok ? x : Number.NaN;
     this.ys[this.head] = ok ? y : Number.NaN;
     this.head = (this.head + 1) % this.window;
-    if (ok) this.add(x, y);
+    if (ok) {
+      this.add(x, y);
+      this.sameX = x === this.lastX ? this.sameX + 1 : 1;
+      this.sameY = y === this.lastY ? this.sameY + 1 : 1;
+      this.lastX = x;
+      this.lastY = y;
+    }
     // Add/remove updates drift slowly; an exact recomputation every few windows bounds the error.
     if (++this.sinceRebuild >= 4 * this.window) this.rebuild();
     return this.value();
@@ -57,6 +71,7 @@ export class RollingCorrelation {
 
   value(): number | null {
     if (this.count < this.minPeriods) return null;
+    if (this.sameX >= this.count || this.sameY >= this.count) return null;
     const d = Math.sqrt(this.sxx * this.syy);
     if (!(d > 0)) return null;
     const r = this.sxy / d;
@@ -117,10 +132,52 @@ export class RollingCorrelation {
   }
 }
 
-/** Correlation with exponentially decaying weights, as pandas ewm(span or alpha, adjust=True).corr. */
+export interface EwmOptions {
+  readonly alpha: number;
+  readonly minPeriods: number;
+  /** pandas adjust (default true): weights (1 - alpha)^age normalised over all history; false: the recursion. */
+  readonly adjust?: boolean;
+  /** pandas ignore_na (default false): a missing pair does not age the weights of the older ones. */
+  readonly ignoreNa?: boolean;
+}
+
+/**
+ * The decay of pandas' `ewm` from exactly one of com, span, halflife or alpha (pandas `get_center_of_mass`):
+ * alpha = 1/(1 + com) = 2/(span + 1) = 1 - exp(-ln 2 / halflife).
+ */
+export function ewmAlpha(decay: {
+  com?: number | undefined;
+  span?: number | undefined;
+  halflife?: number | undefined;
+  alpha?: number | undefined;
+}): number {
+  const { com, span, halflife, alpha } = decay;
+  const given = [com, span, halflife, alpha].filter((v) => v !== undefined).length;
+  if (given !== 1) throw new AnalyticsInputError(`EWM needs exactly one of com, span, halflife, alpha; got ${given}`);
+  if (com !== undefined) {
+    if (!(com >= 0)) throw new AnalyticsInputError(`EWM com must be >= 0, got ${com}`);
+    return 1 / (1 + com);
+  }
+  if (span !== undefined) {
+    if (!(span >= 1)) throw new AnalyticsInputError(`EWM span must be >= 1, got ${span}`);
+    return 2 / (span + 1);
+  }
+  if (halflife !== undefined) {
+    if (!(halflife > 0)) throw new AnalyticsInputError(`EWM halflife must be > 0, got ${halflife}`);
+    return 1 - Math.exp(-Math.LN2 / halflife);
+  }
+  const a = alpha ?? Number.NaN;
+  if (!(a > 0 && a <= 1)) throw new AnalyticsInputError(`EWM alpha must be in (0, 1], got ${a}`);
+  return a;
+}
+
+/** Correlation with exponentially decaying weights, as pandas `ewm(alpha, adjust, ignore_na, min_periods).corr`. */
 export class EwmaCorrelation {
   readonly alpha: number;
   readonly minPeriods: number;
+  private readonly adjust: boolean;
+  private readonly ignoreNa: boolean;
+  /** pandas' old_wt: the total weight of the observations so far (1 after each one when adjust=false). */
   private weight = 0;
   private count = 0;
   private mx = 0;
@@ -129,40 +186,49 @@ export class EwmaCorrelation {
   private cyy = 0;
   private cxy = 0;
 
-  constructor(options: { alpha: number; minPeriods: number }) {
+  constructor(options: EwmOptions) {
     if (!(options.alpha > 0 && options.alpha <= 1))
       throw new AnalyticsInputError(`EWMA alpha must be in (0, 1], got ${options.alpha}`);
+    if (!Number.isInteger(options.minPeriods) || options.minPeriods < 0)
+      throw new AnalyticsInputError(`EWMA min_periods must be a non-negative integer, got ${options.minPeriods}`);
     this.alpha = options.alpha;
     this.minPeriods = Math.max(1, options.minPeriods);
+    this.adjust = options.adjust ?? true;
+    this.ignoreNa = options.ignoreNa ?? false;
   }
 
   /** pandas' convention: span s gives alpha = 2 / (s + 1); no value until minPeriods (default `span`) observations. */
   static fromSpan(span: number, minPeriods: number = Math.ceil(span)): EwmaCorrelation {
-    if (!(span >= 1)) throw new AnalyticsInputError(`EWMA span must be >= 1, got ${span}`);
-    if (!Number.isInteger(minPeriods) || minPeriods < 0)
-      throw new AnalyticsInputError(`EWMA min_periods must be a non-negative integer, got ${minPeriods}`);
-    return new EwmaCorrelation({ alpha: 2 / (span + 1), minPeriods });
+    return new EwmaCorrelation({ alpha: ewmAlpha({ span }), minPeriods });
   }
 
-  /** Weighted means and (biased) co-moments updated as pandas' ewmcov does: stable for price levels too. */
+  /**
+   * Weighted means and (biased) co-moments updated as pandas' ewmcov does (new weight 1, or alpha when
+   * adjust=false, after which the total is renormalised to 1): stable for price levels too.
+   */
   push(x: number, y: number): number | null {
+    const fresh = this.adjust ? 1 : this.alpha;
     const old = this.weight * (1 - this.alpha);
-    const total = old + 1;
+    const total = old + fresh;
     const mxOld = this.mx;
     const myOld = this.my;
-    this.mx = (old * mxOld + x) / total;
-    this.my = (old * myOld + y) / total;
-    this.cxx = (old * (this.cxx + (mxOld - this.mx) * (mxOld - this.mx)) + (x - this.mx) * (x - this.mx)) / total;
-    this.cyy = (old * (this.cyy + (myOld - this.my) * (myOld - this.my)) + (y - this.my) * (y - this.my)) / total;
-    this.cxy = (old * (this.cxy + (mxOld - this.mx) * (myOld - this.my)) + (x - this.mx) * (y - this.my)) / total;
-    this.weight = total;
+    // pandas keeps a mean that equals the new value (and takes the first value as it is): a constant stretch
+    // then has co-moments of exactly 0, no correlation, instead of rounding residues.
+    this.mx = old === 0 ? x : mxOld === x ? mxOld : (old * mxOld + fresh * x) / total;
+    this.my = old === 0 ? y : myOld === y ? myOld : (old * myOld + fresh * y) / total;
+    const dx = mxOld - this.mx;
+    const dy = myOld - this.my;
+    this.cxx = (old * (this.cxx + dx * dx) + fresh * (x - this.mx) * (x - this.mx)) / total;
+    this.cyy = (old * (this.cyy + dy * dy) + fresh * (y - this.my) * (y - this.my)) / total;
+    this.cxy = (old * (this.cxy + dx * dy) + fresh * (x - this.mx) * (y - this.my)) / total;
+    this.weight = this.adjust ? total : 1;
     this.count++;
     return this.value();
   }
 
-  /** A missing observation: nothing is added, but the older weights still age (pandas, ignore_na=False). */
+  /** A missing observation: nothing is added; the older weights age unless ignore_na (pandas). */
   skip(): number | null {
-    this.weight *= 1 - this.alpha;
+    if (!this.ignoreNa) this.weight *= 1 - this.alpha;
     return this.value();
   }
 
@@ -188,10 +254,15 @@ export function rollingCorrelation(
   y: ArrayLike<number>,
   window: number,
   minPeriods: number = window,
+  center = false,
 ): (number | null)[] {
   check(x, y);
   const roll = new RollingCorrelation(window, minPeriods);
-  return Array.from({ length: x.length }, (_, t) => roll.push(x[t] ?? Number.NaN, y[t] ?? Number.NaN));
+  // center=True (pandas): values[t] uses t+offset-window+1..t+offset, offset = (window-1)/2 rounded down, the
+  // window cut at the series' end: the right-aligned value at t+offset with missing slots past the end.
+  const offset = center ? Math.floor((window - 1) / 2) : 0;
+  const all = Array.from({ length: x.length + offset }, (_, t) => roll.push(x[t] ?? Number.NaN, y[t] ?? Number.NaN));
+  return all.slice(offset);
 }
 
 /**
@@ -204,8 +275,13 @@ export function ewmaCorrelation(
   span: number,
   minPeriods?: number,
 ): (number | null)[] {
+  return ewmCorrelation(x, y, { alpha: ewmAlpha({ span }), minPeriods: minPeriods ?? Math.ceil(span) });
+}
+
+/** EWM correlation over a whole series with every pandas option (adjust, ignore_na, min_periods). */
+export function ewmCorrelation(x: ArrayLike<number>, y: ArrayLike<number>, options: EwmOptions): (number | null)[] {
   check(x, y);
-  const ewma = EwmaCorrelation.fromSpan(span, minPeriods);
+  const ewma = new EwmaCorrelation(options);
   return Array.from({ length: x.length }, (_, t) =>
     complete(x[t], y[t]) ? ewma.push(x[t] ?? 0, y[t] ?? 0) : ewma.skip(),
   );

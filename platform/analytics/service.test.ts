@@ -216,6 +216,7 @@ describe('analytics service', () => {
     const wave = (n: number, f: number): number[] =>
       Array.from({ length: n }, (_, i) => Math.sin(i * f + i * i * 0.01));
     const rows = (n: number): number[][] => wave(n, 1).map((v, i) => [v, wave(n, 2.3)[i] ?? 0]);
+    const roll = { fixture: 'rolling_correlation', inputs: { x: [1, 2, 3], y: [2, 1, 3] }, params: { window: 2 } };
     const cases: [string, unknown, number, RegExp][] = [
       [
         'constant series',
@@ -307,6 +308,23 @@ describe('analytics service', () => {
         },
         400,
         /must differ/,
+      ],
+      ['an EWM setting not supported', { ...roll, outputs: { ewm_pearson: { times: [1] } } }, 400, /times/],
+      [
+        "VAR trend 'ctt'",
+        { fixture: 'var', inputs: { symbols: ['A'], data: [[1]] }, params: { trend: 'ctt' } },
+        400,
+        /ctt/,
+      ],
+      [
+        'Kendall exact p-value with ties',
+        {
+          fixture: 'correlation',
+          inputs: { symbols: ['A', 'B'], log_returns: { A: [1, 1, 2, 3], B: [1, 2, 3, 5] } },
+          params: { kendall_method: 'exact' },
+        },
+        422,
+        /ties/,
       ],
       [
         'partial with a constant series',

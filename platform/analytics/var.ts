@@ -129,7 +129,8 @@ function criteria(ld: number, k: number, p: number, nobs: number): InformationCr
 function checkOrder(n: number, k: number, p: number, start: number): void {
   if (!Number.isInteger(p) || p < 0)
     throw new AnalyticsInputError(`lag order must be a non-negative integer, got ${p}`);
-  const need = start + k * p + 1 + k + 1;
+  // df_resid >= k: below that the residual covariance is singular (statsmodels fails there too).
+  const need = start + k * p + 1 + k;
   if (n < need) throw new AnalyticsInputError(`VAR(${p}) on ${k} series needs at least ${need} points, got ${n}`);
 }
 

@@ -81,12 +81,24 @@ export function fixtureWork(file: FixtureFile): number {
         (w, m) => w + correlationWork(k, n, m, false),
         0,
       );
-      return matrices + (n * n) / 2; // and Kendall's tau-b once more for the named pair
+      // Kendall once more for the named pair; an exact p-value counts permutations by inversions, O(n^3 / 4).
+      const exact = (method: string | undefined, pairs: number): number =>
+        method === 'exact' ? (pairs * n ** 3) / 4 : 0;
+      const p = file.params;
+      return (
+        matrices +
+        (n * n) / 2 +
+        exact(p.kendall_method, 1) +
+        exact(p.kendall_matrix_method ?? p.kendall_method, (k * (k - 1)) / 2)
+      );
     }
     case 'rolling_correlation':
       return rollingWork(Math.max(file.inputs.x.length, file.inputs.y.length));
-    case 'granger':
-      return file.params.pairs.length * grangerWork(longest(file.inputs.series), file.params.maxlag);
+    case 'granger': {
+      const { maxlag } = file.params;
+      const highest = typeof maxlag === 'number' ? maxlag : Math.max(...maxlag);
+      return file.params.pairs.length * grangerWork(longest(file.inputs.series), highest);
+    }
     case 'var': {
       const p = file.params;
       const order = typeof p.lag_order === 'number' ? p.lag_order : p.maxlags;
