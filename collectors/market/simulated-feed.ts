@@ -33,6 +33,10 @@ type BackfillState =
 const STATE_KEY = 'simulated';
 /** Symbols with a backfilled history (the first of the universe): a minute-by-minute day of each is held at once. */
 export const BACKFILL_MAX_SYMBOLS = 500;
+/** Symbols whose history goes out as soon as it is made (the default watchlist is among the ten most traded). */
+const FIRST_SYMBOLS = 10;
+/** Bars of the other symbols held back until the generation ends (beyond, they go out at once). */
+const MAX_LATER_BARS = 250_000;
 
 /** Where a history ends: kept in the feed's state, so a start that retries a backfill makes the same bars. */
 type BackfillPlan = NonNullable<SimulatedFeedState['backfillPlan']>;
@@ -168,6 +172,16 @@ export class SimulatedFeed implements MarketFeed {
     const rank = new Map(byDollarVolume(this.#options.instruments).map((i, n) => [i.symbol, n]));
     const order = ['1s', '1m', '5m', '1h', '1d'];
     let bars = 0;
+    const publish = async (blocks: HistoryBlock[]): Promise<void> => {
+      // Most traded first (the ones people watch); a stream's blocks keep their order (newest first): sort is stable.
+      const rankOf = (b: HistoryBlock): number => (rank.get(b.symbol) ?? 0) * 8 + order.indexOf(b.interval);
+      await context.history(blocks.sort((a, b) => rankOf(a) - rankOf(b)));
+      bars += blocks.reduce((n, b) => n + b.bars.length, 0);
+    };
+    // The other symbols' blocks wait for the end of the generation (a bounded number of bars): storing them is not
+    // what the first charts wait for.
+    const later: HistoryBlock[] = [];
+    let laterBars = 0;
     try {
       for await (const blocks of simulateHistoryInParts({
         instruments: this.#options.instruments.slice(0, BACKFILL_MAX_SYMBOLS),
@@ -178,12 +192,16 @@ export class SimulatedFeed implements MarketFeed {
         exchange: this.#exchange,
         days: this.#options.backfillDays ?? 0,
       })) {
-        // Most traded first (the ones people watch): a symbol's blocks are stored, and its open charts refreshed,
-        // before the next symbol's go out.
-        const rankOf = (b: HistoryBlock): number => (rank.get(b.symbol) ?? 0) * 8 + order.indexOf(b.interval);
-        await context.history(blocks.sort((a, b) => rankOf(a) - rankOf(b)));
-        bars += blocks.reduce((n, b) => n + b.bars.length, 0);
+        const now: HistoryBlock[] = [];
+        for (const block of blocks)
+          if ((rank.get(block.symbol) ?? 0) < FIRST_SYMBOLS || laterBars > MAX_LATER_BARS) now.push(block);
+          else {
+            later.push(block);
+            laterBars += block.bars.length;
+          }
+        await publish(now);
       }
+      await publish(later);
       const ms = Math.round(performance.now() - started);
       this.#backfill = { state: 'done', at: plan.endMs, ms, bars };
       this.#backfillPlan = undefined;

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backoffDelay } from './client/backoff.ts';
 import { mergeBar, normaliseBars } from './client/bars.ts';
-import { parseServerMessage, type Bar, type Interval } from './client/protocol.ts';
+import { parseServerMessage, type Bar } from './client/protocol.ts';
 import { parseRoute, routeHash } from './client/route.ts';
 import { MarketStore } from './client/store.ts';
 import { barKey, noSubscriptions, planSubscriptions, union, type Subscriptions } from './client/subscriptions.ts';
 import { DEFAULT_WATCHLIST, MAX_WATCHLIST, Watchlist, WATCHLIST_KEY, type KeyValueStore } from './client/watchlist.ts';
 
-const subs = (quotes: string[], bars: (readonly [string, Interval])[] = []): Subscriptions => ({
+const subs = (quotes: string[], bars: [string, '1s' | '1m' | '5m'][] = []): Subscriptions => ({
   quotes: new Set(quotes),
   bars: new Set(bars.map(([s, i]) => barKey(s, i))),
 });
@@ -49,20 +49,11 @@ describe('reconnect backoff', () => {
 });
 
 describe('subscription planning', () => {
-  it("subscribes each new symbol on its own, bar streams first, all of a symbol's intervals in one message", () => {
+  it('subscribes each new symbol on its own and bars per interval', () => {
     assert.deepEqual(planSubscriptions(noSubscriptions, subs(['MSFT', 'AAPL'], [['AAPL', '1m']])), [
-      { type: 'subscribe', symbols: ['AAPL'], intervals: ['1m'] },
+      { type: 'subscribe', symbols: ['AAPL'] },
       { type: 'subscribe', symbols: ['MSFT'] },
-    ]);
-    const chart = subs(
-      ['AAPL'],
-      (['1d', '1s', '5m', '1m', '1h'] as const).map((i) => ['AAPL', i] as const),
-    );
-    assert.deepEqual(planSubscriptions(noSubscriptions, chart), [
-      { type: 'subscribe', symbols: ['AAPL'], intervals: ['1s', '1m', '5m', '1h', '1d'] },
-    ]);
-    assert.deepEqual(planSubscriptions(chart, subs(['AAPL'])), [
-      { type: 'unsubscribe', symbols: ['AAPL'], intervals: ['1s', '1m', '5m', '1h', '1d'] },
+      { type: 'subscribe', symbols: ['AAPL'], intervals: ['1m'] },
     ]);
   });
 

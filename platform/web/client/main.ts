@@ -6,7 +6,6 @@ import { h } from './dom.ts';
 import { direction, language, t } from './i18n/i18n.ts';
 import { keepLastQuotes } from './last-quotes.ts';
 import { LiveInstruments } from './live-instruments.ts';
-import { parseRoute } from './route.ts';
 import { Router } from './router.ts';
 import { Session } from './session.ts';
 import { settingsMenu } from './settings.ts';
@@ -17,7 +16,6 @@ import { PriceAlerts } from './views/price-alerts/client.ts';
 import { MarketStore } from './store.ts';
 import { Watchlist } from './watchlist.ts';
 import { views } from './views/index.ts';
-import { CHART_OWNER, chartedSymbol, chartSubscriptions, marketsView } from './views/markets/view.ts';
 
 const store = new MarketStore();
 const watchlist = new Watchlist(window.localStorage);
@@ -99,9 +97,4 @@ function showApp(): void {
 // the chart's history is on its way while the page is built (on a first start, the critical path to a full chart).
 reportClientMetrics(connection);
 connection.start();
-// The chart the address opens is asked for with the stream itself, not after who-am-I and the first render; the
-// markets view takes the same wants over when it mounts (nothing is sent twice).
-const opening = parseRoute(location.hash, views);
-if (opening.id === marketsView.id)
-  connection.want(CHART_OWNER, chartSubscriptions(chartedSymbol(opening.params, '', watchlist.symbols)));
 session.load().then(showApp, showApp);

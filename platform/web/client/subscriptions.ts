@@ -1,4 +1,4 @@
-import { intervals, type ClientMessage, type Interval } from './protocol.ts';
+import type { ClientMessage, Interval } from './protocol.ts';
 
 /** What the client wants from the server: quotes per symbol, bars per symbol x interval. */
 export interface Subscriptions {
@@ -24,8 +24,7 @@ export function union(all: readonly Subscriptions[]): Subscriptions {
 
 /**
  * The subscribe/unsubscribe messages that turn the server's view (`current`) into `desired`; bars imply
- * the symbol's quote. Returns no messages when nothing changed. Bar streams go first, one message per symbol with
- * all its new intervals (one snapshot carries them all): a chart's history is what a page waits for.
+ * the symbol's quote. Returns no messages when nothing changed.
  */
 export function planSubscriptions(current: Subscriptions, desired: Subscriptions): ClientMessage[] {
   const wantedSymbols = new Set([...desired.quotes, ...[...desired.bars].map((k) => splitBarKey(k).symbol)]);
@@ -34,26 +33,26 @@ export function planSubscriptions(current: Subscriptions, desired: Subscriptions
 
   const dropped = [...haveSymbols].filter((s) => !wantedSymbols.has(s)).sort();
   if (dropped.length > 0) messages.push({ type: 'unsubscribe', symbols: dropped });
-  for (const [symbol, intervals] of bySymbol(
+  for (const [interval, symbols] of byInterval(
     [...current.bars].filter((k) => !desired.bars.has(k) && wantedSymbols.has(splitBarKey(k).symbol)),
-  ))
-    messages.push({ type: 'unsubscribe', symbols: [symbol], intervals });
-  // One message per symbol: the server refuses a whole subscribe for one unknown symbol, and a stale
+  )) {
+    messages.push({ type: 'unsubscribe', symbols, intervals: [interval] });
+  }
+  // One message per new symbol: the server refuses a whole subscribe for one unknown symbol, and a stale
   // watchlist entry must not cost the others their quotes.
-  const newBars = bySymbol([...desired.bars].filter((k) => !current.bars.has(k)));
-  for (const [symbol, intervals] of newBars) messages.push({ type: 'subscribe', symbols: [symbol], intervals });
-  for (const symbol of [...desired.quotes].filter((s) => !haveSymbols.has(s) && !newBars.has(s)).sort())
+  for (const symbol of [...desired.quotes].filter((s) => !haveSymbols.has(s)).sort())
     messages.push({ type: 'subscribe', symbols: [symbol] });
+  for (const [interval, symbols] of byInterval([...desired.bars].filter((k) => !current.bars.has(k)))) {
+    messages.push({ type: 'subscribe', symbols, intervals: [interval] });
+  }
   return messages;
 }
 
-/** Bar stream keys grouped by symbol (sorted), each with its intervals in the protocol's order. */
-function bySymbol(keys: readonly string[]): Map<string, Interval[]> {
-  const grouped = new Map<string, Interval[]>();
-  for (const key of [...keys].sort()) {
+function byInterval(keys: readonly string[]): Map<Interval, string[]> {
+  const grouped = new Map<Interval, string[]>();
+  for (const key of keys) {
     const { symbol, interval } = splitBarKey(key);
-    grouped.set(symbol, [...(grouped.get(symbol) ?? []), interval]);
+    grouped.set(interval, [...(grouped.get(interval) ?? []), symbol].sort());
   }
-  for (const list of grouped.values()) list.sort((a, b) => intervals.indexOf(a) - intervals.indexOf(b));
   return grouped;
 }

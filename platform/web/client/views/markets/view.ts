@@ -7,31 +7,17 @@ import { intervals, type Interval, type Quote } from '../../protocol.ts';
 import { QuoteTable } from '../../quote-table.ts';
 import { routeHash } from '../../route.ts';
 import { SymbolSearch } from '../../search.ts';
-import { barKey, noSubscriptions, type Subscriptions } from '../../subscriptions.ts';
+import { barKey, noSubscriptions } from '../../subscriptions.ts';
 import { ruleAtLevel } from '../price-alerts/logic.ts';
 import type { AppContext, MountedView, View } from '../view.ts';
 import './markets.css';
 
-/** The connection's owner of the chart's wants (main.ts asks for the opening chart under it before this mounts). */
-export const CHART_OWNER = 'markets-chart';
+const OWNER = 'markets-chart';
 const DEFAULT_INTERVAL: Interval = '1m';
 const HISTORY_PAGE = 500;
 
 function isInterval(value: string | null): value is Interval {
   return (intervals as readonly (string | null)[]).includes(value);
-}
-
-/** The symbol a route charts: its `s`, else the one charted before, else the watchlist's first. */
-export function chartedSymbol(params: URLSearchParams, before: string, watchlist: readonly string[]): string {
-  return (params.get('s') ?? before).toUpperCase() || (watchlist[0] ?? 'AAPL');
-}
-
-/**
- * What a chart of `symbol` wants: every interval is held (one snapshot brings them all), so switching interval
- * draws what is already here, without a round trip.
- */
-export function chartSubscriptions(symbol: string): Subscriptions {
-  return { quotes: new Set([symbol]), bars: new Set(intervals.map((each) => barKey(symbol, each))) };
 }
 
 /** Watchlist with live quotes, symbol search, and the chart of the selected symbol. Route: #/markets?s=AAPL&i=1m. */
@@ -192,11 +178,11 @@ export const marketsView: View = {
     }
 
     function select(p: URLSearchParams): void {
-      const s = chartedSymbol(p, symbol, watchlist.symbols);
+      const s = (p.get('s') ?? symbol).toUpperCase() || (watchlist.symbols[0] ?? 'AAPL');
       const raw = p.get('i');
       const i = isInterval(raw) ? raw : interval;
       if (s === symbol && i === interval) return;
-      if (symbol !== '' && s !== symbol) for (const each of intervals) store.forget(symbol, each);
+      if (symbol !== '' && (s !== symbol || i !== interval)) store.forget(symbol, interval);
       symbol = s;
       interval = i;
       heading.textContent = s;
@@ -210,7 +196,7 @@ export const marketsView: View = {
       chart.show(s, i, store.bars(s, i));
       chart.setEmptyText(live.has(s) ? t('chart.waiting') : t('chart.noData', { symbol: s }));
       drawAlerts();
-      connection.want(CHART_OWNER, chartSubscriptions(s));
+      connection.want(OWNER, { quotes: new Set([s]), bars: new Set([barKey(s, i)]) });
     }
 
     function showQuote(q: Quote): void {
@@ -248,9 +234,7 @@ export const marketsView: View = {
         offWatchlist();
         table.dispose();
         chart.dispose();
-        connection.want(CHART_OWNER, noSubscriptions);
-        // No longer followed: a later visit draws the new snapshot, not these.
-        for (const each of intervals) store.forget(symbol, each);
+        connection.want(OWNER, noSubscriptions);
       },
     };
   },
