@@ -12,6 +12,14 @@ export const simulatedFeedState = z.strictObject({
   day: z.number().optional(),
   /** When the history was backfilled (epoch ms); absent until it is stored on the backbone. */
   backfilledAt: z.number().optional(),
+  /** Where the history being backfilled ends (until it is stored): a start that retries makes the same bars. */
+  backfillPlan: z
+    .strictObject({
+      endMs: z.number(),
+      mids: z.record(z.string(), z.number().positive()),
+      regime: z.enum(['calm', 'turbulent']),
+    })
+    .optional(),
   savedAt: z.number(),
 });
 export type SimulatedFeedState = z.output<typeof simulatedFeedState>;

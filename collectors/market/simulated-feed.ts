@@ -1,8 +1,8 @@
 import { exchanges, type Exchange, type Instrument } from '../../platform/reference/instruments.ts';
-import type { FeedContext, FeedStatus, HistoryBatch, MarketFeed } from './feed.ts';
+import type { FeedContext, FeedStatus, MarketFeed } from './feed.ts';
 import { startLoop, type FeedLoop } from './feed-loop.ts';
 import type { FeedStateStore, SimulatedFeedState } from './feed-state.ts';
-import { simulateHistoryInSlices } from './simulation/backfill.ts';
+import { simulateHistoryInParts, type HistoryBlock } from './simulation/backfill.ts';
 import { activityAt } from './simulation/intraday-profile.ts';
 import { MarketModel, type ModelParameters } from './simulation/market-model.ts';
 import { createSessionClock, type SessionClock, type SessionClockMode } from './simulation/session-clock.ts';
@@ -31,6 +31,15 @@ type BackfillState =
   | { readonly state: 'failed'; readonly error: string };
 
 const STATE_KEY = 'simulated';
+/** Symbols with a backfilled history (the first of the universe): a minute-by-minute day of each is held at once. */
+export const BACKFILL_MAX_SYMBOLS = 500;
+/** Symbols whose history goes out as soon as it is made (the default watchlist is among the ten most traded). */
+const FIRST_SYMBOLS = 10;
+/** Bars of the other symbols held back until the generation ends (beyond, they go out at once). */
+const MAX_LATER_BARS = 250_000;
+
+/** Where a history ends: kept in the feed's state, so a start that retries a backfill makes the same bars. */
+type BackfillPlan = NonNullable<SimulatedFeedState['backfillPlan']>;
 
 /**
  * The simulated market as a feed: steps the market model on a timer, at the activity of the session
@@ -49,6 +58,7 @@ export class SimulatedFeed implements MarketFeed {
   readonly #now: () => number;
   #loop: FeedLoop | undefined;
   #backfill: BackfillState;
+  #backfillPlan: BackfillPlan | undefined;
   #backfillRun: Promise<void> | undefined;
 
   constructor(options: SimulatedFeedOptions) {
@@ -80,6 +90,7 @@ export class SimulatedFeed implements MarketFeed {
       resumed?.backfilledAt !== undefined
         ? { state: 'done', at: resumed.backfilledAt }
         : { state: (options.backfillDays ?? 0) > 0 ? 'pending' : 'none' };
+    this.#backfillPlan = this.#backfill.state === 'pending' ? resumed?.backfillPlan : undefined;
   }
 
   symbols(): readonly string[] {
@@ -112,7 +123,16 @@ export class SimulatedFeed implements MarketFeed {
 
   start(context: FeedContext): Promise<void> {
     const { stepMs } = this.#options;
-    if (this.#backfill.state === 'pending') this.#backfillRun = this.#runBackfill(context, this.#now());
+    if (this.#backfill.state === 'pending') {
+      // A retry (the last start stopped before the history was stored) ends it where the first try did.
+      const plan = (this.#backfillPlan ??= {
+        endMs: this.#now(),
+        mids: Object.fromEntries(this.#model.mids()),
+        regime: this.#model.regime,
+      });
+      this.#save();
+      this.#backfillRun = this.#runBackfill(context, plan);
+    }
     this.#loop = startLoop(
       stepMs,
       async () => {
@@ -143,31 +163,48 @@ export class SimulatedFeed implements MarketFeed {
     this.#save();
   }
 
-  /** History of the model ending at the prices the live feed starts from, published once and then remembered. */
-  async #runBackfill(context: FeedContext, endMs: number): Promise<void> {
-    const endMids = this.#model.mids();
+  /**
+   * History of the model ending at the prices the live feed starts from, published newest first as it is made (the
+   * charts' first views fill before the older years are made) and then remembered.
+   */
+  async #runBackfill(context: FeedContext, plan: BackfillPlan): Promise<void> {
     const started = performance.now();
+    const rank = new Map(byDollarVolume(this.#options.instruments).map((i, n) => [i.symbol, n]));
+    const order = ['1s', '1m', '5m', '1h', '1d'];
+    let bars = 0;
+    const publish = async (blocks: HistoryBlock[]): Promise<void> => {
+      // Most traded first (the ones people watch); a stream's blocks keep their order (newest first): sort is stable.
+      const rankOf = (b: HistoryBlock): number => (rank.get(b.symbol) ?? 0) * 8 + order.indexOf(b.interval);
+      await context.history(blocks.sort((a, b) => rankOf(a) - rankOf(b)));
+      bars += blocks.reduce((n, b) => n + b.bars.length, 0);
+    };
+    // The other symbols' blocks wait for the end of the generation (a bounded number of bars): storing them is not
+    // what the first charts wait for.
+    const later: HistoryBlock[] = [];
+    let laterBars = 0;
     try {
-      const history = await simulateHistoryInSlices({
-        instruments: this.#options.instruments,
+      for await (const blocks of simulateHistoryInParts({
+        instruments: this.#options.instruments.slice(0, BACKFILL_MAX_SYMBOLS),
         seed: this.#options.seed,
-        endMs,
-        endMids,
+        endMs: plan.endMs,
+        endMids: new Map(Object.entries(plan.mids)),
+        endRegime: plan.regime,
         exchange: this.#exchange,
         days: this.#options.backfillDays ?? 0,
-      });
-      const batches: HistoryBatch[] = [];
-      // Symbol by symbol, most traded first (the ones people watch): a symbol's every interval is stored, and its
-      // open charts refreshed, before the next symbol's bars go out.
-      for (const { symbol } of byDollarVolume(this.#options.instruments))
-        for (const interval of ['1s', '1m', '5m', '1h', '1d'] as const) {
-          const bars = history.get(interval)?.get(symbol);
-          if (bars !== undefined) batches.push({ symbol, interval, bars });
-        }
-      await context.history(batches);
-      const bars = batches.reduce((n, b) => n + b.bars.length, 0);
+      })) {
+        const now: HistoryBlock[] = [];
+        for (const block of blocks)
+          if ((rank.get(block.symbol) ?? 0) < FIRST_SYMBOLS || laterBars > MAX_LATER_BARS) now.push(block);
+          else {
+            later.push(block);
+            laterBars += block.bars.length;
+          }
+        await publish(now);
+      }
+      await publish(later);
       const ms = Math.round(performance.now() - started);
-      this.#backfill = { state: 'done', at: endMs, ms, bars };
+      this.#backfill = { state: 'done', at: plan.endMs, ms, bars };
+      this.#backfillPlan = undefined;
       this.#save();
       context.logger.info({ bars, ms, days: this.#options.backfillDays }, 'simulated history backfilled');
     } catch (error) {
@@ -189,6 +226,7 @@ export class SimulatedFeed implements MarketFeed {
       regime: snapshot.regime,
       ...(snapshot.day === undefined ? {} : { day: snapshot.day }),
       ...(this.#backfill.state === 'done' ? { backfilledAt: this.#backfill.at } : {}),
+      ...(this.#backfillPlan === undefined ? {} : { backfillPlan: this.#backfillPlan }),
       savedAt: this.#now(),
     };
     store.save(STATE_KEY, state);

@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { exchanges } from '../../../platform/reference/instruments.ts';
+import { seededRandom } from '../../../platform/random/seeded.ts';
 import { wallClock } from '../../../platform/time/wall-clock.ts';
-import { simulateHistory, type Backfill, type HistoryBar, type HistoryInterval } from './backfill.ts';
+import { scaleDay, simulateDay, type DayBars } from './backfill-day.ts';
+import {
+  generateHistory,
+  historyPlan,
+  regimesBackwards,
+  simulateHistory,
+  simulateHistoryInParts,
+  type Backfill,
+  type BackfillOptions,
+  type HistoryBar,
+  type HistoryInterval,
+} from './backfill.ts';
 import { symbolUniverse } from './universe.ts';
 
 const instruments = symbolUniverse(20);
@@ -81,4 +93,92 @@ test('the same seed and end give the same history; another seed another one', ()
   const c = simulateHistory({ instruments: instruments.slice(0, 2), seed: 4, endMs: weekday, endMids, days: 30 });
   assert.deepEqual(barsOf(a, '1d', 'NVDA'), barsOf(b, '1d', 'NVDA'));
   assert.notDeepEqual(barsOf(a, '1d', 'NVDA').slice(0, 5), barsOf(c, '1d', 'NVDA').slice(0, 5));
+});
+
+/** Runs a generator that only yields to free the event loop to its end. */
+function run<T>(steps: Generator<undefined, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+const small: BackfillOptions = {
+  instruments: instruments.slice(0, 3),
+  seed: 11,
+  endMs: weekday,
+  endMids,
+  days: 40,
+  intradayDays: 3,
+  minuteDays: 2,
+  seconds: 120,
+};
+
+test('honest whatever the order: days made oldest first, or shuffled, give the bars made newest first', () => {
+  const { frame, days } = historyPlan(small);
+  const regimes = regimesBackwards(small.seed, days.length, 'calm');
+  const random = seededRandom(5);
+  const newestFirst = [...days.keys()];
+  const shuffled = [...newestFirst].sort(() => random() - 0.5);
+  const history = simulateHistory(small);
+  for (const order of [[...newestFirst].reverse(), shuffled]) {
+    const made = new Map<number, DayBars>();
+    for (const j of order) {
+      const day = days[j];
+      if (day !== undefined) made.set(j, run(simulateDay(frame, day, regimes[j] ?? 'calm')));
+    }
+    // Scaled as the feed scales them: the newest day ends at the live price, each older one where the next began.
+    const level = small.instruments.map((i) => endMids.get(i.symbol) ?? 0);
+    for (const j of newestFirst) {
+      const day = made.get(j);
+      assert.ok(day !== undefined);
+      for (const [k, i] of small.instruments.entries()) level[k] = scaleDay(day, k, level[k] ?? 0, i.basePrice);
+    }
+    for (const [n, interval] of intervals.entries())
+      for (const [k, i] of small.instruments.entries()) {
+        const expected = [...newestFirst].reverse().flatMap((j) => made.get(j)?.bars[n]?.[k] ?? []);
+        assert.deepEqual(barsOf(history, interval, i.symbol), expected, `${interval} ${i.symbol}`);
+      }
+  }
+});
+
+test('a shorter history is the newest part of a longer one (the same seeded days)', () => {
+  const short = simulateHistory(small);
+  const long = simulateHistory({ ...small, days: 90 });
+  for (const interval of intervals)
+    for (const i of small.instruments) {
+      const s = barsOf(short, interval, i.symbol);
+      assert.ok(s.length > 0);
+      assert.deepEqual(barsOf(long, interval, i.symbol).slice(-s.length), s, `${interval} ${i.symbol}`);
+    }
+  assert.equal(barsOf(long, '1d', 'NVDA').length, 90);
+});
+
+test('blocks come newest first, each interval as soon as a chart has enough of it', () => {
+  const handed: { interval: HistoryInterval; first: number; last: number }[] = [];
+  for (const step of generateHistory({ ...small, days: 200 }))
+    for (const b of step ?? [])
+      if (b.symbol === 'NVDA')
+        handed.push({ interval: b.interval, first: b.bars[0]?.start ?? 0, last: b.bars.at(-1)?.start ?? 0 });
+  assert.deepEqual(
+    handed.map((h) => h.interval),
+    ['1s', '5m', '1m', '5m', '1h', '1d', '1d'],
+  );
+  for (const interval of intervals) {
+    const blocks = handed.filter((h) => h.interval === interval);
+    for (let k = 1; k < blocks.length; k++) assert.ok((blocks[k]?.last ?? 0) < (blocks[k - 1]?.first ?? 0));
+  }
+});
+
+test('made in slices, the history is the same', async () => {
+  const collected = new Map<string, HistoryBar[]>();
+  for await (const blocks of simulateHistoryInParts(small, 0))
+    for (const b of blocks) {
+      const key = `${b.interval} ${b.symbol}`;
+      collected.set(key, [...b.bars, ...(collected.get(key) ?? [])]);
+    }
+  const whole = simulateHistory(small);
+  for (const interval of intervals)
+    for (const i of small.instruments)
+      assert.deepEqual(collected.get(`${interval} ${i.symbol}`), barsOf(whole, interval, i.symbol));
 });

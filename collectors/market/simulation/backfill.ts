@@ -1,13 +1,19 @@
-import type { TopicData } from '../../../platform/backbone/topics.ts';
 import { exchanges, type Exchange, type Instrument } from '../../../platform/reference/instruments.ts';
-import { gaussianSource, seededRandom } from '../../../platform/random/seeded.ts';
-import { activityAt, type Activity } from './intraday-profile.ts';
-import { MarketModel } from './market-model.ts';
-import { localTime, sessionOfMinute, zonedTime } from './session-clock.ts';
+import { seededRandom } from '../../../platform/random/seeded.ts';
+import {
+  BUILT,
+  mixSeed,
+  scaleDay,
+  simulateDay,
+  type HistoryBar,
+  type HistoryDay,
+  type HistoryFrame,
+  type HistoryInterval,
+} from './backfill-day.ts';
+import { defaultParameters, type Regime } from './market-model.ts';
+import { localTime, zonedTime } from './session-clock.ts';
 
-/** A bar of a feed's history as the backbone carries it (`market.history`). */
-export type HistoryBar = TopicData<'market.history'>['bars'][number];
-export type HistoryInterval = TopicData<'market.history'>['interval'];
+export type { HistoryBar, HistoryInterval } from './backfill-day.ts';
 
 export interface BackfillOptions {
   readonly instruments: readonly Instrument[];
@@ -16,6 +22,8 @@ export interface BackfillOptions {
   readonly endMs: number;
   /** The mid each symbol's history ends at (the live model's starting prices). */
   readonly endMids: ReadonlyMap<string, number>;
+  /** The volatility regime the live market starts in: the newest day of the history is in it (default calm). */
+  readonly endRegime?: Regime;
   readonly exchange?: Exchange;
   /** Trading days of daily bars (default 756, three years). */
   readonly days?: number;
@@ -27,195 +35,158 @@ export interface BackfillOptions {
   readonly seconds?: number;
 }
 
+/** Past bars of one symbol and interval, oldest first. */
+export interface HistoryBlock {
+  readonly symbol: string;
+  readonly interval: HistoryInterval;
+  readonly bars: readonly HistoryBar[];
+}
+
 export type Backfill = ReadonlyMap<HistoryInterval, ReadonlyMap<string, readonly HistoryBar[]>>;
 
 const DAY_MS = 86_400_000;
-const SUBSTEPS_PER_DAY = 13;
-const SUBSTEPS_PER_MINUTE = 4;
-const REGULAR_DAY: Activity = { intensity: 1, volatility: 1, spread: 1 };
-
-interface Building {
-  start: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
-
-/** One symbol's bars of one interval, built from consecutive price points. */
-class Series {
-  readonly bars: Building[] = [];
-  #last: Building | undefined;
-
-  /** A price move from `from` to `to` in the bucket starting at `start`, with its volume. */
-  add(start: number, from: number, to: number, volume: number): void {
-    const last = this.#last;
-    if (last?.start === start) {
-      if (to > last.high) last.high = to;
-      if (to < last.low) last.low = to;
-      last.close = to;
-      last.volume += volume;
-    } else {
-      this.#last = { start, open: from, high: Math.max(from, to), low: Math.min(from, to), close: to, volume };
-      this.bars.push(this.#last);
-    }
-  }
-}
-
-/** The intervals built, in the order of a step's bucket starts (NaN: the step is in no bar of that interval). */
-const BUILT = ['1s', '1m', '5m', '1h', '1d'] as const;
+/** The newest daily bars go out once this many days are made: 100+ daily bars (the chart's first view) early. */
+const FIRST_DAILY_DAYS = 130;
+/** Bars held before they go out: what is made is handed over at the next day's end past this (memory's bound). */
+const MAX_HELD_BARS = 250_000;
 
 /**
- * A history that the simulated market could have produced, ending at the live feed's starting prices:
- * the same factor model, stepped over the exchange's real trading days (holidays and early closes
- * included): half-hour steps for the older daily bars, minute steps through the extended sessions of the last
- * `intradayDays` (15-second steps over the last `minuteDays`, whose 1m bars are kept), 1-second steps over the
- * last `seconds`. Every coarser bar aggregates the finer ones of its bucket, so the intervals agree. Each symbol's
- * path is scaled (a constant factor keeps every return) so that its last close is its `endMids` price.
- * Deterministic for a seed and an end time.
+ * The days of a history ending at `endMs`, newest first, and what is shared by all of them. The 1s bars end where
+ * trading last happened: now during a session, else the last session's end (a weekend shows Friday's close).
  */
-export function simulateHistory(options: BackfillOptions): Backfill {
-  const steps = generate(options);
-  let step = steps.next();
-  while (step.done !== true) step = steps.next();
-  return step.value;
-}
-
-/**
- * The same history, generated in slices of about `sliceMs` with the event loop free in between: the first start
- * keeps answering HTTP and trading live while it backfills (a worker thread costs more to start than this work).
- */
-export async function simulateHistoryInSlices(options: BackfillOptions, sliceMs = 15): Promise<Backfill> {
-  const steps = generate(options);
-  let sliceStart = performance.now();
-  for (let step = steps.next(); ; step = steps.next()) {
-    if (step.done === true) return step.value;
-    if (performance.now() - sliceStart >= sliceMs) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
-  }
-}
-
-/** Generates the history in steps of 20 older days or half an hour of a minute-by-minute day. */
-function* generate(options: BackfillOptions): Generator<undefined, Backfill> {
+export function historyPlan(options: BackfillOptions): { frame: HistoryFrame; days: HistoryDay[] } {
   const exchange = options.exchange ?? exchanges.XNYS;
-  const tz = exchange.timeZone;
-  const symbols = options.instruments.map((i) => i.symbol);
-  const model = new MarketModel({
-    instruments: options.instruments,
-    seed: (options.seed ^ 0x5bd1e995) >>> 0,
-    stepsPerDay: 1,
-  });
-  const random = seededRandom((options.seed ^ 0x27d4eb2d) >>> 0);
-  const gaussian = gaussianSource(random);
-  const noise = (): number => Math.exp(0.3 * gaussian() - 0.045);
-  const adv = options.instruments.map((i) => i.avgDailyVolume);
-  const series = BUILT.map(() => symbols.map(() => new Series()));
-  const days = tradingDays(exchange, options.endMs, options.days ?? 756);
-  const intradayFrom = Math.max(0, days.length - (options.intradayDays ?? 8));
-  const minuteFrom = Math.max(0, days.length - (options.minuteDays ?? 2));
-  const lastDay = days.at(-1);
-  // The 1s bars end where trading last happened: now during a session, else the last session's end.
+  const intradayDays = options.intradayDays ?? 8;
+  const minuteDays = options.minuteDays ?? 2;
+  const days = tradingDays(exchange, options.endMs, options.days ?? 756)
+    .reverse()
+    .map((d, fromEnd) => ({ ...d, intraday: fromEnd < intradayDays, minutes: fromEnd < minuteDays }));
+  const newest = days[0];
   const tradingEnd =
-    lastDay === undefined
+    newest === undefined
       ? options.endMs
-      : Math.min(options.endMs, zonedTime(lastDay.date, 0, tz) + postEnd(exchange, lastDay.regularClose) * 60_000);
-  const secondsFrom = tradingEnd - (options.seconds ?? 300) * 1_000;
-  let prices = new Float64Array(symbols.length);
-  let next = new Float64Array(symbols.length);
-  model.copyMids(prices);
-  // The bucket each interval's bar of the current step starts at, in BUILT's order (reused: no allocation a step).
-  const starts = new Float64Array(BUILT.length).fill(Number.NaN);
-
-  const move = (simMs: number, activity: Activity, day: number): void => {
-    model.advance(simMs, activity, day);
-    model.copyMids(next);
-    const share = (activity.intensity * simMs) / (6.5 * 3_600_000);
-    for (let k = 0; k < symbols.length; k++) {
-      const volume = Math.round((adv[k] ?? 0) * share * noise());
-      const from = prices[k] ?? 1;
-      const to = next[k] ?? 1;
-      for (let i = 0; i < BUILT.length; i++) {
-        const start = starts[i] ?? Number.NaN;
-        if (!Number.isNaN(start)) series[i]?.[k]?.add(start, from, to, volume);
-      }
-    }
-    [prices, next] = [next, prices];
+      : Math.min(
+          options.endMs,
+          zonedTime(newest.date, 0, exchange.timeZone) + postEnd(exchange, newest.regularClose) * 60_000,
+        );
+  const frame: HistoryFrame = {
+    instruments: options.instruments,
+    seed: options.seed,
+    exchange,
+    endMs: options.endMs,
+    secondsFrom: tradingEnd - (options.seconds ?? 300) * 1_000,
   };
-
-  for (let d = 0; d < days.length; d++) {
-    const { date, regularClose } = days[d] ?? { date: '', regularClose: 0 };
-    const midnight = zonedTime(date, 0, tz);
-    starts.fill(Number.NaN);
-    starts[4] = midnight;
-    if (d < intradayFrom) {
-      const stepMs = ((exchange.sessions.regular[1] - exchange.sessions.regular[0]) * 60_000) / SUBSTEPS_PER_DAY;
-      for (let k = 0; k < SUBSTEPS_PER_DAY; k++) move(stepMs, REGULAR_DAY, d);
-      if (d % 20 === 0) yield;
-      continue;
-    }
-    const regular = [exchange.sessions.regular[0], regularClose] as const;
-    for (let minute = exchange.sessions.pre[0]; minute < exchange.sessions.post[1]; minute++) {
-      // A minute-by-minute day is up to 4,000 steps: a chance to yield every half hour keeps slices near their size.
-      if (minute % 30 === 0) yield;
-      const session = sessionOfMinute(exchange, minute, regularClose);
-      if (session === 'closed') continue;
-      const start = midnight + minute * 60_000;
-      if (start >= options.endMs) break;
-      const activity = activityAt({ session, minuteOfDay: minute, day: d, regular }, 'exchange');
-      const perSecond = start + 60_000 > secondsFrom;
-      // Days whose 1m bars are not kept feed only 5m and 1h bars: one step a minute draws those well enough.
-      const steps = perSecond ? 60 : d >= minuteFrom ? SUBSTEPS_PER_MINUTE : 1;
-      // A whole-hour-offset zone (New York): 5m and 1h buckets are fixed spans of epoch time.
-      starts[1] = d >= minuteFrom ? start : Number.NaN;
-      starts[2] = Math.floor(start / 300_000) * 300_000;
-      starts[3] = Math.floor(start / 3_600_000) * 3_600_000;
-      for (let k = 0; k < steps; k++) {
-        const at = start + (k * 60_000) / steps;
-        if (at >= options.endMs) break;
-        starts[0] = perSecond && at >= secondsFrom ? at : Number.NaN;
-        move(60_000 / steps, activity, d);
-      }
-    }
-    yield;
-  }
-  return yield* finish(options, symbols, series, prices);
+  return { frame, days };
 }
 
-/** Keeps each symbol's bars that have any, scaled to its end price: a step each. */
-function* finish(
-  options: BackfillOptions,
-  symbols: readonly string[],
-  series: readonly (readonly Series[])[],
-  lastPrices: Float64Array,
-): Generator<undefined, Backfill> {
-  const out = new Map<HistoryInterval, Map<string, HistoryBar[]>>();
-  for (const [k, symbol] of symbols.entries()) {
+/**
+ * The regime of each day, newest first, starting from the live market's: the model's two-state Markov chain at
+ * daily steps, run backwards (a two-state chain is reversible, so the past it draws is one the chain could have had).
+ */
+export function regimesBackwards(seed: number, count: number, endRegime: Regime): Regime[] {
+  const random = seededRandom(mixSeed(seed >>> 0, 0x68e31da4));
+  const { calmToTurbulentPerDay, turbulentToCalmPerDay } = defaultParameters.regimes;
+  const regimes: Regime[] = [];
+  let regime = endRegime;
+  for (let j = 0; j < count; j++) {
+    regimes.push(regime);
+    const rate = regime === 'calm' ? calmToTurbulentPerDay : turbulentToCalmPerDay;
+    if (random() < 1 - Math.exp(-rate)) regime = regime === 'calm' ? 'turbulent' : 'calm';
+  }
+  return regimes;
+}
+
+/**
+ * A history that the simulated market could have produced, ending at the live feed's starting prices: the same
+ * factor model over the exchange's real trading days (holidays and early closes included), each day from its own
+ * seed (`simulateDay`): 13 steps for the older daily bars, minute steps through the extended sessions of the last
+ * `intradayDays` (15-second steps over the last `minuteDays`, whose 1m bars are kept), 1-second steps over the last
+ * `seconds`. Made **newest day first**: each day is scaled so that it ends where the next one began (the newest at
+ * `endMids`), so what a chart shows first exists first. Yields undefined at points where a caller may free the event
+ * loop, and the bars made so far as blocks (newest blocks first; each block oldest first) when an interval has
+ * enough for a chart: 1s after the newest day, 1m after `minuteDays`, 5m after the newest day and the rest after
+ * `intradayDays`, 1h after `intradayDays`, 1d after 130 days and the rest at the end; everything held once more than
+ * 250,000 bars are. Deterministic for a seed and an end time.
+ */
+export function* generateHistory(options: BackfillOptions): Generator<undefined | HistoryBlock[], void> {
+  const { frame, days } = historyPlan(options);
+  const symbols = options.instruments.map((i) => i.symbol);
+  const regimes = regimesBackwards(options.seed, days.length, options.endRegime ?? 'calm');
+  const intradayDays = days.filter((d) => d.intraday).length;
+  const due = new Map<HistoryInterval, readonly number[]>([
+    ['1s', [1]],
+    ['1m', [days.filter((d) => d.minutes).length]],
+    ['5m', [1, intradayDays]],
+    ['1h', [intradayDays]],
+    ['1d', [FIRST_DAILY_DAYS]],
+  ]);
+  // Each symbol's close on the scale of the day being made: the next (newer) day's start.
+  const level = options.instruments.map((i) => options.endMids.get(i.symbol) ?? i.basePrice);
+  // held[interval][symbol]: days' bars not yet handed over, newest day first.
+  const held = BUILT.map(() => symbols.map((): (readonly HistoryBar[])[] => []));
+  let heldBars = 0;
+  for (const [j, day] of days.entries()) {
+    const bars = yield* simulateDay(frame, day, regimes[j] ?? 'calm');
+    for (let k = 0; k < symbols.length; k++) {
+      level[k] = scaleDay(bars, k, level[k] ?? 1, options.instruments[k]?.basePrice ?? 1);
+      for (let i = 0; i < BUILT.length; i++) {
+        const made = bars.bars[i]?.[k] ?? [];
+        if (made.length === 0) continue;
+        held[i]?.[k]?.push(made);
+        heldBars += made.length;
+      }
+    }
     yield;
-    const end = options.endMids.get(symbol);
-    const factor = end === undefined ? 1 : end / (lastPrices[k] ?? end);
-    for (const [i, interval] of BUILT.entries()) {
-      const bars = series[i]?.[k]?.bars ?? [];
-      if (bars.length === 0) continue;
-      let bySymbol = out.get(interval);
-      if (bySymbol === undefined) out.set(interval, (bySymbol = new Map<string, HistoryBar[]>()));
-      for (const b of bars) scale(b, factor);
-      bySymbol.set(symbol, bars);
+    const last = j === days.length - 1 || heldBars > MAX_HELD_BARS;
+    const ready = BUILT.flatMap((interval, i) => (last || due.get(interval)?.includes(j + 1) === true ? [i] : []));
+    if (ready.length === 0) continue;
+    const blocks: HistoryBlock[] = [];
+    for (const i of ready)
+      for (const [k, symbol] of symbols.entries()) {
+        const chunks = held[i]?.[k] ?? [];
+        if (chunks.length === 0) continue;
+        blocks.push({ symbol, interval: BUILT[i] ?? '1d', bars: chunks.reverse().flat() });
+        heldBars -= chunks.reduce((n, c) => n + c.length, 0);
+        chunks.length = 0;
+      }
+    if (blocks.length > 0) yield blocks;
+  }
+}
+
+/** The whole history at once (tests, tools): each symbol's bars per interval, oldest first. */
+export function simulateHistory(options: BackfillOptions): Backfill {
+  const out = new Map<HistoryInterval, Map<string, HistoryBar[]>>();
+  for (const step of generateHistory(options)) {
+    if (step === undefined) continue;
+    for (const block of step) {
+      let bySymbol = out.get(block.interval);
+      if (bySymbol === undefined) out.set(block.interval, (bySymbol = new Map<string, HistoryBar[]>()));
+      // Blocks come newest first: an older block goes before what is there.
+      bySymbol.set(block.symbol, [...block.bars, ...(bySymbol.get(block.symbol) ?? [])]);
     }
   }
   return out;
 }
 
-const cents = (x: number): number => Math.max(0.01, Math.round(x * 100) / 100);
-
-/** Scales a bar built here in place (a copy of each of some 90,000 bars would only feed the collector). */
-function scale(b: Building, factor: number): void {
-  b.open = cents(b.open * factor);
-  b.high = cents(b.high * factor);
-  b.low = cents(b.low * factor);
-  b.close = cents(b.close * factor);
+/**
+ * The same history as it is made, in slices of about `sliceMs` with the event loop free in between: the first start
+ * keeps answering HTTP and trading live while it backfills (a worker thread costs more to start than this work),
+ * and hands each block over as soon as it is made.
+ */
+export async function* simulateHistoryInParts(
+  options: BackfillOptions,
+  sliceMs = 15,
+): AsyncGenerator<HistoryBlock[], void> {
+  let sliceStart = performance.now();
+  for (const step of generateHistory(options)) {
+    if (step !== undefined) {
+      yield step;
+      sliceStart = performance.now();
+    } else if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
 }
 
 /** Where the after-hours session ends on a day whose regular session ends at `regularClose` (early or not). */
@@ -224,11 +195,7 @@ function postEnd(exchange: Exchange, regularClose: number): number {
 }
 
 /** The last `count` trading days up to the local date of `endMs` (today only once its pre-market began). */
-export function tradingDays(
-  exchange: Exchange,
-  endMs: number,
-  count: number,
-): { date: string; regularClose: number }[] {
+function tradingDays(exchange: Exchange, endMs: number, count: number): { date: string; regularClose: number }[] {
   const today = localTime(endMs, exchange.timeZone);
   const days: { date: string; regularClose: number }[] = [];
   for (let day = today.day; days.length < count && day > today.day - 2 * count - 30; day--) {

@@ -37,7 +37,7 @@ const ALERT = '#f59e0b';
 
 /**
  * A candlestick chart with volume beneath, for one symbol and interval at a time. The container carries
- * data-symbol, data-interval, data-bars, data-last-start, data-last-close and data-updates, so tests and
+ * data-symbol, data-interval, data-bars, data-last-start, data-last-close, data-last-y and data-updates, so tests and
  * tools can see what is drawn.
  */
 export class CandleChart {
@@ -238,10 +238,15 @@ export class CandleChart {
     if (bar === undefined) {
       delete d.lastStart;
       delete d.lastClose;
+      delete d.lastY;
       return;
     }
     d.lastStart = String(bar.start);
     d.lastClose = String(bar.close);
+    // Where the last close is drawn (pixels from the chart's top): a test places an alert line next to it.
+    const y = this.#candles.priceToCoordinate(bar.close);
+    if (y === null) delete d.lastY;
+    else d.lastY = String(Math.round(y));
   }
 
   #label(time: Time): string {
