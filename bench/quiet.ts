@@ -11,13 +11,14 @@
  * the incident titles on stderr.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { TopicData } from '../platform/backbone/topics.ts';
 import { apiFetch } from '../platform/testing/api-client.ts';
 import { everyService } from '../platform/testing/every-service.ts';
 import { startTestPlatform } from '../platform/testing/platform.ts';
+import { watchLag } from './quiet/lag-watch.ts';
 import { startLoad } from './quiet/load.ts';
 import { round } from './support/stats.ts';
 
@@ -78,12 +79,17 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
       if (!incidents.has(i.id)) incidents.set(i.id, { title: i.title, severity: i.severity, seenAt: Date.now() });
   };
   const load = startLoad(platform, options.rate);
+  const lag = watchLag(platform.metrics.registry);
   const started = Date.now();
   try {
     const healthyUntil = started + options.minutes * 60_000;
+    // The machine's 1-minute load average at the start, halfway through the healthy stretch and at the end.
+    const load1 = (): number => round(loadavg()[0] ?? Number.NaN, 2);
+    const loadAverage = [load1()];
     while (Date.now() < healthyUntil) {
       await sleep(Math.min(5_000, healthyUntil - Date.now()));
       await pollIncidents();
+      if (loadAverage.length === 1 && Date.now() >= started + options.minutes * 30_000) loadAverage.push(load1());
     }
     const healthyDetections = detections.length;
     const healthyIncidents = incidents.size;
@@ -104,6 +110,7 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
       }
     }
     clearInterval(stalls);
+    loadAverage.push(load1());
     // A reminder of a finding already made while healthy (the same series and detector, continuing since
     // before the fault) is not the fault's; a new onset on a series that fired while healthy is.
     const healthyFindings = new Set(detections.slice(0, healthyDetections).map((d) => findingOf(d.data)));
@@ -127,8 +134,12 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
       request_failures: load.counts.failed + load.counts.serverErrors,
       requests_refused: load.counts.refused,
       load_behind_max: load.counts.behindMax,
+      load_average_1m: loadAverage,
+      healthy_lag: lag.summary(started, faultAt),
+      fault_lag: lag.summary(faultAt, faultAt + FAULT_S * 1000),
     };
   } finally {
+    lag.stop();
     load.stop();
     await platform.stop();
     rmSync(dir, { recursive: true, force: true });

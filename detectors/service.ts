@@ -175,6 +175,8 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         );
       };
 
+      // SLO burn: every new point of the watched rate series integrated into counts, recorded after every poll.
+      const slos = config.slos.map((binding) => ({ watch: new SloWatch(binding), gate: newGateState() }));
       const pollSource = async (source: MetricSource): Promise<void> => {
         const st = status.get(source.name);
         const end = pollSeconds.startTimer({ source: source.name });
@@ -188,6 +190,7 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
           let n = 0;
           for (const series of found) {
             if (!matches(series.labels, config.watch)) continue;
+            for (const slo of slos) slo.watch.integrate(series);
             const findings = watcher.ingest(source.name, series);
             for (const p of series.points) newest = Math.max(newest, p.ts);
             n += series.points.length;
@@ -313,12 +316,10 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         };
       };
 
-      // SLO burn: the watched rate series integrated into counts after every poll.
-      const slos = config.slos.map((binding) => ({ watch: new SloWatch(binding), gate: newGateState() }));
       const stepSlos = async (): Promise<void> => {
         const at = now();
         for (const slo of slos) {
-          const status = slo.watch.step(at, (m) => watcher.currentValues(m, at - 3 * config.pollIntervalMs));
+          const status = slo.watch.step(at);
           if (status === undefined) continue;
           const decision = gateStep(slo.gate, status.alerts.length > 0 ? 1 : 0, at, {
             ...config.gate,

@@ -70,7 +70,7 @@ const HTTP = '(http_request_duration_seconds|http_server_(request_)?duration|otl
  * means 99% of requests still do, so no rise below it is a symptom, however unusual; a p99 held above it
  * is one, however usual lately (on a loaded machine the ordinary p99 rises to 0.1-0.3 s).
  */
-const TOLERATED_S = 0.5;
+export const TOLERATED_S = 0.5;
 const waits = { floor: TOLERATED_S, limit: TOLERATED_S };
 
 /** First match wins; the order puts the specific before the general. */

@@ -1,7 +1,7 @@
 import type { TopicInput } from '../../platform/backbone/topics.ts';
 import { createBurnRateMonitor, type BurnRateMonitor, type BurnStatus } from '../failure/slo-burn.ts';
-import type { SeriesLabels } from '../series.ts';
-import { parseSelector, type LabelMatcher } from '../sources/source.ts';
+import { seriesKey, type Series, type SeriesLabels } from '../series.ts';
+import { matches, parseSelector, type LabelMatcher } from '../sources/source.ts';
 
 /** An SLO over watched rate series: the share of good events should stay at or above `objective`. */
 export interface SloBinding {
@@ -28,15 +28,25 @@ export function parseSloBindings(text: string): SloBinding[] {
     });
 }
 
+/** Series one SLO integrates at most (a route and status each): beyond it the least recently seen starts over. */
+const MAX_SERIES = 1_000;
+
 /**
- * Feeds one SLO's burn-rate monitor (failure/slo-burn.ts) from the current values of its rate series:
- * each step integrates the rates over the time since the previous step into event counts.
+ * Feeds one SLO's burn-rate monitor (failure/slo-burn.ts) from its rate series: every new point of a matching
+ * series adds its rate times the time since that series' previous point, so the counts are the counters' own,
+ * and each step records what was added since the last one. Reading only each series' latest value at a step (as
+ * this did) lost a point whenever two arrived between steps, the sampler and the poll loop being two timers, and
+ * counted one twice when none did: an error burst could vanish from the budget, or double.
  */
 export class SloWatch {
   readonly binding: SloBinding;
   readonly #monitor: BurnRateMonitor;
-  #lastAt: number | undefined;
+  #total = 0;
+  #bad = 0;
+  #fed = false;
   #last: BurnStatus | undefined;
+  /** Each matching series' latest point time, least recently seen first. */
+  readonly #previousTs = new Map<string, number>();
 
   constructor(binding: SloBinding) {
     this.binding = binding;
@@ -47,16 +57,35 @@ export class SloWatch {
     return this.#last;
   }
 
-  /** `current(matchers)` gives the current values of the matching series; undefined until two steps. */
-  step(now: number, current: (matchers: readonly LabelMatcher[]) => number[]): BurnStatus | undefined {
-    const totals = current(this.binding.total);
-    const previous = this.#lastAt;
-    this.#lastAt = now;
-    if (previous === undefined || totals.length === 0 || now <= previous) return this.#last;
-    const seconds = (now - previous) / 1_000;
-    const total = totals.reduce((a, v) => a + Math.max(0, v), 0) * seconds;
-    const bad = Math.min(total, current(this.binding.bad).reduce((a, v) => a + Math.max(0, v), 0) * seconds);
-    this.#monitor.record(now, total, bad);
+  /** New points of a watched series (from any source; each point once, as the poll's cursor gives them). */
+  integrate(series: Series): void {
+    const total = matches(series.labels, this.binding.total);
+    const bad = matches(series.labels, this.binding.bad);
+    if (!total && !bad) return;
+    const key = seriesKey(series.labels);
+    let previous = this.#previousTs.get(key) ?? Number.NEGATIVE_INFINITY;
+    for (const p of series.points) {
+      if (!(p.ts > previous) || !Number.isFinite(p.value)) continue;
+      if (Number.isFinite(previous)) {
+        const events = (Math.max(0, p.value) * (p.ts - previous)) / 1_000;
+        if (total) this.#total += events;
+        if (bad) this.#bad += events;
+        this.#fed = true;
+      }
+      previous = p.ts;
+    }
+    this.#previousTs.delete(key);
+    if (this.#previousTs.size >= MAX_SERIES) this.#previousTs.delete(this.#previousTs.keys().next().value ?? '');
+    this.#previousTs.set(key, previous);
+  }
+
+  /** Records what was integrated since the last step; undefined until a series has given two points. */
+  step(now: number): BurnStatus | undefined {
+    if (!this.#fed) return this.#last;
+    this.#monitor.record(now, this.#total, Math.min(this.#total, this.#bad));
+    this.#total = 0;
+    this.#bad = 0;
+    this.#fed = false;
     this.#last = this.#monitor.evaluate(now);
     return this.#last;
   }

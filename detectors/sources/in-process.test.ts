@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import {
   cumulativeLeBuckets,
@@ -7,6 +8,7 @@ import {
   exponentialBucketList,
   quantileFromBuckets,
 } from '../../platform/series/histogram-math.ts';
+import { EventLoopDelayWindow, registerEventLoopDelay } from '../../platform/telemetry/event-loop-delay.ts';
 import { InProcessSource } from './in-process.ts';
 import { SeriesStore } from '../../platform/series/series-store.ts';
 import { formatSelector, matches, parseSelector, SelectorError } from './source.ts';
@@ -91,6 +93,102 @@ describe('in-process source (the platform registry)', () => {
       'a counter reset counts from zero',
     );
   });
+
+  it('reads one sample at a time: a collect slower than the interval neither loses nor double-counts', async () => {
+    const registry = new Registry();
+    const jobs = new Counter({ name: 'insitechart_jobs_total', help: 'c', registers: [registry] });
+    let release = (): void => undefined;
+    const stuck = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let first = true;
+    new Gauge({
+      name: 'insitechart_slow_reading',
+      help: 'its first collect waits (a stalled loop) for several intervals',
+      registers: [registry],
+      async collect() {
+        if (first) {
+          first = false;
+          await stuck;
+        }
+        this.set(1);
+      },
+    });
+    // Each reading's time is the next whole second of a fake clock, in the order readings start.
+    let clock = 0;
+    const source = new InProcessSource({
+      registry,
+      intervalMs: 10,
+      maxSeries: 10,
+      pointsPerSeries: 100,
+      now: () => (clock += 1_000),
+    });
+    jobs.inc(7);
+    source.start();
+    try {
+      // Several intervals pass while the first reading waits; then it completes and 5 more jobs are counted.
+      await sleep(80);
+      release();
+      await sleep(1);
+      jobs.inc(5);
+      const rates = async () => (await source.poll(0)).find((s) => s.labels.__name__ === 'insitechart_jobs_total_rate');
+      for (let i = 0; i < 200 && ((await rates())?.points.length ?? 0) < 3; i++) await sleep(10);
+      // Integrated over the readings (the first at t = 1 s), the rate gives back what was counted after the first.
+      let integral = 0;
+      let previous = 1_000;
+      for (const p of (await rates())?.points ?? []) {
+        integral += (p.value * (p.ts - previous)) / 1_000;
+        previous = p.ts;
+      }
+      assert.equal(integral, 5, 'the 5 jobs counted after the first reading, once');
+    } finally {
+      release();
+      await source.stop();
+    }
+  });
+});
+
+describe('the event-loop delay as the detector samples it', () => {
+  const block = (ms: number): void => {
+    for (const until = performance.now() + ms; performance.now() < until;);
+  };
+  // The window closes, the source samples and the loop stalls on timers of one period: any of them may run
+  // first in a pass, or in the same pass as another. Every sample must still show a stall of every period.
+  for (const [sampler, stall] of [
+    [0, 0],
+    [0, 60],
+    [60, 0],
+    [60, 120],
+    [120, 60],
+  ] as const)
+    it(`shows a periodic stall in every sample (sampler +${String(sampler)} ms, stall +${String(stall)} ms)`, async () => {
+      const registry = new Registry();
+      const window = new EventLoopDelayWindow(200);
+      registerEventLoopDelay(registry, window);
+      const source = new InProcessSource({ registry, intervalMs: 200, maxSeries: 100, pointsPerSeries: 100 });
+      let stalls: NodeJS.Timeout | undefined;
+      try {
+        await sleep(sampler);
+        source.start();
+        await sleep(Math.max(0, stall - sampler + (stall < sampler ? 200 : 0)));
+        stalls = setInterval(() => {
+          block(120);
+        }, 200);
+        await sleep(1_500);
+      } finally {
+        clearInterval(stalls);
+        await source.stop();
+        window.stop();
+      }
+      const p99 = (await source.poll(0)).find((s) => s.labels.__name__ === 'nodejs_eventloop_lag_p99_seconds');
+      // The first two samples may predate the first stall's window.
+      const seen = (p99?.points ?? []).slice(2).map((p) => p.value);
+      assert.ok(seen.length >= 3, `sampled: ${seen.join(', ')}`);
+      assert.ok(
+        seen.every((v) => v >= 0.08),
+        `every sample shows the 120 ms stall: ${seen.join(', ')}`,
+      );
+    });
 });
 
 describe('series store', () => {

@@ -58,8 +58,18 @@ export class InProcessSource implements MetricSource {
   }
 
   start(): void {
+    // One reading at a time: a collect slower than the interval (a stalled loop) let a later reading finish first,
+    // so the earlier one's points came after newer ones (dropped) and the next reading's counters and histograms
+    // were diffed against that older one (counted twice). A skipped tick loses nothing: the next reading covers it.
+    let busy = false;
     this.#timer = setInterval(() => {
-      this.#sampling = this.sample().catch((error: unknown) => this.#options.onError?.(error));
+      if (busy) return;
+      busy = true;
+      this.#sampling = this.sample()
+        .catch((error: unknown) => this.#options.onError?.(error))
+        .finally(() => {
+          busy = false;
+        });
     }, this.#options.intervalMs);
     this.#timer.unref();
   }
