@@ -104,7 +104,15 @@ const storedRestore = z.object({
   dueAt: z.number(),
 });
 
-/** Pending approvals in SQLite under DATA_DIR (synchronous FULL: a saved approval survives a machine crash). */
+/** Each kind kept in its own table, its rows ordered by when they are due (an approval's expiry, a lift's time). */
+const tables = {
+  approvals: { name: 'remediation_pending', due: 'expires_at' },
+  restores: { name: 'remediation_restores', due: 'due_at' },
+} as const;
+type Table = (typeof tables)[keyof typeof tables];
+
+/** Pending approvals and mitigations to lift, in SQLite under DATA_DIR (synchronous FULL: what is saved survives a
+ * machine crash). */
 export class SqlitePendingStore implements PendingStore {
   readonly #db: DatabaseSync;
 
@@ -113,46 +121,51 @@ export class SqlitePendingStore implements PendingStore {
   }
 
   save(entry: StoredApproval): void {
-    this.#db
-      .prepare('INSERT OR REPLACE INTO remediation_pending (id, entry, expires_at) VALUES (?, ?, ?)')
-      .run(entry.record.id, JSON.stringify(entry), entry.expiresAt);
+    this.#put(tables.approvals, entry.record.id, entry, entry.expiresAt);
   }
 
   remove(id: string): void {
-    this.#db.prepare('DELETE FROM remediation_pending WHERE id = ?').run(id);
+    this.#delete(tables.approvals, id);
   }
 
   load(): { entries: StoredApproval[]; invalid: number } {
-    return this.#load('SELECT id, entry FROM remediation_pending ORDER BY expires_at', stored, (id) => {
-      this.remove(id);
-    });
+    return this.#load(tables.approvals, stored);
   }
 
   saveRestore(entry: StoredRestore): void {
-    this.#db
-      .prepare('INSERT OR REPLACE INTO remediation_restores (id, entry, due_at) VALUES (?, ?, ?)')
-      .run(entry.record.id, JSON.stringify(entry), entry.dueAt);
+    this.#put(tables.restores, entry.record.id, entry, entry.dueAt);
   }
 
   removeRestore(id: string): void {
-    this.#db.prepare('DELETE FROM remediation_restores WHERE id = ?').run(id);
+    this.#delete(tables.restores, id);
   }
 
   loadRestores(): { entries: StoredRestore[]; invalid: number } {
-    return this.#load('SELECT id, entry FROM remediation_restores ORDER BY due_at', storedRestore, (id) => {
-      this.removeRestore(id);
-    });
+    return this.#load(tables.restores, storedRestore);
   }
 
-  #load<T>(sql: string, schema: z.ZodType<T>, drop: (id: string) => void): { entries: T[]; invalid: number } {
-    const rows = this.#db.prepare(sql).all() as { id: string; entry: string }[];
+  #put(table: Table, id: string, entry: unknown, due: number): void {
+    this.#db
+      .prepare(`INSERT OR REPLACE INTO ${table.name} (id, entry, ${table.due}) VALUES (?, ?, ?)`)
+      .run(id, JSON.stringify(entry), due);
+  }
+
+  #delete(table: Table, id: string): void {
+    this.#db.prepare(`DELETE FROM ${table.name} WHERE id = ?`).run(id);
+  }
+
+  #load<T>(table: Table, schema: z.ZodType<T>): { entries: T[]; invalid: number } {
+    const rows = this.#db.prepare(`SELECT id, entry FROM ${table.name} ORDER BY ${table.due}`).all() as {
+      id: string;
+      entry: string;
+    }[];
     const entries: T[] = [];
     let invalid = 0;
     for (const row of rows) {
       const parsed = parseEntry(row.entry, schema);
       if (parsed === undefined) {
         invalid += 1;
-        drop(row.id);
+        this.#delete(table, row.id);
       } else entries.push(parsed);
     }
     return { entries, invalid };

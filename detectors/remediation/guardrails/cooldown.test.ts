@@ -14,24 +14,19 @@ describe('cooldown guardrail', () => {
   });
   it('a verified action holds only its cause, and only when it answered a quick return of it (a flap)', () => {
     const c = new Cooldown({ periodMs: 300_000, verifiedMs: 60_000 });
-    c.record('feed', 'restart', 0);
+    /** The feed's restart started at `at`, verified at `recovered`: how long it holds the feed from `recovered`. */
+    const cure = (at: number, recovered: number): number => {
+      c.record('feed', 'restart', at);
+      c.verified('feed', 'restart', at, recovered);
+      return c.remainingMs('feed', 'restart', recovered);
+    };
     c.record('analytics', 'restart', 0);
-    c.verified('feed', 'restart', 0, 10_000);
-    assert.equal(c.remainingMs('feed', 'restart', 10_000), 0, 'a return after a verified cure is not a loop');
+    assert.equal(cure(0, 10_000), 0, 'a return after a verified cure is not a loop');
     assert.equal(c.remainingMs('analytics', 'restart', 70_000), 230_000, 'not verified: the whole period');
-    c.record('feed', 'restart', 20_000);
-    c.verified('feed', 'restart', 20_000, 30_000);
-    assert.equal(
-      c.remainingMs('feed', 'restart', 40_000),
-      50_000,
-      'it came back 10 s after its cure: a second quick return waits until 60 s after this recovery',
-    );
-    c.record('feed', 'restart', 100_000);
-    c.verified('feed', 'restart', 100_000, 110_000);
-    assert.equal(c.remainingMs('feed', 'restart', 110_000), 0, 'the cure before held 70 s: no flap, no hold');
-    c.record('feed', 'restart', 120_000);
-    c.verified('feed', 'restart', 120_000, 125_000);
-    assert.equal(c.remainingMs('feed', 'restart', 125_000), 60_000, 'back 10 s after: held again');
+    assert.equal(cure(20_000, 30_000), 60_000, 'back 10 s after its cure: a second quick return waits the minute');
+    assert.equal(c.remainingMs('feed', 'restart', 40_000), 50_000);
+    assert.equal(cure(100_000, 110_000), 0, 'the cure before held 70 s: no flap, no hold');
+    assert.equal(cure(120_000, 125_000), 60_000, 'back 10 s after: held again');
     c.record('feed', 'restart', 240_000);
     c.verified('feed', 'restart', 0, 250_000);
     assert.equal(
