@@ -35,6 +35,8 @@ export interface PhaseResult {
   /** Applied remediation actions no fault explains (outside every fault's window). */
   readonly strayActions: number;
   readonly actions: number;
+  /** Temporary mitigations the platform lifted (`restored`): not counted as actions, reported beside them. */
+  readonly lifted: number;
   readonly detections: number;
   /** The first 50 detections' detector and title (what a clean run alarmed on). */
   readonly detectionTitles: string[];
@@ -63,6 +65,7 @@ export async function runPhase(plan: readonly PlannedFault[], runMs: number, rat
   const detections: { at: number; data: TopicData<'detections'> }[] = [];
   const applied: AppliedAction[] = [];
   const verified = new Set<string>();
+  let lifted = 0;
   await platform.bus.subscribe({
     group: 'bench-chaos-detections',
     topic: 'detections',
@@ -90,6 +93,7 @@ export async function runPhase(plan: readonly PlannedFault[], runMs: number, rat
       const { action, target, status, policy, detail } = d.envelope.data;
       const remediationId = d.envelope.data.remediationId ?? '';
       if (status === 'verified') verified.add(remediationId);
+      if (status === 'restored') lifted += 1;
       if (status === 'applied') applied.push({ at: Date.now(), remediationId, service: target.service ?? '' });
       // The per-fault timeline: every step after planning, with the guardrail's reason when one held it back.
       if (status !== 'planned')
@@ -128,6 +132,7 @@ export async function runPhase(plan: readonly PlannedFault[], runMs: number, rat
       outcomes,
       strayActions: stray,
       actions: applied.length,
+      lifted,
       detections: detections.length,
       detectionTitles: detections
         .slice(0, 50)

@@ -161,10 +161,14 @@ describe('remediation engine', () => {
     assert.equal(h.engine.records.list({ limit: 10 }).length, 1, 'the second signal joined the open one');
     h.advance(1_000);
     await h.engine.onSignal(signal('lag', 70));
+    await h.engine.idle();
+    assert.equal(h.executed.length, 2, 'back once after its first verified cure: acted on');
+    h.advance(1_000);
+    await h.engine.onSignal(signal('lag', 70));
     const [blocked] = h.engine.records.list({ limit: 1 });
     assert.equal(blocked?.status, 'blocked');
     assert.match(blocked.steps.at(-1)?.detail ?? '', /cooldown: scale on analytics again in 59 s/);
-    assert.equal(h.executed.length, 1);
+    assert.equal(h.executed.length, 2);
   });
 
   it('after a verified action the pair is held only briefly; after an undone one for the whole cooldown', async () => {
@@ -184,19 +188,29 @@ describe('remediation engine', () => {
     assert.match(blocked?.steps.at(-1)?.detail ?? '', /cooldown/);
   });
 
-  it('after a verified cure a different signal on the same component is a new cause', async () => {
-    const h = harness({ settings: { cooldownVerifiedMs: 60_000 } });
+  it('after a verified cure a different signal is a new cause; the cured one acts at once, a flap waits', async () => {
+    const h = harness({ settings: { cooldownMs: 300_000, cooldownVerifiedMs: 60_000 } });
     await signalAfter(h, 0, 'lag');
     await signalAfter(h, 20_000, 'backlog');
     assert.equal(h.executed.length, 2, 'the backlog, a different signal, is acted on 20 s after the lag was cured');
+    await signalAfter(h, 1_000, 'lag');
+    assert.equal(h.executed.length, 3, 'one recurrence after a verified cure is not a loop: acted on at once');
     await signalAfter(h, 1_000, 'lag');
     const [blocked] = h.engine.records.list({ limit: 1 });
     assert.match(
       blocked?.steps.at(-1)?.detail ?? '',
       /cooldown: scale on analytics again in \d+ s: this signal came back soon after its verified cure/,
-      'the cured cause itself waits, and the reason says it came back',
+      'back quickly twice in a row: a flap, it waits a minute after its recovery, and the reason says it came back',
     );
-    assert.equal(h.executed.length, 2);
+    assert.equal(h.executed.length, 3);
+    await signalAfter(h, 60_000, 'lag');
+    assert.equal(h.executed.length, 4, 'after the minute it acts again');
+    await signalAfter(h, 1_000, 'lag');
+    assert.match(
+      h.engine.records.list({ limit: 1 })[0]?.steps.at(-1)?.detail ?? '',
+      /cured this signal on analytics 3 times/,
+    );
+    assert.equal(h.executed.length, 4, 'then the hourly maximum of cures per cause sends it to a person');
   });
 
   it('a different signal waits while the action on the same component is not verified', async () => {

@@ -4,12 +4,13 @@ import { ApprovalQueue, approverRefusal, needsApproval, type Approver } from './
 import { limitBlastRadius } from './guardrails/blast-radius.ts';
 import { Cooldown } from './guardrails/cooldown.ts';
 import { runsDry, type DryRunSettings } from './guardrails/dry-run.ts';
-import { ActionBudget } from './guardrails/rate-limit.ts';
+import { ActionBudget, causeKey } from './guardrails/rate-limit.ts';
 import { undoAction } from './guardrails/undo.ts';
 import { verifyRecovery, type SignalProbe } from './guardrails/verification.ts';
 import type { PolicyFamily } from './policy/schema.ts';
 import { proposalsFor } from './policy/match.ts';
-import type { PendingStore } from './pending-store.ts';
+import { MAX_HOLD_MS, probeQuietly, TemporaryMitigations } from './mitigations.ts';
+import type { PendingStore, StoredRestore } from './pending-store.ts';
 import { newRecord, RemediationRecords, type RemediationRecord } from './records.ts';
 import type { Proposal, RemediationStatus, Risk, Signal } from './types.ts';
 
@@ -23,7 +24,10 @@ export interface EngineSettings {
   /** After an action whose verification confirmed the recovery, the cooldown ends this long after the recovery. */
   readonly cooldownVerifiedMs?: number;
   readonly maxPerHour: number;
+  /** Actions on one service that were not verified cures (a verified cure counts for its cause instead). */
   readonly maxPerServicePerHour: number;
+  /** Verified cures of one cause (the same action for the same signal on the same service) per hour. */
+  readonly maxCuresPerCausePerHour?: number;
   /** Largest share of a service's replicas one action may touch. */
   readonly maxReplicaShare: number;
   readonly maxPending: number;
@@ -56,7 +60,8 @@ export interface EngineOptions {
   readonly settings: EngineSettings;
   readonly onError: (error: Error, record: RemediationRecord) => void;
   readonly now?: () => number;
-  /** Keeps pending approvals across restarts (saved before memory changes); without it they live in memory only. */
+  /** Keeps pending approvals and mitigations to lift across restarts (saved before memory changes); without it they
+   * live in memory only. */
   readonly pending?: PendingStore;
 }
 
@@ -80,6 +85,7 @@ export class RemediationEngine {
   readonly #abort = new AbortController();
   readonly #running = new Set<Promise<void>>();
   readonly #startedAt: number;
+  readonly #mitigations: TemporaryMitigations;
 
   constructor(options: EngineOptions) {
     this.#o = options;
@@ -87,12 +93,18 @@ export class RemediationEngine {
     this.#startedAt = this.#now();
     const s = options.settings;
     this.#cooldown = new Cooldown({ periodMs: s.cooldownMs, verifiedMs: s.cooldownVerifiedMs ?? s.cooldownMs });
-    this.#budget = new ActionBudget({ perHour: s.maxPerHour, perServicePerHour: s.maxPerServicePerHour });
+    this.#budget = new ActionBudget({
+      perHour: s.maxPerHour,
+      perServicePerHour: s.maxPerServicePerHour,
+      ...(s.maxCuresPerCausePerHour === undefined ? {} : { curesPerCausePerHour: s.maxCuresPerCausePerHour }),
+    });
     this.#approvals = new ApprovalQueue({ maxPending: s.maxPending, ttlMs: s.approvalTtlMs });
+    this.#mitigations = new TemporaryMitigations(options.pending);
   }
 
   /** Every policy's proposal for the signal, each through the guardrails. */
   async onSignal(signal: Signal): Promise<void> {
+    this.#mitigations.seen(signal, this.#now());
     if (signal.kind !== 'incident' && this.#now() - this.#startedAt < (this.#o.settings.warmupMs ?? 0)) return;
     for (const proposal of proposalsFor(this.#o.families, signal)) await this.propose(proposal);
   }
@@ -101,6 +113,8 @@ export class RemediationEngine {
     const { action } = proposal;
     if (this.#abort.signal.aborted) return undefined;
     if (this.records.openFor(proposal.policy, action.service) !== undefined) return undefined;
+    // A lifted mitigation's signal under watch: its coming back re-applies that mitigation.
+    if (this.#mitigations.watching(proposal.signal.key)) return undefined;
     const record = newRecord(proposal, this.#now());
     await this.#step(record, 'planned', SYSTEM_ACTOR, proposal.reason, true);
     const refusal = this.#refusal(proposal);
@@ -139,7 +153,7 @@ export class RemediationEngine {
    * Puts back the approvals that were pending when the platform stopped, with their expiry (those whose time ran out
    * meanwhile expire at the next `expire()`, as an event). Returns how many; at most the queue's bound.
    */
-  restorePending(): { restored: number; dropped: number } {
+  restorePending(): { restored: number; dropped: number; mitigations: number } {
     const { entries, invalid } = this.#o.pending?.load() ?? { entries: [], invalid: 0 };
     let restored = 0;
     let dropped = invalid;
@@ -154,7 +168,27 @@ export class RemediationEngine {
       this.#approvals.add(record.id, proposal, record.updatedAt, expiresAt);
       restored += 1;
     }
-    return { restored, dropped };
+    const mitigations = this.#mitigations.load();
+    for (const { record } of mitigations.entries)
+      if (this.records.get(record.id) === undefined) this.records.add({ ...record, steps: [...record.steps] });
+    return { restored, dropped: dropped + mitigations.invalid, mitigations: mitigations.entries.length };
+  }
+
+  /**
+   * Lifts the temporary mitigations whose signal stayed normal for their hold (called every second): the undo runs,
+   * then the signal is watched for the policy's verification time and the mitigation re-applied if it comes back.
+   */
+  liftDue(): void {
+    if (this.#abort.signal.aborted) return;
+    for (const entry of this.#mitigations.takeDue(this.#now())) {
+      const record = this.records.get(entry.record.id) ?? entry.record;
+      this.#track(
+        record,
+        this.#lift(record, entry).finally(() => {
+          this.#mitigations.done(entry.record.id);
+        }),
+      );
+    }
   }
 
   /** A person's approval or rejection of a pending action. */
@@ -209,10 +243,64 @@ export class RemediationEngine {
         : `an earlier ${action.kind} on ${action.service} is not verified yet`;
       return `cooldown: ${action.kind} on ${action.service} again in ${String(Math.ceil(wait / 1000))} s: ${why}`;
     }
-    return this.#budget.refusal(action.service, this.#now());
+    return this.#budget.refusal(action.service, now, causeKey(action.service, action.kind, proposal.signal.key));
   }
 
-  async #run(record: RemediationRecord, proposal: Proposal, approved: boolean, note?: string): Promise<void> {
+  async #lift(record: RemediationRecord, entry: StoredRestore): Promise<void> {
+    const { proposal } = entry;
+    const now = this.#now();
+    if ((await probeQuietly(this.#o.probe, proposal.signal, record.createdAt)) !== true) {
+      // Not known to be normal now: the mitigation stays, its hold starts again.
+      this.#mitigations.keep({ ...entry, dueAt: now + entry.holdMs });
+      return;
+    }
+    const lift = await undoAction(
+      this.#o.executor,
+      { ok: true, detail: '', undo: entry.undo },
+      {
+        dryRun: false,
+        signal: this.#abort.signal,
+      },
+    );
+    const held = `${String(Math.round(entry.holdMs / 1000))} s`;
+    if (!lift.undone) {
+      await this.#step(
+        record,
+        'failed',
+        SYSTEM_ACTOR,
+        `the mitigation could not be lifted (${lift.detail}): for a person`,
+      );
+      this.#mitigations.drop(record.id);
+      return;
+    }
+    const watchS = String(Math.round(proposal.verifyWithinMs / 1000));
+    const detail = `lifted, the signal normal for ${held}: ${lift.detail}; watched for ${watchS} s`;
+    await this.#step(record, 'restored', SYSTEM_ACTOR, detail);
+    this.#mitigations.drop(record.id);
+    const back = await this.#mitigations.cameBack(proposal.signal, this.#o.probe, {
+      ms: proposal.verifyWithinMs,
+      intervalMs: this.#o.settings.verifyIntervalMs,
+      abort: this.#abort.signal,
+      // Real time, as verification's: the watch waits on real timers.
+      now: Date.now,
+    });
+    if (!back) return;
+    const refusal = this.#refusal(proposal);
+    if (refusal !== undefined) {
+      await this.#step(record, 'blocked', SYSTEM_ACTOR, `the signal came back after the lift: ${refusal}`);
+      return;
+    }
+    const hold = Math.min(entry.holdMs * 2, MAX_HOLD_MS);
+    await this.#run(record, proposal, entry.approved, 'the signal came back after the lift: re-applied', hold);
+  }
+
+  async #run(
+    record: RemediationRecord,
+    proposal: Proposal,
+    approved: boolean,
+    note?: string,
+    holdMs = proposal.restoreAfterMs,
+  ): Promise<void> {
     const { action } = proposal;
     const dryRun = runsDry(this.#o.settings.dryRun, proposal.risk, approved);
     const signal = this.#abort.signal;
@@ -241,8 +329,17 @@ export class RemediationEngine {
     });
     const seconds = (verdict.afterMs / 1000).toFixed(1);
     if (verdict.recovered) {
-      await this.#step(record, 'verified', SYSTEM_ACTOR, `${verdict.detail} after ${seconds} s`);
-      this.#cooldown.verified(action.service, action.kind, startedAt, this.#now());
+      const now = this.#now();
+      let lifted = '';
+      if (holdMs !== undefined && result.undo !== undefined) {
+        if (this.#mitigations.hasRoom()) {
+          this.#mitigations.keep({ record, proposal, undo: result.undo, approved, holdMs, dueAt: now + holdMs });
+          lifted = `; lifted once the signal stays normal for ${String(Math.round(holdMs / 1000))} s`;
+        } else lifted = '; too many mitigations in force to lift this one automatically: for a person';
+      }
+      await this.#step(record, 'verified', SYSTEM_ACTOR, `${verdict.detail} after ${seconds} s${lifted}`);
+      this.#cooldown.verified(action.service, action.kind, startedAt, now);
+      this.#budget.cured(action.service, startedAt, causeKey(action.service, action.kind, proposal.signal.key), now);
       return;
     }
     if (signal.aborted) return undefined;

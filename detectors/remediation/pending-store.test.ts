@@ -82,7 +82,7 @@ describe('pending approvals survive a restart', () => {
 
     clock.now += 10_000;
     const second = engineOn(path, clock);
-    assert.deepEqual(second.engine.restorePending(), { restored: 1, dropped: 0 });
+    assert.deepEqual(second.engine.restorePending(), { restored: 1, dropped: 0, mitigations: 0 });
     const restored = second.engine.records.get(waiting.id);
     assert.equal(restored?.status, 'pending_approval');
     assert.equal(restored.expiresAt, 61_000, 'the expiry it was given before the restart');
@@ -110,7 +110,7 @@ describe('pending approvals survive a restart', () => {
 
     clock.now += 120_000;
     const second = engineOn(path, clock);
-    assert.deepEqual(second.engine.restorePending(), { restored: 1, dropped: 1 });
+    assert.deepEqual(second.engine.restorePending(), { restored: 1, dropped: 1, mitigations: 0 });
     await second.engine.expire();
     assert.deepEqual(
       second.events.map((e) => e.status),

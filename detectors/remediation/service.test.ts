@@ -17,17 +17,17 @@ import { remediationService } from './service.ts';
 import { createPerson, publishDetection, stalledFeedDetection, type PersonSession } from './testing.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'remediation-'));
-// The shipped feed family, and a shedding policy with a deadline short enough for a test.
+// The shipped feed family, and a scaling policy with a deadline short enough for a test.
 const policies = join(dataDir, 'policies');
 mkdirSync(policies);
 copyFileSync(join(defaultPolicyDir, 'feed.yml'), join(policies, 'feed.yml'));
 writeFileSync(
-  join(policies, 'shed.yml'),
-  `family: shed
+  join(policies, 'scale.yml'),
+  `family: scale
 reactive:
-  - name: event-loop-lag-shed-analytics
+  - name: event-loop-lag-scale-analytics
     on: { signal: detection, match: 'nodejs_eventloop_lag_p99_seconds', direction: above }
-    action: { kind: throttle-source, service: analytics, params: { admission: analytics-compute, limit: 2 } }
+    action: { kind: scale, service: analytics, params: { pool: analytics-bars, replicas: 2 } }
     risk: low
     verify: { within: 1500ms }
 `,
@@ -146,9 +146,9 @@ describe('remediation service on the embedded platform', () => {
   });
 
   it('a low-risk action runs at once and is undone when its signal does not recover', async () => {
-    const admission = controls.admission.get('analytics-compute');
-    assert.ok(admission);
-    const normal = admission.limit();
+    const pool = controls.pools.get('analytics-bars');
+    assert.ok(pool);
+    const before = pool.size();
     await publishDetection(platform.bus, {
       detector: 'level',
       // A gauge the test owns, so that it stays "bad" whatever the action does.
@@ -162,7 +162,7 @@ describe('remediation service on the embedded platform', () => {
     const record = await until(
       'the undo',
       async () => {
-        const r = await byPolicy('event-loop-lag-shed-analytics')();
+        const r = await byPolicy('event-loop-lag-scale-analytics')();
         return r?.status === 'rolled_back' || r?.status === 'failed' ? r : undefined;
       },
       90_000,
@@ -171,7 +171,7 @@ describe('remediation service on the embedded platform', () => {
       record.steps.map((s) => s.status),
       ['planned', 'applied', 'verification_failed', 'rolled_back'],
     );
-    assert.equal(admission.limit(), normal, 'admission restored');
+    assert.equal(pool.size(), before, 'the pool is back at its size');
   });
 
   it('refuses hostile input with a 4xx and changes nothing', async () => {

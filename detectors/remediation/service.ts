@@ -64,8 +64,8 @@ export function remediationService(options: RemediationServiceOptions): Service 
       });
       engine = running;
       const restored = running.restorePending();
-      if (restored.restored + restored.dropped > 0)
-        ctx.logger.info(restored, 'pending remediation approvals restored after a restart');
+      if (restored.restored + restored.dropped + restored.mitigations > 0)
+        ctx.logger.info(restored, 'pending remediation approvals and mitigations to lift restored after a restart');
       subscriptions.push(
         await ctx.bus.subscribe({
           group: 'remediation-detections',
@@ -101,6 +101,14 @@ export function remediationService(options: RemediationServiceOptions): Service 
         timers.push(timer);
       };
       every(1_000, () => running.expire(), 'expiring remediation approvals failed');
+      every(
+        1_000,
+        () => {
+          running.liftDue();
+          return Promise.resolve();
+        },
+        'lifting temporary mitigations failed',
+      );
       every(config.forecastSampleMs, () => scaler.sample(Date.now()), 'sampling load for predictive scaling failed');
       every(config.forecastEveryMs, () => scaler.evaluate(Date.now()), 'predictive scaling failed');
       ctx.logger.info(

@@ -10,6 +10,7 @@ export const testEngineSettings: EngineSettings = {
   cooldownMs: 60_000,
   maxPerHour: 20,
   maxPerServicePerHour: 5,
+  maxCuresPerCausePerHour: 3,
   maxReplicaShare: 0.5,
   maxPending: 2,
   approvalTtlMs: 60_000,

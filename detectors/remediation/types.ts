@@ -34,6 +34,9 @@ export interface Proposal {
   readonly signal: Signal;
   /** How long the triggering signal has to recover after the action before it is undone. */
   readonly verifyWithinMs: number;
+  /** A temporary mitigation (a shed, a pause, a failover): lifted this long after its verified recovery once the
+   * signal stayed normal, re-applied if it returns. */
+  readonly restoreAfterMs?: number;
 }
 
 export type RemediationStatus = (typeof remediationStatuses)[number];
@@ -47,4 +50,5 @@ export const finalStatuses: ReadonlySet<RemediationStatus> = new Set([
   'failed',
   'verified',
   'rolled_back',
+  'restored',
 ]);

@@ -44,6 +44,7 @@ export class ComputeWorker {
         if (!Number.isInteger(limit) || limit < 0) throw new RangeError('the queue limit must be a whole number >= 0');
         this.#maxQueued = limit;
       },
+      waiting: () => this.#queue.length,
     };
   }
 

@@ -98,6 +98,8 @@ export const remediationStatuses = [
   'verified',
   'verification_failed',
   'rolled_back',
+  /** A temporary mitigation lifted after its signal stayed normal (its undo run); re-applied if the signal returns. */
+  'restored',
 ] as const;
 
 /** One step in a remediation's life (detectors/remediation): planned, approved or not, applied, verified, undone. */

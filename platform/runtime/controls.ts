@@ -34,6 +34,8 @@ export interface AdmissionControl {
   readonly normal: number;
   limit(): number;
   setLimit(limit: number): void;
+  /** How much waits now: a shed to a limit at or above it turns nobody away, so it cannot relieve anything. */
+  waiting(): number;
 }
 
 /** A versioned configuration change, as a deployment would apply it. */

@@ -14,10 +14,12 @@ const MAX_CAUSES = 16;
  * At most one action of a kind on a service per period: a fix is given time to work before it is repeated, so one
  * cause cannot make the platform flap. While an action is unverified (acting, verifying, undone) it holds the pair
  * (service, kind) against every cause: what went wrong is not known yet. An action whose verification confirmed the
- * recovery needs no more time to work: its hold ends `verifiedMs` after the recovery and covers only its own cause
- * (the signal that triggered it). A different signal on the same component after a verified cure is a new cause and
- * may act; the hourly budgets still bound how often one service is acted on, so a restart loop ends with a person.
- * Keys are bounded (least recently acted on forgotten first, which can only allow an action earlier, never lose one).
+ * recovery needs no more time to work, and holds only its own cause (the signal that triggered it): a different
+ * signal on the same component after a verified cure is a new cause and may act. The cured cause itself: a return
+ * after a cure is not a loop (a new fault of the same kind looks the same), so it acts at once; a return within
+ * `verifiedMs` of a cure that was itself a quick return is a flap, and waits until `verifiedMs` after that cure's
+ * recovery. The hourly budget per cause then sends a signal that keeps coming back to a person. Keys are bounded
+ * (least recently acted on forgotten first, which can only allow an action earlier, never lose one).
  */
 export class Cooldown {
   readonly #periodMs: number;
@@ -25,6 +27,8 @@ export class Cooldown {
   readonly #maxKeys: number;
   /** Per (service, kind): the holds of its recent actions, by cause. */
   readonly #held = new Map<string, Map<string, Hold>>();
+  /** Per (service, kind, cause): when its last verified cure recovered (bounded like the holds). */
+  readonly #recovered = new Map<string, number>();
 
   constructor(options: { periodMs: number; verifiedMs?: number; maxKeys?: number }) {
     this.#periodMs = options.periodMs;
@@ -69,12 +73,18 @@ export class Cooldown {
     for (const [cause, hold] of holds ?? []) if (hold.at === at) holds?.delete(cause);
   }
 
-  /** The action started at `at` was verified at `verifiedAt`: its hold ends `verifiedMs` later, if that is sooner,
-   * and holds only its own cause from now on. */
+  /** The action started at `at` was verified at `verifiedAt`: it holds only its own cause from now on, and only when
+   * it answered a quick return of that cause (started within `verifiedMs` of the cause's previous recovery). */
   verified(service: string, kind: string, at: number, verifiedAt: number): void {
     for (const hold of this.#held.get(pair(service, kind))?.values() ?? [])
       if (hold.at === at) {
-        hold.until = Math.min(hold.until, verifiedAt + this.#verifiedMs);
+        const key = `${pair(service, kind)}\u0000${hold.cause}`;
+        const previous = this.#recovered.get(key);
+        const quickReturn = previous !== undefined && at - previous < this.#verifiedMs;
+        this.#recovered.delete(key);
+        this.#recovered.set(key, verifiedAt);
+        if (this.#recovered.size > this.#maxKeys) this.#recovered.delete(this.#recovered.keys().next().value ?? key);
+        hold.until = Math.min(hold.until, quickReturn ? verifiedAt + this.#verifiedMs : verifiedAt);
         hold.verified = true;
       }
   }

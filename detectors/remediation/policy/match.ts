@@ -57,6 +57,7 @@ export function proposalsFor(families: readonly PolicyFamily[], signal: Signal):
         reason: `${policy.name}: ${signal.title}`.slice(0, 500),
         signal,
         verifyWithinMs: policy.verify.within,
+        ...(policy.restore_after === undefined ? {} : { restoreAfterMs: policy.restore_after }),
       });
     }
   return out;

@@ -49,14 +49,24 @@ const action = z.strictObject({
   params: z.record(z.string().max(64), param).default({}),
 });
 
-export const reactivePolicy = z.strictObject({
-  name,
-  description: z.string().max(500).default(''),
-  on: trigger,
-  action,
-  risk: z.enum(risks),
-  verify: z.strictObject({ within: duration }),
-});
+/** Mitigations that degrade the service while in force (load shed, a paused producer, a fallback feed): temporary. */
+export const temporaryKinds: ReadonlySet<string> = new Set(['throttle-source', 'pause-producer', 'failover-feed']);
+
+export const reactivePolicy = z
+  .strictObject({
+    name,
+    description: z.string().max(500).default(''),
+    on: trigger,
+    action,
+    risk: z.enum(risks),
+    verify: z.strictObject({ within: duration }),
+    /** How long the signal must stay normal after a verified temporary mitigation before it is lifted. */
+    restore_after: duration.optional(),
+  })
+  .refine((p) => !temporaryKinds.has(p.action.kind) || p.restore_after !== undefined, {
+    error: 'a temporary mitigation (throttle-source, pause-producer, failover-feed) needs restore_after',
+    path: ['restore_after'],
+  });
 
 /** Predictive scaling: capacity in place before the forecast peak; the forecast interval sets the headroom. */
 export const predictivePolicy = z

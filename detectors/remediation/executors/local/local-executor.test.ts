@@ -72,10 +72,16 @@ describe('local executor: restarting a component', () => {
     assert.equal(settings.get('release.analytics'), 'v1');
   });
 
-  it('refuses to shed load that is already shed, and still restores it to normal', async () => {
+  it('refuses to shed load that is already shed or not there, and still restores it to normal', async () => {
     const controls = new PlatformControls(new RuntimeSettings());
     let limit = 8;
-    controls.admission.set('analytics-compute', { normal: 8, limit: () => limit, setLimit: (n) => (limit = n) });
+    let waiting = 5;
+    controls.admission.set('analytics-compute', {
+      normal: 8,
+      limit: () => limit,
+      setLimit: (n) => (limit = n),
+      waiting: () => waiting,
+    });
     const executor = new LocalExecutor(controls);
     const shed = (to: number | string): RemediationAction => ({
       id: `t-${String(to)}`,
@@ -90,6 +96,12 @@ describe('local executor: restarting a component', () => {
     assert.equal(again.ok, false);
     assert.match(again.detail, /already admits 2 waiting/);
     assert.equal(limit, 2, 'nothing changed');
+    waiting = 1;
+    const idle = await executor.execute(shed(1), { dryRun: false });
+    assert.equal(idle.ok, false, 'a shed that would turn nobody away is refused');
+    assert.match(idle.detail, /1 waiting, within 1/);
+    assert.equal(limit, 2);
+    waiting = 2;
     const stricter = await executor.execute(shed(1), { dryRun: false });
     assert.equal(stricter.ok, true, 'a stricter shed still acts');
     assert.deepEqual(stricter.undo?.params, { admission: 'analytics-compute', limit: 2 });

@@ -82,6 +82,11 @@ export class LocalExecutor implements RemediationExecutor {
         if (limit < admission.normal && before === limit) {
           return fail(`${name} already admits ${String(before)} waiting: shedding to ${String(limit)} changes nothing`);
         }
+        // Shedding work that is not there relieves nothing: the slowness is elsewhere (a latency policy would
+        // otherwise shed analytics during another service's fault and take credit for that fault's cure).
+        const waiting = admission.waiting();
+        if (limit < before && waiting <= limit)
+          return fail(`${name} has ${String(waiting)} waiting, within ${String(limit)}: shedding turns nobody away`);
         if (!dryRun) admission.setLimit(limit);
         return {
           ok: true,

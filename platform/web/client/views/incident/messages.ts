@@ -33,5 +33,6 @@ export const messages = {
     verified: 'Verified: the signal recovered',
     verification_failed: 'Verification failed: the signal did not recover',
     rolled_back: 'Action undone',
+    restored: 'Mitigation lifted: the signal stayed normal',
   },
 } as const;
