@@ -1,4 +1,4 @@
-/** What Node's HTTP parser refuses before express sees it still gets a 4xx with a JSON message; slow clients are cut. */
+/** What Node's HTTP parser refuses before express sees it gets a 4xx with a JSON message; slow clients are cut. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -71,6 +71,5 @@ describe('HTTP server limits', () => {
     assert.equal(platform.server.headersTimeout, serverLimits.headersTimeoutMs);
     assert.equal(platform.server.requestTimeout, serverLimits.requestTimeoutMs);
     assert.equal(platform.server.maxHeadersCount, serverLimits.maxHeadersCount);
-    assert.ok(serverLimits.headersTimeoutMs < 60_000, 'shorter than Node’s default');
   });
 });
