@@ -1,0 +1,75 @@
+/**
+ * Numeric edges through the API (JSON reads 1e400 as Infinity; 1e308, 5e-324 and 2^53 are valid JSON numbers):
+ * refused with a 4xx and a JSON message, and nothing changes. Sent by a real client to a platform on loopback.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { marketFeedService } from '../../collectors/market/feed-service.ts';
+import type { MarketFeed } from '../../collectors/market/feed.ts';
+import { marketDataService } from '../market-data/service.ts';
+import { apiFetch } from '../testing/api-client.ts';
+import { eventually } from '../testing/eventually.ts';
+import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
+
+/** An external-feed-only deployment: the configured feed produces nothing itself, so only posted ticks move quotes. */
+const idleFeed: MarketFeed = {
+  name: 'idle',
+  simulated: false,
+  symbols: () => [],
+  status: () => ({ feed: 'idle', running: true, details: {} }),
+  start: () => Promise.resolve(),
+  stop: () => Promise.resolve(),
+};
+
+describe('numeric edges in market ticks', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-values-'));
+  let platform: TestPlatform;
+  const post = (tick: string): Promise<Response> =>
+    apiFetch(platform, '/api/market/ticks', {
+      method: 'POST',
+      as: 'feed',
+      headers: { 'content-type': 'application/json' },
+      body: `{"ticks":[${tick}]}`,
+    });
+  const quote = async (): Promise<{ price: number; volume: number } | undefined> => {
+    const res = await apiFetch(platform, '/api/quotes/AAPL');
+    return res.status === 200 ? ((await res.json()) as { price: number; volume: number }) : undefined;
+  };
+
+  before(async () => {
+    platform = await startTestPlatform(dir, [marketFeedService({ feed: idleFeed }), marketDataService()]);
+  });
+  after(async () => {
+    await platform.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses absurd prices, sizes and crossed quotes; the quote and the volume stay as they were', async () => {
+    const ts = () => String(Date.now());
+    const ok = await post(`{"symbol":"AAPL","price":230.5,"size":100,"ts":${ts()}}`);
+    assert.equal(ok.status, 202);
+    await eventually(async () => (await quote())?.price === 230.5, 'the first quote');
+    const before = await quote();
+    assert.ok(before !== undefined);
+    for (const tick of [
+      `{"symbol":"AAPL","price":1e308,"size":1,"ts":${ts()}}`,
+      `{"symbol":"AAPL","price":1e400,"size":1,"ts":${ts()}}`,
+      `{"symbol":"AAPL","price":5e-324,"size":1,"ts":${ts()}}`,
+      `{"symbol":"AAPL","price":-0,"size":1,"ts":${ts()}}`,
+      `{"symbol":"AAPL","price":231,"size":9007199254740991,"ts":${ts()}}`,
+      `{"symbol":"AAPL","price":231,"bid":232,"ask":231,"size":1,"ts":${ts()}}`,
+      `{"symbol":"AAPL","price":231,"bid":1e-300,"size":1,"ts":${ts()}}`,
+    ]) {
+      const res = await post(tick);
+      assert.equal(res.status, 400, tick);
+      assert.equal(typeof ((await res.json()) as { error?: unknown }).error, 'string');
+    }
+    // A later good tick shows that the refused ones were never applied in between.
+    assert.equal((await post(`{"symbol":"AAPL","price":230.75,"size":10,"ts":${ts()}}`)).status, 202);
+    await eventually(async () => (await quote())?.price === 230.75, 'the later quote');
+    assert.equal((await quote())?.volume, before.volume + 10);
+  });
+});
