@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { marketFeedService } from '../../collectors/market/feed-service.ts';
 import type { MarketFeed } from '../../collectors/market/feed.ts';
+import { alertsService } from '../alerts/service.ts';
 import { marketDataService } from '../market-data/service.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { eventually } from '../testing/eventually.ts';
@@ -71,5 +72,68 @@ describe('numeric edges in market ticks', () => {
     assert.equal((await post(`{"symbol":"AAPL","price":230.75,"size":10,"ts":${ts()}}`)).status, 202);
     await eventually(async () => (await quote())?.price === 230.75, 'the later quote');
     assert.equal((await quote())?.volume, before.volume + 10);
+  });
+});
+
+describe('timestamps and width in ingested alerts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-alerts-'));
+  let platform: TestPlatform;
+  before(async () => {
+    platform = await startTestPlatform(dir, [alertsService()]);
+  });
+  after(async () => {
+    await platform.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const send = (path: string, body: unknown): Promise<Response> =>
+    apiFetch(platform, path, {
+      method: 'POST',
+      as: 'ingest',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const webhook = (alert: Record<string, unknown>) => ({
+    version: '4',
+    groupKey: 'g',
+    status: 'firing',
+    receiver: 'insitechart',
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    alerts: [{ status: 'firing', fingerprint: 'f1', labels: { alertname: 'Far' }, ...alert }],
+  });
+
+  it('refuses alerts that start far in the future or carry thousands of labels; no incident is opened', async () => {
+    const wide = Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`l${String(i)}`, 'v']));
+    for (const [path, body] of [
+      ['/api/alerts', { labels: { alertname: 'Far' }, startsAt: '9999-12-31T23:59:59Z' }],
+      ['/api/alerts', { labels: { alertname: 'Wide', ...wide } }],
+      ['/api/alerts', { labels: { alertname: 'Notes' }, annotations: wide }],
+      ['/api/alerts/alertmanager', webhook({ startsAt: '9999-12-31T23:59:59Z' })],
+      [
+        '/api/alerts/alertmanager',
+        webhook({ startsAt: new Date().toISOString(), labels: { alertname: 'W', ...wide } }),
+      ],
+    ] as const) {
+      const res = await send(path, body);
+      assert.equal(res.status, 400, `${path} ${JSON.stringify(body).slice(0, 80)}`);
+      assert.equal(typeof ((await res.json()) as { error?: unknown }).error, 'string');
+    }
+    // A sender's clock a minute ahead is still taken.
+    const skewed = await send('/api/alerts', {
+      labels: { alertname: 'Skewed' },
+      startsAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+    assert.equal(skewed.status, 202);
+    await eventually(async () => {
+      const list = (await (await apiFetch(platform, '/api/incidents')).json()) as { incidents: { title: string }[] };
+      return list.incidents.length > 0;
+    }, 'the skewed alert to open an incident');
+    const list = (await (await apiFetch(platform, '/api/incidents?alerts=10')).json()) as {
+      incidents: { alerts?: { labels: Record<string, string> }[] }[];
+    };
+    const names = list.incidents.flatMap((i) => (i.alerts ?? []).map((a) => a.labels.alertname));
+    assert.deepEqual(names, ['Skewed'], 'only the plausible alert reached the pipeline');
   });
 });
