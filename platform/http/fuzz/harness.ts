@@ -34,6 +34,9 @@ export interface FuzzReport {
   readonly healthzProbes: number;
   /** Probes over 500 ms and the input in flight then. */
   readonly slowDuring: string[];
+  /** Keys that appeared on Object.prototype or Array.prototype during the run (prototype pollution; the platform runs
+   * in this process). */
+  readonly polluted: string[];
   /** The five slowest inputs (answer time, route, the input's start), to tell a real stall from a loaded machine. */
   readonly slowestInputs: string[];
 }
@@ -102,6 +105,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   let current = 'start';
   const slowDuring: string[] = [];
   const slowInputs: { ms: number; input: string }[] = [];
+  const prototypeKeys = (): string[] => [
+    ...Object.getOwnPropertyNames(Object.prototype),
+    ...Object.getOwnPropertyNames(Array.prototype).map((k) => `[].${k}`),
+  ];
+  const keysBefore = new Set(prototypeKeys());
   const prober = (async () => {
     while (!probe.stop) {
       const t0 = performance.now();
@@ -173,6 +181,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     slowestHealthzMs: slowest,
     healthzProbes: probes,
     slowDuring,
+    polluted: prototypeKeys().filter((k) => !keysBefore.has(k)),
     slowestInputs: slowInputs.map((s) => `${s.ms.toFixed(0)} ms ${s.input}`),
   };
 }
