@@ -8,22 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { marketFeedService } from '../../collectors/market/feed-service.ts';
-import type { MarketFeed } from '../../collectors/market/feed.ts';
 import { alertsService } from '../alerts/service.ts';
 import { marketDataService } from '../market-data/service.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { eventually } from '../testing/eventually.ts';
+import { idleFeed } from '../testing/market-fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
-
-/** An external-feed-only deployment: the configured feed produces nothing itself, so only posted ticks move quotes. */
-const idleFeed: MarketFeed = {
-  name: 'idle',
-  simulated: false,
-  symbols: () => [],
-  status: () => ({ feed: 'idle', running: true, details: {} }),
-  start: () => Promise.resolve(),
-  stop: () => Promise.resolve(),
-};
 
 describe('numeric edges in market ticks', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hostile-values-'));
