@@ -136,4 +136,31 @@ describe('per-client resource caps', () => {
     const kept = (await send('/api/silences', { as: 'sre' })).body?.silences as unknown[];
     assert.ok(kept.length <= MAX_LIVE_SILENCES, `${String(kept.length)} silences kept`);
   });
+
+  it('an on-call user has at most 20 contacts, a policy at most 20 steps of 50 targets', async () => {
+    const contacts = Array.from({ length: 1_000 }, (_, i) => ({
+      type: 'webhook',
+      url: `https://hooks.example.com/${String(i)}`,
+    }));
+    refused(
+      await send('/api/oncall/users/many', { method: 'PUT', as: 'sre', json: { name: 'Many', contacts } }),
+      '1,000 contacts',
+    );
+    assert.equal((await send('/api/oncall/users/ok', { method: 'PUT', as: 'sre', json: { name: 'Ok' } })).status, 200);
+    const targets = Array.from({ length: 51 }, () => ({ user: 'ok' }));
+    refused(
+      await send('/api/oncall/policies/wide', { method: 'PUT', as: 'sre', json: { name: 'W', steps: [{ targets }] } }),
+      '51 targets in a step',
+    );
+    const steps = Array.from({ length: 21 }, () => ({ targets: [{ user: 'ok' }] }));
+    refused(
+      await send('/api/oncall/policies/long', { method: 'PUT', as: 'sre', json: { name: 'L', steps } }),
+      '21 steps',
+    );
+    const users = (await send('/api/oncall/users', { as: 'sre' })).body?.users as { id: string }[];
+    assert.deepEqual(
+      users.map((u) => u.id).filter((id) => id === 'many' || id === 'ok'),
+      ['ok'],
+    );
+  });
 });
