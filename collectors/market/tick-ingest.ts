@@ -9,7 +9,22 @@ import { MAX_TICK_FUTURE_MS } from '../../platform/reference/tick-time.ts';
 /** Ticks per request: a feed publisher sends its batches (the simulator's are about 20 ticks). */
 export const MAX_TICKS_PER_REQUEST = 1_000;
 
-const tickBatch = z.object({ ticks: z.array(marketTick).min(1).max(MAX_TICKS_PER_REQUEST) });
+/**
+ * What a real instrument can print: prices from a hundredth of a cent to ten million (the dearest share trades
+ * near 10^6), at most ten billion shares a tick. Outside them a tick is an attack or a broken feed: 1e308 made the
+ * quote 1e+308, 5e-324 a -100% day, and a size of 2^53 left the day's volume beyond exact integers.
+ */
+export const tickBounds = { minPrice: 1e-4, maxPrice: 1e7, maxSize: 1e10 } as const;
+const price = z.number().min(tickBounds.minPrice).max(tickBounds.maxPrice);
+const boundedTick = marketTick
+  .extend({
+    price,
+    bid: price.optional(),
+    ask: price.optional(),
+    size: z.number().int().min(0).max(tickBounds.maxSize),
+  })
+  .refine((t) => t.bid === undefined || t.ask === undefined || t.bid <= t.ask, 'bid above ask');
+const tickBatch = z.object({ ticks: z.array(boundedTick).min(1).max(MAX_TICKS_PER_REQUEST) });
 const accepted = z.object({ accepted: z.number().int(), ids: z.array(z.string()) });
 
 /**

@@ -56,6 +56,8 @@ export interface AlertsServiceOptions {
   readonly runbookDir?: string;
   /** Where notification channels may connect; default: public addresses plus OUTBOUND_ALLOW_CIDRS. */
   readonly outbound?: AddressPolicy;
+  /** Silences not yet expired the API lets exist (default MAX_LIVE_SILENCES). */
+  readonly maxLiveSilences?: number;
 }
 
 const traceparent = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -315,7 +317,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         now: () => clock.now(),
         transact: (work) => pipe.atomically(work),
       });
-      silenceRoutes(ctx.api, { silences, audit, now: () => clock.now() });
+      silenceRoutes(ctx.api, { silences, audit, now: () => clock.now(), maxLive: options.maxLiveSilences });
       oncallRoutes(ctx.api, { directory, audit, now: () => clock.now() });
       describeAlertRoutes(openApi);
       priceAlertRoutes(ctx.api, {

@@ -4,24 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { marketFeedService } from '../../collectors/market/feed-service.ts';
-import type { MarketFeed } from '../../collectors/market/feed.ts';
 import type { TopicData } from '../backbone/topics.ts';
 import { instruments } from '../reference/instruments.ts';
 import type { RunningPlatform } from '../runtime/platform.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { eventually } from '../testing/eventually.ts';
+import { idleFeed } from '../testing/market-fixtures.ts';
 import { startTestPlatform } from '../testing/platform.ts';
 import { marketDataService } from './service.ts';
-
-/** An external-feed-only deployment: the configured feed produces nothing itself. */
-const idleFeed: MarketFeed = {
-  name: 'idle',
-  simulated: false,
-  symbols: () => [],
-  status: () => ({ feed: 'idle', running: true, details: {} }),
-  start: () => Promise.resolve(),
-  stop: () => Promise.resolve(),
-};
 
 type Tick = TopicData<'market.ticks'>;
 

@@ -4,6 +4,7 @@ import type { EventBus } from '../backbone/bus.ts';
 import { instrumentBus } from '../backbone/instrumented-bus.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpApp } from '../http/app.ts';
+import { protectServer } from '../http/server-limits.ts';
 import { withActor } from '../identity/actor-bus.ts';
 import type { Identity } from '../identity/identity.ts';
 import { describeIdentityRoutes } from '../identity/openapi.ts';
@@ -95,6 +96,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     await identity.close();
     throw error;
   });
+  protectServer(server);
   websockets.attach(server, {
     allowedHosts: security.allowedHosts,
     authorize: identity.authorizeUpgrade,

@@ -1,4 +1,15 @@
+import type { MarketFeed } from '../../collectors/market/feed.ts';
 import type { EventBus } from '../backbone/bus.ts';
+
+/** An external-feed-only deployment: the configured feed produces nothing itself, so only posted ticks move quotes. */
+export const idleFeed: MarketFeed = {
+  name: 'idle',
+  simulated: false,
+  symbols: () => [],
+  status: () => ({ feed: 'idle', running: true, details: {} }),
+  start: () => Promise.resolve(),
+  stop: () => Promise.resolve(),
+};
 
 /** Announces a feed's instruments as the market feed does at start: services then take rules on these only. */
 export async function announceUniverse(bus: EventBus, symbols: readonly string[]): Promise<void> {

@@ -71,7 +71,8 @@ export const userSchema = z.strictObject({
   time_zone: timeZone.default('UTC'),
   /** Non-critical notifications wait for the digest during these local hours. */
   quiet_hours: z.strictObject({ start: clockTime, end: clockTime }).optional(),
-  contacts: z.array(channelTarget).default([]),
+  // Each page goes to every contact: a bound keeps one person from turning a page into thousands of deliveries.
+  contacts: z.array(channelTarget).max(20).default([]),
 });
 
 export const scheduleSchema = z.strictObject({
@@ -82,7 +83,7 @@ export const scheduleSchema = z.strictObject({
     .array(
       z.strictObject({
         name: z.string().default('primary'),
-        users: z.array(id).min(1),
+        users: z.array(id).min(1).max(500),
         rotation: z.strictObject({
           length: z.number().int().min(1).default(1),
           unit: z.enum(['hours', 'days', 'weeks']).default('weeks'),
@@ -91,8 +92,12 @@ export const scheduleSchema = z.strictObject({
         start: localDateTime,
       }),
     )
-    .min(1),
-  overrides: z.array(z.strictObject({ user: id, start: instant, end: instant })).default([]),
+    .min(1)
+    .max(20),
+  overrides: z
+    .array(z.strictObject({ user: id, start: instant, end: instant }))
+    .max(1_000)
+    .default([]),
 });
 
 export const escalationPolicySchema = z.strictObject({
@@ -103,10 +108,14 @@ export const escalationPolicySchema = z.strictObject({
       z.strictObject({
         /** How long this step waits for an acknowledgement before escalating to the next. */
         timeout: duration.default(900_000),
-        targets: z.array(z.union([z.strictObject({ user: id }), z.strictObject({ schedule: id })])).min(1),
+        targets: z
+          .array(z.union([z.strictObject({ user: id }), z.strictObject({ schedule: id })]))
+          .min(1)
+          .max(50),
       }),
     )
-    .min(1),
+    .min(1)
+    .max(20),
   /** How many times the whole policy runs again when nobody acknowledges. */
   repeat: z.number().int().min(0).max(10).default(0),
 });

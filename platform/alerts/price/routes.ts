@@ -4,10 +4,10 @@ import { openApi } from '../../http/openapi.ts';
 import type { Audit } from '../../identity/audit.ts';
 import { principalOf } from '../../identity/principal.ts';
 import { pushSubscription } from '../notify/webpush/config.ts';
-import type { PushSubscriptionStore } from '../store/push-subscriptions.ts';
+import { MAX_PUSH_SUBSCRIPTIONS_PER_USER, type PushSubscriptionStore } from '../store/push-subscriptions.ts';
 import type { PriceAlertLiveStream } from './live-stream.ts';
 import { describePriceAlertRoutes } from './openapi.ts';
-import { idParam, limitQuery, priceRuleInput, type PriceRuleInput } from './rules.ts';
+import { idParam, limitQuery, MAX_PRICE_ALERTS_PER_USER, priceRuleInput, type PriceRuleInput } from './rules.ts';
 import type { PriceAlertService } from './service.ts';
 
 /** Each user manages their own price alerts (the actor is the user), and registers browsers for Web Push. */
@@ -49,7 +49,10 @@ export function priceAlertRoutes(
   });
   api.post('/price-alerts', async (req, res) => {
     const u = user(req);
-    const rule = prices.put(u, ruleOf(req.body));
+    const input = ruleOf(req.body);
+    if (prices.list(u).length >= MAX_PRICE_ALERTS_PER_USER)
+      throw new HttpError(422, `at most ${String(MAX_PRICE_ALERTS_PER_USER)} price alerts per user; delete some first`);
+    const rule = prices.put(u, input);
     await audit(u, 'price-alert.create', `price-alert/${rule.id}`, { kind: rule.kind, symbol: rule.symbol });
     res.status(201).json(prices.view(rule));
   });
@@ -74,6 +77,12 @@ export function priceAlertRoutes(
   api.post('/push/subscriptions', async (req, res) => {
     const u = user(req);
     const sub = pushSubscription.parse(req.body);
+    const mine = deps.pushSubscriptions.list(u);
+    if (mine.length >= MAX_PUSH_SUBSCRIPTIONS_PER_USER && !mine.some((s) => s.endpoint === sub.endpoint))
+      throw new HttpError(
+        422,
+        `at most ${String(MAX_PUSH_SUBSCRIPTIONS_PER_USER)} browsers per user receive Web Push; remove one first`,
+      );
     deps.pushSubscriptions.add(u, sub);
     await audit(u, 'push.subscribe', `push/${u}`);
     res.status(201).json({ ok: true });

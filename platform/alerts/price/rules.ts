@@ -26,6 +26,8 @@ const common = {
 };
 
 export const idParam = z.uuid('not a price alert id');
+/** Rules one user may hold: every rule is evaluated on every bar of its symbol, and any trader creates them. */
+export const MAX_PRICE_ALERTS_PER_USER = 100;
 /** How many of the latest firings GET /api/price-alerts/events returns. */
 export const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 

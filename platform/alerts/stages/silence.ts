@@ -13,16 +13,22 @@ export interface Silence {
   readonly comment: string;
 }
 
-/** A silence as the API takes it (Alertmanager's fields). */
+/** Silences not yet expired one may hold: each is checked against every alert, and the API creates them. */
+export const MAX_LIVE_SILENCES = 1_000;
+
+/** A silence as the API takes it (Alertmanager's fields), with bounded sizes. */
 export const silenceInput = z.strictObject({
-  matchers: matcherList.refine((m) => m.length > 0, 'a silence needs at least one matcher'),
+  matchers: matcherList
+    .refine((m) => m.length > 0, 'a silence needs at least one matcher')
+    .refine((m) => m.length <= 64, 'at most 64 matchers')
+    .refine((m) => m.every((x) => x.name.length <= 200 && x.value.length <= 1_024), 'a matcher is too long'),
   startsAt: z.iso
     .datetime({ offset: true })
     .transform((s) => Date.parse(s))
     .optional(),
   endsAt: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-  createdBy: z.string().min(1),
-  comment: z.string().min(1, 'say why you silence'),
+  createdBy: z.string().min(1).max(200),
+  comment: z.string().min(1, 'say why you silence').max(2_000),
 });
 
 /** Stage 4b: the first active silence whose matchers all match the alert's labels. */

@@ -3,6 +3,9 @@ import type { PushSubscriptionJson } from '../notify/webpush/config.ts';
 import type { WebPushSubscriptions } from '../notify/webpush/webpush.ts';
 import { migrate } from '../../storage/sqlite.ts';
 
+/** Browsers one user may register: a firing is sent to each of them, so more would make us an amplifier. */
+export const MAX_PUSH_SUBSCRIPTIONS_PER_USER = 10;
+
 /** Browsers' Web Push subscriptions per user. */
 export class PushSubscriptionStore implements WebPushSubscriptions {
   readonly #db: DatabaseSync;

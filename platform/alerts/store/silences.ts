@@ -60,6 +60,22 @@ export class SilenceStore {
     return silence;
   }
 
+  /** How many silences have not yet expired (active or pending). */
+  live(now: number): number {
+    let n = 0;
+    for (const s of this.#active.values()) if (now < s.endsAt) n++;
+    return n;
+  }
+
+  /** Forgets all but the `keep` latest-ended expired silences, so creating and expiring cannot grow the table. */
+  pruneExpired(now: number, keep: number): void {
+    const expired = [...this.#active.values()].filter((s) => s.endsAt <= now).sort((a, b) => b.endsAt - a.endsAt);
+    for (const s of expired.slice(keep)) {
+      this.#db.prepare(`DELETE FROM silences WHERE id = ?`).run(s.id);
+      this.#active.delete(s.id);
+    }
+  }
+
   /** Expires a silence now (kept for the record, as Alertmanager does). */
   expire(id: string, now: number): Silence | undefined {
     const s = this.#active.get(id);

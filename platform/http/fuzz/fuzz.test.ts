@@ -28,8 +28,10 @@ describe('fuzz: every route and message type with hostile input', () => {
       console.log(
         `fuzz: /healthz probed ${String(report.healthzProbes)} times, slowest ${report.slowestHealthzMs.toFixed(0)} ms`,
       );
+      console.log(`fuzz: slowest inputs\n  ${report.slowestInputs.join('\n  ')}`);
       assert.deepEqual(report.failures.slice(0, 20), [], 'no 5xx other than 503, and every request answered');
       assert.deepEqual(report.unhandled, [], 'no unhandled rejection or exception');
+      assert.deepEqual(report.polluted, [], 'no key added to Object.prototype or Array.prototype');
       assert.ok(report.slowestHealthzMs < 1_000, `slow /healthz: ${report.slowDuring.join('; ')}`);
       assert.ok(Object.keys(report.tried).length > 50, 'every route was reached');
     },

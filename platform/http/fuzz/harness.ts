@@ -18,6 +18,11 @@ import { createLogger } from '../../telemetry/logger.ts';
 import { apiFetch } from '../../testing/api-client.ts';
 import { listRoutes } from '../openapi.ts';
 import { hostileBody, hostileFrame, hostileQuery, hostileSegment } from './inputs.ts';
+import { toJsonText, valueOf, type JsonSchema } from './schema-values.ts';
+
+/** A body of the operation's own shape with hostile leaves (schema-values.ts). */
+const shapedBody = (schema: JsonSchema): fc.Arbitrary<{ contentType: string; body: string }> =>
+  valueOf(schema).map((v) => ({ contentType: 'application/json', body: toJsonText(v) }));
 
 export interface FuzzReport {
   /** Inputs tried per route (`METHOD /path`) and per WebSocket message type (`WS type`). */
@@ -29,6 +34,11 @@ export interface FuzzReport {
   readonly healthzProbes: number;
   /** Probes over 500 ms and the input in flight then. */
   readonly slowDuring: string[];
+  /** Keys that appeared on Object.prototype or Array.prototype during the run (prototype pollution; the platform runs
+   * in this process). */
+  readonly polluted: string[];
+  /** The five slowest inputs (answer time, route, the input's start), to tell a real stall from a loaded machine. */
+  readonly slowestInputs: string[];
 }
 
 export interface FuzzOptions {
@@ -38,19 +48,31 @@ export interface FuzzOptions {
   readonly socketEdges: boolean;
 }
 
-/** Query parameter names of each operation in the platform's own OpenAPI document. */
-async function queryNames(platform: RunningPlatform): Promise<Map<string, string[]>> {
+interface Operation {
+  readonly parameters?: { name: string; in: string }[];
+  readonly requestBody?: { content: Record<string, { schema?: JsonSchema }> };
+}
+
+/** Query parameter names and JSON body schema of each operation in the platform's own OpenAPI document. */
+async function operations(
+  platform: RunningPlatform,
+): Promise<{ names: Map<string, string[]>; bodies: Map<string, JsonSchema> }> {
   const doc = (await (await apiFetch(platform, '/api/openapi.json')).json()) as {
-    paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+    paths: Record<string, Record<string, Operation>>;
   };
   const names = new Map<string, string[]>();
+  const bodies = new Map<string, JsonSchema>();
   for (const [path, ops] of Object.entries(doc.paths))
-    for (const [method, op] of Object.entries(ops))
+    for (const [method, op] of Object.entries(ops)) {
+      const key = `${method} /api${path}`;
       names.set(
-        `${method} /api${path}`,
+        key,
         (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
       );
-  return names;
+      const schema = op.requestBody?.content['application/json']?.schema;
+      if (schema !== undefined) bodies.set(key, schema);
+    }
+  return { names, bodies };
 }
 
 function fill(template: string, segments: readonly string[]): string {
@@ -74,7 +96,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   });
   // The OpenAPI document is built on its first request (about 1 s here), then served from memory: built before
   // the prober starts, so that one-time cost is not counted as a stall.
-  const names = await queryNames(platform);
+  const { names, bodies } = await operations(platform);
   const tried: Record<string, number> = {};
   const failures: string[] = [];
   let slowest = 0;
@@ -82,6 +104,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const probe = { stop: false };
   let current = 'start';
   const slowDuring: string[] = [];
+  const slowInputs: { ms: number; input: string }[] = [];
+  const prototypeKeys = (): string[] => [
+    ...Object.getOwnPropertyNames(Object.prototype),
+    ...Object.getOwnPropertyNames(Array.prototype).map((k) => `[].${k}`),
+  ];
+  const keysBefore = new Set(prototypeKeys());
   const prober = (async () => {
     while (!probe.stop) {
       const t0 = performance.now();
@@ -106,17 +134,20 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       for (const [index, route] of routes.entries()) {
         if (Date.now() >= deadline) break;
         const key = `${route.method.toUpperCase()} ${route.path}`;
+        const schema = bodies.get(`${route.method} ${route.path}`);
+        const shaped = schema === undefined ? hostileBody : fc.oneof(hostileBody, shapedBody(schema));
         const [segments, query, body] = fc.sample(
           fc.tuple(
             fc.array(hostileSegment, { minLength: 4, maxLength: 4 }),
             hostileQuery(names.get(`${route.method} ${route.path}`) ?? []),
-            hostileBody,
+            shaped,
           ),
           { numRuns: 1, seed: seed * routes.length + index },
         )[0] ?? [[], '', { contentType: 'text/plain', body: '' }];
         const path = fill(route.path, segments) + query;
         current = `${key} (${String(body.body.length)} bytes)`;
         const withBody = route.method !== 'get' && route.method !== 'delete';
+        const t0 = performance.now();
         try {
           const res = await apiFetch(platform, path, {
             method: route.method.toUpperCase(),
@@ -130,6 +161,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
           failures.push(`${key} -> no answer (${(error as Error).message}): ${path.slice(0, 200)}`);
         }
         tried[key] = (tried[key] ?? 0) + 1;
+        keepSlowest(slowInputs, performance.now() - t0, `${key} ${path.slice(0, 80)} ${body.body.slice(0, 120)}`);
       }
       current = 'ws';
       await fuzzSocket(platform, types, seed, tried, failures, options.socketEdges);
@@ -142,7 +174,22 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     process.off('uncaughtException', onUnhandled);
     rmSync(dir, { recursive: true, force: true });
   }
-  return { tried, failures, unhandled, slowestHealthzMs: slowest, healthzProbes: probes, slowDuring };
+  return {
+    tried,
+    failures,
+    unhandled,
+    slowestHealthzMs: slowest,
+    healthzProbes: probes,
+    slowDuring,
+    polluted: prototypeKeys().filter((k) => !keysBefore.has(k)),
+    slowestInputs: slowInputs.map((s) => `${s.ms.toFixed(0)} ms ${s.input}`),
+  };
+}
+
+function keepSlowest(list: { ms: number; input: string }[], ms: number, input: string): void {
+  list.push({ ms, input });
+  list.sort((a, b) => b.ms - a.ms);
+  list.length = Math.min(list.length, 5);
 }
 
 /** One connection per round: frames of every message type, then (optionally) frames the socket layer must survive. */

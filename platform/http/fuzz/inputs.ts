@@ -46,12 +46,26 @@ const hostileScalar: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 200 }).map(encodeURIComponent),
 );
 
-/** A query string mixing the route's own parameter names (to get past the first check) with junk. */
+/**
+ * A query string mixing the route's own parameter names (to get past the first check) with junk, a known name
+ * repeated (express reads it as an array) and qs-style brackets (`name[]`, `name[__proto__]`).
+ */
 export function hostileQuery(names: readonly string[]): fc.Arbitrary<string> {
-  const name =
-    names.length > 0 ? fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 10 })) : fc.string({ maxLength: 10 });
+  const known = names.length > 0 ? fc.constantFrom(...names) : fc.string({ maxLength: 10 });
+  const name = fc.oneof(
+    known,
+    fc.string({ maxLength: 10 }),
+    known.map((n) => `${n}[]`),
+    known.map((n) => `${n}[__proto__]`),
+  );
   const pair = fc.tuple(name.map(encodeURIComponent), hostileScalar).map(([k, v]) => `${k}=${v}`);
-  return fc.array(pair, { maxLength: 6 }).map((pairs) => (pairs.length === 0 ? '' : `?${pairs.join('&')}`));
+  const repeated = fc
+    .tuple(known, fc.array(hostileScalar, { minLength: 2, maxLength: 3 }))
+    .map(([k, values]) => values.map((v) => `${encodeURIComponent(k)}=${v}`));
+  return fc
+    .tuple(fc.array(pair, { maxLength: 6 }), fc.oneof(fc.constant([]), repeated))
+    .map(([pairs, again]) => [...pairs, ...again])
+    .map((all) => (all.length === 0 ? '' : `?${all.join('&')}`));
 }
 
 /** JSON nested `depth` deep, built as text (stringifying it would overflow this process's stack). */

@@ -5,9 +5,10 @@ export const webpushTarget = z.strictObject({ type: z.literal('webpush') });
 
 /** A browser's PushSubscription as `subscription.toJSON()` gives it. */
 export const pushSubscription = z.strictObject({
-  endpoint: z.url({ protocol: /^https?$/ }),
+  // Push services' endpoints are a few hundred characters; keys are base64url of 65 and 16 bytes.
+  endpoint: z.url({ protocol: /^https?$/ }).max(2_048),
   expirationTime: z.number().nullable().optional(),
-  keys: z.strictObject({ p256dh: z.string().min(16), auth: z.string().min(8) }),
+  keys: z.strictObject({ p256dh: z.string().min(16).max(256), auth: z.string().min(8).max(128) }),
 });
 export type PushSubscriptionJson = z.output<typeof pushSubscription>;
 
