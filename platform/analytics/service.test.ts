@@ -314,7 +314,7 @@ describe('analytics service', () => {
         "VAR trend 't'",
         { fixture: 'var', inputs: { symbols: ['A'], data: [[1]] }, params: { trend: 't' } },
         400,
-        /trend.*"t"/,
+        /VAR trend \(one of 'n', 'c', 'ct', 'ctt'\): \\"t\\"/,
       ],
       [
         'Kendall exact p-value with ties',
