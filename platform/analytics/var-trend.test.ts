@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Matrix, QrDecomposition, determinant, inverse, solve } from 'ml-matrix';
+import { fixtureFromJson } from './fixture-file.ts';
 import { computeVar, varFile } from './fixture-var.ts';
 import { fitVar, forecast, selectOrder, testCausality } from './var.ts';
 import type { VarTrend } from './var-trend.ts';
@@ -156,4 +157,19 @@ test("a fixture file's trend reaches select_order and the fit; 'n' without lags 
   assert.deepEqual(out.fit.param_names.slice(0, 4), ['const', 'trend', 'trend**2', `L1.${symbols[0] ?? ''}`]);
   assert.throws(() => computeVar(file('n', 0)), /trend 'n' needs at least one lag/);
   assert.throws(() => file('t', 1), /VAR trend/);
+});
+
+test('a trend stated only next to the answers is used; select_order and fit stating different trends are refused', () => {
+  const file = (outputs: Record<string, unknown>) => ({
+    fixture: 'var',
+    inputs: { symbols, data: rows },
+    params: { maxlags: 2, lag_order: 1, forecast_steps: 1, irf_periods: 1 },
+    outputs,
+  });
+  const parsed = fixtureFromJson(file({ fit: { trend: 'ct' } }));
+  assert.equal(parsed.fixture === 'var' ? parsed.params.trend : undefined, 'ct');
+  assert.throws(
+    () => fixtureFromJson(file({ select_order: { trend: 'c' }, fit: { trend: 'ct' } })),
+    /select_order.trend "c" differs from outputs.fit.trend "ct"/,
+  );
 });
