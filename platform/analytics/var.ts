@@ -1,5 +1,6 @@
 /**
- * Vector autoregression y_t = c + A_1 y_{t-1} + ... + A_p y_{t-p} + u_t fitted by OLS equation by equation,
+ * Vector autoregression y_t = D_t + A_1 y_{t-1} + ... + A_p y_{t-p} + u_t (D_t the trend's deterministic terms,
+ * `var-trend.ts`; a constant by default) fitted by OLS equation by equation,
  * with statsmodels' (0.13) conventions: lag-order selection on a common sample, Lütkepohl's per-observation
  * information criteria, iterated forecasts with MSE intervals, orthogonalised impulse responses from the
  * Cholesky factor of the df-adjusted sigma_u, and Wald/F Granger tests (Lütkepohl 2005, ch. 3-4).
