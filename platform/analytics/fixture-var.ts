@@ -1,10 +1,11 @@
 /**
- * VAR files of the reference-fixture layout: the schema and the computation (statsmodels 0.13.5 `VAR`,
- * trend 'c' only: the other trends are refused by name).
+ * VAR files of the reference-fixture layout: the schema and the computation (statsmodels 0.13.5 `VAR` with
+ * trend 'n', 'c', 'ct' or 'ctt', the same in select_order and fit; anything else is refused by name).
  */
 import { z } from 'zod';
 import { AnalyticsInputError } from './errors.ts';
 import { symbol, symbolList, unsupported, value } from './fixture-schema.ts';
+import { VAR_TRENDS } from './var-trend.ts';
 import { fitVar, forecast, impulseResponse, selectOrder, testCausality, type LagOrderSelection } from './var.ts';
 
 export const varFile = z.object({
@@ -16,11 +17,8 @@ export const varFile = z.object({
       // The fixture's lag_order is prose ("AIC choice ...; 2 if AIC chose 0"); a number fixes the order instead.
       lag_order: z.union([z.number().int().min(0), z.string()]).optional(),
       ic: z.enum(['aic', 'bic', 'hqic', 'fpe']).optional(),
-      // statsmodels' 'n', 'ct', 'ctt' change the regressors, the df and the criteria: not implemented, refused.
-      trend: z
-        .string()
-        .default('c')
-        .refine((t) => t === 'c', unsupported("VAR trend (only 'c')")),
+      // statsmodels' VAR.fit accepts exactly these four (not its legacy alias 'nc').
+      trend: z.enum(VAR_TRENDS, unsupported("VAR trend (one of 'n', 'c', 'ct', 'ctt')")).default('c'),
       forecast_steps: z.number().int().min(1).max(1000),
       forecast_alpha: z.number().gt(0).lt(1).optional(),
       irf_periods: z.number().int().min(0).max(1000),
@@ -78,9 +76,9 @@ export function computeVar(file: z.output<typeof varFile>): Record<string, unkno
   });
   const cols = symbols.map((_, j) => Float64Array.from(data, (row) => row[j] ?? Number.NaN));
   const p = file.params;
-  const selection = selectOrder(cols, p.maxlags);
+  const selection = selectOrder(cols, p.maxlags, p.trend);
   const { order, reason } = lagOrder(p, selection.selected_orders);
-  const fit = fitVar(cols, order, symbols);
+  const fit = fitVar(cols, order, symbols, p.trend);
   const list = (s: string | string[]): string[] => (typeof s === 'string' ? [s] : s);
   const fitKeys = [
     'lag_order',
@@ -110,13 +108,13 @@ export function computeVar(file: z.output<typeof varFile>): Record<string, unkno
   return {
     select_order: {
       maxlags: selection.maxlags,
-      trend: 'c',
+      trend: p.trend,
       nobs_used: selection.nobs_used,
       orders: selection.orders,
       ics: selection.ics,
       selected_orders: selection.selected_orders,
     },
-    fit: { ...fitOut, lag_order_reason: reason, trend: 'c' },
+    fit: { ...fitOut, lag_order_reason: reason, trend: p.trend },
     forecast: forecast(fit, p.forecast_steps, p.forecast_alpha),
     irf: impulseResponse(fit, p.irf_periods),
     test_causality: p.causality.flatMap(({ caused, causing, kind, signif }) =>

@@ -38,6 +38,23 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
+/** X'X and X'Y of columns of equal length. */
+function normalEquations(xs: readonly Float64Array[], ys: readonly Float64Array[]): { gram: Matrix; rhs: Matrix } {
+  const m = xs.length;
+  const gram = new Matrix(m, m);
+  const rhs = new Matrix(m, ys.length);
+  for (let i = 0; i < m; i++) {
+    const xi = xs[i] ?? new Float64Array(0);
+    for (let j = i; j < m; j++) {
+      const v = dot(xi, xs[j] ?? new Float64Array(0));
+      gram.set(i, j, v);
+      gram.set(j, i, v);
+    }
+    for (let r = 0; r < ys.length; r++) rhs.set(i, r, dot(xi, ys[r] ?? new Float64Array(0)));
+  }
+  return { gram, rhs };
+}
+
 export function ols(regressors: readonly ArrayLike<number>[], responses: readonly ArrayLike<number>[]): OlsFit {
   const nobs = responses[0]?.length ?? 0;
   const m = regressors.length;
@@ -47,20 +64,10 @@ export function ols(regressors: readonly ArrayLike<number>[], responses: readonl
     );
   const xs = regressors.map((x) => centred(x, nobs));
   const ys = responses.map((y) => centred(y, nobs));
-  const gram = new Matrix(m, m);
-  for (let i = 0; i < m; i++) {
-    const xi = xs[i]?.values ?? new Float64Array(nobs);
-    for (let j = i; j < m; j++) {
-      const v = dot(xi, xs[j]?.values ?? new Float64Array(nobs));
-      gram.set(i, j, v);
-      gram.set(j, i, v);
-    }
-  }
-  const rhs = new Matrix(m, ys.length);
-  for (let r = 0; r < ys.length; r++) {
-    const y = ys[r]?.values ?? new Float64Array(nobs);
-    for (let i = 0; i < m; i++) rhs.set(i, r, dot(xs[i]?.values ?? new Float64Array(nobs), y));
-  }
+  const { gram, rhs } = normalEquations(
+    xs.map((x) => x.values),
+    ys.map((y) => y.values),
+  );
   const regressorMeans = Float64Array.from(xs, (x) => x.mean);
   const chol = m > 0 ? cholesky(gram, "the regressors' cross-product matrix") : undefined;
   const beta = chol ? chol.solve(rhs) : rhs;
@@ -109,4 +116,46 @@ export function fullDesignInverse(fit: OlsFit): Matrix {
 /** Gaussian log-likelihood of an OLS fit with the ML variance ssr / nobs. */
 export function olsLogLikelihood(ssr: number, nobs: number): number {
   return (-nobs / 2) * (Math.log(2 * Math.PI) + Math.log(ssr / nobs) + 1);
+}
+
+export interface OriginFit {
+  readonly nobs: number;
+  /** slopes[r][j]: coefficient of regressor j in the equation of response r. */
+  readonly slopes: number[][];
+  readonly resid: Float64Array[];
+  /** (X'X)^-1. */
+  readonly designInverse: Matrix;
+}
+
+/**
+ * Least squares without an intercept (a VAR with trend 'n'): the uncentred normal equations, well conditioned
+ * for returns, which is what such a model is for (levels without a constant make little sense).
+ */
+export function olsThroughOrigin(
+  regressors: readonly ArrayLike<number>[],
+  responses: readonly ArrayLike<number>[],
+): OriginFit {
+  const nobs = responses[0]?.length ?? 0;
+  const m = regressors.length;
+  if (m < 1 || nobs <= m)
+    throw new AnalyticsInputError(`regression without intercept: ${nobs} observations for ${m} parameters`);
+  const xs = regressors.map((x) => {
+    if (x.length !== nobs)
+      throw new AnalyticsInputError(`regression columns differ in length: ${nobs} and ${x.length}`);
+    return Float64Array.from(x);
+  });
+  const ys = responses.map((y) => Float64Array.from(y));
+  const { gram, rhs } = normalEquations(xs, ys);
+  const chol = cholesky(gram, "the regressors' cross-product matrix");
+  const beta = chol.solve(rhs);
+  const slopes = ys.map((_, r) => Array.from({ length: m }, (_, i) => beta.get(i, r)));
+  const resid = ys.map((y, r) => {
+    const e = Float64Array.from(y);
+    xs.forEach((x, i) => {
+      const b = slopes[r]?.[i] ?? 0;
+      for (let t = 0; t < nobs; t++) e[t] = (e[t] as number) - b * (x[t] as number);
+    });
+    return e;
+  });
+  return { nobs, slopes, resid, designInverse: chol.solve(Matrix.eye(m)) };
 }

@@ -311,10 +311,10 @@ describe('analytics service', () => {
       ],
       ['an EWM setting not supported', { ...roll, outputs: { ewm_pearson: { times: [1] } } }, 400, /times/],
       [
-        "VAR trend 'ctt'",
-        { fixture: 'var', inputs: { symbols: ['A'], data: [[1]] }, params: { trend: 'ctt' } },
+        "VAR trend 't'",
+        { fixture: 'var', inputs: { symbols: ['A'], data: [[1]] }, params: { trend: 't' } },
         400,
-        /ctt/,
+        /VAR trend \(one of 'n', 'c', 'ct', 'ctt'\): \\"t\\"/,
       ],
       [
         'Kendall exact p-value with ties',

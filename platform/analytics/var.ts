@@ -1,5 +1,6 @@
 /**
- * Vector autoregression y_t = c + A_1 y_{t-1} + ... + A_p y_{t-p} + u_t fitted by OLS equation by equation,
+ * Vector autoregression y_t = D_t + A_1 y_{t-1} + ... + A_p y_{t-p} + u_t (D_t the trend's deterministic terms,
+ * `var-trend.ts`; a constant by default) fitted by OLS equation by equation,
  * with statsmodels' (0.13) conventions: lag-order selection on a common sample, Lütkepohl's per-observation
  * information criteria, iterated forecasts with MSE intervals, orthogonalised impulse responses from the
  * Cholesky factor of the df-adjusted sigma_u, and Wald/F Granger tests (Lütkepohl 2005, ch. 3-4).
@@ -8,15 +9,18 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { chi2Isf, chi2Sf, fIsf, fSf, normalIsf, normalTwoSided } from './distributions.ts';
 import { AnalyticsInputError } from './errors.ts';
 import { cholesky } from './linalg.ts';
-import { fullDesignInverse, ols } from './ols.ts';
+import { estimateWithTrend, trendNames, trendOrder, trendTerms, type VarTrend } from './var-trend.ts';
 
 export interface VarFit {
   readonly symbols: string[];
   readonly k: number;
   readonly lag_order: number;
+  /** statsmodels' deterministic terms ('n', 'c', 'ct', 'ctt'): the first trendOrder(trend) rows of params. */
+  readonly trend: VarTrend;
   readonly nobs: number;
   readonly df_model: number;
   readonly df_resid: number;
+  /** The constant (zeros for trend 'n', as statsmodels' VARProcess.intercept). */
   readonly intercept: number[];
   /** coefs[l][i][j]: effect of variable j at lag l+1 on equation i. */
   readonly coefs: number[][][];
@@ -39,7 +43,7 @@ export interface VarFit {
   readonly resid: number[][];
   /** The last p observations (oldest first): where forecasts start. */
   readonly y_last: number[][];
-  /** (Z'Z)^-1 of the design, constant first. */
+  /** (Z'Z)^-1 of the design, deterministic terms first. */
   readonly designInverse: number[][];
 }
 
@@ -71,32 +75,6 @@ function checkColumns(columns: readonly ArrayLike<number>[]): Float64Array[] {
   });
 }
 
-interface RawFit {
-  readonly nobs: number;
-  readonly slopes: number[][];
-  readonly intercepts: number[];
-  readonly resid: Float64Array[];
-  readonly designInverse: Matrix;
-}
-
-/** OLS of every equation on observations start..n-1 with p lags (start >= p). */
-function estimate(columns: readonly Float64Array[], p: number, start: number): RawFit {
-  const n = columns[0]?.length ?? 0;
-  const regressors: Float64Array[] = [];
-  for (let l = 1; l <= p; l++) for (const c of columns) regressors.push(c.subarray(start - l, n - l));
-  const fit = ols(
-    regressors,
-    columns.map((c) => c.subarray(start)),
-  );
-  return {
-    nobs: fit.nobs,
-    slopes: fit.slopes,
-    intercepts: fit.intercepts,
-    resid: fit.resid,
-    designInverse: fullDesignInverse(fit),
-  };
-}
-
 function crossProduct(resid: readonly Float64Array[], divisor: number): number[][] {
   return resid.map((a) =>
     resid.map((b) => {
@@ -114,9 +92,10 @@ function logDet(spd: number[][], what: string): number {
   return s;
 }
 
-function criteria(ld: number, k: number, p: number, nobs: number): InformationCriteria {
-  const free = p * k * k + k;
-  const dfModel = k * p + 1;
+/** statsmodels' info_criteria: free parameters p k^2 + k k_trend, df_model k p + k_trend. */
+function criteria(ld: number, k: number, p: number, nobs: number, kTrend: number): InformationCriteria {
+  const free = p * k * k + k * kTrend;
+  const dfModel = k * p + kTrend;
   const dfResid = nobs - dfModel;
   return {
     aic: ld + (2 * free) / nobs,
@@ -126,35 +105,43 @@ function criteria(ld: number, k: number, p: number, nobs: number): InformationCr
   };
 }
 
-function checkOrder(n: number, k: number, p: number, start: number): void {
+function checkOrder(n: number, k: number, p: number, start: number, trend: VarTrend): void {
   if (!Number.isInteger(p) || p < 0)
     throw new AnalyticsInputError(`lag order must be a non-negative integer, got ${p}`);
-  // df_resid >= k: below that the residual covariance is singular (statsmodels fails there too).
-  const need = start + k * p + 1 + k;
+  if (p === 0 && trend === 'n') throw new AnalyticsInputError("a VAR with trend 'n' needs at least one lag");
+  // df_resid >= k: below that the residual covariance is singular (statsmodels fails there too); in
+  // select_order this is statsmodels' own bound maxlags <= (n - k - k_trend) / (1 + k).
+  const need = start + k * p + trendOrder(trend) + k;
   if (n < need) throw new AnalyticsInputError(`VAR(${p}) on ${k} series needs at least ${need} points, got ${n}`);
 }
 
 /**
- * Fits every order 0..maxlags on the same sample (the first maxlags points dropped) and picks each criterion's minimum.
+ * Fits every order (0..maxlags; 1..maxlags for trend 'n', as statsmodels) on the same sample (the first
+ * maxlags points dropped) and picks each criterion's first minimum.
  */
-export function selectOrder(columns: readonly ArrayLike<number>[], maxlags: number): LagOrderSelection {
+export function selectOrder(
+  columns: readonly ArrayLike<number>[],
+  maxlags: number,
+  trend: VarTrend = 'c',
+): LagOrderSelection {
   const cols = checkColumns(columns);
   const k = cols.length;
   const n = cols[0]?.length ?? 0;
-  checkOrder(n, k, maxlags, maxlags);
+  checkOrder(n, k, maxlags, maxlags, trend);
   const ics = { aic: [] as number[], bic: [] as number[], hqic: [] as number[], fpe: [] as number[] };
   const orders: number[] = [];
-  for (let p = 0; p <= maxlags; p++) {
-    const raw = estimate(cols, p, maxlags);
+  const pMin = trend === 'n' ? 1 : 0;
+  for (let p = pMin; p <= maxlags; p++) {
+    const raw = estimateWithTrend(cols, p, maxlags, trend, maxlags - p);
     const ld = logDet(crossProduct(raw.resid, raw.nobs), 'the residual covariance');
-    const ic = criteria(ld, k, p, raw.nobs);
+    const ic = criteria(ld, k, p, raw.nobs, trendOrder(trend));
     orders.push(p);
     ics.aic.push(ic.aic);
     ics.bic.push(ic.bic);
     ics.hqic.push(ic.hqic);
     ics.fpe.push(ic.fpe);
   }
-  const argmin = (v: number[]): number => v.reduce((best, x, i) => (x < (v[best] ?? Infinity) ? i : best), 0);
+  const argmin = (v: number[]): number => pMin + v.reduce((best, x, i) => (x < (v[best] ?? Infinity) ? i : best), 0);
   return {
     maxlags,
     nobs_used: n - maxlags,
@@ -176,20 +163,26 @@ function companionRootsAbs(coefs: number[][][], k: number): number[] {
   return eig.realEigenvalues.map((re, i) => 1 / Math.hypot(re, eig.imaginaryEigenvalues[i] ?? 0)).sort((a, b) => a - b);
 }
 
-/** OLS fit of a VAR(p) with a constant on all observations p..n-1. */
-export function fitVar(columns: readonly ArrayLike<number>[], p: number, symbols?: readonly string[]): VarFit {
+/** OLS fit of a VAR(p) with the trend's deterministic terms (a constant by default) on observations p..n-1. */
+export function fitVar(
+  columns: readonly ArrayLike<number>[],
+  p: number,
+  symbols?: readonly string[],
+  trend: VarTrend = 'c',
+): VarFit {
   const cols = checkColumns(columns);
   const k = cols.length;
   const n = cols[0]?.length ?? 0;
-  checkOrder(n, k, p, p);
+  checkOrder(n, k, p, p, trend);
   const names = symbols ? [...symbols] : cols.map((_, j) => `y${j + 1}`);
   if (names.length !== k) throw new AnalyticsInputError(`${names.length} symbols for ${k} series`);
-  const raw = estimate(cols, p, p);
+  const raw = estimateWithTrend(cols, p, p, trend, 0);
   const nobs = raw.nobs;
-  const dfModel = k * p + 1;
+  const kTrend = trendOrder(trend);
+  const dfModel = k * p + kTrend;
   const dfResid = nobs - dfModel;
-  const params: number[][] = [raw.intercepts.slice()];
-  const paramNames = ['const'];
+  const params: number[][] = raw.det.map((row) => row.slice());
+  const paramNames = trendNames(trend);
   for (let l = 0; l < p; l++) {
     for (let j = 0; j < k; j++) {
       paramNames.push(`L${l + 1}.${names[j] ?? ''}`);
@@ -208,10 +201,11 @@ export function fitVar(columns: readonly ArrayLike<number>[], p: number, symbols
     symbols: names,
     k,
     lag_order: p,
+    trend,
     nobs,
     df_model: dfModel,
     df_resid: dfResid,
-    intercept: raw.intercepts.slice(),
+    intercept: raw.det[0]?.slice() ?? new Array<number>(k).fill(0),
     coefs,
     param_names: paramNames,
     params,
@@ -221,7 +215,7 @@ export function fitVar(columns: readonly ArrayLike<number>[], p: number, symbols
     sigma_u: sigmaU,
     sigma_u_mle: sigmaMle,
     llf: (-nobs / 2) * (k * Math.log(2 * Math.PI) + ld + k),
-    ...criteria(ld, k, p, nobs),
+    ...criteria(ld, k, p, nobs, kTrend),
     // statsmodels' detomega is the determinant of the df-adjusted sigma_u.
     detomega: Math.exp(ld) * (nobs / dfResid) ** k,
     is_stable: roots.every((r) => r > 1),
@@ -288,8 +282,13 @@ export function forecast(fit: VarFit, steps: number, alpha = 0.05, yInput: numbe
     throw new AnalyticsInputError(`forecast needs the last ${p} observations, got ${yInput.length}`);
   const history = yInput.slice(yInput.length - p).map((r) => r.slice());
   const point: number[][] = [];
+  // The trend continues from the fitted data: t = n_totobs + h, whatever yInput is (statsmodels' forecast).
+  const nTotal = fit.nobs + p;
   for (let h = 0; h < steps; h++) {
-    const next = fit.intercept.slice();
+    const terms = trendTerms(fit.trend, nTotal + h + 1);
+    const next = Array.from({ length: k }, (_, i) =>
+      terms.reduce((acc, v, d) => acc + v * (fit.params[d]?.[i] ?? 0), 0),
+    );
     for (let l = 1; l <= p; l++) {
       const y = history[history.length - l] ?? [];
       const a = fit.coefs[l - 1] ?? [];
@@ -355,7 +354,7 @@ export function testCausality(
   for (let l = 0; l < fit.lag_order; l++) {
     for (const j of ing) {
       for (const i of ed) {
-        const row = 1 + l * k + j;
+        const row = trendOrder(fit.trend) + l * k + j;
         at.push({ row, eq: i });
         coefficient.push(fit.params[row]?.[i] ?? Number.NaN);
       }
