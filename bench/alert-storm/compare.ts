@@ -1,15 +1,17 @@
 /**
- * `node bench/alert-storm/compare.ts [--seeds 1,2,3,4,5] [--generators kubernetes,fleet,market] [--setting JSON]`:
+ * `node bench/alert-storm/compare.ts [--seeds 1,2,3,4,5] [--generators kubernetes,fleet,market] [--setting JSON]
+ * [--per-storm]`:
  * one correlation setting (the `correlation` config block as JSON, default: the defaults) replayed in-process
  * (replay.ts) on every storm of the given seeds and generators; prints purity and completeness per generator
- * as min-max (mean), and the means over all storms. Choose settings on tuning seeds (1-5, tune.ts); replay the
+ * as min-max (mean), and the means over all storms; `--per-storm` also one JSON line per storm (for paired
+ * comparisons). Choose settings on tuning seeds (1-5, tune.ts); replay the
  * held-out seeds (11-20) only to report a setting already chosen.
  */
 import { z } from 'zod';
 import type { AlertsConfigInput } from '../../platform/alerts/config/schema.ts';
 import { replay } from './replay.ts';
 import type { Scores } from './score.ts';
-import { generateStorm, generators, type GeneratorName } from './storms/storm.ts';
+import { generateStorm, generatorNames } from './storms/storm.ts';
 
 const value = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,7 +20,7 @@ const value = (name: string): string | undefined => {
 const args = z
   .object({
     seeds: z.array(z.coerce.number().int().min(0)).min(1),
-    generators: z.array(z.enum(Object.keys(generators) as [GeneratorName, ...GeneratorName[]])).min(1),
+    generators: z.array(z.enum(generatorNames)).min(1),
     setting: z.record(z.string(), z.unknown()),
   })
   .parse({
@@ -33,7 +35,12 @@ const spread = (xs: readonly number[]): string =>
   `${Math.min(...xs).toFixed(3)}-${Math.max(...xs).toFixed(3)} (${mean(xs).toFixed(3)})`;
 const all: Scores[] = [];
 for (const g of args.generators) {
-  const rs = args.seeds.map((seed) => replay(generateStorm(g, seed), setting));
+  const rs = args.seeds.map((seed) => {
+    const r = replay(generateStorm(g, seed), setting);
+    if (process.argv.includes('--per-storm'))
+      process.stdout.write(`${JSON.stringify({ storm: `${g}-${String(seed)}`, ...r })}\n`);
+    return r;
+  });
   all.push(...rs);
   process.stdout.write(
     `${g}: purity ${spread(rs.map((r) => r.purity))} completeness ${spread(rs.map((r) => r.completeness))} ` +

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { score } from '../score.ts';
-import { generateStorm, generators, type GeneratorName } from './storm.ts';
+import { generateStorm, generatorNames, type GeneratorName } from './storm.ts';
 
-const names = Object.keys(generators) as GeneratorName[];
+const names = generatorNames;
 
 describe('alert storms', () => {
   it('are the same for the same seed and differ between seeds', () => {
@@ -15,14 +15,17 @@ describe('alert storms', () => {
 
   it('carry their causes and one-offs, and no ground truth in what is sent', () => {
     const expected: Partial<Record<GeneratorName, [number, number]>> = { edge: [14, 60], telco: [11, 50] };
+    // datacenter draws 10-14 causes and 40-60 one-offs plus its chronic and flapping background.
+    const ranges: Partial<Record<GeneratorName, [number, number, number, number]>> = { datacenter: [8, 14, 40, 70] };
     for (const g of names) {
       const storm = generateStorm(g, 11);
       const causes = new Set(storm.alerts.map((a) => a.cause));
       const roots = [...causes].filter((c) => c.startsWith('root-')).length;
       const noise = [...causes].filter((c) => c.startsWith('noise-')).length;
       const [r, n] = expected[g] ?? [12, 40];
-      assert.ok(roots >= r - 1 && roots <= r, `${g}: ${String(roots)} causes with alerts`);
-      assert.ok(noise >= n - 2 && noise <= n, `${g}: ${String(noise)} one-offs`);
+      const [rLo, rHi, nLo, nHi] = ranges[g] ?? [r - 1, r, n - 2, n];
+      assert.ok(roots >= rLo && roots <= rHi, `${g}: ${String(roots)} causes with alerts`);
+      assert.ok(noise >= nLo && noise <= nHi, `${g}: ${String(noise)} one-offs`);
       for (const a of storm.alerts) {
         assert.ok(!Object.values(a.labels).some((v) => causes.has(v)), `${g}: a label names its cause`);
         assert.ok(a.at >= 0 && a.at < storm.spanMs && a.startsAt <= a.at, `${g}: send times inside the storm`);
@@ -56,6 +59,36 @@ describe('alert storms', () => {
       const servers = storm.alerts.filter((a) => a.cause === down.cause && a.labels.server?.startsWith(`${pop}-`));
       assert.ok(servers.length >= 4, `${pop}: ${String(servers.length)} alerts on its servers`);
     }
+  });
+});
+
+describe('datacenter storms', () => {
+  it('name things per monitoring source and open a new Zabbix event each time a problem opens again', () => {
+    const storm = generateStorm('datacenter', 11);
+    const zabbix = storm.alerts.filter((a) => a.labels.zabbix_server !== undefined);
+    const withoutEvent = (l: Record<string, string>): string =>
+      JSON.stringify(
+        Object.entries(l)
+          .filter(([k]) => k !== 'eventid')
+          .sort(),
+      );
+    const episodes = new Map<string, Set<string>>();
+    for (const a of zabbix) {
+      assert.match(a.labels.eventid ?? '', /^\d+$/);
+      const key = withoutEvent(a.labels);
+      episodes.set(key, (episodes.get(key) ?? new Set()).add(`${a.labels.eventid ?? ''}@${String(a.startsAt)}`));
+    }
+    const ids = [...episodes.values()].flatMap((s) => [...s].map((e) => e.split('@')[0]));
+    assert.equal(new Set(ids).size, ids.length, 'an event id belongs to one problem episode');
+    const sources = new Set(
+      storm.alerts.map(
+        (a) =>
+          Object.keys(a.labels).find((k) => /^(zabbix_server|librenms|vcenter|prometheus|array)$/.test(k)) ??
+          (a.labels.probe_module === undefined ? 'none' : 'blackbox'),
+      ),
+    );
+    assert.deepEqual([...sources].sort(), ['array', 'blackbox', 'librenms', 'prometheus', 'vcenter', 'zabbix_server']);
+    assert.ok(!storm.alerts.some((a) => 'service' in a.labels || 'pod' in a.labels), 'its own vocabulary');
   });
 });
 
