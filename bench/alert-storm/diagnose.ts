@@ -7,12 +7,15 @@
  * cause, by how they got there (joined, opened it, moved in by a merge); `hubs`: the evidence of joins into
  * the right and the wrong cause's incident, by label and by the traced degree of the shared value; `traced`:
  * what the traced failures add to each alert (nothing; only values it names itself; a value alerts of its own
- * cause name; only values of other causes' alerts; values no alert names). Use tuning
+ * cause name; only values of other causes' alerts; values no alert names); `apart`: joins into the alert's
+ * own cause's incident and into another's, by the time since the incident's onset and whether the traced
+ * graph links the alert's services to the incident's within 1, 2, 3 calls. Use tuning
  * seeds (1-5) only: the bench's held-out seeds stay unseen.
  */
 import { fingerprintOf } from '../../platform/alerts/fingerprint.ts';
 import { alert, testPipeline } from '../../platform/alerts/test-support.ts';
 import { tokensOf } from '../../platform/alerts/correlation/tokens.ts';
+import { apartInGraph } from '../../platform/alerts/correlation/graph-apart.ts';
 import { observedGraph } from './replay.ts';
 import { generateStorm, type GeneratorName } from './storms/storm.ts';
 const g = (process.argv[2] ?? 'kubernetes') as GeneratorName;
@@ -35,6 +38,17 @@ interface Row {
   why: string;
 }
 const rows = new Map<string, Row>();
+/** Each join as it was decided: how long after the incident's onset, and the traced distance (mode `apart`). */
+interface Join {
+  fp: string;
+  cause: string;
+  inc: string;
+  gapMs: number;
+  apart: boolean[];
+  /** Both sides name services the traces know: the graph can tell. */
+  known: boolean;
+}
+const joins: Join[] = [];
 const open = new Set<string>();
 for (const a of storm.alerts) {
   clock.set(t0 + a.at);
@@ -42,6 +56,22 @@ for (const a of storm.alerts) {
   const r = pipeline.process({ ...alert(a.labels, t0 + a.startsAt, a.status), fingerprint: fp });
   if (r.incidentId !== undefined && !rows.has(fp)) {
     const w = pipeline.incident(r.incidentId)?.alerts.get(fp)?.correlation;
+    const members = [...(pipeline.incident(r.incidentId)?.alerts.values() ?? [])].filter(
+      (m) => m.alert.fingerprint !== fp,
+    );
+    if (w?.kind === 'joined' && members.length > 0) {
+      const own = tokensOf(a.labels).map((t) => t.value);
+      const theirs = new Set(members.flatMap((m) => tokensOf(m.alert.labels).map((t) => t.value)));
+      const onset = Math.min(...members.map((m) => m.alert.startsAt));
+      joins.push({
+        fp,
+        cause: a.cause,
+        inc: r.incidentId,
+        gapMs: t0 + a.startsAt - onset,
+        apart: [0, 1, 2, 3].map((h) => apartInGraph(graph, own, theirs, h)),
+        known: graph.within(own, 0).size > 0 && [...theirs].some((v) => graph.knows(v)),
+      });
+    }
     rows.set(fp, {
       fp,
       cause: a.cause,
@@ -247,6 +277,24 @@ if (mode === 'traced') {
               ? 'other causes only'
               : 'values no alert names';
     add(`${kind}: ${verdict}`);
+  }
+  console.log(
+    [...k]
+      .sort()
+      .map(([a, b]) => `${a}: ${b}`)
+      .join('\n'),
+  );
+}
+if (mode === 'apart') {
+  // A join is wrong when the incident's (final) majority is another cause.
+  const k = new Map<string, number>();
+  const add = (s: string) => k.set(s, (k.get(s) ?? 0) + 1);
+  for (const j of joins) {
+    const inc = rows.get(j.fp)?.inc ?? j.inc;
+    const right = majority.get(inc) === j.cause ? 'right' : 'wrong';
+    const late = j.gapMs > 120_000 ? '>120s' : j.gapMs > 60_000 ? '60-120s' : j.gapMs > 30_000 ? '30-60s' : '<=30s';
+    add(`${right} ${late} ${j.known ? 'known' : 'unknown'} apart@0/1/2/3=${j.apart.map((x) => (x ? 1 : 0)).join('')}`);
+    add(`${right} all`);
   }
   console.log(
     [...k]
