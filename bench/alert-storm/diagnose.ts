@@ -15,7 +15,6 @@
 import { fingerprintOf } from '../../platform/alerts/fingerprint.ts';
 import { alert, testPipeline } from '../../platform/alerts/test-support.ts';
 import { tokensOf } from '../../platform/alerts/correlation/tokens.ts';
-import { apartInGraph } from '../../platform/alerts/correlation/graph-apart.ts';
 import { observedGraph } from './replay.ts';
 import { generateStorm, type GeneratorName } from './storms/storm.ts';
 const g = (process.argv[2] ?? 'kubernetes') as GeneratorName;
@@ -49,6 +48,21 @@ interface Join {
   known: boolean;
 }
 const joins: Join[] = [];
+/** Services within `hops` traced calls of these values (those the traces know, included). */
+function within(values: Iterable<string>, hops: number): Set<string> {
+  let frontier = [...values].filter((v) => graph.neighbours(v, start).length > 0);
+  const reached = new Set(frontier);
+  for (let h = 0; h < hops; h++) {
+    frontier = frontier.flatMap((v) => graph.neighbours(v, start).map(([w]) => w)).filter((w) => !reached.has(w));
+    for (const w of frontier) reached.add(w);
+  }
+  return reached;
+}
+/** Both sides name services the traces know and none of one's is within `hops` calls of the other's. */
+const apart = (a: readonly string[], b: ReadonlySet<string>, hops: number): boolean => {
+  const reach = within(a, hops);
+  return reach.size > 0 && ![...b].some((v) => reach.has(v)) && [...b].some((v) => within([v], 0).size > 0);
+};
 const open = new Set<string>();
 for (const a of storm.alerts) {
   clock.set(t0 + a.at);
@@ -68,8 +82,8 @@ for (const a of storm.alerts) {
         cause: a.cause,
         inc: r.incidentId,
         gapMs: t0 + a.startsAt - onset,
-        apart: [0, 1, 2, 3].map((h) => apartInGraph(graph, own, theirs, h)),
-        known: graph.within(own, 0).size > 0 && [...theirs].some((v) => graph.knows(v)),
+        apart: [0, 1, 2, 3].map((h) => apart(own, theirs, h)),
+        known: within(own, 0).size > 0 && [...theirs].some((v) => within([v], 0).size > 0),
       });
     }
     rows.set(fp, {

@@ -192,16 +192,6 @@ export const alertsConfigSchema = z
         foreign_failure: z.number().min(0).max(1).default(0.5),
         /** entities: an alert able to join open incidents whose onsets are this close merges them (0: never). */
         merge_onset: duration.default(60_000),
-        /**
-         * entities: alerts starting this long after an incident's onset join it only when a service they name
-         * is within `apart_hops` traced calls of one it names (0: no such rule); `apart_merges`: the same for
-         * merges, whatever their onsets.
-         */
-        apart_after: duration.default(0),
-        apart_merges: z.boolean().default(false),
-        apart_hops: z.number().int().min(1).max(4).default(2),
-        /** entities: decay of a shared value's weight from the incident's first alert naming it (0: none). */
-        value_decay: duration.default(0),
       })
       .prefault({}),
     enrichment: z

@@ -27,8 +27,6 @@ export function createCorrelator(config: AlertsConfig, graph?: ServiceGraph): In
     tracedWeight: c.traced_weight,
     foreignFailure: c.foreign_failure,
     mergeOnsetMs: c.merge_onset,
-    apart: { afterMs: c.apart_after, merges: c.apart_merges, hops: c.apart_hops },
-    valueDecayMs: c.value_decay,
     ...(graph === undefined ? {} : { graph }),
     maxConcurrent: 20_000,
     maxAffinityPairs: 50_000,

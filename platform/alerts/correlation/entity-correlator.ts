@@ -1,7 +1,6 @@
 import type { Alert, CorrelationWhy, Incident } from '../model.ts';
 import { Affinity } from './affinity.ts';
 import { ConcurrentAlerts } from './concurrent.ts';
-import { apartInGraph } from './graph-apart.ts';
 import { IncidentProfile } from './profile.ts';
 import type { ServiceGraph } from './service-graph.ts';
 import { tokensOf, type Token } from './tokens.ts';
@@ -43,16 +42,6 @@ export interface EntityCorrelatorOptions {
    * (an effect seen before its cause's evidence arrived opened an incident of its own); 0: never merge.
    */
   readonly mergeOnsetMs?: number;
-  /**
-   * Joins starting `afterMs` after the incident's onset (0: none), and merges when `merges`, need a service
-   * of one side within `hops` traced calls of one of the other's (graph-apart.ts).
-   */
-  readonly apart?: { readonly afterMs: number; readonly merges: boolean; readonly hops: number };
-  /**
-   * Time constant of a shared value's own decay, from the first of the incident's alerts naming it (0: none):
-   * one cause's alerts on one entity come in a burst, a second cause on the same entity comes later.
-   */
-  readonly valueDecayMs?: number;
   /** Bounds: concurrent alerts for the statistics, learned pairs. */
   readonly maxConcurrent: number;
   readonly maxAffinityPairs: number;
@@ -134,9 +123,8 @@ export class EntityCorrelator implements IncidentCorrelator {
       if (open === undefined) continue;
       if (Math.abs(alert.startsAt - open.profile.lastAlertAt) > this.#o.windowMs) continue;
       // A cause's alerts start in a burst after its onset: the score fades with the time since then.
-      const why = this.#score(weights, called, open.profile, alert.startsAt);
-      if (why.score >= this.#o.threshold && namesAnEntity(why) && !this.#lateAndApart(tokens, alert.startsAt, open))
-        passing.push({ open, why });
+      const why = this.#score(weights, called, open.profile, alert.startsAt - open.profile.onsetAt);
+      if (why.score >= this.#o.threshold && namesAnEntity(why)) passing.push({ open, why });
     }
     const best = passing.reduce<(typeof passing)[number] | undefined>(
       (b, p) => (b === undefined || p.why.score > b.why.score ? p : b),
@@ -163,25 +151,9 @@ export class EntityCorrelator implements IncidentCorrelator {
     const close = passing.filter((p) => Math.abs(p.open.profile.onsetAt - best.profile.onsetAt) <= limit);
     if (close.length < 2) return [];
     close.sort((a, b) => a.open.profile.onsetAt - b.open.profile.onsetAt);
-    const into = close[0]?.open;
+    const into = close[0]?.open.incident;
     if (into === undefined) return [];
-    const apart = this.#o.apart;
-    return close
-      .slice(1)
-      .filter(
-        (p) =>
-          apart?.merges !== true ||
-          !apartInGraph(this.#o.graph, p.open.profile.values(), into.profile.values(), apart.hops),
-      )
-      .map((p) => ({ into: into.incident, from: p.open.incident, why: p.why }));
-  }
-
-  /** A join long after the incident's onset, by an alert whose services traces show far from the incident's. */
-  #lateAndApart(tokens: readonly Token[], at: number, open: Open): boolean {
-    const apart = this.#o.apart;
-    if (apart === undefined || apart.afterMs <= 0 || at - open.profile.onsetAt <= apart.afterMs) return false;
-    const own = tokens.filter((t) => t.label !== tracedLabel).map((t) => t.value);
-    return apartInGraph(this.#o.graph, own, open.profile.values(), apart.hops);
+    return close.slice(1).map((p) => ({ into, from: p.open.incident, why: p.why }));
   }
 
   attach(incident: Incident, alert: Alert): CorrelationWhy {
@@ -295,18 +267,14 @@ export class EntityCorrelator implements IncidentCorrelator {
     weights: readonly { token: Token; frequency: number | undefined }[],
     called: ReadonlyMap<string, number>,
     profile: IncidentProfile,
-    at: number,
+    gap: number,
   ): CorrelationWhy {
-    const gap = at - profile.onsetAt;
-    const valueDecay = this.#o.valueDecayMs ?? 0;
-    const fresh = (value: string): number =>
-      valueDecay <= 0 ? 1 : Math.exp(-Math.max(0, at - (profile.firstAt(value) ?? at)) / valueDecay);
     // One label is one piece of evidence: its best value counts (a host:port, its host and short name agree).
     const best = new Map<string, { label: string; value: string; weight: number }>();
     for (const { token, frequency } of weights) {
       const share = profile.share(token.value);
       if (frequency === undefined || share === 0) continue;
-      const lift = Math.log(share / frequency) * fresh(token.value);
+      const lift = Math.log(share / frequency);
       const w =
         token.label === 'alertname'
           ? lift * this.#o.symptomWeight
@@ -323,7 +291,7 @@ export class EntityCorrelator implements IncidentCorrelator {
       const label = profile.labelOf(value);
       const frequency = label === undefined ? undefined : this.#frequency({ label, value });
       if (share === 0 || frequency === undefined) continue;
-      const w = Math.log(share / frequency) * fresh(value) * strength * (this.#o.graphWeight ?? 0);
+      const w = Math.log(share / frequency) * strength * (this.#o.graphWeight ?? 0);
       if (w > (best.get('calls')?.weight ?? 0)) best.set('calls', { label: 'calls', value, weight: w });
     }
     const shared = [...best.values()];

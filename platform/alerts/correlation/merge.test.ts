@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Labels } from '../model.ts';
 import { alert, testPipeline } from '../test-support.ts';
-import { ServiceGraph } from './service-graph.ts';
 
 const none = { route: { receiver: 'none' }, receivers: [{ name: 'none', targets: [] }] };
 
@@ -15,15 +14,11 @@ function background(run: (labels: Labels, atSeconds: number) => string | undefin
     );
 }
 
-function storm(mergeOnset: string, graph?: ServiceGraph) {
-  const { pipeline, clock } = testPipeline(
-    {
-      ...none,
-      correlation: { threshold: 2, foreign_symptom: 1, merge_onset: mergeOnset, apart_merges: graph !== undefined },
-    },
-    undefined,
-    graph,
-  );
+function storm(mergeOnset: string) {
+  const { pipeline, clock } = testPipeline({
+    ...none,
+    correlation: { threshold: 2, foreign_symptom: 1, merge_onset: mergeOnset },
+  });
   const t0 = clock.now();
   const run = (labels: Labels, atSeconds: number): string | undefined => {
     clock.set(t0 + atSeconds * 1000);
@@ -66,19 +61,5 @@ describe('correlator merges', () => {
       assert.notEqual(pipeline.incident(effect), undefined, setting);
       assert.equal(pipeline.incident(cause)?.alerts.size, 2, setting);
     }
-  });
-
-  it('with apart_merges, merges only incidents whose services traces link within apart_hops calls', () => {
-    const apart = new ServiceGraph();
-    apart.observe('web', 'search', 5, 0);
-    apart.observe('orders', 'ledger', 5, 0);
-    const split = storm('1m', apart);
-    assert.ok(split.cause !== undefined && split.effect !== undefined);
-    assert.notEqual(split.pipeline.incident(split.effect), undefined, 'no call between web and orders: not merged');
-    const linked = new ServiceGraph();
-    linked.observe('web', 'orders', 5, 0);
-    const merged = storm('1m', linked);
-    assert.ok(merged.effect !== undefined);
-    assert.equal(merged.pipeline.incident(merged.effect), undefined, 'web calls orders: merged');
   });
 });

@@ -5,7 +5,7 @@ const maxValues = 512;
 
 /** What an open incident's alerts name: how many of them carry each value, and when they started. */
 export class IncidentProfile {
-  readonly #counts = new Map<string, { label: string; count: number; first: number }>();
+  readonly #counts = new Map<string, { label: string; count: number }>();
   /** Fingerprints of the alerts in memory; `#size` also counts those forgotten (resolved, out of memory). */
   readonly #members = new Set<string>();
   #size = 0;
@@ -33,10 +33,8 @@ export class IncidentProfile {
     this.#size++;
     for (const t of tokens) {
       const known = this.#counts.get(t.value);
-      if (known !== undefined) {
-        known.count++;
-        known.first = Math.min(known.first, at);
-      } else if (this.#counts.size < maxValues) this.#counts.set(t.value, { label: t.label, count: 1, first: at });
+      if (known !== undefined) known.count++;
+      else if (this.#counts.size < maxValues) this.#counts.set(t.value, { label: t.label, count: 1 });
     }
   }
 
@@ -54,11 +52,6 @@ export class IncidentProfile {
   /** The alert left memory: its values still count as evidence, its fingerprint is no longer kept. */
   forget(fingerprint: string): void {
     this.#members.delete(fingerprint);
-  }
-
-  /** Event time of the first of the incident's alerts naming the value. */
-  firstAt(value: string): number | undefined {
-    return this.#counts.get(value)?.first;
   }
 
   /** The label the value was first seen under. */

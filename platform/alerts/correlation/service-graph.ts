@@ -72,33 +72,6 @@ export class ServiceGraph {
     return out;
   }
 
-  /** Whether traces ever showed this value calling or called (a service the platform has seen). */
-  knows(value: string): boolean {
-    return this.#adjacent.has(value);
-  }
-
-  /** The services within `hops` calls of these values (the known ones among them included). */
-  within(values: Iterable<string>, hops: number): Set<string> {
-    const reached = new Set<string>();
-    let frontier: string[] = [];
-    for (const v of values)
-      if (this.#adjacent.has(v) && !reached.has(v)) {
-        reached.add(v);
-        frontier.push(v);
-      }
-    for (let h = 0; h < hops && frontier.length > 0; h++) {
-      const next: string[] = [];
-      for (const v of frontier)
-        for (const w of this.#adjacent.get(v) ?? [])
-          if (!reached.has(w)) {
-            reached.add(w);
-            next.push(w);
-          }
-      frontier = next;
-    }
-    return reached;
-  }
-
   #decayed(edge: Edge, at: number): number {
     return edge.calls * 0.5 ** (Math.max(0, at - edge.at) / this.#o.halfLifeMs);
   }
