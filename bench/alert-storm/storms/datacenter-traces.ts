@@ -9,14 +9,11 @@
  */
 import type { DcFault } from './datacenter-causes.ts';
 import { vmsOf, type Datacenter, type DcVm } from './datacenter.ts';
+import type { FaultWindow } from './failures.ts';
 import type { TraceSpan } from './traces.ts';
 import { hex, pick } from './world.ts';
 
-export interface DcFaultWindow {
-  readonly fault: DcFault;
-  readonly onsetMs: number;
-  readonly endMs: number;
-}
+export type DcFaultWindow = FaultWindow<DcFault>;
 
 const stepMs = 5_000;
 /** Share of failing requests a step that tail sampling keeps, per failing application. */

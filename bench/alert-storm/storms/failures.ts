@@ -13,8 +13,9 @@ import type { Fault } from './causes.ts';
 import { shuffle, type SpanMaker, type TraceSpan } from './traces.ts';
 import { pick, type World } from './world.ts';
 
-export interface FaultWindow {
-  readonly fault: Fault;
+/** A fault and when it lasts (generators with a fault model of their own give theirs). */
+export interface FaultWindow<F = Fault> {
+  readonly fault: F;
   readonly onsetMs: number;
   readonly endMs: number;
 }

@@ -2,7 +2,8 @@
  * A labelled storm from one of the world generators: twelve root causes (three database outages, two machine
  * failures, two feed stalls, three bad deploys, a broker loss, a cache outage) fanning out, plus forty
  * unrelated one-off alerts (the edge generator: fourteen causes, two of them zone outages, and sixty
- * one-offs); as Alertmanager sends them: repeats, flaps and resolves. Deterministic per seed.
+ * one-offs); as Alertmanager sends them: repeats, flaps and resolves. Deterministic per seed. The `datacenter`
+ * generator builds its storms itself (datacenter-storm.ts) from a cause model of its own.
  * The ground truth (`cause`) stays in the bench.
  */
 import { seededRandom } from '../../../platform/random/seeded.ts';
