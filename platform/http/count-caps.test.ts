@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { alertsService } from '../alerts/service.ts';
 import { roles } from '../identity/permissions.ts';
-import { apiFetch, type ApiRequestInit } from '../testing/api-client.ts';
+import { apiJson, type ApiRequestInit } from '../testing/api-client.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 import { projectRoot } from '../testing/process.ts';
 
@@ -25,15 +25,7 @@ const MAX_API_TOKENS = roles.length + 3;
 describe('count caps on what trusted roles create', () => {
   const dir = mkdtempSync(join(tmpdir(), 'count-caps-'));
   let platform: TestPlatform;
-  const send = async (path: string, init: ApiRequestInit & { json?: unknown } = {}) => {
-    const { json, ...rest } = init;
-    const res = await apiFetch(platform, path, {
-      ...rest,
-      ...(json === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>) };
-  };
+  const send = (path: string, init: ApiRequestInit & { json?: unknown } = {}) => apiJson(platform, path, init);
   const overTheLimit = (r: { status: number; body: Record<string, unknown> | undefined }, setting: RegExp): void => {
     assert.equal(r.status, 422);
     assert.match(String(r.body?.error), setting, 'the message names the limit');
