@@ -5,6 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
+import { KeptAnswers } from '../http/kept-answers.ts';
 import type { BarWindows, Interval } from './bar-windows.ts';
 import type { VarRequest } from './compute-jobs.ts';
 import type { ComputeWorker } from './compute-pool.ts';
@@ -15,7 +16,6 @@ import { analyticsQueries as Q, type base } from './queries.ts';
 import { returns } from './returns.ts';
 import type { BreakEvent, StreamingCorrelations } from './streaming.ts';
 import { minimumSample, sampleInfo, type SampleInfo } from './sample-size.ts';
-import { ViewCache } from './view-cache.ts';
 import { priceSentimentVolume } from './views.ts';
 import {
   correlationWork,
@@ -57,7 +57,7 @@ function sendMerged(res: Response, extras: Record<string, unknown>, json: string
   res.type('application/json').send(merged(extras, json));
 }
 
-/** Sector views kept (view-cache.ts): one per distinct query, until a bar of its interval arrives. */
+/** Sector views kept (kept-answers.ts): one per distinct query, until a bar of its interval arrives. */
 const SECTOR_VIEWS_KEPT = 32;
 
 const intervalMs: Record<Interval, number> = {
@@ -303,7 +303,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
     });
   });
 
-  const sectorViews = new ViewCache(SECTOR_VIEWS_KEPT);
+  const sectorViews = new KeptAnswers(SECTOR_VIEWS_KEPT);
   router.get('/analytics/views/sectors', async (req, res) => {
     const q = parse(Q.sectors, req);
     const interval = intervalOf(q);

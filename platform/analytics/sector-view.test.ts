@@ -1,6 +1,6 @@
 /**
- * The sector view is kept between bars (view-cache.ts): what it answers from memory must be what a fresh computation
- * on the same bars gives, and a new bar must replace it. Bars in over the backbone, REST out, on loopback.
+ * The sector view is kept between bars (platform/http/kept-answers.ts): what it answers from memory must be what a
+ * fresh computation on the same bars gives, and a new bar must replace it. Bars in over the backbone, REST out.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ViewCache } from './view-cache.ts';
+import { KeptAnswers } from './kept-answers.ts';
 
-describe('ViewCache', () => {
+describe('KeptAnswers', () => {
   it('computes once per key and version, shares a computation in flight, forgets failures, stays bounded', async () => {
-    const cache = new ViewCache(2);
+    const cache = new KeptAnswers(2);
     let runs = 0;
     const compute = (value: string) => () => {
       runs++;
