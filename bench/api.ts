@@ -82,8 +82,12 @@ export default async function api(args: readonly string[]): Promise<Record<strin
     logger: createLogger({ service: 'bench', level: 'silent' }),
     services: [marketDataService()],
     bus: new EmbeddedBus({ partitions: 8, source: 'bench' }),
-    // The load generator is one anonymous address: lift its rate limit (the gateway bench measures access).
-    identity: loadIdentitySettings({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000000' }),
+    // The load generator is one anonymous address: lift its rate limit (the gateway bench measures access) and its
+    // connection cap (its agent opens up to 512 sockets).
+    identity: loadIdentitySettings({
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
+      HTTP_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+    }),
   });
   const bare = express();
   bare.get('/quote/:symbol', (req, res) => {

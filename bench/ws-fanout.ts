@@ -173,8 +173,13 @@ async function runOurs(
     ],
     bus: new EmbeddedBus({ partitions: 8, source: 'bench' }),
     // One address and one (anonymous) identity for every client: its shared message allowance and request rate
-    // would close all but the first hundred subscribers a second.
-    identity: loadIdentitySettings({ WS_MESSAGES_PER_SECOND: '1000000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000' }),
+    // would close all but the first hundred subscribers a second, and its HTTP connection cap would refuse handshakes
+    // beyond 256 at once (each load process opens waves of 100).
+    identity: loadIdentitySettings({
+      WS_MESSAGES_PER_SECOND: '1000000',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
+      HTTP_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+    }),
   });
   const load = new LoadProcesses(procs);
   try {

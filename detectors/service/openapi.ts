@@ -225,6 +225,7 @@ export const detectorOperations: readonly ApiOperation[] = [
       ...ok('the held-out actual values and the forecast with its intervals', detectorResponses.backtest),
       ...notFound,
       409: { description: 'too few points to fit' },
+      429: { description: 'more new forecasts asked for than are fitted a second; retry (Retry-After)' },
     },
   },
   {

@@ -204,6 +204,28 @@ describe('ops routes: a detection with its band and a forecast against actual', 
     assert.throws(() => grafanaFromEnv({ GRAFANA_URL: 'javascript:alert(1)' }), /GRAFANA_URL/);
   });
 
+  it('keeps a forecast for the refresh interval and fits at most 4 a second beyond it (429 with a JSON message)', async () => {
+    const path = `${url}/det-1/forecast?holdout=10&historyMs=600000`;
+    const first = await (await fetch(path)).text();
+    assert.equal(await (await fetch(path)).text(), first, 'the same query is answered from memory');
+    // A stream of distinct queries, each a fit on the event loop.
+    const t0 = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        fetch(`${url}/det-1/forecast?holdout=10&historyMs=${String(590_000 - i * 1_000)}`).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { error?: string },
+        })),
+      ),
+    );
+    const seconds = Math.ceil((Date.now() - t0) / 1_000) + 1;
+    const fitted = answers.filter((a) => a.status === 200).length;
+    assert.ok(fitted <= 4 * seconds, `${String(fitted)} fitted in at most ${String(seconds)} s`);
+    const refused = answers.filter((a) => a.status === 429);
+    assert.equal(refused.length, answers.length - fitted);
+    assert.ok(refused.length > 0 && refused.every((a) => /forecasts are fitted a second/.test(a.body.error ?? '')));
+  });
+
   it('rejects unknown detections and bad windows', async () => {
     assert.equal((await fetch(`${url}/nope/band`)).status, 404);
     assert.equal((await fetch(`${url}/det-1/band?windowMs=5`)).status, 400);

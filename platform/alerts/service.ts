@@ -318,7 +318,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         transact: (work) => pipe.atomically(work),
       });
       silenceRoutes(ctx.api, { silences, audit, now: () => clock.now(), maxLive: options.maxLiveSilences });
-      oncallRoutes(ctx.api, { directory, audit, now: () => clock.now() });
+      oncallRoutes(ctx.api, { directory, audit, now: () => clock.now(), limits: config.limits });
       describeAlertRoutes(openApi);
       priceAlertRoutes(ctx.api, {
         prices,

@@ -5,6 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
+import { KeptAnswers } from '../http/kept-answers.ts';
 import type { BarWindows, Interval } from './bar-windows.ts';
 import type { VarRequest } from './compute-jobs.ts';
 import type { ComputeWorker } from './compute-pool.ts';
@@ -45,12 +46,19 @@ export interface AnalyticsCompute {
   readonly maxWork: number;
 }
 
-/** Sends `extras` then the job's result (JSON text) as one object; the result's keys win, as with a spread. */
-function sendMerged(res: Response, extras: Record<string, unknown>, json: string): void {
+/** `extras` then the job's result (JSON text) as one object; the result's keys win, as with a spread. */
+function merged(extras: Record<string, unknown>, json: string): string {
   const head = JSON.stringify(extras).slice(0, -1);
   const tail = json.slice(1);
-  res.type('application/json').send(head === '{' || tail === '}' ? `${head}${tail}` : `${head},${tail}`);
+  return head === '{' || tail === '}' ? `${head}${tail}` : `${head},${tail}`;
 }
+
+function sendMerged(res: Response, extras: Record<string, unknown>, json: string): void {
+  res.type('application/json').send(merged(extras, json));
+}
+
+/** Sector views kept (kept-answers.ts): one per distinct query, until a bar of its interval arrives. */
+const SECTOR_VIEWS_KEPT = 32;
 
 const intervalMs: Record<Interval, number> = {
   '1s': 1_000,
@@ -295,16 +303,22 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
     });
   });
 
+  const sectorViews = new KeptAnswers(SECTOR_VIEWS_KEPT);
   router.get('/analytics/views/sectors', async (req, res) => {
     const q = parse(Q.sectors, req);
-    const symbols = q.symbols ?? src.windows.symbols(intervalOf(q)).map((s) => s.symbol);
-    if (symbols.length < 2) throw new HttpError(422, `too few symbols with ${intervalOf(q)} bars: ${symbols.length}`);
-    cap(correlationWork(symbols.length, q.points, 'pearson', true), 'the sector view');
-    const data = returnsOf(q, symbols, 2);
-    const sectors = Object.fromEntries(data.symbols.map((s) => [s, src.sectorOf(s)]));
-    const json = await worker.run('sectors', { series: data.series, symbols: data.symbols, sectors });
-    const sample = about(data, minimumSample('correlation'), 'the sector view');
-    sendMerged(res, { interval: data.interval, n: data.starts.length, ...sample }, json);
+    const interval = intervalOf(q);
+    const key = JSON.stringify([interval, q.symbols ?? null, q.points, q.returns, q.onMissing]);
+    const body = await sectorViews.answer(key, src.windows.version(interval), async () => {
+      const symbols = q.symbols ?? src.windows.symbols(interval).map((s) => s.symbol);
+      if (symbols.length < 2) throw new HttpError(422, `too few symbols with ${interval} bars: ${symbols.length}`);
+      cap(correlationWork(symbols.length, q.points, 'pearson', true), 'the sector view');
+      const data = returnsOf(q, symbols, 2);
+      const sectors = Object.fromEntries(data.symbols.map((s) => [s, src.sectorOf(s)]));
+      const json = await worker.run('sectors', { series: data.series, symbols: data.symbols, sectors });
+      const sample = about(data, minimumSample('correlation'), 'the sector view');
+      return merged({ interval: data.interval, n: data.starts.length, ...sample }, json);
+    });
+    res.type('application/json').send(body);
   });
 
   router.get('/analytics/views/regimes', async (req, res) => {

@@ -44,6 +44,14 @@ class Window {
     return this.#rows[i * FIELDS] ?? Number.NaN;
   }
 
+  close(i: number): number {
+    return this.#rows[i * FIELDS + 4] ?? Number.NaN;
+  }
+
+  volume(i: number): number {
+    return this.#rows[i * FIELDS + 5] ?? Number.NaN;
+  }
+
   bar(i: number, symbol: string, interval: Interval): Bar {
     const [start = 0, open = 0, high = 0, low = 0, close = 0, volume = 0] = this.#rows.subarray(
       i * FIELDS,
@@ -73,6 +81,8 @@ class Window {
 export class BarWindows {
   private readonly capacity: number;
   private readonly windows = new Map<Interval, Map<string, Window>>();
+  /** Bars added per interval: an answer computed from an interval's windows is current while this stays. */
+  private readonly added = new Map<Interval, number>();
 
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -80,6 +90,7 @@ export class BarWindows {
 
   /** Adds a final bar; returns 'appended' for the newest bar of its symbol, 'revised' otherwise. */
   add(bar: Bar): 'appended' | 'revised' {
+    this.added.set(bar.interval, (this.added.get(bar.interval) ?? 0) + 1);
     let bySymbol = this.windows.get(bar.interval);
     if (!bySymbol) {
       bySymbol = new Map();
@@ -127,19 +138,56 @@ export class BarWindows {
     return (this.windows.get(interval)?.get(symbol)?.size ?? 0) > 0;
   }
 
-  /** The last `points` bar starts common to every symbol, with their closes and volumes. */
+  /** Changes whenever a bar of `interval` is added (a new, late or corrected bar): keys answers derived from it. */
+  version(interval: Interval): number {
+    return this.added.get(interval) ?? 0;
+  }
+
+  /**
+   * The last `points` (at least 1) bar starts common to every symbol, with their closes and volumes. A merge of the
+   * windows' sorted rows from the newest back, read in place: no bar objects (a bar object and a map entry for every
+   * bar of every symbol asked made the sector view's requests 7-10 times as costly on the event loop).
+   */
   aligned(interval: Interval, symbols: readonly string[], points: number): AlignedBars {
-    const series = symbols.map((s) => new Map(this.bars(interval, s).map((b) => [b.start, b])));
-    const first = series[0] ?? new Map<number, Bar>();
-    const starts = [...first.keys()]
-      .filter((t) => series.every((m) => m.has(t)))
-      .sort((a, b) => a - b)
-      .slice(-points);
-    return {
-      symbols: [...symbols],
-      starts,
-      closes: series.map((m) => starts.map((t) => m.get(t)?.close ?? Number.NaN)),
-      volumes: series.map((m) => starts.map((t) => m.get(t)?.volume ?? Number.NaN)),
-    };
+    const bySymbol = this.windows.get(interval);
+    const windows = symbols.map((s) => bySymbol?.get(s)).filter((w): w is Window => w !== undefined);
+    const n = windows.length;
+    const [first] = windows;
+    if (first === undefined || n < symbols.length)
+      return { symbols: [...symbols], starts: [], closes: symbols.map(() => []), volumes: symbols.map(() => []) };
+    const most = Math.min(points, first.size);
+    /** picked[c * n + k]: the row of symbols[k] at the c-th common start, newest first. */
+    const picked = new Int32Array(most * n);
+    const at = Int32Array.from(windows, (w) => w.size - 1);
+    let count = 0;
+    outer: for (let i = first.size - 1; i >= 0 && count < most; i--) {
+      const t = first.start(i);
+      for (let k = 1; k < n; k++) {
+        const w = windows[k] ?? first;
+        let j = at[k] ?? -1;
+        while (j >= 0 && w.start(j) > t) j--;
+        at[k] = j;
+        // Nothing older in this window: no more common starts.
+        if (j < 0) break outer;
+        if (w.start(j) !== t) continue outer;
+      }
+      picked[count * n] = i;
+      for (let k = 1; k < n; k++) picked[count * n + k] = at[k] ?? 0;
+      count++;
+    }
+    const starts = new Array<number>(count);
+    const closes = windows.map(() => new Array<number>(count));
+    const volumes = windows.map(() => new Array<number>(count));
+    for (let c = 0; c < count; c++) {
+      const from = (count - 1 - c) * n;
+      starts[c] = first.start(picked[from] ?? 0);
+      for (let k = 0; k < n; k++) {
+        const w = windows[k] ?? first;
+        const row = picked[from + k] ?? 0;
+        (closes[k] ?? [])[c] = w.close(row);
+        (volumes[k] ?? [])[c] = w.volume(row);
+      }
+    }
+    return { symbols: [...symbols], starts, closes, volumes };
   }
 }

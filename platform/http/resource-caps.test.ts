@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { MAX_PRICE_ALERTS_PER_USER } from '../alerts/price/rules.ts';
 import { alertsService } from '../alerts/service.ts';
 import { MAX_PUSH_SUBSCRIPTIONS_PER_USER } from '../alerts/store/push-subscriptions.ts';
-import { apiFetch, type ApiRequestInit } from '../testing/api-client.ts';
+import { apiJson, type ApiRequestInit } from '../testing/api-client.ts';
 import { announceUniverse } from '../testing/market-fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 
@@ -21,15 +21,7 @@ const MAX_LIVE_SILENCES = 40;
 describe('per-client resource caps', () => {
   const dir = mkdtempSync(join(tmpdir(), 'resource-caps-'));
   let platform: TestPlatform;
-  const send = async (path: string, init: ApiRequestInit & { json?: unknown }) => {
-    const { json, ...rest } = init;
-    const res = await apiFetch(platform, path, {
-      ...rest,
-      ...(json === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>) };
-  };
+  const send = (path: string, init: ApiRequestInit & { json?: unknown } = {}) => apiJson(platform, path, init);
   const refused = (r: { status: number; body: Record<string, unknown> | undefined }, what: string): void => {
     assert.ok(r.status >= 400 && r.status < 500, `${what}: ${String(r.status)}`);
     assert.equal(typeof r.body?.error, 'string', `${what}: a JSON message`);

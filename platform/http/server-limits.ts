@@ -1,10 +1,13 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { capConnectionsPerAddress } from './connection-cap.ts';
+import { refuseRaw } from './raw-response.ts';
 
 /**
  * Limits below express, on the HTTP server itself: how long a client may take to send its headers and its whole
- * request (slow-loris), how many header lines it may send, and a JSON answer for what Node's parser refuses before
- * express sees it (oversized headers, a malformed request line, a bad chunk), which Node answers with no body.
+ * request (slow-loris), how many header lines it may send, how many connections one address may hold, and a JSON
+ * answer for what Node's parser refuses before express sees it (oversized headers, a malformed request line, a bad
+ * chunk), which Node answers with no body.
  */
 export const serverLimits = {
   /** Headers must be complete this soon after the connection's request began (Node: 60 s). */
@@ -15,13 +18,22 @@ export const serverLimits = {
   maxHeadersCount: 200,
 } as const;
 
-const refusals: Readonly<Record<string, { status: number; text: string; error: string }>> = {
-  HPE_HEADER_OVERFLOW: { status: 431, text: 'Request Header Fields Too Large', error: 'request headers too large' },
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, text: 'Request Timeout', error: 'the request took too long to arrive' },
+const refusals: Readonly<Record<string, { status: number; error: string }>> = {
+  HPE_HEADER_OVERFLOW: { status: 431, error: 'request headers too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, error: 'the request took too long to arrive' },
 };
-const malformed = { status: 400, text: 'Bad Request', error: 'malformed HTTP request' };
+const malformed = { status: 400, error: 'malformed HTTP request' };
 
-export function protectServer(server: Server): void {
+export interface ServerProtection {
+  /** HTTP connections one address may hold open at once (connection-cap.ts); absent: not capped. */
+  readonly maxConnectionsPerAddress?: number;
+  /** Called for each connection refused over that cap (a metric). */
+  readonly onConnectionRefused?: () => void;
+}
+
+export function protectServer(server: Server, options: ServerProtection = {}): void {
+  if (options.maxConnectionsPerAddress !== undefined)
+    capConnectionsPerAddress(server, options.maxConnectionsPerAddress, options.onConnectionRefused);
   server.headersTimeout = serverLimits.headersTimeoutMs;
   server.requestTimeout = serverLimits.requestTimeoutMs;
   server.maxHeadersCount = serverLimits.maxHeadersCount;
@@ -34,10 +46,6 @@ export function protectServer(server: Server): void {
       return;
     }
     const refusal = refusals[error.code ?? ''] ?? malformed;
-    const body = JSON.stringify({ error: refusal.error });
-    socket.end(
-      `HTTP/1.1 ${String(refusal.status)} ${refusal.text}\r\ncontent-type: application/json; charset=utf-8\r\n` +
-        `content-length: ${String(Buffer.byteLength(body))}\r\nconnection: close\r\n\r\n${body}`,
-    );
+    refuseRaw(socket, refusal.status, refusal.error);
   });
 }

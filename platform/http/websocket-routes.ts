@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Context } from '@opentelemetry/api';
 import { traceUpgrade } from '../telemetry/ws-tracing.ts';
+import { refuseRaw } from './raw-response.ts';
 import { hostAllowed } from './security.ts';
 import type { IdentityMessageRate } from './ws-identity-rate.ts';
 
@@ -13,14 +14,6 @@ export type Admission =
   | { readonly ok: true; release(): void }
   | { readonly ok: false; readonly status: 403 | 429 | 503; readonly message: string };
 export type Admit = (request: IncomingMessage) => Admission;
-
-const reasons = {
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  421: 'Misdirected Request',
-  429: 'Too Many Requests',
-  503: 'Service Unavailable',
-} as const;
 
 /** Why an upgrade was refused or a connection closed by the boundary (a metric label: a fixed set). */
 export type WebSocketRefusal = 'host' | 'credentials' | 'origin' | 'connections' | 'identity-rate';
@@ -37,14 +30,6 @@ export interface UpgradeGate {
 }
 
 const RATE_CLOSE_CODE = 4029;
-
-function refuse(socket: Duplex, status: keyof typeof reasons, message: string): void {
-  const body = JSON.stringify({ error: message });
-  socket.end(
-    `HTTP/1.1 ${String(status)} ${reasons[status]}\r\nConnection: close\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${String(Buffer.byteLength(body))}\r\n\r\n${body}`,
-  );
-}
 
 /** Largest client message accepted; bigger ones close the socket (1009). */
 const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -76,31 +61,31 @@ export class WebSocketRoutes {
       const path = new URL(request.url ?? '/', 'http://localhost').pathname;
       const route = this.#routes.get(path);
       if (route === undefined) {
-        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        refuseRaw(socket, 404, 'no WebSocket route at this path');
         return;
       }
       if (!hostAllowed(request.headers.host, gate.allowedHosts)) {
         refused('host');
-        refuse(socket, 421, 'this server does not answer to that Host');
+        refuseRaw(socket, 421, 'this server does not answer to that Host');
         return;
       }
       const identity = gate.authorize(request);
       if (identity === undefined) {
         refused('credentials');
-        refuse(socket, 401, 'credentials required');
+        refuseRaw(socket, 401, 'credentials required');
         return;
       }
       const admission = route.admit?.(request) ?? { ok: true, release: () => undefined };
       if (!admission.ok) {
         refused(admission.status === 403 ? 'origin' : 'connections');
-        refuse(socket, admission.status, admission.message);
+        refuseRaw(socket, admission.status, admission.message);
         return;
       }
       const allowance = gate.messageRate.open(identity);
       if (allowance === undefined) {
         admission.release();
         refused('connections');
-        refuse(socket, 503, 'too many WebSocket clients; retry later');
+        refuseRaw(socket, 503, 'too many WebSocket clients; retry later');
         return;
       }
       // The raw socket closes whether the handshake succeeds or not: the admission is released either way.

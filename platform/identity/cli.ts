@@ -5,7 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.ts';
+import { HttpError } from '../http/errors.ts';
 import { openIdentityDatabase } from './db.ts';
+import { loadIdentitySettings } from './settings.ts';
 import { roleName } from './users.ts';
 import { TokenStore, tokenName } from './tokens.ts';
 
@@ -27,15 +29,17 @@ function main(argv: readonly string[]): void {
   });
   const [command, target] = positionals;
   let dataDir: string;
+  let maxLive: number;
   try {
     dataDir = loadConfig().dataDir;
+    maxLive = loadIdentitySettings().maxApiTokens;
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
   const db = openIdentityDatabase(dataDir);
   try {
-    const tokens = new TokenStore(db);
+    const tokens = new TokenStore(db, undefined, maxLive);
     if (command === 'create') {
       const name = tokenName.safeParse(values.name);
       const role = roleName.safeParse(values.role);
@@ -43,7 +47,15 @@ function main(argv: readonly string[]): void {
       if (!name.success) fail(`--name: ${name.error.issues[0]?.message ?? 'invalid'}`);
       if (!role.success) fail(`--role must be one of ${roleName.options.join(', ')}`);
       if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 1 || ttl > 3_650)) fail('--ttl-days: 1 to 3650');
-      const { token, secret } = tokens.create(name.data, role.data, ttl);
+      let created: ReturnType<TokenStore['create']>;
+      try {
+        created = tokens.create(name.data, role.data, ttl);
+      } catch (error) {
+        // MAX_API_TOKENS live tokens exist (the same bound the platform applies).
+        if (error instanceof HttpError) fail(error.message);
+        throw error;
+      }
+      const { token, secret } = created;
       process.stderr.write(
         `Created token ${token.id} '${token.name}' (role ${token.role}, ` +
           `expires ${token.expiresAt ?? 'never'}). It is shown once; send it as "Authorization: Bearer TOKEN":\n`,

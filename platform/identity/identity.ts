@@ -44,10 +44,14 @@ export class Identity {
   constructor(dataDir: string, settings: IdentitySettings) {
     this.settings = settings;
     this.#db = openIdentityDatabase(dataDir);
-    this.users = new UserStore(this.#db);
+    this.users = new UserStore(this.#db, settings.maxAccounts);
     const commits = new CommitWatch(identityDatabasePath(dataDir));
     this.#commits = commits;
-    this.tokens = new TokenStore(this.#db, { maxRows: TOKENS_CACHED, changed: () => commits.changed() });
+    this.tokens = new TokenStore(
+      this.#db,
+      { maxRows: TOKENS_CACHED, changed: () => commits.changed() },
+      settings.maxApiTokens,
+    );
     this.sessions = new SessionStore(this.#db, { ...settings.session, maxPerUser: SESSIONS_PER_USER });
     this.throttle = new SignInThrottle(settings.signIn);
     this.rateLimits = new RequestRateLimits(settings.rateLimit);

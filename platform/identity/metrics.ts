@@ -25,8 +25,8 @@ export function createIdentityMetrics(registry: Registry): IdentityMetrics {
     refused: new Counter({
       name: 'insitechart_http_refused_total',
       help:
-        'Requests refused by access control, by status (401, 403, 405, 429), kind of identity and API token name ' +
-        '(token misuse; empty for others)',
+        'Requests refused by access control, by status (401, 403, 405, 429), kind of identity (or `connection`: a ' +
+        'connection over the per-address cap) and API token name (token misuse; empty for others)',
       labelNames: ['status', 'kind', 'token'] as const,
       registers: [registry],
     }),

@@ -1,9 +1,11 @@
 import type { Request, Response, Router } from 'express';
+import { addressKey } from '../http/address-key.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Audit } from './audit.ts';
 import type { Identity } from './identity.ts';
 import type { IdentityMetrics } from './metrics.ts';
 import type { OidcIdentity, OidcSignIn } from './oidc.ts';
+import type { User } from './users.ts';
 
 /** Where a browser lands when signing in through the provider did not work (the sign-in view explains). */
 export const SIGN_IN_FAILED = '/#/sign-in?failed=organisation';
@@ -35,9 +37,14 @@ export function oidcRoutes(
     const oidc = configured();
     let url: URL;
     try {
-      url = await oidc.start(`${origin(req)}/api/identity/oidc/callback`);
+      url = await oidc.start(
+        `${origin(req)}/api/identity/oidc/callback`,
+        `address:${addressKey(req.ip ?? req.socket.remoteAddress)}`,
+      );
     } catch (error) {
-      refuse(req, res, new HttpError(503, `the identity provider cannot be reached: ${(error as Error).message}`));
+      // A 429: this address has too many sign-ins in progress.
+      if (error instanceof HttpError) refuse(req, res, error);
+      else refuse(req, res, new HttpError(503, `the identity provider cannot be reached: ${(error as Error).message}`));
       return;
     }
     res.redirect(302, url.href);
@@ -55,7 +62,16 @@ export function oidcRoutes(
     }
     const existing = identity.users.get(person.name);
     // The provider is the source of truth for the role: it is set from the claim at every sign-in.
-    const user = await identity.users.put(person.name, person.role);
+    let user: User;
+    try {
+      user = await identity.users.put(person.name, person.role);
+    } catch (error) {
+      // A first sign-in when MAX_ACCOUNTS accounts exist: refused like any other failed sign-in.
+      if (!(error instanceof HttpError)) throw error;
+      metrics.signIns.inc({ outcome: 'rejected' });
+      refuse(req, res, error);
+      return;
+    }
     oidc.link(person.subject, user.name);
     if (existing === undefined || existing.role !== user.role) identity.sessions.removeUser(user.name);
     const { id } = identity.sessions.create(user.name);

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { apiFetch } from '../testing/api-client.ts';
 import { TestOidcProvider } from '../testing/openid-provider.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
+import { PENDING_PER_ADDRESS } from './oidc.ts';
 
 const groups: Record<string, string[]> = { alice: ['ic-sre', 'staff'], bob: [], admin: ['staff'] };
 
@@ -77,7 +78,8 @@ describe('OpenID Connect sign-in (openid-client against oidc-provider on loopbac
   before(async () => {
     idp = await TestOidcProvider.listen();
     issuer = idp.issuer;
-    platform = await startTestPlatform(dir, [], idp.env());
+    // admin and the three people the tests sign in first: a fifth account is one too many.
+    platform = await startTestPlatform(dir, [], { ...idp.env(), MAX_ACCOUNTS: '4' });
     idp.serve(platform.url, groups);
   });
   after(async () => {
@@ -118,5 +120,26 @@ describe('OpenID Connect sign-in (openid-client against oidc-provider on loopbac
     const replay = await apiFetch(platform, callback, { as: 'anonymous', redirect: 'manual' });
     assert.equal(replay.status, 400, 'a state signs in once');
     assert.equal(replay.headers.get('set-cookie'), null);
+  });
+
+  it('refuses a first sign-in when MAX_ACCOUNTS accounts exist (422, no account, no session)', async () => {
+    const callback = (await throughProvider('carol')).slice(platform.url.length);
+    const res = await apiFetch(platform, callback, { as: 'anonymous', redirect: 'manual' });
+    assert.equal(res.status, 422);
+    assert.match(((await res.json()) as { error: string }).error, /MAX_ACCOUNTS/);
+    assert.equal(res.headers.get('set-cookie'), null);
+    const users = (await (await apiFetch(platform, '/api/identity/users')).json()) as { users: { name: string }[] };
+    assert.equal(users.users.length, 4);
+    assert.equal((await signIn('alice')).status, 302, 'an existing account still signs in');
+  });
+
+  it('refuses an address that starts sign-ins without finishing them beyond its share (429, JSON)', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i <= PENDING_PER_ADDRESS; i++)
+      statuses.push(
+        (await apiFetch(platform, '/api/identity/oidc/start', { as: 'anonymous', redirect: 'manual' })).status,
+      );
+    assert.equal(statuses.at(-1), 429, statuses.join(','));
+    assert.ok(statuses.filter((s) => s === 302).length <= PENDING_PER_ADDRESS);
   });
 });

@@ -1,5 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import * as client from 'openid-client';
+import { HttpError } from '../http/errors.ts';
+import { PendingCeremonies } from './pending-ceremonies.ts';
 import type { Role } from './permissions.ts';
 import { userName } from './users.ts';
 
@@ -21,11 +23,12 @@ interface Pending {
   readonly verifier: string;
   readonly nonce: string;
   readonly redirectUri: string;
-  readonly expires: number;
 }
 
 const PENDING_MS = 10 * 60_000;
 const MAX_PENDING = 10_000;
+/** Sign-ins one address may have in progress at once. */
+export const PENDING_PER_ADDRESS = 32;
 
 /** The person an identity provider vouched for, as a local account name and role. */
 export interface OidcIdentity {
@@ -42,7 +45,11 @@ export interface OidcIdentity {
 export class OidcSignIn {
   readonly #settings: OidcSettings;
   readonly #db: DatabaseSync;
-  readonly #pending = new Map<string, Pending>();
+  readonly #pending = new PendingCeremonies<Pending>({
+    ttlMs: PENDING_MS,
+    max: MAX_PENDING,
+    perOwner: PENDING_PER_ADDRESS,
+  });
   #config: Promise<client.Configuration> | undefined;
 
   constructor(settings: OidcSettings, db: DatabaseSync) {
@@ -50,17 +57,20 @@ export class OidcSignIn {
     this.#db = db;
   }
 
-  /** The provider's authorization URL for a new sign-in returning to `redirectUri`. */
-  async start(redirectUri: string, now = Date.now()): Promise<URL> {
+  /**
+   * The provider's authorization URL for a new sign-in returning to `redirectUri`, started from `address`; an HttpError
+   * 429 when that address has PENDING_PER_ADDRESS sign-ins in progress.
+   */
+  async start(redirectUri: string, address: string, now = Date.now()): Promise<URL> {
     const config = await this.#discover();
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
-    for (const [key, p] of this.#pending) {
-      if (p.expires > now && this.#pending.size < MAX_PENDING) break;
-      this.#pending.delete(key); // insertion order: expired or oldest first
-    }
-    this.#pending.set(state, { verifier, nonce, redirectUri, expires: now + PENDING_MS });
+    if (!this.#pending.add(state, address, { verifier, nonce, redirectUri }, now))
+      throw new HttpError(
+        429,
+        `at most ${String(PENDING_PER_ADDRESS)} sign-ins in progress from one address; finish one or wait 10 minutes`,
+      );
     return client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
       scope: `openid profile email ${this.#settings.roleClaim}`,
@@ -74,9 +84,8 @@ export class OidcSignIn {
   /** Completes a sign-in from the provider's redirect to us; throws on any failed check. */
   async finish(callback: URL, now = Date.now()): Promise<OidcIdentity> {
     const state = callback.searchParams.get('state') ?? '';
-    const pending = this.#pending.get(state);
-    this.#pending.delete(state);
-    if (pending === undefined || pending.expires <= now) throw new Error('unknown or expired sign-in (state)');
+    const pending = this.#pending.take(state, now);
+    if (pending === undefined) throw new Error('unknown or expired sign-in (state)');
     const config = await this.#discover();
     const current = new URL(pending.redirectUri);
     current.search = callback.search;

@@ -9,11 +9,13 @@ import {
 } from '@simplewebauthn/server';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { addressKey } from '../http/address-key.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Audit } from './audit.ts';
 import type { Identity } from './identity.ts';
 import type { IdentityMetrics } from './metrics.ts';
-import { ChallengeStore, PASSKEYS_PER_USER, type PasskeyStore } from './passkeys.ts';
+import { PASSKEYS_PER_USER, type PasskeyStore } from './passkeys.ts';
+import { PendingCeremonies } from './pending-ceremonies.ts';
 import { principalOf } from './principal.ts';
 
 const b64url = (max: number) =>
@@ -60,6 +62,9 @@ export function passkeysNeedADomain(url: URL): string {
 
 /** The challenges' life: as long as the ceremony's timeout the options give the browser. */
 const CEREMONY_MS = 5 * 60_000;
+/** Challenges outstanding at once, and per address (sign-in) or user (registration). */
+const MAX_CHALLENGES = 10_000;
+export const CHALLENGES_PER_OWNER = 32;
 
 /**
  * Passkeys (WebAuthn, @simplewebauthn/server): a signed-in user registers one, anyone signs in with one. The relying
@@ -70,7 +75,20 @@ export function passkeyRoutes(
   deps: { identity: Identity; passkeys: PasskeyStore; audit: Audit; metrics: IdentityMetrics; publicUrl?: string },
 ): void {
   const { identity, passkeys, audit, metrics } = deps;
-  const challenges = new ChallengeStore({ ttlMs: CEREMONY_MS, max: 10_000 });
+  /** Each challenge's purpose (`register:alice`, `sign-in`), single-use. */
+  const challenges = new PendingCeremonies<string>({
+    ttlMs: CEREMONY_MS,
+    max: MAX_CHALLENGES,
+    perOwner: CHALLENGES_PER_OWNER,
+  });
+  const issue = (challenge: string, purpose: string, owner: string): void => {
+    if (!challenges.add(challenge, owner, purpose))
+      throw new HttpError(
+        429,
+        `at most ${String(CHALLENGES_PER_OWNER)} passkey ceremonies in progress at once; finish one or wait 5 minutes`,
+      );
+  };
+  const consume = (challenge: string, purpose: string): boolean => challenges.take(challenge) === purpose;
   const relyingParty = (req: Request): { rpID: string; origin: string } => {
     const origin = deps.publicUrl ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
     const url = new URL(origin);
@@ -116,7 +134,7 @@ export function passkeyRoutes(
       excludeCredentials: mine.map((p) => ({ id: p.id })),
       authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
     });
-    challenges.issue(options.challenge, `register:${name}`);
+    issue(options.challenge, `register:${name}`, `user:${name}`);
     res.json(options);
   });
   api.post('/identity/passkeys/registration', async (req, res) => {
@@ -126,7 +144,7 @@ export function passkeyRoutes(
     const result = await verified(() =>
       verifyRegistrationResponse({
         response,
-        expectedChallenge: (c) => challenges.consume(c, `register:${name}`),
+        expectedChallenge: (c) => consume(c, `register:${name}`),
         expectedOrigin: origin,
         expectedRPID: rpID,
         requireUserVerification: false,
@@ -146,7 +164,7 @@ export function passkeyRoutes(
       timeout: CEREMONY_MS,
       userVerification: 'preferred',
     });
-    challenges.issue(options.challenge, 'sign-in');
+    issue(options.challenge, 'sign-in', `address:${addressKey(req.ip ?? req.socket.remoteAddress)}`);
     res.json(options);
   });
   api.post('/identity/passkeys/authentication', async (req, res) => {
@@ -161,7 +179,7 @@ export function passkeyRoutes(
     const result = await verified(() =>
       verifyAuthenticationResponse({
         response,
-        expectedChallenge: (c) => challenges.consume(c, 'sign-in'),
+        expectedChallenge: (c) => consume(c, 'sign-in'),
         expectedOrigin: origin,
         expectedRPID: rpID,
         credential: stored.credential,

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { apiFetch, type ApiTarget } from '../testing/api-client.ts';
 import { startTestPlatform, TEST_ADMIN_PASSWORD, type TestPlatform } from '../testing/platform.ts';
 import { atLocalhost, SoftAuthenticator, type Tamper } from '../testing/soft-authenticator.ts';
-import { ChallengeStore } from './passkeys.ts';
+import { CHALLENGES_PER_OWNER } from './passkey-routes.ts';
 
 const json = { 'content-type': 'application/json' };
 
@@ -157,19 +157,17 @@ describe('passkeys (WebAuthn ceremonies with a software authenticator)', () => {
     });
     assert.equal(unknown.status, 401);
   });
-});
 
-describe('ChallengeStore', () => {
-  it('expires challenges, uses each once, checks the purpose, and stays bounded', () => {
-    const store = new ChallengeStore({ ttlMs: 1_000, max: 3 });
-    store.issue('a', 'sign-in', 0);
-    assert.equal(store.consume('a', 'register:x', 10), false, 'wrong purpose');
-    assert.equal(store.consume('a', 'sign-in', 10), false, 'and it is gone');
-    store.issue('b', 'sign-in', 0);
-    assert.equal(store.consume('b', 'sign-in', 1_000), false, 'expired');
-    for (const c of ['c', 'd', 'e', 'f']) store.issue(c, 'sign-in', 100);
-    assert.equal(store.size, 3);
-    assert.equal(store.consume('c', 'sign-in', 200), false, 'the oldest was dropped');
-    assert.equal(store.consume('f', 'sign-in', 200), true);
+  it('refuses an address that starts sign-ins without finishing them beyond its share (429, JSON)', async () => {
+    const statuses: number[] = [];
+    let refusal: unknown;
+    for (let i = 0; i <= CHALLENGES_PER_OWNER; i++) {
+      const res = await post(site, '/api/identity/passkeys/authentication/options', {});
+      statuses.push(res.status);
+      if (res.status === 429) refusal = await res.json();
+    }
+    assert.equal(statuses.at(-1), 429, `statuses ${statuses.join(',')}`);
+    assert.ok(statuses.filter((s) => s === 200).length <= CHALLENGES_PER_OWNER);
+    assert.match(String((refusal as { error?: unknown }).error), /in progress/);
   });
 });

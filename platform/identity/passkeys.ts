@@ -71,39 +71,3 @@ export class PasskeyStore {
     return Number(this.#db.prepare('DELETE FROM passkeys WHERE user = ? AND id = ?').run(user, id).changes) > 0;
   }
 }
-
-/**
- * Outstanding WebAuthn challenges: each used once, expiring after `ttlMs`, at most `max` at a time (beyond it the
- * oldest is dropped: a flood of option requests costs its sender their own challenges, not memory).
- */
-export class ChallengeStore {
-  readonly #ttlMs: number;
-  readonly #max: number;
-  readonly #challenges = new Map<string, { purpose: string; expires: number }>();
-
-  constructor(options: { ttlMs: number; max: number }) {
-    this.#ttlMs = options.ttlMs;
-    this.#max = options.max;
-  }
-
-  get size(): number {
-    return this.#challenges.size;
-  }
-
-  /** Remembers a challenge for `purpose` (`register:alice`, `sign-in`). */
-  issue(challenge: string, purpose: string, now = Date.now()): void {
-    for (const [key, entry] of this.#challenges) {
-      if (entry.expires > now && this.#challenges.size < this.#max) break;
-      this.#challenges.delete(key); // Map order is issue order: expired or oldest first
-    }
-    this.#challenges.set(challenge, { purpose, expires: now + this.#ttlMs });
-  }
-
-  /** Whether `challenge` was issued for `purpose` and has not expired; it cannot be used again either way. */
-  consume(challenge: string, purpose: string, now = Date.now()): boolean {
-    const entry = this.#challenges.get(challenge);
-    if (entry === undefined) return false;
-    this.#challenges.delete(challenge);
-    return entry.purpose === purpose && entry.expires > now;
-  }
-}

@@ -35,6 +35,8 @@ export interface PlatformIdentity {
   readonly authorizeUpgrade: (request: IncomingMessage) => string | undefined;
   /** Counts WebSocket upgrades refused and connections closed at the boundary, by reason. */
   readonly wsRefused: (reason: WebSocketRefusal) => void;
+  /** Counts HTTP connections refused over the per-address cap (as 429s of kind `connection`). */
+  readonly connectionRefused: () => void;
   /** On first start, creates the admin and logs once how to sign in. */
   announce(url: string): Promise<void>;
   close(): Promise<void>;
@@ -101,6 +103,9 @@ export function platformIdentity(
     },
     wsRefused: (reason) => {
       metrics.wsRefused.inc({ reason });
+    },
+    connectionRefused: () => {
+      metrics.refused.inc({ status: '429', kind: 'connection', token: '' });
     },
     announce: async (url) => {
       const admin = await identity.bootstrapAdmin();

@@ -22,6 +22,9 @@ const schema = z.object({
   SIGNIN_LOCKOUT_FAILURES: positiveInt(10, 1_000),
   SIGNIN_LOCKOUT_MINUTES: positiveInt(15, 24 * 60),
   WS_MESSAGES_PER_SECOND: positiveInt(100, 1_000_000),
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: positiveInt(256, 1_000_000),
+  MAX_ACCOUNTS: positiveInt(10_000, 1_000_000),
+  MAX_API_TOKENS: positiveInt(1_000, 100_000),
   AUDIT_RETENTION_DAYS: positiveInt(365, 10 * 365),
   AUDIT_MAX_ROWS: positiveInt(1_000_000, 100_000_000),
   RETENTION_SWEEP_MINUTES: positiveInt(60, 24 * 60),
@@ -71,6 +74,11 @@ export interface IdentitySettings {
   readonly signIn: { readonly lockoutFailures: number; readonly lockoutMs: number };
   /** WebSocket messages per identity (user, token, or anonymous address) and second, over all its connections. */
   readonly wsMessagesPerSecond: number;
+  /** HTTP connections one address (an IPv6 /64) may hold open at once; WebSocket ones count on their own route. */
+  readonly connectionsPerAddress: number;
+  /** How many accounts, and live (unrevoked, unexpired) API tokens, may exist: a create beyond it is a 422. */
+  readonly maxAccounts: number;
+  readonly maxApiTokens: number;
   /** How long the audit trail and sessions are kept, and how often the retention sweep runs. */
   readonly retention: RetentionSettings;
   /** OpenID Connect sign-in, when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set. */
@@ -93,6 +101,9 @@ export function loadIdentitySettings(env: Env = process.env): IdentitySettings {
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE },
     signIn: { lockoutFailures: e.SIGNIN_LOCKOUT_FAILURES, lockoutMs: e.SIGNIN_LOCKOUT_MINUTES * 60_000 },
     wsMessagesPerSecond: e.WS_MESSAGES_PER_SECOND,
+    connectionsPerAddress: e.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+    maxAccounts: e.MAX_ACCOUNTS,
+    maxApiTokens: e.MAX_API_TOKENS,
     retention: {
       auditMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
       auditMaxRows: e.AUDIT_MAX_ROWS,

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { HttpError } from '../http/errors.ts';
 import { openIdentityDatabase } from './db.ts';
 import { hashPassword, verifyPassword } from './secrets.ts';
 import { SessionStore } from './sessions.ts';
@@ -55,6 +56,30 @@ describe('identity stores', () => {
     assert.equal(reopened.revoke(token.id, now), 1);
     assert.equal(reopened.verify(secret, now), undefined, 'revoked');
     again.close();
+  });
+
+  it('bounds live API tokens; expired and revoked ones do not count, and the oldest of them are pruned', () => {
+    const db = openIdentityDatabase(join(dir, 'token-bound'));
+    const tokens = new TokenStore(db, undefined, 3);
+    const now = Date.now();
+    const overTheBound = (error: unknown): boolean =>
+      error instanceof HttpError && error.status === 422 && error.message.includes('MAX_API_TOKENS');
+    for (let i = 0; i < 3; i++) tokens.create(`day-${String(i)}`, 'viewer', 1, now);
+    assert.throws(() => tokens.create('over', 'viewer', 1, now), overTheBound);
+    assert.equal(tokens.list().length, 3, 'nothing was added');
+    // A day later the three have expired: they no longer count.
+    const later = now + 86_400_001;
+    for (let i = 0; i < 3; i++) tokens.create(`kept-${String(i)}`, 'viewer', undefined, later);
+    assert.throws(() => tokens.create('over', 'viewer', undefined, later), overTheBound);
+    assert.equal(tokens.revoke('kept-0', later), 1);
+    const { secret } = tokens.create('after-revoke', 'viewer', undefined, later);
+    assert.equal(tokens.verify(secret, later)?.name, 'after-revoke');
+    // Four dead tokens before that create: the newest three were kept (the revocation among them).
+    const names = tokens.list().map((t) => t.name);
+    assert.equal(names.length, 6);
+    assert.equal(names.filter((n) => n.startsWith('day-')).length, 2);
+    assert.ok(names.includes('kept-0'));
+    db.close();
   });
 
   it('expires sessions when idle or too old, keeps the table bounded, and rotates ids', async () => {

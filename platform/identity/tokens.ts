@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import { HttpError } from '../http/errors.ts';
 import { type Role } from './permissions.ts';
 import { newSecret, secretHash } from './secrets.ts';
 import { roleName } from './users.ts';
@@ -9,6 +10,8 @@ import { roleName } from './users.ts';
 export const tokenName = z.string().regex(/^[A-Za-z0-9_.@:-]{1,64}$/, 'token names are 1-64 of A-Z a-z 0-9 _ . @ : -');
 /** Every token carries this prefix, so a leaked one is recognisable (secret scanners) and never taken for a JWT. */
 export const TOKEN_PREFIX = 'ict_';
+/** Live API tokens (MAX_API_TOKENS) by default: machines hold a handful each. */
+export const DEFAULT_MAX_LIVE_TOKENS = 1_000;
 
 export interface ApiToken {
   readonly id: string;
@@ -34,6 +37,9 @@ interface Read {
   readonly expiresAt: number | null;
   readonly revokedAt: number | null;
 }
+
+/** A token that still verifies (never NULL, so NOT works); the one parameter is now (ms). */
+const LIVE = 'revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -67,25 +73,47 @@ export interface TokenCache {
 export class TokenStore {
   readonly #db: DatabaseSync;
   readonly #byHash: StatementSync;
+  readonly #maxLive: number;
   readonly #changed: (() => boolean) | undefined;
   /** Tokens by hash as read (revoked and expired ones too). */
   readonly #rows: LRUCache<string, Read> | undefined;
 
-  constructor(db: DatabaseSync, cache?: TokenCache) {
+  /** `maxLive`: tokens neither revoked nor expired that may exist at once (a create beyond it is refused). */
+  constructor(db: DatabaseSync, cache?: TokenCache, maxLive = DEFAULT_MAX_LIVE_TOKENS) {
     this.#db = db;
     this.#byHash = db.prepare('SELECT * FROM tokens WHERE hash = ?');
+    this.#maxLive = maxLive;
     this.#changed = cache?.changed;
     this.#rows = cache === undefined ? undefined : new LRUCache({ max: cache.maxRows });
   }
 
-  /** Creates a token; the secret is returned here once and never stored. */
+  /**
+   * Creates a token; the secret is returned here once and never stored. Refused (HttpError 422, nothing added) when
+   * `maxLive` live tokens exist. Revoked and expired tokens do not count: the newest `maxLive` of them are kept for
+   * `list`, older ones are deleted here. The count and the insert are one statement, so the CLI and the platform
+   * writing the same file at once cannot pass the bound together.
+   */
   create(name: string, role: Role, ttlDays?: number, now = Date.now()): { token: ApiToken; secret: string } {
     const id = randomUUID();
     const secret = TOKEN_PREFIX + newSecret();
     const expires = ttlDays === undefined ? null : now + ttlDays * 86_400_000;
     this.#db
-      .prepare('INSERT INTO tokens (id, hash, name, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, secretHash(secret), name, role, now, expires);
+      .prepare(
+        `DELETE FROM tokens WHERE id IN (SELECT id FROM tokens WHERE NOT (${LIVE})
+           ORDER BY coalesce(revoked_at, expires_at) DESC LIMIT -1 OFFSET ?)`,
+      )
+      .run(now, this.#maxLive);
+    const added = this.#db
+      .prepare(
+        `INSERT INTO tokens (id, hash, name, role, created_at, expires_at) SELECT ?, ?, ?, ?, ?, ?
+           WHERE (SELECT count(*) FROM tokens WHERE ${LIVE}) < ?`,
+      )
+      .run(id, secretHash(secret), name, role, now, expires, now, this.#maxLive).changes;
+    if (added === 0)
+      throw new HttpError(
+        422,
+        `at most ${String(this.#maxLive)} live API tokens may exist (MAX_API_TOKENS): revoke one first`,
+      );
     return { token: toToken({ id, name, role, created_at: now, expires_at: expires, revoked_at: null }), secret };
   }
 

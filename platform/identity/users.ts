@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { z } from 'zod';
+import { HttpError } from '../http/errors.ts';
 import { roles, type Role } from './permissions.ts';
 import { hashPassword } from './secrets.ts';
 
@@ -33,6 +34,8 @@ function toUser(row: Row): User {
 
 /** Accounts kept in memory once read; the table holds every account, so this only bounds memory. */
 const CACHED_USERS = 10_000;
+/** Accounts that may exist (MAX_ACCOUNTS) by default. */
+export const DEFAULT_MAX_ACCOUNTS = 10_000;
 
 /**
  * Local accounts: name, role, scrypt password hash. Accounts read are kept in memory (every cookie-authenticated
@@ -41,11 +44,14 @@ const CACHED_USERS = 10_000;
 export class UserStore {
   readonly #db: DatabaseSync;
   readonly #get: StatementSync;
+  readonly #maxAccounts: number;
   readonly #cache = new Map<string, User>();
 
-  constructor(db: DatabaseSync) {
+  /** `maxAccounts`: a new account beyond it is refused (people come from admins and from OIDC's first sign-ins). */
+  constructor(db: DatabaseSync, maxAccounts = DEFAULT_MAX_ACCOUNTS) {
     this.#db = db;
     this.#get = db.prepare('SELECT * FROM users WHERE name = ?');
+    this.#maxAccounts = maxAccounts;
   }
 
   count(): number {
@@ -72,9 +78,15 @@ export class UserStore {
     return (this.#db.prepare('SELECT * FROM users ORDER BY name').all() as unknown as Row[]).map(toUser);
   }
 
-  /** Creates or updates an account; a new password replaces the old one. */
+  /**
+   * Creates or updates an account; a new password replaces the old one. A new account when `maxAccounts` exist is
+   * refused (HttpError 422, nothing changed); checked after hashing, with no await before the write, so concurrent
+   * creates cannot pass it together (only this process writes accounts).
+   */
   async put(name: string, role: Role, newPassword?: string, mustChange = false): Promise<User> {
     const hash = newPassword === undefined ? undefined : await hashPassword(newPassword);
+    if (this.#get.get(name) === undefined && this.count() >= this.#maxAccounts)
+      throw new HttpError(422, `at most ${String(this.#maxAccounts)} accounts may exist (MAX_ACCOUNTS)`);
     this.#cache.delete(name);
     this.#db
       .prepare(

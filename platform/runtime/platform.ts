@@ -96,7 +96,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     await identity.close();
     throw error;
   });
-  protectServer(server);
+  protectServer(server, {
+    maxConnectionsPerAddress: identitySettings.connectionsPerAddress,
+    onConnectionRefused: identity.connectionRefused,
+  });
   websockets.attach(server, {
     allowedHosts: security.allowedHosts,
     authorize: identity.authorizeUpgrade,

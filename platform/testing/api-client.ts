@@ -26,3 +26,18 @@ export function apiFetch(target: ApiTarget, path: string, init: ApiRequestInit =
   }
   return fetch(`${target.url}${path}`, request);
 }
+
+/** apiFetch with an optional JSON body (`json`): the status and the parsed JSON answer (undefined when empty). */
+export async function apiJson(
+  target: ApiTarget,
+  path: string,
+  init: ApiRequestInit & { json?: unknown } = {},
+): Promise<{ status: number; body: Record<string, unknown> | undefined }> {
+  const { json, ...rest } = init;
+  const res = await apiFetch(target, path, {
+    ...rest,
+    ...(json === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>) };
+}

@@ -1,8 +1,8 @@
 import type { Request, Router } from 'express';
-import ipaddr from 'ipaddr.js';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
+import { addressKey } from '../http/address-key.ts';
 import { openApi, type ApiOperation } from '../http/openapi.ts';
 import type { BuiltApp } from './build.ts';
 
@@ -48,13 +48,7 @@ const reportOperation: ApiOperation = {
 };
 
 /** The client's address, IPv6 reduced to its /64 (one host commonly owns a whole /64). */
-function addressKey(req: Request): string {
-  const raw = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-  if (!ipaddr.isValid(raw)) return raw;
-  const parsed = ipaddr.process(raw);
-  if (parsed.kind() === 'ipv4') return parsed.toString();
-  return `${ipaddr.IPv6.networkAddressFromCIDR(`${parsed.toString()}/64`).toString()}/64`;
-}
+const clientKey = (req: Request): string => addressKey(req.ip ?? req.socket.remoteAddress);
 
 /** Takes one report from the limiters; false when this address or everyone together is over the limit. */
 async function admitted(limiter: RateLimiterMemory, key: string): Promise<boolean> {
@@ -114,7 +108,7 @@ export function webMetrics(registry: Registry, limits: ClientReportLimits = defa
     mount(api: Router): void {
       api.post('/web/client-metrics', async (req, res) => {
         const report = clientReport.parse(req.body);
-        if (!(await admitted(perAddress, addressKey(req))) || !(await admitted(total, 'all'))) {
+        if (!(await admitted(perAddress, clientKey(req))) || !(await admitted(total, 'all'))) {
           res.setHeader('Retry-After', '30');
           res.status(429).json({ error: 'too many client reports; try again in 30 s' });
           return;

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.ts';
-import { escalationPolicySchema, scheduleSchema, userSchema } from '../config/schema.ts';
+import { escalationPolicySchema, scheduleSchema, userSchema, type AlertsConfig } from '../config/schema.ts';
 import type { Directory } from '../oncall/directory.ts';
 import { onCallAt } from '../oncall/schedule.ts';
 import type { Audit } from '../../identity/audit.ts';
@@ -9,15 +9,24 @@ import { principalOf } from '../../identity/principal.ts';
 
 const idParam = z.string().regex(/^[a-zA-Z0-9_.:-]{1,64}$/, 'not an id');
 
-/** Users, schedules (with who is on call now) and escalation policies. */
-export function oncallRoutes(api: Router, deps: { directory: Directory; audit: Audit; now: () => number }): void {
-  const { directory, audit } = deps;
+/** Users, schedules (with who is on call now) and escalation policies; a new id beyond `limits` is a 422. */
+export function oncallRoutes(
+  api: Router,
+  deps: { directory: Directory; audit: Audit; now: () => number; limits: AlertsConfig['limits'] },
+): void {
+  const { directory, audit, limits } = deps;
+  const bounds = {
+    user: { limit: limits.users, setting: 'users' },
+    schedule: { limit: limits.schedules, setting: 'schedules' },
+    policy: { limit: limits.escalation_policies, setting: 'escalation_policies' },
+  };
   const crud = (
     kind: 'user' | 'schedule' | 'policy',
     path: string,
     schema: z.ZodType<{ id: string }>,
     check: (e: z.output<typeof schema>) => void,
   ): void => {
+    const { limit, setting } = bounds[kind];
     api.get(`/oncall/${path}`, (_req, res) => {
       res.json({ [path]: directory.list(kind) });
     });
@@ -25,6 +34,8 @@ export function oncallRoutes(api: Router, deps: { directory: Directory; audit: A
       const id = idParam.parse(req.params.id);
       const entity = schema.parse({ ...(req.body as object), id });
       check(entity);
+      if (!directory.has(kind, id) && directory.count(kind) >= limit)
+        throw new HttpError(422, `at most ${String(limit)} ${path} may exist (limits.${setting} in ALERTS_CONFIG)`);
       directory.put(kind, entity as never);
       await audit(principalOf(req).actor, `${kind}.put`, `${kind}/${id}`);
       res.json(entity);

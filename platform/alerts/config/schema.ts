@@ -258,6 +258,17 @@ export const alertsConfigSchema = z
         incident_alert_rows: z.number().int().min(1_000).default(200_000),
       })
       .prefault({}),
+    /**
+     * How many on-call users, schedules and escalation policies may exist (each entry's own fan-out is bounded by its
+     * schema): the API refuses a new id beyond it (422); updates and removals always work.
+     */
+    limits: z
+      .strictObject({
+        users: z.number().int().min(1).max(100_000).default(1_000),
+        schedules: z.number().int().min(1).max(10_000).default(200),
+        escalation_policies: z.number().int().min(1).max(10_000).default(200),
+      })
+      .prefault({}),
     /** Public base URL of the web app for links in notifications; empty: PUBLIC_URL, else localhost:PORT. */
     public_url: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
   })
@@ -276,6 +287,13 @@ export const alertsConfigSchema = z
     if (c.route.receiver === undefined)
       ctx.addIssue({ code: 'custom', path: ['route', 'receiver'], message: 'the root route needs a receiver' });
     walk(c.route, 'route');
+    for (const [list, limit] of [
+      ['users', c.limits.users],
+      ['schedules', c.limits.schedules],
+      ['escalation_policies', c.limits.escalation_policies],
+    ] as const)
+      if (c[list].length > limit)
+        ctx.addIssue({ code: 'custom', path: [list], message: `more than limits.${list} (${String(limit)}) entries` });
     for (const r of c.receivers)
       if (r.escalation_policy !== undefined && !policies.has(r.escalation_policy))
         ctx.addIssue({

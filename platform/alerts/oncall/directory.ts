@@ -72,6 +72,12 @@ export class Directory {
     return this.#cache[kind].delete(id);
   }
 
+  has(kind: Kind, id: string): boolean {
+    return this.#cache[kind].has(id);
+  }
+  count(kind: Kind): number {
+    return this.#cache[kind].size;
+  }
   user(id: string): UserConfig | undefined {
     return this.#cache.user.get(id);
   }

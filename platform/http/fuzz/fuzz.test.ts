@@ -24,7 +24,10 @@ describe('fuzz: every route and message type with hostile input', () => {
       console.log(
         `fuzz: ${String(total)} inputs over ${String(Object.keys(report.tried).length)} routes and message types`,
       );
-      for (const [route, n] of Object.entries(report.tried).sort()) console.log(`  ${String(n).padStart(5)}  ${route}`);
+      for (const [route, n] of Object.entries(report.tried).sort()) {
+        const ok = report.accepted[route];
+        console.log(`  ${String(n).padStart(5)}  ${route}${ok === undefined ? '' : ` (${String(ok)} answered 2xx)`}`);
+      }
       console.log(
         `fuzz: /healthz probed ${String(report.healthzProbes)} times, slowest ${report.slowestHealthzMs.toFixed(0)} ms`,
       );

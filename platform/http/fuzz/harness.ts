@@ -27,12 +27,17 @@ const shapedBody = (schema: JsonSchema): fc.Arbitrary<{ contentType: string; bod
 export interface FuzzReport {
   /** Inputs tried per route (`METHOD /path`) and per WebSocket message type (`WS type`). */
   readonly tried: Record<string, number>;
+  /** Of those, answered 2xx: input that got past validation into the handler's work. */
+  readonly accepted: Record<string, number>;
   /** Answers that break the rules: a 5xx other than 503, or no answer at all. */
   readonly failures: string[];
   readonly unhandled: string[];
   readonly slowestHealthzMs: number;
   readonly healthzProbes: number;
-  /** Probes over 500 ms and the input in flight then. */
+  /**
+   * Probes over 500 ms, the input in flight then, and the main thread's CPU time over the probe: near the probe's
+   * time when the platform held the event loop, far below it when the machine gave the process no CPU.
+   */
   readonly slowDuring: string[];
   /** Keys that appeared on Object.prototype or Array.prototype during the run (prototype pollution; the platform runs
    * in this process). */
@@ -98,6 +103,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   // the prober starts, so that one-time cost is not counted as a stall.
   const { names, bodies } = await operations(platform);
   const tried: Record<string, number> = {};
+  const accepted: Record<string, number> = {};
   const failures: string[] = [];
   let slowest = 0;
   let probes = 0;
@@ -113,12 +119,17 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const prober = (async () => {
     while (!probe.stop) {
       const t0 = performance.now();
+      const cpu0 = process.threadCpuUsage();
       const ok = await fetch(`${platform.url}/healthz`, { signal: AbortSignal.timeout(5_000) })
         .then((r) => r.status === 200)
         .catch(() => false);
       const ms = performance.now() - t0;
+      const cpu = process.threadCpuUsage(cpu0);
       probes++;
-      if (ms > 500) slowDuring.push(`${ms.toFixed(0)} ms during ${current}`);
+      if (ms > 500)
+        slowDuring.push(
+          `${ms.toFixed(0)} ms (cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms) during ${current}`,
+        );
       slowest = Math.max(slowest, ok ? ms : Number.POSITIVE_INFINITY);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -155,6 +166,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
             signal: AbortSignal.timeout(30_000),
           });
           await res.arrayBuffer();
+          if (res.status < 300) accepted[key] = (accepted[key] ?? 0) + 1;
           if (res.status >= 500 && res.status !== 503)
             failures.push(`${key} -> ${String(res.status)}: ${path.slice(0, 200)}`);
         } catch (error) {
@@ -176,6 +188,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   }
   return {
     tried,
+    accepted,
     failures,
     unhandled,
     slowestHealthzMs: slowest,
