@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import type * as pulumi from '@pulumi/pulumi';
 import { stackDriverRules } from './rbac.ts';
 import { services } from './services.ts';
-import { deploy, field, ofType, testConfig, type Recorded } from './testing/mocks.ts';
+import { deploy, field, ofType, record, secretValue, testConfig, testSecrets, type Recorded } from './testing/mocks.ts';
 
 const value = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
 const named = (rs: readonly Recorded[], kind: string, name: string): Recorded | undefined =>
@@ -109,5 +109,20 @@ describe('the remediation service account (RBAC for targeted updates)', () => {
     assert.deepEqual(portsTo('0.0.0.0/0'), [443], 'HTTPS only to the internet');
     const others = ofType(resources, 'NetworkPolicy').filter((p) => p.name !== 'netpol-remediation-egress');
     assert.ok(!others.some((p) => JSON.stringify(p.inputs).includes('172.18.0.2/32')), 'the API server for it alone');
+  });
+
+  it('puts the backend token in the Secret, marked secret, only when the stack has one', async () => {
+    const secretData = async (secrets: typeof testSecrets & { pulumiAccessToken?: string }) => {
+      const { resources } = await record(async () => {
+        const { deployPlatform } = await import('./platform.ts');
+        return deployPlatform(testConfig(), secrets);
+      });
+      return secretValue(field(named(resources, 'Secret', 'insitechart-secrets')?.inputs, 'stringData')) as Record<
+        string,
+        string
+      >;
+    };
+    assert.equal((await secretData({ ...testSecrets, pulumiAccessToken: 'pul-test' })).PULUMI_ACCESS_TOKEN, 'pul-test');
+    assert.equal((await secretData(testSecrets)).PULUMI_ACCESS_TOKEN, undefined);
   });
 });
