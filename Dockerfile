@@ -50,6 +50,31 @@ CMD ["platform/web/main.ts"]
 FROM runtime AS detectors
 CMD ["detectors/main.ts"]
 
+FROM runtime AS portfolio
+CMD ["platform/portfolio/main.ts"]
+
+# The remediation service runs `pulumi up` through the Automation API: the pulumi CLI (with its Node language host)
+# and the Kubernetes provider's plugin at pinned versions, found on the PATH (no download at run time), plus the
+# program and the generated rules and dashboards it reads. The provider matches @pulumi/kubernetes in package.json.
+FROM ${NODE_IMAGE} AS pulumi-cli
+ARG PULUMI_VERSION=3.248.0
+ARG PULUMI_KUBERNETES_VERSION=4.34.2
+ADD https://get.pulumi.com/releases/sdk/pulumi-v${PULUMI_VERSION}-linux-x64.tar.gz /tmp/pulumi.tar.gz
+ADD https://github.com/pulumi/pulumi-kubernetes/releases/download/v${PULUMI_KUBERNETES_VERSION}/pulumi-resource-kubernetes-v${PULUMI_KUBERNETES_VERSION}-linux-amd64.tar.gz /tmp/kubernetes.tar.gz
+RUN mkdir -p /opt/pulumi-kubernetes && tar -xzf /tmp/pulumi.tar.gz -C /opt \
+  && tar -xzf /tmp/kubernetes.tar.gz -C /opt/pulumi-kubernetes && rm /tmp/*.tar.gz
+
+FROM runtime AS pulumi-runtime
+COPY --from=pulumi-cli --chown=root:root /opt/pulumi /opt/pulumi
+COPY --from=pulumi-cli --chown=root:root /opt/pulumi-kubernetes/pulumi-resource-kubernetes /opt/pulumi/
+COPY --chown=root:root infra/pulumi ./infra/pulumi
+COPY --chown=root:root dashboards/generated ./dashboards/generated
+# PULUMI_HOME (workspace state, credentials) goes to a writable volume: the root filesystem is read-only.
+ENV PATH=/opt/pulumi:$PATH PULUMI_HOME=/tmp/pulumi PULUMI_SKIP_UPDATE_CHECK=true
+
+FROM pulumi-runtime AS remediation
+CMD ["detectors/remediation/main.ts"]
+
 # Default target: every service in one process.
 FROM runtime AS all
 CMD ["platform/main.ts"]

@@ -134,6 +134,20 @@ export const overview: DashboardSpec = {
           runbook: 'DiskFillPredicted',
         },
         {
+          kind: 'timeseries',
+          title: 'Data volumes free',
+          description: "Free share of each service's data volume (PersistentVolumeClaim, the kubelet's statistics).",
+          unit: 'percentunit',
+          queries: [
+            {
+              expr: 'kubelet_volume_stats_available_bytes{persistentvolumeclaim=~".+-data"} / kubelet_volume_stats_capacity_bytes{persistentvolumeclaim=~".+-data"}',
+              legend: '{{namespace}} {{persistentvolumeclaim}}',
+            },
+          ],
+          populated: 'external-exporter',
+          runbook: 'DataVolumeFillingUp',
+        },
+        {
           kind: 'stat',
           title: 'Certificate days left',
           description: 'Days until the earliest TLS certificate of each probed endpoint expires (blackbox_exporter).',

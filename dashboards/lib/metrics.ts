@@ -16,4 +16,6 @@ export const EXTERNAL_METRICS: Readonly<Record<string, string>> = {
   node_filesystem_avail_bytes: 'node_exporter',
   node_filesystem_size_bytes: 'node_exporter',
   probe_ssl_earliest_cert_expiry: 'blackbox_exporter (TLS probe of the public endpoint)',
+  kubelet_volume_stats_available_bytes: "the kubelet (a PersistentVolumeClaim's free bytes; Kubernetes only)",
+  kubelet_volume_stats_capacity_bytes: "the kubelet (a PersistentVolumeClaim's size; Kubernetes only)",
 };

@@ -14,14 +14,20 @@ import { LocalExecutor } from './executors/local/local-executor.ts';
 import { PredictiveScaler } from './forecast/predictive.ts';
 import { SqlitePendingStore } from './pending-store.ts';
 import { loadPolicies } from './policy/load.ts';
+import type { SignalProbe } from './guardrails/verification.ts';
 import { platformProbe, RegistryReader, ResolvedAlerts } from './probe.ts';
 import { alertSignal, detectionSignal } from './signals.ts';
 
 export interface RemediationServiceOptions {
-  /** The running platform's control ports (embedded mode); the local executor acts through them. */
-  readonly controls: PlatformControls;
-  /** Another executor (Pulumi) instead of the local one; the blast radius then knows no replica counts. */
-  readonly executor?: RemediationExecutor;
+  /**
+   * Embedded mode: the running platform's control ports. The local executor acts through them, the blast radius
+   * reads their replica counts and predictive scaling sizes their pools.
+   */
+  readonly controls?: PlatformControls;
+  /** Distributed mode: the executor (Pulumi), opened at start; the blast radius then knows no replica counts. */
+  readonly executor?: () => Promise<RemediationExecutor>;
+  /** How verification reads a signal back; by default from this process's metrics registry (embedded mode). */
+  readonly probe?: (resolved: ResolvedAlerts) => SignalProbe;
 }
 
 /**
@@ -45,17 +51,19 @@ export function remediationService(options: RemediationServiceOptions): Service 
         return;
       }
       const families = loadPolicies(config.policiesDir);
-      const local = new LocalExecutor(options.controls);
-      const executor = options.executor ?? local;
+      const { controls } = options;
+      const local = controls === undefined ? undefined : new LocalExecutor(controls);
+      const executor = options.executor === undefined ? local : await options.executor();
+      if (executor === undefined) throw new Error('remediation needs the platform controls or an executor');
       const reader = new RegistryReader(ctx.metrics);
       const resolved = new ResolvedAlerts();
       pending = new SqlitePendingStore(join(ctx.config.dataDir, 'remediation.db'));
       const running = new RemediationEngine({
         families,
         executor,
-        probe: platformProbe(reader, resolved),
+        probe: options.probe?.(resolved) ?? platformProbe(reader, resolved),
         publish: publishStep(ctx.bus, auditTo(ctx.bus, 'detectors/remediation')),
-        replicas: (action) => (options.executor === undefined ? local.replicas(action) : undefined),
+        replicas: (action) => (local !== undefined && executor === local ? local.replicas(action) : undefined),
         settings: config.engine,
         pending,
         onError: (error, record) => {
@@ -85,12 +93,16 @@ export function remediationService(options: RemediationServiceOptions): Service 
           },
         }),
       );
-      const scaler = new PredictiveScaler({
-        families,
-        read: (series) => reader.read({ __name__: series }),
-        pool: (name) => options.controls.pools.get(name),
-        propose: (proposal) => running.propose(proposal),
-      });
+      // Predictive scaling sizes in-process pools (embedded mode); the distributed mode has none to size.
+      const scaler =
+        controls === undefined
+          ? undefined
+          : new PredictiveScaler({
+              families,
+              read: (series) => reader.read({ __name__: series }),
+              pool: (name) => controls.pools.get(name),
+              propose: (proposal) => running.propose(proposal),
+            });
       const every = (ms: number, work: () => Promise<unknown>, what: string): void => {
         const timer = setInterval(() => {
           work().catch((error: unknown) => {
@@ -109,8 +121,10 @@ export function remediationService(options: RemediationServiceOptions): Service 
         },
         'lifting temporary mitigations failed',
       );
-      every(config.forecastSampleMs, () => scaler.sample(Date.now()), 'sampling load for predictive scaling failed');
-      every(config.forecastEveryMs, () => scaler.evaluate(Date.now()), 'predictive scaling failed');
+      if (scaler !== undefined) {
+        every(config.forecastSampleMs, () => scaler.sample(Date.now()), 'sampling load for predictive scaling failed');
+        every(config.forecastEveryMs, () => scaler.evaluate(Date.now()), 'predictive scaling failed');
+      }
       ctx.logger.info(
         { families: families.map((f) => f.family), executor: executor.name, ...config.engine },
         'remediation engine started',

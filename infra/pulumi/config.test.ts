@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { servicePath } from '../../detectors/remediation/executors/pulumi/changes.ts';
 import { parseStackConfig, serviceSettings, StackConfigError } from './config.ts';
-import { embeddedOnly, everyProcess, platformServices, services } from './services.ts';
+import { everyProcess, platformServices, services } from './services.ts';
 import { testConfig } from './testing/mocks.ts';
 import { stackConfig, stackNames } from './testing/stacks.ts';
 
@@ -24,7 +24,7 @@ describe('service catalog', () => {
   it('has one service per Dockerfile target, running the same entrypoint', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
     const targets = new Map(
-      [...dockerfile.matchAll(/^FROM runtime AS ([a-z-]+)\nCMD \["([^"]+)"\]/gm)].map((m) => [m[1], m[2]]),
+      [...dockerfile.matchAll(/^FROM [a-z-]+ AS ([a-z-]+)\nCMD \["([^"]+)"\]/gm)].map((m) => [m[1], m[2]]),
     );
     targets.delete('all');
     assert.ok(targets.size >= 7, 'the Dockerfile lists the service targets');
@@ -41,7 +41,7 @@ describe('service catalog', () => {
       ),
     );
     assert.ok(inCode.length >= 10, inCode.join());
-    const listed = [...services, ...embeddedOnly, { consumes: everyProcess }].flatMap((s) =>
+    const listed = [...services, { consumes: everyProcess }].flatMap((s) =>
       s.consumes.map((c) => `${c.group}@${c.topic}`),
     );
     assert.deepEqual(listed.sort(), inCode.sort());

@@ -97,6 +97,8 @@ const schema = z
       .default({ nodes: 3, storageGi: 50 }),
     /** Cluster ranges outbound traffic may never reach (notifications and feeds go to the internet only). */
     privateCidrs: z.array(z.cidrv4()).default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']),
+    /** The Kubernetes API server's endpoints (not its Service IP): the remediation service's egress. */
+    kubernetesApiCidrs: z.array(z.cidrv4()).max(16).default([]),
     services: z.record(z.string(), serviceOverrides).default({}),
   })
   .strict()
@@ -165,6 +167,7 @@ const structuredKeys = [
   'kafka',
   'elasticsearch',
   'privateCidrs',
+  'kubernetesApiCidrs',
   'services',
 ];
 

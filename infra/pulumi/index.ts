@@ -12,6 +12,9 @@ const outputs = deployPlatform(config, {
   adminPassword: raw.requireSecret('adminPassword'),
   ingestToken: raw.requireSecret('ingestToken'),
   alertsConfig: raw.getSecret('alertsConfig') ?? '{}',
+  ...(raw.getSecret('pulumiAccessToken') === undefined
+    ? {}
+    : { pulumiAccessToken: raw.requireSecret('pulumiAccessToken') }),
 });
 
 export const namespace = outputs.namespace;
@@ -19,3 +22,5 @@ export const workloads = outputs.workloads;
 export const images = outputs.images;
 /** Read by the remediation executor before it grows a data volume (detectors/remediation/executors/pulumi). */
 export const dataVolumes = outputs.dataVolumes;
+/** Read by the remediation executor: what it may update (`--target`), which is what its RBAC allows (rbac.ts). */
+export const remediationTargets = outputs.remediationTargets;

@@ -51,11 +51,15 @@ function egressRules(spec: ServiceSpec, config: StackConfig): EgressRule[] {
   ];
   if (spec.kafka) rules.push({ to: [{ podSelector: kafkaPods }], ports: tcp(9092) });
   if (spec.readsPrometheus) rules.push({ to: [namespace(config.monitoringNamespace)], ports: tcp(9090) });
+  if (spec.drivesStack && config.kubernetesApiCidrs.length > 0) {
+    rules.push({ to: config.kubernetesApiCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(443, 6443) });
+  }
   if (spec.internetEgress) {
-    // Public addresses only: notification channels and market feeds, never the cluster's own ranges.
+    // Public addresses only: notification channels and market feeds (the stack's backend for the service that
+    // drives it, over HTTPS only), never the cluster's own ranges.
     rules.push({
       to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...config.privateCidrs] } }],
-      ports: tcp(443, 465, 587),
+      ports: spec.drivesStack ? tcp(443) : tcp(443, 465, 587),
     });
   }
   return rules;

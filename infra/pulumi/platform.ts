@@ -5,7 +5,7 @@
  * the tests call it under pulumi.runtime.setMocks.
  */
 import * as k8s from '@pulumi/kubernetes';
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config.ts';
 import { deployDataServices } from './data.ts';
 import { networkPolicies } from './network.ts';
@@ -14,7 +14,8 @@ import { configMapName, httpPort, secretName } from './pod.ts';
 import { analysisTemplateName, analysisTemplateSpec } from './rollout/argo.ts';
 import { services, type ServiceSpec } from './services.ts';
 import { volumeExpansion, type DataVolume } from './volume.ts';
-import { deployService, type Workload } from './workload.ts';
+import { deployStackDriverRbac } from './rbac.ts';
+import { deployService, type RemediationTargets, type Workload } from './workload.ts';
 
 export interface PlatformSecrets {
   readonly adminPassword: pulumi.Input<string>;
@@ -22,6 +23,8 @@ export interface PlatformSecrets {
   readonly ingestToken: pulumi.Input<string>;
   /** The alert pipeline's JSON configuration (ALERTS_CONFIG). */
   readonly alertsConfig: pulumi.Input<string>;
+  /** The remediation service's login to the stack's backend (Pulumi Cloud); without it, it refuses to start. */
+  readonly pulumiAccessToken?: pulumi.Input<string>;
 }
 
 export interface PlatformOutputs {
@@ -30,6 +33,8 @@ export interface PlatformOutputs {
   readonly images: Readonly<Record<string, string>>;
   /** Per persistent service: its claim, size, maximum and whether it may grow (the Pulumi executor reads this). */
   readonly dataVolumes: Readonly<Record<string, DataVolume>>;
+  /** Per service, the URNs a remediation updates (`pulumi up --target`), by what it changes. */
+  readonly remediationTargets: Readonly<Record<string, RemediationTargets>>;
 }
 
 export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): PlatformOutputs {
@@ -71,6 +76,7 @@ export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): P
         ADMIN_PASSWORD: secrets.adminPassword,
         INGEST_TOKEN: secrets.ingestToken,
         'alerts.json': secrets.alertsConfig,
+        ...(secrets.pulumiAccessToken === undefined ? {} : { PULUMI_ACCESS_TOKEN: secrets.pulumiAccessToken }),
       },
     },
     opts,
@@ -97,7 +103,10 @@ export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): P
   const workloads: Record<string, Workload['kind']> = {};
   const images: Record<string, string> = {};
   const dataVolumes: Record<string, DataVolume> = {};
+  const remediationTargets: Record<string, RemediationTargets> = {};
   const expandable = volumeExpansion(config, opts);
+  // Fully qualified: a short name would resolve in whatever organisation the token's owner defaults to.
+  const stackName = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
   for (const spec of services) {
     const w = deployService(spec, {
       config,
@@ -107,10 +116,13 @@ export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): P
       prometheusUrl,
       otlpEndpoint: `http://otel-collector.${config.namespace}.svc:4318`,
       volumeExpansion: expandable,
+      stackName,
     });
     workloads[spec.name] = w.kind;
     images[spec.name] = w.image;
+    remediationTargets[spec.name] = w.targets;
     if (w.volume !== undefined) dataVolumes[spec.name] = w.volume;
+    if (spec.drivesStack) deployStackDriverRbac(spec, config, opts);
   }
 
   for (const p of networkPolicies(config, services)) {
@@ -121,7 +133,7 @@ export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): P
     );
   }
   if (config.ingress !== undefined) ingress(config, config.ingress, services, opts);
-  return { namespace: config.namespace, workloads, images, dataVolumes };
+  return { namespace: config.namespace, workloads, images, dataVolumes, remediationTargets };
 }
 
 /** Longest prefix first, so /api/alerts reaches alerts and the rest of /api market-data. */

@@ -24,7 +24,12 @@ export interface PodContext {
   readonly otlpEndpoint: string;
   /** Changing it restarts the pods (the `restart` remediation sets it). */
   readonly restartedAt?: string;
+  /** The stack the remediation service updates (its own stack's name). */
+  readonly stackName: string;
 }
+
+/** The ServiceAccount of a service that drives the stack (rbac.ts binds its roles). */
+export const stackDriverAccount = (service: string): string => `${service}-pulumi`;
 
 /** Marks the extra Services of a Rollout (canary, preview), which select the same pods as the main one. */
 export const serviceRoleLabel = 'insitechart.io/service-role';
@@ -48,7 +53,19 @@ function platformEnv(spec: ServiceSpec, ctx: PodContext): EnvVar[] {
   if (spec.kafka) {
     env.push({ name: 'KAFKA_BROKERS', value: ctx.kafkaBootstrap }, { name: 'KAFKA_CLIENT_ID', value: spec.name });
   }
-  if (spec.readsPrometheus) {
+  if (spec.drivesStack) {
+    env.push(
+      { name: 'REMEDIATION_PULUMI_STACK', value: ctx.stackName },
+      // The image's root filesystem is read-only: the workspace's settings live on the /tmp volume.
+      { name: 'REMEDIATION_PULUMI_WORKSPACE', value: '/tmp/pulumi/workspace' },
+      { name: 'REMEDIATION_PROMETHEUS_URL', value: ctx.prometheusUrl },
+      // Optional in the Secret: without it the service refuses to start, naming PULUMI_ACCESS_TOKEN.
+      {
+        name: 'PULUMI_ACCESS_TOKEN',
+        valueFrom: { secretKeyRef: { name: secretName, key: 'PULUMI_ACCESS_TOKEN', optional: true } },
+      },
+    );
+  } else if (spec.readsPrometheus) {
     env.push(
       { name: 'DETECTOR_SOURCES', value: 'prometheus,otlp' },
       { name: 'DETECTOR_PROMETHEUS_URL', value: ctx.prometheusUrl },
@@ -139,7 +156,10 @@ export function podTemplate(spec: ServiceSpec, ctx: PodContext): PodTemplate {
       },
     },
     spec: {
-      automountServiceAccountToken: false,
+      // Only a service that drives the stack talks to the Kubernetes API, with its own account (rbac.ts).
+      ...(spec.drivesStack
+        ? { serviceAccountName: stackDriverAccount(spec.name), automountServiceAccountToken: true }
+        : { automountServiceAccountToken: false }),
       // SHUTDOWN_TIMEOUT_MS (10 s) plus the time to flush logs and spans.
       terminationGracePeriodSeconds: 20,
       securityContext: {

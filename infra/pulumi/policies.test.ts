@@ -90,6 +90,36 @@ describe('policies', () => {
           spec(i).egress = [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }];
         }),
       ],
+      [
+        'Rollout/web: mounts a service account token',
+        mutate(rs, isNamed('Rollout', 'web'), (i) => {
+          (field(i, 'spec', 'template', 'spec') as Record<string, unknown>).automountServiceAccountToken = true;
+        }),
+      ],
+      [
+        'Deployment/remediation: mounts a service account token',
+        mutate(rs, isNamed('RoleBinding', 'remediation-pulumi'), (i) => {
+          i.roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' };
+        }),
+      ],
+      [
+        'Role/remediation-pulumi: reads secrets',
+        mutate(rs, isNamed('Role', 'remediation-pulumi'), (i) => {
+          (i.rules as unknown[]).push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] });
+        }),
+      ],
+      [
+        'Role/remediation-pulumi: grants create, delete',
+        mutate(rs, isNamed('Role', 'remediation-pulumi'), (i) => {
+          (i.rules as unknown[]).push({ apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'delete'] });
+        }),
+      ],
+      [
+        'Role/remediation-pulumi: grants a wildcard',
+        mutate(rs, isNamed('Role', 'remediation-pulumi'), (i) => {
+          (i.rules as unknown[]).push({ apiGroups: ['*'], resources: ['pods'], verbs: ['get'] });
+        }),
+      ],
     ];
     for (const [expected, mutated] of cases) assert.deepEqual(policyViolations(mutated, config), [expected]);
     const withIngress = [...rs, { type: 'kubernetes:networking.k8s.io/v1:Ingress', name: 'x', inputs: {} }];
@@ -103,7 +133,7 @@ describe('policies', () => {
       .filter((p) => JSON.stringify(p.inputs).includes('0.0.0.0/0'))
       .map((p) => String(field(p.inputs, 'metadata', 'name')))
       .sort();
-    assert.deepEqual(open, ['alerts-egress', 'market-feed-egress']);
+    assert.deepEqual(open, ['alerts-egress', 'market-feed-egress', 'remediation-egress']);
     const except = field(
       ofType(resources, 'NetworkPolicy').find((p) => field(p.inputs, 'metadata', 'name') === 'alerts-egress')?.inputs,
       'spec',

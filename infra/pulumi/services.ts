@@ -35,8 +35,10 @@ export interface ServiceSpec {
   readonly routes: readonly string[];
   /** Reaches addresses outside the cluster (notification channels, market feeds). */
   readonly internetEgress: boolean;
-  /** Reads Prometheus' HTTP API (the detector tier's `prometheus` source). */
+  /** Reads Prometheus' HTTP API (the detector tier's `prometheus` source, remediation's verification). */
   readonly readsPrometheus: boolean;
+  /** Changes the stack through the Kubernetes API (`pulumi up`): its own ServiceAccount and RBAC (rbac.ts). */
+  readonly drivesStack: boolean;
   readonly resources: { readonly cpu: string; readonly memory: string; readonly cpuLimit: string };
 }
 
@@ -51,6 +53,7 @@ const base = {
   routes: [],
   internetEgress: false,
   readsPrometheus: false,
+  drivesStack: false,
 } as const;
 
 export const services: readonly ServiceSpec[] = [
@@ -147,32 +150,47 @@ export const services: readonly ServiceSpec[] = [
   },
   {
     ...base,
-    name: 'otel-collector',
-    instances: 'scalable',
-    kafka: false,
-    resources: small,
-  },
-];
-
-/**
- * Services that run only in the embedded mode (platform/main.ts): without a distributed entrypoint or a
- * Dockerfile target they are not deployed here (README, "Tested here, and not").
- */
-export const embeddedOnly: readonly { readonly name: string; readonly consumes: readonly ConsumerGroup[] }[] = [
-  {
     name: 'portfolio',
+    target: 'portfolio',
+    entrypoint: 'platform/portfolio/main.ts',
+    instances: 'single',
+    why: 'its price groups would split market.ticks between copies, and a valuation needs every held symbol',
     consumes: [
       { group: 'portfolio-ticks', topic: 'market.ticks' },
       { group: 'portfolio-bars', topic: 'market.bars' },
       { group: 'portfolio-history', topic: 'market.history' },
     ],
+    persistent: true,
+    routes: ['/api/portfolio', '/api/watchlist'],
+    resources: small,
   },
   {
+    ...base,
     name: 'remediation',
+    target: 'remediation',
+    entrypoint: 'detectors/remediation/main.ts',
+    instances: 'single',
+    why: 'cooldowns, hourly budgets and approvals live in one engine: a second copy would act twice on each signal',
     consumes: [
       { group: 'remediation-detections', topic: 'detections' },
       { group: 'remediation-alerts', topic: 'alerts.ops' },
     ],
+    // Pending approvals (remediation.db) and the people who give them (the identity store) survive a restart.
+    persistent: true,
+    routes: ['/api/remediations'],
+    // Pulumi Cloud (the stack's state) and the Kubernetes API (rbac.ts, network.ts).
+    internetEgress: true,
+    readsPrometheus: true,
+    drivesStack: true,
+    // `pulumi up` runs the whole program (Node and @pulumi/kubernetes) beside the engine.
+    resources: { cpu: '500m', memory: '1536Mi', cpuLimit: '2' },
+  },
+  {
+    ...base,
+    name: 'otel-collector',
+    instances: 'scalable',
+    kafka: false,
+    resources: small,
   },
 ];
 

@@ -35,10 +35,10 @@ export function dataVolume(
   config: StackConfig,
   expandable: pulumi.Output<boolean>,
   opts: pulumi.CustomResourceOptions,
-): DataVolume {
+): { readonly volume: DataVolume; readonly urn: pulumi.Output<string> } {
   const { storageGi, maxStorageGi } = serviceSettings(config, spec.name);
   const name = claimName(spec.name);
-  new k8s.core.v1.PersistentVolumeClaim(
+  const claim = new k8s.core.v1.PersistentVolumeClaim(
     name,
     {
       metadata: { name, namespace: config.namespace, labels: labelsFor(spec.name) },
@@ -51,5 +51,14 @@ export function dataVolume(
     // The data outlives the stack's idea of it: a claim Pulumi would ever delete or replace is left in the cluster.
     { ...opts, retainOnDelete: true },
   );
-  return { claim: name, sizeGi: storageGi, maxGi: maxStorageGi, storageClass: config.storageClass ?? null, expandable };
+  return {
+    volume: {
+      claim: name,
+      sizeGi: storageGi,
+      maxGi: maxStorageGi,
+      storageClass: config.storageClass ?? null,
+      expandable,
+    },
+    urn: claim.urn,
+  };
 }

@@ -19,10 +19,22 @@ export interface WorkloadContext extends Omit<PodContext, 'image' | 'restartedAt
   readonly volumeExpansion: pulumi.Output<boolean>;
 }
 
+/**
+ * The resources a remediation may update, by what it changes (the stack output `remediationTargets`): the executor
+ * updates only these (`pulumi up --target`), so the remediation service's RBAC covers them and nothing else.
+ */
+export interface RemediationTargets {
+  /** The workload and its autoscaler: replicas, image tag, canary weight, restart stamp. */
+  readonly workload: readonly pulumi.Output<string>[];
+  /** The data volume's claim: its size. */
+  readonly volume?: readonly pulumi.Output<string>[];
+}
+
 export interface Workload {
   readonly kind: 'Deployment' | 'Rollout';
   readonly image: string;
   readonly volume?: DataVolume;
+  readonly targets: RemediationTargets;
 }
 
 const rolloutApi = 'argoproj.io/v1alpha1';
@@ -53,7 +65,7 @@ export function deployService(spec: ServiceSpec, ctx: WorkloadContext): Workload
     ...(settings.restartedAt === undefined ? {} : { restartedAt: settings.restartedAt }),
   });
 
-  const volume = spec.persistent ? dataVolume(spec, config, ctx.volumeExpansion, opts) : undefined;
+  const claim = spec.persistent ? dataVolume(spec, config, ctx.volumeExpansion, opts) : undefined;
 
   new k8s.core.v1.Service(
     spec.name,
@@ -64,6 +76,7 @@ export function deployService(spec: ServiceSpec, ctx: WorkloadContext): Workload
   const podSet = { replicas: settings.replicas, revisionHistoryLimit: 5, selector: { matchLabels: labels }, template };
   const progressive = settings.strategy === 'canary' || settings.strategy === 'blue-green';
   const kind = progressive ? 'Rollout' : 'Deployment';
+  let workloadUrn: pulumi.Output<string>;
   if (progressive) {
     // Argo points these at the new (canary, preview) pods by their template hash.
     const extra = settings.strategy === 'canary' ? `${spec.name}-canary` : `${spec.name}-preview`;
@@ -86,7 +99,7 @@ export function deployService(spec: ServiceSpec, ctx: WorkloadContext): Workload
             }),
           )
         : blueGreenStrategy(spec.name);
-    new k8s.apiextensions.CustomResource(
+    workloadUrn = new k8s.apiextensions.CustomResource(
       spec.name,
       {
         apiVersion: rolloutApi,
@@ -95,9 +108,9 @@ export function deployService(spec: ServiceSpec, ctx: WorkloadContext): Workload
         spec: { ...podSet, strategy },
       },
       opts,
-    );
+    ).urn;
   } else {
-    new k8s.apps.v1.Deployment(
+    workloadUrn = new k8s.apps.v1.Deployment(
       spec.name,
       {
         metadata: metadata(spec.name),
@@ -111,7 +124,7 @@ export function deployService(spec: ServiceSpec, ctx: WorkloadContext): Workload
         },
       },
       opts,
-    );
+    ).urn;
   }
 
   new k8s.policy.v1.PodDisruptionBudget(
@@ -121,8 +134,12 @@ export function deployService(spec: ServiceSpec, ctx: WorkloadContext): Workload
     opts,
   );
 
-  if (spec.instances === 'scalable') scale(spec, ctx, kind, settings);
-  return { kind, image, ...(volume === undefined ? {} : { volume }) };
+  const scaler = spec.instances === 'scalable' ? scale(spec, ctx, kind, settings) : undefined;
+  const targets: RemediationTargets = {
+    workload: scaler === undefined ? [workloadUrn] : [workloadUrn, scaler],
+    ...(claim === undefined ? {} : { volume: [claim.urn] }),
+  };
+  return { kind, image, targets, ...(claim === undefined ? {} : { volume: claim.volume }) };
 }
 
 function scale(
@@ -130,13 +147,13 @@ function scale(
   ctx: WorkloadContext,
   kind: Workload['kind'],
   settings: ReturnType<typeof serviceSettings>,
-): void {
+): pulumi.Output<string> {
   const { config, opts } = ctx;
   const scaleTargetRef = { apiVersion: kind === 'Rollout' ? rolloutApi : 'apps/v1', kind, name: spec.name };
   const metadata = { name: spec.name, namespace: config.namespace, labels: labelsFor(spec.name) };
   if (spec.consumes.length > 0) {
     // KEDA builds the HPA itself from these triggers; a second HPA on the same target would fight it.
-    new k8s.apiextensions.CustomResource(
+    return new k8s.apiextensions.CustomResource(
       spec.name,
       {
         apiVersion: 'keda.sh/v1alpha1',
@@ -164,10 +181,9 @@ function scale(
         },
       },
       opts,
-    );
-    return;
+    ).urn;
   }
-  new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+  return new k8s.autoscaling.v2.HorizontalPodAutoscaler(
     spec.name,
     {
       metadata,
@@ -181,5 +197,5 @@ function scale(
       },
     },
     opts,
-  );
+  ).urn;
 }

@@ -36,6 +36,8 @@ function install(): Promise<void> {
       },
       'insitechart',
       'test',
+      false,
+      'acme',
     );
   })();
   return ready;

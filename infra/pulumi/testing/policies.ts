@@ -14,14 +14,52 @@ function selects(selector: unknown, labels: unknown): boolean {
   return Object.entries(match).every(([k, v]) => field(labels, k) === v);
 }
 
-function workloadViolations(w: Recorded, pdbs: readonly Recorded[]): string[] {
+/** Verbs a role of the stack may grant: read and patch, never create, delete, escalate or impersonate. */
+const allowedVerbs = new Set(['get', 'list', 'watch', 'patch']);
+
+/** Least privilege for every Role and ClusterRole the stack declares. */
+function roleViolations(resources: readonly Recorded[]): string[] {
+  const out: string[] = [];
+  for (const role of [...ofType(resources, 'Role'), ...ofType(resources, 'ClusterRole')]) {
+    const cluster = role.type.endsWith(':ClusterRole');
+    for (const rule of (field(role.inputs, 'rules') ?? []) as unknown[]) {
+      const list = (key: string) => (field(rule, key) ?? []) as string[];
+      const bad = (what: string) => out.push(`${nameOf(role)}: ${what}`);
+      if ([...list('apiGroups'), ...list('resources'), ...list('verbs')].includes('*')) bad('grants a wildcard');
+      if (list('resources').includes('secrets')) bad('reads secrets');
+      const verbs = list('verbs').filter((v) => !allowedVerbs.has(v));
+      if (verbs.length > 0) bad(`grants ${verbs.join(', ')}`);
+      if (cluster && list('resourceNames').length === 0) bad('cluster-wide without resource names');
+    }
+  }
+  return out;
+}
+
+/** Service accounts bound (by a binding of the stack) to roles of the stack only, never to a built-in role. */
+function boundAccounts(resources: readonly Recorded[]): Set<string> {
+  const declaredRoles = new Set(
+    [...ofType(resources, 'Role'), ...ofType(resources, 'ClusterRole')].map((r) => nameOf(r)),
+  );
+  const accounts = new Set(ofType(resources, 'ServiceAccount').map((a) => String(field(a.inputs, 'metadata', 'name'))));
+  for (const b of [...ofType(resources, 'RoleBinding'), ...ofType(resources, 'ClusterRoleBinding')]) {
+    const role = `${String(field(b.inputs, 'roleRef', 'kind'))}/${String(field(b.inputs, 'roleRef', 'name'))}`;
+    if (declaredRoles.has(role)) continue;
+    for (const s of (field(b.inputs, 'subjects') ?? []) as unknown[]) accounts.delete(String(field(s, 'name')));
+  }
+  return accounts;
+}
+
+function workloadViolations(w: Recorded, pdbs: readonly Recorded[], accounts: ReadonlySet<string>): string[] {
   const out: string[] = [];
   const pod = field(w.inputs, 'spec', 'template', 'spec');
   const labels = field(w.inputs, 'spec', 'template', 'metadata', 'labels');
   const bad = (what: string) => out.push(`${nameOf(w)}: ${what}`);
   if (field(pod, 'securityContext', 'runAsNonRoot') !== true) bad('pod may run as root');
   if (field(pod, 'securityContext', 'seccompProfile', 'type') !== 'RuntimeDefault') bad('no RuntimeDefault seccomp');
-  if (field(pod, 'automountServiceAccountToken') !== false) bad('mounts a service account token');
+  // A token only for a pod with its own account, bound to the stack's least-privilege roles alone.
+  const account = field(pod, 'serviceAccountName');
+  if (field(pod, 'automountServiceAccountToken') !== false && !(typeof account === 'string' && accounts.has(account)))
+    bad('mounts a service account token');
   for (const key of ['hostNetwork', 'hostPID', 'hostIPC']) if (field(pod, key) === true) bad(key);
   const volumes = (field(pod, 'volumes') ?? []) as unknown[];
   if (volumes.some((v) => field(v, 'hostPath') !== undefined)) bad('hostPath volume');
@@ -51,7 +89,9 @@ export function policyViolations(resources: readonly Recorded[], config: StackCo
   const pdbs = ofType(resources, 'PodDisruptionBudget');
   const workloads = resources.filter(isWorkload);
   if (workloads.length === 0) out.push('no workloads');
-  for (const w of workloads) out.push(...workloadViolations(w, pdbs));
+  const accounts = boundAccounts(resources);
+  for (const w of workloads) out.push(...workloadViolations(w, pdbs, accounts));
+  out.push(...roleViolations(resources));
 
   for (const s of ofType(resources, 'Service')) {
     const type = field(s.inputs, 'spec', 'type');

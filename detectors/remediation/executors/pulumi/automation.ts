@@ -4,17 +4,37 @@
  * the CLI cannot run on the development machines (see the README).
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { StackPort } from './stack-port.ts';
+import type { RunOptions, StackPort } from './stack-port.ts';
+import { prepareWorkspace } from './workspace.ts';
 
 export interface StackLocation {
   /** The Pulumi project's directory (infra/pulumi). */
   readonly workDir: string;
   /** Fully qualified or short stack name (`prod`, `acme/insitechart/prod`). */
   readonly stackName: string;
+  /**
+   * A writable directory for the workspace's settings when the project's is not (a read-only image): its Pulumi.yaml
+   * runs the program where it is, and the stack file starts as the project's copy (workspace.ts).
+   */
+  readonly workspaceDir?: string;
 }
 
+const runOptions = (o: RunOptions) => ({
+  onOutput: o.onOutput,
+  ...(o.signal ? { signal: o.signal } : {}),
+  ...(o.target ? { target: [...o.target] } : {}),
+});
+
 export async function openPulumiStack(location: StackLocation): Promise<StackPort> {
-  const stack = await pulumi.automation.LocalWorkspace.selectStack(location);
+  const workDir =
+    location.workspaceDir === undefined
+      ? location.workDir
+      : prepareWorkspace({
+          projectDir: location.workDir,
+          workspaceDir: location.workspaceDir,
+          stackName: location.stackName,
+        });
+  const stack = await pulumi.automation.LocalWorkspace.selectStack({ stackName: location.stackName, workDir });
   return {
     name: stack.name,
     getConfig: async (path) => {
@@ -43,12 +63,9 @@ export async function openPulumiStack(location: StackLocation): Promise<StackPor
       return entries.length === 0 ? undefined : Object.fromEntries(entries.map(([k, v]) => [k, v.value as unknown]));
     },
     refresh: async (o) => {
-      await stack.refresh({ onOutput: o.onOutput, ...(o.signal ? { signal: o.signal } : {}) });
+      await stack.refresh(runOptions(o));
     },
-    preview: async (o) =>
-      (await stack.preview({ onOutput: o.onOutput, diff: true, ...(o.signal ? { signal: o.signal } : {}) }))
-        .changeSummary,
-    up: async (o) =>
-      (await stack.up({ onOutput: o.onOutput, ...(o.signal ? { signal: o.signal } : {}) })).summary.result,
+    preview: async (o) => (await stack.preview({ ...runOptions(o), diff: true })).changeSummary,
+    up: async (o) => (await stack.up(runOptions(o))).summary.result,
   };
 }

@@ -13,6 +13,7 @@ import type {
 } from '../../executor.ts';
 import { isPulumiKind, resolveChange, type ConfigChange } from './changes.ts';
 import type { ChangeSummary, RunOptions, StackPort } from './stack-port.ts';
+import { remediationTargets } from './targets.ts';
 import { resolveVolumeGrowth } from './volume.ts';
 
 export interface PulumiExecutorOptions {
@@ -35,6 +36,11 @@ export interface PulumiExecutorOptions {
    * updated again on every signal.
    */
   readonly failureBackoffMs?: number;
+  /**
+   * Update only the resources the action changes (the stack output `remediationTargets`, `--target`), so the
+   * identity running it needs permissions on those alone (infra/pulumi/rbac.ts). Without that output: refused.
+   */
+  readonly targeted?: boolean;
 }
 
 export const deployedKeys = ['insitechart:imageTag', 'insitechart:strategy', 'insitechart:canaryWeight'];
@@ -57,6 +63,7 @@ export class PulumiExecutor implements RemediationExecutor {
       maxQueued: 8,
       syncKeys: deployedKeys,
       failureBackoffMs: 600_000,
+      targeted: false,
       ...options,
     };
   }
@@ -98,19 +105,22 @@ export class PulumiExecutor implements RemediationExecutor {
       };
     }
     const output: string[] = [];
-    const run: RunOptions = {
-      onOutput: (line: string) => {
-        output.push(line.trimEnd());
-        if (output.length > tailLines) output.shift();
-      },
-      ...(options.signal ? { signal: options.signal } : {}),
-    };
     try {
       const resolved = isPulumiKind(kind)
         ? await resolveChange({ ...action, kind }, (p) => stack.getConfig(p), this.#o.now)
         : await resolveVolumeGrowth(action, () => stack.outputs());
       if (!resolved.ok) return resolved;
       const { change } = resolved;
+      const target = this.#o.targeted ? await remediationTargets(stack, action) : undefined;
+      if (typeof target === 'string') return { ok: false, detail: target };
+      const run: RunOptions = {
+        onOutput: (line: string) => {
+          output.push(line.trimEnd());
+          if (output.length > tailLines) output.shift();
+        },
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(target === undefined ? {} : { target }),
+      };
       await this.#syncDeployed();
       if (this.#o.refreshFirst && !options.dryRun) await stack.refresh(run);
       const previous = await stack.getConfig(change.path);

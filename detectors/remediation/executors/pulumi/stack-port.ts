@@ -7,6 +7,8 @@ export interface RunOptions {
   /** Each line the Pulumi engine prints. */
   readonly onOutput: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** Only these resources (URNs) are refreshed, previewed or updated (`--target`); every one when absent. */
+  readonly target?: readonly string[];
 }
 
 /** Counts per operation (`update`, `create`, `same`...), as the engine summarises a preview. */
