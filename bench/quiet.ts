@@ -63,7 +63,10 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
   process.env.DETECTOR_POLL_INTERVAL_MS ??= '1000';
   const dir = mkdtempSync(join(tmpdir(), 'bench-quiet-'));
   // Every /api route needs credentials: the test platform's tokens (and rate limits out of the load's way).
+  const coldAt = Date.now();
   const platform = await startTestPlatform(dir, everyService());
+  // How long the platform took to be ready (it says so itself on /metrics: insitechart_process_ready).
+  const startupS = round((Date.now() - coldAt) / 1000, 1);
   const detections: { at: number; data: TopicData<'detections'> }[] = [];
   await platform.bus.subscribe({
     group: 'bench-quiet',
@@ -122,6 +125,7 @@ export default async function quiet(args: readonly string[]): Promise<Record<str
     return {
       bench: 'quiet',
       healthy_minutes: round(options.minutes, 2),
+      startup_s: startupS,
       healthy_detections: healthyDetections,
       healthy_incidents: healthyIncidents,
       fault_detected_s: fault[0] === undefined ? null : round((fault[0].at - faultAt) / 1000, 1),
