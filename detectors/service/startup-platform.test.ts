@@ -7,11 +7,14 @@ import { Gauge } from 'prom-client';
 import { waitFor } from '../../platform/backbone/conformance/bus-conformance.ts';
 import { EmbeddedBus } from '../../platform/backbone/embedded/embedded-bus.ts';
 import type { TopicData } from '../../platform/backbone/topics.ts';
+import { alertsService } from '../../platform/alerts/service.ts';
 import { loadConfig } from '../../platform/config/config.ts';
 import { startPlatform } from '../../platform/runtime/platform.ts';
 import type { Service } from '../../platform/runtime/service.ts';
 import { createLogger } from '../../platform/telemetry/logger.ts';
 import { READY_METRIC } from '../../platform/telemetry/readiness.ts';
+import { apiFetch } from '../../platform/testing/api-client.ts';
+import { startTestPlatform } from '../../platform/testing/platform.ts';
 import type { SeriesDetector } from '../series.ts';
 import { detectorService } from '../service.ts';
 import { loadDetectorConfig } from './config.ts';
@@ -52,8 +55,8 @@ const threshold = (): SeriesDetector => ({
   }),
 });
 
-it('pages neither for the wait sampled during start-up nor before the grace; a start-up past it and a stall after readiness page', async () => {
-  const config = loadDetectorConfig({
+const startupConfig = (): ReturnType<typeof loadDetectorConfig> =>
+  loadDetectorConfig({
     DETECTOR_SOURCES: 'in-process',
     DETECTOR_SAMPLE_INTERVAL_MS: '100',
     DETECTOR_POLL_INTERVAL_MS: '100',
@@ -63,6 +66,9 @@ it('pages neither for the wait sampled during start-up nor before the grace; a s
     DETECTOR_MIN_GAP_MS: '0',
     DETECTOR_STARTUP_GRACE_MS: '1000',
   });
+
+it('pages neither for the wait sampled during start-up nor before the grace; a start-up past it and a stall after readiness page', async () => {
+  const config = startupConfig();
   const bus = new EmbeddedBus({ partitions: 1, source: 'test' });
   const seen: { at: number; data: TopicData<'detections'> }[] = [];
   await bus.subscribe({
@@ -100,5 +106,32 @@ it('pages neither for the wait sampled during start-up nor before the grace; a s
     assert.equal(stall.data.severity, 'critical');
   } finally {
     await platform.stop();
+  }
+});
+
+it('a start-up past its grace opens an incident of its own, titled by what users meet', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'detectors-startup-incident-'));
+  // The alerts service starts right after the detector tier, as in platform/main.ts; the slow service after both.
+  const platform = await startTestPlatform(dir, [
+    detectorService({ config: startupConfig(), detectorFor: threshold }),
+    alertsService(),
+    slowStart(3_000),
+  ]);
+  try {
+    const titles = async (): Promise<string[]> => {
+      const res = await apiFetch(platform, '/api/incidents?limit=20');
+      return ((await res.json()) as { incidents: { title: string }[] }).incidents.map((i) => i.title);
+    };
+    const deadline = Date.now() + 10_000;
+    let seen = await titles();
+    while (seen.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await titles();
+    }
+    assert.equal(seen.length, 1, `one incident: ${JSON.stringify(seen)}`);
+    assert.match(seen[0] ?? '', /^Service unavailable: \S+ has not finished starting after \d+ s$/);
+  } finally {
+    await platform.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
