@@ -1,4 +1,3 @@
-import { Counter, Histogram } from 'prom-client';
 import { toError } from '../platform/async/to-error.ts';
 import type { TopicInput } from '../platform/backbone/topics.ts';
 import type { Service, ServiceContext } from '../platform/runtime/service.ts';
@@ -8,12 +7,13 @@ import { loadDetectorConfig, type DetectorConfig } from './service/config.ts';
 import { gateStep, newGateState, RateBudget } from './service/gate.ts';
 import { LearnedFamilies } from './service/learned-families.ts';
 import { BandHistory } from './service/bands.ts';
-import { registerWatcherMetrics } from './service/metrics.ts';
+import { registerServiceCounters, registerWatcherMetrics } from './service/metrics.ts';
 import { grafanaFromEnv, mountOpsRoutes } from './service/ops-routes.ts';
 import { describeDetectorRoutes } from './service/openapi.ts';
 import { openApi } from '../platform/http/openapi.ts';
 import { PrecursorWatch, precursorDetection } from './service/precursor.ts';
 import { SloWatch, sloDetection } from './service/slo.ts';
+import { StartupWatch } from './service/startup.ts';
 import { mountDetectorRoutes, type RecentDetection, type SourceStatus } from './service/routes.ts';
 import { Triage, type TriagedFinding } from './service/triage.ts';
 import { SeriesWatcher, toDetection } from './service/watcher.ts';
@@ -116,31 +116,7 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
         ]),
       );
       const cursor = new Map<string, number>(sources.map((s) => [s.name, Number.NEGATIVE_INFINITY]));
-      const points = new Counter({
-        name: 'insitechart_detector_points_total',
-        help: 'Points scored by the detectors, by source',
-        labelNames: ['source'] as const,
-        registers: [ctx.metrics],
-      });
-      const polls = new Counter({
-        name: 'insitechart_detector_polls_total',
-        help: 'Source polls by source and outcome',
-        labelNames: ['source', 'outcome'] as const,
-        registers: [ctx.metrics],
-      });
-      const pollSeconds = new Histogram({
-        name: 'insitechart_detector_poll_duration_seconds',
-        help: 'Time to poll a source and score its new points',
-        labelNames: ['source'] as const,
-        buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
-        registers: [ctx.metrics],
-      });
-      const detections = new Counter({
-        name: 'insitechart_detector_detections_total',
-        help: 'Detections by outcome: published, rate_limited, failed',
-        labelNames: ['outcome'] as const,
-        registers: [ctx.metrics],
-      });
+      const { points, polls, pollSeconds, detections, triaged } = registerServiceCounters(ctx.metrics);
       registerWatcherMetrics(ctx.metrics, watcher);
 
       const publish = async (data: TopicInput<'detections'>, key: string, from: string): Promise<void> => {
@@ -160,12 +136,6 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
       };
 
       const triage = new Triage(config.strainGraceMs);
-      const triaged = new Counter({
-        name: 'insitechart_detector_findings_total',
-        help: 'Anomalous findings by what their series means: symptom and strain published, held, context, harmless',
-        labelNames: ['outcome'] as const,
-        registers: [ctx.metrics],
-      });
       const publishFinding = ({ finding, meaning }: TriagedFinding): Promise<void> => {
         bands.keep(finding.tracked.key);
         return publish(
@@ -177,6 +147,8 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
 
       // SLO burn: every new point of the watched rate series integrated into counts, recorded after every poll.
       const slos = config.slos.map((binding) => ({ watch: new SloWatch(binding), gate: newGateState() }));
+      // What a process sampled before it was ready is its own start-up: left out (service/startup.ts).
+      const startup = new StartupWatch(config.startupGraceMs);
       const pollSource = async (source: MetricSource): Promise<void> => {
         const st = status.get(source.name);
         const end = pollSeconds.startTimer({ source: source.name });
@@ -188,11 +160,13 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
           );
           let newest = since;
           let n = 0;
-          for (const series of found) {
-            if (!matches(series.labels, config.watch)) continue;
+          startup.observe(found);
+          for (const all of found) {
+            for (const p of all.points) newest = Math.max(newest, p.ts);
+            const series = startup.admit(all);
+            if (series === undefined || !matches(series.labels, config.watch)) continue;
             for (const slo of slos) slo.watch.integrate(series);
             const findings = watcher.ingest(source.name, series);
-            for (const p of series.points) newest = Math.max(newest, p.ts);
             n += series.points.length;
             for (const finding of findings) {
               const { outcome, publish: ready } = triage.admit(finding);
@@ -370,6 +344,7 @@ export function detectorService(options: DetectorServiceOptions = {}): Service {
           await stepSlos().catch((error: unknown) => {
             logger.error({ err: error }, 'SLO evaluation failed');
           });
+          for (const page of startup.pages(now(), config.gate)) await publish(page, seriesKey(page.series), 'startup');
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, config.pollIntervalMs);
             abort.signal.addEventListener(

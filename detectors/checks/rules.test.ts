@@ -14,6 +14,7 @@ const check = (name: string): Check => {
 function series(n: number, make: (i: number) => Partial<Sample>): Sample[] {
   return Array.from({ length: n }, (_, i) => ({
     ts: 1_000_000 + i * 1000,
+    ready: true,
     http: {},
     ticks: 0,
     lag: {},
@@ -75,6 +76,33 @@ describe('fixed checks', () => {
     const stays = check('memory-growth').evaluate(flat, 'platform', 200 * MB);
     assert.equal(stays?.clear, true, 'a level that stopped rising a minute ago clears (freed pages may stay resident)');
     assert.equal(stays.fire, false);
+  });
+
+  // A cold start on a loaded machine: starting for 30 s while resident memory grows 100 -> 340 MB (code, caches,
+  // backfill), ready from 30 s and still growing 7 MB/s to 445 MB at 45 s, then level. The old check fired here.
+  const coldStart = (i: number): number => (i < 30 ? 100 + i * 8 : Math.min(445, 340 + (i - 30) * 7));
+  const firstFire = (history: readonly Sample[], name: string, subject: string): number | undefined => {
+    for (let n = 1; n <= history.length; n++)
+      if (check(name).evaluate(history.slice(0, n), subject, undefined)?.fire === true) return n - 1;
+    return undefined;
+  };
+
+  it('memory growth: the cold start and the first 90 s of serving are warm-up, not a leak', () => {
+    const cold = series(200, (i) => ({ ready: i >= 30, rssBytes: coldStart(i) * MB }));
+    assert.equal(firstFire(cold, 'memory-growth', 'platform'), undefined);
+    assert.equal(check('memory-growth').evaluate(cold.slice(0, 119), 'platform', undefined), undefined, 'warming up');
+    const judged = check('memory-growth').evaluate(cold, 'platform', undefined);
+    assert.equal(judged?.baseline, 445 * MB, 'the baseline is the level after readiness');
+  });
+
+  it("memory growth: a leak after the warm-up is caught (the chaos bench's 8 MB/s, 3 minutes after start)", () => {
+    const leaking = series(240, (i) => ({
+      ready: i >= 30,
+      rssBytes: (coldStart(i) + (i >= 180 ? Math.min(256, (i - 180) * 8) : 0)) * MB,
+    }));
+    const at = firstFire(leaking, 'memory-growth', 'platform');
+    assert.ok(at !== undefined && at >= 180 && at <= 200, `fired ${String(at)} s after start`);
+    assert.equal(check('memory-growth').evaluate(leaking.slice(0, at + 1), 'platform', undefined)?.baseline, 445 * MB);
   });
 
   it("a component's memory: a leak in one component's threads fires for it alone and clears when it restarts", () => {

@@ -147,12 +147,22 @@ const consumerLag: Check = {
   },
 };
 
+const GROWTH_WARMUP_S = 90;
+
+/** The samples from the first one that found the process ready (serving users) on. */
+function servedSince(history: readonly Sample[]): readonly Sample[] {
+  const first = history.findIndex((s) => s.ready);
+  return first < 0 ? [] : history.slice(first);
+}
+
 /**
- * A level that rose far above its baseline (median over 15 to 90 s ago: recent enough that start-up growth has left
- * it three minutes after a cold start) and is still rising. It clears when the level is back near the baseline, or
- * when it has not risen over the last minute (from its lowest level of the minute, not from the level a minute ago):
- * a level that stays is not a leak any more (freed memory may stay resident, the allocator keeping its pages), and it
- * becomes the next baseline.
+ * A level that rose far above its baseline and is still rising, measured only from the process's readiness: a cold
+ * start loads code, fills caches and backfills history, and that growth is no leak. The check judges once `warmupS`
+ * have passed since the first sample that found the process ready, against the median of the served samples 15 to
+ * 90 s old (taken after readiness, so warm-up growth before it is not counted as growth). It clears when the level is
+ * back near the baseline, or when it has not risen over the last minute (from its lowest level of the minute, not
+ * from the level a minute ago): a level that stays is not a leak any more (freed memory may stay resident, the
+ * allocator keeping its pages), and it becomes the next baseline.
  */
 function growth(
   name: string,
@@ -164,12 +174,14 @@ function growth(
 ): Check {
   return {
     name,
-    warmupS: 90,
+    warmupS: GROWTH_WARMUP_S,
     subjects,
-    evaluate(history, subject, frozen) {
+    evaluate(all, subject, frozen) {
+      const history = servedSince(all);
       const newest = history.at(-1);
       const now = newest === undefined ? undefined : read(newest, subject);
       if (newest === undefined || now === undefined) return undefined;
+      if (newest.ts - (history[0]?.ts ?? newest.ts) < GROWTH_WARMUP_S * 1000) return undefined;
       const past = history.filter((s) => newest.ts - s.ts >= 15_000 && newest.ts - s.ts <= 90_000);
       const baseline = frozen ?? median(past.flatMap((s) => read(s, subject) ?? []));
       if (baseline === undefined) return undefined;

@@ -2,10 +2,16 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { serviceOfApiPath } from '../../platform/http/api-services.ts';
+import { READY_METRIC } from '../../platform/telemetry/readiness.ts';
 
 /** What the checks read from the platform at one instant: cumulative counters and current levels. */
 export interface Sample {
   readonly ts: number;
+  /**
+   * Whether the process served users when sampled (`insitechart_process_ready`); true in a registry without that
+   * gauge (nothing says it is starting).
+   */
+  readonly ready: boolean;
   /** Per API service: requests, 5xx answers and seconds spent, since start. */
   readonly http: Readonly<Record<string, { count: number; errors: number; sum: number }>>;
   /** Ticks the market feed published since start. */
@@ -48,8 +54,10 @@ export async function readSample(
     const group = String(v.labels.group ?? '');
     lag[group] = (lag[group] ?? 0) + v.value;
   }
+  const readiness = values(READY_METRIC)[0]?.value;
   return {
     ts: Date.now(),
+    ready: readiness === undefined || readiness >= 1,
     http,
     ticks: values('insitechart_feed_ticks_total').reduce((sum, v) => sum + v.value, 0),
     lag,

@@ -45,7 +45,8 @@ export function platformChecksService(options: { intervalMs?: number; components
       const intervalMs = options.intervalMs ?? 1_000;
       const history: Sample[] = [];
       const states = new Map<string, State>();
-      const startedAt = Date.now();
+      /** When a sample first found the process ready: nothing sampled before is judged (no user was served). */
+      let servingSince: number | undefined;
       const firingGauge = new Gauge({
         name: 'insitechart_detector_check_firing',
         help: 'Fixed checks firing now (1) or not (0), by check and subject',
@@ -74,6 +75,8 @@ export function platformChecksService(options: { intervalMs?: number; components
         if (history.length > HISTORY) history.shift();
         const latest = history.at(-1);
         if (latest === undefined) return;
+        if (latest.ready) servingSince ??= latest.ts;
+        if (servingSince === undefined) return;
         for (const check of checks)
           for (const subject of check.subjects(latest)) {
             const key = `${check.name}/${subject}`;
@@ -113,7 +116,7 @@ export function platformChecksService(options: { intervalMs?: number; components
       }, intervalMs);
       timer.unref();
       ctx.api.get('/detectors/checks', (_req, res) => {
-        const upS = (Date.now() - startedAt) / 1000;
+        const upS = servingSince === undefined ? 0 : (Date.now() - servingSince) / 1000;
         res.json({
           checks: checks.map((c) => ({ name: c.name, warmupS: c.warmupS, warmingUp: upS < c.warmupS })),
           status: [...states.values()].map((s) => s.last),

@@ -39,6 +39,8 @@ const defaultQueries = [
   'sum by (topic) (rate(insitechart_bus_events_published_total[1m]))',
   'sum by (group, topic) (insitechart_bus_consumer_lag_events)',
   'nodejs_eventloop_lag_p99_seconds',
+  // Whether each process serves yet: its series are judged from its first reading of 1 (service/startup.ts).
+  'insitechart_process_ready',
   'process_resident_memory_bytes',
   'rate(process_cpu_seconds_total[1m])',
 ].join(';');
@@ -102,6 +104,7 @@ const detectorEnv = z
     DETECTOR_MIN_GAP_MS: int(60_000, 0, 86_400_000),
     DETECTOR_MAX_DETECTIONS_PER_MINUTE: int(60, 1, 100_000),
     DETECTOR_STRAIN_GRACE_MS: int(60_000, 0, 3_600_000),
+    DETECTOR_STARTUP_GRACE_MS: int(120_000, 1_000, 3_600_000),
     DETECTOR_PRECURSOR: z.preprocess(
       emptyToUndefined,
       z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
@@ -165,6 +168,11 @@ export interface DetectorConfig {
   readonly maxDetectionsPerMinute: number;
   /** How long a strain (event-loop lag, CPU, traffic) waits for a symptom to explain it before it is published. */
   readonly strainGraceMs: number;
+  /**
+   * How long a process may report "starting" before that pages (what it samples meanwhile is not scored). Default
+   * 120 s, the start-up budget Kubernetes gives a pod here (infra/pulumi/pod.ts: startup probe, 60 tries 2 s apart).
+   */
+  readonly startupGraceMs: number;
   /** The learned precursor model (reloaded from DATA_DIR when one was trained) and the series feeding its channels. */
   readonly precursor: { readonly enabled: boolean; readonly channels: readonly ChannelBinding[] };
   /** SLOs watched for error-budget burn (multi-window, multi-burn-rate rules). */
@@ -202,6 +210,7 @@ export function loadDetectorConfig(env: Readonly<Record<string, string | undefin
     },
     maxDetectionsPerMinute: e.DETECTOR_MAX_DETECTIONS_PER_MINUTE,
     strainGraceMs: e.DETECTOR_STRAIN_GRACE_MS,
+    startupGraceMs: e.DETECTOR_STARTUP_GRACE_MS,
     precursor: { enabled: e.DETECTOR_PRECURSOR === 'on', channels: e.DETECTOR_PRECURSOR_CHANNELS },
     slos: e.DETECTOR_SLOS,
   };

@@ -119,8 +119,12 @@ const RULES: readonly Rule[] = [
     meaning: (l) => meaning('strain', flow(l), { direction: 'down', stallMatters: true }),
   },
   { name: /slow_clients|hopeless_closed/, meaning: (l) => meaning('strain', l.__name__ ?? 'clients') },
-  // Memory, GC and handle gauges rest and step as the runtime pleases: what they mean shows elsewhere.
-  { name: /memory|heap|rss|_bytes$|^nodejs_|^process_/, meaning: (l) => meaning('context', l.__name__ ?? '') },
+  // Memory, GC and handle gauges rest and step as the runtime pleases: what they mean shows elsewhere. Readiness
+  // pages through service/startup.ts (a start-up that never finishes), not as a series.
+  {
+    name: /memory|heap|rss|_bytes$|^nodejs_|^(insitechart_)?process_/,
+    meaning: (l) => meaning('context', l.__name__ ?? ''),
+  },
   // The platform's internal event flows (sentiment texts, bars, alerts, OTLP items, bus, builds, feed).
   {
     name: /^insitechart_(sentiment|analytics|bars|alert|alerts|otlp|bus|web_build|web_bundle|feed)_/,

@@ -1,4 +1,4 @@
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { SeriesWatcher, Tracked } from './watcher.ts';
 
 /**
@@ -52,4 +52,41 @@ export function registerWatcherMetrics(registry: Registry, watcher: SeriesWatche
         this.set({ series: t.key, source: t.source }, Math.min(1, Math.max(0, t.last?.score ?? 0)));
     },
   });
+}
+
+/** The service's counters: points scored, polls and their time, detections and findings by outcome. */
+export function registerServiceCounters(registry: Registry) {
+  return {
+    points: new Counter({
+      name: 'insitechart_detector_points_total',
+      help: 'Points scored by the detectors, by source',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    polls: new Counter({
+      name: 'insitechart_detector_polls_total',
+      help: 'Source polls by source and outcome',
+      labelNames: ['source', 'outcome'] as const,
+      registers: [registry],
+    }),
+    pollSeconds: new Histogram({
+      name: 'insitechart_detector_poll_duration_seconds',
+      help: 'Time to poll a source and score its new points',
+      labelNames: ['source'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
+      registers: [registry],
+    }),
+    detections: new Counter({
+      name: 'insitechart_detector_detections_total',
+      help: 'Detections by outcome: published, rate_limited, failed',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    triaged: new Counter({
+      name: 'insitechart_detector_findings_total',
+      help: 'Anomalous findings by what their series means: symptom and strain published, held, context, harmless',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+  };
 }

@@ -9,8 +9,9 @@ import { SqliteLogStore } from '../backbone/embedded/sqlite-log-store.ts';
 import type { Subscription } from '../backbone/bus.ts';
 import { loadConfig } from '../config/config.ts';
 import { createLogger } from '../telemetry/logger.ts';
+import { READY_METRIC } from '../telemetry/readiness.ts';
 import { startPlatform } from './platform.ts';
-import type { Service } from './service.ts';
+import type { Service, ServiceContext } from './service.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'platform-'));
 after(() => {
@@ -78,5 +79,39 @@ describe('platform drain', () => {
     await waitFor(() => second.finished.length === 1, 5_000, 'the remaining event after the restart');
     assert.deepEqual(second.finished, ['two'], 'the committed event is not delivered again; the uncommitted one is');
     await restarted.stop();
+  });
+});
+
+describe('platform readiness gauge', () => {
+  const readiness = async (ctx: Pick<ServiceContext, 'metrics'>): Promise<number | undefined> =>
+    (await ctx.metrics.getSingleMetric(READY_METRIC)?.get())?.values[0]?.value;
+
+  it('reads 0 while services start, 1 once every service started and it listens, 0 again once it drains', async () => {
+    const seen: (number | undefined)[] = [];
+    let context: ServiceContext | undefined;
+    const probe = (name: string): Service => ({
+      name,
+      async start(ctx) {
+        context = ctx;
+        seen.push(await readiness(ctx));
+      },
+      stop: async () => {
+        if (context !== undefined) seen.push(await readiness(context));
+      },
+    });
+    const platform = await startPlatform({
+      config,
+      logger,
+      services: [probe('first'), probe('second')],
+      bus: new EmbeddedBus({ partitions: 1, source: 'test' }),
+    });
+    try {
+      assert.deepEqual(seen, [0, 0], 'starting: every service saw 0');
+      const scraped = await (await fetch(`${platform.url}/metrics`)).text();
+      assert.match(scraped, new RegExp(`^${READY_METRIC} 1$`, 'm'), 'serving: 1 on /metrics');
+    } finally {
+      await platform.stop();
+    }
+    assert.deepEqual(seen, [0, 0, 0, 0], 'draining: 0 while the services stop');
   });
 });

@@ -109,6 +109,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     }),
     onRefused: identity.wsRefused,
   });
+  // Start-up is over: from here on users are served, and what the detector tier samples counts (readiness.ts).
+  metrics.readiness.serving();
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${String(address.port)}`;
@@ -141,6 +143,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     stop: () => {
       stopping ??= (async () => {
         health.drain();
+        metrics.readiness.draining();
         const closed = new Promise<void>((resolve) =>
           server.close(() => {
             resolve();

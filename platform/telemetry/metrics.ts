@@ -3,12 +3,15 @@ import type { EventBus } from '../backbone/bus.ts';
 import type { BusMetrics } from '../backbone/instrumented-bus.ts';
 import { EventLoopDelayWindow, registerEventLoopDelay } from './event-loop-delay.ts';
 import type { LogSink } from './logs/log-sink.ts';
+import { ProcessReadiness, registerReadiness } from './readiness.ts';
 
 export interface PlatformMetrics {
   readonly registry: Registry;
   /** RED per route: rate and errors from the count by status, duration from the histogram. */
   readonly httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly bus: BusMetrics;
+  /** The process's phase, exported as `insitechart_process_ready` (the platform moves it; see readiness.ts). */
+  readonly readiness: ProcessReadiness;
   /** Reports consumer lag per group, topic and partition of this bus at every scrape. */
   watchLag(bus: EventBus): void;
   /** Reports the log sink's buffer and delivery counts at every scrape. */
@@ -25,6 +28,8 @@ export function createMetrics(prefix = 'insitechart_', eventLoopWindowMs = 1_000
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
     registry.removeSingleMetric(name);
   registerEventLoopDelay(registry, new EventLoopDelayWindow(eventLoopWindowMs));
+  const readiness = new ProcessReadiness();
+  registerReadiness(registry, readiness);
   const httpRequestDuration = new Histogram({
     name: `${prefix}http_request_duration_seconds`,
     help: 'HTTP requests by method, matched route and status code',
@@ -84,6 +89,7 @@ export function createMetrics(prefix = 'insitechart_', eventLoopWindowMs = 1_000
   return {
     registry,
     httpRequestDuration,
+    readiness,
     bus: {
       published: (topic, outcome) => {
         published.inc({ topic, outcome });
