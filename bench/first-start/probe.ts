@@ -239,6 +239,20 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 events.sort((a, b) => a.at - b.at);
+// The page's first start in short, comparable between versions of the client (none of it needs the app's own marks).
+const first = (pattern: RegExp): number | undefined => events.find((e) => pattern.test(e.what))?.at;
+process.stdout.write(
+  `${JSON.stringify({
+    html: first(/^done \/ /),
+    script: first(/^-> GET \/api\/identity\/me/),
+    hello: first(/^ws >> \{"type":"hello"/),
+    welcome: first(/^ws << \d+ B \{"type":"welcome"/),
+    chartSnapshot: first(/^ws << \d{4,} B \{"type":"snapshot"/),
+    connectedSeen: first(/^playwright saw connected/),
+    full: events.filter((e) => e.what.startsWith('full ')).map((e) => e.at),
+    load: loadavg()[0],
+  })}\n`,
+);
 for (const e of events) process.stdout.write(`${String(e.at).padStart(6)} ${e.what}\n`);
 process.stdout.write(
   `load ${loadavg()
