@@ -4,7 +4,7 @@ import { h } from '../../dom.ts';
 import { milestone } from '../../milestones.ts';
 import { direction, formatChange, formatPercent, formatPrice, timeZoneLabel } from '../../format.ts';
 import { t } from '../../i18n/i18n.ts';
-import { intervals, type Interval, type Quote } from '../../protocol.ts';
+import { intervals, type Bar, type Interval, type Quote } from '../../protocol.ts';
 import { QuoteTable } from '../../quote-table.ts';
 import { routeHash } from '../../route.ts';
 import { SymbolSearch } from '../../search.ts';
@@ -148,8 +148,7 @@ export const marketsView: View = {
       },
       series: (s, i, bars) => {
         if (s !== symbol || i !== interval) return;
-        chart.show(s, i, bars);
-        if (bars.length > 0) milestone('chart');
+        draw(s, i, bars);
       },
       history: (s, i, bars, added) => {
         if (s === symbol && i === interval) chart.extend(bars, added);
@@ -167,6 +166,11 @@ export const marketsView: View = {
       listed = new Set(symbols);
       if (removedCharted && symbols[0] !== undefined) navigate(symbols[0], interval);
     });
+
+    function draw(s: string, i: Interval, bars: readonly Bar[]): void {
+      chart.show(s, i, bars);
+      if (bars.length > 0) milestone('chart');
+    }
 
     function navigate(s: string, i: Interval): void {
       const next = new URLSearchParams({ s, i });
@@ -193,7 +197,8 @@ export const marketsView: View = {
         price.textContent = '–';
         change.textContent = '';
       } else showQuote(quote);
-      chart.show(s, i, store.bars(s, i));
+      // The series may be here before the view (asked for at the page's start): drawn at once.
+      draw(s, i, store.bars(s, i));
       chart.setEmptyText(live.has(s) ? t('chart.waiting') : t('chart.noData', { symbol: s }));
       drawAlerts();
       connection.want(CHART_OWNER, chartWants({ symbol: s, interval: i }));
