@@ -2,7 +2,9 @@
  * `npm run bench -- first-start [--rounds N]` (default 2, at most 5): a fresh platform's first start with the markets
  * view opened in Chromium while the simulated feed backfills its history, then a restart of the same data directory
  * (no backfill) as the baseline in the same minutes: seconds after the platform is up until the chart had 100+ bars
- * at each of the five intervals in turn, the ratio of the two, the backfill's own time, the longest event-loop block of
+ * at each of the five intervals in turn, the page's milestones on the way (request sent, HTML received, DOM parsed,
+ * then the app's marks: script running, who-am-I answered, the stream's welcome, the app rendered, the chart's first
+ * series drawn), the ratio of the two, the backfill's own time, the longest event-loop block of
  * this process (the platform and Playwright's client; resolution 10 ms) and the load average. The
  * target (issue 19): every interval full within 5 s of a first start. Only the first round is a cold start (later
  * rounds run the backfill with the JIT warm, two to six times faster): compare runs of `--rounds 1`.
@@ -14,13 +16,21 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Browser } from 'playwright-core';
 import { apiFetch } from '../platform/testing/api-client.ts';
 import { launchChromium } from '../platform/web/browser.ts';
-import { fillEveryInterval, newTab, openChart, startMarkets } from '../platform/web/first-start-walk.ts';
+import {
+  fillEveryInterval,
+  newTab,
+  openChart,
+  pageMilestones,
+  startMarkets,
+} from '../platform/web/first-start-walk.ts';
 import { percentile, round } from './support/stats.ts';
 
 interface Walk {
   readonly seconds: number;
   /** When the page was connected, then when each interval was full, in the walk's order (1s, 1m, 5m, 1h, 1d). */
   readonly intervals: readonly number[];
+  /** Seconds after the platform is up to the page's milestones (navigation, then the app's marks). */
+  readonly page: Readonly<Record<string, number>>;
   readonly backfillMs: number | undefined;
   /** The longest the event loop of this process (the platform's and Playwright's client) was blocked once up, ms. */
   readonly maxBlockMs: number;
@@ -38,6 +48,7 @@ async function walk(browser: Browser, dir: string): Promise<Walk> {
     const page = await openChart(tab, platform, '1s');
     const connected = (performance.now() - up) / 1000;
     const full = await fillEveryInterval(page, up);
+    const milestones = await pageMilestones(page, performance.timeOrigin + up);
     await page.context().close();
     // The older years are still being made: the block figure covers the whole backfill.
     const deadline = Date.now() + 120_000;
@@ -51,6 +62,7 @@ async function walk(browser: Browser, dir: string): Promise<Walk> {
     return {
       seconds: full.at(-1)?.seconds ?? Number.NaN,
       intervals: [round(connected, 2), ...full.map((f) => round(f.seconds, 2))],
+      page: milestones,
       backfillMs: feed.details.backfillMs,
       maxBlockMs: delay.max / 1e6,
     };
@@ -66,6 +78,8 @@ export default async function firstStart(args: readonly string[]): Promise<Recor
   const browser = await launchChromium();
   const first: number[] = [];
   const firstIntervals: (readonly number[])[] = [];
+  const firstPage: Readonly<Record<string, number>>[] = [];
+  const restartPage: Readonly<Record<string, number>>[] = [];
   const restartIntervals: (readonly number[])[] = [];
   const restart: number[] = [];
   const backfill: number[] = [];
@@ -80,11 +94,13 @@ export default async function firstStart(args: readonly string[]): Promise<Recor
         const fresh = await walk(browser, dir);
         first.push(fresh.seconds);
         firstIntervals.push(fresh.intervals);
+        firstPage.push(fresh.page);
         backfill.push(fresh.backfillMs ?? Number.NaN);
         firstBlock.push(fresh.maxBlockMs);
         const again = await walk(browser, dir);
         restart.push(again.seconds);
         restartIntervals.push(again.intervals);
+        restartPage.push(again.page);
         restartBlock.push(again.maxBlockMs);
         process.stderr.write(
           `round ${String(r + 1)}: first start ${fresh.seconds.toFixed(2)} s, restart ` +
@@ -105,6 +121,8 @@ export default async function firstStart(args: readonly string[]): Promise<Recor
     restart_full_s: restart.map((s) => round(s, 2)),
     first_start_by_interval_s: firstIntervals,
     restart_by_interval_s: restartIntervals,
+    first_start_page_s: firstPage,
+    restart_page_s: restartPage,
     first_start_median_s: median(first),
     restart_median_s: median(restart),
     ratio_first_to_restart: round(median(first) / median(restart), 2),

@@ -5,6 +5,7 @@ import { mergeBar, normaliseBars } from './client/bars.ts';
 import { parseServerMessage, type Bar } from './client/protocol.ts';
 import { parseRoute, routeHash } from './client/route.ts';
 import { MarketStore } from './client/store.ts';
+import { chartSelection, chartWants } from './client/views/markets/selection.ts';
 import { barKey, noSubscriptions, planSubscriptions, union, type Subscriptions } from './client/subscriptions.ts';
 import { DEFAULT_WATCHLIST, MAX_WATCHLIST, Watchlist, WATCHLIST_KEY, type KeyValueStore } from './client/watchlist.ts';
 
@@ -171,6 +172,22 @@ describe('hash routes', () => {
     assert.equal(parseRoute('', views).id, 'markets');
     assert.equal(parseRoute('#/nope?x=1', views).params.get('x'), null, 'an unknown route gets no parameters');
     assert.equal(routeHash('markets', new URLSearchParams({ s: 'AAPL', i: '1m' })), '#/markets?s=AAPL&i=1m');
+  });
+});
+
+describe('the markets chart a route opens', () => {
+  const route = (query: string) => new URLSearchParams(query);
+  it("takes the link's symbol and interval, else the current ones, else the watchlist's first and 1m", () => {
+    assert.deepEqual(chartSelection(route('s=msft&i=1h'), undefined, ['AAPL']), { symbol: 'MSFT', interval: '1h' });
+    assert.deepEqual(chartSelection(route(''), undefined, ['NVDA', 'AAPL']), { symbol: 'NVDA', interval: '1m' });
+    assert.deepEqual(chartSelection(route('i=bogus'), { symbol: 'TSLA', interval: '5m' }, ['NVDA']), {
+      symbol: 'TSLA',
+      interval: '5m',
+    });
+    assert.deepEqual(chartSelection(route('s='), undefined, []), { symbol: 'AAPL', interval: '1m' });
+  });
+  it('subscribes the quote and the bars at that interval', () => {
+    assert.deepEqual(chartWants({ symbol: 'AAPL', interval: '1s' }), subs(['AAPL'], [['AAPL', '1s']]));
   });
 });
 

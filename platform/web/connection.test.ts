@@ -122,18 +122,40 @@ const welcome = (session: string, resumed: boolean, extra: object = {}) => ({
 const heartbeat = (seq: number) => ({ type: 'heartbeat', seq, ts: seq });
 
 describe('market connection', () => {
-  it("says hello, and on a new session subscribes to the union of every owner's wants", () => {
+  it("says hello with the union of every owner's wants on a first session, without waiting for the welcome", () => {
     const { env, connection, seen } = started();
     env.last().open();
-    env.last().receive(welcome('s1', false));
-    assert.deepEqual(env.last().sent, [
+    const first = [
       { type: 'hello' },
       { type: 'subscribe', symbols: ['AAPL'] },
       { type: 'subscribe', symbols: ['MSFT'] },
       { type: 'subscribe', symbols: ['AAPL'], intervals: ['1m'] },
+    ];
+    assert.deepEqual(env.last().sent, first);
+    // What changes before the welcome goes out after it, as the difference from what went with the hello.
+    connection.want('chart', { quotes: new Set(['AAPL']), bars: new Set([barKey('AAPL', '5m')]) });
+    assert.deepEqual(env.last().sent, first, 'nothing but the hello and its subscriptions before the welcome');
+    env.last().receive(welcome('s1', false));
+    assert.deepEqual(env.last().sent.slice(first.length), [
+      { type: 'unsubscribe', symbols: ['AAPL'], intervals: ['1m'] },
+      { type: 'subscribe', symbols: ['AAPL'], intervals: ['5m'] },
     ]);
     assert.equal(connection.state, 'connected');
     assert.deepEqual(seen, ['welcome new', 'reset', 'state connected']);
+  });
+
+  it('says hello with its subscriptions again when the first socket closed before any welcome', () => {
+    const { env } = started();
+    env.last().open();
+    env.last().drop();
+    env.advance(500);
+    env.last().open();
+    assert.deepEqual(
+      env.last().sent.map((m) => m.type),
+      ['hello', 'subscribe', 'subscribe', 'subscribe'],
+    );
+    env.last().receive(welcome('s1', false));
+    assert.equal(env.last().sent.length, 4, 'the welcome re-sends nothing');
   });
 
   it('delivers messages in sequence, drops duplicates, and on a gap reconnects and resumes from the last one', () => {

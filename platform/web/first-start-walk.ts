@@ -62,3 +62,28 @@ export async function fillEveryInterval(page: Page, since: number): Promise<Full
   }
   return full;
 }
+
+/**
+ * Seconds from `sinceEpochMs` to the page's milestones: its navigation (request sent, HTML received, DOM parsed),
+ * then the app's own marks (client/milestones.ts: script, identity, welcome, rendered, chart).
+ */
+export async function pageMilestones(page: Page, sinceEpochMs: number): Promise<Record<string, number>> {
+  const json = await page.evaluate<string>(
+    `JSON.stringify({ origin: performance.timeOrigin, navigation: performance.getEntriesByType('navigation')[0] ?? {},
+      marks: performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]) })`,
+  );
+  const { origin, navigation, marks } = JSON.parse(json) as {
+    origin: number;
+    navigation: Record<string, unknown>;
+    marks: [string, number][];
+  };
+  const since = (ms: unknown): number => Math.round(origin + Number(ms) - sinceEpochMs) / 1000;
+  return {
+    request: since(navigation.requestStart),
+    html: since(navigation.responseEnd),
+    dom: since(navigation.domContentLoadedEventEnd),
+    ...Object.fromEntries(
+      marks.filter(([name]) => name.startsWith('insitechart:')).map(([name, at]) => [name.slice(12), since(at)]),
+    ),
+  };
+}

@@ -20,6 +20,7 @@ import {
   intervals,
   newTab,
   openChart,
+  pageMilestones,
   startMarkets as start,
 } from './first-start-walk.ts';
 
@@ -52,13 +53,17 @@ describe('first start and restart in headless Chromium', { skip: skip ?? false }
       const full = (await fillEveryInterval(page, up)).map(
         (f) => `${f.interval} ${String(f.bars)} bars at ${f.seconds.toFixed(2)} s`,
       );
+      const milestones = Object.entries(await pageMilestones(page, performance.timeOrigin + up))
+        .map(([name, at]) => `${name} ${at.toFixed(2)} s`)
+        .join(', ');
       const feed = (await (await apiFetch(platform, '/api/market/feed', { as: 'viewer' })).json()) as {
         details: { backfillMs?: number };
       };
       const load = loadavg().map((l) => l.toFixed(1));
       t.diagnostic(
         `platform up in ${((up - started) / 1000).toFixed(2)} s, page connected ${((connected - up) / 1000).toFixed(2)} s ` +
-          `later; charts full (after the platform is up): ${full.join(', ')}; backfill generated and stored in ` +
+          `later; the page's milestones: ${milestones}; charts full (after the platform is up): ${full.join(', ')}; ` +
+          `backfill generated and stored in ` +
           `${String(feed.details.backfillMs)} ms; ` +
           `load average ${load.join(' ')}`,
       );

@@ -154,11 +154,13 @@ export class MarketConnection {
     this.#socket = socket;
     socket.addEventListener('open', () => {
       if (socket !== this.#socket) return;
-      this.#send(
-        this.#session === undefined
-          ? { type: 'hello' }
-          : { type: 'hello', resume: { session: this.#session, lastSeq: this.#lastSeq } },
-      );
+      if (this.#session === undefined) {
+        // A first session: the server takes the subscriptions in order after the hello, so they go with it and the
+        // snapshots follow the welcome without a round trip through the page (busy rendering itself at first start).
+        this.#send({ type: 'hello' });
+        this.#held = noSubscriptions;
+        this.#subscribe();
+      } else this.#send({ type: 'hello', resume: { session: this.#session, lastSeq: this.#lastSeq } });
       this.#armWatchdog();
     });
     socket.addEventListener('message', (event) => {
@@ -223,7 +225,8 @@ export class MarketConnection {
       this.#welcomeSeq = undefined;
       this.#session = message.session;
       this.#lastSeq = message.seq ?? 0;
-      this.#held = noSubscriptions;
+      // A first session already holds what went with its hello; one replacing a lost session holds nothing.
+      if (kind === 'replaced') this.#held = noSubscriptions;
       for (const l of this.#listeners) l.reset?.(message);
     }
     this.#setState('connected');
@@ -239,7 +242,11 @@ export class MarketConnection {
   }
 
   #sync(): void {
-    if (!this.#welcomed || this.#socket?.readyState !== OPEN) return;
+    if (this.#welcomed && this.#socket?.readyState === OPEN) this.#subscribe();
+  }
+
+  /** Asks the server for what is wanted and not yet held. */
+  #subscribe(): void {
     const wanted = union([...this.#wants.values()]);
     for (const message of planSubscriptions(this.#held, wanted)) this.#send(message);
     this.#held = wanted;

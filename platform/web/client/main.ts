@@ -6,6 +6,8 @@ import { h } from './dom.ts';
 import { direction, language, t } from './i18n/i18n.ts';
 import { keepLastQuotes } from './last-quotes.ts';
 import { LiveInstruments } from './live-instruments.ts';
+import { milestone } from './milestones.ts';
+import { parseRoute } from './route.ts';
 import { Router } from './router.ts';
 import { Session } from './session.ts';
 import { settingsMenu } from './settings.ts';
@@ -16,7 +18,11 @@ import { PriceAlerts } from './views/price-alerts/client.ts';
 import { MarketStore } from './store.ts';
 import { Watchlist } from './watchlist.ts';
 import { views } from './views/index.ts';
+import { marketsView } from './views/markets/view.ts';
+import { CHART_OWNER, chartSelection, chartWants } from './views/markets/selection.ts';
+import { noSubscriptions } from './subscriptions.ts';
 
+milestone('script');
 const store = new MarketStore();
 const watchlist = new Watchlist(window.localStorage);
 const connection = new MarketConnection({
@@ -27,6 +33,9 @@ connection.listen({
   message: (message) => {
     store.apply(message);
   },
+  welcome: () => {
+    milestone('welcome');
+  },
 });
 
 // The watchlist's quotes stay subscribed whatever view is shown, so every view sees them live.
@@ -35,18 +44,34 @@ const wantWatchlist = (symbols: readonly string[]) => {
 };
 wantWatchlist(watchlist.symbols);
 watchlist.listen(wantWatchlist);
+// A markets link's chart is asked for with the stream's hello, before who-am-I answers and the view exists.
+const opening = parseRoute(location.hash, views);
+if (opening.id === marketsView.id)
+  connection.want(CHART_OWNER, chartWants(chartSelection(opening.params, undefined, watchlist.symbols)));
 keepLastQuotes(store, watchlist, window.localStorage);
-// The service worker makes the installed app open offline; without one (old browsers) the app needs the network.
 
 document.documentElement.lang = language;
 document.documentElement.dir = direction;
 
 const session = new Session();
 const live = new LiveInstruments();
-if ('serviceWorker' in navigator) {
-  navigator.serviceWorker.register('/sw.js').catch((error: unknown) => {
-    console.warn('service worker not registered', error);
-  });
+
+/**
+ * The service worker makes the installed app open offline; without one (old browsers) the app needs the network. It is
+ * registered once the first view is up and the page idle: its install (a thread started, the shell fetched again)
+ * must not compete with the first chart for the device's CPU.
+ */
+function registerWorker(): void {
+  if (!('serviceWorker' in navigator)) return;
+  const register = () => {
+    navigator.serviceWorker.register('/sw.js').catch((error: unknown) => {
+      console.warn('service worker not registered', error);
+    });
+  };
+  // Safari before 18 has no requestIdleCallback.
+  const idle = (window as Partial<Pick<Window, 'requestIdleCallback'>>).requestIdleCallback;
+  if (idle === undefined) window.setTimeout(register, 1_000);
+  else idle.call(window, register, { timeout: 3_000 });
 }
 const outlet = h('main', { id: 'main', tabindex: '-1' });
 
@@ -86,6 +111,10 @@ function showApp(): void {
   const mustSignIn = (me.kind === 'anonymous' && !me.publicMarketData) || me.mustChangePassword;
   if (mustSignIn) location.hash = '#/sign-in';
   router.start();
+  // Another view opened meanwhile (or the sign-in): the chart asked for at the start is not shown.
+  if (router.shown !== marketsView.id) connection.want(CHART_OWNER, noSubscriptions);
+  milestone('rendered');
+  registerWorker();
   if (mustSignIn) {
     connection.stop();
     return;
@@ -97,4 +126,7 @@ function showApp(): void {
 // the chart's history is on its way while the page is built (on a first start, the critical path to a full chart).
 reportClientMetrics(connection);
 connection.start();
-session.load().then(showApp, showApp);
+session.load().then(() => {
+  milestone('identity');
+  showApp();
+}, showApp);

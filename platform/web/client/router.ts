@@ -25,6 +25,11 @@ export class Router {
     }
   }
 
+  /** The id of the view shown, if any. */
+  get shown(): string | undefined {
+    return this.#current?.id;
+  }
+
   start(): void {
     window.addEventListener('hashchange', () => {
       this.#show();

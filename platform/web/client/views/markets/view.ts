@@ -1,24 +1,20 @@
 import { olderBars } from '../../api.ts';
 import { CandleChart } from '../../chart.ts';
 import { h } from '../../dom.ts';
+import { milestone } from '../../milestones.ts';
 import { direction, formatChange, formatPercent, formatPrice, timeZoneLabel } from '../../format.ts';
 import { t } from '../../i18n/i18n.ts';
-import { intervals, type Interval, type Quote } from '../../protocol.ts';
+import { intervals, type Bar, type Interval, type Quote } from '../../protocol.ts';
 import { QuoteTable } from '../../quote-table.ts';
 import { routeHash } from '../../route.ts';
 import { SymbolSearch } from '../../search.ts';
-import { barKey, noSubscriptions } from '../../subscriptions.ts';
+import { noSubscriptions } from '../../subscriptions.ts';
 import { ruleAtLevel } from '../price-alerts/logic.ts';
 import type { AppContext, MountedView, View } from '../view.ts';
+import { CHART_OWNER, chartSelection, chartWants, DEFAULT_INTERVAL, isInterval } from './selection.ts';
 import './markets.css';
 
-const OWNER = 'markets-chart';
-const DEFAULT_INTERVAL: Interval = '1m';
 const HISTORY_PAGE = 500;
-
-function isInterval(value: string | null): value is Interval {
-  return (intervals as readonly (string | null)[]).includes(value);
-}
 
 /** Watchlist with live quotes, symbol search, and the chart of the selected symbol. Route: #/markets?s=AAPL&i=1m. */
 export const marketsView: View = {
@@ -151,7 +147,8 @@ export const marketsView: View = {
         if (q.symbol === symbol) showQuote(q);
       },
       series: (s, i, bars) => {
-        if (s === symbol && i === interval) chart.show(s, i, bars);
+        if (s !== symbol || i !== interval) return;
+        draw(s, i, bars);
       },
       history: (s, i, bars, added) => {
         if (s === symbol && i === interval) chart.extend(bars, added);
@@ -170,6 +167,11 @@ export const marketsView: View = {
       if (removedCharted && symbols[0] !== undefined) navigate(symbols[0], interval);
     });
 
+    function draw(s: string, i: Interval, bars: readonly Bar[]): void {
+      chart.show(s, i, bars);
+      if (bars.length > 0) milestone('chart');
+    }
+
     function navigate(s: string, i: Interval): void {
       const next = new URLSearchParams({ s, i });
       // replaceState: the hash records the selection without filling the history with every click.
@@ -178,9 +180,11 @@ export const marketsView: View = {
     }
 
     function select(p: URLSearchParams): void {
-      const s = (p.get('s') ?? symbol).toUpperCase() || (watchlist.symbols[0] ?? 'AAPL');
-      const raw = p.get('i');
-      const i = isInterval(raw) ? raw : interval;
+      const { symbol: s, interval: i } = chartSelection(
+        p,
+        symbol === '' ? undefined : { symbol, interval },
+        watchlist.symbols,
+      );
       if (s === symbol && i === interval) return;
       if (symbol !== '' && (s !== symbol || i !== interval)) store.forget(symbol, interval);
       symbol = s;
@@ -193,10 +197,11 @@ export const marketsView: View = {
         price.textContent = '–';
         change.textContent = '';
       } else showQuote(quote);
-      chart.show(s, i, store.bars(s, i));
+      // The series may be here before the view (asked for at the page's start): drawn at once.
+      draw(s, i, store.bars(s, i));
       chart.setEmptyText(live.has(s) ? t('chart.waiting') : t('chart.noData', { symbol: s }));
       drawAlerts();
-      connection.want(OWNER, { quotes: new Set([s]), bars: new Set([barKey(s, i)]) });
+      connection.want(CHART_OWNER, chartWants({ symbol: s, interval: i }));
     }
 
     function showQuote(q: Quote): void {
@@ -234,7 +239,7 @@ export const marketsView: View = {
         offWatchlist();
         table.dispose();
         chart.dispose();
-        connection.want(OWNER, noSubscriptions);
+        connection.want(CHART_OWNER, noSubscriptions);
       },
     };
   },
