@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compileCache } from '../platform/testing/process.ts';
 import { LearnedFamilies } from './service/learned-families.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -14,7 +15,7 @@ function train(args: readonly string[]): Promise<{ code: number; stdout: string;
     execFile(
       process.execPath,
       ['detectors/train.ts', ...args],
-      { cwd: root, env: { PATH: process.env.PATH ?? '' } },
+      { cwd: root, env: { PATH: process.env.PATH ?? '', ...compileCache() } },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
       },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, afterEach, describe, it, mock } from 'node:test';
 import { injectRequest, limits, type InjectRequest } from './kinds.ts';
 import { serviceOfApiPath } from '../http/api-services.ts';
 import { FaultRegistry } from './registry.ts';
@@ -18,6 +18,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const req = (input: Record<string, unknown>): InjectRequest => injectRequest.parse(input);
 
 describe('fault registry: each kind has its effect and clearing removes it', () => {
+  // Expiry and disk growth run on the registry's own timers: the tests that wait for them move a mocked clock.
+  afterEach(() => {
+    mock.timers.reset();
+  });
+
   it('latency delays the target service only, and clears', () => {
     const registry = new FaultRegistry(dir);
     const fault = registry.inject(req({ kind: 'latency', service: 'analytics', intensity: 300 }));
@@ -62,12 +67,15 @@ describe('fault registry: each kind has its effect and clearing removes it', () 
     assert.equal(settings.get('release.sentiment'), 'v1', 'its end does not touch a setting changed since');
   });
 
-  it('a bad deploy that expires rolls its own release back', async () => {
+  it('a bad deploy that expires rolls its own release back', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
     const settings = new RuntimeSettings();
     const registry = new FaultRegistry(dir, undefined, settings);
     registry.inject(req({ kind: 'bad-deploy', service: 'sentiment', duration: 1_000 }));
     assert.notEqual(settings.get('release.sentiment'), undefined);
-    await sleep(1_100);
+    mock.timers.tick(999);
+    assert.notEqual(settings.get('release.sentiment'), undefined, 'not before its expiry');
+    mock.timers.tick(1);
     assert.equal(settings.get('release.sentiment'), undefined);
     assert.equal(registry.request('sentiment').failShare, 0);
   });
@@ -92,12 +100,16 @@ describe('fault registry: each kind has its effect and clearing removes it', () 
     assert.deepEqual(await scopes.memory(), { [fault.service]: 0 }, 'the scope holds nothing after its restart');
   });
 
-  it('disk filling writes a bounded file in DATA_DIR and deletes it when cleared', async () => {
+  it('disk filling writes a bounded file in DATA_DIR and deletes it when cleared', () => {
+    mock.timers.enable({ apis: ['setInterval'] });
     const registry = new FaultRegistry(dir);
     const fault = registry.inject(req({ kind: 'disk-fill', intensity: 2_000_000, maxBytes: 5_000_000 }));
     const path = join(dir, 'faults', `${fault.id}.fill`);
-    await sleep(2_300);
-    assert.equal(statSync(path).size, 5_000_000);
+    assert.equal(statSync(path).size, 2_000_000, 'the first second at once');
+    mock.timers.tick(1_000);
+    assert.equal(statSync(path).size, 4_000_000);
+    mock.timers.tick(2_000);
+    assert.equal(statSync(path).size, 5_000_000, 'grows to its bound and no further');
     registry.clear(fault.id);
     assert.equal(existsSync(path), false);
   });
@@ -118,11 +130,14 @@ describe('fault registry: each kind has its effect and clearing removes it', () 
     assert.equal(registry.feedStalled(0), false);
   });
 
-  it('ends a fault at its expiry and reports each change', async () => {
+  it('ends a fault at its expiry and reports each change', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
     const events: string[] = [];
     const registry = new FaultRegistry(dir, (event, fault, why) => events.push(`${event} ${fault.kind} ${why}`));
     registry.inject(req({ kind: 'feed-stall', duration: '1s' }));
-    await sleep(1_200);
+    mock.timers.tick(999);
+    assert.equal(registry.feedStalled(0), true, 'not before its expiry');
+    mock.timers.tick(1);
     assert.equal(registry.feedStalled(0), false);
     assert.deepEqual(events, ['injected feed-stall injected', 'cleared feed-stall expired']);
   });

@@ -15,7 +15,14 @@ export function startEntrypoint(entry: string, env: Record<string, string>): Sta
     cwd: projectRoot,
     // The regular session clock unless a test asks otherwise: the compressed demo clock rests on the exchange's
     // weekends and holidays, and a test must not depend on the day it runs.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MARKET_SESSION_CLOCK: 'regular', ...env },
+    // NODE_COMPILE_CACHE (set by `npm test`) passes through: the child reuses the modules other processes compiled.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      MARKET_SESSION_CLOCK: 'regular',
+      ...compileCache(),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -31,6 +38,12 @@ export function startEntrypoint(entry: string, env: Record<string, string>): Sta
     }),
   );
   return { child, output: () => output, exited };
+}
+
+/** The module compile cache the test run uses, if any, for a child started with an environment of its own. */
+export function compileCache(): Record<string, string> {
+  const dir = process.env.NODE_COMPILE_CACHE;
+  return dir === undefined || dir === '' ? {} : { NODE_COMPILE_CACHE: dir };
 }
 
 /** Waits until the process output matches, failing with the output so far. */
