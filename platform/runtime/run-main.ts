@@ -24,6 +24,8 @@ export interface MainOptions {
 
 /** Exit code for an operator's mistake (configuration, port in use, data directory taken). */
 const EXIT_CONFIG = 2;
+/** Logs and spans after a finished drain: the telemetry flush is bounded at 3 s, the log flush by this. */
+const FLUSH_BOUND_MS = 5_000;
 
 /** Starts the platform from the environment and drains it on SIGTERM / SIGINT, exiting 0 when done. */
 export async function runMain(options: MainOptions): Promise<void> {
@@ -110,6 +112,9 @@ export async function runMain(options: MainOptions): Promise<void> {
     timer.unref();
     void (async () => {
       await platform.stop();
+      // The drain is over: a slow flush below (a starved CPU, a collector that is down) must not turn it into exit 1.
+      clearTimeout(timer);
+      setTimeout(() => process.exit(0), FLUSH_BOUND_MS).unref();
       logger.info('drained; bye');
       await flush();
       // Bounded and never rejecting: a telemetry backend that is down does not change the exit code.
