@@ -169,7 +169,8 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
         422,
         `a ${String(q.window)}-point window needs at least that many returns, got ${String(x.length)}`,
       );
-    const { rolling, ewma } = JSON.parse(await worker.run('rolling', { x, y, window: q.window, span: q.span })) as {
+    const job = { x, y, window: q.window, span: q.span, closed: q.closed };
+    const { rolling, ewma } = JSON.parse(await worker.run('rolling', job)) as {
       rolling: (number | null)[];
       ewma: (number | null)[];
     };
@@ -178,6 +179,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
       x: q.x,
       y: q.y,
       window: q.window,
+      closed: q.closed,
       span: q.span,
       ...about(data, minimumSample('rolling', { window: q.window }), `a ${String(q.window)}-bar rolling correlation`),
       points: data.starts.map((start, t) => ({ start, rolling: rolling[t] ?? null, ewma: ewma[t] ?? null })),

@@ -7,7 +7,7 @@ import { computeFixture, type FixtureFile } from './fixture-file.ts';
 import { grangerCausality, grangerLagSelection } from './granger.ts';
 import { causalityGraph, type CausalityGraphOptions } from './graph.ts';
 import { partialCorrelation } from './partial.ts';
-import { ewmaCorrelation, rollingCorrelation } from './rolling.ts';
+import { ewmaCorrelation, rollingCorrelation, type RollingClosed } from './rolling.ts';
 import { fitVar, forecast, impulseResponse, selectOrder, testCausality } from './var.ts';
 import { regimeCorrelation, sectorCorrelation } from './views.ts';
 
@@ -58,8 +58,8 @@ function varJob(r: VarRequest): Record<string, unknown> {
 export const computeJobs = {
   correlation: (r: { series: Series; method: CorrelationMethod; missing: 'listwise' | 'pairwise'; pvalues: boolean }) =>
     correlationMatrix(r.series, r.method, r.missing, { pvalues: r.pvalues }),
-  rolling: (r: { x: Float64Array; y: Float64Array; window: number; span: number }) => ({
-    rolling: rollingCorrelation(r.x, r.y, r.window),
+  rolling: (r: { x: Float64Array; y: Float64Array; window: number; span: number; closed: RollingClosed }) => ({
+    rolling: rollingCorrelation(r.x, r.y, r.window, { closed: r.closed }),
     ewma: ewmaCorrelation(r.x, r.y, r.span),
   }),
   partial: (r: { series: Series }) => partialCorrelation(r.series),

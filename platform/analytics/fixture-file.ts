@@ -12,7 +12,7 @@ import { grangerCausality, grangerLagSelection } from './granger.ts';
 import { kendallTau } from './kendall.ts';
 import { partialCorrelation } from './partial.ts';
 import { logReturns } from './returns.ts';
-import { ewmAlpha, ewmCorrelation, rollingCorrelation } from './rolling.ts';
+import { ewmAlpha, ewmCorrelation, rollingClosed, rollingCorrelation } from './rolling.ts';
 
 const alternative = z.enum(['two-sided', 'greater', 'less']);
 const kendallVariant = z.enum(['b', 'c']);
@@ -59,10 +59,8 @@ const rollingFile = z.object({
       // pandas' min_periods; when absent, the window (rolling) and the span (EWM), as the reference fixture.
       min_periods: z.number().int().min(0).optional(),
       center: z.boolean().default(false),
-      closed: z
-        .string()
-        .refine((c) => c === 'right', unsupported("rolling closed (only 'right')"))
-        .optional(),
+      // pandas' fixed-window `closed`; its default for fixed windows is 'right'.
+      closed: z.enum(rollingClosed).optional(),
       ewm_span: z.number().optional(),
       ewm_com: z.number().optional(),
       ewm_halflife: z.number().optional(),
@@ -231,7 +229,7 @@ function computeRolling(file: z.output<typeof rollingFile>): Record<string, unkn
   const alpha = ewmAlpha(decay);
   // pandas' default min_periods is 0 (1 in effect); the reference files default to the span.
   const ewmMinPeriods = p.ewm_min_periods ?? (p.ewm_span === undefined ? 0 : Math.ceil(p.ewm_span));
-  const rolling = rollingCorrelation(x, y, window, minPeriods, center);
+  const rolling = rollingCorrelation(x, y, window, { minPeriods, center, closed: p.closed });
   const ewm = ewmCorrelation(x, y, {
     alpha,
     minPeriods: ewmMinPeriods,
@@ -247,7 +245,9 @@ function computeRolling(file: z.output<typeof rollingFile>): Record<string, unkn
       ...(p.closed === undefined ? {} : { closed: p.closed }),
       first_valid_index: firstValid(rolling),
       values: rolling,
-      method: 'incremental rolling window (Welford add/remove); values[t] uses t-window+1..t (shifted when centred)',
+      method:
+        'incremental rolling window (Welford add/remove); values[t] uses t-window+1..t (shifted when centred; ' +
+        "closed='left' t-window..t-1, 'both' t-window..t, 'neither' t-window+1..t-1)",
     },
     ewm_pearson: {
       ...given,

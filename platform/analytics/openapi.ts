@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ApiOperation, OpenApiRegistry } from '../http/openapi.ts';
 import { fixtureFile } from './fixture-file.ts';
 import { analyticsQueries as Q } from './queries.ts';
+import { rollingClosed } from './rolling.ts';
 
 const num = z.number();
 const matrix = z.array(z.array(num));
@@ -83,6 +84,7 @@ export const analyticsResponses = {
     x: z.string(),
     y: z.string(),
     window: num,
+    closed: z.enum(rollingClosed),
     span: num,
     points: z.array(z.object({ start: num, rolling: num.nullable(), ewma: num.nullable() })),
   }),

@@ -1,5 +1,6 @@
 /** The query strings of the /api/analytics routes (api.ts validates with these; openapi.ts describes them). */
 import { z } from 'zod';
+import { rollingClosed } from './rolling.ts';
 
 const tickerRe = /^[A-Z0-9.^=-]{1,15}$/;
 export const ticker = z.string().trim().toUpperCase().regex(tickerRe, 'must be a ticker symbol');
@@ -49,7 +50,14 @@ export const analyticsQueries = {
     missing: z.enum(['listwise', 'pairwise']).default('listwise'),
     pvalues: z.enum(['true', 'false']).default('true'),
   }),
-  rolling: base.extend({ x: ticker, y: ticker, window: int(3, 1_000, 60), span: int(2, 1_000, 60) }),
+  rolling: base.extend({
+    x: ticker,
+    y: ticker,
+    window: int(3, 1_000, 60),
+    span: int(2, 1_000, 60),
+    /** pandas' rolling `closed` for a fixed window. */
+    closed: z.enum(rollingClosed).default('right'),
+  }),
   partial: base.extend({ symbols: symbolList(2, 100) }),
   live: interval,
   granger: base.extend({ cause: ticker, effect: ticker, maxlag: int(1, 20, 5) }),

@@ -109,6 +109,12 @@ describe('analytics service', () => {
     const points = rolling.body.points as { rolling: number | null }[];
     assert.equal(points.length, 399);
     assert.ok((points[250]?.rolling ?? 0) > 0.7 && (points[398]?.rolling ?? 1) < 0.5);
+    // pandas closed='left': the window of t-1, closed on the right (t itself left out).
+    const left = await get('/correlation/rolling?x=AAA&y=BBB&window=30&points=399&closed=left');
+    assert.equal(left.body.closed, 'left');
+    const leftPoints = left.body.points as { rolling: number | null }[];
+    assert.equal(leftPoints[0]?.rolling, null);
+    for (let t = 1; t < 399; t++) assert.equal(leftPoints[t]?.rolling, points[t - 1]?.rolling ?? null, `t=${t}`);
     const partial = await get('/correlation/partial?symbols=AAA,BBB,CCC');
     assert.equal(partial.status, 200);
   });
@@ -182,6 +188,7 @@ describe('analytics service', () => {
       ['/var?symbols=AAA,BBB&lags=15&points=20', 422, /needs at least/],
       ['/var/causality?symbols=AAA,BBB&lags=1&caused=AAA&causing=QQQ', 422, /unknown symbol QQQ/],
       ['/causality-graph?symbols=AAA,BBB&alpha=2', 400, /invalid request/],
+      ['/correlation/rolling?x=AAA&y=BBB&window=30&closed=middle', 400, /closed/],
     ];
     for (const [path, status, message] of cases) {
       const { status: got, body } = await get(path);
