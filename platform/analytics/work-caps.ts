@@ -26,10 +26,11 @@ export function grangerWork(n: number, maxlag: number): number {
 export function varWork(
   n: number,
   k: number,
-  p: { maxlags: number; select: boolean; order: number; steps?: number; periods?: number },
+  p: { maxlags: number; select: boolean; order: number; steps?: number; periods?: number; deterministic?: number },
 ): number {
   const select = p.select ? (n * k * k * p.maxlags ** 3) / 3 : 0;
-  const m = k * p.order + 1;
+  // Regressors per equation: the lags and the trend's deterministic terms (a constant by default).
+  const m = k * p.order + (p.deterministic ?? 1);
   return select + n * m * m + m ** 3 + (p.steps ?? 0) * m * k * 4 + (p.periods ?? 0) * k ** 3 * p.order;
 }
 
