@@ -79,7 +79,7 @@ export function fixtureWork(file: FixtureFile): number {
       const n = Math.max(longest(close), longest(given));
       const k = symbols.length;
       const matrices = (['pearson', 'spearman', 'kendall'] as const).reduce(
-        (w, m) => w + correlationWork(k, n, m, false),
+        (w, m) => w + correlationWork(k, n, m, file.params.missing === 'pairwise'),
         0,
       );
       // Kendall once more for the named pair; an exact p-value counts permutations by inversions, O(n^3 / 4).
