@@ -10,7 +10,7 @@ import type { TopicData } from '../backbone/topics.ts';
 import { analyticsResponses } from './openapi.ts';
 import { analyticsService } from './service.ts';
 import { seededGaussian } from './synthetic.ts';
-import { flatBar } from './test-bars.ts';
+import { flatBar, waitForBars } from './test-bars.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 
@@ -72,12 +72,7 @@ describe('analytics service', () => {
         await platform.bus.publish('market.bars', flatBar(symbol, '1m', t0 + t * 60_000, close, 1000 + t));
       }
     }
-    for (const deadline = Date.now() + 10_000; ;) {
-      const symbols = (await get('/symbols')).body.symbols as { bars: number }[];
-      if (symbols.length === 4 && symbols.every((s) => s.bars === n)) break;
-      assert.ok(Date.now() < deadline, 'every bar in the windows');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitForBars(async () => (await get('/symbols')).body.symbols as { bars: number }[], 4, n);
   });
   after(async () => {
     await platform.stop();

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { logReturns } from './returns.ts';
 import { analyticsService } from './service.ts';
 import { seededGaussian } from './synthetic.ts';
-import { flatBar } from './test-bars.ts';
+import { flatBar, waitForBars } from './test-bars.ts';
 import { fitVar, forecast, selectOrder, testCausality } from './var.ts';
 import { VAR_TRENDS } from './var-trend.ts';
 import { apiFetch } from '../testing/api-client.ts';
@@ -69,12 +69,7 @@ describe('REST VAR routes with a trend', () => {
     for (let t = 0; t < n; t++)
       for (const [i, symbol] of symbols.entries())
         await platform.bus.publish('market.bars', flatBar(symbol, '1m', t0 + t * 60_000, all[i]?.[t] ?? 1));
-    for (const deadline = Date.now() + 10_000; ;) {
-      const listed = (await get('/symbols')).body.symbols as { bars: number }[];
-      if (listed.length === 3 && listed.every((s) => s.bars === n)) break;
-      assert.ok(Date.now() < deadline, 'every bar in the windows');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitForBars(async () => (await get('/symbols')).body.symbols as { bars: number }[], 3, n);
   });
   after(async () => {
     await platform.stop();
