@@ -16,6 +16,7 @@ import { analyticsQueries as Q, type base } from './queries.ts';
 import { returns } from './returns.ts';
 import type { BreakEvent, StreamingCorrelations } from './streaming.ts';
 import { minimumSample, sampleInfo, type SampleInfo } from './sample-size.ts';
+import { trendOrder } from './var-trend.ts';
 import { priceSentimentVolume } from './views.ts';
 import {
   correlationWork,
@@ -177,7 +178,8 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
         422,
         `a ${String(q.window)}-point window needs at least that many returns, got ${String(x.length)}`,
       );
-    const { rolling, ewma } = JSON.parse(await worker.run('rolling', { x, y, window: q.window, span: q.span })) as {
+    const job = { x, y, window: q.window, span: q.span, closed: q.closed };
+    const { rolling, ewma } = JSON.parse(await worker.run('rolling', job)) as {
       rolling: (number | null)[];
       ewma: (number | null)[];
     };
@@ -186,6 +188,7 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
       x: q.x,
       y: q.y,
       window: q.window,
+      closed: q.closed,
       span: q.span,
       ...about(data, minimumSample('rolling', { window: q.window }), `a ${String(q.window)}-bar rolling correlation`),
       points: data.starts.map((start, t) => ({ start, rolling: rolling[t] ?? null, ewma: ewma[t] ?? null })),
@@ -231,16 +234,19 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
   ): Promise<void> => {
     const select = typeof q.lags !== 'number';
     const order = typeof q.lags === 'number' ? q.lags : q.maxlags;
-    cap(varWork(q.points, q.symbols.length, { maxlags: q.maxlags, select, order, ...more }), 'the VAR');
+    const deterministic = trendOrder(q.trend);
+    cap(varWork(q.points, q.symbols.length, { maxlags: q.maxlags, select, order, deterministic, ...more }), 'the VAR');
     const data = returnsOf(q, q.symbols, then.kind === 'causality' ? q.symbols.length : 1);
     const json = await worker.run('var', {
       series: data.series,
       symbols: data.symbols,
       lags: q.lags,
       maxlags: q.maxlags,
+      trend: q.trend,
       then,
     });
-    const sample = about(data, minimumSample('var', { symbols: data.symbols.length, lags: order }), 'the VAR');
+    const minimum = minimumSample('var', { symbols: data.symbols.length, lags: order, deterministic });
+    const sample = about(data, minimum, 'the VAR');
     sendMerged(res, { interval: data.interval, symbols: data.symbols, n: data.starts.length, ...sample }, json);
   };
 
@@ -270,15 +276,19 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
     const q = parse(Q.causalityGraph, req);
     cap(graphWork(q.symbols.length, q.points, q), 'the causality graph');
     const data = returnsOf(q, q.symbols, 2);
-    const options = { method: q.method, lag: q.lag, maxlag: q.maxlag, alpha: q.alpha, adjustment: q.adjust };
+    if (q.method === 'pairwise' && q.trend !== 'c')
+      throw new HttpError(400, `trend '${q.trend}' applies to method=var only: pairwise Granger tests fit a constant`);
+    const { method, lag, maxlag, alpha, trend } = q;
+    const options = { method, lag, maxlag, alpha, adjustment: q.adjust, trend };
     const json = await worker.run('graph', { series: data.series, symbols: data.symbols, options });
     const lags = typeof q.lag === 'number' ? q.lag : q.maxlag;
     const minimum =
       q.method === 'var'
-        ? minimumSample('var', { symbols: data.symbols.length, lags })
+        ? minimumSample('var', { symbols: data.symbols.length, lags, deterministic: trendOrder(q.trend) })
         : minimumSample('granger', { lags });
     const sample = about(data, minimum, 'the causality graph');
-    sendMerged(res, { interval: data.interval, symbols: data.symbols, n: data.starts.length, ...sample }, json);
+    const head = { interval: data.interval, symbols: data.symbols, n: data.starts.length, trend, ...sample };
+    sendMerged(res, head, json);
   });
 
   router.get('/analytics/views/price-sentiment-volume', (req, res) => {

@@ -7,8 +7,9 @@ import { computeFixture, type FixtureFile } from './fixture-file.ts';
 import { grangerCausality, grangerLagSelection } from './granger.ts';
 import { causalityGraph, type CausalityGraphOptions } from './graph.ts';
 import { partialCorrelation } from './partial.ts';
-import { ewmaCorrelation, rollingCorrelation } from './rolling.ts';
+import { ewmaCorrelation, rollingCorrelation, type RollingClosed } from './rolling.ts';
 import { fitVar, forecast, impulseResponse, selectOrder, testCausality } from './var.ts';
+import type { VarTrend } from './var-trend.ts';
 import { regimeCorrelation, sectorCorrelation } from './views.ts';
 
 type Series = readonly Float64Array[];
@@ -18,6 +19,7 @@ export interface VarRequest {
   readonly symbols: readonly string[];
   readonly lags: 'aic' | 'bic' | 'hqic' | 'fpe' | number;
   readonly maxlags: number;
+  readonly trend: VarTrend;
   readonly then:
     | { readonly kind: 'summary' }
     | { readonly kind: 'forecast'; readonly steps: number; readonly alpha: number }
@@ -32,10 +34,10 @@ export interface VarRequest {
 }
 
 function varJob(r: VarRequest): Record<string, unknown> {
-  const selection = typeof r.lags === 'number' ? null : selectOrder(r.series, r.maxlags);
+  const selection = typeof r.lags === 'number' ? null : selectOrder(r.series, r.maxlags, r.trend);
   const order = typeof r.lags === 'number' ? r.lags : Math.max(1, selection?.selected_orders[r.lags] ?? 1);
-  const fit = fitVar(r.series, order, r.symbols);
-  const head = { symbols: fit.symbols, lag_order: fit.lag_order };
+  const fit = fitVar(r.series, order, r.symbols, r.trend);
+  const head = { symbols: fit.symbols, lag_order: fit.lag_order, trend: fit.trend };
   switch (r.then.kind) {
     case 'summary':
       // The residuals (nobs x k) and the design inverse are internal bulk: left out of the response.
@@ -50,6 +52,7 @@ function varJob(r: VarRequest): Record<string, unknown> {
     case 'causality':
       return {
         lag_order: fit.lag_order,
+        trend: fit.trend,
         ...testCausality(fit, [...r.then.caused], [...r.then.causing], r.then.test, r.then.signif),
       };
   }
@@ -58,8 +61,8 @@ function varJob(r: VarRequest): Record<string, unknown> {
 export const computeJobs = {
   correlation: (r: { series: Series; method: CorrelationMethod; missing: 'listwise' | 'pairwise'; pvalues: boolean }) =>
     correlationMatrix(r.series, r.method, r.missing, { pvalues: r.pvalues }),
-  rolling: (r: { x: Float64Array; y: Float64Array; window: number; span: number }) => ({
-    rolling: rollingCorrelation(r.x, r.y, r.window),
+  rolling: (r: { x: Float64Array; y: Float64Array; window: number; span: number; closed: RollingClosed }) => ({
+    rolling: rollingCorrelation(r.x, r.y, r.window, { closed: r.closed }),
     ewma: ewmaCorrelation(r.x, r.y, r.span),
   }),
   partial: (r: { series: Series }) => partialCorrelation(r.series),

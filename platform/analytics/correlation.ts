@@ -129,7 +129,8 @@ export function listwiseComplete(series: readonly ArrayLike<number>[]): Float64A
   return series.map((s) => Float64Array.from(keep, (t) => s[t] ?? 0));
 }
 
-function pairwiseComplete(x: ArrayLike<number>, y: ArrayLike<number>): [Float64Array, Float64Array] {
+/** The points where both x and y are finite. */
+export function pairwiseComplete(x: ArrayLike<number>, y: ArrayLike<number>): [Float64Array, Float64Array] {
   const xs: number[] = [];
   const ys: number[] = [];
   for (let t = 0; t < x.length; t++) {
@@ -243,6 +244,21 @@ export function pearsonMatrixComplete(columns: readonly ArrayLike<number>[]): nu
   return out;
 }
 
+/**
+ * One pair's correlation on its complete points. Two points give +-1 as pandas' DataFrame.corr does for every
+ * method (NaN when a side repeats), without a p-value (no degrees of freedom); fewer give NaN.
+ */
+function pairCorrelation(
+  method: CorrelationMethod,
+  x: Float64Array,
+  y: Float64Array,
+  options: CorrelationTestOptions,
+): Correlation {
+  if (x.length >= 3) return correlate(method, x, y, options);
+  const sign = x.length === 2 ? Math.sign(((x[1] ?? 0) - (x[0] ?? 0)) * ((y[1] ?? 0) - (y[0] ?? 0))) : 0;
+  return { r: sign === 0 ? Number.NaN : sign, pvalue: Number.NaN, n: x.length };
+}
+
 /** Correlation matrix of N series with p-values; the diagonal is 1 with p-value 0 (as scipy reports). */
 export function correlationMatrix(
   series: readonly ArrayLike<number>[],
@@ -297,8 +313,7 @@ export function correlationMatrix(
     for (let i = 0; i < k; i++) {
       for (let j = i + 1; j < k; j++) {
         const [x, y] = pairwiseComplete(series[i] ?? [], series[j] ?? []);
-        const c = x.length >= 3 ? correlate(method, x, y, options) : { r: Number.NaN, pvalue: Number.NaN, n: x.length };
-        set(i, j, c);
+        set(i, j, pairCorrelation(method, x, y, options));
       }
       const nr = nobs[i];
       if (nr) nr[i] = pairwiseComplete(series[i] ?? [], series[i] ?? [])[0].length;

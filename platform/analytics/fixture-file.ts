@@ -3,16 +3,26 @@
  * this module's numerics into an `outputs` object with the fixture's keys. Used by the CLI and the tests.
  */
 import { z } from 'zod';
-import { correlationMatrix, listwiseComplete, requireVariation, summary } from './correlation.ts';
+import {
+  correlationMatrix,
+  listwiseComplete,
+  pairwiseComplete,
+  requireVariation,
+  summary,
+  type CorrelationMatrix,
+  type CorrelationMethod,
+  type CorrelationTestOptions,
+} from './correlation.ts';
 import { AnalyticsInputError, FixtureFileError } from './errors.ts';
 import { withDeclaredParams } from './fixture-settings.ts';
 import { series, seriesBySymbol, symbol, symbolList, unsupported, value } from './fixture-schema.ts';
 import { computeVar, varFile } from './fixture-var.ts';
 import { grangerCausality, grangerLagSelection } from './granger.ts';
 import { kendallTau } from './kendall.ts';
+import { pairwiseSummary, tiedValues, withMinPeriods } from './pairwise.ts';
 import { partialCorrelation } from './partial.ts';
 import { logReturns } from './returns.ts';
-import { ewmAlpha, ewmCorrelation, rollingCorrelation } from './rolling.ts';
+import { ewmAlpha, ewmCorrelation, rollingClosed, rollingCorrelation } from './rolling.ts';
 
 const alternative = z.enum(['two-sided', 'greater', 'less']);
 const kendallVariant = z.enum(['b', 'c']);
@@ -46,9 +56,17 @@ const correlationFile = z.object({
         })
         .strict()
         .default({}),
+      // Missing values: listwise (rows where every series is finite) or pairwise (pandas DataFrame.corr/cov,
+      // each pair on its complete rows; a pair with fewer than min_periods of them is undefined, null).
+      missing: z.enum(['listwise', 'pairwise']).default('listwise'),
+      min_periods: z.number().int().min(1).optional(),
     })
     .strict()
-    .default({ kendall_variant: 'b', kendall_method: 'auto', alternatives: {} }),
+    .refine((p) => p.min_periods === undefined || p.missing === 'pairwise', {
+      error: "min_periods applies with missing 'pairwise' only",
+      path: ['min_periods'],
+    })
+    .default({ kendall_variant: 'b', kendall_method: 'auto', alternatives: {}, missing: 'listwise' }),
 });
 const rollingFile = z.object({
   fixture: z.literal('rolling_correlation'),
@@ -59,10 +77,8 @@ const rollingFile = z.object({
       // pandas' min_periods; when absent, the window (rolling) and the span (EWM), as the reference fixture.
       min_periods: z.number().int().min(0).optional(),
       center: z.boolean().default(false),
-      closed: z
-        .string()
-        .refine((c) => c === 'right', unsupported("rolling closed (only 'right')"))
-        .optional(),
+      // pandas' fixed-window `closed`; its default for fixed windows is 'right'.
+      closed: z.enum(rollingClosed).optional(),
       ewm_span: z.number().optional(),
       ewm_com: z.number().optional(),
       ewm_halflife: z.number().optional(),
@@ -162,17 +178,25 @@ function computeCorrelation(file: z.output<typeof correlationFile>): Record<stri
     if (close) return logReturns(pick(close, s));
     throw new AnalyticsInputError('inputs need log_returns or close');
   };
-  // Missing values: listwise (the time points where every series is finite), stated in the output.
-  const cols = listwiseComplete(symbols.map(returnsOf));
+  // Missing values: listwise (the time points where every series is finite; `n` says how many) or pairwise
+  // (pandas: each pair on its complete rows, `nobs` per pair).
+  const pairwise = p.missing === 'pairwise';
+  const raw = symbols.map(returnsOf);
+  const cols = pairwise ? raw : listwiseComplete(raw);
   requireVariation(cols, symbols);
+  const minPeriods = p.min_periods ?? 1;
+  const matrixOf = (method: CorrelationMethod, options: CorrelationTestOptions): CorrelationMatrix => {
+    const m = correlationMatrix(cols, method, p.missing, options);
+    return pairwise ? withMinPeriods(m, minPeriods) : m;
+  };
   const sided = (method: keyof typeof p.alternatives) => p.alternatives[method] ?? p.alternative ?? 'two-sided';
-  const pearson = correlationMatrix(cols, 'pearson', 'listwise', { alternative: sided('pearson') });
-  const spearman = correlationMatrix(cols, 'spearman', 'listwise', { alternative: sided('spearman') });
+  const pearson = matrixOf('pearson', { alternative: sided('pearson') });
+  const spearman = matrixOf('spearman', { alternative: sided('spearman') });
   const matrixKendall = {
     variant: p.kendall_matrix_variant ?? 'b',
     method: p.kendall_matrix_method ?? p.kendall_method,
   };
-  const kendall = correlationMatrix(cols, 'kendall', 'listwise', {
+  const kendall = matrixOf('kendall', {
     alternative: p.alternatives.kendall_matrix ?? sided('kendall'),
     kendall: matrixKendall,
   });
@@ -182,14 +206,18 @@ function computeCorrelation(file: z.output<typeof correlationFile>): Record<stri
     if (i < 0) throw new AnalyticsInputError(`kendall_pair names unknown symbol ${s}`);
     return i;
   };
-  const pair = kendallTau(cols[pairIndex(px)] ?? [], cols[pairIndex(py)] ?? [], {
+  // The pair on its complete rows (scipy's nan_policy='omit'; with listwise data every row is complete).
+  const [kx, ky] = pairwiseComplete(cols[pairIndex(px)] ?? [], cols[pairIndex(py)] ?? []);
+  const pair = kendallTau(kx, ky, {
     variant: p.kendall_variant,
     method: p.kendall_method,
     alternative: sided('kendall'),
   });
-  const s = summary(cols);
+  const s = pairwise ? pairwiseSummary(cols, minPeriods) : summary(cols);
   return {
-    n: pearson.nobs[0]?.[0] ?? 0,
+    ...(pairwise
+      ? { missing: p.missing, min_periods: minPeriods, nobs: pearson.nobs }
+      : { n: pearson.nobs[0]?.[0] ?? 0 }),
     symbols,
     summary: { mean: s.mean, std_ddof1: s.stdDdof1, covariance_ddof1: s.covarianceDdof1 },
     pearson: { matrix: pearson.matrix, pvalues: pearson.pvalues, alternative: sided('pearson') },
@@ -210,9 +238,7 @@ function computeCorrelation(file: z.output<typeof correlationFile>): Record<stri
       pvalue_method: matrixKendall.method,
       alternative: p.alternatives.kendall_matrix ?? sided('kendall'),
     },
-    tied_values_per_series: Object.fromEntries(
-      symbols.map((sym, i) => [sym, (cols[i]?.length ?? 0) - new Set(cols[i]).size]),
-    ),
+    tied_values_per_series: Object.fromEntries(symbols.map((sym, i) => [sym, tiedValues(cols[i] ?? [])])),
   };
 }
 
@@ -231,7 +257,7 @@ function computeRolling(file: z.output<typeof rollingFile>): Record<string, unkn
   const alpha = ewmAlpha(decay);
   // pandas' default min_periods is 0 (1 in effect); the reference files default to the span.
   const ewmMinPeriods = p.ewm_min_periods ?? (p.ewm_span === undefined ? 0 : Math.ceil(p.ewm_span));
-  const rolling = rollingCorrelation(x, y, window, minPeriods, center);
+  const rolling = rollingCorrelation(x, y, window, { minPeriods, center, closed: p.closed });
   const ewm = ewmCorrelation(x, y, {
     alpha,
     minPeriods: ewmMinPeriods,
@@ -247,7 +273,9 @@ function computeRolling(file: z.output<typeof rollingFile>): Record<string, unkn
       ...(p.closed === undefined ? {} : { closed: p.closed }),
       first_valid_index: firstValid(rolling),
       values: rolling,
-      method: 'incremental rolling window (Welford add/remove); values[t] uses t-window+1..t (shifted when centred)',
+      method:
+        'incremental rolling window (Welford add/remove); values[t] uses t-window+1..t (shifted when centred; ' +
+        "closed='left' t-window..t-1, 'both' t-window..t, 'neither' t-window+1..t-1)",
     },
     ewm_pearson: {
       ...given,

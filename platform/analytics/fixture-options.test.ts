@@ -72,6 +72,48 @@ describe('rolling and EWM options', () => {
     }
   });
 
+  it("closed='left'/'both'/'neither', centred or not: pandas' FixedWindowIndexer bounds, brute force per slice", () => {
+    const cases = [
+      { window: 21, minPeriods: 10 },
+      { window: 20, minPeriods: 20 },
+      { window: 2, minPeriods: 2 },
+    ];
+    let compared = 0;
+    for (const { window, minPeriods } of cases)
+      for (const closed of ['left', 'both', 'neither'] as const)
+        for (const center of [false, true]) {
+          const out = compute({
+            fixture: 'rolling_correlation',
+            inputs: { x, y },
+            params: { window, min_periods: minPeriods, ewm_span: 10, center },
+            outputs: { rolling_pearson: { closed } },
+          });
+          assert.equal(out.rolling_pearson?.closed, closed);
+          const got = values(out, 'rolling_pearson');
+          assert.equal(got.length, n);
+          // pandas 1.5: end = t+1+offset, start = end-window; left/both start-1; left/neither end-1; clipped.
+          const offset = center ? Math.floor((window - 1) / 2) : 0;
+          for (let t = 0; t < n; t++) {
+            const end = t + 1 + offset - (closed === 'left' || closed === 'neither' ? 1 : 0);
+            const start = Math.max(0, t + 1 + offset - window - (closed === 'left' || closed === 'both' ? 1 : 0));
+            const idx: number[] = [];
+            for (let i = start; i < Math.min(n, end); i++) if (x[i] !== null && y[i] !== null) idx.push(i);
+            const what = `window ${window} closed ${closed} center ${String(center)} t=${t}`;
+            if (idx.length < Math.max(2, minPeriods)) assert.equal(got[t], null, what);
+            else {
+              compared++;
+              const r = pearsonR(
+                idx.map((i) => x[i] ?? 0),
+                idx.map((i) => y[i] ?? 0),
+              );
+              near(got[t], r, what);
+            }
+          }
+        }
+    // window 20 with min_periods 20 and closed='neither' holds 19 points: never a value (pandas gives all NaN).
+    assert.ok(compared > 1000, `compared ${compared}`);
+  });
+
   it('adjust=False: weights alpha (1-alpha)^age, the oldest (1-alpha)^age, by absolute position', () => {
     const com = 6;
     const alpha = 1 / (1 + com);
@@ -208,7 +250,11 @@ describe('settings not supported are refused by name', () => {
   const rolling = { fixture: 'rolling_correlation', inputs: { x: [1, 2, 3], y: [3, 1, 2] } };
   const cases: [string, unknown, RegExp][] = [
     ['an unknown param', { ...rolling, params: { window: 2, ewm_span: 2, win_type: 'gaussian' } }, /win_type/],
-    ['rolling closed=left', { ...rolling, params: { window: 2, ewm_span: 2, closed: 'left' } }, /closed.*left/],
+    [
+      "rolling closed not one of pandas' four",
+      { ...rolling, params: { window: 2, ewm_span: 2, closed: 'middle' } },
+      /closed/,
+    ],
     [
       'an unknown key in an output block that holds settings',
       { ...rolling, params: { window: 2, ewm_span: 2 }, outputs: { ewm_pearson: { times: [1, 2, 3] } } },

@@ -8,6 +8,7 @@ import { fIsf } from './distributions.ts';
 import { AnalyticsInputError } from './errors.ts';
 import { grangerAllPairs } from './granger.ts';
 import { fitVar, selectOrder, testCausality } from './var.ts';
+import type { VarTrend } from './var-trend.ts';
 
 export interface CausalityEdge {
   readonly from: string;
@@ -37,6 +38,8 @@ export interface CausalityGraphOptions {
   readonly maxlag: number;
   readonly alpha: number;
   readonly adjustment: 'none' | 'bh';
+  /** statsmodels' VAR trend of method 'var' and of the AIC lag choice (default 'c'); pairwise tests fit a constant. */
+  readonly trend?: VarTrend;
 }
 
 /** Benjamini-Hochberg adjusted p-values (step-up, monotone, capped at 1). */
@@ -63,8 +66,13 @@ export function causalityGraph(
     throw new AnalyticsInputError(`a causality graph needs at least 2 symbols, got ${series.length}`);
   if (!(options.alpha > 0 && options.alpha < 1))
     throw new AnalyticsInputError(`alpha must be in (0, 1), got ${options.alpha}`);
+  const trend = options.trend ?? 'c';
+  if (options.method === 'pairwise' && trend !== 'c')
+    throw new AnalyticsInputError(
+      `trend '${trend}' applies to method 'var' only: the pairwise tests (grangercausalitytests) fit a constant`,
+    );
   const lag =
-    options.lag === 'aic' ? Math.max(1, selectOrder(series, options.maxlag).selected_orders.aic) : options.lag;
+    options.lag === 'aic' ? Math.max(1, selectOrder(series, options.maxlag, trend).selected_orders.aic) : options.lag;
   const raw: { from: string; to: string; F: number; pvalue: number; d1: number; d2: number }[] = [];
   if (options.method === 'pairwise') {
     for (const result of grangerAllPairs(series, names, lag)) {
@@ -80,7 +88,7 @@ export function causalityGraph(
         });
     }
   } else {
-    const fit = fitVar(series, lag, names);
+    const fit = fitVar(series, lag, names, trend);
     for (const to of names) {
       for (const from of names) {
         if (from === to) continue;

@@ -6,10 +6,14 @@ import { z } from 'zod';
 import type { ApiOperation, OpenApiRegistry } from '../http/openapi.ts';
 import { fixtureFile } from './fixture-file.ts';
 import { analyticsQueries as Q } from './queries.ts';
+import { rollingClosed } from './rolling.ts';
+import { VAR_TRENDS } from './var-trend.ts';
 
 const num = z.number();
 const matrix = z.array(z.array(num));
 const interval = z.enum(['1s', '1m', '5m', '1h', '1d']);
+/** statsmodels' VAR deterministic terms. */
+const trend = z.enum(VAR_TRENDS);
 /** sample-size.ts SampleInfo. */
 const sample = z.object({
   interval: z.string(),
@@ -83,6 +87,7 @@ export const analyticsResponses = {
     x: z.string(),
     y: z.string(),
     window: num,
+    closed: z.enum(rollingClosed),
     span: num,
     points: z.array(z.object({ start: num, rolling: num.nullable(), ewma: num.nullable() })),
   }),
@@ -103,12 +108,20 @@ export const analyticsResponses = {
     ...withSymbols,
     selection: lagSelection.nullable(),
     /** var.ts VarFit without the residuals and the design inverse. */
-    fit: z.looseObject({ symbols: z.array(z.string()), k: num, lag_order: num, nobs: num, coefs: z.array(matrix) }),
+    fit: z.looseObject({
+      symbols: z.array(z.string()),
+      k: num,
+      lag_order: num,
+      trend,
+      nobs: num,
+      coefs: z.array(matrix),
+    }),
   }),
   /** var.ts Forecast. */
   varForecast: z.object({
     ...withSymbols,
     lag_order: num,
+    trend,
     steps: num,
     y_input: matrix,
     point: matrix,
@@ -120,6 +133,7 @@ export const analyticsResponses = {
   varIrf: z.object({
     ...withSymbols,
     lag_order: num,
+    trend,
     periods: num,
     cholesky_factor: matrix,
     irfs: z.array(matrix),
@@ -129,6 +143,7 @@ export const analyticsResponses = {
   varCausality: z.object({
     ...withSymbols,
     lag_order: num,
+    trend,
     caused: z.union([z.array(z.string()), z.string()]),
     causing: z.array(z.string()),
     kind: z.enum(['f', 'wald']),
@@ -143,6 +158,7 @@ export const analyticsResponses = {
   causalityGraph: z.object({
     ...withSymbols,
     method: z.enum(['pairwise', 'var']),
+    trend,
     lag: num,
     alpha: num,
     adjustment: z.enum(['none', 'bh']),

@@ -1,5 +1,7 @@
 /** The query strings of the /api/analytics routes (api.ts validates with these; openapi.ts describes them). */
 import { z } from 'zod';
+import { rollingClosed } from './rolling.ts';
+import { VAR_TRENDS } from './var-trend.ts';
 
 const tickerRe = /^[A-Z0-9.^=-]{1,15}$/;
 export const ticker = z.string().trim().toUpperCase().regex(tickerRe, 'must be a ticker symbol');
@@ -39,7 +41,13 @@ const lagChoice = z
   ])
   .default('aic');
 const interval = z.object({ interval: base.shape.interval });
-const varQuery = base.extend({ symbols: symbolList(1, 20), lags: lagChoice, maxlags: int(1, 20, 8) });
+const varQuery = base.extend({
+  symbols: symbolList(1, 20),
+  lags: lagChoice,
+  maxlags: int(1, 20, 8),
+  /** statsmodels' VAR trend: 'n' none, 'c' a constant (default), 'ct' also t, 'ctt' also t^2. */
+  trend: z.enum(VAR_TRENDS).default('c'),
+});
 
 export const analyticsQueries = {
   symbols: interval,
@@ -49,7 +57,14 @@ export const analyticsQueries = {
     missing: z.enum(['listwise', 'pairwise']).default('listwise'),
     pvalues: z.enum(['true', 'false']).default('true'),
   }),
-  rolling: base.extend({ x: ticker, y: ticker, window: int(3, 1_000, 60), span: int(2, 1_000, 60) }),
+  rolling: base.extend({
+    x: ticker,
+    y: ticker,
+    window: int(3, 1_000, 60),
+    span: int(2, 1_000, 60),
+    /** pandas' rolling `closed` for a fixed window. */
+    closed: z.enum(rollingClosed).default('right'),
+  }),
   partial: base.extend({ symbols: symbolList(2, 100) }),
   live: interval,
   granger: base.extend({ cause: ticker, effect: ticker, maxlag: int(1, 20, 5) }),
@@ -69,6 +84,8 @@ export const analyticsQueries = {
     maxlag: int(1, 20, 5),
     alpha: prob(0.05),
     adjust: z.enum(['none', 'bh']).default('bh'),
+    /** method 'var' only: the VAR's trend (statsmodels; default 'c'). */
+    trend: z.enum(VAR_TRENDS).default('c'),
   }),
   priceSentimentVolume: base.extend({ symbol: ticker }),
   sectors: base.extend({ symbols: symbolList(2, 500).optional() }),

@@ -48,24 +48,26 @@ export class RollingCorrelation {
    * than min_periods are complete. A non-finite x or y is a missing pair: it takes a slot but adds nothing.
    */
   push(x: number, y: number): number | null {
+    let cancelled = false;
     if (this.slots === this.window) {
       const ox = this.xs[this.head] ?? Number.NaN;
       const oy = this.ys[this.head] ?? Number.NaN;
-      if (complete(ox, oy)) this.remove(ox, oy);
+      if (complete(ox, oy)) cancelled = this.remove(ox, oy);
     } else this.slots++;
     const ok = complete(x, y);
     this.xs[this.head] = ok ? x : Number.NaN;
     this.ys[this.head] = ok ? y : Number.NaN;
     this.head = (this.head + 1) % this.window;
     if (ok) {
-      this.add(x, y);
       this.sameX = x === this.lastX ? this.sameX + 1 : 1;
       this.sameY = y === this.lastY ? this.sameY + 1 : 1;
       this.lastX = x;
       this.lastY = y;
     }
-    // Add/remove updates drift slowly; an exact recomputation every few windows bounds the error.
-    if (++this.sinceRebuild >= 4 * this.window) this.rebuild();
+    // Add/remove updates drift slowly, and a removal that cancels most of a sum of squares leaves a residue
+    // (two pairs left of three would not give exactly +-1): an exact recomputation then, and every few windows.
+    if (cancelled || ++this.sinceRebuild >= 4 * this.window) this.rebuild();
+    else if (ok) this.add(x, y);
     return this.value();
   }
 
@@ -93,12 +95,14 @@ export class RollingCorrelation {
     this.sxy += dx * (y - this.my);
   }
 
-  private remove(x: number, y: number): void {
+  /** Takes a pair out; true when that cancelled most of a sum of squares (digits lost: rebuild). */
+  private remove(x: number, y: number): boolean {
     const n = this.count;
     if (n === 1) {
       this.reset();
-      return;
+      return false;
     }
+    const [sxx, syy] = [this.sxx, this.syy];
     const mx = (n * this.mx - x) / (n - 1);
     const my = (n * this.my - y) / (n - 1);
     this.sxx -= (x - this.mx) * (x - mx);
@@ -107,6 +111,7 @@ export class RollingCorrelation {
     this.mx = mx;
     this.my = my;
     this.count = n - 1;
+    return this.sxx < 1e-3 * sxx || this.syy < 1e-3 * syy;
   }
 
   private reset(): void {
@@ -245,24 +250,51 @@ function check(x: ArrayLike<number>, y: ArrayLike<number>): void {
   if (x.length !== y.length) throw new AnalyticsInputError(`series lengths differ: ${x.length} and ${y.length}`);
 }
 
+/** pandas' `closed`: which ends of a fixed window's interval (t-window, t] are in it. */
+export const rollingClosed = ['right', 'left', 'both', 'neither'] as const;
+export type RollingClosed = (typeof rollingClosed)[number];
+
+export interface RollingOptions {
+  /** Complete pairs a value needs (pandas min_periods; default the window). */
+  readonly minPeriods?: number;
+  readonly center?: boolean;
+  readonly closed?: RollingClosed;
+}
+
 /**
- * Rolling correlation over a whole series, as pandas `rolling(window, min_periods).corr`: values[t] uses the
- * complete pairs among points t-window+1..t and is null while fewer than min_periods (default window) are complete.
+ * Rolling correlation over a whole series, as pandas 1.5 `rolling(window, min_periods, center, closed).corr`:
+ * values[t] uses the complete pairs among points t-window+1..t (closed 'right', the default) and is null while
+ * fewer than min_periods are complete. pandas' FixedWindowIndexer: the window ends at t+1+offset (exclusive;
+ * offset = (window-1) div 2 when centred, else 0) and starts `window` earlier; 'left' and 'both' start one
+ * earlier, 'left' and 'neither' end one earlier, both ends cut to the series. So 'left' is the right-closed
+ * window of t-1, 'both' one of window+1 points ending at t, 'neither' one of window-1 points ending at t-1.
  */
 export function rollingCorrelation(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   window: number,
-  minPeriods: number = window,
-  center = false,
+  options: RollingOptions = {},
 ): (number | null)[] {
   check(x, y);
-  const roll = new RollingCorrelation(window, minPeriods);
-  // center=True (pandas): values[t] uses t+offset-window+1..t+offset, offset = (window-1)/2 rounded down, the
-  // window cut at the series' end: the right-aligned value at t+offset with missing slots past the end.
+  const { minPeriods = window, center = false, closed = 'right' } = options;
+  if (!Number.isInteger(window) || window < 1)
+    throw new AnalyticsInputError(`rolling window must be a positive integer, got ${window}`);
+  if (!Number.isInteger(minPeriods) || minPeriods < 0 || minPeriods > window)
+    throw new AnalyticsInputError(`min_periods must be an integer in 0..${window}, got ${minPeriods}`);
+  if (!(rollingClosed as readonly string[]).includes(closed))
+    throw new AnalyticsInputError(
+      `rolling closed must be one of ${rollingClosed.join(', ')}, got ${JSON.stringify(closed)}`,
+    );
+  const size = window + (closed === 'both' ? 1 : 0) - (closed === 'neither' ? 1 : 0);
+  const lag = closed === 'left' || closed === 'neither' ? 1 : 0;
+  // A window that can never hold min_periods (or the 2 a correlation needs) complete pairs: all null, as pandas.
+  if (size < Math.max(2, minPeriods)) return Array.from({ length: x.length }, () => null);
+  const roll = new RollingCorrelation(size, minPeriods);
+  // values[t] is the right-aligned value at t+offset-lag, with missing slots past the series' end; at -1
+  // (the first point of a window closed on the left or open at both ends) the window is empty.
   const offset = center ? Math.floor((window - 1) / 2) : 0;
   const all = Array.from({ length: x.length + offset }, (_, t) => roll.push(x[t] ?? Number.NaN, y[t] ?? Number.NaN));
-  return all.slice(offset);
+  return Array.from({ length: x.length }, (_, t) => (t + offset - lag < 0 ? null : (all[t + offset - lag] ?? null)));
 }
 
 /**

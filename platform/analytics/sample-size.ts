@@ -23,7 +23,7 @@ export interface SampleInfo {
  */
 export function minimumSample(
   method: 'correlation' | 'partial' | 'granger' | 'var' | 'rolling' | 'view',
-  size: { symbols?: number; lags?: number; window?: number } = {},
+  size: { symbols?: number; lags?: number; window?: number; deterministic?: number } = {},
 ): number {
   const k = size.symbols ?? 2;
   const p = size.lags ?? 1;
@@ -36,7 +36,8 @@ export function minimumSample(
     case 'granger':
       return 30 + 2 * p + 1;
     case 'var':
-      return 30 + k * p + 1;
+      // The VAR's deterministic terms: a constant by default, 0-3 with statsmodels' trend.
+      return 30 + k * p + (size.deterministic ?? 1);
     case 'rolling':
       return Math.max(30, 2 * (size.window ?? 30));
   }

@@ -10,7 +10,7 @@ import type { TopicData } from '../backbone/topics.ts';
 import { analyticsResponses } from './openapi.ts';
 import { analyticsService } from './service.ts';
 import { seededGaussian } from './synthetic.ts';
-import { flatBar } from './test-bars.ts';
+import { flatBar, waitForBars } from './test-bars.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 
@@ -72,12 +72,7 @@ describe('analytics service', () => {
         await platform.bus.publish('market.bars', flatBar(symbol, '1m', t0 + t * 60_000, close, 1000 + t));
       }
     }
-    for (const deadline = Date.now() + 10_000; ;) {
-      const symbols = (await get('/symbols')).body.symbols as { bars: number }[];
-      if (symbols.length === 4 && symbols.every((s) => s.bars === n)) break;
-      assert.ok(Date.now() < deadline, 'every bar in the windows');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitForBars(async () => (await get('/symbols')).body.symbols as { bars: number }[], 4, n);
   });
   after(async () => {
     await platform.stop();
@@ -109,6 +104,12 @@ describe('analytics service', () => {
     const points = rolling.body.points as { rolling: number | null }[];
     assert.equal(points.length, 399);
     assert.ok((points[250]?.rolling ?? 0) > 0.7 && (points[398]?.rolling ?? 1) < 0.5);
+    // pandas closed='left': the window of t-1, closed on the right (t itself left out).
+    const left = await get('/correlation/rolling?x=AAA&y=BBB&window=30&points=399&closed=left');
+    assert.equal(left.body.closed, 'left');
+    const leftPoints = left.body.points as { rolling: number | null }[];
+    assert.equal(leftPoints[0]?.rolling, null);
+    for (let t = 1; t < 399; t++) assert.equal(leftPoints[t]?.rolling, points[t - 1]?.rolling ?? null, `t=${t}`);
     const partial = await get('/correlation/partial?symbols=AAA,BBB,CCC');
     assert.equal(partial.status, 200);
   });
@@ -182,6 +183,7 @@ describe('analytics service', () => {
       ['/var?symbols=AAA,BBB&lags=15&points=20', 422, /needs at least/],
       ['/var/causality?symbols=AAA,BBB&lags=1&caused=AAA&causing=QQQ', 422, /unknown symbol QQQ/],
       ['/causality-graph?symbols=AAA,BBB&alpha=2', 400, /invalid request/],
+      ['/correlation/rolling?x=AAA&y=BBB&window=30&closed=middle', 400, /closed/],
     ];
     for (const [path, status, message] of cases) {
       const { status: got, body } = await get(path);

@@ -10,3 +10,17 @@ export function flatBar(
 ): { key: string; data: TopicData<'market.bars'> } {
   return { key: symbol, data: { symbol, interval, start, open: close, high: close, low: close, close, volume } };
 }
+
+/** Waits until `/symbols` lists `count` symbols with `bars` bars each (the service consumes asynchronously). */
+export async function waitForBars(
+  symbolsAnswer: () => Promise<{ bars: number }[]>,
+  count: number,
+  bars: number,
+): Promise<void> {
+  for (const deadline = Date.now() + 10_000; ;) {
+    const listed = await symbolsAnswer();
+    if (listed.length === count && listed.every((s) => s.bars === bars)) return;
+    if (Date.now() >= deadline) throw new Error(`not every bar reached the windows within 10 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

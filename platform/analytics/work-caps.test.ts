@@ -23,7 +23,7 @@ function correlationFixture(n: number): FixtureFile {
   return {
     fixture: 'correlation',
     inputs: { symbols: ['A', 'B'], log_returns: { A: series(), B: series() } },
-    params: { kendall_variant: 'b', kendall_method: 'auto', alternatives: {} },
+    params: { kendall_variant: 'b', kendall_method: 'auto', alternatives: {}, missing: 'listwise' },
   };
 }
 

@@ -26,10 +26,11 @@ export function grangerWork(n: number, maxlag: number): number {
 export function varWork(
   n: number,
   k: number,
-  p: { maxlags: number; select: boolean; order: number; steps?: number; periods?: number },
+  p: { maxlags: number; select: boolean; order: number; steps?: number; periods?: number; deterministic?: number },
 ): number {
   const select = p.select ? (n * k * k * p.maxlags ** 3) / 3 : 0;
-  const m = k * p.order + 1;
+  // Regressors per equation: the lags and the trend's deterministic terms (a constant by default).
+  const m = k * p.order + (p.deterministic ?? 1);
   return select + n * m * m + m ** 3 + (p.steps ?? 0) * m * k * 4 + (p.periods ?? 0) * k ** 3 * p.order;
 }
 
@@ -78,7 +79,7 @@ export function fixtureWork(file: FixtureFile): number {
       const n = Math.max(longest(close), longest(given));
       const k = symbols.length;
       const matrices = (['pearson', 'spearman', 'kendall'] as const).reduce(
-        (w, m) => w + correlationWork(k, n, m, false),
+        (w, m) => w + correlationWork(k, n, m, file.params.missing === 'pairwise'),
         0,
       );
       // Kendall once more for the named pair; an exact p-value counts permutations by inversions, O(n^3 / 4).
