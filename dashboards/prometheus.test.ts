@@ -109,12 +109,14 @@ describe('dashboards and rules against a real Prometheus scraping the platform',
     }, 100);
     if (skip !== false) return;
     // Enough scrapes for a 30 s rate, and the SLO rules evaluated over them.
-    await until('6 scrapes, the SLO rules evaluated and API request rates', 45_000, async () => {
+    await until('6 scrapes, the SLO rules evaluated, API request rates and anomaly scores', 45_000, async () => {
       const scrapes = await query('count_over_time(up{job="insitechart"}[1m]) >= 6');
       const slo = await query('slo:error_budget:remaining_ratio{slo="detector-coverage"} >= -Inf');
       // The API traffic starts once the platform is up: wait until its request rate spans two scrapes.
       const requests = await query('sum(rate(insitechart_http_request_duration_seconds_count[30s])) > 0');
-      return [scrapes, slo, requests].every((answer) => (answer.data?.result.length ?? 0) > 0);
+      // The detector tier scores only what was sampled after the platform was ready: wait for its first scores.
+      const scores = await query('count(insitechart_detector_anomaly_score) > 0');
+      return [scrapes, slo, requests, scores].every((answer) => (answer.data?.result.length ?? 0) > 0);
     });
   });
 
