@@ -5,6 +5,7 @@
  * Everything else (calendar offsets such as 'W' or 'M', sub-millisecond units, signs, zero) is refused with a
  * message; lengths and magnitudes are bounded so hostile text costs nothing.
  */
+import { z } from 'zod';
 import { AnalyticsInputError } from './errors.ts';
 
 const SECOND = 1_000;
@@ -93,6 +94,16 @@ export function durationProblem(parse: (text: string) => number, text: string): 
     throw error;
   }
 }
+
+/** A zod string checked by `parse` (offsetMs or timedeltaMs), its message as the issue. */
+export const durationString = (parse: (text: string) => number) =>
+  z
+    .string()
+    .max(MAX_TEXT)
+    .superRefine((text, ctx) => {
+      const problem = durationProblem(parse, text);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
 const isoRe = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?Z?)?$/;
 

@@ -4,19 +4,11 @@
  * `inputs.dates`, and `ewm(...).corr` with one decay, or a half-life given as a duration over `inputs.dates`).
  */
 import { z } from 'zod';
-import { durationProblem, isoMs, offsetMs, timedeltaMs } from './durations.ts';
+import { durationString, isoMs, offsetMs, timedeltaMs } from './durations.ts';
 import { series } from './fixture-schema.ts';
 import { ewmAlpha, ewmCorrelation, rollingClosed, rollingCorrelation } from './rolling.ts';
 import { ewmCorrelationOverTime, rollingCorrelationOverTime } from './time-window.ts';
 
-const duration = (parse: (text: string) => number) =>
-  z
-    .string()
-    .max(40)
-    .superRefine((text, ctx) => {
-      const problem = durationProblem(parse, text);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    });
 const isoDate = z
   .string()
   .max(40)
@@ -33,7 +25,7 @@ export const rollingFile = z
     params: z
       .object({
         // An integer (points) or a pandas offset string ('60D', '12h', '30min', '5s') over inputs.dates.
-        window: z.union([z.number().int().min(1), duration(offsetMs)]),
+        window: z.union([z.number().int().min(1), durationString(offsetMs)]),
         // pandas' min_periods; when absent, the window (integer), 1 (time window, as pandas) and the span (EWM).
         min_periods: z.number().int().min(0).optional(),
         center: z.boolean().default(false),
@@ -42,7 +34,7 @@ export const rollingFile = z
         ewm_span: z.number().optional(),
         ewm_com: z.number().optional(),
         // A number (rows), or a Timedelta string ('4 days'): then pandas' `times` are inputs.dates.
-        ewm_halflife: z.union([z.number(), duration(timedeltaMs)]).optional(),
+        ewm_halflife: z.union([z.number(), durationString(timedeltaMs)]).optional(),
         ewm_alpha: z.number().optional(),
         ewm_min_periods: z.number().int().min(0).optional(),
         ewm_adjust: z.boolean().default(true),
@@ -117,22 +109,28 @@ export function computeRolling(file: RollingFile): Record<string, unknown> {
   const { window, center } = p;
   const minPeriods = p.min_periods ?? (typeof window === 'string' ? 1 : window);
   const halflife = p.ewm_halflife;
-  const times = typeof halflife === 'string';
-  const decay = { span: p.ewm_span, com: p.ewm_com, halflife: times ? undefined : halflife, alpha: p.ewm_alpha };
+  const times = typeof halflife === 'string' ? halflife : undefined;
+  const decay = {
+    span: p.ewm_span,
+    com: p.ewm_com,
+    halflife: typeof halflife === 'number' ? halflife : undefined,
+    alpha: p.ewm_alpha,
+  };
   const others = Object.values(decay).some((v) => v !== undefined);
   // With times and no other decay pandas takes com = 1: each half-life halves the weights.
-  const alpha = times && !others ? 0.5 : ewmAlpha(decay);
+  const alpha = times !== undefined && !others ? 0.5 : ewmAlpha(decay);
   // pandas' default min_periods is 0 (1 in effect); the reference files default to the span.
   const ewmMinPeriods = p.ewm_min_periods ?? (p.ewm_span === undefined ? 0 : Math.ceil(p.ewm_span));
   const rolling = rollingValues(file, x, y, minPeriods);
-  const ewm = times
-    ? ewmCorrelationOverTime(x, y, timesOf(file), {
-        halflifeMs: timedeltaMs(halflife),
-        alpha,
-        minPeriods: ewmMinPeriods,
-        ignoreNa: p.ewm_ignore_na,
-      })
-    : ewmCorrelation(x, y, { alpha, minPeriods: ewmMinPeriods, adjust: p.ewm_adjust, ignoreNa: p.ewm_ignore_na });
+  const ewm =
+    times !== undefined
+      ? ewmCorrelationOverTime(x, y, timesOf(file), {
+          halflifeMs: timedeltaMs(times),
+          alpha,
+          minPeriods: ewmMinPeriods,
+          ignoreNa: p.ewm_ignore_na,
+        })
+      : ewmCorrelation(x, y, { alpha, minPeriods: ewmMinPeriods, adjust: p.ewm_adjust, ignoreNa: p.ewm_ignore_na });
   const given = Object.fromEntries(Object.entries({ ...decay, halflife }).filter(([, v]) => v !== undefined));
   return {
     rolling_pearson: {
@@ -156,9 +154,10 @@ export function computeRolling(file: RollingFile): Record<string, unknown> {
       min_periods: ewmMinPeriods,
       first_valid_index: firstValid(ewm),
       values: ewm,
-      method: times
-        ? 'EWM over inputs.dates as times: weights (1-alpha)^((date[t] - date[i]) / halflife) (pandas ewm(times).mean weights, alpha 0.5 unless com/span/alpha given; pandas 1.5 corr() ignores times)'
-        : 'incremental EWM (pandas ewmcov recursion): adjust=True weights (1-alpha)^age, adjust=False recursive',
+      method:
+        times !== undefined
+          ? 'EWM over inputs.dates as times: weights (1-alpha)^((date[t] - date[i]) / halflife) (pandas ewm(times).mean weights, alpha 0.5 unless com/span/alpha given; pandas 1.5 corr() ignores times)'
+          : 'incremental EWM (pandas ewmcov recursion): adjust=True weights (1-alpha)^age, adjust=False recursive',
     },
   };
 }

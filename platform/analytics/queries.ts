@@ -1,6 +1,6 @@
 /** The query strings of the /api/analytics routes (api.ts validates with these; openapi.ts describes them). */
 import { z } from 'zod';
-import { durationProblem, offsetMs, timedeltaMs } from './durations.ts';
+import { durationProblem, durationString, offsetMs, timedeltaMs } from './durations.ts';
 import { rollingClosed } from './rolling.ts';
 import { VAR_TRENDS } from './var-trend.ts';
 
@@ -24,15 +24,6 @@ const symbolList = (min: number, max: number) =>
     .refine((l) => new Set(l).size === l.length, 'symbols must be distinct');
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const prob = (fallback: number) => z.coerce.number().gt(0).lt(1).default(fallback);
-/** A duration string checked by `parse` (durations.ts), its message as the zod issue. */
-const duration = (parse: (text: string) => number) =>
-  z
-    .string()
-    .max(40)
-    .superRefine((text, ctx) => {
-      const problem = durationProblem(parse, text);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    });
 /** A rolling window: points (digits only, 3..1000) or a pandas offset string over the bars' times ('30min'). */
 const rollingWindow = z
   .string()
@@ -92,7 +83,7 @@ export const analyticsQueries = {
     minPeriods: z.coerce.number().int().min(0).max(5_000).optional(),
     /** EWMA span in bars (default 60), or `halflife`: a Timedelta string over the bars' times ('4 days'). */
     span: z.coerce.number().int().min(2).max(1_000).optional(),
-    halflife: duration(timedeltaMs).optional(),
+    halflife: durationString(timedeltaMs).optional(),
     /** pandas' rolling `closed`. */
     closed: z.enum(rollingClosed).default('right'),
   }),

@@ -44,15 +44,14 @@ export function timeWindowBounds(
   const at = (j: number): number => times[j] ?? Number.NaN;
   // In the left-closed window a point exactly at the start bound is in: pandas moves the bound 1 ns earlier.
   const inside = (j: number, bound: number): boolean => (leftClosed ? at(j) >= bound : at(j) > bound);
+  // The first point's loop takes every point at the bound; the later ones stop after the first of them.
   const centredEnd = (from: number, bound: number, first: boolean): number => {
-    let e = from;
     for (let j = from; j < n; j++) {
-      if (at(j) < bound || (first && at(j) === bound && rightClosed)) e = j + 1;
-      else if (at(j) === bound && rightClosed) return j + 1;
-      else return j;
-      if (j === n - 1) return n;
+      if (at(j) < bound) continue;
+      if (at(j) !== bound || !rightClosed) return j;
+      if (!first) return j + 1;
     }
-    return e;
+    return n;
   };
   start[0] = 0;
   end[0] = center ? centredEnd(0, at(0) + windowMs / 2, true) : rightClosed ? 1 : 0;
