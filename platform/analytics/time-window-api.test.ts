@@ -14,6 +14,7 @@ import { ewmAlpha, ewmCorrelation } from './rolling.ts';
 import { analyticsService } from './service.ts';
 import { seededGaussian } from './synthetic.ts';
 import { flatBar, waitForBars } from './test-bars.ts';
+import { nearOrNull } from './test-compare.ts';
 import { ewmCorrelationOverTime, rollingCorrelationOverTime } from './time-window.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
@@ -40,16 +41,9 @@ const fiveMinuteStarts = Array.from({ length: 400 }, (_, k) => t0 + k * 5 * MIN)
 
 type Body = Record<string, unknown> & { points?: { start: number; rolling: number | null; ewma: number | null }[] };
 
-function near(actual: number | null | undefined, expected: number | null | undefined, what: string): void {
-  if (expected === null || expected === undefined) {
-    assert.equal(actual, null, what);
-    return;
-  }
-  assert.ok(
-    typeof actual === 'number' && Math.abs(actual - expected) <= 1e-12,
-    `${what}: ${String(actual)} vs ${expected}`,
-  );
-}
+const near = (actual: number | null | undefined, expected: number | null | undefined, what: string): void => {
+  nearOrNull(actual, expected, what, 1e-12);
+};
 
 describe('time windows over REST', () => {
   const dir = mkdtempSync(join(tmpdir(), 'analytics-time-'));

@@ -16,6 +16,7 @@ import { pearsonR } from './correlation.ts';
 import { isoMs } from './durations.ts';
 import { FixtureFileError } from './errors.ts';
 import { computeFixture, parseFixtureFile, type FixtureFile } from './fixture-file.ts';
+import { nearOrNull } from './test-compare.ts';
 import { fixtureWork } from './work-caps.ts';
 import { projectRoot } from '../testing/process.ts';
 
@@ -35,16 +36,9 @@ const parse = (file: unknown): FixtureFile => parseFixtureFile(JSON.stringify(fi
 const compute = (file: unknown): Out => computeFixture(parse(file)) as Out;
 const valuesOf = (o: Out, block: string): (number | null)[] => o[block]?.values as (number | null)[];
 
-function near(actual: number | null | undefined, expected: number | null | undefined, what: string): void {
-  if (expected === null || expected === undefined) {
-    assert.equal(actual, null, what);
-    return;
-  }
-  assert.ok(
-    typeof actual === 'number' && Math.abs(actual - expected) <= 1e-9,
-    `${what}: ${String(actual)} vs ${expected}`,
-  );
-}
+const near = (actual: number | null | undefined, expected: number | null | undefined, what: string): void => {
+  nearOrNull(actual, expected, what, 1e-9);
+};
 
 describe('time windows in fixture files', () => {
   it("re-dated to consecutive days, '60D' (min_periods 60) and halflife '1 days' with span 60 give pandas' values", () => {

@@ -12,6 +12,7 @@ import { AnalyticsInputError } from './errors.ts';
 import { isoMs, offsetMs, timedeltaMs } from './durations.ts';
 import { ewmAlpha, ewmCorrelation, rollingClosed, rollingCorrelation } from './rolling.ts';
 import { seededGaussian } from './synthetic.ts';
+import { nearOrNull as near } from './test-compare.ts';
 import {
   ewmCorrelationOverTime,
   rollingCorrelationOverTime,
@@ -21,15 +22,6 @@ import {
 
 const MIN = 60_000;
 const DAY = 86_400_000;
-
-function near(actual: number | null | undefined, expected: number | null, what: string, tol = 1e-10): void {
-  if (expected === null) {
-    assert.equal(actual, null, what);
-    return;
-  }
-  assert.equal(typeof actual, 'number', `${what}: ${String(actual)}`);
-  assert.ok(Math.abs((actual ?? 0) - expected) <= tol, `${what}: ${String(actual)} vs ${expected}`);
-}
 
 /** Pearson on the complete pairs at the given rows; null below `need` pairs or without variation. */
 function pearsonAt(x: readonly number[], y: readonly number[], rows: readonly number[], need: number): number | null {
@@ -132,26 +124,17 @@ describe('time window bounds (pandas calculate_variable_window_bounds)', () => {
     .array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 40 })
     .map((steps) => steps.reduce<number[]>((acc, s) => [...acc, (acc.at(-1) ?? 0) + s], []));
 
-  it('equal the brute-force definition: irregular spacing, gaps and duplicate times, every closed', () => {
-    fc.assert(
-      fc.property(sorted, fc.integer({ min: 1, max: 12 }), fc.constantFrom(...rollingClosed), (times, w, closed) => {
-        const b = timeWindowBounds(times, w, false, closed);
-        for (let i = 0; i < times.length; i++) assert.deepEqual(rowsOf(b, i), bruteRows(times, i, w, closed, false));
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('centred: (t - w/2, t + w/2] with distinct times, odd and even w', () => {
-    const distinct = sorted.map((t) => t.map((v, i) => v + i));
-    fc.assert(
-      fc.property(distinct, fc.integer({ min: 1, max: 12 }), fc.constantFrom(...rollingClosed), (times, w, closed) => {
-        const b = timeWindowBounds(times, w, true, closed);
-        for (let i = 0; i < times.length; i++) assert.deepEqual(rowsOf(b, i), bruteRows(times, i, w, closed, true));
-      }),
-      { numRuns: 300 },
-    );
-  });
+  // Not centred: irregular spacing, gaps and duplicate times. Centred: distinct times (duplicates at t + w/2 below).
+  for (const center of [false, true])
+    it(`equal the brute-force definition, every closed, center=${String(center)}, odd and even w`, () => {
+      const times = center ? sorted.map((t) => t.map((v, i) => v + i)) : sorted;
+      const w = fc.integer({ min: 1, max: 12 });
+      const check = (t: number[], size: number, closed: (typeof rollingClosed)[number]): void => {
+        const b = timeWindowBounds(t, size, center, closed);
+        for (let i = 0; i < t.length; i++) assert.deepEqual(rowsOf(b, i), bruteRows(t, i, size, closed, center));
+      };
+      fc.assert(fc.property(times, w, fc.constantFrom(...rollingClosed), check), { numRuns: 300 });
+    });
 
   it("centred with a duplicate time at t + w/2: pandas' loop takes only the first of them (read from its source)", () => {
     // times 0, 5, 10, 10 with w = 10: row 1's window (0, 10] holds rows 1, 2, 3; pandas stops after the first 10.
