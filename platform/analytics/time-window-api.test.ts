@@ -2,7 +2,7 @@
  * Time windows and EWM times over REST (`/api/analytics/correlation/rolling`): on regular 1m bars a '30min'
  * window equals the 30-bar window and a '20min' half-life equals a 20-bar half-life; irregular bars (gaps) against
  * the library on the same returns and bar times; hostile windows and half-lives refused with a 400 that names
- * them, and nothing else changes.
+ * them, and nothing else changes; the work cap refusing a posted file whose windows hold too many points.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -153,5 +153,29 @@ describe('time windows over REST', () => {
       assert.match(JSON.stringify(body), message, params);
     }
     assert.deepEqual((await get(`${q}&window=15min`)).body, before.body);
+  });
+
+  it('a posted file whose time windows hold too many points in all is refused by the work cap (422)', async () => {
+    const post = (points: number) =>
+      apiFetch(platform, '/api/analytics/compute', {
+        as: 'viewer',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          fixture: 'rolling_correlation',
+          // One date for every point (pandas allows duplicates): each window holds every point so far.
+          inputs: {
+            x: Array.from({ length: points }, (_, i) => i % 7),
+            y: Array.from({ length: points }, (_, i) => i % 5),
+            dates: Array.from({ length: points }, () => '2020-01-01'),
+          },
+          params: { window: '1D', ewm_span: 10 },
+        }),
+      });
+    const refused = await post(25_000);
+    const body = (await refused.json()) as { error?: string };
+    assert.equal(refused.status, 422, JSON.stringify(body));
+    assert.match(body.error ?? '', /work units, over the per-request cap/);
+    assert.equal((await post(2_000)).status, 200);
   });
 });
