@@ -136,6 +136,26 @@ describe('time window bounds (pandas calculate_variable_window_bounds)', () => {
       fc.assert(fc.property(times, w, fc.constantFrom(...rollingClosed), check), { numRuns: 300 });
     });
 
+  it("reproduce pandas' own test expectations (tests/window/test_timeseries_window.py, test_rolling.py)", () => {
+    // test_closed: ones at 09:00:01, 02, 03, 04, 06 summed over '2s' (NaN = an empty window, 0 points here).
+    const seconds = [1, 2, 3, 4, 6].map((s) => s * 1_000);
+    const sizes = (closed: (typeof rollingClosed)[number], center = false, times = seconds, w = 2_000): number[] => {
+      const b = timeWindowBounds(times, w, center, closed);
+      return times.map((_, i) => (b.end[i] ?? 0) - (b.start[i] ?? 0));
+    };
+    assert.deepEqual(sizes('right'), [1, 2, 2, 2, 1]);
+    assert.deepEqual(sizes('both'), [1, 2, 3, 3, 2]);
+    assert.deepEqual(sizes('left'), [0, 1, 2, 2, 1]);
+    assert.deepEqual(sizes('neither'), [0, 1, 1, 1, 0]);
+    // test_even_number_window_alignment: range(3) daily, rolling('2D', center=True).mean() = [0.5, 1.5, 2].
+    const b = timeWindowBounds([0, DAY, 2 * DAY], 2 * DAY, true, 'right');
+    const means = [0, 1, 2].map((i) => {
+      const rows = rowsOf(b, i);
+      return rows.reduce((a, j) => a + j, 0) / rows.length;
+    });
+    assert.deepEqual(means, [0.5, 1.5, 2]);
+  });
+
   it("centred with a duplicate time at t + w/2: pandas' loop takes only the first of them (read from its source)", () => {
     // times 0, 5, 10, 10 with w = 10: row 1's window (0, 10] holds rows 1, 2, 3; pandas stops after the first 10.
     const b = timeWindowBounds([0, 5, 10, 10], 10, true, 'right');
@@ -224,6 +244,19 @@ describe('EWM with times (halflife as a duration)', () => {
       rows.reduce((s, j, k) => s + (w[k] ?? 0) * ((a[j] ?? 0) - ma) * ((b[j] ?? 0) - mb), 0);
     return c(x, mx, y, my) / Math.sqrt(c(x, mx, x, mx) * c(y, my, y, my));
   }
+
+  it("the explicit weights reproduce pandas' own ewm(halflife='23 days', times).mean() test expectations", () => {
+    // pandas tests/window/test_ewm.py test_ewma_with_times_variable_spacing: data 0, 1, 2 at these times.
+    const at = ['2020-01-01', '2020-01-10T00:04:05', '2020-02-23T05:00:23'].map(isoMs);
+    const hl = timedeltaMs('23 days');
+    const means = at.map((t, i) => {
+      const w = at.slice(0, i + 1).map((tj) => 0.5 ** ((t - tj) / hl));
+      return w.reduce((a, wj, j) => a + wj * j, 0) / w.reduce((a, b) => a + b, 0);
+    });
+    [0.0, 0.5674161888241773, 1.545239952073459].forEach((m, i) => {
+      near(means[i], m, `mean ${String(i)}`, 1e-12);
+    });
+  });
 
   it('weights 0.5^(age / halflife) (pandas com=1), irregular times, gaps, ignore_na both ways', () => {
     const hl = timedeltaMs('10 minutes');
