@@ -84,10 +84,19 @@ const defaultMix: readonly CauseKind[] = [
   'cache',
 ];
 
-/** Generators whose monitoring sources rename what the cause model's alerts name (estate.ts). */
+/**
+ * Generators whose monitoring sources rename what the cause model's alerts name (estate.ts), and the label
+ * the baseline groups by there (the Prometheus one, as datacenter's).
+ */
 const renderers: Partial<
-  Record<GeneratorName, (world: World, labels: Record<string, string>) => Record<string, string>>
-> = { estate: renderEstate };
+  Record<
+    GeneratorName,
+    {
+      readonly render: (world: World, labels: Record<string, string>) => Record<string, string>;
+      readonly serviceLabel: string;
+    }
+  >
+> = { estate: { render: renderEstate, serviceLabel: 'job' } };
 
 /** Generators with a cause mix of their own: which causes, how many one-offs. */
 const mixes: Partial<Record<GeneratorName, { readonly causes: readonly CauseKind[]; readonly noise: number }>> = {
@@ -157,9 +166,9 @@ export function generateStorm(name: GeneratorName, seed: number): Storm {
   const spanMs = 15 * 60_000;
   const alerts: StormAlert[] = [];
   const seen = new Set<string>();
-  const render = renderers[generator];
+  const renderer = renderers[generator];
   const emit = (described: Record<string, string>, at: number, cause: string): void => {
-    const labels = render === undefined ? described : render(world, described);
+    const labels = renderer === undefined ? described : renderer.render(world, described);
     const key = JSON.stringify(Object.entries(labels).sort());
     if (seen.has(key)) return;
     seen.add(key);
@@ -191,5 +200,6 @@ export function generateStorm(name: GeneratorName, seed: number): Storm {
   const before = tracesOf(world, traceRandom, make);
   const during = failureTraces(world, faults, spanMs, seededRandom(seed * 15_485_863 + generator.length), make);
   const traces = [...before, ...during];
-  return { name: `${generator}-${String(seed)}`, alerts, spanMs, serviceLabel: world.vocabulary.service, traces };
+  const serviceLabel = renderer?.serviceLabel ?? world.vocabulary.service;
+  return { name: `${generator}-${String(seed)}`, alerts, spanMs, serviceLabel, traces };
 }
