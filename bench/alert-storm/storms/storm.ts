@@ -98,6 +98,8 @@ const renderers: Partial<
   >
 > = { estate: { render: renderEstate, serviceLabel: 'job' } };
 
+const times = (kind: CauseKind, n: number): CauseKind[] => Array.from({ length: n }, () => kind);
+
 /** Generators with a cause mix of their own: which causes, how many one-offs. */
 const mixes: Partial<Record<GeneratorName, { readonly causes: readonly CauseKind[]; readonly noise: number }>> = {
   edge: {
@@ -136,20 +138,7 @@ const mixes: Partial<Record<GeneratorName, { readonly causes: readonly CauseKind
     noise: 50,
   },
   estate: {
-    causes: [
-      'machine',
-      'machine',
-      'machine',
-      'database',
-      'database',
-      'cache',
-      'broker',
-      'feed',
-      'deploy',
-      'deploy',
-      'deploy',
-      'deploy',
-    ],
+    causes: [...times('machine', 3), ...times('database', 2), 'cache', 'broker', 'feed', ...times('deploy', 4)],
     noise: 45,
   },
 };
