@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { RemediationEngine, type EngineSettings, type StepEvent } from '../engine.ts';
+import type { EngineSettings } from '../engine.ts';
 import { PulumiExecutor } from '../executors/pulumi/executor.ts';
 import { FakeStack } from '../executors/pulumi/fake-stack.ts';
 import { loadPolicies, parseFamily } from '../policy/load.ts';
-import { testEngineSettings } from '../testing.ts';
+import { testEngine, testEngineSettings } from '../testing.ts';
 import type { Signal } from '../types.ts';
 
 const file = new URL('../policies/kubernetes.yml', import.meta.url);
@@ -44,19 +44,13 @@ function harness(options: { deployed?: Record<string, string>; settings?: Partia
   const executor = new PulumiExecutor({ stack, services: ['web', 'alerts'], targeted: true });
   const state = { healthy: true };
   const clock = { now: 1_000 };
-  const events: StepEvent[] = [];
-  const engine = new RemediationEngine({
+  const { engine, events } = testEngine({
     families: [family],
     executor,
-    probe: { recovered: () => Promise.resolve(state.healthy) },
-    publish: (event) => {
-      events.push(event);
-      return Promise.resolve();
-    },
+    healthy: () => state.healthy,
     replicas: (action) => executor.replicas(action),
-    settings: { ...testEngineSettings, ...options.settings },
-    onError: () => undefined,
     now: () => clock.now,
+    ...(options.settings === undefined ? {} : { settings: options.settings }),
   });
   const signal = async (s: Signal, afterMs = 1_000) => {
     clock.now += afterMs;
