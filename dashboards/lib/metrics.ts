@@ -13,6 +13,7 @@ export const PENDING_METRICS: Readonly<Record<string, string>> = {
 /** Standard exporters' metrics, scraped beside the platform in a deployment. */
 export const EXTERNAL_METRICS: Readonly<Record<string, string>> = {
   up: 'Prometheus itself (one per scrape target)',
+  ALERTS: 'Prometheus itself (the alerts its rules fire; DeployRegression stays firing through it)',
   node_filesystem_avail_bytes: 'node_exporter',
   node_filesystem_size_bytes: 'node_exporter',
   probe_ssl_earliest_cert_expiry: 'blackbox_exporter (TLS probe of the public endpoint)',

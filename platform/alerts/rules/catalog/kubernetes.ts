@@ -11,7 +11,7 @@ import { runbookPath, type AlertingRule, type PlatformAlert, type RecordingRule,
 const requests = 'insitechart_http_request_duration_seconds';
 const errors = 'service:insitechart_http_errors:ratio_rate5m';
 const latency = 'service:insitechart_http_latency:p99_rate5m';
-const newImage = 'service:kube_pod_container_image_new:count';
+const images = 'service:kube_pod_container_images_30m:count';
 const cpu = 'service:container_cpu_usage:ratio_requests_rate5m';
 const throttled = 'service:container_cpu_throttled:ratio_rate5m';
 const atMax = 'service:kube_hpa_at_max_replicas:bool';
@@ -21,8 +21,10 @@ const fromJob = (expr: string) => byService(expr, 'job', 'insitechart-(.+)');
 const fromContainer = (expr: string) => byService(expr, 'container', '(.+)');
 const containers = 'container!="", container!="POD"';
 
-/** A deploy is recent for this long: the image a container runs now did not run this long ago. */
+/** A deploy is recent for this long: its containers ran more than one image within it. */
 const deployWindow = '30m';
+/** A service whose image changed within the window: a deploy went out, or a rollback. */
+const changed = `on (namespace, service) ${images} > 1`;
 
 export const kubernetesRecordingRules: readonly RecordingRule[] = [
   {
@@ -39,14 +41,13 @@ export const kubernetesRecordingRules: readonly RecordingRule[] = [
     ),
   },
   {
-    // 1 per service whose containers run an image that none of its containers ran 30 minutes ago, while the
-    // container did run then (an image tag went out, not a first install).
-    record: newImage,
+    // How many images a service's containers ran within the window: more than one, an image went out (a deploy, or
+    // the rollback of one); a first install counts one. It stays above one for the window after a rollback, so the
+    // alert below resolves when the errors do, not when the bad image is gone.
+    record: images,
     expr: fromContainer(
       'count by (namespace, container) (\n' +
-        `  count by (namespace, container, image) (kube_pod_container_info{${containers}})\n` +
-        `    unless count by (namespace, container, image) (kube_pod_container_info{${containers}} offset ${deployWindow})\n` +
-        `)\nand on (namespace, container) count by (namespace, container) (kube_pod_container_info{${containers}} offset ${deployWindow})`,
+        `  count by (namespace, container, image) (max_over_time(kube_pod_container_info{${containers}}[${deployWindow}]))\n)`,
     ),
   },
   {
@@ -94,13 +95,17 @@ const seeEngine =
 const deployRegression = alert(
   'DeployRegression',
   `(\n  (${errors} > 0.05 unless ${errors} offset ${deployWindow} > 0.05)\n` +
-    `  or (${latency} > 1 unless ${latency} offset ${deployWindow} > 1)\n)\nand on (namespace, service) ${newImage}`,
+    `  or (${latency} > 1 unless ${latency} offset ${deployWindow} > 1)\n` +
+    // Once firing it stays while the errors or the latency do (within the window): a rollback that did not help must
+    // not look verified because 30 minutes ago the errors were already there.
+    `  or (${errors} > 0.05 or ${latency} > 1) and on (namespace, service) ALERTS{alertname="DeployRegression", alertstate="firing"}\n` +
+    `)\nand ${changed}`,
   '2m',
   '{{ $labels.service }} fails or slows down since a new image went out',
   {
     whatFired:
-      "A service's share of 5xx responses went over 5% (or its p99 latency over 1 s) within 30 minutes of a new " +
-      'image of it going out, and it was not over before the image went out.',
+      "A service's share of 5xx responses went over 5% (or its p99 latency over 1 s) within 30 minutes of its image " +
+      'changing (a deploy, or a rollback: the alert stays while the errors do), and it was not over 30 minutes ago.',
     impact: 'The new version breaks or slows the features that service serves for every user it reaches.',
     diagnosis: [
       { what: 'Error ratio per service', expr: errors },
@@ -174,13 +179,13 @@ const stuck = alert(
         '  and on (namespace, pod, container) kube_pod_container_status_running == 1\n' +
         '  unless on (namespace, pod, container) increase(kube_pod_container_status_restarts_total[15m]) > 0',
     ) +
-    `\n)\nunless on (namespace, service) ${newImage}`,
+    `\n)\nunless ${changed}`,
   '10m',
   '{{ $value }} pods of {{ $labels.service }} run but are not ready',
   {
     whatFired:
       'Pods of a service run and pass their liveness probe (no restart in 15 minutes) but have failed their ' +
-      "readiness probe (`/readyz`) for 10 minutes, outside the 30 minutes after a new image (a rollout's own).",
+      "readiness probe (`/readyz`) for 10 minutes, outside the 30 minutes after an image change (a rollout's own).",
     impact: 'The stuck pods get no traffic: the service runs short of capacity, or not at all when all are stuck.',
     diagnosis: [
       { what: 'Containers running but not ready', expr: 'kube_pod_container_status_ready == 0' },
