@@ -98,7 +98,12 @@ export async function buildClient(): Promise<BuiltApp> {
   // install so every view opens offline in every language.
   const code = [...outputs.keys()].filter((path) => !path.endsWith('.map')).map((path) => `/${path}`);
   const shell = ['/', ...code];
-  for (const file of await buildPwa(clientDir, shell, index.etag.slice(1, 13)))
+  // Every name is content-hashed (the page's ETag too): a change anywhere is a new version.
+  const version = createHash('sha256')
+    .update(`${index.etag}${shell.join(' ')}`)
+    .digest('base64url')
+    .slice(0, 12);
+  for (const file of await buildPwa(clientDir, shell, version))
     assets.set(file.path, await asset(file.path, file.body, false));
   let raw = 0;
   let brotli = 0;
@@ -128,15 +133,25 @@ function sizes(assets: ReadonlyMap<string, Asset>, paths: readonly string[]): By
   return { raw, brotli };
 }
 
-/** The entry's script, its stylesheet, and the chunks it imports statically (shared code: needed before it runs). */
+/**
+ * The entry's script, its stylesheet, and the chunks it imports statically, directly or through another (shared code:
+ * needed before it runs, so preloaded rather than discovered one parse at a time).
+ */
 function entryOutputs(metafile: Metafile): { js: string; css: string | undefined; preload: string[] } {
   for (const [path, output] of Object.entries(metafile.outputs)) {
     // Dynamic imports are entry points to esbuild too: the page's is client/main.ts.
     if (output.entryPoint?.endsWith('client/main.ts') === true && path.endsWith('.js')) {
       const prefix = path.slice(0, path.indexOf('dist/') + 'dist/'.length);
-      const preload = output.imports
-        .filter((i) => i.kind === 'import-statement' && !i.external)
-        .map((i) => i.path.slice(prefix.length));
+      const imported = new Set<string>();
+      const visit = (from: string) => {
+        for (const i of metafile.outputs[from]?.imports ?? []) {
+          if (i.kind !== 'import-statement' || i.external || imported.has(i.path)) continue;
+          imported.add(i.path);
+          visit(i.path);
+        }
+      };
+      visit(path);
+      const preload = [...imported].map((p) => p.slice(prefix.length));
       return { js: path.slice(prefix.length), css: output.cssBundle?.slice(prefix.length), preload };
     }
   }

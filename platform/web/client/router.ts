@@ -55,10 +55,12 @@ export class Router {
     // The shown view stays until the next one's code is here (from the service worker's cache once installed).
     view.load().then(
       (code) => {
-        if (this.#wanted === view.id) this.#mount(view, code, parseRoute(location.hash, this.#views).params);
+        // Still wanted and not mounted by an earlier request for it (shown, left and asked for again meanwhile).
+        if (this.#wanted === view.id && this.#current?.id !== view.id)
+          this.#mount(view, code, parseRoute(location.hash, this.#views).params);
       },
       (error: unknown) => {
-        if (this.#wanted !== view.id) return;
+        if (this.#wanted !== view.id || this.#current?.id === view.id) return;
         const why = error instanceof Error ? error.message : String(error);
         this.#mount(view, { mount: (container) => failed(container, t(view.title), why) }, route.params);
       },
@@ -81,6 +83,6 @@ export class Router {
 
 /** A view whose code could not be fetched (offline before the service worker cached it): said in its place. */
 function failed(container: HTMLElement, title: string, why: string): MountedView {
-  container.append(h('p', { class: 'error', role: 'alert' }, t('app.viewFailed', { what: title, why })));
+  container.append(h('p', { class: 'notice', role: 'alert' }, t('app.viewFailed', { what: title, why })));
   return { unmount: () => undefined };
 }
