@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './browser.ts';
 import type { Asset, BuiltApp } from './build.ts';
+import { anonymous } from './client/me.ts';
 
 interface Variant {
   readonly name: string;
@@ -34,15 +35,6 @@ interface Round {
   readonly load: number;
 }
 
-const anonymous = JSON.stringify({
-  kind: 'anonymous',
-  name: 'anonymous',
-  role: null,
-  permissions: [],
-  mustChangePassword: false,
-  publicMarketData: true,
-});
-
 async function serve(name: string, checkout: string): Promise<Variant> {
   const { buildClient } = (await import(resolve(checkout, 'platform/web/build.ts'))) as {
     buildClient: () => Promise<BuiltApp>;
@@ -51,7 +43,7 @@ async function serve(name: string, checkout: string): Promise<Variant> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://probe').pathname;
     if (path === '/api/identity/me') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(anonymous);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(anonymous));
       return;
     }
     const found: Asset | undefined = path === '/sw.js' ? undefined : built.assets.get(path);
