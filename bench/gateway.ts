@@ -1,13 +1,16 @@
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestHandler } from 'express';
 import { createHttpApp } from '../platform/http/app.ts';
 import { Health } from '../platform/http/health.ts';
+import type { Identity } from '../platform/identity/identity.ts';
+import { routePermissions } from '../platform/identity/permissions.ts';
 import { platformIdentity } from '../platform/identity/platform-identity.ts';
+import { RouteMatcher } from '../platform/identity/route-matcher.ts';
 import { loadIdentitySettings } from '../platform/identity/settings.ts';
 import { createLogger } from '../platform/telemetry/logger.ts';
 import { createMetrics } from '../platform/telemetry/metrics.ts';
@@ -19,9 +22,13 @@ import { percentile, round } from './support/stats.ts';
  * with an API token, and the same handler in the same app without the middleware ("bare"), all in one run.
  * Per variant: the highest rate 32 concurrent clients get (closed loop) with the server's CPU time per request, and
  * p50/p99 at a fixed open-loop rate of a quarter of the bare median maximum (latency from each request's scheduled
- * time). Every round measures the three variants back to back; rates are medians over rounds with their spread and
- * their ratios to bare medians of the ratios within each round; latencies pool each variant's requests of all
- * rounds. The load averages before and after are printed with them.
+ * time). Every round measures the three maxima back to back (order rotated), then the three latencies in one stream
+ * whose requests take turns between the variants; rates are medians over rounds with their spread and their ratios to
+ * bare medians of the ratios within each round; latencies pool each variant's requests of all rounds, and the p99
+ * ratio is also given per round (median and range of the paired ratios). The load generator is a child process with
+ * a minimal HTTP client (bench/gateway/load.ts); a full collection runs before every measurement. The access
+ * middleware's CPU per request and that of each of its steps are measured alone at the end. The load averages before
+ * and after are printed with them.
  * Target: p99 at most 1.3x and rate at least 70% of bare.
  *
  * Args: --quick (3 rounds), --seconds=N per measurement (1), --rounds=N (15), --open-fraction=F (0.25).
@@ -62,13 +69,13 @@ interface Figures {
 }
 
 /** The load generator: one child process for the run, one job at a time. */
-function loadGenerator(): { load: (job: Record<string, unknown>) => Promise<Figures>; close: () => void } {
+function loadGenerator(): { load: (job: Record<string, unknown>) => Promise<Figures[]>; close: () => void } {
   const child = fork(new URL('./gateway/load.ts', import.meta.url), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  let pending: { resolve: (f: Figures) => void; reject: (e: Error) => void } | undefined;
+  let pending: { resolve: (f: Figures[]) => void; reject: (e: Error) => void } | undefined;
   child.on('message', (figures) => {
-    pending?.resolve(figures as Figures);
+    pending?.resolve(figures as Figures[]);
     pending = undefined;
   });
   child.once('exit', (code) => {
@@ -107,11 +114,34 @@ async function middlewareMicros(access: RequestHandler, headers: Record<string, 
         else reject(error instanceof Error ? error : new Error('the access middleware failed'));
       });
     });
-  for (let i = 0; i < 1_000; i++) await once();
+  for (let i = 0; i < 10_000; i++) await once();
   const before = process.cpuUsage();
   for (let i = 0; i < n; i++) await once();
   const used = process.cpuUsage(before);
   return Math.round(((used.user + used.system) / n) * 100) / 100;
+}
+
+/** CPU time per call of each step of the access middleware alone (after 1,000 warm-up calls each). */
+async function stepMicros(
+  identity: Identity,
+  headers: Record<'session' | 'token', Record<string, string>>,
+  n: number,
+): Promise<Record<string, number>> {
+  const perCall = async (f: () => unknown): Promise<number> => {
+    for (let i = 0; i < 1_000; i++) await f();
+    const before = process.cpuUsage();
+    for (let i = 0; i < n; i++) await f();
+    const used = process.cpuUsage(before);
+    return Math.round(((used.user + used.system) / n) * 100) / 100;
+  };
+  const request = (name: 'session' | 'token') => ({ headers: headers[name] }) as unknown as IncomingMessage;
+  const matcher = new RouteMatcher(routePermissions);
+  return {
+    authenticate_session: await perCall(() => identity.authenticate(request('session'))),
+    authenticate_token: await perCall(() => identity.authenticate(request('token'))),
+    route_permission: await perCall(() => matcher.permissionOf('GET', '/api/quotes/AAPL')),
+    rate_limit: await perCall(() => identity.rateLimits.consume({ actor: 'user:bench' })),
+  };
 }
 
 const median = (xs: readonly number[]): number => {
@@ -124,13 +154,23 @@ const r2 = (x: number): number => Math.round(x * 100) / 100;
 type Variant = 'session' | 'token' | 'bare';
 const variantNames: readonly Variant[] = ['session', 'token', 'bare'];
 
+/**
+ * Before every measurement a full collection (the bench runs with --expose-gc), so that garbage the previous one left
+ * is not collected during whichever variant comes next.
+ */
+const settle = (): void => {
+  (globalThis as { gc?: () => void }).gc?.();
+};
+
 /** One closed-loop measurement with the server's CPU time per request (this process serves; the load is a child). */
 async function maxRate(
-  load: (job: Record<string, unknown>) => Promise<Figures>,
+  load: (job: Record<string, unknown>) => Promise<Figures[]>,
   job: Record<string, unknown>,
 ): Promise<Figures & { cpu_us: number }> {
+  settle();
   const before = process.cpuUsage();
-  const figures = await load(job);
+  const [figures] = await load(job);
+  if (figures === undefined) throw new Error('the load generator answered no figures');
   const used = process.cpuUsage(before);
   const served = figures.rps * Number(job.seconds);
   return { ...figures, cpu_us: served > 0 ? Math.round(((used.user + used.system) / served) * 10) / 10 : Number.NaN };
@@ -180,14 +220,30 @@ export default async function gateway(args: readonly string[]): Promise<Record<s
   try {
     // Warm-up (JIT, SQLite caches); then the maximum rates; then latency at a fraction of the bare median maximum.
     for (const name of variantNames)
-      await load({ ...variants[name], mode: 'max', rate: 1, concurrency: 8, seconds: 0.5 });
+      await load({ targets: [variants[name]], mode: 'max', rate: 1, concurrency: 8, seconds: 1 });
     for (let round = 0; round < rounds; round++)
       for (const name of order(round))
-        max[name].push(await maxRate(load, { ...variants[name], mode: 'max', rate: 1, concurrency: 32, seconds }));
+        max[name].push(
+          await maxRate(load, { targets: [variants[name]], mode: 'max', rate: 1, concurrency: 32, seconds }),
+        );
     const rate = Math.max(100, Math.round(median(max.bare.map((f) => f.rps)) * openFraction));
-    for (let round = 0; round < rounds; round++)
-      for (const name of order(round))
-        open[name].push(await load({ ...variants[name], mode: 'open', rate, concurrency: 1, seconds }));
+    for (let round = 0; round < rounds; round++) {
+      // The three variants' requests take turns in one open-loop stream at the same total rate, three times as long
+      // (so each gets as many requests as alone): whatever stalls the machine meets all three alike.
+      const names = order(round);
+      settle();
+      const figures = await load({
+        targets: names.map((name) => variants[name]),
+        mode: 'open',
+        rate,
+        concurrency: 1,
+        seconds: seconds * names.length,
+      });
+      names.forEach((name, i) => {
+        const f = figures[i];
+        if (f !== undefined) open[name].push(f);
+      });
+    }
     // Latency: each variant's requests of every round pooled (the rounds interleave, so each variant meets the
     // machine's hiccups alike); the spread is that of the per-round p99s.
     const pooled = (name: Variant) => open[name].flatMap((f) => f.latencies ?? []);
@@ -207,6 +263,11 @@ export default async function gateway(args: readonly string[]): Promise<Record<s
       session: await middlewareMicros(identity.access, variants.session.headers, 20_000),
       token: await middlewareMicros(identity.access, variants.token.headers, 20_000),
     };
+    const steps = await stepMicros(
+      identity.identity,
+      { session: variants.session.headers, token: variants.token.headers },
+      20_000,
+    );
     /** Per round, the variant's figure over bare's in the same round: median and range over rounds. */
     const paired = (name: 'session' | 'token', pick: (f: Figures) => number, from: Record<Variant, Figures[]>) => {
       const ratios = from[name].map((f, i) => pick(f) / pick(from.bare[i] ?? f));
@@ -225,6 +286,7 @@ export default async function gateway(args: readonly string[]): Promise<Record<s
       open_loop_rate: rate,
       open_loop_fraction_of_bare_max: openFraction,
       access_middleware_cpu_us: micros,
+      access_steps_cpu_us: steps,
       rounds,
       seconds,
       ratios: { session: ratio('session'), token: ratio('token') },

@@ -68,7 +68,9 @@ export function accessControl(identity: Identity, metrics: IdentityMetrics): Req
       runAs(req, principal, next);
       return;
     }
-    limit(identity, principal, req.ip ?? 'unknown')
+    // req.ip is a getter that parses addresses against the trusted proxies: asked only for anonymous requests.
+    identity.rateLimits
+      .consume(principal.kind === 'anonymous' ? { address: req.ip ?? 'unknown' } : { actor: principal.actor })
       .then((retryAfter) => {
         if (retryAfter === undefined) {
           runAs(req, principal, next);
@@ -79,8 +81,4 @@ export function accessControl(identity: Identity, metrics: IdentityMetrics): Req
       })
       .catch(next);
   };
-}
-
-function limit(identity: Identity, principal: Principal, address: string): Promise<number | undefined> {
-  return identity.rateLimits.consume(principal.kind === 'anonymous' ? { address } : { actor: principal.actor });
 }

@@ -1,15 +1,17 @@
 /**
  * `npm run token -- create --name NAME --role ROLE [--ttl-days N]`, `list`, `revoke ID_OR_NAME`: API tokens in the
- * identity database of DATA_DIR, also while the platform runs (it drops the tokens it keeps in memory after any commit,
- * so a revocation here acts on its next request).
+ * identity database of DATA_DIR, also while the platform runs (it drops the tokens it keeps in memory after another
+ * process's commit, at most FOREIGN_COMMIT_SEEN_WITHIN_MS late: a revocation returns only after that, so it acts on
+ * every request sent after the command returned).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { HttpError } from '../http/errors.ts';
 import { openIdentityDatabase } from './db.ts';
 import { loadIdentitySettings } from './settings.ts';
 import { roleName } from './users.ts';
-import { TokenStore, tokenName } from './tokens.ts';
+import { FOREIGN_COMMIT_SEEN_WITHIN_MS, TokenStore, tokenName } from './tokens.ts';
 
 const usage = `usage: npm run token -- create --name NAME --role ROLE [--ttl-days N]
        npm run token -- list
@@ -21,7 +23,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function main(argv: readonly string[]): void {
+async function main(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -70,6 +72,7 @@ function main(argv: readonly string[]): void {
     } else if (command === 'revoke' && target !== undefined) {
       const n = tokens.revoke(target);
       if (n === 0) fail(`no live token with id or name ${target}`);
+      await seenByThePlatform(performance.now());
       process.stdout.write(`revoked ${String(n)} token(s)\n`);
     } else fail(command === undefined ? 'no command' : `unknown command ${command}`);
   } finally {
@@ -77,4 +80,13 @@ function main(argv: readonly string[]): void {
   }
 }
 
-main(process.argv.slice(2));
+/** Returns once a running platform sees a commit made at `committedAt` (timers may fire a little early). */
+async function seenByThePlatform(committedAt: number): Promise<void> {
+  let left = FOREIGN_COMMIT_SEEN_WITHIN_MS;
+  while (left > 0) {
+    await sleep(Math.ceil(left));
+    left = committedAt + FOREIGN_COMMIT_SEEN_WITHIN_MS - performance.now();
+  }
+}
+
+await main(process.argv.slice(2));

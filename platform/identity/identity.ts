@@ -9,7 +9,7 @@ import { decoyHash, newSecret, verifyPassword } from './secrets.ts';
 import { SessionStore } from './sessions.ts';
 import type { IdentitySettings } from './settings.ts';
 import { SignInThrottle } from './signin-throttle.ts';
-import { TokenStore } from './tokens.ts';
+import { FOREIGN_COMMIT_SEEN_WITHIN_MS, TokenStore } from './tokens.ts';
 import { UserStore, type User } from './users.ts';
 
 /** Sessions one user may hold at once (browsers, phones). */
@@ -45,7 +45,7 @@ export class Identity {
     this.settings = settings;
     this.#db = openIdentityDatabase(dataDir);
     this.users = new UserStore(this.#db, settings.maxAccounts);
-    const commits = new CommitWatch(identityDatabasePath(dataDir));
+    const commits = new CommitWatch(identityDatabasePath(dataDir), FOREIGN_COMMIT_SEEN_WITHIN_MS);
     this.#commits = commits;
     this.tokens = new TokenStore(
       this.#db,

@@ -16,18 +16,23 @@ export interface Principal {
   readonly mustChangePassword: boolean;
 }
 
-const byRequest = new WeakMap<object, Principal>();
+/**
+ * Where a request carries its principal: a property only this module knows. A WeakMap keyed by short-lived requests
+ * costs about 0.35 us per entry with the collections it adds (ephemerons), against a few ns for the property.
+ */
+const PRINCIPAL = Symbol('principal');
+type Carrier = object & { [PRINCIPAL]?: Principal };
 const current = new AsyncLocalStorage<Principal>();
 
 /** Attaches the principal to the request and runs the rest of its handling with it as the current actor. */
 export function runAs(request: object, principal: Principal, next: () => void): void {
-  byRequest.set(request, principal);
+  (request as Carrier)[PRINCIPAL] = principal;
   current.run(principal, next);
 }
 
 /** The authenticated principal of a request that passed the access middleware. */
 export function principalOf(request: object): Principal {
-  const principal = byRequest.get(request);
+  const principal = (request as Carrier)[PRINCIPAL];
   if (principal === undefined) throw new Error('request did not pass the access middleware');
   return principal;
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { hash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /** A fresh secret for a session id, CSRF token or API token: 32 random bytes, URL-safe. */
 export function newSecret(): string {
@@ -7,7 +7,8 @@ export function newSecret(): string {
 
 /** What is stored for a high-entropy secret (session id, API token): its SHA-256, never the secret itself. */
 export function secretHash(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url');
+  // The one-shot hash: a third of createHash()'s cost, which every authenticated request pays.
+  return hash('sha256', secret, 'base64url');
 }
 
 // scrypt with N=2^15, r=8, p=1 (OWASP's recommended minimum), 64-byte key.

@@ -67,6 +67,37 @@ describe('API token cache', () => {
     close();
   });
 
+  it("with a look at most every 10 ms, sees another connection's commit on every call 10 ms after it", () => {
+    const db = openIdentityDatabase(join(dir, 'bounded'));
+    const watch = new CommitWatch(identityDatabasePath(join(dir, 'bounded')), 10);
+    const cliDb = openIdentityDatabase(join(dir, 'bounded'));
+    const cli = new TokenStore(cliDb);
+    assert.equal(watch.changed(1_000), true, 'the first look');
+    cli.create('job', 'viewer');
+    assert.equal(watch.changed(1_009.9), false, 'within 10 ms of the last look the file is not read');
+    assert.equal(watch.changed(1_010), true, '10 ms after the last look it is');
+    assert.equal(watch.changed(1_025), false, 'nothing committed since');
+    cli.create('job-2', 'viewer');
+    assert.equal(watch.changed(1_030), false);
+    assert.equal(watch.changed(1_035), true, 'every commit is seen 10 ms after the look before it at the latest');
+    watch.close();
+    db.close();
+    cliDb.close();
+  });
+
+  it('drops what it keeps when it revokes a token itself, with no look at the file', () => {
+    const db = openIdentityDatabase(join(dir, 'own'));
+    const blind = new TokenStore(db, { maxRows: 10, changed: () => false });
+    const secret = blind.create('ci-job', 'viewer').secret;
+    const other = blind.create('other', 'viewer').secret;
+    assert.equal(blind.verify(secret)?.name, 'ci-job');
+    assert.equal(blind.verify(other)?.name, 'other');
+    assert.equal(blind.revoke('ci-job'), 1);
+    assert.equal(blind.verify(secret), undefined, 'refused on the next verification');
+    assert.equal(blind.verify(other)?.name, 'other');
+    db.close();
+  });
+
   it('serves repeated verifications from memory, evicting the least recently used', () => {
     // A store told that nothing ever changes shows what it holds: a token revoked behind its back still verifies
     // while it is in memory, and not once it was evicted and read again.

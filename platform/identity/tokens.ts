@@ -12,6 +12,12 @@ export const tokenName = z.string().regex(/^[A-Za-z0-9_.@:-]{1,64}$/, 'token nam
 export const TOKEN_PREFIX = 'ict_';
 /** Live API tokens (MAX_API_TOKENS) by default: machines hold a handful each. */
 export const DEFAULT_MAX_LIVE_TOKENS = 1_000;
+/**
+ * A revocation committed by another process (`npm run token`) acts on every verification this long after it: the
+ * platform looks for other connections' commits at most this often (a look is a syscall), and the CLI returns from a
+ * revocation only this long after its commit, so a request sent after it returned is refused.
+ */
+export const FOREIGN_COMMIT_SEEN_WITHIN_MS = 10;
 
 export interface ApiToken {
   readonly id: string;
@@ -58,7 +64,10 @@ function toToken(row: Row): ApiToken {
 export interface TokenCache {
   /** At most this many rows are kept; the least recently used goes first. */
   readonly maxRows: number;
-  /** True when any connection may have committed since the last call (see CommitWatch). */
+  /**
+   * True when any connection may have committed since the last call (see CommitWatch); another process's commits
+   * at most FOREIGN_COMMIT_SEEN_WITHIN_MS late. This store's own writes drop the cache themselves.
+   */
   readonly changed: () => boolean;
 }
 
@@ -66,9 +75,10 @@ export interface TokenCache {
  * API tokens for machines: random, stored as a SHA-256 hash, role-scoped, expiring, revocable.
  *
  * With a cache, rows once read are kept in memory (a statement costs a read transaction, two lock syscalls, most of
- * a token request's access check) and all of them are dropped before any verification that follows a commit by any
- * connection: `npm run token -- revoke` in another process writes the same file, so a revocation still acts on the
- * next request. Only tokens that exist are kept, so unknown secrets cannot grow the cache.
+ * a token request's access check) and all of them are dropped when a revocation here commits, and before any
+ * verification that follows a commit by another connection: `npm run token -- revoke` in another process writes the
+ * same file, so a revocation there acts on every request sent after the command returned. Only tokens that exist
+ * are kept, so unknown secrets cannot grow the cache.
  */
 export class TokenStore {
   readonly #db: DatabaseSync;
@@ -132,11 +142,11 @@ export class TokenStore {
 
   /** Revokes by id or by name (every live token of that name); returns how many were revoked. */
   revoke(idOrName: string, now = Date.now()): number {
-    return Number(
-      this.#db
-        .prepare('UPDATE tokens SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL')
-        .run(now, idOrName, idOrName).changes,
-    );
+    const revoked = this.#db
+      .prepare('UPDATE tokens SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL')
+      .run(now, idOrName, idOrName).changes;
+    this.#rows?.clear();
+    return Number(revoked);
   }
 
   #read(hash: string): Read | undefined {
