@@ -70,10 +70,14 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
       // Opened (and migrated) here first: the history writer's thread opens the same file after.
       const barStore = new CachedBarStore(new SqliteBarStore(barsPath));
       store = barStore;
-      const writer = new HistoryWriter(barsPath, (error) => {
-        logger.error({ err: error }, 'the history writer thread died; the batches it held are redelivered');
+      const writer = new HistoryWriter({
+        path: barsPath,
+        onError: (error) => {
+          logger.error({ err: error }, 'the history writer thread died; the batches it held are redelivered');
+        },
       });
       historyWriter = writer;
+      writer.prepare();
       const isKnown = (symbol: string): boolean => tracked.isKnown(symbol);
 
       /** Stored bars of [from, to) with the open bar last when it falls in the range; the most recent `limit`. */
