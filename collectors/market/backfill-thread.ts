@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import { toError } from '../../platform/async/to-error.ts';
+import { startTsWorker } from '../../platform/runtime/ts-worker.ts';
 import type { HistoryBatch } from './feed.ts';
 import type { BackfillAck, BackfillMessage, BackfillRequest } from './simulation/backfill-worker.ts';
 
@@ -30,7 +30,10 @@ export function backfillInThread(
   entry: URL = new URL('./simulation/backfill-worker.ts', import.meta.url),
 ): Promise<number> {
   return new Promise<number>((resolve, reject) => {
-    const worker = new Worker(entry, { workerData: request, resourceLimits: { maxOldGenerationSizeMb: MAX_HEAP_MB } });
+    const worker = startTsWorker(entry, {
+      workerData: request,
+      resourceLimits: { maxOldGenerationSizeMb: MAX_HEAP_MB },
+    });
     let bars = 0;
     let outcome: { error: Error } | { bars: number } | undefined;
     // Messages are handled in order, one at a time: a part is published before the next is looked at.

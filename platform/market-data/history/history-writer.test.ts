@@ -13,6 +13,10 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The thread must not die in these tests. */
+const unexpected = (error: Error): never => {
+  throw error;
+};
 const bar = (start: number, close: number): Bar => ({ start, open: close, high: close, low: close, close, volume: 1 });
 const all = { from: 0, to: Number.MAX_SAFE_INTEGER, limit: 1_000 };
 let files = 0;
@@ -36,7 +40,7 @@ describe('the history writer thread', () => {
     const { path, store } = database();
     store.write([{ symbol: 'AAPL', interval: '1m', ...bar(60_000, 99) }]);
     store.flush();
-    const writer = new HistoryWriter({ path, onError: assert.fail });
+    const writer = new HistoryWriter({ path, onError: unexpected });
     try {
       const counts = await Promise.all([
         writer.insertMissing('AAPL', '1m', [bar(0, 1), bar(60_000, 2), bar(120_000, 3)]),
@@ -62,7 +66,7 @@ describe('the history writer thread', () => {
 
   it('refuses a batch SQLite refuses, stores nothing of it, and goes on with the next', async () => {
     const { path, store } = database();
-    const writer = new HistoryWriter({ path, onError: assert.fail });
+    const writer = new HistoryWriter({ path, onError: unexpected });
     try {
       await assert.rejects(
         writer.insertMissing('MSFT', '1h', [bar(0, 1), { ...bar(3_600_000, 2), close: Number.NaN }]),
@@ -94,7 +98,7 @@ describe('the history writer thread', () => {
 
   it('bounds the batches waiting for the thread', async () => {
     const { path, store } = database();
-    const writer = new HistoryWriter({ path, onError: assert.fail });
+    const writer = new HistoryWriter({ path, onError: unexpected });
     try {
       const sent = Array.from({ length: 65 }, (_, k) => writer.insertMissing('QQQ', '1s', [bar(k * 1_000, 1)]));
       const results = await Promise.allSettled(sent);
@@ -108,7 +112,7 @@ describe('the history writer thread', () => {
 
   it('close waits for the batches sent, then refuses more; an idle thread ends and comes back', async () => {
     const { path, store } = database();
-    const writer = new HistoryWriter({ path, onError: assert.fail, idleMs: 50 });
+    const writer = new HistoryWriter({ path, onError: unexpected, idleMs: 50 });
     writer.prepare();
     await new Promise((resolve) => setTimeout(resolve, 300));
     // The thread that ended idle is replaced by the next batch.

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { toError } from '../../async/to-error.ts';
+import { startTsWorker } from '../../runtime/ts-worker.ts';
 import type { Bar } from '../bars/aggregator.ts';
 import type { Interval } from '../bars/buckets.ts';
 import type { WriteAnswer, WriterMessage } from './history-writer-worker.ts';
@@ -104,7 +105,7 @@ export class HistoryWriter {
 
   #spawn(): Worker {
     if (this.#worker !== undefined) return this.#worker;
-    const worker = new Worker(this.#entry, {
+    const worker = startTsWorker(this.#entry, {
       workerData: { path: this.#path },
       resourceLimits: { maxOldGenerationSizeMb: MAX_HEAP_MB },
     });
