@@ -35,13 +35,26 @@ const crashOnSymbol = new URL(
   `)}`,
 );
 
+/** Runs `test` with a writer on a fresh database, then closes both. */
+async function withWriter(
+  test: (writer: HistoryWriter, store: SqliteBarStore) => Promise<void>,
+  options: { onError?: (error: Error) => void; entry?: URL } = {},
+): Promise<void> {
+  const { path, store } = database();
+  const writer = new HistoryWriter({ path, onError: unexpected, ...options });
+  try {
+    await test(writer, store);
+  } finally {
+    await writer.close();
+    store.close();
+  }
+}
+
 describe('the history writer thread', () => {
-  it('stores bars where none is, never over a stored bar, seen by the platform connection', async () => {
-    const { path, store } = database();
-    store.write([{ symbol: 'AAPL', interval: '1m', ...bar(60_000, 99) }]);
-    store.flush();
-    const writer = new HistoryWriter({ path, onError: unexpected });
-    try {
+  it('stores bars where none is, never over a stored bar, seen by the platform connection', () =>
+    withWriter(async (writer, store) => {
+      store.write([{ symbol: 'AAPL', interval: '1m', ...bar(60_000, 99) }]);
+      store.flush();
       const counts = await Promise.all([
         writer.insertMissing('AAPL', '1m', [bar(0, 1), bar(60_000, 2), bar(120_000, 3)]),
         writer.insertMissing(
@@ -58,57 +71,39 @@ describe('the history writer thread', () => {
         'the bar built from ticks and the first history win',
       );
       assert.equal(store.range({ symbol: 'AAPL', interval: '1d', ...all }).length, 1_000);
-    } finally {
-      await writer.close();
-      store.close();
-    }
-  });
+    }));
 
-  it('refuses a batch SQLite refuses, stores nothing of it, and goes on with the next', async () => {
-    const { path, store } = database();
-    const writer = new HistoryWriter({ path, onError: unexpected });
-    try {
+  it('refuses a batch SQLite refuses, stores nothing of it, and goes on with the next', () =>
+    withWriter(async (writer, store) => {
       await assert.rejects(
         writer.insertMissing('MSFT', '1h', [bar(0, 1), { ...bar(3_600_000, 2), close: Number.NaN }]),
         /storing history failed: .+/,
       );
       assert.equal(store.range({ symbol: 'MSFT', interval: '1h', ...all }).length, 0, 'rolled back');
       assert.equal(await writer.insertMissing('MSFT', '1h', [bar(0, 1)]), 1);
-    } finally {
-      await writer.close();
-      store.close();
-    }
-  });
+    }));
 
-  it('a thread that dies refuses what it held, is reported, and the next batch gets a new thread', async () => {
-    const { path, store } = database();
+  it('a thread that dies refuses what it held, is reported, and the next batch gets a new thread', () => {
     const errors: Error[] = [];
-    const writer = new HistoryWriter({ path, onError: (e) => errors.push(e), entry: crashOnSymbol });
-    try {
-      assert.equal(await writer.insertMissing('SPY', '1d', [bar(0, 1)]), 1);
-      await assert.rejects(writer.insertMissing('CRASH', '1d', [bar(0, 1)]), /exited with code 7/);
-      assert.equal(errors.length, 1);
-      assert.equal(await writer.insertMissing('SPY', '1d', [bar(86_400_000, 2)]), 1);
-      assert.equal(store.range({ symbol: 'SPY', interval: '1d', ...all }).length, 2);
-    } finally {
-      await writer.close();
-      store.close();
-    }
+    return withWriter(
+      async (writer, store) => {
+        assert.equal(await writer.insertMissing('SPY', '1d', [bar(0, 1)]), 1);
+        await assert.rejects(writer.insertMissing('CRASH', '1d', [bar(0, 1)]), /exited with code 7/);
+        assert.equal(errors.length, 1);
+        assert.equal(await writer.insertMissing('SPY', '1d', [bar(86_400_000, 2)]), 1);
+        assert.equal(store.range({ symbol: 'SPY', interval: '1d', ...all }).length, 2);
+      },
+      { onError: (e) => errors.push(e), entry: crashOnSymbol },
+    );
   });
 
-  it('bounds the batches waiting for the thread', async () => {
-    const { path, store } = database();
-    const writer = new HistoryWriter({ path, onError: unexpected });
-    try {
+  it('bounds the batches waiting for the thread', () =>
+    withWriter(async (writer, store) => {
       const sent = Array.from({ length: 65 }, (_, k) => writer.insertMissing('QQQ', '1s', [bar(k * 1_000, 1)]));
       const results = await Promise.allSettled(sent);
       assert.equal(results.filter((r) => r.status === 'rejected').length, 1);
       assert.equal(store.range({ symbol: 'QQQ', interval: '1s', ...all }).length, 64);
-    } finally {
-      await writer.close();
-      store.close();
-    }
-  });
+    }));
 
   it('close waits for the batches sent, then refuses more; an idle thread ends and comes back', async () => {
     const { path, store } = database();
