@@ -55,11 +55,12 @@ function graphOf(storm: Storm, at: number): ServiceGraph {
  * through the collector's extractors into the alerts' graph and its traced errors.
  */
 export function observedGraph(storm: Storm, at: number): ServiceGraph {
-  const { edges, failures, onSpan } = traceGraphExtractors(() => at);
+  const { edges, failures, hosts, onSpan } = traceGraphExtractors(() => at);
   const aggregator = new SignalAggregator({ maxKeys: 100_000, now: at, onSpan });
   for (const request of otlpRequests(storm.traces, at)) aggregator.addSpans(tracesRequest.parse(request));
   const graph = new ServiceGraph();
   for (const e of edges.drain()) graph.observe(e.caller, e.callee, e.calls, at);
   for (const e of failures.drain(at)) graph.errors.observe(e);
+  for (const h of hosts.drain()) graph.hosts.learn(h.name, h.addresses);
   return graph;
 }

@@ -13,6 +13,7 @@ import { otlpReceiverService } from './service.ts';
 
 let platform: RunningPlatform;
 const published: unknown[] = [];
+const hosts: unknown[] = [];
 
 before(async () => {
   platform = await startPlatform({
@@ -26,6 +27,7 @@ before(async () => {
     topic: 'traces.service-graph',
     handler: ({ envelope }) => {
       published.push(...(envelope.data.errors ?? []));
+      hosts.push(...(envelope.data.hosts ?? []));
     },
   });
 });
@@ -34,10 +36,15 @@ after(async () => {
 });
 
 describe('failed requests from an OpenTelemetry SDK, on the bus', () => {
-  it('publishes, with the service graph, where a traced request failed', async () => {
+  it('publishes, with the service graph, where a traced request failed and the addresses its host reported', async () => {
     const token = platform.identity.tokens.create('otlp-test', 'ingest', 1).secret;
     const provider = new TracerProvider({
-      resource: resourceFromAttributes({ 'service.name': 'checkout', 'service.instance.id': 'checkout-1' }),
+      resource: resourceFromAttributes({
+        'service.name': 'checkout',
+        'service.instance.id': 'checkout-1',
+        'host.name': 'web07',
+        'host.ip': ['10.0.3.7', '127.0.0.1'],
+      }),
       spanProcessors: [
         new BatchSpanProcessor({
           exporter: new ProtoTraceExporter({
@@ -71,5 +78,6 @@ describe('failed requests from an OpenTelemetry SDK, on the bus', () => {
       [p.on.join('/'), p.origin.join('/'), p.count].join(' '),
     );
     assert.deepEqual(paths.sort(), ['checkout/checkout-1 checkout 1', 'checkout/checkout-1 pg-orders 1']);
+    assert.deepEqual(hosts, [{ name: 'web07', addresses: ['10.0.3.7'] }], 'the loopback address names no machine');
   });
 });

@@ -46,18 +46,25 @@ export function otlpReceiverService(options: { config?: OtlpConfig } = {}): Otlp
         labelNames: ['signal', 'outcome'] as const,
         registers: [ctx.metrics],
       });
-      const { edges, failures, onSpan } = traceGraphExtractors(() => Date.now());
+      const { edges, failures, hosts, onSpan } = traceGraphExtractors(() => Date.now());
       const aggregator = new SignalAggregator({ maxKeys: config.maxSeries, now: Date.now(), onSpan });
       // The service graph goes on the bus: the alert correlator groups alerts of services that call each other,
       // and of services whose requests failed at the same place.
       const publishEdges = (): void => {
         const drained = edges.drain();
+        const addresses = hosts.drain();
         // A trace is complete once it has been quiet for a window.
         const errors = failures.drain(Date.now() - config.windowMs);
         for (let i = 0; i === 0 || i < errors.length; i += pathsPerEvent) {
           const chunk = errors.slice(i, i + pathsPerEvent);
-          const data = { edges: i === 0 ? drained : [], errors: chunk, windowMs: config.windowMs };
-          if (data.edges.length === 0 && chunk.length === 0) return;
+          const first = i === 0;
+          const data = {
+            edges: first ? drained : [],
+            errors: chunk,
+            hosts: first ? addresses : [],
+            windowMs: config.windowMs,
+          };
+          if (data.edges.length === 0 && chunk.length === 0 && data.hosts.length === 0) return;
           ctx.bus.publish('traces.service-graph', { key: 'otlp-receiver', data }).catch((error: unknown) => {
             ctx.logger.warn({ err: error }, 'service graph: a window of calls could not be published');
           });

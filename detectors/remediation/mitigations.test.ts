@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openSqlite } from '../../platform/storage/sqlite.ts';
-import { RemediationEngine, type EngineSettings, type StepEvent } from './engine.ts';
+import type { EngineSettings } from './engine.ts';
 import type { RemediationAction, RemediationExecutor } from './executor.ts';
 import { SqlitePendingStore, type PendingStore } from './pending-store.ts';
 import { parseFamily, PolicyError } from './policy/load.ts';
-import { testEngineSettings } from './testing.ts';
+import { testEngine } from './testing.ts';
 import type { Signal } from './types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'remediation-mitigations-'));
@@ -50,7 +50,6 @@ const lag: Signal = {
 function harness(options: { store?: PendingStore; settings?: Partial<EngineSettings>; clock?: { now: number } } = {}) {
   const state = { limit: 8, healthy: true, failLift: false };
   const clock = options.clock ?? { now: 1_000 };
-  const events: StepEvent[] = [];
   const executed: RemediationAction[] = [];
   const executor: RemediationExecutor = {
     name: 'fake',
@@ -69,18 +68,12 @@ function harness(options: { store?: PendingStore; settings?: Partial<EngineSetti
       });
     },
   };
-  const engine = new RemediationEngine({
+  const { engine, events } = testEngine({
     families: [family],
     executor,
-    probe: { recovered: () => Promise.resolve(state.healthy) },
-    publish: (event) => {
-      events.push(event);
-      return Promise.resolve();
-    },
-    replicas: () => undefined,
-    settings: { ...testEngineSettings, ...options.settings },
-    onError: () => undefined,
+    healthy: () => state.healthy,
     now: () => clock.now,
+    ...(options.settings === undefined ? {} : { settings: options.settings }),
     ...(options.store === undefined ? {} : { pending: options.store }),
   });
   const statuses = () => events.map((e) => e.status);

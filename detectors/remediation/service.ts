@@ -9,7 +9,7 @@ import { openApi } from '../../platform/http/openapi.ts';
 import { loadRemediationConfig } from './config.ts';
 import { RemediationEngine } from './engine.ts';
 import { publishStep } from './events.ts';
-import type { RemediationExecutor } from './executor.ts';
+import type { RemediationAction, RemediationExecutor } from './executor.ts';
 import { LocalExecutor } from './executors/local/local-executor.ts';
 import { PredictiveScaler } from './forecast/predictive.ts';
 import { SqlitePendingStore } from './pending-store.ts';
@@ -24,8 +24,10 @@ export interface RemediationServiceOptions {
    * reads their replica counts and predictive scaling sizes their pools.
    */
   readonly controls?: PlatformControls;
-  /** Distributed mode: the executor (Pulumi), opened at start; the blast radius then knows no replica counts. */
+  /** Distributed mode: the executor (Pulumi), opened at start. */
   readonly executor?: () => Promise<RemediationExecutor>;
+  /** Distributed mode: the replicas the blast radius measures an action against (the executor's, from the stack). */
+  readonly replicas?: (action: RemediationAction) => number | undefined;
   /** How verification reads a signal back; by default from this process's metrics registry (embedded mode). */
   readonly probe?: (resolved: ResolvedAlerts) => SignalProbe;
 }
@@ -63,7 +65,8 @@ export function remediationService(options: RemediationServiceOptions): Service 
         executor,
         probe: options.probe?.(resolved) ?? platformProbe(reader, resolved),
         publish: publishStep(ctx.bus, auditTo(ctx.bus, 'detectors/remediation')),
-        replicas: (action) => (local !== undefined && executor === local ? local.replicas(action) : undefined),
+        replicas: (action) =>
+          local !== undefined && executor === local ? local.replicas(action) : options.replicas?.(action),
         settings: config.engine,
         pending,
         onError: (error, record) => {

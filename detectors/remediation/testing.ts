@@ -1,7 +1,7 @@
 import type { EventBus } from '../../platform/backbone/bus.ts';
 import type { TopicInput } from '../../platform/backbone/topics.ts';
 import { apiFetch, type ApiTarget } from '../../platform/testing/api-client.ts';
-import type { EngineSettings } from './engine.ts';
+import { RemediationEngine, type EngineOptions, type EngineSettings, type StepEvent } from './engine.ts';
 
 /** Engine settings for unit tests: low risk runs at once, a short verification interval, a small queue. */
 export const testEngineSettings: EngineSettings = {
@@ -16,6 +16,33 @@ export const testEngineSettings: EngineSettings = {
   approvalTtlMs: 60_000,
   verifyIntervalMs: 10,
 };
+
+/**
+ * An engine for unit tests: every step recorded in `events`, the probe reading `healthy()`, the test's clock; what
+ * the engine options say besides (replicas, a pending store) passed through.
+ */
+export function testEngine(
+  options: Pick<EngineOptions, 'families' | 'executor' | 'now'> &
+    Partial<Pick<EngineOptions, 'replicas' | 'pending'>> & {
+      readonly healthy: () => boolean;
+      readonly settings?: Partial<EngineSettings>;
+    },
+): { engine: RemediationEngine; events: StepEvent[] } {
+  const events: StepEvent[] = [];
+  const { healthy, settings, replicas, ...rest } = options;
+  const engine = new RemediationEngine({
+    ...rest,
+    probe: { recovered: () => Promise.resolve(healthy()) },
+    publish: (event) => {
+      events.push(event);
+      return Promise.resolve();
+    },
+    replicas: replicas ?? (() => undefined),
+    settings: { ...testEngineSettings, ...settings },
+    onError: () => undefined,
+  });
+  return { engine, events };
+}
 
 /**
  * Test helpers: publish a detection as the detector tier would (the chaos work injects real faults instead), and

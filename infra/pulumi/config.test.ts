@@ -155,6 +155,25 @@ describe('the Pulumi executor and the program agree on the keys', () => {
       [6, 0, 'v1', '2026-12-07T04:00:00.000Z'],
     );
     assert.equal(serviceSettings(testConfig({ services }), 'alerts').storageGi, 15);
+    assert.equal(serviceSettings(testConfig({ services }), 'sentiment').previousImageTag, 'v0');
+    setPath(services, servicePath('web', 'maxReplicas'), '9');
+    assert.equal(serviceSettings(testConfig({ services }), 'web').maxReplicas, 9);
+  });
+
+  it('bounds what a scale-out may raise an autoscaler to, and records no previous tag equal to the live one', () => {
+    const web = (o: Record<string, unknown>, top: Record<string, unknown> = {}) =>
+      serviceSettings(testConfig({ ...top, services: { web: o } }), 'web');
+    assert.deepEqual([web({ maxReplicas: 12 }).maxReplicasLimit, web({ maxReplicas: 80 }).maxReplicasLimit], [24, 100]);
+    assert.equal(web({ maxReplicas: 12, maxReplicasLimit: 16 }).maxReplicasLimit, 16);
+    assert.equal(serviceSettings(testConfig({}), 'alerts').maxReplicasLimit, 1);
+    assert.throws(
+      () => testConfig({ services: { web: { maxReplicas: 12, maxReplicasLimit: 8 } } }),
+      /below maxReplicas/,
+    );
+    assert.throws(() => testConfig({ services: { alerts: { maxReplicasLimit: 3 } } }), /runs one copy/);
+    assert.equal(web({}, { imageTag: 'v2', previousImageTag: 'v1' }).previousImageTag, 'v1');
+    assert.equal(web({}, { imageTag: 'v2', previousImageTag: 'v2' }).previousImageTag, undefined);
+    assert.equal(web({ imageTag: 'v1' }, { imageTag: 'v2', previousImageTag: 'v1' }).previousImageTag, undefined);
   });
 });
 
@@ -169,16 +188,18 @@ describe('the workflows and the stacks', () => {
     for (const stack of named) assert.ok((stackNames as readonly (string | undefined)[]).includes(stack), stack);
   });
 
-  it('set only configuration the program validates, and always the image tag', () => {
-    const maps = workflows.flatMap((w) => [...w.matchAll(/config-map: '(.+)'$/gm)].map((m) => m[1] ?? ''));
-    assert.equal(maps.length, 4);
-    for (const text of maps) {
-      const map = JSON.parse(text.replaceAll('${{ github.sha }}', '0123abc')) as Record<string, { value: string }>;
-      assert.ok('insitechart:imageTag' in map, text);
+  it('set only configuration the program validates: the image tag, the one before it, and their own keys', () => {
+    // Each update's config-map is deploy-config.sh's: imageTag, previousImageTag (when one was live) and the extra.
+    const calls = workflows.flatMap((w) => [...w.matchAll(/deploy-config\.sh ([a-z]+) "\$TAG" '(.+)'\)$/gm)]);
+    assert.equal(calls.length, 4);
+    for (const [, stack = '', extra = ''] of calls) {
+      const map = JSON.parse(extra) as Record<string, { value: string }>;
       const overrides = Object.fromEntries(
         Object.entries(map).map(([k, v]) => [k.replace(/^insitechart:/, ''), v.value]),
       );
-      assert.equal(stackConfig('prod', overrides).imageTag, '0123abc');
+      const config = stackConfig(stack, { ...overrides, imageTag: '0123abc', previousImageTag: '0123abb' });
+      assert.equal(config.imageTag, '0123abc');
+      assert.equal(serviceSettings(config, 'web').previousImageTag, '0123abb');
     }
   });
 });

@@ -22,6 +22,8 @@ const serviceOverrides = z
   .object({
     replicas: count(50).min(1).optional(),
     maxReplicas: count(100).optional(),
+    /** The highest maxReplicas a remediation may raise the autoscaler to (the bound on cost); never above. */
+    maxReplicasLimit: count(100).optional(),
     imageTag: imageTag.optional(),
     /** The tag a rollback returns to when the action names none. */
     previousImageTag: imageTag.optional(),
@@ -72,6 +74,8 @@ const schema = z
     monitoringNamespace: dnsLabel.default('monitoring'),
     imageRepository: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, 'must be a registry path'),
     imageTag,
+    /** The tag that was live before `imageTag` went out: the deploy workflow records it; a rollback returns to it. */
+    previousImageTag: imageTag.optional(),
     strategy: z.enum(strategies).default('rolling'),
     canaryWeight: weight.optional(),
     canary: canary.default({
@@ -109,8 +113,12 @@ const schema = z
         ctx.addIssue({ code: 'custom', path: ['services', name], message: `unknown service (${names()})` });
         continue;
       }
-      if (spec.instances === 'single' && ((o.replicas ?? 1) > 1 || (o.maxReplicas ?? 1) > 1)) {
+      const most = Math.max(o.replicas ?? 1, o.maxReplicas ?? 1, o.maxReplicasLimit ?? 1);
+      if (spec.instances === 'single' && most > 1) {
         ctx.addIssue({ code: 'custom', path: ['services', name], message: `runs one copy: ${spec.why ?? ''}` });
+      }
+      if (o.maxReplicasLimit !== undefined && o.maxReplicasLimit < (o.maxReplicas ?? 0)) {
+        ctx.addIssue({ code: 'custom', path: ['services', name, 'maxReplicasLimit'], message: 'below maxReplicas' });
       }
       if (!spec.persistent && (o.storageGi !== undefined || o.maxStorageGi !== undefined)) {
         ctx.addIssue({ code: 'custom', path: ['services', name], message: 'has no data volume' });
@@ -157,7 +165,15 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>): StackC
 }
 
 /** Keys read as plain strings (a commit sha such as 1234e56 must never be parsed as a number). */
-const stringKeys = ['environment', 'namespace', 'monitoringNamespace', 'imageRepository', 'imageTag', 'strategy'];
+const stringKeys = [
+  'environment',
+  'namespace',
+  'monitoringNamespace',
+  'imageRepository',
+  'imageTag',
+  'previousImageTag',
+  'strategy',
+];
 const structuredKeys = [
   'canaryWeight',
   'canary',
@@ -198,10 +214,13 @@ export function serviceSettings(
   config: StackConfig,
   name: string,
 ): Required<Pick<ServiceOverrides, 'imageTag'>> & {
+  /** The tag a rollback returns to; absent when none is recorded or it is the live one. */
+  readonly previousImageTag?: string;
   readonly strategy: Strategy;
   readonly canaryWeight?: number;
   readonly replicas: number;
   readonly maxReplicas: number;
+  readonly maxReplicasLimit: number;
   readonly restartedAt?: string;
   readonly lagThreshold: number;
   readonly storageGi: number;
@@ -212,11 +231,17 @@ export function serviceSettings(
   const single = spec?.instances === 'single';
   const replicas = single ? 1 : (o.replicas ?? (config.environment === 'prod' ? 3 : 2));
   const canaryWeight = o.canaryWeight ?? config.canaryWeight;
+  const imageTag = o.imageTag ?? config.imageTag;
+  const previousImageTag = o.previousImageTag ?? config.previousImageTag;
+  const maxReplicas = single ? 1 : Math.max(replicas, o.maxReplicas ?? replicas * 4);
   return {
-    imageTag: o.imageTag ?? config.imageTag,
+    imageTag,
+    ...(previousImageTag === undefined || previousImageTag === imageTag ? {} : { previousImageTag }),
     strategy: single ? 'rolling' : (o.strategy ?? config.strategy),
     replicas,
-    maxReplicas: single ? 1 : Math.max(replicas, o.maxReplicas ?? replicas * 4),
+    maxReplicas,
+    // By default a remediation may double the autoscaler's maximum, and never past 100.
+    maxReplicasLimit: single ? 1 : Math.max(maxReplicas, o.maxReplicasLimit ?? Math.min(100, maxReplicas * 2)),
     lagThreshold: o.lagThreshold ?? 1000,
     storageGi: o.storageGi ?? defaultStorageGi,
     maxStorageGi: o.maxStorageGi ?? Math.max(o.storageGi ?? 0, defaultMaxStorageGi),

@@ -24,3 +24,13 @@ export const images = outputs.images;
 export const dataVolumes = outputs.dataVolumes;
 /** Read by the remediation executor: what it may update (`--target`), which is what its RBAC allows (rbac.ts). */
 export const remediationTargets = outputs.remediationTargets;
+/** Read by the remediation executor before it raises an autoscaler's maxReplicas (a scale-out). */
+export const scaling = outputs.scaling;
+/** Per service, the live image tag and the one a rollback returns to. */
+export const imageTags = outputs.imageTags;
+/**
+ * The tag that went out and the one live before it: the deploy workflow reads both before its next update and passes
+ * `previousImageTag` on, so a rollback always knows the tag to return to (.github/workflows/deploy.yml).
+ */
+export const imageTag = config.imageTag;
+export const previousImageTag = config.previousImageTag;

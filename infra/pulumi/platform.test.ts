@@ -246,6 +246,46 @@ describe('canary and blue-green', () => {
   });
 });
 
+describe('what the Kubernetes remediations read and update', () => {
+  const resolved = <T>(o: { apply: (f: (v: T) => void) => unknown }): Promise<T> =>
+    new Promise((resolve) => o.apply(resolve));
+
+  it('exports each autoscaler with the limit a scale-out may raise it to, and targets it alone', async () => {
+    const { resources: rs, outputs } = await deploy(
+      testConfig({ services: { web: { replicas: 3, maxReplicas: 12, maxReplicasLimit: 16 } } }),
+    );
+    assert.deepEqual(outputs.scaling.web, { autoscaler: 'hpa', minReplicas: 3, maxReplicas: 12, maxReplicasLimit: 16 });
+    assert.deepEqual(outputs.scaling.sentiment, {
+      autoscaler: 'keda',
+      minReplicas: 3,
+      maxReplicas: 12,
+      maxReplicasLimit: 24,
+    });
+    // One-copy services have no autoscaler: nothing to raise.
+    assert.deepEqual(Object.keys(outputs.scaling).sort(), ['otel-collector', 'sentiment', 'web']);
+    const [web] = outputs.remediationTargets.web?.scaler ?? [];
+    assert.ok(web !== undefined);
+    assert.match(await resolved(web), /HorizontalPodAutoscaler::web$/);
+    const [sentiment] = outputs.remediationTargets.sentiment?.scaler ?? [];
+    assert.ok(sentiment !== undefined);
+    assert.match(await resolved(sentiment), /ScaledObject::sentiment$/);
+    assert.equal(outputs.remediationTargets.alerts?.scaler, undefined);
+    assert.equal(field(named(rs, 'HorizontalPodAutoscaler', 'web').inputs, 'spec', 'maxReplicas'), 12);
+  });
+
+  it('exports per service the live tag and the one a rollback returns to, when the deploy recorded one', async () => {
+    const recorded = await deploy(
+      testConfig({ imageTag: 'v2', previousImageTag: 'v1', services: { analytics: { previousImageTag: 'v0' } } }),
+    );
+    assert.deepEqual(recorded.outputs.imageTags.web, { live: 'v2', previous: 'v1' });
+    // A service's own previous tag (set by hand) wins over the deploy's.
+    assert.deepEqual(recorded.outputs.imageTags.analytics, { live: 'v2', previous: 'v0' });
+    assert.equal(recorded.outputs.imageTags['otel-collector'], undefined);
+    const none = await deploy(testConfig({ imageTag: 'v2' }));
+    assert.deepEqual(none.outputs.imageTags.web, { live: 'v2' });
+  });
+});
+
 describe('data volumes', () => {
   const resolved = <T>(o: { apply: (f: (v: T) => void) => unknown }): Promise<T> =>
     new Promise((resolve) => o.apply(resolve));

@@ -6,7 +6,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { StackConfig } from './config.ts';
+import { serviceSettings, type StackConfig } from './config.ts';
 import { deployDataServices } from './data.ts';
 import { networkPolicies } from './network.ts';
 import { deployObservability, scrapeIntervalSeconds } from './observability.ts';
@@ -15,7 +15,7 @@ import { analysisTemplateName, analysisTemplateSpec } from './rollout/argo.ts';
 import { services, type ServiceSpec } from './services.ts';
 import { volumeExpansion, type DataVolume } from './volume.ts';
 import { deployStackDriverRbac } from './rbac.ts';
-import { deployService, type RemediationTargets, type Workload } from './workload.ts';
+import { deployService, type RemediationTargets, type Scaling, type Workload } from './workload.ts';
 
 export interface PlatformSecrets {
   readonly adminPassword: pulumi.Input<string>;
@@ -35,6 +35,10 @@ export interface PlatformOutputs {
   readonly dataVolumes: Readonly<Record<string, DataVolume>>;
   /** Per service, the URNs a remediation updates (`pulumi up --target`), by what it changes. */
   readonly remediationTargets: Readonly<Record<string, RemediationTargets>>;
+  /** Per scalable service, its autoscaler's bounds (the Pulumi executor raises maxReplicas within the limit). */
+  readonly scaling: Readonly<Record<string, Scaling>>;
+  /** Per service, the image tag it runs and the one a rollback returns to (when the deploy recorded one). */
+  readonly imageTags: Readonly<Record<string, { readonly live: string; readonly previous?: string }>>;
 }
 
 export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): PlatformOutputs {
@@ -104,6 +108,8 @@ export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): P
   const images: Record<string, string> = {};
   const dataVolumes: Record<string, DataVolume> = {};
   const remediationTargets: Record<string, RemediationTargets> = {};
+  const scaling: Record<string, Scaling> = {};
+  const imageTags: Record<string, { live: string; previous?: string }> = {};
   const expandable = volumeExpansion(config, opts);
   // Fully qualified: a short name would resolve in whatever organisation the token's owner defaults to.
   const stackName = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
@@ -122,6 +128,14 @@ export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): P
     images[spec.name] = w.image;
     remediationTargets[spec.name] = w.targets;
     if (w.volume !== undefined) dataVolumes[spec.name] = w.volume;
+    if (w.scaling !== undefined) scaling[spec.name] = w.scaling;
+    if (spec.target !== undefined) {
+      const { imageTag, previousImageTag } = serviceSettings(config, spec.name);
+      imageTags[spec.name] = {
+        live: imageTag,
+        ...(previousImageTag === undefined ? {} : { previous: previousImageTag }),
+      };
+    }
     if (spec.drivesStack) deployStackDriverRbac(spec, config, opts);
   }
 
@@ -133,7 +147,7 @@ export function deployPlatform(config: StackConfig, secrets: PlatformSecrets): P
     );
   }
   if (config.ingress !== undefined) ingress(config, config.ingress, services, opts);
-  return { namespace: config.namespace, workloads, images, dataVolumes, remediationTargets };
+  return { namespace: config.namespace, workloads, images, dataVolumes, remediationTargets, scaling, imageTags };
 }
 
 /** Longest prefix first, so /api/alerts reaches alerts and the rest of /api market-data. */

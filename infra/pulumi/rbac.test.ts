@@ -30,7 +30,7 @@ describe('the remediation service account (RBAC for targeted updates)', () => {
       const { resources, outputs } = await deploy(testConfig({ strategy, storageClass: 'fast' }));
       const urns: string[] = [];
       for (const t of Object.values(outputs.remediationTargets)) {
-        for (const o of [...t.workload, ...(t.volume ?? [])]) urns.push(await value(o));
+        for (const o of [...t.workload, ...(t.volume ?? []), ...(t.scaler ?? [])]) urns.push(await value(o));
       }
       assert.ok(urns.length >= services.length);
       const kinds = new Set(urns.map((u) => JSON.stringify(rbacResource(u))));

@@ -28,12 +28,24 @@ export interface RemediationTargets {
   readonly workload: readonly pulumi.Output<string>[];
   /** The data volume's claim: its size. */
   readonly volume?: readonly pulumi.Output<string>[];
+  /** The autoscaler alone (HPA or ScaledObject): its maxReplicas, which a scale-out remediation raises. */
+  readonly scaler?: readonly pulumi.Output<string>[];
+}
+
+/** A scalable service's autoscaler as deployed (the stack output `scaling`, read by the Pulumi executor). */
+export interface Scaling {
+  readonly autoscaler: 'hpa' | 'keda';
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** The highest maxReplicas a remediation may set (`maxReplicasLimit`). */
+  readonly maxReplicasLimit: number;
 }
 
 export interface Workload {
   readonly kind: 'Deployment' | 'Rollout';
   readonly image: string;
   readonly volume?: DataVolume;
+  readonly scaling?: Scaling;
   readonly targets: RemediationTargets;
 }
 
@@ -138,8 +150,24 @@ export function deployService(spec: ServiceSpec, ctx: WorkloadContext): Workload
   const targets: RemediationTargets = {
     workload: scaler === undefined ? [workloadUrn] : [workloadUrn, scaler],
     ...(claim === undefined ? {} : { volume: [claim.urn] }),
+    ...(scaler === undefined ? {} : { scaler: [scaler] }),
   };
-  return { kind, image, targets, ...(claim === undefined ? {} : { volume: claim.volume }) };
+  const scaling: Scaling | undefined =
+    scaler === undefined
+      ? undefined
+      : {
+          autoscaler: spec.consumes.length > 0 ? 'keda' : 'hpa',
+          minReplicas: settings.replicas,
+          maxReplicas: settings.maxReplicas,
+          maxReplicasLimit: settings.maxReplicasLimit,
+        };
+  return {
+    kind,
+    image,
+    targets,
+    ...(claim === undefined ? {} : { volume: claim.volume }),
+    ...(scaling === undefined ? {} : { scaling }),
+  };
 }
 
 function scale(

@@ -267,6 +267,7 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
             const at = Date.parse(envelope.time);
             for (const e of envelope.data.edges) serviceGraph.observe(e.caller, e.callee, e.calls, at);
             for (const e of envelope.data.errors ?? []) serviceGraph.errors.observe(e);
+            for (const h of envelope.data.hosts ?? []) serviceGraph.hosts.learn(h.name, h.addresses);
           },
         }),
         await ctx.bus.subscribe({

@@ -9,6 +9,7 @@ import { KeptAnswers } from '../http/kept-answers.ts';
 import type { BarWindows, Interval } from './bar-windows.ts';
 import type { VarRequest } from './compute-jobs.ts';
 import type { ComputeWorker } from './compute-pool.ts';
+import { offsetMs } from './durations.ts';
 import { AnalyticsInputError, FixtureFileError, SingularMatrixError } from './errors.ts';
 import { requireVariation } from './correlation.ts';
 import { fixtureFromJson } from './fixture-file.ts';
@@ -170,27 +171,41 @@ export function analyticsRouter(src: AnalyticsSources, compute: AnalyticsCompute
 
   router.get('/analytics/correlation/rolling', async (req, res) => {
     const q = parse(Q.rolling, req);
-    cap(rollingWork(q.points), 'rolling correlation');
+    if (q.span !== undefined && q.halflife !== undefined)
+      throw new HttpError(400, 'give span (bars) or halflife (a duration over the bar times), not both');
+    const timed = typeof q.window === 'string';
+    if (!timed && q.minPeriods !== undefined && q.minPeriods > Number(q.window))
+      throw new HttpError(
+        400,
+        `minPeriods must be at most the window (${String(q.window)}), got ${String(q.minPeriods)}`,
+      );
+    cap(rollingWork(q.points, timed), 'rolling correlation');
     const data = returnsOf(q, [q.x, q.y]);
     const [x = new Float64Array(), y = new Float64Array()] = data.series;
-    if (q.window > x.length)
+    if (typeof q.window === 'number' && q.window > x.length)
       throw new HttpError(
         422,
         `a ${String(q.window)}-point window needs at least that many returns, got ${String(x.length)}`,
       );
-    const job = { x, y, window: q.window, span: q.span, closed: q.closed };
-    const { rolling, ewma } = JSON.parse(await worker.run('rolling', job)) as {
-      rolling: (number | null)[];
-      ewma: (number | null)[];
-    };
+    const span = q.halflife === undefined ? (q.span ?? 60) : null;
+    const job = { x, y, times: data.starts, window: q.window, minPeriods: q.minPeriods, closed: q.closed };
+    const { rolling, ewma } = JSON.parse(
+      await worker.run('rolling', { ...job, span: span ?? 60, halflife: q.halflife }),
+    ) as { rolling: (number | null)[]; ewma: (number | null)[] };
+    // A time window's minimum sample counts the bars it spans.
+    const bars =
+      typeof q.window === 'string' ? Math.max(1, Math.round(offsetMs(q.window) / intervalMs[data.interval])) : q.window;
+    const what = timed ? `a ${String(q.window)} rolling correlation` : `a ${String(q.window)}-bar rolling correlation`;
     res.json({
       interval: data.interval,
       x: q.x,
       y: q.y,
       window: q.window,
+      minPeriods: q.minPeriods ?? (typeof q.window === 'string' ? 1 : q.window),
       closed: q.closed,
-      span: q.span,
-      ...about(data, minimumSample('rolling', { window: q.window }), `a ${String(q.window)}-bar rolling correlation`),
+      span,
+      halflife: q.halflife ?? null,
+      ...about(data, minimumSample('rolling', { window: Math.min(bars, q.points) }), what),
       points: data.starts.map((start, t) => ({ start, rolling: rolling[t] ?? null, ewma: ewma[t] ?? null })),
     });
   });

@@ -7,7 +7,9 @@ import { computeFixture, type FixtureFile } from './fixture-file.ts';
 import { grangerCausality, grangerLagSelection } from './granger.ts';
 import { causalityGraph, type CausalityGraphOptions } from './graph.ts';
 import { partialCorrelation } from './partial.ts';
+import { offsetMs, timedeltaMs } from './durations.ts';
 import { ewmaCorrelation, rollingCorrelation, type RollingClosed } from './rolling.ts';
+import { ewmCorrelationOverTime, rollingCorrelationOverTime } from './time-window.ts';
 import { fitVar, forecast, impulseResponse, selectOrder, testCausality } from './var.ts';
 import type { VarTrend } from './var-trend.ts';
 import { regimeCorrelation, sectorCorrelation } from './views.ts';
@@ -31,6 +33,19 @@ export interface VarRequest {
         readonly test: 'f' | 'wald';
         readonly signif: number;
       };
+}
+
+export interface RollingRequest {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** The returns' times (bar starts, epoch ms): for a time window or a half-life in time. */
+  readonly times: readonly number[];
+  /** Points, or a pandas offset string. */
+  readonly window: number | string;
+  readonly minPeriods?: number | undefined;
+  readonly closed: RollingClosed;
+  readonly span: number;
+  readonly halflife?: string | undefined;
 }
 
 function varJob(r: VarRequest): Record<string, unknown> {
@@ -61,10 +76,20 @@ function varJob(r: VarRequest): Record<string, unknown> {
 export const computeJobs = {
   correlation: (r: { series: Series; method: CorrelationMethod; missing: 'listwise' | 'pairwise'; pvalues: boolean }) =>
     correlationMatrix(r.series, r.method, r.missing, { pvalues: r.pvalues }),
-  rolling: (r: { x: Float64Array; y: Float64Array; window: number; span: number; closed: RollingClosed }) => ({
-    rolling: rollingCorrelation(r.x, r.y, r.window, { closed: r.closed }),
-    ewma: ewmaCorrelation(r.x, r.y, r.span),
-  }),
+  rolling: (r: RollingRequest) => {
+    const options = { closed: r.closed, ...(r.minPeriods === undefined ? {} : { minPeriods: r.minPeriods }) };
+    return {
+      rolling:
+        typeof r.window === 'string'
+          ? rollingCorrelationOverTime(r.x, r.y, r.times, offsetMs(r.window), options)
+          : rollingCorrelation(r.x, r.y, r.window, options),
+      // pandas' default min_periods (0) for a half-life in time; the span's own count of bars otherwise.
+      ewma:
+        r.halflife === undefined
+          ? ewmaCorrelation(r.x, r.y, r.span)
+          : ewmCorrelationOverTime(r.x, r.y, r.times, { halflifeMs: timedeltaMs(r.halflife), minPeriods: 0 }),
+    };
+  },
   partial: (r: { series: Series }) => partialCorrelation(r.series),
   granger: (r: {
     effect: Float64Array;

@@ -15,14 +15,14 @@ import {
 } from './correlation.ts';
 import { AnalyticsInputError, FixtureFileError } from './errors.ts';
 import { withDeclaredParams } from './fixture-settings.ts';
-import { series, seriesBySymbol, symbol, symbolList, unsupported, value } from './fixture-schema.ts';
+import { seriesBySymbol, symbol, symbolList, unsupported, value } from './fixture-schema.ts';
+import { computeRolling, rollingFile } from './fixture-rolling.ts';
 import { computeVar, varFile } from './fixture-var.ts';
 import { grangerCausality, grangerLagSelection } from './granger.ts';
 import { kendallTau } from './kendall.ts';
 import { pairwiseSummary, tiedValues, withMinPeriods } from './pairwise.ts';
 import { partialCorrelation } from './partial.ts';
 import { logReturns } from './returns.ts';
-import { ewmAlpha, ewmCorrelation, rollingClosed, rollingCorrelation } from './rolling.ts';
 
 const alternative = z.enum(['two-sided', 'greater', 'less']);
 const kendallVariant = z.enum(['b', 'c']);
@@ -67,31 +67,6 @@ const correlationFile = z.object({
       path: ['min_periods'],
     })
     .default({ kendall_variant: 'b', kendall_method: 'auto', alternatives: {}, missing: 'listwise' }),
-});
-const rollingFile = z.object({
-  fixture: z.literal('rolling_correlation'),
-  inputs: z.object({ x: series, y: series }),
-  params: z
-    .object({
-      window: z.number().int().min(1),
-      // pandas' min_periods; when absent, the window (rolling) and the span (EWM), as the reference fixture.
-      min_periods: z.number().int().min(0).optional(),
-      center: z.boolean().default(false),
-      // pandas' fixed-window `closed`; its default for fixed windows is 'right'.
-      closed: z.enum(rollingClosed).optional(),
-      ewm_span: z.number().optional(),
-      ewm_com: z.number().optional(),
-      ewm_halflife: z.number().optional(),
-      ewm_alpha: z.number().optional(),
-      ewm_min_periods: z.number().int().min(0).optional(),
-      ewm_adjust: z.boolean().default(true),
-      ewm_ignore_na: z.boolean().default(false),
-    })
-    .strict()
-    .refine(
-      (p) => [p.ewm_span, p.ewm_com, p.ewm_halflife, p.ewm_alpha].filter((v) => v !== undefined).length === 1,
-      'EWM needs exactly one of ewm_span, ewm_com, ewm_halflife, ewm_alpha (pandas)',
-    ),
 });
 const grangerFile = z.object({
   fixture: z.literal('granger'),
@@ -239,54 +214,6 @@ function computeCorrelation(file: z.output<typeof correlationFile>): Record<stri
       alternative: p.alternatives.kendall_matrix ?? sided('kendall'),
     },
     tied_values_per_series: Object.fromEntries(symbols.map((sym, i) => [sym, tiedValues(cols[i] ?? [])])),
-  };
-}
-
-function firstValid(values: readonly (number | null)[]): number | null {
-  const i = values.findIndex((v) => v !== null);
-  return i < 0 ? null : i;
-}
-
-function computeRolling(file: z.output<typeof rollingFile>): Record<string, unknown> {
-  const x = toNumbers(file.inputs.x);
-  const y = toNumbers(file.inputs.y);
-  const p = file.params;
-  const { window, center } = p;
-  const minPeriods = p.min_periods ?? window;
-  const decay = { span: p.ewm_span, com: p.ewm_com, halflife: p.ewm_halflife, alpha: p.ewm_alpha };
-  const alpha = ewmAlpha(decay);
-  // pandas' default min_periods is 0 (1 in effect); the reference files default to the span.
-  const ewmMinPeriods = p.ewm_min_periods ?? (p.ewm_span === undefined ? 0 : Math.ceil(p.ewm_span));
-  const rolling = rollingCorrelation(x, y, window, { minPeriods, center, closed: p.closed });
-  const ewm = ewmCorrelation(x, y, {
-    alpha,
-    minPeriods: ewmMinPeriods,
-    adjust: p.ewm_adjust,
-    ignoreNa: p.ewm_ignore_na,
-  });
-  const given = Object.fromEntries(Object.entries(decay).filter(([, v]) => v !== undefined));
-  return {
-    rolling_pearson: {
-      window,
-      min_periods: minPeriods,
-      center,
-      ...(p.closed === undefined ? {} : { closed: p.closed }),
-      first_valid_index: firstValid(rolling),
-      values: rolling,
-      method:
-        'incremental rolling window (Welford add/remove); values[t] uses t-window+1..t (shifted when centred; ' +
-        "closed='left' t-window..t-1, 'both' t-window..t, 'neither' t-window+1..t-1)",
-    },
-    ewm_pearson: {
-      ...given,
-      alpha,
-      adjust: p.ewm_adjust,
-      ignore_na: p.ewm_ignore_na,
-      min_periods: ewmMinPeriods,
-      first_valid_index: firstValid(ewm),
-      values: ewm,
-      method: 'incremental EWM (pandas ewmcov recursion): adjust=True weights (1-alpha)^age, adjust=False recursive',
-    },
   };
 }
 

@@ -68,6 +68,8 @@ export function withDeclaredParams(json: unknown): unknown {
       // The decay: the parameter the file names (alpha is also written next to span, as its consequence).
       const decay = ['span', 'com', 'halflife'].find((k) => field(ewm, k) !== undefined) ?? 'alpha';
       set(`ewm_${decay}`, field(ewm, decay));
+      // A half-life given as a duration is pandas' `times` mode, which also allows com, span or alpha beside it.
+      if (typeof field(ewm, 'halflife') === 'string') set('ewm_halflife', field(ewm, 'halflife'));
       set('ewm_min_periods', field(ewm, 'min_periods'));
       set('ewm_adjust', field(ewm, 'adjust') ?? proseBool(ewmProse, 'adjust'));
       set('ewm_ignore_na', field(ewm, 'ignore_na') ?? proseBool(ewmProse, 'ignore_na'));

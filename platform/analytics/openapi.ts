@@ -86,9 +86,13 @@ export const analyticsResponses = {
     ...envelope,
     x: z.string(),
     y: z.string(),
-    window: num,
+    /** Points, or the pandas offset string of a time window. */
+    window: z.union([num, z.string()]),
+    minPeriods: num,
     closed: z.enum(rollingClosed),
-    span: num,
+    /** The EWMA span in bars, or null when the half-life is a duration over the bar times. */
+    span: num.nullable(),
+    halflife: z.string().nullable(),
     points: z.array(z.object({ start: num, rolling: num.nullable(), ewma: num.nullable() })),
   }),
   /** partial.ts PartialCorrelation. */

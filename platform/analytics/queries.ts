@@ -1,5 +1,6 @@
 /** The query strings of the /api/analytics routes (api.ts validates with these; openapi.ts describes them). */
 import { z } from 'zod';
+import { durationProblem, durationString, offsetMs, timedeltaMs } from './durations.ts';
 import { rollingClosed } from './rolling.ts';
 import { VAR_TRENDS } from './var-trend.ts';
 
@@ -23,6 +24,23 @@ const symbolList = (min: number, max: number) =>
     .refine((l) => new Set(l).size === l.length, 'symbols must be distinct');
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const prob = (fallback: number) => z.coerce.number().gt(0).lt(1).default(fallback);
+/** A rolling window: points (digits only, 3..1000) or a pandas offset string over the bars' times ('30min'). */
+const rollingWindow = z
+  .string()
+  .max(40)
+  .default('60')
+  .transform((text, ctx): number | string => {
+    if (/^\d+$/.test(text)) {
+      const points = Number(text);
+      if (points >= 3 && points <= 1_000) return points;
+      ctx.addIssue({ code: 'custom', message: `an integer window must be 3..1000 points, got ${text}` });
+      return z.NEVER;
+    }
+    const problem = durationProblem(offsetMs, text);
+    if (problem === undefined) return text;
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  });
 
 export const base = z.object({
   interval: z.enum(['1s', '1m', '5m', '1h', '1d']).optional(),
@@ -60,9 +78,13 @@ export const analyticsQueries = {
   rolling: base.extend({
     x: ticker,
     y: ticker,
-    window: int(3, 1_000, 60),
-    span: int(2, 1_000, 60),
-    /** pandas' rolling `closed` for a fixed window. */
+    window: rollingWindow,
+    /** pandas min_periods of the rolling window (default: the window in points; 1 for a time window). */
+    minPeriods: z.coerce.number().int().min(0).max(5_000).optional(),
+    /** EWMA span in bars (default 60), or `halflife`: a Timedelta string over the bars' times ('4 days'). */
+    span: z.coerce.number().int().min(2).max(1_000).optional(),
+    halflife: durationString(timedeltaMs).optional(),
+    /** pandas' rolling `closed`. */
     closed: z.enum(rollingClosed).default('right'),
   }),
   partial: base.extend({ symbols: symbolList(2, 100) }),

@@ -209,11 +209,12 @@ export class EwmaCorrelation {
 
   /**
    * Weighted means and (biased) co-moments updated as pandas' ewmcov does (new weight 1, or alpha when
-   * adjust=false, after which the total is renormalised to 1): stable for price levels too.
+   * adjust=false, after which the total is renormalised to 1): stable for price levels too. `periods` is how
+   * far the older weights age (1 a row; time-decayed EWM: the time since the previous row over the half-life).
    */
-  push(x: number, y: number): number | null {
+  push(x: number, y: number, periods = 1): number | null {
     const fresh = this.adjust ? 1 : this.alpha;
-    const old = this.weight * (1 - this.alpha);
+    const old = this.weight * this.decay(periods);
     const total = old + fresh;
     const mxOld = this.mx;
     const myOld = this.my;
@@ -232,9 +233,14 @@ export class EwmaCorrelation {
   }
 
   /** A missing observation: nothing is added; the older weights age unless ignore_na (pandas). */
-  skip(): number | null {
-    if (!this.ignoreNa) this.weight *= 1 - this.alpha;
+  skip(periods = 1): number | null {
+    if (!this.ignoreNa) this.weight *= this.decay(periods);
     return this.value();
+  }
+
+  /** How much older weights keep over `periods` (1 a row; with times, the time since the last row / halflife). */
+  private decay(periods: number): number {
+    return periods === 1 ? 1 - this.alpha : (1 - this.alpha) ** periods;
   }
 
   value(): number | null {

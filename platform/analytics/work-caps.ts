@@ -6,6 +6,9 @@
 import { HttpError } from '../http/errors.ts';
 import type { CorrelationMethod } from './correlation.ts';
 import type { FixtureFile } from './fixture-file.ts';
+import { offsetMs } from './durations.ts';
+import { timesOf, type RollingFile } from './fixture-rolling.ts';
+import { boundsWork, timeWindowBounds } from './time-window.ts';
 
 /** Default budget: about 3-6 s of compute in the worker on this class of machine. */
 export const DEFAULT_MAX_WORK = 200_000_000;
@@ -38,8 +41,9 @@ export function partialWork(k: number, n: number): number {
   return k * k * n + k ** 3;
 }
 
-export function rollingWork(n: number): number {
-  return 20 * n;
+/** Linear; a time window's correlations are computed afresh per window: at most n points each. */
+export function rollingWork(n: number, timed = false): number {
+  return 20 * n + (timed ? n * n : 0);
 }
 
 export function regimeWork(k: number, n: number, window: number): number {
@@ -69,6 +73,14 @@ export function requireWithinBudget(work: number, budget: number, what: string):
     );
 }
 
+/** A rolling file's work: linear, plus the points of every time window (each computed afresh). */
+function rollingFileWork(file: RollingFile): number {
+  const n = Math.max(file.inputs.x.length, file.inputs.y.length);
+  const { window, center, closed = 'right' } = file.params;
+  if (typeof window !== 'string') return rollingWork(n);
+  return rollingWork(n) + boundsWork(timeWindowBounds(timesOf(file), offsetMs(window), center, closed));
+}
+
 /** A fixture file's work: what computeFixture will run for it. */
 export function fixtureWork(file: FixtureFile): number {
   const longest = (map: Record<string, readonly unknown[]> | undefined): number =>
@@ -94,7 +106,7 @@ export function fixtureWork(file: FixtureFile): number {
       );
     }
     case 'rolling_correlation':
-      return rollingWork(Math.max(file.inputs.x.length, file.inputs.y.length));
+      return rollingFileWork(file);
     case 'granger': {
       const { maxlag } = file.params;
       const highest = typeof maxlag === 'number' ? maxlag : Math.max(...maxlag);

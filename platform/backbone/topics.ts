@@ -189,6 +189,16 @@ export const serviceCalls = z.strictObject({
     )
     .max(10_000)
     .optional(),
+  /** Addresses hosts reported for themselves in traces (`host.name`, `host.ip`). */
+  hosts: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(256),
+        addresses: z.array(z.string().min(1).max(64)).min(1).max(8),
+      }),
+    )
+    .max(10_000)
+    .optional(),
   windowMs: z.number().int().positive(),
 });
 

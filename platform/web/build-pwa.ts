@@ -11,8 +11,8 @@ export const ICONS = ['icon.svg', 'icon-192.png', 'icon-512.png', 'icon-maskable
 
 /**
  * The manifest and icons as they are in client/, and /sw.js bundled from client/sw.ts with the shell's paths (the
- * page, its hashed JS and CSS, manifest, icons) and a version derived from them written in: a new build is a new
- * shell cache.
+ * page, every hashed JS chunk and the CSS, manifest, icons) and a version derived from them written in: a new build
+ * is a new shell cache.
  */
 export async function buildPwa(clientDir: string, shell: readonly string[], version: string): Promise<PwaFile[]> {
   const files: PwaFile[] = [

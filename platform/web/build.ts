@@ -22,11 +22,16 @@ export interface Asset {
   readonly immutable: boolean;
 }
 
+export interface Bytes {
+  readonly raw: number;
+  readonly brotli: number;
+}
+
 export interface BuiltApp {
   readonly assets: ReadonlyMap<string, Asset>;
   readonly buildMs: number;
-  /** Total bytes of JS and CSS before and after brotli. */
-  readonly bytes: { readonly raw: number; readonly brotli: number };
+  /** Total bytes of JS and CSS before and after brotli (every chunk), and of the English page's first load. */
+  readonly bytes: { readonly raw: number; readonly brotli: number; readonly firstLoad: Bytes };
 }
 
 const contentTypes: Record<string, string> = {
@@ -40,8 +45,10 @@ const contentTypes: Record<string, string> = {
 };
 
 /**
- * Bundles the client with esbuild in-process (no files written): a minified ES module and its CSS with
- * content-hashed names, linked source maps, and index.html pointing at them.
+ * Bundles the client with esbuild in-process (no files written): minified ES modules split into chunks (the first
+ * script with the markets view and English; each other view and each other language its own chunk, fetched when
+ * needed), one stylesheet, content-hashed names, linked source maps, and index.html pointing at the entry with its
+ * static imports preloaded (fetched beside it, not after its parse).
  */
 export async function buildClient(): Promise<BuiltApp> {
   const started = performance.now();
@@ -50,7 +57,7 @@ export async function buildClient(): Promise<BuiltApp> {
     bundle: true,
     write: false,
     format: 'esm',
-    splitting: false,
+    splitting: true,
     minify: true,
     sourcemap: 'linked',
     target: ['chrome111', 'firefox115', 'safari16.4'],
@@ -59,17 +66,25 @@ export async function buildClient(): Promise<BuiltApp> {
     // An outdir is required to name outputs; nothing is written to it.
     outdir: `${clientDir}dist`,
     entryNames: 'assets/[name]-[hash]',
+    chunkNames: 'assets/[name]-[hash]',
     assetNames: 'assets/[name]-[hash]',
     metafile: true,
     logLevel: 'silent',
     legalComments: 'none',
+    charset: 'utf8',
   });
   const outputs = new Map<string, OutputFile>(result.outputFiles.map((f) => [relativeOut(f.path), f]));
-  const { js, css } = entryOutputs(result.metafile);
+  const { js, css, preload } = entryOutputs(result.metafile);
   const template = await readFile(`${clientDir}index.html`, 'utf8');
   const html = template
     .replace('<!--styles-->', css === undefined ? '' : `<link rel="stylesheet" href="/${css}">`)
-    .replace('<!--script-->', `<script type="module" src="/${js}"></script>`)
+    .replace(
+      '<!--script-->',
+      [
+        ...preload.map((p) => `<link rel="modulepreload" href="/${p}">`),
+        `<script type="module" src="/${js}"></script>`,
+      ].join(''),
+    )
     .replace('<!--noscript-->', noscriptHtml());
   const assets = new Map<string, Asset>();
   const built = await Promise.all(
@@ -79,9 +94,16 @@ export async function buildClient(): Promise<BuiltApp> {
   const index = await asset('/index.html', Buffer.from(html), false);
   assets.set('/index.html', index);
   assets.set('/', index);
-  // The installed app's shell: the page and its bundle; the service worker caches it at install.
-  const shell = ['/', `/${js}`, ...(css === undefined ? [] : [`/${css}`])];
-  for (const file of await buildPwa(clientDir, shell, index.etag.slice(1, 13)))
+  // The installed app's shell: the page and every chunk (each view, each language), cached by the service worker at
+  // install so every view opens offline in every language.
+  const code = [...outputs.keys()].filter((path) => !path.endsWith('.map')).map((path) => `/${path}`);
+  const shell = ['/', ...code];
+  // Every name is content-hashed (the page's ETag too): a change anywhere is a new version.
+  const version = createHash('sha256')
+    .update(`${index.etag}${shell.join(' ')}`)
+    .digest('base64url')
+    .slice(0, 12);
+  for (const file of await buildPwa(clientDir, shell, version))
     assets.set(file.path, await asset(file.path, file.body, false));
   let raw = 0;
   let brotli = 0;
@@ -91,18 +113,46 @@ export async function buildClient(): Promise<BuiltApp> {
       brotli += a.brotli.length;
     }
   }
-  return { assets, buildMs: Math.round(performance.now() - started), bytes: { raw, brotli } };
+  const firstLoad = sizes(assets, [js, ...preload, ...(css === undefined ? [] : [css])]);
+  return { assets, buildMs: Math.round(performance.now() - started), bytes: { raw, brotli, firstLoad } };
 }
 
 function relativeOut(path: string): string {
   return path.slice(`${clientDir}dist/`.length);
 }
 
-function entryOutputs(metafile: Metafile): { js: string; css: string | undefined } {
+/** Bytes of these outputs (paths without the leading slash) before and after brotli. */
+function sizes(assets: ReadonlyMap<string, Asset>, paths: readonly string[]): Bytes {
+  let raw = 0;
+  let brotli = 0;
+  for (const path of paths) {
+    const found = assets.get(`/${path}`);
+    raw += found?.body.length ?? 0;
+    brotli += found?.brotli.length ?? 0;
+  }
+  return { raw, brotli };
+}
+
+/**
+ * The entry's script, its stylesheet, and the chunks it imports statically, directly or through another (shared code:
+ * needed before it runs, so preloaded rather than discovered one parse at a time).
+ */
+function entryOutputs(metafile: Metafile): { js: string; css: string | undefined; preload: string[] } {
   for (const [path, output] of Object.entries(metafile.outputs)) {
-    if (output.entryPoint !== undefined && path.endsWith('.js')) {
+    // Dynamic imports are entry points to esbuild too: the page's is client/main.ts.
+    if (output.entryPoint?.endsWith('client/main.ts') === true && path.endsWith('.js')) {
       const prefix = path.slice(0, path.indexOf('dist/') + 'dist/'.length);
-      return { js: path.slice(prefix.length), css: output.cssBundle?.slice(prefix.length) };
+      const imported = new Set<string>();
+      const visit = (from: string) => {
+        for (const i of metafile.outputs[from]?.imports ?? []) {
+          if (i.kind !== 'import-statement' || i.external || imported.has(i.path)) continue;
+          imported.add(i.path);
+          visit(i.path);
+        }
+      };
+      visit(path);
+      const preload = [...imported].map((p) => p.slice(prefix.length));
+      return { js: path.slice(prefix.length), css: output.cssBundle?.slice(prefix.length), preload };
     }
   }
   throw new Error('esbuild produced no entry bundle for the web app');

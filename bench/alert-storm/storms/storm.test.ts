@@ -14,7 +14,11 @@ describe('alert storms', () => {
   });
 
   it('carry their causes and one-offs, and no ground truth in what is sent', () => {
-    const expected: Partial<Record<GeneratorName, [number, number]>> = { edge: [14, 60], telco: [11, 50] };
+    const expected: Partial<Record<GeneratorName, [number, number]>> = {
+      edge: [14, 60],
+      telco: [11, 50],
+      estate: [12, 45],
+    };
     // datacenter draws 10-14 causes and 40-60 one-offs plus its chronic and flapping background.
     const ranges: Partial<Record<GeneratorName, [number, number, number, number]>> = { datacenter: [8, 14, 40, 70] };
     for (const g of names) {
@@ -89,6 +93,19 @@ describe('datacenter storms', () => {
     );
     assert.deepEqual([...sources].sort(), ['array', 'blackbox', 'librenms', 'prometheus', 'vcenter', 'zabbix_server']);
     assert.ok(!storm.alerts.some((a) => 'service' in a.labels || 'pod' in a.labels), 'its own vocabulary');
+  });
+});
+
+describe('estate storms', () => {
+  it('name one machine by address, short name and upper-case FQDN, and send host.ip in traces', () => {
+    const storm = generateStorm('estate', 11);
+    const labels = storm.alerts.map((a) => a.labels);
+    assert.ok(labels.some((l) => /^10\.\d+\.\d+\.\d+$/.test(l.agent_address ?? '')));
+    assert.ok(labels.some((l) => /^[A-Z]{3}[A-Z]{3}\d\d\.CORP\.EXAMPLE\.LOCAL$/.test(l.principal_name ?? '')));
+    assert.ok(labels.some((l) => /^[a-z]{6}\d\d$/.test(l.host_name ?? '')));
+    assert.ok(labels.some((l) => /^10\.[\d.]+:\d+$/.test(l.instance ?? '')));
+    const withIp = storm.traces.filter((s) => s.hostIp !== undefined);
+    assert.ok(withIp.length > 0 && withIp.every((s) => /^10\./.test(s.hostIp ?? '') && /^[a-z]+\d\d$/.test(s.host)));
   });
 });
 

@@ -11,6 +11,7 @@ import { causeSymptoms, noiseAlert, type CauseKind } from './causes.ts';
 import { failureTraces, type FaultWindow } from './failures.ts';
 import { datacenterStorm } from './datacenter-storm.ts';
 import { edgeWorld } from './edge.ts';
+import { estateWorld, renderEstate } from './estate.ts';
 import { fleetWorld } from './fleet.ts';
 import { kubernetesWorld } from './kubernetes.ts';
 import { marketWorld } from './market.ts';
@@ -26,6 +27,7 @@ export const generators = {
   saas: saasWorld,
   edge: edgeWorld,
   telco: telcoWorld,
+  estate: estateWorld,
 } as const;
 /**
  * The generators settings were chosen on (tune.ts); `saas`, `edge` and `telco` (written later, the last two
@@ -82,6 +84,22 @@ const defaultMix: readonly CauseKind[] = [
   'cache',
 ];
 
+/**
+ * Generators whose monitoring sources rename what the cause model's alerts name (estate.ts), and the label
+ * the baseline groups by there (the Prometheus one, as datacenter's).
+ */
+const renderers: Partial<
+  Record<
+    GeneratorName,
+    {
+      readonly render: (world: World, labels: Record<string, string>) => Record<string, string>;
+      readonly serviceLabel: string;
+    }
+  >
+> = { estate: { render: renderEstate, serviceLabel: 'job' } };
+
+const times = (kind: CauseKind, n: number): CauseKind[] => Array.from({ length: n }, () => kind);
+
 /** Generators with a cause mix of their own: which causes, how many one-offs. */
 const mixes: Partial<Record<GeneratorName, { readonly causes: readonly CauseKind[]; readonly noise: number }>> = {
   edge: {
@@ -119,6 +137,10 @@ const mixes: Partial<Record<GeneratorName, { readonly causes: readonly CauseKind
     ],
     noise: 50,
   },
+  estate: {
+    causes: [...times('machine', 3), ...times('database', 2), 'cache', 'broker', 'feed', ...times('deploy', 4)],
+    noise: 45,
+  },
 };
 
 /** How long a fault makes requests fail (alerts resolve 3-8 minutes after they start). */
@@ -133,7 +155,9 @@ export function generateStorm(name: GeneratorName, seed: number): Storm {
   const spanMs = 15 * 60_000;
   const alerts: StormAlert[] = [];
   const seen = new Set<string>();
-  const emit = (labels: Record<string, string>, at: number, cause: string): void => {
+  const renderer = renderers[generator];
+  const emit = (described: Record<string, string>, at: number, cause: string): void => {
+    const labels = renderer === undefined ? described : renderer.render(world, described);
     const key = JSON.stringify(Object.entries(labels).sort());
     if (seen.has(key)) return;
     seen.add(key);
@@ -165,5 +189,6 @@ export function generateStorm(name: GeneratorName, seed: number): Storm {
   const before = tracesOf(world, traceRandom, make);
   const during = failureTraces(world, faults, spanMs, seededRandom(seed * 15_485_863 + generator.length), make);
   const traces = [...before, ...during];
-  return { name: `${generator}-${String(seed)}`, alerts, spanMs, serviceLabel: world.vocabulary.service, traces };
+  const serviceLabel = renderer?.serviceLabel ?? world.vocabulary.service;
+  return { name: `${generator}-${String(seed)}`, alerts, spanMs, serviceLabel, traces };
 }

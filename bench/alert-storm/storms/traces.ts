@@ -12,6 +12,8 @@ export interface TraceSpan {
   readonly service: string;
   readonly instance: string;
   readonly host: string;
+  /** `host.ip` of the resource, when the world's machines have addresses. */
+  readonly hostIp?: string;
   readonly version: string;
   readonly traceId: string;
   readonly spanId: string;
@@ -56,10 +58,12 @@ export class SpanMaker {
     error = false,
     extra: { name?: string; version?: string; peer?: TraceSpan['peer'] } = {},
   ): TraceSpan {
+    const hostIp = this.#world.addresses?.get(on.machine);
     return {
       service,
       instance: on.name,
       host: on.machine,
+      ...(hostIp === undefined ? {} : { hostIp }),
       version: extra.version ?? this.#versions.get(service) ?? '',
       traceId: trace,
       spanId: this.id(),
@@ -126,7 +130,7 @@ export function otlpRequests(spans: readonly TraceSpan[], t0Ms: number, perReque
   for (let i = 0; i < spans.length; i += perRequest) {
     const byResource = new Map<string, TraceSpan[]>();
     for (const s of spans.slice(i, i + perRequest)) {
-      const key = JSON.stringify([s.service, s.instance, s.host, s.version]);
+      const key = JSON.stringify([s.service, s.instance, s.host, s.hostIp, s.version]);
       byResource.set(key, [...(byResource.get(key) ?? []), s]);
     }
     out.push({
@@ -138,7 +142,12 @@ export function otlpRequests(spans: readonly TraceSpan[], t0Ms: number, perReque
           ['host.name', first.host],
           ['service.version', first.version],
         ];
-        const attributes = resource.filter(([, v]) => v !== '').map(([key, v]) => ({ key, value: { stringValue: v } }));
+        const attributes: unknown[] = resource
+          .filter(([, v]) => v !== '')
+          .map(([key, v]) => ({ key, value: { stringValue: v } }));
+        // As OpenTelemetry's semantic conventions have it: a list of the host's addresses.
+        if (first.hostIp !== undefined)
+          attributes.push({ key: 'host.ip', value: { arrayValue: { values: [{ stringValue: first.hostIp }] } } });
         return {
           resource: { attributes },
           scopeSpans: [

@@ -20,6 +20,8 @@ export interface World {
   readonly machines: readonly string[];
   /** Failure domains (a PoP, a rack, a zone) -> their machines; a generator without them has no zone outages. */
   readonly zones?: ReadonlyMap<string, readonly string[]>;
+  /** Machine -> its address, when its services report `host.ip` and some monitoring names it by address. */
+  readonly addresses?: ReadonlyMap<string, string>;
   /** Labels every alert carries (cluster, environment, site), drawn per alert from these values. */
   readonly context: Readonly<Record<string, readonly string[]>>;
   readonly vocabulary: Vocabulary;

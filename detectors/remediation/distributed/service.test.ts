@@ -19,11 +19,14 @@ import { distributedRemediationService } from './service.ts';
 const dataDir = mkdtempSync(join(tmpdir(), 'remediation-distributed-'));
 Object.assign(process.env, { REMEDIATION_VERIFY_INTERVAL_MS: '100', REMEDIATION_WARMUP_MS: '0' });
 const claim = 'urn:pulumi:prod::insitechart::kubernetes:core/v1:PersistentVolumeClaim::alerts-data';
+const webHpa = 'urn:pulumi:prod::insitechart::kubernetes:autoscaling/v2:HorizontalPodAutoscaler::web';
 const stack = new FakeStack();
 stack.stackOutputs = {
   dataVolumes: { alerts: { claim: 'alerts-data', sizeGi: 10, maxGi: 50, storageClass: 'fast', expandable: true } },
+  scaling: { web: { autoscaler: 'hpa', minReplicas: 2, maxReplicas: 2, maxReplicasLimit: 8 } },
   remediationTargets: {
     alerts: { workload: ['urn:pulumi:prod::insitechart::kubernetes:apps/v1:Deployment::alerts'], volume: [claim] },
+    web: { workload: ['urn:pulumi:prod::insitechart::kubernetes:apps/v1:Deployment::web', webHpa], scaler: [webHpa] },
   },
 };
 const settings = {
@@ -70,15 +73,15 @@ const fillingUp = (status: 'firing' | 'resolved'): TopicInput<'alerts.ops'> => (
   source: 'alertmanager',
 });
 
-async function remediation(status: string): Promise<RemediationRecord> {
+async function remediation(status: string, kind = 'expand-volume'): Promise<RemediationRecord> {
   const end = Date.now() + 15_000;
   for (;;) {
     const res = await apiFetch(platform, `/api/remediations?status=${status}`, { as: 'oncall' });
     assert.equal(res.status, 200);
     const { remediations } = (await res.json()) as { remediations: RemediationRecord[] };
-    const found = remediations.find((r) => r.kind === 'expand-volume');
+    const found = remediations.find((r) => r.kind === kind);
     if (found !== undefined) return found;
-    if (Date.now() > end) throw new Error(`no expand-volume remediation ${status}`);
+    if (Date.now() > end) throw new Error(`no ${kind} remediation ${status}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -105,6 +108,24 @@ describe('remediation in distributed mode (bus and Automation API at their ports
     const verified = await remediation('verified');
     assert.equal(verified.id, acting.id);
     assert.equal(stack.calls.filter((c) => c === 'up').length, 1);
+  });
+
+  it("raises a saturated service's autoscaler within the blast radius the stack's outputs give", async () => {
+    const saturated = (status: 'firing' | 'resolved'): TopicInput<'alerts.ops'> => ({
+      ...fillingUp(status),
+      fingerprint: 'f-web-saturated',
+      labels: { alertname: 'SaturatedAtMaxReplicas', service: 'web', severity: 'warning', namespace: 'insitechart' },
+      annotations: { summary: "web is saturated at its autoscaler's maximum of replicas" },
+    });
+    const before = stack.targets.length;
+    await platform.bus.publish('alerts.ops', { key: 'f-web-saturated', data: saturated('firing'), source: 'test' });
+    const acting = await remediation('applied', 'scale');
+    assert.equal(acting.policy, 'saturated-scale-out');
+    // A step of 2 on a maximum of 2, cut to 1 by the blast radius (read from the stack output `scaling`).
+    assert.equal(stack.config.get('services["web"].maxReplicas'), '3');
+    assert.deepEqual(stack.targets.slice(before), [[webHpa], [webHpa]], 'refresh and update touch the HPA only');
+    await platform.bus.publish('alerts.ops', { key: 'f-web-saturated', data: saturated('resolved'), source: 'test' });
+    assert.equal((await remediation('verified', 'scale')).id, acting.id);
   });
 
   it('decisions: unknown 404, a token (not a person) 403; reads: anonymous 401', async () => {

@@ -35,9 +35,10 @@ export function distributedRemediationService(options: DistributedRemediationOpt
       retries: 1,
     });
   const open = options.openStack ?? openPulumiStack;
+  let pulumi: PulumiExecutor | undefined;
   return remediationService({
-    executor: async () =>
-      new PulumiExecutor({
+    executor: async () => {
+      pulumi = new PulumiExecutor({
         stack: await open({
           workDir: settings.workDir,
           stackName: settings.stackName,
@@ -47,7 +48,12 @@ export function distributedRemediationService(options: DistributedRemediationOpt
         refreshFirst: settings.refreshFirst,
         // Only the action's own resources: what the service account may patch (infra/pulumi/rbac.ts).
         targeted: true,
-      }),
+      });
+      // The autoscalers as deployed, for the blast radius (refreshed after each update).
+      await pulumi.loadDeployed();
+      return pulumi;
+    },
+    replicas: (action) => pulumi?.replicas(action),
     probe: (resolved) => prometheusProbe(prometheus, resolved),
   });
 }

@@ -35,4 +35,18 @@ describe('blast-radius guardrail', () => {
   it('refuses a malformed scale target', () => {
     assert.equal(limitBlastRadius(scale(-1), 4, 0.5).ok, false);
   });
+  it("cuts a Kubernetes scale-out's step to the share of the autoscaler's maximum, and its undo's target", () => {
+    const step = (n: number): RemediationAction => ({ id: 'k', kind: 'scale', service: 'web', params: { step: n } });
+    const cut = limitBlastRadius(step(4), 4, 0.5);
+    assert.ok(cut.ok);
+    assert.equal(cut.action.params.step, 2);
+    assert.match(cut.detail ?? '', /\+4 to \+2 of 4 replicas/);
+    const within = limitBlastRadius(step(2), 12, 0.25);
+    assert.ok(within.ok);
+    assert.equal(within.action.params.step, 2);
+    assert.equal(limitBlastRadius(step(0), 4, 0.5).ok, false);
+    const max = limitBlastRadius({ id: 'u', kind: 'scale', service: 'web', params: { maxReplicas: 2 } }, 8, 0.25);
+    assert.ok(max.ok);
+    assert.equal(max.action.params.maxReplicas, 6, 'an undo steps down within the share too');
+  });
 });

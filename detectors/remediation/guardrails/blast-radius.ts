@@ -13,6 +13,8 @@ export function maxAtOnce(replicas: number, maxShare: number): number {
  * Never more than `maxShare` of a service's replicas at once. A scale step larger than that is cut to the largest
  * allowed step (the next step may follow after the cooldown); a restart of more replicas than that is refused.
  * Other kinds touch no replicas. `replicas` undefined: the executor does not know them, so the action passes.
+ * A scale names its target as `replicas`, as an autoscaler's `maxReplicas`, or as a `step` up from what there is
+ * (Kubernetes: `replicas` is then the autoscaler's current maximum).
  */
 export function limitBlastRadius(
   action: RemediationAction,
@@ -21,15 +23,18 @@ export function limitBlastRadius(
 ): BlastRadiusVerdict {
   if (replicas === undefined || replicas < 1) return { ok: true, action };
   const allowed = maxAtOnce(replicas, maxShare);
+  if (action.kind === 'scale' && action.params.step !== undefined) return limitStep(action, replicas, allowed);
   if (action.kind === 'scale') {
-    const target = Number(action.params.replicas);
+    const key =
+      action.params.replicas === undefined && action.params.maxReplicas !== undefined ? 'maxReplicas' : 'replicas';
+    const target = Number(action.params[key]);
     if (!Number.isInteger(target) || target < 0) return { ok: false, reason: 'scale needs a whole number of replicas' };
     const step = target - replicas;
     if (Math.abs(step) <= allowed) return { ok: true, action };
     const cut = replicas + Math.sign(step) * allowed;
     return {
       ok: true,
-      action: { ...action, params: { ...action.params, replicas: cut } },
+      action: { ...action, params: { ...action.params, [key]: cut } },
       detail: `step cut from ${String(replicas)}->${String(target)} to ${String(replicas)}->${String(cut)} (blast radius)`,
     };
   }
@@ -42,4 +47,16 @@ export function limitBlastRadius(
       };
   }
   return { ok: true, action };
+}
+
+function limitStep(action: RemediationAction, replicas: number, allowed: number): BlastRadiusVerdict {
+  const step = Number(action.params.step);
+  if (!Number.isInteger(step) || step < 1)
+    return { ok: false, reason: 'a scale step needs a whole number of replicas' };
+  if (step <= allowed) return { ok: true, action };
+  return {
+    ok: true,
+    action: { ...action, params: { ...action.params, step: allowed } },
+    detail: `step cut from +${String(step)} to +${String(allowed)} of ${String(replicas)} replicas (blast radius)`,
+  };
 }

@@ -28,6 +28,7 @@ describe('remediation policies', () => {
       'deploy',
       'feed',
       'ingestion',
+      'kubernetes',
       'scaling',
       'storage',
     ]);
@@ -98,6 +99,41 @@ describe('remediation policies', () => {
       [['data-volume-filling-expand', 'expand-volume', 'alerts', { growPercent: 50 }, 'low', 600_000]],
     );
     assert.deepEqual(proposalsFor(families, filling({ alertname: 'DataVolumeFillingUp' })), [], 'no owner: none');
+  });
+
+  it("maps each Kubernetes alert to its cure on the alert's service, and nothing else to them", () => {
+    const alert = (labels: Record<string, string>): Signal => ({ ...detection('x', 0), kind: 'incident', labels });
+    const cure = (alertname: string, service?: string) =>
+      proposalsFor(families, alert({ alertname, ...(service === undefined ? {} : { service }) })).map((p) => [
+        p.policy,
+        p.action.kind,
+        p.action.service,
+        p.action.params,
+        p.risk,
+        p.verifyWithinMs,
+        p.restoreAfterMs,
+      ]);
+    assert.deepEqual(cure('DeployRegression', 'web'), [
+      ['deploy-regression-rollback', 'rollback', 'web', {}, 'medium', 600_000, undefined],
+    ]);
+    assert.deepEqual(cure('SaturatedAtMaxReplicas', 'sentiment'), [
+      ['saturated-scale-out', 'scale', 'sentiment', { step: 2 }, 'low', 600_000, 1_800_000],
+    ]);
+    assert.deepEqual(cure('PodStuckNotReady', 'web'), [
+      ['pod-stuck-restart', 'restart', 'web', {}, 'low', 600_000, undefined],
+    ]);
+    assert.deepEqual(cure('ContainerMemoryLeak', 'alerts'), [
+      ['memory-leak-restart', 'restart', 'alerts', {}, 'low', 900_000, undefined],
+    ]);
+    for (const name of ['DeployRegression', 'SaturatedAtMaxReplicas', 'PodStuckNotReady', 'ContainerMemoryLeak'])
+      assert.deepEqual(cure(name), [], `${name} without a service: none`);
+    assert.deepEqual(cure('HighErrorRate', 'web'), [], 'the fixed-label platform alerts are not these signals');
+    // As a detection (the embedded mode's kind of signal) none of them matches.
+    const asDetection = { ...detection('x', 0), labels: { alertname: 'PodStuckNotReady', service: 'web' } };
+    assert.deepEqual(
+      proposalsFor(families, asDetection).filter((p) => p.policy.endsWith('-restart')),
+      [],
+    );
   });
 
   it('ignores signals below the score floor or of another kind', () => {

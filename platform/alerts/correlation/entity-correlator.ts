@@ -219,7 +219,7 @@ export class EntityCorrelator implements IncidentCorrelator {
     const key = `${alert.fingerprint}\u0000${String(alert.startsAt)}`;
     const cached = this.#tokens.get(key);
     if (cached !== undefined) return cached;
-    const own = tokensOf(alert.labels);
+    const own = tokensOf(alert.labels, this.#o.graph?.hosts);
     const errors = this.#o.graph?.errors;
     const tokens = [...own];
     if (errors !== undefined && errors.size > 0 && this.#usesTraces) {

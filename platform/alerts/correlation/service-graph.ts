@@ -4,6 +4,7 @@
  * being used fades, bounded in edges (least recently observed go first). Undirected for correlation: an
  * outage shows on callers and callees alike. Nothing here is configured: it is only what traces said.
  */
+import { HostAddresses } from './host-addresses.ts';
 import { TracedErrors } from './traced-errors.ts';
 
 export interface ServiceGraphOptions {
@@ -25,6 +26,8 @@ interface Edge {
 export class ServiceGraph {
   /** Where the services' failed requests started, from the same traces. */
   readonly errors = new TracedErrors();
+  /** The host names the services' addresses belong to, from the same traces' resources. */
+  readonly hosts = new HostAddresses();
   readonly #o: ServiceGraphOptions;
   /** Key `a\0b` (a < b), in order of last observation, least recent first. */
   readonly #edges = new Map<string, Edge>();

@@ -1,6 +1,7 @@
 import { slos } from '../../slo/definitions/index.ts';
 import { burnAlert, sloRuleGroups } from '../../slo/rules.ts';
 import { platformAlerts } from './catalog/index.ts';
+import { kubernetesRecordingRules } from './catalog/kubernetes.ts';
 import { securityAlerts } from './catalog/security.ts';
 import type { PlatformAlert, RuleGroup } from './model.ts';
 
@@ -11,9 +12,9 @@ export const allAlerts: readonly PlatformAlert[] = [
   ...slos.map((s) => burnAlert(s)),
 ];
 
-/** platform.rules.yml: the cause-based alerts, one group. */
+/** platform.rules.yml: the cause-based alerts, one group; the recording rules some of them read come first. */
 export const platformRuleGroups: readonly RuleGroup[] = [
-  { name: 'insitechart-platform', rules: platformAlerts.flatMap((a) => a.rules) },
+  { name: 'insitechart-platform', rules: [...kubernetesRecordingRules, ...platformAlerts.flatMap((a) => a.rules)] },
 ];
 
 /** security.rules.yml: the threat detections over the identity layer's metrics, one group. */

@@ -20,6 +20,7 @@ const testFiles = [
   'tests/security.test.yml',
   'tests/slo.test.yml',
   'tests/slo-exhaustion.test.yml',
+  'tests/kubernetes.test.yml',
 ].map((f) => `${here}${f}`);
 const skip = peerSkipReason('/usr/bin/promtool', 'prometheus') ?? false;
 

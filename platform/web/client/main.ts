@@ -3,7 +3,7 @@ import { browserEnvironment } from './browser-environment.ts';
 import { MarketConnection } from './connection.ts';
 import { connectionIndicator, problemBanner } from './connection-indicator.ts';
 import { h } from './dom.ts';
-import { direction, language, t } from './i18n/i18n.ts';
+import { direction, language, messagesReady, t } from './i18n/i18n.ts';
 import { keepLastQuotes } from './last-quotes.ts';
 import { LiveInstruments } from './live-instruments.ts';
 import { milestone } from './milestones.ts';
@@ -124,9 +124,17 @@ function showApp(): void {
 }
 // The live stream does not wait for who-am-I and the app's first render: it authenticates with the same cookie, so
 // the chart's history is on its way while the page is built (on a first start, the critical path to a full chart).
+// The first render waits for who-am-I and the language's messages (fetched since i18n.ts ran), whichever is last.
 reportClientMetrics(connection);
 connection.start();
-session.load().then(() => {
-  milestone('identity');
-  showApp();
-}, showApp);
+const identified = session.load().then(
+  () => {
+    milestone('identity');
+  },
+  () => undefined, // the app shows itself anyway (signed out, or offline with the kept answer)
+);
+Promise.all([identified, messagesReady])
+  .then(showApp)
+  .catch((error: unknown) => {
+    console.error('the app could not be shown', error);
+  });

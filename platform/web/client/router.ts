@@ -1,7 +1,7 @@
 import { h } from './dom.ts';
 import { t } from './i18n/i18n.ts';
 import { parseRoute } from './route.ts';
-import type { AppContext, MountedView, View } from './views/view.ts';
+import type { AppContext, MountedView, View, ViewCode } from './views/view.ts';
 
 /** Shows one view at a time in `outlet`, following the location hash, and renders the navigation. */
 export class Router {
@@ -11,6 +11,8 @@ export class Router {
   readonly #context: AppContext;
   readonly #links = new Map<string, HTMLAnchorElement>();
   #current: { id: string; mounted: MountedView } | undefined;
+  /** The view the location asks for: a lazily loaded one may still be on its way. */
+  #wanted: string | undefined;
 
   constructor(views: readonly View[], outlet: HTMLElement, context: AppContext) {
     this.#outlet = outlet;
@@ -39,21 +41,48 @@ export class Router {
 
   #show(): void {
     const route = parseRoute(location.hash, this.#views);
-    if (this.#current?.id === route.id) {
-      this.#current.mounted.update?.(route.params);
+    if (this.#wanted === route.id) {
+      if (this.#current?.id === route.id) this.#current.mounted.update?.(route.params);
       return;
     }
-    this.#current?.mounted.unmount();
     const view = this.#views.find((v) => v.id === route.id);
     if (view === undefined) return;
+    this.#wanted = view.id;
+    if ('mount' in view) {
+      this.#mount(view, view, route.params);
+      return;
+    }
+    // The shown view stays until the next one's code is here (from the service worker's cache once installed).
+    view.load().then(
+      (code) => {
+        // Still wanted and not mounted by an earlier request for it (shown, left and asked for again meanwhile).
+        if (this.#wanted === view.id && this.#current?.id !== view.id)
+          this.#mount(view, code, parseRoute(location.hash, this.#views).params);
+      },
+      (error: unknown) => {
+        if (this.#wanted !== view.id || this.#current?.id === view.id) return;
+        const why = error instanceof Error ? error.message : String(error);
+        this.#mount(view, { mount: (container) => failed(container, t(view.title), why) }, route.params);
+      },
+    );
+  }
+
+  #mount(view: View, code: ViewCode, params: URLSearchParams): void {
+    this.#current?.mounted.unmount();
     const title = t(view.title);
     const container = h('section', { class: `view view-${view.id}`, 'data-view': view.id, 'aria-label': title });
     this.#outlet.replaceChildren(container);
-    this.#current = { id: view.id, mounted: view.mount(container, this.#context, route.params) };
+    this.#current = { id: view.id, mounted: code.mount(container, this.#context, params) };
     document.title = t('app.documentTitle', { title });
     for (const [id, link] of this.#links) {
       if (id === view.id) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
   }
+}
+
+/** A view whose code could not be fetched (offline before the service worker cached it): said in its place. */
+function failed(container: HTMLElement, title: string, why: string): MountedView {
+  container.append(h('p', { class: 'notice', role: 'alert' }, t('app.viewFailed', { what: title, why })));
+  return { unmount: () => undefined };
 }

@@ -1,29 +1,6 @@
-import * as z from 'zod/mini';
 import { ApiError } from './api.ts';
 import { fetchKept, forgetKeptReads } from './kept-reads.ts';
-
-/** GET /api/identity/me: who this browser is signed in as, and what that identity may do. */
-const me = z.object({
-  kind: z.enum(['user', 'token', 'anonymous']),
-  name: z.string(),
-  role: z.nullable(z.string()),
-  permissions: z.array(z.string()),
-  mustChangePassword: z.boolean(),
-  publicMarketData: z.boolean(),
-  /** Whether sign-in through the organisation's identity provider (OpenID Connect) is offered. */
-  oidc: z.optional(z.boolean()),
-  csrf: z.optional(z.string()),
-});
-export type Me = z.infer<typeof me>;
-
-const anonymous: Me = {
-  kind: 'anonymous',
-  name: 'anonymous',
-  role: null,
-  permissions: [],
-  mustChangePassword: false,
-  publicMarketData: true,
-};
+import { anonymous, me, type Me } from './me.ts';
 
 async function call(
   method: string,

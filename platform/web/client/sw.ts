@@ -1,8 +1,8 @@
 /**
- * The service worker (built on its own into /sw.js, scope /): the app shell cached at install so the installed app
- * opens offline; the reads of kept-reads.ts (who am I, live instruments, price alerts) kept from the last answer for
- * offline use;
- * Web Push shown as notifications. Market data itself comes over the WebSocket and is kept by the page.
+ * The service worker (built on its own into /sw.js, scope /): the app shell (the page and every chunk: each view and
+ * each language) cached at install so the installed app opens offline in any view and language; the reads of
+ * kept-reads.ts (who am I, live instruments, price alerts) kept from the last answer for offline use; Web Push shown
+ * as notifications. Market data itself comes over the WebSocket and is kept by the page.
  */
 
 import { API_CACHE, KEPT_READS } from './kept-reads.ts';

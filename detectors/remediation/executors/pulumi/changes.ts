@@ -9,6 +9,8 @@ export type PulumiActionKind = Extract<ActionKind, 'scale' | 'restart' | 'rollba
 export const pulumiKinds: readonly PulumiActionKind[] = ['scale', 'restart', 'rollback', 'canary-weight'];
 
 export const servicePath = (service: string, field: string) => `services["${service}"].${field}`;
+/** A stack-wide key, as the deploy workflow sets it (and the executor syncs it from the last update). */
+export const stackKey = (name: string) => `insitechart:${name}`;
 
 const imageTag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be an image tag');
 const reset = z.object({ reset: z.literal(true) }).strict();
@@ -72,19 +74,24 @@ export async function resolveChange(
       // A restart cannot be taken back: the pods are new either way.
       return { ok: true, change: { path, value: now().toISOString(), undoFrom: () => undefined } };
     case 'rollback': {
+      // The service's own record wins; else the stack's, which the deploy workflow sets from the tag live before.
       const tag =
         typeof params.imageTag === 'string'
           ? params.imageTag
-          : await read(servicePath(action.service, 'previousImageTag'));
+          : ((await read(servicePath(action.service, 'previousImageTag'))) ??
+            (await read(stackKey('previousImageTag'))));
       if (tag === undefined) {
         return {
           ok: false,
-          detail: `rollback of ${action.service}: no imageTag given and no previousImageTag recorded`,
+          detail: `rollback of ${action.service}: no imageTag given and no previousImageTag recorded (a person decides)`,
         };
       }
       if (!imageTag.safeParse(tag).success)
         return { ok: false, detail: `rollback of ${action.service}: bad tag ${tag}` };
-      return { ok: true, change: { path, value: tag, undoFrom: undo } };
+      const live = (await read(path)) ?? (await read(stackKey('imageTag')));
+      if (live === tag) return { ok: false, detail: `rollback of ${action.service}: ${tag} is the tag it runs` };
+      const note = `${action.service} ${live ?? '(unknown)'} -> ${tag}; undo rolls forward to ${live ?? 'the stack tag'}`;
+      return { ok: true, change: { path, value: tag, note, undoFrom: undo } };
     }
   }
 }

@@ -66,8 +66,12 @@ describe('Pulumi executor: configuration per action kind', () => {
   it('refuses a rollback with nowhere to go, before any change', async () => {
     const { stack, executor } = setup();
     const r = await executor.execute(action('rollback', {}), live);
-    assert.deepEqual(r, { ok: false, detail: 'rollback of web: no imageTag given and no previousImageTag recorded' });
-    assert.deepEqual(stack.calls, ['get services["web"].previousImageTag']);
+    assert.deepEqual(r, {
+      ok: false,
+      detail: 'rollback of web: no imageTag given and no previousImageTag recorded (a person decides)',
+    });
+    // The service's own record, then the stack's (the deploy workflow's); nothing set, nothing run.
+    assert.deepEqual(stack.calls, ['get services["web"].previousImageTag', 'get insitechart:previousImageTag']);
   });
 
   it('restart stamps the pod template (no undo: the pods are new either way)', async () => {

@@ -11,7 +11,8 @@ import type {
   RemediationAction,
   RemediationExecutor,
 } from '../../executor.ts';
-import { isPulumiKind, resolveChange, type ConfigChange } from './changes.ts';
+import { isAutoscalerAction, readScaling, resolveAutoscalerChange, type DeployedScaling } from './autoscaler.ts';
+import { isPulumiKind, resolveChange, stackKey, type ConfigChange } from './changes.ts';
 import type { ChangeSummary, RunOptions, StackPort } from './stack-port.ts';
 import { remediationTargets } from './targets.ts';
 import { resolveVolumeGrowth } from './volume.ts';
@@ -43,7 +44,7 @@ export interface PulumiExecutorOptions {
   readonly targeted?: boolean;
 }
 
-export const deployedKeys = ['insitechart:imageTag', 'insitechart:strategy', 'insitechart:canaryWeight'];
+export const deployedKeys = ['imageTag', 'previousImageTag', 'strategy', 'canaryWeight'].map(stackKey);
 
 /** Last lines of engine output kept for a failure's detail. */
 const tailLines = 20;
@@ -55,6 +56,8 @@ export class PulumiExecutor implements RemediationExecutor {
   #queued = 0;
   /** The last failed live update: until when updates are refused, and why. */
   #backoff: { readonly until: number; readonly detail: string } | undefined;
+  /** The autoscalers as the last update left them (stack output `scaling`), for the blast radius; once loaded. */
+  #scaling: Readonly<Record<string, DeployedScaling>> | undefined;
 
   constructor(options: PulumiExecutorOptions) {
     this.#o = {
@@ -66,6 +69,29 @@ export class PulumiExecutor implements RemediationExecutor {
       targeted: false,
       ...options,
     };
+  }
+
+  /**
+   * What the blast radius measures an action against, from the last update's outputs (`loadDeployed()`): a
+   * scale-out's step against the autoscaler's current maximum, a replicas scale against its minimum (the workload's
+   * replicas); undefined otherwise or when unknown.
+   */
+  replicas(action: RemediationAction): number | undefined {
+    const s = action.kind === 'scale' ? this.#scaling?.[action.service] : undefined;
+    if (s === undefined) return undefined;
+    return isAutoscalerAction(action) ? s.maxReplicas : s.minReplicas;
+  }
+
+  /**
+   * Reads the stack's outputs for `replicas()`, and again after each update from then on; never throws (the blast
+   * radius then knows nothing).
+   */
+  async loadDeployed(): Promise<void> {
+    try {
+      this.#scaling = (await readScaling(() => this.#o.stack.outputs())) ?? {};
+    } catch {
+      this.#scaling = {};
+    }
   }
 
   supports(kind: ActionKind): boolean {
@@ -106,9 +132,12 @@ export class PulumiExecutor implements RemediationExecutor {
     }
     const output: string[] = [];
     try {
-      const resolved = isPulumiKind(kind)
-        ? await resolveChange({ ...action, kind }, (p) => stack.getConfig(p), this.#o.now)
-        : await resolveVolumeGrowth(action, () => stack.outputs());
+      const outputs = () => stack.outputs();
+      const resolved = isAutoscalerAction(action)
+        ? await resolveAutoscalerChange(action, outputs)
+        : isPulumiKind(kind)
+          ? await resolveChange({ ...action, kind }, (p) => this.#read(p), this.#o.now)
+          : await resolveVolumeGrowth(action, outputs);
       if (!resolved.ok) return resolved;
       const { change } = resolved;
       const target = this.#o.targeted ? await remediationTargets(stack, action) : undefined;
@@ -137,6 +166,12 @@ export class PulumiExecutor implements RemediationExecutor {
   #failed(error: unknown): void {
     const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
     this.#backoff = { until: this.#o.now().getTime() + this.#o.failureBackoffMs, detail };
+  }
+
+  /** A config value; the keys the deploy workflow sets per run (a rollback's tags) as the last update had them. */
+  async #read(path: string): Promise<string | undefined> {
+    const deployed = this.#o.syncKeys.includes(path) ? (await this.#o.stack.lastUpdateConfig())?.[path] : undefined;
+    return deployed ?? (await this.#o.stack.getConfig(path));
   }
 
   async #syncDeployed(): Promise<void> {
@@ -176,6 +211,7 @@ export class PulumiExecutor implements RemediationExecutor {
         throw new Error(`update ${result}`);
       }
       const undo = change.undoFrom(previous);
+      if (this.#scaling !== undefined) await this.loadDeployed();
       return { ok: true, detail: `${action.kind}: ${what}`, ...(undo === undefined ? {} : { undo }) };
     } catch (error) {
       const restored = await restore(stack, change.path, previous);

@@ -4,6 +4,7 @@ import { backboneAlerts } from './backbone.ts';
 import { capacityAlerts } from './capacity.ts';
 import { detectorAlerts } from './detectors.ts';
 import { httpAlerts } from './http.ts';
+import { kubernetesAlerts } from './kubernetes.ts';
 import { marketAlerts } from './market.ts';
 import { remediationAlerts } from './remediation.ts';
 
@@ -16,4 +17,5 @@ export const platformAlerts: readonly PlatformAlert[] = [
   ...alertingAlerts,
   ...remediationAlerts,
   ...capacityAlerts,
+  ...kubernetesAlerts,
 ];

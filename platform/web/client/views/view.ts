@@ -25,8 +25,8 @@ export interface MountedView {
   unmount(): void;
 }
 
-/** A page of the app, shown at `#/<id>`. */
-export interface View {
+/** What the navigation and the router know of a page before its code is loaded. */
+export interface ViewRoute {
   /** Route segment: lower-case letters, digits and dashes. */
   readonly id: string;
   /** The i18n key of its name, shown in the navigation and the document title (i18n/locales/en.json). */
@@ -35,5 +35,15 @@ export interface View {
   readonly visible?: (session: Session) => boolean;
   /** False: reachable by its route only, not listed in the navigation. */
   readonly inNavigation?: false;
+}
+
+/** A page's code: what draws it. */
+export interface ViewCode {
   mount(container: HTMLElement, context: AppContext, params: URLSearchParams): MountedView;
 }
+
+/**
+ * A page of the app, shown at `#/<id>`: its code in the first script (the markets view, the default route), or in a
+ * chunk of its own fetched on its first show (`load`), so the first chart waits for no other view's code.
+ */
+export type View = ViewRoute & (ViewCode | { load(): Promise<ViewCode> });

@@ -1,6 +1,5 @@
 import { h } from '../../dom.ts';
-import type { View } from '../view.ts';
-import './alerts.css';
+import type { ViewCode } from '../view.ts';
 import { formatDayTime, timeZoneLabel } from '../../format.ts';
 import { t } from '../../i18n/i18n.ts';
 import { actionsFor, incidentAction, listIncidents, safeHref, type Incident } from './logic.ts';
@@ -11,10 +10,7 @@ const refreshMs = 5_000;
  * Operations incidents (acknowledge, snooze, resolve), polled from /api: operator roles only (users' own price
  * alerts have their own view).
  */
-export const alertsView: View = {
-  id: 'alerts',
-  title: 'views.incidents',
-  visible: (session) => session.can('incidents:act'),
+export const alertsView: ViewCode = {
   mount(container, { session }) {
     const send = session.send.bind(session);
     const canAct = session.can('incidents:act');

@@ -2,8 +2,7 @@ import { ApiError, getJson } from '../../api.ts';
 import { h } from '../../dom.ts';
 import { formatClock, timeZoneLabel } from '../../format.ts';
 import { t } from '../../i18n/i18n.ts';
-import type { AppContext, MountedView, View } from '../view.ts';
-import './analytics.css';
+import type { AppContext, MountedView, ViewCode } from '../view.ts';
 import { graphResponse, matrixResponse, rollingResponse, sentimentResponse, symbolsResponse } from './responses.ts';
 import { drawGraph, drawHeatmap, drawRolling } from './draw.ts';
 import { pickSymbols, splitByData } from './logic.ts';
@@ -21,9 +20,7 @@ function message(error: unknown): string {
  * Correlation heatmap, rolling correlation chart and causality graph of the watchlist's symbols. Route:
  * #/analytics?i=1m&x=AAPL&y=MSFT.
  */
-export const analyticsView: View = {
-  id: 'analytics',
-  title: 'views.analytics',
+export const analyticsView: ViewCode = {
   mount(container: HTMLElement, { watchlist }: AppContext, params: URLSearchParams): MountedView {
     let chosen: string = params.get('i') ?? 'auto';
     let pair: [string, string] | undefined;

@@ -1,6 +1,5 @@
 import { h } from '../../dom.ts';
-import type { View } from '../view.ts';
-import './incident.css';
+import type { ViewCode } from '../view.ts';
 import { canDecide, decide, loadIncident, loadRemediations, timeline, type Remediation } from './logic.ts';
 import { messages } from './messages.ts';
 
@@ -10,10 +9,7 @@ const refreshMs = 2_000;
  * One incident at `#/incidents/<id>`: its timeline (alerts, notifications, every remediation step), the actions
  * waiting for approval, and approve/reject buttons for a person with the sre role.
  */
-export const incidentView: View = {
-  id: 'incidents',
-  title: messages.title,
-  inNavigation: false,
+export const incidentView: ViewCode = {
   mount(container, { session }, params) {
     let id = params.get('path') ?? '';
     const heading = h('h2', {}, messages.title);

@@ -1,6 +1,6 @@
 import { h } from '../../dom.ts';
 import { formatClock } from '../../format.ts';
-import type { View } from '../view.ts';
+import type { ViewCode } from '../view.ts';
 import {
   incidentHref,
   loadChecks,
@@ -20,7 +20,6 @@ import { safeHref } from '../alerts/logic.ts';
 import { loadDetections, loadSlos } from './evidence.ts';
 import { detectionList, sloTable } from './evidence-view.ts';
 import { messages } from './messages.ts';
-import './ops.css';
 
 const refreshMs = 5_000;
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -78,9 +77,7 @@ function incidentRunbook(i: OpsIncident): (string | HTMLElement)[] {
  * and runbooks, active injected faults, open incidents (linking to their page), remediations waiting
  * for approval, and which detectors are still warming up. Polled every 5 s.
  */
-export const opsView: View = {
-  id: 'ops',
-  title: 'views.ops',
+export const opsView: ViewCode = {
   mount(container, { session }) {
     if (!session.can('ops:read')) {
       container.append(

@@ -2,7 +2,7 @@ import { h } from '../../dom.ts';
 import { direction, formatMoney, formatNumber, formatPercent } from '../../format.ts';
 import { t } from '../../i18n/i18n.ts';
 import { polylines } from '../analytics/logic.ts';
-import type { View } from '../view.ts';
+import type { ViewCode } from '../view.ts';
 import {
   importRowErrors,
   loadPortfolio,
@@ -12,7 +12,6 @@ import {
   type Portfolio,
   type Position,
 } from './logic.ts';
-import './portfolio.css';
 
 const REFRESH_MS = 10_000;
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -25,10 +24,7 @@ const signOf = (n: number | null): string => {
 };
 
 /** The user's positions valued at live prices: P&L, returns, drawdown; editing and CSV import/export. Traders. */
-export const portfolioView: View = {
-  id: 'portfolio',
-  title: 'views.portfolio',
-  visible: (session) => session.can('trading:own'),
+export const portfolioView: ViewCode = {
   mount(container, { session, live }) {
     const send = session.send.bind(session);
     const status = h('p', { class: 'portfolio-status', role: 'status' });

@@ -2,8 +2,7 @@ import { h } from '../../dom.ts';
 import { formatDayTime, timeZoneLabel } from '../../format.ts';
 import { t } from '../../i18n/i18n.ts';
 import { enablePush, pushPermission } from '../../push.ts';
-import type { View } from '../view.ts';
-import './price-alerts.css';
+import type { ViewCode } from '../view.ts';
 import {
   DEFAULT_COOLDOWN_MINUTES,
   describeRule,
@@ -31,10 +30,7 @@ function field(id: string, label: string, control: HTMLElement, hint?: HTMLEleme
  * The user's own price alerts: create (here, or by placing a line on the chart), list with unit and cooldown,
  * delete; what fired; how they are delivered (in-app always, Web Push when asked for). Traders only.
  */
-export const priceAlertsView: View = {
-  id: 'price-alerts',
-  title: 'views.priceAlerts',
-  visible: (session) => session.can('trading:own'),
+export const priceAlertsView: ViewCode = {
   mount(container, { session, priceAlerts, live }) {
     const status = h('p', { class: 'price-alerts-status', role: 'status' });
     const kind = h('select', {}, ...priceKinds.map((k) => h('option', { value: k }, t(`priceAlerts.kind.${k}`))));

@@ -1,13 +1,10 @@
 import { h } from '../../dom.ts';
 import { t } from '../../i18n/i18n.ts';
-import type { View } from '../view.ts';
+import type { ViewCode } from '../view.ts';
 import { passkeyButtons, passkeyMessages } from './passkeys.ts';
 
 /** `#/sign-in`: name and password, then (with a one-time password) a new password; reloads signed in. */
-export const signInView: View = {
-  id: 'sign-in',
-  title: 'views.signIn',
-  inNavigation: false,
+export const signInView: ViewCode = {
   mount(container, { session }, params) {
     const status = h('p', { class: 'sign-in-status', role: 'status' });
     // The server sends a browser back here when signing in through the identity provider was refused.
