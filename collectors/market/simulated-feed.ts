@@ -1,8 +1,9 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { exchanges, type Exchange, type Instrument } from '../../platform/reference/instruments.ts';
 import type { FeedContext, FeedStatus, MarketFeed } from './feed.ts';
 import { startLoop, type FeedLoop } from './feed-loop.ts';
 import type { FeedStateStore, SimulatedFeedState } from './feed-state.ts';
-import { simulateHistoryInParts, type HistoryBlock } from './simulation/backfill.ts';
+import { backfillInThread, type BackfillRequest } from './backfill-thread.ts';
 import { activityAt } from './simulation/intraday-profile.ts';
 import { MarketModel, type ModelParameters } from './simulation/market-model.ts';
 import { createSessionClock, type SessionClock, type SessionClockMode } from './simulation/session-clock.ts';
@@ -33,10 +34,9 @@ type BackfillState =
 const STATE_KEY = 'simulated';
 /** Symbols with a backfilled history (the first of the universe): a minute-by-minute day of each is held at once. */
 export const BACKFILL_MAX_SYMBOLS = 500;
-/** Symbols whose history goes out as soon as it is made (the default watchlist is among the ten most traded). */
-const FIRST_SYMBOLS = 10;
-/** Bars of the other symbols held back until the generation ends (beyond, they go out at once). */
-const MAX_LATER_BARS = 250_000;
+/** Tries of a backfill per start (a thread that died, a backbone that refused a part), a second apart. */
+const BACKFILL_ATTEMPTS = 2;
+const BACKFILL_RETRY_MS = 1_000;
 
 /** Where a history ends: kept in the feed's state, so a start that retries a backfill makes the same bars. */
 type BackfillPlan = NonNullable<SimulatedFeedState['backfillPlan']>;
@@ -60,6 +60,7 @@ export class SimulatedFeed implements MarketFeed {
   #backfill: BackfillState;
   #backfillPlan: BackfillPlan | undefined;
   #backfillRun: Promise<void> | undefined;
+  #stopBackfill: AbortController | undefined;
 
   constructor(options: SimulatedFeedOptions) {
     this.#options = options;
@@ -131,7 +132,9 @@ export class SimulatedFeed implements MarketFeed {
         regime: this.#model.regime,
       });
       this.#save();
-      this.#backfillRun = this.#runBackfill(context, plan);
+      const stop = new AbortController();
+      this.#stopBackfill = stop;
+      this.#backfillRun = this.#runBackfill(context, plan, stop.signal);
     }
     this.#loop = startLoop(
       stepMs,
@@ -159,59 +162,54 @@ export class SimulatedFeed implements MarketFeed {
   async stop(): Promise<void> {
     await this.#loop?.stop();
     this.#loop = undefined;
+    this.#stopBackfill?.abort();
     await this.#backfillRun;
     this.#save();
   }
 
   /**
-   * History of the model ending at the prices the live feed starts from, published newest first as it is made (the
-   * charts' first views fill before the older years are made) and then remembered.
+   * History of the model ending at the prices the live feed starts from, made on a worker thread and published
+   * newest first as it is made (the charts' first views fill before the older years are made), then remembered. A
+   * failed try is retried once (the same plan makes the same bars, stored only where none is); a stop ends it, and
+   * the next start makes it again.
    */
-  async #runBackfill(context: FeedContext, plan: BackfillPlan): Promise<void> {
-    const started = performance.now();
-    const rank = new Map(byDollarVolume(this.#options.instruments).map((i, n) => [i.symbol, n]));
-    const order = ['1s', '1m', '5m', '1h', '1d'];
-    let bars = 0;
-    const publish = async (blocks: HistoryBlock[]): Promise<void> => {
-      // Most traded first (the ones people watch); a stream's blocks keep their order (newest first): sort is stable.
-      const rankOf = (b: HistoryBlock): number => (rank.get(b.symbol) ?? 0) * 8 + order.indexOf(b.interval);
-      await context.history(blocks.sort((a, b) => rankOf(a) - rankOf(b)));
-      bars += blocks.reduce((n, b) => n + b.bars.length, 0);
+  async #runBackfill(context: FeedContext, plan: BackfillPlan, signal: AbortSignal): Promise<void> {
+    const request: BackfillRequest = {
+      instruments: this.#options.instruments.slice(0, BACKFILL_MAX_SYMBOLS),
+      seed: this.#options.seed,
+      endMs: plan.endMs,
+      endMids: plan.mids,
+      endRegime: plan.regime,
+      exchange: this.#exchange.mic,
+      days: this.#options.backfillDays ?? 0,
     };
-    // The other symbols' blocks wait for the end of the generation (a bounded number of bars): storing them is not
-    // what the first charts wait for.
-    const later: HistoryBlock[] = [];
-    let laterBars = 0;
-    try {
-      for await (const blocks of simulateHistoryInParts({
-        instruments: this.#options.instruments.slice(0, BACKFILL_MAX_SYMBOLS),
-        seed: this.#options.seed,
-        endMs: plan.endMs,
-        endMids: new Map(Object.entries(plan.mids)),
-        endRegime: plan.regime,
-        exchange: this.#exchange,
-        days: this.#options.backfillDays ?? 0,
-      })) {
-        const now: HistoryBlock[] = [];
-        for (const block of blocks)
-          if ((rank.get(block.symbol) ?? 0) < FIRST_SYMBOLS || laterBars > MAX_LATER_BARS) now.push(block);
-          else {
-            later.push(block);
-            laterBars += block.bars.length;
-          }
-        await publish(now);
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      try {
+        const bars = await backfillInThread(request, (blocks) => context.history(blocks), signal);
+        const ms = Math.round(performance.now() - started);
+        this.#backfill = { state: 'done', at: plan.endMs, ms, bars };
+        this.#backfillPlan = undefined;
+        this.#save();
+        context.logger.info({ bars, ms, days: this.#options.backfillDays }, 'simulated history backfilled');
+        return;
+      } catch (error) {
+        if (attempt < BACKFILL_ATTEMPTS && !signal.aborted) {
+          context.logger.warn({ err: error, attempt }, 'backfilling the simulated history failed; trying again');
+          // An abort ends the wait early: the check below sees it.
+          await delay(BACKFILL_RETRY_MS, undefined, { signal }).catch(() => undefined);
+        }
+        if (signal.aborted) {
+          context.logger.info('the backfill stopped with the feed; the next start makes it again');
+          return;
+        }
+        if (attempt < BACKFILL_ATTEMPTS) continue;
+        const message = error instanceof Error ? error.message : String(error);
+        this.#backfill = { state: 'failed', error: message };
+        context.health.error('backfill');
+        context.logger.error({ err: error }, 'backfilling the simulated history failed; the next start tries again');
+        return;
       }
-      await publish(later);
-      const ms = Math.round(performance.now() - started);
-      this.#backfill = { state: 'done', at: plan.endMs, ms, bars };
-      this.#backfillPlan = undefined;
-      this.#save();
-      context.logger.info({ bars, ms, days: this.#options.backfillDays }, 'simulated history backfilled');
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.#backfill = { state: 'failed', error: message };
-      context.health.error('backfill');
-      context.logger.error({ err: error }, 'backfilling the simulated history failed; the next start tries again');
     }
   }
 
@@ -231,10 +229,6 @@ export class SimulatedFeed implements MarketFeed {
     };
     store.save(STATE_KEY, state);
   }
-}
-
-function byDollarVolume(instruments: readonly Instrument[]): Instrument[] {
-  return [...instruments].sort((a, b) => b.avgDailyVolume * b.basePrice - a.avgDailyVolume * a.basePrice);
 }
 
 /** A compressed day starts at the regular open, so a fresh demo shows the busy open first. */

@@ -1,4 +1,3 @@
-import { setImmediate } from 'node:timers/promises';
 import { join } from 'node:path';
 import { Counter } from 'prom-client';
 import type { Subscription } from '../backbone/bus.ts';
@@ -9,6 +8,7 @@ import type { Interval } from './bars/buckets.ts';
 import type { BarStore } from './history/bar-store.ts';
 import { CachedBarStore } from './history/cached-bar-store.ts';
 import { SqliteBarStore } from './history/sqlite-bar-store.ts';
+import { HistoryWriter } from './history/history-writer.ts';
 import { LiveUniverse } from './live-universe.ts';
 import { resumeStoredBars, takeHistory } from './history/history-intake.ts';
 import { openApi } from '../http/openapi.ts';
@@ -47,6 +47,7 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
   const snapshotBars = options.snapshotBars ?? 500;
   const subscriptions: Subscription[] = [];
   let store: BarStore | undefined;
+  let historyWriter: HistoryWriter | undefined;
   let aggregator: BarAggregator | undefined;
   const universe = new LiveUniverse();
   let hub: FanoutHub | undefined;
@@ -65,8 +66,18 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
         { ...config.symbols, ...options.symbols },
         (symbol) => instrumentBySymbol(symbol) !== undefined,
       );
-      const barStore = new CachedBarStore(new SqliteBarStore(join(ctx.config.dataDir, 'market-data', 'bars.db')));
+      const barsPath = join(ctx.config.dataDir, 'market-data', 'bars.db');
+      // Opened (and migrated) here first: the history writer's thread opens the same file after.
+      const barStore = new CachedBarStore(new SqliteBarStore(barsPath));
       store = barStore;
+      const writer = new HistoryWriter({
+        path: barsPath,
+        onError: (error) => {
+          logger.error({ err: error }, 'the history writer thread died; the batches it held are redelivered');
+        },
+      });
+      historyWriter = writer;
+      writer.prepare();
       const isKnown = (symbol: string): boolean => tracked.isKnown(symbol);
 
       /** Stored bars of [from, to) with the open bar last when it falls in the range; the most recent `limit`. */
@@ -129,12 +140,17 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
           from: 'earliest',
           handler: async (delivery) => {
             const { symbol, interval } = delivery.envelope.data;
-            const stored = takeHistory(delivery.envelope.data, bars, barStore, Date.now());
+            // Acknowledged once stored (by the writer's thread: a first start's backfill is tens of thousands of
+            // inserts, which the event loop no longer runs).
+            const stored = await takeHistory(
+              delivery.envelope.data,
+              bars,
+              (s, i, b) => writer.insertMissing(s, i, b),
+              Date.now(),
+            );
+            barStore.forget(symbol, interval);
             stream.history(symbol, interval);
             logger.debug({ symbol, stored }, 'history bars stored');
-            // A first start's backfill is hundreds of these back to back: between two, the event loop answers the
-            // requests and WebSocket handshakes of the pages opening meanwhile.
-            await setImmediate();
           },
         }),
       );
@@ -213,6 +229,9 @@ export function marketDataService(options: MarketDataOptions = {}): Service {
       for (const timer of timers) clearInterval(timer);
       timers.length = 0;
       hub?.stop();
+      // After the drain: every batch delivered was stored or refused.
+      await historyWriter?.close();
+      historyWriter = undefined;
       // The open bars are stored as they are: the next start resumes them (the day keeps its open).
       const open = aggregator?.openBars() ?? [];
       store?.write(open.map((e) => ({ symbol: e.symbol, interval: e.interval, ...e.bar })));

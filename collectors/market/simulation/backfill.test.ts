@@ -9,12 +9,12 @@ import {
   historyPlan,
   regimesBackwards,
   simulateHistory,
-  simulateHistoryInParts,
   type Backfill,
   type BackfillOptions,
   type HistoryBar,
   type HistoryInterval,
 } from './backfill.ts';
+import { historyParts } from './backfill-parts.ts';
 import { symbolUniverse } from './universe.ts';
 
 const instruments = symbolUniverse(20);
@@ -170,13 +170,22 @@ test('blocks come newest first, each interval as soon as a chart has enough of i
   }
 });
 
-test('made in slices, the history is the same', async () => {
+test('handed over in parts of at most 1,000 bars, most traded first in each, the history is the same', () => {
   const collected = new Map<string, HistoryBar[]>();
-  for await (const blocks of simulateHistoryInParts(small, 0))
-    for (const b of blocks) {
+  const dollarVolume = new Map(small.instruments.map((i) => [i.symbol, i.avgDailyVolume * i.basePrice]));
+  let parts = 0;
+  for (const part of historyParts(small, 1_000)) {
+    parts += 1;
+    assert.ok(part.reduce((n, b) => n + b.bars.length, 0) <= 1_000);
+    for (let k = 1; k < part.length; k++)
+      assert.ok((dollarVolume.get(part[k - 1]?.symbol ?? '') ?? 0) >= (dollarVolume.get(part[k]?.symbol ?? '') ?? 0));
+    for (const b of part) {
       const key = `${b.interval} ${b.symbol}`;
+      // Newest first: each piece goes before what came.
       collected.set(key, [...b.bars, ...(collected.get(key) ?? [])]);
     }
+  }
+  assert.ok(parts > 5, `${String(parts)} parts`);
   const whole = simulateHistory(small);
   for (const interval of intervals)
     for (const i of small.instruments)

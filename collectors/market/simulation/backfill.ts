@@ -168,27 +168,6 @@ export function simulateHistory(options: BackfillOptions): Backfill {
   return out;
 }
 
-/**
- * The same history as it is made, in slices of about `sliceMs` with the event loop free in between: the first start
- * keeps answering HTTP and trading live while it backfills (a worker thread costs more to start than this work),
- * and hands each block over as soon as it is made.
- */
-export async function* simulateHistoryInParts(
-  options: BackfillOptions,
-  sliceMs = 15,
-): AsyncGenerator<HistoryBlock[], void> {
-  let sliceStart = performance.now();
-  for (const step of generateHistory(options)) {
-    if (step !== undefined) {
-      yield step;
-      sliceStart = performance.now();
-    } else if (performance.now() - sliceStart >= sliceMs) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
-  }
-}
-
 /** Where the after-hours session ends on a day whose regular session ends at `regularClose` (early or not). */
 function postEnd(exchange: Exchange, regularClose: number): number {
   return exchange.sessions.post[1] - (exchange.sessions.regular[1] - regularClose);

@@ -42,9 +42,16 @@ export class CachedBarStore implements BarStore {
 
   insertMissing(bars: readonly StoredBar[]): number {
     const inserted = this.#inner.insertMissing(bars);
-    // The cached streams it touched are reloaded on their next read (history arrives once, in large batches).
-    for (const bar of bars) this.#recent.delete(key(bar.symbol, bar.interval));
+    for (const bar of bars) this.forget(bar.symbol, bar.interval);
     return inserted;
+  }
+
+  /**
+   * Drops a stream's cached bars, reloaded on its next read: after bars were stored behind this cache's back (the
+   * history writer's connection), or inserted here (history arrives once, in large batches).
+   */
+  forget(symbol: string, interval: RangeQuery['interval']): void {
+    this.#recent.delete(key(symbol, interval));
   }
 
   flush(): void {

@@ -1,7 +1,7 @@
 import type { TopicData } from '../../backbone/topics.ts';
-import type { BarAggregator } from '../bars/aggregator.ts';
+import type { Bar, BarAggregator } from '../bars/aggregator.ts';
 import { intervals, type Interval } from '../bars/buckets.ts';
-import type { BarStore, StoredBar } from './bar-store.ts';
+import type { BarStore } from './bar-store.ts';
 
 /** The longest a bucket of each interval lasts: a day is 25 hours when clocks go back. */
 const longestBucketMs: Readonly<Record<Interval, number>> = {
@@ -12,24 +12,27 @@ const longestBucketMs: Readonly<Record<Interval, number>> = {
   '1d': 25 * 3_600_000,
 };
 
+/** Stores a stream's bars where none is stored yet; resolves with how many were (the history writer's job). */
+export type InsertMissing = (symbol: string, interval: Interval, bars: readonly Bar[]) => Promise<number>;
+
 /**
  * Past bars from a feed (`market.history`): a bar whose bucket is still open joins the aggregator's open bar as
  * its earlier part; the others are stored only where no bar is stored yet, so loading history twice, or
- * after live bars were built, never rewrites a stored bar. Returns how many bars were stored.
+ * after live bars were built, never rewrites a stored bar (bars built from ticks are upserted: they win whichever
+ * is written first). Resolves with how many bars were stored.
  */
 export function takeHistory(
   batch: TopicData<'market.history'>,
   aggregator: BarAggregator,
-  store: BarStore,
+  insertMissing: InsertMissing,
   now: number,
-): number {
-  const missing: StoredBar[] = [];
+): Promise<number> {
   // Only the newest bars can still be open: the others skip the bucket arithmetic (time zones, for days).
   const surelyOver = now - longestBucketMs[batch.interval];
-  for (const bar of batch.bars)
-    if (bar.start < surelyOver || !aggregator.resume(batch.symbol, batch.interval, bar, now))
-      missing.push({ symbol: batch.symbol, interval: batch.interval, ...bar });
-  return missing.length === 0 ? 0 : store.insertMissing(missing);
+  const missing = batch.bars.filter(
+    (bar) => bar.start < surelyOver || !aggregator.resume(batch.symbol, batch.interval, bar, now),
+  );
+  return insertMissing(batch.symbol, batch.interval, missing);
 }
 
 /**
