@@ -19,6 +19,7 @@ import { freePort, peerSkipReason } from '../testing/peers.ts';
 import { projectRoot } from '../testing/process.ts';
 import { startTestPlatform } from '../testing/platform.ts';
 import { CHROMIUM, launchChromium } from './browser.ts';
+import { countRequestsIn, settled } from './page-settled.ts';
 import { adminSession } from './view-walk.ts';
 
 const skip = peerSkipReason(CHROMIUM, 'chromium');
@@ -76,7 +77,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
 
 /** The hrefs of a page's links, resolved (a.href), once its view has drawn its first answers. */
 async function hrefsOf(page: Page): Promise<string[]> {
-  await page.waitForTimeout(1_000);
+  await settled(page, 'main section.view');
   // A string: this module is type-checked without the DOM lib.
   return page.evaluate<string[]>('[...document.querySelectorAll("a[href]")].map((a) => a.href)');
 }
@@ -162,6 +163,7 @@ describe('the link crawler', { skip: skip ?? false }, () => {
       );
 
       const context = await browser.newContext({ storageState: await adminSession(browser, platform) });
+      await countRequestsIn(context);
       const page = await context.newPage();
       const dead: string[] = [];
       const checked = new Map<string, number>();

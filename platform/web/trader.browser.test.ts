@@ -12,6 +12,7 @@ import { instruments } from '../reference/instruments.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { peerSkipReason } from '../testing/peers.ts';
 import { CHROMIUM, launchChromium } from './browser.ts';
+import { settled } from './page-settled.ts';
 import { chartNumber, chartReaches } from './first-start-walk.ts';
 import { WATCHLIST_KEY } from './client/watchlist.ts';
 import { adminSession, openApp, startViewsPlatform } from './view-walk.ts';
@@ -47,7 +48,7 @@ describe('a trader in headless Chromium', { skip: skip ?? false }, () => {
       const answered = page.waitForResponse((r) => r.url().includes(`/api/market/instruments?q=${dead}`));
       await search.fill(dead);
       assert.equal((await answered).status(), 200);
-      await page.waitForTimeout(200); // drawn
+      await settled(page, '#symbol-results'); // drawn
       assert.equal(await page.locator(`#symbol-results li[data-symbol="${dead}"]`).count(), 0, `${dead} not offered`);
       await search.fill('AAP');
       await page.locator('#symbol-results li[data-symbol="AAPL"]').waitFor({ timeout: 10_000 });

@@ -2,6 +2,10 @@
  * Test helpers for walking every view of the web app in Chromium: a platform with the services the views read,
  * a signed-in page (admin: every view is offered), the views the navigation lists, and the i18n keys left raw.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { marketFeedService } from '../../collectors/market/feed-service.ts';
 import { alertsService } from '../alerts/service.ts';
@@ -9,6 +13,8 @@ import { analyticsService } from '../analytics/service.ts';
 import { marketDataService } from '../market-data/service.ts';
 import { sentimentService } from '../sentiment/service.ts';
 import { startTestPlatform, TEST_ADMIN_PASSWORD, type TestPlatform } from '../testing/platform.ts';
+import { launchChromium } from './browser.ts';
+import { countRequestsIn, settled } from './page-settled.ts';
 import { messages } from './client/i18n/resources.ts';
 import { webAppService } from './service.ts';
 
@@ -39,11 +45,65 @@ export async function adminSession(
   return state;
 }
 
-/** A page with the given session and options, at `#/markets` once the navigation is drawn. */
+/**
+ * The guard for a whole walk (a setup's or a language's views) and for the shared start, above the suite's 120 s: at a
+ * load average of 22-27 on 2 cores one setup's walk has taken 97 s, and a platform start hit a 150 s guard.
+ */
+export const WALK_TIMEOUT_MS = 240_000;
+
+export interface ViewWalk {
+  readonly platform: TestPlatform;
+  readonly browser: Browser;
+  /** The admin's session (adminSession). */
+  readonly storageState: BrowserContextOptions['storageState'];
+}
+
+/**
+ * One views platform, one Chromium and one admin session for every test of the enclosing suite (before/after hooks):
+ * starting them costs more CPU than walking a whole viewport or language. Call inside `describe`; the returned
+ * function gives them to the tests.
+ */
+export function sharedViewWalk(name: string): () => ViewWalk {
+  let dir: string | undefined;
+  let platform: TestPlatform | undefined;
+  let browser: Browser | undefined;
+  let walk: ViewWalk | undefined;
+  before(
+    async () => {
+      dir = mkdtempSync(join(tmpdir(), `web-${name}-`));
+      // Side by side; whichever started is stopped by `after` even if the other failed.
+      const [started, launched] = await Promise.allSettled([startViewsPlatform(dir), launchChromium()]);
+      if (started.status === 'fulfilled') platform = started.value;
+      if (launched.status === 'fulfilled') browser = launched.value;
+      if (started.status === 'rejected') throw started.reason;
+      if (launched.status === 'rejected') throw launched.reason;
+      const storageState = await adminSession(launched.value, started.value);
+      walk = { platform: started.value, browser: launched.value, storageState };
+    },
+    { timeout: WALK_TIMEOUT_MS },
+  );
+  after(async () => {
+    await browser?.close();
+    await platform?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (walk === undefined) throw new Error('the shared platform and browser did not start');
+    return walk;
+  };
+}
+
+/**
+ * A page with the given session and options, at `#/markets` once the navigation is drawn and the live connection is
+ * up (the views show what it brings).
+ */
 export async function openApp(browser: Browser, platform: TestPlatform, options: BrowserContextOptions): Promise<Page> {
-  const page = await (await browser.newContext(options)).newPage();
+  const context = await browser.newContext(options);
+  await countRequestsIn(context);
+  const page = await context.newPage();
   await page.goto(`${platform.url}/#/markets`);
   await page.locator('nav.views a[data-view]').first().waitFor({ timeout: 20_000 });
+  await page.locator('.connection[data-state="connected"]').waitFor({ timeout: 20_000 });
   return page;
 }
 
@@ -55,11 +115,10 @@ export async function viewIds(page: Page): Promise<string[]> {
   return [...ids, 'sign-in'];
 }
 
-/** Shows a view and waits until it is mounted and its first answers are drawn. */
+/** Shows a view and waits until it is mounted and its first answers are drawn (settled). */
 export async function showView(page: Page, id: string): Promise<void> {
   await page.evaluate(`location.hash = ${JSON.stringify(`#/${id}`)}`);
-  await page.locator(`main section.view[data-view="${id}"]`).waitFor({ timeout: 10_000 });
-  await page.waitForTimeout(250);
+  await settled(page, `main section.view[data-view="${id}"]`);
 }
 
 const groups = Object.keys(messages.en).join('|');

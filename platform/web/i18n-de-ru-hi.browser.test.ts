@@ -1,3 +1,0 @@
-import { checkLanguages } from './i18n-check.ts';
-
-checkLanguages(['de', 'ru', 'hi']);
