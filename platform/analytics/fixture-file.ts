@@ -22,7 +22,7 @@ import { grangerCausality, grangerLagSelection } from './granger.ts';
 import { kendallTau } from './kendall.ts';
 import { pairwiseSummary, tiedValues, withMinPeriods } from './pairwise.ts';
 import { partialCorrelation } from './partial.ts';
-import { logReturns } from './returns.ts';
+import { returns } from './returns.ts';
 
 const alternative = z.enum(['two-sided', 'greater', 'less']);
 const kendallVariant = z.enum(['b', 'c']);
@@ -34,9 +34,12 @@ const correlationFile = z.object({
     symbols: symbolList(2),
     close: z.record(symbol, z.array(value.positive('prices must be positive').nullable()).min(1)).optional(),
     log_returns: seriesBySymbol.optional(),
+    simple_returns: seriesBySymbol.optional(),
   }),
   params: z
     .object({
+      // The returns correlated: log (the reference's) or simple, given or computed from `close`.
+      returns: z.enum(['log', 'simple']).optional(),
       kendall_pair: z
         .tuple([symbol, symbol])
         .refine((p) => p[0] !== p[1], 'the Kendall pair must differ')
@@ -146,12 +149,15 @@ function pick(map: Record<string, readonly (number | null)[]>, name: string): Fl
 }
 
 function computeCorrelation(file: z.output<typeof correlationFile>): Record<string, unknown> {
-  const { symbols, close, log_returns: given } = file.inputs;
+  const { symbols, close, log_returns: logGiven, simple_returns: simpleGiven } = file.inputs;
   const p = file.params;
+  // Without a stated kind: log returns (given or from closes), else the simple returns a file gives alone.
+  const kind = p.returns ?? (logGiven || close || !simpleGiven ? 'log' : 'simple');
+  const given = kind === 'log' ? logGiven : simpleGiven;
   const returnsOf = (s: string): Float64Array => {
     if (given) return pick(given, s);
-    if (close) return logReturns(pick(close, s));
-    throw new AnalyticsInputError('inputs need log_returns or close');
+    if (close) return returns(pick(close, s), kind);
+    throw new AnalyticsInputError(`inputs need ${kind}_returns or close`);
   };
   // Missing values: listwise (the time points where every series is finite; `n` says how many) or pairwise
   // (pandas: each pair on its complete rows, `nobs` per pair).

@@ -1,13 +1,14 @@
 /**
  * Rolling-correlation files of the reference-fixture layout: the schema and the computation (pandas 1.5.3
  * `rolling(window, min_periods, center, closed).corr` with an integer window or an offset string over
- * `inputs.dates`, and `ewm(...).corr` with one decay, or a half-life given as a duration over `inputs.dates`).
+ * `inputs.dates`, and `ewm(...).corr` with one decay, or a half-life given as a duration with `inputs.dates` as
+ * `times`, which pandas' corr() does not apply).
  */
 import { z } from 'zod';
 import { durationString, isoMs, offsetMs, timedeltaMs } from './durations.ts';
 import { series } from './fixture-schema.ts';
 import { ewmAlpha, ewmCorrelation, rollingClosed, rollingCorrelation } from './rolling.ts';
-import { ewmCorrelationOverTime, rollingCorrelationOverTime } from './time-window.ts';
+import { rollingCorrelationOverTime } from './time-window.ts';
 
 const isoDate = z
   .string()
@@ -122,15 +123,14 @@ export function computeRolling(file: RollingFile): Record<string, unknown> {
   // pandas' default min_periods is 0 (1 in effect); the reference files default to the span.
   const ewmMinPeriods = p.ewm_min_periods ?? (p.ewm_span === undefined ? 0 : Math.ceil(p.ewm_span));
   const rolling = rollingValues(file, x, y, minPeriods);
-  const ewm =
-    times !== undefined
-      ? ewmCorrelationOverTime(x, y, timesOf(file), {
-          halflifeMs: timedeltaMs(times),
-          alpha,
-          minPeriods: ewmMinPeriods,
-          ignoreNa: p.ewm_ignore_na,
-        })
-      : ewmCorrelation(x, y, { alpha, minPeriods: ewmMinPeriods, adjust: p.ewm_adjust, ignoreNa: p.ewm_ignore_na });
+  // pandas 1.5.3 applies `times` to ewm().mean() and sum() only: its corr() runs the row-based ewmcov at that
+  // com (1 for a duration half-life alone), so a file reproduces that; the REST API's time-decayed EWM differs.
+  const ewm = ewmCorrelation(x, y, {
+    alpha,
+    minPeriods: ewmMinPeriods,
+    adjust: p.ewm_adjust,
+    ignoreNa: p.ewm_ignore_na,
+  });
   const given = Object.fromEntries(Object.entries({ ...decay, halflife }).filter(([, v]) => v !== undefined));
   return {
     rolling_pearson: {
@@ -156,7 +156,7 @@ export function computeRolling(file: RollingFile): Record<string, unknown> {
       values: ewm,
       method:
         times !== undefined
-          ? 'EWM over inputs.dates as times: weights (1-alpha)^((date[t] - date[i]) / halflife) (pandas ewm(times).mean weights, alpha 0.5 unless com/span/alpha given; pandas 1.5 corr() ignores times)'
+          ? 'pandas 1.5.3 ewm(halflife=duration, times=dates).corr(): times are not applied to corr(), which weighs (1-alpha)^age by rows with alpha 0.5 (com 1) unless com/span/alpha is given'
           : 'incremental EWM (pandas ewmcov recursion): adjust=True weights (1-alpha)^age, adjust=False recursive',
     },
   };

@@ -116,6 +116,9 @@ export function withDeclaredParams(json: unknown): unknown {
       break;
     }
     case 'correlation': {
+      // "correlations use simple returns" (the reference's prose: "correlations use log returns").
+      for (const text of Object.values(conventions))
+        set('returns', typeof text === 'string' ? /correlations use (log|simple) returns/.exec(text)?.[1] : undefined);
       const pair = out.kendall_pair;
       if (isObject(pair)) set('kendall_pair', [pair.x, pair.y]);
       const kendallProse = conventions.kendall;
