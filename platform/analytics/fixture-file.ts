@@ -237,7 +237,8 @@ function computeGranger(file: z.output<typeof grangerFile>): Record<string, unkn
       return {
         ...result,
         maxlag,
-        lags: lags ? result.lags.filter((l) => lags.has(l.lag)) : result.lags,
+        // A list: its lags in the order listed (statsmodels runs and returns them so).
+        lags: lags ? [...lags].flatMap((lag) => result.lags.filter((l) => l.lag === lag)) : result.lags,
         statsmodels_call: `grangercausalitytests(np.column_stack([${effect}, ${cause}]), maxlag=${lagArg}, addconst=True)`,
         pair_var_select_order: {
           statsmodels_call: `VAR(np.column_stack([${effect}, ${cause}])).select_order(maxlags=${highest})  # trend='c'`,

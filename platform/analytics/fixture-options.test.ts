@@ -267,14 +267,14 @@ describe('settings not supported are refused by name', () => {
       /addconst/,
     ],
     [
-      "VAR trend 'nc' (statsmodels' VAR.fit refuses its legacy alias)",
+      "VAR trend 'cn' (statsmodels knows 'n', 'c', 'ct', 'ctt' and the legacy 'nc')",
       {
         fixture: 'var',
         inputs: { symbols: ['A'], data: [[1]] },
         params: { maxlags: 1, forecast_steps: 1, irf_periods: 1 },
-        outputs: { fit: { trend: 'nc' } },
+        outputs: { fit: { trend: 'cn' } },
       },
-      /trend.*"nc"/,
+      /trend.*"cn"/,
     ],
     [
       'Kendall variant a',

@@ -1,12 +1,20 @@
 /**
  * VAR files of the reference-fixture layout: the schema and the computation (statsmodels 0.13.5 `VAR` with
- * trend 'n', 'c', 'ct' or 'ctt', the same in select_order and fit; anything else is refused by name).
+ * trend 'n' (or its legacy alias 'nc', which 0.13.5 still takes), 'c', 'ct' or 'ctt', in select_order and fit
+ * (the same unless `select_order_trend` says otherwise); anything else is refused by name).
  */
 import { z } from 'zod';
 import { AnalyticsInputError } from './errors.ts';
 import { symbol, symbolList, unsupported, value } from './fixture-schema.ts';
-import { VAR_TRENDS } from './var-trend.ts';
+import { VAR_TRENDS, type VarTrend } from './var-trend.ts';
 import { fitVar, forecast, impulseResponse, selectOrder, testCausality, type LagOrderSelection } from './var.ts';
+
+// statsmodels 0.13.5's VAR takes these four, and 'nc' as 'n' (its legacy alias; the result's trend is 'n').
+const trendName = z.enum([...VAR_TRENDS, 'nc'], unsupported("VAR trend (one of 'n', 'c', 'ct', 'ctt', 'nc')"));
+const asTrend = (t: z.output<typeof trendName>): { given: string; trend: VarTrend } => ({
+  given: t,
+  trend: t === 'nc' ? 'n' : t,
+});
 
 export const varFile = z.object({
   fixture: z.literal('var'),
@@ -18,7 +26,9 @@ export const varFile = z.object({
       lag_order: z.union([z.number().int().min(0), z.string()]).optional(),
       ic: z.enum(['aic', 'bic', 'hqic', 'fpe']).optional(),
       // statsmodels' VAR.fit accepts exactly these four (not its legacy alias 'nc').
-      trend: z.enum(VAR_TRENDS, unsupported("VAR trend (one of 'n', 'c', 'ct', 'ctt')")).default('c'),
+      trend: trendName.default('c').transform(asTrend),
+      // statsmodels lets select_order use another trend than fit (its own `trend` argument); default: `trend`.
+      select_order_trend: trendName.transform(asTrend).optional(),
       forecast_steps: z.number().int().min(1).max(1000),
       forecast_alpha: z.number().gt(0).lt(1).optional(),
       irf_periods: z.number().int().min(0).max(1000),
@@ -76,9 +86,10 @@ export function computeVar(file: z.output<typeof varFile>): Record<string, unkno
   });
   const cols = symbols.map((_, j) => Float64Array.from(data, (row) => row[j] ?? Number.NaN));
   const p = file.params;
-  const selection = selectOrder(cols, p.maxlags, p.trend);
+  const selectTrend = p.select_order_trend ?? p.trend;
+  const selection = selectOrder(cols, p.maxlags, selectTrend.trend);
   const { order, reason } = lagOrder(p, selection.selected_orders);
-  const fit = fitVar(cols, order, symbols, p.trend);
+  const fit = fitVar(cols, order, symbols, p.trend.trend);
   const list = (s: string | string[]): string[] => (typeof s === 'string' ? [s] : s);
   const fitKeys = [
     'lag_order',
@@ -108,13 +119,13 @@ export function computeVar(file: z.output<typeof varFile>): Record<string, unkno
   return {
     select_order: {
       maxlags: selection.maxlags,
-      trend: p.trend,
+      trend: selectTrend.given,
       nobs_used: selection.nobs_used,
       orders: selection.orders,
       ics: selection.ics,
       selected_orders: selection.selected_orders,
     },
-    fit: { ...fitOut, lag_order_reason: reason, trend: p.trend },
+    fit: { ...fitOut, lag_order_reason: reason, trend: p.trend.given },
     forecast: forecast(fit, p.forecast_steps, p.forecast_alpha),
     irf: impulseResponse(fit, p.irf_periods),
     test_causality: p.causality.flatMap(({ caused, causing, kind, signif }) =>
