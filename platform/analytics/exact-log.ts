@@ -85,8 +85,9 @@ function logDD(x: number): DD {
 // The fast path (the usual one): x = m 2^e, m in [1, 2); c the centre of m's 1/128 slice, invc = fl(1/c);
 // ln x = e ln 2 - ln(invc) + ln(1 + r) with r = m invc - 1 exact (|r| < 2^-8), the table -ln(invc) in
 // double-double, ln(1 + r) = r - r^2/2 in double-double plus the rest of its series in doubles. Absolute error
-// below 2^-76 (the series' rest, about 2^-25, in doubles); BOUND allows 2^-72: when the interval of that width around the sum rounds to one double, that double is ln x rounded;
-// otherwise (near a tie, or x near 1 where ln x is tiny) the slow path decides.
+// below 2^-76 (the series' rest, about 2^-25, in doubles); BOUND allows 2^-72: when the interval of that width
+// around the sum rounds to one double, that double is ln x rounded; otherwise (near a tie, or x near 1 where
+// ln x is tiny) the slow path decides.
 const SLICES = 128;
 const INVC = Float64Array.from({ length: SLICES }, (_, i) => 1 / (1 + (i + 0.5) / SLICES));
 const TABLE_HI = new Float64Array(SLICES);
@@ -111,7 +112,7 @@ function fastLog(x: number): number | undefined {
   const e = ((high >>> 20) & 0x7ff) - 1023;
   const i = (high >>> 13) & (SLICES - 1);
   words[HIGH] = (high & 0x000fffff) | 0x3ff00000;
-  const m = bits[0] ?? Number.NaN;
+  const m = bits[0];
   const invc = INVC[i] ?? Number.NaN;
   // r = m invc - 1 exactly, as rh + rl.
   const [p, pe] = twoProd(m, invc);
