@@ -13,13 +13,13 @@ function refill(): void {
   for (let u = 0; u < BATCH; u++) {
     const base = u * 16;
     // RFC 9562 version 4 and variant bits.
-    random[base + 6] = (random[base + 6]! & 0x0f) | 0x40;
-    random[base + 8] = (random[base + 8]! & 0x3f) | 0x80;
+    random[base + 6] = ((random[base + 6] ?? 0) & 0x0f) | 0x40;
+    random[base + 8] = ((random[base + 8] ?? 0) & 0x3f) | 0x80;
     for (let i = 0; i < 16; i++) {
       if (i === 4 || i === 6 || i === 8 || i === 10) text[out++] = 0x2d;
-      const byte = random[base + i]!;
-      text[out++] = HEX[byte >> 4]!;
-      text[out++] = HEX[byte & 15]!;
+      const byte = random[base + i] ?? 0;
+      text[out++] = HEX[byte >> 4] ?? 0;
+      text[out++] = HEX[byte & 15] ?? 0;
     }
   }
   next = 0;
