@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { eventId } from './event-id.ts';
 import { compileCheck } from './schema-check.ts';
 import { schemaFor, type TopicData, type TopicInput, type TopicName } from './topics.ts';
 
@@ -85,23 +85,41 @@ function isoTime(ms: number): string {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Builds a validated envelope for publishing; rejects bad data before it reaches any transport. */
+/** `type` per topic, built once: a concatenation per event would be one more object kept with each event. */
+const eventTypes = new Map<TopicName, string>();
+
+function eventType(topic: TopicName): string {
+  let type = eventTypes.get(topic);
+  if (type === undefined) {
+    type = EVENT_TYPE_PREFIX + topic;
+    eventTypes.set(topic, type);
+  }
+  return type;
+}
+
+/**
+ * Builds a validated envelope for publishing; rejects bad data before it reaches any transport. `now`
+ * (epoch ms) lets a caller that also needs the time read the clock once.
+ */
 export function createEnvelope<T extends TopicName>(
   topic: T,
   input: PublishInput<T>,
   defaultSource: string,
+  now: number = Date.now(),
 ): TopicEnvelope<T> {
   if (typeof input.key !== 'string' || input.key.length === 0)
     throw new InvalidEventError(topic, 'key: must be a non-empty string');
+  // Validated first: only a known topic gets an entry in the type cache.
+  const data = validateData(topic, input.data);
   const envelope: Mutable<TopicEnvelope<T>> = {
     specversion: '1.0',
-    id: input.id ?? randomUUID(),
+    id: input.id ?? eventId(),
     source: input.source ?? defaultSource,
-    type: EVENT_TYPE_PREFIX + topic,
-    time: input.time === undefined ? isoTime(Date.now()) : input.time.toISOString(),
+    type: eventType(topic),
+    time: input.time === undefined ? isoTime(now) : input.time.toISOString(),
     subject: input.key,
     datacontenttype: 'application/json',
-    data: validateData(topic, input.data),
+    data,
   };
   // Absent rather than undefined: the envelope must survive a JSON round trip unchanged.
   if (input.traceparent !== undefined) envelope.traceparent = input.traceparent;

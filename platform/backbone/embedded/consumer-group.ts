@@ -3,6 +3,7 @@ import { raceAbort, sleepUnlessAborted } from '../../async/abort.ts';
 import { backoffMs, BusClosedError } from '../bus.ts';
 import type { TopicEnvelope } from '../envelope.ts';
 import type { TopicName } from '../topics.ts';
+import type { StoredCommit } from './log-store.ts';
 import type { PartitionLog } from './partition-log.ts';
 
 /** What a group needs from the bus that owns it. */
@@ -17,8 +18,11 @@ export interface GroupHost {
     attempts: number,
     error: string,
   ): Promise<void>;
-  /** Records a committed offset (the durable bus persists it). */
-  committed(group: string, topic: TopicName, partition: number, nextOffset: number): void;
+  /**
+   * Told once that the group's committed offsets changed, until it collects them with `takeCommits()`:
+   * a call per commit cost the durable bus a key and a record per event.
+   */
+  committed(group: ConsumerGroup): void;
   /** True once the bus is closing: a dead letter that cannot be written then waits for the next start. */
   closing(): boolean;
   /** Reports a failure the group recovers from by itself (a dead letter not yet written, a pump that threw). */
@@ -39,6 +43,8 @@ interface Cursor {
   owner: Member | undefined;
   position: number;
   committed: number;
+  /** The committed offset last handed to the host by `takeCommits()`. */
+  stored: number;
   /** Bumped on every reassignment or replay; a pump of an older generation stops after its current event. */
   generation: number;
   /** The generation `position` was last reset for: a new pump restarts from `committed`. */
@@ -65,6 +71,8 @@ export class ConsumerGroup {
   readonly #members: Member[] = [];
   /** Dead-letter topics have no dead-letter topic of their own: their consumers retry until they succeed. */
   readonly #retryForever: boolean;
+  /** True from the host's `committed` call until it took the commits. */
+  #commitsPending = false;
 
   constructor(
     name: string,
@@ -86,6 +94,7 @@ export class ConsumerGroup {
         owner: undefined,
         position: committed,
         committed,
+        stored: committed,
         generation: 0,
         positionGeneration: 0,
         commitFloor: 0,
@@ -130,9 +139,21 @@ export class ConsumerGroup {
       cursor.generation += 1;
       cursor.commitFloor = cursor.generation;
       cursor.committed = target;
-      this.#host.committed(this.name, this.topic, cursor.partition, target);
+      this.#committed();
       this.#schedule(cursor);
     }
+  }
+
+  /** The committed offsets that changed since the last call, for the host to persist. */
+  takeCommits(): StoredCommit[] {
+    this.#commitsPending = false;
+    const changed: StoredCommit[] = [];
+    for (const c of this.#cursors) {
+      if (c.committed === c.stored) continue;
+      c.stored = c.committed;
+      changed.push({ group: this.name, topic: this.topic, partition: c.partition, offset: c.committed });
+    }
+    return changed;
   }
 
   /** The lowest offset any member may still need, per partition: retention must keep it. */
@@ -226,7 +247,13 @@ export class ConsumerGroup {
   #commit(cursor: Cursor, generation: number, next: number): void {
     if (generation < cursor.commitFloor || next <= cursor.committed) return;
     cursor.committed = next;
-    this.#host.committed(this.name, this.topic, cursor.partition, next);
+    this.#committed();
+  }
+
+  #committed(): void {
+    if (this.#commitsPending) return;
+    this.#commitsPending = true;
+    this.#host.committed(this);
   }
 
   /** Calls the handler once: true when it succeeded synchronously, its promise when async, the error when it threw. */

@@ -30,11 +30,9 @@ export interface EmbeddedBusOptions {
   readonly onError?: (error: unknown, context: string) => void;
 }
 
-interface Pending {
-  readonly topic: TopicName;
+/** A publish waiting for its batch to be written; it is the stored event itself (no copy per event). */
+interface Pending extends StoredEvent {
   readonly log: PartitionLog;
-  readonly offset: number;
-  readonly timestamp: number;
   readonly envelope: TopicEnvelope<TopicName>;
   resolve(envelope: TopicEnvelope<TopicName>): void;
   reject(error: unknown): void;
@@ -57,7 +55,10 @@ export class EmbeddedBus implements EventBus {
   readonly #storedCommits = new Map<string, number>();
   readonly #subscriptions = new Set<Subscription>();
   #pending: Pending[] = [];
-  #pendingCommits = new Map<string, StoredCommit>();
+  /** Groups whose commits changed since the last write. */
+  #committedGroups = new Set<ConsumerGroup>();
+  /** Commits of a failed write, retried with the next one (newer commits of the same partition win). */
+  #retryCommits = new Map<string, StoredCommit>();
   #flushScheduled = false;
   #flushing: Promise<void> = Promise.resolve();
   #appendsSinceTrim = 0;
@@ -92,14 +93,14 @@ export class EmbeddedBus implements EventBus {
   /** Publishes without the closed check: dead letters of a draining consumer are still written. */
   #append<T extends TopicName>(topic: T, input: PublishInput<T>): Promise<TopicEnvelope<T>> {
     if (this.#storeClosed) return Promise.reject(new BusClosedError());
+    const timestamp = Date.now();
     let envelope: TopicEnvelope<T>;
     try {
-      envelope = createEnvelope(topic, input, this.#source);
+      envelope = createEnvelope(topic, input, this.#source, timestamp);
     } catch (error) {
       return Promise.reject(toError(error));
     }
     const log = this.#partitionLog(topic, this.#partitionOf(envelope.subject));
-    const timestamp = Date.now();
     const offset = log.append(envelope, timestamp);
     if (this.#store === undefined) {
       log.makeVisible(offset + 1);
@@ -110,6 +111,7 @@ export class EmbeddedBus implements EventBus {
     return new Promise<TopicEnvelope<T>>((resolve, reject) => {
       this.#pending.push({
         topic,
+        partition: log.partition,
         log,
         offset,
         timestamp,
@@ -227,9 +229,9 @@ export class EmbeddedBus implements EventBus {
         this.#append(dlq, { key: subject, data: { topic, partition, offset, group, attempts, error, original } }),
       );
     },
-    committed: (group, topic, partition, offset) => {
+    committed: (group) => {
       if (this.#store === undefined) return;
-      this.#pendingCommits.set(commitKey(group, topic, partition), { group, topic, partition, offset });
+      this.#committedGroups.add(group);
       this.#scheduleFlush();
     },
     closing: () => this.#closed,
@@ -270,24 +272,20 @@ export class EmbeddedBus implements EventBus {
     const store = this.#store;
     if (store === undefined) return;
     const batch = this.#pending;
-    const commits = this.#pendingCommits;
-    if (batch.length === 0 && commits.size === 0) return;
+    const commits = this.#retryCommits;
+    if (batch.length === 0 && commits.size === 0 && this.#committedGroups.size === 0) return;
     this.#pending = [];
-    this.#pendingCommits = new Map();
-    const events: StoredEvent[] = batch.map((p) => ({
-      topic: p.topic,
-      partition: p.log.partition,
-      offset: p.offset,
-      timestamp: p.timestamp,
-      envelope: p.envelope,
-    }));
+    this.#retryCommits = new Map();
+    for (const group of this.#committedGroups)
+      for (const c of group.takeCommits()) commits.set(commitKey(c.group, c.topic, c.partition), c);
+    this.#committedGroups.clear();
     try {
-      store.write(events, [...commits.values()]);
+      store.write(batch, [...commits.values()]);
     } catch (error) {
       this.#onError(error, `writing ${String(batch.length)} events to the log store`);
       for (const p of batch) p.log.discardInvisible();
       // Commits are retried with the next batch; a lost commit only means a redelivery.
-      for (const [key, commit] of commits) if (!this.#pendingCommits.has(key)) this.#pendingCommits.set(key, commit);
+      this.#retryCommits = commits;
       for (const p of batch) p.reject(error);
       return;
     }

@@ -30,6 +30,8 @@ export class SqliteLogStore implements LogStore {
   readonly #insertEvent: StatementSync;
   readonly #upsertCommit: StatementSync;
   readonly #trim: StatementSync;
+  /** Trims not yet applied, by topic and partition: they ride along with the next write's transaction. */
+  readonly #trims = new Map<string, { topic: TopicName; partition: number; before: number }>();
 
   /** `busyTimeoutMs`: how long a write waits for another connection's lock (default 5 s). */
   constructor(path: string, options: { readonly busyTimeoutMs?: number } = {}) {
@@ -60,25 +62,39 @@ export class SqliteLogStore implements LogStore {
   }
 
   write(events: readonly StoredEvent[], commits: readonly StoredCommit[]): void {
-    if (events.length === 0 && commits.length === 0) return;
+    if (events.length === 0 && commits.length === 0 && this.#trims.size === 0) return;
     this.#db.exec('BEGIN');
     try {
       for (const e of events)
         this.#insertEvent.run(e.topic, e.partition, e.offset, e.timestamp, JSON.stringify(e.envelope));
       for (const c of commits) this.#upsertCommit.run(c.group, c.topic, c.partition, c.offset);
+      for (const t of this.#trims.values()) this.#trim.run(t.topic, t.partition, t.before);
       this.#db.exec('COMMIT');
     } catch (error) {
       this.#db.exec('ROLLBACK');
       throw error;
     }
+    // Kept on failure: the next write retries them.
+    this.#trims.clear();
   }
 
+  /**
+   * Deferred to the next write: on its own, each DELETE was a transaction with its own fsync, which cost
+   * the durable bus more than its inserts. Until then the rows only stay on disk a little longer.
+   */
   trim(topic: TopicName, partition: number, beforeOffset: number): void {
-    this.#trim.run(topic, partition, beforeOffset);
+    const key = `${topic}\u0000${String(partition)}`;
+    const before = Math.max(beforeOffset, this.#trims.get(key)?.before ?? 0);
+    this.#trims.set(key, { topic, partition, before });
   }
 
   close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    if (!this.#db.isOpen) return;
+    try {
+      if (this.#trims.size > 0) this.write([], []);
+    } finally {
+      this.#db.close();
+    }
   }
 }
 
