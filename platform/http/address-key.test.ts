@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addressKey } from './address-key.ts';
+import { addressKey, peerOf } from './address-key.ts';
 
 describe('addressKey', () => {
   it('counts IPv4 (also IPv4-mapped) by address and IPv6 by its /64', () => {
@@ -10,5 +10,13 @@ describe('addressKey', () => {
     assert.notEqual(addressKey('2001:db8:1:2::1'), addressKey('2001:db8:1:3::1'));
     assert.equal(addressKey('2001:db8:1:2::1'), '2001:db8:1:2::/64');
     assert.equal(addressKey(undefined), 'unknown');
+  });
+
+  it('groups addresses by their IPv4 /24 and IPv6 /48', () => {
+    assert.deepEqual(peerOf('::ffff:127.0.9.1'), { address: '127.0.9.1', prefix: '127.0.9.0/24' });
+    assert.deepEqual(peerOf('::1'), { address: '::/64', prefix: '::/48' });
+    assert.equal(peerOf('2001:db8:1:2::1').prefix, peerOf('2001:db8:1:ffff::1').prefix);
+    assert.notEqual(peerOf('2001:db8:1::1').prefix, peerOf('2001:db8:2::1').prefix);
+    assert.deepEqual(peerOf('unix-socket'), { address: 'unix-socket', prefix: 'unix-socket' });
   });
 });
