@@ -16,21 +16,46 @@ export function addressKey(raw: string | undefined): string {
   return peerOf(raw).address;
 }
 
-/** The address key and the prefix (IPv4 /24, IPv6 /48) of a remote address; anything else is its own prefix. */
+const IPV4 = /^(?:::ffff:)?((\d{1,3})\.(\d{1,3})\.(\d{1,3}))\.(\d{1,3})$/i;
+const HEX_GROUP = /^[0-9a-f]{1,4}$/i;
+
+/**
+ * The address key and the prefix (IPv4 /24, IPv6 /48) of a remote address; anything else is its own prefix. Asked
+ * for every connection and anonymous request: the forms Node gives (dotted IPv4, IPv4-mapped, plain IPv6) are read
+ * here directly (ipaddr.js takes 4-20 us a call), anything else by ipaddr.js.
+ */
 export function peerOf(raw: string | undefined): Peer {
   if (raw === undefined) return { address: 'unknown', prefix: 'unknown' };
+  const v4 = IPV4.exec(raw);
+  if (v4 !== null && v4.slice(2).every((octet) => Number(octet) <= 255)) {
+    const address = raw.includes(':') ? `${v4[1] ?? ''}.${v4[5] ?? ''}` : raw;
+    return { address, prefix: `${v4[1] ?? ''}.0/24` };
+  }
+  const groups = ipv6Groups(raw);
+  if (groups !== undefined) return ipv6Peer(groups);
   if (!ipaddr.isValid(raw)) return { address: raw, prefix: raw };
   const parsed = ipaddr.process(raw);
-  if (parsed.kind() === 'ipv4') {
-    const address = parsed.toString();
-    return { address, prefix: `${ipaddr.IPv4.networkAddressFromCIDR(`${address}/24`).toString()}/24` };
-  }
-  const text = parsed.toString();
-  return {
-    address: `${ipaddr.IPv6.networkAddressFromCIDR(`${text}/64`).toString()}/64`,
-    prefix: `${ipaddr.IPv6.networkAddressFromCIDR(`${text}/48`).toString()}/48`,
-  };
+  if (parsed.kind() === 'ipv4') return peerOf(parsed.toString());
+  return ipv6Peer((parsed as ipaddr.IPv6).parts);
 }
 
 /** A peer that is not an address (a signed-in user's own allowance): its own prefix. */
 export const ownPeer = (key: string): Peer => ({ address: key, prefix: key });
+
+function ipv6Peer(groups: readonly number[]): Peer {
+  const hex = groups.map((g) => g.toString(16));
+  return { address: `${hex.slice(0, 4).join(':')}::/64`, prefix: `${hex.slice(0, 3).join(':')}::/48` };
+}
+
+/** The eight groups of an IPv6 address in hexadecimal groups (no embedded IPv4, no zone); undefined otherwise. */
+function ipv6Groups(raw: string): number[] | undefined {
+  const halves = raw.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] === '' ? [] : (halves[0] ?? '').split(':');
+  const tail = halves.length === 1 || halves[1] === '' ? [] : (halves[1] ?? '').split(':');
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const all = [...head, ...Array<string>(halves.length === 1 ? 0 : missing).fill('0'), ...tail];
+  if (!all.every((g) => HEX_GROUP.test(g))) return undefined;
+  return all.map((g) => parseInt(g, 16));
+}
