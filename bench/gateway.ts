@@ -10,6 +10,7 @@ import { Health } from '../platform/http/health.ts';
 import type { Identity } from '../platform/identity/identity.ts';
 import { routePermissions } from '../platform/identity/permissions.ts';
 import { platformIdentity } from '../platform/identity/platform-identity.ts';
+import { runAs } from '../platform/identity/principal.ts';
 import { RouteMatcher } from '../platform/identity/route-matcher.ts';
 import { loadIdentitySettings } from '../platform/identity/settings.ts';
 import { createLogger } from '../platform/telemetry/logger.ts';
@@ -135,12 +136,18 @@ async function stepMicros(
     return Math.round(((used.user + used.system) / n) * 100) / 100;
   };
   const request = (name: 'session' | 'token') => ({ headers: headers[name] }) as unknown as IncomingMessage;
+  const principal = identity.authenticate(request('token'));
+  if (principal === 'invalid') throw new Error("the bench's token was not accepted");
   const matcher = new RouteMatcher(routePermissions);
   return {
     authenticate_session: await perCall(() => identity.authenticate(request('session'))),
     authenticate_token: await perCall(() => identity.authenticate(request('token'))),
     route_permission: await perCall(() => matcher.permissionOf('GET', '/api/quotes/AAPL')),
     rate_limit: await perCall(() => identity.rateLimits.consume({ actor: 'user:bench' })),
+    // The frame the rest of the request runs in (AsyncLocalStorage), with one promise made in it as a handler would.
+    run_as: await perCall(() => {
+      runAs({}, principal, () => void Promise.resolve());
+    }),
   };
 }
 

@@ -1,12 +1,21 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
+import { peerOf } from './address-key.ts';
 import type { Identity } from '../identity/identity.ts';
 import type { IdentityMetrics } from '../identity/metrics.ts';
 import { routePermissions } from '../identity/permissions.ts';
 import { runAs, type Principal } from '../identity/principal.ts';
+import type { RateRefusal } from '../identity/rate-limit.ts';
 import { RouteMatcher } from '../identity/route-matcher.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** What each rate limit is, for the 429's message. */
+const RATE_LIMITS: Readonly<Record<RateRefusal['limit'], string>> = {
+  identity: "this user's or token's own, RATE_LIMIT_PER_MINUTE",
+  address: 'anonymous requests from this address, RATE_LIMIT_ANONYMOUS_PER_MINUTE',
+  prefix: "this network's share of anonymous requests, PREFIX_SHARE_PERCENT",
+  total: 'anonymous requests in all, RATE_LIMIT_ANONYMOUS_TOTAL_PER_MINUTE; this network is among the busiest',
+};
 
 function sameSecret(a: string | undefined, b: string): boolean {
   if (a === undefined || a.length !== b.length) return false;
@@ -69,16 +78,19 @@ export function accessControl(identity: Identity, metrics: IdentityMetrics): Req
       return;
     }
     // req.ip is a getter that parses addresses against the trusted proxies: asked only for anonymous requests.
-    identity.rateLimits
-      .consume(principal.kind === 'anonymous' ? { address: req.ip ?? 'unknown' } : { actor: principal.actor })
-      .then((retryAfter) => {
-        if (retryAfter === undefined) {
-          runAs(req, principal, next);
-          return;
-        }
-        res.setHeader('Retry-After', String(retryAfter));
-        refuse(res, 429, principal, `rate limit exceeded: retry in ${String(retryAfter)} s`);
-      })
-      .catch(next);
+    const refusal = identity.rateLimits.consume(
+      principal.kind === 'anonymous' ? { peer: peerOf(req.ip) } : { actor: principal.actor },
+    );
+    if (refusal === undefined) {
+      runAs(req, principal, next);
+      return;
+    }
+    res.setHeader('Retry-After', String(refusal.retryAfter));
+    refuse(
+      res,
+      429,
+      principal,
+      `rate limit exceeded (${RATE_LIMITS[refusal.limit]}): retry in ${String(refusal.retryAfter)} s`,
+    );
   };
 }

@@ -1,13 +1,14 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { capConnectionsPerAddress } from './connection-cap.ts';
+import { capConnections } from './connection-cap.ts';
+import type { ShareLimits, ShareOutcome } from './fair-share.ts';
 import { refuseRaw } from './raw-response.ts';
 
 /**
  * Limits below express, on the HTTP server itself: how long a client may take to send its headers and its whole
- * request (slow-loris), how many header lines it may send, how many connections one address may hold, and a JSON
- * answer for what Node's parser refuses before express sees it (oversized headers, a malformed request line, a bad
- * chunk), which Node answers with no body.
+ * request (slow-loris), how many header lines it may send, how many connections one address, one network and everyone
+ * may hold, and a JSON answer for what Node's parser refuses before express sees it (oversized headers, a malformed
+ * request line, a bad chunk), which Node answers with no body.
  */
 export const serverLimits = {
   /** Headers must be complete this soon after the connection's request began (Node: 60 s). */
@@ -25,15 +26,14 @@ const refusals: Readonly<Record<string, { status: number; error: string }>> = {
 const malformed = { status: 400, error: 'malformed HTTP request' };
 
 export interface ServerProtection {
-  /** HTTP connections one address may hold open at once (connection-cap.ts); absent: not capped. */
-  readonly maxConnectionsPerAddress?: number;
-  /** Called for each connection refused over that cap (a metric). */
-  readonly onConnectionRefused?: () => void;
+  /** HTTP connections open at once per address, per prefix and in all (connection-cap.ts); absent: not capped. */
+  readonly connections?: ShareLimits;
+  /** Called for each connection refused by one of those limits, or evicted for a newcomer (a metric). */
+  readonly onConnectionOutcome?: (outcome: ShareOutcome) => void;
 }
 
 export function protectServer(server: Server, options: ServerProtection = {}): void {
-  if (options.maxConnectionsPerAddress !== undefined)
-    capConnectionsPerAddress(server, options.maxConnectionsPerAddress, options.onConnectionRefused);
+  if (options.connections !== undefined) capConnections(server, options.connections, options.onConnectionOutcome);
   server.headersTimeout = serverLimits.headersTimeoutMs;
   server.requestTimeout = serverLimits.requestTimeoutMs;
   server.maxHeadersCount = serverLimits.maxHeadersCount;

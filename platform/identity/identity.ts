@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { DatabaseSync } from 'node:sqlite';
+import type { ShareOutcome } from '../http/fair-share.ts';
 import { CommitWatch } from './commit-watch.ts';
 import { identityDatabasePath, openIdentityDatabase } from './db.ts';
 import { anonymousPermissions, rolePermissions, type Role } from './permissions.ts';
@@ -41,7 +42,8 @@ export class Identity {
     return this.#db;
   }
 
-  constructor(dataDir: string, settings: IdentitySettings) {
+  /** `onAnonymousRate` hears which limit refused an anonymous request (a metric). */
+  constructor(dataDir: string, settings: IdentitySettings, onAnonymousRate?: (outcome: ShareOutcome) => void) {
     this.settings = settings;
     this.#db = openIdentityDatabase(dataDir);
     this.users = new UserStore(this.#db, settings.maxAccounts);
@@ -54,7 +56,7 @@ export class Identity {
     );
     this.sessions = new SessionStore(this.#db, { ...settings.session, maxPerUser: SESSIONS_PER_USER });
     this.throttle = new SignInThrottle(settings.signIn);
-    this.rateLimits = new RequestRateLimits(settings.rateLimit);
+    this.rateLimits = new RequestRateLimits(settings.rateLimit, onAnonymousRate);
     this.cookieName = settings.secureCookies ? '__Host-ic_session' : 'ic_session';
     this.#anonymous = {
       kind: 'anonymous',

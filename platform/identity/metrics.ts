@@ -1,4 +1,8 @@
 import { Counter, type Registry } from 'prom-client';
+import type { ShareOutcome } from '../http/fair-share.ts';
+
+/** What is shared fairly among addresses (a metric label: a fixed set). */
+export type SharedResource = 'connection' | 'sign-in' | 'anonymous-rate';
 
 /** What the identity layer counts: sign-ins by outcome, lock-outs, and refused requests (401, 403, 429). */
 export interface IdentityMetrics {
@@ -6,10 +10,26 @@ export interface IdentityMetrics {
   readonly lockouts: Counter<'scope'>;
   readonly refused: Counter<'status' | 'kind' | 'token'>;
   readonly wsRefused: Counter<'reason'>;
+  readonly fairShare: Counter<'resource' | 'outcome'>;
+  /** Counts one outcome of a fair share (refused by a limit, or a busier peer's unit given to a newcomer). */
+  shareOutcome(resource: SharedResource): (outcome: ShareOutcome) => void;
 }
 
 export function createIdentityMetrics(registry: Registry): IdentityMetrics {
+  const fairShare = new Counter({
+    name: 'insitechart_fair_share_total',
+    help:
+      'Per-address limits shared fairly, by resource (connection, sign-in, anonymous-rate) and outcome: refused by ' +
+      'the per-address limit (address), the per-prefix share (prefix) or the total (total), or a busier peer gave ' +
+      'one up to a newcomer (evicted)',
+    labelNames: ['resource', 'outcome'] as const,
+    registers: [registry],
+  });
   return {
+    fairShare,
+    shareOutcome: (resource) => (outcome) => {
+      fairShare.inc({ resource, outcome });
+    },
     signIns: new Counter({
       name: 'insitechart_signin_attempts_total',
       help: 'Password sign-in attempts by outcome (success, rejected, throttled)',

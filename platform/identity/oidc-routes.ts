@@ -1,5 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import { addressKey } from '../http/address-key.ts';
+import { peerOf } from '../http/address-key.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Audit } from './audit.ts';
 import type { Identity } from './identity.ts';
@@ -37,10 +37,7 @@ export function oidcRoutes(
     const oidc = configured();
     let url: URL;
     try {
-      url = await oidc.start(
-        `${origin(req)}/api/identity/oidc/callback`,
-        `address:${addressKey(req.ip ?? req.socket.remoteAddress)}`,
-      );
+      url = await oidc.start(`${origin(req)}/api/identity/oidc/callback`, peerOf(req.ip ?? req.socket.remoteAddress));
     } catch (error) {
       // A 429: this address has too many sign-ins in progress.
       if (error instanceof HttpError) refuse(req, res, error);

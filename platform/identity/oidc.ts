@@ -1,6 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import * as client from 'openid-client';
+import type { Peer } from '../http/address-key.ts';
 import { HttpError } from '../http/errors.ts';
+import type { ShareOutcome } from '../http/fair-share.ts';
 import { PendingCeremonies } from './pending-ceremonies.ts';
 import type { Role } from './permissions.ts';
 import { userName } from './users.ts';
@@ -45,23 +47,28 @@ export interface OidcIdentity {
 export class OidcSignIn {
   readonly #settings: OidcSettings;
   readonly #db: DatabaseSync;
-  readonly #pending = new PendingCeremonies<Pending>({
-    ttlMs: PENDING_MS,
-    max: MAX_PENDING,
-    perOwner: PENDING_PER_ADDRESS,
-  });
+  readonly #pending: PendingCeremonies<Pending>;
   #config: Promise<client.Configuration> | undefined;
 
-  constructor(settings: OidcSettings, db: DatabaseSync) {
+  /** `fairness`: the share of the pending sign-ins one network may hold (percent), and a metric of refusals. */
+  constructor(
+    settings: OidcSettings,
+    db: DatabaseSync,
+    fairness: { prefixPercent: number; onOutcome?: (outcome: ShareOutcome) => void },
+  ) {
     this.#settings = settings;
     this.#db = db;
+    this.#pending = new PendingCeremonies<Pending>(
+      { ttlMs: PENDING_MS, max: MAX_PENDING, perOwner: PENDING_PER_ADDRESS, prefixPercent: fairness.prefixPercent },
+      fairness.onOutcome,
+    );
   }
 
   /**
    * The provider's authorization URL for a new sign-in returning to `redirectUri`, started from `address`; an HttpError
    * 429 when that address has PENDING_PER_ADDRESS sign-ins in progress.
    */
-  async start(redirectUri: string, address: string, now = Date.now()): Promise<URL> {
+  async start(redirectUri: string, address: Peer, now = Date.now()): Promise<URL> {
     const config = await this.#discover();
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
@@ -69,7 +76,8 @@ export class OidcSignIn {
     if (!this.#pending.add(state, address, { verifier, nonce, redirectUri }, now))
       throw new HttpError(
         429,
-        `at most ${String(PENDING_PER_ADDRESS)} sign-ins in progress from one address; finish one or wait 10 minutes`,
+        `at most ${String(PENDING_PER_ADDRESS)} sign-ins in progress from one address (and a share of ` +
+          `${String(MAX_PENDING)} from one network); finish one or wait 10 minutes`,
       );
     return client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,

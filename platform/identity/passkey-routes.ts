@@ -9,8 +9,9 @@ import {
 } from '@simplewebauthn/server';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { addressKey } from '../http/address-key.ts';
+import { ownPeer, peerOf, type Peer } from '../http/address-key.ts';
 import { HttpError } from '../http/errors.ts';
+import type { ShareOutcome } from '../http/fair-share.ts';
 import type { Audit } from './audit.ts';
 import type { Identity } from './identity.ts';
 import type { IdentityMetrics } from './metrics.ts';
@@ -72,20 +73,32 @@ export const CHALLENGES_PER_OWNER = 32;
  */
 export function passkeyRoutes(
   api: Router,
-  deps: { identity: Identity; passkeys: PasskeyStore; audit: Audit; metrics: IdentityMetrics; publicUrl?: string },
+  deps: {
+    identity: Identity;
+    passkeys: PasskeyStore;
+    audit: Audit;
+    metrics: IdentityMetrics;
+    publicUrl?: string;
+    onCeremony?: (outcome: ShareOutcome) => void;
+  },
 ): void {
   const { identity, passkeys, audit, metrics } = deps;
   /** Each challenge's purpose (`register:alice`, `sign-in`), single-use. */
-  const challenges = new PendingCeremonies<string>({
-    ttlMs: CEREMONY_MS,
-    max: MAX_CHALLENGES,
-    perOwner: CHALLENGES_PER_OWNER,
-  });
-  const issue = (challenge: string, purpose: string, owner: string): void => {
+  const challenges = new PendingCeremonies<string>(
+    {
+      ttlMs: CEREMONY_MS,
+      max: MAX_CHALLENGES,
+      perOwner: CHALLENGES_PER_OWNER,
+      prefixPercent: identity.settings.prefixSharePercent,
+    },
+    deps.onCeremony,
+  );
+  const issue = (challenge: string, purpose: string, owner: Peer): void => {
     if (!challenges.add(challenge, owner, purpose))
       throw new HttpError(
         429,
-        `at most ${String(CHALLENGES_PER_OWNER)} passkey ceremonies in progress at once; finish one or wait 5 minutes`,
+        `at most ${String(CHALLENGES_PER_OWNER)} passkey ceremonies in progress at once from one address ` +
+          `(and a share of ${String(MAX_CHALLENGES)} from one network); finish one or wait 5 minutes`,
       );
   };
   const consume = (challenge: string, purpose: string): boolean => challenges.take(challenge) === purpose;
@@ -134,7 +147,7 @@ export function passkeyRoutes(
       excludeCredentials: mine.map((p) => ({ id: p.id })),
       authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
     });
-    issue(options.challenge, `register:${name}`, `user:${name}`);
+    issue(options.challenge, `register:${name}`, ownPeer(`user:${name}`));
     res.json(options);
   });
   api.post('/identity/passkeys/registration', async (req, res) => {
@@ -164,7 +177,7 @@ export function passkeyRoutes(
       timeout: CEREMONY_MS,
       userVerification: 'preferred',
     });
-    issue(options.challenge, 'sign-in', `address:${addressKey(req.ip ?? req.socket.remoteAddress)}`);
+    issue(options.challenge, 'sign-in', peerOf(req.ip ?? req.socket.remoteAddress));
     res.json(options);
   });
   api.post('/identity/passkeys/authentication', async (req, res) => {

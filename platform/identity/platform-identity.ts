@@ -3,6 +3,8 @@ import type { RequestHandler, Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { EventBus, Subscription } from '../backbone/bus.ts';
 import { accessControl } from '../http/access.ts';
+import { addressKey } from '../http/address-key.ts';
+import type { ShareOutcome } from '../http/fair-share.ts';
 import type { WebSocketRefusal } from '../http/websocket-routes.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { auditTo } from './audit.ts';
@@ -35,8 +37,11 @@ export interface PlatformIdentity {
   readonly authorizeUpgrade: (request: IncomingMessage) => string | undefined;
   /** Counts WebSocket upgrades refused and connections closed at the boundary, by reason. */
   readonly wsRefused: (reason: WebSocketRefusal) => void;
-  /** Counts HTTP connections refused over the per-address cap (as 429s of kind `connection`). */
-  readonly connectionRefused: () => void;
+  /**
+   * Counts HTTP connections refused by the per-address, per-prefix or total cap (also as 429s of kind `connection`)
+   * and connections closed for a newcomer.
+   */
+  readonly connectionOutcome: (outcome: ShareOutcome) => void;
   /** On first start, creates the admin and logs once how to sign in. */
   announce(url: string): Promise<void>;
   close(): Promise<void>;
@@ -49,8 +54,9 @@ export function platformIdentity(
   registry: Registry,
   logger: Logger,
 ): PlatformIdentity {
-  const identity = new Identity(dataDir, settings);
   const metrics = createIdentityMetrics(registry);
+  const identity = new Identity(dataDir, settings, metrics.shareOutcome('anonymous-rate'));
+  const connectionShare = metrics.shareOutcome('connection');
   const log = logger.child({ component: 'identity' });
   const holders = new PersonalDataRegistry();
   const trail = new AuditTrail(identity.database);
@@ -76,13 +82,21 @@ export function platformIdentity(
         passkeys,
         audit,
         metrics,
+        onCeremony: metrics.shareOutcome('sign-in'),
         ...(settings.publicUrl === undefined ? {} : { publicUrl: settings.publicUrl }),
       });
       oidcRoutes(api, {
         identity,
         audit,
         metrics,
-        ...(settings.oidc === undefined ? {} : { oidc: new OidcSignIn(settings.oidc, identity.database) }),
+        ...(settings.oidc === undefined
+          ? {}
+          : {
+              oidc: new OidcSignIn(settings.oidc, identity.database, {
+                prefixPercent: settings.prefixSharePercent,
+                onOutcome: metrics.shareOutcome('sign-in'),
+              }),
+            }),
         ...(settings.publicUrl === undefined ? {} : { publicUrl: settings.publicUrl }),
       });
       trailSubscription = await bus.subscribe({
@@ -99,13 +113,14 @@ export function platformIdentity(
       const principal = identity.authenticate(request);
       if (principal === 'invalid' || principal.mustChangePassword || !principal.permissions.has('market:read'))
         return undefined;
-      return principal.kind === 'anonymous' ? `address:${request.socket.remoteAddress ?? 'unknown'}` : principal.actor;
+      return principal.kind === 'anonymous' ? `address:${addressKey(request.socket.remoteAddress)}` : principal.actor;
     },
     wsRefused: (reason) => {
       metrics.wsRefused.inc({ reason });
     },
-    connectionRefused: () => {
-      metrics.refused.inc({ status: '429', kind: 'connection', token: '' });
+    connectionOutcome: (outcome) => {
+      connectionShare(outcome);
+      if (outcome !== 'evicted') metrics.refused.inc({ status: '429', kind: 'connection', token: '' });
     },
     announce: async (url) => {
       const admin = await identity.bootstrapAdmin();

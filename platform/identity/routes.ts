@@ -1,5 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
+import { addressKey } from '../http/address-key.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Audit } from './audit.ts';
@@ -53,7 +54,8 @@ export function identityRoutes(
   api.post('/identity/session', async (req, res) => {
     const { name, password: given } = signInBody.parse(req.body);
     const address = req.ip ?? 'unknown';
-    const result = await identity.signIn(name, given, address);
+    // Throttled per address key (an IPv6 /64, whose host may use any of its addresses); audited as given.
+    const result = await identity.signIn(name, given, addressKey(address));
     if (!result.ok && result.reason === 'throttled') {
       metrics.signIns.inc({ outcome: 'throttled' });
       res.setHeader('Retry-After', String(result.retryAfterSeconds));

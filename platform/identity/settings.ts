@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bool, commaItems, emptyToUndefined, parseEnv, positiveInt, type Env } from '../config/config.ts';
 import type { OidcSettings } from './oidc.ts';
 import type { Role } from './permissions.ts';
+import type { RateLimitSettings } from './rate-limit.ts';
 import type { RetentionSettings } from './retention.ts';
 
 const schema = z.object({
@@ -19,10 +20,13 @@ const schema = z.object({
   SESSION_MAX: positiveInt(10_000, 1_000_000),
   RATE_LIMIT_PER_MINUTE: positiveInt(1_200, 10_000_000),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: positiveInt(600, 10_000_000),
+  RATE_LIMIT_ANONYMOUS_TOTAL_PER_MINUTE: positiveInt(60_000, 100_000_000),
   SIGNIN_LOCKOUT_FAILURES: positiveInt(10, 1_000),
   SIGNIN_LOCKOUT_MINUTES: positiveInt(15, 24 * 60),
   WS_MESSAGES_PER_SECOND: positiveInt(100, 1_000_000),
   HTTP_MAX_CONNECTIONS_PER_ADDRESS: positiveInt(256, 1_000_000),
+  HTTP_MAX_CONNECTIONS: positiveInt(10_000, 1_000_000),
+  PREFIX_SHARE_PERCENT: positiveInt(25, 100),
   MAX_ACCOUNTS: positiveInt(10_000, 1_000_000),
   MAX_API_TOKENS: positiveInt(1_000, 100_000),
   AUDIT_RETENTION_DAYS: positiveInt(365, 10 * 365),
@@ -70,12 +74,19 @@ export interface IdentitySettings {
   /** PUBLIC_URL: the passkeys' relying party (and OIDC's redirect) when set; else the request's Host. */
   readonly publicUrl?: string;
   readonly session: { readonly idleMs: number; readonly absoluteMs: number; readonly maxSessions: number };
-  readonly rateLimit: { readonly perMinute: number; readonly anonymousPerMinute: number };
+  /** Requests per minute per identity, per anonymous address and of everyone anonymous together. */
+  readonly rateLimit: RateLimitSettings;
   readonly signIn: { readonly lockoutFailures: number; readonly lockoutMs: number };
   /** WebSocket messages per identity (user, token, or anonymous address) and second, over all its connections. */
   readonly wsMessagesPerSecond: number;
-  /** HTTP connections one address (an IPv6 /64) may hold open at once; WebSocket ones count on their own route. */
+  /** HTTP connections (WebSocket ones included) one address (an IPv6 /64) and everyone may hold open at once. */
   readonly connectionsPerAddress: number;
+  readonly maxConnections: number;
+  /**
+   * The share (percent) of each total (connections, sign-ins in progress, anonymous requests) that one IPv4 /24 or
+   * IPv6 /48 may hold: many addresses of one network are bounded together.
+   */
+  readonly prefixSharePercent: number;
   /** How many accounts, and live (unrevoked, unexpired) API tokens, may exist: a create beyond it is a 422. */
   readonly maxAccounts: number;
   readonly maxApiTokens: number;
@@ -98,10 +109,17 @@ export function loadIdentitySettings(env: Env = process.env): IdentitySettings {
       absoluteMs: e.SESSION_MAX_HOURS * 3_600_000,
       maxSessions: e.SESSION_MAX,
     },
-    rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE },
+    rateLimit: {
+      perMinute: e.RATE_LIMIT_PER_MINUTE,
+      anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      anonymousTotalPerMinute: e.RATE_LIMIT_ANONYMOUS_TOTAL_PER_MINUTE,
+      prefixPercent: e.PREFIX_SHARE_PERCENT,
+    },
     signIn: { lockoutFailures: e.SIGNIN_LOCKOUT_FAILURES, lockoutMs: e.SIGNIN_LOCKOUT_MINUTES * 60_000 },
     wsMessagesPerSecond: e.WS_MESSAGES_PER_SECOND,
     connectionsPerAddress: e.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+    maxConnections: e.HTTP_MAX_CONNECTIONS,
+    prefixSharePercent: e.PREFIX_SHARE_PERCENT,
     maxAccounts: e.MAX_ACCOUNTS,
     maxApiTokens: e.MAX_API_TOKENS,
     retention: {

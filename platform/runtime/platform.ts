@@ -4,6 +4,7 @@ import type { EventBus } from '../backbone/bus.ts';
 import { instrumentBus } from '../backbone/instrumented-bus.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpApp } from '../http/app.ts';
+import { shareLimits } from '../http/fair-share.ts';
 import { protectServer } from '../http/server-limits.ts';
 import { withActor } from '../identity/actor-bus.ts';
 import type { Identity } from '../identity/identity.ts';
@@ -97,8 +98,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     throw error;
   });
   protectServer(server, {
-    maxConnectionsPerAddress: identitySettings.connectionsPerAddress,
-    onConnectionRefused: identity.connectionRefused,
+    connections: shareLimits(
+      identitySettings.maxConnections,
+      identitySettings.connectionsPerAddress,
+      identitySettings.prefixSharePercent,
+    ),
+    onConnectionOutcome: identity.connectionOutcome,
   });
   websockets.attach(server, {
     allowedHosts: security.allowedHosts,
