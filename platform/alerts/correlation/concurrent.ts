@@ -22,8 +22,7 @@ const minAlertsForContext = 5;
  * severity, env); so is a single value on that share of them.
  */
 const contextCoverage = 0.5;
-/** EXPERIMENT switch. */
-const contextMaxValues = (): number => Number(process.env.X_CMV ?? 6);
+const contextMaxValues = 6;
 
 /**
  * What concurrent alerts name: how many carry each value (how common it is) and, per label, how many
@@ -69,17 +68,12 @@ export class ConcurrentAlerts {
     return Math.max(1, count) / (n + this.#options.background);
   }
 
-  /** Concurrent alerts naming this value. */
-  count(value: string): number {
-    return this.#valueCount.get(value) ?? 0;
-  }
-
   isContext(label: string): boolean {
     const n = this.#present.size;
     if (n < minAlertsForContext) return false;
     const values = this.#labelValues.get(label)?.size ?? 0;
     const carriers = this.#labelCount.get(label) ?? 0;
-    return carriers >= contextCoverage * n && values <= Math.min(contextMaxValues(), carriers / 2);
+    return carriers >= contextCoverage * n && values <= Math.min(contextMaxValues, carriers / 2);
   }
 
   #expire(now: number): void {

@@ -1,7 +1,6 @@
 import type { Alert, CorrelationWhy, Incident } from '../model.ts';
 import { Affinity } from './affinity.ts';
 import { ConcurrentAlerts } from './concurrent.ts';
-import { NamedTogether } from './named-together.ts';
 import { IncidentProfile } from './profile.ts';
 import type { ServiceGraph } from './service-graph.ts';
 import { tokensOf, type Token } from './tokens.ts';
@@ -76,7 +75,6 @@ export class EntityCorrelator implements IncidentCorrelator {
   readonly #o: EntityCorrelatorOptions;
   readonly #concurrent: ConcurrentAlerts;
   readonly #affinity: Affinity;
-  readonly #together = new NamedTogether();
   readonly #open = new Map<string, Open>();
   /** fingerprint -> its open incident's entry. */
   readonly #byFingerprint = new Map<string, Open>();
@@ -119,19 +117,13 @@ export class EntityCorrelator implements IncidentCorrelator {
       if (frequency !== undefined) for (const id of this.#index.get(token.value) ?? []) candidates.add(id);
     const called = this.#called(weights, alert.startsAt);
     for (const value of called.keys()) for (const id of this.#index.get(value) ?? []) candidates.add(id);
-    const related = this.#related(weights, alert.startsAt);
-    for (const value of related.keys()) for (const id of this.#index.get(value) ?? []) candidates.add(id);
-    this.#together.learn(
-      weights.filter((w) => w.frequency !== undefined && isEntity(w.token.label)).map((w) => w.token),
-      alert.startsAt,
-    );
     const passing: { open: Open; why: CorrelationWhy }[] = [];
     for (const id of candidates) {
       const open = this.#open.get(id);
       if (open === undefined) continue;
       if (Math.abs(alert.startsAt - open.profile.lastAlertAt) > this.#o.windowMs) continue;
       // A cause's alerts start in a burst after its onset: the score fades with the time since then.
-      const why = this.#score(weights, called, related, open.profile, alert.startsAt - open.profile.onsetAt);
+      const why = this.#score(weights, called, open.profile, alert.startsAt - open.profile.onsetAt);
       if (why.score >= this.#o.threshold && namesAnEntity(why)) passing.push({ open, why });
     }
     const best = passing.reduce<(typeof passing)[number] | undefined>(
@@ -156,11 +148,7 @@ export class EntityCorrelator implements IncidentCorrelator {
   #mergesAround(best: Open, passing: readonly { open: Open; why: CorrelationWhy }[]): IncidentMerge[] {
     const limit = this.#o.mergeOnsetMs ?? 0;
     if (limit <= 0) return [];
-    const bestScore = passing.find((p) => p.open === best)?.why.score ?? 0;
-    const ratio = Number(process.env.X_MR ?? 0);
-    const close = passing.filter(
-      (p) => Math.abs(p.open.profile.onsetAt - best.profile.onsetAt) <= limit && p.why.score >= ratio * bestScore,
-    );
+    const close = passing.filter((p) => Math.abs(p.open.profile.onsetAt - best.profile.onsetAt) <= limit);
     if (close.length < 2) return [];
     close.sort((a, b) => a.open.profile.onsetAt - b.open.profile.onsetAt);
     const into = close[0]?.open.incident;
@@ -265,19 +253,6 @@ export class EntityCorrelator implements IncidentCorrelator {
     return out;
   }
 
-  /** Values earlier alerts named together with the alert's own entities (not named by it), with strength. */
-  #related(weights: readonly { token: Token; frequency: number | undefined }[], at: number): Map<string, number> {
-    const out = new Map<string, number>();
-    if (relatedWeight() === 0) return out;
-    const own = new Set(weights.map((w) => w.token.value));
-    for (const { token, frequency } of weights) {
-      if (frequency === undefined || !isEntity(token.label)) continue;
-      for (const [other, strength] of this.#together.related(token.value, at))
-        if (!own.has(other) && strength > (out.get(other) ?? 0)) out.set(other, strength);
-    }
-    return out;
-  }
-
   /** How common the value is among concurrent alerts; undefined when it says nothing (context). */
   #frequency(t: Token): number | undefined {
     // Traced origins are entities whatever share of alerts has one: never a context label.
@@ -291,7 +266,6 @@ export class EntityCorrelator implements IncidentCorrelator {
   #score(
     weights: readonly { token: Token; frequency: number | undefined }[],
     called: ReadonlyMap<string, number>,
-    related: ReadonlyMap<string, number>,
     profile: IncidentProfile,
     gap: number,
   ): CorrelationWhy {
@@ -300,9 +274,7 @@ export class EntityCorrelator implements IncidentCorrelator {
     for (const { token, frequency } of weights) {
       const share = profile.share(token.value);
       if (frequency === undefined || share === 0) continue;
-      const lone = Number(process.env.X_LONE ?? 1);
-      const single = profile.size >= Number(process.env.X_LONEN ?? 2) && share * (profile.size + 1) < 1.5;
-      const lift = Math.log(share / this.#spread(token.value, frequency)) * (single ? lone : 1);
+      const lift = Math.log(share / frequency);
       const w =
         token.label === 'alertname'
           ? lift * this.#o.symptomWeight
@@ -319,29 +291,11 @@ export class EntityCorrelator implements IncidentCorrelator {
       const label = profile.labelOf(value);
       const frequency = label === undefined ? undefined : this.#frequency({ label, value });
       if (share === 0 || frequency === undefined) continue;
-      const w = Math.log(share / this.#spread(value, frequency)) * strength * (this.#o.graphWeight ?? 0);
+      const w = Math.log(share / frequency) * strength * (this.#o.graphWeight ?? 0);
       if (w > (best.get('calls')?.weight ?? 0)) best.set('calls', { label: 'calls', value, weight: w });
-    }
-    // A value earlier alerts named together with one of the alert's (its VM's host): one piece of evidence.
-    for (const [value, strength] of related) {
-      const share = profile.share(value);
-      const label = profile.labelOf(value);
-      const frequency = label === undefined ? undefined : this.#frequency({ label, value });
-      if (share === 0 || frequency === undefined) continue;
-      const w = Math.log(share / frequency) * strength * relatedWeight();
-      if (w > (best.get(namedWith)?.weight ?? 0)) best.set(namedWith, { label: namedWith, value, weight: w });
     }
     const shared = [...best.values()];
     let sum = shared.reduce((s, x) => s + x.weight, 0);
-    // EXPERIMENT: evidence on values every concurrent alert naming them is in this incident (owned).
-    const sum0 = sum;
-    const owned = shared
-      .filter((x) => x.label !== 'alertname' && x.label !== 'calls' && x.label !== namedWith)
-      .filter((x) => {
-        const c = profile.share(x.value) * (profile.size + 1);
-        return c >= 2 && this.#concurrent.count(x.value) <= c + 1;
-      })
-      .reduce((a, x) => a + x.weight, 0);
     for (const x of shared) x.weight = round(x.weight);
     if (this.#affinity.size > 0 && this.#o.affinityWeight > 0) {
       let a = 0;
@@ -368,19 +322,8 @@ export class EntityCorrelator implements IncidentCorrelator {
       explanation.push({ label: otherFailure, value: traced[0] ?? '', weight: round(-sum * (1 - elsewhere)) });
       sum *= elsewhere;
     }
-    const ownWindow = Number(process.env.X_OWN ?? 0);
-    const score = Math.max(
-      sum * Math.exp(-Math.max(0, gap) / this.#o.decayMs),
-      ownWindow > 0 && sum0 > 0 ? owned * (sum / sum0) * Math.exp(-Math.max(0, gap) / ownWindow) : 0,
-    );
+    const score = sum * Math.exp(-Math.max(0, gap) / this.#o.decayMs);
     return { kind: 'joined', score: round(score), shared: explanation, sinceOnsetSeconds: round(gap / 1000) };
-  }
-
-  /** EXPERIMENT: the value's frequency among open incidents when higher than among alerts. */
-  #spread(value: string, frequency: number): number {
-    if (process.env.X_SPREAD !== '1') return frequency;
-    const df = this.#index.get(value)?.size ?? 0;
-    return Math.max(frequency, Math.max(1, df) / (this.#open.size + this.#o.background));
   }
 
   #indexAdd(value: string, id: string): void {
@@ -400,12 +343,6 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** The label of the values an alert names through its service's failed requests in traces. */
 const tracedLabel = 'traced errors';
-
-/** The reason's label for a value earlier alerts named together with one the alert names. */
-const namedWith = 'named with';
-/** EXPERIMENT switch. */
-const relatedWeight = (): number => Number(process.env.X_REL ?? '0');
-const isEntity = (label: string): boolean => label !== 'alertname' && label !== tracedLabel;
 
 /** The reason's entry for `foreign_failure`: where the alert's requests failed, and what that took off. */
 const otherFailure = 'failing elsewhere';
