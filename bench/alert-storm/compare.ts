@@ -5,8 +5,8 @@
  * (replay.ts) on every storm of the given seeds and generators; prints purity and completeness per generator
  * as min-max (mean), and the means over all storms; `--per-storm` also one JSON line per storm (for paired
  * comparisons). `--jitter`: each send processed up to MS of event time late (replay.ts `jittered`), the order
- * a loaded platform takes a storm compressed to seconds in. Choose settings on tuning seeds (1-5, tune.ts); replay the
- * held-out seeds (11-20) only to report a setting already chosen.
+ * a loaded platform takes a storm compressed to seconds in. Choose settings on tuning seeds (1-5, tune.ts);
+ * replay the held-out seeds (11-20) only to report a setting already chosen.
  */
 import { z } from 'zod';
 import type { AlertsConfigInput } from '../../platform/alerts/config/schema.ts';
