@@ -1,11 +1,12 @@
 /**
  * `node bench/alert-storm/compare.ts [--seeds 1,2,3,4,5] [--generators kubernetes,fleet,market] [--setting JSON]
- * [--per-storm]`:
+ * [--per-storm] [--jitter MS]`:
  * one correlation setting (the `correlation` config block as JSON, default: the defaults) replayed in-process
  * (replay.ts) on every storm of the given seeds and generators; prints purity and completeness per generator
  * as min-max (mean), and the means over all storms; `--per-storm` also one JSON line per storm (for paired
- * comparisons). Choose settings on tuning seeds (1-5, tune.ts); replay the
- * held-out seeds (11-20) only to report a setting already chosen.
+ * comparisons). `--jitter`: each send processed up to MS of event time late (replay.ts `jittered`), the order
+ * a loaded platform takes a storm compressed to seconds in. Choose settings on tuning seeds (1-5, tune.ts);
+ * replay the held-out seeds (11-20) only to report a setting already chosen.
  */
 import { z } from 'zod';
 import type { AlertsConfigInput } from '../../platform/alerts/config/schema.ts';
@@ -22,11 +23,13 @@ const args = z
     seeds: z.array(z.coerce.number().int().min(0)).min(1),
     generators: z.array(z.enum(generatorNames)).min(1),
     setting: z.record(z.string(), z.unknown()),
+    jitter: z.coerce.number().min(0).max(3_600_000),
   })
   .parse({
     seeds: (value('seeds') ?? '1,2,3,4,5').split(','),
     generators: (value('generators') ?? 'kubernetes,fleet,market').split(','),
     setting: JSON.parse(value('setting') ?? '{}') as unknown,
+    jitter: value('jitter') ?? 0,
   });
 const setting = args.setting as AlertsConfigInput['correlation'];
 
@@ -36,7 +39,7 @@ const spread = (xs: readonly number[]): string =>
 const all: Scores[] = [];
 for (const g of args.generators) {
   const rs = args.seeds.map((seed) => {
-    const r = replay(generateStorm(g, seed), setting);
+    const r = replay(generateStorm(g, seed), setting, args.jitter);
     if (process.argv.includes('--per-storm'))
       process.stdout.write(`${JSON.stringify({ storm: `${g}-${String(seed)}`, ...r })}\n`);
     return r;

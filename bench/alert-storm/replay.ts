@@ -9,11 +9,12 @@ import { tracesRequest } from '../../collectors/otlp/schema.ts';
 import { SignalAggregator } from '../../collectors/otlp/signals.ts';
 import { traceGraphExtractors } from '../../collectors/otlp/trace-graph.ts';
 import { ServiceGraph } from '../../platform/alerts/correlation/service-graph.ts';
+import { seededRandom } from '../../platform/random/seeded.ts';
 import { score, type Scores } from './score.ts';
 import type { Storm } from './storms/storm.ts';
 import { otlpRequests } from './storms/traces.ts';
 
-export function replay(storm: Storm, correlation: AlertsConfigInput['correlation']): Scores {
+export function replay(storm: Storm, correlation: AlertsConfigInput['correlation'], jitterMs = 0): Scores {
   const start = Date.parse('2026-03-02T10:00:00Z');
   const { pipeline, clock } = testPipeline(
     { route: { receiver: 'none' }, receivers: [{ name: 'none', targets: [] }], correlation },
@@ -25,8 +26,10 @@ export function replay(storm: Storm, correlation: AlertsConfigInput['correlation
   const causeOf = new Map<string, string>();
   // Open incidents, followed until they close: an alert's place is its last open incident's (merges move it).
   const open = new Set<string>();
-  for (const a of storm.alerts) {
-    clock.set(t0 + a.at);
+  let now = t0;
+  for (const a of jittered(storm, jitterMs)) {
+    now = Math.max(now, t0 + a.at);
+    clock.set(now);
     const fp = fingerprintOf(a.labels);
     causeOf.set(fp, a.cause);
     const r = pipeline.process({ ...alert(a.labels, t0 + a.startsAt, a.status), fingerprint: fp });
@@ -63,4 +66,18 @@ export function observedGraph(storm: Storm, at: number): ServiceGraph {
   for (const e of failures.drain(at)) graph.errors.observe(e);
   for (const h of hosts.drain()) graph.hosts.learn(h.name, h.addresses);
   return graph;
+}
+
+/**
+ * The storm's sends in the order a loaded platform may take them: each send delayed by a uniform share of
+ * `jitterMs` of event time (seeded per storm), as concurrent webhooks of a storm compressed to seconds arrive
+ * (at 10,000 alerts/min 1 s of delay is minutes of the storm's event time). 0: the order sent.
+ */
+export function jittered(storm: Storm, jitterMs: number): readonly Storm['alerts'][number][] {
+  if (jitterMs <= 0) return storm.alerts;
+  const random = seededRandom(storm.alerts.length);
+  return storm.alerts
+    .map((a) => ({ a, key: a.at + random() * jitterMs }))
+    .sort((x, y) => x.key - y.key)
+    .map((x) => x.a);
 }

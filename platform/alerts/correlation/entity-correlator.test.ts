@@ -113,6 +113,26 @@ describe('entity correlator', () => {
     assert.notEqual(ids[2], ids[0], 'nine minutes after the onset');
   });
 
+  it('fades the score either way from the onset, and an earlier alert arriving late moves the onset', () => {
+    const c = new EntityCorrelator(options);
+    feed(c, background(40));
+    const crash = (pod: string, at: number): Alert =>
+      alertOf({ alertname: 'Crash', cluster: 'eu', service: 'quotes', version: 'v2', pod }, at);
+    const ids = feed(c, [crash('q-1', 600), crash('q-2', 610), crash('q-3', 600 - 540)]);
+    assert.equal(ids[1], ids[0]);
+    assert.notEqual(ids[2], ids[0], 'started nine minutes before the onset, arrived after');
+    const d = new EntityCorrelator(options);
+    feed(d, background(40));
+    // Arrival order q-2 (t=600), then q-1 (t=560: the onset moves to it), then q-3, 30 s after q-1.
+    const [b, a] = feed(d, [crash('q-2', 600), crash('q-1', 560)]);
+    assert.equal(a, b);
+    const late = crash('q-3', 590);
+    const incident = d.match(late);
+    assert.equal(incident?.id, b);
+    if (incident === undefined) return;
+    assert.equal(d.attach(incident, late).sinceOnsetSeconds, 30, 'from the earliest alert, not the first to arrive');
+  });
+
   it('learns from operators: incidents merged before make similar alerts join', () => {
     const c = new EntityCorrelator(options);
     feed(c, background(40));

@@ -122,7 +122,8 @@ export class EntityCorrelator implements IncidentCorrelator {
       const open = this.#open.get(id);
       if (open === undefined) continue;
       if (Math.abs(alert.startsAt - open.profile.lastAlertAt) > this.#o.windowMs) continue;
-      // A cause's alerts start in a burst after its onset: the score fades with the time since then.
+      // A cause's alerts start in a burst around its onset: the score fades with the time from it, either
+      // way (an alert that arrives late but started minutes before the onset is as far from the burst).
       const why = this.#score(weights, called, open.profile, alert.startsAt - open.profile.onsetAt);
       if (why.score >= this.#o.threshold && namesAnEntity(why)) passing.push({ open, why });
     }
@@ -322,7 +323,7 @@ export class EntityCorrelator implements IncidentCorrelator {
       explanation.push({ label: otherFailure, value: traced[0] ?? '', weight: round(-sum * (1 - elsewhere)) });
       sum *= elsewhere;
     }
-    const score = sum * Math.exp(-Math.max(0, gap) / this.#o.decayMs);
+    const score = sum * Math.exp(-Math.abs(gap) / this.#o.decayMs);
     return { kind: 'joined', score: round(score), shared: explanation, sinceOnsetSeconds: round(gap / 1000) };
   }
 

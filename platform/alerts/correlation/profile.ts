@@ -10,8 +10,11 @@ export class IncidentProfile {
   readonly #members = new Set<string>();
   #size = 0;
   lastAlertAt: number;
-  /** Event time of the incident's first alert: its onset. */
-  readonly onsetAt: number;
+  /**
+   * Event time of the incident's earliest alert: its onset. Alerts can arrive out of event-time order
+   * (concurrent webhooks, several Alertmanagers), so a later-arriving alert that started earlier moves it.
+   */
+  onsetAt: number;
 
   constructor(at: number) {
     this.lastAlertAt = at;
@@ -28,6 +31,7 @@ export class IncidentProfile {
 
   add(fingerprint: string, at: number, tokens: readonly Token[]): void {
     this.lastAlertAt = Math.max(this.lastAlertAt, at);
+    this.onsetAt = Math.min(this.onsetAt, at);
     if (this.#members.has(fingerprint)) return;
     this.#members.add(fingerprint);
     this.#size++;
