@@ -39,7 +39,11 @@ through lost 4.2 in-sample and 5.7 left out (a new suppression and a higher bar 
 suppression kept: the stall and drift views' novelties grow through an episode, so every point escalates);
 remembering surprises only from the warm-up's second half lost 5.1 / 4.9 (alarms right after the warm-up).
  */
-export const CHALLENGERS: readonly Candidate[] = [];
+export const CHALLENGERS: readonly Candidate[] = [
+  { name: 'stall-certain', options: { stallCertain: true } },
+  { name: 'rearm', options: { rearm: true } },
+  { name: 'phase-scale', options: { statistical: { ...DEFAULT_ANOMALY.statistical, phaseScale: true } } },
+];
 
 export const ABLATIONS: readonly Candidate[] = [
   { name: 'no-discount-no-fatigue', options: { familiarWeight: 1, barGain: 1 } },
