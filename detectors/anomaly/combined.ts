@@ -38,10 +38,6 @@ export interface AnomalyOptions {
   readonly familiarShape: number;
   /** The other views' novelties are weighted by this on a familiar shape (1: shape never discounts). */
   readonly familiarWeight: number;
-  /** EXPERIMENT: a stall alarm (a run outlasting every recent one: a yes/no judgement) scores 1. */
-  readonly stallCertain: boolean;
-  /** EXPERIMENT: the suppression ends at the first point on which no view's |z| reaches 3. */
-  readonly rearm: boolean;
 }
 
 export const DEFAULT_ANOMALY: AnomalyOptions = {
@@ -56,8 +52,6 @@ export const DEFAULT_ANOMALY: AnomalyOptions = {
   suppressMs: 45_000_000,
   familiarShape: 1,
   familiarWeight: 0.5,
-  stallCertain: false,
-  rearm: false,
 };
 
 /**
@@ -139,11 +133,8 @@ export class CombinedDetector implements SeriesDetector {
     let score = relative / (relative + 1);
     // The view that set an alarming score leads the explanation even when its z is small (a stall's).
     const raisedBy = score >= this.options.alarm ? strongest.view : undefined;
-    if (index <= this.quietUntil && point.ts < this.quietUntilTs) {
-      score = 0;
-      if (this.options.rearm && surprises.every((s) => Math.abs(s.z) < 3)) this.quietUntil = index;
-    } else if (score >= this.options.alarm) {
-      if (this.options.stallCertain && raisedBy === 'stall') score = 1;
+    if (index <= this.quietUntil && point.ts < this.quietUntilTs) score = 0;
+    else if (score >= this.options.alarm) {
       this.quietUntil = index + this.options.suppress;
       this.quietUntilTs = this.options.suppressMs > 0 ? point.ts + this.options.suppressMs : Number.POSITIVE_INFINITY;
       this.bar *= this.options.barGain;

@@ -7,16 +7,11 @@ export class SeasonalView extends View {
   protected override readonly flooredScale = true;
   private readonly profile: Float64Array;
   private readonly seen: Uint16Array;
-  /** Mean absolute residual per bucket (same learning rate as the profile). */
-  private readonly spread: Float64Array;
-  private readonly phaseScale: boolean;
 
   constructor(buckets: number, options: StatisticalOptions) {
     super(options);
     this.profile = new Float64Array(buckets);
     this.seen = new Uint16Array(buckets);
-    this.spread = new Float64Array(buckets);
-    this.phaseScale = options.phaseScale;
   }
 
   update({ ts, value }: { ts: number; value: number }): ViewSurprise | undefined {
@@ -28,13 +23,6 @@ export class SeasonalView extends View {
     const rate = Math.max(0.1, 1 / (seen + 1));
     this.profile[bucket] = expected + rate * (value - expected);
     this.seen[bucket] = Math.min(seen + 1, 60_000);
-    const spread = this.spread[bucket] ?? 0;
-    // sqrt(pi/2) x mean |residual| is a Gaussian's sigma: the spread this time of day usually has.
-    const minScale = this.phaseScale ? Math.sqrt(Math.PI / 2) * spread : 0;
-    if (seen >= 1) {
-      const r = Math.max(0.1, 1 / seen);
-      this.spread[bucket] = spread + r * (Math.abs(value - expected) - spread);
-    }
-    return seen < 3 ? undefined : this.judge(value - expected, expected, ts, minScale);
+    return seen < 3 ? undefined : this.judge(value - expected, expected, ts);
   }
 }

@@ -36,8 +36,6 @@ export interface StatisticalOptions {
   readonly scaleMemory: number;
   /** Repeats of one value before the stall view may call a series stuck (0: no stall view). */
   readonly stall: number;
-  /** EXPERIMENT: the seasonal view's scale is at least its time of day's own spread. */
-  readonly phaseScale: boolean;
 }
 
 export const DEFAULT_STATISTICAL: StatisticalOptions = {
@@ -55,7 +53,6 @@ export const DEFAULT_STATISTICAL: StatisticalOptions = {
   scaleFloor: 0.05,
   scaleMemory: 8000,
   stall: 10,
-  phaseScale: false,
 };
 
 export interface ViewSurprise {
@@ -123,11 +120,11 @@ export abstract class View implements SeriesView {
    * Scores `stat` against the baseline, then learns it. `offset` maps the stat back to the value scale;
    * `ts` places it in the day for the per-phase memory of surprises.
    */
-  protected judge(stat: number, offset: number, ts: number, minScale = 0): ViewSurprise | undefined {
+  protected judge(stat: number, offset: number, ts: number): ViewSurprise | undefined {
     let surprise: ViewSurprise | undefined;
     if (this.baseline.size >= MIN_HISTORY) {
       const median = this.baseline.quantile(0.5);
-      const scale = Math.max(this.scale(), minScale);
+      const scale = this.scale();
       const z = (stat - median) / scale;
       const size = Math.abs(z);
       let past = this.pastZ.size === 0 ? this.zFloor : Math.max(this.zFloor, this.pastZ.quantile(this.q));
