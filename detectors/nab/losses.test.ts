@@ -41,10 +41,12 @@ test('an alarm long before a missed window does not count as hiding it; categori
   const far = file('a/1.csv', [{ start: 700, end: 749 }], { 300: 0.9 });
   const quiet = file('n/1.csv', [], { 400: 0.8 });
   const byCategory = lossesByCategory([far, quiet], options);
-  assert.equal(byCategory.a?.missedAfterAlarm, 0);
-  assert.equal(byCategory.a?.missed, 1);
-  assert.equal(byCategory.n?.windows, 0);
-  assert.equal(byCategory.n?.falsePositives, 1);
+  const { a, n } = byCategory;
+  assert.ok(a !== undefined && n !== undefined);
+  assert.equal(a.missedAfterAlarm, 0);
+  assert.equal(a.missed, 1);
+  assert.equal(n.windows, 0);
+  assert.equal(n.falsePositives, 1);
   const score = normalise(
     scoreFile(far, 0.5, PROFILES.standard) + scoreFile(quiet, 0.5, PROFILES.standard),
     1,
