@@ -8,7 +8,9 @@
  *    are chosen on the others and the category is scored with them; every setting also alone;
  *  - at the alarm level: the default scored at its own alarm threshold, nothing chosen;
  *  - start offsets: everything again with the first k × --step rows (default 15) of every file dropped, for
- *    k < --offsets (default 8): means and spreads.
+ *    k < --offsets (default 8): means and spreads;
+ *  - losses: where the default's points go (missed windows, lateness, false positives per category), at the
+ *    alarm level and on each left-out category at its fold's threshold, means over the starts.
  * --quick scores every sixth file only, at one offset; --settings judges only those settings (and the
  * default). Scores are cached per setting, offset and file (bench/nab/cache.ts): a rerun scores what changed.
  */
