@@ -8,7 +8,9 @@
  *    are chosen on the others and the category is scored with them; every setting also alone;
  *  - at the alarm level: the default scored at its own alarm threshold, nothing chosen;
  *  - start offsets: everything again with the first k × --step rows (default 15) of every file dropped, for
- *    k < --offsets (default 8): means and spreads.
+ *    k < --offsets (default 8): means and spreads;
+ *  - losses: where the default's points go (missed windows, lateness, false positives per category), at the
+ *    alarm level and on each left-out category at its fold's threshold, means over the starts.
  * --quick scores every sixth file only, at one offset; --settings judges only those settings (and the
  * default). Scores are cached per setting, offset and file (bench/nab/cache.ts): a rerun scores what changed.
  */
@@ -20,6 +22,9 @@ import { createAnomalyDetector, DEFAULT_ANOMALY } from '../detectors/anomaly/ind
 import { tfReady } from '../detectors/tf/index.ts';
 import { atFixedThreshold, leaveOneCategoryOut } from '../detectors/nab/protocol.ts';
 import type { LeaveOneOutResult } from '../detectors/nab/protocol.ts';
+import { lossesByCategory } from '../detectors/nab/losses.ts';
+import type { Losses } from '../detectors/nab/losses.ts';
+import { PROFILES } from '../detectors/nab/scorer.ts';
 import {
   DEFAULT_NAB_DIR,
   loadCorpus,
@@ -81,6 +86,10 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
   const standard: number[] = [];
   const fixed: number[] = [];
   const loco: LeaveOneOutResult[] = [];
+  // Where the default's points go, per start: at its alarm level, and on each left-out category at the
+  // threshold its fold chose (the difference is what the fitted threshold costs out of sample).
+  const atAlarm: Record<string, Losses>[] = [];
+  const atFold: Record<string, Losses>[] = [];
   const only = options.settings?.split(',');
   const judged = [...CHOICES, ...CHALLENGERS, ...ABLATIONS].filter(
     (c) => c === DEFAULT_CANDIDATE || only === undefined || only.includes(c.name),
@@ -97,6 +106,22 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
       fixed.push(atFixedThreshold(shipped, DEFAULT_ANOMALY.alarm));
     }
     loco.push(leaveOneCategoryOut(runs.filter((_, i) => CHOICES.includes(judged[i] ?? DEFAULT_CANDIDATE))));
+    if (shipped !== undefined) {
+      const lossOptions = {
+        profile: PROFILES.standard,
+        hiddenAt: DEFAULT_ANOMALY.alarm,
+        hiddenRows: DEFAULT_ANOMALY.suppress,
+      };
+      atAlarm.push(lossesByCategory(shipped, { ...lossOptions, threshold: DEFAULT_ANOMALY.alarm }));
+      atFold.push(
+        Object.fromEntries(
+          (loco.at(-1)?.folds ?? []).map((f) => [
+            f.category,
+            lossesByCategory(shipped, { ...lossOptions, threshold: f.threshold })[f.category],
+          ]),
+        ) as Record<string, Losses>,
+      );
+    }
     for (const [c, files] of runs.entries()) {
       alone[c]?.standard.push(scoreCorpus(files).standard);
       alone[c]?.loco.push(leaveOneCategoryOut([files]).standard);
@@ -148,6 +173,10 @@ export default async function nab(args: readonly string[]): Promise<Record<strin
       standard: summary(alone[i]?.standard ?? []),
       leave_one_category_out: summary(alone[i]?.loco ?? []),
     })),
+    losses: {
+      at_alarm_level: meanLosses(atAlarm),
+      left_out_at_fold_threshold: meanLosses(atFold),
+    },
     fixed_threshold: round(fixed[0] ?? Number.NaN, 2),
     leave_one_category_out: round(atStart?.standard ?? Number.NaN, 2),
     offset_mean: summary(standard).mean,
@@ -173,6 +202,30 @@ async function run(corpus: readonly CorpusFile[], candidate: Candidate, offset: 
     scored.push({ name: file.name, scores, windows });
   }
   return scored;
+}
+
+/** Per category, the mean over the starts of each loss (counts and points of the 100). */
+function meanLosses(perStart: readonly Record<string, Losses>[]): Record<string, Record<string, number>> {
+  const mean = (pick: (l: Losses) => number, category: string) =>
+    round(
+      perStart.reduce((sum, l) => sum + (l[category] === undefined ? 0 : pick(l[category])), 0) / perStart.length,
+      2,
+    );
+  const categories = [...new Set(perStart.flatMap((l) => Object.keys(l)))];
+  return Object.fromEntries(
+    categories.map((c) => [
+      c,
+      {
+        windows: mean((l) => l.windows, c),
+        missed: mean((l) => l.missed, c),
+        missed_after_alarm: mean((l) => l.missedAfterAlarm, c),
+        false_positives: mean((l) => l.falsePositives, c),
+        points_missed: mean((l) => l.points.missed, c),
+        points_late: mean((l) => l.points.late, c),
+        points_false_positives: mean((l) => l.points.falsePositives, c),
+      },
+    ]),
+  );
 }
 
 function summary(values: readonly number[]): { values: number[]; mean: number; min: number; max: number } {

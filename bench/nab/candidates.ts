@@ -38,6 +38,9 @@ hourly generator lost 8 points; the spread view's median change (instead of the 
 through lost 4.2 in-sample and 5.7 left out (a new suppression and a higher bar per escalation), or 25 / 37 (the
 suppression kept: the stall and drift views' novelties grow through an episode, so every point escalates);
 remembering surprises only from the warm-up's second half lost 5.1 / 4.9 (alarms right after the warm-up).
+Seventeenth round (commit 1c70f1b; paired means over the 8 starts, in-sample / left out): the suppression ending
+once no view's |z| reaches 3 lost 5.2 / 5.4; the seasonal view's scale floored by its time of day's own spread
+lost 1.4 / 0.5; stall alarms scored 1 (certain) gained 0.48 ± 0.32 / 0.52 ± 0.80, inside the spread left out.
  */
 export const CHALLENGERS: readonly Candidate[] = [];
 
