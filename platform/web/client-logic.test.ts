@@ -4,7 +4,9 @@ import { backoffDelay } from './client/backoff.ts';
 import { mergeBar, normaliseBars } from './client/bars.ts';
 import { parseServerMessage, type Bar } from './client/protocol.ts';
 import { parseRoute, routeHash } from './client/route.ts';
+import { staleAction } from './client/build-stamp.ts';
 import { MarketStore } from './client/store.ts';
+import { cachesToDelete } from './client/sw-caches.ts';
 import { chartSelection, chartWants } from './client/views/markets/selection.ts';
 import { barKey, noSubscriptions, planSubscriptions, union, type Subscriptions } from './client/subscriptions.ts';
 import { DEFAULT_WATCHLIST, MAX_WATCHLIST, Watchlist, WATCHLIST_KEY, type KeyValueStore } from './client/watchlist.ts';
@@ -264,5 +266,23 @@ describe('market store', () => {
     assert.equal(store.prepend('AAPL', '1m', [bar(0, 1)]), 0);
     assert.equal(store.bars('AAPL', '1m')[1]?.close, 1, 'history does not overwrite live bars');
     assert.deepEqual(seen, ['series AAPL 1m 2', 'bar AAPL 1m 180000', 'history AAPL 1m 4 +1']);
+  });
+});
+
+describe('a page left open across a deploy', () => {
+  it('reloads once into a newer build, offers a reload if that did not bring it, and blames the network otherwise', () => {
+    assert.equal(staleAction('old', 'new', null), 'reload');
+    assert.equal(staleAction('old', 'new', 'older'), 'reload', 'a reload made for another build does not count');
+    assert.equal(staleAction('old', 'new', 'new'), 'offer', 'reloaded for it already: no loop');
+    assert.equal(staleAction('same', 'same', null), 'none', 'the same build: the chunk failed for another reason');
+    assert.equal(staleAction('old', undefined, null), 'none', 'the server not reachable: offline, not a deploy');
+    assert.equal(staleAction(undefined, 'new', null), 'none', 'a page without its build stamp cannot tell');
+  });
+
+  it("keeps the previous build's shell cache for pages still running it, and no older one", () => {
+    const names = ['shell-a', 'api-v1', 'shell-b', 'shell-c', 'other'];
+    assert.deepEqual(cachesToDelete(names, 'shell-c', ['api-v1']), ['shell-a', 'other']);
+    assert.deepEqual(cachesToDelete(['shell-c'], 'shell-c', []), [], 'a first install deletes nothing');
+    assert.deepEqual(cachesToDelete(['shell-b', 'shell-c'], 'shell-b', []), [], 'the worker of b again: c is kept');
   });
 });
