@@ -66,10 +66,14 @@ export class Router {
         const why = error instanceof Error ? error.message : String(error);
         // A deploy since this page loaded: its chunks are gone; the page reloads into the new build (the shown view
         // stays meanwhile).
-        void recoverFromStaleBuild().then((action) => {
-          if (action === 'reload' || this.#wanted !== view.id || this.#current?.id === view.id) return;
-          this.#mount(view, { mount: (container) => failed(container, t(view.title), why, action) }, route.params);
-        });
+        recoverFromStaleBuild()
+          .then((action) => {
+            if (action === 'reload' || this.#wanted !== view.id || this.#current?.id === view.id) return;
+            this.#mount(view, { mount: (container) => failed(container, t(view.title), why, action) }, route.params);
+          })
+          .catch((failure: unknown) => {
+            console.error('the view could not be shown', failure);
+          });
       },
     );
   }
