@@ -324,7 +324,12 @@ describe('an interval switch drawn from what the page holds', () => {
     snapshot('AAPL', '1m');
     snapshot('AAPL', '5m');
     assert.equal(store.bars('AAPL', '1m').length, 1, 'the 1m series is still here after the switch to 5m');
-    store.apply({ type: 'update', seq: 2, quotes: [], bars: [{ symbol: 'AAPL', interval: '1m', bar: bar(2_000, 2) }] });
+    store.apply({
+      type: 'update',
+      seq: 2,
+      quotes: [],
+      bars: [{ symbol: 'AAPL', interval: '1m', bar: bar(2_000, 2), final: false }],
+    });
     for (let n = 0; n < MAX_SERIES - 1; n++) snapshot(`S${String(n)}`, '1s');
     assert.equal(store.bars('AAPL', '5m').length, 0, 'the least recently received went first');
     assert.equal(store.bars('AAPL', '1m').length, 2, 'a series updated since is kept');
