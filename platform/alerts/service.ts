@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseSync } from 'node:sqlite';
@@ -58,6 +59,8 @@ export interface AlertsServiceOptions {
   readonly outbound?: AddressPolicy;
   /** Silences not yet expired the API lets exist (default MAX_LIVE_SILENCES). */
   readonly maxLiveSilences?: number;
+  /** This instance's name among the alerts instances (default: host name and port). */
+  readonly instance?: string;
 }
 
 const traceparent = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -304,6 +307,11 @@ export function alertsService(options: AlertsServiceOptions = {}): Service {
         logger: ctx.logger,
         universe,
         live,
+        instance:
+          options.instance ??
+          `${hostname()
+            .replace(/[^\w.-]/g, '_')
+            .slice(0, 80)}:${String(ctx.config.port)}`,
       });
       subscriptions.push(...(await prices.start()));
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { buildClient, type BuiltApp } from './build.ts';
+import { buildClient, buildId, type BuiltApp } from './build.ts';
 import { languages } from './client/i18n/languages.ts';
 import { messages } from './client/i18n/resources.ts';
 
@@ -56,5 +56,21 @@ describe('the web client split', () => {
     const css = [...app.assets.keys()].filter((path) => path.endsWith('.css'));
     assert.equal(css.length, 1, 'one stylesheet: a lazily loaded chunk would not load its own');
     for (const path of [...chunks, ...css, '/']) assert.ok(worker.includes(`"${path}"`), `${path} precached`);
+  });
+
+  it("stamps the page with its build, which /build.json names, and any chunk's new hash is a new build", () => {
+    const stamp = /<meta name="insitechart-build" content="([\w-]+)">/.exec(text(app, '/'))?.[1];
+    assert.ok(stamp !== undefined, 'the page carries its build');
+    assert.deepEqual(JSON.parse(text(app, '/build.json')), { build: stamp });
+    assert.equal(app.assets.get('/build.json')?.immutable, false, 'revalidated: a deploy must show');
+    const code = [...app.assets.keys()].filter((path) => /^\/assets\/.*\.(js|css)$/.test(path));
+    assert.equal(buildId(code), stamp);
+    assert.equal(buildId([...code].reverse()), stamp, 'the order of the names does not matter');
+    const view = code.find((path) => path.startsWith('/assets/view-'));
+    assert.ok(view !== undefined);
+    const rebuilt = code.map((path) => (path === view ? path.replace(/-(\w+)\.js$/, '-CHANGED0.js') : path));
+    assert.notEqual(buildId(rebuilt), stamp, 'one view chunk rebuilt with another hash');
+    const worker = text(app, '/sw.js');
+    assert.ok(!worker.includes('"/build.json"'), 'the worker never answers /build.json from its cache');
   });
 });

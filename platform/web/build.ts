@@ -7,6 +7,7 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 import { build, type Metafile, type OutputFile } from 'esbuild';
 import { buildPwa } from './build-pwa.ts';
 import { noscriptHtml } from './client/i18n/noscript.ts';
+import { BUILD_META, BUILD_PATH } from './client/build-stamp.ts';
 
 export const clientDir = fileURLToPath(new URL('client/', import.meta.url));
 
@@ -39,6 +40,7 @@ const contentTypes: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.webmanifest': 'application/manifest+json',
@@ -75,8 +77,11 @@ export async function buildClient(): Promise<BuiltApp> {
   });
   const outputs = new Map<string, OutputFile>(result.outputFiles.map((f) => [relativeOut(f.path), f]));
   const { js, css, preload } = entryOutputs(result.metafile);
+  const code = [...outputs.keys()].filter((path) => !path.endsWith('.map')).map((path) => `/${path}`);
+  const stamp = buildId(code);
   const template = await readFile(`${clientDir}index.html`, 'utf8');
   const html = template
+    .replace('<!--build-->', `<meta name="${BUILD_META}" content="${stamp}">`)
     .replace('<!--styles-->', css === undefined ? '' : `<link rel="stylesheet" href="/${css}">`)
     .replace(
       '<!--script-->',
@@ -94,9 +99,10 @@ export async function buildClient(): Promise<BuiltApp> {
   const index = await asset('/index.html', Buffer.from(html), false);
   assets.set('/index.html', index);
   assets.set('/', index);
+  // Which build the server runs, for a page left open across a deploy (client/new-build.ts): revalidated, not cached.
+  assets.set(BUILD_PATH, await asset(BUILD_PATH, Buffer.from(JSON.stringify({ build: stamp })), false));
   // The installed app's shell: the page and every chunk (each view, each language), cached by the service worker at
   // install so every view opens offline in every language.
-  const code = [...outputs.keys()].filter((path) => !path.endsWith('.map')).map((path) => `/${path}`);
   const shell = ['/', ...code];
   // Every name is content-hashed (the page's ETag too): a change anywhere is a new version.
   const version = createHash('sha256')
@@ -115,6 +121,14 @@ export async function buildClient(): Promise<BuiltApp> {
   }
   const firstLoad = sizes(assets, [js, ...preload, ...(css === undefined ? [] : [css])]);
   return { assets, buildMs: Math.round(performance.now() - started), bytes: { raw, brotli, firstLoad } };
+}
+
+/** A build's id: its chunks' names (content-hashed), so a change in any chunk is a new build. */
+export function buildId(code: readonly string[]): string {
+  return createHash('sha256')
+    .update([...code].sort().join(' '))
+    .digest('base64url')
+    .slice(0, 12);
 }
 
 function relativeOut(path: string): string {

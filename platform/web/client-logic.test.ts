@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backoffDelay } from './client/backoff.ts';
-import { mergeBar, normaliseBars } from './client/bars.ts';
+import { aggregateBars, mergeBar, normaliseBars } from './client/bars.ts';
 import { parseServerMessage, type Bar } from './client/protocol.ts';
 import { parseRoute, routeHash } from './client/route.ts';
-import { MarketStore } from './client/store.ts';
+import { staleAction } from './client/build-stamp.ts';
+import { MarketStore, MAX_SERIES } from './client/store.ts';
+import { cachesToDelete } from './client/sw-caches.ts';
 import { chartSelection, chartWants } from './client/views/markets/selection.ts';
 import { barKey, noSubscriptions, planSubscriptions, union, type Subscriptions } from './client/subscriptions.ts';
 import { DEFAULT_WATCHLIST, MAX_WATCHLIST, Watchlist, WATCHLIST_KEY, type KeyValueStore } from './client/watchlist.ts';
@@ -264,5 +266,72 @@ describe('market store', () => {
     assert.equal(store.prepend('AAPL', '1m', [bar(0, 1)]), 0);
     assert.equal(store.bars('AAPL', '1m')[1]?.close, 1, 'history does not overwrite live bars');
     assert.deepEqual(seen, ['series AAPL 1m 2', 'bar AAPL 1m 180000', 'history AAPL 1m 4 +1']);
+  });
+});
+
+describe('a page left open across a deploy', () => {
+  it('reloads once into a newer build, offers a reload if that did not bring it, and blames the network otherwise', () => {
+    assert.equal(staleAction('old', 'new', null), 'reload');
+    assert.equal(staleAction('old', 'new', 'older'), 'reload', 'a reload made for another build does not count');
+    assert.equal(staleAction('old', 'new', 'new'), 'offer', 'reloaded for it already: no loop');
+    assert.equal(staleAction('same', 'same', null), 'none', 'the same build: the chunk failed for another reason');
+    assert.equal(staleAction('old', undefined, null), 'none', 'the server not reachable: offline, not a deploy');
+    assert.equal(staleAction(undefined, 'new', null), 'none', 'a page without its build stamp cannot tell');
+  });
+
+  it("keeps the previous build's shell cache for pages still running it, and no older one", () => {
+    const names = ['shell-a', 'api-v1', 'shell-b', 'shell-c', 'other'];
+    assert.deepEqual(cachesToDelete(names, 'shell-c', ['api-v1']), ['shell-a', 'other']);
+    assert.deepEqual(cachesToDelete(['shell-c'], 'shell-c', []), [], 'a first install deletes nothing');
+    assert.deepEqual(cachesToDelete(['shell-b', 'shell-c'], 'shell-b', []), [], 'the worker of b again: c is kept');
+  });
+});
+
+describe('an interval switch drawn from what the page holds', () => {
+  const ohlcv = (start: number, open: number, high: number, low: number, close: number, volume: number): Bar => ({
+    start,
+    open,
+    high,
+    low,
+    close,
+    volume,
+  });
+
+  it('makes coarser bars from a finer series, leaving out a first bucket it does not cover from its start', () => {
+    const m = 60_000;
+    const seconds = [
+      ohlcv(10 * m - 1_000, 9, 9, 9, 9, 1), // the last second of a minute whose start is not held
+      ohlcv(10 * m, 10, 12, 9, 11, 2),
+      ohlcv(10 * m + 1_000, 11, 13, 10, 12, 3),
+      ohlcv(11 * m, 12, 12, 8, 9, 4),
+    ];
+    assert.deepEqual(aggregateBars(seconds, '1s', '1m'), [
+      ohlcv(10 * m, 10, 13, 9, 12, 5),
+      ohlcv(11 * m, 12, 12, 8, 9, 4),
+    ]);
+    const minutes = [0, 1, 2, 3, 4, 5].map((n) => ohlcv(n * m, n, n + 1, n - 1, n + 0.5, 1));
+    assert.deepEqual(aggregateBars(minutes, '1m', '5m'), [ohlcv(0, 0, 5, -1, 4.5, 5), ohlcv(5 * m, 5, 6, 4, 5.5, 1)]);
+    assert.equal(aggregateBars(minutes, '1m', '1h'), undefined, "an hour's bounds depend on the exchange's offset");
+    assert.equal(aggregateBars(minutes, '1m', '1d'), undefined);
+    assert.equal(aggregateBars(minutes, '5m', '1m'), undefined, 'not finer from coarser');
+  });
+
+  it('keeps a series switched away from, until more than MAX_SERIES were received', () => {
+    const store = new MarketStore();
+    const snapshot = (symbol: string, interval: '1s' | '1m' | '5m'): void => {
+      store.apply({ type: 'snapshot', seq: 1, symbol, quote: null, bars: { [interval]: [bar(1_000, 1)] } });
+    };
+    snapshot('AAPL', '1m');
+    snapshot('AAPL', '5m');
+    assert.equal(store.bars('AAPL', '1m').length, 1, 'the 1m series is still here after the switch to 5m');
+    store.apply({
+      type: 'update',
+      seq: 2,
+      quotes: [],
+      bars: [{ symbol: 'AAPL', interval: '1m', bar: bar(2_000, 2), final: false }],
+    });
+    for (let n = 0; n < MAX_SERIES - 1; n++) snapshot(`S${String(n)}`, '1s');
+    assert.equal(store.bars('AAPL', '5m').length, 0, 'the least recently received went first');
+    assert.equal(store.bars('AAPL', '1m').length, 2, 'a series updated since is kept');
   });
 });

@@ -15,7 +15,7 @@ export function webAppService(): Service {
       metrics.built(built);
       metrics.mount(ctx.api);
       ctx.site.get(
-        ['/', '/index.html', '/assets/*file', '/sw.js', '/manifest.webmanifest', '/icons/*file'],
+        ['/', '/index.html', '/build.json', '/assets/*file', '/sw.js', '/manifest.webmanifest', '/icons/*file'],
         (req, res, next) => {
           const found = built.assets.get(req.path);
           if (found === undefined) {

@@ -34,6 +34,8 @@ export type PriceRuleView = PriceRule & {
 /**
  * Users' price alerts: rules in SQLite, evaluated against `market.ticks` and 1-minute `market.bars`;
  * firings are published on `alerts.user`, then kept as the user's in-app feed and sent by Web Push.
+ * Every instance reads every firing through a group of its own (the user's sessions may be on any of them);
+ * deliveries go out once, from the group the instances share.
  */
 export class PriceAlertService {
   readonly #db: DatabaseSync;
@@ -42,6 +44,7 @@ export class PriceAlertService {
   readonly #logger: Logger;
   readonly #universe: LiveUniverse;
   readonly #live: PriceAlertLiveStream;
+  readonly #instance: string;
   readonly #states = new Map<string, RuleState>();
   readonly #bars = new Map<string, Bar[]>();
 
@@ -54,7 +57,15 @@ export class PriceAlertService {
     universe: LiveUniverse;
     /** The open web sessions that get each firing at once. */
     live: PriceAlertLiveStream;
+    /**
+     * Names this instance's own subscription to firings: unique among running instances and the same across
+     * a restart (so its group resumes instead of a new one being left behind at each start).
+     */
+    instance: string;
   }) {
+    if (!/^[\w.:@-]{1,100}$/.test(deps.instance))
+      throw new RangeError(`bad price alert instance name ${deps.instance}`);
+    this.#instance = deps.instance;
     this.#universe = deps.universe;
     this.#live = deps.live;
     this.#db = deps.db;
@@ -80,7 +91,8 @@ export class PriceAlertService {
   }
 
   async start(): Promise<Subscription[]> {
-    await this.#universe.follow(this.#bus, 'price-alerts-universe');
+    // Every instance checks rules against the universe: each reads every announcement.
+    await this.#universe.follow(this.#bus, `price-alerts-universe@${this.#instance}`);
     return [
       await this.#bus.subscribe({
         group: 'price-alerts-ticks',
@@ -99,9 +111,20 @@ export class PriceAlertService {
           if (b.interval === '1m') await this.#onBar(b.symbol, { start: b.start, close: b.close, volume: b.volume });
         },
       }),
+      // Shared by the instances: each firing's Web Push and email are queued once.
       await this.#bus.subscribe({
         group: 'price-alerts-notify',
         topic: 'alerts.user',
+        handler: ({ envelope }) => {
+          this.#enqueue(this.#deliveries(envelope.id, envelope.data, envelope.data.message));
+        },
+      }),
+      // This instance's own: every firing, whichever instance evaluated it, is kept in the feed (before the
+      // group commits it) and sent to the owner's sessions connected here.
+      await this.#bus.subscribe({
+        group: `price-alerts-live@${this.#instance}`,
+        topic: 'alerts.user',
+        from: 'latest',
         handler: ({ envelope }) => {
           const a = envelope.data;
           const event: PriceAlertEvent = {
@@ -118,7 +141,6 @@ export class PriceAlertService {
             .prepare(`INSERT OR IGNORE INTO price_events (id, user_id, data, at) VALUES (?, ?, ?, ?)`)
             .run(event.id, event.userId, JSON.stringify(event), Date.parse(event.at));
           this.#live.publish({ ...event, threshold: a.threshold, thresholdUnit: thresholdUnit(a.kind) });
-          this.#enqueue(this.#deliveries(envelope.id, a, a.message));
         },
       }),
     ];

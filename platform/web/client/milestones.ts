@@ -10,3 +10,14 @@ export function milestone(name: string): void {
   reached.add(name);
   performance.mark(`insitechart:${name}`);
 }
+
+/**
+ * The last interval switch on the timeline (`insitechart-switch:<step>`, replaced at each switch): the button
+ * pressed (`asked`), bars first drawn for it (`drawn`: held, made from a finer series, or the server's), the server's
+ * snapshot in (`server`). The chart's `data-drawn-from` says which drew first.
+ */
+export function switchStep(step: 'asked' | 'drawn' | 'server'): void {
+  if (typeof performance === 'undefined') return;
+  performance.clearMarks(`insitechart-switch:${step}`);
+  performance.mark(`insitechart-switch:${step}`);
+}

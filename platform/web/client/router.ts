@@ -1,5 +1,7 @@
 import { h } from './dom.ts';
 import { t } from './i18n/i18n.ts';
+import type { StaleAction } from './build-stamp.ts';
+import { recoverFromStaleBuild } from './new-build.ts';
 import { parseRoute } from './route.ts';
 import type { AppContext, MountedView, View, ViewCode } from './views/view.ts';
 
@@ -62,7 +64,16 @@ export class Router {
       (error: unknown) => {
         if (this.#wanted !== view.id || this.#current?.id === view.id) return;
         const why = error instanceof Error ? error.message : String(error);
-        this.#mount(view, { mount: (container) => failed(container, t(view.title), why) }, route.params);
+        // A deploy since this page loaded: its chunks are gone; the page reloads into the new build (the shown view
+        // stays meanwhile).
+        recoverFromStaleBuild()
+          .then((action) => {
+            if (action === 'reload' || this.#wanted !== view.id || this.#current?.id === view.id) return;
+            this.#mount(view, { mount: (container) => failed(container, t(view.title), why, action) }, route.params);
+          })
+          .catch((failure: unknown) => {
+            console.error('the view could not be shown', failure);
+          });
       },
     );
   }
@@ -81,8 +92,17 @@ export class Router {
   }
 }
 
-/** A view whose code could not be fetched (offline before the service worker cached it): said in its place. */
-function failed(container: HTMLElement, title: string, why: string): MountedView {
-  container.append(h('p', { class: 'notice', role: 'alert' }, t('app.viewFailed', { what: title, why })));
+/**
+ * A view whose code could not be fetched, said in its place: offline before the service worker cached it, or (`offer`)
+ * a newer build than this page's that a reload did not bring (a button to try again).
+ */
+function failed(container: HTMLElement, title: string, why: string, action: StaleAction): MountedView {
+  if (action === 'offer') {
+    const reload = h('button', { type: 'button' }, t('app.reload'));
+    reload.addEventListener('click', () => {
+      location.reload();
+    });
+    container.append(h('p', { class: 'notice', role: 'alert' }, t('app.newVersion'), ' ', reload));
+  } else container.append(h('p', { class: 'notice', role: 'alert' }, t('app.viewFailed', { what: title, why })));
   return { unmount: () => undefined };
 }

@@ -12,6 +12,12 @@ export interface StoreListener {
   bar?(symbol: string, interval: Interval, bar: Bar): void;
 }
 
+/**
+ * Series kept after they stop being shown (an interval switched away from): switching back draws them at once, the
+ * server's snapshot then replacing them. The least recently received go first.
+ */
+export const MAX_SERIES = 12;
+
 /** Latest quotes and the bar series the app shows, fed by the connection's messages. */
 export class MarketStore {
   readonly #quotes = new Map<string, Quote>();
@@ -37,14 +43,14 @@ export class MarketStore {
       if (message.quote !== null) this.#setQuote(message.quote);
       for (const [interval, bars] of Object.entries(message.bars ?? {}) as [Interval, Bar[]][]) {
         const series = normaliseBars(bars);
-        this.#bars.set(barKey(message.symbol, interval), series);
+        this.#keep(barKey(message.symbol, interval), series);
         for (const l of this.#listeners) l.series?.(message.symbol, interval, series);
       }
     } else if (message.type === 'update') {
       for (const quote of message.quotes) this.#setQuote(quote);
       for (const { symbol, interval, bar } of message.bars ?? []) {
         const key = barKey(symbol, interval);
-        this.#bars.set(key, mergeBar(this.#bars.get(key) ?? [], bar));
+        this.#keep(key, mergeBar(this.#bars.get(key) ?? [], bar));
         for (const l of this.#listeners) l.bar?.(symbol, interval, bar);
       }
     }
@@ -58,14 +64,16 @@ export class MarketStore {
     const fresh = older.filter((b) => b.start < first);
     if (fresh.length === 0) return 0;
     const series = normaliseBars([...fresh, ...current], MAX_BARS + fresh.length);
-    this.#bars.set(key, series);
+    this.#keep(key, series);
     for (const l of this.#listeners) l.history?.(symbol, interval, series, fresh.length);
     return fresh.length;
   }
 
-  /** Drops a series nobody shows any more, so switching intervals does not grow memory. */
-  forget(symbol: string, interval: Interval): void {
-    this.#bars.delete(barKey(symbol, interval));
+  /** Sets a series as the most recently received; beyond MAX_SERIES the least recent is dropped. */
+  #keep(key: string, series: Bar[]): void {
+    this.#bars.delete(key);
+    this.#bars.set(key, series);
+    if (this.#bars.size > MAX_SERIES) this.#bars.delete(this.#bars.keys().next().value ?? key);
   }
 
   #setQuote(quote: Quote): void {

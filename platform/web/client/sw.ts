@@ -6,6 +6,7 @@
  */
 
 import { API_CACHE, KEPT_READS } from './kept-reads.ts';
+import { cachesToDelete, SHELL_PREFIX } from './sw-caches.ts';
 
 /** The shell's paths and the build's version, written in by the build (build-pwa.ts). */
 declare const SHELL: readonly string[];
@@ -37,7 +38,7 @@ interface SwScope {
 }
 const sw = self as unknown as SwScope;
 
-const SHELL_CACHE = `shell-${VERSION}`;
+const SHELL_CACHE = `${SHELL_PREFIX}${VERSION}`;
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(
@@ -52,9 +53,8 @@ sw.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((names) =>
-        Promise.all(names.filter((n) => n !== SHELL_CACHE && n !== API_CACHE).map((n) => caches.delete(n))),
-      )
+      // The previous build's shell stays: pages still running it fetch their view chunks from it (sw-caches.ts).
+      .then((names) => Promise.all(cachesToDelete(names, SHELL_CACHE, [API_CACHE]).map((n) => caches.delete(n))))
       .then(() => sw.clients.claim()),
   );
 });

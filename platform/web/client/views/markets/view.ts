@@ -1,7 +1,8 @@
 import { olderBars } from '../../api.ts';
+import { aggregateBars } from '../../bars.ts';
 import { CandleChart } from '../../chart.ts';
 import { h } from '../../dom.ts';
-import { milestone } from '../../milestones.ts';
+import { milestone, switchStep } from '../../milestones.ts';
 import { direction, formatChange, formatPercent, formatPrice, timeZoneLabel } from '../../format.ts';
 import { t } from '../../i18n/i18n.ts';
 import { intervals, type Bar, type Interval, type Quote } from '../../protocol.ts';
@@ -24,6 +25,8 @@ export const marketsView: View = {
     const { connection, store, watchlist, priceAlerts, live } = context;
     let symbol = '';
     let interval: Interval = DEFAULT_INTERVAL;
+    /** An interval switch the user asked for, until the server's series for it is in (timed: milestones.ts). */
+    let switching: { drawn: boolean } | undefined;
 
     const heading = h('h2', { class: 'symbol' });
     const price = h('span', { class: 'last' });
@@ -114,7 +117,10 @@ export const marketsView: View = {
     for (const button of buttons) {
       button.addEventListener('click', () => {
         const i = button.dataset.interval ?? null;
-        if (isInterval(i)) navigate(symbol, i);
+        if (!isInterval(i) || i === interval) return;
+        switching = { drawn: false };
+        switchStep('asked');
+        navigate(symbol, i);
       });
     }
 
@@ -148,7 +154,13 @@ export const marketsView: View = {
       },
       series: (s, i, bars) => {
         if (s !== symbol || i !== interval) return;
+        chartElement.dataset.drawnFrom = 'server';
         draw(s, i, bars);
+        if (switching !== undefined) {
+          if (!switching.drawn && bars.length > 0) switchStep('drawn');
+          switchStep('server');
+          switching = undefined;
+        }
       },
       history: (s, i, bars, added) => {
         if (s === symbol && i === interval) chart.extend(bars, added);
@@ -186,7 +198,6 @@ export const marketsView: View = {
         watchlist.symbols,
       );
       if (s === symbol && i === interval) return;
-      if (symbol !== '' && (s !== symbol || i !== interval)) store.forget(symbol, interval);
       symbol = s;
       interval = i;
       heading.textContent = s;
@@ -197,8 +208,15 @@ export const marketsView: View = {
         price.textContent = '–';
         change.textContent = '';
       } else showQuote(quote);
-      // The series may be here before the view (asked for at the page's start): drawn at once.
-      draw(s, i, store.bars(s, i));
+      // Drawn at once from what the page holds: the series asked for at the page's start, or kept from an earlier
+      // showing, else made from a finer one; the server's snapshot (asked for below) then replaces it.
+      const { bars, from } = heldBars(store, s, i);
+      chartElement.dataset.drawnFrom = from;
+      draw(s, i, bars);
+      if (switching !== undefined && bars.length > 0) {
+        switching.drawn = true;
+        switchStep('drawn');
+      }
       chart.setEmptyText(live.has(s) ? t('chart.waiting') : t('chart.noData', { symbol: s }));
       drawAlerts();
       connection.want(CHART_OWNER, chartWants({ symbol: s, interval: i }));
@@ -244,3 +262,18 @@ export const marketsView: View = {
     };
   },
 };
+
+/** The bars the page already holds for a selection: its own series, or one made from a finer series. */
+function heldBars(
+  store: AppContext['store'],
+  symbol: string,
+  interval: Interval,
+): { bars: readonly Bar[]; from: 'held' | 'derived' | 'none' } {
+  const own = store.bars(symbol, interval);
+  if (own.length > 0) return { bars: own, from: 'held' };
+  // The finer series that makes the most bars (1m usually: 500 of them are 100 five-minute bars).
+  const made = intervals
+    .map((finer) => aggregateBars(store.bars(symbol, finer), finer, interval) ?? [])
+    .reduce((best, bars) => (bars.length > best.length ? bars : best), []);
+  return made.length > 0 ? { bars: made, from: 'derived' } : { bars: [], from: 'none' };
+}
