@@ -6,7 +6,7 @@ import { deserialize, serialize } from 'node:v8';
 import { version as esbuildVersion } from 'esbuild';
 import { buildClient, clientDir, type BuiltApp } from './build.ts';
 
-/** The code that shapes the build besides what esbuild reads: its options and the page's template. */
+/** The code that shapes the build besides what esbuild reads: its options, the page's assembly, this cache. */
 const builders = ['build.ts', 'build-pwa.ts', 'build-cache.ts'].map((f) => fileURLToPath(new URL(f, import.meta.url)));
 const FILE = 'web-build.bin';
 
