@@ -59,6 +59,8 @@ describe('market feed service', () => {
       MARKET_SYMBOLS: '12',
       MARKET_TICK_INTERVAL_MS: '10',
       MARKET_SESSION_CLOCK: 'regular',
+      // Live ticks only: the history is the continuity test's.
+      MARKET_BACKFILL_DAYS: '0',
     });
     cleanup.push(() => platform.stop());
     await waitFor(() => new Set(ticks.map((t) => t.symbol)).size === 12, 5_000, 'ticks of all 12 symbols');

@@ -10,7 +10,7 @@ import { analyticsService } from '../../platform/analytics/service.ts';
 import { PlatformControls } from '../../platform/runtime/controls.ts';
 import { RuntimeSettings } from '../../platform/runtime/runtime-settings.ts';
 import { apiFetch } from '../../platform/testing/api-client.ts';
-import { startTestPlatform, type TestPlatform } from '../../platform/testing/platform.ts';
+import { NO_HISTORY, startTestPlatform, type TestPlatform } from '../../platform/testing/platform.ts';
 import { defaultPolicyDir } from './policy/load.ts';
 import type { RemediationRecord } from './records.ts';
 import { remediationService } from './service.ts';
@@ -45,12 +45,18 @@ const events: { data: TopicData<'remediations'>; actor: string | undefined }[] =
 const audits: TopicData<'audit'>[] = [];
 
 before(async () => {
-  platform = await startTestPlatform(dataDir, [
-    marketFeedService({ controls }),
-    alertsService(),
-    analyticsService({ controls }),
-    remediationService({ controls }),
-  ]);
+  platform = await startTestPlatform(
+    dataDir,
+    [
+      marketFeedService({ controls }),
+      alertsService(),
+      analyticsService({ controls }),
+      remediationService({ controls }),
+    ],
+    {},
+    0,
+    NO_HISTORY,
+  );
   await platform.bus.subscribe({
     group: 'test-remediations',
     topic: 'remediations',

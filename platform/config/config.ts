@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /** Raised when the environment does not describe a valid configuration; names every bad variable. */
@@ -74,6 +75,7 @@ const envSchema = z.object({
   ),
   HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  WEB_BUILD_CACHE_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
   BUS_DURABLE: bool(true),
   BUS_PARTITIONS: positiveInt(8, 1024),
   KAFKA_BROKERS: brokerList,
@@ -156,6 +158,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /** Where the web app's build is kept between starts (DATA_DIR/web-build unless set; platform/web/build-cache.ts). */
+  readonly webBuildCacheDir: string;
   readonly bus: {
     readonly durable: boolean;
     readonly partitions: number;
@@ -231,6 +235,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
+    webBuildCacheDir: e.WEB_BUILD_CACHE_DIR ?? join(e.DATA_DIR, 'web-build'),
     bus: {
       durable: e.BUS_DURABLE,
       partitions: e.BUS_PARTITIONS,

@@ -8,7 +8,7 @@ import { analyticsService } from '../analytics/service.ts';
 import { marketDataService } from '../market-data/service.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { eventually } from '../testing/eventually.ts';
-import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
+import { NO_HISTORY, startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 import { PlatformControls } from '../runtime/controls.ts';
 import { RuntimeSettings } from '../runtime/runtime-settings.ts';
 import { limits, type ActiveFault } from './kinds.ts';
@@ -24,12 +24,13 @@ describe('fault injector on a running platform', () => {
   const controls = new PlatformControls(new RuntimeSettings());
 
   before(async () => {
-    platform = await startTestPlatform(dir, [
-      faultService(),
-      marketFeedService({ controls }),
-      marketDataService(),
-      analyticsService(),
-    ]);
+    platform = await startTestPlatform(
+      dir,
+      [faultService(), marketFeedService({ controls }), marketDataService(), analyticsService()],
+      {},
+      0,
+      NO_HISTORY,
+    );
     await platform.bus.subscribe({
       group: 'faults-test',
       topic: 'market.ticks',

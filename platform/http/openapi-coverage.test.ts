@@ -22,7 +22,7 @@ import { portfolioResponses } from '../portfolio/openapi.ts';
 import { sentimentResponses } from '../sentiment/openapi.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { everyService } from '../testing/every-service.ts';
-import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
+import { NO_HISTORY, startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 
 interface Operation {
   readonly summary: string;
@@ -34,7 +34,7 @@ let platform: TestPlatform;
 let operations: { key: string; op: Operation }[] = [];
 
 before(async () => {
-  platform = await startTestPlatform(dir, everyService());
+  platform = await startTestPlatform(dir, everyService(), {}, 0, NO_HISTORY);
   const doc = (await (await apiFetch(platform, '/api/openapi.json')).json()) as {
     paths: Record<string, Record<string, Operation>>;
   };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apiFetch } from '../testing/api-client.ts';
 import { everyService } from '../testing/every-service.ts';
-import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
+import { NO_HISTORY, startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 import { anonymousPermissions, rolePermissions, roles, routePermissions, type Role } from './permissions.ts';
 
 /** The table's path in the form express routes are listed in (`:id` -> `{id}`). */
@@ -19,7 +19,7 @@ describe('the access table', () => {
   let platform: TestPlatform;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'access-'));
-    platform = await startTestPlatform(dir, everyService(), { PUBLIC_MARKET_DATA: 'false' });
+    platform = await startTestPlatform(dir, everyService(), { PUBLIC_MARKET_DATA: 'false' }, 0, NO_HISTORY);
   });
   after(async () => {
     await platform.stop();

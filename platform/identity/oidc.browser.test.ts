@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { TestOidcProvider } from '../testing/openid-provider.ts';
 import { peerSkipReason } from '../testing/peers.ts';
-import { startTestPlatform, type TestPlatform } from '../testing/platform.ts';
+import { NO_HISTORY, startTestPlatform, type TestPlatform } from '../testing/platform.ts';
 import { CHROMIUM, launchChromium } from '../web/browser.ts';
 import { signInTestServices } from './browser-testing.ts';
 
@@ -46,7 +46,7 @@ describe('OpenID Connect sign-in in headless Chromium (oidc-provider on loopback
   before(async () => {
     idp = await TestOidcProvider.listen();
     [platform, browser] = await Promise.all([
-      startTestPlatform(dir, signInTestServices(), idp.env()),
+      startTestPlatform(dir, signInTestServices(), idp.env(), 0, NO_HISTORY),
       launchChromium(),
     ]);
     idp.serve(platform.url, { alice: ['ic-sre', 'staff'] });

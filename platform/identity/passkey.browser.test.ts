@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { createPerson } from '../../detectors/remediation/testing.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { peerSkipReason } from '../testing/peers.ts';
-import { startTestPlatform } from '../testing/platform.ts';
+import { NO_HISTORY, startTestPlatform } from '../testing/platform.ts';
 import { atLocalhost } from '../testing/soft-authenticator.ts';
 import { CHROMIUM, launchChromium } from '../web/browser.ts';
 import { signInTestServices } from './browser-testing.ts';
@@ -67,7 +67,10 @@ async function signOut(page: Page): Promise<void> {
 
 describe('passkeys in headless Chromium (virtual authenticator)', { skip: skip ?? false }, () => {
   it('password, then a passkey added, sign-out, sign-in with the passkey, an incident acknowledged, sign-out', async () => {
-    const [platform, browser] = await Promise.all([startTestPlatform(dataDir, signInTestServices()), launchChromium()]);
+    const [platform, browser] = await Promise.all([
+      startTestPlatform(dataDir, signInTestServices(), {}, 0, NO_HISTORY),
+      launchChromium(),
+    ]);
     const errors: string[] = [];
     try {
       await createPerson(platform, NAME, 'oncall', PASSWORD);

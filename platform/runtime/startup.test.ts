@@ -40,6 +40,8 @@ describe('platform start-up and shutdown', () => {
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       MARKET_TICK_INTERVAL_MS: '50',
+      // Live quotes only: no simulated history (the first start's history is continuity.test.ts's).
+      MARKET_BACKFILL_DAYS: '0',
     });
     try {
       const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 60_000);
@@ -100,6 +102,7 @@ describe('platform start-up and shutdown', () => {
       BUS_DURABLE: 'false',
       ELASTICSEARCH_URL: es.url,
       ELASTICSEARCH_LOG_INDEX: 'startup-test',
+      MARKET_BACKFILL_DAYS: '0',
     });
     try {
       await waitForOutput(started, /InsiteChart is up at/, 60_000);
@@ -141,6 +144,7 @@ describe('platform start-up and shutdown', () => {
       BUS_DURABLE: 'false',
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       OTEL_SERVICE_NAME: 'otlp-test',
+      MARKET_BACKFILL_DAYS: '0',
     });
     try {
       const [, url] = await waitForOutput(started, /InsiteChart is up at (http:\/\/[\d.]+:\d+)\//, 60_000);

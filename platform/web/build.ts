@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
@@ -33,6 +33,8 @@ export interface BuiltApp {
   readonly buildMs: number;
   /** Total bytes of JS and CSS before and after brotli (every chunk), and of the English page's first load. */
   readonly bytes: { readonly raw: number; readonly brotli: number; readonly firstLoad: Bytes };
+  /** Every file esbuild read (absolute paths): what a cached build is checked against (build-cache.ts). */
+  readonly inputs: readonly string[];
 }
 
 const contentTypes: Record<string, string> = {
@@ -120,7 +122,8 @@ export async function buildClient(): Promise<BuiltApp> {
     }
   }
   const firstLoad = sizes(assets, [js, ...preload, ...(css === undefined ? [] : [css])]);
-  return { assets, buildMs: Math.round(performance.now() - started), bytes: { raw, brotli, firstLoad } };
+  const inputs = Object.keys(result.metafile.inputs).map((path) => resolve(path));
+  return { assets, buildMs: Math.round(performance.now() - started), bytes: { raw, brotli, firstLoad }, inputs };
 }
 
 /** A build's id: its chunks' names (content-hashed), so a change in any chunk is a new build. */

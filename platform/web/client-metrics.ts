@@ -89,7 +89,7 @@ export function webMetrics(registry: Registry, limits: ClientReportLimits = defa
   });
   const buildSeconds = new Gauge({
     name: 'insitechart_web_build_duration_seconds',
-    help: 'Time the in-process esbuild build of the web app took at start',
+    help: 'Time the web app took to build at start (to read when the build cache matches its sources)',
     registers,
   });
   const bundleBytes = new Gauge({

@@ -10,7 +10,7 @@ import { RuntimeSettings } from '../runtime/runtime-settings.ts';
 import { apiFetch } from '../testing/api-client.ts';
 import { everyService } from '../testing/every-service.ts';
 import { peerSkipReason } from '../testing/peers.ts';
-import { startTestPlatform } from '../testing/platform.ts';
+import { NO_HISTORY, startTestPlatform } from '../testing/platform.ts';
 import { createPerson, publishDetection, stalledFeedDetection } from '../../detectors/remediation/testing.ts';
 import { CHROMIUM, launchChromium } from './browser.ts';
 
@@ -34,7 +34,7 @@ describe('the incident page in headless Chromium', { skip: skip ?? false }, () =
     process.env.REMEDIATION_WARMUP_MS = '0';
     const controls = new PlatformControls(new RuntimeSettings());
     const [platform, browser] = await Promise.all([
-      startTestPlatform(dataDir, everyService(controls)),
+      startTestPlatform(dataDir, everyService(controls), {}, 0, NO_HISTORY),
       launchChromium(),
     ]);
     const errors: string[] = [];

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { apiFetch } from '../../../../testing/api-client.ts';
 import { everyService } from '../../../../testing/every-service.ts';
 import { peerSkipReason } from '../../../../testing/peers.ts';
-import { startTestPlatform } from '../../../../testing/platform.ts';
+import { NO_HISTORY, startTestPlatform } from '../../../../testing/platform.ts';
 import { CHROMIUM, launchChromium } from '../../../browser.ts';
 import { axeSource, violations } from '../../../a11y-check.ts';
 import { adminSession } from '../../../view-walk.ts';
@@ -44,7 +44,7 @@ function checkoutErrors(now: number): Record<string, unknown> {
 
 describe('the ops view shows a detection with its evidence, in headless Chromium', { skip: skip ?? false }, () => {
   it('finds the detection of an injected anomaly with its band chart, SLO budgets, and a runbook that answers', async () => {
-    const platform = await startTestPlatform(dataDir, everyService());
+    const platform = await startTestPlatform(dataDir, everyService(), {}, 0, NO_HISTORY);
     const browser = await launchChromium();
     const errors: string[] = [];
     try {

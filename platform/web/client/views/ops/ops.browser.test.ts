@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { apiFetch } from '../../../../testing/api-client.ts';
 import { everyService } from '../../../../testing/every-service.ts';
 import { peerSkipReason } from '../../../../testing/peers.ts';
-import { startTestPlatform, TEST_ADMIN_PASSWORD } from '../../../../testing/platform.ts';
+import { NO_HISTORY, startTestPlatform, TEST_ADMIN_PASSWORD } from '../../../../testing/platform.ts';
 import { CHROMIUM, launchChromium } from '../../../browser.ts';
 
 const skip = peerSkipReason(CHROMIUM, 'chromium');
@@ -17,7 +17,7 @@ after(() => {
 
 describe('the ops view in headless Chromium', { skip: skip ?? false }, () => {
   it('is for operators; shows an injected fault, the degraded service, its incident and detectors warming up', async () => {
-    const platform = await startTestPlatform(dataDir, everyService());
+    const platform = await startTestPlatform(dataDir, everyService(), {}, 0, NO_HISTORY);
     const browser = await launchChromium();
     const errors: string[] = [];
     let traffic: NodeJS.Timeout | undefined;
