@@ -21,7 +21,7 @@ describe('exactLog', () => {
     const differ: string[] = [];
     for (const s of reference.inputs.symbols) {
       const close = reference.inputs.close[s] ?? [];
-      const ours = logReturns(close);
+      const ours = logReturns(close, exactLog);
       const numpy = reference.inputs.log_returns[s] ?? [];
       assert.equal(ours.length, numpy.length);
       numpy.forEach((v, t) => {

@@ -22,6 +22,7 @@ import { grangerCausality, grangerLagSelection } from './granger.ts';
 import { kendallTau } from './kendall.ts';
 import { pairwiseSummary, tiedValues, withMinPeriods } from './pairwise.ts';
 import { partialCorrelation } from './partial.ts';
+import { exactLog } from './exact-log.ts';
 import { returns } from './returns.ts';
 
 const alternative = z.enum(['two-sided', 'greater', 'less']);
@@ -156,7 +157,8 @@ function computeCorrelation(file: z.output<typeof correlationFile>): Record<stri
   const given = kind === 'log' ? logGiven : simpleGiven;
   const returnsOf = (s: string): Float64Array => {
     if (given) return pick(given, s);
-    if (close) return returns(pick(close, s), kind);
+    // numpy's logarithms (correctly rounded), so that returns tie where the reference's tie.
+    if (close) return returns(pick(close, s), kind, exactLog);
     throw new AnalyticsInputError(`inputs need ${kind}_returns or close`);
   };
   // Missing values: listwise (the time points where every series is finite; `n` says how many) or pairwise
