@@ -316,7 +316,7 @@ describe('analytics service', () => {
         "VAR trend 't'",
         { fixture: 'var', inputs: { symbols: ['A'], data: [[1]] }, params: { trend: 't' } },
         400,
-        /VAR trend \(one of 'n', 'c', 'ct', 'ctt'\): \\"t\\"/,
+        /VAR trend \(one of 'n', 'c', 'ct', 'ctt', 'nc'\): \\"t\\"/,
       ],
       [
         'Kendall exact p-value with ties',
