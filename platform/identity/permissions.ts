@@ -73,6 +73,8 @@ export const routePermissions: readonly RoutePermission[] = [
   r('GET', '/sw.js', 'public'),
   r('GET', '/manifest.webmanifest', 'public'),
   r('GET', '/icons/*file', 'public'),
+  // The running build's id: a page on an older build reloads into this one.
+  r('GET', '/build.json', 'public'),
   r('GET', '/runbooks/:slug.md', 'public'),
   // Notifications' incident links, redirected to the app's incident page
   r('GET', '/incidents/:id', 'public'),
