@@ -1,10 +1,11 @@
-import type { Delivery, Handler, PartitionLag, ReplayPosition, RetryPolicy } from '../bus.ts';
+import type { Handler, PartitionLag, ReplayPosition, RetryPolicy } from '../bus.ts';
 import { raceAbort, sleepUnlessAborted } from '../../async/abort.ts';
 import { backoffMs, BusClosedError } from '../bus.ts';
 import type { TopicEnvelope } from '../envelope.ts';
 import type { TopicName } from '../topics.ts';
 import type { StoredCommit } from './log-store.ts';
 import type { PartitionLog } from './partition-log.ts';
+import { GroupDelivery } from './group-delivery.ts';
 
 /** What a group needs from the bus that owns it. */
 export interface GroupHost {
@@ -370,51 +371,6 @@ interface Failure {
 
 const SYNC_BATCH = 512;
 const PUMP_RESTART_MS = 1_000;
-
-/** A class rather than a literal with a closure: one allocation per delivery on the hot path. */
-class GroupDelivery implements Delivery<TopicName> {
-  readonly #group: ConsumerGroup;
-  readonly #cursor: Cursor;
-  readonly #member: Member;
-  readonly #generation: number;
-  readonly offset: number;
-  readonly envelope: TopicEnvelope<TopicName>;
-  readonly attempt: number;
-
-  constructor(
-    group: ConsumerGroup,
-    cursor: Cursor,
-    member: Member,
-    generation: number,
-    offset: number,
-    envelope: TopicEnvelope<TopicName>,
-    attempt: number,
-  ) {
-    this.#group = group;
-    this.#cursor = cursor;
-    this.#member = member;
-    this.#generation = generation;
-    this.offset = offset;
-    this.envelope = envelope;
-    this.attempt = attempt;
-  }
-
-  get topic(): TopicName {
-    return this.#group.topic;
-  }
-
-  get partition(): number {
-    return this.#cursor.partition;
-  }
-
-  get signal(): AbortSignal {
-    return this.#member.controller.signal;
-  }
-
-  commit(): void {
-    this.#group.commitFrom(this.#cursor, this.#member, this.#generation, this.offset + 1);
-  }
-}
 
 /** A function, not a property read: the flag changes across awaits, which type narrowing cannot see. */
 function isAborted(member: Member): boolean {
